@@ -1,0 +1,72 @@
+/**
+ * Defaults that depend on other keys, resolved once after validation so that
+ * stacks and modules see one complete, typed EnvironmentConfig.
+ */
+import { DATABASE_PORTS, parameterGroupFamily, partitionOf, supportsPerformanceInsights } from './aws-facts';
+import type { ParsedEnvironment } from './schema';
+
+/** Environments named prod, production or prod-* are production unless `production` says otherwise. */
+export function isProductionName(environment: string): boolean {
+  return /^prod(uction)?(-|$)/.test(environment);
+}
+
+export function resolveEnvironment(parsed: ParsedEnvironment, fileStem: string) {
+  const environment = parsed.environment ?? fileStem;
+  const production = parsed.production ?? isProductionName(environment);
+  const region = parsed.aws.region;
+  const { cidr, existing, natGateways, flowLogs } = parsed.network;
+  const flowLogRetentionDays = parsed.network.flowLogRetentionDays ?? parsed.logRetentionDays;
+  return {
+    ...parsed,
+    environment,
+    production,
+    aws: {
+      ...parsed.aws,
+      partition: partitionOf(region),
+      availabilityZones: parsed.aws.availabilityZones ?? [`${region}a`, `${region}b`],
+    },
+    backend: {
+      ...parsed.backend,
+      region: parsed.backend.region ?? region,
+      keyPrefix: parsed.backend.keyPrefix ?? parsed.project,
+      accountId: parsed.backend.accountId ?? parsed.aws.accountId,
+    },
+    network: existing
+      ? { kind: 'existing' as const, ...existing, flowLogs, flowLogRetentionDays }
+      : { kind: 'new' as const, cidr: cidr!, natGateways: natGateways ?? 'single', flowLogs, flowLogRetentionDays },
+    services: mapEntries(parsed.services, (service, name) => ({
+      ...service,
+      name,
+      capacity: service.capacity ?? parsed.cluster.capacity,
+      logRetentionDays: service.logRetentionDays ?? parsed.logRetentionDays,
+      alarms: { ...parsed.monitoring.thresholds, ...definedOnly(service.alarms) },
+    })),
+    databases: mapEntries(parsed.databases, (database, name) => ({
+      ...database,
+      name,
+      port: DATABASE_PORTS[database.engine],
+      parameterGroupFamily: parameterGroupFamily(database.engine, database.engineVersion) ?? '',
+      databaseName: database.databaseName ?? name.replace(/-/g, '_'),
+      performanceInsights: database.performanceInsights ?? supportsPerformanceInsights(database.instanceClass),
+    })),
+    dynamodb: mapEntries(parsed.dynamodb, (table, name) => ({
+      ...table,
+      name,
+      deletionProtection: table.deletionProtection ?? production,
+    })),
+  };
+}
+
+export type EnvironmentConfig = ReturnType<typeof resolveEnvironment>;
+export type ServiceConfig = EnvironmentConfig['services'][string];
+export type DatabaseConfig = EnvironmentConfig['databases'][string];
+export type TableConfig = EnvironmentConfig['dynamodb'][string];
+export type NetworkConfig = EnvironmentConfig['network'];
+
+function mapEntries<T, R>(record: Record<string, T>, map: (value: T, key: string) => R): Record<string, R> {
+  return Object.fromEntries(Object.entries(record).map(([key, value]) => [key, map(value, key)]));
+}
+
+function definedOnly<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}

@@ -1,0 +1,160 @@
+/**
+ * Rules that span keys: cross-references and AWS limits that the schema of a
+ * single key cannot see. Each returns issues with the key path to blame.
+ */
+import { parameterGroupFamily, RDS_PARAMETER_FAMILIES, supportsPerformanceInsights } from './aws-facts';
+import type { EnvironmentConfig } from './resolve';
+import type { KeyPath } from './yaml-source';
+import type { Capacity } from './schema';
+
+export interface RuleIssue {
+  readonly path: KeyPath;
+  readonly message: string;
+}
+
+type Rule = (env: EnvironmentConfig) => RuleIssue[];
+
+/** Whether a capacity strategy can place tasks on Fargate Spot. */
+export function usesSpot(capacity: Capacity): boolean {
+  if (capacity === 'spot') return true;
+  if (capacity === 'onDemand') return false;
+  return capacity.spotWeight > 0 || capacity.spotBase > 0;
+}
+
+const availabilityZonesInRegion: Rule = (env) =>
+  env.aws.availabilityZones.flatMap((zone, i) => {
+    if (!new RegExp(`^${env.aws.region}[a-z]$`).test(zone)) {
+      return [{ path: ['aws', 'availabilityZones', i], message: `${zone} is not a zone of ${env.aws.region}; zones look like ${env.aws.region}a` }];
+    }
+    if (env.aws.availabilityZones.indexOf(zone) !== i) {
+      return [{ path: ['aws', 'availabilityZones', i], message: `${zone} is listed twice` }];
+    }
+    return [];
+  });
+
+const certificateExists: Rule = (env) => {
+  const name = env.loadBalancer.certificate;
+  if (name === undefined || name in env.certificates) return [];
+  const known = Object.keys(env.certificates);
+  return [{
+    path: ['loadBalancer', 'certificate'],
+    message: `no certificate "${name}" under certificates; ${known.length ? `use one of ${known.join(', ')}` : 'add it under certificates or remove this key for HTTP only'}`,
+  }];
+};
+
+const routingRules: Rule = (env) => {
+  const issues: RuleIssue[] = [];
+  const priorities = new Map<number, string>();
+  for (const [name, service] of Object.entries(env.services)) {
+    if (service.routing && service.port === undefined) {
+      issues.push({ path: ['services', name, 'routing'], message: `routing needs a container port; add services.${name}.port` });
+    }
+    if (service.routing) {
+      const other = priorities.get(service.routing.priority);
+      if (other !== undefined) {
+        issues.push({ path: ['services', name, 'routing', 'priority'], message: `priority ${service.routing.priority} is already used by service ${other}; priorities are unique per environment` });
+      } else {
+        priorities.set(service.routing.priority, name);
+      }
+    }
+    if (service.autoscaling?.requestsPerTarget !== undefined && !service.routing) {
+      issues.push({ path: ['services', name, 'autoscaling', 'requestsPerTarget'], message: 'requestsPerTarget needs routing through the load balancer; add routing or remove requestsPerTarget' });
+    }
+  }
+  return issues;
+};
+
+const armNotOnSpot: Rule = (env) =>
+  Object.entries(env.services).flatMap(([name, service]) =>
+    service.cpuArchitecture === 'ARM64' && usesSpot(service.capacity)
+      ? [{ path: ['services', name, 'cpuArchitecture'], message: 'Fargate Spot does not run ARM64 tasks; set capacity: onDemand for this service or use X86_64' }]
+      : [],
+  );
+
+const secretReferences: Rule = (env) =>
+  Object.entries(env.services).flatMap(([name, service]) =>
+    Object.entries(service.secrets).flatMap(([variable, secret]) => {
+      if ('secretsManager' in secret && secret.secretsManager.startsWith('arn:') &&
+        !/^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@-]+$/.test(secret.secretsManager)) {
+        return [{ path: ['services', name, 'secrets', variable, 'secretsManager'], message: 'not a Secrets Manager ARN (arn:aws:secretsmanager:REGION:ACCOUNT:secret:NAME)' }];
+      }
+      return [];
+    }),
+  );
+
+const allowedServicesExist: Rule = (env) => {
+  const known = Object.keys(env.services);
+  const check = (names: readonly string[], path: KeyPath): RuleIssue[] =>
+    names.flatMap((service, i) =>
+      known.includes(service) ? [] : [{ path: [...path, i], message: `no service "${service}" in this environment; use one of ${known.join(', ') || '(none defined)'}` }],
+    );
+  return [
+    ...Object.entries(env.databases).flatMap(([name, db]) => check(db.allowedServices, ['databases', name, 'allowedServices'])),
+    ...Object.entries(env.dynamodb).flatMap(([name, table]) => [
+      ...check(table.allowedServices.read, ['dynamodb', name, 'allowedServices', 'read']),
+      ...check(table.allowedServices.write, ['dynamodb', name, 'allowedServices', 'write']),
+    ]),
+  ];
+};
+
+const databaseRules: Rule = (env) =>
+  Object.entries(env.databases).flatMap(([name, db]) => {
+    const issues: RuleIssue[] = [];
+    if (!parameterGroupFamily(db.engine, db.engineVersion)) {
+      issues.push({ path: ['databases', name, 'engineVersion'], message: `no known parameter group family for ${db.engine} ${db.engineVersion}; use a version of ${RDS_PARAMETER_FAMILIES[db.engine].join(', ')}` });
+    }
+    if (db.performanceInsights && !supportsPerformanceInsights(db.instanceClass)) {
+      issues.push({ path: ['databases', name, 'performanceInsights'], message: `${db.instanceClass} does not support Performance Insights; use a larger class or set performanceInsights: false` });
+    }
+    return issues;
+  });
+
+const tableRules: Rule = (env) =>
+  Object.entries(env.dynamodb).flatMap(([name, table]) => {
+    const issues: RuleIssue[] = [];
+    const at = (...rest: (string | number)[]): KeyPath => ['dynamodb', name, ...rest];
+    const provisioned = table.billingMode === 'PROVISIONED';
+    const capacityOf = (unit: { readCapacity?: number; writeCapacity?: number }, path: (string | number)[]) => {
+      for (const key of ['readCapacity', 'writeCapacity'] as const) {
+        if (provisioned && unit[key] === undefined) issues.push({ path: at(...path, key), message: `billingMode PROVISIONED needs ${key}` });
+        if (!provisioned && unit[key] !== undefined) issues.push({ path: at(...path, key), message: `${key} applies only to billingMode PROVISIONED; remove it` });
+      }
+    };
+    capacityOf(table, []);
+    const types = new Map<string, string>();
+    const attribute = (attr: { name: string; type: string } | undefined, path: (string | number)[]) => {
+      if (!attr) return;
+      const known = types.get(attr.name);
+      if (known !== undefined && known !== attr.type) {
+        issues.push({ path: at(...path, 'type'), message: `attribute ${attr.name} is type ${known} elsewhere in this table; one attribute has one type` });
+      }
+      types.set(attr.name, attr.type);
+    };
+    attribute(table.hashKey, ['hashKey']);
+    attribute(table.sortKey, ['sortKey']);
+    const indexNames = new Set<string>();
+    table.globalSecondaryIndexes.forEach((index, i) => {
+      attribute(index.hashKey, ['globalSecondaryIndexes', i, 'hashKey']);
+      attribute(index.sortKey, ['globalSecondaryIndexes', i, 'sortKey']);
+      capacityOf(index, ['globalSecondaryIndexes', i]);
+      if (indexNames.has(index.name)) issues.push({ path: at('globalSecondaryIndexes', i, 'name'), message: `index name ${index.name} is used twice` });
+      indexNames.add(index.name);
+    });
+    return issues;
+  });
+
+const RULES: readonly Rule[] = [
+  availabilityZonesInRegion,
+  certificateExists,
+  routingRules,
+  armNotOnSpot,
+  secretReferences,
+  allowedServicesExist,
+  databaseRules,
+  tableRules,
+];
+
+/** Every cross-key issue of one environment. */
+export function checkEnvironment(env: EnvironmentConfig): RuleIssue[] {
+  return RULES.flatMap((rule) => rule(env));
+}

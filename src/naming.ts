@@ -1,0 +1,58 @@
+/**
+ * Names of AWS resources, built from project, environment and keys. Where a
+ * name would exceed the AWS limit it is shortened deterministically: a
+ * readable prefix, a hyphen and six hex characters of the full name's hash.
+ */
+import { createHash } from 'node:crypto';
+
+/** `name` itself when it fits in `maxLength`, else a readable prefix plus a short hash. */
+export function fitName(name: string, maxLength: number): string {
+  if (name.length <= maxLength) return name;
+  const hash = createHash('sha256').update(name).digest('hex').slice(0, 6);
+  const prefix = name.slice(0, maxLength - hash.length - 1).replace(/[-_.\/]+$/, '');
+  return `${prefix}-${hash}`;
+}
+
+/** AWS limits of the names this project builds. */
+export const NAME_LIMITS = {
+  loadBalancer: 32,
+  targetGroup: 32,
+  iamRole: 64,
+  iamPolicy: 128,
+  rdsIdentifier: 63,
+  s3Bucket: 63,
+  securityGroup: 255,
+  ecsName: 255,
+  ecrRepository: 256,
+  cloudMapNamespace: 253,
+  alarm: 255,
+  snsTopic: 256,
+  kmsAlias: 256,
+  dashboard: 255,
+  dynamodbTable: 255,
+  parameterGroup: 255,
+  secret: 512,
+} as const;
+
+/** Names for one environment: `<project>-<environment>[-<part>...]`, within each AWS limit. */
+export class Naming {
+  /** `<project>-<environment>`, the prefix of every name. */
+  readonly prefix: string;
+
+  constructor(
+    readonly project: string,
+    readonly environment: string,
+  ) {
+    this.prefix = `${project}-${environment}`;
+  }
+
+  /** `<prefix>-<parts...>` shortened to `limit`. */
+  name(limit: number, ...parts: string[]): string {
+    return fitName([this.prefix, ...parts].join('-'), limit);
+  }
+
+  /** An S3 bucket name, unique across accounts and regions: the account and region are part of it. */
+  bucket(accountId: string, region: string, purpose: string): string {
+    return fitName(`${this.prefix}-${purpose}-${accountId}-${region}`, NAME_LIMITS.s3Bucket);
+  }
+}

@@ -1,0 +1,71 @@
+/**
+ * An offline copy of a synthesized stack for `init`/`validate`/`plan` with no
+ * AWS account: a local backend and dummy credentials (an override file), and
+ * where a provider cannot be installed, `terraform_data` standing in for its
+ * resources.
+ */
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+export const OVERRIDE_FILE = 'offline_override.tf.json';
+
+/** The override that makes a stack plan with no AWS account and no remote state. */
+export const OFFLINE_OVERRIDE = {
+  terraform: { backend: { local: { path: 'terraform.tfstate' } } },
+  provider: {
+    aws: [{
+      access_key: 'offline-plan',
+      secret_key: 'offline-plan',
+      skip_credentials_validation: true,
+      skip_requesting_account_id: true,
+      skip_metadata_api_check: true,
+      // With no account to ask, the provider cannot compare the account ID; the check is for real runs.
+      allowed_account_ids: null,
+    }],
+  },
+};
+
+type Json = Record<string, any>;
+
+export interface OfflineStack {
+  readonly dir: string;
+  /** Resources replaced by terraform_data, as `type.name`. */
+  readonly standIns: string[];
+}
+
+/**
+ * Writes the stack's JSON and the override into `dir`. Resources of the
+ * providers in `standInProviders` become `terraform_data` with a placeholder
+ * output, and references to their attributes point at that output.
+ */
+export function prepareOfflineStack(stackJsonPath: string, dir: string, standInProviders: readonly string[]): OfflineStack {
+  const stack = JSON.parse(readFileSync(stackJsonPath, 'utf8')) as Json;
+  const standIns: string[] = [];
+  for (const provider of standInProviders) {
+    standIns.push(...standIn(stack, provider));
+  }
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'cdk.tf.json'), JSON.stringify(stack, null, 2));
+  writeFileSync(join(dir, OVERRIDE_FILE), JSON.stringify(OFFLINE_OVERRIDE, null, 2));
+  return { dir, standIns };
+}
+
+function standIn(stack: Json, provider: string): string[] {
+  const resources: Json = stack.resource ?? {};
+  const replaced: string[] = [];
+  for (const type of Object.keys(resources).filter((t) => t.startsWith(`${provider}_`))) {
+    for (const name of Object.keys(resources[type])) {
+      resources.terraform_data ??= {};
+      resources.terraform_data[`${type}_${name}`] = { input: `offline-placeholder-${type}` };
+      replaced.push(`${type}.${name}`);
+    }
+    delete resources[type];
+  }
+  if (replaced.length === 0) return replaced;
+  delete stack.terraform?.required_providers?.[provider];
+  delete stack.provider?.[provider];
+  const pattern = new RegExp(`\\b${provider}_([a-z0-9_]+)\\.([A-Za-z0-9_-]+)\\.[a-z_]+`, 'g');
+  const rewritten = JSON.parse(JSON.stringify(stack).replace(pattern, `terraform_data.${provider}_$1_$2.output`));
+  Object.assign(stack, rewritten);
+  return replaced;
+}
