@@ -1,0 +1,281 @@
+/** Every validation rule: a fixture that passes and one that fails with the exact file, line, column and key path. */
+import { MINIMAL_ENVIRONMENT, configOf, problemsOf } from './helpers';
+
+const withService = (service: string) => `${MINIMAL_ENVIRONMENT}services:
+  api:
+    image: { repository: api, tag: "1.0.0" }
+${service}`;
+
+describe('the minimal environment', () => {
+  it('is valid and gets its defaults', () => {
+    const config = configOf(MINIMAL_ENVIRONMENT);
+    expect(config.environment).toBe('dev');
+    expect(config.production).toBe(false);
+    expect(config.aws.availabilityZones).toEqual(['eu-west-1a', 'eu-west-1b']);
+    expect(config.backend).toMatchObject({ region: 'eu-west-1', keyPrefix: 'shop', useLockfile: false, accountId: '123456789012' });
+    expect(config.network).toMatchObject({ kind: 'new', cidr: '10.0.0.0/16', natGateways: 'single', flowLogs: true });
+    expect(config.cluster).toEqual({ containerInsights: true, capacity: 'onDemand' });
+    expect(config.loadBalancer).toMatchObject({ deletionProtection: true, accessLogs: true, sslPolicy: 'ELBSecurityPolicy-TLS13-1-2-2021-06' });
+  });
+
+  it('is production when named prod, unless production says otherwise', () => {
+    const files = { 'prod.yaml': MINIMAL_ENVIRONMENT, 'prod-eu.yaml': `${MINIMAL_ENVIRONMENT}production: false\n` };
+    expect(problemsOf(files)).toEqual([]);
+  });
+});
+
+describe('unknown keys', () => {
+  it('names the key, its line and a suggestion', () => {
+    const problems = problemsOf({ 'dev.yaml': withService('    cpu: 256\n    memory: 512\n    desiredCont: 2\n') });
+    expect(problems).toEqual(['cfg/dev.yaml:15:5 services.api.desiredCont: unknown key "desiredCont"; did you mean "desiredCount"?']);
+  });
+
+  it('lists the valid keys when nothing is close', () => {
+    const [problem] = problemsOf({ 'dev.yaml': `${MINIMAL_ENVIRONMENT}zzzzzzzz: 1\n` });
+    expect(problem).toMatch(/^cfg\/dev\.yaml:10:1 zzzzzzzz: unknown key "zzzzzzzz"; valid keys here: .*project/);
+  });
+
+  it('reports a misspelt key inside a capacity map', () => {
+    const problems = problemsOf({ 'dev.yaml': `${MINIMAL_ENVIRONMENT}cluster:\n  capacity: { onDemandBase: 1, spotWeigth: 3 }\n` });
+    expect(problems).toEqual(['cfg/dev.yaml:11:32 cluster.capacity.spotWeigth: unknown key "spotWeigth"; did you mean "spotWeight"?']);
+  });
+});
+
+describe('Fargate task sizes', () => {
+  it.each([
+    [256, 512], [512, 4096], [1024, 8192], [2048, 16384], [4096, 30720], [8192, 61440], [16384, 122880], [16384, 32768],
+  ])('accepts cpu %i with memory %i', (cpu, memory) => {
+    expect(problemsOf({ 'dev.yaml': withService(`    cpu: ${cpu}\n    memory: ${memory}\n`) })).toEqual([]);
+  });
+
+  it('rejects memory that does not go with the cpu, listing what does', () => {
+    expect(problemsOf({ 'dev.yaml': withService('    cpu: 512\n    memory: 3000\n') })).toEqual([
+      'cfg/dev.yaml:14:13 services.api.memory: 3000 is not a valid Fargate memory for cpu 512; use one of 1024, 2048, 3072, 4096',
+    ]);
+  });
+
+  it('rejects 8 vCPU with memory off its 4 GiB steps', () => {
+    const [problem] = problemsOf({ 'dev.yaml': withService('    cpu: 8192\n    memory: 17408\n') });
+    expect(problem).toMatch(/services\.api\.memory: 17408 is not a valid Fargate memory for cpu 8192; use one of 16384, 20480/);
+  });
+
+  it('rejects a cpu Fargate does not offer', () => {
+    expect(problemsOf({ 'dev.yaml': withService('    cpu: 300\n    memory: 512\n') })).toEqual([
+      'cfg/dev.yaml:13:10 services.api.cpu: Fargate cpu is one of 256, 512, 1024, 2048, 4096, 8192, 16384',
+    ]);
+  });
+});
+
+describe('AWS limits', () => {
+  it('rejects an unknown region with a suggestion', () => {
+    const problems = problemsOf({ 'dev.yaml': MINIMAL_ENVIRONMENT.replace('eu-west-1', 'eu-wset-1') });
+    expect(problems).toEqual(['cfg/dev.yaml:3:11 aws.region: unknown AWS region "eu-wset-1"; did you mean "eu-west-1"?']);
+  });
+
+  it('rejects availability zones of another region', () => {
+    const problems = problemsOf({ 'dev.yaml': MINIMAL_ENVIRONMENT.replace('  accountId', '  availabilityZones: [eu-west-1a, us-east-1b]\n  accountId') });
+    expect(problems).toEqual(['cfg/dev.yaml:4:35 aws.availabilityZones.1: us-east-1b is not a zone of eu-west-1; zones look like eu-west-1a']);
+  });
+
+  it('rejects a CIDR with host bits set', () => {
+    expect(problemsOf({ 'dev.yaml': MINIMAL_ENVIRONMENT.replace('10.0.0.0/16', '10.0.0.1/16') })).toEqual([
+      'cfg/dev.yaml:9:9 network.cidr: not an IPv4 CIDR with a network address (for example 10.0.0.0/16)',
+    ]);
+  });
+
+  it('rejects a VPC too small for its subnets', () => {
+    expect(problemsOf({ 'dev.yaml': MINIMAL_ENVIRONMENT.replace('10.0.0.0/16', '10.0.0.0/26') })).toEqual([
+      'cfg/dev.yaml:9:9 network.cidr: a /26 cannot hold the subnets; use a prefix from /16 to /24',
+    ]);
+  });
+
+  it('rejects a log retention CloudWatch does not offer', () => {
+    const [problem] = problemsOf({ 'dev.yaml': `${MINIMAL_ENVIRONMENT}logRetentionDays: 10\n` });
+    expect(problem).toMatch(/^cfg\/dev\.yaml:10:19 logRetentionDays: CloudWatch Logs accepts only 1, 3, 5, 7, 14, 30/);
+  });
+
+  it('rejects ARM64 on Spot capacity', () => {
+    expect(problemsOf({ 'dev.yaml': withService('    cpu: 256\n    memory: 512\n    capacity: spot\n    cpuArchitecture: ARM64\n') })).toEqual([
+      'cfg/dev.yaml:16:22 services.api.cpuArchitecture: Fargate Spot does not run ARM64 tasks; set capacity: onDemand for this service or use X86_64',
+    ]);
+  });
+
+  it('rejects ARM64 when the cluster default capacity mixes in Spot', () => {
+    const text = withService('    cpu: 256\n    memory: 512\n    cpuArchitecture: ARM64\n') + 'cluster:\n  capacity: { onDemandWeight: 1, spotWeight: 2 }\n';
+    expect(problemsOf({ 'dev.yaml': text })).toEqual([expect.stringContaining('services.api.cpuArchitecture: Fargate Spot does not run ARM64')]);
+  });
+
+  it('rejects a capacity strategy with two bases', () => {
+    expect(problemsOf({ 'dev.yaml': `${MINIMAL_ENVIRONMENT}cluster:\n  capacity: { onDemandBase: 1, spotBase: 1 }\n` })).toEqual([
+      'cfg/dev.yaml:11:42 cluster.capacity.spotBase: only one capacity provider may have a base; set onDemandBase or spotBase, not both',
+    ]);
+  });
+
+  it('rejects a desiredCount outside the autoscaling range', () => {
+    expect(problemsOf({ 'dev.yaml': withService('    cpu: 256\n    memory: 512\n    desiredCount: 5\n    autoscaling: { min: 1, max: 3, cpuTarget: 70 }\n') })).toEqual([
+      'cfg/dev.yaml:15:19 services.api.desiredCount: desiredCount 5 is outside autoscaling min 1 .. max 3; set it within that range',
+    ]);
+  });
+
+  it('rejects autoscaling min above max', () => {
+    expect(problemsOf({ 'dev.yaml': withService('    cpu: 256\n    memory: 512\n    desiredCount: 3\n    autoscaling: { min: 4, max: 3, cpuTarget: 70 }\n') })).toContain(
+      'cfg/dev.yaml:16:25 services.api.autoscaling.min: min 4 is above max 3',
+    );
+  });
+
+  it('rejects a project name that cannot fit AWS names', () => {
+    expect(problemsOf({ 'dev.yaml': MINIMAL_ENVIRONMENT.replace('project: shop', 'project: Shop_Web') })).toEqual([
+      'cfg/dev.yaml:1:10 project: must be 2-20 characters: a lowercase letter, then lowercase letters, digits or hyphens',
+    ]);
+  });
+
+  it('rejects a service name that cannot be a DNS label', () => {
+    const problems = problemsOf({ 'dev.yaml': withService('    cpu: 256\n    memory: 512\n').replace('  api:', '  API_v2:') });
+    expect(problems).toEqual([expect.stringMatching(/^cfg\/dev\.yaml:11:3 services\.API_v2: invalid name "API_v2": names here must be 1-32 characters/)]);
+  });
+
+  it('rejects a file name that is not an environment name unless environment is set', () => {
+    expect(problemsOf({ 'Dev_1.yaml': MINIMAL_ENVIRONMENT })).toEqual([
+      'cfg/Dev_1.yaml:1:1 environment: the file name "Dev_1" is not a valid environment name (2-20 lowercase letters, digits, hyphens); rename the file or set environment:',
+    ]);
+    expect(problemsOf({ 'Dev_1.yaml': `${MINIMAL_ENVIRONMENT}environment: dev\n` })).toEqual([]);
+  });
+
+  it('rejects a TLS policy that allows TLS 1.0', () => {
+    const [problem] = problemsOf({ 'dev.yaml': `${MINIMAL_ENVIRONMENT}loadBalancer:\n  sslPolicy: ELBSecurityPolicy-2016-08\n` });
+    expect(problem).toMatch(/^cfg\/dev\.yaml:11:14 loadBalancer\.sslPolicy: use a TLS 1\.2\+ policy/);
+  });
+});
+
+describe('cross-references', () => {
+  it('rejects a load balancer certificate that is not defined', () => {
+    expect(problemsOf({ 'dev.yaml': `${MINIMAL_ENVIRONMENT}loadBalancer:\n  certificate: web\n` })).toEqual([
+      'cfg/dev.yaml:11:16 loadBalancer.certificate: no certificate "web" under certificates; add it under certificates or remove this key for HTTP only',
+    ]);
+  });
+
+  it('rejects routing without a port', () => {
+    expect(problemsOf({ 'dev.yaml': withService('    cpu: 256\n    memory: 512\n    routing: { paths: ["/*"], priority: 1 }\n') })).toEqual([
+      'cfg/dev.yaml:15:14 services.api.routing: routing needs a container port; add services.api.port',
+    ]);
+  });
+
+  it('rejects two services on one routing priority', () => {
+    const text = `${MINIMAL_ENVIRONMENT}services:
+  api:
+    image: { repository: api, tag: "1" }
+    cpu: 256
+    memory: 512
+    port: 80
+    routing: { paths: ["/api/*"], priority: 10 }
+  web:
+    image: { repository: web, tag: "1" }
+    cpu: 256
+    memory: 512
+    port: 80
+    routing: { paths: ["/*"], priority: 10 }
+`;
+    expect(problemsOf({ 'dev.yaml': text })).toEqual([
+      'cfg/dev.yaml:22:41 services.web.routing.priority: priority 10 is already used by service api; priorities are unique per environment',
+    ]);
+  });
+
+  it('rejects requestsPerTarget without routing', () => {
+    expect(problemsOf({ 'dev.yaml': withService('    cpu: 256\n    memory: 512\n    autoscaling: { min: 1, max: 2, requestsPerTarget: 100 }\n') })).toEqual([
+      'cfg/dev.yaml:15:55 services.api.autoscaling.requestsPerTarget: requestsPerTarget needs routing through the load balancer; add routing or remove requestsPerTarget',
+    ]);
+  });
+
+  it('rejects allowedServices that name no service', () => {
+    const text = withService('    cpu: 256\n    memory: 512\n') + `databases:
+  main:
+    engine: postgres
+    engineVersion: "16.4"
+    instanceClass: db.t4g.medium
+    allowedServices: [api, billing]
+dynamodb:
+  sessions:
+    hashKey: { name: pk, type: S }
+    allowedServices: { read: [wbe] }
+`;
+    expect(problemsOf({ 'dev.yaml': text })).toEqual([
+      'cfg/dev.yaml:20:28 databases.main.allowedServices.1: no service "billing" in this environment; use one of api',
+      'cfg/dev.yaml:24:31 dynamodb.sessions.allowedServices.read.0: no service "wbe" in this environment; use one of api',
+    ]);
+  });
+
+  it('rejects an engine version with no parameter group family', () => {
+    const text = `${MINIMAL_ENVIRONMENT}databases:\n  main:\n    engine: postgres\n    engineVersion: "9.6"\n    instanceClass: db.t4g.medium\n`;
+    expect(problemsOf({ 'dev.yaml': text })).toEqual([
+      'cfg/dev.yaml:13:20 databases.main.engineVersion: no known parameter group family for postgres 9.6; use a version of 11, 12, 13, 14, 15, 16, 17',
+    ]);
+  });
+
+  it('rejects PROVISIONED tables without capacity and attributes with two types', () => {
+    const text = `${MINIMAL_ENVIRONMENT}dynamodb:
+  orders:
+    billingMode: PROVISIONED
+    writeCapacity: 5
+    hashKey: { name: pk, type: S }
+    globalSecondaryIndexes:
+      - { name: by-pk, hashKey: { name: pk, type: N }, readCapacity: 1, writeCapacity: 1 }
+`;
+    expect(problemsOf({ 'dev.yaml': text })).toEqual([
+      'cfg/dev.yaml:12:5 dynamodb.orders.readCapacity: billingMode PROVISIONED needs readCapacity',
+      'cfg/dev.yaml:16:51 dynamodb.orders.globalSecondaryIndexes.0.hashKey.type: attribute pk is type S elsewhere in this table; one attribute has one type',
+    ]);
+  });
+});
+
+describe('reporting', () => {
+  it('reports YAML syntax errors with their position', () => {
+    const [problem] = problemsOf({ 'dev.yaml': `${MINIMAL_ENVIRONMENT}services: [unclosed\n` });
+    expect(problem).toMatch(/^cfg\/dev\.yaml:\d+:\d+ \(file\): YAML: /);
+  });
+
+  it('reports a duplicate key as a YAML problem', () => {
+    expect(problemsOf({ 'dev.yaml': `${MINIMAL_ENVIRONMENT}project: again\n` })).toEqual([
+      expect.stringMatching(/^cfg\/dev\.yaml:10:1 \(file\): YAML: Map keys must be unique/),
+    ]);
+  });
+
+  it('reports every problem of every file at once, in file order', () => {
+    const problems = problemsOf({
+      'dev.yaml': withService('    cpu: 512\n    memory: 3000\n    desiredCont: 1\n'),
+      'prod.yaml': MINIMAL_ENVIRONMENT.replace('eu-west-1', 'mars-1'),
+    });
+    expect(problems.map((p) => p.split(' ')[0])).toEqual(['cfg/dev.yaml:14:13', 'cfg/dev.yaml:15:5', 'cfg/prod.yaml:3:11']);
+  });
+
+  it('points at defaults.yaml when the bad value comes from there', () => {
+    const problems = problemsOf({
+      'defaults.yaml': 'project: shop\nlogRetentionDays: 11\n',
+      'dev.yaml': MINIMAL_ENVIRONMENT.replace('project: shop\n', ''),
+    });
+    expect(problems).toEqual([expect.stringMatching(/^cfg\/defaults\.yaml:2:19 logRetentionDays: CloudWatch Logs accepts only/)]);
+  });
+
+  it('names a missing required key', () => {
+    expect(problemsOf({ 'dev.yaml': MINIMAL_ENVIRONMENT.replace('  lockTable: shop-tf-locks\n', '') })).toEqual([
+      'cfg/dev.yaml:6:3 backend.lockTable: required key is missing; add lockTable',
+    ]);
+  });
+
+  it('rejects two environment files with one environment name, and two sharing a state bucket differently', () => {
+    const problems = problemsOf({
+      'dev.yaml': MINIMAL_ENVIRONMENT,
+      'dev2.yaml': `${MINIMAL_ENVIRONMENT}environment: dev\n`,
+      'qa.yaml': MINIMAL_ENVIRONMENT.replace('shop-tf-locks', 'other-locks'),
+    });
+    expect(problems).toEqual([
+      'cfg/dev2.yaml:10:14 environment: environment "dev" is also defined by cfg/dev.yaml; each environment needs its own name',
+      'cfg/qa.yaml:7:14 backend.lockTable: bucket shop-tf-state is also used by cfg/dev.yaml with lockTable shop-tf-locks; environments sharing a state bucket must agree on it',
+    ]);
+  });
+
+  it('rejects .yml files instead of ignoring them', () => {
+    expect(problemsOf({ 'dev.yaml': MINIMAL_ENVIRONMENT, 'qa.yml': MINIMAL_ENVIRONMENT })).toEqual([
+      'cfg/qa.yml:1:1 (file): environment files end in .yaml; rename it to qa.yaml',
+    ]);
+  });
+});

@@ -1,0 +1,116 @@
+/** The environment stack: provider, backend and network, from the example environments. */
+import { Testing } from 'cdktf';
+import { BootstrapStack } from '../src/stacks/bootstrap-stack';
+import { MINIMAL_ENVIRONMENT, configOf, exampleConfig, resourcesOf, synthEnvironment } from './helpers';
+
+const dev = synthEnvironment(exampleConfig('dev'));
+const prod = synthEnvironment(exampleConfig('prod'));
+
+describe('provider and backend', () => {
+  const json = JSON.parse(prod);
+
+  it('pins the region, the account and the default tags', () => {
+    expect(json.provider.aws[0]).toEqual({
+      region: 'eu-west-1',
+      allowed_account_ids: ['123456789012'],
+      default_tags: [{ tags: { CostCenter: 'web', Team: 'platform', Project: 'shop', Environment: 'prod', ManagedBy: 'cdktf' } }],
+    });
+  });
+
+  it('keeps state in S3 under <keyPrefix>/<environment>.tfstate with DynamoDB locking', () => {
+    expect(json.terraform.backend.s3).toEqual({
+      bucket: 'shop-tf-state-123456789012',
+      key: 'platform/prod.tfstate',
+      region: 'eu-west-1',
+      dynamodb_table: 'shop-tf-locks',
+      encrypt: true,
+    });
+  });
+
+  it('adds S3-native locking only when asked', () => {
+    const withLockfile = JSON.parse(synthEnvironment(configOf(MINIMAL_ENVIRONMENT.replace('  lockTable', '  useLockfile: true\n  lockTable'))));
+    expect(withLockfile.terraform.backend.s3.use_lockfile).toBe(true);
+    expect(json.terraform.backend.s3.use_lockfile).toBeUndefined();
+  });
+});
+
+describe('network', () => {
+  it('creates a public and a private subnet per zone, carved from the VPC CIDR', () => {
+    expect(prod).toHaveResourceWithProperties({ tfResourceType: 'aws_vpc' }, { cidr_block: '10.30.0.0/16', enable_dns_hostnames: true });
+    const subnets = Object.values(resourcesOf(prod, 'aws_subnet')).map((s) => [s.availability_zone, s.cidr_block, s.tags.Tier]);
+    expect(subnets.sort((a, b) => a[1].localeCompare(b[1], 'en', { numeric: true }))).toEqual([
+      ['eu-west-1a', '10.30.0.0/20', 'public'], ['eu-west-1b', '10.30.16.0/20', 'public'], ['eu-west-1c', '10.30.32.0/20', 'public'],
+      ['eu-west-1a', '10.30.128.0/20', 'private'], ['eu-west-1b', '10.30.144.0/20', 'private'], ['eu-west-1c', '10.30.160.0/20', 'private'],
+    ]);
+  });
+
+  it('creates a NAT gateway per zone in prod and one in dev', () => {
+    expect(Object.keys(resourcesOf(prod, 'aws_nat_gateway'))).toHaveLength(3);
+    expect(Object.keys(resourcesOf(dev, 'aws_nat_gateway'))).toHaveLength(1);
+    // every private route table still gets a default route through that one NAT
+    const devRoutes = Object.values(resourcesOf(dev, 'aws_route')).filter((r) => r.nat_gateway_id);
+    expect(devRoutes).toHaveLength(2);
+  });
+
+  it('creates no NAT and no private default route with natGateways: none', () => {
+    const stack = synthEnvironment(configOf(`${MINIMAL_ENVIRONMENT}  natGateways: none\n`));
+    expect(stack).not.toHaveResource({ tfResourceType: 'aws_nat_gateway' });
+    expect(Object.values(resourcesOf(stack, 'aws_route')).filter((r) => r.nat_gateway_id)).toHaveLength(0);
+  });
+
+  it('sends flow logs to a log group with retention when asked', () => {
+    expect(prod).toHaveResourceWithProperties({ tfResourceType: 'aws_cloudwatch_log_group' }, { name: '/vpc/shop-prod/flow-logs', retention_in_days: 365 });
+    expect(prod).toHaveResourceWithProperties({ tfResourceType: 'aws_flow_log' }, { traffic_type: 'ALL', log_destination_type: 'cloud-watch-logs' });
+    expect(dev).not.toHaveResource({ tfResourceType: 'aws_flow_log' });
+  });
+
+  it('locks down the default security group', () => {
+    expect(prod).toHaveResource({ tfResourceType: 'aws_default_security_group' });
+    const [group] = Object.values(resourcesOf(prod, 'aws_default_security_group'));
+    expect(group.ingress).toBeUndefined();
+    expect(group.egress).toBeUndefined();
+  });
+
+  it('creates no VPC for an existing network', () => {
+    const stack = synthEnvironment(configOf(MINIMAL_ENVIRONMENT.replace('  cidr: 10.0.0.0/16\n',
+      '  existing: { vpcId: vpc-0123456789abcdef0, publicSubnetIds: [subnet-0123456789abcdef0, subnet-0123456789abcdef1], privateSubnetIds: [subnet-0123456789abcdef2, subnet-0123456789abcdef3] }\n')));
+    expect(stack).not.toHaveResource({ tfResourceType: 'aws_vpc' });
+    expect(stack).not.toHaveResource({ tfResourceType: 'aws_subnet' });
+    expect(stack).toHaveResourceWithProperties({ tfResourceType: 'aws_flow_log' }, { vpc_id: 'vpc-0123456789abcdef0' });
+  });
+});
+
+describe('bootstrap stack', () => {
+  const backend = exampleConfig('prod').backend;
+  const bootstrap = Testing.synth(new BootstrapStack(Testing.app(), backend, { Project: 'shop' }));
+
+  it('creates a versioned, encrypted, private, TLS-only state bucket', () => {
+    expect(bootstrap).toHaveResourceWithProperties({ tfResourceType: 'aws_s3_bucket' }, { bucket: 'shop-tf-state-123456789012', lifecycle: { prevent_destroy: true } });
+    expect(bootstrap).toHaveResourceWithProperties({ tfResourceType: 'aws_s3_bucket_versioning' }, { versioning_configuration: { status: 'Enabled' } });
+    expect(bootstrap).toHaveResourceWithProperties({ tfResourceType: 'aws_s3_bucket_server_side_encryption_configuration' }, {
+      rule: [expect.objectContaining({ apply_server_side_encryption_by_default: { sse_algorithm: 'aws:kms' } })],
+    });
+    expect(bootstrap).toHaveResourceWithProperties({ tfResourceType: 'aws_s3_bucket_public_access_block' }, {
+      block_public_acls: true, block_public_policy: true, ignore_public_acls: true, restrict_public_buckets: true,
+    });
+    expect(bootstrap).toHaveResourceWithProperties({ tfResourceType: 'aws_s3_bucket_ownership_controls' }, { rule: { object_ownership: 'BucketOwnerEnforced' } });
+    const [policy] = Object.values(resourcesOf(bootstrap, 'aws_s3_bucket_policy'));
+    expect(JSON.parse(policy.policy).Statement[0]).toMatchObject({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } });
+    expect(bootstrap).toHaveResourceWithProperties({ tfResourceType: 'aws_s3_bucket_lifecycle_configuration' }, {
+      rule: [expect.objectContaining({ noncurrent_version_expiration: [{ noncurrent_days: 90 }] })],
+    });
+  });
+
+  it('creates an on-demand, recoverable, encrypted, protected lock table', () => {
+    expect(bootstrap).toHaveResourceWithProperties({ tfResourceType: 'aws_dynamodb_table' }, {
+      name: 'shop-tf-locks', billing_mode: 'PAY_PER_REQUEST', hash_key: 'LockID',
+      point_in_time_recovery: { enabled: true }, server_side_encryption: { enabled: true }, deletion_protection_enabled: true,
+    });
+  });
+
+  it('keeps its own state locally until asked to move it into the bucket', () => {
+    expect(JSON.parse(bootstrap).terraform.backend.local).toEqual({ path: 'terraform.tfstate' });
+    const moved = JSON.parse(Testing.synth(new BootstrapStack(Testing.app(), { ...backend, bootstrapStateInBucket: true }, {})));
+    expect(moved.terraform.backend.s3).toMatchObject({ bucket: backend.bucket, key: 'bootstrap/terraform.tfstate' });
+  });
+});
