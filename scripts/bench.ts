@@ -1,0 +1,72 @@
+/**
+ * `npm run bench`: synth wall time and peak memory of the example
+ * environments and of a generated 3 environments x 100 services, each as a
+ * ratio to one `require('@cdktf/provider-aws')` (the root barrel) measured in
+ * the same run. Every figure is a fresh child process, timed from outside.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const RUNS = 3;
+
+interface Figure { seconds: number; peakMb: number }
+
+function measure(args: string[]): Figure {
+  const samples: Figure[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    const started = process.hrtime.bigint();
+    const child = spawnSync(process.execPath, args, { encoding: 'utf8', env: { ...process.env, CHECKPOINT_DISABLE: '1' } });
+    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    if (child.status !== 0) throw new Error(`${args.join(' ')} failed:\n${child.stderr}`);
+    const peakKb = Number(/PEAK_RSS_KB=(\d+)/.exec(child.stdout)?.[1]);
+    samples.push({ seconds, peakMb: peakKb / 1024 });
+  }
+  samples.sort((a, b) => a.seconds - b.seconds);
+  return samples[Math.floor(RUNS / 2)]!;
+}
+
+function generatedConfig(dir: string): void {
+  const services = Array.from({ length: 100 }, (_, i) => `  svc-${i}:
+    image: { repository: svc-${i}, tag: "1.0.${i}" }
+    cpu: 256
+    memory: 512
+    port: 8080
+    routing: { paths: ["/svc-${i}/*"], priority: ${i + 1} }
+    autoscaling: { min: 1, max: 4, cpuTarget: 70 }
+    secrets: { TOKEN: { ssm: /bench/svc-${i}/token } }
+`).join('');
+  writeFileSync(join(dir, 'defaults.yaml'), `project: bench
+aws: { region: eu-west-1, accountId: "123456789012" }
+backend: { bucket: bench-tf-state, lockTable: bench-tf-locks }
+network: { cidr: 10.0.0.0/16 }
+services:
+${services}`);
+  for (const env of ['dev', 'staging', 'prod']) writeFileSync(join(dir, `${env}.yaml`), `network: { cidr: 10.${env.length}.0.0/16 }\n`);
+}
+
+const peak = 'process.on("exit",()=>console.log("PEAK_RSS_KB="+process.resourceUsage().maxRSS))';
+const scratch = mkdtempSync(join(tmpdir(), 'platform-bench-'));
+try {
+  const generated = join(scratch, 'generated');
+  require('node:fs').mkdirSync(generated);
+  generatedConfig(generated);
+  const synth = (config: string, out: string) => ['--import', 'tsx', '-e', `${peak};require("./src/synth").synthToDir({configDir:${JSON.stringify(config)},outDir:${JSON.stringify(out)}})`];
+
+  const barrel = measure(['-e', `${peak};require("@cdktf/provider-aws")`]);
+  const examples = measure(synth('environments', join(scratch, 'out-examples')));
+  const large = measure(synth(generated, join(scratch, 'out-generated')));
+
+  const row = (name: string, f: Figure, target?: number) => {
+    const ratio = f.seconds / barrel.seconds;
+    const verdict = target === undefined ? '' : ratio <= target ? `  (target <= ${target}x: met)` : `  (target <= ${target}x: MISSED)`;
+    console.log(`${name.padEnd(40)} ${f.seconds.toFixed(2).padStart(6)} s ${f.peakMb.toFixed(0).padStart(5)} MB   ${ratio.toFixed(2)}x time ${(f.peakMb / barrel.peakMb).toFixed(2)}x memory${verdict}`);
+  };
+  console.log(`median of ${RUNS} runs each, fresh process, wall time from outside`);
+  row("require('@cdktf/provider-aws') (reference)", barrel);
+  row('synth example environments (4 stacks)', examples, 0.5);
+  row('synth 3 environments x 100 services', large, 1.0);
+} finally {
+  rmSync(scratch, { recursive: true, force: true });
+}
