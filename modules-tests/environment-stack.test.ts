@@ -1,4 +1,17 @@
 /** The environment stack: provider, backend and network, from the example environments. */
+import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
+import { DefaultSecurityGroup } from '@cdktf/provider-aws/lib/default-security-group';
+import { DynamodbTable } from '@cdktf/provider-aws/lib/dynamodb-table';
+import { FlowLog } from '@cdktf/provider-aws/lib/flow-log';
+import { NatGateway } from '@cdktf/provider-aws/lib/nat-gateway';
+import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
+import { S3BucketLifecycleConfiguration } from '@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration';
+import { S3BucketOwnershipControls } from '@cdktf/provider-aws/lib/s3-bucket-ownership-controls';
+import { S3BucketPublicAccessBlock } from '@cdktf/provider-aws/lib/s3-bucket-public-access-block';
+import { S3BucketServerSideEncryptionConfigurationA } from '@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration';
+import { S3BucketVersioningA } from '@cdktf/provider-aws/lib/s3-bucket-versioning';
+import { Subnet } from '@cdktf/provider-aws/lib/subnet';
+import { Vpc } from '@cdktf/provider-aws/lib/vpc';
 import { Testing } from 'cdktf';
 import { BootstrapStack } from '../src/stacks/bootstrap-stack';
 import { MINIMAL_ENVIRONMENT, configOf, exampleConfig, resourcesOf, synthEnvironment } from './helpers';
@@ -36,7 +49,7 @@ describe('provider and backend', () => {
 
 describe('network', () => {
   it('creates a public and a private subnet per zone, carved from the VPC CIDR', () => {
-    expect(prod).toHaveResourceWithProperties({ tfResourceType: 'aws_vpc' }, { cidr_block: '10.30.0.0/16', enable_dns_hostnames: true });
+    expect(prod).toHaveResourceWithProperties(Vpc, { cidr_block: '10.30.0.0/16', enable_dns_hostnames: true });
     const subnets = Object.values(resourcesOf(prod, 'aws_subnet')).map((s) => [s.availability_zone, s.cidr_block, s.tags.Tier]);
     expect(subnets.sort((a, b) => a[1].localeCompare(b[1], 'en', { numeric: true }))).toEqual([
       ['eu-west-1a', '10.30.0.0/20', 'public'], ['eu-west-1b', '10.30.16.0/20', 'public'], ['eu-west-1c', '10.30.32.0/20', 'public'],
@@ -54,18 +67,18 @@ describe('network', () => {
 
   it('creates no NAT and no private default route with natGateways: none', () => {
     const stack = synthEnvironment(configOf(`${MINIMAL_ENVIRONMENT}  natGateways: none\n`));
-    expect(stack).not.toHaveResource({ tfResourceType: 'aws_nat_gateway' });
+    expect(stack).not.toHaveResource(NatGateway);
     expect(Object.values(resourcesOf(stack, 'aws_route')).filter((r) => r.nat_gateway_id)).toHaveLength(0);
   });
 
   it('sends flow logs to a log group with retention when asked', () => {
-    expect(prod).toHaveResourceWithProperties({ tfResourceType: 'aws_cloudwatch_log_group' }, { name: '/vpc/shop-prod/flow-logs', retention_in_days: 365 });
-    expect(prod).toHaveResourceWithProperties({ tfResourceType: 'aws_flow_log' }, { traffic_type: 'ALL', log_destination_type: 'cloud-watch-logs' });
-    expect(dev).not.toHaveResource({ tfResourceType: 'aws_flow_log' });
+    expect(prod).toHaveResourceWithProperties(CloudwatchLogGroup, { name: '/vpc/shop-prod/flow-logs', retention_in_days: 365 });
+    expect(prod).toHaveResourceWithProperties(FlowLog, { traffic_type: 'ALL', log_destination_type: 'cloud-watch-logs' });
+    expect(dev).not.toHaveResource(FlowLog);
   });
 
   it('locks down the default security group', () => {
-    expect(prod).toHaveResource({ tfResourceType: 'aws_default_security_group' });
+    expect(prod).toHaveResource(DefaultSecurityGroup);
     const [group] = Object.values(resourcesOf(prod, 'aws_default_security_group'));
     expect(group.ingress).toBeUndefined();
     expect(group.egress).toBeUndefined();
@@ -74,9 +87,9 @@ describe('network', () => {
   it('creates no VPC for an existing network', () => {
     const stack = synthEnvironment(configOf(MINIMAL_ENVIRONMENT.replace('  cidr: 10.0.0.0/16\n',
       '  existing: { vpcId: vpc-0123456789abcdef0, publicSubnetIds: [subnet-0123456789abcdef0, subnet-0123456789abcdef1], privateSubnetIds: [subnet-0123456789abcdef2, subnet-0123456789abcdef3] }\n')));
-    expect(stack).not.toHaveResource({ tfResourceType: 'aws_vpc' });
-    expect(stack).not.toHaveResource({ tfResourceType: 'aws_subnet' });
-    expect(stack).toHaveResourceWithProperties({ tfResourceType: 'aws_flow_log' }, { vpc_id: 'vpc-0123456789abcdef0' });
+    expect(stack).not.toHaveResource(Vpc);
+    expect(stack).not.toHaveResource(Subnet);
+    expect(stack).toHaveResourceWithProperties(FlowLog, { vpc_id: 'vpc-0123456789abcdef0' });
   });
 });
 
@@ -85,24 +98,24 @@ describe('bootstrap stack', () => {
   const bootstrap = Testing.synth(new BootstrapStack(Testing.app(), backend, { Project: 'shop' }));
 
   it('creates a versioned, encrypted, private, TLS-only state bucket', () => {
-    expect(bootstrap).toHaveResourceWithProperties({ tfResourceType: 'aws_s3_bucket' }, { bucket: 'shop-tf-state-123456789012', lifecycle: { prevent_destroy: true } });
-    expect(bootstrap).toHaveResourceWithProperties({ tfResourceType: 'aws_s3_bucket_versioning' }, { versioning_configuration: { status: 'Enabled' } });
-    expect(bootstrap).toHaveResourceWithProperties({ tfResourceType: 'aws_s3_bucket_server_side_encryption_configuration' }, {
+    expect(bootstrap).toHaveResourceWithProperties(S3Bucket, { bucket: 'shop-tf-state-123456789012', lifecycle: { prevent_destroy: true } });
+    expect(bootstrap).toHaveResourceWithProperties(S3BucketVersioningA, { versioning_configuration: { status: 'Enabled' } });
+    expect(bootstrap).toHaveResourceWithProperties(S3BucketServerSideEncryptionConfigurationA, {
       rule: [expect.objectContaining({ apply_server_side_encryption_by_default: { sse_algorithm: 'aws:kms' } })],
     });
-    expect(bootstrap).toHaveResourceWithProperties({ tfResourceType: 'aws_s3_bucket_public_access_block' }, {
+    expect(bootstrap).toHaveResourceWithProperties(S3BucketPublicAccessBlock, {
       block_public_acls: true, block_public_policy: true, ignore_public_acls: true, restrict_public_buckets: true,
     });
-    expect(bootstrap).toHaveResourceWithProperties({ tfResourceType: 'aws_s3_bucket_ownership_controls' }, { rule: { object_ownership: 'BucketOwnerEnforced' } });
+    expect(bootstrap).toHaveResourceWithProperties(S3BucketOwnershipControls, { rule: { object_ownership: 'BucketOwnerEnforced' } });
     const [policy] = Object.values(resourcesOf(bootstrap, 'aws_s3_bucket_policy'));
     expect(JSON.parse(policy.policy).Statement[0]).toMatchObject({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } });
-    expect(bootstrap).toHaveResourceWithProperties({ tfResourceType: 'aws_s3_bucket_lifecycle_configuration' }, {
+    expect(bootstrap).toHaveResourceWithProperties(S3BucketLifecycleConfiguration, {
       rule: [expect.objectContaining({ noncurrent_version_expiration: [{ noncurrent_days: 90 }] })],
     });
   });
 
   it('creates an on-demand, recoverable, encrypted, protected lock table', () => {
-    expect(bootstrap).toHaveResourceWithProperties({ tfResourceType: 'aws_dynamodb_table' }, {
+    expect(bootstrap).toHaveResourceWithProperties(DynamodbTable, {
       name: 'shop-tf-locks', billing_mode: 'PAY_PER_REQUEST', hash_key: 'LockID',
       point_in_time_recovery: { enabled: true }, server_side_encryption: { enabled: true }, deletion_protection_enabled: true,
     });

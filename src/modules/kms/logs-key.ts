@@ -1,0 +1,49 @@
+import { KmsAlias } from '@cdktf/provider-aws/lib/kms-alias';
+import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
+import { Construct } from 'constructs';
+import { policyDocument } from '../iam/policy-document';
+
+export interface LogsKeyProps {
+  /** Prefix of the alias, `<project>-<environment>`. */
+  readonly namePrefix: string;
+  readonly partition: string;
+  readonly region: string;
+  readonly accountId: string;
+  /** The DNS suffix of the region (amazonaws.com, amazonaws.com.cn). */
+  readonly dnsSuffix: string;
+  /** Days before a deleted key is gone. @default 30 */
+  readonly deletionWindowDays?: number;
+}
+
+/**
+ * A customer-managed KMS key, rotated yearly, that CloudWatch Logs in this
+ * account and region may use for the environment's log groups (and ECS Exec
+ * sessions). The account root keeps administration through IAM.
+ */
+export class LogsKey extends Construct {
+  readonly key: KmsKey;
+  readonly arn: string;
+
+  constructor(scope: Construct, id: string, props: LogsKeyProps) {
+    super(scope, id);
+    const root = `arn:${props.partition}:iam::${props.accountId}:root`;
+    this.key = new KmsKey(this, 'key', {
+      description: `${props.namePrefix} CloudWatch Logs and ECS Exec`,
+      enableKeyRotation: true,
+      deletionWindowInDays: props.deletionWindowDays ?? 30,
+      policy: policyDocument(
+        { Sid: 'AccountAdministers', Effect: 'Allow', Principal: { AWS: root }, Action: 'kms:*', Resource: '*' },
+        {
+          Sid: 'CloudWatchLogsUse',
+          Effect: 'Allow',
+          Principal: { Service: `logs.${props.region}.${props.dnsSuffix}` },
+          Action: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
+          Resource: '*',
+          Condition: { ArnLike: { 'kms:EncryptionContext:aws:logs:arn': `arn:${props.partition}:logs:${props.region}:${props.accountId}:log-group:*` } },
+        },
+      ),
+    });
+    new KmsAlias(this, 'alias', { name: `alias/${props.namePrefix}-logs`, targetKeyId: this.key.keyId });
+    this.arn = this.key.arn;
+  }
+}

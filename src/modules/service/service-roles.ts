@@ -1,0 +1,77 @@
+import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
+import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
+import { Construct } from 'constructs';
+import { fitName, NAME_LIMITS } from '../../naming';
+import { assumeRolePolicy, policyDocument, type PolicyStatement } from '../iam/policy-document';
+import type { ContainerSecret } from './container-definition';
+
+export interface ServiceRolesProps {
+  /** Prefix of the role names, `<project>-<environment>-<service>`. */
+  readonly namePrefix: string;
+  readonly accountId: string;
+  /** The ECR repository the image comes from. @default none (an image from elsewhere) */
+  readonly repositoryArn?: string;
+  /** The service's own log group. */
+  readonly logGroupArn: string;
+  /** The secrets and parameters the container references. */
+  readonly secrets: readonly ContainerSecret[];
+  /** ECS Exec: the session log group and the key of its channel. @default exec off */
+  readonly exec?: { readonly logGroupArn: string; readonly kmsKeyArn: string };
+}
+
+/**
+ * The two roles of a service: the execution role ECS uses to start it (pull
+ * the image, write its logs, read its secrets: exactly those), and the task
+ * role the application runs as (nothing until exec or data grants add to it).
+ */
+export class ServiceRoles extends Construct {
+  readonly executionRole: IamRole;
+  readonly taskRole: IamRole;
+
+  constructor(scope: Construct, id: string, props: ServiceRolesProps) {
+    super(scope, id);
+    // Only tasks of this account may assume the roles (confused deputy).
+    const trust = assumeRolePolicy('ecs-tasks.amazonaws.com', { StringEquals: { 'aws:SourceAccount': props.accountId } });
+    this.executionRole = new IamRole(this, 'execution-role', {
+      name: fitName(`${props.namePrefix}-execution`, NAME_LIMITS.iamRole),
+      description: 'ECS starts the task: pulls its image, writes its logs, reads its secrets',
+      assumeRolePolicy: trust,
+    });
+    this.taskRole = new IamRole(this, 'task-role', {
+      name: fitName(`${props.namePrefix}-task`, NAME_LIMITS.iamRole),
+      description: 'What the application in the task may do',
+      assumeRolePolicy: trust,
+    });
+
+    const statements: PolicyStatement[] = [];
+    if (props.repositoryArn) {
+      // GetAuthorizationToken has no resource-level permissions: "*" is the only form AWS accepts.
+      statements.push({ Sid: 'EcrLogin', Effect: 'Allow', Action: 'ecr:GetAuthorizationToken', Resource: '*' });
+      statements.push({ Sid: 'PullImage', Effect: 'Allow', Action: ['ecr:BatchCheckLayerAvailability', 'ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer'], Resource: props.repositoryArn });
+    }
+    statements.push({ Sid: 'WriteLogs', Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: `${props.logGroupArn}:*` });
+    const secretArns = unique(props.secrets.filter((s) => s.source === 'secretsManager').flatMap((s) => s.readResources));
+    if (secretArns.length > 0) statements.push({ Sid: 'ReadSecrets', Effect: 'Allow', Action: 'secretsmanager:GetSecretValue', Resource: secretArns });
+    const parameterArns = unique(props.secrets.filter((s) => s.source === 'ssm').flatMap((s) => s.readResources));
+    if (parameterArns.length > 0) statements.push({ Sid: 'ReadParameters', Effect: 'Allow', Action: 'ssm:GetParameters', Resource: parameterArns });
+    new IamRolePolicy(this, 'execution-policy', { role: this.executionRole.id, name: 'start-task', policy: policyDocument(...statements) });
+
+    if (props.exec) {
+      new IamRolePolicy(this, 'exec-policy', {
+        role: this.taskRole.id,
+        name: 'ecs-exec',
+        policy: policyDocument(
+          // The Session Manager channel actions have no resource-level permissions.
+          { Sid: 'ExecChannel', Effect: 'Allow', Action: ['ssmmessages:CreateControlChannel', 'ssmmessages:CreateDataChannel', 'ssmmessages:OpenControlChannel', 'ssmmessages:OpenDataChannel'], Resource: '*' },
+          { Sid: 'ExecSessionLogs', Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents', 'logs:DescribeLogStreams'], Resource: [props.exec.logGroupArn, `${props.exec.logGroupArn}:*`] },
+          { Sid: 'ExecLogGroupLookup', Effect: 'Allow', Action: 'logs:DescribeLogGroups', Resource: '*' },
+          { Sid: 'ExecChannelKey', Effect: 'Allow', Action: ['kms:Decrypt', 'kms:GenerateDataKey'], Resource: props.exec.kmsKeyArn },
+        ),
+      });
+    }
+  }
+}
+
+function unique(values: readonly string[]): string[] {
+  return [...new Set(values)].sort();
+}

@@ -1,0 +1,61 @@
+/** Small mappings from configuration values to module props, used by the environment stack. */
+import { dnsSuffixOf } from '../config/aws-facts';
+import type { EnvironmentConfig, ServiceConfig } from '../config/resolve';
+import type { Capacity } from '../config/schema';
+import type { CapacityProviderShare } from '../modules/cluster/ecs-cluster';
+import type { ContainerSecret } from '../modules/service/container-definition';
+
+type Aws = EnvironmentConfig['aws'];
+
+/** onDemand: FARGATE only; spot: FARGATE_SPOT only; a mix: both, with weights and the one base. */
+export function capacityShares(capacity: Capacity): CapacityProviderShare[] {
+  if (capacity === 'onDemand') return [{ provider: 'FARGATE', weight: 1, base: 0 }];
+  if (capacity === 'spot') return [{ provider: 'FARGATE_SPOT', weight: 1, base: 0 }];
+  const shares: CapacityProviderShare[] = [];
+  if (capacity.onDemandWeight > 0 || capacity.onDemandBase > 0) shares.push({ provider: 'FARGATE', weight: capacity.onDemandWeight, base: capacity.onDemandBase });
+  if (capacity.spotWeight > 0 || capacity.spotBase > 0) shares.push({ provider: 'FARGATE_SPOT', weight: capacity.spotWeight, base: capacity.spotBase });
+  return shares;
+}
+
+/**
+ * ECR repositories are per environment, `<project>/<environment>/<repository>`,
+ * so that environments sharing an account never share (or collide on) a
+ * repository, and every stack stands alone with no cross-stack reference.
+ */
+export function repositoryName(config: EnvironmentConfig, repository: string): string {
+  return `${config.project}/${config.environment}/${repository}`;
+}
+
+/** The image a service runs: its own ECR repository's URI built from account, region and name, or the reference as given. */
+export function imageOf(config: EnvironmentConfig, service: ServiceConfig): string {
+  if (typeof service.image === 'string') return service.image;
+  const registry = `${config.aws.accountId}.dkr.ecr.${config.aws.region}.${dnsSuffixOf(config.aws.region)}`;
+  return `${registry}/${repositoryName(config, service.image.repository)}:${service.image.tag}`;
+}
+
+/** The distinct repositories the services of an environment pull from. */
+export function repositoriesOf(config: EnvironmentConfig): string[] {
+  return [...new Set(Object.values(config.services).flatMap((s) => (typeof s.image === 'string' ? [] : [s.image.repository])))].sort();
+}
+
+/**
+ * A secret as ECS references it. Secrets Manager names become partial ARNs
+ * (ECS resolves them; IAM matches the six-character suffix AWS appends);
+ * a JSON key is appended as `:key::`. SSM parameter names become ARNs.
+ */
+export function containerSecret(name: string, secret: ServiceConfig['secrets'][string], aws: Aws): ContainerSecret {
+  if ('ssm' in secret) {
+    const arn = secret.ssm.startsWith('arn:') ? secret.ssm : `arn:${aws.partition}:ssm:${aws.region}:${aws.accountId}:parameter/${secret.ssm.replace(/^\//, '')}`;
+    return { name, valueFrom: arn, readResources: [arn], source: 'ssm' };
+  }
+  const arn = secret.secretsManager.startsWith('arn:')
+    ? secret.secretsManager
+    : `arn:${aws.partition}:secretsmanager:${aws.region}:${aws.accountId}:secret:${secret.secretsManager}`;
+  const readResources = secret.secretsManager.startsWith('arn:') ? [arn, `${arn}-??????`] : [`${arn}-??????`];
+  return { name, valueFrom: secret.key ? `${arn}:${secret.key}::` : arn, readResources, source: 'secretsManager' };
+}
+
+/** Container environment values are strings; YAML numbers and booleans are written as YAML shows them. */
+export function environmentStrings(environment: ServiceConfig['environment']): Record<string, string> {
+  return Object.fromEntries(Object.entries(environment).map(([key, value]) => [key, String(value)]));
+}
