@@ -28,8 +28,12 @@ export function loadSelected(configDir: string, environment?: string): Environme
 
 /** Synthesizes into `outDir`; on invalid input throws ConfigError having written nothing. Returns the stack names. */
 export function synthToDir(options: SynthOptions = {}): string[] {
-  const configs = loadSelected(options.configDir ?? 'environments', options.environment);
-  const outDir = resolve(options.outDir ?? 'cdktf.out');
+  return synthConfigs(loadSelected(options.configDir ?? 'environments', options.environment), options.outDir ?? 'cdktf.out');
+}
+
+/** Synthesizes loaded environments into `out` (replaced whole). Returns the stack names. */
+export function synthConfigs(configs: readonly EnvironmentConfig[], out: string): string[] {
+  const outDir = resolve(out);
   let stacks: string[] = [];
   mkdirSync(dirname(outDir), { recursive: true });
   const staging = mkdtempSync(join(dirname(outDir), `.${basename(outDir)}-`));

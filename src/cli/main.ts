@@ -8,11 +8,13 @@ import { join, resolve } from 'node:path';
 import { Command } from 'commander';
 import { loadEnvironments } from '../config/load';
 import { environmentJsonSchema, SCHEMA_FILE } from '../config/json-schema';
-import { checkStacks, providersToStandIn } from '../terraform/check';
+import { planChange } from '../terraform/change-check';
+import { capacityChange, type ChangeScenario } from '../terraform/change-scenarios';
+import { checkStacks, providersToStandIn, type StackCheck } from '../terraform/check';
 import { terraformEnvironment } from '../terraform/cli-config';
 import { prepareOfflineStack } from '../terraform/offline';
 import { terraform, TerraformMissingError } from '../terraform/run';
-import { synthToDir } from '../synth';
+import { loadSelected, synthConfigs, synthToDir } from '../synth';
 import { exitOnConfigError } from './report';
 
 const program = new Command('platform')
@@ -75,11 +77,18 @@ program
   .option('--config <dir>', 'the config folder', 'environments')
   .option('--out <dir>', 'the output folder', 'cdktf.out')
   .action((options: { config: string; out: string }) => {
-    const stacks = exitOnConfigError(() => synthToDir({ configDir: options.config, outDir: options.out }));
+    const environments = exitOnConfigError(() => loadSelected(options.config));
+    const stacks = synthConfigs(environments, options.out);
     const results = withTerraform(() => checkStacks({ outDir: resolve(options.out), stacks, log: (line) => console.log(line) }));
     for (const result of results) {
       console.log(result.summary);
       if (result.failure) console.error(result.failure);
+    }
+    const scenario = environments.map(capacityChange).find((s) => s !== undefined);
+    if (scenario) {
+      const result = withTerraform(() => checkScenario(scenario, resolve(options.out)));
+      console.log(result.summary);
+      results.push(result);
     }
     const failed = results.filter((r) => !r.ok).length;
     console.log(`${results.length - failed} passed, ${failed} failed`);
@@ -93,6 +102,18 @@ program
     writeFileSync(SCHEMA_FILE, environmentJsonSchema());
     console.log(`wrote ${SCHEMA_FILE}`);
   });
+
+/** Plans a change scenario against a simulated deployment and judges what it would do. */
+function checkScenario(scenario: ChangeScenario, outDir: string): StackCheck {
+  const tf = terraformEnvironment(join(outDir, 'terraform-check', '.terraform-cli'));
+  const started = Date.now();
+  const changes = planChange(scenario.before, scenario.after, join(outDir, 'terraform-check', 'change'), tf.env, providersToStandIn(tf));
+  const verdict = scenario.judge(changes);
+  const seconds = ((Date.now() - started) / 1000).toFixed(1);
+  const actions = changes.map((c) => `${c.address} ${c.actions.join('+')}`).join(', ') || 'no changes';
+  const summary = `change ${scenario.description}: ${verdict ? `FAILED, ${verdict}` : 'ok'} (${actions}) in ${seconds}s`;
+  return { stack: `change ${scenario.description}`, ok: verdict === '', summary };
+}
 
 function hasAwsCredentials(): boolean {
   const env = process.env;

@@ -1,0 +1,64 @@
+/** The pieces of the change check that need no Terraform: the simulated state and the judgement. */
+import { capacityChange } from '../src/terraform/change-scenarios';
+import { applyPlanToState, type ProviderSchemas } from '../src/terraform/fake-state';
+import { exampleConfig } from './helpers';
+
+const schemas: ProviderSchemas = {
+  provider_schemas: {
+    'registry.terraform.io/hashicorp/aws': {
+      resource_schemas: {
+        aws_thing: {
+          version: 2,
+          block: {
+            attributes: { id: { type: 'string' }, arn: { type: 'string' }, name: { type: 'string' }, tags: { type: ['map', 'string'] }, size: { type: 'number' } },
+            block_types: { rule: { nesting_mode: 'list', block: { attributes: { rule_id: { type: 'string' } } } } },
+          },
+        },
+      },
+    },
+  },
+};
+
+const change = (actions: string[], after: object, afterUnknown: object) => ({
+  address: 'aws_thing.a', mode: 'managed', type: 'aws_thing', name: 'a', provider_name: 'registry.terraform.io/hashicorp/aws',
+  change: { actions, after, after_unknown: afterUnknown },
+});
+
+describe('applyPlanToState', () => {
+  it('keeps known values and fills unknown ones with typed placeholders', () => {
+    const state = applyPlanToState({ resource_changes: [change(['create'], { name: 'x', rule: [{}] }, { id: true, arn: true, tags: true, size: true, rule: [{ rule_id: true }] })] }, schemas);
+    const [resource] = state.resources;
+    expect(resource).toMatchObject({ type: 'aws_thing', name: 'a', provider: 'provider["registry.terraform.io/hashicorp/aws"]' });
+    const { attributes, schema_version } = resource.instances[0];
+    expect(schema_version).toBe(2);
+    expect(attributes.name).toBe('x');
+    expect(attributes.id).toMatch(/^offline-[0-9a-f]{12}$/);
+    expect(attributes.arn).toMatch(/^arn:aws:offline:/);
+    expect(attributes.tags).toEqual({});
+    expect(attributes.size).toBe(1);
+    expect(attributes.rule[0].rule_id).toMatch(/^offline-/);
+  });
+
+  it('is deterministic and removes deleted resources', () => {
+    const plan = { resource_changes: [change(['create'], { name: 'x' }, { id: true })] };
+    const first = applyPlanToState(plan, schemas);
+    expect(applyPlanToState(plan, schemas)).toEqual(first);
+    expect(applyPlanToState({ resource_changes: [change(['delete'], {}, {})] }, schemas, first).resources).toEqual([]);
+  });
+});
+
+describe('the capacity change scenario', () => {
+  const scenario = capacityChange(exampleConfig('dev'))!;
+
+  it('moves a Spot service to on-demand', () => {
+    expect(scenario.description).toBe('dev: services.web.capacity "spot" -> onDemand');
+    expect(scenario.after.services.web!.capacity).toBe('onDemand');
+  });
+
+  it('accepts an in-place update and rejects a replacement', () => {
+    const address = 'aws_ecs_service.web';
+    expect(scenario.judge([{ address, type: 'aws_ecs_service', actions: ['update'] }])).toBe('');
+    expect(scenario.judge([{ address, type: 'aws_ecs_service', actions: ['delete', 'create'] }])).toBe(`replaces ${address}`);
+    expect(scenario.judge([])).toBe('plans no in-place update of the ECS service');
+  });
+});

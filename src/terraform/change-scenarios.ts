@@ -1,0 +1,35 @@
+/**
+ * Configuration changes users make routinely, and what they must do to
+ * deployed infrastructure. Each scenario is planned for real by
+ * `npm run check:terraform` (change-check.ts).
+ */
+import type { EnvironmentConfig } from '../config/resolve';
+import { usesSpot } from '../config/rules';
+import { isReplacement, type PlannedChange } from './change-check';
+
+export interface ChangeScenario {
+  readonly description: string;
+  readonly before: EnvironmentConfig;
+  readonly after: EnvironmentConfig;
+  /** An empty string when the planned changes are acceptable, else what is wrong. */
+  readonly judge: (changes: readonly PlannedChange[]) => string;
+}
+
+/** Moving a service between Spot and on-demand capacity updates the service in place. */
+export function capacityChange(config: EnvironmentConfig): ChangeScenario | undefined {
+  const service = Object.values(config.services).find((s) => s.cpuArchitecture === 'X86_64');
+  if (!service) return undefined;
+  const from = service.capacity;
+  const to = usesSpot(from) ? 'onDemand' : 'spot';
+  return {
+    description: `${config.environment}: services.${service.name}.capacity ${JSON.stringify(from)} -> ${to}`,
+    before: config,
+    after: { ...config, services: { ...config.services, [service.name]: { ...service, capacity: to } } },
+    judge: (changes) => {
+      const replaced = changes.filter(isReplacement).map((c) => c.address);
+      if (replaced.length > 0) return `replaces ${replaced.join(', ')}`;
+      const serviceUpdate = changes.find((c) => c.type === 'aws_ecs_service' && c.actions.join() === 'update');
+      return serviceUpdate ? '' : 'plans no in-place update of the ECS service';
+    },
+  };
+}
