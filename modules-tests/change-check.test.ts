@@ -35,7 +35,7 @@ describe('applyPlanToState', () => {
     expect(attributes.id).toMatch(/^offline-[0-9a-f]{12}$/);
     expect(attributes.arn).toMatch(/^arn:aws:offline:/);
     expect(attributes.tags).toEqual({});
-    expect(attributes.size).toBe(1);
+    expect(attributes.size).toBe(0);
     expect(attributes.rule[0].rule_id).toMatch(/^offline-/);
   });
 

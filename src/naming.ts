@@ -13,6 +13,18 @@ export function fitName(name: string, maxLength: number): string {
   return `${prefix}-${hash}`;
 }
 
+/**
+ * An RDS instance identifier: lowercase letters, digits and single hyphens,
+ * starting with a letter, not ending with a hyphen, at most 63 characters.
+ * Where the name had to change to fit, a hash of the original keeps it unique.
+ */
+export function rdsIdentifier(name: string): string {
+  const cleaned = name.toLowerCase().replace(/[^a-z0-9-]/g, '-').replace(/-+/g, '-').replace(/^[^a-z]+/, '').replace(/-$/, '');
+  if (cleaned === name) return fitName(name, NAME_LIMITS.rdsIdentifier);
+  const hash = createHash('sha256').update(name).digest('hex').slice(0, 6);
+  return `${fitName(cleaned, NAME_LIMITS.rdsIdentifier - hash.length - 1).replace(/-$/, '')}-${hash}`;
+}
+
 /** AWS limits of the names this project builds. */
 export const NAME_LIMITS = {
   loadBalancer: 32,

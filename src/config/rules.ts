@@ -3,6 +3,7 @@
  * single key cannot see. Each returns issues with the key path to blame.
  */
 import { parameterGroupFamily, RDS_PARAMETER_FAMILIES, supportsPerformanceInsights } from './aws-facts';
+import { databaseVariables, tableVariable } from './injected-variables';
 import type { EnvironmentConfig } from './resolve';
 import type { KeyPath } from './yaml-source';
 import type { Capacity } from './schema';
@@ -143,7 +144,35 @@ const tableRules: Rule = (env) =>
     return issues;
   });
 
+const injectedVariablesFree: Rule = (env) => {
+  const issues: RuleIssue[] = [];
+  const injected = new Map<string, Map<string, string>>();
+  const add = (service: string, variable: string, source: string) => {
+    if (!injected.has(service)) injected.set(service, new Map());
+    injected.get(service)!.set(variable, source);
+  };
+  for (const [name, db] of Object.entries(env.databases)) {
+    for (const service of db.allowedServices) for (const { variable } of databaseVariables(name)) add(service, variable, `databases.${name}`);
+  }
+  for (const [name, table] of Object.entries(env.dynamodb)) {
+    for (const service of [...table.allowedServices.read, ...table.allowedServices.write]) add(service, tableVariable(name), `dynamodb.${name}`);
+  }
+  for (const [service, variables] of injected) {
+    const config = env.services[service];
+    if (!config) continue;
+    for (const [variable, source] of variables) {
+      for (const section of ['environment', 'secrets'] as const) {
+        if (variable in config[section]) {
+          issues.push({ path: ['services', service, section, variable], message: `${variable} is set by the project from ${source}; rename this variable` });
+        }
+      }
+    }
+  }
+  return issues;
+};
+
 const RULES: readonly Rule[] = [
+  injectedVariablesFree,
   availabilityZonesInRegion,
   certificateExists,
   routingRules,

@@ -51,8 +51,11 @@ export function planChange(before: EnvironmentConfig, after: EnvironmentConfig, 
   let state: unknown;
   for (let round = 0; ; round++) {
     const planned = plan();
-    if (changesOf(planned).length === 0) break;
-    if (round === MAX_CONVERGE_ROUNDS) throw new Error(`the deployed state of ${before.environment} did not settle after ${round} rounds`);
+    const pending = changesOf(planned);
+    if (pending.length === 0) break;
+    if (round === MAX_CONVERGE_ROUNDS) {
+      throw new Error(`the simulated deployment of ${before.environment} did not settle after ${round} rounds; still changing: ${pending.map((c) => `${c.address} ${c.actions.join('+')}`).join(', ')}`);
+    }
     state = applyPlanToState(planned, schemas, state);
     writeFileSync(join(workDir, 'terraform.tfstate'), JSON.stringify(state));
   }

@@ -21,10 +21,11 @@ export function capacityChange(config: EnvironmentConfig): ChangeScenario | unde
   if (!service) return undefined;
   const from = service.capacity;
   const to = usesSpot(from) ? 'onDemand' : 'spot';
+  const deployed = withoutManagedValidation(config);
   return {
     description: `${config.environment}: services.${service.name}.capacity ${JSON.stringify(from)} -> ${to}`,
-    before: config,
-    after: { ...config, services: { ...config.services, [service.name]: { ...service, capacity: to } } },
+    before: deployed,
+    after: { ...deployed, services: { ...deployed.services, [service.name]: { ...service, capacity: to } } },
     judge: (changes) => {
       const replaced = changes.filter(isReplacement).map((c) => c.address);
       if (replaced.length > 0) return `replaces ${replaced.join(', ')}`;
@@ -32,4 +33,14 @@ export function capacityChange(config: EnvironmentConfig): ChangeScenario | unde
       return serviceUpdate ? '' : 'plans no in-place update of the ECS service';
     },
   };
+}
+
+/**
+ * The same environment with certificate validation left to the user: the
+ * validation records are keyed by values only ACM knows, which a simulated
+ * deployment cannot make up. They play no part in the changes checked here.
+ */
+function withoutManagedValidation(config: EnvironmentConfig): EnvironmentConfig {
+  const certificates = Object.fromEntries(Object.entries(config.certificates).map(([name, c]) => [name, { ...c, hostedZoneId: undefined }]));
+  return { ...config, certificates };
 }

@@ -12,7 +12,7 @@ type Json = any;
 type TypeExpr = string | [string, Json];
 
 interface BlockSchema {
-  attributes?: Record<string, { type?: TypeExpr; nested_type?: { attributes: Record<string, Json>; nesting_mode: string } }>;
+  attributes?: Record<string, { type?: TypeExpr; optional?: boolean; computed?: boolean }>;
   block_types?: Record<string, { nesting_mode: string; block: BlockSchema }>;
 }
 
@@ -27,7 +27,7 @@ interface ResourceChange {
   name: string;
   index?: string | number;
   provider_name: string;
-  change: { actions: string[]; after: Json; after_unknown: Json };
+  change: { actions: string[]; after: Json; after_unknown: Json; after_sensitive?: Json };
 }
 
 /** The state after applying `plan` (from `terraform show -json`) onto `previous`, unknowns filled with placeholders. */
@@ -51,7 +51,7 @@ export function applyPlanToState(plan: { resource_changes?: ResourceChange[] }, 
       provider: `provider["${change.provider_name}"]`,
       instances: [],
     };
-    const instance: Json = { schema_version: schema.version, attributes, sensitive_attributes: [] };
+    const instance: Json = { schema_version: schema.version, attributes, sensitive_attributes: sensitivePaths(change.change.after_sensitive) };
     if (change.index !== undefined) instance.index_key = change.index;
     resource.instances = [...resource.instances.filter((i: Json) => i.index_key !== change.index), instance];
     byResource.set(key, resource);
@@ -67,12 +67,23 @@ export function applyPlanToState(plan: { resource_changes?: ResourceChange[] }, 
   };
 }
 
+/** State's form of the plan's sensitivity marks: one path of steps per sensitive value. */
+function sensitivePaths(marks: Json, steps: Json[] = []): Json[][] {
+  if (marks === true) return [steps];
+  if (Array.isArray(marks)) return marks.flatMap((m, i) => sensitivePaths(m, [...steps, { type: 'index', value: { value: i, type: 'number' } }]));
+  if (marks && typeof marks === 'object') return Object.entries(marks).flatMap(([k, m]) => sensitivePaths(m, [...steps, { type: 'get_attr', value: k }]));
+  return [];
+}
+
 function fill(value: Json, unknown: Json, block: BlockSchema, path: string): Json {
   const result: Json = { ...(value ?? {}) };
   for (const [name, attribute] of Object.entries(block.attributes ?? {})) {
     const at = `${path}.${name}`;
-    if (unknown?.[name] === true) result[name] = placeholder(attribute.type ?? ['list', 'string'], name, at);
+    const type = attribute.type ?? ['list', 'string'];
+    if (unknown?.[name] === true) result[name] = placeholder(type, name, at, attribute.optional === true);
     else if (result[name] === undefined) result[name] = null;
+    // State stores values of dynamic type with their type beside them.
+    if (type === 'dynamic' && result[name] !== null) result[name] = { value: result[name], type: typeof result[name] === 'number' ? 'number' : 'string' };
   }
   for (const [name, nested] of Object.entries(block.block_types ?? {})) {
     const at = `${path}.${name}`;
@@ -89,12 +100,20 @@ function fill(value: Json, unknown: Json, block: BlockSchema, path: string): Jso
   return result;
 }
 
-function placeholder(type: TypeExpr, name: string, path: string): Json {
+/**
+ * What AWS would have filled in. Read-only strings (IDs, ARNs) get a stable
+ * placeholder so that references resolve; optional strings the provider
+ * computes stay empty (a made-up value could force a replacement); other
+ * types get their empty value.
+ */
+function placeholder(type: TypeExpr, name: string, path: string, optional: boolean): Json {
+  const hash = createHash('sha256').update(path).digest('hex').slice(0, 12);
   if (type === 'string') {
-    const hash = createHash('sha256').update(path).digest('hex').slice(0, 12);
+    if (optional && name !== 'id') return '';
     return /arn$/.test(name) ? `arn:aws:offline:eu-west-1:123456789012:placeholder/${hash}` : `offline-${hash}`;
   }
-  if (type === 'number') return 1;
+  if (type === 'dynamic') return `offline-${hash}`;
+  if (type === 'number') return 0;
   if (type === 'bool') return false;
   const [kind] = type as [string, Json];
   if (kind === 'list' || kind === 'set' || kind === 'tuple') return [];

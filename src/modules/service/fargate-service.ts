@@ -4,6 +4,7 @@ import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
 import { ServiceDiscoveryService } from '@cdktf/provider-aws/lib/service-discovery-service';
 import { VpcSecurityGroupEgressRule } from '@cdktf/provider-aws/lib/vpc-security-group-egress-rule';
 import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
+import type { ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
 import { fitName, NAME_LIMITS } from '../../naming';
 import type { CapacityProviderShare } from '../cluster/ecs-cluster';
@@ -73,8 +74,11 @@ export interface FargateServiceProps {
   };
   /** Register tasks in this Cloud Map namespace as `<name>.<namespace>`. @default no discovery */
   readonly serviceDiscoveryNamespaceId?: string;
-  /** Attach to a load balancer target group. @default no load balancer */
-  readonly loadBalancer?: { readonly targetGroupArn: string; readonly securityGroupId: string };
+  /**
+   * Attach to a load balancer target group, once `attachedAfter` (the listener
+   * rule that puts the group behind the load balancer) exists. @default no load balancer
+   */
+  readonly loadBalancer?: { readonly targetGroupArn: string; readonly securityGroupId: string; readonly attachedAfter?: ITerraformDependable };
 }
 
 /**
@@ -192,6 +196,7 @@ export class FargateService extends Construct {
       enableEcsManagedTags: true,
       waitForSteadyState: false,
       lifecycle: ignoreChanges.length > 0 ? { ignoreChanges } : undefined,
+      dependsOn: props.loadBalancer?.attachedAfter ? [props.loadBalancer.attachedAfter] : undefined,
     });
   }
 

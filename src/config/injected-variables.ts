@@ -1,0 +1,29 @@
+/**
+ * Environment variables the project injects into containers: the connection
+ * details of the databases a service may use and the names of its tables.
+ * Config rules reject services that define the same names themselves.
+ */
+
+/** The secret fields of a database connection, by variable suffix. */
+export const DATABASE_VARIABLE_FIELDS = {
+  ENGINE: 'engine',
+  HOST: 'host',
+  PORT: 'port',
+  NAME: 'dbname',
+  USERNAME: 'username',
+  PASSWORD: 'password',
+} as const;
+
+function upperKey(key: string): string {
+  return key.toUpperCase().replace(/-/g, '_');
+}
+
+/** DB_<KEY>_HOST, DB_<KEY>_PORT, ... for database `key`, with the secret field each holds. */
+export function databaseVariables(key: string): { variable: string; field: string }[] {
+  return Object.entries(DATABASE_VARIABLE_FIELDS).map(([suffix, field]) => ({ variable: `DB_${upperKey(key)}_${suffix}`, field }));
+}
+
+/** DYNAMODB_<KEY>_TABLE: the table name of DynamoDB table `key`. */
+export function tableVariable(key: string): string {
+  return `DYNAMODB_${upperKey(key)}_TABLE`;
+}

@@ -1,0 +1,205 @@
+import { DbInstance } from '@cdktf/provider-aws/lib/db-instance';
+import { DbParameterGroup } from '@cdktf/provider-aws/lib/db-parameter-group';
+import { DbSubnetGroup } from '@cdktf/provider-aws/lib/db-subnet-group';
+import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
+import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
+import { SecretsmanagerSecret } from '@cdktf/provider-aws/lib/secretsmanager-secret';
+import { SecretsmanagerSecretVersion } from '@cdktf/provider-aws/lib/secretsmanager-secret-version';
+import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
+import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
+import { Password } from '@cdktf/provider-random/lib/password';
+import { Fn } from 'cdktf';
+import { Construct } from 'constructs';
+import { fitName, NAME_LIMITS, rdsIdentifier } from '../../naming';
+import { assumeRolePolicy } from '../iam/policy-document';
+import { LogGroup } from '../logs/log-group';
+
+export type DatabaseEngineName = 'postgres' | 'mysql' | 'mariadb';
+
+/** Fields of the connection secret, and so of the container secrets built from it. */
+export const CONNECTION_FIELDS = ['engine', 'host', 'port', 'dbname', 'username', 'password'] as const;
+
+/** Characters RDS accepts in a master password: printable ASCII but / @ " and space. */
+const PASSWORD_SPECIALS = '!#$%&*()-_=+[]{}<>:?';
+
+const LOG_EXPORTS: Record<DatabaseEngineName, string[]> = {
+  postgres: ['postgresql', 'upgrade'],
+  mysql: ['error', 'slowquery'],
+  mariadb: ['error', 'slowquery'],
+};
+
+/** The parameter that refuses unencrypted connections. */
+const FORCE_TLS: Record<DatabaseEngineName, { name: string; value: string }> = {
+  postgres: { name: 'rds.force_ssl', value: '1' },
+  mysql: { name: 'require_secure_transport', value: '1' },
+  mariadb: { name: 'require_secure_transport', value: '1' },
+};
+
+export interface DatabaseProps {
+  /** The database key; names are `<prefix>-<name>`. */
+  readonly name: string;
+  readonly namePrefix: string;
+  readonly engine: DatabaseEngineName;
+  readonly engineVersion: string;
+  /** The parameter group family of engine and version, for example postgres16. */
+  readonly parameterGroupFamily: string;
+  readonly instanceClass: string;
+  readonly port: number;
+  /** GiB. */
+  readonly allocatedStorage: number;
+  /** Storage autoscaling ceiling in GiB. @default no storage autoscaling */
+  readonly maxAllocatedStorage?: number;
+  readonly databaseName: string;
+  readonly username: string;
+  readonly multiAz: boolean;
+  readonly backupRetentionDays: number;
+  readonly deletionProtection: boolean;
+  readonly skipFinalSnapshot: boolean;
+  readonly performanceInsights: boolean;
+  /** Enhanced monitoring every 60 s (production). @default false */
+  readonly enhancedMonitoring?: boolean;
+  /** The ARN partition (aws, aws-cn, aws-us-gov). */
+  readonly partition: string;
+  readonly vpcId: string;
+  /** Private subnets in two zones at least. */
+  readonly subnetIds: readonly string[];
+  /** Retention (and key) of the engine log groups, created here so they have one. */
+  readonly logs: { readonly retentionDays: number; readonly kmsKeyArn?: string };
+  /** Days a deleted connection secret can be restored. @default 30 */
+  readonly secretRecoveryDays?: number;
+  /** @default sun:04:30-sun:05:30 (UTC) */
+  readonly maintenanceWindow?: string;
+  /** @default 03:00-04:00 (UTC) */
+  readonly backupWindow?: string;
+}
+
+/**
+ * An RDS instance (PostgreSQL, MySQL or MariaDB) with a generated master
+ * password kept in a Secrets Manager secret together with the connection
+ * details: encrypted, private, TLS forced, backed up, logs exported.
+ */
+export class Database extends Construct {
+  readonly instance: DbInstance;
+  readonly securityGroup: SecurityGroup;
+  /** The secret with {engine, host, port, dbname, username, password}. */
+  readonly secret: SecretsmanagerSecret;
+  readonly identifier: string;
+  readonly port: number;
+
+  constructor(scope: Construct, id: string, props: DatabaseProps) {
+    super(scope, id);
+    if (props.subnetIds.length < 2) throw new Error(`Database ${props.name}: subnetIds needs subnets in at least two zones`);
+    if (props.maxAllocatedStorage !== undefined && props.maxAllocatedStorage < props.allocatedStorage) {
+      throw new Error(`Database ${props.name}: maxAllocatedStorage is below allocatedStorage`);
+    }
+    const fullName = `${props.namePrefix}-${props.name}`;
+    this.identifier = rdsIdentifier(fullName);
+    this.port = props.port;
+
+    const password = new Password(this, 'master-password', { length: 32, special: true, overrideSpecial: PASSWORD_SPECIALS, minSpecial: 2, minNumeric: 2 });
+
+    this.securityGroup = new SecurityGroup(this, 'security-group', {
+      name: fitName(`${fullName}-db`, NAME_LIMITS.securityGroup),
+      description: `Database ${props.name}: port ${props.port} from the services allowed to use it`,
+      vpcId: props.vpcId,
+      tags: { Name: `${fullName}-db` },
+      lifecycle: { createBeforeDestroy: true },
+    });
+    const subnetGroup = new DbSubnetGroup(this, 'subnet-group', {
+      name: fitName(`${fullName}-db`, NAME_LIMITS.parameterGroup),
+      description: `Private subnets of database ${props.name}`,
+      subnetIds: [...props.subnetIds],
+    });
+    const tls = FORCE_TLS[props.engine];
+    const parameterGroup = new DbParameterGroup(this, 'parameter-group', {
+      // The family is part of the name so that a major upgrade creates a new group beside the old one.
+      name: fitName(`${fullName}-${props.parameterGroupFamily.replace(/\./g, '-')}`, NAME_LIMITS.parameterGroup),
+      family: props.parameterGroupFamily,
+      description: `Database ${props.name}: TLS required`,
+      parameter: [{ name: tls.name, value: tls.value, applyMethod: 'pending-reboot' }],
+      lifecycle: { createBeforeDestroy: true },
+    });
+
+    // RDS would create these on first export, with no retention.
+    const logGroups = LOG_EXPORTS[props.engine].map((log) => new LogGroup(this, `log-${log}`, {
+      name: `/aws/rds/instance/${this.identifier}/${log}`,
+      retentionDays: props.logs.retentionDays,
+      kmsKeyArn: props.logs.kmsKeyArn,
+    }));
+
+    let monitoringRole: IamRole | undefined;
+    if (props.enhancedMonitoring) {
+      monitoringRole = new IamRole(this, 'monitoring-role', {
+        name: fitName(`${fullName}-rds-monitoring`, NAME_LIMITS.iamRole),
+        assumeRolePolicy: assumeRolePolicy('monitoring.rds.amazonaws.com'),
+      });
+      new IamRolePolicyAttachment(this, 'monitoring-policy', {
+        role: monitoringRole.name,
+        policyArn: `arn:${props.partition}:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole`,
+      });
+    }
+
+    this.instance = new DbInstance(this, 'instance', {
+      identifier: this.identifier,
+      engine: props.engine,
+      engineVersion: props.engineVersion,
+      instanceClass: props.instanceClass,
+      port: props.port,
+      dbName: props.databaseName,
+      username: props.username,
+      password: password.result,
+      allocatedStorage: props.allocatedStorage,
+      maxAllocatedStorage: props.maxAllocatedStorage,
+      storageType: 'gp3',
+      storageEncrypted: true,
+      dbSubnetGroupName: subnetGroup.name,
+      vpcSecurityGroupIds: [this.securityGroup.id],
+      parameterGroupName: parameterGroup.name,
+      publiclyAccessible: false,
+      multiAz: props.multiAz,
+      backupRetentionPeriod: props.backupRetentionDays,
+      backupWindow: props.backupWindow ?? '03:00-04:00',
+      maintenanceWindow: props.maintenanceWindow ?? 'sun:04:30-sun:05:30',
+      deletionProtection: props.deletionProtection,
+      skipFinalSnapshot: props.skipFinalSnapshot,
+      finalSnapshotIdentifier: props.skipFinalSnapshot ? undefined : `${this.identifier}-final`,
+      copyTagsToSnapshot: true,
+      autoMinorVersionUpgrade: true,
+      performanceInsightsEnabled: props.performanceInsights,
+      performanceInsightsRetentionPeriod: props.performanceInsights ? 7 : undefined,
+      monitoringInterval: monitoringRole ? 60 : 0,
+      monitoringRoleArn: monitoringRole?.arn,
+      enabledCloudwatchLogsExports: LOG_EXPORTS[props.engine],
+      dependsOn: logGroups.map((group) => group.logGroup),
+    });
+
+    this.secret = new SecretsmanagerSecret(this, 'connection-secret', {
+      name: fitName(`${props.namePrefix}/database/${props.name}`, NAME_LIMITS.secret),
+      description: `Connection details of database ${props.name}`,
+      recoveryWindowInDays: props.secretRecoveryDays ?? 30,
+    });
+    new SecretsmanagerSecretVersion(this, 'connection-secret-value', {
+      secretId: this.secret.id,
+      secretString: Fn.jsonencode({
+        engine: props.engine,
+        host: this.instance.address,
+        port: props.port,
+        dbname: props.databaseName,
+        username: props.username,
+        password: password.result,
+      }),
+    });
+  }
+
+  /** Lets a service's security group reach the database port. */
+  allowFrom(id: string, securityGroupId: string, what: string): void {
+    new VpcSecurityGroupIngressRule(this, `from-${id}`, {
+      securityGroupId: this.securityGroup.id,
+      description: `From ${what} to port ${this.port}`,
+      ipProtocol: 'tcp',
+      fromPort: this.port,
+      toPort: this.port,
+      referencedSecurityGroupId: securityGroupId,
+    });
+  }
+}
