@@ -366,7 +366,7 @@ const monitoringSchema = strictObject({
     databaseCpuPercent: percent.default(80),
     databaseFreeStorageGiB: z.number().positive().default(5),
     databaseFreeMemoryMiB: z.number().positive().default(256),
-    databaseConnections: positiveInt.optional(),
+    databaseConnections: positiveInt.default(100),
   }).prefault({}),
   dashboard: z.boolean().default(true),
 });

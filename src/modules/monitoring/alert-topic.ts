@@ -1,0 +1,59 @@
+import { KmsAlias } from '@cdktf/provider-aws/lib/kms-alias';
+import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
+import { SnsTopic } from '@cdktf/provider-aws/lib/sns-topic';
+import { SnsTopicPolicy } from '@cdktf/provider-aws/lib/sns-topic-policy';
+import { SnsTopicSubscription } from '@cdktf/provider-aws/lib/sns-topic-subscription';
+import { Construct } from 'constructs';
+import { fitName, NAME_LIMITS } from '../../naming';
+import { policyDocument } from '../iam/policy-document';
+
+export interface AlertTopicProps {
+  /** Prefix of names, `<project>-<environment>`. */
+  readonly namePrefix: string;
+  readonly partition: string;
+  readonly region: string;
+  readonly accountId: string;
+  /** Addresses subscribed by email (each confirms by mail). @default [] */
+  readonly emails?: readonly string[];
+}
+
+/**
+ * Where alarms go: an SNS topic encrypted with its own customer-managed key
+ * (rotated), which CloudWatch alarms of this account may publish to, with an
+ * email subscription per address.
+ */
+export class AlertTopic extends Construct {
+  readonly topic: SnsTopic;
+  readonly key: KmsKey;
+  readonly arn: string;
+
+  constructor(scope: Construct, id: string, props: AlertTopicProps) {
+    super(scope, id);
+    const topicName = fitName(`${props.namePrefix}-alerts`, NAME_LIMITS.snsTopic);
+    const topicArn = `arn:${props.partition}:sns:${props.region}:${props.accountId}:${topicName}`;
+    const alarmsOfThisAccount = { StringEquals: { 'aws:SourceAccount': props.accountId } };
+    this.key = new KmsKey(this, 'key', {
+      description: `${props.namePrefix} alert topic`,
+      enableKeyRotation: true,
+      deletionWindowInDays: 30,
+      policy: policyDocument(
+        { Sid: 'AccountAdministers', Effect: 'Allow', Principal: { AWS: `arn:${props.partition}:iam::${props.accountId}:root` }, Action: 'kms:*', Resource: '*' },
+        // CloudWatch encrypts the messages it publishes to the topic with this key.
+        { Sid: 'CloudWatchPublishes', Effect: 'Allow', Principal: { Service: 'cloudwatch.amazonaws.com' }, Action: ['kms:Decrypt', 'kms:GenerateDataKey*'], Resource: '*', Condition: alarmsOfThisAccount },
+      ),
+    });
+    new KmsAlias(this, 'alias', { name: `alias/${props.namePrefix}-alerts`, targetKeyId: this.key.keyId });
+    this.topic = new SnsTopic(this, 'topic', { name: topicName, kmsMasterKeyId: this.key.arn, displayName: `${props.namePrefix} alerts` });
+    new SnsTopicPolicy(this, 'policy', {
+      arn: this.topic.arn,
+      policy: policyDocument(
+        { Sid: 'CloudWatchAlarmsPublish', Effect: 'Allow', Principal: { Service: 'cloudwatch.amazonaws.com' }, Action: 'sns:Publish', Resource: topicArn, Condition: alarmsOfThisAccount },
+        { Sid: 'DenyInsecureTransport', Effect: 'Deny', Principal: '*', Action: 'sns:Publish', Resource: topicArn, Condition: { Bool: { 'aws:SecureTransport': 'false' } } },
+      ),
+    });
+    for (const email of props.emails ?? []) {
+      new SnsTopicSubscription(this, `email-${email.replace(/[^A-Za-z0-9]/g, '-')}`, { topicArn: this.topic.arn, protocol: 'email', endpoint: email });
+    }
+    this.arn = this.topic.arn;
+  }
+}
