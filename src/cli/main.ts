@@ -14,6 +14,8 @@ import { checkStacks, providersToStandIn, type StackCheck } from '../terraform/c
 import { terraformEnvironment } from '../terraform/cli-config';
 import { prepareOfflineStack } from '../terraform/offline';
 import { terraform, TerraformMissingError } from '../terraform/run';
+import { guardrailReports } from '../guardrails/environments';
+import { formatReport } from '../guardrails/run';
 import { loadSelected, synthConfigs, synthToDir } from '../synth';
 import { exitOnConfigError } from './report';
 
@@ -92,6 +94,19 @@ program
     }
     const failed = results.filter((r) => !r.ok).length;
     console.log(`${results.length - failed} passed, ${failed} failed`);
+    if (failed > 0) process.exit(1);
+  });
+
+program
+  .command('check-guardrails')
+  .description('run the guardrail rules over every synthesized environment; waivers are reported, failures fail')
+  .option('--config <dir>', 'the config folder', 'environments')
+  .action((options: { config: string }) => {
+    const environments = exitOnConfigError(() => loadSelected(options.config));
+    const reports = guardrailReports(environments);
+    for (const report of reports) for (const line of formatReport(report)) console.log(line);
+    const failed = reports.filter((r) => r.failed).length;
+    console.log(`${reports.length - failed} passed, ${failed} failed`);
     if (failed > 0) process.exit(1);
   });
 

@@ -3,7 +3,9 @@
  * single key cannot see. Each returns issues with the key path to blame.
  */
 import { parameterGroupFamily, RDS_PARAMETER_FAMILIES, supportsPerformanceInsights } from './aws-facts';
+import { RULE_IDS } from '../guardrails/index';
 import { databaseVariables, tableVariable } from './injected-variables';
+import { didYouMean } from './suggest';
 import type { EnvironmentConfig } from './resolve';
 import type { KeyPath } from './yaml-source';
 import type { Capacity } from './schema';
@@ -171,7 +173,13 @@ const injectedVariablesFree: Rule = (env) => {
   return issues;
 };
 
+const waiversNameRules: Rule = (env) =>
+  Object.keys(env.guardrails.waivers)
+    .filter((id) => !RULE_IDS.includes(id))
+    .map((id) => ({ path: ['guardrails', 'waivers', id], message: `no guardrail "${id}"; ${didYouMean(id, RULE_IDS).replace('valid keys here', 'rules')}` }));
+
 const RULES: readonly Rule[] = [
+  waiversNameRules,
   injectedVariablesFree,
   availabilityZonesInRegion,
   certificateExists,

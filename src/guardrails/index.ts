@@ -1,0 +1,77 @@
+/** Every guardrail rule, in ID order. One rule per file under rules/. */
+import { alarmActions } from './rules/alarm-actions';
+import { albAccessLogs } from './rules/alb-access-logs';
+import { albDeletionProtection } from './rules/alb-deletion-protection';
+import { albDropInvalidHeaders } from './rules/alb-drop-invalid-headers';
+import { albHttpsOnly } from './rules/alb-https-only';
+import { dynamodbDeletionProtection } from './rules/dynamodb-deletion-protection';
+import { dynamodbEncryption } from './rules/dynamodb-encryption';
+import { dynamodbPointInTimeRecovery } from './rules/dynamodb-point-in-time-recovery';
+import { ecrImmutableTags } from './rules/ecr-immutable-tags';
+import { ecrScanOnPush } from './rules/ecr-scan-on-push';
+import { ecsContainerInsights } from './rules/ecs-container-insights';
+import { ecsDeploymentCircuitBreaker } from './rules/ecs-deployment-circuit-breaker';
+import { ecsExecLogging } from './rules/ecs-exec-logging';
+import { ecsNoPublicIp } from './rules/ecs-no-public-ip';
+import { ecsReadonlyRootFilesystem } from './rules/ecs-readonly-root-filesystem';
+import { ecsSeparateTaskRole } from './rules/ecs-separate-task-role';
+import { iamNoWildcards } from './rules/iam-no-wildcards';
+import { kmsRotation } from './rules/kms-rotation';
+import { logEncryption } from './rules/log-encryption';
+import { logRetention } from './rules/log-retention';
+import { noPlaintextSecrets } from './rules/no-plaintext-secrets';
+import { rdsBackupRetention } from './rules/rds-backup-retention';
+import { rdsDeletionProtection } from './rules/rds-deletion-protection';
+import { rdsEncrypted } from './rules/rds-encrypted';
+import { rdsForceTls } from './rules/rds-force-tls';
+import { rdsLogExports } from './rules/rds-log-exports';
+import { rdsMultiAz } from './rules/rds-multi-az';
+import { rdsNotPublic } from './rules/rds-not-public';
+import { s3Encryption } from './rules/s3-encryption';
+import { s3PublicAccessBlock } from './rules/s3-public-access-block';
+import { s3TlsOnly } from './rules/s3-tls-only';
+import { securityGroupDescriptions } from './rules/security-group-descriptions';
+import { securityGroupOpenIngress } from './rules/security-group-open-ingress';
+import { snsEncryption } from './rules/sns-encryption';
+import { vpcFlowLogs } from './rules/vpc-flow-logs';
+import type { GuardrailRule } from './rule';
+
+export const RULES: readonly GuardrailRule[] = [
+  alarmActions,
+  albAccessLogs,
+  albDeletionProtection,
+  albDropInvalidHeaders,
+  albHttpsOnly,
+  dynamodbDeletionProtection,
+  dynamodbEncryption,
+  dynamodbPointInTimeRecovery,
+  ecrImmutableTags,
+  ecrScanOnPush,
+  ecsContainerInsights,
+  ecsDeploymentCircuitBreaker,
+  ecsExecLogging,
+  ecsNoPublicIp,
+  ecsReadonlyRootFilesystem,
+  ecsSeparateTaskRole,
+  iamNoWildcards,
+  kmsRotation,
+  logEncryption,
+  logRetention,
+  noPlaintextSecrets,
+  rdsBackupRetention,
+  rdsDeletionProtection,
+  rdsEncrypted,
+  rdsForceTls,
+  rdsLogExports,
+  rdsMultiAz,
+  rdsNotPublic,
+  s3Encryption,
+  s3PublicAccessBlock,
+  s3TlsOnly,
+  securityGroupDescriptions,
+  securityGroupOpenIngress,
+  snsEncryption,
+  vpcFlowLogs,
+];
+
+export const RULE_IDS: readonly string[] = RULES.map((rule) => rule.id);

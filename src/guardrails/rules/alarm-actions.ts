@@ -1,0 +1,12 @@
+import { everyResource, type GuardrailRule } from '../rule';
+
+const notifiesTopic = (actions: unknown) => Array.isArray(actions) && actions.some((a) => /^\$\{aws_sns_topic\./.test(String(a)));
+
+export const alarmActions: GuardrailRule = {
+  id: 'alarm-actions',
+  description: 'Every alarm notifies the alert topic when it fires and when it recovers',
+  scannerIds: [],
+  scope: 'all',
+  fix: 'create alarms with the Alarm construct, which wires both actions to the topic',
+  check: (stack) => everyResource(stack, 'aws_cloudwatch_metric_alarm', (a) => notifiesTopic(a.alarm_actions) && notifiesTopic(a.ok_actions), 'the alarm notifies nobody'),
+};

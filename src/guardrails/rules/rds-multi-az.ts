@@ -1,0 +1,10 @@
+import { everyResource, type GuardrailRule } from '../rule';
+
+export const rdsMultiAz: GuardrailRule = {
+  id: 'rds-multi-az',
+  description: 'Production databases have a standby in another zone',
+  scannerIds: ['CKV_AWS_157'],
+  scope: 'production',
+  fix: 'set databases.<name>.multiAz: true',
+  check: (stack) => everyResource(stack, 'aws_db_instance', (db) => db.multi_az === true, 'the database has no standby'),
+};

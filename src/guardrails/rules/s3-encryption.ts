@@ -1,0 +1,12 @@
+import { referencing, resources, type GuardrailRule } from '../rule';
+
+export const s3Encryption: GuardrailRule = {
+  id: 's3-encryption',
+  description: 'Buckets encrypt objects by default',
+  scannerIds: ['CKV_AWS_145'],
+  scope: 'all',
+  fix: 'add an aws_s3_bucket_server_side_encryption_configuration',
+  check: (stack) => resources(stack, 'aws_s3_bucket')
+    .filter((bucket) => referencing(stack, 'aws_s3_bucket_server_side_encryption_configuration', 'bucket', bucket).length === 0)
+    .map((bucket) => ({ address: bucket.address, message: 'no default encryption' })),
+};

@@ -1,0 +1,13 @@
+import { resources, type GuardrailRule } from '../rule';
+
+export const securityGroupDescriptions: GuardrailRule = {
+  id: 'security-group-descriptions',
+  description: 'Security groups and their rules say what they are for',
+  scannerIds: ['CKV_AWS_23'],
+  scope: 'all',
+  fix: 'give the group or rule a description',
+  check: (stack) => ['aws_security_group', 'aws_vpc_security_group_ingress_rule', 'aws_vpc_security_group_egress_rule']
+    .flatMap((type) => resources(stack, type))
+    .filter((r) => !r.values.description)
+    .map((r) => ({ address: r.address, message: 'no description' })),
+};
