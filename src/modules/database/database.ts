@@ -6,13 +6,13 @@ import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy
 import { SecretsmanagerSecret } from '@cdktf/provider-aws/lib/secretsmanager-secret';
 import { SecretsmanagerSecretVersion } from '@cdktf/provider-aws/lib/secretsmanager-secret-version';
 import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
-import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
 import { Password } from '@cdktf/provider-random/lib/password';
 import { Fn } from 'cdktf';
 import { Construct } from 'constructs';
 import { fitName, NAME_LIMITS, rdsIdentifier } from '../../naming';
 import { assumeRolePolicy } from '../iam/policy-document';
 import { LogGroup } from '../logs/log-group';
+import { allowIngressFrom } from '../network/group-access';
 
 export type DatabaseEngineName = 'postgres' | 'mysql' | 'mariadb';
 
@@ -193,13 +193,6 @@ export class Database extends Construct {
 
   /** Lets a service's security group reach the database port. */
   allowFrom(id: string, securityGroupId: string, what: string): void {
-    new VpcSecurityGroupIngressRule(this, `from-${id}`, {
-      securityGroupId: this.securityGroup.id,
-      description: `From ${what} to port ${this.port}`,
-      ipProtocol: 'tcp',
-      fromPort: this.port,
-      toPort: this.port,
-      referencedSecurityGroupId: securityGroupId,
-    });
+    allowIngressFrom(this, `from-${id}`, { securityGroupId: this.securityGroup.id, peerSecurityGroupId: securityGroupId, port: this.port, peer: what });
   }
 }

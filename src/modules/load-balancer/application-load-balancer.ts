@@ -3,10 +3,10 @@ import { LbListener } from '@cdktf/provider-aws/lib/lb-listener';
 import { LbListenerRule, type LbListenerRuleCondition } from '@cdktf/provider-aws/lib/lb-listener-rule';
 import { LbTargetGroup } from '@cdktf/provider-aws/lib/lb-target-group';
 import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
-import { VpcSecurityGroupEgressRule } from '@cdktf/provider-aws/lib/vpc-security-group-egress-rule';
 import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
 import { Construct } from 'constructs';
 import { fitName, NAME_LIMITS } from '../../naming';
+import { allowEgressTo } from '../network/group-access';
 import { AccessLogBucket, type AccessLogBucketProps } from './access-log-bucket';
 
 export interface ApplicationLoadBalancerProps {
@@ -185,14 +185,7 @@ export class ApplicationLoadBalancer extends Construct {
 
   /** Lets the load balancer reach a service's port (its only egress). */
   allowTo(id: string, securityGroupId: string, port: number, what: string): void {
-    new VpcSecurityGroupEgressRule(this, `egress-${id}`, {
-      securityGroupId: this.securityGroup.id,
-      description: `To ${what} on port ${port}`,
-      ipProtocol: 'tcp',
-      fromPort: port,
-      toPort: port,
-      referencedSecurityGroupId: securityGroupId,
-    });
+    allowEgressTo(this, `egress-${id}`, { securityGroupId: this.securityGroup.id, peerSecurityGroupId: securityGroupId, port, peer: what });
   }
 
   /** The `app/.../targetgroup/...` label of a target group for request-count autoscaling. */

@@ -3,12 +3,12 @@ import { EcsTaskDefinition } from '@cdktf/provider-aws/lib/ecs-task-definition';
 import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
 import { ServiceDiscoveryService } from '@cdktf/provider-aws/lib/service-discovery-service';
 import { VpcSecurityGroupEgressRule } from '@cdktf/provider-aws/lib/vpc-security-group-egress-rule';
-import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
 import type { ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
 import { fitName, NAME_LIMITS } from '../../naming';
 import type { CapacityProviderShare } from '../cluster/ecs-cluster';
 import { LogGroup } from '../logs/log-group';
+import { allowIngressFrom } from '../network/group-access';
 import { containerDefinition, TMP_VOLUME, type ContainerSecret } from './container-definition';
 import { ServiceRoles } from './service-roles';
 
@@ -203,13 +203,6 @@ export class FargateService extends Construct {
   /** Lets another security group reach this service's port. */
   allowFrom(id: string, securityGroupId: string, what: string): void {
     if (this.port === undefined) throw new Error(`FargateService ${this.name}: it has no port to allow traffic to`);
-    new VpcSecurityGroupIngressRule(this, id, {
-      securityGroupId: this.securityGroup.id,
-      description: `From ${what} to port ${this.port}`,
-      ipProtocol: 'tcp',
-      fromPort: this.port,
-      toPort: this.port,
-      referencedSecurityGroupId: securityGroupId,
-    });
+    allowIngressFrom(this, id, { securityGroupId: this.securityGroup.id, peerSecurityGroupId: securityGroupId, port: this.port, peer: what });
   }
 }
