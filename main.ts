@@ -3,11 +3,11 @@
  * the same load and build as `npm run synth`. PLATFORM_CONFIG_DIR and
  * PLATFORM_ENV select the config folder and one environment.
  */
-import { buildApp } from './src/app';
+import { synthesizeApp } from './src/app';
 import { exitOnConfigError } from './src/cli/report';
 import { loadSelected } from './src/synth';
 
 exitOnConfigError(() => {
   const configs = loadSelected(process.env.PLATFORM_CONFIG_DIR ?? 'environments', process.env.PLATFORM_ENV || undefined);
-  buildApp(configs).synth();
+  synthesizeApp(configs);
 });

@@ -7,7 +7,15 @@ const stacks = Object.fromEntries(exampleConfigs().map((config) => [config.envir
 const prod = stacks.prod!.json;
 const dev = stacks.dev!.json;
 
-const alarmsOf = (stack: string) => Object.values(resourcesOf(stack, 'aws_cloudwatch_metric_alarm'));
+/** Every alarm, from the for_each map of the alarm resource, with the resource's actions. */
+const alarmsOf = (stack: string) => Object.values(resourcesOf(stack, 'aws_cloudwatch_metric_alarm')).flatMap((resource) =>
+  Object.entries(resource.for_each as Record<string, any>).map(([name, settings]) => ({
+    alarm_name: name,
+    alarm_actions: resource.alarm_actions,
+    ok_actions: resource.ok_actions,
+    ...settings,
+    comparison_operator: settings.comparison,
+  })));
 const alarmNamed = (stack: string, name: string) => alarmsOf(stack).find((a) => a.alarm_name === name);
 
 describe('alert topic', () => {
@@ -28,6 +36,25 @@ describe('alert topic', () => {
 
   it('subscribes every alarm email', () => {
     expect(prod).toHaveResourceWithProperties(SnsTopicSubscription, { protocol: 'email', endpoint: 'oncall@shop.example.com' });
+  });
+});
+
+describe('the alarm resource', () => {
+  it('takes every setting from its for_each entry, keyed by alarm name', () => {
+    const [resource] = Object.values(resourcesOf(prod, 'aws_cloudwatch_metric_alarm'));
+    expect(resource).toMatchObject({
+      alarm_name: '${each.key}',
+      namespace: '${each.value.namespace}',
+      metric_name: '${each.value.metric_name}',
+      dimensions: '${each.value.dimensions}',
+      statistic: '${each.value.statistic}',
+      period: '${each.value.period}',
+      comparison_operator: '${each.value.comparison}',
+      threshold: '${each.value.threshold}',
+      evaluation_periods: '${each.value.evaluation_periods}',
+      datapoints_to_alarm: '${each.value.datapoints_to_alarm}',
+      treat_missing_data: '${each.value.treat_missing_data}',
+    });
   });
 });
 
@@ -71,7 +98,7 @@ describe.each(Object.keys(stacks))('alarms of %s', (environment) => {
 
 describe('alarm thresholds', () => {
   it('takes thresholds from monitoring.thresholds, overridden per service', () => {
-    expect(alarmNamed(prod, 'shop-prod-service-api-cpu-high')).toMatchObject({ threshold: 90, namespace: 'AWS/ECS', metric_name: 'CPUUtilization', dimensions: { ClusterName: expect.stringMatching(/^\$\{aws_ecs_cluster\..*\.name\}$/), ServiceName: 'api' } });
+    expect(alarmNamed(prod, 'shop-prod-service-api-cpu-high')).toMatchObject({ threshold: 90, namespace: 'AWS/ECS', metric_name: 'CPUUtilization', dimensions: { ClusterName: 'shop-prod', ServiceName: 'api' } });
     expect(alarmNamed(prod, 'shop-prod-service-web-cpu-high')).toMatchObject({ threshold: 80 });
     expect(alarmNamed(prod, 'shop-prod-service-api-response-time-high')).toMatchObject({ threshold: 2, metric_name: 'TargetResponseTime' });
     expect(alarmNamed(prod, 'shop-prod-db-main-free-storage-low')).toMatchObject({ threshold: 5 * 1024 ** 3, comparison_operator: 'LessThanThreshold', treat_missing_data: 'breaching' });
@@ -97,7 +124,7 @@ describe('dashboard', () => {
   const [db] = Object.values(resourcesOf(prod, 'aws_db_instance'));
   const [table] = Object.values(resourcesOf(prod, 'aws_dynamodb_table'));
   const validDimensions: Record<string, string[]> = {
-    ClusterName: Object.keys(resourcesOf(prod, 'aws_ecs_cluster')).map((id) => `\${aws_ecs_cluster.${id}.name}`),
+    ClusterName: Object.values(resourcesOf(prod, 'aws_ecs_cluster')).map((cluster) => cluster.name),
     ServiceName: Object.keys(stacks.prod!.config.services),
     LoadBalancer: [`\${aws_lb.${lbId}.arn_suffix}`],
     DBInstanceIdentifier: [db.identifier],

@@ -46,15 +46,15 @@ ${services}`);
   for (const env of ['dev', 'staging', 'prod']) writeFileSync(join(dir, `${env}.yaml`), `network: { cidr: 10.${env.length}.0.0/16 }\n`);
 }
 
-const peak = 'process.on("exit",()=>console.log("PEAK_RSS_KB="+process.resourceUsage().maxRSS))';
 const scratch = mkdtempSync(join(tmpdir(), 'platform-bench-'));
 try {
   const generated = join(scratch, 'generated');
   require('node:fs').mkdirSync(generated);
   generatedConfig(generated);
-  const synth = (config: string, out: string) => ['--import', 'tsx', '-e', `${peak};require("./src/synth").synthToDir({configDir:${JSON.stringify(config)},outDir:${JSON.stringify(out)}})`];
+  // Exactly what `npm run synth -- --config DIR --out DIR` runs.
+  const synth = (config: string, out: string) => ['--require', 'tsx/cjs', '-r', './scripts/report-peak-memory.js', 'src/cli/main.ts', 'synth', '--config', config, '--out', out];
 
-  const barrel = measure(['-e', `${peak};require("@cdktf/provider-aws")`]);
+  const barrel = measure(['-r', './scripts/report-peak-memory.js', '-e', 'require("@cdktf/provider-aws")']);
   const examples = measure(synth('environments', join(scratch, 'out-examples')));
   const large = measure(synth(generated, join(scratch, 'out-generated')));
 

@@ -1,7 +1,7 @@
 /** Synthesis to a folder: validated first, written to a fresh folder and moved into place whole. */
 import { existsSync, mkdirSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { buildApp } from './app';
+import { synthesizeApp } from './app';
 import type { EnvironmentConfig } from './config/resolve';
 import { loadEnvironments } from './config/load';
 import { ConfigError } from './config/problems';
@@ -38,8 +38,7 @@ export function synthConfigs(configs: readonly EnvironmentConfig[], out: string)
   mkdirSync(dirname(outDir), { recursive: true });
   const staging = mkdtempSync(join(dirname(outDir), `.${basename(outDir)}-`));
   try {
-    const app = buildApp(configs, { outdir: staging });
-    app.synth();
+    const app = synthesizeApp(configs, { outdir: staging });
     stacks = app.node.children.map((c) => c.node.id);
     rmSync(outDir, { recursive: true, force: true });
     renameSync(staging, outDir);

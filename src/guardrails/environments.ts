@@ -2,14 +2,14 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildApp } from '../app';
+import { synthesizeApp } from '../app';
 import type { EnvironmentConfig } from '../config/resolve';
 import { runGuardrails, type GuardrailReport } from './run';
 
 export function guardrailReports(environments: readonly EnvironmentConfig[]): GuardrailReport[] {
   const out = mkdtempSync(join(tmpdir(), 'guardrails-'));
   try {
-    buildApp(environments, { outdir: out }).synth();
+    synthesizeApp(environments, { outdir: out });
     return environments.map((config) => runGuardrails({
       environment: config.environment,
       production: config.production,

@@ -17,7 +17,7 @@ import { EcrRepository } from '../modules/registry/ecr-repository';
 import type { ContainerSecret } from '../modules/service/container-definition';
 import { FargateService } from '../modules/service/fargate-service';
 import { ServiceAutoscaling } from '../modules/service/service-autoscaling';
-import { Alarm, type AlarmDefinition } from '../modules/monitoring/alarm';
+import { Alarms, type AlarmDefinition } from '../modules/monitoring/alarm';
 import { databaseAlarms, loadBalancerAlarms, serviceAlarms, tableAlarms, targetAlarms } from '../modules/monitoring/alarm-definitions';
 import { AlertTopic } from '../modules/monitoring/alert-topic';
 import { Dashboard, type DashboardSection } from '../modules/monitoring/dashboard';
@@ -163,6 +163,17 @@ export class EnvironmentStack extends TerraformStack {
     this.addAlarms(this.alertTopic.arn);
     if (config.monitoring.dashboard) this.addDashboard();
     this.addOutputs();
+  }
+
+  /**
+   * cdktf's preparing pass resolves every token one extra time to discover
+   * references to other stacks. Environment stacks make none (each stands
+   * alone), so the pass is skipped: a third of synthesis time for a large
+   * environment. A reference to another stack would be caught by terraform
+   * validate; synthesized output is the same either way (tested).
+   */
+  override prepareStack(): void {
+    this.ensureBackendExists();
   }
 
   /** The key for this environment's log groups: a customer key in production, CloudWatch's own elsewhere. */
@@ -329,13 +340,10 @@ export class EnvironmentStack extends TerraformStack {
   private addAlarms(topicArn: string): void {
     const { config } = this;
     const prefix = this.naming.prefix;
-    const monitoring = new Construct(this, 'monitoring');
-    const add = (scope: Construct, definitions: readonly AlarmDefinition[]) => {
-      for (const { id, ...definition } of definitions) new Alarm(scope, `alarm-${id}`, { ...definition, topicArn });
-    };
+    const thresholds = config.monitoring.thresholds;
+    const alarms: AlarmDefinition[] = [];
     for (const service of Object.values(config.services)) {
-      const scope = new Construct(monitoring, `service-${service.name}`);
-      add(scope, serviceAlarms({
+      alarms.push(...serviceAlarms({
         prefix,
         clusterName: this.cluster.name,
         serviceName: service.name,
@@ -346,7 +354,7 @@ export class EnvironmentStack extends TerraformStack {
       }));
       const targetGroup = this.loadBalancer?.targetGroups[service.name];
       if (this.loadBalancer && targetGroup) {
-        add(scope, targetAlarms({
+        alarms.push(...targetAlarms({
           prefix,
           serviceName: service.name,
           loadBalancer: this.loadBalancer.loadBalancer.arnSuffix,
@@ -356,12 +364,11 @@ export class EnvironmentStack extends TerraformStack {
         }));
       }
     }
-    const thresholds = config.monitoring.thresholds;
     if (this.loadBalancer) {
-      add(new Construct(monitoring, 'load-balancer'), loadBalancerAlarms({ prefix, loadBalancer: this.loadBalancer.loadBalancer.arnSuffix, http5xxPerMinute: thresholds.http5xxPerMinute }));
+      alarms.push(...loadBalancerAlarms({ prefix, loadBalancer: this.loadBalancer.loadBalancer.arnSuffix, http5xxPerMinute: thresholds.http5xxPerMinute }));
     }
     for (const [name, database] of Object.entries(this.databases)) {
-      add(new Construct(monitoring, `database-${name}`), databaseAlarms({
+      alarms.push(...databaseAlarms({
         prefix,
         name,
         identifier: database.identifier,
@@ -371,9 +378,8 @@ export class EnvironmentStack extends TerraformStack {
         connections: thresholds.databaseConnections,
       }));
     }
-    for (const [name, table] of Object.entries(this.tables)) {
-      add(new Construct(monitoring, `table-${name}`), tableAlarms({ prefix, name, tableName: table.name }));
-    }
+    for (const [name, table] of Object.entries(this.tables)) alarms.push(...tableAlarms({ prefix, name, tableName: table.name }));
+    new Alarms(this, 'alarms', { alarms, topicArn });
   }
 
   /** One dashboard: load balancer traffic, then each service, database and table. */

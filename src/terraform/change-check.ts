@@ -7,7 +7,7 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildApp } from '../app';
+import { synthesizeApp } from '../app';
 import type { EnvironmentConfig } from '../config/resolve';
 import { applyPlanToState, type ProviderSchemas } from './fake-state';
 import { prepareOfflineStack } from './offline';
@@ -27,7 +27,7 @@ export function planChange(before: EnvironmentConfig, after: EnvironmentConfig, 
   const stackJson = (config: EnvironmentConfig) => {
     const out = mkdtempSync(join(tmpdir(), 'change-'));
     try {
-      buildApp([config], { outdir: out }).synth();
+      synthesizeApp([config], { outdir: out });
       const file = join(tmpdir(), `${config.environment}-${process.pid}-${Math.random().toString(36).slice(2)}.tf.json`);
       writeFileSync(file, readFileSync(join(out, 'stacks', config.environment, 'cdk.tf.json')));
       return file;

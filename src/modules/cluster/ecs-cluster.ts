@@ -26,6 +26,7 @@ export interface EcsClusterProps {
 /** An ECS cluster with the FARGATE and FARGATE_SPOT capacity providers. */
 export class EcsCluster extends Construct {
   readonly cluster: EcsClusterResource;
+  /** The cluster name as configured (for metric dimensions and resource IDs). */
   readonly name: string;
   readonly arn: string;
   /** The exec session log group, when exec logging is on. */
@@ -63,7 +64,7 @@ export class EcsCluster extends Construct {
         base: share.base ?? 0,
       })),
     });
-    this.name = this.cluster.name;
+    this.name = props.name;
     this.arn = this.cluster.arn;
   }
 }
