@@ -285,3 +285,13 @@ describe('the example environments', () => {
     expect(reports.dev!.unneededWaivers).toEqual([]);
   });
 });
+
+describe('the README', () => {
+  it('lists every rule with its scanner IDs and scope', () => {
+    const readme = require('node:fs').readFileSync('README.md', 'utf8') as string;
+    for (const rule of RULES) {
+      const scanners = rule.scannerIds.join(', ') || '—';
+      expect(readme).toContain(`| \`${rule.id}\` | ${rule.description} | ${scanners} | ${rule.scope} |`);
+    }
+  });
+});

@@ -42,7 +42,7 @@ function valueFindings(stack: StackJson): Finding[] {
 export const noPlaintextSecrets: GuardrailRule = {
   id: 'no-plaintext-secrets',
   description: 'No secret value is written in plain text into the stack or a container environment',
-  scannerIds: ['CKV_AWS_45', 'CKV_SECRET_2'],
+  scannerIds: ['CKV_SECRET_2'],
   scope: 'all',
   fix: 'keep secrets in Secrets Manager or SSM and reference them under services.<name>.secrets',
   check: (stack) => [...containerFindings(stack), ...attributeFindings(stack), ...valueFindings(stack)],

@@ -3,7 +3,7 @@ import { referencing, resources, type GuardrailRule } from '../rule';
 export const s3Encryption: GuardrailRule = {
   id: 's3-encryption',
   description: 'Buckets encrypt objects by default',
-  scannerIds: ['CKV_AWS_145'],
+  scannerIds: ['CKV_AWS_19'],
   scope: 'all',
   fix: 'add an aws_s3_bucket_server_side_encryption_configuration',
   check: (stack) => resources(stack, 'aws_s3_bucket')

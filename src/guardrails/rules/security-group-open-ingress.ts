@@ -6,7 +6,7 @@ const LISTENER_PORTS = [80, 443];
 export const securityGroupOpenIngress: GuardrailRule = {
   id: 'security-group-open-ingress',
   description: 'Nothing accepts traffic from anywhere but a public load balancer on its listener ports',
-  scannerIds: ['CKV_AWS_24', 'CKV_AWS_260'],
+  scannerIds: ['CKV_AWS_24', 'CKV_AWS_25'],
   scope: 'all',
   fix: 'allow the security groups that need access instead of 0.0.0.0/0 (or narrow loadBalancer.allowedCidrs)',
   check: (stack) => {
