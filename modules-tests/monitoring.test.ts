@@ -7,15 +7,7 @@ const stacks = Object.fromEntries(exampleConfigs().map((config) => [config.envir
 const prod = stacks.prod!.json;
 const dev = stacks.dev!.json;
 
-/** Every alarm, from the for_each map of the alarm resource, with the resource's actions. */
-const alarmsOf = (stack: string) => Object.values(resourcesOf(stack, 'aws_cloudwatch_metric_alarm')).flatMap((resource) =>
-  Object.entries(resource.for_each as Record<string, any>).map(([name, settings]) => ({
-    alarm_name: name,
-    alarm_actions: resource.alarm_actions,
-    ok_actions: resource.ok_actions,
-    ...settings,
-    comparison_operator: settings.comparison,
-  })));
+const alarmsOf = (stack: string) => Object.values(resourcesOf(stack, 'aws_cloudwatch_metric_alarm'));
 const alarmNamed = (stack: string, name: string) => alarmsOf(stack).find((a) => a.alarm_name === name);
 
 describe('alert topic', () => {
@@ -36,25 +28,6 @@ describe('alert topic', () => {
 
   it('subscribes every alarm email', () => {
     expect(prod).toHaveResourceWithProperties(SnsTopicSubscription, { protocol: 'email', endpoint: 'oncall@shop.example.com' });
-  });
-});
-
-describe('the alarm resource', () => {
-  it('takes every setting from its for_each entry, keyed by alarm name', () => {
-    const [resource] = Object.values(resourcesOf(prod, 'aws_cloudwatch_metric_alarm'));
-    expect(resource).toMatchObject({
-      alarm_name: '${each.key}',
-      namespace: '${each.value.namespace}',
-      metric_name: '${each.value.metric_name}',
-      dimensions: '${each.value.dimensions}',
-      statistic: '${each.value.statistic}',
-      period: '${each.value.period}',
-      comparison_operator: '${each.value.comparison}',
-      threshold: '${each.value.threshold}',
-      evaluation_periods: '${each.value.evaluation_periods}',
-      datapoints_to_alarm: '${each.value.datapoints_to_alarm}',
-      treat_missing_data: '${each.value.treat_missing_data}',
-    });
   });
 });
 

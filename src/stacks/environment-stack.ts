@@ -17,7 +17,7 @@ import { EcrRepository } from '../modules/registry/ecr-repository';
 import type { ContainerSecret } from '../modules/service/container-definition';
 import { FargateService } from '../modules/service/fargate-service';
 import { ServiceAutoscaling } from '../modules/service/service-autoscaling';
-import { Alarms, type AlarmDefinition } from '../modules/monitoring/alarm';
+import { Alarm, type AlarmDefinition } from '../modules/monitoring/alarm';
 import { databaseAlarms, loadBalancerAlarms, serviceAlarms, tableAlarms, targetAlarms } from '../modules/monitoring/alarm-definitions';
 import { AlertTopic } from '../modules/monitoring/alert-topic';
 import { Dashboard, type DashboardSection } from '../modules/monitoring/dashboard';
@@ -340,10 +340,13 @@ export class EnvironmentStack extends TerraformStack {
   private addAlarms(topicArn: string): void {
     const { config } = this;
     const prefix = this.naming.prefix;
-    const thresholds = config.monitoring.thresholds;
-    const alarms: AlarmDefinition[] = [];
+    const monitoring = new Construct(this, 'monitoring');
+    const add = (scope: Construct, definitions: readonly AlarmDefinition[]) => {
+      for (const { id, ...definition } of definitions) new Alarm(scope, `alarm-${id}`, { ...definition, topicArn });
+    };
     for (const service of Object.values(config.services)) {
-      alarms.push(...serviceAlarms({
+      const scope = new Construct(monitoring, `service-${service.name}`);
+      add(scope, serviceAlarms({
         prefix,
         clusterName: this.cluster.name,
         serviceName: service.name,
@@ -354,7 +357,7 @@ export class EnvironmentStack extends TerraformStack {
       }));
       const targetGroup = this.loadBalancer?.targetGroups[service.name];
       if (this.loadBalancer && targetGroup) {
-        alarms.push(...targetAlarms({
+        add(scope, targetAlarms({
           prefix,
           serviceName: service.name,
           loadBalancer: this.loadBalancer.loadBalancer.arnSuffix,
@@ -364,11 +367,12 @@ export class EnvironmentStack extends TerraformStack {
         }));
       }
     }
+    const thresholds = config.monitoring.thresholds;
     if (this.loadBalancer) {
-      alarms.push(...loadBalancerAlarms({ prefix, loadBalancer: this.loadBalancer.loadBalancer.arnSuffix, http5xxPerMinute: thresholds.http5xxPerMinute }));
+      add(new Construct(monitoring, 'load-balancer'), loadBalancerAlarms({ prefix, loadBalancer: this.loadBalancer.loadBalancer.arnSuffix, http5xxPerMinute: thresholds.http5xxPerMinute }));
     }
     for (const [name, database] of Object.entries(this.databases)) {
-      alarms.push(...databaseAlarms({
+      add(new Construct(monitoring, `database-${name}`), databaseAlarms({
         prefix,
         name,
         identifier: database.identifier,
@@ -378,8 +382,9 @@ export class EnvironmentStack extends TerraformStack {
         connections: thresholds.databaseConnections,
       }));
     }
-    for (const [name, table] of Object.entries(this.tables)) alarms.push(...tableAlarms({ prefix, name, tableName: table.name }));
-    new Alarms(this, 'alarms', { alarms, topicArn });
+    for (const [name, table] of Object.entries(this.tables)) {
+      add(new Construct(monitoring, `table-${name}`), tableAlarms({ prefix, name, tableName: table.name }));
+    }
   }
 
   /** One dashboard: load balancer traffic, then each service, database and table. */

@@ -25,11 +25,12 @@ export function serviceAlarms(input: ServiceAlarmInput): AlarmDefinition[] {
   const metrics = serviceMetrics(input.clusterName, input.serviceName);
   const name = `${input.prefix}-service-${input.serviceName}`;
   const alarms: AlarmDefinition[] = [
-    { name: `${name}-cpu-high`, description: `Service ${input.serviceName}: average CPU above ${input.cpuPercent}%`, metric: metrics.cpu, comparison: 'GreaterThanThreshold', threshold: input.cpuPercent, missingData: 'notBreaching' },
-    { name: `${name}-memory-high`, description: `Service ${input.serviceName}: average memory above ${input.memoryPercent}%`, metric: metrics.memory, comparison: 'GreaterThanThreshold', threshold: input.memoryPercent, missingData: 'notBreaching' },
+    { id: 'cpu-high', name: `${name}-cpu-high`, description: `Service ${input.serviceName}: average CPU above ${input.cpuPercent}%`, metric: metrics.cpu, comparison: 'GreaterThanThreshold', threshold: input.cpuPercent, missingData: 'notBreaching' },
+    { id: 'memory-high', name: `${name}-memory-high`, description: `Service ${input.serviceName}: average memory above ${input.memoryPercent}%`, metric: metrics.memory, comparison: 'GreaterThanThreshold', threshold: input.memoryPercent, missingData: 'notBreaching' },
   ];
   if (input.minimumTasks > 0) {
     alarms.push({
+      id: 'tasks-below-minimum',
       name: `${name}-tasks-below-minimum`,
       description: `Service ${input.serviceName}: fewer than ${input.minimumTasks} running task(s)`,
       metric: input.containerInsights ? metrics.runningTasks : metrics.reportingTasks,
@@ -55,16 +56,16 @@ export function targetAlarms(input: TargetAlarmInput): AlarmDefinition[] {
   const metrics = targetGroupMetrics(input.loadBalancer, input.targetGroup);
   const name = `${input.prefix}-service-${input.serviceName}`;
   return [
-    { name: `${name}-target-5xx-high`, description: `Service ${input.serviceName}: more than ${input.http5xxPerMinute} 5XX responses a minute`, metric: metrics.target5xx, comparison: 'GreaterThanThreshold', threshold: input.http5xxPerMinute, missingData: 'notBreaching' },
-    { name: `${name}-response-time-high`, description: `Service ${input.serviceName}: average response time above ${input.targetResponseTimeSeconds}s`, metric: metrics.responseTime, comparison: 'GreaterThanThreshold', threshold: input.targetResponseTimeSeconds, missingData: 'notBreaching' },
-    { name: `${name}-unhealthy-hosts`, description: `Service ${input.serviceName}: targets failing health checks`, metric: metrics.unhealthyHosts, comparison: 'GreaterThanThreshold', threshold: 0, missingData: 'notBreaching' },
+    { id: 'target-5xx', name: `${name}-target-5xx-high`, description: `Service ${input.serviceName}: more than ${input.http5xxPerMinute} 5XX responses a minute`, metric: metrics.target5xx, comparison: 'GreaterThanThreshold', threshold: input.http5xxPerMinute, missingData: 'notBreaching' },
+    { id: 'response-time', name: `${name}-response-time-high`, description: `Service ${input.serviceName}: average response time above ${input.targetResponseTimeSeconds}s`, metric: metrics.responseTime, comparison: 'GreaterThanThreshold', threshold: input.targetResponseTimeSeconds, missingData: 'notBreaching' },
+    { id: 'unhealthy-hosts', name: `${name}-unhealthy-hosts`, description: `Service ${input.serviceName}: targets failing health checks`, metric: metrics.unhealthyHosts, comparison: 'GreaterThanThreshold', threshold: 0, missingData: 'notBreaching' },
   ];
 }
 
 export function loadBalancerAlarms(input: { prefix: string; loadBalancer: string; http5xxPerMinute: number }): AlarmDefinition[] {
   const metrics = loadBalancerMetrics(input.loadBalancer);
   return [
-    { name: `${input.prefix}-alb-elb-5xx-high`, description: `Load balancer: more than ${input.http5xxPerMinute} of its own 5XX responses a minute`, metric: metrics.elb5xx, comparison: 'GreaterThanThreshold', threshold: input.http5xxPerMinute, missingData: 'notBreaching' },
+    { id: 'elb-5xx', name: `${input.prefix}-alb-elb-5xx-high`, description: `Load balancer: more than ${input.http5xxPerMinute} of its own 5XX responses a minute`, metric: metrics.elb5xx, comparison: 'GreaterThanThreshold', threshold: input.http5xxPerMinute, missingData: 'notBreaching' },
   ];
 }
 
@@ -83,10 +84,10 @@ export function databaseAlarms(input: DatabaseAlarmInput): AlarmDefinition[] {
   const name = `${input.prefix}-db-${input.name}`;
   // RDS reports every minute while the instance runs: silence means it does not.
   return [
-    { name: `${name}-cpu-high`, description: `Database ${input.name}: CPU above ${input.cpuPercent}%`, metric: metrics.cpu, comparison: 'GreaterThanThreshold', threshold: input.cpuPercent, missingData: 'breaching' },
-    { name: `${name}-free-storage-low`, description: `Database ${input.name}: less than ${input.freeStorageGiB} GiB free storage`, metric: metrics.freeStorage, comparison: 'LessThanThreshold', threshold: input.freeStorageGiB * GIB, missingData: 'breaching' },
-    { name: `${name}-freeable-memory-low`, description: `Database ${input.name}: less than ${input.freeMemoryMiB} MiB freeable memory`, metric: metrics.freeMemory, comparison: 'LessThanThreshold', threshold: input.freeMemoryMiB * MIB, missingData: 'breaching' },
-    { name: `${name}-connections-high`, description: `Database ${input.name}: more than ${input.connections} connections`, metric: metrics.connections, comparison: 'GreaterThanThreshold', threshold: input.connections, missingData: 'breaching' },
+    { id: 'cpu-high', name: `${name}-cpu-high`, description: `Database ${input.name}: CPU above ${input.cpuPercent}%`, metric: metrics.cpu, comparison: 'GreaterThanThreshold', threshold: input.cpuPercent, missingData: 'breaching' },
+    { id: 'free-storage-low', name: `${name}-free-storage-low`, description: `Database ${input.name}: less than ${input.freeStorageGiB} GiB free storage`, metric: metrics.freeStorage, comparison: 'LessThanThreshold', threshold: input.freeStorageGiB * GIB, missingData: 'breaching' },
+    { id: 'free-memory-low', name: `${name}-freeable-memory-low`, description: `Database ${input.name}: less than ${input.freeMemoryMiB} MiB freeable memory`, metric: metrics.freeMemory, comparison: 'LessThanThreshold', threshold: input.freeMemoryMiB * MIB, missingData: 'breaching' },
+    { id: 'connections-high', name: `${name}-connections-high`, description: `Database ${input.name}: more than ${input.connections} connections`, metric: metrics.connections, comparison: 'GreaterThanThreshold', threshold: input.connections, missingData: 'breaching' },
   ];
 }
 
@@ -94,7 +95,7 @@ export function tableAlarms(input: { prefix: string; name: string; tableName: st
   const metrics = tableMetrics(input.tableName);
   const name = `${input.prefix}-table-${input.name}`;
   return [
-    { name: `${name}-read-throttled`, description: `Table ${input.name}: read requests throttled`, metric: metrics.readThrottles, comparison: 'GreaterThanThreshold', threshold: 0, evaluationPeriods: 1, datapointsToAlarm: 1, missingData: 'notBreaching' },
-    { name: `${name}-write-throttled`, description: `Table ${input.name}: write requests throttled`, metric: metrics.writeThrottles, comparison: 'GreaterThanThreshold', threshold: 0, evaluationPeriods: 1, datapointsToAlarm: 1, missingData: 'notBreaching' },
+    { id: 'read-throttles', name: `${name}-read-throttled`, description: `Table ${input.name}: read requests throttled`, metric: metrics.readThrottles, comparison: 'GreaterThanThreshold', threshold: 0, evaluationPeriods: 1, datapointsToAlarm: 1, missingData: 'notBreaching' },
+    { id: 'write-throttles', name: `${name}-write-throttled`, description: `Table ${input.name}: write requests throttled`, metric: metrics.writeThrottles, comparison: 'GreaterThanThreshold', threshold: 0, evaluationPeriods: 1, datapointsToAlarm: 1, missingData: 'notBreaching' },
   ];
 }

@@ -1,5 +1,4 @@
 import { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm';
-import { TerraformIterator } from 'cdktf';
 import { Construct } from 'constructs';
 import { fitName, NAME_LIMITS } from '../../naming';
 import type { Metric } from './metrics';
@@ -14,7 +13,9 @@ export type Comparison = 'GreaterThanThreshold' | 'LessThanThreshold';
 export type MissingData = 'breaching' | 'notBreaching';
 
 export interface AlarmDefinition {
-  /** `<prefix>-<kind>-<resource>-<condition>`: unique, and the alarm's Terraform key. */
+  /** The construct ID (a Terraform address part): stable. */
+  readonly id: string;
+  /** `<prefix>-<kind>-<resource>-<condition>`, within 255 characters. */
   readonly name: string;
   readonly description: string;
   readonly metric: Metric;
@@ -27,77 +28,33 @@ export interface AlarmDefinition {
   readonly missingData: MissingData;
 }
 
-export interface AlarmsProps {
-  readonly alarms: readonly AlarmDefinition[];
-  /** Notified when an alarm fires and when it recovers. */
+export interface AlarmProps extends Omit<AlarmDefinition, 'id'> {
+  /** Notified when the alarm fires and when it recovers. */
   readonly topicArn: string;
 }
 
-/** One alarm's settings as they appear in the `for_each` map. */
-export interface AlarmSettings {
-  readonly description: string;
-  readonly namespace: string;
-  readonly metric_name: string;
-  readonly dimensions: Readonly<Record<string, string>>;
-  readonly statistic: string;
-  readonly period: number;
-  readonly comparison: Comparison;
-  readonly threshold: number;
-  readonly evaluation_periods: number;
-  readonly datapoints_to_alarm: number;
-  readonly treat_missing_data: MissingData;
-}
-
-/**
- * The CloudWatch alarms of an environment, each notifying the topic on alarm
- * and on recovery. One resource with `for_each` keyed by alarm name: the
- * Terraform address of each alarm is its readable, stable name
- * (`...["shop-prod-service-api-cpu-high"]`), and hundreds of alarms cost
- * synthesis one resource instead of hundreds.
- */
-export class Alarms extends Construct {
+/** A CloudWatch alarm on one metric that notifies the topic on alarm and on recovery. */
+export class Alarm extends Construct {
   readonly alarm: CloudwatchMetricAlarm;
-  readonly settings: Readonly<Record<string, AlarmSettings>>;
 
-  constructor(scope: Construct, id: string, props: AlarmsProps) {
+  constructor(scope: Construct, id: string, props: AlarmProps) {
     super(scope, id);
-    const settings: Record<string, AlarmSettings> = {};
-    for (const alarm of props.alarms) {
-      const name = fitName(alarm.name, NAME_LIMITS.alarm);
-      if (name in settings) throw new Error(`Alarms: two alarms are named ${name}`);
-      const evaluationPeriods = alarm.evaluationPeriods ?? 5;
-      const datapointsToAlarm = alarm.datapointsToAlarm ?? 3;
-      if (datapointsToAlarm > evaluationPeriods) throw new Error(`Alarms: ${name} has datapointsToAlarm above evaluationPeriods`);
-      settings[name] = {
-        description: alarm.description,
-        namespace: alarm.metric.namespace,
-        metric_name: alarm.metric.metricName,
-        dimensions: { ...alarm.metric.dimensions },
-        statistic: alarm.metric.statistic,
-        period: alarm.metric.periodSeconds ?? 60,
-        comparison: alarm.comparison,
-        threshold: alarm.threshold,
-        evaluation_periods: evaluationPeriods,
-        datapoints_to_alarm: datapointsToAlarm,
-        treat_missing_data: alarm.missingData,
-      };
-    }
-    this.settings = settings;
-    const each = TerraformIterator.fromMap(settings);
+    const evaluationPeriods = props.evaluationPeriods ?? 5;
+    const datapointsToAlarm = props.datapointsToAlarm ?? 3;
+    if (datapointsToAlarm > evaluationPeriods) throw new Error(`Alarm ${props.name}: datapointsToAlarm is above evaluationPeriods`);
     this.alarm = new CloudwatchMetricAlarm(this, 'alarm', {
-      forEach: each,
-      alarmName: each.key,
-      alarmDescription: each.getString('description'),
-      namespace: each.getString('namespace'),
-      metricName: each.getString('metric_name'),
-      dimensions: each.getStringMap('dimensions'),
-      statistic: each.getString('statistic'),
-      period: each.getNumber('period'),
-      comparisonOperator: each.getString('comparison'),
-      threshold: each.getNumber('threshold'),
-      evaluationPeriods: each.getNumber('evaluation_periods'),
-      datapointsToAlarm: each.getNumber('datapoints_to_alarm'),
-      treatMissingData: each.getString('treat_missing_data'),
+      alarmName: fitName(props.name, NAME_LIMITS.alarm),
+      alarmDescription: props.description,
+      namespace: props.metric.namespace,
+      metricName: props.metric.metricName,
+      dimensions: { ...props.metric.dimensions },
+      statistic: props.metric.statistic,
+      period: props.metric.periodSeconds ?? 60,
+      comparisonOperator: props.comparison,
+      threshold: props.threshold,
+      evaluationPeriods,
+      datapointsToAlarm,
+      treatMissingData: props.missingData,
       alarmActions: [props.topicArn],
       okActions: [props.topicArn],
     });
