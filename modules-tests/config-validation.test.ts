@@ -279,3 +279,43 @@ describe('reporting', () => {
     ]);
   });
 });
+
+describe('more AWS rules', () => {
+  const routed = `services:\n  api: { image: "nginx:1.27", cpu: 256, memory: 512, port: 80, routing: { paths: ["/*"], priority: 1 } }\n`;
+  const existing = '  existing: { vpcId: vpc-0123456789abcdef0, publicSubnetIds: [subnet-0123456789abcdef0, subnet-0123456789abcdef1], privateSubnetIds: [subnet-0123456789abcdef2, subnet-0123456789abcdef3] }\n';
+
+  it('opens an internal load balancer to its VPC by default', () => {
+    expect(configOf(`${MINIMAL_ENVIRONMENT}loadBalancer: { internal: true }\n${routed}`).loadBalancer.allowedCidrs).toEqual(['10.0.0.0/16']);
+    expect(configOf(`${MINIMAL_ENVIRONMENT}${routed}`).loadBalancer.allowedCidrs).toEqual(['0.0.0.0/0']);
+  });
+
+  it('asks for allowedCidrs of an internal load balancer in an existing VPC', () => {
+    const text = MINIMAL_ENVIRONMENT.replace('  cidr: 10.0.0.0/16\n', existing) + `loadBalancer: { internal: true }\n${routed}`;
+    expect(problemsOf({ 'dev.yaml': text })).toEqual([
+      expect.stringMatching(/^cfg\/dev\.yaml:10:\d+ loadBalancer\.allowedCidrs: an internal load balancer in an existing VPC needs allowedCidrs/),
+    ]);
+  });
+
+  it('rejects MariaDB 10.4, whose TLS cannot be forced', () => {
+    const [problem] = problemsOf({ 'dev.yaml': `${MINIMAL_ENVIRONMENT}databases:\n  main: { engine: mariadb, engineVersion: "10.4.34", instanceClass: db.t4g.medium }\n` });
+    expect(problem).toContain('databases.main.engineVersion: no known parameter group family for mariadb 10.4.34; use a version of 10.5, 10.6, 10.11, 11.4');
+  });
+
+  it('asks to quote an engine version written as a number', () => {
+    expect(problemsOf({ 'dev.yaml': `${MINIMAL_ENVIRONMENT}databases:\n  main: { engine: postgres, engineVersion: 16.4, instanceClass: db.t4g.medium }\n` })).toEqual([
+      'cfg/dev.yaml:11:44 databases.main.engineVersion: quote the engine version in YAML, for example "16.4"',
+    ]);
+  });
+
+  it('rejects a state bucket name S3 reserves', () => {
+    const [problem] = problemsOf({ 'dev.yaml': MINIMAL_ENVIRONMENT.replace('bucket: shop-tf-state', 'bucket: xn--shop-state') });
+    expect(problem).toMatch(/^cfg\/dev\.yaml:6:11 backend\.bucket: S3 reserves this form of bucket name/);
+  });
+
+  it('understands YAML anchors and merge keys', () => {
+    const text = `${MINIMAL_ENVIRONMENT}x-small: &small { cpu: 256, memory: 512 }\n`;
+    expect(problemsOf({ 'dev.yaml': text })).toEqual(['cfg/dev.yaml:10:1 x-small: unknown key "x-small"; valid keys here: $schema, project, environment, production, aws, backend, tags, logRetentionDays, network, cluster, registry, loadBalancer, certificates, services, databases, dynamodb, monitoring, guardrails']);
+    const merged = configOf(`${MINIMAL_ENVIRONMENT}services:\n  api:\n    <<: { cpu: 256, memory: 512 }\n    image: "nginx:1.27"\n`);
+    expect(merged.services.api).toMatchObject({ cpu: 256, memory: 512 });
+  });
+});

@@ -1,7 +1,7 @@
 /** Observability: the alert topic, alarms on every resource, the dashboard, log retention and encryption. */
 import { SnsTopic } from '@cdktf/provider-aws/lib/sns-topic';
 import { SnsTopicSubscription } from '@cdktf/provider-aws/lib/sns-topic-subscription';
-import { exampleConfigs, resourcesOf, synthEnvironment } from './helpers';
+import { MINIMAL_ENVIRONMENT, configOf, exampleConfigs, resourcesOf, synthEnvironment } from './helpers';
 
 const stacks = Object.fromEntries(exampleConfigs().map((config) => [config.environment, { config, json: synthEnvironment(config) }]));
 const prod = stacks.prod!.json;
@@ -128,8 +128,9 @@ describe('dashboard', () => {
     expect([...servicesDrawn].sort()).toEqual(['api', 'web', 'worker']);
   });
 
-  it('is absent when monitoring.dashboard is false', () => {
+  it('is absent when monitoring.dashboard is false, or when there is nothing to draw', () => {
     expect(resourcesOf(dev, 'aws_cloudwatch_dashboard')).toEqual({});
+    expect(resourcesOf(synthEnvironment(configOf(MINIMAL_ENVIRONMENT)), 'aws_cloudwatch_dashboard')).toEqual({});
   });
 });
 

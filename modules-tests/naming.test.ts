@@ -1,4 +1,4 @@
-import { fitName, Naming, NAME_LIMITS } from '../src/naming';
+import { fitName, Naming, NAME_LIMITS, trimmedName } from '../src/naming';
 
 describe('fitName', () => {
   it('keeps names that fit', () => {
@@ -25,5 +25,22 @@ describe('Naming', () => {
     expect(naming.name(NAME_LIMITS.loadBalancer)).toHaveLength(32);
     expect(naming.name(NAME_LIMITS.targetGroup, 's'.repeat(32)).length).toBeLessThanOrEqual(32);
     expect(naming.bucket('123456789012', 'ap-southeast-2', 'alb-logs').length).toBeLessThanOrEqual(63);
+  });
+});
+
+describe('names AWS would reject', () => {
+  it('keeps load balancer names off a trailing hyphen and the internal- prefix', () => {
+    expect(new Naming('shop', 'dev-').loadBalancer()).toMatch(/^shop-dev-[0-9a-f]{6}$/);
+    expect(new Naming('internal', 'dev').loadBalancer()).toBe('lb-internal-dev');
+    expect(new Naming('shop', 'dev').loadBalancer()).toBe('shop-dev');
+  });
+
+  it('gives service discovery a namespace whose label is valid DNS', () => {
+    expect(new Naming('shop', 'dev-').namespace()).toMatch(/^shop-dev-[0-9a-f]{6}\.local$/);
+    expect(new Naming('shop', 'dev').namespace()).toBe('shop-dev.local');
+  });
+
+  it('keeps trimmed names apart from the names they were trimmed to', () => {
+    expect(trimmedName('shop-dev-', 32)).not.toBe(trimmedName('shop-dev', 32));
   });
 });

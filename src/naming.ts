@@ -8,9 +8,26 @@ import { createHash } from 'node:crypto';
 /** `name` itself when it fits in `maxLength`, else a readable prefix plus a short hash. */
 export function fitName(name: string, maxLength: number): string {
   if (name.length <= maxLength) return name;
-  const hash = createHash('sha256').update(name).digest('hex').slice(0, 6);
+  const hash = shortHash(name);
   const prefix = name.slice(0, maxLength - hash.length - 1).replace(/[-_.\/]+$/, '');
   return `${prefix}-${hash}`;
+}
+
+/** Six hex characters of a name's hash: what keeps a changed or shortened name unique. */
+function shortHash(name: string): string {
+  return createHash('sha256').update(name).digest('hex').slice(0, 6);
+}
+
+/**
+ * A name that may not start or end with a hyphen (load balancers, target
+ * groups, DNS labels), within `maxLength`. Names built from a project or
+ * environment ending in a hyphen are trimmed, with a hash of the original so
+ * that they stay unique.
+ */
+export function trimmedName(name: string, maxLength: number): string {
+  const trimmed = name.replace(/^-+|-+$/g, '');
+  if (trimmed === name) return fitName(name, maxLength);
+  return `${trimmed.slice(0, maxLength - 7).replace(/-+$/, '')}-${shortHash(name)}`;
 }
 
 /**
@@ -21,7 +38,7 @@ export function fitName(name: string, maxLength: number): string {
 export function rdsIdentifier(name: string): string {
   const cleaned = name.toLowerCase().replace(/[^a-z0-9-]/g, '-').replace(/-+/g, '-').replace(/^[^a-z]+/, '').replace(/-$/, '');
   if (cleaned === name) return fitName(name, NAME_LIMITS.rdsIdentifier);
-  const hash = createHash('sha256').update(name).digest('hex').slice(0, 6);
+  const hash = shortHash(name);
   return `${fitName(cleaned, NAME_LIMITS.rdsIdentifier - hash.length - 1).replace(/-$/, '')}-${hash}`;
 }
 
@@ -61,6 +78,17 @@ export class Naming {
   /** `<prefix>-<parts...>` shortened to `limit`. */
   name(limit: number, ...parts: string[]): string {
     return fitName([this.prefix, ...parts].join('-'), limit);
+  }
+
+  /** The load balancer's name: no leading or trailing hyphen, not starting with `internal-` (AWS rules), 32 at most. */
+  loadBalancer(): string {
+    const name = this.prefix.startsWith('internal-') ? `lb-${this.prefix}` : this.prefix;
+    return trimmedName(name, NAME_LIMITS.loadBalancer);
+  }
+
+  /** The private DNS namespace of service discovery, `<prefix>.local`, its first label a valid DNS label. */
+  namespace(): string {
+    return `${trimmedName(this.prefix, 63)}.local`;
   }
 
   /** An S3 bucket name, unique across accounts and regions: the account and region are part of it. */

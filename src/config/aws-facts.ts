@@ -67,7 +67,8 @@ export const TLS12_SSL_POLICIES = [
 export const RDS_PARAMETER_FAMILIES = {
   postgres: ['11', '12', '13', '14', '15', '16', '17'],
   mysql: ['5.7', '8.0', '8.4'],
-  mariadb: ['10.4', '10.5', '10.6', '10.11', '11.4'],
+  // 10.4 is left out: it has no require_secure_transport, so TLS cannot be forced.
+  mariadb: ['10.5', '10.6', '10.11', '11.4'],
 } as const;
 export type DatabaseEngine = keyof typeof RDS_PARAMETER_FAMILIES;
 

@@ -31,6 +31,11 @@ export function resolveEnvironment(parsed: ParsedEnvironment, fileStem: string) 
       keyPrefix: parsed.backend.keyPrefix ?? parsed.project,
       accountId: parsed.backend.accountId ?? parsed.aws.accountId,
     },
+    loadBalancer: {
+      ...parsed.loadBalancer,
+      // An internal load balancer is open to its own network by default; rules.ts asks for CIDRs where that is unknown.
+      allowedCidrs: parsed.loadBalancer.allowedCidrs ?? (parsed.loadBalancer.internal ? (cidr ? [cidr] : []) : ['0.0.0.0/0']),
+    },
     network: existing
       ? { kind: 'existing' as const, ...existing, flowLogs, flowLogRetentionDays }
       : { kind: 'new' as const, cidr: cidr!, natGateways: natGateways ?? 'single', flowLogs, flowLogRetentionDays },

@@ -178,7 +178,13 @@ const waiversNameRules: Rule = (env) =>
     .filter((id) => !RULE_IDS.includes(id))
     .map((id) => ({ path: ['guardrails', 'waivers', id], message: `no guardrail "${id}"; ${didYouMean(id, RULE_IDS).replace('valid keys here', 'rules')}` }));
 
+const internalLoadBalancerCidrs: Rule = (env) =>
+  env.loadBalancer.allowedCidrs.length === 0 && Object.values(env.services).some((s) => s.routing)
+    ? [{ path: ['loadBalancer', 'allowedCidrs'], message: 'an internal load balancer in an existing VPC needs allowedCidrs: the networks that may reach it (for example the VPC CIDR)' }]
+    : [];
+
 const RULES: readonly Rule[] = [
+  internalLoadBalancerCidrs,
   waiversNameRules,
   injectedVariablesFree,
   availabilityZonesInRegion,

@@ -79,7 +79,8 @@ const awsSchema = strictObject({
 });
 
 const backendSchema = strictObject({
-  bucket: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'S3 bucket names are 3-63 lowercase letters, digits, dots and hyphens, starting and ending with a letter or digit'),
+  bucket: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'S3 bucket names are 3-63 lowercase letters, digits, dots and hyphens, starting and ending with a letter or digit')
+    .refine((b) => !/^(xn--|sthree-|amzn-s3-demo-)|(-s3alias|--ol-s3|\.mrap|--x-s3)$|\.\.|^\d+\.\d+\.\d+\.\d+$/.test(b), 'S3 reserves this form of bucket name (xn-- or sthree- prefixes, -s3alias suffix, .., an IP address); pick another'),
   lockTable: z.string().regex(/^[A-Za-z0-9_.-]{3,255}$/, 'DynamoDB table names are 3-255 letters, digits, underscores, dots and hyphens'),
   /** @default aws.region */
   region: z.enum(AWS_REGIONS).optional(),
@@ -153,7 +154,8 @@ const loadBalancerSchema = strictObject({
   certificate: z.string().optional(),
   sslPolicy: z.enum(TLS12_SSL_POLICIES, { error: `use a TLS 1.2+ policy: one of ${TLS12_SSL_POLICIES.join(', ')}` }).default('ELBSecurityPolicy-TLS13-1-2-2021-06'),
   idleTimeoutSeconds: positiveInt.max(4000).default(60),
-  allowedCidrs: z.array(cidrSchema).min(1).default(['0.0.0.0/0']),
+  /** @default 0.0.0.0/0, or the VPC CIDR for an internal load balancer */
+  allowedCidrs: z.array(cidrSchema).min(1).optional(),
   accessLogs: z.boolean().default(true),
   /** @default 90 */
   accessLogExpiryDays: positiveInt.max(3650).default(90),
@@ -172,7 +174,7 @@ const imageSchema = z.union([
   z.string().regex(/^([a-z0-9.-]+(:[0-9]+)?\/)?[a-z0-9._\/-]+(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}|@sha256:[0-9a-f]{64})$/, 'a full image reference needs a tag or digest, for example public.ecr.aws/nginx/nginx:1.27 (for an ECR repository of this project use { repository, tag })'),
   strictObject({
     repository: z.string().regex(/^[a-z0-9]+([._-][a-z0-9]+)*(\/[a-z0-9]+([._-][a-z0-9]+)*)*$/, 'ECR repository names are lowercase letters, digits, and . _ - / between them'),
-    tag: z.string().regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/, 'image tags are 1-128 letters, digits, _ . -, not starting with . or -'),
+    tag: z.string({ error: 'quote the tag in YAML, for example "1.4.2"' }).regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/, 'image tags are 1-128 letters, digits, _ . -, not starting with . or -'),
   }),
 ]);
 
@@ -304,7 +306,7 @@ const serviceSchema = strictObject({
 
 const databaseSchema = strictObject({
   engine: z.enum(['postgres', 'mysql', 'mariadb']),
-  engineVersion: z.string().regex(/^\d+(\.\d+){0,2}$/, 'an engine version looks like "16.4" (quote it in YAML)'),
+  engineVersion: z.string({ error: 'quote the engine version in YAML, for example "16.4"' }).regex(/^\d+(\.\d+){0,2}$/, 'an engine version looks like "16.4" (quote it in YAML)'),
   instanceClass: z.string().regex(/^db\.[a-z0-9-]+\.[a-z0-9]+$/, 'an instance class looks like db.t4g.medium'),
   allocatedStorage: z.number().int().min(20).max(65536).default(20),
   /** Storage autoscaling ceiling; absent: no storage autoscaling. */

@@ -18,7 +18,7 @@ export class YamlSource {
 
   constructor(path: string, text = readFileSync(path, 'utf8')) {
     this.file = relative(process.cwd(), path) || path;
-    this.doc = parseDocument(text, { lineCounter: this.lines, prettyErrors: false, uniqueKeys: true });
+    this.doc = parseDocument(text, { lineCounter: this.lines, prettyErrors: false, uniqueKeys: true, merge: true });
     for (const error of [...this.doc.errors, ...this.doc.warnings]) {
       const at = this.lines.linePos(error.pos[0]);
       this.problems.push({ file: this.file, line: at.line, column: at.col, keyPath: '', message: `YAML: ${firstLine(error.message)}` });

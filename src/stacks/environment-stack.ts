@@ -119,7 +119,7 @@ export class EnvironmentStack extends TerraformStack {
       });
     }
     if (services.some((s) => s.serviceDiscovery)) {
-      this.namespace = new ServiceNamespace(this, 'service-discovery', { name: `${this.naming.prefix}.local`, vpcId: this.network.vpcId });
+      this.namespace = new ServiceNamespace(this, 'service-discovery', { name: this.naming.namespace(), vpcId: this.network.vpcId });
     }
 
     for (const [name, certificate] of Object.entries(config.certificates)) {
@@ -186,6 +186,7 @@ export class EnvironmentStack extends TerraformStack {
     const lb = config.loadBalancer;
     const certificate = lb.certificate ? this.certificates[lb.certificate] : undefined;
     return new ApplicationLoadBalancer(this, 'load-balancer', {
+      name: this.naming.loadBalancer(),
       namePrefix: this.naming.prefix,
       vpcId: this.network.vpcId,
       subnetIds: lb.internal ? this.network.privateSubnetIds : this.network.publicSubnetIds,
@@ -434,6 +435,8 @@ export class EnvironmentStack extends TerraformStack {
         ],
       });
     }
+    // CloudWatch has nothing to draw for an environment with no service, load balancer, database or table.
+    if (sections.length === 0) return;
     new Dashboard(this, 'dashboard', { name: fitName(this.naming.prefix, NAME_LIMITS.dashboard), region: config.aws.region, sections });
   }
 

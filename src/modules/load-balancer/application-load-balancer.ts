@@ -5,12 +5,14 @@ import { LbTargetGroup } from '@cdktf/provider-aws/lib/lb-target-group';
 import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
 import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
 import { Construct } from 'constructs';
-import { fitName, NAME_LIMITS } from '../../naming';
+import { fitName, NAME_LIMITS, trimmedName } from '../../naming';
 import { allowEgressTo } from '../network/group-access';
 import { AccessLogBucket, type AccessLogBucketProps } from './access-log-bucket';
 
 export interface ApplicationLoadBalancerProps {
-  /** Prefix of names, `<project>-<environment>`; the load balancer's own name is shortened to 32 characters. */
+  /** The load balancer's name: 1-32 letters, digits and hyphens, no hyphen at either end, not starting with internal-. */
+  readonly name: string;
+  /** Prefix of the other names (security group, tags), `<project>-<environment>`. */
   readonly namePrefix: string;
   readonly vpcId: string;
   /** Public subnets, or private ones for an internal load balancer (two zones at least). */
@@ -73,7 +75,10 @@ export class ApplicationLoadBalancer extends Construct {
     super(scope, id);
     if (props.subnetIds.length < 2) throw new Error('ApplicationLoadBalancer: subnetIds needs subnets in at least two zones');
     if (props.allowedCidrs.length === 0) throw new Error('ApplicationLoadBalancer: allowedCidrs is empty; nobody could connect');
-    this.name = fitName(props.namePrefix, NAME_LIMITS.loadBalancer);
+    if (!/^(?!internal-)[A-Za-z0-9](?:[A-Za-z0-9-]{0,30}[A-Za-z0-9])?$/.test(props.name)) {
+      throw new Error(`ApplicationLoadBalancer: "${props.name}" is not a valid load balancer name (Naming.loadBalancer() builds one)`);
+    }
+    this.name = props.name;
     const ports = props.https ? [443, 80] : [80];
 
     this.securityGroup = new SecurityGroup(this, 'security-group', {
@@ -153,7 +158,7 @@ export class ApplicationLoadBalancer extends Construct {
     const paths = props.paths ?? [];
     if (hosts.length + paths.length === 0) throw new Error(`ApplicationLoadBalancer: target ${props.name} needs hosts or paths`);
     const targetGroup = new LbTargetGroup(this, `target-${props.name}`, {
-      name: fitName(`${this.name}-${props.name}`, NAME_LIMITS.targetGroup),
+      name: trimmedName(`${this.name}-${props.name}`, NAME_LIMITS.targetGroup),
       port: props.port,
       protocol: 'HTTP',
       targetType: 'ip',
