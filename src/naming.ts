@@ -31,15 +31,16 @@ export function trimmedName(name: string, maxLength: number): string {
 }
 
 /**
- * An RDS instance identifier: lowercase letters, digits and single hyphens,
- * starting with a letter, not ending with a hyphen, at most 63 characters.
- * Where the name had to change to fit, a hash of the original keeps it unique.
+ * An RDS name (instance identifier, parameter group): lowercase letters,
+ * digits and single hyphens, starting with a letter, not ending with a
+ * hyphen, at most `maxLength` (63 for instances). Where the name had to change
+ * to fit, a hash of the original keeps it unique.
  */
-export function rdsIdentifier(name: string): string {
+export function rdsIdentifier(name: string, maxLength: number = NAME_LIMITS.rdsIdentifier): string {
   const cleaned = name.toLowerCase().replace(/[^a-z0-9-]/g, '-').replace(/-+/g, '-').replace(/^[^a-z]+/, '').replace(/-$/, '');
-  if (cleaned === name) return fitName(name, NAME_LIMITS.rdsIdentifier);
+  if (cleaned === name) return fitName(name, maxLength);
   const hash = shortHash(name);
-  return `${fitName(cleaned, NAME_LIMITS.rdsIdentifier - hash.length - 1).replace(/-$/, '')}-${hash}`;
+  return `${fitName(cleaned, maxLength - hash.length - 1).replace(/-$/, '')}-${hash}`;
 }
 
 /** AWS limits of the names this project builds. */

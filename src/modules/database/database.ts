@@ -113,7 +113,7 @@ export class Database extends Construct {
     const tls = FORCE_TLS[props.engine];
     const parameterGroup = new DbParameterGroup(this, 'parameter-group', {
       // The family is part of the name so that a major upgrade creates a new group beside the old one.
-      name: fitName(`${fullName}-${props.parameterGroupFamily.replace(/\./g, '-')}`, NAME_LIMITS.parameterGroup),
+      name: rdsIdentifier(`${fullName}-${props.parameterGroupFamily.replace(/\./g, '-')}`, NAME_LIMITS.parameterGroup),
       family: props.parameterGroupFamily,
       description: `Database ${props.name}: TLS required`,
       parameter: [{ name: tls.name, value: tls.value, applyMethod: 'pending-reboot' }],
