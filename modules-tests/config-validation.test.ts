@@ -319,3 +319,31 @@ describe('more AWS rules', () => {
     expect(merged.services.api).toMatchObject({ cpu: 256, memory: 512 });
   });
 });
+
+describe('problems of different kinds in one file', () => {
+  it('are reported together: schema problems and broken references', () => {
+    const text = `${MINIMAL_ENVIRONMENT}loadBalancer: { certificate: web }
+services:
+  api:
+    image: { repository: api, tag: "1" }
+    cpu: 512
+    memory: 3000
+    port: 80
+    routing: { paths: ["/*"], priority: 7 }
+  web:
+    image: { repository: web, tag: "1" }
+    cpu: 256
+    memory: 512
+    port: 80
+    routing: { paths: ["/web/*"], priority: 7 }
+databases:
+  main: { engine: postgres, engineVersion: "16.4", instanceClass: db.t4g.medium, allowedServices: [billing] }
+`;
+    expect(problemsOf({ 'dev.yaml': text }).map((p) => p.split(': ')[0])).toEqual([
+      'cfg/dev.yaml:10:30 loadBalancer.certificate',
+      'cfg/dev.yaml:15:13 services.api.memory',
+      'cfg/dev.yaml:23:45 services.web.routing.priority',
+      'cfg/dev.yaml:25:100 databases.main.allowedServices.0',
+    ]);
+  });
+});

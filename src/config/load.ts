@@ -9,7 +9,7 @@ import { basename, join, relative } from 'node:path';
 import { mergeDefaults } from './merge';
 import { ConfigError, type Problem } from './problems';
 import { resolveEnvironment, type EnvironmentConfig } from './resolve';
-import { checkEnvironment } from './rules';
+import { checkEnvironment, checkReferences, referencesOf } from './rules';
 import { environmentSchema } from './schema';
 import { explainIssues } from './zod-issues';
 import { YamlSource, type KeyPath } from './yaml-source';
@@ -90,6 +90,7 @@ function loadEnvironment(source: YamlSource, defaults: YamlSource | undefined, f
   const parsed = environmentSchema.safeParse(data);
   if (!parsed.success) {
     for (const issue of explainIssues(parsed.error.issues, data)) problems.push(merged.problem(issue.path, issue.message, issue.atKey));
+    for (const issue of checkReferences(referencesOf(data))) problems.push(merged.problem(issue.path, issue.message));
     return { problems };
   }
   const config = resolveEnvironment(parsed.data, fileStem);

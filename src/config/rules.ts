@@ -17,6 +17,25 @@ export interface RuleIssue {
 
 type Rule = (env: EnvironmentConfig) => RuleIssue[];
 
+/**
+ * What the cross-reference rules read. A valid EnvironmentConfig is one; so
+ * is what `referencesOf` recovers from a file that failed the schema, so that
+ * a broken reference is reported together with the schema's problems.
+ */
+export interface References {
+  readonly loadBalancer: { readonly certificate?: string };
+  readonly certificates: Readonly<Record<string, unknown>>;
+  readonly services: Readonly<Record<string, {
+    readonly port?: number;
+    readonly routing?: { readonly priority?: number };
+    readonly autoscaling?: { readonly requestsPerTarget?: number };
+  }>>;
+  readonly databases: Readonly<Record<string, { readonly allowedServices: readonly string[] }>>;
+  readonly dynamodb: Readonly<Record<string, { readonly allowedServices: { readonly read: readonly string[]; readonly write: readonly string[] } }>>;
+}
+
+type ReferenceRule = (refs: References) => RuleIssue[];
+
 /** Whether a capacity strategy can place tasks on Fargate Spot. */
 export function usesSpot(capacity: Capacity): boolean {
   if (capacity === 'spot') return true;
@@ -35,7 +54,7 @@ const availabilityZonesInRegion: Rule = (env) =>
     return [];
   });
 
-const certificateExists: Rule = (env) => {
+const certificateExists: ReferenceRule = (env) => {
   const name = env.loadBalancer.certificate;
   if (name === undefined || name in env.certificates) return [];
   const known = Object.keys(env.certificates);
@@ -45,19 +64,20 @@ const certificateExists: Rule = (env) => {
   }];
 };
 
-const routingRules: Rule = (env) => {
+const routingRules: ReferenceRule = (env) => {
   const issues: RuleIssue[] = [];
   const priorities = new Map<number, string>();
   for (const [name, service] of Object.entries(env.services)) {
     if (service.routing && service.port === undefined) {
       issues.push({ path: ['services', name, 'routing'], message: `routing needs a container port; add services.${name}.port` });
     }
-    if (service.routing) {
-      const other = priorities.get(service.routing.priority);
+    const priority = service.routing?.priority;
+    if (priority !== undefined) {
+      const other = priorities.get(priority);
       if (other !== undefined) {
-        issues.push({ path: ['services', name, 'routing', 'priority'], message: `priority ${service.routing.priority} is already used by service ${other}; priorities are unique per environment` });
+        issues.push({ path: ['services', name, 'routing', 'priority'], message: `priority ${priority} is already used by service ${other}; priorities are unique per environment` });
       } else {
-        priorities.set(service.routing.priority, name);
+        priorities.set(priority, name);
       }
     }
     if (service.autoscaling?.requestsPerTarget !== undefined && !service.routing) {
@@ -85,10 +105,10 @@ const secretReferences: Rule = (env) =>
     }),
   );
 
-const allowedServicesExist: Rule = (env) => {
+const allowedServicesExist: ReferenceRule = (env) => {
   const known = Object.keys(env.services);
   const check = (names: readonly string[], path: KeyPath): RuleIssue[] =>
-    names.flatMap((service, i) =>
+    names.flatMap((service, i) => typeof service !== 'string' ? [] :
       known.includes(service) ? [] : [{ path: [...path, i], message: `no service "${service}" in this environment; use one of ${known.join(', ') || '(none defined)'}` }],
     );
   return [
@@ -183,21 +203,52 @@ const internalLoadBalancerCidrs: Rule = (env) =>
     ? [{ path: ['loadBalancer', 'allowedCidrs'], message: 'an internal load balancer in an existing VPC needs allowedCidrs: the networks that may reach it (for example the VPC CIDR)' }]
     : [];
 
+const REFERENCE_RULES: readonly ReferenceRule[] = [certificateExists, routingRules, allowedServicesExist];
+
 const RULES: readonly Rule[] = [
   internalLoadBalancerCidrs,
   waiversNameRules,
   injectedVariablesFree,
   availabilityZonesInRegion,
-  certificateExists,
-  routingRules,
   armNotOnSpot,
   secretReferences,
-  allowedServicesExist,
   databaseRules,
   tableRules,
 ];
 
-/** Every cross-key issue of one environment. */
+/** Every cross-key issue of one valid environment. */
 export function checkEnvironment(env: EnvironmentConfig): RuleIssue[] {
-  return RULES.flatMap((rule) => rule(env));
+  return [...REFERENCE_RULES.flatMap((rule) => rule(env)), ...RULES.flatMap((rule) => rule(env))];
+}
+
+/** The cross-reference issues of an environment that failed the schema, from what can be read of it. */
+export function checkReferences(refs: References): RuleIssue[] {
+  return REFERENCE_RULES.flatMap((rule) => rule(refs));
+}
+
+/** The references of raw (unvalidated) environment data: whatever has the expected shape. */
+export function referencesOf(raw: unknown): References {
+  const map = (value: unknown): Record<string, any> => (value !== null && typeof value === 'object' && !Array.isArray(value) ? value as Record<string, any> : {});
+  const names = (value: unknown): string[] => (Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : []);
+  const number = (value: unknown) => (typeof value === 'number' ? value : undefined);
+  const data = map(raw);
+  const certificate = map(data.loadBalancer).certificate;
+  return {
+    loadBalancer: { certificate: typeof certificate === 'string' ? certificate : undefined },
+    certificates: map(data.certificates),
+    services: Object.fromEntries(Object.entries(map(data.services)).map(([name, service]) => {
+      const routing = map(map(service).routing);
+      const priority = number(routing.priority);
+      return [name, {
+        port: number(map(service).port),
+        routing: map(service).routing !== undefined ? { priority } : undefined,
+        autoscaling: { requestsPerTarget: number(map(map(service).autoscaling).requestsPerTarget) },
+      }];
+    })),
+    databases: Object.fromEntries(Object.entries(map(data.databases)).map(([name, db]) => [name, { allowedServices: names(map(db).allowedServices) }])),
+    dynamodb: Object.fromEntries(Object.entries(map(data.dynamodb)).map(([name, table]) => {
+      const allowed = map(map(table).allowedServices);
+      return [name, { allowedServices: { read: names(allowed.read), write: names(allowed.write) } }];
+    })),
+  };
 }
