@@ -17,19 +17,10 @@ import { EcrRepository } from '../modules/registry/ecr-repository';
 import type { ContainerSecret } from '../modules/service/container-definition';
 import { FargateService } from '../modules/service/fargate-service';
 import { ServiceAutoscaling } from '../modules/service/service-autoscaling';
-import { Alarm, type AlarmDefinition } from '../modules/monitoring/alarm';
-import { databaseAlarms, loadBalancerAlarms, serviceAlarms, tableAlarms, targetAlarms } from '../modules/monitoring/alarm-definitions';
 import { AlertTopic } from '../modules/monitoring/alert-topic';
-import { Dashboard, type DashboardSection } from '../modules/monitoring/dashboard';
-import { databaseMetrics, loadBalancerMetrics, serviceMetrics, tableMetrics } from '../modules/monitoring/metrics';
 import { fitName, Naming, NAME_LIMITS } from '../naming';
+import { addAlarms, addDashboard } from './environment-monitoring';
 import { capacityShares, containerSecret, environmentStrings, imageOf, repositoriesOf, repositoryName } from './mapping';
-
-/** The fewest tasks a service should run at any time: its desired count, or the lowest floor autoscaling and its schedules allow. */
-export function minimumTasks(service: ServiceConfig): number {
-  if (!service.autoscaling) return service.desiredCount;
-  return Math.min(service.autoscaling.min, ...service.autoscaling.schedules.map((s) => s.min));
-}
 
 /** The tags every resource of an environment carries (provider default_tags). */
 export function environmentTags(config: EnvironmentConfig): Record<string, string> {
@@ -160,8 +151,8 @@ export class EnvironmentStack extends TerraformStack {
       accountId: aws.accountId,
       emails: config.monitoring.alarmEmails,
     });
-    this.addAlarms(this.alertTopic.arn);
-    if (config.monitoring.dashboard) this.addDashboard();
+    addAlarms(this, this.alertTopic.arn);
+    if (config.monitoring.dashboard) addDashboard(this);
     this.addOutputs();
   }
 
@@ -335,109 +326,6 @@ export class EnvironmentStack extends TerraformStack {
         }
       }
     }
-  }
-
-  /** Alarms on every service, target, load balancer, database and table, notifying the topic. */
-  private addAlarms(topicArn: string): void {
-    const { config } = this;
-    const prefix = this.naming.prefix;
-    const monitoring = new Construct(this, 'monitoring');
-    const add = (scope: Construct, definitions: readonly AlarmDefinition[]) => {
-      for (const { id, ...definition } of definitions) new Alarm(scope, `alarm-${id}`, { ...definition, topicArn });
-    };
-    for (const service of Object.values(config.services)) {
-      const scope = new Construct(monitoring, `service-${service.name}`);
-      add(scope, serviceAlarms({
-        prefix,
-        clusterName: this.cluster.name,
-        serviceName: service.name,
-        cpuPercent: service.alarms.cpuPercent,
-        memoryPercent: service.alarms.memoryPercent,
-        minimumTasks: minimumTasks(service),
-        containerInsights: config.cluster.containerInsights,
-      }));
-      const targetGroup = this.loadBalancer?.targetGroups[service.name];
-      if (this.loadBalancer && targetGroup) {
-        add(scope, targetAlarms({
-          prefix,
-          serviceName: service.name,
-          loadBalancer: this.loadBalancer.loadBalancer.arnSuffix,
-          targetGroup: targetGroup.arnSuffix,
-          http5xxPerMinute: service.alarms.http5xxPerMinute,
-          targetResponseTimeSeconds: service.alarms.targetResponseTimeSeconds,
-        }));
-      }
-    }
-    const thresholds = config.monitoring.thresholds;
-    if (this.loadBalancer) {
-      add(new Construct(monitoring, 'load-balancer'), loadBalancerAlarms({ prefix, loadBalancer: this.loadBalancer.loadBalancer.arnSuffix, http5xxPerMinute: thresholds.http5xxPerMinute }));
-    }
-    for (const [name, database] of Object.entries(this.databases)) {
-      add(new Construct(monitoring, `database-${name}`), databaseAlarms({
-        prefix,
-        name,
-        identifier: database.identifier,
-        cpuPercent: thresholds.databaseCpuPercent,
-        freeStorageGiB: thresholds.databaseFreeStorageGiB,
-        freeMemoryMiB: thresholds.databaseFreeMemoryMiB,
-        connections: thresholds.databaseConnections,
-      }));
-    }
-    for (const [name, table] of Object.entries(this.tables)) {
-      add(new Construct(monitoring, `table-${name}`), tableAlarms({ prefix, name, tableName: table.name }));
-    }
-  }
-
-  /** One dashboard: load balancer traffic, then each service, database and table. */
-  private addDashboard(): void {
-    const { config } = this;
-    const sections: DashboardSection[] = [];
-    if (this.loadBalancer) {
-      const lb = loadBalancerMetrics(this.loadBalancer.loadBalancer.arnSuffix);
-      sections.push({
-        heading: 'Load balancer',
-        graphs: [
-          { title: 'Requests', metrics: [lb.requests] },
-          { title: 'Latency (s)', metrics: [lb.responseTime] },
-          { title: 'Errors (5XX)', metrics: [lb.elb5xx, lb.target5xx] },
-        ],
-      });
-    }
-    for (const service of Object.values(config.services)) {
-      const metrics = serviceMetrics(this.cluster.name, service.name);
-      sections.push({
-        heading: `Service ${service.name}`,
-        graphs: [
-          { title: `${service.name} CPU %`, metrics: [metrics.cpu] },
-          { title: `${service.name} memory %`, metrics: [metrics.memory] },
-          { title: `${service.name} running tasks`, metrics: [config.cluster.containerInsights ? metrics.runningTasks : metrics.reportingTasks] },
-        ],
-      });
-    }
-    for (const [name, database] of Object.entries(this.databases)) {
-      const metrics = databaseMetrics(database.identifier);
-      sections.push({
-        heading: `Database ${name}`,
-        graphs: [
-          { title: `${name} CPU %`, metrics: [metrics.cpu] },
-          { title: `${name} connections`, metrics: [metrics.connections] },
-          { title: `${name} free storage (bytes)`, metrics: [metrics.freeStorage] },
-        ],
-      });
-    }
-    for (const [name, table] of Object.entries(this.tables)) {
-      const metrics = tableMetrics(table.name);
-      sections.push({
-        heading: `Table ${name}`,
-        graphs: [
-          { title: `${name} consumed capacity`, metrics: [metrics.consumedReads, metrics.consumedWrites] },
-          { title: `${name} throttled requests`, metrics: [metrics.readThrottles, metrics.writeThrottles] },
-        ],
-      });
-    }
-    // CloudWatch has nothing to draw for an environment with no service, load balancer, database or table.
-    if (sections.length === 0) return;
-    new Dashboard(this, 'dashboard', { name: fitName(this.naming.prefix, NAME_LIMITS.dashboard), region: config.aws.region, sections });
   }
 
   private addOutputs(): void {
