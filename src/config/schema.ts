@@ -380,26 +380,26 @@ const guardrailsSchema = strictObject({
 
 export const environmentSchema = strictObject({
   $schema: z.string().optional(),
-  project: nameSchema,
+  project: nameSchema.describe('Name prefix of every resource: 2-20 lowercase letters, digits, hyphens'),
   /** @default the file name */
-  environment: nameSchema.optional(),
+  environment: nameSchema.optional().describe('Environment name (default: the file name); also the stack name'),
   /** Production environments get the strict defaults and must pass every guardrail. @default true for prod, production and prod-* */
-  production: z.boolean().optional(),
-  aws: awsSchema,
-  backend: backendSchema,
-  tags: tagsSchema,
+  production: z.boolean().optional().describe('Stricter defaults and every guardrail (default: true for prod, production, prod-*)'),
+  aws: awsSchema.describe('Region, account and availability zones'),
+  backend: backendSchema.describe('S3 state bucket and DynamoDB lock table'),
+  tags: tagsSchema.describe('Tags on every resource, besides Project, Environment and ManagedBy'),
   /** Default retention of the log groups the project creates. */
-  logRetentionDays: retentionDays.default(30),
-  network: networkSchema,
-  cluster: clusterSchema.prefault({}),
-  registry: registrySchema.prefault({}),
-  loadBalancer: loadBalancerSchema.prefault({}),
-  certificates: namedMap(certificateSchema).default({}),
-  services: namedMap(serviceSchema).default({}),
-  databases: namedMap(databaseSchema).default({}),
-  dynamodb: namedMap(tableSchema).default({}),
-  monitoring: monitoringSchema.prefault({}),
-  guardrails: guardrailsSchema.prefault({}),
+  logRetentionDays: retentionDays.default(30).describe('Retention of every log group without its own (a CloudWatch value)'),
+  network: networkSchema.describe('A new VPC (cidr) or an existing one (existing)'),
+  cluster: clusterSchema.prefault({}).describe('ECS cluster: Container Insights and the default capacity'),
+  registry: registrySchema.prefault({}).describe('ECR repositories of images given as { repository, tag }'),
+  loadBalancer: loadBalancerSchema.prefault({}).describe('The application load balancer, created when a service has routing'),
+  certificates: namedMap(certificateSchema).default({}).describe('ACM certificates by name, validated through DNS'),
+  services: namedMap(serviceSchema).default({}).describe('Fargate services by name'),
+  databases: namedMap(databaseSchema).default({}).describe('RDS databases by name'),
+  dynamodb: namedMap(tableSchema).default({}).describe('DynamoDB tables by name'),
+  monitoring: monitoringSchema.prefault({}).describe('Alarm emails, thresholds and the dashboard'),
+  guardrails: guardrailsSchema.prefault({}).describe('Waivers of guardrail rules: rule ID -> reason'),
 });
 
 export type ParsedEnvironment = z.output<typeof environmentSchema>;

@@ -16,9 +16,6 @@ import { allowIngressFrom } from '../network/group-access';
 
 export type DatabaseEngineName = 'postgres' | 'mysql' | 'mariadb';
 
-/** Fields of the connection secret, and so of the container secrets built from it. */
-export const CONNECTION_FIELDS = ['engine', 'host', 'port', 'dbname', 'username', 'password'] as const;
-
 /** Characters RDS accepts in a master password: printable ASCII but / @ " and space. */
 const PASSWORD_SPECIALS = '!#$%&*()-_=+[]{}<>:?';
 
