@@ -6,7 +6,11 @@ import { join, relative } from 'node:path';
 import { MINIMAL_ENVIRONMENT, writeConfig } from './helpers';
 
 function cli(...args: string[]) {
-  const result = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], { encoding: 'utf8', env: { ...process.env, CHECKPOINT_DISABLE: '1' } });
+  return cliWith({}, ...args);
+}
+
+function cliWith(env: NodeJS.ProcessEnv, ...args: string[]) {
+  const result = spawnSync(process.execPath, ['--require', 'tsx/cjs', 'src/cli/main.ts', ...args], { encoding: 'utf8', env: { ...process.env, CHECKPOINT_DISABLE: '1', ...env } });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
@@ -83,3 +87,19 @@ describe('synth', () => {
     expect(stack(viaApp)).toBe(stack(viaCli));
   });
 });
+
+describe('terraform commands', () => {
+  it('fail with a clear message when terraform is not installed', () => {
+    const emptyPath = mkdtempSync(join(tmpdir(), 'no-terraform-'));
+    const result = cliWith({ PATH: emptyPath }, 'check-terraform', '--out', join(scratch, 'no-terraform'));
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain('terraform is not on the PATH: install Terraform >= 1.10');
+  });
+
+  it('plan nothing for an unknown environment', () => {
+    const result = cli('plan', '--env', 'qa', '--out', join(scratch, 'plan-qa'));
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain('no environment "qa"; found dev, prod, staging');
+  });
+});
+
