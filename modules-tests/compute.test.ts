@@ -258,6 +258,13 @@ describe('ECS services', () => {
     expect(service('proxy').lifecycle).toBeUndefined();
   });
 
+  it('starts tasks only once the capacity providers and the execution permissions exist', () => {
+    expect(service('jobs').depends_on).toEqual([
+      expect.stringMatching(/^aws_ecs_cluster_capacity_providers\./),
+      expect.stringMatching(/^aws_iam_role_policy\.service-jobs_roles_execution-policy/),
+    ]);
+  });
+
   it('sets no health check grace period without a load balancer (ECS rejects it)', () => {
     expect(service('jobs').health_check_grace_period_seconds).toBeUndefined();
   });

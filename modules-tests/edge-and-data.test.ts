@@ -105,7 +105,11 @@ services:
     const [, api] = find(prod, 'aws_ecs_service', (s) => s.name === 'api')!;
     expect(api.load_balancer).toEqual([{ container_name: 'api', container_port: 8080, target_group_arn: expect.stringMatching(/aws_lb_target_group/) }]);
     expect(api.health_check_grace_period_seconds).toBe(60);
-    expect(api.depends_on).toEqual([expect.stringMatching(/^aws_lb_listener_rule\./)]);
+    expect(api.depends_on).toEqual([
+      expect.stringMatching(/^aws_ecs_cluster_capacity_providers\./),
+      expect.stringMatching(/^aws_iam_role_policy\..*execution-policy/),
+      expect.stringMatching(/^aws_lb_listener_rule\./),
+    ]);
   });
 
   it('lets routed services accept traffic from the load balancer only', () => {

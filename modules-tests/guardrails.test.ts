@@ -1,4 +1,5 @@
 /** Guardrails: one compliant and one non-compliant stack per rule, then the example environments. */
+import { readFileSync } from 'node:fs';
 import { guardrailReports } from '../src/guardrails/environments';
 import { RULES } from '../src/guardrails/index';
 import type { StackJson } from '../src/guardrails/rule';
@@ -288,7 +289,7 @@ describe('the example environments', () => {
 
 describe('the README', () => {
   it('lists every rule with its scanner IDs and scope', () => {
-    const readme = require('node:fs').readFileSync('README.md', 'utf8') as string;
+    const readme = readFileSync('README.md', 'utf8');
     for (const rule of RULES) {
       const scanners = rule.scannerIds.join(', ') || '—';
       expect(readme).toContain(`| \`${rule.id}\` | ${rule.description} | ${scanners} | ${rule.scope} |`);

@@ -1,4 +1,4 @@
-import { fitName, Naming, NAME_LIMITS, trimmedName } from '../src/naming';
+import { fitName, Naming, NAME_LIMITS, securityGroupName, trimmedName } from '../src/naming';
 
 describe('fitName', () => {
   it('keeps names that fit', () => {
@@ -42,5 +42,12 @@ describe('names AWS would reject', () => {
 
   it('keeps trimmed names apart from the names they were trimmed to', () => {
     expect(trimmedName('shop-dev-', 32)).not.toBe(trimmedName('shop-dev', 32));
+  });
+});
+
+describe('securityGroupName', () => {
+  it('keeps clear of the sg- prefix AWS reserves for group IDs', () => {
+    expect(securityGroupName('sg-tools-dev-api')).toBe('group-sg-tools-dev-api');
+    expect(securityGroupName('shop-dev-api')).toBe('shop-dev-api');
   });
 });

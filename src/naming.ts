@@ -43,6 +43,11 @@ export function rdsIdentifier(name: string, maxLength: number = NAME_LIMITS.rdsI
   return `${fitName(cleaned, maxLength - hash.length - 1).replace(/-$/, '')}-${hash}`;
 }
 
+/** A security group name: 255 at most, and AWS reserves the sg- prefix for group IDs. */
+export function securityGroupName(name: string): string {
+  return fitName(name.startsWith('sg-') ? `group-${name}` : name, NAME_LIMITS.securityGroup);
+}
+
 /** AWS limits of the names this project builds. */
 export const NAME_LIMITS = {
   loadBalancer: 32,

@@ -238,7 +238,7 @@ export class EnvironmentStack extends TerraformStack {
     const fargateService = new FargateService(this, `service-${service.name}`, {
       name: service.name,
       namePrefix: this.naming.prefix,
-      cluster: { name: this.cluster.name, arn: this.cluster.arn },
+      cluster: { name: this.cluster.name, arn: this.cluster.arn, ready: this.cluster.capacityProviders },
       region: config.aws.region,
       accountId: config.aws.accountId,
       image: imageOf(config, service),

@@ -29,6 +29,8 @@ export class EcsCluster extends Construct {
   /** The cluster name as configured (for metric dimensions and resource IDs). */
   readonly name: string;
   readonly arn: string;
+  /** Services may use FARGATE and FARGATE_SPOT once this exists: they depend on it. */
+  readonly capacityProviders: EcsClusterCapacityProviders;
   /** The exec session log group, when exec logging is on. */
   readonly execLogGroup?: LogGroup;
 
@@ -55,7 +57,7 @@ export class EcsCluster extends Construct {
         }
         : undefined,
     });
-    new EcsClusterCapacityProviders(this, 'capacity-providers', {
+    this.capacityProviders = new EcsClusterCapacityProviders(this, 'capacity-providers', {
       clusterName: this.cluster.name,
       capacityProviders: ['FARGATE', 'FARGATE_SPOT'],
       defaultCapacityProviderStrategy: props.defaultCapacity.map((share) => ({

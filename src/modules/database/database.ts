@@ -9,7 +9,7 @@ import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
 import { Password } from '@cdktf/provider-random/lib/password';
 import { Fn } from 'cdktf';
 import { Construct } from 'constructs';
-import { fitName, NAME_LIMITS, rdsIdentifier } from '../../naming';
+import { fitName, NAME_LIMITS, rdsIdentifier, securityGroupName } from '../../naming';
 import { assumeRolePolicy } from '../iam/policy-document';
 import { LogGroup } from '../logs/log-group';
 import { allowIngressFrom } from '../network/group-access';
@@ -96,7 +96,7 @@ export class Database extends Construct {
     const password = new Password(this, 'master-password', { length: 32, special: true, overrideSpecial: PASSWORD_SPECIALS, minSpecial: 2, minNumeric: 2 });
 
     this.securityGroup = new SecurityGroup(this, 'security-group', {
-      name: fitName(`${fullName}-db`, NAME_LIMITS.securityGroup),
+      name: securityGroupName(`${fullName}-db`),
       description: `Database ${props.name}: port ${props.port} from the services allowed to use it`,
       vpcId: props.vpcId,
       tags: { Name: `${fullName}-db` },

@@ -5,7 +5,7 @@ import { LbTargetGroup } from '@cdktf/provider-aws/lib/lb-target-group';
 import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
 import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
 import { Construct } from 'constructs';
-import { fitName, NAME_LIMITS, trimmedName } from '../../naming';
+import { NAME_LIMITS, securityGroupName, trimmedName } from '../../naming';
 import { allowEgressTo } from '../network/group-access';
 import { AccessLogBucket, type AccessLogBucketProps } from './access-log-bucket';
 
@@ -82,7 +82,7 @@ export class ApplicationLoadBalancer extends Construct {
     const ports = props.https ? [443, 80] : [80];
 
     this.securityGroup = new SecurityGroup(this, 'security-group', {
-      name: fitName(`${props.namePrefix}-alb`, NAME_LIMITS.securityGroup),
+      name: securityGroupName(`${props.namePrefix}-alb`),
       description: `Load balancer ${this.name}: listener ports from the allowed CIDRs`,
       vpcId: props.vpcId,
       tags: { Name: `${props.namePrefix}-alb` },

@@ -148,7 +148,7 @@ export class Network extends Construct {
       name: fitName(`${namePrefix}-vpc-flow-logs`, NAME_LIMITS.iamRole),
       assumeRolePolicy: assumeRolePolicy('vpc-flow-logs.amazonaws.com'),
     });
-    new IamRolePolicy(this, 'flow-logs-policy', {
+    const policy = new IamRolePolicy(this, 'flow-logs-policy', {
       role: role.id,
       name: 'write-flow-logs',
       policy: policyDocument({
@@ -165,6 +165,8 @@ export class Network extends Construct {
       iamRoleArn: role.arn,
       maxAggregationInterval: 60,
       tags: { Name: `${namePrefix}-flow-logs` },
+      // The service checks that it can use the role when the flow log is created.
+      dependsOn: [policy],
     });
   }
 }

@@ -5,7 +5,7 @@ import { ServiceDiscoveryService } from '@cdktf/provider-aws/lib/service-discove
 import { VpcSecurityGroupEgressRule } from '@cdktf/provider-aws/lib/vpc-security-group-egress-rule';
 import type { ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
-import { fitName, NAME_LIMITS } from '../../naming';
+import { fitName, NAME_LIMITS, securityGroupName } from '../../naming';
 import type { CapacityProviderShare } from '../cluster/ecs-cluster';
 import { LogGroup } from '../logs/log-group';
 import { allowIngressFrom } from '../network/group-access';
@@ -17,7 +17,8 @@ export interface FargateServiceProps {
   readonly name: string;
   /** Prefix of AWS names, `<project>-<environment>`. */
   readonly namePrefix: string;
-  readonly cluster: { readonly name: string; readonly arn: string };
+  /** The cluster, and what must exist before services use it (its capacity providers). */
+  readonly cluster: { readonly name: string; readonly arn: string; readonly ready?: ITerraformDependable };
   readonly region: string;
   readonly accountId: string;
 
@@ -116,7 +117,7 @@ export class FargateService extends Construct {
     });
 
     this.securityGroup = new SecurityGroup(this, 'security-group', {
-      name: fitName(fullName, NAME_LIMITS.securityGroup),
+      name: securityGroupName(fullName),
       description: `Service ${props.name} tasks`,
       vpcId: props.network.vpcId,
       tags: { Name: fullName },
@@ -196,7 +197,12 @@ export class FargateService extends Construct {
       enableEcsManagedTags: true,
       waitForSteadyState: false,
       lifecycle: ignoreChanges.length > 0 ? { ignoreChanges } : undefined,
-      dependsOn: props.loadBalancer?.attachedAfter ? [props.loadBalancer.attachedAfter] : undefined,
+      // The first tasks must find their capacity providers, their permissions and their target group in place.
+      dependsOn: [
+        ...(props.cluster.ready ? [props.cluster.ready] : []),
+        this.roles.executionPolicy,
+        ...(props.loadBalancer?.attachedAfter ? [props.loadBalancer.attachedAfter] : []),
+      ],
     });
   }
 

@@ -27,6 +27,8 @@ export interface ServiceRolesProps {
 export class ServiceRoles extends Construct {
   readonly executionRole: IamRole;
   readonly taskRole: IamRole;
+  /** What the execution role may do: tasks must not start before it is attached. */
+  readonly executionPolicy: IamRolePolicy;
 
   constructor(scope: Construct, id: string, props: ServiceRolesProps) {
     super(scope, id);
@@ -54,7 +56,7 @@ export class ServiceRoles extends Construct {
     if (secretArns.length > 0) statements.push({ Sid: 'ReadSecrets', Effect: 'Allow', Action: 'secretsmanager:GetSecretValue', Resource: secretArns });
     const parameterArns = unique(props.secrets.filter((s) => s.source === 'ssm').flatMap((s) => s.readResources));
     if (parameterArns.length > 0) statements.push({ Sid: 'ReadParameters', Effect: 'Allow', Action: 'ssm:GetParameters', Resource: parameterArns });
-    new IamRolePolicy(this, 'execution-policy', { role: this.executionRole.id, name: 'start-task', policy: policyDocument(...statements) });
+    this.executionPolicy = new IamRolePolicy(this, 'execution-policy', { role: this.executionRole.id, name: 'start-task', policy: policyDocument(...statements) });
 
     if (props.exec) {
       new IamRolePolicy(this, 'exec-policy', {
