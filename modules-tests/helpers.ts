@@ -1,7 +1,7 @@
 /** Shared test helpers: config fixtures in temporary folders, and stacks synthesized once per file. */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { Testing } from 'cdktf';
 import { loadEnvironments } from '../src/config/load';
 import { ConfigError, formatProblem } from '../src/config/problems';
@@ -38,8 +38,7 @@ export function problemsOf(files: Record<string, string>): string[] {
     return [];
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
-    const shown = relative(process.cwd(), dir);
-    return error.problems.map((p) => formatProblem(p).replaceAll(shown, 'cfg'));
+    return error.problems.map((p) => formatProblem(p).replaceAll(dir, 'cfg'));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

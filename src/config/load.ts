@@ -5,7 +5,7 @@
  * ConfigError carries every problem found, each with file, line and key.
  */
 import { existsSync, readdirSync, statSync } from 'node:fs';
-import { basename, join, relative } from 'node:path';
+import { basename, join } from 'node:path';
 import { mergeDefaults } from './merge';
 import { ConfigError, type Problem } from './problems';
 import { resolveEnvironment, type EnvironmentConfig } from './resolve';
@@ -18,7 +18,7 @@ export const DEFAULTS_FILE = 'defaults.yaml';
 
 export interface LoadedEnvironment {
   readonly config: EnvironmentConfig;
-  /** The environment file, relative to the working directory. */
+  /** The environment file, as shown in messages (the config folder as given, joined with the name). */
   readonly file: string;
   /** Positions of its keys, in the environment file or defaults.yaml. */
   readonly source: MergedSource;
@@ -41,13 +41,12 @@ export class MergedSource {
 /** Every environment in `dir`; throws ConfigError listing every problem. */
 export function loadEnvironments(dir: string): LoadedEnvironment[] {
   const problems: Problem[] = [];
-  const shown = relative(process.cwd(), dir) || dir;
   if (!existsSync(dir) || !statSync(dir).isDirectory()) {
-    throw new ConfigError([{ file: shown, line: 1, column: 1, keyPath: '', message: 'config folder not found; pass --config DIR with your environments/*.yaml' }]);
+    throw new ConfigError([{ file: dir, line: 1, column: 1, keyPath: '', message: 'config folder not found; pass --config DIR with your environments/*.yaml' }]);
   }
   const names = readdirSync(dir).sort();
   for (const name of names.filter((n) => n.endsWith('.yml'))) {
-    problems.push({ file: join(shown, name), line: 1, column: 1, keyPath: '', message: `environment files end in .yaml; rename it to ${name.replace(/\.yml$/, '.yaml')}` });
+    problems.push({ file: join(dir, name), line: 1, column: 1, keyPath: '', message: `environment files end in .yaml; rename it to ${name.replace(/\.yml$/, '.yaml')}` });
   }
   const defaultsPath = join(dir, DEFAULTS_FILE);
   const defaults = existsSync(defaultsPath) ? new YamlSource(defaultsPath) : undefined;
@@ -61,7 +60,7 @@ export function loadEnvironments(dir: string): LoadedEnvironment[] {
   const loaded: LoadedEnvironment[] = [];
   const environmentFiles = names.filter((n) => n.endsWith('.yaml') && n !== DEFAULTS_FILE);
   if (environmentFiles.length === 0) {
-    problems.push({ file: shown, line: 1, column: 1, keyPath: '', message: 'no environment files; add one, for example dev.yaml' });
+    problems.push({ file: dir, line: 1, column: 1, keyPath: '', message: 'no environment files; add one, for example dev.yaml' });
   }
   for (const name of environmentFiles) {
     const source = new YamlSource(join(dir, name));

@@ -1,7 +1,7 @@
 /** Configuration problems: where they are, what is wrong, how to fix it. */
 
 export interface Problem {
-  /** The file, relative to the working directory. */
+  /** The file as the user named it: the config folder as given, joined with the file name. */
   readonly file: string;
   readonly line: number;
   readonly column: number;

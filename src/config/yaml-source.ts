@@ -1,13 +1,12 @@
 /** A parsed YAML file that remembers where every key and value is. */
 import { readFileSync } from 'node:fs';
-import { relative } from 'node:path';
 import { isMap, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
 import type { Problem } from './problems';
 
 export type KeyPath = readonly (string | number)[];
 
 export class YamlSource {
-  /** The file as it is shown in messages: relative to the working directory. */
+  /** The file as it is shown in messages: the path as given (config folder joined with the file name). */
   readonly file: string;
   /** The file's content as plain data ({} for an empty file). */
   readonly data: unknown;
@@ -17,7 +16,7 @@ export class YamlSource {
   private readonly lines = new LineCounter();
 
   constructor(path: string, text = readFileSync(path, 'utf8')) {
-    this.file = relative(process.cwd(), path) || path;
+    this.file = path;
     this.doc = parseDocument(text, { lineCounter: this.lines, prettyErrors: false, uniqueKeys: true, merge: true });
     for (const error of [...this.doc.errors, ...this.doc.warnings]) {
       const at = this.lines.linePos(error.pos[0]);
