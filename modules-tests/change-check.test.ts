@@ -1,5 +1,5 @@
 /** The pieces of the change check that need no Terraform: the simulated state and the judgement. */
-import { capacityChange } from '../src/terraform/change-scenarios';
+import { addedService, capacityChange, changeScenarios } from '../src/terraform/change-scenarios';
 import { applyPlanToState, type ProviderSchemas } from '../src/terraform/fake-state';
 import { exampleConfig } from './helpers';
 
@@ -62,3 +62,22 @@ describe('the capacity change scenario', () => {
     expect(scenario.judge([])).toBe('plans no in-place update of the ECS service');
   });
 });
+
+describe('the added service scenario', () => {
+  const scenario = addedService(exampleConfig('dev'))!;
+
+  it('adds a worker beside the others, from the same deployed environment as the other scenarios', () => {
+    expect(Object.keys(scenario.after.services)).toEqual([...Object.keys(scenario.before.services), 'added-probe']);
+    expect(changeScenarios(exampleConfig('dev')).map((s) => s.before)).toEqual([scenario.before, scenario.before]);
+  });
+
+  it('accepts creates and a dashboard update, and rejects any other change', () => {
+    expect(scenario.judge([
+      { address: 'aws_ecs_service.added', type: 'aws_ecs_service', actions: ['create'] },
+      { address: 'aws_cloudwatch_dashboard.d', type: 'aws_cloudwatch_dashboard', actions: ['update'] },
+    ])).toBe('');
+    expect(scenario.judge([{ address: 'aws_security_group.api', type: 'aws_security_group', actions: ['update'] }])).toBe('changes existing resources: aws_security_group.api update');
+    expect(scenario.judge([])).toBe('plans nothing for the new service');
+  });
+});
+

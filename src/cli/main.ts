@@ -8,8 +8,8 @@ import { join, resolve } from 'node:path';
 import { Command } from 'commander';
 import { loadEnvironments } from '../config/load';
 import { environmentJsonSchema, SCHEMA_FILE } from '../config/json-schema';
-import { planChange } from '../terraform/change-check';
-import { capacityChange, type ChangeScenario } from '../terraform/change-scenarios';
+import { planChanges } from '../terraform/change-check';
+import { changeScenarios, type ChangeScenario } from '../terraform/change-scenarios';
 import { checkStacks, providersToStandIn, type StackCheck } from '../terraform/check';
 import { terraformEnvironment } from '../terraform/cli-config';
 import { prepareOfflineStack } from '../terraform/offline';
@@ -86,9 +86,8 @@ program
       console.log(result.summary);
       if (result.failure) console.error(result.failure);
     }
-    const scenario = environments.map(capacityChange).find((s) => s !== undefined);
-    if (scenario) {
-      const result = withTerraform(() => checkScenario(scenario, resolve(options.out)));
+    const scenarios = environments.map(changeScenarios).find((list) => list.length > 0) ?? [];
+    for (const result of withTerraform(() => checkScenarios(scenarios, resolve(options.out)))) {
       console.log(result.summary);
       results.push(result);
     }
@@ -118,16 +117,20 @@ program
     console.log(`wrote ${SCHEMA_FILE}`);
   });
 
-/** Plans a change scenario against a simulated deployment and judges what it would do. */
-function checkScenario(scenario: ChangeScenario, outDir: string): StackCheck {
+/** Plans change scenarios (all from one deployed environment) against a simulated deployment and judges each. */
+function checkScenarios(scenarios: readonly ChangeScenario[], outDir: string): StackCheck[] {
+  if (scenarios.length === 0) return [];
   const tf = terraformEnvironment(join(outDir, 'terraform-check', '.terraform-cli'));
   const started = Date.now();
-  const changes = planChange(scenario.before, scenario.after, join(outDir, 'terraform-check', 'change'), tf.env, providersToStandIn(tf));
-  const verdict = scenario.judge(changes);
+  const planned = planChanges(scenarios[0]!.before, scenarios.map((s) => s.after), join(outDir, 'terraform-check', 'change'), tf.env, providersToStandIn(tf));
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
-  const actions = changes.map((c) => `${c.address} ${c.actions.join('+')}`).join(', ') || 'no changes';
-  const summary = `change ${scenario.description}: ${verdict ? `FAILED, ${verdict}` : 'ok'} (${actions}) in ${seconds}s`;
-  return { stack: `change ${scenario.description}`, ok: verdict === '', summary };
+  return scenarios.map((scenario, i) => {
+    const changes = planned[i]!;
+    const verdict = scenario.judge(changes);
+    const listed = changes.length <= 3 ? changes.map((c) => `${c.address} ${c.actions.join('+')}`).join(', ') : `${changes.length} resource changes`;
+    const summary = `change ${scenario.description}: ${verdict ? `FAILED, ${verdict}` : 'ok'} (${listed || 'no changes'})`;
+    return { stack: `change ${scenario.description}`, ok: verdict === '', summary: i === scenarios.length - 1 ? `${summary}; ${seconds}s for all changes` : summary };
+  });
 }
 
 function hasAwsCredentials(): boolean {

@@ -21,8 +21,8 @@ export interface PlannedChange {
 
 const MAX_CONVERGE_ROUNDS = 4;
 
-/** The actions `after` plans against infrastructure deployed from `before` (same environment). */
-export function planChange(before: EnvironmentConfig, after: EnvironmentConfig, workDir: string, env: NodeJS.ProcessEnv, standInProviders: readonly string[]): PlannedChange[] {
+/** The actions each of `afters` plans against infrastructure deployed from `before` (same environment). */
+export function planChanges(before: EnvironmentConfig, afters: readonly EnvironmentConfig[], workDir: string, env: NodeJS.ProcessEnv, standInProviders: readonly string[]): PlannedChange[][] {
   rmSync(workDir, { recursive: true, force: true });
   const stackJson = (config: EnvironmentConfig) => {
     const out = mkdtempSync(join(tmpdir(), 'change-'));
@@ -59,8 +59,10 @@ export function planChange(before: EnvironmentConfig, after: EnvironmentConfig, 
     state = applyPlanToState(planned, schemas, state);
     writeFileSync(join(workDir, 'terraform.tfstate'), JSON.stringify(state));
   }
-  prepareOfflineStack(stackJson(after), workDir, standInProviders);
-  return changesOf(plan());
+  return afters.map((after) => {
+    prepareOfflineStack(stackJson(after), workDir, standInProviders);
+    return changesOf(plan());
+  });
 }
 
 function changesOf(plan: { resource_changes?: { address: string; type: string; mode: string; change: { actions: string[] } }[] }): PlannedChange[] {

@@ -15,6 +15,11 @@ export interface ChangeScenario {
   readonly judge: (changes: readonly PlannedChange[]) => string;
 }
 
+/** The scenarios that apply to an environment, all starting from it as deployed. */
+export function changeScenarios(config: EnvironmentConfig): ChangeScenario[] {
+  return [capacityChange(config), addedService(config)].filter((s): s is ChangeScenario => s !== undefined);
+}
+
 /** Moving a service between Spot and on-demand capacity updates the service in place. */
 export function capacityChange(config: EnvironmentConfig): ChangeScenario | undefined {
   const service = Object.values(config.services).find((s) => s.cpuArchitecture === 'X86_64');
@@ -31,6 +36,27 @@ export function capacityChange(config: EnvironmentConfig): ChangeScenario | unde
       if (replaced.length > 0) return `replaces ${replaced.join(', ')}`;
       const serviceUpdate = changes.find((c) => c.type === 'aws_ecs_service' && c.actions.join() === 'update');
       return serviceUpdate ? '' : 'plans no in-place update of the ECS service';
+    },
+  };
+}
+
+/** Resources a new service may update besides creating its own: the dashboard that draws it. */
+const UPDATED_BY_A_NEW_SERVICE = new Set(['aws_cloudwatch_dashboard']);
+
+/** Adding a service creates its resources and replaces or changes nothing else. */
+export function addedService(config: EnvironmentConfig): ChangeScenario | undefined {
+  const template = Object.values(config.services).find((s) => !s.routing && !s.serviceDiscovery && s.cpuArchitecture === 'X86_64');
+  if (!template) return undefined;
+  const name = 'added-probe';
+  const deployed = withoutManagedValidation(config);
+  return {
+    description: `${config.environment}: a new service ${name} beside the others`,
+    before: deployed,
+    after: { ...deployed, services: { ...deployed.services, [name]: { ...template, name } } },
+    judge: (changes) => {
+      const touched = changes.filter((c) => c.actions.join() !== 'create' && !(c.actions.join() === 'update' && UPDATED_BY_A_NEW_SERVICE.has(c.type)));
+      if (touched.length > 0) return `changes existing resources: ${touched.map((c) => `${c.address} ${c.actions.join('+')}`).join(', ')}`;
+      return changes.length > 0 ? '' : 'plans nothing for the new service';
     },
   };
 }
