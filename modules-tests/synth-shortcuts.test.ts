@@ -1,38 +1,60 @@
 /**
- * The synthesis shortcuts (src/app.ts, EnvironmentStack.prepareStack) must not
- * change the output: the example environments synthesize to the same JSON as
- * with cdktf's own preparing pass and token stack traces.
+ * The synthesis shortcuts (src/app.ts, src/stacks/standalone-stack.ts) must
+ * not change the output: the example and the unusual environments synthesize
+ * to the same JSON as with cdktf's own preparing pass, document assembly and
+ * token stack traces.
  */
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { TerraformStack } from 'cdktf';
+import { App, TerraformStack } from 'cdktf';
 import { buildApp, synthesizeApp } from '../src/app';
-import { exampleConfigs } from './helpers';
+import { loadEnvironments } from '../src/config/load';
+import type { EnvironmentConfig } from '../src/config/resolve';
+import { EnvironmentStack } from '../src/stacks/environment-stack';
+import { configOf, exampleConfigs, MINIMAL_ENVIRONMENT } from './helpers';
 
 function stacksIn(dir: string): Record<string, string> {
   return Object.fromEntries(readdirSync(join(dir, 'stacks')).map((name) => [name, readFileSync(join(dir, 'stacks', name, 'cdk.tf.json'), 'utf8')]));
 }
 
-describe('synthesis shortcuts', () => {
-  const fast = mkdtempSync(join(tmpdir(), 'fast-'));
-  const plain = mkdtempSync(join(tmpdir(), 'plain-'));
-  afterAll(() => {
-    rmSync(fast, { recursive: true, force: true });
-    rmSync(plain, { recursive: true, force: true });
-  });
+/** Synthesizes with cdktf's own TerraformStack methods in place of the shortcuts. */
+function synthesizeUnaltered(configs: readonly EnvironmentConfig[], outdir: string): void {
+  const app = buildApp(configs, { outdir });
+  for (const child of app.node.children) {
+    const stack = child as TerraformStack;
+    TerraformStack.prototype.prepareStack.call(stack);
+    stack.prepareStack = () => undefined;
+    stack.toTerraform = TerraformStack.prototype.toTerraform;
+  }
+  app.synth();
+}
 
-  it('produce the same stacks as cdktf unaltered', () => {
-    synthesizeApp(exampleConfigs(), { outdir: fast });
-    const app = buildApp(exampleConfigs(), { outdir: plain });
-    for (const stack of app.node.children) TerraformStack.prototype.prepareStack.call(stack as TerraformStack);
-    app.synth();
+describe('synthesis shortcuts', () => {
+  const scratch = mkdtempSync(join(tmpdir(), 'shortcuts-'));
+  afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+  it.each([
+    ['example', exampleConfigs(), 4],
+    ['unusual', loadEnvironments('modules-tests/fixtures/unusual').map((e) => e.config), 4],
+  ])('produce the same stacks as cdktf unaltered (%s environments)', (name, configs, stackCount) => {
+    const fast = join(scratch, `${name}-fast`);
+    const plain = join(scratch, `${name}-plain`);
+    synthesizeApp(configs, { outdir: fast });
+    synthesizeUnaltered(configs, plain);
     const expected = stacksIn(plain);
-    expect(Object.keys(expected)).toHaveLength(4);
+    expect(Object.keys(expected)).toHaveLength(stackCount);
     expect(stacksIn(fast)).toEqual(expected);
   });
 
   it('restore stack traces after synthesizing', () => {
     expect(new Error('after').stack).toMatch(/synth-shortcuts\.test\.ts/);
+  });
+
+  it('refuse stack-level overrides, which the single resolve pass would leave unresolved', () => {
+    const stack = new EnvironmentStack(new App(), configOf(MINIMAL_ENVIRONMENT));
+    expect(() => stack.addOverride('terraform.backend.s3.use_lockfile', true)).toThrow(
+      'dev: stack-level override "terraform.backend.s3.use_lockfile" refused; override the element it changes instead (element.addOverride)',
+    );
   });
 });

@@ -1,6 +1,6 @@
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { RandomProvider } from '@cdktf/provider-random/lib/provider';
-import { S3Backend, TerraformOutput, TerraformStack } from 'cdktf';
+import { S3Backend, TerraformOutput } from 'cdktf';
 import { Construct } from 'constructs';
 import { dnsSuffixOf } from '../config/aws-facts';
 import { databaseVariables, tableVariable } from '../config/injected-variables';
@@ -20,6 +20,7 @@ import { ServiceAutoscaling } from '../modules/service/service-autoscaling';
 import { AlertTopic } from '../modules/monitoring/alert-topic';
 import { fitName, Naming, NAME_LIMITS } from '../naming';
 import { addAlarms, addDashboard } from './environment-monitoring';
+import { StandaloneStack } from './standalone-stack';
 import { capacityShares, containerSecret, environmentStrings, imageOf, repositoriesOf, repositoryName } from './mapping';
 
 /** The tags every resource of an environment carries (provider default_tags). */
@@ -36,7 +37,7 @@ export function environmentTags(config: EnvironmentConfig): Record<string, strin
  * load balancer; databases and tables; then services, which attach to all
  * of them; last the grants that need the services' groups and roles.
  */
-export class EnvironmentStack extends TerraformStack {
+export class EnvironmentStack extends StandaloneStack {
   readonly config: EnvironmentConfig;
   readonly naming: Naming;
   readonly network: Network;
@@ -66,7 +67,7 @@ export class EnvironmentStack extends TerraformStack {
     });
     if (Object.keys(config.databases).length > 0) new RandomProvider(this, 'random');
     const { backend } = config;
-    new S3Backend(this, {
+    const stateBackend = new S3Backend(this, {
       bucket: backend.bucket,
       key: `${backend.keyPrefix}/${config.environment}.tfstate`,
       region: backend.region,
@@ -74,7 +75,7 @@ export class EnvironmentStack extends TerraformStack {
       encrypt: true,
     });
     // cdktf 0.21 has no prop for S3-native locking (Terraform >= 1.10).
-    if (backend.useLockfile) this.addOverride('terraform.backend.s3.use_lockfile', true);
+    if (backend.useLockfile) stateBackend.addOverride('use_lockfile', true);
 
     const anyExec = services.some((s) => s.exec);
     if (config.production || anyExec) {
@@ -154,17 +155,6 @@ export class EnvironmentStack extends TerraformStack {
     addAlarms(this, this.alertTopic.arn);
     if (config.monitoring.dashboard) addDashboard(this);
     this.addOutputs();
-  }
-
-  /**
-   * cdktf's preparing pass resolves every token one extra time to discover
-   * references to other stacks. Environment stacks make none (each stands
-   * alone), so the pass is skipped: a third of synthesis time for a large
-   * environment. A reference to another stack would be caught by terraform
-   * validate; synthesized output is the same either way (tested).
-   */
-  override prepareStack(): void {
-    this.ensureBackendExists();
   }
 
   /** The key for this environment's log groups: a customer key in production, CloudWatch's own elsewhere. */
