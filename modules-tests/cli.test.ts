@@ -10,7 +10,7 @@ function cli(...args: string[]) {
 }
 
 function cliWith(env: NodeJS.ProcessEnv, ...args: string[]) {
-  const result = spawnSync(process.execPath, ['--require', 'tsx/cjs', 'src/cli/main.ts', ...args], { encoding: 'utf8', env: { ...process.env, CHECKPOINT_DISABLE: '1', ...env } });
+  const result = spawnSync(process.execPath, ['--require', './src/runtime.js', 'src/cli/main.ts', ...args], { encoding: 'utf8', env: { ...process.env, CHECKPOINT_DISABLE: '1', ...env } });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 

@@ -52,7 +52,7 @@ try {
   require('node:fs').mkdirSync(generated);
   generatedConfig(generated);
   // Exactly what `npm run synth -- --config DIR --out DIR` runs.
-  const synth = (config: string, out: string) => ['--require', 'tsx/cjs', '-r', './scripts/report-peak-memory.js', 'src/cli/main.ts', 'synth', '--config', config, '--out', out];
+  const synth = (config: string, out: string) => ['--require', './src/runtime.js', '-r', './scripts/report-peak-memory.js', 'src/cli/main.ts', 'synth', '--config', config, '--out', out];
 
   const barrel = measure(['-r', './scripts/report-peak-memory.js', '-e', 'require("@cdktf/provider-aws")']);
   const examples = measure(synth('environments', join(scratch, 'out-examples')));
