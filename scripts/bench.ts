@@ -2,10 +2,12 @@
  * `npm run bench`: synth wall time and peak memory of the example
  * environments and of a generated 3 environments x 100 services, each as a
  * ratio to one `require('@cdktf/provider-aws')` (the root barrel) measured in
- * the same run. Every figure is a fresh child process, timed from outside.
+ * the same run; then one `npm test`, its wall time and the peak memory of its
+ * whole process tree (jest runs workers). Every figure is a fresh child
+ * process, timed from outside.
  */
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -27,6 +29,46 @@ function measure(args: string[]): Figure {
   return samples[Math.floor(RUNS / 2)]!;
 }
 
+/** Resident memory of a process and all its descendants, in MB, from /proc (Linux). */
+function treeRssMb(root: number): number {
+  const children = new Map<number, number[]>();
+  const rssKb = new Map<number, number>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const status = readFileSync(`/proc/${entry}/status`, 'utf8');
+      const ppid = Number(/^PPid:\s+(\d+)/m.exec(status)?.[1]);
+      rssKb.set(Number(entry), Number(/^VmRSS:\s+(\d+)/m.exec(status)?.[1] ?? 0));
+      children.set(ppid, [...(children.get(ppid) ?? []), Number(entry)]);
+    } catch {
+      // the process ended while being read
+    }
+  }
+  let total = 0;
+  const pending = [root];
+  while (pending.length > 0) {
+    const pid = pending.pop()!;
+    total += rssKb.get(pid) ?? 0;
+    pending.push(...(children.get(pid) ?? []));
+  }
+  return total / 1024;
+}
+
+/** One `npm test`: wall time, and the peak of its process tree's memory sampled every 100 ms. */
+function measureTests(): Promise<Figure> {
+  return new Promise((resolvePromise, reject) => {
+    const started = process.hrtime.bigint();
+    const child = spawn('npm', ['test'], { stdio: 'ignore', env: { ...process.env, CHECKPOINT_DISABLE: '1' } });
+    let peakMb = 0;
+    const sampler = setInterval(() => { peakMb = Math.max(peakMb, treeRssMb(child.pid!)); }, 100);
+    child.on('exit', (code) => {
+      clearInterval(sampler);
+      if (code !== 0) reject(new Error(`npm test failed (exit ${code})`));
+      else resolvePromise({ seconds: Number(process.hrtime.bigint() - started) / 1e9, peakMb });
+    });
+  });
+}
+
 function generatedConfig(dir: string): void {
   const services = Array.from({ length: 100 }, (_, i) => `  svc-${i}:
     image: { repository: svc-${i}, tag: "1.0.${i}" }
@@ -46,27 +88,38 @@ ${services}`);
   for (const env of ['dev', 'staging', 'prod']) writeFileSync(join(dir, `${env}.yaml`), `network: { cidr: 10.${env.length}.0.0/16 }\n`);
 }
 
-const scratch = mkdtempSync(join(tmpdir(), 'platform-bench-'));
-try {
-  const generated = join(scratch, 'generated');
-  require('node:fs').mkdirSync(generated);
-  generatedConfig(generated);
-  // Exactly what `npm run synth -- --config DIR --out DIR` runs.
-  const synth = (config: string, out: string) => ['--require', './src/runtime.js', '-r', './scripts/report-peak-memory.js', 'src/cli/main.ts', 'synth', '--config', config, '--out', out];
+async function main(): Promise<void> {
+  const scratch = mkdtempSync(join(tmpdir(), 'platform-bench-'));
+  try {
+    const generated = join(scratch, 'generated');
+    mkdirSync(generated);
+    generatedConfig(generated);
+    // Exactly what `npm run synth -- --config DIR --out DIR` runs.
+    const synth = (config: string, out: string) => ['--require', './src/runtime.js', '-r', './scripts/report-peak-memory.js', 'src/cli/main.ts', 'synth', '--config', config, '--out', out];
 
-  const barrel = measure(['-r', './scripts/report-peak-memory.js', '-e', 'require("@cdktf/provider-aws")']);
-  const examples = measure(synth('environments', join(scratch, 'out-examples')));
-  const large = measure(synth(generated, join(scratch, 'out-generated')));
+    const barrel = measure(['-r', './scripts/report-peak-memory.js', '-e', 'require("@cdktf/provider-aws")']);
+    const examples = measure(synth('environments', join(scratch, 'out-examples')));
+    const large = measure(synth(generated, join(scratch, 'out-generated')));
 
-  const row = (name: string, f: Figure, target?: number) => {
-    const ratio = f.seconds / barrel.seconds;
-    const verdict = target === undefined ? '' : ratio <= target ? `  (target <= ${target}x: met)` : `  (target <= ${target}x: MISSED)`;
-    console.log(`${name.padEnd(40)} ${f.seconds.toFixed(2).padStart(6)} s ${f.peakMb.toFixed(0).padStart(5)} MB   ${ratio.toFixed(2)}x time ${(f.peakMb / barrel.peakMb).toFixed(2)}x memory${verdict}`);
-  };
-  console.log(`median of ${RUNS} runs each, fresh process, wall time from outside`);
-  row("require('@cdktf/provider-aws') (reference)", barrel);
-  row('synth example environments (4 stacks)', examples, 0.5);
-  row('synth 3 environments x 100 services', large, 1.0);
-} finally {
-  rmSync(scratch, { recursive: true, force: true });
+    const row = (name: string, f: Figure, target?: number) => {
+      const ratio = f.seconds / barrel.seconds;
+      const verdict = target === undefined ? '' : ratio <= target ? `  (target <= ${target}x: met)` : `  (target <= ${target}x: MISSED)`;
+      console.log(`${name.padEnd(40)} ${f.seconds.toFixed(2).padStart(6)} s ${f.peakMb.toFixed(0).padStart(5)} MB   ${ratio.toFixed(2)}x time ${(f.peakMb / barrel.peakMb).toFixed(2)}x memory${verdict}`);
+    };
+    console.log(`median of ${RUNS} runs each, fresh process, wall time from outside`);
+    row("require('@cdktf/provider-aws') (reference)", barrel);
+    row('synth example environments (4 stacks)', examples, 0.5);
+    row('synth 3 environments x 100 services', large, 1.0);
+
+    const tests = await measureTests();
+    const met = tests.seconds < 60 && tests.peakMb < 1536 ? 'met' : 'MISSED';
+    console.log(`${'npm test (one run, whole process tree)'.padEnd(40)} ${tests.seconds.toFixed(2).padStart(6)} s ${tests.peakMb.toFixed(0).padStart(5)} MB   (target < 60 s and 1.5 GB: ${met})`);
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
 }
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});
