@@ -1,7 +1,7 @@
 /** The pieces of the change check that need no Terraform: the simulated state and the judgement. */
-import { addedService, capacityChange, changeScenarios } from '../src/terraform/change-scenarios';
+import { addedService, capacityChange, changeScenarios, newImage } from '../src/terraform/change-scenarios';
 import { applyPlanToState, type ProviderSchemas } from '../src/terraform/fake-state';
-import { exampleConfig } from './helpers';
+import { configOf, exampleConfig, MINIMAL_ENVIRONMENT } from './helpers';
 
 const schemas: ProviderSchemas = {
   provider_schemas: {
@@ -47,6 +47,43 @@ describe('applyPlanToState', () => {
   });
 });
 
+describe('the new image scenario', () => {
+  const taskDefinition = { address: 'aws_ecs_task_definition.web', type: 'aws_ecs_task_definition', actions: ['delete', 'create'] };
+  const serviceUpdate = { address: 'aws_ecs_service.web', type: 'aws_ecs_service', actions: ['update'] };
+
+  it('moves the first service to the next tag of its repository', () => {
+    const scenario = newImage(exampleConfig('dev'))!;
+    expect(scenario.description).toBe('dev: services.web.image changed');
+    expect(scenario.after.services.web!.image).toEqual({ repository: 'web', tag: '2.3.0-next' });
+    expect(scenario.after.services.api).toBe(scenario.before.services.api);
+  });
+
+  it('retags a full image reference, whether it has a tag or a digest', () => {
+    const withImage = (image: string) => newImage(configOf(`${MINIMAL_ENVIRONMENT}services:\n  app: { image: "${image}", cpu: 256, memory: 512 }\n`))!;
+    expect(Object.values(withImage('public.ecr.aws/nginx/nginx:1.27').after.services)[0]!.image).toBe('public.ecr.aws/nginx/nginx:change-check');
+    expect(Object.values(withImage(`registry.example.com:5000/team/app@sha256:${'a'.repeat(64)}`).after.services)[0]!.image).toBe('registry.example.com:5000/team/app:change-check');
+  });
+
+  it('accepts a new revision rolled out in place, and rejects anything more or less', () => {
+    const scenario = newImage(exampleConfig('dev'))!;
+    expect(scenario.judge([taskDefinition, serviceUpdate])).toBe('');
+    expect(scenario.judge([taskDefinition])).toBe('plans no in-place update of the ECS service');
+    expect(scenario.judge([taskDefinition, { ...serviceUpdate, actions: ['delete', 'create'] }])).toBe('plans no in-place update of the ECS service');
+    expect(scenario.judge([serviceUpdate])).toBe('registers no new task definition revision');
+    expect(scenario.judge([taskDefinition, serviceUpdate, { address: 'aws_iam_role.r', type: 'aws_iam_role', actions: ['update'] }]))
+      .toBe('changes more than the task definition and the service: aws_iam_role.r update');
+  });
+
+  it('leaves the service to the pipeline with externalImageUpdates', () => {
+    const config = exampleConfig('dev');
+    const web = config.services.web!;
+    const scenario = newImage({ ...config, services: { ...config.services, web: { ...web, deployment: { ...web.deployment, externalImageUpdates: true } } } })!;
+    expect(scenario.description).toBe('dev: services.web.image changed (externalImageUpdates)');
+    expect(scenario.judge([taskDefinition])).toBe('');
+    expect(scenario.judge([taskDefinition, serviceUpdate])).toBe('updates the ECS service although the pipeline rolls out images');
+  });
+});
+
 describe('the capacity change scenario', () => {
   const scenario = capacityChange(exampleConfig('dev'))!;
 
@@ -68,7 +105,7 @@ describe('the added service scenario', () => {
 
   it('adds a worker beside the others, from the same deployed environment as the other scenarios', () => {
     expect(Object.keys(scenario.after.services)).toEqual([...Object.keys(scenario.before.services), 'added-probe']);
-    expect(changeScenarios(exampleConfig('dev')).map((s) => s.before)).toEqual([scenario.before, scenario.before]);
+    expect(changeScenarios(exampleConfig('dev')).map((s) => s.before)).toEqual([scenario.before, scenario.before, scenario.before]);
   });
 
   it('accepts creates and a dashboard update, and rejects any other change', () => {

@@ -144,6 +144,10 @@ describe('task definition and container', () => {
     expect(task.execution_role_arn).not.toBe(task.task_role_arn);
   });
 
+  it('keeps replaced revisions registered, so a service can be rolled back to them', () => {
+    for (const task of Object.values(resourcesOf(stack, 'aws_ecs_task_definition'))) expect(task.skip_destroy).toBe(true);
+  });
+
   it('builds the container from config: port, command, environment, secrets, logs, health check', () => {
     const api = containerOf('api');
     expect(api).toMatchObject({

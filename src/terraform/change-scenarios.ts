@@ -17,7 +17,37 @@ export interface ChangeScenario {
 
 /** The scenarios that apply to an environment, all starting from it as deployed. */
 export function changeScenarios(config: EnvironmentConfig): ChangeScenario[] {
-  return [capacityChange(config), addedService(config)].filter((s): s is ChangeScenario => s !== undefined);
+  return [newImage(config), capacityChange(config), addedService(config)].filter((s): s is ChangeScenario => s !== undefined);
+}
+
+/**
+ * A new image, the most routine change: it registers a new task definition
+ * revision (the old one is kept) and rolls it out by updating the service in
+ * place; with `deployment.externalImageUpdates` the pipeline rolls out, so the
+ * service is left alone. Nothing else changes.
+ */
+export function newImage(config: EnvironmentConfig): ChangeScenario | undefined {
+  const service = Object.values(config.services)[0];
+  if (!service) return undefined;
+  const image = typeof service.image === 'string'
+    ? service.image.replace(/(:[\w][\w.-]*|@sha256:[0-9a-f]{64})$/, ':change-check')
+    : { ...service.image, tag: `${service.image.tag}-next` };
+  const external = service.deployment.externalImageUpdates;
+  const deployed = withoutManagedValidation(config);
+  return {
+    description: `${config.environment}: services.${service.name}.image changed${external ? ' (externalImageUpdates)' : ''}`,
+    before: deployed,
+    after: { ...deployed, services: { ...deployed.services, [service.name]: { ...service, image } } },
+    judge: (changes) => {
+      const taskDefinitions = changes.filter((c) => c.type === 'aws_ecs_task_definition');
+      const services = changes.filter((c) => c.type === 'aws_ecs_service');
+      const others = changes.filter((c) => c.type !== 'aws_ecs_task_definition' && c.type !== 'aws_ecs_service');
+      if (others.length > 0) return `changes more than the task definition and the service: ${others.map((c) => `${c.address} ${c.actions.join('+')}`).join(', ')}`;
+      if (taskDefinitions.length !== 1 || !taskDefinitions[0]!.actions.includes('create')) return 'registers no new task definition revision';
+      if (external) return services.length === 0 ? '' : 'updates the ECS service although the pipeline rolls out images';
+      return services.length === 1 && services[0]!.actions.join() === 'update' ? '' : 'plans no in-place update of the ECS service';
+    },
+  };
 }
 
 /** Moving a service between Spot and on-demand capacity updates the service in place. */

@@ -157,6 +157,10 @@ export class FargateService extends Construct {
       taskRoleArn: this.roles.taskRole.arn,
       containerDefinitions: JSON.stringify([container]),
       volume: readonlyRootFilesystem ? [{ name: TMP_VOLUME }] : undefined,
+      // Every change registers a new revision. The old one stays ACTIVE instead
+      // of being deregistered, because ECS cannot move a service back to an
+      // INACTIVE revision: rolling back stays one update-service away.
+      skipDestroy: true,
     });
 
     if (props.serviceDiscoveryNamespaceId) {
