@@ -78,11 +78,13 @@ describe('synth', () => {
     expect(unknown.stderr).toContain('no environment "qa"; found dev, prod, staging');
   });
 
-  it('is the same code path as the cdktf app in main.ts', () => {
+  it('is the same code path as the cdktf app that cdktf.json runs', () => {
     const viaCli = join(scratch, 'via-cli');
     const viaApp = join(scratch, 'via-app');
     expect(cli('synth', '--out', viaCli).status).toBe(0);
-    const app = spawnSync(process.execPath, ['--import', 'tsx', 'main.ts'], { encoding: 'utf8', env: { ...process.env, CDKTF_OUTDIR: viaApp } });
+    const [command, ...appArgs] = (JSON.parse(readFileSync('cdktf.json', 'utf8')) as { app: string }).app.split(' ');
+    expect(command).toBe('node');
+    const app = spawnSync(process.execPath, appArgs, { encoding: 'utf8', env: { ...process.env, CDKTF_OUTDIR: viaApp } });
     expect(app.status).toBe(0);
     const stack = (dir: string) => readFileSync(join(dir, 'stacks', 'prod', 'cdk.tf.json'), 'utf8');
     expect(stack(viaApp)).toBe(stack(viaCli));
