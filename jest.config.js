@@ -1,9 +1,19 @@
-/** Jest runs TypeScript through @swc/jest (no type-checking: `npm run typecheck` does that). */
+/**
+ * Jest runs TypeScript through @swc/jest (no type-checking: `npm run typecheck` does that).
+ * The GitHub client libraries ship only as ES modules, which Jest on Node 20 cannot
+ * require: they (and their ESM-only dependencies) are compiled to CommonJS too.
+ */
+const esmOnly = ['@octokit', 'universal-user-agent', 'before-after-hook', 'fast-content-type-parse', 'bottleneck', 'json-with-bigint', 'content-type'];
+const swc = ['@swc/jest', { jsc: { target: 'es2022', parser: { syntax: 'typescript' } }, module: { type: 'commonjs' } }];
+
 module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/modules-tests'],
   testMatch: ['**/*.test.ts'],
-  transform: { '^.+\\.ts$': ['@swc/jest', { jsc: { target: 'es2022', parser: { syntax: 'typescript' } }, module: { type: 'commonjs' } }] },
+  transform: { '^.+\\.ts$': swc, '^.+\\.js$': swc },
+  transformIgnorePatterns: [`/node_modules/(?!(${esmOnly.join('|')})/)`],
+  // Exports an `import` condition only, which Jest's require does not match.
+  moduleNameMapper: { '^@octokit/webhooks-methods$': '<rootDir>/node_modules/@octokit/webhooks-methods/dist-node/index.js' },
   setupFilesAfterEnv: ['<rootDir>/modules-tests/setup.ts'],
   moduleFileExtensions: ['ts', 'js', 'json'],
 };

@@ -5,7 +5,7 @@
  * with `npx jest modules-tests/addresses.test.ts -u` and say why in the commit.
  */
 import { Testing } from 'cdktf';
-import { buildApp } from '../src/app';
+import { buildApp } from '../src/stacks/app';
 import { exampleConfigs } from './helpers';
 
 function addresses(stackJson: string): string[] {

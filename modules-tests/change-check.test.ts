@@ -1,5 +1,5 @@
 /** The pieces of the change check that need no Terraform: the simulated state and the judgement. */
-import { addedService, capacityChange, changeScenarios, newImage } from '../src/terraform/change-scenarios';
+import { addedService, capacityChange, changeScenarios, newImage } from '../src/core/change-scenarios';
 import { applyPlanToState, type ProviderSchemas } from '../src/terraform/fake-state';
 import { configOf, exampleConfig, MINIMAL_ENVIRONMENT } from './helpers';
 

@@ -1,6 +1,6 @@
 /** Guardrails: one compliant and one non-compliant stack per rule, then the example environments. */
 import { readFileSync } from 'node:fs';
-import { guardrailReports } from '../src/guardrails/environments';
+import { evaluateGuardrails } from '../src/core/index';
 import { RULES } from '../src/guardrails/index';
 import type { StackJson } from '../src/guardrails/rule';
 import { formatReport, runGuardrails } from '../src/guardrails/run';
@@ -269,7 +269,7 @@ describe('running the rules', () => {
 });
 
 describe('the example environments', () => {
-  const reports = Object.fromEntries(guardrailReports(exampleConfigs()).map((r) => [r.environment, r]));
+  const reports = Object.fromEntries(evaluateGuardrails(exampleConfigs()).map((r) => [r.environment, r]));
 
   it('pass every rule in production, with no waiver', () => {
     expect(reports.prod!.production).toBe(true);

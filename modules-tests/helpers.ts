@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Testing } from 'cdktf';
-import { loadEnvironments } from '../src/config/load';
+import { loadEnvironments } from '../src/core/index';
 import { ConfigError, formatProblem } from '../src/config/problems';
 import type { EnvironmentConfig } from '../src/config/resolve';
 import { EnvironmentStack } from '../src/stacks/environment-stack';

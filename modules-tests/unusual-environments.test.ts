@@ -1,5 +1,5 @@
 /** The fixture environments at the edges of the contract synthesize to names AWS accepts (CI also plans them). */
-import { loadEnvironments } from '../src/config/load';
+import { loadEnvironments } from '../src/core/index';
 import { resourcesOf, synthEnvironment } from './helpers';
 
 const configs = loadEnvironments('modules-tests/fixtures/unusual').map((e) => e.config);

@@ -10,7 +10,8 @@ import { mergeDefaults } from './merge';
 import { ConfigError, type Problem } from './problems';
 import { resolveEnvironment, type EnvironmentConfig } from './resolve';
 import { checkEnvironment, checkReferences, referencesOf } from './rules';
-import { environmentSchema } from './schema';
+import { environmentSchema, NAME_PATTERN } from './schema';
+import { isMap } from '../values';
 import { explainIssues } from './zod-issues';
 import { YamlSource, type KeyPath } from './yaml-source';
 
@@ -38,8 +39,13 @@ export class MergedSource {
   }
 }
 
+export interface LoadOptions {
+  /** The guardrail rule IDs that `guardrails.waivers` may name (config sits below the guardrails, so the caller tells). */
+  readonly guardrailRuleIds: readonly string[];
+}
+
 /** Every environment in `dir`; throws ConfigError listing every problem. */
-export function loadEnvironments(dir: string): LoadedEnvironment[] {
+export function loadEnvironments(dir: string, options: LoadOptions): LoadedEnvironment[] {
   const problems: Problem[] = [];
   if (!existsSync(dir) || !statSync(dir).isDirectory()) {
     throw new ConfigError([{ file: dir, line: 1, column: 1, keyPath: '', message: 'config folder not found; pass --config DIR with your environments/*.yaml' }]);
@@ -70,7 +76,7 @@ export function loadEnvironments(dir: string): LoadedEnvironment[] {
       problems.push({ file: source.file, line: 1, column: 1, keyPath: '', message: 'an environment file must be a map of keys (project, aws, backend, ...)' });
       continue;
     }
-    const result = loadEnvironment(source, defaults, basename(name, '.yaml'));
+    const result = loadEnvironment(source, defaults, basename(name, '.yaml'), options);
     if ('problems' in result) problems.push(...result.problems);
     else loaded.push(result);
   }
@@ -79,11 +85,11 @@ export function loadEnvironments(dir: string): LoadedEnvironment[] {
   return loaded;
 }
 
-function loadEnvironment(source: YamlSource, defaults: YamlSource | undefined, fileStem: string): LoadedEnvironment | { problems: Problem[] } {
+function loadEnvironment(source: YamlSource, defaults: YamlSource | undefined, fileStem: string, options: LoadOptions): LoadedEnvironment | { problems: Problem[] } {
   const merged = new MergedSource(source, defaults);
   const data = mergeDefaults(defaults?.data ?? {}, source.data) as Record<string, unknown>;
   const problems: Problem[] = [];
-  if (data.environment === undefined && !/^[a-z][a-z0-9-]{1,19}$/.test(fileStem)) {
+  if (data.environment === undefined && !NAME_PATTERN.test(fileStem)) {
     problems.push(merged.problem(['environment'], `the file name "${fileStem}" is not a valid environment name (2-20 lowercase letters, digits, hyphens); rename the file or set environment:`));
   }
   const parsed = environmentSchema.safeParse(data);
@@ -93,7 +99,7 @@ function loadEnvironment(source: YamlSource, defaults: YamlSource | undefined, f
     return { problems };
   }
   const config = resolveEnvironment(parsed.data, fileStem);
-  for (const issue of checkEnvironment(config)) problems.push(merged.problem(issue.path, issue.message));
+  for (const issue of checkEnvironment(config, options.guardrailRuleIds)) problems.push(merged.problem(issue.path, issue.message));
   return problems.length > 0 ? { problems } : { config, file: source.file, source: merged };
 }
 
@@ -115,7 +121,7 @@ function crossEnvironmentProblems(loaded: readonly LoadedEnvironment[]): Problem
     byStateKey.set(stateKey, env);
     const sameBucket = byBucket.get(backend.bucket);
     if (sameBucket) {
-      for (const key of ['lockTable', 'region', 'accountId', 'bootstrapStateInBucket'] as const) {
+      for (const key of ['lockTable', 'region', 'accountId', 'bootstrapStateInBucket', 'useLockfile'] as const) {
         if (sameBucket.config.backend[key] !== backend[key]) {
           problems.push(at(env, ['backend', key], `bucket ${backend.bucket} is also used by ${sameBucket.file} with ${key} ${String(sameBucket.config.backend[key])}; environments sharing a state bucket must agree on it`));
         }
@@ -124,8 +130,4 @@ function crossEnvironmentProblems(loaded: readonly LoadedEnvironment[]): Problem
     if (!sameBucket) byBucket.set(backend.bucket, env);
   }
   return problems;
-}
-
-function isMap(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

@@ -3,8 +3,10 @@
  * maps merge key by key; scalars and lists from the environment replace the
  * default's whole value; `null` removes a default (and any null is dropped).
  */
+import { isMap } from '../values';
+
 export function mergeDefaults(defaults: unknown, environment: unknown): unknown {
-  if (isPlainMap(defaults) && isPlainMap(environment)) {
+  if (isMap(defaults) && isMap(environment)) {
     const merged: Record<string, unknown> = {};
     for (const key of new Set([...Object.keys(defaults), ...Object.keys(environment)])) {
       const value = key in environment ? mergeDefaults(defaults[key], environment[key]) : dropNulls(defaults[key]);
@@ -16,15 +18,11 @@ export function mergeDefaults(defaults: unknown, environment: unknown): unknown 
 }
 
 function dropNulls(value: unknown): unknown {
-  if (!isPlainMap(value)) return value;
+  if (!isMap(value)) return value;
   const result: Record<string, unknown> = {};
   for (const [key, inner] of Object.entries(value)) {
     const cleaned = dropNulls(inner);
     if (cleaned !== null && cleaned !== undefined) result[key] = cleaned;
   }
   return result;
-}
-
-function isPlainMap(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

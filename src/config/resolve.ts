@@ -1,8 +1,11 @@
 /**
  * Defaults that depend on other keys, resolved once after validation so that
- * stacks and modules see one complete, typed EnvironmentConfig.
+ * stacks and modules see one complete, typed EnvironmentConfig. This is the
+ * one home of every "production is stricter" decision (README: what
+ * production changes); stacks map these values onto module props and decide
+ * nothing themselves.
  */
-import { DATABASE_PORTS, parameterGroupFamily, partitionOf, supportsPerformanceInsights } from './aws-facts';
+import { DATABASE_PORTS, parameterGroupFamily, partitionOf, supportsPerformanceInsights } from '../aws-facts';
 import type { ParsedEnvironment } from './schema';
 
 /** Environments named prod, production or prod-* are production unless `production` says otherwise. */
@@ -20,6 +23,8 @@ export function resolveEnvironment(parsed: ParsedEnvironment, fileStem: string) 
     ...parsed,
     environment,
     production,
+    /** Log groups encrypted with the environment's customer key (production), else CloudWatch's own encryption. */
+    logsCustomerKey: production,
     aws: {
       ...parsed.aws,
       partition: partitionOf(region),
@@ -35,6 +40,8 @@ export function resolveEnvironment(parsed: ParsedEnvironment, fileStem: string) 
       ...parsed.loadBalancer,
       // An internal load balancer is open to its own network by default; rules.ts asks for CIDRs where that is unknown.
       allowedCidrs: parsed.loadBalancer.allowedCidrs ?? (parsed.loadBalancer.internal ? (cidr ? [cidr] : []) : ['0.0.0.0/0']),
+      /** Outside production, `terraform destroy` may delete the access logs with the environment. */
+      accessLogsForceDestroy: !production,
     },
     network: existing
       ? { kind: 'existing' as const, ...existing, flowLogs, flowLogRetentionDays }
@@ -53,6 +60,9 @@ export function resolveEnvironment(parsed: ParsedEnvironment, fileStem: string) 
       parameterGroupFamily: parameterGroupFamily(database.engine, database.engineVersion) ?? '',
       databaseName: database.databaseName ?? name.replace(/-/g, '_'),
       performanceInsights: database.performanceInsights ?? supportsPerformanceInsights(database.instanceClass),
+      enhancedMonitoring: production,
+      /** Days a deleted connection secret can be restored: the longest AWS allows in production, the shortest elsewhere. */
+      secretRecoveryDays: production ? 30 : 7,
     })),
     dynamodb: mapEntries(parsed.dynamodb, (table, name) => ({
       ...table,

@@ -2,10 +2,10 @@
  * Rules that span keys: cross-references and AWS limits that the schema of a
  * single key cannot see. Each returns issues with the key path to blame.
  */
-import { parameterGroupFamily, RDS_PARAMETER_FAMILIES, supportsPerformanceInsights } from './aws-facts';
-import { RULE_IDS } from '../guardrails/index';
+import { parameterGroupFamily, RDS_PARAMETER_FAMILIES, supportsPerformanceInsights } from '../aws-facts';
 import { databaseVariables, tableVariable } from './injected-variables';
 import { didYouMean } from './suggest';
+import { isMap } from '../values';
 import type { EnvironmentConfig } from './resolve';
 import type { KeyPath } from './yaml-source';
 import type { Capacity } from './schema';
@@ -15,7 +15,8 @@ export interface RuleIssue {
   readonly message: string;
 }
 
-type Rule = (env: EnvironmentConfig) => RuleIssue[];
+/** A cross-key rule; `ruleIds` are the guardrail rules that waivers may name (config sits below guardrails). */
+type Rule = (env: EnvironmentConfig, ruleIds: readonly string[]) => RuleIssue[];
 
 /**
  * What the cross-reference rules read. A valid EnvironmentConfig is one; so
@@ -193,10 +194,10 @@ const injectedVariablesFree: Rule = (env) => {
   return issues;
 };
 
-const waiversNameRules: Rule = (env) =>
+const waiversNameRules: Rule = (env, ruleIds) =>
   Object.keys(env.guardrails.waivers)
-    .filter((id) => !RULE_IDS.includes(id))
-    .map((id) => ({ path: ['guardrails', 'waivers', id], message: `no guardrail "${id}"; ${didYouMean(id, RULE_IDS).replace('valid keys here', 'rules')}` }));
+    .filter((id) => !ruleIds.includes(id))
+    .map((id) => ({ path: ['guardrails', 'waivers', id], message: `no guardrail "${id}"; ${didYouMean(id, ruleIds, 'rules:')}` }));
 
 const internalLoadBalancerCidrs: Rule = (env) =>
   env.loadBalancer.allowedCidrs.length === 0 && Object.values(env.services).some((s) => s.routing)
@@ -216,9 +217,9 @@ const RULES: readonly Rule[] = [
   tableRules,
 ];
 
-/** Every cross-key issue of one valid environment. */
-export function checkEnvironment(env: EnvironmentConfig): RuleIssue[] {
-  return [...REFERENCE_RULES.flatMap((rule) => rule(env)), ...RULES.flatMap((rule) => rule(env))];
+/** Every cross-key issue of one valid environment; `ruleIds` are the guardrail rules waivers may name. */
+export function checkEnvironment(env: EnvironmentConfig, ruleIds: readonly string[]): RuleIssue[] {
+  return [...REFERENCE_RULES.flatMap((rule) => rule(env)), ...RULES.flatMap((rule) => rule(env, ruleIds))];
 }
 
 /** The cross-reference issues of an environment that failed the schema, from what can be read of it. */
@@ -228,7 +229,7 @@ export function checkReferences(refs: References): RuleIssue[] {
 
 /** The references of raw (unvalidated) environment data: whatever has the expected shape. */
 export function referencesOf(raw: unknown): References {
-  const map = (value: unknown): Record<string, any> => (value !== null && typeof value === 'object' && !Array.isArray(value) ? value as Record<string, any> : {});
+  const map = (value: unknown): Record<string, any> => (isMap(value) ? value : {});
   const names = (value: unknown): string[] => (Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : []);
   const number = (value: unknown) => (typeof value === 'number' ? value : undefined);
   const data = map(raw);

@@ -15,9 +15,9 @@ import {
   FARGATE_MEMORY_BY_CPU,
   LOG_RETENTION_DAYS,
   TLS12_SSL_POLICIES,
-} from './aws-facts';
+} from '../aws-facts';
 import { didYouMean } from './suggest';
-import { isIpv4Cidr } from './cidr';
+import { isIpv4Cidr } from '../cidr';
 
 /** A strict object whose unknown keys are reported one by one with a suggestion. */
 function strictObject<T extends z.ZodRawShape>(shape: T) {
@@ -30,11 +30,12 @@ function strictObject<T extends z.ZodRawShape>(shape: T) {
   });
 }
 
-const NAME = /^[a-z][a-z0-9-]{1,19}$/;
+/** Project and environment names: they prefix every AWS name. */
+export const NAME_PATTERN = /^[a-z][a-z0-9-]{1,19}$/;
 const KEY = /^[a-z][a-z0-9-]{0,30}[a-z0-9]$|^[a-z]$/;
 const nameSchema = z
   .string()
-  .regex(NAME, 'must be 2-20 characters: a lowercase letter, then lowercase letters, digits or hyphens');
+  .regex(NAME_PATTERN, 'must be 2-20 characters: a lowercase letter, then lowercase letters, digits or hyphens');
 
 /** A map keyed by names used in AWS resource names and DNS labels. */
 function namedMap<T extends z.ZodType>(value: T) {

@@ -15,11 +15,14 @@ export function closest(word: string, candidates: readonly string[]): string | u
   return bestDistance <= tolerance ? best : undefined;
 }
 
-/** ` (did you mean "x"?)` or the list of valid choices when nothing is close. */
-export function didYouMean(word: string, candidates: readonly string[]): string {
+/**
+ * `did you mean "x"?`, or the list of valid choices when nothing is close,
+ * introduced by `listLabel`.
+ */
+export function didYouMean(word: string, candidates: readonly string[], listLabel = 'valid keys here:'): string {
   const match = closest(word, candidates);
   if (match) return `did you mean "${match}"?`;
-  return `valid keys here: ${candidates.join(', ')}`;
+  return `${listLabel} ${candidates.join(', ')}`;
 }
 
 function editDistance(a: string, b: string): number {

@@ -36,7 +36,7 @@ function explain(issue: Issue, root: unknown, base: (string | number)[] = []): K
     case 'invalid_value': {
       if (!issue.message.startsWith('Invalid')) return [{ path, atKey: false, message: issue.message }];
       const choices = issue.values.map(String);
-      const hint = typeof input === 'string' ? didYouMean(input, choices).replace('valid keys here', 'use one of') : `use one of ${choices.join(', ')}`;
+      const hint = typeof input === 'string' ? didYouMean(input, choices, 'use one of') : `use one of ${choices.join(', ')}`;
       return [{ path, atKey: false, message: `${describe(input)} is not allowed; ${hint}` }];
     }
     case 'invalid_key':

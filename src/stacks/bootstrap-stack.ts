@@ -1,9 +1,10 @@
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
-import { LocalBackend, S3Backend, TerraformStack } from 'cdktf';
+import { LocalBackend, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import type { EnvironmentConfig } from '../config/resolve';
-import { partitionOf } from '../config/aws-facts';
+import { partitionOf } from '../aws-facts';
 import { StateBackend } from '../modules/state/state-backend';
+import { addS3Backend } from './s3-backend';
 
 /** Where the bootstrap stack keeps its state once it is in the bucket. */
 export const BOOTSTRAP_STATE_KEY = 'bootstrap/terraform.tfstate';
@@ -18,7 +19,9 @@ export function bootstrapStackName(backend: BackendConfig): string {
 /**
  * Creates the state bucket and lock table that environment stacks use. Its
  * own state is local until `backend.bootstrapStateInBucket` moves it into the
- * bucket it created (README: bootstrap).
+ * bucket it created (README: bootstrap), locked like the environments'
+ * states (with the lock file too when they use it; environments sharing a
+ * bucket must agree on `useLockfile`).
  */
 export class BootstrapStack extends TerraformStack {
   constructor(scope: Construct, backend: BackendConfig, tags: Readonly<Record<string, string>>) {
@@ -29,12 +32,12 @@ export class BootstrapStack extends TerraformStack {
       defaultTags: [{ tags: { ...tags, ManagedBy: 'cdktf' } }],
     });
     if (backend.bootstrapStateInBucket) {
-      new S3Backend(this, {
+      addS3Backend(this, {
         bucket: backend.bucket,
         key: BOOTSTRAP_STATE_KEY,
         region: backend.region,
-        dynamodbTable: backend.lockTable,
-        encrypt: true,
+        lockTable: backend.lockTable,
+        useLockfile: backend.useLockfile,
       });
     } else {
       new LocalBackend(this, { path: 'terraform.tfstate' });

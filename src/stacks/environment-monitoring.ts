@@ -1,17 +1,32 @@
 /**
  * The monitoring of an environment: alarms on every service, target, load
- * balancer, database and table, and the dashboard. Part of the environment
- * stack (the only place where configuration becomes module props), kept in
- * its own file.
+ * balancer, database and table, and the dashboard. It reads only the narrow
+ * view below, which the environment stack fills in.
  */
 import { Construct } from 'constructs';
-import type { ServiceConfig } from '../config/resolve';
+import type { EnvironmentConfig, ServiceConfig } from '../config/resolve';
 import { Alarm, type AlarmDefinition } from '../modules/monitoring/alarm';
 import { databaseAlarms, loadBalancerAlarms, serviceAlarms, tableAlarms, targetAlarms } from '../modules/monitoring/alarm-definitions';
 import { Dashboard, type DashboardSection } from '../modules/monitoring/dashboard';
 import { databaseMetrics, loadBalancerMetrics, serviceMetrics, tableMetrics } from '../modules/monitoring/metrics';
 import { fitName, NAME_LIMITS } from '../naming';
-import type { EnvironmentStack } from './environment-stack';
+
+/** What monitoring needs to know of an environment's resources. */
+export interface MonitoredEnvironment {
+  /** `<project>-<environment>`: alarm and dashboard names start with it. */
+  readonly prefix: string;
+  readonly region: string;
+  readonly containerInsights: boolean;
+  readonly thresholds: EnvironmentConfig['monitoring']['thresholds'];
+  readonly services: readonly ServiceConfig[];
+  readonly clusterName: string;
+  /** The load balancer's ARN suffix and its target groups' ARN suffixes by service, when there is one. */
+  readonly loadBalancer?: { readonly arnSuffix: string; readonly targetGroups: Readonly<Record<string, string>> };
+  /** Database key -> instance identifier. */
+  readonly databases: Readonly<Record<string, string>>;
+  /** Table key -> table name. */
+  readonly tables: Readonly<Record<string, string>>;
+}
 
 /** The fewest tasks a service should run at any time: its desired count, or the lowest floor autoscaling and its schedules allow. */
 export function minimumTasks(service: ServiceConfig): number {
@@ -19,63 +34,61 @@ export function minimumTasks(service: ServiceConfig): number {
   return Math.min(service.autoscaling.min, ...service.autoscaling.schedules.map((s) => s.min));
 }
 
-/** Alarms on every service, target, load balancer, database and table, notifying the topic. */
-export function addAlarms(stack: EnvironmentStack, topicArn: string): void {
-  const { config } = stack;
-  const prefix = stack.naming.prefix;
-  const monitoring = new Construct(stack, 'monitoring');
-  const add = (scope: Construct, definitions: readonly AlarmDefinition[]) => {
-    for (const { id, ...definition } of definitions) new Alarm(scope, `alarm-${id}`, { ...definition, topicArn });
+/** Alarms on every service, target, load balancer, database and table, notifying the topic (under `monitoring/`). */
+export function addAlarms(scope: Construct, env: MonitoredEnvironment, topicArn: string): void {
+  const prefix = env.prefix;
+  const monitoring = new Construct(scope, 'monitoring');
+  const add = (parent: Construct, definitions: readonly AlarmDefinition[]) => {
+    for (const { id, ...definition } of definitions) new Alarm(parent, `alarm-${id}`, { ...definition, topicArn });
   };
-  for (const service of Object.values(config.services)) {
-    const scope = new Construct(monitoring, `service-${service.name}`);
-    add(scope, serviceAlarms({
+  for (const service of env.services) {
+    const serviceScope = new Construct(monitoring, `service-${service.name}`);
+    add(serviceScope, serviceAlarms({
       prefix,
-      clusterName: stack.cluster.name,
+      clusterName: env.clusterName,
       serviceName: service.name,
       cpuPercent: service.alarms.cpuPercent,
       memoryPercent: service.alarms.memoryPercent,
       minimumTasks: minimumTasks(service),
-      containerInsights: config.cluster.containerInsights,
+      containerInsights: env.containerInsights,
     }));
-    const targetGroup = stack.loadBalancer?.targetGroups[service.name];
-    if (stack.loadBalancer && targetGroup) {
-      add(scope, targetAlarms({
+    const targetGroup = env.loadBalancer?.targetGroups[service.name];
+    if (env.loadBalancer && targetGroup) {
+      add(serviceScope, targetAlarms({
         prefix,
         serviceName: service.name,
-        loadBalancer: stack.loadBalancer.loadBalancer.arnSuffix,
-        targetGroup: targetGroup.arnSuffix,
+        loadBalancer: env.loadBalancer.arnSuffix,
+        targetGroup,
         http5xxPerMinute: service.alarms.http5xxPerMinute,
         targetResponseTimeSeconds: service.alarms.targetResponseTimeSeconds,
       }));
     }
   }
-  const thresholds = config.monitoring.thresholds;
-  if (stack.loadBalancer) {
-    add(new Construct(monitoring, 'load-balancer'), loadBalancerAlarms({ prefix, loadBalancer: stack.loadBalancer.loadBalancer.arnSuffix, http5xxPerMinute: thresholds.http5xxPerMinute }));
+  const thresholds = env.thresholds;
+  if (env.loadBalancer) {
+    add(new Construct(monitoring, 'load-balancer'), loadBalancerAlarms({ prefix, loadBalancer: env.loadBalancer.arnSuffix, http5xxPerMinute: thresholds.http5xxPerMinute }));
   }
-  for (const [name, database] of Object.entries(stack.databases)) {
+  for (const [name, identifier] of Object.entries(env.databases)) {
     add(new Construct(monitoring, `database-${name}`), databaseAlarms({
       prefix,
       name,
-      identifier: database.identifier,
+      identifier,
       cpuPercent: thresholds.databaseCpuPercent,
       freeStorageGiB: thresholds.databaseFreeStorageGiB,
       freeMemoryMiB: thresholds.databaseFreeMemoryMiB,
       connections: thresholds.databaseConnections,
     }));
   }
-  for (const [name, table] of Object.entries(stack.tables)) {
-    add(new Construct(monitoring, `table-${name}`), tableAlarms({ prefix, name, tableName: table.name }));
+  for (const [name, tableName] of Object.entries(env.tables)) {
+    add(new Construct(monitoring, `table-${name}`), tableAlarms({ prefix, name, tableName }));
   }
 }
 
-/** One dashboard: load balancer traffic, then each service, database and table. */
-export function addDashboard(stack: EnvironmentStack): void {
-  const { config } = stack;
+/** One dashboard (`dashboard`): load balancer traffic, then each service, database and table. */
+export function addDashboard(scope: Construct, env: MonitoredEnvironment): void {
   const sections: DashboardSection[] = [];
-  if (stack.loadBalancer) {
-    const lb = loadBalancerMetrics(stack.loadBalancer.loadBalancer.arnSuffix);
+  if (env.loadBalancer) {
+    const lb = loadBalancerMetrics(env.loadBalancer.arnSuffix);
     sections.push({
       heading: 'Load balancer',
       graphs: [
@@ -85,19 +98,19 @@ export function addDashboard(stack: EnvironmentStack): void {
       ],
     });
   }
-  for (const service of Object.values(config.services)) {
-    const metrics = serviceMetrics(stack.cluster.name, service.name);
+  for (const service of env.services) {
+    const metrics = serviceMetrics(env.clusterName, service.name);
     sections.push({
       heading: `Service ${service.name}`,
       graphs: [
         { title: `${service.name} CPU %`, metrics: [metrics.cpu] },
         { title: `${service.name} memory %`, metrics: [metrics.memory] },
-        { title: `${service.name} running tasks`, metrics: [config.cluster.containerInsights ? metrics.runningTasks : metrics.reportingTasks] },
+        { title: `${service.name} running tasks`, metrics: [env.containerInsights ? metrics.runningTasks : metrics.reportingTasks] },
       ],
     });
   }
-  for (const [name, database] of Object.entries(stack.databases)) {
-    const metrics = databaseMetrics(database.identifier);
+  for (const [name, identifier] of Object.entries(env.databases)) {
+    const metrics = databaseMetrics(identifier);
     sections.push({
       heading: `Database ${name}`,
       graphs: [
@@ -107,8 +120,8 @@ export function addDashboard(stack: EnvironmentStack): void {
       ],
     });
   }
-  for (const [name, table] of Object.entries(stack.tables)) {
-    const metrics = tableMetrics(table.name);
+  for (const [name, tableName] of Object.entries(env.tables)) {
+    const metrics = tableMetrics(tableName);
     sections.push({
       heading: `Table ${name}`,
       graphs: [
@@ -119,5 +132,5 @@ export function addDashboard(stack: EnvironmentStack): void {
   }
   // CloudWatch has nothing to draw for an environment with no service, load balancer, database or table.
   if (sections.length === 0) return;
-  new Dashboard(stack, 'dashboard', { name: fitName(stack.naming.prefix, NAME_LIMITS.dashboard), region: config.aws.region, sections });
+  new Dashboard(scope, 'dashboard', { name: fitName(env.prefix, NAME_LIMITS.dashboard), region: env.region, sections });
 }

@@ -1,10 +1,9 @@
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { RandomProvider } from '@cdktf/provider-random/lib/provider';
-import { S3Backend, TerraformOutput } from 'cdktf';
+import { TerraformOutput } from 'cdktf';
 import { Construct } from 'constructs';
-import { dnsSuffixOf } from '../config/aws-facts';
-import { databaseVariables, tableVariable } from '../config/injected-variables';
-import type { EnvironmentConfig, ServiceConfig } from '../config/resolve';
+import { dnsSuffixOf } from '../aws-facts';
+import type { EnvironmentConfig } from '../config/resolve';
 import { DnsValidatedCertificate } from '../modules/certificates/dns-validated-certificate';
 import { EcsCluster } from '../modules/cluster/ecs-cluster';
 import { Database } from '../modules/database/database';
@@ -14,14 +13,15 @@ import { LogsKey } from '../modules/kms/logs-key';
 import { ApplicationLoadBalancer } from '../modules/load-balancer/application-load-balancer';
 import { Network } from '../modules/network/network';
 import { EcrRepository } from '../modules/registry/ecr-repository';
-import type { ContainerSecret } from '../modules/service/container-definition';
-import { FargateService } from '../modules/service/fargate-service';
-import { ServiceAutoscaling } from '../modules/service/service-autoscaling';
+import type { FargateService } from '../modules/service/fargate-service';
 import { AlertTopic } from '../modules/monitoring/alert-topic';
 import { fitName, Naming, NAME_LIMITS } from '../naming';
-import { addAlarms, addDashboard } from './environment-monitoring';
+import { addAlarms, addDashboard, type MonitoredEnvironment } from './environment-monitoring';
+import { grantAccess } from './environment-grants';
+import { addService } from './environment-services';
+import { addS3Backend } from './s3-backend';
 import { StandaloneStack } from './standalone-stack';
-import { capacityShares, containerSecret, environmentStrings, imageOf, repositoriesOf, repositoryName } from './mapping';
+import { capacityShares, repositoriesOf, repositoryName } from './mapping';
 
 /** The tags every resource of an environment carries (provider default_tags). */
 export function environmentTags(config: EnvironmentConfig): Record<string, string> {
@@ -67,18 +67,16 @@ export class EnvironmentStack extends StandaloneStack {
     });
     if (Object.keys(config.databases).length > 0) new RandomProvider(this, 'random');
     const { backend } = config;
-    const stateBackend = new S3Backend(this, {
+    addS3Backend(this, {
       bucket: backend.bucket,
       key: `${backend.keyPrefix}/${config.environment}.tfstate`,
       region: backend.region,
-      dynamodbTable: backend.lockTable,
-      encrypt: true,
+      lockTable: backend.lockTable,
+      useLockfile: backend.useLockfile,
     });
-    // cdktf 0.21 has no prop for S3-native locking (Terraform >= 1.10).
-    if (backend.useLockfile) stateBackend.addOverride('use_lockfile', true);
 
     const anyExec = services.some((s) => s.exec);
-    if (config.production || anyExec) {
+    if (config.logsCustomerKey || anyExec) {
       this.logsKey = new LogsKey(this, 'logs-key', {
         namePrefix: this.naming.prefix,
         partition: aws.partition,
@@ -128,11 +126,9 @@ export class EnvironmentStack extends StandaloneStack {
         ...database,
         namePrefix: this.naming.prefix,
         partition: aws.partition,
-        enhancedMonitoring: config.production,
         vpcId: this.network.vpcId,
         subnetIds: this.network.privateSubnetIds,
         logs: { retentionDays: config.logRetentionDays, kmsKeyArn: this.logsKeyArn() },
-        secretRecoveryDays: config.production ? 30 : 7,
       });
     }
     for (const table of Object.values(config.dynamodb)) {
@@ -143,8 +139,22 @@ export class EnvironmentStack extends StandaloneStack {
       });
     }
 
-    for (const service of services) this.services[service.name] = this.addService(service);
-    this.grantAccess();
+    for (const service of services) {
+      this.services[service.name] = addService(this, service, {
+        config,
+        prefix: this.naming.prefix,
+        network: this.network,
+        cluster: this.cluster,
+        repositoryArns: Object.fromEntries(Object.entries(this.repositories).map(([name, r]) => [name, r.arn])),
+        loadBalancer: this.loadBalancer,
+        namespaceId: this.namespace?.id,
+        execKeyArn: this.logsKey?.arn,
+        logsKeyArn: this.logsKeyArn(),
+        databaseSecretArns: Object.fromEntries(Object.entries(this.databases).map(([name, db]) => [name, db.secret.arn])),
+        tableNames: Object.fromEntries(Object.entries(this.tables).map(([name, table]) => [name, table.name])),
+      });
+    }
+    grantAccess(config, { loadBalancer: this.loadBalancer, services: this.services, databases: this.databases, tables: this.tables });
     this.alertTopic = new AlertTopic(this, 'alerts', {
       namePrefix: this.naming.prefix,
       partition: aws.partition,
@@ -152,14 +162,32 @@ export class EnvironmentStack extends StandaloneStack {
       accountId: aws.accountId,
       emails: config.monitoring.alarmEmails,
     });
-    addAlarms(this, this.alertTopic.arn);
-    if (config.monitoring.dashboard) addDashboard(this);
+    const monitored = this.monitoredEnvironment();
+    addAlarms(this, monitored, this.alertTopic.arn);
+    if (config.monitoring.dashboard) addDashboard(this, monitored);
     this.addOutputs();
   }
 
-  /** The key for this environment's log groups: a customer key in production, CloudWatch's own elsewhere. */
+  /** The key for this environment's log groups: the customer key where config asks for one, CloudWatch's own elsewhere. */
   private logsKeyArn(): string | undefined {
-    return this.config.production ? this.logsKey?.arn : undefined;
+    return this.config.logsCustomerKey ? this.logsKey?.arn : undefined;
+  }
+
+  private monitoredEnvironment(): MonitoredEnvironment {
+    const { config, loadBalancer } = this;
+    return {
+      prefix: this.naming.prefix,
+      region: config.aws.region,
+      containerInsights: config.cluster.containerInsights,
+      thresholds: config.monitoring.thresholds,
+      services: Object.values(config.services),
+      clusterName: this.cluster.name,
+      loadBalancer: loadBalancer
+        ? { arnSuffix: loadBalancer.loadBalancer.arnSuffix, targetGroups: Object.fromEntries(Object.entries(loadBalancer.targetGroups).map(([name, tg]) => [name, tg.arnSuffix])) }
+        : undefined,
+      databases: Object.fromEntries(Object.entries(this.databases).map(([name, db]) => [name, db.identifier])),
+      tables: Object.fromEntries(Object.entries(this.tables).map(([name, table]) => [name, table.name])),
+    };
   }
 
   private addLoadBalancer(): ApplicationLoadBalancer {
@@ -180,142 +208,13 @@ export class EnvironmentStack extends StandaloneStack {
         ? {
           bucketName: this.naming.bucket(config.aws.accountId, config.aws.region, 'alb-logs'),
           expiryDays: lb.accessLogExpiryDays,
-          // Outside production, `terraform destroy` may delete the logs with the environment.
-          forceDestroy: !config.production,
+          forceDestroy: lb.accessLogsForceDestroy,
         }
         : undefined,
       partition: config.aws.partition,
       region: config.aws.region,
       accountId: config.aws.accountId,
     });
-  }
-
-  /** Container secrets of the databases that list this service: DB_<KEY>_HOST, ... from the connection secret. */
-  private databaseSecrets(service: ServiceConfig): ContainerSecret[] {
-    return Object.values(this.config.databases)
-      .filter((db) => db.allowedServices.includes(service.name))
-      .flatMap((db) => {
-        const secretArn = this.databases[db.name]!.secret.arn;
-        return databaseVariables(db.name).map(({ variable, field }) => ({
-          name: variable,
-          valueFrom: `${secretArn}:${field}::`,
-          readResources: [secretArn],
-          source: 'secretsManager' as const,
-        }));
-      });
-  }
-
-  /** DYNAMODB_<KEY>_TABLE for every table this service may read or write. */
-  private tableVariables(service: ServiceConfig): Record<string, string> {
-    return Object.fromEntries(Object.values(this.config.dynamodb)
-      .filter((t) => t.allowedServices.read.includes(service.name) || t.allowedServices.write.includes(service.name))
-      .map((t) => [tableVariable(t.name), this.tables[t.name]!.name]));
-  }
-
-  private addService(service: ServiceConfig): FargateService {
-    const { config } = this;
-    const repository = typeof service.image === 'string' ? undefined : this.repositories[service.image.repository];
-    const routing = service.routing && this.loadBalancer
-      ? this.loadBalancer.addTarget({
-        name: service.name,
-        port: service.port!,
-        hosts: service.routing.hosts,
-        paths: service.routing.paths,
-        priority: service.routing.priority,
-        healthCheck: service.healthCheck,
-      })
-      : undefined;
-    const fargateService = new FargateService(this, `service-${service.name}`, {
-      name: service.name,
-      namePrefix: this.naming.prefix,
-      cluster: { name: this.cluster.name, arn: this.cluster.arn, ready: this.cluster.capacityProviders },
-      region: config.aws.region,
-      accountId: config.aws.accountId,
-      image: imageOf(config, service),
-      repositoryArn: repository?.arn,
-      cpu: service.cpu,
-      memory: service.memory,
-      cpuArchitecture: service.cpuArchitecture,
-      port: service.port,
-      command: service.command,
-      environment: { ...environmentStrings(service.environment), ...this.tableVariables(service) },
-      secrets: [
-        ...Object.entries(service.secrets).map(([name, secret]) => containerSecret(name, secret, config.aws)),
-        ...this.databaseSecrets(service),
-      ],
-      healthCheckCommand: service.healthCheck.command,
-      healthCheckGracePeriodSeconds: service.healthCheck.gracePeriodSeconds,
-      readonlyRootFilesystem: service.readonlyRootFilesystem,
-      stopTimeoutSeconds: service.stopTimeoutSeconds,
-      logs: { retentionDays: service.logRetentionDays, kmsKeyArn: this.logsKeyArn() },
-      desiredCount: service.desiredCount,
-      capacity: capacityShares(service.capacity),
-      deployment: service.deployment,
-      autoscaled: service.autoscaling !== undefined,
-      exec: service.exec && this.cluster.execLogGroup && this.logsKey
-        ? { logGroupArn: this.cluster.execLogGroup.arn, kmsKeyArn: this.logsKey.arn }
-        : undefined,
-      network: {
-        vpcId: this.network.vpcId,
-        subnetIds: this.network.serviceSubnetIds,
-        assignPublicIp: this.network.servicesNeedPublicIp,
-      },
-      serviceDiscoveryNamespaceId: service.serviceDiscovery ? this.namespace?.id : undefined,
-      loadBalancer: routing && this.loadBalancer
-        ? { targetGroupArn: routing.targetGroup.arn, securityGroupId: this.loadBalancer.securityGroup.id, attachedAfter: routing.rule }
-        : undefined,
-    });
-    if (service.autoscaling) {
-      const { autoscaling } = service;
-      new ServiceAutoscaling(fargateService, 'autoscaling', {
-        clusterName: this.cluster.name,
-        serviceName: fargateService.service.name,
-        namePrefix: `${this.naming.prefix}-${service.name}`,
-        min: autoscaling.min,
-        max: autoscaling.max,
-        cpuTarget: autoscaling.cpuTarget,
-        memoryTarget: autoscaling.memoryTarget,
-        requestsPerTarget: autoscaling.requestsPerTarget !== undefined && routing && this.loadBalancer
-          ? { target: autoscaling.requestsPerTarget, resourceLabel: this.loadBalancer.requestCountLabel(routing.targetGroup) }
-          : undefined,
-        scaleOutCooldownSeconds: autoscaling.scaleOutCooldownSeconds,
-        scaleInCooldownSeconds: autoscaling.scaleInCooldownSeconds,
-        schedules: autoscaling.schedules.map((s) => ({ name: s.name, schedule: s.cron, timezone: s.timezone, min: s.min, max: s.max })),
-      });
-    }
-    return fargateService;
-  }
-
-  /**
-   * Network paths and IAM grants that need the services: the load balancer
-   * to routed services, discovered services from the other services,
-   * databases from the services they list, tables to the services they list.
-   */
-  private grantAccess(): void {
-    const { config } = this;
-    for (const target of Object.values(config.services)) {
-      const service = this.services[target.name]!;
-      if (target.routing && this.loadBalancer) {
-        this.loadBalancer.allowTo(target.name, service.securityGroup.id, target.port!, `service ${target.name}`);
-      }
-      if (target.serviceDiscovery && target.port !== undefined) {
-        for (const caller of Object.values(this.services)) {
-          if (caller.name !== target.name) service.allowFrom(`from-${caller.name}`, caller.securityGroup.id, `service ${caller.name}`);
-        }
-      }
-    }
-    for (const db of Object.values(config.databases)) {
-      for (const name of db.allowedServices) {
-        this.databases[db.name]!.allowFrom(name, this.services[name]!.securityGroup.id, `service ${name}`);
-      }
-    }
-    for (const table of Object.values(config.dynamodb)) {
-      for (const access of ['read', 'write'] as const) {
-        for (const name of table.allowedServices[access]) {
-          this.tables[table.name]!.grant(name, this.services[name]!.roles.taskRole.id, access);
-        }
-      }
-    }
   }
 
   private addOutputs(): void {

@@ -1,5 +1,5 @@
 /** Small mappings from configuration values to module props, used by the environment stack. */
-import { dnsSuffixOf } from '../config/aws-facts';
+import { dnsSuffixOf } from '../aws-facts';
 import type { EnvironmentConfig, ServiceConfig } from '../config/resolve';
 import type { Capacity } from '../config/schema';
 import type { CapacityProviderShare } from '../modules/cluster/ecs-cluster';

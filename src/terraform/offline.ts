@@ -4,7 +4,7 @@
  * where a provider cannot be installed, `terraform_data` standing in for its
  * resources.
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 export const OVERRIDE_FILE = 'offline_override.tf.json';
@@ -34,12 +34,13 @@ export interface OfflineStack {
 }
 
 /**
- * Writes the stack's JSON and the override into `dir`. Resources of the
- * providers in `standInProviders` become `terraform_data` with a placeholder
- * output, and references to their attributes point at that output.
+ * Writes the stack's JSON (cdk.tf.json text) and the override into `dir`.
+ * Resources of the providers in `standInProviders` become `terraform_data`
+ * with a placeholder output, and references to their attributes point at
+ * that output.
  */
-export function prepareOfflineStack(stackJsonPath: string, dir: string, standInProviders: readonly string[]): OfflineStack {
-  const stack = JSON.parse(readFileSync(stackJsonPath, 'utf8')) as Json;
+export function prepareOfflineStack(stackJson: string, dir: string, standInProviders: readonly string[]): OfflineStack {
+  const stack = JSON.parse(stackJson) as Json;
   const standIns: string[] = [];
   for (const provider of standInProviders) {
     standIns.push(...standIn(stack, provider));

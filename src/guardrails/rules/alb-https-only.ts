@@ -1,4 +1,4 @@
-import { TLS12_SSL_POLICIES } from '../../config/aws-facts';
+import { TLS12_SSL_POLICIES } from '../../aws-facts';
 import { resources, type GuardrailRule } from '../rule';
 
 export const albHttpsOnly: GuardrailRule = {

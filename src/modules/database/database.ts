@@ -53,8 +53,8 @@ export interface DatabaseProps {
   readonly deletionProtection: boolean;
   readonly skipFinalSnapshot: boolean;
   readonly performanceInsights: boolean;
-  /** Enhanced monitoring every 60 s (production). @default false */
-  readonly enhancedMonitoring?: boolean;
+  /** Enhanced monitoring every 60 s. */
+  readonly enhancedMonitoring: boolean;
   /** The ARN partition (aws, aws-cn, aws-us-gov). */
   readonly partition: string;
   readonly vpcId: string;
@@ -62,8 +62,8 @@ export interface DatabaseProps {
   readonly subnetIds: readonly string[];
   /** Retention (and key) of the engine log groups, created here so they have one. */
   readonly logs: { readonly retentionDays: number; readonly kmsKeyArn?: string };
-  /** Days a deleted connection secret can be restored. @default 30 */
-  readonly secretRecoveryDays?: number;
+  /** Days a deleted connection secret can be restored (7-30). */
+  readonly secretRecoveryDays: number;
   /** @default sun:04:30-sun:05:30 (UTC) */
   readonly maintenanceWindow?: string;
   /** @default 03:00-04:00 (UTC) */
@@ -173,7 +173,7 @@ export class Database extends Construct {
     this.secret = new SecretsmanagerSecret(this, 'connection-secret', {
       name: fitName(`${props.namePrefix}/database/${props.name}`, NAME_LIMITS.secret),
       description: `Connection details of database ${props.name}`,
-      recoveryWindowInDays: props.secretRecoveryDays ?? 30,
+      recoveryWindowInDays: props.secretRecoveryDays,
     });
     new SecretsmanagerSecretVersion(this, 'connection-secret-value', {
       secretId: this.secret.id,

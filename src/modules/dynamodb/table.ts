@@ -1,6 +1,7 @@
 import { DynamodbTable } from '@cdktf/provider-aws/lib/dynamodb-table';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { Construct } from 'constructs';
+import { fitName, NAME_LIMITS } from '../../naming';
 import { policyDocument } from '../iam/policy-document';
 
 export interface KeyAttribute {
@@ -31,12 +32,9 @@ export interface TableProps {
   readonly sortKey?: KeyAttribute;
   /** The attribute holding each item's expiry time. @default no TTL */
   readonly ttlAttribute?: string;
-  /** @default [] */
-  readonly globalSecondaryIndexes?: readonly GlobalSecondaryIndex[];
-  /** @default true */
-  readonly pointInTimeRecovery?: boolean;
-  /** @default false */
-  readonly deletionProtection?: boolean;
+  readonly globalSecondaryIndexes: readonly GlobalSecondaryIndex[];
+  readonly pointInTimeRecovery: boolean;
+  readonly deletionProtection: boolean;
 }
 
 /** The actions a reader and a writer get; nothing else is ever granted. */
@@ -45,7 +43,7 @@ export const WRITE_ACTIONS = ['dynamodb:BatchWriteItem', 'dynamodb:DeleteItem', 
 
 /** Every attribute a key of the table or an index uses, once, in name order. */
 export function keyAttributes(props: Pick<TableProps, 'hashKey' | 'sortKey' | 'globalSecondaryIndexes'>): KeyAttribute[] {
-  const all = [props.hashKey, props.sortKey, ...(props.globalSecondaryIndexes ?? []).flatMap((i) => [i.hashKey, i.sortKey])];
+  const all = [props.hashKey, props.sortKey, ...props.globalSecondaryIndexes.flatMap((i) => [i.hashKey, i.sortKey])];
   const byName = new Map<string, KeyAttribute>();
   for (const attribute of all) {
     if (!attribute) continue;
@@ -73,7 +71,7 @@ export class Table extends Construct {
       hashKey: props.hashKey.name,
       rangeKey: props.sortKey?.name,
       attribute: keyAttributes(props).map((a) => ({ name: a.name, type: a.type })),
-      globalSecondaryIndex: (props.globalSecondaryIndexes ?? []).map((index) => ({
+      globalSecondaryIndex: props.globalSecondaryIndexes.map((index) => ({
         name: index.name,
         hashKey: index.hashKey.name,
         rangeKey: index.sortKey?.name,
@@ -83,9 +81,9 @@ export class Table extends Construct {
         writeCapacity: provisioned ? index.writeCapacity : undefined,
       })),
       ttl: props.ttlAttribute ? { attributeName: props.ttlAttribute, enabled: true } : undefined,
-      pointInTimeRecovery: { enabled: props.pointInTimeRecovery ?? true },
+      pointInTimeRecovery: { enabled: props.pointInTimeRecovery },
       serverSideEncryption: { enabled: true },
-      deletionProtectionEnabled: props.deletionProtection ?? false,
+      deletionProtectionEnabled: props.deletionProtection,
     });
   }
 
@@ -93,7 +91,7 @@ export class Table extends Construct {
   grant(id: string, roleId: string, access: 'read' | 'write'): void {
     new IamRolePolicy(this, `grant-${id}-${access}`, {
       role: roleId,
-      name: `dynamodb-${this.name}-${access}`.slice(0, 128),
+      name: fitName(`dynamodb-${this.name}-${access}`, NAME_LIMITS.iamPolicy),
       policy: policyDocument({
         Sid: access === 'read' ? 'ReadTable' : 'WriteTable',
         Effect: 'Allow',

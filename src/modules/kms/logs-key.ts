@@ -2,6 +2,7 @@ import { KmsAlias } from '@cdktf/provider-aws/lib/kms-alias';
 import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import { Construct } from 'constructs';
 import { policyDocument } from '../iam/policy-document';
+import { accountAdministers } from '../iam/statements';
 
 export interface LogsKeyProps {
   /** Prefix of the alias, `<project>-<environment>`. */
@@ -26,13 +27,12 @@ export class LogsKey extends Construct {
 
   constructor(scope: Construct, id: string, props: LogsKeyProps) {
     super(scope, id);
-    const root = `arn:${props.partition}:iam::${props.accountId}:root`;
     this.key = new KmsKey(this, 'key', {
       description: `${props.namePrefix} CloudWatch Logs and ECS Exec`,
       enableKeyRotation: true,
       deletionWindowInDays: props.deletionWindowDays ?? 30,
       policy: policyDocument(
-        { Sid: 'AccountAdministers', Effect: 'Allow', Principal: { AWS: root }, Action: 'kms:*', Resource: '*' },
+        accountAdministers(props.partition, props.accountId),
         {
           Sid: 'CloudWatchLogsUse',
           Effect: 'Allow',

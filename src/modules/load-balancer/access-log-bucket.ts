@@ -1,12 +1,9 @@
-import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
+import type { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
 import { S3BucketLifecycleConfiguration } from '@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration';
-import { S3BucketOwnershipControls } from '@cdktf/provider-aws/lib/s3-bucket-ownership-controls';
-import { S3BucketPolicy } from '@cdktf/provider-aws/lib/s3-bucket-policy';
-import { S3BucketPublicAccessBlock } from '@cdktf/provider-aws/lib/s3-bucket-public-access-block';
-import { S3BucketServerSideEncryptionConfigurationA } from '@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration';
+import type { S3BucketPolicy } from '@cdktf/provider-aws/lib/s3-bucket-policy';
 import { Construct } from 'constructs';
-import { ELB_LOG_DELIVERY_ACCOUNTS } from '../../config/aws-facts';
-import { policyDocument } from '../iam/policy-document';
+import { ELB_LOG_DELIVERY_ACCOUNTS } from '../../aws-facts';
+import { createHardenedBucket } from '../storage/hardened-bucket';
 
 export interface AccessLogBucketProps {
   /** The bucket name (globally unique). */
@@ -16,8 +13,8 @@ export interface AccessLogBucketProps {
   readonly accountId: string;
   /** Days to keep access logs. */
   readonly expiryDays: number;
-  /** Let `terraform destroy` delete a bucket that still holds logs. @default false */
-  readonly forceDestroy?: boolean;
+  /** Let `terraform destroy` delete a bucket that still holds logs. */
+  readonly forceDestroy: boolean;
 }
 
 /**
@@ -32,32 +29,26 @@ export class AccessLogBucket extends Construct {
 
   constructor(scope: Construct, id: string, props: AccessLogBucketProps) {
     super(scope, id);
-    const arn = `arn:${props.partition}:s3:::${props.bucketName}`;
     this.name = props.bucketName;
-    this.bucket = new S3Bucket(this, 'bucket', { bucket: props.bucketName, forceDestroy: props.forceDestroy ?? false });
-    new S3BucketOwnershipControls(this, 'ownership', { bucket: this.bucket.id, rule: { objectOwnership: 'BucketOwnerEnforced' } });
-    new S3BucketPublicAccessBlock(this, 'public-access-block', {
-      bucket: this.bucket.id, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true,
-    });
-    new S3BucketServerSideEncryptionConfigurationA(this, 'encryption', {
-      bucket: this.bucket.id,
-      rule: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: 'AES256' } }],
-    });
-    new S3BucketLifecycleConfiguration(this, 'lifecycle', {
-      bucket: this.bucket.id,
-      rule: [{ id: 'expire-access-logs', status: 'Enabled', filter: [{}], expiration: [{ days: props.expiryDays }], abortIncompleteMultipartUpload: [{ daysAfterInitiation: 7 }] }],
-    });
     // Regions opened before the log delivery service principal existed deliver from an ELB account.
     const elbAccount = ELB_LOG_DELIVERY_ACCOUNTS[props.region];
     const deliverer: Record<string, string> = elbAccount
       ? { AWS: `arn:${props.partition}:iam::${elbAccount}:root` }
       : { Service: 'logdelivery.elasticloadbalancing.amazonaws.com' };
-    this.policy = new S3BucketPolicy(this, 'policy', {
+    const arn = `arn:${props.partition}:s3:::${props.bucketName}`;
+    const { bucket, policy } = createHardenedBucket(this, {
+      bucketName: props.bucketName,
+      partition: props.partition,
+      encryption: 'AES256',
+      forceDestroy: props.forceDestroy,
+      policyId: 'policy',
+      statements: [{ Sid: 'LoadBalancerLogDelivery', Effect: 'Allow', Principal: deliverer, Action: 's3:PutObject', Resource: `${arn}/AWSLogs/${props.accountId}/*` }],
+    });
+    this.bucket = bucket;
+    this.policy = policy;
+    new S3BucketLifecycleConfiguration(this, 'lifecycle', {
       bucket: this.bucket.id,
-      policy: policyDocument(
-        { Sid: 'LoadBalancerLogDelivery', Effect: 'Allow', Principal: deliverer, Action: 's3:PutObject', Resource: `${arn}/AWSLogs/${props.accountId}/*` },
-        { Sid: 'DenyInsecureTransport', Effect: 'Deny', Principal: '*', Action: 's3:*', Resource: [arn, `${arn}/*`], Condition: { Bool: { 'aws:SecureTransport': 'false' } } },
-      ),
+      rule: [{ id: 'expire-access-logs', status: 'Enabled', filter: [{}], expiration: [{ days: props.expiryDays }], abortIncompleteMultipartUpload: [{ daysAfterInitiation: 7 }] }],
     });
   }
 }

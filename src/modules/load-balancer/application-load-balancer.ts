@@ -6,6 +6,7 @@ import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
 import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
 import { Construct } from 'constructs';
 import { NAME_LIMITS, securityGroupName, trimmedName } from '../../naming';
+import { legacyAddress, MovedBlock } from '../addresses/moved-block';
 import { allowEgressTo } from '../network/group-access';
 import { AccessLogBucket, type AccessLogBucketProps } from './access-log-bucket';
 
@@ -90,7 +91,8 @@ export class ApplicationLoadBalancer extends Construct {
     });
     for (const port of ports) {
       props.allowedCidrs.forEach((cidr, i) => {
-        new VpcSecurityGroupIngressRule(this, `ingress-${port}-${i}`, {
+        // Keyed by CIDR, so that removing one CIDR leaves the other rules alone.
+        const rule = new VpcSecurityGroupIngressRule(this, `ingress-${port}-${cidr.replace(/[./]/g, '-')}`, {
           securityGroupId: this.securityGroup.id,
           description: `Port ${port} from ${cidr}`,
           ipProtocol: 'tcp',
@@ -98,6 +100,8 @@ export class ApplicationLoadBalancer extends Construct {
           toPort: port,
           cidrIpv4: cidr,
         });
+        // Until release 0.2 these rules were keyed by position: move them, rather than replace them, in existing states.
+        new MovedBlock(this, `ingress-${port}-${i}-moved`, rule, legacyAddress(this, 'aws_vpc_security_group_ingress_rule', `ingress-${port}-${i}`));
       });
     }
 

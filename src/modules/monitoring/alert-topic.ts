@@ -6,6 +6,7 @@ import { SnsTopicSubscription } from '@cdktf/provider-aws/lib/sns-topic-subscrip
 import { Construct } from 'constructs';
 import { fitName, NAME_LIMITS } from '../../naming';
 import { policyDocument } from '../iam/policy-document';
+import { accountAdministers, denyInsecureTransport } from '../iam/statements';
 
 export interface AlertTopicProps {
   /** Prefix of names, `<project>-<environment>`. */
@@ -37,7 +38,7 @@ export class AlertTopic extends Construct {
       enableKeyRotation: true,
       deletionWindowInDays: 30,
       policy: policyDocument(
-        { Sid: 'AccountAdministers', Effect: 'Allow', Principal: { AWS: `arn:${props.partition}:iam::${props.accountId}:root` }, Action: 'kms:*', Resource: '*' },
+        accountAdministers(props.partition, props.accountId),
         // CloudWatch encrypts the messages it publishes to the topic with this key.
         { Sid: 'CloudWatchPublishes', Effect: 'Allow', Principal: { Service: 'cloudwatch.amazonaws.com' }, Action: ['kms:Decrypt', 'kms:GenerateDataKey*'], Resource: '*', Condition: alarmsOfThisAccount },
       ),
@@ -48,7 +49,7 @@ export class AlertTopic extends Construct {
       arn: this.topic.arn,
       policy: policyDocument(
         { Sid: 'CloudWatchAlarmsPublish', Effect: 'Allow', Principal: { Service: 'cloudwatch.amazonaws.com' }, Action: 'sns:Publish', Resource: topicArn, Condition: alarmsOfThisAccount },
-        { Sid: 'DenyInsecureTransport', Effect: 'Deny', Principal: '*', Action: 'sns:Publish', Resource: topicArn, Condition: { Bool: { 'aws:SecureTransport': 'false' } } },
+        denyInsecureTransport('sns:Publish', topicArn),
       ),
     });
     for (const email of props.emails ?? []) {

@@ -11,7 +11,7 @@ import { RouteTableAssociation } from '@cdktf/provider-aws/lib/route-table-assoc
 import { Subnet } from '@cdktf/provider-aws/lib/subnet';
 import { Vpc } from '@cdktf/provider-aws/lib/vpc';
 import { Construct } from 'constructs';
-import { cidrSubnet } from '../../config/cidr';
+import { cidrSubnet } from '../../cidr';
 import { fitName, NAME_LIMITS } from '../../naming';
 import { assumeRolePolicy, policyDocument } from '../iam/policy-document';
 import { LogGroup } from '../logs/log-group';

@@ -1,8 +1,8 @@
 /** Builds the cdktf App of a set of environments: one stack each, plus one bootstrap stack per state bucket. */
 import { App } from 'cdktf';
-import type { EnvironmentConfig } from './config/resolve';
-import { BootstrapStack } from './stacks/bootstrap-stack';
-import { EnvironmentStack } from './stacks/environment-stack';
+import type { EnvironmentConfig } from '../config/resolve';
+import { BootstrapStack } from './bootstrap-stack';
+import { EnvironmentStack } from './environment-stack';
 
 export interface BuildAppOptions {
   /** Where `app.synth()` writes. @default cdktf's own choice (CDKTF_OUTDIR or cdktf.out) */

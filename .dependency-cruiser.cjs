@@ -1,0 +1,38 @@
+/**
+ * Layer rules (README: Layers): an import only points down.
+ *   front ends  src/cli, src/controller, main.ts      -> src/core only
+ *   core        src/core                              -> everything below
+ *   below       src/stacks -> src/modules ; src/guardrails ; src/terraform
+ *   ground      src/config ; naming, AWS facts, CIDR, values (src/*.ts)
+ * `npm test` runs it (check:layers); a broken rule fails the tests.
+ */
+const below = (from, allowed, comment) => ({
+  name: `${from.replace(/[^a-z]+/g, '-')}-imports-only-down`,
+  comment,
+  severity: 'error',
+  from: { path: from },
+  to: { path: '^(src|main\\.ts)', pathNot: allowed },
+});
+
+module.exports = {
+  forbidden: [
+    { name: 'no-cycles', severity: 'error', comment: 'modules that import each other', from: { path: '^src' }, to: { circular: true } },
+    below('^src/[^/]+\\.ts$', '^src/[^/]+\\.ts$', 'the ground floor (naming, AWS facts, CIDR, values) imports nothing of the project above it'),
+    below('^src/config/', '^src/(config/|[^/]+\\.ts$)', 'config imports only the ground floor (the guardrail rule IDs are passed in)'),
+    below('^src/modules/', '^src/(modules/|[^/]+\\.ts$)', 'modules take typed props; they never read config'),
+    below('^src/guardrails/', '^src/(guardrails/|[^/]+\\.ts$)', 'guardrails read synthesized JSON only'),
+    below('^src/terraform/', '^src/(terraform/|[^/]+\\.ts$)', 'the terraform runner knows nothing of config or stacks'),
+    below('^src/stacks/', '^src/(stacks/|modules/|config/|[^/]+\\.ts$)', 'stacks map config onto modules'),
+    below('^src/core/', '^src/(core/|stacks/|modules/|config/|guardrails/|terraform/|[^/]+\\.ts$)', 'the core sits under the front ends only'),
+    below('^src/cli/', '^src/(cli/|core/|controller/)', 'the CLI calls the core (and starts the controller)'),
+    below('^src/controller/', '^src/(controller/|core/)', 'the controller calls the core, never a copy and nothing below it'),
+    below('^main\\.ts$', '^src/(core/|cli/report\\.ts)', 'the cdktf app calls the core'),
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    exclude: { path: '^(node_modules|cdktf\\.out)' },
+    parser: 'swc',
+    tsPreCompilationDeps: true,
+    moduleSystems: ['cjs', 'es6'],
+  },
+};

@@ -1,0 +1,25 @@
+/**
+ * The core API: the one code path under every front end (the CLI, the cdktf
+ * app, the GitOps controller, cost and diagram). Front ends import this file
+ * and nothing below it (modules-tests/layers.test.ts enforces it). Nothing
+ * here writes to the console or exits the process: results are returned,
+ * progress is emitted as events.
+ */
+export { loadEnvironments, selectEnvironments, type LoadedEnvironment } from './environments';
+export { synthesize, synthesizeEnvironment, synthesizeToDir, type SynthesizedStack } from './synthesize';
+export { synthesizeApp } from '../stacks/app';
+export { evaluateGuardrails, formatReport, type GuardrailReport } from './guardrails';
+export {
+  lockFromError, terraformCliDir, terraformSettings, TerraformWorkspace,
+  type CommandResult, type StateLock, type TerraformSettings,
+} from './terraform';
+export { TerraformMissingError } from '../terraform/run';
+export { applyEnvironmentPlan, environmentWorkDir, planEnvironment, planFilePath, type EnvironmentPlan } from './plan-environment';
+export { actionOf, destructiveChanges, formatSummary, hasChanges, STATEFUL_TYPES, summarizePlan, type PlanAddresses, type PlanJson, type PlanSummary } from './plan-summary';
+export { checkTerraform, type StackCheck } from './check-terraform';
+export { IGNORE_EVENTS, type CoreEvent, type CoreListener, type CoreStep } from './events';
+export { ConfigError, formatProblem, type Problem } from '../config/problems';
+export type { EnvironmentConfig } from '../config/resolve';
+export { environmentJsonSchema, SCHEMA_FILE } from '../config/json-schema';
+export { bootstrapStackName } from '../stacks/bootstrap-stack';
+export { hasAwsCredentials } from './aws-credentials';

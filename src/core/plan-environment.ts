@@ -1,0 +1,73 @@
+/**
+ * Plan one environment, then (separately, after whatever review the caller
+ * wants) apply exactly that saved plan: the path of `plan`, `apply` and the
+ * controller alike.
+ */
+import { join, resolve } from 'node:path';
+import type { EnvironmentConfig } from '../config/resolve';
+import { IGNORE_EVENTS, type CoreListener } from './events';
+import { destructiveChanges, summarizePlan, type PlanSummary } from './plan-summary';
+import { synthesizeEnvironment, type SynthesizedStack } from './synthesize';
+import { TerraformWorkspace, type CommandResult, type TerraformSettings } from './terraform';
+
+export interface PlanEnvironmentOptions {
+  /** Local backend and dummy credentials (no AWS account needed). */
+  readonly offline: boolean;
+  /** The working folder of this environment's Terraform (kept between runs). */
+  readonly workDir: string;
+  readonly settings: TerraformSettings;
+  /** A plan that destroys everything the environment has (its file was deleted). @default false */
+  readonly destroy?: boolean;
+  /** The stack, when already synthesized. @default synthesized here */
+  readonly stack?: SynthesizedStack;
+  /** @default tfplan */
+  readonly planFile?: string;
+  readonly onEvent?: CoreListener;
+  readonly onOutput?: (text: string) => void;
+  readonly signal?: AbortSignal;
+}
+
+export interface EnvironmentPlan {
+  readonly ok: boolean;
+  readonly workspace: TerraformWorkspace;
+  /** Path of the saved plan, relative to the workspace. */
+  readonly planFile: string;
+  /** init and plan output. */
+  readonly output: string;
+  /** Present when the plan succeeded. */
+  readonly summary?: PlanSummary;
+  /** Data-holding resources the plan destroys or replaces (see STATEFUL_TYPES). */
+  readonly destructive: readonly string[];
+  /** The step that failed. */
+  readonly failedStep?: 'init' | 'plan' | 'show';
+}
+
+/** The working folder of an environment's Terraform under a synth output folder. */
+export function environmentWorkDir(outDir: string, environment: string, offline: boolean): string {
+  return offline ? resolve(outDir, 'terraform-check', environment) : resolve(outDir, 'stacks', environment);
+}
+
+export async function planEnvironment(config: EnvironmentConfig, options: PlanEnvironmentOptions): Promise<EnvironmentPlan> {
+  const onEvent = options.onEvent ?? IGNORE_EVENTS;
+  const stack = options.stack ?? synthesizeEnvironment(config);
+  const planFile = options.planFile ?? 'tfplan';
+  const workspace = TerraformWorkspace.prepare(stack, options.workDir, { offline: options.offline, settings: options.settings, onEvent });
+  const io = { onOutput: options.onOutput, signal: options.signal };
+  const init = await workspace.init(io);
+  if (!init.ok) return { ok: false, workspace, planFile, output: init.output, destructive: [], failedStep: 'init' };
+  const plan = await workspace.plan({ ...io, planFile, destroy: options.destroy });
+  const output = `${init.output}${plan.output}`;
+  if (!plan.ok) return { ok: false, workspace, planFile, output, destructive: [], failedStep: 'plan' };
+  const json = await workspace.show(planFile);
+  return { ok: true, workspace, planFile, output, summary: summarizePlan(json), destructive: destructiveChanges(json) };
+}
+
+/** Applies exactly the saved plan of `plan`. */
+export function applyEnvironmentPlan(plan: EnvironmentPlan, options: { readonly onOutput?: (text: string) => void; readonly signal?: AbortSignal; readonly onStart?: (pid: number) => void } = {}): Promise<CommandResult> {
+  return plan.workspace.apply(plan.planFile, options);
+}
+
+/** Where an environment's saved plan file lives. */
+export function planFilePath(plan: EnvironmentPlan): string {
+  return join(plan.workspace.dir, plan.planFile);
+}

@@ -1,0 +1,85 @@
+/** What a saved plan does, from `terraform show -json`: counts and addresses per action. */
+
+export interface PlanAddresses {
+  readonly create: readonly string[];
+  readonly update: readonly string[];
+  readonly replace: readonly string[];
+  readonly delete: readonly string[];
+}
+
+/**
+ * Counts per action. Unlike Terraform's own "N to add, M to destroy" line, a
+ * replacement is counted once, in `replace`, and not again in add and destroy.
+ */
+export interface PlanSummary {
+  readonly add: number;
+  readonly change: number;
+  readonly replace: number;
+  readonly destroy: number;
+  readonly addresses: PlanAddresses;
+}
+
+/** A managed resource's planned change, as `terraform show -json` lists it. */
+export interface ResourceChange {
+  readonly address: string;
+  readonly type: string;
+  readonly mode: string;
+  readonly change: { readonly actions: readonly string[] };
+}
+
+export interface PlanJson {
+  readonly resource_changes?: readonly ResourceChange[];
+}
+
+export type PlanAction = 'create' | 'update' | 'replace' | 'delete';
+
+/** The one action of a change, or undefined for no-op and read. */
+export function actionOf(change: ResourceChange): PlanAction | undefined {
+  const actions = change.change.actions;
+  if (actions.includes('delete') && actions.includes('create')) return 'replace';
+  if (actions.includes('create')) return 'create';
+  if (actions.includes('delete')) return 'delete';
+  if (actions.includes('update')) return 'update';
+  return undefined;
+}
+
+export function summarizePlan(plan: PlanJson): PlanSummary {
+  const addresses: Record<PlanAction, string[]> = { create: [], update: [], replace: [], delete: [] };
+  for (const change of plan.resource_changes ?? []) {
+    if (change.mode !== 'managed') continue;
+    const action = actionOf(change);
+    if (action) addresses[action].push(change.address);
+  }
+  for (const list of Object.values(addresses)) list.sort();
+  return { add: addresses.create.length, change: addresses.update.length, replace: addresses.replace.length, destroy: addresses.delete.length, addresses };
+}
+
+/** Whether the plan changes anything. */
+export function hasChanges(summary: PlanSummary): boolean {
+  return summary.add + summary.change + summary.replace + summary.destroy > 0;
+}
+
+/**
+ * Resource types that hold data: destroying or replacing one loses it
+ * (databases, tables, file systems, buckets, keys, log groups, image
+ * repositories, secrets). Neither `apply` nor the controller does that
+ * without an explicit approval.
+ */
+export const STATEFUL_TYPES: ReadonlySet<string> = new Set([
+  'aws_db_instance', 'aws_rds_cluster', 'aws_dynamodb_table', 'aws_efs_file_system', 'aws_s3_bucket',
+  'aws_kms_key', 'aws_cloudwatch_log_group', 'aws_ecr_repository', 'aws_secretsmanager_secret',
+]);
+
+/** The addresses of data-holding resources the plan destroys or replaces. */
+export function destructiveChanges(plan: PlanJson): string[] {
+  return (plan.resource_changes ?? [])
+    .filter((c) => c.mode === 'managed' && STATEFUL_TYPES.has(c.type))
+    .filter((c) => { const action = actionOf(c); return action === 'delete' || action === 'replace'; })
+    .map((c) => c.address)
+    .sort();
+}
+
+/** `2 to add, 1 to change, 0 to replace, 0 to destroy`. */
+export function formatSummary(summary: PlanSummary): string {
+  return `${summary.add} to add, ${summary.change} to change, ${summary.replace} to replace, ${summary.destroy} to destroy`;
+}

@@ -1,0 +1,197 @@
+/**
+ * Terraform operations on one synthesized stack, in a working folder of its
+ * own: init, validate, plan to a saved plan file, show, apply of that exact
+ * file, and the state lock. Offline, the folder gets a local backend and
+ * dummy credentials (terraform/offline.ts); online, it uses the stack's own
+ * S3 backend and the caller's AWS credentials.
+ */
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { mirrorHas, terraformEnvironment } from '../terraform/cli-config';
+import { prepareOfflineStack } from '../terraform/offline';
+import { terraform, type CommandResult, type RunOptions } from '../terraform/run';
+import { IGNORE_EVENTS, timedStep, type CoreListener } from './events';
+import { summarizePlan, type PlanJson, type PlanSummary } from './plan-summary';
+import type { SynthesizedStack } from './synthesize';
+
+export type { CommandResult };
+
+/** Providers the stacks use that may be missing where Terraform runs. */
+const OPTIONAL_PROVIDERS = ['random'];
+
+/** The Terraform CLI configuration of a run: provider installation, environment, stand-ins. */
+export interface TerraformSettings {
+  /** Environment variables for terraform commands. */
+  readonly env: NodeJS.ProcessEnv;
+  /** What was chosen, for the log. */
+  readonly description: string;
+  /** Providers that cannot be installed here: their resources stand in as terraform_data offline. */
+  readonly standInProviders: readonly string[];
+}
+
+/** The folder, under an output folder, that holds the generated Terraform CLI configuration and plugin cache. */
+export function terraformCliDir(outDir: string): string {
+  return join(outDir, 'terraform-check', '.terraform-cli');
+}
+
+/**
+ * Settings for running terraform, with the CLI configuration kept in
+ * `cliDir` (see terraformCliDir). With a provider mirror, the registry is
+ * taken to be out of reach: a provider not in the mirror stands in.
+ */
+export function terraformSettings(cliDir: string, env: NodeJS.ProcessEnv = process.env): TerraformSettings {
+  const tf = terraformEnvironment(cliDir, env);
+  const standInProviders = tf.mirror ? OPTIONAL_PROVIDERS.filter((p) => !mirrorHas(tf.mirror, p)) : [];
+  return { env: tf.env, description: tf.description, standInProviders };
+}
+
+export interface WorkspaceOptions {
+  /** Local backend, dummy credentials, no refresh, stand-ins for providers missing here. */
+  readonly offline: boolean;
+  readonly settings: TerraformSettings;
+  readonly onEvent?: CoreListener;
+}
+
+export interface PlanOptions extends Pick<RunOptions, 'onOutput' | 'signal'> {
+  /** Where the plan is saved, relative to the workspace. @default tfplan */
+  readonly planFile?: string;
+  /** A plan that destroys every resource of the stack. @default false */
+  readonly destroy?: boolean;
+  /** Take the state lock while planning. @default true online, false offline */
+  readonly lock?: boolean;
+  /** Seconds to wait for a held lock. @default 0 */
+  readonly lockTimeoutSeconds?: number;
+}
+
+export interface PlanResult {
+  readonly ok: boolean;
+  /** Whether the plan changes anything (from `-detailed-exitcode`). */
+  readonly changes: boolean;
+  readonly planFile: string;
+  readonly output: string;
+  readonly seconds: number;
+}
+
+export interface ApplyOptions extends Pick<RunOptions, 'onOutput' | 'signal' | 'onStart'> {
+  /** Seconds to wait for a held lock. @default 0 */
+  readonly lockTimeoutSeconds?: number;
+}
+
+/** The lock Terraform holds on a state, as it describes it. */
+export interface StateLock {
+  readonly id: string;
+  readonly operation?: string;
+  readonly who?: string;
+  readonly created?: string;
+}
+
+export class TerraformWorkspace {
+  private readonly onEvent: CoreListener;
+
+  private constructor(
+    /** The stack's name. */
+    readonly stack: string,
+    /** The working folder. */
+    readonly dir: string,
+    readonly offline: boolean,
+    private readonly settings: TerraformSettings,
+    onEvent: CoreListener | undefined,
+  ) {
+    this.onEvent = onEvent ?? IGNORE_EVENTS;
+  }
+
+  /**
+   * Writes the stack into `dir` (kept between runs, so `.terraform` and the
+   * provider lock file stay and init is quick); offline, with the local
+   * backend override and stand-ins, each reported as a note.
+   */
+  static prepare(stack: SynthesizedStack, dir: string, options: WorkspaceOptions): TerraformWorkspace {
+    const listener = options.onEvent ?? IGNORE_EVENTS;
+    mkdirSync(dir, { recursive: true });
+    if (options.offline) {
+      const prepared = prepareOfflineStack(stack.json, dir, options.settings.standInProviders);
+      for (const replaced of prepared.standIns) {
+        listener({ type: 'note', stack: stack.name, message: `${replaced} stands in as terraform_data (its provider cannot be installed here; placeholder values)` });
+      }
+    } else {
+      writeFileSync(join(dir, 'cdk.tf.json'), stack.json);
+    }
+    return new TerraformWorkspace(stack.name, dir, options.offline, options.settings, listener);
+  }
+
+  init(options: Pick<RunOptions, 'onOutput' | 'signal'> = {}): Promise<CommandResult> {
+    return this.step('init', ['init', '-input=false', '-no-color'], options);
+  }
+
+  validate(): Promise<CommandResult> {
+    return this.step('validate', ['validate', '-no-color'], {});
+  }
+
+  /** Plans into a saved plan file; `changes` tells whether it would change anything. */
+  async plan(options: PlanOptions = {}): Promise<PlanResult> {
+    const planFile = options.planFile ?? 'tfplan';
+    const lock = options.lock ?? !this.offline;
+    const args = [
+      'plan', '-input=false', '-no-color', '-detailed-exitcode', `-out=${planFile}`,
+      `-lock=${lock}`, `-lock-timeout=${options.lockTimeoutSeconds ?? 0}s`,
+      ...(this.offline ? ['-refresh=false'] : []),
+      ...(options.destroy ? ['-destroy'] : []),
+    ];
+    const result = await this.step('plan', args, { ...options, okCodes: [0, 2] });
+    return { ok: result.ok, changes: result.exitCode === 2, planFile, output: result.output, seconds: result.seconds };
+  }
+
+  /** `terraform show -json` of a saved plan. */
+  async show(planFile: string): Promise<PlanJson> {
+    const result = await this.step('show', ['show', '-json', '-no-color', planFile], {});
+    if (!result.ok) throw new Error(`terraform show failed in ${this.dir}:\n${result.output}`);
+    return JSON.parse(result.stdout) as PlanJson;
+  }
+
+  /** The summary of a saved plan. */
+  async summary(planFile: string): Promise<PlanSummary> {
+    return summarizePlan(await this.show(planFile));
+  }
+
+  /** Applies exactly the saved plan (Terraform refuses it when the state moved on since). */
+  apply(planFile: string, options: ApplyOptions = {}): Promise<CommandResult> {
+    return this.step('apply', ['apply', '-input=false', '-no-color', '-auto-approve', `-lock-timeout=${options.lockTimeoutSeconds ?? 0}s`, planFile], options);
+  }
+
+  /** Releases the state lock with exactly this ID (Terraform refuses any other ID). */
+  forceUnlock(lockId: string): Promise<CommandResult> {
+    return terraform(['force-unlock', '-force', '-no-color', lockId], this.dir, this.settings.env);
+  }
+
+  /**
+   * The lock held on a local-backend state (offline workspaces), read from
+   * Terraform's lock file; undefined when none is held. Online backends keep
+   * their lock in the lock table or bucket.
+   */
+  localLock(): StateLock | undefined {
+    const file = join(this.dir, '.terraform.tfstate.lock.info');
+    if (!existsSync(file)) return undefined;
+    try {
+      const info = JSON.parse(readFileSync(file, 'utf8')) as { ID?: string; Operation?: string; Who?: string; Created?: string };
+      return info.ID ? { id: info.ID, operation: info.Operation, who: info.Who, created: info.Created } : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Runs any terraform command here (for checks that need more than the steps above). */
+  run(args: readonly string[], options: RunOptions = {}): Promise<CommandResult> {
+    return terraform(args, this.dir, this.settings.env, options);
+  }
+
+  private step(step: 'init' | 'validate' | 'plan' | 'show' | 'apply', args: readonly string[], options: RunOptions): Promise<CommandResult> {
+    return timedStep(this.onEvent, step, this.stack, () => terraform(args, this.dir, this.settings.env, options), (r) => r.ok);
+  }
+}
+
+/** Parses the lock Terraform reports when it cannot take a held lock ("Lock Info: ID: ..."). */
+export function lockFromError(output: string): StateLock | undefined {
+  const id = /^\s*ID:\s+(\S+)/m.exec(output)?.[1];
+  if (!id || !/Error acquiring the state lock/.test(output)) return undefined;
+  return { id, operation: /^\s*Operation:\s+(\S+)/m.exec(output)?.[1], who: /^\s*Who:\s+(\S+)/m.exec(output)?.[1], created: /^\s*Created:\s+(.+)$/m.exec(output)?.[1] };
+}

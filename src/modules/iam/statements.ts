@@ -1,0 +1,15 @@
+/** Policy statements that several resources share, written once. */
+import type { PolicyStatement } from './policy-document';
+
+/** Denies `actions` on `resources` to any request not made over TLS [CKV2_AWS_69-style TLS-only policies]. */
+export function denyInsecureTransport(actions: string | readonly string[], resources: string | readonly string[]): PolicyStatement {
+  return { Sid: 'DenyInsecureTransport', Effect: 'Deny', Principal: '*', Action: actions, Resource: resources, Condition: { Bool: { 'aws:SecureTransport': 'false' } } };
+}
+
+/**
+ * The first statement of every customer key's policy: the account (through
+ * IAM) administers the key, so that no key is ever left without an owner.
+ */
+export function accountAdministers(partition: string, accountId: string): PolicyStatement {
+  return { Sid: 'AccountAdministers', Effect: 'Allow', Principal: { AWS: `arn:${partition}:iam::${accountId}:root` }, Action: 'kms:*', Resource: '*' };
+}

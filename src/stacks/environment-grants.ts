@@ -1,0 +1,44 @@
+/**
+ * Network paths and IAM grants that need the services: the load balancer
+ * to routed services, discovered services from the other services,
+ * databases from the services they list, tables to the services they list.
+ */
+import type { EnvironmentConfig } from '../config/resolve';
+import type { Database } from '../modules/database/database';
+import type { Table } from '../modules/dynamodb/table';
+import type { ApplicationLoadBalancer } from '../modules/load-balancer/application-load-balancer';
+import type { FargateService } from '../modules/service/fargate-service';
+
+export interface GrantedResources {
+  readonly loadBalancer?: ApplicationLoadBalancer;
+  readonly services: Readonly<Record<string, FargateService>>;
+  readonly databases: Readonly<Record<string, Database>>;
+  readonly tables: Readonly<Record<string, Table>>;
+}
+
+export function grantAccess(config: Pick<EnvironmentConfig, 'services' | 'databases' | 'dynamodb'>, resources: GrantedResources): void {
+  const { loadBalancer, services, databases, tables } = resources;
+  for (const target of Object.values(config.services)) {
+    const service = services[target.name]!;
+    if (target.routing && loadBalancer) {
+      loadBalancer.allowTo(target.name, service.securityGroup.id, target.port!, `service ${target.name}`);
+    }
+    if (target.serviceDiscovery && target.port !== undefined) {
+      for (const caller of Object.values(services)) {
+        if (caller.name !== target.name) service.allowFrom(`from-${caller.name}`, caller.securityGroup.id, `service ${caller.name}`);
+      }
+    }
+  }
+  for (const db of Object.values(config.databases)) {
+    for (const name of db.allowedServices) {
+      databases[db.name]!.allowFrom(name, services[name]!.securityGroup.id, `service ${name}`);
+    }
+  }
+  for (const table of Object.values(config.dynamodb)) {
+    for (const access of ['read', 'write'] as const) {
+      for (const name of table.allowedServices[access]) {
+        tables[table.name]!.grant(name, services[name]!.roles.taskRole.id, access);
+      }
+    }
+  }
+}

@@ -1,0 +1,26 @@
+import { S3Backend, type TerraformStack } from 'cdktf';
+
+export interface S3StateProps {
+  readonly bucket: string;
+  /** The state object's key. */
+  readonly key: string;
+  readonly region: string;
+  /** The DynamoDB lock table. */
+  readonly lockTable: string;
+  /** Also S3-native locking (a lock file beside the state, Terraform >= 1.10). */
+  readonly useLockfile: boolean;
+}
+
+/** The S3 backend of a stack: encrypted state, DynamoDB locking, and the lock file when asked. */
+export function addS3Backend(stack: TerraformStack, props: S3StateProps): S3Backend {
+  const backend = new S3Backend(stack, {
+    bucket: props.bucket,
+    key: props.key,
+    region: props.region,
+    dynamodbTable: props.lockTable,
+    encrypt: true,
+  });
+  // cdktf 0.21 has no prop for S3-native locking; the override goes on the backend element (StandaloneStack refuses stack-level ones).
+  if (props.useLockfile) backend.addOverride('use_lockfile', true);
+  return backend;
+}
