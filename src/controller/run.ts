@@ -1,0 +1,53 @@
+/**
+ * A run of the GitOps controller, as the API returns it (shared/gitops-contract.md):
+ * one environment, one commit, from queued to a final status.
+ */
+
+export const RUN_STATUSES = [
+  'queued', 'running', 'planned', 'awaiting-approval', 'approved', 'applying', 'applied',
+  'failed', 'cancelled', 'superseded', 'interrupted',
+] as const;
+export type RunStatus = (typeof RUN_STATUSES)[number];
+
+/** Statuses a run never leaves. */
+export const FINAL_STATUSES: ReadonlySet<RunStatus> = new Set(['planned', 'applied', 'failed', 'cancelled', 'superseded', 'interrupted']);
+
+export const RUN_TRIGGERS = ['push', 'pull_request', 'comment', 'drift', 'manual'] as const;
+export type RunTrigger = (typeof RUN_TRIGGERS)[number];
+
+/**
+ * What the policy decided once the plan was known: apply it, wait for an
+ * approver, only report it, or wait for an approver because it destroys data.
+ */
+export type RunDecision = 'auto-apply' | 'needs-approval' | 'plan-only' | 'blocked-destroy';
+
+export type { PlanAddresses, PlanSummary } from '../core/index';
+import type { PlanSummary } from '../core/index';
+
+export interface Run {
+  readonly id: string;
+  readonly environment: string;
+  /** The 40-hex commit planned. */
+  readonly commit: string;
+  readonly branch: string;
+  readonly trigger: RunTrigger;
+  readonly pullRequest?: number;
+  readonly status: RunStatus;
+  readonly decision?: RunDecision;
+  readonly plan?: PlanSummary;
+  /** Validation and guardrail problems as `FILE:LINE:COL KEY.PATH: message`, paths relative to the repository root. */
+  readonly problems?: readonly string[];
+  readonly approvedBy?: string;
+  readonly createdAt: string;
+  readonly startedAt?: string;
+  readonly finishedAt?: string;
+  readonly error?: string;
+  /** A destroy plan: the environment file was deleted in this commit. */
+  readonly destroy?: boolean;
+  /** Who asked for it: the pusher, the pull request author or the commenter (a GitHub login). */
+  readonly requestedBy?: string;
+  /** Whether drift was found (trigger drift only). */
+  readonly drift?: boolean;
+}
+
+export type RunPatch = Partial<Omit<Run, 'id' | 'environment' | 'createdAt'>>;
