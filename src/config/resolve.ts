@@ -64,6 +64,10 @@ export function resolveEnvironment(parsed: ParsedEnvironment, fileStem: string) 
       /** Days a deleted connection secret can be restored: the longest AWS allows in production, the shortest elsewhere. */
       secretRecoveryDays: production ? 30 : 7,
     })),
+    gitops: {
+      ...parsed.gitops,
+      autoApply: parsed.gitops.autoApply ?? !production,
+    },
     dynamodb: mapEntries(parsed.dynamodb, (table, name) => ({
       ...table,
       name,

@@ -204,11 +204,18 @@ const internalLoadBalancerCidrs: Rule = (env) =>
     ? [{ path: ['loadBalancer', 'allowedCidrs'], message: 'an internal load balancer in an existing VPC needs allowedCidrs: the networks that may reach it (for example the VPC CIDR)' }]
     : [];
 
+/** Production applies always wait for an approval of the very plan; a setting that says otherwise would mislead. */
+const productionNeedsApproval: Rule = (env) =>
+  env.production && env.gitops.autoApply
+    ? [{ path: ['gitops', 'autoApply'], message: 'production applies always need an approval of the plan; remove autoApply (or set it to false) and list gitops.approvers' }]
+    : [];
+
 const REFERENCE_RULES: readonly ReferenceRule[] = [certificateExists, routingRules, allowedServicesExist];
 
 const RULES: readonly Rule[] = [
   internalLoadBalancerCidrs,
   waiversNameRules,
+  productionNeedsApproval,
   injectedVariablesFree,
   availabilityZonesInRegion,
   armNotOnSpot,

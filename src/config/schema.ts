@@ -379,6 +379,18 @@ const guardrailsSchema = strictObject({
   waivers: z.record(z.string(), z.string().trim().min(10, 'give the reason for the waiver in a sentence')).default({}),
 });
 
+/** GitHub logins: 1-39 letters, digits and single hyphens, not starting or ending with one. */
+const GITHUB_LOGIN = /^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$/;
+
+const gitopsSchema = strictObject({
+  /** Apply a plan without an approval. @default true outside production; production applies always need an approval */
+  autoApply: z.boolean().optional().describe('Apply plans of the default branch without an approval (default: true outside production; production always needs one)'),
+  /** GitHub logins who may approve runs and comment /plan and /apply. @default [] (nobody: every apply that needs an approval waits) */
+  approvers: z.array(z.string().regex(GITHUB_LOGIN, 'must be a GitHub login (letters, digits and single hyphens, at most 39)')).default([]).describe('GitHub logins who may approve runs and comment /apply'),
+  /** Plan pull requests from forks (their plans run with no credentials and are never applied). @default false */
+  allowForks: z.boolean().default(false).describe('Plan pull requests from forks (never applied)'),
+});
+
 export const environmentSchema = strictObject({
   $schema: z.string().optional(),
   project: nameSchema.describe('Name prefix of every resource: 2-20 lowercase letters, digits, hyphens'),
@@ -401,6 +413,7 @@ export const environmentSchema = strictObject({
   dynamodb: namedMap(tableSchema).default({}).describe('DynamoDB tables by name'),
   monitoring: monitoringSchema.prefault({}).describe('Alarm emails, thresholds and the dashboard'),
   guardrails: guardrailsSchema.prefault({}).describe('Waivers of guardrail rules: rule ID -> reason'),
+  gitops: gitopsSchema.prefault({}).describe('What the GitOps controller may do with this environment'),
 });
 
 export type ParsedEnvironment = z.output<typeof environmentSchema>;
