@@ -1,12 +1,98 @@
-/** `serve`: the GitOps controller (src/controller). */
+/** `serve`: the GitOps controller (src/controller), configured from flags and the environment (shared/gitops-contract.md). */
+import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
+import { startController, type ServeOptions } from '../controller/serve';
+
+interface ServeFlags {
+  repo: string;
+  branch: string;
+  configPath: string;
+  host: string;
+  port: string;
+  dataDir: string;
+  store: string;
+  driftMinutes: string;
+  githubApiUrl?: string;
+  githubRepository?: string;
+  offline?: boolean;
+  sandbox?: boolean;
+  sandboxApplySeconds?: string;
+  maxParallel: string;
+  publicUrl?: string;
+  stopTimeoutSeconds: string;
+}
 
 export function serveCommand(program: Command): void {
   program
     .command('serve')
-    .description('run the GitOps controller (see README: GitOps controller)')
-    .action(() => {
-      console.error('serve: not available yet');
-      process.exit(1);
+    .description('run the GitOps controller: webhook, run queue, plans, applies, API and status page (README: GitOps controller)')
+    .requiredOption('--repo <url-or-path>', 'the configuration repository (a git URL or a local path)')
+    .option('--branch <name>', 'the default branch: pushes to it apply where the policy allows', 'main')
+    .option('--config-path <dir>', 'the environments folder inside the repository', 'environments')
+    .option('--host <host>', 'address to listen on', '127.0.0.1')
+    .option('--port <port>', 'port to listen on (0: any free port)', '8080')
+    .option('--data-dir <dir>', 'where the mirror, workspaces, saved plans and the SQLite store live', '.controller')
+    .option('--store <spec>', 'sqlite, or dynamodb://TABLE', 'sqlite')
+    .option('--drift-minutes <n>', 'plan every environment this often to find drift (0: never)', '0')
+    .option('--github-api-url <url>', 'GitHub API base URL (GitHub Enterprise: https://HOST/api/v3)')
+    .option('--github-repository <owner/repo>', 'the GitHub repository to report to, when --repo does not name one (a local path)')
+    .option('--offline', 'plan with a local backend and dummy credentials; never apply (runs that would apply end in approved)')
+    .option('--sandbox', 'every resource stands in as terraform_data on a local state: real plans and applies that change nothing (demos, tests)')
+    .option('--sandbox-apply-seconds <n>', 'with --sandbox: each apply takes this long')
+    .option('--max-parallel <n>', 'runs of different environments at once', '2')
+    .option('--public-url <url>', "the controller's own address, for links from GitHub")
+    .option('--stop-timeout-seconds <n>', 'on SIGTERM, how long the current step may take to finish', '60')
+    .action(async (flags: ServeFlags) => {
+      const missing = ['WEBHOOK_SECRET', 'API_TOKEN'].filter((name) => !process.env[name]);
+      if (missing.length > 0) {
+        console.error(`${missing[0]} is required: set it in the environment (${missing.join(', ')} missing)`);
+        process.exit(1);
+      }
+      const number = (name: string, value: string, min: number) => {
+        const parsed = Number(value);
+        if (!Number.isInteger(parsed) || parsed < min) {
+          console.error(`--${name} must be a whole number of at least ${min}, got "${value}"`);
+          process.exit(2);
+        }
+        return parsed;
+      };
+      const [owner, repo] = flags.githubRepository?.split('/') ?? [];
+      if (flags.githubRepository && (!owner || !repo)) {
+        console.error(`--github-repository must be OWNER/REPO, got "${flags.githubRepository}"`);
+        process.exit(2);
+      }
+      if (flags.offline && flags.sandbox) {
+        console.error('--offline and --sandbox exclude each other: --offline never applies, --sandbox applies stand-ins');
+        process.exit(2);
+      }
+      const dataDir = resolve(flags.dataDir);
+      mkdirSync(dataDir, { recursive: true });
+      const options: ServeOptions = {
+        repository: isUrl(flags.repo) ? flags.repo : resolve(flags.repo),
+        branch: flags.branch,
+        configPath: flags.configPath,
+        host: flags.host,
+        port: number('port', flags.port, 0),
+        dataDir,
+        store: flags.store,
+        driftMinutes: number('drift-minutes', flags.driftMinutes, 0),
+        githubApiUrl: flags.githubApiUrl,
+        githubOwner: owner,
+        githubRepo: repo,
+        offline: flags.offline === true,
+        sandbox: flags.sandbox ? { applySeconds: flags.sandboxApplySeconds ? number('sandbox-apply-seconds', flags.sandboxApplySeconds, 0) : undefined } : undefined,
+        maxParallel: number('max-parallel', flags.maxParallel, 1),
+        publicUrl: flags.publicUrl,
+        stopTimeoutMs: number('stop-timeout-seconds', flags.stopTimeoutSeconds, 0) * 1000,
+        cliDir: join(dataDir, 'terraform-cli'),
+        env: process.env,
+        log: (line) => console.log(`${new Date().toISOString()} ${line}`),
+      };
+      await startController(options);
     });
+}
+
+function isUrl(value: string): boolean {
+  return /^[a-z][a-z0-9+.-]*:\/\//i.test(value) || /^[^/\s]+@[^:\s]+:/.test(value);
 }

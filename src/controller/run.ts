@@ -48,6 +48,19 @@ export interface Run {
   readonly requestedBy?: string;
   /** Whether drift was found (trigger drift only). */
   readonly drift?: boolean;
+  /** Runs of the same environment and lane replace each other while waiting: `branch:<name>`, `pr:<number>` or `drift`. */
+  readonly lane?: string;
+  /** `/apply` was commented: apply the plan where the policy allows, the commenter counting as its approver. */
+  readonly applyRequested?: boolean;
+  /** A pull request from a fork: planned with no credentials and never applied. */
+  readonly fromFork?: boolean;
+  /** From the environment's configuration at this commit, once compiled. */
+  readonly production?: boolean;
+  readonly approvers?: readonly string[];
+  /** The data-holding resources the plan destroys or replaces. */
+  readonly destructive?: readonly string[];
+  /** Guardrail waivers and notes of the check, for the record. */
+  readonly guardrails?: readonly string[];
 }
 
 export type RunPatch = Partial<Omit<Run, 'id' | 'environment' | 'createdAt'>>;

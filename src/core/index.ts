@@ -14,7 +14,7 @@ export {
   type CommandResult, type StateLock, type TerraformSettings,
 } from './terraform';
 export { TerraformMissingError } from '../terraform/run';
-export { applyEnvironmentPlan, environmentWorkDir, planEnvironment, planFilePath, type EnvironmentPlan } from './plan-environment';
+export { applyEnvironmentPlan, environmentWorkDir, planEnvironment, planFilePath, planStack, type EnvironmentPlan } from './plan-environment';
 export { actionOf, destructiveChanges, formatSummary, hasChanges, STATEFUL_TYPES, summarizePlan, type PlanAddresses, type PlanJson, type PlanSummary } from './plan-summary';
 export { checkTerraform, type StackCheck } from './check-terraform';
 export { IGNORE_EVENTS, type CoreEvent, type CoreListener, type CoreStep } from './events';

@@ -34,6 +34,10 @@ export interface EnvironmentPlan {
   readonly planFile: string;
   /** init and plan output. */
   readonly output: string;
+  /** The plan's own output (what a reviewer reads), when the plan ran. */
+  readonly planOutput?: string;
+  /** Whether the plan changes anything, outputs included (`-detailed-exitcode`). */
+  readonly changes?: boolean;
   /** Present when the plan succeeded. */
   readonly summary?: PlanSummary;
   /** Data-holding resources the plan destroys or replaces (see STATEFUL_TYPES). */
@@ -47,9 +51,14 @@ export function environmentWorkDir(outDir: string, environment: string, offline:
   return offline ? resolve(outDir, 'terraform-check', environment) : resolve(outDir, 'stacks', environment);
 }
 
-export async function planEnvironment(config: EnvironmentConfig, options: PlanEnvironmentOptions): Promise<EnvironmentPlan> {
+/** Synthesizes the environment (unless `options.stack` is given), then plans it. */
+export function planEnvironment(config: EnvironmentConfig, options: PlanEnvironmentOptions): Promise<EnvironmentPlan> {
+  return planStack(options.stack ?? synthesizeEnvironment(config), options);
+}
+
+/** init, then plan of a synthesized stack to a saved plan file, with its summary and the data it would destroy. */
+export async function planStack(stack: SynthesizedStack, options: Omit<PlanEnvironmentOptions, 'stack'>): Promise<EnvironmentPlan> {
   const onEvent = options.onEvent ?? IGNORE_EVENTS;
-  const stack = options.stack ?? synthesizeEnvironment(config);
   const planFile = options.planFile ?? 'tfplan';
   const workspace = TerraformWorkspace.prepare(stack, options.workDir, { offline: options.offline, settings: options.settings, onEvent });
   const io = { onOutput: options.onOutput, signal: options.signal };
@@ -59,7 +68,7 @@ export async function planEnvironment(config: EnvironmentConfig, options: PlanEn
   const output = `${init.output}${plan.output}`;
   if (!plan.ok) return { ok: false, workspace, planFile, output, destructive: [], failedStep: 'plan' };
   const json = await workspace.show(planFile);
-  return { ok: true, workspace, planFile, output, summary: summarizePlan(json), destructive: destructiveChanges(json) };
+  return { ok: true, workspace, planFile, output, planOutput: plan.output, summary: summarizePlan(json), destructive: destructiveChanges(json), changes: plan.changes };
 }
 
 /** Applies exactly the saved plan of `plan`. */

@@ -119,6 +119,11 @@ export class TerraformWorkspace {
     return new TerraformWorkspace(stack.name, dir, options.offline, options.settings, listener);
   }
 
+  /** A workspace already prepared in `dir` (to apply a saved plan, or release a lock), left as it is. */
+  static open(stack: string, dir: string, options: WorkspaceOptions): TerraformWorkspace {
+    return new TerraformWorkspace(stack, dir, options.offline, options.settings, options.onEvent);
+  }
+
   init(options: Pick<RunOptions, 'onOutput' | 'signal'> = {}): Promise<CommandResult> {
     return this.step('init', ['init', '-input=false', '-no-color'], options);
   }

@@ -1,0 +1,122 @@
+/**
+ * Validation, guardrails and synthesis of one environment of a commit, in a
+ * worker thread: synthesis is seconds of synchronous work, and the server
+ * must answer webhooks meanwhile. The worker runs the core, as the CLI does.
+ */
+import { relative } from 'node:path';
+import { isMainThread, parentPort, Worker } from 'node:worker_threads';
+import type { SynthesizedStack } from '../core/index';
+
+export interface CompileRequest {
+  /** The folder holding the commit's environment files. */
+  readonly configDir: string;
+  /** Problems name files relative to this folder (the repository root). */
+  readonly relativeTo: string;
+  /** The environment's file stem. */
+  readonly environment: string;
+}
+
+export interface EnvironmentFacts {
+  readonly name: string;
+  readonly production: boolean;
+  readonly autoApply: boolean;
+  readonly approvers: readonly string[];
+  readonly allowForks: boolean;
+}
+
+export type CompileResult =
+  | { readonly ok: true; readonly stack: SynthesizedStack; readonly facts: EnvironmentFacts; readonly warnings: readonly string[] }
+  | { readonly ok: false; readonly problems: readonly string[]; readonly facts?: EnvironmentFacts };
+
+/** The work itself (runs in the worker; exported for tests that call it directly). */
+export function compileEnvironment(request: CompileRequest): CompileResult {
+  // Loaded here, not at the top: the main thread never needs the core's synthesis code.
+  const core = require('../core/index') as typeof import('../core/index');
+  const shown = (file: string) => relative(request.relativeTo, file);
+  let loaded: ReturnType<typeof core.loadEnvironments>;
+  try {
+    loaded = core.loadEnvironments(request.configDir);
+  } catch (error) {
+    if (error instanceof core.ConfigError) {
+      return { ok: false, problems: error.problems.map((p) => core.formatProblem({ ...p, file: shown(p.file) })) };
+    }
+    throw error;
+  }
+  const environment = loaded.find((e) => e.file.endsWith(`/${request.environment}.yaml`));
+  if (!environment) return { ok: false, problems: [`${shown(request.configDir)}/${request.environment}.yaml:1:1 (file): no such environment file in this commit`] };
+  const { config } = environment;
+  const facts: EnvironmentFacts = {
+    name: config.environment,
+    production: config.production,
+    autoApply: config.gitops.autoApply,
+    approvers: config.gitops.approvers,
+    allowForks: config.gitops.allowForks,
+  };
+  const stack = core.synthesizeEnvironment(config);
+  const [report] = core.evaluateGuardrails([config], [stack]);
+  if (report!.failed) {
+    const file = shown(environment.file);
+    const problems = report!.results.filter((r) => r.status === 'fail').flatMap((r) => r.findings.map((f) =>
+      `${file}:1:1 guardrails.${r.rule.id}: ${f.address}: ${f.message}; fix: ${r.rule.fix}`));
+    return { ok: false, problems, facts };
+  }
+  return { ok: true, stack, facts, warnings: core.formatReport(report!).slice(1) };
+}
+
+type Message = { readonly id: number; readonly request: CompileRequest };
+type Reply = { readonly id: number; readonly result?: CompileResult; readonly error?: string };
+
+/** One long-lived worker; requests are answered in turn. */
+export class Compiler {
+  private worker?: Worker;
+  private next = 0;
+  private readonly pending = new Map<number, { resolve: (r: CompileResult) => void; reject: (e: Error) => void }>();
+
+  compile(request: CompileRequest): Promise<CompileResult> {
+    const worker = this.start();
+    const id = this.next++;
+    return new Promise((resolvePromise, reject) => {
+      this.pending.set(id, { resolve: resolvePromise, reject });
+      worker.postMessage({ id, request } satisfies Message);
+    });
+  }
+
+  async close(): Promise<void> {
+    const worker = this.worker;
+    this.worker = undefined;
+    await worker?.terminate();
+  }
+
+  private start(): Worker {
+    if (this.worker) return this.worker;
+    const worker = new Worker(__filename);
+    worker.unref();
+    worker.on('message', (reply: Reply) => {
+      const waiting = this.pending.get(reply.id);
+      this.pending.delete(reply.id);
+      if (!waiting) return;
+      if (reply.result) waiting.resolve(reply.result);
+      else waiting.reject(new Error(reply.error ?? 'the compile worker gave no result'));
+    });
+    const fail = (error: Error) => {
+      if (this.worker === worker) this.worker = undefined;
+      for (const waiting of this.pending.values()) waiting.reject(error);
+      this.pending.clear();
+    };
+    worker.on('error', fail);
+    worker.on('exit', (code) => fail(new Error(`the compile worker stopped (exit code ${code})`)));
+    this.worker = worker;
+    return worker;
+  }
+}
+
+if (!isMainThread && parentPort) {
+  const port = parentPort;
+  port.on('message', ({ id, request }: Message) => {
+    try {
+      port.postMessage({ id, result: compileEnvironment(request) } satisfies Reply);
+    } catch (error) {
+      port.postMessage({ id, error: error instanceof Error ? error.stack ?? error.message : String(error) } satisfies Reply);
+    }
+  });
+}

@@ -1,0 +1,348 @@
+/**
+ * The GitOps controller: turns webhook deliveries, API calls and drift
+ * checks into runs, keeps them in the store, runs them one at a time per
+ * environment (runner.ts), and recovers what a crash left behind.
+ */
+import { randomBytes } from 'node:crypto';
+import { planningCommitOf, type PullRequestRef } from './pull-requests';
+import { environmentsTouched, type WebhookIntent } from './github/events';
+import type { Reporter } from './github/reporter';
+import type { ConfigRepository } from './git/repository';
+import { isApprover } from './policy';
+import type { Redactor } from './redact';
+import { FINAL_STATUSES, type Run, type RunStatus, type RunTrigger } from './run';
+import { Runner, type RunnerOptions } from './runner';
+import type { RunStore } from './store/store';
+
+export interface ControllerOptions extends Omit<RunnerOptions, 'store' | 'log'> {
+  readonly store: RunStore;
+  readonly repository: ConfigRepository;
+  /** The default branch: pushes to it are applied where the policy allows. */
+  readonly branch: string;
+  readonly reporter: Reporter;
+  readonly redactor: Redactor;
+  /** Runs of different environments at once. @default 2 */
+  readonly maxParallel?: number;
+  /** Minutes between drift checks of every environment; 0 turns them off. @default 0 */
+  readonly driftMinutes?: number;
+  /** One line of the controller's log (already redacted). */
+  readonly log: (line: string) => void;
+}
+
+export interface Accepted {
+  readonly runs: readonly string[];
+  readonly reason?: string;
+}
+
+export type ActionResult =
+  | { readonly ok: true; readonly run: Run }
+  | { readonly ok: false; readonly status: 403 | 404 | 409; readonly error: string };
+
+/** Statuses a run waits in before its plan, or before its apply. */
+const WAITING: readonly RunStatus[] = ['queued', 'awaiting-approval'];
+
+export class Controller {
+  private readonly runner: Runner;
+  private readonly busy = new Set<string>();
+  private readonly active = new Map<string, { readonly runId: string; readonly abort: AbortController; readonly done: Promise<void> }>();
+  private known: string[] = [];
+  private pumping = false;
+  private pumpAgain = false;
+  private stopping = false;
+  private driftTimer?: NodeJS.Timeout;
+
+  constructor(private readonly options: ControllerOptions) {
+    this.runner = new Runner({ ...options, log: (line) => this.log(line) });
+  }
+
+  /** Environments of the default branch head, as last fetched. */
+  get environments(): readonly string[] {
+    return this.known;
+  }
+
+  /**
+   * Recovers from a crash (runs left running or applying are interrupted,
+   * their plans discarded, their recorded locks released, and their
+   * environments planned again), then starts the queue and drift checks.
+   */
+  async start(): Promise<void> {
+    await this.refreshEnvironments().catch((error: Error) => this.log(`repository not reachable yet: ${error.message}`));
+    await this.recover();
+    const minutes = this.options.driftMinutes ?? 0;
+    if (minutes > 0) {
+      this.driftTimer = setInterval(() => void this.checkDrift().catch((error: Error) => this.log(`drift check failed: ${error.message}`)), minutes * 60_000);
+      this.driftTimer.unref();
+    }
+    this.pump();
+  }
+
+  /** Stops taking work, lets the current steps finish for up to `timeoutMs`, then stops them (their runs are interrupted). */
+  async stop(timeoutMs: number): Promise<void> {
+    this.stopping = true;
+    if (this.driftTimer) clearInterval(this.driftTimer);
+    const running = [...this.active.values()];
+    const finished = Promise.all(running.map((a) => a.done)).then(() => true);
+    const timedOut = new Promise<boolean>((resolveTimeout) => setTimeout(() => resolveTimeout(false), timeoutMs).unref());
+    if (!(await Promise.race([finished, timedOut]))) {
+      this.log(`stopping: ${running.length} run(s) did not finish within ${timeoutMs} ms; interrupting them`);
+      for (const a of running) a.abort.abort();
+      await Promise.race([finished, new Promise((r) => setTimeout(r, 10_000).unref())]);
+    }
+    await this.runner.close();
+  }
+
+  /** Turns a verified webhook delivery into runs, recorded with the delivery ID in one step. */
+  async acceptWebhook(deliveryId: string, intent: WebhookIntent): Promise<Accepted> {
+    if (this.stopping) throw new Error('the controller is stopping');
+    const planned = await this.runsFor(intent);
+    if ('reason' in planned && planned.runs.length === 0) {
+      const fresh = await this.options.store.acceptDelivery(deliveryId, []);
+      return { runs: [], reason: fresh ? planned.reason : 'delivery already seen' };
+    }
+    const runs = planned.runs;
+    const fresh = await this.options.store.acceptDelivery(deliveryId, runs);
+    if (!fresh) return { runs: [], reason: 'delivery already seen' };
+    await this.afterAccept(runs);
+    return { runs: runs.map((r) => r.id), reason: planned.reason };
+  }
+
+  /** A manual plan of an environment at the default branch head; undefined when there is no such environment. */
+  async planManually(environment: string): Promise<string | undefined> {
+    if (!this.known.includes(environment)) await this.refreshEnvironments().catch(() => undefined);
+    if (!this.known.includes(environment)) return undefined;
+    const commit = await this.options.repository.head(this.options.branch);
+    if (!commit) return undefined;
+    const run = this.newRun({ environment, commit, branch: this.options.branch, trigger: 'manual', lane: `branch:${this.options.branch}` });
+    await this.options.store.insertRuns([run]);
+    await this.afterAccept([run]);
+    return run.id;
+  }
+
+  /** Approves a run waiting for an approval, as `by` (who must be an approver of its environment at that commit). */
+  async approve(id: string, by: string): Promise<ActionResult> {
+    const run = await this.options.store.getRun(id);
+    if (!run) return { ok: false, status: 404, error: `no run ${id}` };
+    if (run.status !== 'awaiting-approval') return { ok: false, status: 409, error: `run ${id} is ${run.status}, not awaiting-approval` };
+    if (!isApprover(run.approvers ?? [], by)) {
+      return { ok: false, status: 403, error: `${by || 'nobody'} is not an approver of ${run.environment} (gitops.approvers: ${(run.approvers ?? []).join(', ') || 'none'})` };
+    }
+    const approved = await this.options.store.updateRun(id, { status: 'approved', approvedBy: by }, { status: ['awaiting-approval'] });
+    if (!approved) return { ok: false, status: 409, error: `run ${id} changed while being approved` };
+    this.log(`run ${id} (${run.environment}) approved by ${by}`);
+    await this.runner.report(approved);
+    this.pump();
+    return { ok: true, run: approved };
+  }
+
+  /** Cancels a run that has not finished; an apply in progress cannot be cancelled safely. */
+  async cancel(id: string): Promise<ActionResult> {
+    const run = await this.options.store.getRun(id);
+    if (!run) return { ok: false, status: 404, error: `no run ${id}` };
+    if (FINAL_STATUSES.has(run.status)) return { ok: false, status: 409, error: `run ${id} is already ${run.status}` };
+    if (run.status === 'applying') return { ok: false, status: 409, error: `run ${id} is applying; an apply cannot be stopped safely half-way` };
+    const cancelled = await this.options.store.updateRun(id, { status: 'cancelled', finishedAt: now() }, { status: ['queued', 'awaiting-approval', 'approved', 'running'] });
+    if (!cancelled) return { ok: false, status: 409, error: `run ${id} changed while being cancelled` };
+    const active = this.active.get(run.environment);
+    if (active?.runId === id) active.abort.abort();
+    await this.runner.discardPlan(cancelled);
+    await this.runner.report(cancelled);
+    return { ok: true, run: cancelled };
+  }
+
+  /** Plans every environment at the default branch head to find drift (never applied). */
+  async checkDrift(): Promise<string[]> {
+    await this.refreshEnvironments();
+    const commit = await this.options.repository.head(this.options.branch);
+    if (!commit) return [];
+    const runs = this.known.map((environment) => this.newRun({ environment, commit, branch: this.options.branch, trigger: 'drift', lane: 'drift' }));
+    await this.options.store.insertRuns(runs);
+    await this.afterAccept(runs);
+    return runs.map((r) => r.id);
+  }
+
+  private async runsFor(intent: WebhookIntent): Promise<{ runs: Run[]; reason?: string }> {
+    const { branch } = this.options;
+    const configPath = this.options.repository.configDir;
+    switch (intent.kind) {
+      case 'ping': return { runs: [], reason: 'pong' };
+      case 'ignored': return { runs: [], reason: intent.reason };
+      case 'error': return { runs: [], reason: intent.message };
+      case 'push': {
+        const known = await this.environmentsFor(intent.after);
+        const touched = intent.commitsTruncated
+          // GitHub lists 20 commits at most: plan everything rather than miss a change (plans of unchanged environments change nothing).
+          ? { plan: known, destroy: [] as string[] }
+          : environmentsTouched(intent.changedFiles, configPath, [...new Set([...known, ...this.known])]);
+        const runs = [
+          ...touched.plan.filter((e) => known.includes(e)).map((environment) => this.newRun({ environment, commit: intent.after, branch: intent.branch, trigger: 'push', lane: `branch:${intent.branch}`, requestedBy: intent.pusher })),
+          ...(intent.branch === branch ? touched.destroy : []).map((environment) => this.newRun({ environment, commit: intent.after, branch: intent.branch, trigger: 'push', lane: `branch:${intent.branch}`, requestedBy: intent.pusher, destroy: true })),
+        ];
+        return runs.length > 0 ? { runs } : { runs, reason: `nothing under ${configPath}/ changed` };
+      }
+      case 'pull_request': {
+        if (intent.baseRef !== branch) return { runs: [], reason: `pull request into ${intent.baseRef}, not ${branch}` };
+        await this.options.repository.fetch();
+        const changed = await this.options.repository.changedFiles(intent.baseSha, intent.headSha);
+        const known = await this.environmentsFor(intent.headSha);
+        const touched = environmentsTouched(changed, configPath, [...new Set([...known, ...this.known])]);
+        const environments = touched.plan.filter((e) => known.includes(e));
+        const runs = environments.map((environment) => this.newRun({
+          environment, commit: intent.headSha, branch: intent.headRef, trigger: 'pull_request', pullRequest: intent.number,
+          lane: `pr:${intent.number}`, requestedBy: intent.author, fromFork: intent.fromFork,
+        }));
+        if (runs.length === 0) return { runs, reason: `the pull request changes nothing under ${configPath}/` };
+        return { runs };
+      }
+      case 'pull_request_closed': {
+        const cancelled = await this.cancelPullRequest(intent.number);
+        return { runs: [], reason: `pull request #${intent.number} closed: ${cancelled} waiting run(s) cancelled` };
+      }
+      case 'comment': return this.commentRuns(intent);
+    }
+  }
+
+  /** `/plan [env]` and `/apply env` on a pull request, from approvers of the environments named. */
+  private async commentRuns(intent: Extract<WebhookIntent, { kind: 'comment' }>): Promise<{ runs: Run[]; reason?: string }> {
+    const pr: PullRequestRef | undefined = await planningCommitOf(this.options.store, this.options.repository, intent.number);
+    if (!pr) return { runs: [], reason: `no plan of pull request #${intent.number} yet; wait for its first plan` };
+    const environments = intent.environment ? [intent.environment] : [...new Set((await this.options.store.listRuns({ pullRequest: intent.number, limit: 200 })).map((r) => r.environment))];
+    if (environments.length === 0) return { runs: [], reason: 'no environment to plan; name one: /plan ENV' };
+    const runs: Run[] = [];
+    const refused: string[] = [];
+    for (const environment of environments) {
+      const approvers = await this.runner.approversAt(pr.commit, environment);
+      if (approvers === undefined) { refused.push(`${environment}: no such environment`); continue; }
+      if (!isApprover(approvers, intent.commenter)) { refused.push(`${environment}: ${intent.commenter} is not an approver`); continue; }
+      if (intent.command === 'apply' && pr.fromFork) { refused.push(`${environment}: pull requests from forks are never applied`); continue; }
+      runs.push(this.newRun({
+        environment, commit: pr.commit, branch: pr.branch, trigger: 'comment', pullRequest: intent.number, lane: `pr:${intent.number}`,
+        requestedBy: intent.commenter, fromFork: pr.fromFork, ...(intent.command === 'apply' ? { applyRequested: true } : {}),
+      }));
+    }
+    return { runs, reason: refused.length > 0 ? `refused: ${refused.join('; ')}` : undefined };
+  }
+
+  private async cancelPullRequest(number: number): Promise<number> {
+    let cancelled = 0;
+    for (const run of await this.options.store.listRuns({ pullRequest: number, status: [...WAITING, 'approved'], limit: 500 })) {
+      const result = await this.cancel(run.id);
+      if (result.ok) cancelled++;
+    }
+    return cancelled;
+  }
+
+  /** Supersedes the waiting runs the new ones replace, then starts what can start. */
+  private async afterAccept(runs: readonly Run[]): Promise<void> {
+    for (const run of runs) {
+      this.log(`run ${run.id} queued: ${run.environment} at ${run.commit.slice(0, 12)} (${run.trigger}${run.pullRequest ? ` #${run.pullRequest}` : ''})`);
+      const older = await this.options.store.listRuns({ environment: run.environment, status: WAITING, limit: 500 });
+      for (const old of older) {
+        if (old.id === run.id || old.lane !== run.lane || old.createdAt > run.createdAt) continue;
+        const superseded = await this.options.store.updateRun(old.id, { status: 'superseded', finishedAt: now(), error: `superseded by run ${run.id} (${run.commit.slice(0, 12)})` }, { status: WAITING });
+        if (superseded) {
+          await this.runner.discardPlan(superseded);
+          await this.runner.report(superseded);
+        }
+      }
+      void this.runner.report(run);
+    }
+    this.pump();
+  }
+
+  /** Starts the oldest waiting work of every idle environment, up to maxParallel at once. */
+  private pump(): void {
+    if (this.pumping) {
+      this.pumpAgain = true;
+      return;
+    }
+    this.pumping = true;
+    void this.fill().catch((error: Error) => this.log(`queue: ${error.message}`)).finally(() => {
+      this.pumping = false;
+      if (this.pumpAgain) {
+        this.pumpAgain = false;
+        this.pump();
+      }
+    });
+  }
+
+  private async fill(): Promise<void> {
+    if (this.stopping) return;
+    const limit = this.options.maxParallel ?? 2;
+    const statuses: RunStatus[] = this.options.offline ? ['queued'] : ['queued', 'approved'];
+    const waiting = (await this.options.store.listRuns({ status: statuses, limit: 500 })).reverse();
+    for (const run of waiting) {
+      if (this.active.size >= limit) return;
+      if (this.busy.has(run.environment)) continue;
+      this.busy.add(run.environment);
+      const abort = new AbortController();
+      const done = (run.status === 'approved' ? this.runner.apply(run, abort.signal) : this.runner.execute(run, abort.signal))
+        .catch((error: Error) => this.log(`run ${run.id}: ${error.stack ?? error.message}`))
+        .then(async () => {
+          if (run.environment && run.branch === this.options.branch) await this.refreshEnvironments().catch(() => undefined);
+        })
+        .finally(() => {
+          this.busy.delete(run.environment);
+          this.active.delete(run.environment);
+          this.pump();
+        });
+      this.active.set(run.environment, { runId: run.id, abort, done });
+    }
+  }
+
+  /** Runs left running or applying by a crash: interrupted, plans discarded, recorded locks released, planned again. */
+  private async recover(): Promise<void> {
+    const left = await this.options.store.listRuns({ status: ['running', 'applying'], limit: 500 });
+    const replan = new Set<string>();
+    for (const run of left) {
+      const interrupted = await this.options.store.updateRun(run.id, {
+        status: 'interrupted', finishedAt: now(), error: `the controller stopped while this run was ${run.status}; its plan was discarded and ${run.environment} is planned again`,
+      }, { status: ['running', 'applying'] });
+      if (!interrupted) continue;
+      this.log(`run ${run.id} (${run.environment}) interrupted by a restart`);
+      await this.runner.discardPlan(interrupted);
+      await this.runner.report(interrupted);
+      if (run.status === 'applying' || run.branch === this.options.branch) replan.add(run.environment);
+    }
+    for (const lock of await this.options.store.listLocks()) {
+      const released = await this.runner.releaseLock(lock.environment, lock.lockId);
+      this.log(`state lock ${lock.lockId} of ${lock.environment} (run ${lock.runId}): ${released ? 'released' : 'could not be released; see the run log'}`);
+      if (released) await this.options.store.clearLock(lock.environment, lock.lockId);
+      replan.add(lock.environment);
+    }
+    const commit = replan.size > 0 ? await this.options.repository.head(this.options.branch) : undefined;
+    if (!commit) return;
+    const runs = [...replan].filter((e) => this.known.includes(e)).map((environment) => this.newRun({ environment, commit, branch: this.options.branch, trigger: 'manual', lane: `branch:${this.options.branch}`, requestedBy: 'recovery' }));
+    await this.options.store.insertRuns(runs);
+    await this.afterAccept(runs);
+  }
+
+  private async refreshEnvironments(): Promise<void> {
+    await this.options.repository.fetch();
+    const head = await this.options.repository.head(this.options.branch);
+    this.known = head ? await this.options.repository.environmentsAt(head) : [];
+  }
+
+  /** The environments at a commit (fetching first when the commit is new here). */
+  private async environmentsFor(commit: string): Promise<string[]> {
+    if (!(await this.options.repository.hasCommit(commit))) await this.options.repository.fetch();
+    return (await this.options.repository.hasCommit(commit)) ? this.options.repository.environmentsAt(commit) : this.known;
+  }
+
+  private newRun(fields: { environment: string; commit: string; branch: string; trigger: RunTrigger; lane: string; pullRequest?: number; requestedBy?: string; destroy?: boolean; fromFork?: boolean; applyRequested?: boolean }): Run {
+    return { id: newRunId(), status: 'queued', createdAt: now(), ...fields };
+  }
+
+  private log(line: string): void {
+    this.options.log(this.options.redactor.redact(line));
+  }
+}
+
+/** Sortable by creation: milliseconds in base 36, then random. */
+export function newRunId(): string {
+  return `${Date.now().toString(36).padStart(9, '0')}-${randomBytes(4).toString('hex')}`;
+}
+
+function now(): string {
+  return new Date().toISOString();
+}
+

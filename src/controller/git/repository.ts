@@ -1,0 +1,166 @@
+/**
+ * The watched configuration repository, as data only: a bare mirror under
+ * the data folder, fetched on demand, from which the controller reads the
+ * YAML of one commit. Nothing from the repository is ever executed: no
+ * checkout (so no hooks, filters or submodules), hooks disabled, and only
+ * `*.yaml` files of the config folder are written out.
+ */
+import { execFile } from 'node:child_process';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join, posix } from 'node:path';
+
+export interface ChangedFiles {
+  readonly added: readonly string[];
+  readonly modified: readonly string[];
+  readonly removed: readonly string[];
+}
+
+export class GitError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'GitError';
+  }
+}
+
+/** Options that keep git from running anything the repository provides, or asking for input. */
+const SAFE = ['-c', 'core.hooksPath=/dev/null', '-c', 'protocol.file.allow=always', '-c', 'credential.interactive=never'];
+
+export class ConfigRepository {
+  private fetching?: Promise<void>;
+
+  /**
+   * @param url where to fetch from: a URL git understands or a local path
+   * @param mirror the bare mirror's folder (created on first fetch)
+   * @param configPath the config folder inside the repository, for example `environments`
+   */
+  constructor(readonly url: string, readonly mirror: string, readonly configPath: string) {}
+
+  /** The config folder normalised (no leading ./, no trailing /; `.` for the root). */
+  get configDir(): string {
+    return posix.normalize(this.configPath.replace(/\\/g, '/')).replace(/^\.\/|\/$/g, '') || '.';
+  }
+
+  /** Fetches every branch and pull request ref; concurrent callers share one fetch. */
+  fetch(): Promise<void> {
+    this.fetching ??= this.doFetch().finally(() => { this.fetching = undefined; });
+    return this.fetching;
+  }
+
+  private async doFetch(): Promise<void> {
+    if (!existsSync(join(this.mirror, 'HEAD'))) {
+      mkdirSync(dirname(this.mirror), { recursive: true });
+      rmSync(this.mirror, { recursive: true, force: true });
+      await git(['clone', '--mirror', '--quiet', '--', this.url, this.mirror]);
+      return;
+    }
+    await git(['--git-dir', this.mirror, 'fetch', '--prune', '--quiet', 'origin']);
+  }
+
+  /** Whether the mirror can be read (readiness). */
+  async reachable(): Promise<boolean> {
+    try {
+      await this.fetch();
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  /** The commit a branch points at, or undefined when there is no such branch. */
+  head(branch: string): Promise<string | undefined> {
+    return this.resolve(`refs/heads/${branch}`);
+  }
+
+  /** The commit a full ref name (refs/...) points at, or undefined. */
+  async resolve(ref: string): Promise<string | undefined> {
+    try {
+      return (await this.git(['rev-parse', '--verify', '--quiet', `${ref}^{commit}`])).trim() || undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Whether the mirror has the commit (after a fetch). */
+  async hasCommit(commit: string): Promise<boolean> {
+    if (!/^[0-9a-f]{40}$/.test(commit)) return false;
+    try {
+      await this.git(['cat-file', '-e', `${commit}^{commit}`]);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  /** The environment names (file stems) of the config folder at a commit. */
+  async environmentsAt(commit: string): Promise<string[]> {
+    return (await this.yamlFilesAt(commit)).map((f) => posix.basename(f, '.yaml')).filter((n) => n !== 'defaults').sort();
+  }
+
+  /** The files changed from `base` to `head` (`base...head`: since their merge base, as a pull request shows). */
+  async changedFiles(base: string, head: string, mergeBase = true): Promise<ChangedFiles> {
+    const out = await this.git(['diff', '--name-status', '--no-renames', '-z', mergeBase ? `${base}...${head}` : base, ...(mergeBase ? [] : [head])]);
+    const parts = out.split('\0').filter(Boolean);
+    const added: string[] = [];
+    const modified: string[] = [];
+    const removed: string[] = [];
+    for (let i = 0; i + 1 < parts.length; i += 2) {
+      const [status, file] = [parts[i]!, parts[i + 1]!];
+      (status.startsWith('A') ? added : status.startsWith('D') ? removed : modified).push(file);
+    }
+    return { added, modified, removed };
+  }
+
+  /** The parent of a commit, or undefined for a root commit. */
+  async parentOf(commit: string): Promise<string | undefined> {
+    try {
+      return (await this.git(['rev-parse', '--verify', '--quiet', `${commit}^`])).trim() || undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /**
+   * Writes the config folder's `*.yaml` files (direct children only) of
+   * `commit` into `dir`, replacing it. Returns the file names written.
+   */
+  async writeConfigAt(commit: string, dir: string): Promise<string[]> {
+    rmSync(dir, { recursive: true, force: true });
+    mkdirSync(dir, { recursive: true });
+    const files = await this.yamlFilesAt(commit);
+    for (const file of files) {
+      writeFileSync(join(dir, posix.basename(file)), await this.git(['show', `${commit}:${file}`], 'buffer'));
+    }
+    return files.map((f) => posix.basename(f));
+  }
+
+  private async yamlFilesAt(commit: string): Promise<string[]> {
+    const tree = this.configDir === '.' ? `${commit}` : `${commit}:${this.configDir}`;
+    let listing: string;
+    try {
+      listing = await this.git(['ls-tree', '-z', '--name-only', tree]);
+    } catch {
+      return [];
+    }
+    return listing.split('\0').filter((n) => n.endsWith('.yaml') && !n.includes('/'))
+      .map((n) => (this.configDir === '.' ? n : `${this.configDir}/${n}`)).sort();
+  }
+
+  private git(args: readonly string[]): Promise<string>;
+  private git(args: readonly string[], encoding: 'buffer'): Promise<Buffer>;
+  private git(args: readonly string[], encoding?: 'buffer'): Promise<string | Buffer> {
+    return git(['--git-dir', this.mirror, ...args], encoding);
+  }
+}
+
+function git(args: readonly string[], encoding?: 'buffer'): Promise<string | Buffer> {
+  return new Promise((resolvePromise, reject) => {
+    execFile('git', [...SAFE, ...args], {
+      encoding: encoding === 'buffer' ? 'buffer' : 'utf8',
+      maxBuffer: 64 * 1024 * 1024,
+      env: { ...process.env, GIT_TERMINAL_PROMPT: '0', GIT_CONFIG_NOSYSTEM: '1' },
+    }, (error, stdout, stderr) => {
+      if (error) reject(new GitError(`git ${args.filter((a) => a !== '--quiet').slice(0, 4).join(' ')} failed: ${String(stderr).trim() || error.message}`));
+      else resolvePromise(stdout);
+    });
+  });
+}

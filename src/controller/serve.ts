@@ -1,0 +1,103 @@
+/** Starts the controller: store, repository mirror, reporter, queue, HTTP server; stops it cleanly on SIGTERM and SIGINT. */
+import { join } from 'node:path';
+import { terraformSettings } from '../core/index';
+import { Compiler } from './compile';
+import { Controller } from './controller';
+import { ConfigRepository } from './git/repository';
+import { createReporter } from './github/reporter';
+import { Redactor, secretsOf } from './redact';
+import { buildServer } from './server';
+import { openStore } from './store/open-store';
+
+export interface ServeOptions {
+  readonly repository: string;
+  readonly branch: string;
+  readonly configPath: string;
+  readonly host: string;
+  readonly port: number;
+  readonly dataDir: string;
+  /** `sqlite` or `dynamodb://TABLE`. */
+  readonly store: string;
+  readonly driftMinutes: number;
+  readonly githubApiUrl?: string;
+  readonly githubOwner?: string;
+  readonly githubRepo?: string;
+  readonly offline: boolean;
+  readonly sandbox?: { readonly applySeconds?: number };
+  readonly maxParallel: number;
+  readonly publicUrl?: string;
+  /** How long the current step may take to finish after SIGTERM. */
+  readonly stopTimeoutMs: number;
+  /** The Terraform CLI configuration folder. */
+  readonly cliDir: string;
+  readonly env: NodeJS.ProcessEnv;
+  readonly log: (line: string) => void;
+}
+
+export interface RunningController {
+  readonly url: string;
+  stop(): Promise<void>;
+}
+
+export async function startController(options: ServeOptions): Promise<RunningController> {
+  const redactor = new Redactor(secretsOf(options.env));
+  const log = (line: string) => options.log(redactor.redact(line));
+  const store = await openStore(options.store, options.dataDir);
+  const repository = new ConfigRepository(options.repository, join(options.dataDir, 'repository.git'), options.configPath);
+  if (!options.env.GITHUB_TOKEN) log('GITHUB_TOKEN is not set: nothing will be reported to GitHub (no commit statuses, no plan comments)');
+  const reporter = createReporter({
+    token: options.env.GITHUB_TOKEN,
+    repositoryUrl: options.repository,
+    owner: options.githubOwner,
+    repo: options.githubRepo,
+    baseUrl: options.githubApiUrl,
+  });
+  const settings = terraformSettings(options.cliDir, options.env);
+  log(settings.description);
+  if (options.offline) log('offline: plans use a local backend and dummy credentials; nothing is applied (runs that would apply end in approved)');
+  if (options.sandbox) log('sandbox: every resource stands in as terraform_data on a local state; applies change nothing anywhere');
+  const controller = new Controller({
+    store, repository, reporter, redactor, log,
+    branch: options.branch,
+    compiler: new Compiler(),
+    dataDir: options.dataDir,
+    offline: options.offline,
+    sandbox: options.sandbox,
+    settings,
+    maxParallel: options.maxParallel,
+    driftMinutes: options.driftMinutes,
+    publicUrl: options.publicUrl,
+  });
+  await controller.start();
+  const app = buildServer({
+    controller, store, repository, log,
+    branch: options.branch,
+    webhookSecret: options.env.WEBHOOK_SECRET!,
+    apiToken: options.env.API_TOKEN!,
+    offline: options.offline,
+  });
+  await app.listen({ host: options.host, port: options.port });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : options.port;
+  const url = `http://${options.host}:${port}`;
+  console.log(`listening on ${url}`);
+
+  let stopping: Promise<void> | undefined;
+  const stop = () => {
+    stopping ??= (async () => {
+      log('stopping: no new work is accepted; the current steps finish');
+      await app.close();
+      await controller.stop(options.stopTimeoutMs);
+      await store.close();
+      log('stopped');
+    })();
+    return stopping;
+  };
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.once(signal, () => void stop().then(() => process.exit(0), (error: Error) => {
+      log(`stop failed: ${error.message}`);
+      process.exit(1);
+    }));
+  }
+  return { url, stop };
+}

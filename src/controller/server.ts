@@ -1,0 +1,217 @@
+/**
+ * The controller's HTTP surface (shared/gitops-contract.md): health,
+ * readiness, the GitHub webhook, the run API and the status page. Bad
+ * requests get their status code and the server keeps going; a webhook is
+ * answered as soon as its runs are recorded (the work is queued).
+ */
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import type { Controller } from './controller';
+import { parseWebhook, WebhookPayloadError } from './github/events';
+import { verifySignature } from './github/signature';
+import { renderLoginPage, renderStatusPage } from './page';
+import { RUN_STATUSES, type RunStatus } from './run';
+import type { RunStore } from './store/store';
+import type { ConfigRepository } from './git/repository';
+
+/** GitHub sends at most 25 MB; larger bodies are refused before they are read whole. */
+export const WEBHOOK_BODY_LIMIT = 25 * 1024 * 1024;
+const SESSION_COOKIE = 'controller_session';
+const SESSION_HOURS = 12;
+
+export interface ServerOptions {
+  readonly controller: Controller;
+  readonly store: RunStore;
+  readonly repository: ConfigRepository;
+  readonly branch: string;
+  readonly webhookSecret: string;
+  readonly apiToken: string;
+  readonly offline: boolean;
+  readonly log: (line: string) => void;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    rawBody?: Buffer;
+  }
+}
+
+export function buildServer(options: ServerOptions): FastifyInstance {
+  const app = Fastify({ bodyLimit: WEBHOOK_BODY_LIMIT, logger: false, return503OnClosing: true });
+  const sessions = new Map<string, number>();
+
+  // The webhook signature is over the exact bytes sent: keep them, parse afterwards.
+  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, body, done) => {
+    request.rawBody = body as Buffer;
+    if ((body as Buffer).length === 0) return done(null, undefined);
+    try {
+      done(null, JSON.parse((body as Buffer).toString('utf8')));
+    } catch {
+      done(null, PARSE_FAILED);
+    }
+  });
+  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'buffer' }, (request, body, done) => {
+    request.rawBody = body as Buffer;
+    done(null, Object.fromEntries(new URLSearchParams((body as Buffer).toString('utf8'))));
+  });
+
+  app.setErrorHandler((error: Error & { statusCode?: number; code?: string }, _request, reply) => {
+    const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 600 ? error.statusCode : 500;
+    if (status >= 500) options.log(`server error: ${error.stack ?? error.message}`);
+    void reply.code(status).send({ error: status === 413 ? `body over ${WEBHOOK_BODY_LIMIT} bytes` : status >= 500 ? 'internal error' : error.message });
+  });
+  app.setNotFoundHandler((_request, reply) => void reply.code(404).send({ error: 'not found' }));
+
+  const authorized = (request: FastifyRequest): boolean => {
+    const header = request.headers.authorization;
+    if (typeof header === 'string' && header.startsWith('Bearer ') && sameSecret(header.slice(7), options.apiToken)) return true;
+    const session = cookieOf(request, SESSION_COOKIE);
+    const expires = session ? sessions.get(session) : undefined;
+    return expires !== undefined && expires > Date.now();
+  };
+  const requireAuth = async (request: FastifyRequest, reply: FastifyReply) => {
+    if (!authorized(request)) return reply.code(401).header('www-authenticate', 'Bearer').send({ error: 'missing or wrong bearer token' });
+  };
+
+  app.get('/healthz', async () => ({ status: 'ok' }));
+
+  app.get('/readyz', async (_request, reply) => {
+    const [store, repository] = await Promise.all([options.store.ping(), options.repository.reachable()]);
+    return reply.code(store && repository ? 200 : 503).send({ status: store && repository ? 'ready' : 'not ready', store, repository });
+  });
+
+  app.post('/webhooks/github', async (request, reply) => {
+    const raw = request.rawBody ?? Buffer.alloc(0);
+    const signature = request.headers['x-hub-signature-256'];
+    if (!(await verifySignature(options.webhookSecret, raw, typeof signature === 'string' ? signature : undefined))) {
+      return reply.code(401).send({ error: 'missing or wrong X-Hub-Signature-256' });
+    }
+    const event = request.headers['x-github-event'];
+    if (typeof event !== 'string' || event === '') return reply.code(400).send({ error: 'missing X-GitHub-Event header' });
+    const delivery = request.headers['x-github-delivery'];
+    if (typeof delivery !== 'string' || delivery === '') return reply.code(400).send({ error: 'missing X-GitHub-Delivery header' });
+    let payload: unknown = request.body;
+    if (payload && typeof payload === 'object' && 'payload' in payload && !(payload as Record<string, unknown>).repository) {
+      // GitHub's form encoding: the JSON is in the payload field.
+      try {
+        payload = JSON.parse(String((payload as Record<string, unknown>).payload));
+      } catch {
+        payload = PARSE_FAILED;
+      }
+    }
+    if (payload === PARSE_FAILED || payload === undefined) return reply.code(400).send({ error: 'the body is not JSON' });
+    let intent;
+    try {
+      intent = parseWebhook(event, payload);
+    } catch (error) {
+      if (error instanceof WebhookPayloadError) return reply.code(400).send({ error: error.message });
+      throw error;
+    }
+    const accepted = await options.controller.acceptWebhook(delivery, intent);
+    if (accepted.runs.length === 0) return reply.code(200).send({ runs: [], reason: accepted.reason ?? 'nothing to do' });
+    return reply.code(202).send({ runs: accepted.runs, ...(accepted.reason ? { reason: accepted.reason } : {}) });
+  });
+
+  app.register(async (api) => {
+    api.addHook('onRequest', requireAuth);
+
+    api.get('/api/runs', async (request, reply) => {
+      const query = request.query as Record<string, string | undefined>;
+      const limit = query.limit === undefined ? 50 : Number(query.limit);
+      if (!Number.isInteger(limit) || limit < 1 || limit > 500) return reply.code(400).send({ error: 'limit must be a whole number from 1 to 500' });
+      if (query.status && !RUN_STATUSES.includes(query.status as RunStatus)) return reply.code(400).send({ error: `status must be one of ${RUN_STATUSES.join(', ')}` });
+      const runs = await options.store.listRuns({ environment: query.environment || undefined, status: (query.status || undefined) as RunStatus | undefined, limit });
+      return { runs };
+    });
+
+    api.get('/api/runs/:id', async (request, reply) => {
+      const { id } = request.params as { id: string };
+      const run = await options.store.getRun(id);
+      if (!run) return reply.code(404).send({ error: `no run ${id}` });
+      return { ...run, log: await options.store.getLog(id) };
+    });
+
+    api.post('/api/runs/:id/approve', async (request, reply) => {
+      const { id } = request.params as { id: string };
+      const body = request.body as { by?: unknown } | undefined;
+      if (!body || typeof body.by !== 'string' || body.by === '') return reply.code(400).send({ error: 'the body must be {"by": "<GitHub login>"}' });
+      const result = await options.controller.approve(id, body.by);
+      return result.ok ? result.run : reply.code(result.status).send({ error: result.error });
+    });
+
+    api.post('/api/runs/:id/cancel', async (request, reply) => {
+      const { id } = request.params as { id: string };
+      const result = await options.controller.cancel(id);
+      return result.ok ? result.run : reply.code(result.status).send({ error: result.error });
+    });
+
+    api.post('/api/environments/:env/plan', async (request, reply) => {
+      const { env } = request.params as { env: string };
+      const id = await options.controller.planManually(env);
+      if (!id) return reply.code(404).send({ error: `no environment ${env} on ${options.branch}` });
+      return reply.code(202).send({ runs: [id] });
+    });
+
+    api.get('/api/environments', async () => ({ environments: await environmentsView(options) }));
+  });
+
+  app.get('/login', async (_request, reply) => reply.type('text/html; charset=utf-8').send(renderLoginPage({})));
+  app.post('/login', async (request, reply) => {
+    const token = (request.body as Record<string, unknown> | undefined)?.token;
+    if (typeof token !== 'string' || !sameSecret(token, options.apiToken)) {
+      return reply.code(401).type('text/html; charset=utf-8').send(renderLoginPage({ error: 'That is not the API token.' }));
+    }
+    const session = randomBytes(32).toString('hex');
+    sessions.set(session, Date.now() + SESSION_HOURS * 3_600_000);
+    return reply.code(303)
+      .header('set-cookie', `${SESSION_COOKIE}=${session}; HttpOnly; SameSite=Strict; Path=/; Max-Age=${SESSION_HOURS * 3600}`)
+      .header('location', '/').send();
+  });
+  app.get('/', async (request, reply) => {
+    if (!authorized(request)) return reply.code(303).header('location', '/login').send();
+    const runs = await options.store.listRuns({ limit: 30 });
+    return reply.type('text/html; charset=utf-8').send(renderStatusPage({
+      title: 'GitOps controller',
+      repository: options.repository.url.replace(/\/\/[^/@]+@/, '//***@'),
+      branch: options.branch,
+      generatedAt: new Date().toISOString(),
+      offline: options.offline,
+      environments: await environmentsView(options),
+      runs,
+    }));
+  });
+
+  return app;
+}
+
+/** Every environment of the default branch with its newest run and drift. */
+async function environmentsView(options: ServerOptions) {
+  const states = new Map((await options.store.listEnvironmentStates()).map((s) => [s.environment, s]));
+  return Promise.all(options.controller.environments.map(async (name) => {
+    const [lastRun] = await options.store.listRuns({ environment: name, limit: 1 });
+    return {
+      name,
+      production: lastRun?.production ?? false,
+      lastRun: lastRun ?? null,
+      drift: states.get(name)?.drift ?? 'unknown',
+    };
+  }));
+}
+
+const PARSE_FAILED = Symbol('the body is not JSON');
+
+function sameSecret(given: string, expected: string): boolean {
+  const a = Buffer.from(given);
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+function cookieOf(request: FastifyRequest, name: string): string | undefined {
+  const header = request.headers.cookie;
+  if (!header) return undefined;
+  for (const part of header.split(';')) {
+    const [key, ...value] = part.trim().split('=');
+    if (key === name) return value.join('=');
+  }
+  return undefined;
+}
