@@ -66,7 +66,7 @@ export class ConfigRemote {
   push(branch = 'main'): Record<string, unknown> {
     const before = (() => {
       try {
-        return git(this.work, 'rev-parse', `origin/${branch}`).trim();
+        return git(this.work, 'rev-parse', '--verify', '--quiet', `origin/${branch}`).trim() || '0'.repeat(40);
       } catch {
         return '0'.repeat(40);
       }

@@ -7,10 +7,15 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { request } from 'node:http';
+import { signPayload } from '../src/controller/github/signature';
 import { GitHubStandIn } from './github-standin';
-import { api, API_TOKEN, ConfigRemote, deliver, REPOSITORY, startController, waitForRun, WEBHOOK_SECRET, type Started } from './controller-harness';
+import { api, API_TOKEN, commentPayload, ConfigRemote, deliver, pullRequestPayload, REPOSITORY, startController, waitForRun, WEBHOOK_SECRET, type Started } from './controller-harness';
 
 jest.setTimeout(180_000);
+
+/** Done planning: anything but queued and running. */
+const settled = (run: { status: string }) => !['queued', 'running'].includes(run.status);
 
 describe('the controller, sandboxed', () => {
   const remote = new ConfigRemote();
@@ -51,3 +56,147 @@ describe('the controller, sandboxed', () => {
     expect(list.body.runs[0].id).toBe(run.id);
   });
 });
+
+describe('the controller, sandboxed: refusals, approvals, pull requests', () => {
+  const remote = new ConfigRemote();
+  const dataDir = mkdtempSync(join(tmpdir(), 'controller-data-'));
+  const github = new GitHubStandIn({ token: 'test-github-token-89', owner: 'shop', repo: 'platform-config' });
+  let controller: Started;
+  const read = (path: string) => require('node:fs').readFileSync(path, 'utf8') as string;
+
+  beforeAll(async () => {
+    const githubUrl = await github.start();
+    controller = await startController(
+      ['--repo', remote.bare, '--data-dir', dataDir, '--sandbox', '--github-api-url', githubUrl, '--github-repository', REPOSITORY],
+      { GITHUB_TOKEN: 'test-github-token-89' },
+    );
+  });
+  afterAll(async () => {
+    expect(await controller?.stop()).toBe(0);
+    await github.stop();
+    remote.cleanup();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('answers health and readiness without a token, and nothing else', async () => {
+    expect((await fetch(`${controller.url}/healthz`)).status).toBe(200);
+    expect(await (await fetch(`${controller.url}/healthz`)).json()).toEqual({ status: 'ok' });
+    expect((await fetch(`${controller.url}/readyz`)).status).toBe(200);
+    expect((await api(controller.url, '/api/runs', { token: 'wrong' })).status).toBe(401);
+    expect((await fetch(`${controller.url}/api/environments`)).status).toBe(401);
+    const environments = await api(controller.url, '/api/environments');
+    expect(environments.body.environments.map((e: any) => e.name)).toEqual(['dev', 'prod', 'staging']);
+  });
+
+  it('refuses bad signatures, bad bodies and replays, and says why nothing ran', async () => {
+    remote.write('environments/staging.yaml', `${read('environments/staging.yaml')}tags: { Team: ops }\n`);
+    remote.commit('staging: tag');
+    const payload = remote.push();
+    expect((await deliver(controller.url, 'push', payload, { secret: 'another-secret' })).status).toBe(401);
+    expect((await deliver(controller.url, 'push', payload, { signature: 'sha256=00' })).status).toBe(401);
+    const unsigned = await fetch(`${controller.url}/webhooks/github`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-github-event': 'push', 'x-github-delivery': 'x1' }, body: '{}' });
+    expect(unsigned.status).toBe(401);
+    const notJson = await fetch(`${controller.url}/webhooks/github`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-github-event': 'push', 'x-github-delivery': 'x2', 'x-hub-signature-256': await signPayload(WEBHOOK_SECRET, '{nope') }, body: '{nope' });
+    expect(notJson.status).toBe(400);
+    const noEvent = await fetch(`${controller.url}/webhooks/github`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-github-delivery': 'x3', 'x-hub-signature-256': await signPayload(WEBHOOK_SECRET, '{}') }, body: '{}' });
+    expect(noEvent.status).toBe(400);
+    expect(await oversizedStatus(controller.url)).toBe(413);
+    const first = await deliver(controller.url, 'push', payload, { delivery: 'delivery-staging-1' });
+    expect(first.status).toBe(202);
+    const replay = await deliver(controller.url, 'push', payload, { delivery: 'delivery-staging-1' });
+    expect(replay).toEqual({ status: 200, body: { runs: [], reason: 'delivery already seen' } });
+    expect((await deliver(controller.url, 'ping', { zen: 'Keep it logically awesome.', hook_id: 1 })).body).toEqual({ runs: [], reason: 'pong' });
+    remote.write('README.md', 'only docs\n');
+    remote.commit('docs');
+    const docs = await deliver(controller.url, 'push', remote.push());
+    expect(docs.status).toBe(200);
+    expect(docs.body.reason).toBe('nothing under environments/ changed');
+    await waitForRun(controller.url, first.body.runs[0]!, (r) => r.status === 'applied');
+    expect((await api(controller.url, '/api/runs?environment=staging')).body.runs).toHaveLength(1);
+  });
+
+  it('waits for an approver of that very plan in production, and refuses anyone else', async () => {
+    remote.write('environments/prod.yaml', `${read('environments/prod.yaml')}tags: { Team: sre }\n`);
+    remote.commit('prod: tag');
+    const [id] = (await deliver(controller.url, 'push', remote.push())).body.runs;
+    const waiting = await waitForRun(controller.url, id!, (r) => r.status !== 'queued' && r.status !== 'running');
+    expect(waiting).toMatchObject({ status: 'awaiting-approval', decision: 'needs-approval', production: true });
+    const stranger = await api(controller.url, `/api/runs/${id}/approve`, { method: 'POST', body: { by: 'mallory' } });
+    expect(stranger.status).toBe(403);
+    expect(stranger.body.error).toContain('mallory is not an approver of prod');
+    expect((await api(controller.url, `/api/runs/${id}/approve`, { method: 'POST', body: {} })).status).toBe(400);
+    const approved = await api(controller.url, `/api/runs/${id}/approve`, { method: 'POST', body: { by: 'platform-lead' } });
+    expect(approved.status).toBe(200);
+    expect(approved.body).toMatchObject({ status: 'approved', approvedBy: 'platform-lead' });
+    const applied = await waitForRun(controller.url, id!, (r) => r.status === 'applied' || r.status === 'failed');
+    expect(applied.status).toBe('applied');
+    expect((await api(controller.url, `/api/runs/${id}/approve`, { method: 'POST', body: { by: 'platform-lead' } })).status).toBe(409);
+    expect((await api(controller.url, `/api/runs/${id}/cancel`, { method: 'POST' })).status).toBe(409);
+    expect((await api(controller.url, '/api/runs/nope')).status).toBe(404);
+  });
+
+  it('supersedes a plan waiting for approval when a newer commit arrives', async () => {
+    // Log retention changes resources (tags would change only the provider, which the sandbox leaves out).
+    remote.write('environments/prod.yaml', read('environments/prod.yaml').replace('logRetentionDays: 90', 'logRetentionDays: 60'));
+    remote.commit('prod: keep logs 60 days');
+    const [older] = (await deliver(controller.url, 'push', remote.push())).body.runs;
+    expect((await waitForRun(controller.url, older!, settled)).status).toBe('awaiting-approval');
+    remote.write('environments/prod.yaml', read('environments/prod.yaml').replace('logRetentionDays: 90', 'logRetentionDays: 120'));
+    remote.commit('prod: keep logs 120 days');
+    const [newer] = (await deliver(controller.url, 'push', remote.push())).body.runs;
+    expect((await waitForRun(controller.url, newer!, settled)).status).toBe('awaiting-approval');
+    const old = (await api(controller.url, `/api/runs/${older}`)).body;
+    expect(old.status).toBe('superseded');
+    expect((await api(controller.url, `/api/runs/${older}/approve`, { method: 'POST', body: { by: 'platform-lead' } })).status).toBe(409);
+    expect((await api(controller.url, `/api/runs/${newer}/cancel`, { method: 'POST' })).body.status).toBe('cancelled');
+  });
+
+  it('plans pull requests speculatively with a comment, never applies forks, and cancels on close', async () => {
+    const base = remote.head('main');
+    remote.checkout('feature', true);
+    remote.write('environments/staging.yaml', `${read('environments/staging.yaml')}tags: { Team: web }\n`);
+    const head = remote.commit('staging: web team');
+    remote.push('feature');
+    const opened = await deliver(controller.url, 'pull_request', pullRequestPayload({ action: 'opened', number: 7, headSha: head, headRef: 'feature', baseSha: base }));
+    expect(opened.status).toBe(202);
+    expect(opened.body.runs).toHaveLength(1);
+    const planned = await waitForRun(controller.url, opened.body.runs[0]!, (r) => !['queued', 'running'].includes(r.status));
+    expect(planned).toMatchObject({ environment: 'staging', status: 'planned', decision: 'plan-only', pullRequest: 7, trigger: 'pull_request' });
+    const comments = github.comments.filter((c: any) => c.issue === 7);
+    expect(comments.length).toBeGreaterThan(0);
+    expect(comments[0].body).toContain('fargate-platform:plan:staging');
+    const refused = await deliver(controller.url, 'issue_comment', commentPayload(7, '/apply staging', 'mallory'));
+    expect(refused.body.runs).toEqual([]);
+    expect(refused.body.reason).toContain('mallory is not an approver');
+    const fork = await deliver(controller.url, 'pull_request', pullRequestPayload({ action: 'opened', number: 8, headSha: head, headRef: 'feature', baseSha: base, fork: true }));
+    const forkRun = await waitForRun(controller.url, fork.body.runs[0]!, (r) => !['queued', 'running'].includes(r.status));
+    expect(forkRun.status).toBe('cancelled');
+    expect(forkRun.error).toContain('forks');
+    const closed = await deliver(controller.url, 'pull_request', pullRequestPayload({ action: 'closed', number: 7, headSha: head, headRef: 'feature', baseSha: base }));
+    expect(closed.status).toBe(200);
+    expect(closed.body.reason).toContain('pull request #7 closed');
+    remote.checkout('main');
+  });
+
+  it('plans a deleted environment as a destroy that waits for an approval', async () => {
+    remote.remove('environments/staging.yaml');
+    remote.commit('retire staging');
+    const [id] = (await deliver(controller.url, 'push', remote.push())).body.runs;
+    const run = await waitForRun(controller.url, id!, (r) => !['queued', 'running'].includes(r.status));
+    expect(run).toMatchObject({ environment: 'staging', destroy: true, status: 'awaiting-approval', decision: 'blocked-destroy' });
+    expect(run.plan.destroy).toBeGreaterThan(10);
+  });
+});
+
+/** Sends a webhook announcing 26 MB and answers the status the server gives before reading it. */
+function oversizedStatus(url: string): Promise<number | undefined> {
+  return new Promise((resolveStatus, reject) => {
+    const req = request(`${url}/webhooks/github`, { method: 'POST', headers: { 'content-type': 'application/json', 'content-length': 26 * 1024 * 1024, 'x-github-event': 'push', 'x-github-delivery': 'x4', 'x-hub-signature-256': 'sha256=00' } }, (res) => {
+      res.resume();
+      resolveStatus(res.statusCode);
+      req.destroy();
+    });
+    req.on('error', (error: NodeJS.ErrnoException) => (error.code === 'EPIPE' || error.code === 'ECONNRESET' ? undefined : reject(error)));
+    req.write('"' + 'x'.repeat(1024 * 1024));
+  });
+}

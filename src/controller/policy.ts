@@ -4,14 +4,15 @@
  *
  * 1. Speculative plans (pull requests, drift checks, other branches, and
  *    plans from forks) are only reported.
- * 2. A plan that changes nothing is only reported.
- * 3. A plan that destroys or replaces a data-holding resource, and every
- *    plan of a deleted environment, waits for an approval (blocked-destroy).
- * 4. Production always waits for an approval of the very plan.
- * 5. Otherwise `gitops.autoApply` decides (default: true outside production).
+ * 2. Every plan of a deleted environment waits for an approval (blocked-destroy).
+ * 3. A plan that changes nothing is only reported.
+ * 4. A plan that destroys or replaces a data-holding resource waits for an
+ *    approval (blocked-destroy).
+ * 5. Production always waits for an approval of the very plan.
+ * 6. Otherwise `gitops.autoApply` decides (default: true outside production).
  *
- * A `/apply` comment counts as the commenter's approval for rule 5 only; it
- * never skips rules 3 and 4.
+ * A `/apply` comment counts as the commenter's approval for rule 6 only; it
+ * never skips rules 2, 4 and 5.
  */
 import type { RunDecision, RunTrigger } from './run';
 
@@ -32,8 +33,9 @@ export interface PolicyInput {
 
 export function decide(input: PolicyInput): RunDecision {
   if (!input.applyCandidate || input.trigger === 'drift' || input.trigger === 'pull_request') return 'plan-only';
+  if (input.destroy) return 'blocked-destroy';
   if (!input.changes) return 'plan-only';
-  if (input.destroy || input.destructive.length > 0) return 'blocked-destroy';
+  if (input.destructive.length > 0) return 'blocked-destroy';
   if (input.production) return 'needs-approval';
   if (input.autoApply || input.requestedByApprover) return 'auto-apply';
   return 'needs-approval';

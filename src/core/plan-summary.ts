@@ -70,10 +70,17 @@ export const STATEFUL_TYPES: ReadonlySet<string> = new Set([
   'aws_kms_key', 'aws_cloudwatch_log_group', 'aws_ecr_repository', 'aws_secretsmanager_secret',
 ]);
 
+/** The resource type a change is of; for a terraform_data stand-in (terraform/offline.ts), the type it stands in for. */
+export function typeOf(change: ResourceChange): string {
+  if (change.type !== 'terraform_data') return change.type;
+  const name = change.address.slice('terraform_data.'.length);
+  return [...STATEFUL_TYPES].find((t) => name.startsWith(`${t}_`)) ?? change.type;
+}
+
 /** The addresses of data-holding resources the plan destroys or replaces. */
 export function destructiveChanges(plan: PlanJson): string[] {
   return (plan.resource_changes ?? [])
-    .filter((c) => c.mode === 'managed' && STATEFUL_TYPES.has(c.type))
+    .filter((c) => c.mode === 'managed' && STATEFUL_TYPES.has(typeOf(c)))
     .filter((c) => { const action = actionOf(c); return action === 'delete' || action === 'replace'; })
     .map((c) => c.address)
     .sort();

@@ -4,6 +4,7 @@
  * where a provider cannot be installed, `terraform_data` standing in for its
  * resources.
  */
+import { createHash } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -47,7 +48,8 @@ export function prepareOfflineStack(stackJson: string, dir: string, standInProvi
   }
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'cdk.tf.json'), JSON.stringify(stack, null, 2));
-  writeFileSync(join(dir, OVERRIDE_FILE), JSON.stringify(OFFLINE_OVERRIDE, null, 2));
+  const override = standInProviders.includes('aws') ? { terraform: OFFLINE_OVERRIDE.terraform } : OFFLINE_OVERRIDE;
+  writeFileSync(join(dir, OVERRIDE_FILE), JSON.stringify(override, null, 2));
   return { dir, standIns };
 }
 
@@ -57,14 +59,21 @@ function standIn(stack: Json, provider: string): string[] {
   for (const type of Object.keys(resources).filter((t) => t.startsWith(`${provider}_`))) {
     for (const name of Object.keys(resources[type])) {
       resources.terraform_data ??= {};
-      resources.terraform_data[`${type}_${name}`] = { input: `offline-placeholder-${type}` };
+      // The placeholder changes with the resource's configuration, so that a changed resource plans a change.
+      const digest = createHash('sha256').update(JSON.stringify(resources[type][name])).digest('hex').slice(0, 12);
+      resources.terraform_data[`${type}_${name}`] = { input: `offline-placeholder-${type}-${digest}` };
       replaced.push(`${type}.${name}`);
     }
     delete resources[type];
   }
   if (replaced.length === 0) return replaced;
+  // Moves between addresses of resources that no longer exist here mean nothing.
+  if (Array.isArray(stack.moved)) stack.moved = stack.moved.filter((m: { to: string }) => !m.to.startsWith(`${provider}_`));
+  if (Array.isArray(stack.moved) && stack.moved.length === 0) delete stack.moved;
   delete stack.terraform?.required_providers?.[provider];
   delete stack.provider?.[provider];
+  if (stack.provider && Object.keys(stack.provider).length === 0) delete stack.provider;
+  if (stack.terraform?.required_providers && Object.keys(stack.terraform.required_providers).length === 0) delete stack.terraform.required_providers;
   const pattern = new RegExp(`\\b${provider}_([a-z0-9_]+)\\.([A-Za-z0-9_-]+)\\.[a-z_]+`, 'g');
   const rewritten = JSON.parse(JSON.stringify(stack).replace(pattern, `terraform_data.${provider}_$1_$2.output`));
   Object.assign(stack, rewritten);
