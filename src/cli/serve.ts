@@ -49,9 +49,9 @@ export function serveCommand(program: Command): void {
         console.error(`${missing[0]} is required: set it in the environment (${missing.join(', ')} missing)`);
         process.exit(1);
       }
-      const number = (name: string, value: string, min: number) => {
+      const number = (name: string, value: string, min: number, whole = true) => {
         const parsed = Number(value);
-        if (!Number.isInteger(parsed) || parsed < min) {
+        if (!Number.isFinite(parsed) || (whole && !Number.isInteger(parsed)) || parsed < min) {
           console.error(`--${name} must be a whole number of at least ${min}, got "${value}"`);
           process.exit(2);
         }
@@ -76,7 +76,7 @@ export function serveCommand(program: Command): void {
         port: number('port', flags.port, 0),
         dataDir,
         store: flags.store,
-        driftMinutes: number('drift-minutes', flags.driftMinutes, 0),
+        driftMinutes: number('drift-minutes', flags.driftMinutes, 0, false),
         githubApiUrl: flags.githubApiUrl,
         githubOwner: owner,
         githubRepo: repo,

@@ -281,8 +281,10 @@ const STATES: Record<RunStatus, CommitStatus['state']> = {
  * interrupted. Context `<name>/<environment>`; description within 140 characters.
  */
 export function commitStatusFor(run: Run, name: string = DEFAULT_NAME, targetUrl?: string): CommitStatus {
+  // Drift found by a drift check fails the head commit's status until it is applied away.
+  const drifted = run.trigger === 'drift' && run.drift === true && run.status === 'planned';
   return {
-    state: STATES[run.status],
+    state: drifted ? 'failure' : STATES[run.status],
     context: `${name}/${run.environment}`,
     description: limitDescription(describe(run)),
     ...(targetUrl ? { targetUrl } : {}),
@@ -299,6 +301,7 @@ function describe(run: Run): string {
     case 'running':
       return `planning${run.destroy ? ' a destroy' : ''}`;
     case 'planned':
+      if (run.trigger === 'drift') return run.drift ? `drift: the deployment differs from this commit (${planText})` : 'no drift';
       return `planned: ${planText || 'no plan'}`;
     case 'awaiting-approval':
       return `${run.decision === 'blocked-destroy' ? 'destroys stateful resources; ' : ''}waiting for an approval: ${planText}`;
