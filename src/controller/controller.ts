@@ -168,24 +168,22 @@ export class Controller {
       case 'ignored': return { runs: [], reason: intent.reason };
       case 'error': return { runs: [], reason: intent.message };
       case 'push': {
-        const known = await this.environmentsFor(intent.after);
+        // No git here: the payload names the changed files, and the handler must answer within a second.
         const touched = intent.commitsTruncated
           // GitHub lists 20 commits at most: plan everything rather than miss a change (plans of unchanged environments change nothing).
-          ? { plan: known, destroy: [] as string[] }
-          : environmentsTouched(intent.changedFiles, configPath, [...new Set([...known, ...this.known])]);
+          ? { plan: this.known, destroy: [] as string[] }
+          : environmentsTouched(intent.changedFiles, configPath, this.known);
         const runs = [
-          ...touched.plan.filter((e) => known.includes(e)).map((environment) => this.newRun({ environment, commit: intent.after, branch: intent.branch, trigger: 'push', lane: `branch:${intent.branch}`, requestedBy: intent.pusher })),
+          ...touched.plan.map((environment) => this.newRun({ environment, commit: intent.after, branch: intent.branch, trigger: 'push', lane: `branch:${intent.branch}`, requestedBy: intent.pusher })),
           ...(intent.branch === branch ? touched.destroy : []).map((environment) => this.newRun({ environment, commit: intent.after, branch: intent.branch, trigger: 'push', lane: `branch:${intent.branch}`, requestedBy: intent.pusher, destroy: true })),
         ];
         return runs.length > 0 ? { runs } : { runs, reason: `nothing under ${configPath}/ changed` };
       }
       case 'pull_request': {
         if (intent.baseRef !== branch) return { runs: [], reason: `pull request into ${intent.baseRef}, not ${branch}` };
-        await this.options.repository.fetch();
+        // One diff per head (memoised): redeliveries and repeated events of a pull request cost no git at all.
         const changed = await this.options.repository.changedFiles(intent.baseSha, intent.headSha);
-        const known = await this.environmentsFor(intent.headSha);
-        const touched = environmentsTouched(changed, configPath, [...new Set([...known, ...this.known])]);
-        const environments = touched.plan.filter((e) => known.includes(e));
+        const environments = environmentsTouched(changed, configPath, this.known).plan;
         const runs = environments.map((environment) => this.newRun({
           environment, commit: intent.headSha, branch: intent.headRef, trigger: 'pull_request', pullRequest: intent.number,
           lane: `pr:${intent.number}`, requestedBy: intent.author, fromFork: intent.fromFork,
@@ -320,12 +318,6 @@ export class Controller {
     await this.options.repository.fetch();
     const head = await this.options.repository.head(this.options.branch);
     this.known = head ? await this.options.repository.environmentsAt(head) : [];
-  }
-
-  /** The environments at a commit (fetching first when the commit is new here). */
-  private async environmentsFor(commit: string): Promise<string[]> {
-    if (!(await this.options.repository.hasCommit(commit))) await this.options.repository.fetch();
-    return (await this.options.repository.hasCommit(commit)) ? this.options.repository.environmentsAt(commit) : this.known;
   }
 
   private newRun(fields: { environment: string; commit: string; branch: string; trigger: RunTrigger; lane: string; pullRequest?: number; requestedBy?: string; destroy?: boolean; fromFork?: boolean; applyRequested?: boolean }): Run {

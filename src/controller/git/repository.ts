@@ -5,7 +5,7 @@
  * checkout (so no hooks, filters or submodules), hooks disabled, and only
  * `*.yaml` files of the config folder are written out.
  */
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, posix } from 'node:path';
 
@@ -25,8 +25,12 @@ export class GitError extends Error {
 /** Options that keep git from running anything the repository provides, or asking for input. */
 const SAFE = ['-c', 'core.hooksPath=/dev/null', '-c', 'protocol.file.allow=always', '-c', 'credential.interactive=never'];
 
+/** Answers about commits never change: keep the latest few hundred. */
+const CACHE_SIZE = 500;
+
 export class ConfigRepository {
   private fetching?: Promise<void>;
+  private readonly known = new Map<string, Promise<unknown>>();
 
   /**
    * @param url where to fetch from: a URL git understands or a local path
@@ -83,8 +87,10 @@ export class ConfigRepository {
   /** Whether the mirror has the commit (after a fetch). */
   async hasCommit(commit: string): Promise<boolean> {
     if (!/^[0-9a-f]{40}$/.test(commit)) return false;
+    if (this.known.has(`has:${commit}`)) return true;
     try {
       await this.git(['cat-file', '-e', `${commit}^{commit}`]);
+      this.remember(`has:${commit}`, Promise.resolve(true));
       return true;
     } catch {
       return false;
@@ -92,12 +98,23 @@ export class ConfigRepository {
   }
 
   /** The environment names (file stems) of the config folder at a commit. */
-  async environmentsAt(commit: string): Promise<string[]> {
-    return (await this.yamlFilesAt(commit)).map((f) => posix.basename(f, '.yaml')).filter((n) => n !== 'defaults').sort();
+  environmentsAt(commit: string): Promise<string[]> {
+    return this.cached(`environments:${commit}`, async () => (await this.yamlFilesAt(commit)).map((f) => posix.basename(f, '.yaml')).filter((n) => n !== 'defaults').sort());
   }
 
-  /** The files changed from `base` to `head` (`base...head`: since their merge base, as a pull request shows). */
-  async changedFiles(base: string, head: string, mergeBase = true): Promise<ChangedFiles> {
+  /**
+   * The files changed from `base` to `head` (`base...head`: since their
+   * merge base, as a pull request shows), fetching first when either commit
+   * is new here. Memoised: a commit pair's answer never changes.
+   */
+  changedFiles(base: string, head: string, mergeBase = true): Promise<ChangedFiles> {
+    return this.cached(`changed:${base}:${head}:${mergeBase}`, async () => {
+      if (!(await this.hasCommit(base)) || !(await this.hasCommit(head))) await this.fetch();
+      return this.diff(base, head, mergeBase);
+    });
+  }
+
+  private async diff(base: string, head: string, mergeBase: boolean): Promise<ChangedFiles> {
     const out = await this.git(['diff', '--name-status', '--no-renames', '-z', mergeBase ? `${base}...${head}` : base, ...(mergeBase ? [] : [head])]);
     const parts = out.split('\0').filter(Boolean);
     const added: string[] = [];
@@ -127,10 +144,51 @@ export class ConfigRepository {
     rmSync(dir, { recursive: true, force: true });
     mkdirSync(dir, { recursive: true });
     const files = await this.yamlFilesAt(commit);
-    for (const file of files) {
-      writeFileSync(join(dir, posix.basename(file)), await this.git(['show', `${commit}:${file}`], 'buffer'));
-    }
+    const contents = await this.readBlobs(files.map((f) => `${commit}:${f}`));
+    files.forEach((file, i) => writeFileSync(join(dir, posix.basename(file)), contents[i]!));
     return files.map((f) => posix.basename(f));
+  }
+
+  /** The contents of several `<commit>:<path>` objects from one `git cat-file --batch` (one process, however many files). */
+  private readBlobs(objects: readonly string[]): Promise<Buffer[]> {
+    if (objects.length === 0) return Promise.resolve([]);
+    return new Promise((resolveBlobs, reject) => {
+      const child = spawn('git', [...SAFE, '--git-dir', this.mirror, 'cat-file', '--batch'], { stdio: ['pipe', 'pipe', 'pipe'] });
+      const chunks: Buffer[] = [];
+      child.stdout.on('data', (chunk: Buffer) => chunks.push(chunk));
+      child.on('error', reject);
+      child.on('close', (code) => {
+        if (code !== 0) return reject(new GitError(`git cat-file --batch failed (exit ${code})`));
+        const out = Buffer.concat(chunks);
+        const blobs: Buffer[] = [];
+        let at = 0;
+        for (const object of objects) {
+          const end = out.indexOf(0x0a, at);
+          const header = out.subarray(at, end).toString('utf8');
+          const size = Number(/^[0-9a-f]+ blob (\d+)$/.exec(header)?.[1]);
+          if (!Number.isFinite(size)) return reject(new GitError(`git cat-file --batch: ${object}: ${header}`));
+          blobs.push(out.subarray(end + 1, end + 1 + size));
+          at = end + 1 + size + 1;
+        }
+        resolveBlobs(blobs);
+      });
+      child.stdin.end(`${objects.join('\n')}\n`);
+    });
+  }
+
+  /** Memoised by key: only for answers about commits, which never change (a failure is not kept). */
+  private cached<T>(key: string, work: () => Promise<T>): Promise<T> {
+    const hit = this.known.get(key) as Promise<T> | undefined;
+    if (hit) return hit;
+    const promise = work();
+    this.remember(key, promise);
+    promise.catch(() => this.known.delete(key));
+    return promise;
+  }
+
+  private remember(key: string, value: Promise<unknown>): void {
+    this.known.set(key, value);
+    if (this.known.size > CACHE_SIZE) this.known.delete(this.known.keys().next().value!);
   }
 
   private async yamlFilesAt(commit: string): Promise<string[]> {
