@@ -106,3 +106,36 @@ describe('terraform commands', () => {
   });
 });
 
+
+describe('apply', () => {
+  const out = join(scratch, 'apply-out');
+  const config = join(scratch, 'apply-config');
+
+  it('applies the saved plan on stand-ins, refuses without --yes or a terminal, and refuses destroying data without --allow-destroy', () => {
+    const { cpSync, writeFileSync } = require('node:fs') as typeof import('node:fs');
+    cpSync('environments', config, { recursive: true });
+    const noYes = cli('apply', '--env', 'dev', '--config', config, '--out', out, '--sandbox');
+    expect(noYes.status).toBe(1);
+    expect(noYes.stderr).toContain('pass --yes to apply without asking');
+    const applied = cli('apply', '--env', 'dev', '--config', config, '--out', out, '--sandbox', '--yes');
+    expect(applied.stderr).toBe('');
+    expect(applied.status).toBe(0);
+    expect(applied.stdout).toMatch(/dev: applied \(\d+ to add, 0 to change, 0 to replace, 0 to destroy\)/);
+    expect(cli('apply', '--env', 'dev', '--config', config, '--out', out, '--sandbox', '--yes').stdout).toContain('Nothing to apply.');
+    // Dropping the database would destroy its data.
+    const dev = readFileSync(join(config, 'dev.yaml'), 'utf8');
+    writeFileSync(join(config, 'dev.yaml'), dev.replace(/^databases:\n(?:[ #].*\n)*/m, 'databases: null\n'));
+    const refused = cli('apply', '--env', 'dev', '--config', config, '--out', out, '--sandbox', '--yes');
+    expect(refused.status).toBe(1);
+    expect(refused.stderr).toMatch(/refused: the plan destroys or replaces resources that hold data: .*aws_db_instance/);
+    const allowed = cli('apply', '--env', 'dev', '--config', config, '--out', out, '--sandbox', '--yes', '--allow-destroy');
+    expect(allowed.status).toBe(0);
+    expect(allowed.stdout).toMatch(/dev: applied \(0 to add, \d+ to change, 0 to replace, [1-9]\d* to destroy\)/);
+  });
+
+  it('refuses to apply an offline plan', () => {
+    const result = cliWith({ AWS_ACCESS_KEY_ID: '', AWS_PROFILE: '', HOME: scratch }, 'apply', '--env', 'dev', '--out', join(scratch, 'offline-apply'), '--offline', '--yes');
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain('refused: an offline plan uses a local backend and dummy credentials');
+  }, 120_000);
+});

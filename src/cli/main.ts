@@ -43,7 +43,8 @@ const planOptions = (command: Command) => command
   .option('--config <dir>', 'the config folder', 'environments')
   .option('--out <dir>', 'the output folder', 'cdktf.out')
   .option('--offline', 'local backend and dummy credentials (the default when no AWS credentials are found)')
-  .option('--online', 'the real S3 backend and your AWS credentials');
+  .option('--online', 'the real S3 backend and your AWS credentials')
+  .option('--sandbox', 'every resource stands in as terraform_data on a local state: real plans and applies that change nothing');
 
 planOptions(program.command('plan').description('synthesize one environment, then terraform init and plan it to a saved plan file'))
   .action((options: PlanCommandOptions) => planCommand(options));

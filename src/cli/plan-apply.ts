@@ -1,7 +1,8 @@
 /** `plan` and `apply` of one environment: the core plans to a saved file; apply asks, then applies exactly that file. */
+import { resolve } from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import {
-  applyEnvironmentPlan, environmentWorkDir, formatSummary, hasAwsCredentials, planEnvironment, selectEnvironments,
+  applyEnvironmentPlan, environmentWorkDir, formatSummary, hasAwsCredentials, planEnvironment, sandboxSettings, selectEnvironments,
   synthesizeToDir, terraformCliDir, terraformSettings, type EnvironmentPlan,
 } from '../core/index';
 import { exitOnConfigError, printEvent, withTerraform } from './report';
@@ -12,19 +13,21 @@ export interface PlanCommandOptions {
   readonly out: string;
   readonly offline?: boolean;
   readonly online?: boolean;
+  readonly sandbox?: boolean;
 }
 
 /** Synthesizes the environment (and its bootstrap stack) into OUT, then plans it, streaming Terraform's output. */
-async function planOnly(options: PlanCommandOptions): Promise<EnvironmentPlan> {
+async function planOnly(options: PlanCommandOptions): Promise<{ plan: EnvironmentPlan; offline: boolean }> {
   const [config] = exitOnConfigError(() => selectEnvironments(options.config, options.env));
   const stacks = synthesizeToDir([config!], options.out);
-  const offline = options.online ? false : options.offline || !hasAwsCredentials();
-  if (offline && !options.offline) console.log('No AWS credentials found: planning offline (local backend, dummy credentials, no refresh). Pass --online to use the real backend.');
-  const settings = terraformSettings(terraformCliDir(options.out));
+  const offline = plansOffline(options);
+  if (offline && !options.offline && !options.sandbox) console.log('No AWS credentials found: planning offline (local backend, dummy credentials, no refresh). Pass --online to use the real backend.');
+  const plain = terraformSettings(terraformCliDir(options.out));
+  const settings = options.sandbox ? sandboxSettings(plain) : plain;
   console.log(settings.description);
   const plan = await withTerraform(() => planEnvironment(config!, {
     offline,
-    workDir: environmentWorkDir(options.out, options.env, offline),
+    workDir: options.sandbox ? resolve(options.out, 'sandbox', options.env) : environmentWorkDir(options.out, options.env, offline),
     settings,
     stack: stacks.find((s) => s.environment === options.env),
     onEvent: printEvent,
@@ -35,15 +38,24 @@ async function planOnly(options: PlanCommandOptions): Promise<EnvironmentPlan> {
     process.exit(1);
   }
   console.log(`${options.env}: ${formatSummary(plan.summary!)} (saved plan: ${plan.workspace.dir}/${plan.planFile})`);
-  return plan;
+  return { plan, offline };
 }
 
 export async function planCommand(options: PlanCommandOptions): Promise<void> {
   await planOnly(options);
 }
 
+/** --sandbox, --offline, or no AWS credentials without --online. */
+function plansOffline(options: PlanCommandOptions): boolean {
+  return options.sandbox === true || (options.online ? false : options.offline === true || !hasAwsCredentials());
+}
+
 export async function applyCommand(options: PlanCommandOptions & { yes?: boolean; allowDestroy?: boolean }): Promise<void> {
-  const plan = await planOnly(options);
+  if (plansOffline(options) && !options.sandbox) {
+    console.error('refused: an offline plan uses a local backend and dummy credentials; it cannot be applied (use --online with AWS credentials, or --sandbox to try the apply path on stand-ins)');
+    process.exit(1);
+  }
+  const { plan } = await planOnly(options);
   const summary = plan.summary!;
   if (summary.add + summary.change + summary.replace + summary.destroy === 0) {
     console.log('Nothing to apply.');

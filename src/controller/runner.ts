@@ -6,7 +6,7 @@
  */
 import { existsSync, readFileSync, rmSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
-import { formatSummary, planStack, TerraformWorkspace, type CoreEvent, type SynthesizedStack, type TerraformSettings } from '../core/index';
+import { formatSummary, planStack, sandboxSettings, TerraformWorkspace, type CoreEvent, type SynthesizedStack, type TerraformSettings } from '../core/index';
 import type { Compiler } from './compile';
 import { commitStatusFor, renderPlanComments } from './github/comment';
 import type { Reporter } from './github/reporter';
@@ -235,7 +235,7 @@ export class Runner {
 
   private settingsFor(): TerraformSettings {
     const { settings, sandbox } = this.options;
-    return sandbox ? { ...settings, standInProviders: [...new Set([...settings.standInProviders, 'random', 'aws'])] } : settings;
+    return sandbox ? sandboxSettings(settings) : settings;
   }
 
   /** In the sandbox, an apply that takes `applySeconds` (a stand-in that sleeps), so that tests can stop the controller during one. */

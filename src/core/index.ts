@@ -10,7 +10,7 @@ export { synthesize, synthesizeEnvironment, synthesizeToDir, type SynthesizedSta
 export { synthesizeApp } from '../stacks/app';
 export { evaluateGuardrails, formatReport, type GuardrailReport } from './guardrails';
 export {
-  lockFromError, terraformCliDir, terraformSettings, TerraformWorkspace,
+  lockFromError, sandboxSettings, terraformCliDir, terraformSettings, TerraformWorkspace,
   type CommandResult, type StateLock, type TerraformSettings,
 } from './terraform';
 export { TerraformMissingError } from '../terraform/run';

@@ -3,7 +3,7 @@
  * check, the controller, tests and the cdktf app): in memory, or into a
  * folder replaced whole only once every stack is written.
  */
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { EnvironmentConfig } from '../config/resolve';
@@ -30,22 +30,26 @@ export function synthesize(configs: readonly EnvironmentConfig[]): SynthesizedSt
 }
 
 /**
- * Synthesizes into `outDir` (replaced whole: written to a sibling folder
- * first and moved into place, so a failure leaves the old output as it was).
- * Returns the stacks written.
+ * Synthesizes into `outDir`: what cdktf writes (`stacks/`, `manifest.json`)
+ * is written to a sibling folder first and moved into place, so a failure
+ * leaves the old output as it was, and stacks no longer configured
+ * disappear. Everything else under `outDir` (Terraform working folders with
+ * their providers and state) is kept. Returns the stacks written.
  */
 export function synthesizeToDir(configs: readonly EnvironmentConfig[], outDir: string): SynthesizedStack[] {
   const target = resolve(outDir);
-  mkdirSync(dirname(target), { recursive: true });
+  mkdirSync(target, { recursive: true });
   const staging = mkdtempSync(join(dirname(target), `.${basename(target)}-`));
   try {
     synthesizeApp(configs, { outdir: staging });
     const stacks = readStacks(staging, configs);
-    rmSync(target, { recursive: true, force: true });
-    renameSync(staging, target);
+    for (const entry of readdirSync(staging)) {
+      rmSync(join(target, entry), { recursive: true, force: true });
+      renameSync(join(staging, entry), join(target, entry));
+    }
     return stacks;
   } finally {
-    if (existsSync(staging)) rmSync(staging, { recursive: true, force: true });
+    rmSync(staging, { recursive: true, force: true });
   }
 }
 

@@ -45,6 +45,15 @@ export function terraformSettings(cliDir: string, env: NodeJS.ProcessEnv = proce
   return { env: tf.env, description: tf.description, standInProviders };
 }
 
+/**
+ * The settings of a sandbox: every provider's resources stand in as
+ * terraform_data (on a local state), so that real Terraform plans and
+ * applies change nothing anywhere. For demos and tests of the apply path.
+ */
+export function sandboxSettings(settings: TerraformSettings): TerraformSettings {
+  return { ...settings, standInProviders: [...new Set([...settings.standInProviders, 'random', 'aws'])], description: `${settings.description}; sandbox: every resource stands in as terraform_data` };
+}
+
 export interface WorkspaceOptions {
   /** Local backend, dummy credentials, no refresh, stand-ins for providers missing here. */
   readonly offline: boolean;
