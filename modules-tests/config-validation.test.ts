@@ -1,5 +1,5 @@
 /** Every validation rule: a fixture that passes and one that fails with the exact file, line, column and key path. */
-import { MINIMAL_ENVIRONMENT, configOf, problemsOf } from './helpers';
+import { MINIMAL_ENVIRONMENT, configOf, configsOf, problemsOf } from './helpers';
 
 const withService = (service: string) => `${MINIMAL_ENVIRONMENT}services:
   api:
@@ -344,6 +344,22 @@ databases:
       'cfg/dev.yaml:15:13 services.api.memory',
       'cfg/dev.yaml:23:45 services.web.routing.priority',
       'cfg/dev.yaml:25:100 databases.main.allowedServices.0',
+    ]);
+  });
+});
+
+describe('gitops', () => {
+  it('defaults autoApply to true outside production and false in production', () => {
+    expect(configOf(MINIMAL_ENVIRONMENT).gitops).toEqual({ autoApply: true, approvers: [], allowForks: false });
+    expect(configsOf({ 'prod.yaml': MINIMAL_ENVIRONMENT })[0]!.gitops.autoApply).toBe(false);
+  });
+
+  it('refuses autoApply in production and logins GitHub would not accept', () => {
+    expect(problemsOf({ 'prod.yaml': `${MINIMAL_ENVIRONMENT}gitops:\n  autoApply: true\n  approvers: [alice, -bob]\n` })).toEqual([
+      'cfg/prod.yaml:12:22 gitops.approvers.1: must be a GitHub login (letters, digits and single hyphens, at most 39)',
+    ]);
+    expect(problemsOf({ 'prod.yaml': `${MINIMAL_ENVIRONMENT}gitops:\n  autoApply: true\n` })).toEqual([
+      'cfg/prod.yaml:11:14 gitops.autoApply: production applies always need an approval of the plan; remove autoApply (or set it to false) and list gitops.approvers',
     ]);
   });
 });
