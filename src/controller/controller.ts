@@ -4,6 +4,7 @@
  * environment (runner.ts), and recovers what a crash left behind.
  */
 import { randomBytes } from 'node:crypto';
+import { CommitChain } from './commit-chain';
 import { planningCommitOf, type PullRequestRef } from './pull-requests';
 import { environmentsTouched, type WebhookIntent } from './github/events';
 import type { Reporter } from './github/reporter';
@@ -46,6 +47,9 @@ export class Controller {
   private readonly busy = new Set<string>();
   private readonly active = new Map<string, { readonly runId: string; readonly abort: AbortController; readonly done: Promise<void> }>();
   private known: string[] = [];
+  private readonly chain = new CommitChain();
+  /** Commits pushed with --force: never taken for late deliveries. */
+  private readonly forced = new Set<string>();
   private pumping = false;
   private pumpAgain = false;
   private stopping = false;
@@ -168,6 +172,9 @@ export class Controller {
       case 'ignored': return { runs: [], reason: intent.reason };
       case 'error': return { runs: [], reason: intent.message };
       case 'push': {
+        // A forced push may go back to an older commit on purpose: arrival order decides for it.
+        if (intent.forced) this.forced.add(intent.after);
+        else this.chain.record(intent.before, intent.after);
         // No git here: the payload names the changed files, and the handler must answer within a second.
         const touched = intent.commitsTruncated
           // GitHub lists 20 commits at most: plan everything rather than miss a change (plans of unchanged environments change nothing).
@@ -229,22 +236,58 @@ export class Controller {
     return cancelled;
   }
 
-  /** Supersedes the waiting runs the new ones replace, then starts what can start. */
+  /**
+   * Supersedes the waiting runs the new ones replace, then starts what can
+   * start. On a branch, a run replaces the waiting runs of its commit's
+   * known ancestors, and a run whose commit is a known ancestor of one
+   * already seen (a late delivery) is superseded itself; where the webhooks
+   * cannot tell, git decides before the run starts (newerRunOf), so an older
+   * commit never runs after a newer one. Other lanes (a pull request, drift,
+   * manual plans) replace whatever waited before them.
+   */
   private async afterAccept(runs: readonly Run[]): Promise<void> {
     for (const run of runs) {
       this.log(`run ${run.id} queued: ${run.environment} at ${run.commit.slice(0, 12)} (${run.trigger}${run.pullRequest ? ` #${run.pullRequest}` : ''})`);
-      const older = await this.options.store.listRuns({ environment: run.environment, status: WAITING, limit: 500 });
-      for (const old of older) {
-        if (old.id === run.id || old.lane !== run.lane || old.createdAt > run.createdAt) continue;
-        const superseded = await this.options.store.updateRun(old.id, { status: 'superseded', finishedAt: now(), error: `superseded by run ${run.id} (${run.commit.slice(0, 12)})` }, { status: WAITING });
-        if (superseded) {
-          await this.runner.discardPlan(superseded);
-          await this.runner.report(superseded);
-        }
+      const sameLane = (await this.options.store.listRuns({ environment: run.environment, limit: 500 }))
+        .filter((other) => other.id !== run.id && other.lane === run.lane && other.status !== 'superseded');
+      const newer = this.forced.has(run.commit) ? undefined : sameLane.find((other) => this.chain.isAncestor(run.commit, other.commit));
+      if (newer) {
+        await this.supersede(run, newer);
+        continue;
+      }
+      for (const old of sameLane) {
+        if (!WAITING.includes(old.status)) continue;
+        // On a branch, only a known ancestor is replaced here (the queue asks git about the rest before a run
+        // starts); pull request heads, drift checks and manual plans replace whatever waited before them.
+        const replaced = this.chain.isAncestor(old.commit, run.commit) || old.commit === run.commit
+          || (!run.lane?.startsWith('branch:') && old.createdAt <= run.createdAt);
+        if (replaced) await this.supersede(old, run);
       }
       void this.runner.report(run);
     }
     this.pump();
+  }
+
+  /**
+   * A run of the same branch lane at a commit that descends from this run's
+   * (asked of git, before the run starts): a delivery that came late, or
+   * whose ancestry the webhook could not tell, never runs after its successor.
+   */
+  private async newerRunOf(run: Run): Promise<Run | undefined> {
+    if (!run.lane?.startsWith('branch:') || this.forced.has(run.commit)) return undefined;
+    const others = (await this.options.store.listRuns({ environment: run.environment, limit: 500 }))
+      .filter((o) => o.lane === run.lane && o.commit !== run.commit && o.status !== 'superseded' && o.status !== 'cancelled').slice(0, 10);
+    for (const other of others) {
+      if (await this.options.repository.isAncestor(run.commit, other.commit)) return other;
+    }
+    return undefined;
+  }
+
+  private async supersede(old: Run, by: Run): Promise<void> {
+    const superseded = await this.options.store.updateRun(old.id, { status: 'superseded', finishedAt: now(), error: `superseded by run ${by.id} (${by.commit.slice(0, 12)})` }, { status: WAITING });
+    if (!superseded) return;
+    await this.runner.discardPlan(superseded);
+    await this.runner.report(superseded);
   }
 
   /** Starts the oldest waiting work of every idle environment, up to maxParallel at once. */
@@ -272,6 +315,12 @@ export class Controller {
       if (this.active.size >= limit) return;
       if (this.busy.has(run.environment)) continue;
       this.busy.add(run.environment);
+      const newer = run.status === 'queued' ? await this.newerRunOf(run).catch(() => undefined) : undefined;
+      if (newer) {
+        await this.supersede(run, newer);
+        this.busy.delete(run.environment);
+        continue;
+      }
       const abort = new AbortController();
       const done = (run.status === 'approved' ? this.runner.apply(run, abort.signal) : this.runner.execute(run, abort.signal))
         .catch((error: Error) => this.log(`run ${run.id}: ${error.stack ?? error.message}`))

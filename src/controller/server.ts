@@ -6,6 +6,7 @@
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import { isProductionName } from '../core/index';
 import type { Controller } from './controller';
 import { parseWebhook, WebhookPayloadError } from './github/events';
 import { verifySignature } from './github/signature';
@@ -191,7 +192,7 @@ async function environmentsView(options: ServerOptions) {
     const [lastRun] = await options.store.listRuns({ environment: name, limit: 1 });
     return {
       name,
-      production: lastRun?.production ?? false,
+      production: lastRun?.production ?? isProductionName(name),
       lastRun: lastRun ?? null,
       drift: states.get(name)?.drift ?? 'unknown',
     };

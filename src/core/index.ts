@@ -15,11 +15,11 @@ export {
 } from './terraform';
 export { TerraformMissingError } from '../terraform/run';
 export { applyEnvironmentPlan, environmentWorkDir, planEnvironment, planFilePath, planStack, type EnvironmentPlan } from './plan-environment';
-export { actionOf, destructiveChanges, formatSummary, hasChanges, STATEFUL_TYPES, summarizePlan, type PlanAddresses, type PlanJson, type PlanSummary } from './plan-summary';
+export { actionOf, destructiveChanges, formatSummary, hasChanges, STATEFUL_TYPES, summarizePlan, summarizePlanText, type PlanAddresses, type PlanJson, type PlanSummary } from './plan-summary';
 export { checkTerraform, type StackCheck } from './check-terraform';
 export { IGNORE_EVENTS, type CoreEvent, type CoreListener, type CoreStep } from './events';
 export { ConfigError, formatProblem, type Problem } from '../config/problems';
-export type { EnvironmentConfig } from '../config/resolve';
+export { isProductionName, type EnvironmentConfig } from '../config/resolve';
 export { environmentJsonSchema, SCHEMA_FILE } from '../config/json-schema';
 export { bootstrapStackName } from '../stacks/bootstrap-stack';
 export { hasAwsCredentials } from './aws-credentials';

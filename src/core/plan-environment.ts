@@ -6,7 +6,7 @@
 import { join, resolve } from 'node:path';
 import type { EnvironmentConfig } from '../config/resolve';
 import { IGNORE_EVENTS, type CoreListener } from './events';
-import { destructiveChanges, summarizePlan, type PlanSummary } from './plan-summary';
+import { destructiveChanges, summarizePlan, summarizePlanText, type PlanSummary } from './plan-summary';
 import { synthesizeEnvironment, type SynthesizedStack } from './synthesize';
 import { TerraformWorkspace, type CommandResult, type TerraformSettings } from './terraform';
 
@@ -62,11 +62,14 @@ export async function planStack(stack: SynthesizedStack, options: Omit<PlanEnvir
   const planFile = options.planFile ?? 'tfplan';
   const workspace = TerraformWorkspace.prepare(stack, options.workDir, { offline: options.offline, settings: options.settings, onEvent });
   const io = { onOutput: options.onOutput, signal: options.signal };
-  const init = await workspace.init(io);
+  const init = await workspace.init({ ...io, reuse: true });
   if (!init.ok) return { ok: false, workspace, planFile, output: init.output, destructive: [], failedStep: 'init' };
   const plan = await workspace.plan({ ...io, planFile, destroy: options.destroy });
   const output = `${init.output}${plan.output}`;
   if (!plan.ok) return { ok: false, workspace, planFile, output, destructive: [], failedStep: 'plan' };
+  // Terraform's own output says what the plan does; the saved plan is read only when that is not clear.
+  const fromText = summarizePlanText(plan.output);
+  if (fromText) return { ok: true, workspace, planFile, output, planOutput: plan.output, summary: fromText.summary, destructive: fromText.destructive, changes: plan.changes };
   const json = await workspace.show(planFile);
   return { ok: true, workspace, planFile, output, planOutput: plan.output, summary: summarizePlan(json), destructive: destructiveChanges(json), changes: plan.changes };
 }

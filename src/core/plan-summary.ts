@@ -90,3 +90,45 @@ export function destructiveChanges(plan: PlanJson): string[] {
 export function formatSummary(summary: PlanSummary): string {
   return `${summary.add} to add, ${summary.change} to change, ${summary.replace} to replace, ${summary.destroy} to destroy`;
 }
+
+const HUMAN_ACTIONS: readonly [RegExp, PlanAction | undefined][] = [
+  [/ will be created$/, 'create'],
+  [/ will be updated in-place$/, 'update'],
+  [/ (?:must be replaced|is tainted, so must be replaced|will be replaced, as requested|will be replaced due to changes in replace_triggered_by)$/, 'replace'],
+  [/ will be destroyed$/, 'delete'],
+  [/ will be read during apply$/, undefined],
+  [/ has moved to .+$/, undefined],
+];
+
+/**
+ * The summary of a plan from Terraform's own plan output (`# ADDRESS will
+ * be created`, ...), checked against its `Plan: N to add, N to change, N to
+ * destroy.` line; undefined when the two disagree or the output is not
+ * understood (then read the saved plan with `show -json`). Reading the
+ * output saves a `show`, which loads every provider's schema again: seconds
+ * per plan.
+ */
+export function summarizePlanText(output: string): { summary: PlanSummary; destructive: string[] } | undefined {
+  const addresses: Record<PlanAction, string[]> = { create: [], update: [], replace: [], delete: [] };
+  for (const line of output.split('\n')) {
+    if (!line.startsWith('  # ')) continue;
+    const text = line.slice(4).trimEnd();
+    const match = HUMAN_ACTIONS.find(([pattern]) => pattern.test(text));
+    if (!match) {
+      if (/^\(/.test(text)) continue; // "(moved from ...)", "(because ...)"
+      return undefined;
+    }
+    const [pattern, action] = match;
+    const address = text.replace(pattern, '');
+    if (action && !address.startsWith('data.') && !address.includes('.data.')) addresses[action].push(address);
+  }
+  const totals = /Plan: (?:\d+ to import, )?(\d+) to add, (\d+) to change, (\d+) to destroy\./.exec(output);
+  const none = /No changes\./.test(output);
+  const [add, change, destroy] = totals ? totals.slice(1, 4).map(Number) : none ? [0, 0, 0] : [-1, -1, -1];
+  const found = { create: addresses.create.length, update: addresses.update.length, replace: addresses.replace.length, delete: addresses.delete.length };
+  if (add !== found.create + found.replace || change !== found.update || destroy !== found.delete + found.replace) return undefined;
+  for (const list of Object.values(addresses)) list.sort();
+  const typeOfAddress = (address: string) => typeOf({ address: address.replace(/^(?:module\.[^.]+\.)+/, ''), type: address.replace(/^(?:module\.[^.]+\.)+/, '').split('.')[0]!, mode: 'managed', change: { actions: [] } });
+  const destructive = [...addresses.delete, ...addresses.replace].filter((a) => STATEFUL_TYPES.has(typeOfAddress(a))).sort();
+  return { summary: { add: found.create, change: found.update, replace: found.replace, destroy: found.delete, addresses }, destructive };
+}

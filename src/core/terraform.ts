@@ -5,10 +5,11 @@
  * dummy credentials (terraform/offline.ts); online, it uses the stack's own
  * S3 backend and the caller's AWS credentials.
  */
+import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { mirrorHas, terraformEnvironment } from '../terraform/cli-config';
-import { prepareOfflineStack } from '../terraform/offline';
+import { OVERRIDE_FILE, prepareOfflineStack } from '../terraform/offline';
 import { terraform, type CommandResult, type RunOptions } from '../terraform/run';
 import { IGNORE_EVENTS, timedStep, type CoreListener } from './events';
 import { summarizePlan, type PlanJson, type PlanSummary } from './plan-summary';
@@ -133,8 +134,27 @@ export class TerraformWorkspace {
     return new TerraformWorkspace(stack, dir, options.offline, options.settings, options.onEvent);
   }
 
-  init(options: Pick<RunOptions, 'onOutput' | 'signal'> = {}): Promise<CommandResult> {
-    return this.step('init', ['init', '-input=false', '-no-color'], options);
+  /**
+   * `terraform init`. With `reuse`, skipped when this folder was initialised
+   * for the same providers and backend (the stack's `terraform` block and
+   * the override file are unchanged): init reads every provider binary again
+   * to check its hash, a second or more per plan.
+   */
+  async init(options: Pick<RunOptions, 'onOutput' | 'signal'> & { readonly reuse?: boolean } = {}): Promise<CommandResult> {
+    const marker = join(this.dir, '.terraform', 'platform-init');
+    const fingerprint = this.initFingerprint();
+    if (options.reuse && existsSync(marker) && readFileSync(marker, 'utf8') === fingerprint) {
+      return { ok: true, exitCode: 0, output: 'init: already initialised for these providers and backend\n', stdout: '', seconds: 0 };
+    }
+    const result = await this.step('init', ['init', '-input=false', '-no-color'], options);
+    if (result.ok && existsSync(join(this.dir, '.terraform'))) writeFileSync(marker, fingerprint);
+    return result;
+  }
+
+  private initFingerprint(): string {
+    const read = (file: string) => (existsSync(join(this.dir, file)) ? readFileSync(join(this.dir, file), 'utf8') : '');
+    const stack = JSON.parse(read('cdk.tf.json') || '{}') as { terraform?: unknown };
+    return createHash('sha256').update(JSON.stringify(stack.terraform ?? null)).update(read(OVERRIDE_FILE)).update(read('.terraform.lock.hcl')).digest('hex');
   }
 
   validate(): Promise<CommandResult> {

@@ -30,6 +30,7 @@ const CACHE_SIZE = 500;
 
 export class ConfigRepository {
   private fetching?: Promise<void>;
+  private lastFetchOk = false;
   private readonly known = new Map<string, Promise<unknown>>();
 
   /**
@@ -46,7 +47,9 @@ export class ConfigRepository {
 
   /** Fetches every branch and pull request ref; concurrent callers share one fetch. */
   fetch(): Promise<void> {
-    this.fetching ??= this.doFetch().finally(() => { this.fetching = undefined; });
+    this.fetching ??= this.doFetch()
+      .then(() => { this.lastFetchOk = true; }, (error: unknown) => { this.lastFetchOk = false; throw error; })
+      .finally(() => { this.fetching = undefined; });
     return this.fetching;
   }
 
@@ -60,8 +63,9 @@ export class ConfigRepository {
     await git(['--git-dir', this.mirror, 'fetch', '--prune', '--quiet', 'origin']);
   }
 
-  /** Whether the mirror can be read (readiness). */
+  /** Whether the repository can be read (readiness): the last fetch worked, or a fetch now does. */
   async reachable(): Promise<boolean> {
+    if (this.lastFetchOk && existsSync(join(this.mirror, 'HEAD'))) return true;
     try {
       await this.fetch();
       return true;
@@ -125,6 +129,20 @@ export class ConfigRepository {
       (status.startsWith('A') ? added : status.startsWith('D') ? removed : modified).push(file);
     }
     return { added, modified, removed };
+  }
+
+  /** Whether `older` is an ancestor of `newer` (both fetched); memoised. */
+  isAncestor(older: string, newer: string): Promise<boolean> {
+    if (older === newer) return Promise.resolve(false);
+    return this.cached(`ancestor:${older}:${newer}`, async () => {
+      if (!(await this.hasCommit(older)) || !(await this.hasCommit(newer))) await this.fetch();
+      try {
+        await this.git(['merge-base', '--is-ancestor', older, newer]);
+        return true;
+      } catch {
+        return false;
+      }
+    });
   }
 
   /** The parent of a commit, or undefined for a root commit. */
