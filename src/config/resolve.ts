@@ -7,13 +7,15 @@
  */
 import { DATABASE_PORTS, parameterGroupFamily, partitionOf, supportsPerformanceInsights } from '../aws-facts';
 import type { ParsedEnvironment } from './schema';
+import { escapeTemplates } from './template-escape';
 
 /** Environments named prod, production or prod-* are production unless `production` says otherwise. */
 export function isProductionName(environment: string): boolean {
   return /^prod(uction)?(-|$)/.test(environment);
 }
 
-export function resolveEnvironment(parsed: ParsedEnvironment, fileStem: string) {
+export function resolveEnvironment(validated: ParsedEnvironment, fileStem: string) {
+  const parsed = escapeTemplates(validated);
   const environment = parsed.environment ?? fileStem;
   const production = parsed.production ?? isProductionName(environment);
   const region = parsed.aws.region;

@@ -26,6 +26,8 @@ export interface ControllerOptions extends Omit<RunnerOptions, 'store' | 'log'> 
   readonly maxParallel?: number;
   /** Minutes between drift checks of every environment; 0 turns them off. @default 0 */
   readonly driftMinutes?: number;
+  /** `owner/repo` on GitHub: events of other repositories (an organisation-wide webhook) are ignored. @default any */
+  readonly repositoryName?: string;
   /** One line of the controller's log (already redacted). */
   readonly log: (line: string) => void;
 }
@@ -56,7 +58,7 @@ export class Controller {
   private driftTimer?: NodeJS.Timeout;
 
   constructor(private readonly options: ControllerOptions) {
-    this.runner = new Runner({ ...options, log: (line) => this.log(line) });
+    this.runner = new Runner({ ...options, log: (line) => this.log(line), stopping: () => this.stopping });
   }
 
   /** Environments of the default branch head, as last fetched. */
@@ -166,6 +168,10 @@ export class Controller {
 
   private async runsFor(intent: WebhookIntent): Promise<{ runs: Run[]; reason?: string }> {
     const { branch } = this.options;
+    const expected = this.options.repositoryName?.toLowerCase();
+    if (expected && 'repository' in intent && typeof intent.repository === 'string' && intent.repository.toLowerCase() !== expected) {
+      return { runs: [], reason: `event of ${intent.repository}, not ${this.options.repositoryName}` };
+    }
     const configPath = this.options.repository.configDir;
     switch (intent.kind) {
       case 'ping': return { runs: [], reason: 'pong' };
@@ -208,14 +214,16 @@ export class Controller {
 
   /** `/plan [env]` and `/apply env` on a pull request, from approvers of the environments named. */
   private async commentRuns(intent: Extract<WebhookIntent, { kind: 'comment' }>): Promise<{ runs: Run[]; reason?: string }> {
-    const pr: PullRequestRef | undefined = await planningCommitOf(this.options.store, this.options.repository, intent.number);
-    if (!pr) return { runs: [], reason: `no plan of pull request #${intent.number} yet; wait for its first plan` };
+    const pr: PullRequestRef | undefined = await planningCommitOf(this.options.store, intent.number);
+    if (!pr) return { runs: [], reason: `pull request #${intent.number} has not been planned here yet (no pull_request event seen); push to it or reopen it` };
     const environments = intent.environment ? [intent.environment] : [...new Set((await this.options.store.listRuns({ pullRequest: intent.number, limit: 200 })).map((r) => r.environment))];
     if (environments.length === 0) return { runs: [], reason: 'no environment to plan; name one: /plan ENV' };
     const runs: Run[] = [];
     const refused: string[] = [];
+    // Who may approve, and whether it is production, come from the default branch: a pull request cannot name its own approvers.
+    const head = await this.options.repository.head(this.options.branch);
     for (const environment of environments) {
-      const approvers = await this.runner.approversAt(pr.commit, environment);
+      const approvers = head ? (await this.runner.factsAt(head, environment))?.approvers : undefined;
       if (approvers === undefined) { refused.push(`${environment}: no such environment`); continue; }
       if (!isApprover(approvers, intent.commenter)) { refused.push(`${environment}: ${intent.commenter} is not an approver`); continue; }
       if (intent.command === 'apply' && pr.fromFork) { refused.push(`${environment}: pull requests from forks are never applied`); continue; }
@@ -229,7 +237,7 @@ export class Controller {
 
   private async cancelPullRequest(number: number): Promise<number> {
     let cancelled = 0;
-    for (const run of await this.options.store.listRuns({ pullRequest: number, status: [...WAITING, 'approved'], limit: 500 })) {
+    for (const run of await this.options.store.listRuns({ pullRequest: number, status: [...WAITING, 'approved', 'running'], limit: 500 })) {
       const result = await this.cancel(run.id);
       if (result.ok) cancelled++;
     }

@@ -7,7 +7,8 @@
 import { existsSync, readFileSync, rmSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { formatSummary, planStack, sandboxSettings, TerraformWorkspace, type CoreEvent, type SynthesizedStack, type TerraformSettings } from '../core/index';
-import type { Compiler } from './compile';
+import { randomBytes } from 'node:crypto';
+import type { Compiler, EnvironmentFacts } from './compile';
 import { commitStatusFor, renderPlanComments } from './github/comment';
 import type { Reporter } from './github/reporter';
 import type { ConfigRepository } from './git/repository';
@@ -40,6 +41,8 @@ export interface RunnerOptions {
   /** The controller's own address, for links from GitHub. */
   readonly publicUrl?: string;
   readonly log: (line: string) => void;
+  /** True once the controller stops: no new apply starts (the approved run is applied after the restart). */
+  readonly stopping?: () => boolean;
 }
 
 export class Runner {
@@ -75,7 +78,11 @@ export class Runner {
         return;
       }
       run = await this.patch(run, { guardrails: compiled.warnings });
-      if (run.fromFork && !compiled.facts.allowForks) {
+      // For pull requests, what the reviewed default branch says decides: a pull request cannot allow forks,
+      // name its own approvers or make production not production.
+      const trusted = run.pullRequest !== undefined ? await this.defaultBranchFacts(run.environment) : compiled.facts;
+      if (run.pullRequest !== undefined) run = await this.patch(run, { approvers: trusted?.approvers ?? [], production: (trusted?.production ?? false) || compiled.facts.production });
+      if (run.fromFork && !trusted?.allowForks) {
         await this.finish(run, 'cancelled', { error: `pull requests from forks are not planned for ${run.environment} (gitops.allowForks is false)` });
         return;
       }
@@ -88,7 +95,7 @@ export class Runner {
         destroy: run.destroy,
         planFile: planFileName(run),
         signal,
-        onEvent: (event) => void this.event(run!, event),
+        onEvent: (event) => void this.event(run!, event).catch(() => undefined),
       });
       await this.note(run, plan.output);
       if (signal.aborted) return;
@@ -100,8 +107,8 @@ export class Runner {
       const decision = decide({
         trigger: run.trigger,
         applyCandidate: !run.fromFork && (run.trigger === 'comment' ? run.applyRequested === true : run.branch === this.options.branch),
-        production: compiled.facts.production,
-        autoApply: compiled.facts.autoApply,
+        production: run.production ?? compiled.facts.production,
+        autoApply: trusted?.autoApply ?? false,
         changes: plan.changes ?? true,
         destroy: run.destroy === true,
         destructive: plan.destructive,
@@ -125,7 +132,7 @@ export class Runner {
         return;
       }
       run = await this.move(run, 'approved', { ...base, ...(run.applyRequested ? { approvedBy: run.requestedBy } : {}) }, planText);
-      if (!this.options.offline) await this.apply(run, signal);
+      if (!this.options.offline && !this.options.stopping?.()) await this.apply(run, signal);
     } catch (error) {
       if (run) await this.finish(run, 'failed', { error: this.options.redactor.redact(error instanceof Error ? error.message : String(error)) }).catch(() => undefined);
       throw error;
@@ -152,7 +159,8 @@ export class Runner {
       const lock = workspace.localLock();
       if (!lock || recorded) return;
       recorded = lock.id;
-      void store.recordLock({ environment: run.environment, runId: run.id, lockId: lock.id, acquiredAt: now() });
+      store.recordLock({ environment: run.environment, runId: run.id, lockId: lock.id, acquiredAt: now() })
+        .catch((error: Error) => this.options.log(`run ${run.id}: could not record lock ${lock.id}: ${error.message}`));
     }, 100);
     try {
       const result = await workspace.apply(planFile, { signal });
@@ -176,7 +184,8 @@ export class Runner {
     const url = this.options.publicUrl ? `${this.options.publicUrl}/api/runs/${run.id}` : undefined;
     const results = [await this.options.reporter.setStatus(run.commit, commitStatusFor(run, name, url))];
     if (run.pullRequest !== undefined && (planText !== undefined || run.status === 'failed')) {
-      results.push(await this.options.reporter.upsertPlanComments(run.pullRequest, run.environment, renderPlanComments({ run, planText, name, runUrl: url })));
+      const text = planText === undefined ? undefined : this.options.redactor.redact(planText);
+      results.push(await this.options.reporter.upsertPlanComments(run.pullRequest, run.environment, renderPlanComments({ run, planText: text, name, runUrl: url })));
     }
     for (const result of results) {
       if (!result.ok) for (const e of result.errors) this.options.log(`run ${run.id}: GitHub ${e.operation} failed${e.status ? ` (${e.status})` : ''}: ${e.message}`);
@@ -208,9 +217,15 @@ export class Runner {
     return result.ok || /not locked/i.test(result.output);
   }
 
-  /** The approvers of an environment at a commit, or undefined when it has no such environment or is invalid. */
-  async approversAt(commit: string, environment: string): Promise<readonly string[] | undefined> {
-    const root = join(this.options.dataDir, 'runs', `approvers-${commit}-${environment}`);
+  /** The facts (approvers, production, autoApply, allowForks) of an environment at the default branch head. */
+  private async defaultBranchFacts(environment: string): Promise<EnvironmentFacts | undefined> {
+    const head = await this.options.repository.head(this.options.branch);
+    return head ? this.factsAt(head, environment) : undefined;
+  }
+
+  /** The facts of an environment at a commit, or undefined when it has no such environment. */
+  async factsAt(commit: string, environment: string): Promise<EnvironmentFacts | undefined> {
+    const root = join(this.options.dataDir, 'runs', `facts-${randomBytes(6).toString('hex')}`);
     try {
       await this.options.repository.fetch();
       if (!(await this.options.repository.hasCommit(commit))) return undefined;
@@ -218,7 +233,7 @@ export class Runner {
       const files = await this.options.repository.writeConfigAt(commit, configDir);
       if (!files.includes(`${environment}.yaml`)) return undefined;
       const compiled = await this.options.compiler.compile({ configDir, relativeTo: root, environment });
-      return compiled.facts?.approvers;
+      return compiled.facts;
     } finally {
       rmSync(root, { recursive: true, force: true });
     }

@@ -4,7 +4,7 @@ import { terraformSettings } from '../core/index';
 import { Compiler } from './compile';
 import { Controller } from './controller';
 import { ConfigRepository } from './git/repository';
-import { createReporter } from './github/reporter';
+import { createReporter, parseRepository } from './github/reporter';
 import { Redactor, secretsOf } from './redact';
 import { buildServer } from './server';
 import { openStore } from './store/open-store';
@@ -52,7 +52,9 @@ export async function startController(options: ServeOptions): Promise<RunningCon
     repo: options.githubRepo,
     baseUrl: options.githubApiUrl,
   });
-  const settings = terraformSettings(options.cliDir, options.env);
+  // Terraform (and the providers it starts) never sees the controller's own secrets.
+  const { WEBHOOK_SECRET: _webhook, API_TOKEN: _api, GITHUB_TOKEN: _github, ...terraformEnv } = options.env;
+  const settings = terraformSettings(options.cliDir, terraformEnv);
   log(settings.description);
   if (options.offline) log('offline: plans use a local backend and dummy credentials; nothing is applied (runs that would apply end in approved)');
   if (options.sandbox) log('sandbox: every resource stands in as terraform_data on a local state; applies change nothing anywhere');
@@ -67,6 +69,7 @@ export async function startController(options: ServeOptions): Promise<RunningCon
     maxParallel: options.maxParallel,
     driftMinutes: options.driftMinutes,
     publicUrl: options.publicUrl,
+    repositoryName: options.githubOwner && options.githubRepo ? `${options.githubOwner}/${options.githubRepo}` : githubNameOf(options.repository),
   });
   await controller.start();
   const app = buildServer({
@@ -100,4 +103,10 @@ export async function startController(options: ServeOptions): Promise<RunningCon
     }));
   }
   return { url, stop };
+}
+
+/** `owner/repo` of a GitHub URL; undefined for a local path. */
+function githubNameOf(url: string): string | undefined {
+  const parsed = parseRepository(url);
+  return parsed ? `${parsed.owner}/${parsed.repo}` : undefined;
 }

@@ -103,7 +103,7 @@ export class ConfigRepository {
 
   /** The environment names (file stems) of the config folder at a commit. */
   environmentsAt(commit: string): Promise<string[]> {
-    return this.cached(`environments:${commit}`, async () => (await this.yamlFilesAt(commit)).map((f) => posix.basename(f, '.yaml')).filter((n) => n !== 'defaults').sort());
+    return this.cached(`environments:${commit}`, async () => (await this.yamlFilesAt(commit)).map((f) => posix.basename(f, '.yaml')).filter((n) => n !== 'defaults' && /^[a-z][a-z0-9-]{1,19}$/.test(n)).sort());
   }
 
   /**

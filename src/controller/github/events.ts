@@ -296,7 +296,8 @@ export function environmentsTouched(changed: ChangedFiles, configPath: string, k
       const stem = stemOf(path);
       if (stem === undefined) continue;
       if (stem === 'defaults') defaults = true;
-      else (removed ? destroy : plan).add(stem);
+      // Only valid names are environments (the validation of the commit reports the others); they name folders too.
+      else if (ENVIRONMENT_NAME.test(stem)) (removed ? destroy : plan).add(stem);
     }
   }
   if (defaults) for (const env of known) plan.add(env);

@@ -1,0 +1,24 @@
+/** Strings from YAML reach Terraform as literal text: `${...}` and `%{...}` are escaped, never evaluated. */
+import { configOf, MINIMAL_ENVIRONMENT, synthEnvironment } from './helpers';
+
+describe('template sequences in configuration values', () => {
+  const config = configOf(`${MINIMAL_ENVIRONMENT}tags: { Leak: '\${file("/proc/self/environ")}' }
+services:
+  api:
+    image: "nginx:1.27"
+    cpu: 256
+    memory: 512
+    command: ["sh", "-c", "echo \${HOME} %{ if true }x%{ endif }"]
+`);
+  const stack = JSON.parse(synthEnvironment(config));
+
+  it('escape interpolations in provider tags', () => {
+    expect(stack.provider.aws[0].default_tags[0].tags.Leak).toBe('$${file("/proc/self/environ")}');
+  });
+
+  it('escape interpolations and directives in container definitions', () => {
+    const definitions = Object.values<any>(stack.resource.aws_ecs_task_definition)[0].container_definitions as string;
+    expect(definitions).toContain('echo $${HOME} %%{ if true }x%%{ endif }');
+    expect(definitions).not.toMatch(/[^$]\$\{HOME\}/);
+  });
+});
