@@ -178,6 +178,26 @@ describe('the controller, sandboxed: refusals, approvals, pull requests', () => 
     remote.checkout('main');
   });
 
+  it('lets no pull request allow its own fork plans, name its own approvers, or speak for another repository', async () => {
+    const base = remote.head('main');
+    remote.checkout('takeover', true);
+    remote.write('environments/dev.yaml', `${read('environments/dev.yaml')}gitops:\n  allowForks: true\n  approvers: [mallory]\n`);
+    const head = remote.commit('dev: let me in');
+    remote.push('takeover');
+    const fork = await deliver(controller.url, 'pull_request', pullRequestPayload({ action: 'opened', number: 9, headSha: head, headRef: 'takeover', baseSha: base, fork: true, author: 'mallory' }));
+    const forkRun = await waitForRun(controller.url, fork.body.runs[0]!, settled);
+    expect(forkRun.status).toBe('cancelled');
+    const own = await deliver(controller.url, 'pull_request', pullRequestPayload({ action: 'opened', number: 10, headSha: head, headRef: 'takeover', baseSha: base, author: 'mallory' }));
+    const planned = await waitForRun(controller.url, own.body.runs[0]!, settled);
+    expect(planned).toMatchObject({ status: 'planned', approvers: [] });
+    const apply = await deliver(controller.url, 'issue_comment', commentPayload(10, '/apply dev', 'mallory'));
+    expect(apply.body.runs).toEqual([]);
+    expect(apply.body.reason).toContain('mallory is not an approver');
+    const elsewhere = await deliver(controller.url, 'issue_comment', { ...commentPayload(10, '/plan dev', 'platform-lead'), repository: { id: 3, name: 'other', full_name: 'someone/other', default_branch: 'main', owner: { login: 'someone' } } });
+    expect(elsewhere.body).toEqual({ runs: [], reason: `event of someone/other, not ${REPOSITORY}` });
+    remote.checkout('main');
+  });
+
   it('plans a deleted environment as a destroy that waits for an approval', async () => {
     remote.remove('environments/staging.yaml');
     remote.commit('retire staging');
