@@ -6,11 +6,13 @@
 const esmOnly = ['@octokit', 'universal-user-agent', 'before-after-hook', 'fast-content-type-parse', 'bottleneck', 'json-with-bigint', 'content-type'];
 const swc = ['@swc/jest', { jsc: { target: 'es2022', parser: { syntax: 'typescript' } }, module: { type: 'commonjs' } }];
 
-/** The controller's end-to-end tests (its own processes, git, real Terraform, Chromium) run as `npm run test:controller`. */
-const endToEnd = ['controller\\.test', 'controller-recovery', 'controller-offline', 'controller-load', 'controller-page'];
+/** End-to-end tests (the controller's own processes, git, real Terraform applies, Chromium) run as `npm run test:controller`. */
+const endToEnd = ['controller\\.test', 'controller-recovery', 'controller-offline', 'controller-load', 'controller-page', 'cli-apply', 'controller-store', 'plan-summary-terraform'];
 
 module.exports = {
   testEnvironment: 'node',
+  // Two workers on two cores: the CLI suites mostly wait on the processes they start (jest's default would be one).
+  maxWorkers: 2,
   roots: ['<rootDir>/modules-tests'],
   testMatch: process.env.JEST_END_TO_END === '1' ? endToEnd.map((name) => `**/${name.replace('\\.test', '')}.test.ts`) : ['**/*.test.ts'],
   testPathIgnorePatterns: process.env.JEST_END_TO_END === '1' ? [] : endToEnd.map((name) => `/modules-tests/${name}`),

@@ -2,7 +2,7 @@
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { startController, type ServeOptions } from '../controller/serve';
+import type { ServeOptions } from '../controller/serve';
 
 interface ServeFlags {
   repo: string;
@@ -89,6 +89,8 @@ export function serveCommand(program: Command): void {
         env: process.env,
         log: (line) => console.log(`${new Date().toISOString()} ${line}`),
       };
+      // Loaded here: the other commands never pay for the server, GitHub and store libraries.
+      const { startController } = require('../controller/serve') as typeof import('../controller/serve');
       await startController(options);
     });
 }
