@@ -57,7 +57,8 @@ export class Runner {
     const root = join(this.options.dataDir, 'runs', run.id);
     try {
       await this.note(run, `run ${run.id}: ${run.environment} at ${run.commit} (${run.trigger}${run.destroy ? ', destroy' : ''})`);
-      await repository.fetch();
+      // Usually the webhook's handling already fetched the commit.
+      if (!(await repository.hasCommit(run.commit))) await repository.fetch();
       if (!(await repository.hasCommit(run.commit))) {
         await this.finish(run, 'failed', { error: `commit ${run.commit} is not in the repository (after a fetch)` });
         return;

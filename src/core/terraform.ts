@@ -142,12 +142,12 @@ export class TerraformWorkspace {
    */
   async init(options: Pick<RunOptions, 'onOutput' | 'signal'> & { readonly reuse?: boolean } = {}): Promise<CommandResult> {
     const marker = join(this.dir, '.terraform', 'platform-init');
-    const fingerprint = this.initFingerprint();
-    if (options.reuse && existsSync(marker) && readFileSync(marker, 'utf8') === fingerprint) {
+    if (options.reuse && existsSync(marker) && readFileSync(marker, 'utf8') === this.initFingerprint()) {
       return { ok: true, exitCode: 0, output: 'init: already initialised for these providers and backend\n', stdout: '', seconds: 0 };
     }
     const result = await this.step('init', ['init', '-input=false', '-no-color'], options);
-    if (result.ok && existsSync(join(this.dir, '.terraform'))) writeFileSync(marker, fingerprint);
+    // After init: the provider lock file it wrote is part of what the next run must find unchanged.
+    if (result.ok && existsSync(join(this.dir, '.terraform'))) writeFileSync(marker, this.initFingerprint());
     return result;
   }
 
