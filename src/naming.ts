@@ -81,11 +81,6 @@ export class Naming {
     this.prefix = `${project}-${environment}`;
   }
 
-  /** `<prefix>-<parts...>` shortened to `limit`. */
-  name(limit: number, ...parts: string[]): string {
-    return fitName([this.prefix, ...parts].join('-'), limit);
-  }
-
   /** The load balancer's name: no leading or trailing hyphen, not starting with `internal-` (AWS rules), 32 at most. */
   loadBalancer(): string {
     const name = this.prefix.startsWith('internal-') ? `lb-${this.prefix}` : this.prefix;

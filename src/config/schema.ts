@@ -1,5 +1,5 @@
 /**
- * The environment file format (../shared/config-contract.md), as one zod
+ * The environment file format (README: Configuration), as one zod
  * schema. The TypeScript types and the editor JSON Schema both come from
  * here; rules that need more than one key are in `rules.ts`.
  *

@@ -20,6 +20,7 @@ export { checkTerraform, type StackCheck } from './check-terraform';
 export { IGNORE_EVENTS, type CoreEvent, type CoreListener, type CoreStep } from './events';
 export { ConfigError, formatProblem, type Problem } from '../config/problems';
 export { isProductionName, type EnvironmentConfig } from '../config/resolve';
+export { NAME_PATTERN as ENVIRONMENT_NAME } from '../config/schema';
 export { environmentJsonSchema, SCHEMA_FILE } from '../config/json-schema';
 export { bootstrapStackName } from '../stacks/bootstrap-stack';
 export { hasAwsCredentials } from './aws-credentials';

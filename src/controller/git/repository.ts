@@ -8,6 +8,7 @@
 import { execFile, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, posix } from 'node:path';
+import { ENVIRONMENT_NAME } from '../../core/index';
 
 export interface ChangedFiles {
   readonly added: readonly string[];
@@ -103,7 +104,7 @@ export class ConfigRepository {
 
   /** The environment names (file stems) of the config folder at a commit. */
   environmentsAt(commit: string): Promise<string[]> {
-    return this.cached(`environments:${commit}`, async () => (await this.yamlFilesAt(commit)).map((f) => posix.basename(f, '.yaml')).filter((n) => n !== 'defaults' && /^[a-z][a-z0-9-]{1,19}$/.test(n)).sort());
+    return this.cached(`environments:${commit}`, async () => (await this.yamlFilesAt(commit)).map((f) => posix.basename(f, '.yaml')).filter((n) => n !== 'defaults' && ENVIRONMENT_NAME.test(n)).sort());
   }
 
   /**

@@ -4,6 +4,7 @@
  * JSON body. Pure: no I/O, no clock; the server verifies the signature first
  * and turns a WebhookPayloadError into 400.
  */
+import { ENVIRONMENT_NAME } from '../../core/index';
 
 /** A delivery whose body lacks a field its event always has (the server answers 400). */
 export class WebhookPayloadError extends Error {
@@ -120,7 +121,6 @@ export type WebhookIntent =
 const ZERO_SHA = /^0{40}$/;
 const SHA = /^[0-9a-f]{40}$/;
 /** Environment names, as the config schema allows them. */
-const ENVIRONMENT_NAME = /^[a-z][a-z0-9-]{1,19}$/;
 /** GitHub's webhook commit list used to stop at 20 entries (it still does in timeline events). */
 const COMMIT_LIST_CAP = 20;
 /** GitHub reports at most this many paths per list and commit. */

@@ -46,7 +46,7 @@ export class EcsCluster extends Construct {
     }
     this.cluster = new EcsClusterResource(this, 'cluster', {
       name: props.name,
-      setting: [{ name: 'containerInsights', value: props.containerInsights ?? true ? 'enabled' : 'disabled' }],
+      setting: [{ name: 'containerInsights', value: (props.containerInsights ?? true) ? 'enabled' : 'disabled' }],
       configuration: props.execLogging && this.execLogGroup
         ? {
           executeCommandConfiguration: {

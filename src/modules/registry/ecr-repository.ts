@@ -54,7 +54,7 @@ export class EcrRepository extends Construct {
     super(scope, id);
     this.repository = new EcrRepositoryResource(this, 'repository', {
       name: props.name,
-      imageTagMutability: props.immutableTags ?? true ? 'IMMUTABLE' : 'MUTABLE',
+      imageTagMutability: (props.immutableTags ?? true) ? 'IMMUTABLE' : 'MUTABLE',
       imageScanningConfiguration: { scanOnPush: props.scanOnPush ?? true },
       encryptionConfiguration: [{ encryptionType: 'KMS' }],
     });
