@@ -11,10 +11,12 @@ import { Agent, request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { signPayload } from '../src/controller/github/signature';
+import { GitHubStandIn } from './github-standin';
 
 export const WEBHOOK_SECRET = 'test-webhook-secret-0123';
 export const API_TOKEN = 'test-api-token-4567';
 export const REPOSITORY = 'shop/platform-config';
+export const GITHUB_TOKEN = 'test-github-token-89';
 
 export class ConfigRemote {
   readonly root = mkdtempSync(join(tmpdir(), 'controller-repo-'));
@@ -255,4 +257,41 @@ export async function waitForRun(url: string, id: string, done: (run: any) => bo
 
 function git(cwd: string, ...args: string[]): string {
   return execFileSync('git', args, { cwd, encoding: 'utf8', env: { ...process.env, GIT_TERMINAL_PROMPT: '0' } });
+}
+
+export interface ControllerSuite {
+  readonly remote: ConfigRemote;
+  readonly dataDir: string;
+  readonly github: GitHubStandIn;
+  /** Started in beforeAll. */
+  readonly controller: Started;
+  /** The exit code of the SIGTERM in afterAll. */
+  readonly exitCode?: number | null;
+}
+
+/**
+ * A describe block's controller: a fresh remote with the example
+ * environments, the GitHub stand-in, the controller started with `flags`
+ * reporting to it (beforeAll), and everything stopped and removed (afterAll).
+ */
+export function controllerSuite(flags: readonly string[]): ControllerSuite {
+  const remote = new ConfigRemote();
+  const dataDir = mkdtempSync(join(tmpdir(), 'controller-data-'));
+  const github = new GitHubStandIn({ token: GITHUB_TOKEN, owner: 'shop', repo: 'platform-config' });
+  const suite: { controller?: Started; exitCode?: number | null } = {};
+  beforeAll(async () => {
+    const githubUrl = await github.start();
+    suite.controller = await startController(['--repo', remote.bare, '--data-dir', dataDir, ...flags, '--github-api-url', githubUrl, '--github-repository', REPOSITORY], { GITHUB_TOKEN });
+  });
+  afterAll(async () => {
+    suite.exitCode = await suite.controller?.stop();
+    await github.stop();
+    remote.cleanup();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+  return {
+    remote, dataDir, github,
+    get controller() { return suite.controller!; },
+    get exitCode() { return suite.exitCode; },
+  };
 }

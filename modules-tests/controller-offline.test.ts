@@ -7,8 +7,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { GitHubStandIn } from './github-standin';
-import { api, ConfigRemote, deliver, REPOSITORY, startController, waitForRun, type Started } from './controller-harness';
+import { api, ConfigRemote, controllerSuite, deliver, startController, waitForRun, type Started } from './controller-harness';
 
 jest.setTimeout(300_000);
 const settled = (run: { status: string }) => !['queued', 'running'].includes(run.status);
@@ -63,24 +62,8 @@ describe('the controller, offline', () => {
 });
 
 describe('drift checks', () => {
-  const remote = new ConfigRemote();
-  const dataDir = mkdtempSync(join(tmpdir(), 'controller-data-'));
-  const github = new GitHubStandIn({ token: 'test-github-token-89', owner: 'shop', repo: 'platform-config' });
-  let controller: Started;
-
-  beforeAll(async () => {
-    const githubUrl = await github.start();
-    controller = await startController(
-      ['--repo', remote.bare, '--data-dir', dataDir, '--sandbox', '--drift-minutes', '0.05', '--github-api-url', githubUrl, '--github-repository', REPOSITORY],
-      { GITHUB_TOKEN: 'test-github-token-89' },
-    );
-  });
-  afterAll(async () => {
-    await controller?.stop();
-    await github.stop();
-    remote.cleanup();
-    rmSync(dataDir, { recursive: true, force: true });
-  });
+  const suite = controllerSuite(['--sandbox', '--drift-minutes', '0.05']);
+  const { remote, github } = suite;
 
   it('records drift, shows it, fails the head commit status, and never applies it', async () => {
     const head = remote.head();
@@ -88,14 +71,14 @@ describe('drift checks', () => {
     const started = Date.now();
     let dev: any;
     while (Date.now() - started < 60_000) {
-      dev = (await api(controller.url, '/api/environments')).body.environments.find((e: any) => e.name === 'dev');
+      dev = (await api(suite.controller.url, '/api/environments')).body.environments.find((e: any) => e.name === 'dev');
       if (dev.drift === 'drifted') break;
       await new Promise((r) => setTimeout(r, 250));
     }
     expect(dev.drift).toBe('drifted');
-    const drifts = (await api(controller.url, '/api/runs?environment=dev')).body.runs.filter((r: any) => r.trigger === 'drift' && r.status === 'planned');
+    const drifts = (await api(suite.controller.url, '/api/runs?environment=dev')).body.runs.filter((r: any) => r.trigger === 'drift' && r.status === 'planned');
     expect(drifts[0]).toMatchObject({ drift: true, decision: 'plan-only', commit: head });
     expect(github.statuses.some((s: any) => s.sha === head && s.context === 'fargate-platform/dev' && s.state === 'failure' && /drift/.test(s.description))).toBe(true);
-    expect((await api(controller.url, '/api/runs?status=applied')).body.runs).toEqual([]);
+    expect((await api(suite.controller.url, '/api/runs?status=applied')).body.runs).toEqual([]);
   });
 });

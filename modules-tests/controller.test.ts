@@ -4,13 +4,9 @@
  * stand-in recording what is reported. --sandbox plans and applies with real
  * Terraform (every resource a terraform_data stand-in on a local state).
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { request } from 'node:http';
 import { signPayload } from '../src/controller/github/signature';
-import { GitHubStandIn } from './github-standin';
-import { api, API_TOKEN, commentPayload, ConfigRemote, deliver, pullRequestPayload, REPOSITORY, startController, waitForRun, WEBHOOK_SECRET, type Started } from './controller-harness';
+import { api, API_TOKEN, commentPayload, controllerSuite, deliver, pullRequestPayload, REPOSITORY, waitForRun, WEBHOOK_SECRET } from './controller-harness';
 
 jest.setTimeout(180_000);
 
@@ -18,32 +14,16 @@ jest.setTimeout(180_000);
 const settled = (run: { status: string }) => !['queued', 'running'].includes(run.status);
 
 describe('the controller, sandboxed', () => {
-  const remote = new ConfigRemote();
-  const dataDir = mkdtempSync(join(tmpdir(), 'controller-data-'));
-  const github = new GitHubStandIn({ token: 'test-github-token-89', owner: 'shop', repo: 'platform-config' });
-  let controller: Started;
-
-  beforeAll(async () => {
-    const githubUrl = await github.start();
-    controller = await startController(
-      ['--repo', remote.bare, '--data-dir', dataDir, '--sandbox', '--github-api-url', githubUrl, '--github-repository', REPOSITORY],
-      { GITHUB_TOKEN: 'test-github-token-89' },
-    );
-  });
-  afterAll(async () => {
-    await controller?.stop();
-    await github.stop();
-    remote.cleanup();
-    rmSync(dataDir, { recursive: true, force: true });
-  });
+  const suite = controllerSuite(['--sandbox']);
+  const { remote, github } = suite;
 
   it('plans and applies exactly the environment a push changed, and reports it', async () => {
     remote.write('environments/dev.yaml', `${require('node:fs').readFileSync('environments/dev.yaml', 'utf8')}tags: { Team: checkout }\n`);
     const commit = remote.commit('dev: tag the team');
-    const delivery = await deliver(controller.url, 'push', remote.push());
+    const delivery = await deliver(suite.controller.url, 'push', remote.push());
     expect(delivery.status).toBe(202);
     expect(delivery.body.runs).toHaveLength(1);
-    const run = await waitForRun(controller.url, delivery.body.runs[0]!, (r) => ['applied', 'failed'].includes(r.status));
+    const run = await waitForRun(suite.controller.url, delivery.body.runs[0]!, (r) => ['applied', 'failed'].includes(r.status));
     expect(run).toMatchObject({ environment: 'dev', commit, trigger: 'push', branch: 'main', status: 'applied', decision: 'auto-apply' });
     expect(run.plan.add).toBeGreaterThan(50);
     expect(run.log).toContain('apply');
@@ -52,39 +32,24 @@ describe('the controller, sandboxed', () => {
     const statuses = github.statuses.filter((s: any) => s.sha === commit);
     expect(statuses.map((s: any) => s.context)).toContain('fargate-platform/dev');
     expect(statuses[statuses.length - 1]).toMatchObject({ state: 'success' });
-    const list = await api(controller.url, '/api/runs?environment=dev');
+    const list = await api(suite.controller.url, '/api/runs?environment=dev');
     expect(list.body.runs[0].id).toBe(run.id);
   });
 });
 
 describe('the controller, sandboxed: refusals, approvals, pull requests', () => {
-  const remote = new ConfigRemote();
-  const dataDir = mkdtempSync(join(tmpdir(), 'controller-data-'));
-  const github = new GitHubStandIn({ token: 'test-github-token-89', owner: 'shop', repo: 'platform-config' });
-  let controller: Started;
+  const suite = controllerSuite(['--sandbox']);
+  const { remote, github } = suite;
   const read = (path: string) => require('node:fs').readFileSync(path, 'utf8') as string;
-
-  beforeAll(async () => {
-    const githubUrl = await github.start();
-    controller = await startController(
-      ['--repo', remote.bare, '--data-dir', dataDir, '--sandbox', '--github-api-url', githubUrl, '--github-repository', REPOSITORY],
-      { GITHUB_TOKEN: 'test-github-token-89' },
-    );
-  });
-  afterAll(async () => {
-    expect(await controller?.stop()).toBe(0);
-    await github.stop();
-    remote.cleanup();
-    rmSync(dataDir, { recursive: true, force: true });
-  });
+  afterAll(() => expect(suite.exitCode).toBe(0));
 
   it('answers health and readiness without a token, and nothing else', async () => {
-    expect((await fetch(`${controller.url}/healthz`)).status).toBe(200);
-    expect(await (await fetch(`${controller.url}/healthz`)).json()).toEqual({ status: 'ok' });
-    expect((await fetch(`${controller.url}/readyz`)).status).toBe(200);
-    expect((await api(controller.url, '/api/runs', { token: 'wrong' })).status).toBe(401);
-    expect((await fetch(`${controller.url}/api/environments`)).status).toBe(401);
-    const environments = await api(controller.url, '/api/environments');
+    expect((await fetch(`${suite.controller.url}/healthz`)).status).toBe(200);
+    expect(await (await fetch(`${suite.controller.url}/healthz`)).json()).toEqual({ status: 'ok' });
+    expect((await fetch(`${suite.controller.url}/readyz`)).status).toBe(200);
+    expect((await api(suite.controller.url, '/api/runs', { token: 'wrong' })).status).toBe(401);
+    expect((await fetch(`${suite.controller.url}/api/environments`)).status).toBe(401);
+    const environments = await api(suite.controller.url, '/api/environments');
     expect(environments.body.environments.map((e: any) => e.name)).toEqual(['dev', 'prod', 'staging']);
   });
 
@@ -92,63 +57,63 @@ describe('the controller, sandboxed: refusals, approvals, pull requests', () => 
     remote.write('environments/staging.yaml', `${read('environments/staging.yaml')}tags: { Team: ops }\n`);
     remote.commit('staging: tag');
     const payload = remote.push();
-    expect((await deliver(controller.url, 'push', payload, { secret: 'another-secret' })).status).toBe(401);
-    expect((await deliver(controller.url, 'push', payload, { signature: 'sha256=00' })).status).toBe(401);
-    const unsigned = await fetch(`${controller.url}/webhooks/github`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-github-event': 'push', 'x-github-delivery': 'x1' }, body: '{}' });
+    expect((await deliver(suite.controller.url, 'push', payload, { secret: 'another-secret' })).status).toBe(401);
+    expect((await deliver(suite.controller.url, 'push', payload, { signature: 'sha256=00' })).status).toBe(401);
+    const unsigned = await fetch(`${suite.controller.url}/webhooks/github`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-github-event': 'push', 'x-github-delivery': 'x1' }, body: '{}' });
     expect(unsigned.status).toBe(401);
-    const notJson = await fetch(`${controller.url}/webhooks/github`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-github-event': 'push', 'x-github-delivery': 'x2', 'x-hub-signature-256': await signPayload(WEBHOOK_SECRET, '{nope') }, body: '{nope' });
+    const notJson = await fetch(`${suite.controller.url}/webhooks/github`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-github-event': 'push', 'x-github-delivery': 'x2', 'x-hub-signature-256': await signPayload(WEBHOOK_SECRET, '{nope') }, body: '{nope' });
     expect(notJson.status).toBe(400);
-    const noEvent = await fetch(`${controller.url}/webhooks/github`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-github-delivery': 'x3', 'x-hub-signature-256': await signPayload(WEBHOOK_SECRET, '{}') }, body: '{}' });
+    const noEvent = await fetch(`${suite.controller.url}/webhooks/github`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-github-delivery': 'x3', 'x-hub-signature-256': await signPayload(WEBHOOK_SECRET, '{}') }, body: '{}' });
     expect(noEvent.status).toBe(400);
-    expect(await oversizedStatus(controller.url)).toBe(413);
-    const first = await deliver(controller.url, 'push', payload, { delivery: 'delivery-staging-1' });
+    expect(await oversizedStatus(suite.controller.url)).toBe(413);
+    const first = await deliver(suite.controller.url, 'push', payload, { delivery: 'delivery-staging-1' });
     expect(first.status).toBe(202);
-    const replay = await deliver(controller.url, 'push', payload, { delivery: 'delivery-staging-1' });
+    const replay = await deliver(suite.controller.url, 'push', payload, { delivery: 'delivery-staging-1' });
     expect(replay).toEqual({ status: 200, body: { runs: [], reason: 'delivery already seen' } });
-    expect((await deliver(controller.url, 'ping', { zen: 'Keep it logically awesome.', hook_id: 1 })).body).toEqual({ runs: [], reason: 'pong' });
+    expect((await deliver(suite.controller.url, 'ping', { zen: 'Keep it logically awesome.', hook_id: 1 })).body).toEqual({ runs: [], reason: 'pong' });
     remote.write('README.md', 'only docs\n');
     remote.commit('docs');
-    const docs = await deliver(controller.url, 'push', remote.push());
+    const docs = await deliver(suite.controller.url, 'push', remote.push());
     expect(docs.status).toBe(200);
     expect(docs.body.reason).toBe('nothing under environments/ changed');
-    await waitForRun(controller.url, first.body.runs[0]!, (r) => r.status === 'applied');
-    expect((await api(controller.url, '/api/runs?environment=staging')).body.runs).toHaveLength(1);
+    await waitForRun(suite.controller.url, first.body.runs[0]!, (r) => r.status === 'applied');
+    expect((await api(suite.controller.url, '/api/runs?environment=staging')).body.runs).toHaveLength(1);
   });
 
   it('waits for an approver of that very plan in production, and refuses anyone else', async () => {
     remote.write('environments/prod.yaml', `${read('environments/prod.yaml')}tags: { Team: sre }\n`);
     remote.commit('prod: tag');
-    const [id] = (await deliver(controller.url, 'push', remote.push())).body.runs;
-    const waiting = await waitForRun(controller.url, id!, (r) => r.status !== 'queued' && r.status !== 'running');
+    const [id] = (await deliver(suite.controller.url, 'push', remote.push())).body.runs;
+    const waiting = await waitForRun(suite.controller.url, id!, (r) => r.status !== 'queued' && r.status !== 'running');
     expect(waiting).toMatchObject({ status: 'awaiting-approval', decision: 'needs-approval', production: true });
-    const stranger = await api(controller.url, `/api/runs/${id}/approve`, { method: 'POST', body: { by: 'mallory' } });
+    const stranger = await api(suite.controller.url, `/api/runs/${id}/approve`, { method: 'POST', body: { by: 'mallory' } });
     expect(stranger.status).toBe(403);
     expect(stranger.body.error).toContain('mallory is not an approver of prod');
-    expect((await api(controller.url, `/api/runs/${id}/approve`, { method: 'POST', body: {} })).status).toBe(400);
-    const approved = await api(controller.url, `/api/runs/${id}/approve`, { method: 'POST', body: { by: 'platform-lead' } });
+    expect((await api(suite.controller.url, `/api/runs/${id}/approve`, { method: 'POST', body: {} })).status).toBe(400);
+    const approved = await api(suite.controller.url, `/api/runs/${id}/approve`, { method: 'POST', body: { by: 'platform-lead' } });
     expect(approved.status).toBe(200);
     expect(approved.body).toMatchObject({ status: 'approved', approvedBy: 'platform-lead' });
-    const applied = await waitForRun(controller.url, id!, (r) => r.status === 'applied' || r.status === 'failed');
+    const applied = await waitForRun(suite.controller.url, id!, (r) => r.status === 'applied' || r.status === 'failed');
     expect(applied.status).toBe('applied');
-    expect((await api(controller.url, `/api/runs/${id}/approve`, { method: 'POST', body: { by: 'platform-lead' } })).status).toBe(409);
-    expect((await api(controller.url, `/api/runs/${id}/cancel`, { method: 'POST' })).status).toBe(409);
-    expect((await api(controller.url, '/api/runs/nope')).status).toBe(404);
+    expect((await api(suite.controller.url, `/api/runs/${id}/approve`, { method: 'POST', body: { by: 'platform-lead' } })).status).toBe(409);
+    expect((await api(suite.controller.url, `/api/runs/${id}/cancel`, { method: 'POST' })).status).toBe(409);
+    expect((await api(suite.controller.url, '/api/runs/nope')).status).toBe(404);
   });
 
   it('supersedes a plan waiting for approval when a newer commit arrives', async () => {
     // Log retention changes resources (tags would change only the provider, which the sandbox leaves out).
     remote.write('environments/prod.yaml', read('environments/prod.yaml').replace('logRetentionDays: 90', 'logRetentionDays: 60'));
     remote.commit('prod: keep logs 60 days');
-    const [older] = (await deliver(controller.url, 'push', remote.push())).body.runs;
-    expect((await waitForRun(controller.url, older!, settled)).status).toBe('awaiting-approval');
+    const [older] = (await deliver(suite.controller.url, 'push', remote.push())).body.runs;
+    expect((await waitForRun(suite.controller.url, older!, settled)).status).toBe('awaiting-approval');
     remote.write('environments/prod.yaml', read('environments/prod.yaml').replace('logRetentionDays: 90', 'logRetentionDays: 120'));
     remote.commit('prod: keep logs 120 days');
-    const [newer] = (await deliver(controller.url, 'push', remote.push())).body.runs;
-    expect((await waitForRun(controller.url, newer!, settled)).status).toBe('awaiting-approval');
-    const old = (await api(controller.url, `/api/runs/${older}`)).body;
+    const [newer] = (await deliver(suite.controller.url, 'push', remote.push())).body.runs;
+    expect((await waitForRun(suite.controller.url, newer!, settled)).status).toBe('awaiting-approval');
+    const old = (await api(suite.controller.url, `/api/runs/${older}`)).body;
     expect(old.status).toBe('superseded');
-    expect((await api(controller.url, `/api/runs/${older}/approve`, { method: 'POST', body: { by: 'platform-lead' } })).status).toBe(409);
-    expect((await api(controller.url, `/api/runs/${newer}/cancel`, { method: 'POST' })).body.status).toBe('cancelled');
+    expect((await api(suite.controller.url, `/api/runs/${older}/approve`, { method: 'POST', body: { by: 'platform-lead' } })).status).toBe(409);
+    expect((await api(suite.controller.url, `/api/runs/${newer}/cancel`, { method: 'POST' })).body.status).toBe('cancelled');
   });
 
   it('plans pull requests speculatively with a comment, never applies forks, and cancels on close', async () => {
@@ -157,22 +122,22 @@ describe('the controller, sandboxed: refusals, approvals, pull requests', () => 
     remote.write('environments/staging.yaml', `${read('environments/staging.yaml')}tags: { Team: web }\n`);
     const head = remote.commit('staging: web team');
     remote.push('feature');
-    const opened = await deliver(controller.url, 'pull_request', pullRequestPayload({ action: 'opened', number: 7, headSha: head, headRef: 'feature', baseSha: base }));
+    const opened = await deliver(suite.controller.url, 'pull_request', pullRequestPayload({ action: 'opened', number: 7, headSha: head, headRef: 'feature', baseSha: base }));
     expect(opened.status).toBe(202);
     expect(opened.body.runs).toHaveLength(1);
-    const planned = await waitForRun(controller.url, opened.body.runs[0]!, (r) => !['queued', 'running'].includes(r.status));
+    const planned = await waitForRun(suite.controller.url, opened.body.runs[0]!, (r) => !['queued', 'running'].includes(r.status));
     expect(planned).toMatchObject({ environment: 'staging', status: 'planned', decision: 'plan-only', pullRequest: 7, trigger: 'pull_request' });
     const comments = github.comments.filter((c: any) => c.issue === 7);
     expect(comments.length).toBeGreaterThan(0);
     expect(comments[0].body).toContain('fargate-platform:plan:staging');
-    const refused = await deliver(controller.url, 'issue_comment', commentPayload(7, '/apply staging', 'mallory'));
+    const refused = await deliver(suite.controller.url, 'issue_comment', commentPayload(7, '/apply staging', 'mallory'));
     expect(refused.body.runs).toEqual([]);
     expect(refused.body.reason).toContain('mallory is not an approver');
-    const fork = await deliver(controller.url, 'pull_request', pullRequestPayload({ action: 'opened', number: 8, headSha: head, headRef: 'feature', baseSha: base, fork: true }));
-    const forkRun = await waitForRun(controller.url, fork.body.runs[0]!, (r) => !['queued', 'running'].includes(r.status));
+    const fork = await deliver(suite.controller.url, 'pull_request', pullRequestPayload({ action: 'opened', number: 8, headSha: head, headRef: 'feature', baseSha: base, fork: true }));
+    const forkRun = await waitForRun(suite.controller.url, fork.body.runs[0]!, (r) => !['queued', 'running'].includes(r.status));
     expect(forkRun.status).toBe('cancelled');
     expect(forkRun.error).toContain('forks');
-    const closed = await deliver(controller.url, 'pull_request', pullRequestPayload({ action: 'closed', number: 7, headSha: head, headRef: 'feature', baseSha: base }));
+    const closed = await deliver(suite.controller.url, 'pull_request', pullRequestPayload({ action: 'closed', number: 7, headSha: head, headRef: 'feature', baseSha: base }));
     expect(closed.status).toBe(200);
     expect(closed.body.reason).toContain('pull request #7 closed');
     remote.checkout('main');
@@ -184,16 +149,16 @@ describe('the controller, sandboxed: refusals, approvals, pull requests', () => 
     remote.write('environments/dev.yaml', `${read('environments/dev.yaml')}gitops:\n  allowForks: true\n  approvers: [mallory]\n`);
     const head = remote.commit('dev: let me in');
     remote.push('takeover');
-    const fork = await deliver(controller.url, 'pull_request', pullRequestPayload({ action: 'opened', number: 9, headSha: head, headRef: 'takeover', baseSha: base, fork: true, author: 'mallory' }));
-    const forkRun = await waitForRun(controller.url, fork.body.runs[0]!, settled);
+    const fork = await deliver(suite.controller.url, 'pull_request', pullRequestPayload({ action: 'opened', number: 9, headSha: head, headRef: 'takeover', baseSha: base, fork: true, author: 'mallory' }));
+    const forkRun = await waitForRun(suite.controller.url, fork.body.runs[0]!, settled);
     expect(forkRun.status).toBe('cancelled');
-    const own = await deliver(controller.url, 'pull_request', pullRequestPayload({ action: 'opened', number: 10, headSha: head, headRef: 'takeover', baseSha: base, author: 'mallory' }));
-    const planned = await waitForRun(controller.url, own.body.runs[0]!, settled);
+    const own = await deliver(suite.controller.url, 'pull_request', pullRequestPayload({ action: 'opened', number: 10, headSha: head, headRef: 'takeover', baseSha: base, author: 'mallory' }));
+    const planned = await waitForRun(suite.controller.url, own.body.runs[0]!, settled);
     expect(planned).toMatchObject({ status: 'planned', approvers: [] });
-    const apply = await deliver(controller.url, 'issue_comment', commentPayload(10, '/apply dev', 'mallory'));
+    const apply = await deliver(suite.controller.url, 'issue_comment', commentPayload(10, '/apply dev', 'mallory'));
     expect(apply.body.runs).toEqual([]);
     expect(apply.body.reason).toContain('mallory is not an approver');
-    const elsewhere = await deliver(controller.url, 'issue_comment', { ...commentPayload(10, '/plan dev', 'platform-lead'), repository: { id: 3, name: 'other', full_name: 'someone/other', default_branch: 'main', owner: { login: 'someone' } } });
+    const elsewhere = await deliver(suite.controller.url, 'issue_comment', { ...commentPayload(10, '/plan dev', 'platform-lead'), repository: { id: 3, name: 'other', full_name: 'someone/other', default_branch: 'main', owner: { login: 'someone' } } });
     expect(elsewhere.body).toEqual({ runs: [], reason: `event of someone/other, not ${REPOSITORY}` });
     remote.checkout('main');
   });
@@ -201,8 +166,8 @@ describe('the controller, sandboxed: refusals, approvals, pull requests', () => 
   it('plans a deleted environment as a destroy that waits for an approval', async () => {
     remote.remove('environments/staging.yaml');
     remote.commit('retire staging');
-    const [id] = (await deliver(controller.url, 'push', remote.push())).body.runs;
-    const run = await waitForRun(controller.url, id!, (r) => !['queued', 'running'].includes(r.status));
+    const [id] = (await deliver(suite.controller.url, 'push', remote.push())).body.runs;
+    const run = await waitForRun(suite.controller.url, id!, (r) => !['queued', 'running'].includes(r.status));
     expect(run).toMatchObject({ environment: 'staging', destroy: true, status: 'awaiting-approval', decision: 'blocked-destroy' });
     expect(run.plan.destroy).toBeGreaterThan(10);
   });

@@ -56,6 +56,7 @@ export class Controller {
   private pumpAgain = false;
   private stopping = false;
   private driftTimer?: NodeJS.Timeout;
+  private pumpTimer?: NodeJS.Timeout;
 
   constructor(private readonly options: ControllerOptions) {
     this.runner = new Runner({ ...options, log: (line) => this.log(line), stopping: () => this.stopping });
@@ -79,6 +80,9 @@ export class Controller {
       this.driftTimer = setInterval(() => void this.checkDrift().catch((error: Error) => this.log(`drift check failed: ${error.message}`)), minutes * 60_000);
       this.driftTimer.unref();
     }
+    // A store's index may lag its writes (DynamoDB): look again now and then, so nothing waits for the next event.
+    this.pumpTimer = setInterval(() => this.pump(), 5_000);
+    this.pumpTimer.unref();
     this.pump();
   }
 
@@ -86,6 +90,7 @@ export class Controller {
   async stop(timeoutMs: number): Promise<void> {
     this.stopping = true;
     if (this.driftTimer) clearInterval(this.driftTimer);
+    if (this.pumpTimer) clearInterval(this.pumpTimer);
     const running = [...this.active.values()];
     const finished = Promise.all(running.map((a) => a.done)).then(() => true);
     const timedOut = new Promise<boolean>((resolveTimeout) => setTimeout(() => resolveTimeout(false), timeoutMs).unref());

@@ -145,7 +145,8 @@ export class TerraformWorkspace {
     if (options.reuse && existsSync(marker) && readFileSync(marker, 'utf8') === this.initFingerprint()) {
       return { ok: true, exitCode: 0, output: 'init: already initialised for these providers and backend\n', stdout: '', seconds: 0 };
     }
-    const result = await this.step('init', ['init', '-input=false', '-no-color'], options);
+    // One init at a time in this process: inits install into the shared plugin cache, and concurrent installs race on it.
+    const result = await serialized(() => this.step('init', ['init', '-input=false', '-no-color'], options));
     // After init: the provider lock file it wrote is part of what the next run must find unchanged.
     if (result.ok && existsSync(join(this.dir, '.terraform'))) writeFileSync(marker, this.initFingerprint());
     return result;
@@ -221,6 +222,15 @@ export class TerraformWorkspace {
   private step(step: 'init' | 'validate' | 'plan' | 'show' | 'apply', args: readonly string[], options: RunOptions): Promise<CommandResult> {
     return timedStep(this.onEvent, step, this.stack, () => terraform(args, this.dir, this.settings.env, options), (r) => r.ok);
   }
+}
+
+let initQueue: Promise<unknown> = Promise.resolve();
+
+/** Runs `work` after every earlier serialized work has finished. */
+function serialized<T>(work: () => Promise<T>): Promise<T> {
+  const next = initQueue.then(work, work);
+  initQueue = next.catch(() => undefined);
+  return next;
 }
 
 /** Parses the lock Terraform reports when it cannot take a held lock ("Lock Info: ID: ..."). */

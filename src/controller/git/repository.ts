@@ -26,6 +26,9 @@ export class GitError extends Error {
 /** Options that keep git from running anything the repository provides, or asking for input. */
 const SAFE = ['-c', 'core.hooksPath=/dev/null', '-c', 'protocol.file.allow=always', '-c', 'credential.interactive=never'];
 
+/** The longest a git command (a fetch, mostly) may take. */
+const GIT_TIMEOUT_MS = 120_000;
+
 /** Answers about commits never change: keep the latest few hundred. */
 const CACHE_SIZE = 500;
 
@@ -232,6 +235,8 @@ export class ConfigRepository {
 function git(args: readonly string[], encoding?: 'buffer'): Promise<string | Buffer> {
   return new Promise((resolvePromise, reject) => {
     execFile('git', [...SAFE, ...args], {
+      // A remote that hangs must not hold every run (and readiness) forever.
+      timeout: GIT_TIMEOUT_MS,
       encoding: encoding === 'buffer' ? 'buffer' : 'utf8',
       maxBuffer: 64 * 1024 * 1024,
       env: { ...process.env, GIT_TERMINAL_PROMPT: '0', GIT_CONFIG_NOSYSTEM: '1' },
