@@ -2,7 +2,7 @@
 import { resolve } from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import {
-  applyEnvironmentPlan, environmentWorkDir, formatSummary, hasAwsCredentials, planEnvironment, sandboxSettings, selectEnvironments,
+  applyEnvironmentPlan, environmentWorkDir, formatSummary, hasAwsCredentials, hasChanges, planEnvironment, sandboxSettings, selectEnvironments,
   synthesizeToDir, terraformCliDir, terraformSettings, type EnvironmentPlan,
 } from '../core/index';
 import { exitOnConfigError, printEvent, withTerraform } from './report';
@@ -57,7 +57,7 @@ export async function applyCommand(options: PlanCommandOptions & { yes?: boolean
   }
   const { plan } = await planOnly(options);
   const summary = plan.summary!;
-  if (summary.add + summary.change + summary.replace + summary.destroy === 0) {
+  if (!hasChanges(summary)) {
     console.log('Nothing to apply.');
     return;
   }

@@ -96,16 +96,24 @@ function environmentsSection(environments: readonly StatusEnvironment[], now: nu
   const rows = environments.length === 0
     ? `<tr><td colspan="11" class="empty">No environments configured.</td></tr>`
     : environments.map((env) => environmentRow(env, now)).join('\n');
-  return [
-    '<section aria-labelledby="environments-heading">',
-    '<h2 id="environments-heading">Environments</h2>',
-    '<div class="scroll">',
-    '<table class="environments">',
-    '<caption>Environments: drift and last run</caption>',
-    '<thead>',
+  return tableSection('environments', 'Environments', 'Environments: drift and last run',
     '<tr><th scope="col" rowspan="2">Environment</th><th scope="col" rowspan="2">Drift</th><th scope="col" rowspan="2">Last run</th>'
       + '<th scope="col" rowspan="2">Status</th><th scope="col" rowspan="2">Decision</th><th scope="colgroup" colspan="4">Plan</th>'
       + '<th scope="col" rowspan="2">Commit</th><th scope="col" rowspan="2">When (UTC)</th></tr>',
+    rows,
+  ).join('\n');
+}
+
+/** A section with a heading and one table whose header groups the plan's four columns under "Plan". */
+function tableSection(name: string, heading: string, caption: string, headerRow: string, rows: string): string[] {
+  return [
+    `<section aria-labelledby="${name}-heading">`,
+    `<h2 id="${name}-heading">${heading}</h2>`,
+    '<div class="scroll">',
+    `<table class="${name}">`,
+    `<caption>${caption}</caption>`,
+    '<thead>',
+    headerRow,
     `<tr>${planHeaders()}</tr>`,
     '</thead>',
     '<tbody>',
@@ -114,7 +122,7 @@ function environmentsSection(environments: readonly StatusEnvironment[], now: nu
     '</table>',
     '</div>',
     '</section>',
-  ].join('\n');
+  ];
 }
 
 function environmentRow(env: StatusEnvironment, now: number): string {
@@ -140,25 +148,12 @@ function runsSection(runs: readonly Run[], now: number): string {
   const rows = runs.length === 0
     ? '<tr><td colspan="12" class="empty">No runs yet.</td></tr>'
     : runs.map((run) => runRow(run, now)).join('\n');
-  return [
-    '<section aria-labelledby="runs-heading">',
-    '<h2 id="runs-heading">Recent runs</h2>',
-    '<div class="scroll">',
-    '<table class="runs">',
-    `<caption>Recent runs, newest first${runs.length ? ` (${runs.length})` : ''}</caption>`,
-    '<thead>',
+  return tableSection('runs', 'Recent runs', `Recent runs, newest first${runs.length ? ` (${runs.length})` : ''}`,
     '<tr><th scope="col" rowspan="2">Run</th><th scope="col" rowspan="2">Environment</th><th scope="col" rowspan="2">Trigger</th>'
       + '<th scope="col" rowspan="2">Status</th><th scope="col" rowspan="2">Decision</th><th scope="colgroup" colspan="4">Plan</th>'
       + '<th scope="col" rowspan="2">Approved by</th><th scope="col" rowspan="2">Problems</th><th scope="col" rowspan="2">Created (UTC)</th></tr>',
-    `<tr>${planHeaders()}</tr>`,
-    '</thead>',
-    '<tbody>',
     rows,
-    '</tbody>',
-    '</table>',
-    '</div>',
-    '</section>',
-  ].join('\n');
+  ).join('\n');
 }
 
 function runRow(run: Run, now: number): string {

@@ -10,11 +10,11 @@ export { synthesize, synthesizeEnvironment, synthesizeToDir, type SynthesizedSta
 export { synthesizeApp } from '../stacks/app';
 export { evaluateGuardrails, formatReport, type GuardrailReport } from './guardrails';
 export {
-  lockFromError, sandboxSettings, terraformCliDir, terraformSettings, TerraformWorkspace,
+  sandboxSettings, terraformCliDir, terraformSettings, TerraformWorkspace,
   type CommandResult, type StateLock, type TerraformSettings,
 } from './terraform';
 export { TerraformMissingError } from '../terraform/run';
-export { applyEnvironmentPlan, environmentWorkDir, planEnvironment, planFilePath, planStack, type EnvironmentPlan } from './plan-environment';
+export { applyEnvironmentPlan, environmentWorkDir, planEnvironment, planStack, type EnvironmentPlan } from './plan-environment';
 export { actionOf, destructiveChanges, formatSummary, hasChanges, STATEFUL_TYPES, summarizePlan, summarizePlanText, type PlanAddresses, type PlanJson, type PlanSummary } from './plan-summary';
 export { checkTerraform, type StackCheck } from './check-terraform';
 export { IGNORE_EVENTS, type CoreEvent, type CoreListener, type CoreStep } from './events';

@@ -3,7 +3,7 @@
  * wants) apply exactly that saved plan: the path of `plan`, `apply` and the
  * controller alike.
  */
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import type { EnvironmentConfig } from '../config/resolve';
 import { IGNORE_EVENTS, type CoreListener } from './events';
 import { destructiveChanges, summarizePlan, summarizePlanText, type PlanSummary } from './plan-summary';
@@ -79,7 +79,3 @@ export function applyEnvironmentPlan(plan: EnvironmentPlan, options: { readonly 
   return plan.workspace.apply(plan.planFile, options);
 }
 
-/** Where an environment's saved plan file lives. */
-export function planFilePath(plan: EnvironmentPlan): string {
-  return join(plan.workspace.dir, plan.planFile);
-}

@@ -233,9 +233,3 @@ function serialized<T>(work: () => Promise<T>): Promise<T> {
   return next;
 }
 
-/** Parses the lock Terraform reports when it cannot take a held lock ("Lock Info: ID: ..."). */
-export function lockFromError(output: string): StateLock | undefined {
-  const id = /^\s*ID:\s+(\S+)/m.exec(output)?.[1];
-  if (!id || !/Error acquiring the state lock/.test(output)) return undefined;
-  return { id, operation: /^\s*Operation:\s+(\S+)/m.exec(output)?.[1], who: /^\s*Who:\s+(\S+)/m.exec(output)?.[1], created: /^\s*Created:\s+(.+)$/m.exec(output)?.[1] };
-}
