@@ -1,16 +1,13 @@
 /** `apply` end to end: real Terraform on stand-ins (--sandbox), the refusals, and offline plans never applied. */
-import { spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { EXAMPLES_DIR, runCli } from './helpers';
 
 jest.setTimeout(180_000);
 
-function cliWith(env: NodeJS.ProcessEnv, ...args: string[]) {
-  const result = spawnSync(process.execPath, ['--require', './src/runtime.js', 'src/cli/main.ts', ...args], { encoding: 'utf8', env: { ...process.env, CHECKPOINT_DISABLE: '1', ...env } });
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
-}
-const cli = (...args: string[]) => cliWith({}, ...args);
+const cliWith = (env: NodeJS.ProcessEnv, ...args: string[]) => runCli(args, env);
+const cli = (...args: string[]) => runCli(args);
 
 const scratch = mkdtempSync(join(tmpdir(), 'platform-apply-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
@@ -20,7 +17,7 @@ describe('apply', () => {
   const config = join(scratch, 'apply-config');
 
   it('applies the saved plan on stand-ins, refuses without --yes or a terminal, and refuses destroying data without --allow-destroy', () => {
-    cpSync('environments', config, { recursive: true });
+    cpSync(EXAMPLES_DIR, config, { recursive: true });
     const noYes = cli('apply', '--env', 'dev', '--config', config, '--out', out, '--sandbox');
     expect(noYes.status).toBe(1);
     expect(noYes.stderr).toContain('pass --yes to apply without asking');
@@ -41,7 +38,7 @@ describe('apply', () => {
   });
 
   it('refuses to apply an offline plan', () => {
-    const result = cliWith({ AWS_ACCESS_KEY_ID: '', AWS_PROFILE: '', HOME: scratch }, 'apply', '--env', 'dev', '--out', join(scratch, 'offline-apply'), '--offline', '--yes');
+    const result = cliWith({ AWS_ACCESS_KEY_ID: '', AWS_PROFILE: '', HOME: scratch }, 'apply', '--config', EXAMPLES_DIR, '--env', 'dev', '--out', join(scratch, 'offline-apply'), '--offline', '--yes');
     expect(result.status).toBe(1);
     expect(result.stderr).toContain('refused: an offline plan uses a local backend and dummy credentials');
   }, 120_000);

@@ -3,16 +3,10 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import { MINIMAL_ENVIRONMENT, writeConfig } from './helpers';
+import { EXAMPLES_DIR, MINIMAL_ENVIRONMENT, runCli, writeConfig } from './helpers';
 
-function cli(...args: string[]) {
-  return cliWith({}, ...args);
-}
 
-function cliWith(env: NodeJS.ProcessEnv, ...args: string[]) {
-  const result = spawnSync(process.execPath, ['--require', './src/runtime.js', 'src/cli/main.ts', ...args], { encoding: 'utf8', env: { ...process.env, CHECKPOINT_DISABLE: '1', ...env } });
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
-}
+const cli = (...args: string[]) => runCli(args);
 
 function filesUnder(dir: string): Record<string, string> {
   const files: Record<string, string> = {};
@@ -43,17 +37,17 @@ describe('synth', () => {
   it('writes byte-identical output for the same input, one stack per environment plus bootstrap', () => {
     const first = join(scratch, 'first');
     const second = join(scratch, 'second');
-    expect(cli('synth', '--out', first).status).toBe(0);
-    expect(cli('synth', '--out', second).status).toBe(0);
+    expect(cli('synth', '--config', EXAMPLES_DIR, '--out', first).status).toBe(0);
+    expect(cli('synth', '--config', EXAMPLES_DIR, '--out', second).status).toBe(0);
     expect(readdirSync(join(first, 'stacks')).sort()).toEqual(['bootstrap-shop-tf-state-123456789012', 'dev', 'prod', 'staging']);
     expect(filesUnder(second)).toEqual(filesUnder(first));
   });
 
   it('synthesizes one environment with --env, and rejects an unknown one', () => {
     const out = join(scratch, 'one');
-    expect(cli('synth', '--out', out, '--env', 'dev').status).toBe(0);
+    expect(cli('synth', '--config', EXAMPLES_DIR, '--out', out, '--env', 'dev').status).toBe(0);
     expect(readdirSync(join(out, 'stacks')).sort()).toEqual(['bootstrap-shop-tf-state-123456789012', 'dev']);
-    const unknown = cli('synth', '--out', join(scratch, 'none'), '--env', 'qa');
+    const unknown = cli('synth', '--config', EXAMPLES_DIR, '--out', join(scratch, 'none'), '--env', 'qa');
     expect(unknown.status).toBe(1);
     expect(unknown.stderr).toContain('no environment "qa"; found dev, prod, staging');
   });
@@ -61,10 +55,10 @@ describe('synth', () => {
   it('is the same code path as the cdktf app that cdktf.json runs', () => {
     const viaCli = join(scratch, 'via-cli');
     const viaApp = join(scratch, 'via-app');
-    expect(cli('synth', '--out', viaCli).status).toBe(0);
+    expect(cli('synth', '--config', EXAMPLES_DIR, '--out', viaCli).status).toBe(0);
     const [command, ...appArgs] = (JSON.parse(readFileSync('cdktf.json', 'utf8')) as { app: string }).app.split(' ');
     expect(command).toBe('node');
-    const app = spawnSync(process.execPath, appArgs, { encoding: 'utf8', env: { ...process.env, CDKTF_OUTDIR: viaApp } });
+    const app = spawnSync(process.execPath, appArgs, { encoding: 'utf8', env: { ...process.env, CDKTF_OUTDIR: viaApp, PLATFORM_CONFIG_DIR: EXAMPLES_DIR } });
     expect(app.status).toBe(0);
     const stack = (dir: string) => readFileSync(join(dir, 'stacks', 'prod', 'cdk.tf.json'), 'utf8');
     expect(stack(viaApp)).toBe(stack(viaCli));

@@ -1,25 +1,19 @@
 /** The CLI contract: exit codes, problem lines on stderr, nothing written on bad input, identical output for identical input. */
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { MINIMAL_ENVIRONMENT, writeConfig } from './helpers';
+import { EXAMPLES_DIR, MINIMAL_ENVIRONMENT, runCli, writeConfig } from './helpers';
 
-function cli(...args: string[]) {
-  return cliWith({}, ...args);
-}
 
-function cliWith(env: NodeJS.ProcessEnv, ...args: string[]) {
-  const result = spawnSync(process.execPath, ['--require', './src/runtime.js', 'src/cli/main.ts', ...args], { encoding: 'utf8', env: { ...process.env, CHECKPOINT_DISABLE: '1', ...env } });
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
-}
+const cliWith = (env: NodeJS.ProcessEnv, ...args: string[]) => runCli(args, env);
+const cli = (...args: string[]) => runCli(args);
 
 const scratch = mkdtempSync(join(tmpdir(), 'platform-cli-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 describe('validate', () => {
   it('accepts the example environments', () => {
-    const result = cli('validate');
+    const result = cli('validate', '--config', EXAMPLES_DIR);
     expect(result.status).toBe(0);
     expect(result.stdout).toContain('3 environment(s) valid: dev, prod, staging');
   });
@@ -41,13 +35,13 @@ describe('validate', () => {
 describe('terraform commands', () => {
   it('fail with a clear message when terraform is not installed', () => {
     const emptyPath = mkdtempSync(join(tmpdir(), 'no-terraform-'));
-    const result = cliWith({ PATH: emptyPath }, 'check-terraform', '--out', join(scratch, 'no-terraform'));
+    const result = cliWith({ PATH: emptyPath }, 'check-terraform', '--config', EXAMPLES_DIR, '--out', join(scratch, 'no-terraform'));
     expect(result.status).toBe(1);
     expect(result.stderr).toContain('terraform is not on the PATH: install Terraform >= 1.10');
   });
 
   it('plan nothing for an unknown environment', () => {
-    const result = cli('plan', '--env', 'qa', '--out', join(scratch, 'plan-qa'));
+    const result = cli('plan', '--config', EXAMPLES_DIR, '--env', 'qa', '--out', join(scratch, 'plan-qa'));
     expect(result.status).toBe(1);
     expect(result.stderr).toContain('no environment "qa"; found dev, prod, staging');
   });

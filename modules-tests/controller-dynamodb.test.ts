@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import { api, API_TOKEN, ConfigRemote, deliver, startController, waitForRun, type Started } from './controller-harness';
+import { EXAMPLES_DIR } from './fixture-dirs';
 
 jest.setTimeout(180_000);
 
@@ -34,7 +35,7 @@ describe('the controller on DynamoDB', () => {
   it('creates its table, records and applies a push, and still has it after a restart', async () => {
     controller = await startController(args, env());
     expect((await fetch(`${controller.url}/readyz`)).status).toBe(200);
-    remote.write('environments/dev.yaml', `${readFileSync('environments/dev.yaml', 'utf8')}tags: { Team: checkout }\n`);
+    remote.write('environments/dev.yaml', `${readFileSync(join(EXAMPLES_DIR, 'dev.yaml'), 'utf8')}tags: { Team: checkout }\n`);
     remote.commit('dev: tag');
     const [id] = (await deliver(controller.url, 'push', remote.push(), { delivery: 'dynamo-1' })).body.runs;
     const run = await waitForRun(controller.url, id!, (r) => ['applied', 'failed'].includes(r.status));

@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { signPayload } from '../src/controller/github/signature';
 import { GitHubStandIn } from './github-standin';
+import { EXAMPLES_DIR } from './fixture-dirs';
 
 export const WEBHOOK_SECRET = 'test-webhook-secret-0123';
 export const API_TOKEN = 'test-api-token-4567';
@@ -34,7 +35,7 @@ export class ConfigRemote {
     if (files) {
       for (const [name, text] of Object.entries(files)) this.write(name, text);
     } else {
-      for (const name of readdirSync('environments')) cpSync(join('environments', name), join(this.work, 'environments', name));
+      for (const name of readdirSync(EXAMPLES_DIR)) cpSync(join(EXAMPLES_DIR, name), join(this.work, 'environments', name));
     }
     writeFileSync(join(this.work, 'README.md'), 'config\n');
     this.commit('initial environments');

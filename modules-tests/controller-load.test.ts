@@ -8,6 +8,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { api, ConfigRemote, pullRequestPayload, pushPayload, send, signedDelivery, startController, waitForRun, type Started } from './controller-harness';
+import { EXAMPLES_DIR } from './fixture-dirs';
 
 jest.setTimeout(300_000);
 
@@ -31,7 +32,7 @@ describe('a burst of deliveries', () => {
     let before = remote.head();
     for (let i = 0; i < 60; i++) {
       const env = environments[i % 2]!;
-      remote.write(`environments/${env}.yaml`, `${readFileSync(`environments/${env}.yaml`, 'utf8')}tags: { Build: "${i}" }\n`);
+      remote.write(`environments/${env}.yaml`, `${readFileSync(join(EXAMPLES_DIR, `${env}.yaml`), 'utf8')}tags: { Build: "${i}" }\n`);
       const after = remote.commit(`${env}: build ${i}`);
       pushes.push(pushPayload(remote.work, 'main', before, after));
       before = after;
@@ -39,7 +40,7 @@ describe('a burst of deliveries', () => {
     remote.push();
     const base = remote.head();
     remote.checkout('feature', true);
-    remote.write('environments/staging.yaml', `${readFileSync('environments/staging.yaml', 'utf8')}tags: { Feature: "yes" }\n`);
+    remote.write('environments/staging.yaml', `${readFileSync(join(EXAMPLES_DIR, 'staging.yaml'), 'utf8')}tags: { Feature: "yes" }\n`);
     const head = remote.commit('feature');
     remote.push('feature');
     remote.checkout('main');

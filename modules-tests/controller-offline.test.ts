@@ -8,6 +8,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { api, ConfigRemote, controllerSuite, deliver, startController, waitForRun, type Started } from './controller-harness';
+import { EXAMPLES_DIR } from './fixture-dirs';
 
 jest.setTimeout(300_000);
 const settled = (run: { status: string }) => !['queued', 'running'].includes(run.status);
@@ -27,7 +28,7 @@ describe('the controller, offline', () => {
   });
 
   it('plans the example environments for real and ends in approved instead of applying', async () => {
-    remote.write('environments/dev.yaml', `${readFileSync('environments/dev.yaml', 'utf8')}tags: { Team: checkout }\n`);
+    remote.write('environments/dev.yaml', `${readFileSync(join(EXAMPLES_DIR, 'dev.yaml'), 'utf8')}tags: { Team: checkout }\n`);
     remote.commit('dev: tag');
     const [id] = (await deliver(controller.url, 'push', remote.push())).body.runs;
     const run = await waitForRun(controller.url, id!, (r) => !['queued', 'running'].includes(r.status), 240_000);
@@ -52,7 +53,7 @@ describe('the controller, offline', () => {
   });
 
   it('fails a run on invalid YAML with the CLI problem lines, paths from the repository root', async () => {
-    remote.write('environments/staging.yaml', `${readFileSync('environments/staging.yaml', 'utf8')}desiredCuont: 2\n`);
+    remote.write('environments/staging.yaml', `${readFileSync(join(EXAMPLES_DIR, 'staging.yaml'), 'utf8')}desiredCuont: 2\n`);
     remote.commit('staging: typo');
     const [id] = (await deliver(controller.url, 'push', remote.push())).body.runs;
     const run = await waitForRun(controller.url, id!, settled);

@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawn } from 'node:child_process';
 import { api, API_TOKEN, ConfigRemote, deliver, startController, waitForRun, WEBHOOK_SECRET, type Started } from './controller-harness';
+import { EXAMPLES_DIR } from './fixture-dirs';
 
 jest.setTimeout(240_000);
 
@@ -27,7 +28,7 @@ describe('the controller after a crash', () => {
 
   it('interrupts the apply it was killed in, releases its lock and plans again', async () => {
     controller = await startController(args);
-    remote.write('environments/dev.yaml', `${readFileSync('environments/dev.yaml', 'utf8')}tags: { Team: checkout }\n`);
+    remote.write('environments/dev.yaml', `${readFileSync(join(EXAMPLES_DIR, 'dev.yaml'), 'utf8')}tags: { Team: checkout }\n`);
     remote.commit('dev: tag');
     const [id] = (await deliver(controller.url, 'push', remote.push())).body.runs;
     await waitForRun(controller.url, id!, (r) => r.status === 'applying');
@@ -55,7 +56,7 @@ describe('the controller after a crash', () => {
   });
 
   it('finishes the current step on SIGTERM and exits 0', async () => {
-    remote.write('environments/staging.yaml', `${readFileSync('environments/staging.yaml', 'utf8')}tags: { Team: web }\n`);
+    remote.write('environments/staging.yaml', `${readFileSync(join(EXAMPLES_DIR, 'staging.yaml'), 'utf8')}tags: { Team: web }\n`);
     remote.commit('staging: tag');
     const [id] = (await deliver(controller!.url, 'push', remote.push())).body.runs;
     await waitForRun(controller!.url, id!, (r) => r.status === 'applying');

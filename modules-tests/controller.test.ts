@@ -4,9 +4,12 @@
  * stand-in recording what is reported. --sandbox plans and applies with real
  * Terraform (every resource a terraform_data stand-in on a local state).
  */
+import { readFileSync } from 'node:fs';
 import { request } from 'node:http';
+import { join } from 'node:path';
 import { signPayload } from '../src/controller/github/signature';
 import { api, API_TOKEN, commentPayload, controllerSuite, deliver, pullRequestPayload, REPOSITORY, waitForRun, WEBHOOK_SECRET } from './controller-harness';
+import { EXAMPLES_DIR } from './fixture-dirs';
 
 jest.setTimeout(180_000);
 
@@ -18,7 +21,7 @@ describe('the controller, sandboxed', () => {
   const { remote, github } = suite;
 
   it('plans and applies exactly the environment a push changed, and reports it', async () => {
-    remote.write('environments/dev.yaml', `${require('node:fs').readFileSync('environments/dev.yaml', 'utf8')}tags: { Team: checkout }\n`);
+    remote.write('environments/dev.yaml', `${readFileSync(join(EXAMPLES_DIR, 'dev.yaml'), 'utf8')}tags: { Team: checkout }\n`);
     const commit = remote.commit('dev: tag the team');
     const delivery = await deliver(suite.controller.url, 'push', remote.push());
     expect(delivery.status).toBe(202);

@@ -1,4 +1,5 @@
-/** Shared test helpers: config fixtures in temporary folders, and stacks synthesized once per file. */
+/** Shared test helpers: config fixtures in temporary folders, the CLI as a child process, and stacks synthesized once per file. */
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,6 +8,15 @@ import { loadEnvironments } from '../src/core/index';
 import { ConfigError, formatProblem } from '../src/config/problems';
 import type { EnvironmentConfig } from '../src/config/resolve';
 import { EnvironmentStack } from '../src/stacks/environment-stack';
+import { EXAMPLES_DIR } from './fixture-dirs';
+
+export { EXAMPLES_DIR, UNUSUAL_DIR } from './fixture-dirs';
+
+/** Runs the CLI (`bin/platform.js`) with `args`; `env` adds to the environment. */
+export function runCli(args: readonly string[], env: NodeJS.ProcessEnv = {}) {
+  const result = spawnSync(process.execPath, ['bin/platform.js', ...args], { encoding: 'utf8', env: { ...process.env, CHECKPOINT_DISABLE: '1', ...env } });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
 
 /** A valid environment with every required key, for fixtures to change. */
 export const MINIMAL_ENVIRONMENT = `project: shop
@@ -59,10 +69,10 @@ export function configOf(environment: string, defaults?: string): EnvironmentCon
   return configsOf({ 'dev.yaml': environment, ...(defaults ? { 'defaults.yaml': defaults } : {}) })[0]!;
 }
 
-/** The example environments of the repository, loaded once. */
+/** The example environments (the project's copy), loaded once. */
 let examples: EnvironmentConfig[] | undefined;
 export function exampleConfigs(): EnvironmentConfig[] {
-  examples ??= loadEnvironments('environments').map((e) => e.config);
+  examples ??= loadEnvironments(EXAMPLES_DIR).map((e) => e.config);
   return examples;
 }
 
