@@ -7,6 +7,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
+import { startDynamoDb, type DynamoDbServer } from '../src/terraform/backend-servers';
 import { api, API_TOKEN, ConfigRemote, deliver, startController, waitForRun, type Started } from './controller-harness';
 import { EXAMPLES_DIR } from './fixture-dirs';
 
@@ -15,19 +16,19 @@ jest.setTimeout(180_000);
 describe('the controller on DynamoDB', () => {
   const remote = new ConfigRemote();
   const dataDir = mkdtempSync(join(tmpdir(), 'controller-data-'));
-  const dynalite = require('dynalite')({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  let dynalite: DynamoDbServer | undefined;
   let endpoint = '';
   let controller: Started | undefined;
   const env = () => ({ DYNAMODB_ENDPOINT: endpoint, AWS_REGION: 'eu-west-1', AWS_ACCESS_KEY_ID: 'dynalite', AWS_SECRET_ACCESS_KEY: 'dynalite-secret' });
   const args = ['--repo', remote.bare, '--data-dir', dataDir, '--sandbox', '--store', 'dynamodb://platform-controller-runs'];
 
   beforeAll(async () => {
-    await new Promise<void>((r) => dynalite.listen(0, '127.0.0.1', () => r()));
-    endpoint = `http://127.0.0.1:${dynalite.address().port}`;
+    dynalite = await startDynamoDb('eu-west-1');
+    endpoint = dynalite.endpoint;
   });
   afterAll(async () => {
     await controller?.stop();
-    await new Promise((r) => dynalite.close(r));
+    await dynalite?.stop();
     remote.cleanup();
     rmSync(dataDir, { recursive: true, force: true });
   });

@@ -5,7 +5,6 @@
  */
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type AttributeValue, DescribeTableCommand, DynamoDBClient, QueryCommand } from '@aws-sdk/client-dynamodb';
@@ -15,19 +14,13 @@ import { DynamoDbStore } from '../src/controller/store/dynamodb-store';
 import { openStore } from '../src/controller/store/open-store';
 import { SqliteStore } from '../src/controller/store/sqlite-store';
 import { resolveLimit, type RunStore } from '../src/controller/store/store';
+import { startDynamoDb, type DynamoDbServer } from '../src/terraform/backend-servers';
 
-interface Dynalite {
-  listen(port: number, host: string, callback: () => void): void;
-  address(): AddressInfo;
-  close(callback: () => void): void;
-}
-// dynalite ships no types.
-const dynalite = require('dynalite') as (options: { createTableMs: number }) => Dynalite;
 
 const REGION = 'us-east-1';
 const CREDENTIALS = { accessKeyId: 'test', secretAccessKey: 'test' };
 
-let server: Dynalite;
+let server: DynamoDbServer;
 let endpoint: string;
 let root: string;
 let tableCount = 0;
@@ -35,9 +28,9 @@ const toClose: { close(): unknown }[] = [];
 
 beforeAll(async () => {
   root = mkdtempSync(join(tmpdir(), 'controller-store-'));
-  server = dynalite({ createTableMs: 0 });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  endpoint = `http://127.0.0.1:${server.address().port}`;
+  // dynalite on a free port, the helper the backend check uses too.
+  server = await startDynamoDb(REGION);
+  endpoint = server.endpoint;
 });
 
 afterEach(async () => {
@@ -45,7 +38,7 @@ afterEach(async () => {
 });
 
 afterAll(async () => {
-  await new Promise<void>((resolve) => server.close(() => resolve()));
+  await server.stop();
   rmSync(root, { recursive: true, force: true });
 });
 

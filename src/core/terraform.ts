@@ -60,6 +60,17 @@ export interface WorkspaceOptions {
   readonly offline: boolean;
   readonly settings: TerraformSettings;
   readonly onEvent?: CoreListener;
+  /**
+   * Offline, keep the stack's own backend instead of a local one (the S3
+   * backend against local servers, pointed there by `backendConfig`).
+   * @default false
+   */
+  readonly keepBackend?: boolean;
+  /**
+   * `-backend-config` values for init, each `key=value` or a file: endpoints
+   * and credentials of an S3-compatible or local backend. @default none
+   */
+  readonly backendConfig?: readonly string[];
 }
 
 export interface PlanOptions extends Pick<RunOptions, 'onOutput' | 'signal'> {
@@ -67,10 +78,12 @@ export interface PlanOptions extends Pick<RunOptions, 'onOutput' | 'signal'> {
   readonly planFile?: string;
   /** A plan that destroys every resource of the stack. @default false */
   readonly destroy?: boolean;
-  /** Take the state lock while planning. @default true online, false offline */
+  /** Take the state lock while planning. @default true online or with the stack's backend, false offline */
   readonly lock?: boolean;
   /** Seconds to wait for a held lock. @default 0 */
   readonly lockTimeoutSeconds?: number;
+  /** More arguments for `terraform plan`, after the project's own (`-target=...`, `-parallelism=...`). @default none */
+  readonly extraArgs?: readonly string[];
 }
 
 export interface PlanResult {
@@ -106,6 +119,7 @@ export class TerraformWorkspace {
     readonly offline: boolean,
     private readonly settings: TerraformSettings,
     onEvent: CoreListener | undefined,
+    private readonly backend: Pick<WorkspaceOptions, 'keepBackend' | 'backendConfig'> = {},
   ) {
     this.onEvent = onEvent ?? IGNORE_EVENTS;
   }
@@ -119,34 +133,41 @@ export class TerraformWorkspace {
     const listener = options.onEvent ?? IGNORE_EVENTS;
     mkdirSync(dir, { recursive: true });
     if (options.offline) {
-      const prepared = prepareOfflineStack(stack.json, dir, options.settings.standInProviders);
+      const prepared = prepareOfflineStack(stack.json, dir, options.settings.standInProviders, { keepBackend: options.keepBackend });
       for (const replaced of prepared.standIns) {
         listener({ type: 'note', stack: stack.name, message: `${replaced} stands in as terraform_data (its provider cannot be installed here; placeholder values)` });
       }
     } else {
       writeFileSync(join(dir, 'cdk.tf.json'), stack.json);
     }
-    return new TerraformWorkspace(stack.name, dir, options.offline, options.settings, listener);
+    return new TerraformWorkspace(stack.name, dir, options.offline, options.settings, listener, options);
   }
 
   /** A workspace already prepared in `dir` (to apply a saved plan, or release a lock), left as it is. */
   static open(stack: string, dir: string, options: WorkspaceOptions): TerraformWorkspace {
-    return new TerraformWorkspace(stack, dir, options.offline, options.settings, options.onEvent);
+    return new TerraformWorkspace(stack, dir, options.offline, options.settings, options.onEvent, options);
   }
 
   /**
    * `terraform init`. With `reuse`, skipped when this folder was initialised
    * for the same providers and backend (the stack's `terraform` block and
-   * the override file are unchanged): init reads every provider binary again
-   * to check its hash, a second or more per plan.
+   * the override file and the backend overrides are unchanged): init reads
+   * every provider binary again to check its hash, a second or more per plan.
+   * With `migrateState`, the state moves from the backend the folder was
+   * initialised with into the stack's backend (`-migrate-state -force-copy`).
    */
-  async init(options: Pick<RunOptions, 'onOutput' | 'signal'> & { readonly reuse?: boolean } = {}): Promise<CommandResult> {
+  async init(options: Pick<RunOptions, 'onOutput' | 'signal'> & { readonly reuse?: boolean; readonly migrateState?: boolean } = {}): Promise<CommandResult> {
     const marker = join(this.dir, '.terraform', 'platform-init');
-    if (options.reuse && existsSync(marker) && readFileSync(marker, 'utf8') === this.initFingerprint()) {
+    if (options.reuse && !options.migrateState && existsSync(marker) && readFileSync(marker, 'utf8') === this.initFingerprint()) {
       return { ok: true, exitCode: 0, output: 'init: already initialised for these providers and backend\n', stdout: '', seconds: 0 };
     }
+    const args = [
+      'init', '-input=false', '-no-color',
+      ...(this.backend.backendConfig ?? []).map((value) => `-backend-config=${value}`),
+      ...(options.migrateState ? ['-migrate-state', '-force-copy'] : []),
+    ];
     // One init at a time in this process: inits install into the shared plugin cache, and concurrent installs race on it.
-    const result = await serialized(() => this.step('init', ['init', '-input=false', '-no-color'], options));
+    const result = await serialized(() => this.step('init', args, options));
     // After init: the provider lock file it wrote is part of what the next run must find unchanged.
     if (result.ok && existsSync(join(this.dir, '.terraform'))) writeFileSync(marker, this.initFingerprint());
     return result;
@@ -155,7 +176,8 @@ export class TerraformWorkspace {
   private initFingerprint(): string {
     const read = (file: string) => (existsSync(join(this.dir, file)) ? readFileSync(join(this.dir, file), 'utf8') : '');
     const stack = JSON.parse(read('cdk.tf.json') || '{}') as { terraform?: unknown };
-    return createHash('sha256').update(JSON.stringify(stack.terraform ?? null)).update(read(OVERRIDE_FILE)).update(read('.terraform.lock.hcl')).digest('hex');
+    return createHash('sha256').update(JSON.stringify(stack.terraform ?? null)).update(read(OVERRIDE_FILE)).update(read('.terraform.lock.hcl'))
+      .update(JSON.stringify(this.backend.backendConfig ?? [])).digest('hex');
   }
 
   validate(): Promise<CommandResult> {
@@ -165,12 +187,13 @@ export class TerraformWorkspace {
   /** Plans into a saved plan file; `changes` tells whether it would change anything. */
   async plan(options: PlanOptions = {}): Promise<PlanResult> {
     const planFile = options.planFile ?? 'tfplan';
-    const lock = options.lock ?? !this.offline;
+    const lock = options.lock ?? (!this.offline || this.backend.keepBackend === true);
     const args = [
       'plan', '-input=false', '-no-color', '-detailed-exitcode', `-out=${planFile}`,
       `-lock=${lock}`, `-lock-timeout=${options.lockTimeoutSeconds ?? 0}s`,
       ...(this.offline ? ['-refresh=false'] : []),
       ...(options.destroy ? ['-destroy'] : []),
+      ...(options.extraArgs ?? []),
     ];
     const result = await this.step('plan', args, { ...options, okCodes: [0, 2] });
     return { ok: result.ok, changes: result.exitCode === 2, planFile, output: result.output, seconds: result.seconds };

@@ -5,7 +5,7 @@
  * resources.
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 export const OVERRIDE_FILE = 'offline_override.tf.json';
@@ -34,13 +34,23 @@ export interface OfflineStack {
   readonly standIns: string[];
 }
 
+export interface OfflineStackOptions {
+  /**
+   * Keep the stack's own backend (for local S3 and DynamoDB servers, given
+   * as `-backend-config` at init); the override then holds only the dummy
+   * credentials, and no file at all when every provider stands in.
+   * @default false: a local backend
+   */
+  readonly keepBackend?: boolean;
+}
+
 /**
  * Writes the stack's JSON (cdk.tf.json text) and the override into `dir`.
  * Resources of the providers in `standInProviders` become `terraform_data`
  * with a placeholder output, and references to their attributes point at
  * that output.
  */
-export function prepareOfflineStack(stackJson: string, dir: string, standInProviders: readonly string[]): OfflineStack {
+export function prepareOfflineStack(stackJson: string, dir: string, standInProviders: readonly string[], options: OfflineStackOptions = {}): OfflineStack {
   const stack = JSON.parse(stackJson) as Json;
   const standIns: string[] = [];
   for (const provider of standInProviders) {
@@ -48,8 +58,12 @@ export function prepareOfflineStack(stackJson: string, dir: string, standInProvi
   }
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'cdk.tf.json'), JSON.stringify(stack, null, 2));
-  const override = standInProviders.includes('aws') ? { terraform: OFFLINE_OVERRIDE.terraform } : OFFLINE_OVERRIDE;
-  writeFileSync(join(dir, OVERRIDE_FILE), JSON.stringify(override, null, 2));
+  const override = {
+    ...(options.keepBackend ? {} : { terraform: OFFLINE_OVERRIDE.terraform }),
+    ...(standInProviders.includes('aws') ? {} : { provider: OFFLINE_OVERRIDE.provider }),
+  };
+  if (Object.keys(override).length > 0) writeFileSync(join(dir, OVERRIDE_FILE), JSON.stringify(override, null, 2));
+  else rmSync(join(dir, OVERRIDE_FILE), { force: true });
   return { dir, standIns };
 }
 

@@ -20,13 +20,22 @@ export interface RunOptions {
   readonly okCodes?: readonly number[];
   /** Called with the child's process ID once it started. */
   readonly onStart?: (pid: number) => void;
+  /**
+   * Piped into terraform's standard input, which then answers its prompts
+   * (input is switched on for this run). @default no input
+   */
+  readonly input?: NodeJS.ReadableStream;
 }
 
 /** Runs `terraform ARGS` in `cwd` without blocking; a missing binary is an error that says so. */
 export function terraform(args: readonly string[], cwd: string, env: NodeJS.ProcessEnv, options: RunOptions = {}): Promise<CommandResult> {
   const started = Date.now();
   return new Promise((resolvePromise, reject) => {
-    const child = spawn('terraform', args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn('terraform', args, { cwd, env: options.input ? { ...env, TF_INPUT: '1' } : env, stdio: 'pipe' });
+    // A closed standard input unless answers come (an early exit of terraform makes writing fail: ignored).
+    child.stdin.on('error', () => undefined);
+    if (options.input) options.input.pipe(child.stdin);
+    else child.stdin.end();
     let output = '';
     let stdout = '';
     const onAbort = () => child.kill('SIGINT');

@@ -1,0 +1,459 @@
+/**
+ * `check-backend`: the generated S3 backend blocks, run by real Terraform
+ * against local S3 and DynamoDB servers (terraform/backend-servers.ts):
+ *
+ * - every environment initialises with its own backend block (only the
+ *   servers' endpoints and keys added as `-backend-config`), stores its state
+ *   at `<keyPrefix>/<environment>.tfstate`, and holds the lock entry in the
+ *   lock table while a run is active; environments sharing a bucket never
+ *   share a key;
+ * - a second run fails fast on a held lock, naming the holder, through the
+ *   DynamoDB table, the lock file and both; a run killed while holding the
+ *   lock leaves it, and `force-unlock` with its ID clears it;
+ * - the bootstrap flow: a local state as if applied, then
+ *   `bootstrapStateInBucket` and `init -migrate-state` into the bucket.
+ *
+ * Environment stacks are planned and applied with every resource standing
+ * in as terraform_data: the backend is what is checked, and nothing is
+ * created anywhere. The bootstrap stack is planned with the real AWS
+ * provider (dummy credentials, no refresh).
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { PassThrough } from 'node:stream';
+import type { EnvironmentConfig } from '../config/resolve';
+import { BOOTSTRAP_STATE_KEY, bootstrapStackName } from '../stacks/bootstrap-stack';
+import { createTable, scanTable, startBackendServers, type BackendServers } from '../terraform/backend-servers';
+import { applyPlanToState, type ProviderSchemas } from '../terraform/fake-state';
+import type { StackCheck } from './checks';
+import type { CoreListener } from './events';
+import { synthesize, type SynthesizedStack } from './synthesize';
+import { sandboxSettings, terraformCliDir, terraformSettings, TerraformWorkspace, type CommandResult, type TerraformSettings } from './terraform';
+
+export interface BackendCheckOptions {
+  /** The output folder: the working folders go under `<outDir>/backend-check/` (replaced), the CLI configuration where check-terraform keeps it. */
+  readonly outDir: string;
+  readonly onEvent?: CoreListener;
+}
+
+/** A contender must give up on a held lock within this (it is told to wait 0 s). */
+const FAIL_FAST_SECONDS = 10;
+/** How long a run may take to reach its approval prompt. */
+const PROMPT_TIMEOUT_MS = 60_000;
+
+/** Synthesizes `configs` (in memory), starts the servers, runs every check, stops the servers. */
+export async function checkBackend(configs: readonly EnvironmentConfig[], options: BackendCheckOptions): Promise<StackCheck[]> {
+  const note = (message: string) => options.onEvent?.({ type: 'note', message });
+  const outDir = resolve(options.outDir);
+  const stacks = synthesize(configs);
+  const settings = terraformSettings(terraformCliDir(outDir));
+  note(settings.description);
+  const workRoot = join(outDir, 'backend-check');
+  rmSync(workRoot, { recursive: true, force: true });
+  mkdirSync(workRoot, { recursive: true });
+  const servers = await startBackendServers();
+  note(`S3 (s3rver, conditional writes through the check's own front) at ${servers.s3.endpoint}, DynamoDB (dynalite) at ${servers.dynamodb.endpoint}`);
+  try {
+    for (const message of await createBackends(stacks, servers)) note(message);
+    note('environment stacks: every resource stands in as terraform_data (the backend is what is checked; nothing is created anywhere)');
+    const context: Context = { servers, settings, workRoot, held: new Set() };
+    // A run left waiting by a failed expectation is ended with its check: nothing outlives the check, nothing hangs.
+    const guarded = (name: string, work: () => Promise<string>) => check(name, () => work().finally(() => endHeldRuns(context)));
+    const environments = configs.map((config) => ({ config, stack: stacks.find((s) => s.environment === config.environment)! }));
+    // The bootstrap check (the real AWS provider, the slow part) runs beside the others; it writes only its own key.
+    const [environmentResults, bootstrapResults] = await Promise.all([
+      (async () => {
+        const results: StackCheck[] = [];
+        for (const environment of environments) results.push(await guarded(`backend ${environment.config.environment}`, () => checkEnvironment(environment.config, environment.stack, context)));
+        results.push(await check('backend keys', () => checkKeys(configs, servers)));
+        if (configs.length === 0) return results;
+        for (const mode of LOCK_MODES) results.push(await guarded(`locking ${configs[0]!.environment} (${mode.name})`, () => checkLocking(configs[0]!, mode, context)));
+        return results;
+      })(),
+      Promise.all(bootstrapBuckets(configs).map((config) => check(`bootstrap ${bootstrapStackName(config.backend)}`, () => checkBootstrapMigration(config, context)))),
+    ]);
+    return [...environmentResults, ...bootstrapResults];
+  } finally {
+    await servers.stop();
+  }
+}
+
+interface Context {
+  readonly servers: BackendServers;
+  readonly settings: TerraformSettings;
+  readonly workRoot: string;
+  /** Runs holding a lock that have not ended yet. */
+  readonly held: Set<HeldRun>;
+}
+
+/** The generated `backend "s3"` block of a synthesized stack. */
+interface S3Block {
+  readonly bucket: string;
+  readonly key: string;
+  readonly region: string;
+  readonly dynamodb_table?: string;
+  readonly encrypt?: boolean;
+  readonly use_lockfile?: boolean;
+}
+
+/** A state lock as Terraform records it (in the table's Info attribute, or the lock file). */
+interface LockInfo {
+  readonly ID: string;
+  readonly Operation: string;
+  readonly Who: string;
+}
+
+/** A failed expectation: the check's summary says what was expected. */
+class CheckFailure extends Error {
+  constructor(message: string, readonly output?: string) {
+    super(message);
+  }
+}
+
+function expectThat(condition: boolean, message: string, output?: string): asserts condition {
+  if (!condition) throw new CheckFailure(message, output);
+}
+
+async function check(name: string, work: () => Promise<string>): Promise<StackCheck> {
+  try {
+    return { stack: name, ok: true, summary: `${name}: ${await work()}` };
+  } catch (error) {
+    const failure = error instanceof CheckFailure ? error.output : error instanceof Error ? error.stack : undefined;
+    return { stack: name, ok: false, summary: `${name}: FAILED, ${error instanceof Error ? error.message : String(error)}`, failure };
+  }
+}
+
+/** Creates every bucket and lock table the bootstrap stacks describe (their hardening cannot be applied to these servers). */
+async function createBackends(stacks: readonly SynthesizedStack[], servers: BackendServers): Promise<string[]> {
+  const messages: string[] = [];
+  for (const stack of stacks.filter((s) => s.environment === undefined)) {
+    const resources = JSON.parse(stack.json).resource ?? {};
+    const buckets = Object.values<{ bucket: string }>(resources.aws_s3_bucket ?? {}).map((b) => b.bucket);
+    const tables = Object.values<{ name: string; hash_key: string; attribute: { name: string; type: string }[] }>(resources.aws_dynamodb_table ?? {});
+    for (const bucket of buckets) await servers.s3.createBucket(bucket);
+    for (const table of tables) await createTable(servers.dynamodb.client, { name: table.name, hashKey: table.hash_key, attributes: table.attribute });
+    messages.push(`${stack.name}: created bucket ${buckets.join(', ')} and lock table ${tables.map((t) => `${t.name} (hash key ${t.hash_key})`).join(', ')} as the stack describes them; the servers cannot apply its encryption, versioning, lifecycle, public access block or policy`);
+  }
+  return messages;
+}
+
+function s3Block(stack: SynthesizedStack): S3Block {
+  const block = JSON.parse(stack.json).terraform?.backend?.s3 as S3Block | undefined;
+  if (!block) throw new CheckFailure(`${stack.name} has no backend "s3" block`);
+  return block;
+}
+
+/** A workspace of the stack with every resource standing in and its own backend, pointed at the servers. */
+function standInWorkspace(stack: SynthesizedStack, dir: string, context: Context, backendConfig: readonly string[] = []): TerraformWorkspace {
+  return TerraformWorkspace.prepare(stack, dir, {
+    offline: true,
+    keepBackend: true,
+    settings: sandboxSettings(context.settings),
+    backendConfig: [...context.servers.backendConfig, ...backendConfig],
+  });
+}
+
+/** The backend block as init recorded it in `.terraform/terraform.tfstate`. */
+function initialisedBackend(workspace: TerraformWorkspace): { type: string; config: Record<string, unknown> } {
+  const file = join(workspace.dir, '.terraform', 'terraform.tfstate');
+  expectThat(existsSync(file), `init wrote no ${file}`);
+  return JSON.parse(readFileSync(file, 'utf8')).backend;
+}
+
+/** Init, a held apply and a refused contender, the approval, the state at its key, then a plan with no changes. */
+async function checkEnvironment(config: EnvironmentConfig, stack: SynthesizedStack, context: Context): Promise<string> {
+  const block = s3Block(stack);
+  const expectedKey = `${config.backend.keyPrefix}/${config.environment}.tfstate`;
+  expectThat(block.key === expectedKey, `the generated key is ${block.key}, expected ${expectedKey}`);
+  expectThat(block.bucket === config.backend.bucket && block.dynamodb_table === config.backend.lockTable && block.region === config.backend.region && block.encrypt === true,
+    `the generated block ${JSON.stringify(block)} does not match backend ${JSON.stringify(config.backend)}`);
+  const workspace = standInWorkspace(stack, join(context.workRoot, config.environment), context);
+  await must(workspace.init(), 'init');
+  const recorded = initialisedBackend(workspace);
+  for (const [name, value] of Object.entries(block)) {
+    expectThat(recorded.type === 's3' && recorded.config[name] === value, `init recorded backend ${recorded.type} with ${name} = ${JSON.stringify(recorded.config[name])}, the block says ${JSON.stringify(value)}`);
+  }
+
+  const holder = await holdLock(context, workspace, []);
+  const held = await readLocks(context.servers, block);
+  expectThat(held.table !== undefined, `no lock entry ${block.bucket}/${block.key} in ${block.dynamodb_table} while an apply waits for approval`);
+  expectThat(held.table.Operation === 'OperationTypeApply', `the lock entry records ${held.table.Operation}, not the apply`);
+  if (block.use_lockfile) expectThat(held.file?.ID === held.table.ID, `the lock file ${block.key}.tflock does not hold the apply's lock ${held.table.ID}`);
+  const refusal = await expectRefused(workspace, held.table);
+  const applied = await holder.answer('yes');
+  expectThat(applied.ok && /Apply complete!/.test(applied.output), 'the approved apply failed', applied.output);
+  const after = await readLocks(context.servers, block);
+  expectThat(after.table === undefined && after.file === undefined, `the lock is still held after the apply ended: ${JSON.stringify(after)}`);
+
+  const stateText = await context.servers.s3.getObject(block.bucket, block.key);
+  expectThat(stateText !== undefined, `no state at s3://${block.bucket}/${block.key} after the apply`);
+  const stored = storedInputs(stateText);
+  const configured = configuredInputs(workspace);
+  expectThat(stored.length === configured.length && stored.every((input, i) => input === configured[i]),
+    `the state at ${block.key} holds ${stored.length} resources, not this environment's ${configured.length}`);
+  const digest = (await scanTable(context.servers.dynamodb.client, block.dynamodb_table!)).find((item) => item.LockID === `${block.bucket}/${block.key}-md5`);
+  const md5 = createHash('md5').update(stateText).digest('hex');
+  expectThat(digest?.Digest === md5, `the lock table's digest of ${block.key} is ${digest?.Digest}, the stored state's MD5 is ${md5}`);
+
+  const plan = await workspace.plan({ planFile: 'after.tfplan' });
+  expectThat(plan.ok && !plan.changes, 'a plan after the apply did not read the stored state back (it plans changes or fails)', plan.output);
+  return `init ok (s3://${block.bucket}/${block.key}, lock table ${block.dynamodb_table}${block.use_lockfile ? ' and lock file' : ''}); ` +
+    `an apply waiting for approval holds the lock entry (ID ${held.table.ID}); ${refusal}; ` +
+    `approved: state stored at ${block.key} (${stored.length} resources, digest in the table matches), lock released; a plan after it: no changes`;
+}
+
+/** Every environment's state is at its own key, and the bucket holds no other environment state. */
+async function checkKeys(configs: readonly EnvironmentConfig[], servers: BackendServers): Promise<string> {
+  const buckets = [...new Set(configs.map((c) => c.backend.bucket))].sort();
+  const lines: string[] = [];
+  for (const bucket of buckets) {
+    const expected = configs.filter((c) => c.backend.bucket === bucket).map((c) => `${c.backend.keyPrefix}/${c.environment}.tfstate`).sort();
+    expectThat(new Set(expected).size === expected.length, `environments in ${bucket} share a key: ${expected.join(', ')}`);
+    const found = (await servers.s3.listKeys(bucket)).filter((key) => key.endsWith('.tfstate') && key !== BOOTSTRAP_STATE_KEY);
+    expectThat(found.join(',') === expected.join(','), `s3://${bucket} holds the states ${found.join(', ') || 'none'}, expected ${expected.join(', ')}`);
+    lines.push(`s3://${bucket}: ${found.join(', ')}`);
+  }
+  return `${lines.join('; ')} (one key per environment, none shared)`;
+}
+
+/** The ways Terraform can lock an S3 backend state, with how the check obtains each from the generated block. */
+interface LockMode {
+  readonly name: string;
+  readonly table: boolean;
+  readonly file: boolean;
+  /** The generated block's `use_lockfile`. */
+  readonly useLockfile: boolean;
+  /** More `-backend-config` values. */
+  readonly backendConfig: readonly string[];
+}
+
+const LOCK_MODES: readonly LockMode[] = [
+  { name: 'DynamoDB table', table: true, file: false, useLockfile: false, backendConfig: [] },
+  // The project always generates dynamodb_table; an empty value leaves the lock file alone, as a backend without a table would.
+  { name: 'lock file', table: false, file: true, useLockfile: true, backendConfig: ['dynamodb_table='] },
+  { name: 'table and lock file', table: true, file: true, useLockfile: true, backendConfig: [] },
+];
+
+/**
+ * On one environment (its state already stored): a held lock refuses a
+ * concurrent plan; after the holder ends, the lock is gone and a plan
+ * succeeds; a holder killed with SIGKILL leaves its lock, which refuses the
+ * next plan until `force-unlock` with its ID.
+ */
+async function checkLocking(config: EnvironmentConfig, mode: LockMode, context: Context): Promise<string> {
+  const variant: EnvironmentConfig = { ...config, backend: { ...config.backend, useLockfile: mode.useLockfile } };
+  const stack = synthesize([variant]).find((s) => s.environment === config.environment)!;
+  const block = s3Block(stack);
+  expectThat((block.use_lockfile ?? false) === mode.useLockfile, `the generated block has use_lockfile = ${block.use_lockfile}`);
+  const workspace = standInWorkspace(stack, join(context.workRoot, `locking-${mode.name.replace(/\W+/g, '-')}`), context, mode.backendConfig);
+  await must(workspace.init(), 'init');
+  const replace = `-replace=terraform_data.${Object.keys(JSON.parse(readFileSync(join(workspace.dir, 'cdk.tf.json'), 'utf8')).resource.terraform_data)[0]}`;
+  const refusedBefore = context.servers.s3.refusedConditionalPuts();
+
+  const holder = await holdLock(context, workspace, [replace]);
+  const held = await expectLocks(context.servers, block, mode, 'while an apply waits for approval');
+  const refusal = await expectRefused(workspace, held);
+  const declined = await holder.answer('no');
+  expectThat(!declined.ok && /Apply cancelled/.test(declined.output), 'the declined apply did not end as cancelled', declined.output);
+  const released = await readLocks(context.servers, block);
+  expectThat(released.table === undefined && released.file === undefined, `the lock is still held after its run ended: ${JSON.stringify(released)}`);
+  const next = await workspace.plan({ planFile: 'next.tfplan' });
+  expectThat(next.ok, 'the next plan failed after the holder ended', next.output);
+
+  const crashed = await holdLock(context, workspace, [replace]);
+  const left = await expectLocks(context.servers, block, mode, 'while a second apply waits');
+  await crashed.kill();
+  const stale = await readLocks(context.servers, block);
+  expectThat((mode.table ? stale.table?.ID : stale.file?.ID) === left.ID, `the killed run's lock ${left.ID} is gone: ${JSON.stringify(stale)}`);
+  await expectRefused(workspace, left);
+  const unlocked = await workspace.forceUnlock(left.ID);
+  expectThat(unlocked.ok, `force-unlock ${left.ID} failed`, unlocked.output);
+  const cleared = await readLocks(context.servers, block);
+  expectThat(cleared.table === undefined && cleared.file === undefined, `force-unlock left ${JSON.stringify(cleared)}`);
+  const recovered = await workspace.plan({ planFile: 'recovered.tfplan' });
+  expectThat(recovered.ok, 'a plan after force-unlock failed', recovered.output);
+  const refusedPuts = context.servers.s3.refusedConditionalPuts() - refusedBefore;
+  if (mode.file && !mode.table) expectThat(refusedPuts > 0, 'the lock file refused nothing: no conditional PUT was answered 412');
+  return `${refusal}${mode.file ? ` (${refusedPuts} conditional PUT(s) of the lock file answered 412)` : ''}; after the holder ended, no lock and the next plan ran; ` +
+    `a SIGKILLed holder left lock ${left.ID}, which refused a plan until force-unlock with that ID, then a plan ran`;
+}
+
+/**
+ * The README's bootstrap flow: the bootstrap stack planned on its local
+ * state and that state written as if applied; then with
+ * `bootstrapStateInBucket` its generated S3 backend, `init -migrate-state
+ * -force-copy`, and the same state at `bootstrap/terraform.tfstate`.
+ */
+async function checkBootstrapMigration(config: EnvironmentConfig, context: Context): Promise<string> {
+  const name = bootstrapStackName(config.backend);
+  const local = synthesize([{ ...config, backend: { ...config.backend, bootstrapStateInBucket: false } }]).find((s) => s.name === name)!;
+  expectThat(JSON.parse(local.json).terraform?.backend?.local !== undefined, `${name} has no local backend before bootstrapStateInBucket`);
+  const dir = join(context.workRoot, name);
+  const before = TerraformWorkspace.prepare(local, dir, { offline: true, settings: context.settings });
+  await must(before.init(), 'init (local state)');
+  // The provider schemas (for the state "as if applied") load while the plan runs.
+  const [schemas, plan] = await Promise.all([
+    must(before.run(['providers', 'schema', '-json']), 'providers schema').then((result) => JSON.parse(result.stdout) as ProviderSchemas),
+    before.plan({ planFile: 'bootstrap.tfplan' }),
+  ]);
+  expectThat(plan.ok && plan.changes, 'the bootstrap plan on an empty local state failed or planned nothing', plan.output);
+  // As if applied: the plan folded into a state with placeholder IDs (terraform/fake-state.ts).
+  const state = applyPlanToState((await before.show(plan.planFile)) as never, schemas) as State;
+  writeFileSync(join(dir, 'terraform.tfstate'), JSON.stringify(state));
+  const resources = resourceIds(state);
+
+  const inBucket = synthesize([{ ...config, backend: { ...config.backend, bootstrapStateInBucket: true } }]).find((s) => s.name === name)!;
+  const block = s3Block(inBucket);
+  expectThat(block.key === BOOTSTRAP_STATE_KEY && block.bucket === config.backend.bucket, `the bootstrap backend is s3://${block.bucket}/${block.key}, expected s3://${config.backend.bucket}/${BOOTSTRAP_STATE_KEY}`);
+  const after = TerraformWorkspace.prepare(inBucket, dir, { offline: true, keepBackend: true, settings: context.settings, backendConfig: context.servers.backendConfig });
+  await must(after.init({ migrateState: true }), 'init -migrate-state');
+  const migratedText = await context.servers.s3.getObject(block.bucket, block.key);
+  expectThat(migratedText !== undefined, `no state at s3://${block.bucket}/${block.key} after init -migrate-state`);
+  // Terraform gives the copy a lineage of its own: the resources and their IDs are what must have moved.
+  const migrated = resourceIds(JSON.parse(migratedText) as State);
+  expectThat(migrated.join() === resources.join(), `the state in the bucket holds ${migrated.join(', ')}, not the local state's ${resources.join(', ')}`);
+  // Terraform leaves the local file behind; with it gone, the folder's state can only come from the bucket.
+  rmSync(join(dir, 'terraform.tfstate'));
+  const listed = await must(after.run(['state', 'list', '-no-color']), 'state list');
+  const addresses = [...new Set(resources.map((r) => r.split('=')[0]!))];
+  expectThat(listed.stdout.trim().split('\n').sort().join() === addresses.join(), `terraform state list through the backend shows ${listed.stdout.trim() || 'nothing'}`, listed.output);
+  return `planned on a local state, written as if applied (${resources.length} resources); with bootstrapStateInBucket, init -migrate-state -force-copy ` +
+    `moved it to s3://${block.bucket}/${block.key} (the same resources and IDs), and terraform state list reads it from there`;
+}
+
+interface State {
+  readonly resources: { type: string; name: string; instances: { attributes: { id?: string } }[] }[];
+}
+
+/** Every resource of a state as `address=id`, sorted. */
+function resourceIds(state: State): string[] {
+  return state.resources.flatMap((r) => r.instances.map((i) => `${r.type}.${r.name}=${i.attributes.id}`)).sort();
+}
+
+/** One config per state bucket (the bootstrap stacks). */
+function bootstrapBuckets(configs: readonly EnvironmentConfig[]): EnvironmentConfig[] {
+  return configs.filter((config, i) => configs.findIndex((c) => c.backend.bucket === config.backend.bucket) === i);
+}
+
+/** A run stopped at its approval prompt, holding the state lock until answered or killed. */
+interface HeldRun {
+  /** Answers the prompt and waits for the run to end. */
+  answer(text: string): Promise<CommandResult>;
+  /** SIGKILL, as a crash: Terraform cannot release its lock. */
+  kill(): Promise<CommandResult>;
+}
+
+/** Kills the runs still holding a lock (a check failed before it answered them) and waits for them to end. */
+async function endHeldRuns(context: Context): Promise<void> {
+  await Promise.all([...context.held].map((run) => run.kill()));
+}
+
+/** `terraform apply` (asking for approval) with `args`, once it asks: it holds the lock from before its plan until it ends. */
+async function holdLock(context: Context, workspace: TerraformWorkspace, args: readonly string[]): Promise<HeldRun> {
+  const input = new PassThrough();
+  let pid: number | undefined;
+  let output = '';
+  let prompted!: () => void;
+  const asked = new Promise<void>((resolveAsked) => { prompted = resolveAsked; });
+  const done = workspace.run(['apply', '-no-color', '-refresh=false', '-lock-timeout=0s', ...args], {
+    input,
+    onStart: (started) => { pid = started; },
+    onOutput: (text) => {
+      output += text;
+      if (output.includes('Enter a value:')) prompted();
+    },
+  });
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([
+      asked,
+      done.then((result) => { throw new CheckFailure('the apply ended before asking for approval', result.output); }),
+      new Promise((_, reject) => { timer = setTimeout(() => reject(new CheckFailure(`the apply did not ask for approval within ${PROMPT_TIMEOUT_MS / 1000}s`, output)), PROMPT_TIMEOUT_MS); }),
+    ]);
+  } catch (error) {
+    if (pid !== undefined) killQuietly(pid);
+    input.end();
+    await done;
+    throw error;
+  } finally {
+    clearTimeout(timer);
+  }
+  let ended = false;
+  const run: HeldRun = {
+    answer: (text) => {
+      input.end(`${text}\n`);
+      return done;
+    },
+    kill: () => {
+      if (!ended) killQuietly(pid!);
+      input.end();
+      return done;
+    },
+  };
+  context.held.add(run);
+  void done.then(() => {
+    ended = true;
+    context.held.delete(run);
+  });
+  return run;
+}
+
+/** SIGKILL, where the process may have just ended by itself. */
+function killQuietly(pid: number): void {
+  try {
+    process.kill(pid, 'SIGKILL');
+  } catch {
+    // Already gone: its close event is on the way.
+  }
+}
+
+/** A plan that must fail at once on the held lock and name its holder. */
+async function expectRefused(workspace: TerraformWorkspace, holder: LockInfo): Promise<string> {
+  const started = Date.now();
+  const contender = await workspace.plan({ planFile: 'contender.tfplan', lockTimeoutSeconds: 0 });
+  const seconds = (Date.now() - started) / 1000;
+  expectThat(!contender.ok, 'a concurrent plan ran while the lock was held', contender.output);
+  expectThat(/Error acquiring the state lock/.test(contender.output), 'the concurrent plan failed, but not on the state lock', contender.output);
+  expectThat(new RegExp(`ID:\\s+${holder.ID}\\b`).test(contender.output) && contender.output.includes(holder.Who),
+    `the lock error does not name the holder (ID ${holder.ID}, ${holder.Who})`, contender.output);
+  expectThat(seconds < FAIL_FAST_SECONDS, `the concurrent plan took ${seconds.toFixed(1)}s to fail`);
+  return `a concurrent plan failed in ${seconds.toFixed(1)}s with the holder's lock (ID ${holder.ID}, ${holder.Who})`;
+}
+
+/** The locks a mode takes are both there (the same ID where both are), and no other. */
+async function expectLocks(servers: BackendServers, block: S3Block, mode: LockMode, when: string): Promise<LockInfo> {
+  const locks = await readLocks(servers, block);
+  expectThat(mode.table === (locks.table !== undefined), `${when}: ${mode.table ? 'no' : 'an unexpected'} lock entry in the table`);
+  expectThat(mode.file === (locks.file !== undefined), `${when}: ${mode.file ? 'no' : 'an unexpected'} lock file ${block.key}.tflock`);
+  if (locks.table && locks.file) expectThat(locks.table.ID === locks.file.ID, `${when}: the table's lock ${locks.table.ID} and the lock file's ${locks.file.ID} differ`);
+  return (locks.table ?? locks.file)!;
+}
+
+/** The lock entry of the state in the lock table, and its lock file in the bucket, where present. */
+async function readLocks(servers: BackendServers, block: S3Block): Promise<{ table?: LockInfo; file?: LockInfo }> {
+  const item = (await scanTable(servers.dynamodb.client, block.dynamodb_table!)).find((i) => i.LockID === `${block.bucket}/${block.key}`);
+  const file = await servers.s3.getObject(block.bucket, `${block.key}.tflock`);
+  return {
+    ...(item ? { table: JSON.parse(item.Info ?? '{}') as LockInfo } : {}),
+    ...(file !== undefined ? { file: JSON.parse(file) as LockInfo } : {}),
+  };
+}
+
+/** The stand-ins' inputs in a state (each digests its resource's configuration, so they tell environments apart), sorted. */
+function storedInputs(stateText: string): string[] {
+  const state = JSON.parse(stateText) as { resources: { type: string; instances: { attributes: { input?: { value?: string } } }[] }[] };
+  return state.resources.filter((r) => r.type === 'terraform_data').flatMap((r) => r.instances.map((i) => String(i.attributes.input?.value))).sort();
+}
+
+/** The stand-ins' inputs in the workspace's configuration, sorted. */
+function configuredInputs(workspace: TerraformWorkspace): string[] {
+  const stack = JSON.parse(readFileSync(join(workspace.dir, 'cdk.tf.json'), 'utf8')) as { resource: { terraform_data: Record<string, { input: string }> } };
+  return Object.values(stack.resource.terraform_data).map((r) => r.input).sort();
+}
+
+async function must<T extends { ok: boolean; output: string }>(result: Promise<T>, step: string): Promise<T> {
+  const done = await result;
+  if (!done.ok) throw new CheckFailure(`terraform ${step} failed`, done.output);
+  return done;
+}
