@@ -2,18 +2,19 @@
 import { configOf, MINIMAL_ENVIRONMENT, synthEnvironment } from './helpers';
 
 describe('template sequences in configuration values', () => {
-  const config = configOf(`${MINIMAL_ENVIRONMENT}tags: { Leak: '\${file("/proc/self/environ")}' }
-services:
+  const config = configOf(`${MINIMAL_ENVIRONMENT}services:
   api:
-    image: "nginx:1.27"
+    image: "public.ecr.aws/nginx/nginx:1.27"
     cpu: 256
     memory: 512
     command: ["sh", "-c", "echo \${HOME} %{ if true }x%{ endif }"]
+    environment: { LEAK: '\${file("/proc/self/environ")}' }
 `);
   const stack = JSON.parse(synthEnvironment(config));
 
-  it('escape interpolations in provider tags', () => {
-    expect(stack.provider.aws[0].default_tags[0].tags.Leak).toBe('$${file("/proc/self/environ")}');
+  it('escape interpolations in container environment values (tag values cannot hold $ { } at all: AWS refuses them)', () => {
+    const definitions = JSON.parse(Object.values<any>(stack.resource.aws_ecs_task_definition)[0].container_definitions as string);
+    expect(definitions[0].environment).toContainEqual({ name: 'LEAK', value: '$${file("/proc/self/environ")}' });
   });
 
   it('escape interpolations and directives in container definitions', () => {

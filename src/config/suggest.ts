@@ -2,6 +2,8 @@
 
 /** The closest candidate to `word`, when it is close enough to be a likely typo. */
 export function closest(word: string, candidates: readonly string[]): string | undefined {
+  // A long value is no typo of a short name (and comparing it would be slow).
+  if (word.length > 64) return undefined;
   let best: string | undefined;
   let bestDistance = Infinity;
   for (const candidate of candidates) {

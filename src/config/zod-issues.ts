@@ -1,5 +1,6 @@
 /** zod issues turned into key paths and messages that say how to fix the input. */
 import type { z } from 'zod';
+import { excerpt } from './problems';
 import { didYouMean } from './suggest';
 
 export interface KeyIssue {
@@ -40,7 +41,7 @@ function explain(issue: Issue, root: unknown, base: (string | number)[] = []): K
       return [{ path, atKey: false, message: `${describe(input)} is not allowed; ${hint}` }];
     }
     case 'invalid_key':
-      return [{ path, atKey: true, message: `invalid name "${String(path[path.length - 1])}": ${issue.issues[0]?.message ?? issue.message}` }];
+      return [{ path, atKey: true, message: `invalid name "${excerpt(String(path[path.length - 1]))}": ${issue.issues[0]?.message ?? issue.message}` }];
     case 'invalid_element':
       return issue.issues.flatMap((inner) => explain(inner, root, path));
     case 'too_small':
@@ -67,7 +68,7 @@ function tooBig(issue: z.core.$ZodIssueTooBig): string {
 function valueAt(root: unknown, path: readonly (string | number)[]): unknown {
   let value = root;
   for (const segment of path) {
-    if (value === null || typeof value !== 'object') return undefined;
+    if (value === null || typeof value !== 'object' || !Object.hasOwn(value, segment)) return undefined;
     value = (value as Record<string | number, unknown>)[segment];
   }
   return value;
@@ -77,10 +78,10 @@ function describe(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'a list';
   if (typeof value === 'object') return 'a map';
-  return JSON.stringify(value);
+  return typeof value === 'string' ? JSON.stringify(excerpt(value)) : String(value);
 }
 
 function article(expected: string): string {
-  const names: Record<string, string> = { object: 'a map', array: 'a list', string: 'a string', number: 'a number', boolean: 'true or false', int: 'a whole number' };
+  const names: Record<string, string> = { object: 'a map', record: 'a map', array: 'a list', string: 'a string', number: 'a number', boolean: 'true or false', int: 'a whole number' };
   return names[expected] ?? expected;
 }

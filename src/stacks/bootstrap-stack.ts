@@ -3,6 +3,7 @@ import { LocalBackend, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import type { EnvironmentConfig } from '../config/resolve';
 import { partitionOf } from '../aws-facts';
+import { bootstrapStackName as bootstrapStackNameOf } from '../config/stack-names';
 import { StateBackend } from '../modules/state/state-backend';
 import { addS3Backend } from './s3-backend';
 
@@ -13,7 +14,7 @@ export type BackendConfig = EnvironmentConfig['backend'];
 
 /** The stack name of the bootstrap stack that creates a state bucket. */
 export function bootstrapStackName(backend: BackendConfig): string {
-  return `bootstrap-${backend.bucket.replace(/\./g, '-')}`;
+  return bootstrapStackNameOf(backend.bucket);
 }
 
 /**
