@@ -40,7 +40,7 @@ describe('load balancer', () => {
     expect(lb.subnets.every((s: string) => s.includes('network_public-'))).toBe(true);
     const internal = synthEnvironment(configOf(`${MINIMAL_ENVIRONMENT}loadBalancer: { internal: true, accessLogs: false }
 services:
-  api: { image: "nginx:1.27", cpu: 256, memory: 512, port: 80, routing: { paths: ["/*"], priority: 1 } }
+  api: { image: "docker.io/library/nginx:1.27", cpu: 256, memory: 512, port: 80, routing: { paths: ["/*"], priority: 1 } }
 `));
     const [internalLb] = Object.values(resourcesOf(internal, 'aws_lb'));
     expect(internalLb.internal).toBe(true);
@@ -71,7 +71,7 @@ services:
 
   it('serves plain HTTP with a 404 default when there is no certificate', () => {
     const http = synthEnvironment(configOf(`${MINIMAL_ENVIRONMENT}services:
-  api: { image: "nginx:1.27", cpu: 256, memory: 512, port: 80, routing: { paths: ["/*"], priority: 1 } }
+  api: { image: "docker.io/library/nginx:1.27", cpu: 256, memory: 512, port: 80, routing: { paths: ["/*"], priority: 1 } }
 `));
     const listeners = Object.values(resourcesOf(http, 'aws_lb_listener'));
     expect(listeners).toHaveLength(1);
@@ -140,7 +140,7 @@ services:
     const long = synthEnvironment(configOf(`${MINIMAL_ENVIRONMENT.replace('project: shop', 'project: a-very-long-project1')}environment: production-eu-west
 services:
   a-rather-long-service-name-here:
-    image: "nginx:1.27"
+    image: "docker.io/library/nginx:1.27"
     cpu: 256
     memory: 512
     port: 80
@@ -301,7 +301,7 @@ describe('validation of the wiring', () => {
   it('rejects a service variable that the project injects', () => {
     const text = `${MINIMAL_ENVIRONMENT}services:
   api:
-    image: "nginx:1.27"
+    image: "docker.io/library/nginx:1.27"
     cpu: 256
     memory: 512
     environment: { DB_MAIN_HOST: localhost }

@@ -21,6 +21,11 @@ const FIXTURES: Record<string, { pass: StackJson; fail: StackJson; says: RegExp 
     fail: stack({ aws_cloudwatch_metric_alarm: { a: { alarm_actions: [ref('aws_sns_topic.t', 'arn')] } } }),
     says: /notifies nobody/,
   },
+  'alarms-enabled': {
+    pass: stack({ aws_ecs_service: { s: {} }, aws_cloudwatch_metric_alarm: { a: {} } }),
+    fail: stack({ aws_ecs_service: { s: {} } }),
+    says: /nothing in this environment raises an alarm/,
+  },
   'alb-access-logs': {
     pass: stack({ aws_lb: { lb: { access_logs: { bucket: 'b', enabled: true } } } }),
     fail: stack({ aws_lb: { lb: {} } }),
@@ -86,6 +91,16 @@ const FIXTURES: Record<string, { pass: StackJson; fail: StackJson; says: RegExp 
     }),
     fail: stack({ aws_ecs_service: { s: { enable_execute_command: true } }, aws_ecs_cluster: { c: {} } }),
     says: /not logged encrypted/,
+  },
+  'ecs-efs-transit-encryption': {
+    pass: stack({ aws_ecs_task_definition: { t: { volume: [{ name: 'tmp' }, { name: 'data', efs_volume_configuration: { file_system_id: 'fs', transit_encryption: 'ENABLED', authorization_config: { access_point_id: 'ap', iam: 'ENABLED' } } }] } } }),
+    fail: stack({ aws_ecs_task_definition: { t: { volume: [{ name: 'data', efs_volume_configuration: { file_system_id: 'fs', transit_encryption: 'ENABLED' } }] } } }),
+    says: /volume data is mounted without TLS or without IAM/,
+  },
+  'efs-encryption': {
+    pass: stack({ aws_efs_file_system: { f: { encrypted: true } } }),
+    fail: stack({ aws_efs_file_system: { f: {} } }),
+    says: /not encrypted at rest/,
   },
   'ecs-no-public-ip': {
     pass: stack({ aws_ecs_service: { s: { network_configuration: { assign_public_ip: false } } } }),

@@ -36,7 +36,7 @@ describe('synthesis shortcuts', () => {
 
   it.each([
     ['example', exampleConfigs(), 4],
-    ['unusual', loadEnvironments('modules-tests/fixtures/unusual').map((e) => e.config), 4],
+    ['unusual', loadEnvironments('modules-tests/fixtures/unusual').map((e) => e.config), 5],
   ])('produce the same stacks as cdktf unaltered (%s environments)', (name, configs, stackCount) => {
     const fast = join(scratch, `${name}-fast`);
     const plain = join(scratch, `${name}-plain`);

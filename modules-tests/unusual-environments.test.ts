@@ -7,10 +7,10 @@ const stacks = Object.fromEntries(configs.map((c) => [c.environment, synthEnviro
 
 describe('unusual environments', () => {
   it('load', () => {
-    expect(Object.keys(stacks).sort()).toEqual(['longest-names-env-xx', 'production', 'qa-']);
+    expect(Object.keys(stacks).sort()).toEqual(['apps', 'longest-names-env-xx', 'production', 'qa-']);
   });
 
-  it.each(['longest-names-env-xx', 'production', 'qa-'])('give %s names AWS accepts', (environment) => {
+  it.each(['apps', 'longest-names-env-xx', 'production', 'qa-'])('give %s names AWS accepts', (environment) => {
     const stack = stacks[environment]!;
     for (const lb of Object.values(resourcesOf(stack, 'aws_lb'))) expect(lb.name).toMatch(/^(?!internal-)[a-z0-9](?:[a-z0-9-]{0,30}[a-z0-9])?$/);
     for (const group of Object.values(resourcesOf(stack, 'aws_lb_target_group'))) expect(group.name).toMatch(/^[a-z0-9](?:[a-z0-9-]{0,30}[a-z0-9])?$/);

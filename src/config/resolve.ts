@@ -54,7 +54,24 @@ export function resolveEnvironment(validated: ParsedEnvironment, fileStem: strin
       capacity: service.capacity ?? parsed.cluster.capacity,
       logRetentionDays: service.logRetentionDays ?? parsed.logRetentionDays,
       alarms: { ...parsed.monitoring.thresholds, ...definedOnly(service.alarms) },
+      // Public IPs by default only where tasks have no other way out: a new VPC without NAT.
+      assignPublicIp: service.assignPublicIp ?? (existing === undefined && (natGateways ?? 'single') === 'none'),
+      sidecars: mapEntries(service.sidecars, (sidecar, sidecarName) => ({ ...sidecar, name: sidecarName })),
+      volumes: mapEntries(service.volumes, (volume, volumeName) => resolveVolume(volume, volumeName, service.user)),
     })),
+    /** EFS file systems by name, with the services that mount them; backed up and kept from `destroy` in production. */
+    fileSystems: fileSystemsOf(parsed.services, production),
+    certificates: mapEntries(parsed.certificates, (certificate) => ({
+      ...certificate,
+      hostedZoneId: certificate.hostedZoneId ?? (certificate.domain !== undefined ? parsed.dns?.hostedZoneId : undefined),
+    })),
+    monitoring: {
+      ...parsed.monitoring,
+      // Turning alarms off turns off every kind.
+      alarms: parsed.monitoring.alarms.enabled
+        ? parsed.monitoring.alarms
+        : { enabled: false, services: false, targets: false, loadBalancer: false, databases: false, tables: false },
+    },
     databases: mapEntries(parsed.databases, (database, name) => ({
       ...database,
       name,
@@ -78,11 +95,40 @@ export function resolveEnvironment(validated: ParsedEnvironment, fileStem: strin
   };
 }
 
+type ParsedService = ParsedEnvironment['services'][string];
+
+/** A volume with its defaults: the file system is the volume key, the root directory /<key>, the POSIX user the service's. */
+function resolveVolume(volume: ParsedService['volumes'][string], name: string, user: string | undefined) {
+  const efs = volume.efs && {
+    fileSystem: volume.efs.fileSystem ?? name,
+    rootDirectory: volume.efs.rootDirectory ?? `/${name}`,
+    posixUser: volume.efs.posixUser ?? (user !== undefined && /^\d+:\d+$/.test(user) ? user : '1000:1000'),
+    permissions: volume.efs.permissions.padStart(4, '0'),
+  };
+  return { name, efs, ephemeral: volume.ephemeral };
+}
+
+function fileSystemsOf(services: ParsedEnvironment['services'], production: boolean) {
+  const fileSystems: Record<string, { name: string; services: string[]; backups: boolean; preventDestroy: boolean }> = {};
+  for (const [serviceName, service] of Object.entries(services).sort(([a], [b]) => a.localeCompare(b))) {
+    for (const [volumeName, volume] of Object.entries(service.volumes)) {
+      if (!volume.efs) continue;
+      const name = volume.efs.fileSystem ?? volumeName;
+      if (!Object.hasOwn(fileSystems, name)) fileSystems[name] = { name, services: [], backups: production, preventDestroy: production };
+      if (!fileSystems[name]!.services.includes(serviceName)) fileSystems[name]!.services.push(serviceName);
+    }
+  }
+  return fileSystems;
+}
+
 export type EnvironmentConfig = ReturnType<typeof resolveEnvironment>;
 export type ServiceConfig = EnvironmentConfig['services'][string];
 export type DatabaseConfig = EnvironmentConfig['databases'][string];
 export type TableConfig = EnvironmentConfig['dynamodb'][string];
 export type NetworkConfig = EnvironmentConfig['network'];
+export type SidecarConfig = ServiceConfig['sidecars'][string];
+export type VolumeConfig = ServiceConfig['volumes'][string];
+export type FileSystemConfig = EnvironmentConfig['fileSystems'][string];
 
 function mapEntries<T, R>(record: Record<string, T>, map: (value: T, key: string) => R): Record<string, R> {
   return Object.fromEntries(Object.entries(record).map(([key, value]) => [key, map(value, key)]));

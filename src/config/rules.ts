@@ -4,7 +4,9 @@
  */
 import { parameterGroupFamily, RDS_PARAMETER_FAMILIES, supportsPerformanceInsights } from '../aws-facts';
 import { databaseVariables, tableVariable } from './injected-variables';
+import { shown } from './problems';
 import { didYouMean } from './suggest';
+import { checkServices } from './service-rules';
 import { isMap } from '../values';
 import type { EnvironmentConfig } from './resolve';
 import type { KeyPath } from './yaml-source';
@@ -47,17 +49,17 @@ export function usesSpot(capacity: Capacity): boolean {
 const availabilityZonesInRegion: Rule = (env) =>
   env.aws.availabilityZones.flatMap((zone, i) => {
     if (!new RegExp(`^${env.aws.region}[a-z]$`).test(zone)) {
-      return [{ path: ['aws', 'availabilityZones', i], message: `${zone} is not a zone of ${env.aws.region}; zones look like ${env.aws.region}a` }];
+      return [{ path: ['aws', 'availabilityZones', i], message: `${shown(zone)} is not a zone of ${env.aws.region}; zones look like ${env.aws.region}a` }];
     }
     if (env.aws.availabilityZones.indexOf(zone) !== i) {
-      return [{ path: ['aws', 'availabilityZones', i], message: `${zone} is listed twice` }];
+      return [{ path: ['aws', 'availabilityZones', i], message: `${shown(zone)} is listed twice` }];
     }
     return [];
   });
 
 const certificateExists: ReferenceRule = (env) => {
   const name = env.loadBalancer.certificate;
-  if (name === undefined || name in env.certificates) return [];
+  if (name === undefined || Object.hasOwn(env.certificates, name)) return [];
   const known = Object.keys(env.certificates);
   return [{
     path: ['loadBalancer', 'certificate'],
@@ -181,11 +183,11 @@ const injectedVariablesFree: Rule = (env) => {
     for (const service of [...table.allowedServices.read, ...table.allowedServices.write]) add(service, tableVariable(name), `dynamodb.${name}`);
   }
   for (const [service, variables] of injected) {
-    const config = env.services[service];
-    if (!config) continue;
+    if (!Object.hasOwn(env.services, service)) continue;
+    const config = env.services[service]!;
     for (const [variable, source] of variables) {
       for (const section of ['environment', 'secrets'] as const) {
-        if (variable in config[section]) {
+        if (Object.hasOwn(config[section], variable)) {
           issues.push({ path: ['services', service, section, variable], message: `${variable} is set by the project from ${source}; rename this variable` });
         }
       }
@@ -210,9 +212,29 @@ const productionNeedsApproval: Rule = (env) =>
     ? [{ path: ['gitops', 'autoApply'], message: 'production applies always need an approval of the plan; remove autoApply (or set it to false) and list gitops.approvers' }]
     : [];
 
+/** Alias records are addressed by host name with every other character as -: two names must not meet there. */
+const hostRecordAddresses: Rule = (env) => {
+  if (!env.dns) return [];
+  const issues: RuleIssue[] = [];
+  const byAddress = new Map<string, string>();
+  for (const [name, service] of Object.entries(env.services)) {
+    (service.routing?.hosts ?? []).forEach((host, i) => {
+      const lower = host.toLowerCase();
+      const address = lower.replace(/^\*/, 'wildcard').replace(/[^a-z0-9-]/g, '-');
+      const other = byAddress.get(address);
+      if (other !== undefined && other !== lower) {
+        issues.push({ path: ['services', name, 'routing', 'hosts', i], message: `${shown(host)} and ${shown(other)} would get one DNS record address in Terraform; route one of them only` });
+      }
+      if (other === undefined) byAddress.set(address, lower);
+    });
+  }
+  return issues;
+};
+
 const REFERENCE_RULES: readonly ReferenceRule[] = [certificateExists, routingRules, allowedServicesExist];
 
 const RULES: readonly Rule[] = [
+  hostRecordAddresses,
   internalLoadBalancerCidrs,
   waiversNameRules,
   productionNeedsApproval,
@@ -226,7 +248,12 @@ const RULES: readonly Rule[] = [
 
 /** Every cross-key issue of one valid environment; `ruleIds` are the guardrail rules waivers may name. */
 export function checkEnvironment(env: EnvironmentConfig, ruleIds: readonly string[]): RuleIssue[] {
-  return [...REFERENCE_RULES.flatMap((rule) => rule(env)), ...RULES.flatMap((rule) => rule(env, ruleIds))];
+  return [...REFERENCE_RULES.flatMap((rule) => rule(env)), ...RULES.flatMap((rule) => rule(env, ruleIds)), ...checkServices(env)];
+}
+
+/** The cross-key issues that are not cross-references (those come from `checkReferences` when the schema fails). */
+export function checkRules(env: EnvironmentConfig, ruleIds: readonly string[]): RuleIssue[] {
+  return [...RULES.flatMap((rule) => rule(env, ruleIds)), ...checkServices(env)];
 }
 
 /** The cross-reference issues of an environment that failed the schema, from what can be read of it. */

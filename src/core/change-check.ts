@@ -19,7 +19,9 @@ export interface PlannedChange {
   readonly actions: readonly string[];
 }
 
-const MAX_CONVERGE_ROUNDS = 4;
+// Each round fills the placeholders of one more level of references; an EFS volume's chain
+// (key -> file system -> access point -> task definition -> service) needs five.
+const MAX_CONVERGE_ROUNDS = 6;
 
 /**
  * The actions each of `afters` plans against infrastructure deployed from

@@ -1,5 +1,6 @@
 /** Every guardrail rule, in ID order. One rule per file under rules/. */
 import { alarmActions } from './rules/alarm-actions';
+import { alarmsEnabled } from './rules/alarms-enabled';
 import { albAccessLogs } from './rules/alb-access-logs';
 import { albDeletionProtection } from './rules/alb-deletion-protection';
 import { albDropInvalidHeaders } from './rules/alb-drop-invalid-headers';
@@ -9,6 +10,8 @@ import { dynamodbEncryption } from './rules/dynamodb-encryption';
 import { dynamodbPointInTimeRecovery } from './rules/dynamodb-point-in-time-recovery';
 import { ecrImmutableTags } from './rules/ecr-immutable-tags';
 import { ecrScanOnPush } from './rules/ecr-scan-on-push';
+import { ecsEfsTransitEncryption } from './rules/ecs-efs-transit-encryption';
+import { efsEncryption } from './rules/efs-encryption';
 import { ecsContainerInsights } from './rules/ecs-container-insights';
 import { ecsDeploymentCircuitBreaker } from './rules/ecs-deployment-circuit-breaker';
 import { ecsExecLogging } from './rules/ecs-exec-logging';
@@ -38,6 +41,7 @@ import type { GuardrailRule } from './rule';
 
 export const RULES: readonly GuardrailRule[] = [
   alarmActions,
+  alarmsEnabled,
   albAccessLogs,
   albDeletionProtection,
   albDropInvalidHeaders,
@@ -49,10 +53,12 @@ export const RULES: readonly GuardrailRule[] = [
   ecrScanOnPush,
   ecsContainerInsights,
   ecsDeploymentCircuitBreaker,
+  ecsEfsTransitEncryption,
   ecsExecLogging,
   ecsNoPublicIp,
   ecsReadonlyRootFilesystem,
   ecsSeparateTaskRole,
+  efsEncryption,
   iamNoWildcards,
   kmsRotation,
   logEncryption,

@@ -5,6 +5,7 @@
  */
 import type { EnvironmentConfig } from '../config/resolve';
 import type { Database } from '../modules/database/database';
+import type { EfsFileSystem } from '../modules/file-system/efs-file-system';
 import type { Table } from '../modules/dynamodb/table';
 import type { ApplicationLoadBalancer } from '../modules/load-balancer/application-load-balancer';
 import type { FargateService } from '../modules/service/fargate-service';
@@ -14,10 +15,12 @@ export interface GrantedResources {
   readonly services: Readonly<Record<string, FargateService>>;
   readonly databases: Readonly<Record<string, Database>>;
   readonly tables: Readonly<Record<string, Table>>;
+  /** EFS file systems by name. @default none */
+  readonly fileSystems?: Readonly<Record<string, EfsFileSystem>>;
 }
 
 export function grantAccess(config: Pick<EnvironmentConfig, 'services' | 'databases' | 'dynamodb'>, resources: GrantedResources): void {
-  const { loadBalancer, services, databases, tables } = resources;
+  const { loadBalancer, services, databases, tables, fileSystems = {} } = resources;
   for (const target of Object.values(config.services)) {
     const service = services[target.name]!;
     if (target.routing && loadBalancer) {
@@ -27,6 +30,20 @@ export function grantAccess(config: Pick<EnvironmentConfig, 'services' | 'databa
       for (const caller of Object.values(services)) {
         if (caller.name !== target.name) service.allowFrom(`from-${caller.name}`, caller.securityGroup.id, `service ${caller.name}`);
       }
+    }
+  }
+  for (const target of Object.values(config.services)) {
+    const service = services[target.name]!;
+    for (const volume of Object.values(target.volumes)) {
+      if (!volume.efs) continue;
+      // Read-only only when every container mounts it read-only.
+      const mounts = [...target.mountPoints, ...Object.values(target.sidecars).flatMap((s) => s.mountPoints)].filter((m) => m.volume === volume.name);
+      fileSystems[volume.efs.fileSystem]!.grantMount(`${target.name}-${volume.name}`, {
+        service: target.name,
+        securityGroupId: service.securityGroup.id,
+        taskRoleId: service.roles.taskRole.id,
+        readOnly: mounts.every((m) => m.readOnly),
+      });
     }
   }
   for (const db of Object.values(config.databases)) {

@@ -18,6 +18,8 @@ export interface MonitoredEnvironment {
   readonly region: string;
   readonly containerInsights: boolean;
   readonly thresholds: EnvironmentConfig['monitoring']['thresholds'];
+  /** Which kinds of alarms to create. */
+  readonly alarms: Omit<EnvironmentConfig['monitoring']['alarms'], 'enabled'>;
   readonly services: readonly ServiceConfig[];
   readonly clusterName: string;
   /** The load balancer's ARN suffix and its target groups' ARN suffixes by service, when there is one. */
@@ -41,9 +43,12 @@ export function addAlarms(scope: Construct, env: MonitoredEnvironment, topicArn:
   const add = (parent: Construct, definitions: readonly AlarmDefinition[]) => {
     for (const { id, ...definition } of definitions) new Alarm(parent, `alarm-${id}`, { ...definition, topicArn });
   };
+  const kinds = env.alarms;
   for (const service of env.services) {
+    const targetGroup = env.loadBalancer?.targetGroups[service.name];
+    if (!kinds.services && !(kinds.targets && targetGroup)) continue;
     const serviceScope = new Construct(monitoring, `service-${service.name}`);
-    add(serviceScope, serviceAlarms({
+    if (kinds.services) add(serviceScope, serviceAlarms({
       prefix,
       clusterName: env.clusterName,
       serviceName: service.name,
@@ -52,8 +57,7 @@ export function addAlarms(scope: Construct, env: MonitoredEnvironment, topicArn:
       minimumTasks: minimumTasks(service),
       containerInsights: env.containerInsights,
     }));
-    const targetGroup = env.loadBalancer?.targetGroups[service.name];
-    if (env.loadBalancer && targetGroup) {
+    if (kinds.targets && env.loadBalancer && targetGroup) {
       add(serviceScope, targetAlarms({
         prefix,
         serviceName: service.name,
@@ -65,10 +69,10 @@ export function addAlarms(scope: Construct, env: MonitoredEnvironment, topicArn:
     }
   }
   const thresholds = env.thresholds;
-  if (env.loadBalancer) {
+  if (kinds.loadBalancer && env.loadBalancer) {
     add(new Construct(monitoring, 'load-balancer'), loadBalancerAlarms({ prefix, loadBalancer: env.loadBalancer.arnSuffix, http5xxPerMinute: thresholds.http5xxPerMinute }));
   }
-  for (const [name, identifier] of Object.entries(env.databases)) {
+  for (const [name, identifier] of kinds.databases ? Object.entries(env.databases) : []) {
     add(new Construct(monitoring, `database-${name}`), databaseAlarms({
       prefix,
       name,
@@ -79,7 +83,7 @@ export function addAlarms(scope: Construct, env: MonitoredEnvironment, topicArn:
       connections: thresholds.databaseConnections,
     }));
   }
-  for (const [name, tableName] of Object.entries(env.tables)) {
+  for (const [name, tableName] of kinds.tables ? Object.entries(env.tables) : []) {
     add(new Construct(monitoring, `table-${name}`), tableAlarms({ prefix, name, tableName }));
   }
 }

@@ -5,14 +5,17 @@
  */
 import type { Construct } from 'constructs';
 import { databaseVariables, tableVariable } from '../config/injected-variables';
-import type { EnvironmentConfig, ServiceConfig } from '../config/resolve';
+import type { EnvironmentConfig, ServiceConfig, SidecarConfig } from '../config/resolve';
+import { MAIN_CONTAINER } from '../config/schema';
+import type { EfsFileSystem } from '../modules/file-system/efs-file-system';
 import type { EcsCluster } from '../modules/cluster/ecs-cluster';
 import type { ApplicationLoadBalancer } from '../modules/load-balancer/application-load-balancer';
 import type { Network } from '../modules/network/network';
 import type { ContainerSecret } from '../modules/service/container-definition';
-import { FargateService } from '../modules/service/fargate-service';
+import { FargateService, type ContainerSettings, type SidecarProps, type TaskVolume } from '../modules/service/fargate-service';
 import { ServiceAutoscaling } from '../modules/service/service-autoscaling';
-import { capacityShares, containerSecret, environmentStrings, imageOf } from './mapping';
+import { capacityShares, containerSecret, environmentStrings, imageOf, pullRepositoryArn } from './mapping';
+import { taskRoleStatements } from './task-role-statements';
 
 /** What a service attaches to. */
 export interface ServiceSurroundings {
@@ -34,6 +37,8 @@ export interface ServiceSurroundings {
   readonly databaseSecretArns: Readonly<Record<string, string>>;
   /** Table key -> table name. */
   readonly tableNames: Readonly<Record<string, string>>;
+  /** The environment's EFS file systems by name. */
+  readonly fileSystems: Readonly<Record<string, EfsFileSystem>>;
 }
 
 export function addService(scope: Construct, service: ServiceConfig, env: ServiceSurroundings): FargateService {
@@ -54,8 +59,9 @@ export function addService(scope: Construct, service: ServiceConfig, env: Servic
     cluster: { name: env.cluster.name, arn: env.cluster.arn, ready: env.cluster.capacityProviders },
     region: config.aws.region,
     accountId: config.aws.accountId,
-    image: imageOf(config, service),
-    repositoryArn: typeof service.image === 'string' ? undefined : env.repositoryArns[service.image.repository],
+    image: imageOf(config, service.image),
+    repositoryArns: [service.image, ...Object.values(service.sidecars).map((s) => s.image)]
+      .flatMap((image) => pullRepositoryArn(image, env.repositoryArns) ?? []),
     cpu: service.cpu,
     memory: service.memory,
     cpuArchitecture: service.cpuArchitecture,
@@ -66,7 +72,21 @@ export function addService(scope: Construct, service: ServiceConfig, env: Servic
       ...Object.entries(service.secrets).map(([name, secret]) => containerSecret(name, secret, config.aws)),
       ...databaseSecrets(service, env),
     ],
-    healthCheckCommand: service.healthCheck.command,
+    healthCheck: service.healthCheck.command !== undefined
+      ? {
+        command: service.healthCheck.command,
+        intervalSeconds: service.healthCheck.intervalSeconds,
+        timeoutSeconds: service.healthCheck.timeoutSeconds,
+        retries: service.healthCheck.retries,
+        startPeriodSeconds: service.healthCheck.startPeriodSeconds,
+      }
+      : undefined,
+    container: containerSettings(service, service),
+    sidecars: Object.values(service.sidecars).map((sidecar) => sidecarProps(sidecar, service, env)),
+    volumes: taskVolumes(service, env),
+    ephemeralStorageGiB: Object.values(service.volumes).find((v) => v.ephemeral)?.ephemeral?.sizeGiB,
+    taskStatements: taskRoleStatements(service, config.aws),
+    managedPolicyArns: service.taskRole.managedPolicyArns,
     healthCheckGracePeriodSeconds: service.healthCheck.gracePeriodSeconds,
     readonlyRootFilesystem: service.readonlyRootFilesystem,
     stopTimeoutSeconds: service.stopTimeoutSeconds,
@@ -80,8 +100,10 @@ export function addService(scope: Construct, service: ServiceConfig, env: Servic
       : undefined,
     network: {
       vpcId: env.network.vpcId,
-      subnetIds: env.network.serviceSubnetIds,
-      assignPublicIp: env.network.servicesNeedPublicIp,
+      // Public IPs only work from public subnets; everything else runs in the private ones.
+      subnetIds: service.assignPublicIp ? env.network.publicSubnetIds : env.network.privateSubnetIds,
+      assignPublicIp: service.assignPublicIp,
+      extraSecurityGroupIds: service.securityGroupIds,
     },
     serviceDiscoveryNamespaceId: service.serviceDiscovery ? env.namespaceId : undefined,
     loadBalancer: routing && loadBalancer
@@ -107,6 +129,47 @@ export function addService(scope: Construct, service: ServiceConfig, env: Servic
     });
   }
   return fargateService;
+}
+
+/** The container settings of the main container or a sidecar; dependsOn's "app" is the main container, named after the service. */
+function containerSettings(container: ServiceConfig | SidecarConfig, service: ServiceConfig): ContainerSettings {
+  return {
+    user: container.user,
+    ulimits: container.ulimits,
+    workingDirectory: container.workingDirectory,
+    dockerLabels: container.dockerLabels,
+    mountPoints: container.mountPoints,
+    dependsOn: container.dependsOn.map((d) => ({ ...d, container: d.container === MAIN_CONTAINER ? service.name : d.container })),
+  };
+}
+
+function sidecarProps(sidecar: SidecarConfig, service: ServiceConfig, env: ServiceSurroundings): SidecarProps {
+  return {
+    ...containerSettings(sidecar, service),
+    name: sidecar.name,
+    image: imageOf(env.config, sidecar.image),
+    essential: sidecar.essential,
+    cpu: sidecar.cpu,
+    memory: sidecar.memory,
+    port: sidecar.port,
+    command: sidecar.command,
+    environment: environmentStrings(sidecar.environment),
+    secrets: Object.entries(sidecar.secrets).map(([name, secret]) => containerSecret(name, secret, env.config.aws)),
+    healthCheck: sidecar.healthCheck,
+    readonlyRootFilesystem: sidecar.readonlyRootFilesystem,
+    stopTimeoutSeconds: sidecar.stopTimeoutSeconds,
+  };
+}
+
+/** The task's volumes: an access point of the environment's file system per EFS volume, a plain volume per ephemeral one. */
+function taskVolumes(service: ServiceConfig, env: ServiceSurroundings): TaskVolume[] {
+  return Object.values(service.volumes).map((volume) => {
+    if (!volume.efs) return { name: volume.name };
+    const fileSystem = env.fileSystems[volume.efs.fileSystem]!;
+    const [uid, gid] = volume.efs.posixUser.split(':').map(Number) as [number, number];
+    const accessPoint = fileSystem.addAccessPoint(`${service.name}-${volume.name}`, { rootDirectory: volume.efs.rootDirectory, uid, gid, permissions: volume.efs.permissions });
+    return { name: volume.name, efs: { fileSystemId: fileSystem.fileSystem.id, accessPointId: accessPoint.id, ready: fileSystem.mountTargets } };
+  });
 }
 
 /** Container secrets of the databases that list this service: DB_<KEY>_HOST, ... from the connection secret. */

@@ -6,6 +6,8 @@ import { dnsSuffixOf } from '../aws-facts';
 import type { EnvironmentConfig } from '../config/resolve';
 import { DnsValidatedCertificate } from '../modules/certificates/dns-validated-certificate';
 import { EcsCluster } from '../modules/cluster/ecs-cluster';
+import { AliasRecords } from '../modules/dns/alias-records';
+import { EfsFileSystem } from '../modules/file-system/efs-file-system';
 import { Database } from '../modules/database/database';
 import { ServiceNamespace } from '../modules/discovery/service-namespace';
 import { Table } from '../modules/dynamodb/table';
@@ -15,6 +17,7 @@ import { Network } from '../modules/network/network';
 import { EcrRepository } from '../modules/registry/ecr-repository';
 import type { FargateService } from '../modules/service/fargate-service';
 import { AlertTopic } from '../modules/monitoring/alert-topic';
+import { EmailSubscriptions } from '../modules/monitoring/email-subscriptions';
 import { fitName, Naming, NAME_LIMITS } from '../naming';
 import { addAlarms, addDashboard, type MonitoredEnvironment } from './environment-monitoring';
 import { grantAccess } from './environment-grants';
@@ -33,9 +36,10 @@ export function environmentTags(config: EnvironmentConfig): Record<string, strin
  * props. Construct IDs here become Terraform addresses: renaming one destroys
  * and recreates its resources (modules-tests/addresses.test.ts guards them).
  *
- * Order: network and keys; cluster, registry, discovery; certificates and
- * load balancer; databases and tables; then services, which attach to all
- * of them; last the grants that need the services' groups and roles.
+ * Order: network and keys; cluster, registry, discovery; certificates,
+ * load balancer and its host records; databases, tables and file systems;
+ * then services, which attach to all of them; last the grants that need the
+ * services' groups and roles, and the alarms.
  */
 export class EnvironmentStack extends StandaloneStack {
   readonly config: EnvironmentConfig;
@@ -47,11 +51,16 @@ export class EnvironmentStack extends StandaloneStack {
   readonly repositories: Record<string, EcrRepository> = {};
   readonly namespace?: ServiceNamespace;
   readonly certificates: Record<string, DnsValidatedCertificate> = {};
+  /** The ARN of every certificate by key: validated ones created here, or existing ones as configured. */
+  readonly certificateArns: Record<string, string> = {};
+  readonly fileSystems: Record<string, EfsFileSystem> = {};
+  readonly hostRecords?: AliasRecords;
   readonly loadBalancer?: ApplicationLoadBalancer;
   readonly databases: Record<string, Database> = {};
   readonly tables: Record<string, Table> = {};
   readonly services: Record<string, FargateService> = {};
-  readonly alertTopic: AlertTopic;
+  /** The topic alarms go to, unless monitoring.topicArn names an existing one or alarms are off. */
+  readonly alertTopic?: AlertTopic;
 
   constructor(scope: Construct, config: EnvironmentConfig) {
     super(scope, config.environment);
@@ -76,7 +85,9 @@ export class EnvironmentStack extends StandaloneStack {
     });
 
     const anyExec = services.some((s) => s.exec);
-    if (config.logsCustomerKey || anyExec) {
+    // File systems are encrypted with the environment's key too.
+    const anyEfs = Object.keys(config.fileSystems).length > 0;
+    if (config.logsCustomerKey || anyExec || anyEfs) {
       this.logsKey = new LogsKey(this, 'logs-key', {
         namePrefix: this.naming.prefix,
         partition: aws.partition,
@@ -113,13 +124,26 @@ export class EnvironmentStack extends StandaloneStack {
     }
 
     for (const [name, certificate] of Object.entries(config.certificates)) {
+      if (certificate.arn !== undefined) {
+        this.certificateArns[name] = certificate.arn;
+        continue;
+      }
       this.certificates[name] = new DnsValidatedCertificate(this, `certificate-${name}`, {
-        domain: certificate.domain,
+        domain: certificate.domain!,
         subjectAlternativeNames: certificate.subjectAlternativeNames,
         hostedZoneId: certificate.hostedZoneId,
       });
+      this.certificateArns[name] = this.certificates[name].arn;
     }
     if (services.some((s) => s.routing)) this.loadBalancer = this.addLoadBalancer();
+    const hosts = services.flatMap((s) => s.routing?.hosts ?? []);
+    if (config.dns && this.loadBalancer && hosts.length > 0) {
+      this.hostRecords = new AliasRecords(this, 'host-records', {
+        zoneId: config.dns.hostedZoneId,
+        names: hosts,
+        target: { dnsName: this.loadBalancer.loadBalancer.dnsName, zoneId: this.loadBalancer.loadBalancer.zoneId },
+      });
+    }
 
     for (const database of Object.values(config.databases)) {
       this.databases[database.name] = new Database(this, `database-${database.name}`, {
@@ -139,6 +163,18 @@ export class EnvironmentStack extends StandaloneStack {
       });
     }
 
+    for (const fileSystem of Object.values(config.fileSystems)) {
+      this.fileSystems[fileSystem.name] = new EfsFileSystem(this, `file-system-${fileSystem.name}`, {
+        name: fileSystem.name,
+        namePrefix: this.naming.prefix,
+        vpcId: this.network.vpcId,
+        subnetIds: this.network.privateSubnetIds,
+        kmsKeyArn: this.logsKey?.arn,
+        backups: fileSystem.backups,
+        preventDestroy: fileSystem.preventDestroy,
+      });
+    }
+
     for (const service of services) {
       this.services[service.name] = addService(this, service, {
         config,
@@ -152,18 +188,26 @@ export class EnvironmentStack extends StandaloneStack {
         logsKeyArn: this.logsKeyArn(),
         databaseSecretArns: Object.fromEntries(Object.entries(this.databases).map(([name, db]) => [name, db.secret.arn])),
         tableNames: Object.fromEntries(Object.entries(this.tables).map(([name, table]) => [name, table.name])),
+        fileSystems: this.fileSystems,
       });
     }
-    grantAccess(config, { loadBalancer: this.loadBalancer, services: this.services, databases: this.databases, tables: this.tables });
-    this.alertTopic = new AlertTopic(this, 'alerts', {
-      namePrefix: this.naming.prefix,
-      partition: aws.partition,
-      region: aws.region,
-      accountId: aws.accountId,
-      emails: config.monitoring.alarmEmails,
-    });
+    grantAccess(config, { loadBalancer: this.loadBalancer, services: this.services, databases: this.databases, tables: this.tables, fileSystems: this.fileSystems });
+    const { monitoring } = config;
+    if (monitoring.alarms.enabled && monitoring.topicArn === undefined) {
+      this.alertTopic = new AlertTopic(this, 'alerts', {
+        namePrefix: this.naming.prefix,
+        partition: aws.partition,
+        region: aws.region,
+        accountId: aws.accountId,
+        emails: monitoring.alarmEmails,
+      });
+    }
     const monitored = this.monitoredEnvironment();
-    addAlarms(this, monitored, this.alertTopic.arn);
+    if (monitoring.alarms.enabled && monitoring.topicArn !== undefined && monitoring.alarmEmails.length > 0) {
+      new EmailSubscriptions(this, 'alert-subscriptions', { topicArn: monitoring.topicArn, emails: monitoring.alarmEmails });
+    }
+    const topicArn = monitoring.topicArn ?? this.alertTopic?.arn;
+    if (topicArn !== undefined) addAlarms(this, monitored, topicArn);
     if (config.monitoring.dashboard) addDashboard(this, monitored);
     this.addOutputs();
   }
@@ -180,6 +224,7 @@ export class EnvironmentStack extends StandaloneStack {
       region: config.aws.region,
       containerInsights: config.cluster.containerInsights,
       thresholds: config.monitoring.thresholds,
+      alarms: config.monitoring.alarms,
       services: Object.values(config.services),
       clusterName: this.cluster.name,
       loadBalancer: loadBalancer
@@ -193,7 +238,8 @@ export class EnvironmentStack extends StandaloneStack {
   private addLoadBalancer(): ApplicationLoadBalancer {
     const { config } = this;
     const lb = config.loadBalancer;
-    const certificate = lb.certificate ? this.certificates[lb.certificate] : undefined;
+    const certificateArn = lb.certificate ? this.certificateArns[lb.certificate] : undefined;
+    const network = config.network;
     return new ApplicationLoadBalancer(this, 'load-balancer', {
       name: this.naming.loadBalancer(),
       namePrefix: this.naming.prefix,
@@ -201,7 +247,10 @@ export class EnvironmentStack extends StandaloneStack {
       subnetIds: lb.internal ? this.network.privateSubnetIds : this.network.publicSubnetIds,
       internal: lb.internal,
       allowedCidrs: lb.allowedCidrs,
-      https: certificate ? { certificateArn: certificate.arn, sslPolicy: lb.sslPolicy } : undefined,
+      https: certificateArn
+        ? { certificateArn, sslPolicy: lb.sslPolicy, sniCertificateArns: Object.fromEntries(lb.additionalCertificates.map((name) => [name, this.certificateArns[name]!])) }
+        : undefined,
+      extraSecurityGroupIds: network.kind === 'existing' ? network.loadBalancerSecurityGroupIds : [],
       idleTimeoutSeconds: lb.idleTimeoutSeconds,
       deletionProtection: lb.deletionProtection,
       accessLogs: lb.accessLogs

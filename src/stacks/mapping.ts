@@ -1,5 +1,5 @@
 /** Small mappings from configuration values to module props, used by the environment stack. */
-import { dnsSuffixOf } from '../aws-facts';
+import { dnsSuffixOf, partitionOf } from '../aws-facts';
 import type { EnvironmentConfig, ServiceConfig } from '../config/resolve';
 import type { Capacity } from '../config/schema';
 import type { CapacityProviderShare } from '../modules/cluster/ecs-cluster';
@@ -26,16 +26,36 @@ export function repositoryName(config: EnvironmentConfig, repository: string): s
   return `${config.project}/${config.environment}/${repository}`;
 }
 
-/** The image a service runs: its own ECR repository's URI built from account, region and name, or the reference as given. */
-export function imageOf(config: EnvironmentConfig, service: ServiceConfig): string {
-  if (typeof service.image === 'string') return service.image;
+type Image = ServiceConfig['image'];
+
+/** The image a container runs: its own ECR repository's URI built from account, region and name, or the reference as given. */
+export function imageOf(config: EnvironmentConfig, image: Image): string {
+  if (typeof image === 'string') return image;
   const registry = `${config.aws.accountId}.dkr.ecr.${config.aws.region}.${dnsSuffixOf(config.aws.region)}`;
-  return `${registry}/${repositoryName(config, service.image.repository)}:${service.image.tag}`;
+  return `${registry}/${repositoryName(config, image.repository)}:${image.tag}`;
 }
 
-/** The distinct repositories the services of an environment pull from. */
+/** A private ECR image reference: account, region, DNS suffix and repository. */
+const PRIVATE_ECR = /^(\d{12})\.dkr\.ecr(?:-fips)?\.([a-z0-9-]+)\.(amazonaws\.com(?:\.cn)?)\/([^:@]+)[:@]/;
+
+/**
+ * The ECR repository an image is pulled from, as the ARN the execution role
+ * needs pull permissions on: this environment's repository for
+ * `{ repository, tag }`, the repository of a private ECR URI, or undefined
+ * for any other registry. Main containers and sidecars use this one helper.
+ */
+export function pullRepositoryArn(image: Image, repositoryArns: Readonly<Record<string, string>>): string | undefined {
+  if (typeof image !== 'string') return repositoryArns[image.repository];
+  const match = PRIVATE_ECR.exec(image);
+  if (!match) return undefined;
+  const [, account, region, , repository] = match;
+  return `arn:${partitionOf(region!)}:ecr:${region}:${account}:repository/${repository}`;
+}
+
+/** The distinct repositories the containers of an environment pull from. */
 export function repositoriesOf(config: EnvironmentConfig): string[] {
-  return [...new Set(Object.values(config.services).flatMap((s) => (typeof s.image === 'string' ? [] : [s.image.repository])))].sort();
+  const images = Object.values(config.services).flatMap((s) => [s.image, ...Object.values(s.sidecars).map((c) => c.image)]);
+  return [...new Set(images.flatMap((image) => (typeof image === 'string' ? [] : [image.repository])))].sort();
 }
 
 /**

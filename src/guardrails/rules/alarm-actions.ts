@@ -1,10 +1,11 @@
 import { everyResource, type GuardrailRule } from '../rule';
 
-const notifiesTopic = (actions: unknown) => Array.isArray(actions) && actions.some((a) => /^\$\{aws_sns_topic\./.test(String(a)));
+/** The environment's own topic, or an existing one named by ARN (monitoring.topicArn). */
+const notifiesTopic = (actions: unknown) => Array.isArray(actions) && actions.some((a) => /^\$\{aws_sns_topic\.|^arn:aws[a-z-]*:sns:/.test(String(a)));
 
 export const alarmActions: GuardrailRule = {
   id: 'alarm-actions',
-  description: 'Every alarm notifies the alert topic when it fires and when it recovers',
+  description: 'Every alarm notifies the alert topic (or monitoring.topicArn) when it fires and when it recovers',
   scannerIds: [],
   scope: 'all',
   fix: 'create alarms with the Alarm construct, which wires both actions to the topic',

@@ -1,5 +1,6 @@
 import { Lb } from '@cdktf/provider-aws/lib/lb';
 import { LbListener } from '@cdktf/provider-aws/lib/lb-listener';
+import { LbListenerCertificate } from '@cdktf/provider-aws/lib/lb-listener-certificate';
 import { LbListenerRule, type LbListenerRuleCondition } from '@cdktf/provider-aws/lib/lb-listener-rule';
 import { LbTargetGroup } from '@cdktf/provider-aws/lib/lb-target-group';
 import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
@@ -22,8 +23,13 @@ export interface ApplicationLoadBalancerProps {
   readonly internal?: boolean;
   /** Who may connect, on the listener ports only. */
   readonly allowedCidrs: readonly string[];
-  /** HTTPS on 443 with this certificate and HTTP redirected to it. @default HTTP on 80 only */
-  readonly https?: { readonly certificateArn: string; readonly sslPolicy: string };
+  /**
+   * HTTPS on 443 with this default certificate, more certificates served by
+   * SNI (name -> ARN), and HTTP redirected to it. @default HTTP on 80 only
+   */
+  readonly https?: { readonly certificateArn: string; readonly sslPolicy: string; readonly sniCertificateArns?: Readonly<Record<string, string>> };
+  /** Existing security groups the load balancer joins besides its own. @default [] */
+  readonly extraSecurityGroupIds?: readonly string[];
   /** @default 60 */
   readonly idleTimeoutSeconds?: number;
   /** @default true */
@@ -118,7 +124,7 @@ export class ApplicationLoadBalancer extends Construct {
       name: this.name,
       loadBalancerType: 'application',
       internal: props.internal ?? false,
-      securityGroups: [this.securityGroup.id],
+      securityGroups: [this.securityGroup.id, ...(props.extraSecurityGroupIds ?? [])],
       subnets: [...props.subnetIds],
       dropInvalidHeaderFields: true,
       desyncMitigationMode: 'defensive',
@@ -140,6 +146,9 @@ export class ApplicationLoadBalancer extends Construct {
         certificateArn: props.https.certificateArn,
         defaultAction: [notFound],
       });
+      for (const [name, certificateArn] of Object.entries(props.https.sniCertificateArns ?? {}).sort(([a], [b]) => a.localeCompare(b))) {
+        new LbListenerCertificate(this, `certificate-${name}`, { listenerArn: this.listener.arn, certificateArn });
+      }
       new LbListener(this, 'http-redirect', {
         loadBalancerArn: this.loadBalancer.arn,
         port: 80,

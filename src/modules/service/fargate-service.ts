@@ -9,8 +9,33 @@ import { fitName, NAME_LIMITS, securityGroupName } from '../../naming';
 import type { CapacityProviderShare } from '../cluster/ecs-cluster';
 import { LogGroup } from '../logs/log-group';
 import { allowIngressFrom } from '../network/group-access';
-import { containerDefinition, TMP_VOLUME, type ContainerSecret } from './container-definition';
+import type { PolicyStatement } from '../iam/policy-document';
+import { containerDefinition, TMP_VOLUME, type ContainerHealthCheck, type ContainerProps, type ContainerSecret } from './container-definition';
 import { ServiceRoles } from './service-roles';
+
+/** Settings of a container beyond image, command, environment and secrets. */
+export type ContainerSettings = Pick<ContainerProps, 'user' | 'ulimits' | 'workingDirectory' | 'dockerLabels' | 'mountPoints' | 'dependsOn'>;
+
+/**
+ * A sidecar: another container of the task (its name unique in the task,
+ * not the service's), with its own log group. Environment and secrets
+ * default to none (its secrets are read by the execution role like the main
+ * container's), the root filesystem to read-only, the stop timeout to 30 s.
+ */
+export type SidecarProps = Omit<ContainerProps, 'environment' | 'secrets' | 'readonlyRootFilesystem' | 'stopTimeoutSeconds' | 'initProcess' | 'logGroupName' | 'region' | 'tmpVolume'>
+  & Partial<Pick<ContainerProps, 'environment' | 'secrets' | 'readonlyRootFilesystem' | 'stopTimeoutSeconds'>>;
+
+/** A volume of the task: an EFS access point, or (no efs) a directory on the task's ephemeral storage. */
+export interface TaskVolume {
+  readonly name: string;
+  /** Mounted with TLS and the task role's IAM identity through the access point. @default ephemeral storage */
+  readonly efs?: {
+    readonly fileSystemId: string;
+    readonly accessPointId: string;
+    /** What must exist before tasks mount it (the mount targets). @default [] */
+    readonly ready?: readonly ITerraformDependable[];
+  };
+}
 
 export interface FargateServiceProps {
   /** The service name (unique in its cluster); also the container and Cloud Map name. */
@@ -24,8 +49,8 @@ export interface FargateServiceProps {
 
   /** The image reference, with its tag or digest. */
   readonly image: string;
-  /** The ECR repository the image is pulled from. @default none (a public or external image) */
-  readonly repositoryArn?: string;
+  /** The ECR repositories the task's images are pulled from (main and sidecars). @default [] (public or external images) */
+  readonly repositoryArns?: readonly string[];
   /** Fargate cpu units. */
   readonly cpu: number;
   /** Fargate memory in MiB, valid for `cpu`. */
@@ -40,8 +65,20 @@ export interface FargateServiceProps {
   readonly environment?: Readonly<Record<string, string>>;
   /** @default [] */
   readonly secrets?: readonly ContainerSecret[];
-  /** Container health check shell command. @default none */
-  readonly healthCheckCommand?: string;
+  /** Container health check of the main container; its start period defaults to the grace period (at most 300 s). @default none */
+  readonly healthCheck?: ContainerHealthCheck;
+  /** More settings of the main container. @default none */
+  readonly container?: ContainerSettings;
+  /** More containers in the task. @default [] */
+  readonly sidecars?: readonly SidecarProps[];
+  /** Volumes containers mount. @default [] */
+  readonly volumes?: readonly TaskVolume[];
+  /** The task's ephemeral storage in GiB (21-200). @default Fargate's 21 */
+  readonly ephemeralStorageGiB?: number;
+  /** Policy statements of the task role. @default [] */
+  readonly taskStatements?: readonly PolicyStatement[];
+  /** Existing managed policies attached to the task role. @default [] */
+  readonly managedPolicyArns?: readonly string[];
   /** Seconds before failed health checks count (load balancer and container). @default 60 */
   readonly healthCheckGracePeriodSeconds?: number;
   /** @default true */
@@ -72,6 +109,8 @@ export interface FargateServiceProps {
     readonly subnetIds: readonly string[];
     /** Only where the network has no NAT. */
     readonly assignPublicIp: boolean;
+    /** Existing security groups the tasks join besides their own. @default [] */
+    readonly extraSecurityGroupIds?: readonly string[];
   };
   /** Register tasks in this Cloud Map namespace as `<name>.<namespace>`. @default no discovery */
   readonly serviceDiscoveryNamespaceId?: string;
@@ -93,6 +132,8 @@ export class FargateService extends Construct {
   readonly roles: ServiceRoles;
   readonly securityGroup: SecurityGroup;
   readonly logGroup: LogGroup;
+  /** Log groups of the sidecars, by sidecar name. */
+  readonly sidecarLogGroups: Record<string, LogGroup> = {};
   readonly discovery?: ServiceDiscoveryService;
   private readonly port?: number;
 
@@ -107,12 +148,19 @@ export class FargateService extends Construct {
     this.port = props.port;
 
     this.logGroup = new LogGroup(this, 'logs', { name: `/ecs/${props.namePrefix}/${props.name}`, retentionDays: props.logs.retentionDays, kmsKeyArn: props.logs.kmsKeyArn });
+    const sidecars = props.sidecars ?? [];
+    for (const sidecar of sidecars) {
+      if (sidecar.name === props.name) throw new Error(`FargateService ${props.name}: a sidecar cannot take the service's name`);
+      this.sidecarLogGroups[sidecar.name] = new LogGroup(this, `logs-${sidecar.name}`, { name: `/ecs/${props.namePrefix}/${props.name}/${sidecar.name}`, retentionDays: props.logs.retentionDays, kmsKeyArn: props.logs.kmsKeyArn });
+    }
     this.roles = new ServiceRoles(this, 'roles', {
       namePrefix: fullName,
       accountId: props.accountId,
-      repositoryArn: props.repositoryArn,
-      logGroupArn: this.logGroup.arn,
-      secrets: props.secrets ?? [],
+      repositoryArns: props.repositoryArns,
+      logGroupArns: [this.logGroup.arn, ...sidecars.map((s) => this.sidecarLogGroups[s.name]!.arn)],
+      secrets: [...(props.secrets ?? []), ...sidecars.flatMap((s) => s.secrets ?? [])],
+      taskStatements: props.taskStatements,
+      managedPolicyArns: props.managedPolicyArns,
       exec: props.exec,
     });
 
@@ -132,20 +180,46 @@ export class FargateService extends Construct {
     if (props.loadBalancer) this.allowFrom('from-load-balancer', props.loadBalancer.securityGroupId, 'the load balancer');
 
     const container = containerDefinition({
+      ...props.container,
       name: props.name,
       image: props.image,
       port: props.port,
       command: props.command,
       environment: props.environment ?? {},
       secrets: props.secrets ?? [],
-      healthCheckCommand: props.healthCheckCommand,
-      healthCheckStartPeriodSeconds: gracePeriod,
+      healthCheck: props.healthCheck && { ...props.healthCheck, startPeriodSeconds: props.healthCheck.startPeriodSeconds ?? gracePeriod },
       readonlyRootFilesystem,
       stopTimeoutSeconds: props.stopTimeoutSeconds ?? 30,
       initProcess: props.exec !== undefined,
       logGroupName: this.logGroup.name,
       region: props.region,
     });
+    const sidecarContainers = sidecars.map((sidecar) => containerDefinition({
+      ...sidecar,
+      environment: sidecar.environment ?? {},
+      secrets: sidecar.secrets ?? [],
+      readonlyRootFilesystem: sidecar.readonlyRootFilesystem ?? true,
+      tmpVolume: `${TMP_VOLUME}-${sidecar.name}`,
+      stopTimeoutSeconds: sidecar.stopTimeoutSeconds ?? 30,
+      initProcess: props.exec !== undefined,
+      logGroupName: this.sidecarLogGroups[sidecar.name]!.name,
+      region: props.region,
+    }));
+    // Each read-only container gets its own writable /tmp, so that containers share no scratch files.
+    const volumes = [
+      ...(readonlyRootFilesystem ? [{ name: TMP_VOLUME }] : []),
+      ...sidecars.filter((s) => s.readonlyRootFilesystem ?? true).map((s) => ({ name: `${TMP_VOLUME}-${s.name}` })),
+      ...[...(props.volumes ?? [])].sort((a, b) => a.name.localeCompare(b.name)).map((v) => (v.efs
+        ? {
+          name: v.name,
+          efsVolumeConfiguration: {
+            fileSystemId: v.efs.fileSystemId,
+            transitEncryption: 'ENABLED',
+            authorizationConfig: { accessPointId: v.efs.accessPointId, iam: 'ENABLED' },
+          },
+        }
+        : { name: v.name })),
+    ];
     this.taskDefinition = new EcsTaskDefinition(this, 'task-definition', {
       family: fitName(fullName, NAME_LIMITS.ecsName),
       cpu: String(props.cpu),
@@ -155,8 +229,9 @@ export class FargateService extends Construct {
       runtimePlatform: { operatingSystemFamily: 'LINUX', cpuArchitecture: props.cpuArchitecture ?? 'X86_64' },
       executionRoleArn: this.roles.executionRole.arn,
       taskRoleArn: this.roles.taskRole.arn,
-      containerDefinitions: JSON.stringify([container]),
-      volume: readonlyRootFilesystem ? [{ name: TMP_VOLUME }] : undefined,
+      containerDefinitions: JSON.stringify([container, ...sidecarContainers]),
+      volume: volumes.length > 0 ? volumes : undefined,
+      ephemeralStorage: props.ephemeralStorageGiB !== undefined ? { sizeInGib: props.ephemeralStorageGiB } : undefined,
       // Every change registers a new revision. The old one stays ACTIVE instead
       // of being deregistered, because ECS cannot move a service back to an
       // INACTIVE revision: rolling back stays one update-service away.
@@ -190,7 +265,7 @@ export class FargateService extends Construct {
       enableExecuteCommand: props.exec !== undefined,
       networkConfiguration: {
         subnets: [...props.network.subnetIds],
-        securityGroups: [this.securityGroup.id],
+        securityGroups: [this.securityGroup.id, ...(props.network.extraSecurityGroupIds ?? [])],
         assignPublicIp: props.network.assignPublicIp,
       },
       loadBalancer: props.loadBalancer ? [{ targetGroupArn: props.loadBalancer.targetGroupArn, containerName: props.name, containerPort: props.port! }] : undefined,
@@ -206,6 +281,7 @@ export class FargateService extends Construct {
         ...(props.cluster.ready ? [props.cluster.ready] : []),
         this.roles.executionPolicy,
         ...(props.loadBalancer?.attachedAfter ? [props.loadBalancer.attachedAfter] : []),
+        ...(props.volumes ?? []).flatMap((v) => v.efs?.ready ?? []),
       ],
     });
   }

@@ -1,5 +1,6 @@
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
+import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
 import { Construct } from 'constructs';
 import { fitName, NAME_LIMITS } from '../../naming';
 import { assumeRolePolicy, policyDocument, type PolicyStatement } from '../iam/policy-document';
@@ -9,12 +10,16 @@ export interface ServiceRolesProps {
   /** Prefix of the role names, `<project>-<environment>-<service>`. */
   readonly namePrefix: string;
   readonly accountId: string;
-  /** The ECR repository the image comes from. @default none (an image from elsewhere) */
-  readonly repositoryArn?: string;
-  /** The service's own log group. */
-  readonly logGroupArn: string;
-  /** The secrets and parameters the container references. */
+  /** The ECR repositories the task's images come from. @default [] (images from elsewhere) */
+  readonly repositoryArns?: readonly string[];
+  /** The log groups of the task's containers. */
+  readonly logGroupArns: readonly string[];
+  /** The secrets and parameters the task's containers reference. */
   readonly secrets: readonly ContainerSecret[];
+  /** What the application may do besides the grants added later. @default [] */
+  readonly taskStatements?: readonly PolicyStatement[];
+  /** Existing managed policies attached to the task role. @default [] */
+  readonly managedPolicyArns?: readonly string[];
   /** ECS Exec: the session log group and the key of its channel. @default exec off */
   readonly exec?: { readonly logGroupArn: string; readonly kmsKeyArn: string };
 }
@@ -29,6 +34,8 @@ export class ServiceRoles extends Construct {
   readonly taskRole: IamRole;
   /** What the execution role may do: tasks must not start before it is attached. */
   readonly executionPolicy: IamRolePolicy;
+  /** The task role's declared permissions, when the service declares any. */
+  readonly taskPolicy?: IamRolePolicy;
 
   constructor(scope: Construct, id: string, props: ServiceRolesProps) {
     super(scope, id);
@@ -46,17 +53,25 @@ export class ServiceRoles extends Construct {
     });
 
     const statements: PolicyStatement[] = [];
-    if (props.repositoryArn) {
+    const repositories = unique(props.repositoryArns ?? []);
+    if (repositories.length > 0) {
       // GetAuthorizationToken has no resource-level permissions: "*" is the only form AWS accepts.
       statements.push({ Sid: 'EcrLogin', Effect: 'Allow', Action: 'ecr:GetAuthorizationToken', Resource: '*' });
-      statements.push({ Sid: 'PullImage', Effect: 'Allow', Action: ['ecr:BatchCheckLayerAvailability', 'ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer'], Resource: props.repositoryArn });
+      statements.push({ Sid: 'PullImage', Effect: 'Allow', Action: [...ECR_PULL_ACTIONS], Resource: oneOrMany(repositories) });
     }
-    statements.push({ Sid: 'WriteLogs', Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: `${props.logGroupArn}:*` });
+    statements.push({ Sid: 'WriteLogs', Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: oneOrMany(props.logGroupArns.map((arn) => `${arn}:*`)) });
     const secretArns = unique(props.secrets.filter((s) => s.source === 'secretsManager').flatMap((s) => s.readResources));
     if (secretArns.length > 0) statements.push({ Sid: 'ReadSecrets', Effect: 'Allow', Action: 'secretsmanager:GetSecretValue', Resource: secretArns });
     const parameterArns = unique(props.secrets.filter((s) => s.source === 'ssm').flatMap((s) => s.readResources));
     if (parameterArns.length > 0) statements.push({ Sid: 'ReadParameters', Effect: 'Allow', Action: 'ssm:GetParameters', Resource: parameterArns });
     this.executionPolicy = new IamRolePolicy(this, 'execution-policy', { role: this.executionRole.id, name: 'start-task', policy: policyDocument(...statements) });
+
+    if (props.taskStatements?.length) {
+      this.taskPolicy = new IamRolePolicy(this, 'task-policy', { role: this.taskRole.id, name: 'declared', policy: policyDocument(...props.taskStatements) });
+    }
+    for (const arn of props.managedPolicyArns ?? []) {
+      new IamRolePolicyAttachment(this, `managed-${arn.split(':policy/')[1]!.replace(/[^A-Za-z0-9]/g, '-')}`, { role: this.taskRole.name, policyArn: arn });
+    }
 
     if (props.exec) {
       new IamRolePolicy(this, 'exec-policy', {
@@ -72,6 +87,13 @@ export class ServiceRoles extends Construct {
       });
     }
   }
+}
+
+/** What pulling an image from an ECR repository needs on that repository: nothing more. */
+export const ECR_PULL_ACTIONS = ['ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer'] as const;
+
+function oneOrMany(values: readonly string[]): string | string[] {
+  return values.length === 1 ? values[0]! : [...values];
 }
 
 function unique(values: readonly string[]): string[] {
