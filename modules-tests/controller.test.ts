@@ -133,6 +133,9 @@ describe('the controller, sandboxed: refusals, approvals, pull requests', () => 
     const comments = github.comments.filter((c: any) => c.issue === 7);
     expect(comments.length).toBeGreaterThan(0);
     expect(comments[0].body).toContain('fargate-platform:plan:staging');
+    // The monthly cost difference from main, through the core: a tag changes nothing billable.
+    expect(comments[0].body).toContain('#### Monthly cost estimate: difference from main');
+    expect(comments[0].body).toMatch(/^\| staging \| \$[\d,]+\.\d\d \| \$[\d,]+\.\d\d \| \$0\.00 \|$/m);
     const refused = await deliver(suite.controller.url, 'issue_comment', commentPayload(7, '/apply staging', 'mallory'));
     expect(refused.body.runs).toEqual([]);
     expect(refused.body.reason).toContain('mallory is not an approver');

@@ -5,7 +5,7 @@
  */
 import { relative } from 'node:path';
 import { isMainThread, parentPort, Worker } from 'node:worker_threads';
-import type { SynthesizedStack } from '../core/index';
+import type { CostEstimate, SynthesizedStack } from '../core/index';
 
 export interface CompileRequest {
   /** The folder holding the commit's environment files. */
@@ -25,7 +25,11 @@ export interface EnvironmentFacts {
 }
 
 export type CompileResult =
-  | { readonly ok: true; readonly stack: SynthesizedStack; readonly facts: EnvironmentFacts; readonly warnings: readonly string[] }
+  | {
+    readonly ok: true; readonly stack: SynthesizedStack; readonly facts: EnvironmentFacts; readonly warnings: readonly string[];
+    /** The monthly cost estimate of the stack; absent for a region the price table lacks. */
+    readonly cost?: CostEstimate;
+  }
   | { readonly ok: false; readonly problems: readonly string[]; readonly facts?: EnvironmentFacts };
 
 /** The work itself (runs in the worker; exported for tests that call it directly). */
@@ -60,7 +64,8 @@ export function compileEnvironment(request: CompileRequest): CompileResult {
       `${file}:1:1 guardrails.${r.rule.id}: ${f.address}: ${f.message}; fix: ${r.rule.fix}`));
     return { ok: false, problems, facts };
   }
-  return { ok: true, stack, facts, warnings: core.formatReport(report!).slice(1) };
+  const cost = core.PRICES[config.aws.region] ? core.estimateEnvironment(config, stack.json) : undefined;
+  return { ok: true, stack, facts, warnings: core.formatReport(report!).slice(1), ...(cost ? { cost } : {}) };
 }
 
 type Message = { readonly id: number; readonly request: CompileRequest };

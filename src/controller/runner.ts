@@ -6,9 +6,11 @@
  */
 import { existsSync, readFileSync, rmSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
-import { formatSummary, planStack, sandboxSettings, TerraformWorkspace, type CoreEvent, type SynthesizedStack, type TerraformSettings } from '../core/index';
+import {
+  compareEstimates, formatComparisonMarkdown, formatSummary, planStack, sandboxSettings, TerraformWorkspace, type CoreEvent, type SynthesizedStack, type TerraformSettings,
+} from '../core/index';
 import { randomBytes } from 'node:crypto';
-import type { Compiler, EnvironmentFacts } from './compile';
+import type { CompileResult, Compiler, EnvironmentFacts } from './compile';
 import { commitStatusFor, renderPlanComments } from './github/comment';
 import type { Reporter } from './github/reporter';
 import type { ConfigRepository } from './git/repository';
@@ -46,6 +48,9 @@ export interface RunnerOptions {
 }
 
 export class Runner {
+  /** The cost difference (markdown) of a pull request run, shown in its plan comment while the run is reported. */
+  private readonly costNotes = new Map<string, string>();
+
   constructor(private readonly options: RunnerOptions) {}
 
   /** Plans a queued run, and applies it when the policy allows. */
@@ -81,7 +86,13 @@ export class Runner {
       run = await this.patch(run, { guardrails: compiled.warnings });
       // For pull requests, what the reviewed default branch says decides: a pull request cannot allow forks,
       // name its own approvers or make production not production.
-      const trusted = run.pullRequest !== undefined ? await this.defaultBranchFacts(run.environment) : compiled.facts;
+      const defaultBranch = run.pullRequest !== undefined ? await this.defaultBranchCompiled(run.environment) : undefined;
+      const trusted = run.pullRequest !== undefined ? defaultBranch?.facts : compiled.facts;
+      if (run.pullRequest !== undefined && compiled.cost) {
+        // The monthly difference from the default branch (an environment new in the pull request: from nothing).
+        const before = defaultBranch?.ok && defaultBranch.cost ? [defaultBranch.cost] : [];
+        this.costNotes.set(run.id, formatComparisonMarkdown(compareEstimates(before, [compiled.cost]), `Monthly cost estimate: difference from ${this.options.branch}`));
+      }
       if (run.pullRequest !== undefined) run = await this.patch(run, { approvers: trusted?.approvers ?? [], production: (trusted?.production ?? false) || compiled.facts.production });
       if (run.fromFork && !trusted?.allowForks) {
         await this.finish(run, 'cancelled', { error: `pull requests from forks are not planned for ${run.environment} (gitops.allowForks is false)` });
@@ -138,6 +149,7 @@ export class Runner {
       if (run) await this.finish(run, 'failed', { error: this.options.redactor.redact(error instanceof Error ? error.message : String(error)) }).catch(() => undefined);
       throw error;
     } finally {
+      this.costNotes.delete(run?.id ?? queued.id);
       rmSync(root, { recursive: true, force: true });
     }
   }
@@ -186,7 +198,7 @@ export class Runner {
     const results = [await this.options.reporter.setStatus(run.commit, commitStatusFor(run, name, url))];
     if (run.pullRequest !== undefined && (planText !== undefined || run.status === 'failed')) {
       const text = planText === undefined ? undefined : this.options.redactor.redact(planText);
-      results.push(await this.options.reporter.upsertPlanComments(run.pullRequest, run.environment, renderPlanComments({ run, planText: text, name, runUrl: url })));
+      results.push(await this.options.reporter.upsertPlanComments(run.pullRequest, run.environment, renderPlanComments({ run, planText: text, name, runUrl: url, cost: this.costNotes.get(run.id) })));
     }
     for (const result of results) {
       if (!result.ok) for (const e of result.errors) this.options.log(`run ${run.id}: GitHub ${e.operation} failed${e.status ? ` (${e.status})` : ''}: ${e.message}`);
@@ -218,14 +230,18 @@ export class Runner {
     return result.ok || /not locked/i.test(result.output);
   }
 
-  /** The facts (approvers, production, autoApply, allowForks) of an environment at the default branch head. */
-  private async defaultBranchFacts(environment: string): Promise<EnvironmentFacts | undefined> {
+  /** The environment compiled at the default branch head: its facts (approvers, production, autoApply, allowForks) and cost. */
+  private async defaultBranchCompiled(environment: string): Promise<CompileResult | undefined> {
     const head = await this.options.repository.head(this.options.branch);
-    return head ? this.factsAt(head, environment) : undefined;
+    return head ? this.compiledAt(head, environment) : undefined;
   }
 
   /** The facts of an environment at a commit, or undefined when it has no such environment. */
   async factsAt(commit: string, environment: string): Promise<EnvironmentFacts | undefined> {
+    return (await this.compiledAt(commit, environment))?.facts;
+  }
+
+  private async compiledAt(commit: string, environment: string): Promise<CompileResult | undefined> {
     const root = join(this.options.dataDir, 'runs', `facts-${randomBytes(6).toString('hex')}`);
     try {
       await this.options.repository.fetch();
@@ -233,8 +249,7 @@ export class Runner {
       const configDir = join(root, this.options.repository.configDir);
       const files = await this.options.repository.writeConfigAt(commit, configDir);
       if (!files.includes(`${environment}.yaml`)) return undefined;
-      const compiled = await this.options.compiler.compile({ configDir, relativeTo: root, environment });
-      return compiled.facts;
+      return await this.options.compiler.compile({ configDir, relativeTo: root, environment });
     } finally {
       rmSync(root, { recursive: true, force: true });
     }

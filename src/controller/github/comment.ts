@@ -32,6 +32,8 @@ export interface PlanCommentInput {
   readonly fence?: 'diff' | 'text';
   /** A link to the run on the controller's status page. */
   readonly runUrl?: string;
+  /** The monthly cost difference as markdown (the core's formatComparisonMarkdown), shown under the summary; default none. */
+  readonly cost?: string;
 }
 
 /** The hidden marker that starts part `part` of an environment's plan comment. */
@@ -60,7 +62,7 @@ export function renderPlanComments(input: PlanCommentInput): string[] {
   const maxChars = input.maxChars ?? SAFE_COMMENT_LIMIT;
   if (!Number.isInteger(maxChars) || maxChars < MIN_COMMENT_LIMIT) throw new RangeError(`maxChars must be an integer of at least ${MIN_COMMENT_LIMIT}`);
   const { run } = input;
-  const summary = fittedSummary(run, input.runUrl, Math.floor(maxChars / 2));
+  const summary = fittedSummary(run, input.runUrl, Math.floor(maxChars / 2)) + fittedCost(input.cost, Math.floor(maxChars / 4));
   const lines = planLines(input.planText, input.fence ?? 'diff');
   const parts: Part = { name, run, summary, fence: fenceFor(lines), language: input.fence ?? 'diff' };
   if (lines.length === 0) return [renderPart(parts, 1, 1, undefined)];
@@ -160,6 +162,15 @@ function fenceFor(lines: readonly string[]): string {
   let longest = 0;
   for (const line of lines) for (const run of line.match(/`+/g) ?? []) longest = Math.max(longest, run.length);
   return '`'.repeat(Math.max(3, longest + 1));
+}
+
+/** The cost section, or only its summary table (before the per-line folds) when the whole does not fit in `budget`. */
+function fittedCost(cost: string | undefined, budget: number): string {
+  if (!cost) return '';
+  const whole = `\n${cost.replace(/\n+$/, '')}\n`;
+  if (whole.length <= budget) return whole;
+  const table = `\n${cost.split('\n<details>')[0]!.replace(/\n+$/, '')}\n\n(per-line differences: \`npx platform cost --compare\`)\n`;
+  return table.length <= budget ? table : '';
 }
 
 /** The summary, with its lists shortened until it fits in `budget` characters. */

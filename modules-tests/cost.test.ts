@@ -1,0 +1,223 @@
+/**
+ * The monthly estimate (src/cost via the core and the CLI): every billable
+ * resource of the examples priced from the pinned table; prod, dev and their
+ * difference equal to sums written out by hand here; `--compare` of a
+ * one-service change against a git ref and a second folder; the free tier;
+ * unknown resources listed as not priced; the `cost:` assumptions used.
+ */
+import { execFileSync } from 'node:child_process';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { capacitySplit, estimateStack } from '../src/cost/estimate';
+import { PRICES } from '../src/cost/prices';
+import { compareCost, estimateCost, formatEstimateTable, loadEnvironments, PRICES_AS_OF, synthesize, type CostEstimate } from '../src/core/index';
+import { EXAMPLES_DIR, runCli } from './helpers';
+
+const H = 730;
+const SECONDS = 730 * 3600;
+const eu = PRICES['eu-west-1']!;
+
+const estimates = estimateCost(EXAMPLES_DIR);
+const byName = (name: string): CostEstimate => estimates.find((e) => e.environment === name)!;
+const stacks = synthesize(loadEnvironments(EXAMPLES_DIR).map((e) => e.config));
+const stackOf = (name: string) => JSON.parse(stacks.find((s) => s.environment === name)!.json) as { resource: Record<string, Record<string, unknown>> };
+const count = (name: string, type: string) => Object.keys(stackOf(name).resource[type] ?? {}).length;
+
+/** Types that cost money on their own; each resource of these must have a priced line. */
+const BILLABLE = ['aws_ecs_service', 'aws_nat_gateway', 'aws_eip', 'aws_lb', 'aws_db_instance', 'aws_dynamodb_table', 'aws_cloudwatch_metric_alarm', 'aws_cloudwatch_dashboard',
+  'aws_cloudwatch_log_group', 'aws_kms_key', 'aws_secretsmanager_secret', 'aws_ecr_repository', 'aws_efs_file_system', 'aws_s3_bucket', 'aws_service_discovery_private_dns_namespace', 'aws_service_discovery_service'];
+
+describe('cost --env prod --format json', () => {
+  const cli = runCli(['cost', '--config', EXAMPLES_DIR, '--env', 'prod', '--format', 'json']);
+  const document = JSON.parse(cli.stdout) as { ok: boolean; environments: CostEstimate[] };
+  const prod = document.environments[0]!;
+
+  it('lists every billable resource of the example with a unit price from the pinned table', () => {
+    expect(cli.status).toBe(0);
+    expect(document.environments.map((e) => e.environment)).toEqual(['prod']);
+    const tableFigures = new Set((JSON.stringify(eu).match(/\d+(\.\d+)?/g) ?? []).map(Number));
+    // Spot is the table's price times (1 - its discount); prod has no Spot.
+    for (const line of prod.lines) {
+      expect(line.priced).toBe(true);
+      expect(tableFigures.has(line.unitPrice!)).toBe(true);
+      expect(line.monthly).toBeCloseTo(line.quantity * line.unitPrice!, 5);
+    }
+    const resources = stackOf('prod').resource;
+    for (const type of BILLABLE) {
+      for (const name of Object.keys(resources[type] ?? {})) expect(prod.lines.some((l) => l.address === `${type}.${name}`)).toBe(true);
+    }
+    expect(prod.assumptions).toMatchObject({ natGbPerMonth: 100, albRequestsPerSecond: 5, logGbPerDay: 1 });
+  });
+
+  it('comes to the sum worked out by hand', () => {
+    const fargate = 3 * (1 * 0.04048 + 2 * 0.004445) * H + 2 * (0.25 * 0.04048 + 0.5 * 0.004445) * H + 2 * (0.25 * 0.03238 + 0.5 * 0.00356) * H;
+    const nat = 3 * H * 0.048 + 100 * 0.048;
+    const publicIps = 3 * H * 0.005 + 3 * H * 0.005; // three NAT addresses, three load balancer zones
+    const alb = H * 0.0252 + (5 / 25) * H * 0.008;
+    const rds = 0.262 * H * 2 + 100 * 2 * 0.127; // db.r7g.large postgres, Multi-AZ
+    const dynamodb = ((1 * SECONDS * 2) / 1e6) * 0.7068 + ((5 * SECONDS) / 1e6) * 0.1413 + 0.283 + 0.2264; // one index, PITR on
+    const cloudwatch = count('prod', 'aws_cloudwatch_metric_alarm') * 0.1 + 3 + (1 * H / 24) * 0.57;
+    const rest = 2 * 1 + 0.4 + 3 * 0.1 + 0.023 + 0.5 + 3 * 0.1; // KMS keys, the database secret, 3 repositories, access logs, Cloud Map zone and api's 3 instances
+    expect(count('prod', 'aws_kms_key')).toBe(2);
+    expect(prod.total).toBeCloseTo(fargate + nat + publicIps + alb + rds + dynamodb + cloudwatch + rest, 2);
+  });
+
+  it('prints the same bytes as a second estimate in another process', () => {
+    expect(cli.stdout).toBe(`${JSON.stringify({ ok: true, pricesAsOf: PRICES_AS_OF, environments: estimateCost(EXAMPLES_DIR, 'prod') }, null, 2)}\n`);
+  });
+});
+
+describe('dev against prod', () => {
+  it('differs by what dev leaves out, worked out by hand', () => {
+    const dev = byName('dev');
+    const spot = (vcpu: number, gb: number) => (vcpu * 0.04048 * 0.3 + gb * 0.004445 * 0.3) * H;
+    const fargate = spot(0.5, 1) + spot(0.25, 0.5) + spot(0.25, 0.5); // one Spot task each (api at its autoscaling minimum 1)
+    const nat = H * 0.048 + 100 * 0.048;
+    const publicIps = H * 0.005 + 2 * H * 0.005;
+    const alb = H * 0.0252 + (5 / 25) * H * 0.008;
+    const rds = 0.017 * H + 20 * 0.127; // db.t4g.micro, single-AZ
+    const dynamodb = ((1 * SECONDS * 2) / 1e6) * 0.7068 + ((5 * SECONDS) / 1e6) * 0.1413 + 0.283; // PITR off
+    const cloudwatch = count('dev', 'aws_cloudwatch_metric_alarm') * 0.1 + (1 * H / 24) * 0.57; // no dashboard
+    const rest = count('dev', 'aws_kms_key') * 1 + 0.4 + 3 * 0.1 + 0.5 + 1 * 0.1; // no access-log bucket
+    expect(count('dev', 'aws_s3_bucket')).toBe(0);
+    expect(dev.total).toBeCloseTo(fargate + nat + publicIps + alb + rds + dynamodb + cloudwatch + rest, 2);
+    expect(dev.lines.filter((l) => l.item.startsWith('Fargate Spot')).length).toBe(6);
+    expect(Math.round((byName('prod').total - dev.total) * 100) / 100).toBeGreaterThan(500);
+  });
+
+  it('splits staging\'s mixed capacity as ECS places tasks: the base on-demand, the rest by weight', () => {
+    expect(capacitySplit([{ capacity_provider: 'FARGATE', base: 1, weight: 1 }, { capacity_provider: 'FARGATE_SPOT', base: 0, weight: 3 }], 2)).toEqual({ onDemand: 1.25, spot: 0.75 });
+    expect(capacitySplit([{ capacity_provider: 'FARGATE', base: 1, weight: 1 }, { capacity_provider: 'FARGATE_SPOT', base: 0, weight: 3 }], 1)).toEqual({ onDemand: 1, spot: 0 });
+    const api = byName('staging').lines.filter((l) => l.address.startsWith('aws_ecs_service.service-api_'));
+    const vcpu = (l: { item: string }) => l.item.includes('vCPU (');
+    // api: 2 tasks of 0.5 vCPU, 1 GB (the otel sidecar shares the task).
+    expect(api.find((l) => vcpu(l) && !l.item.includes('Spot'))!.quantity).toBeCloseTo(1.25 * 0.5 * H, 6);
+    expect(api.find((l) => vcpu(l) && l.item.includes('Spot'))!.quantity).toBeCloseTo(0.75 * 0.5 * H, 6);
+  });
+});
+
+describe('cost --compare', () => {
+  let repo: string;
+  beforeAll(() => {
+    repo = mkdtempSync(join(tmpdir(), 'platform-cost-'));
+    cpSync(EXAMPLES_DIR, join(repo, 'environments'), { recursive: true });
+    const git = (...args: string[]) => execFileSync('git', args, { cwd: repo, stdio: 'pipe' });
+    git('init', '-q', '-b', 'main');
+    git('-c', 'user.name=t', '-c', 'user.email=t@example.com', 'add', '.');
+    git('-c', 'user.name=t', '-c', 'user.email=t@example.com', 'commit', '-q', '-m', 'examples');
+    // One service changed: prod's api runs at least 4 tasks instead of 3.
+    const prod = join(repo, 'environments', 'prod.yaml');
+    writeFileSync(prod, readFileSync(prod, 'utf8').replace('desiredCount: 3', 'desiredCount: 4').replace('autoscaling: { min: 3,', 'autoscaling: { min: 4,'));
+  });
+  afterAll(() => rmSync(repo, { recursive: true, force: true }));
+
+  // One more task of 1 vCPU and 2 GB for 730 hours, and its Cloud Map instance.
+  const oneTask = (1 * 0.04048 + 2 * 0.004445) * H + 0.1;
+
+  it('against a git ref: the one environment and its lines, by hand', () => {
+    const comparison = compareCost(join(repo, 'environments'), 'HEAD');
+    expect(comparison.environments.map((e) => [e.environment, e.difference])).toEqual([['dev', 0], ['prod', Math.round(oneTask * 100) / 100], ['staging', 0]]);
+    const prod = comparison.environments.find((e) => e.environment === 'prod')!;
+    expect(prod.after! - prod.before!).toBeCloseTo(oneTask, 1);
+    expect(prod.lines.map((l) => [l.address, l.item.split(' (')[0], l.difference])).toEqual([
+      ['aws_ecs_service.service-api_service_454F4786', 'Fargate vCPU', Math.round(0.04048 * H * 100) / 100],
+      ['aws_ecs_service.service-api_service_454F4786', 'Fargate memory', Math.round(2 * 0.004445 * H * 100) / 100],
+      ['aws_service_discovery_service.service-api_discovery_54257C82', 'registered instances', 0.1],
+    ]);
+  });
+
+  it('against a second config folder, as markdown for a pull request', () => {
+    const cli = runCli(['cost', '--config', join(repo, 'environments'), '--compare', EXAMPLES_DIR]);
+    expect(cli.status).toBe(0);
+    const before = byName('prod').total;
+    const usd = (v: number) => `$${v.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
+    expect(cli.stdout).toContain(`| prod | ${usd(before)} | ${usd(Math.round((before + oneTask) * 100) / 100)} | +${usd(Math.round(oneTask * 100) / 100)} |`);
+    expect(cli.stdout).toContain('| dev | ');
+    expect(cli.stdout).toContain('<details><summary>prod: +$36.14 a month, 3 line(s) changed</summary>');
+    expect(cli.stdout).not.toContain('<details><summary>dev');
+  });
+
+  it('names the ref in problems of the files it had at that ref', () => {
+    const git = (...args: string[]) => execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.com', ...args], { cwd: repo, stdio: 'pipe' });
+    // A commit on its own branch, made from the index only: the working tree (with prod's change) stays as it is.
+    const blob = execFileSync('git', ['hash-object', '-w', '--stdin'], { cwd: repo, input: `${readFileSync(join(EXAMPLES_DIR, 'dev.yaml'), 'utf8')}bogus: 1\n` }).toString().trim();
+    git('update-index', '--cacheinfo', `100644,${blob},environments/dev.yaml`);
+    const tree = execFileSync('git', ['write-tree'], { cwd: repo }).toString().trim();
+    git('reset', '-q');
+    const commit = execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.com', 'commit-tree', tree, '-m', 'broken dev'], { cwd: repo }).toString().trim();
+    expect(() => compareCost(join(repo, 'environments'), commit)).toThrow(`${commit}:${join(repo, 'environments')}/dev.yaml:`);
+    expect(() => compareCost(join(repo, 'environments'), commit)).toThrow('bogus: unknown key "bogus"');
+  });
+
+  it('refuses a ref that is neither a folder nor a commit', () => {
+    expect(() => compareCost(join(repo, 'environments'), 'no-such-branch')).toThrow('--compare no-such-branch: neither a folder nor a commit of the git repository holding');
+  });
+});
+
+describe('the free tier', () => {
+  it('subtracts what applies to dev and says which allowances dev exceeds', () => {
+    const [dev] = estimateCost(EXAMPLES_DIR, 'dev', { freeTier: true });
+    const alarms = count('dev', 'aws_cloudwatch_metric_alarm');
+    expect(dev!.freeTier!.map((u) => [u.allowance.split(':')[0] + ':' + u.unit, u.used, u.exceeded])).toEqual(expect.arrayContaining([
+      ['RDS:hour', 730, false],
+      ['RDS:GB-month', 20, false],
+      ['CloudWatch:alarm metric-month', alarms, alarms > 10],
+      ['CloudWatch:GB', Math.round((H / 24) * 1000) / 1000, true],
+      ['DynamoDB:GB-month', 1, false],
+      ['Load balancer:hour', 730, false],
+    ]));
+    const free = dev!.lines.filter((l) => l.address === 'free-tier');
+    // The micro instance's 730 hours, 20 GB, 10 alarms, 5 GB of logs, table storage, the load balancer's hours and LCUs, 0.5 GB of ECR.
+    const expected = 730 * 0.017 + 20 * 0.127 + 10 * 0.1 + 5 * 0.57 + 1 * 0.283 + 730 * 0.0252 + 146 * 0.008 + 0.5 * 0.1;
+    expect(free.reduce((s, l) => s + l.monthly, 0)).toBeCloseTo(-expected, 4);
+    expect(dev!.total).toBeCloseTo(byName('dev').total - expected, 2);
+    const text = formatEstimateTable(dev!);
+    expect(text).toContain(`CloudWatch: 10 standard alarm metrics (always): uses ${alarms} of 10 alarm metric-month (exceeds it)`);
+  });
+
+  it('gives prod\'s Multi-AZ r7g no RDS hours', () => {
+    const [prod] = estimateCost(EXAMPLES_DIR, 'prod', { freeTier: true });
+    expect(prod!.freeTier!.find((u) => u.allowance.startsWith('RDS: 750'))!.used).toBe(0);
+  });
+});
+
+describe('what the stack cannot say', () => {
+  const prodJson = stacks.find((s) => s.environment === 'prod')!.json;
+
+  it('lists a resource type it does not know, and an RDS class without a price, as not priced', () => {
+    const document = JSON.parse(prodJson);
+    document.resource.aws_elasticache_cluster = { cache: { engine: 'redis', node_type: 'cache.t4g.micro' } };
+    document.resource.aws_db_instance[Object.keys(document.resource.aws_db_instance)[0]!].instance_class = 'db.x2g.large';
+    const estimate = estimateStack(JSON.stringify(document), 'prod');
+    expect(estimate.lines.filter((l) => !l.priced).map((l) => [l.address, l.item, l.unitPrice, l.monthly])).toEqual([
+      ['aws_db_instance.database-main_instance_6ABE9B1D', 'not priced: postgres db.x2g.large is not in the price table', null, 0],
+      ['aws_elasticache_cluster.cache', 'not priced: aws_elasticache_cluster is not in the price table', null, 0],
+    ]);
+  });
+
+  it('takes traffic and storage from the cost: assumptions', () => {
+    const base = estimateStack(prodJson, 'prod');
+    const busy = estimateStack(prodJson, 'prod', { assumptions: { natGbPerMonth: 1000, albRequestsPerSecond: 100, logGbPerDay: 10 } });
+    // NAT: 900 GB more; LCUs: 100/25 = 4 instead of 0.2; logs: 9 GB a day more.
+    const expected = 900 * 0.048 + (4 - 0.2) * H * 0.008 + ((9 * H) / 24) * 0.57;
+    expect(busy.total - base.total).toBeCloseTo(expected, 1);
+    expect(busy.assumptions.natGbPerMonth).toBe(1000);
+  });
+
+  it('reads the environment\'s cost: key', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'platform-cost-'));
+    try {
+      cpSync(EXAMPLES_DIR, dir, { recursive: true });
+      writeFileSync(join(dir, 'prod.yaml'), `${readFileSync(join(dir, 'prod.yaml'), 'utf8')}cost:\n  natGbPerMonth: 400\n`);
+      const [prod] = estimateCost(dir, 'prod');
+      expect(prod!.assumptions.natGbPerMonth).toBe(400);
+      expect(prod!.total - byName('prod').total).toBeCloseTo(300 * 0.048, 2);
+      // Assumptions are the estimate's alone: the stack Terraform sees is the same bytes.
+      const withCost = synthesize(loadEnvironments(dir).map((e) => e.config)).find((s) => s.environment === 'prod')!.json;
+      expect(withCost).toBe(stacks.find((s) => s.environment === 'prod')!.json);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -1,0 +1,38 @@
+/** `cost`: the monthly estimate per environment from its synthesized stack, or the difference from a git ref or another folder. */
+import { Option, type Command } from 'commander';
+import { compareCost, estimateCost, formatComparisonMarkdown, formatEstimateMarkdown, formatEstimateTable, PRICES_AS_OF } from '../core/index';
+import { exitOnUserError, printJson } from './report';
+
+interface CostCommandOptions {
+  readonly config: string;
+  readonly env?: string;
+  readonly format: 'table' | 'json' | 'markdown';
+  readonly freeTier?: boolean;
+  readonly compare?: string;
+}
+
+export function costCommand(program: Command): void {
+  program
+    .command('cost')
+    .description('estimate each environment\'s monthly AWS cost from its synthesized stack (pinned list prices, the cost: assumptions)')
+    .option('--config <dir>', 'the config folder', 'environments')
+    .option('--env <name>', 'only this environment')
+    .addOption(new Option('--format <format>', 'table, json, or markdown (with --compare: markdown unless json)').choices(['table', 'json', 'markdown']).default('table'))
+    .option('--free-tier', 'subtract the free-tier allowances that apply and say which ones the environment exceeds')
+    .option('--compare <ref>', 'the monthly difference from a git ref (branch, tag, commit) or a second config folder, per environment and line')
+    .action((options: CostCommandOptions) => {
+      const json = options.format === 'json';
+      const costOptions = { freeTier: options.freeTier === true };
+      if (options.compare !== undefined) {
+        const ref = options.compare;
+        const comparison = exitOnUserError(() => compareCost(options.config, ref, options.env, costOptions), { json });
+        if (json) printJson({ ok: true, pricesAsOf: PRICES_AS_OF, compare: ref, ...comparison });
+        else console.log(formatComparisonMarkdown(comparison, `Monthly cost estimate: difference from ${ref}`));
+        return;
+      }
+      const estimates = exitOnUserError(() => estimateCost(options.config, options.env, costOptions), { json });
+      if (json) printJson({ ok: true, pricesAsOf: PRICES_AS_OF, environments: estimates });
+      else if (options.format === 'markdown') console.log(estimates.map(formatEstimateMarkdown).join('\n\n'));
+      else console.log(estimates.map(formatEstimateTable).join('\n\n'));
+    });
+}

@@ -1,0 +1,41 @@
+/**
+ * The README's generated sections: the example environments' diagrams
+ * (Mermaid) and cost tables, between `<!-- generated:NAME:start -->` and
+ * `<!-- generated:NAME:end -->` markers. `node --require ./src/runtime.js scripts/readme.ts`
+ * writes them; modules-tests/readme-generated.test.ts fails when they are stale.
+ */
+import { toMermaid } from '../diagram/mermaid';
+import { diagramOf } from '../diagram/model';
+import { formatCategoryMarkdown } from '../cost/format';
+import { DEFAULT_ASSUMPTIONS } from '../cost/assumptions';
+import { PRICES_AS_OF } from '../cost/prices';
+import { estimateLoaded } from './cost';
+import { loadEnvironments } from './environments';
+import { synthesize } from './synthesize';
+
+/** Section name -> its generated markdown. */
+export function readmeSections(configDir: string): Record<string, string> {
+  const loaded = loadEnvironments(configDir);
+  const stacks = synthesize(loaded.map((e) => e.config));
+  const diagrams = loaded.map(({ config }) => {
+    const json = stacks.find((s) => s.environment === config.environment)!.json;
+    return `#### ${config.environment}\n\n\`\`\`mermaid\n${toMermaid(diagramOf(json, config.environment))}\`\`\``;
+  });
+  const assumptions = Object.entries(DEFAULT_ASSUMPTIONS).map(([key, value]) => `\`${key}: ${value}\``).join(', ');
+  const costs = `${formatCategoryMarkdown(estimateLoaded(loaded))}\n\nList prices as of ${PRICES_AS_OF}, 730 hours a month, the default assumptions (${assumptions}); \`npx platform cost --env NAME\` lists every line.`;
+  return { diagrams: diagrams.join('\n\n'), costs };
+}
+
+/** `text` with each section between its markers replaced; an error names a missing marker. */
+export function replaceSections(text: string, sections: Record<string, string>): string {
+  let out = text;
+  for (const [name, body] of Object.entries(sections)) {
+    const start = `<!-- generated:${name}:start -->`;
+    const end = `<!-- generated:${name}:end -->`;
+    const from = out.indexOf(start);
+    const to = out.indexOf(end);
+    if (from < 0 || to < from) throw new Error(`the README has no ${start} ... ${end} markers`);
+    out = `${out.slice(0, from + start.length)}\n${body}\n${out.slice(to)}`;
+  }
+  return out;
+}

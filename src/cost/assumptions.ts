@@ -1,0 +1,50 @@
+/**
+ * What the estimate cannot read from the stack: traffic and stored data.
+ * The `cost:` key of an environment sets them (src/config/schema.ts holds
+ * the same defaults, described for editors); every estimate prints them.
+ */
+export interface CostAssumptions {
+  /** GB processed by the NAT gateways a month, all of them together (default: 100). */
+  readonly natGbPerMonth: number;
+  /** Average requests per second through the load balancer (default: 5). */
+  readonly albRequestsPerSecond: number;
+  /** GB of logs ingested a day, every log group together (default: 1). */
+  readonly logGbPerDay: number;
+  /** Average reads per second of each on-demand DynamoDB table (default: 5). */
+  readonly dynamodbReadsPerSecond: number;
+  /** Average writes per second of each on-demand DynamoDB table, each also written to every index (default: 1). */
+  readonly dynamodbWritesPerSecond: number;
+  /** GB stored in each DynamoDB table (default: 1). */
+  readonly dynamodbStorageGb: number;
+  /** GB of images kept in each ECR repository (default: 1). */
+  readonly ecrStorageGb: number;
+  /** GB stored in each EFS file system, all in the standard class (default: 10). */
+  readonly efsStorageGb: number;
+  /** GB stored in each S3 bucket of the environment (access logs) (default: 1). */
+  readonly s3StorageGb: number;
+}
+
+export const DEFAULT_ASSUMPTIONS: CostAssumptions = {
+  natGbPerMonth: 100,
+  albRequestsPerSecond: 5,
+  logGbPerDay: 1,
+  dynamodbReadsPerSecond: 5,
+  dynamodbWritesPerSecond: 1,
+  dynamodbStorageGb: 1,
+  ecrStorageGb: 1,
+  efsStorageGb: 10,
+  s3StorageGb: 1,
+};
+
+/** One line per assumption, for people: `natGbPerMonth: 100 GB processed by the NAT gateways a month`. */
+export const ASSUMPTION_TEXT: Readonly<Record<keyof CostAssumptions, string>> = {
+  natGbPerMonth: 'GB processed by the NAT gateways a month (all together)',
+  albRequestsPerSecond: 'requests a second through the load balancer',
+  logGbPerDay: 'GB of logs ingested a day (all log groups together)',
+  dynamodbReadsPerSecond: 'reads a second per on-demand table',
+  dynamodbWritesPerSecond: 'writes a second per on-demand table (and each of its indexes)',
+  dynamodbStorageGb: 'GB stored per table',
+  ecrStorageGb: 'GB of images per repository',
+  efsStorageGb: 'GB stored per file system',
+  s3StorageGb: 'GB stored per bucket',
+};

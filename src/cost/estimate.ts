@@ -1,0 +1,297 @@
+/**
+ * The monthly estimate of one synthesized stack (cdk.tf.json): every
+ * resource is priced from the pinned table, known to cost nothing by
+ * itself, or listed as "not priced" (never dropped). Usage the stack cannot
+ * say (traffic, stored data) comes from the assumptions.
+ */
+import { DEFAULT_ASSUMPTIONS, type CostAssumptions } from './assumptions';
+import { HOURS_PER_MONTH, PRICES_AS_OF, pricesFor, rdsInstanceHour, type RegionPrices } from './prices';
+
+/** One line of an estimate. */
+export interface CostLine {
+  /** The Terraform address, `aws_nat_gateway.network_nat-eu-west-1a_90D93E34` (or `free-tier` for allowances). */
+  readonly address: string;
+  readonly item: string;
+  readonly quantity: number;
+  readonly unit: string;
+  /** USD per unit; null when not priced. */
+  readonly unitPrice: number | null;
+  /** USD a month (negative for a free-tier allowance). */
+  readonly monthly: number;
+  /** False for a billable resource the table has no price for (monthly is then 0). */
+  readonly priced: boolean;
+}
+
+/** A free-tier allowance and how much of it the environment uses. */
+export interface FreeTierUse {
+  readonly allowance: string;
+  readonly free: number;
+  readonly used: number;
+  readonly unit: string;
+  /** The environment needs more than the allowance. */
+  readonly exceeded: boolean;
+}
+
+export interface CostEstimate {
+  readonly environment: string;
+  readonly region: string;
+  readonly currency: 'USD';
+  readonly pricesAsOf: string;
+  readonly hoursPerMonth: number;
+  readonly assumptions: CostAssumptions;
+  readonly lines: readonly CostLine[];
+  /** USD a month, rounded to cents. */
+  readonly total: number;
+  /** Present with the free-tier option. */
+  readonly freeTier?: readonly FreeTierUse[];
+}
+
+export interface EstimateOptions {
+  /** Default: DEFAULT_ASSUMPTIONS. */
+  readonly assumptions?: Partial<CostAssumptions>;
+  /** Subtract the free-tier allowances that apply (default: false). */
+  readonly freeTier?: boolean;
+}
+
+type Resource = Record<string, unknown>;
+type Resources = Record<string, Record<string, Resource>>;
+
+/** Types that cost nothing by themselves (their usage, if any, is priced elsewhere: logs, NAT, the load balancer). */
+const FREE_TYPES = new Set([
+  'aws_vpc', 'aws_subnet', 'aws_route_table', 'aws_route', 'aws_route_table_association', 'aws_internet_gateway', 'aws_default_security_group',
+  'aws_security_group', 'aws_vpc_security_group_ingress_rule', 'aws_vpc_security_group_egress_rule', 'aws_flow_log',
+  'aws_iam_role', 'aws_iam_role_policy', 'aws_iam_role_policy_attachment', 'aws_iam_policy',
+  'aws_ecs_cluster', 'aws_ecs_cluster_capacity_providers', 'aws_ecs_task_definition', 'aws_appautoscaling_target', 'aws_appautoscaling_policy', 'aws_appautoscaling_scheduled_action',
+  'aws_lb_listener', 'aws_lb_listener_rule', 'aws_lb_target_group', 'aws_lb_listener_certificate', 'aws_acm_certificate', 'aws_acm_certificate_validation',
+  'aws_route53_record', 'aws_kms_alias', 'aws_db_subnet_group', 'aws_db_parameter_group', 'aws_ecr_lifecycle_policy',
+  'aws_s3_bucket_lifecycle_configuration', 'aws_s3_bucket_ownership_controls', 'aws_s3_bucket_policy', 'aws_s3_bucket_public_access_block',
+  'aws_s3_bucket_server_side_encryption_configuration', 'aws_s3_bucket_versioning', 'aws_sns_topic', 'aws_sns_topic_policy', 'aws_sns_topic_subscription',
+  'aws_efs_access_point', 'aws_efs_mount_target', 'aws_efs_file_system_policy', 'aws_efs_backup_policy', 'aws_secretsmanager_secret_version',
+  'random_password', 'terraform_data',
+]);
+
+/** The estimate of one stack. */
+export function estimateStack(stackJson: string, environment: string, options: EstimateOptions = {}): CostEstimate {
+  const document = JSON.parse(stackJson) as { provider?: { aws?: { region?: string }[] }; resource?: Resources };
+  const region = document.provider?.aws?.[0]?.region ?? '';
+  const prices = pricesFor(region);
+  const assumptions = { ...DEFAULT_ASSUMPTIONS, ...options.assumptions };
+  const resources = document.resource ?? {};
+  const lines: CostLine[] = [];
+  const context: Context = { resources, prices, assumptions, add: (line) => lines.push(line) };
+  for (const type of Object.keys(resources).sort()) {
+    const priceType = PRICERS[type];
+    for (const name of Object.keys(resources[type]!).sort()) {
+      const address = `${type}.${name}`;
+      const resource = resources[type]![name]!;
+      if (priceType) priceType(address, resource, context);
+      else if (!FREE_TYPES.has(type)) lines.push({ address, item: `not priced: ${type} is not in the price table`, quantity: 1, unit: 'resource', unitPrice: null, monthly: 0, priced: false });
+    }
+  }
+  const freeTier = options.freeTier ? freeTierLines(lines, resources, prices) : undefined;
+  const all = freeTier ? [...lines, ...freeTier.lines] : lines;
+  return {
+    environment, region, currency: 'USD', pricesAsOf: PRICES_AS_OF, hoursPerMonth: HOURS_PER_MONTH, assumptions,
+    lines: all, total: cents(all.reduce((sum, line) => sum + line.monthly, 0)),
+    ...(freeTier ? { freeTier: freeTier.uses } : {}),
+  };
+}
+
+interface Context {
+  readonly resources: Resources;
+  readonly prices: RegionPrices;
+  readonly assumptions: CostAssumptions;
+  add(line: CostLine): void;
+}
+
+type Pricer = (address: string, resource: Resource, context: Context) => void;
+
+function line(address: string, item: string, quantity: number, unit: string, unitPrice: number): CostLine {
+  return { address, item, quantity: exact(quantity), unit, unitPrice, monthly: exact(quantity * unitPrice), priced: true };
+}
+
+const PRICERS: Readonly<Record<string, Pricer>> = {
+  aws_ecs_service: priceService,
+  aws_nat_gateway: (address, _r, { resources, prices, assumptions, add }) => {
+    const gateways = Object.keys(resources.aws_nat_gateway ?? {}).length;
+    add(line(address, 'NAT gateway hours', HOURS_PER_MONTH, 'hour', prices.nat.hour));
+    add(line(address, `data processed (${assumptions.natGbPerMonth} GB a month across ${gateways} gateway(s))`, assumptions.natGbPerMonth / gateways, 'GB', prices.nat.gb));
+  },
+  aws_eip: (address, _r, { prices, add }) => add(line(address, 'public IPv4 address', HOURS_PER_MONTH, 'hour', prices.publicIpv4Hour)),
+  aws_lb: (address, lb, { resources, prices, assumptions, add }) => {
+    add(line(address, 'load balancer hours', HOURS_PER_MONTH, 'hour', prices.alb.hour));
+    // LCUs: new connections (one request per connection, 25 a second per LCU) or rule evaluations beyond the 10 free (1,000 a second per LCU).
+    const rules = Object.keys(resources.aws_lb_listener_rule ?? {}).length;
+    const rps = assumptions.albRequestsPerSecond;
+    const lcus = Math.max(rps / 25, (rps * Math.max(0, rules - 10)) / 1000);
+    add(line(address, `LCUs (${rps} requests a second, ${rules} rules)`, lcus * HOURS_PER_MONTH, 'LCU-hour', prices.alb.lcuHour));
+    if (lb.internal !== true) {
+      const zones = Array.isArray(lb.subnets) ? lb.subnets.length : 2;
+      add(line(address, `public IPv4 addresses (one per zone, ${zones})`, zones * HOURS_PER_MONTH, 'hour', prices.publicIpv4Hour));
+    }
+  },
+  aws_db_instance: (address, db, { prices, add }) => {
+    const multiAz = db.multi_az === true;
+    const copies = multiAz ? 2 : 1;
+    const engine = String(db.engine);
+    const instanceClass = String(db.instance_class);
+    const hourly = rdsInstanceHour(prices, engine, instanceClass);
+    if (hourly === undefined) add({ address, item: `not priced: ${engine} ${instanceClass} is not in the price table`, quantity: HOURS_PER_MONTH * copies, unit: 'hour', unitPrice: null, monthly: 0, priced: false });
+    else add(line(address, `${instanceClass} ${engine}${multiAz ? ' Multi-AZ (2 instances)' : ''}`, HOURS_PER_MONTH * copies, 'hour', hourly));
+    add(line(address, `gp3 storage${multiAz ? ' Multi-AZ (2 copies)' : ''}`, Number(db.allocated_storage ?? 20) * copies, 'GB-month', prices.rds.gp3GbMonth));
+  },
+  aws_dynamodb_table: (address, table, { prices, assumptions, add }) => {
+    const indexes = Array.isArray(table.global_secondary_index) ? (table.global_secondary_index as Resource[]) : [];
+    if (table.billing_mode === 'PROVISIONED') {
+      const sum = (key: string) => Number(table[key] ?? 0) + indexes.reduce((s, index) => s + Number(index[key] ?? 0), 0);
+      add(line(address, 'provisioned write capacity (table and indexes)', sum('write_capacity') * HOURS_PER_MONTH, 'WCU-hour', prices.dynamodb.wcuHour));
+      add(line(address, 'provisioned read capacity (table and indexes)', sum('read_capacity') * HOURS_PER_MONTH, 'RCU-hour', prices.dynamodb.rcuHour));
+    } else {
+      const seconds = HOURS_PER_MONTH * 3600;
+      const writes = (assumptions.dynamodbWritesPerSecond * seconds * (1 + indexes.length)) / 1e6;
+      add(line(address, `on-demand writes (${assumptions.dynamodbWritesPerSecond} a second, table and ${indexes.length} index(es))`, writes, 'million WRU', prices.dynamodb.writeRequestMillion));
+      add(line(address, `on-demand reads (${assumptions.dynamodbReadsPerSecond} a second)`, (assumptions.dynamodbReadsPerSecond * seconds) / 1e6, 'million RRU', prices.dynamodb.readRequestMillion));
+    }
+    add(line(address, 'storage', assumptions.dynamodbStorageGb, 'GB-month', prices.dynamodb.storageGbMonth));
+    if ((table.point_in_time_recovery as { enabled?: boolean } | undefined)?.enabled === true) {
+      add(line(address, 'point-in-time recovery', assumptions.dynamodbStorageGb, 'GB-month', prices.dynamodb.pitrGbMonth));
+    }
+  },
+  aws_cloudwatch_metric_alarm: (address, alarm, { prices, add }) => {
+    const metrics = Array.isArray(alarm.metric_query) ? (alarm.metric_query as Resource[]).filter((q) => q.metric !== undefined).length : 1;
+    const highResolution = Number(alarm.period ?? 60) < 60;
+    add(line(address, highResolution ? 'high-resolution alarm' : 'alarm', metrics, 'alarm metric-month', highResolution ? prices.cloudwatch.highResolutionAlarmMonth : prices.cloudwatch.alarmMonth));
+  },
+  aws_cloudwatch_dashboard: (address, _r, { prices, add }) => add(line(address, 'dashboard', 1, 'dashboard-month', prices.cloudwatch.dashboardMonth)),
+  aws_kms_key: (address, _r, { prices, add }) => add(line(address, 'customer-managed key', 1, 'key-month', prices.kmsKeyMonth)),
+  aws_secretsmanager_secret: (address, _r, { prices, add }) => add(line(address, 'secret', 1, 'secret-month', prices.secretMonth)),
+  aws_ecr_repository: (address, _r, { prices, assumptions, add }) => add(line(address, 'image storage', assumptions.ecrStorageGb, 'GB-month', prices.ecrGbMonth)),
+  aws_efs_file_system: (address, _r, { prices, assumptions, add }) => add(line(address, 'standard storage', assumptions.efsStorageGb, 'GB-month', prices.efsStandardGbMonth)),
+  aws_s3_bucket: (address, _r, { prices, assumptions, add }) => add(line(address, 'standard storage', assumptions.s3StorageGb, 'GB-month', prices.s3StandardGbMonth)),
+  aws_route53_zone: (address, _r, { prices, add }) => add(line(address, 'hosted zone', 1, 'zone-month', prices.route53ZoneMonth)),
+  // A private DNS namespace is a Route 53 private hosted zone.
+  aws_service_discovery_private_dns_namespace: (address, _r, { prices, add }) => add(line(address, 'private hosted zone (Cloud Map namespace)', 1, 'zone-month', prices.route53ZoneMonth)),
+  aws_service_discovery_service: (address, _r, { resources, prices, add }) => {
+    const name = address.slice(address.indexOf('.') + 1);
+    const tasks = Object.values(resources.aws_ecs_service ?? {})
+      .filter((s) => JSON.stringify(s.service_registries ?? '').includes(`aws_service_discovery_service.${name}.`))
+      .reduce((sum, s) => sum + taskCount(s, resources), 0);
+    add(line(address, 'registered instances (tasks)', tasks, 'instance-month', prices.cloudMapInstanceMonth));
+  },
+  // Log ingestion is an environment-wide assumption, shared evenly by the log groups.
+  aws_cloudwatch_log_group: (address, _r, { resources, prices, assumptions, add }) => {
+    const groups = Object.keys(resources.aws_cloudwatch_log_group ?? {}).length;
+    const gb = (assumptions.logGbPerDay * HOURS_PER_MONTH) / 24 / groups;
+    add(line(address, `log ingestion (${assumptions.logGbPerDay} GB a day across ${groups} log group(s))`, gb, 'GB', prices.cloudwatch.logIngestGb));
+  },
+};
+
+/** The terraform reference `${aws_x.name.attr}` in a value, as `aws_x.name`. */
+function reference(value: unknown, type: string): string | undefined {
+  const match = new RegExp(`\\$\\{${type}\\.([^.}]+)\\.`).exec(String(value ?? ''));
+  return match ? match[1] : undefined;
+}
+
+/** Tasks a service runs: the autoscaling minimum when it scales, else its desired count. */
+export function taskCount(service: Resource, resources: Resources): number {
+  const serviceName = Object.entries(resources.aws_ecs_service ?? {}).find(([, s]) => s === service)?.[0];
+  const target = Object.values(resources.aws_appautoscaling_target ?? {}).find((t) => serviceName !== undefined && reference(t.resource_id, 'aws_ecs_service') === serviceName);
+  return target ? Number(target.min_capacity ?? 0) : Number(service.desired_count ?? 1);
+}
+
+interface Strategy { readonly capacity_provider: string; readonly base?: number; readonly weight?: number }
+
+/** On-demand and Spot tasks out of `tasks`: the base first, the rest by weight (shares, not whole tasks). */
+export function capacitySplit(strategy: readonly Strategy[], tasks: number): { onDemand: number; spot: number } {
+  const base = strategy.find((s) => (s.base ?? 0) > 0);
+  const baseTasks = Math.min(base?.base ?? 0, tasks);
+  const rest = tasks - baseTasks;
+  const weight = (provider: string) => strategy.filter((s) => s.capacity_provider === provider).reduce((sum, s) => sum + (s.weight ?? 0), 0);
+  const onDemandWeight = weight('FARGATE');
+  const spotWeight = weight('FARGATE_SPOT');
+  const onDemandShare = onDemandWeight + spotWeight === 0 ? 1 : onDemandWeight / (onDemandWeight + spotWeight);
+  const baseOnDemand = base?.capacity_provider === 'FARGATE_SPOT' ? 0 : baseTasks;
+  const onDemand = baseOnDemand + rest * onDemandShare;
+  return { onDemand, spot: tasks - onDemand };
+}
+
+function priceService(address: string, service: Resource, { resources, prices, add }: Context): void {
+  const taskName = reference(service.task_definition, 'aws_ecs_task_definition');
+  const task = taskName ? resources.aws_ecs_task_definition?.[taskName] : undefined;
+  if (!task) {
+    add({ address, item: 'not priced: the task definition is not in this stack', quantity: 1, unit: 'service', unitPrice: null, monthly: 0, priced: false });
+    return;
+  }
+  const tasks = taskCount(service, resources);
+  const vcpu = Number(task.cpu) / 1024;
+  const gb = Number(task.memory) / 1024;
+  const arm = (task.runtime_platform as { cpu_architecture?: string } | undefined)?.cpu_architecture === 'ARM64';
+  const clusterStrategy = (Object.values(resources.aws_ecs_cluster_capacity_providers ?? {})[0]?.default_capacity_provider_strategy ?? []) as Strategy[];
+  const strategy = (service.capacity_provider_strategy as Strategy[] | undefined) ?? (service.launch_type === 'FARGATE' ? [{ capacity_provider: 'FARGATE', weight: 1 }] : clusterStrategy);
+  const { onDemand, spot } = capacitySplit(strategy, tasks);
+  const shape = `${tasks} task(s) of ${vcpu} vCPU, ${gb} GB${arm ? ', ARM64' : ''}`;
+  const f = prices.fargate;
+  if (onDemand > 0 || spot === 0) {
+    const which = spot > 0 ? `, on-demand share ${exact(onDemand)}` : '';
+    add(line(address, `Fargate vCPU (${shape}${which})`, onDemand * vcpu * HOURS_PER_MONTH, 'vCPU-hour', arm ? f.arm64VcpuHour : f.vcpuHour));
+    add(line(address, `Fargate memory (${shape}${which})`, onDemand * gb * HOURS_PER_MONTH, 'GB-hour', arm ? f.arm64GbHour : f.gbHour));
+  }
+  if (spot > 0) {
+    const which = onDemand > 0 ? `, Spot share ${exact(spot)}` : ', Spot';
+    add(line(address, `Fargate Spot vCPU (${shape}${which}, ${f.spotDiscount * 100}% off)`, spot * vcpu * HOURS_PER_MONTH, 'vCPU-hour', exact(f.vcpuHour * (1 - f.spotDiscount))));
+    add(line(address, `Fargate Spot memory (${shape}${which}, ${f.spotDiscount * 100}% off)`, spot * gb * HOURS_PER_MONTH, 'GB-hour', exact(f.gbHour * (1 - f.spotDiscount))));
+  }
+  const ephemeral = Number((task.ephemeral_storage as { size_in_gib?: number } | undefined)?.size_in_gib ?? 20);
+  if (ephemeral > 20) add(line(address, `ephemeral storage beyond 20 GB (${ephemeral} GB a task)`, tasks * (ephemeral - 20) * HOURS_PER_MONTH, 'GB-hour', f.ephemeralGbHour));
+  if ((service.network_configuration as { assign_public_ip?: boolean } | undefined)?.assign_public_ip === true) {
+    add(line(address, `public IPv4 addresses (one per task, ${tasks})`, tasks * HOURS_PER_MONTH, 'hour', prices.publicIpv4Hour));
+  }
+}
+
+/** The allowances, as negative lines, and how much of each the environment uses. */
+function freeTierLines(lines: readonly CostLine[], resources: Resources, prices: RegionPrices): { lines: CostLine[]; uses: FreeTierUse[] } {
+  const out: CostLine[] = [];
+  const uses: FreeTierUse[] = [];
+  const allow = (allowance: string, free: number, used: number, unit: string, unitPrice: number) => {
+    uses.push({ allowance, free, used: Math.round(used * 1000) / 1000, unit, exceeded: used > free });
+    const covered = Math.min(free, used);
+    if (covered > 0) out.push({ ...line('free-tier', allowance, -covered, unit, unitPrice), monthly: exact(-covered * unitPrice) });
+  };
+  const micro = Object.values(resources.aws_db_instance ?? {}).filter((db) => /^db\.(t2|t3|t4g)\.micro$/.test(String(db.instance_class)) && db.multi_az !== true);
+  const microHourly = micro.length > 0 ? Math.min(...micro.map((db) => rdsInstanceHour(prices, String(db.engine), String(db.instance_class)) ?? 0)) : 0;
+  allow('RDS: 750 hours of a single-AZ db.t2/t3/t4g.micro (12 months)', 750, micro.length * HOURS_PER_MONTH, 'hour', microHourly);
+  const storage = Object.values(resources.aws_db_instance ?? {}).reduce((sum, db) => sum + Number(db.allocated_storage ?? 20) * (db.multi_az === true ? 2 : 1), 0);
+  if (storage > 0) allow('RDS: 20 GB of General Purpose storage (12 months)', 20, storage, 'GB-month', prices.rds.gp3GbMonth);
+  const alarms = lines.filter((l) => l.unit === 'alarm metric-month' && l.item === 'alarm').reduce((sum, l) => sum + l.quantity, 0);
+  allow('CloudWatch: 10 standard alarm metrics (always)', 10, alarms, 'alarm metric-month', prices.cloudwatch.alarmMonth);
+  const dashboards = Object.keys(resources.aws_cloudwatch_dashboard ?? {}).length;
+  if (dashboards > 0) allow('CloudWatch: 3 dashboards (always)', 3, dashboards, 'dashboard-month', prices.cloudwatch.dashboardMonth);
+  const logs = lines.filter((l) => l.item.startsWith('log ingestion')).reduce((sum, l) => sum + l.quantity, 0);
+  if (logs > 0) allow('CloudWatch: 5 GB of log ingestion (always)', 5, logs, 'GB', prices.cloudwatch.logIngestGb);
+  const tableStorage = lines.filter((l) => l.address.startsWith('aws_dynamodb_table.') && l.item === 'storage').reduce((sum, l) => sum + l.quantity, 0);
+  if (tableStorage > 0) allow('DynamoDB: 25 GB of storage (always)', 25, tableStorage, 'GB-month', prices.dynamodb.storageGbMonth);
+  const provisioned = (unit: string) => lines.filter((l) => l.unit === unit).reduce((sum, l) => sum + l.quantity, 0);
+  if (provisioned('WCU-hour') > 0) allow('DynamoDB: 25 provisioned WCUs (always)', 25 * HOURS_PER_MONTH, provisioned('WCU-hour'), 'WCU-hour', prices.dynamodb.wcuHour);
+  if (provisioned('RCU-hour') > 0) allow('DynamoDB: 25 provisioned RCUs (always)', 25 * HOURS_PER_MONTH, provisioned('RCU-hour'), 'RCU-hour', prices.dynamodb.rcuHour);
+  const lbHours = lines.filter((l) => l.item === 'load balancer hours').reduce((sum, l) => sum + l.quantity, 0);
+  if (lbHours > 0) {
+    allow('Load balancer: 750 hours (12 months)', 750, lbHours, 'hour', prices.alb.hour);
+    allow('Load balancer: 15 LCUs (12 months)', 15 * HOURS_PER_MONTH, provisioned('LCU-hour'), 'LCU-hour', prices.alb.lcuHour);
+  }
+  const ecr = lines.filter((l) => l.address.startsWith('aws_ecr_repository.')).reduce((sum, l) => sum + l.quantity, 0);
+  if (ecr > 0) allow('ECR: 0.5 GB of private image storage (12 months)', 0.5, ecr, 'GB-month', prices.ecrGbMonth);
+  const efs = lines.filter((l) => l.address.startsWith('aws_efs_file_system.')).reduce((sum, l) => sum + l.quantity, 0);
+  if (efs > 0) allow('EFS: 5 GB of standard storage (12 months)', 5, efs, 'GB-month', prices.efsStandardGbMonth);
+  const s3 = lines.filter((l) => l.address.startsWith('aws_s3_bucket.')).reduce((sum, l) => sum + l.quantity, 0);
+  if (s3 > 0) allow('S3: 5 GB of standard storage (12 months)', 5, s3, 'GB-month', prices.s3StandardGbMonth);
+  return { lines: out, uses };
+}
+
+/** Six decimals: enough for unit prices and quantities, stable across platforms. */
+function exact(value: number): number {
+  return Math.round(value * 1e6) / 1e6;
+}
+
+function cents(value: number): number {
+  return Math.round(value * 100) / 100;
+}

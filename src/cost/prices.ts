@@ -1,0 +1,193 @@
+/**
+ * The pinned price table: AWS on-demand list prices in USD for the regions
+ * the estimate knows, as published on the pages in PRICE_SOURCES on
+ * PRICES_AS_OF. Nothing is fetched: refresh the figures by hand from those
+ * pages (modules-tests/cost-prices.test.ts keeps the figures quoted in the
+ * source notes equal to the table, so an edit by accident fails).
+ */
+
+/** The date the figures were read from the price pages. */
+export const PRICES_AS_OF = '2025-01-15';
+
+/** Hours AWS bills in a month on its price pages (365 x 24 / 12). */
+export const HOURS_PER_MONTH = 730;
+
+/** One price page and figures quoted from it, which the price test holds the table to. */
+export interface PriceSource {
+  readonly service: string;
+  readonly url: string;
+  /** `region path = value` as read on the page, e.g. `us-east-1 fargate.vcpuHour = 0.04048`. */
+  readonly quoted: readonly string[];
+}
+
+export const PRICE_SOURCES: readonly PriceSource[] = [
+  { service: 'AWS Fargate', url: 'https://aws.amazon.com/fargate/pricing/', quoted: ['us-east-1 fargate.vcpuHour = 0.04048', 'us-east-1 fargate.gbHour = 0.004445', 'us-east-1 fargate.arm64VcpuHour = 0.03238', 'us-east-1 fargate.arm64GbHour = 0.00356', 'us-east-1 fargate.ephemeralGbHour = 0.000111', 'eu-central-1 fargate.vcpuHour = 0.04656'] },
+  { service: 'Amazon VPC (NAT gateways, public IPv4)', url: 'https://aws.amazon.com/vpc/pricing/', quoted: ['us-east-1 nat.hour = 0.045', 'us-east-1 nat.gb = 0.045', 'eu-west-1 nat.hour = 0.048', 'us-east-1 publicIpv4Hour = 0.005'] },
+  { service: 'Elastic Load Balancing', url: 'https://aws.amazon.com/elasticloadbalancing/pricing/', quoted: ['us-east-1 alb.hour = 0.0225', 'us-east-1 alb.lcuHour = 0.008', 'eu-west-1 alb.hour = 0.0252'] },
+  { service: 'Amazon RDS for PostgreSQL', url: 'https://aws.amazon.com/rds/postgresql/pricing/', quoted: ['us-east-1 rds.postgres.db.t4g.micro = 0.016', 'us-east-1 rds.postgres.db.t3.micro = 0.018', 'us-east-1 rds.postgres.db.r6g.large = 0.225', 'us-east-1 rds.gp3GbMonth = 0.115'] },
+  { service: 'Amazon RDS for MySQL (MariaDB is priced the same)', url: 'https://aws.amazon.com/rds/mysql/pricing/', quoted: ['us-east-1 rds.mysql.db.t3.micro = 0.017', 'us-east-1 rds.mysql.db.m5.large = 0.171'] },
+  { service: 'Amazon DynamoDB', url: 'https://aws.amazon.com/dynamodb/pricing/', quoted: ['us-east-1 dynamodb.writeRequestMillion = 0.625', 'us-east-1 dynamodb.readRequestMillion = 0.125', 'us-east-1 dynamodb.storageGbMonth = 0.25', 'us-east-1 dynamodb.wcuHour = 0.00065', 'us-east-1 dynamodb.rcuHour = 0.00013'] },
+  { service: 'Amazon CloudWatch', url: 'https://aws.amazon.com/cloudwatch/pricing/', quoted: ['us-east-1 cloudwatch.alarmMonth = 0.1', 'us-east-1 cloudwatch.dashboardMonth = 3', 'us-east-1 cloudwatch.logIngestGb = 0.5'] },
+  { service: 'AWS Key Management Service', url: 'https://aws.amazon.com/kms/pricing/', quoted: ['us-east-1 kmsKeyMonth = 1'] },
+  { service: 'AWS Secrets Manager', url: 'https://aws.amazon.com/secrets-manager/pricing/', quoted: ['us-east-1 secretMonth = 0.4'] },
+  { service: 'Amazon ECR', url: 'https://aws.amazon.com/ecr/pricing/', quoted: ['us-east-1 ecrGbMonth = 0.1'] },
+  { service: 'Amazon EFS', url: 'https://aws.amazon.com/efs/pricing/', quoted: ['us-east-1 efsStandardGbMonth = 0.3'] },
+  { service: 'Amazon S3', url: 'https://aws.amazon.com/s3/pricing/', quoted: ['us-east-1 s3StandardGbMonth = 0.023'] },
+  { service: 'Amazon Route 53 and AWS Cloud Map', url: 'https://aws.amazon.com/route53/pricing/ and https://aws.amazon.com/cloud-map/pricing/', quoted: ['us-east-1 route53ZoneMonth = 0.5', 'us-east-1 cloudMapInstanceMonth = 0.1'] },
+];
+
+/** RDS instance classes by engine family: USD per instance-hour, single-AZ (Multi-AZ is twice). */
+export type RdsClassPrices = Readonly<Record<string, number>>;
+
+/** The prices of one region. */
+export interface RegionPrices {
+  readonly fargate: {
+    /** Linux/x86 per vCPU-hour. */
+    readonly vcpuHour: number;
+    /** Linux/x86 per GB of memory per hour. */
+    readonly gbHour: number;
+    readonly arm64VcpuHour: number;
+    readonly arm64GbHour: number;
+    /** Per GB-hour of ephemeral storage beyond the 20 GB every task has. */
+    readonly ephemeralGbHour: number;
+    /** Fargate Spot's discount off the x86 prices (Spot prices move; AWS quotes up to 70%). */
+    readonly spotDiscount: number;
+  };
+  readonly nat: { readonly hour: number; readonly gb: number };
+  readonly publicIpv4Hour: number;
+  readonly alb: { readonly hour: number; readonly lcuHour: number };
+  readonly rds: {
+    readonly postgres: RdsClassPrices;
+    /** MySQL and MariaDB. */
+    readonly mysql: RdsClassPrices;
+    /** gp3 storage per GB-month, single-AZ (Multi-AZ is twice). */
+    readonly gp3GbMonth: number;
+  };
+  readonly dynamodb: {
+    readonly writeRequestMillion: number;
+    readonly readRequestMillion: number;
+    readonly storageGbMonth: number;
+    readonly wcuHour: number;
+    readonly rcuHour: number;
+    /** Point-in-time recovery (continuous backups), per GB-month of table size. */
+    readonly pitrGbMonth: number;
+  };
+  readonly cloudwatch: {
+    /** Standard-resolution metric alarm (per metric). */
+    readonly alarmMonth: number;
+    /** High-resolution (period under 60 s) metric alarm. */
+    readonly highResolutionAlarmMonth: number;
+    readonly dashboardMonth: number;
+    /** Logs ingested (standard class), per GB. */
+    readonly logIngestGb: number;
+  };
+  readonly kmsKeyMonth: number;
+  readonly secretMonth: number;
+  readonly ecrGbMonth: number;
+  readonly efsStandardGbMonth: number;
+  readonly s3StandardGbMonth: number;
+  readonly route53ZoneMonth: number;
+  readonly cloudMapInstanceMonth: number;
+}
+
+/** The same classes in every region; sizes above large in the m and r families scale with the size (xlarge 2x, 2xlarge 4x, ...). */
+function rds(classes: readonly number[]): RdsClassPrices {
+  const names = ['db.t3.micro', 'db.t3.small', 'db.t3.medium', 'db.t3.large', 'db.t4g.micro', 'db.t4g.small', 'db.t4g.medium', 'db.t4g.large',
+    'db.m5.large', 'db.m6g.large', 'db.m6i.large', 'db.m7g.large', 'db.r5.large', 'db.r6g.large', 'db.r6i.large', 'db.r7g.large'];
+  return Object.fromEntries(names.map((name, i) => [name, classes[i]!]));
+}
+
+const FLAT = { kmsKeyMonth: 1, secretMonth: 0.4, ecrGbMonth: 0.1, route53ZoneMonth: 0.5, cloudMapInstanceMonth: 0.1, publicIpv4Hour: 0.005 } as const;
+
+/** us-east-1 (N. Virginia); us-west-2 (Oregon) lists the same figures. */
+const US_EAST_1: RegionPrices = {
+  ...FLAT,
+  fargate: { vcpuHour: 0.04048, gbHour: 0.004445, arm64VcpuHour: 0.03238, arm64GbHour: 0.00356, ephemeralGbHour: 0.000111, spotDiscount: 0.7 },
+  nat: { hour: 0.045, gb: 0.045 },
+  alb: { hour: 0.0225, lcuHour: 0.008 },
+  rds: {
+    postgres: rds([0.018, 0.036, 0.072, 0.145, 0.016, 0.032, 0.065, 0.129, 0.178, 0.159, 0.178, 0.168, 0.25, 0.225, 0.25, 0.239]),
+    mysql: rds([0.017, 0.034, 0.068, 0.136, 0.016, 0.032, 0.065, 0.129, 0.171, 0.152, 0.171, 0.161, 0.24, 0.215, 0.24, 0.227]),
+    gp3GbMonth: 0.115,
+  },
+  dynamodb: { writeRequestMillion: 0.625, readRequestMillion: 0.125, storageGbMonth: 0.25, wcuHour: 0.00065, rcuHour: 0.00013, pitrGbMonth: 0.2 },
+  cloudwatch: { alarmMonth: 0.1, highResolutionAlarmMonth: 0.3, dashboardMonth: 3, logIngestGb: 0.5 },
+  efsStandardGbMonth: 0.3,
+  s3StandardGbMonth: 0.023,
+};
+
+export const PRICES: Readonly<Record<string, RegionPrices>> = {
+  'us-east-1': US_EAST_1,
+  'us-west-2': US_EAST_1,
+  'eu-west-1': {
+    ...FLAT,
+    fargate: { vcpuHour: 0.04048, gbHour: 0.004445, arm64VcpuHour: 0.03238, arm64GbHour: 0.00356, ephemeralGbHour: 0.000111, spotDiscount: 0.7 },
+    nat: { hour: 0.048, gb: 0.048 },
+    alb: { hour: 0.0252, lcuHour: 0.008 },
+    rds: {
+      postgres: rds([0.019, 0.038, 0.076, 0.152, 0.017, 0.034, 0.068, 0.136, 0.195, 0.174, 0.195, 0.184, 0.275, 0.247, 0.275, 0.262]),
+      mysql: rds([0.018, 0.036, 0.072, 0.144, 0.017, 0.034, 0.068, 0.136, 0.19, 0.169, 0.19, 0.179, 0.265, 0.237, 0.265, 0.251]),
+      gp3GbMonth: 0.127,
+    },
+    dynamodb: { writeRequestMillion: 0.7068, readRequestMillion: 0.1413, storageGbMonth: 0.283, wcuHour: 0.000735, rcuHour: 0.000147, pitrGbMonth: 0.2264 },
+    cloudwatch: { alarmMonth: 0.1, highResolutionAlarmMonth: 0.3, dashboardMonth: 3, logIngestGb: 0.57 },
+    efsStandardGbMonth: 0.33,
+    s3StandardGbMonth: 0.023,
+  },
+  'eu-central-1': {
+    ...FLAT,
+    fargate: { vcpuHour: 0.04656, gbHour: 0.00511, arm64VcpuHour: 0.03725, arm64GbHour: 0.00409, ephemeralGbHour: 0.000122, spotDiscount: 0.7 },
+    nat: { hour: 0.052, gb: 0.052 },
+    alb: { hour: 0.027, lcuHour: 0.008 },
+    rds: {
+      postgres: rds([0.021, 0.041, 0.082, 0.164, 0.019, 0.037, 0.074, 0.148, 0.214, 0.19, 0.214, 0.2, 0.3, 0.27, 0.3, 0.287]),
+      mysql: rds([0.02, 0.04, 0.08, 0.16, 0.019, 0.037, 0.074, 0.148, 0.205, 0.182, 0.205, 0.192, 0.29, 0.26, 0.29, 0.276]),
+      gp3GbMonth: 0.137,
+    },
+    dynamodb: { writeRequestMillion: 0.7625, readRequestMillion: 0.1525, storageGbMonth: 0.306, wcuHour: 0.000793, rcuHour: 0.0001586, pitrGbMonth: 0.2448 },
+    cloudwatch: { alarmMonth: 0.1, highResolutionAlarmMonth: 0.3, dashboardMonth: 3, logIngestGb: 0.63 },
+    efsStandardGbMonth: 0.36,
+    s3StandardGbMonth: 0.0245,
+  },
+  'ap-southeast-1': {
+    ...FLAT,
+    fargate: { vcpuHour: 0.05056, gbHour: 0.00553, arm64VcpuHour: 0.04045, arm64GbHour: 0.00442, ephemeralGbHour: 0.000122, spotDiscount: 0.7 },
+    nat: { hour: 0.059, gb: 0.059 },
+    alb: { hour: 0.0252, lcuHour: 0.008 },
+    rds: {
+      postgres: rds([0.026, 0.052, 0.104, 0.208, 0.024, 0.048, 0.096, 0.192, 0.246, 0.22, 0.246, 0.232, 0.3, 0.27, 0.3, 0.287]),
+      mysql: rds([0.025, 0.05, 0.1, 0.2, 0.024, 0.048, 0.096, 0.192, 0.24, 0.214, 0.24, 0.226, 0.29, 0.26, 0.29, 0.276]),
+      gp3GbMonth: 0.138,
+    },
+    dynamodb: { writeRequestMillion: 0.7125, readRequestMillion: 0.1425, storageGbMonth: 0.285, wcuHour: 0.00074, rcuHour: 0.000148, pitrGbMonth: 0.228 },
+    cloudwatch: { alarmMonth: 0.1, highResolutionAlarmMonth: 0.3, dashboardMonth: 3, logIngestGb: 0.67 },
+    efsStandardGbMonth: 0.36,
+    s3StandardGbMonth: 0.025,
+  },
+};
+
+/** Size multipliers over `large` for the m and r families (RDS prices scale with the size there). */
+const SIZE_FACTORS: Readonly<Record<string, number>> = { large: 1, xlarge: 2, '2xlarge': 4, '4xlarge': 8, '8xlarge': 16, '12xlarge': 24, '16xlarge': 32, '24xlarge': 48 };
+
+/** The hourly single-AZ price of an RDS class, or undefined when the table has none for it. */
+export function rdsInstanceHour(prices: RegionPrices, engine: string, instanceClass: string): number | undefined {
+  const table = engine === 'postgres' ? prices.rds.postgres : engine === 'mysql' || engine === 'mariadb' ? prices.rds.mysql : undefined;
+  if (!table) return undefined;
+  if (table[instanceClass] !== undefined) return table[instanceClass];
+  const match = /^(db\.[mr]\d+[a-z]*)\.(\w+)$/.exec(instanceClass);
+  const base = match ? table[`${match[1]}.large`] : undefined;
+  const factor = match ? SIZE_FACTORS[match[2]!] : undefined;
+  return base !== undefined && factor !== undefined ? round(base * factor, 6) : undefined;
+}
+
+/** The prices of `region`; an error naming the regions that have them. */
+export function pricesFor(region: string): RegionPrices {
+  const prices = PRICES[region];
+  if (!prices) throw new Error(`no prices for region ${region}: the pinned price table (src/cost/prices.ts, as of ${PRICES_AS_OF}) has ${Object.keys(PRICES).join(', ')}; add the region's figures from the pages it lists`);
+  return prices;
+}
+
+function round(value: number, digits: number): number {
+  const scale = 10 ** digits;
+  return Math.round(value * scale) / scale;
+}
