@@ -1,8 +1,8 @@
 /**
  * Layer rules (README: Layers): an import only points down.
- *   front ends  src/cli, src/controller, main.ts      -> src/core only
+ *   front ends  src/cli, src/controller, src/testing, main.ts -> src/core only
  *   core        src/core                              -> everything below
- *   below       src/stacks -> src/modules ; src/guardrails ; src/terraform
+ *   below       src/stacks -> src/modules ; src/guardrails ; src/cost ; src/diagram ; src/terraform
  *   ground      src/config ; naming, AWS facts, CIDR, values (src/*.ts)
  * `npm test` runs it (check:layers); a broken rule fails the tests.
  */
@@ -21,12 +21,15 @@ module.exports = {
     below('^src/config/', '^src/(config/|[^/]+\\.ts$)', 'config imports only the ground floor (the guardrail rule IDs are passed in)'),
     below('^src/modules/', '^src/(modules/|[^/]+\\.ts$)', 'modules take typed props; they never read config'),
     below('^src/guardrails/', '^src/(guardrails/|[^/]+\\.ts$)', 'guardrails read synthesized JSON only'),
+    below('^src/cost/', '^src/(cost/|[^/]+\\.ts$)', 'the cost estimate reads synthesized JSON only'),
+    below('^src/diagram/', '^src/(diagram/|[^/]+\\.ts$)', 'diagrams read synthesized JSON only'),
     below('^src/terraform/', '^src/(terraform/|[^/]+\\.ts$)', 'the terraform runner knows nothing of config or stacks'),
     below('^src/stacks/', '^src/(stacks/|modules/|config/|[^/]+\\.ts$)', 'stacks map config onto modules'),
-    below('^src/core/', '^src/(core/|stacks/|modules/|config/|guardrails/|terraform/|[^/]+\\.ts$)', 'the core sits under the front ends only'),
+    below('^src/core/', '^src/(core/|stacks/|modules/|config/|guardrails/|terraform/|cost/|diagram/|[^/]+\\.ts$)', 'the core sits under the front ends only'),
     below('^src/cli/', '^src/(cli/|core/|controller/)', 'the CLI calls the core (and starts the controller)'),
     below('^src/controller/', '^src/(controller/|core/)', 'the controller calls the core, never a copy and nothing below it'),
-    below('^main\\.ts$', '^src/(core/|cli/report\\.ts)', 'the cdktf app calls the core'),
+    below('^src/testing/', '^src/(testing/|core/)', 'the testing helpers for teams call the core'),
+    below('^main\\.ts$', '^src/(core/|cli/(report|catch-all)\\.ts)', 'the cdktf app calls the core (and reports like the CLI)'),
   ],
   options: {
     doNotFollow: { path: 'node_modules' },

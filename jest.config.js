@@ -6,15 +6,16 @@
 const esmOnly = ['@octokit', 'universal-user-agent', 'before-after-hook', 'fast-content-type-parse', 'bottleneck', 'json-with-bigint', 'content-type'];
 const swc = ['@swc/jest', { jsc: { target: 'es2022', parser: { syntax: 'typescript' } }, module: { type: 'commonjs' } }];
 
-/** End-to-end tests (the controller's own processes, git, real Terraform applies, Chromium) run as `npm run test:controller`. */
-const endToEnd = ['controller\\.test', 'controller-recovery', 'controller-offline', 'controller-load', 'controller-page', 'cli-apply', 'controller-store', 'plan-summary-terraform', 'controller-dynamodb'];
+/** End-to-end tests (the controller's own processes, git, real Terraform, Chromium, many CLI processes) run as `npm run test:controller`. */
+const endToEnd = ['controller\\.test', 'controller-recovery', 'controller-offline', 'controller-load', 'controller-page', 'cli-apply', 'controller-store', 'plan-summary-terraform', 'controller-dynamodb', 'check-backend', 'backend-servers', 'cli-workflow', 'diagram-browser'];
 
 module.exports = {
   testEnvironment: 'node',
   // Two workers on two cores: the CLI suites mostly wait on the processes they start (jest's default would be one).
   maxWorkers: 2,
-  roots: ['<rootDir>/modules-tests'],
-  testMatch: process.env.JEST_END_TO_END === '1' ? endToEnd.map((name) => `**/${name.replace('\\.test', '')}.test.ts`) : ['**/*.test.ts'],
+  // modules-tests: the project's own tests (fixtures only); tests: the team's tests of their environments.
+  roots: ['<rootDir>/modules-tests', '<rootDir>/tests'],
+  testMatch: process.env.JEST_END_TO_END === '1' ? endToEnd.map((name) => `**/modules-tests/${name.replace('\\.test', '')}.test.ts`) : ['**/*.test.ts'],
   testPathIgnorePatterns: process.env.JEST_END_TO_END === '1' ? [] : endToEnd.map((name) => `/modules-tests/${name}`),
   transform: { '^.+\\.ts$': swc, '^.+\\.js$': swc },
   transformIgnorePatterns: [`/node_modules/(?!(${esmOnly.join('|')})/)`],

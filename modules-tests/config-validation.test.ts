@@ -281,7 +281,7 @@ describe('reporting', () => {
 });
 
 describe('more AWS rules', () => {
-  const routed = `services:\n  api: { image: "nginx:1.27", cpu: 256, memory: 512, port: 80, routing: { paths: ["/*"], priority: 1 } }\n`;
+  const routed = `services:\n  api: { image: "docker.io/library/nginx:1.27", cpu: 256, memory: 512, port: 80, routing: { paths: ["/*"], priority: 1 } }\n`;
   const existing = '  existing: { vpcId: vpc-0123456789abcdef0, publicSubnetIds: [subnet-0123456789abcdef0, subnet-0123456789abcdef1], privateSubnetIds: [subnet-0123456789abcdef2, subnet-0123456789abcdef3] }\n';
 
   it('opens an internal load balancer to its VPC by default', () => {
@@ -314,8 +314,8 @@ describe('more AWS rules', () => {
 
   it('understands YAML anchors and merge keys', () => {
     const text = `${MINIMAL_ENVIRONMENT}x-small: &small { cpu: 256, memory: 512 }\n`;
-    expect(problemsOf({ 'dev.yaml': text })).toEqual(['cfg/dev.yaml:10:1 x-small: unknown key "x-small"; valid keys here: $schema, project, environment, production, aws, backend, tags, logRetentionDays, network, cluster, registry, loadBalancer, certificates, services, databases, dynamodb, monitoring, guardrails, gitops']);
-    const merged = configOf(`${MINIMAL_ENVIRONMENT}services:\n  api:\n    <<: { cpu: 256, memory: 512 }\n    image: "nginx:1.27"\n`);
+    expect(problemsOf({ 'dev.yaml': text })).toEqual(['cfg/dev.yaml:10:1 x-small: unknown key "x-small"; valid keys here: $schema, project, environment, production, aws, backend, tags, logRetentionDays, network, cluster, registry, loadBalancer, certificates, dns, services, databases, dynamodb, monitoring, guardrails, gitops, cost']);
+    const merged = configOf(`${MINIMAL_ENVIRONMENT}services:\n  api:\n    <<: { cpu: 256, memory: 512 }\n    image: "docker.io/library/nginx:1.27"\n`);
     expect(merged.services.api).toMatchObject({ cpu: 256, memory: 512 });
   });
 });

@@ -20,6 +20,12 @@ describe('the README\'s generated sections', () => {
     expect(readme.slice(from + start.length, to)).toBe(sections[name]);
   });
 
+  it('has a reference row for every key, with the default read from its description', () => {
+    expect(sections.reference).toMatch(/^\| `natGateways` \| single \| none \(tasks in public subnets with public IPs\), single, or perAz \|$/m);
+    expect(sections.reference).toMatch(/^\| `autoscaling\.schedules\[\]\.cron` \| /m);
+    expect(sections.reference).toMatch(/^### `services\.<name>`$/m);
+  });
+
   it('has a diagram of every example environment and their totals', () => {
     for (const environment of ['dev', 'staging', 'prod']) expect(sections.diagrams).toContain(`#### ${environment}\n\n\`\`\`mermaid\nflowchart LR\n`);
     expect(sections.costs).toMatch(/^\| monthly, USD \| dev \(eu-west-1\) \| prod \(eu-west-1\) \| staging \(eu-west-1\) \|$/m);
@@ -30,6 +36,6 @@ describe('the README\'s generated sections', () => {
     const stale = readme.replace(/(<!-- generated:costs:start -->\n)\| monthly/, '$1| yesterday');
     expect(stale).not.toBe(readme);
     expect(replaceSections(stale, sections)).toBe(readme);
-    expect(() => replaceSections('no markers here', sections)).toThrow('the README has no <!-- generated:diagrams:start --> ... <!-- generated:diagrams:end --> markers');
+    expect(() => replaceSections('no markers here', sections)).toThrow('the README has no <!-- generated:reference:start --> ... <!-- generated:reference:end --> markers');
   });
 });

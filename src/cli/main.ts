@@ -1,58 +1,79 @@
 /**
  * The command line: parses arguments, calls the core (src/core), prints.
- * Run through npm scripts (`npm run synth -- --env dev`) or the `platform` bin.
+ * Run as `npx platform <command>` (package.json bin) or through the npm
+ * scripts (`npm run synth -- --env dev`). Exit codes: src/cli/exit-codes.ts.
  */
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Command } from 'commander';
 import {
-  checkTerraform, environmentJsonSchema, evaluateGuardrails, formatReport, loadEnvironments, SCHEMA_FILE,
-  selectEnvironments, synthesizeToDir,
+  alarmCount, checkTerraform, evaluateGuardrails, formatAlarmCount, formatReport, loadEnvironments, SCHEMA_FILES, selectEnvironments, writeSchemas, writeStacks,
+  type GuardrailMode,
 } from '../core/index';
-import { applyCommand, planCommand, type PlanCommandOptions } from './plan-apply';
-import { exitOnConfigError, printEvent, withTerraform } from './report';
+import { addressesCommand } from './addresses';
+import { exitOnUnexpected, installCatchAll } from './catch-all';
+import { EXIT } from './exit-codes';
+import { initCommand } from './init';
+import { lockCommand } from './lock';
+import { applyCommand, guardrailsOption, planCommand, planOptions, type PlanCommandOptions } from './plan-apply';
+import { exitOnUserError, printEvent, printJson, reportJson, warnGuardrails, withTerraform } from './report';
 import { serveCommand } from './serve';
+import { checkBackendCommand } from './check-backend';
+import { costCommand } from './cost';
+import { diagramCommand } from './diagram';
 
 const program = new Command('platform')
   .description('YAML environments to CDKTF stacks for ECS Fargate, and a GitOps controller that plans and applies them')
   .showHelpAfterError()
-  .exitOverride((error) => process.exit(error.exitCode === 0 ? 0 : 2));
+  .exitOverride((error) => process.exit(error.exitCode === 0 ? EXIT.ok : EXIT.usage))
+  .addHelpText('after', '\nExit codes: 0 ok, 1 a problem in the input or in Terraform\'s run, 2 usage, 3 a guardrail failure (nothing written), 70 a bug in the project.');
 
 program
   .command('validate')
-  .description('check every environment; one line per problem on stderr')
+  .description('check every environment; one FILE:LINE:COL KEY.PATH line per problem on stderr')
   .option('--config <dir>', 'the config folder', 'environments')
-  .action((options: { config: string }) => {
-    const environments = exitOnConfigError(() => loadEnvironments(options.config));
-    console.log(`${environments.length} environment(s) valid: ${environments.map((e) => e.config.environment).join(', ')}`);
+  .option('--json', 'the result as JSON on stdout')
+  .action((options: { config: string; json?: boolean }) => {
+    const environments = exitOnUserError(() => loadEnvironments(options.config), options);
+    const names = environments.map((e) => e.config.environment);
+    if (options.json) printJson({ ok: true, environments: names });
+    else console.log(`${environments.length} environment(s) valid: ${names.join(', ')}`);
   });
 
 program
   .command('synth')
-  .description('write OUT/stacks/<stack>/cdk.tf.json for every environment and its bootstrap stack')
+  .description('write OUT/stacks/<stack>/cdk.tf.json for every environment and its bootstrap stack, once their guardrails pass')
   .option('--config <dir>', 'the config folder', 'environments')
-  .option('--out <dir>', 'the output folder (replaced)', 'cdktf.out')
-  .option('--env <name>', 'only this environment')
-  .action((options: { config: string; out: string; env?: string }) => {
-    const stacks = exitOnConfigError(() => synthesizeToDir(selectEnvironments(options.config, options.env), options.out));
-    console.log(`synthesized ${stacks.length} stack(s) into ${options.out}/stacks: ${stacks.map((s) => s.name).join(', ')}`);
+  .option('--out <dir>', 'the output folder: stack JSON is replaced, .terraform/ and lock files in it are kept', 'cdktf.out')
+  .option('--env <name>', 'only this environment (and its bootstrap stack); other stack folders are left alone')
+  .option('--lock-file <file>', 'the provider lock file copied into each stack folder', '.terraform.lock.hcl')
+  .addOption(guardrailsOption())
+  .option('--json', 'the stacks written as JSON on stdout')
+  .action((options: { config: string; out: string; env?: string; lockFile: string; guardrails: GuardrailMode; json?: boolean }) => {
+    const written = exitOnUserError(() => writeStacks(selectEnvironments(options.config, options.env), options.out, {
+      prune: options.env === undefined, lockFile: options.lockFile, guardrails: options.guardrails,
+    }), options);
+    if (options.json) {
+      printJson({ ok: true, out: options.out, stacks: written.stacks.map((s) => ({ name: s.name, environment: s.environment ?? null })), keptWithState: written.keptWithState });
+      return;
+    }
+    warnGuardrails(written.guardrails);
+    console.log(`synthesized ${written.stacks.length} stack(s) into ${options.out}/stacks: ${written.stacks.map((s) => s.name).join(', ')}`);
+    for (const stack of written.stacks) if (stack.environment !== undefined) console.log(formatAlarmCount(stack.name, alarmCount(stack.json)));
+    for (const name of written.keptWithState) console.log(`kept ${options.out}/stacks/${name}: the stack is no longer configured, but its folder holds a local state file`);
   });
 
-const planOptions = (command: Command) => command
-  .requiredOption('--env <name>', 'the environment')
-  .option('--config <dir>', 'the config folder', 'environments')
-  .option('--out <dir>', 'the output folder', 'cdktf.out')
-  .option('--offline', 'local backend and dummy credentials (the default when no AWS credentials are found)')
-  .option('--online', 'the real S3 backend and your AWS credentials')
-  .option('--sandbox', 'every resource stands in as terraform_data on a local state: real plans and applies that change nothing');
+planOptions(program.command('plan').description('synthesize one stack, then terraform init and plan it to a saved plan file; prints a summary'))
+  .action((terraformArgs: string[], options: PlanCommandOptions) => planCommand(options, terraformArgs));
 
-planOptions(program.command('plan').description('synthesize one environment, then terraform init and plan it to a saved plan file'))
-  .action((options: PlanCommandOptions) => planCommand(options));
-
-planOptions(program.command('apply').description('plan one environment, show the summary, ask, then apply exactly that saved plan'))
+planOptions(program.command('apply').description('plan one stack, show the summary, ask, then apply exactly that saved plan'))
   .option('--yes', 'apply without asking')
   .option('--allow-destroy', 'allow a plan that destroys or replaces databases, tables, buckets, keys, log groups or other data')
-  .action((options: PlanCommandOptions & { yes?: boolean; allowDestroy?: boolean }) => applyCommand(options));
+  .action((terraformArgs: string[], options: PlanCommandOptions & { yes?: boolean; allowDestroy?: boolean }) => applyCommand(options, terraformArgs));
+
+initCommand(program);
+lockCommand(program);
+addressesCommand(program);
 
 program
   .command('check-terraform')
@@ -60,7 +81,7 @@ program
   .option('--config <dir>', 'the config folder', 'environments')
   .option('--out <dir>', 'the output folder', 'cdktf.out')
   .action(async (options: { config: string; out: string }) => {
-    const environments = exitOnConfigError(() => selectEnvironments(options.config));
+    const environments = exitOnUserError(() => selectEnvironments(options.config));
     const results = await withTerraform(() => checkTerraform(environments, { outDir: resolve(options.out), onEvent: printEvent }));
     for (const result of results) {
       console.log(result.summary);
@@ -68,32 +89,37 @@ program
     }
     const failed = results.filter((r) => !r.ok).length;
     console.log(`${results.length - failed} passed, ${failed} failed`);
-    if (failed > 0) process.exit(1);
+    if (failed > 0) process.exit(EXIT.userError);
   });
 
 program
   .command('check-guardrails')
-  .description('run the guardrail rules over every synthesized environment; waivers are reported, failures fail')
+  .description('run the guardrail rules over every synthesized environment; waivers are reported, failures fail (exit 3)')
   .option('--config <dir>', 'the config folder', 'environments')
-  .action((options: { config: string }) => {
-    const reports = evaluateGuardrails(exitOnConfigError(() => selectEnvironments(options.config)));
-    for (const report of reports) for (const line of formatReport(report)) console.log(line);
+  .option('--json', 'the reports as JSON on stdout')
+  .action((options: { config: string; json?: boolean }) => {
+    const reports = evaluateGuardrails(exitOnUserError(() => selectEnvironments(options.config), options));
     const failed = reports.filter((r) => r.failed).length;
-    console.log(`${reports.length - failed} passed, ${failed} failed`);
-    if (failed > 0) process.exit(1);
+    if (options.json) printJson({ ok: failed === 0, reports: reports.map(reportJson) });
+    else {
+      for (const report of reports) for (const line of formatReport(report)) console.log(line);
+      console.log(`${reports.length - failed} passed, ${failed} failed`);
+    }
+    if (failed > 0) process.exit(EXIT.guardrails);
   });
 
 program
   .command('schema')
-  .description(`write the editor JSON Schema to ${SCHEMA_FILE}`)
+  .description(`write the editor JSON Schemas (${SCHEMA_FILES.defaults}, ${SCHEMA_FILES.environment})`)
   .action(() => {
-    writeFileSync(SCHEMA_FILE, environmentJsonSchema());
-    console.log(`wrote ${SCHEMA_FILE}`);
+    for (const file of writeSchemas(writeFileSync)) console.log(`wrote ${file}`);
   });
 
 serveCommand(program);
+checkBackendCommand(program);
+costCommand(program);
+diagramCommand(program);
 
-program.parseAsync().catch((error: unknown) => {
-  console.error(error instanceof Error ? error.message : String(error));
-  process.exit(1);
-});
+// The CLI boundary: a bug is one line and exit 70, never a stack trace (src/cli/catch-all.ts).
+installCatchAll();
+program.parseAsync().catch(exitOnUnexpected);

@@ -1,19 +1,47 @@
-/** How the CLI shows the core's results, problems and progress. */
-import { ConfigError, formatProblem, TerraformMissingError, type CoreEvent } from '../core/index';
+/** How the CLI shows the core's results, problems and progress, and the exit code each kind of failure gets. */
+import {
+  ConfigError, formatProblem, formatReport, GuardrailError, TerraformMissingError, type CoreEvent, type GuardrailReport,
+} from '../core/index';
+import { EXIT } from './exit-codes';
+import { stderrColour } from './style';
+import { writeAllSync } from './sync-output';
+
+/** `--json`: results as one JSON document on stdout, for machines. */
+export interface OutputOptions {
+  readonly json?: boolean;
+}
+
+/** Writes `value` as the command's JSON document. */
+export function printJson(value: unknown): void {
+  writeAllSync(1, `${JSON.stringify(value, null, 2)}\n`);
+}
 
 /**
  * Runs `work`; a ConfigError becomes exactly one line per problem on stderr
- * (the count goes to stdout, so stderr stays machine-readable) and exit code
- * 1, with no stack trace.
+ * (the count goes to stdout, so stderr stays machine-readable), a guardrail
+ * failure its findings; with `--json` either is a JSON document on stdout.
+ * Exit codes: 1 for problems, 3 for guardrails; no stack trace.
  */
-export function exitOnConfigError<T>(work: () => T): T {
+export function exitOnUserError<T>(work: () => T, options: OutputOptions = {}): T {
   try {
     return work();
   } catch (error) {
     if (error instanceof ConfigError) {
-      for (const problem of error.problems) process.stderr.write(`${formatProblem(problem)}\n`);
-      process.stdout.write(`${error.problems.length} problem(s) found; nothing was written.\n`);
-      process.exit(1);
+      if (options.json) printJson({ ok: false, problems: error.problems.map((p) => ({ ...p, text: formatProblem(p) })) });
+      else {
+        // Synchronous: every line is out before the exit, even on a slow pipe.
+        writeAllSync(2, error.problems.map((problem) => `${stderrColour('red', formatProblem(problem))}\n`).join(''));
+        writeAllSync(1, `${error.problems.length} problem(s) found; nothing was written.\n`);
+      }
+      process.exit(EXIT.userError);
+    }
+    if (error instanceof GuardrailError) {
+      if (options.json) printJson({ ok: false, guardrails: error.reports.map(reportJson) });
+      else {
+        for (const report of error.reports.filter((r) => r.failed)) for (const line of formatReport(report)) process.stderr.write(`${line}\n`);
+        process.stderr.write(`${stderrColour('red', error.message)}\n`);
+      }
+      process.exit(EXIT.guardrails);
     }
     throw error;
   }
@@ -26,9 +54,28 @@ export async function withTerraform<T>(work: () => Promise<T>): Promise<T> {
   } catch (error) {
     if (error instanceof TerraformMissingError) {
       console.error(error.message);
-      process.exit(1);
+      process.exit(EXIT.userError);
     }
     throw error;
+  }
+}
+
+/** A guardrail report for `--json`. */
+export function reportJson(report: GuardrailReport) {
+  return {
+    environment: report.environment,
+    production: report.production,
+    failed: report.failed,
+    results: report.results.map((r) => ({ rule: r.rule.id, status: r.status, reason: r.reason, findings: r.findings })),
+    unneededWaivers: report.unneededWaivers,
+  };
+}
+
+/** Guardrail failures let through by `--guardrails report`, as warnings on stderr. */
+export function warnGuardrails(reports: readonly GuardrailReport[]): void {
+  for (const report of reports.filter((r) => r.failed)) {
+    for (const line of formatReport(report)) process.stderr.write(`${stderrColour('yellow', line)}\n`);
+    process.stderr.write(`${stderrColour('yellow', `warning: ${report.environment} fails its guardrails; written anyway (--guardrails report)`)}\n`);
   }
 }
 

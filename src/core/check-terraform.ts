@@ -19,7 +19,7 @@ export interface TerraformCheckOptions {
 /** Synthesizes `configs` into outDir and checks every stack, then the change scenarios of the first environment that has any. */
 export async function checkTerraform(configs: readonly EnvironmentConfig[], options: TerraformCheckOptions): Promise<StackCheck[]> {
   const outDir = resolve(options.outDir);
-  const stacks = synthesizeToDir(configs, outDir);
+  const { stacks } = synthesizeToDir(configs, outDir);
   const settings = terraformSettings(terraformCliDir(outDir));
   options.onEvent?.({ type: 'note', message: settings.description });
   const workRoot = join(outDir, 'terraform-check');

@@ -5,9 +5,12 @@
  * here writes to the console or exits the process: results are returned,
  * progress is emitted as events.
  */
-export { loadEnvironments, selectEnvironments, type LoadedEnvironment } from './environments';
-export { synthesize, synthesizeEnvironment, synthesizeToDir, type SynthesizedStack } from './synthesize';
-export { synthesizeApp } from '../stacks/app';
+export { loadEnvironments, selectEnvironments, selectStack, type LoadedEnvironment, type StackSelection } from './environments';
+export { LOCK_FILE, synthesize, synthesizeEnvironment, synthesizeToDir, type SynthesizedStack, type SynthesizedToDir, type SynthesizeToDirOptions } from './synthesize';
+export { alarmCount, formatAlarmCount, FREE_TIER_ALARMS } from './alarm-count';
+export { GuardrailError, writeStacks, type GuardrailMode, type WriteStacksOptions, type WrittenStacks } from './write-stacks';
+export { DEFAULT_LOCK_PLATFORMS, lockProviders, type LockResult } from './provider-lock';
+export { acceptAddresses, addressRecordDir, checkAddresses, staleRecords, stackAddresses, type AddressCheck } from './addresses';
 export { evaluateGuardrails, formatReport, type GuardrailReport } from './guardrails';
 export {
   sandboxSettings, terraformCliDir, terraformSettings, TerraformWorkspace,
@@ -15,12 +18,17 @@ export {
 } from './terraform';
 export { TerraformMissingError } from '../terraform/run';
 export { applyEnvironmentPlan, environmentWorkDir, planEnvironment, planStack, type EnvironmentPlan } from './plan-environment';
-export { actionOf, destructiveChanges, formatSummary, hasChanges, STATEFUL_TYPES, summarizePlan, summarizePlanText, type PlanAddresses, type PlanJson, type PlanSummary } from './plan-summary';
+export { actionOf, destructiveChanges, formatSummary, hasChanges, reviewLines, STATEFUL_TYPES, summarizePlan, summarizePlanText, type PlanAddresses, type PlanJson, type PlanSummary } from './plan-summary';
 export { checkTerraform, type StackCheck } from './check-terraform';
+export { checkBackend, type BackendCheckOptions } from './check-backend';
+export { backendOverrides, BACKEND_CONFIG_VARIABLE, DYNAMODB_ENDPOINT_VARIABLE, S3_ENDPOINT_VARIABLE, type BackendOverrides } from './backend-overrides';
 export { IGNORE_EVENTS, type CoreEvent, type CoreListener, type CoreStep } from './events';
 export { ConfigError, formatProblem, type Problem } from '../config/problems';
 export { isProductionName, type EnvironmentConfig } from '../config/resolve';
 export { NAME_PATTERN as ENVIRONMENT_NAME } from '../config/schema';
-export { environmentJsonSchema, SCHEMA_FILE } from '../config/json-schema';
+export { defaultsJsonSchema, environmentJsonSchema, SCHEMA_FILES, writeSchemas } from '../config/json-schema';
 export { bootstrapStackName } from '../stacks/bootstrap-stack';
 export { hasAwsCredentials } from './aws-credentials';
+export { compareCost, compareEstimates, estimateCost, estimateEnvironment, estimateLoaded, formatComparisonMarkdown, formatEstimateMarkdown, formatEstimateTable, PRICE_SOURCES, PRICES, PRICES_AS_OF, DEFAULT_ASSUMPTIONS, signedUsd, usd, type CostAssumptions, type CostComparison, type CostEstimate, type CostLine, type CostOptions, type EnvironmentDifference, type FreeTierUse, type LineDifference } from './cost';
+export { DIAGRAM_FORMATS, diagramEnvironments, renderDiagram, type Diagram, type DiagramEdge, type DiagramFormat, type DiagramNode } from './diagram';
+export { readmeSections, replaceSections } from './readme-sections';

@@ -22,6 +22,10 @@ export interface PlanEnvironmentOptions {
   readonly stack?: SynthesizedStack;
   /** @default tfplan */
   readonly planFile?: string;
+  /** Online, `-backend-config` overrides for init (see backendOverrides). @default none */
+  readonly backendConfig?: readonly string[];
+  /** More arguments for `terraform plan` (the CLI passes what follows `--`). @default none */
+  readonly extraArgs?: readonly string[];
   readonly onEvent?: CoreListener;
   readonly onOutput?: (text: string) => void;
   readonly signal?: AbortSignal;
@@ -60,11 +64,11 @@ export function planEnvironment(config: EnvironmentConfig, options: PlanEnvironm
 export async function planStack(stack: SynthesizedStack, options: Omit<PlanEnvironmentOptions, 'stack'>): Promise<EnvironmentPlan> {
   const onEvent = options.onEvent ?? IGNORE_EVENTS;
   const planFile = options.planFile ?? 'tfplan';
-  const workspace = TerraformWorkspace.prepare(stack, options.workDir, { offline: options.offline, settings: options.settings, onEvent });
+  const workspace = TerraformWorkspace.prepare(stack, options.workDir, { offline: options.offline, settings: options.settings, onEvent, backendConfig: options.offline ? undefined : options.backendConfig });
   const io = { onOutput: options.onOutput, signal: options.signal };
   const init = await workspace.init({ ...io, reuse: true });
   if (!init.ok) return { ok: false, workspace, planFile, output: init.output, destructive: [], failedStep: 'init' };
-  const plan = await workspace.plan({ ...io, planFile, destroy: options.destroy });
+  const plan = await workspace.plan({ ...io, planFile, destroy: options.destroy, extraArgs: options.extraArgs });
   const output = `${init.output}${plan.output}`;
   if (!plan.ok) return { ok: false, workspace, planFile, output, destructive: [], failedStep: 'plan' };
   // Terraform's own output says what the plan does; the saved plan is read only when that is not clear.

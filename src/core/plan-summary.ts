@@ -91,6 +91,12 @@ export function formatSummary(summary: PlanSummary): string {
   return `${summary.add} to add, ${summary.change} to change, ${summary.replace} to replace, ${summary.destroy} to destroy`;
 }
 
+/** One line per changed address, what is lost first: replaced, destroyed, then updated and created. */
+export function reviewLines(summary: PlanSummary): string[] {
+  const order: readonly [PlanAction, string][] = [['replace', 'replace'], ['delete', 'destroy'], ['update', 'change '], ['create', 'add    ']];
+  return order.flatMap(([action, label]) => summary.addresses[action].map((address) => `  ${label} ${address}`));
+}
+
 const HUMAN_ACTIONS: readonly [RegExp, PlanAction | undefined][] = [
   [/ will be created$/, 'create'],
   [/ will be updated in-place$/, 'update'],

@@ -1,6 +1,7 @@
 /**
- * The README's generated sections: the example environments' diagrams
- * (Mermaid) and cost tables, between `<!-- generated:NAME:start -->` and
+ * The README's generated sections: the configuration reference (from the
+ * schema's descriptions), the example environments' diagrams (Mermaid) and
+ * cost tables, between `<!-- generated:NAME:start -->` and
  * `<!-- generated:NAME:end -->` markers. `node --require ./src/runtime.js scripts/readme.ts`
  * writes them; modules-tests/readme-generated.test.ts fails when they are stale.
  */
@@ -9,6 +10,7 @@ import { diagramOf } from '../diagram/model';
 import { formatCategoryMarkdown } from '../cost/format';
 import { DEFAULT_ASSUMPTIONS } from '../cost/assumptions';
 import { PRICES_AS_OF } from '../cost/prices';
+import { referenceMarkdown } from '../config/reference';
 import { estimateLoaded } from './cost';
 import { loadEnvironments } from './environments';
 import { synthesize } from './synthesize';
@@ -23,7 +25,7 @@ export function readmeSections(configDir: string): Record<string, string> {
   });
   const assumptions = Object.entries(DEFAULT_ASSUMPTIONS).map(([key, value]) => `\`${key}: ${value}\``).join(', ');
   const costs = `${formatCategoryMarkdown(estimateLoaded(loaded))}\n\nList prices as of ${PRICES_AS_OF}, 730 hours a month, the default assumptions (${assumptions}); \`npx platform cost --env NAME\` lists every line.`;
-  return { diagrams: diagrams.join('\n\n'), costs };
+  return { reference: referenceMarkdown(), diagrams: diagrams.join('\n\n'), costs };
 }
 
 /** `text` with each section between its markers replaced; an error names a missing marker. */

@@ -1,9 +1,9 @@
 /**
  * Synthesis, one helper for every caller (synth, guardrails, the change
  * check, the controller, tests and the cdktf app): in memory, or into a
- * folder replaced whole only once every stack is written.
+ * folder of Terraform working folders, written only once every stack is.
  */
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { EnvironmentConfig } from '../config/resolve';
@@ -29,28 +29,88 @@ export function synthesize(configs: readonly EnvironmentConfig[]): SynthesizedSt
   }
 }
 
+export interface SynthesizeToDirOptions {
+  /**
+   * Remove stack folders of stacks no longer configured (default: true;
+   * false when only some environments are synthesized). A folder holding a
+   * local state file (`terraform.tfstate`, a bootstrap stack before its state
+   * moves into the bucket) is never removed: only its stack JSON is.
+   */
+  readonly prune?: boolean;
+  /**
+   * A provider lock file (`.terraform.lock.hcl`) copied into every stack
+   * folder, so `terraform init` there installs exactly the locked providers
+   * (default: none; the CLI passes the project's committed lock file).
+   */
+  readonly lockFile?: string;
+  /** Called with the stacks before anything is written; throwing stops the write (the guardrail gate). */
+  readonly beforeWrite?: (stacks: readonly SynthesizedStack[]) => void;
+}
+
+/** What `synthesizeToDir` wrote. */
+export interface SynthesizedToDir {
+  readonly stacks: SynthesizedStack[];
+  /** Stack folders of stacks no longer configured that were kept because they hold local state. */
+  readonly keptWithState: string[];
+}
+
 /**
- * Synthesizes into `outDir`: what cdktf writes (`stacks/`, `manifest.json`)
- * is written to a sibling folder first and moved into place, so a failure
- * leaves the old output as it was, and stacks no longer configured
- * disappear. Everything else under `outDir` (Terraform working folders with
- * their providers and state) is kept. Returns the stacks written.
+ * Synthesizes into `outDir`, as plain Terraform working folders: the stacks
+ * are written to a sibling folder first, so a failure leaves the old output
+ * exactly as it was; then each stack folder gets its new stack JSON and
+ * keeps everything else (`.terraform/`, `.terraform.lock.hcl`, a local
+ * state), so `terraform init` once is enough across synths.
  */
-export function synthesizeToDir(configs: readonly EnvironmentConfig[], outDir: string): SynthesizedStack[] {
+export function synthesizeToDir(configs: readonly EnvironmentConfig[], outDir: string, options: SynthesizeToDirOptions = {}): SynthesizedToDir {
   const target = resolve(outDir);
-  mkdirSync(target, { recursive: true });
+  mkdirSync(dirname(target), { recursive: true });
   const staging = mkdtempSync(join(dirname(target), `.${basename(target)}-`));
   try {
     synthesizeApp(configs, { outdir: staging });
     const stacks = readStacks(staging, configs);
-    for (const entry of readdirSync(staging)) {
-      rmSync(join(target, entry), { recursive: true, force: true });
-      renameSync(join(staging, entry), join(target, entry));
+    options.beforeWrite?.(stacks);
+    mkdirSync(join(target, 'stacks'), { recursive: true });
+    const lock = options.lockFile !== undefined && existsSync(options.lockFile) ? readFileSync(options.lockFile) : undefined;
+    for (const entry of readdirSync(staging).filter((e) => e !== 'stacks')) replace(join(staging, entry), join(target, entry));
+    for (const stack of stacks) {
+      const from = join(staging, 'stacks', stack.name);
+      const to = join(target, 'stacks', stack.name);
+      mkdirSync(to, { recursive: true });
+      for (const entry of readdirSync(from)) replace(join(from, entry), join(to, entry));
+      if (lock && !sameBytes(join(to, LOCK_FILE), lock)) writeFileSync(join(to, LOCK_FILE), lock);
     }
-    return stacks;
+    const keptWithState = options.prune === false ? [] : pruneStacks(join(target, 'stacks'), new Set(stacks.map((s) => s.name)));
+    return { stacks, keptWithState };
   } finally {
     rmSync(staging, { recursive: true, force: true });
   }
+}
+
+/** Terraform's provider lock file name. */
+export const LOCK_FILE = '.terraform.lock.hcl';
+
+function replace(from: string, to: string): void {
+  rmSync(to, { recursive: true, force: true });
+  renameSync(from, to);
+}
+
+function sameBytes(file: string, bytes: Buffer): boolean {
+  return existsSync(file) && readFileSync(file).equals(bytes);
+}
+
+/** Removes folders of stacks not in `current`; those with a local state keep it and lose only their stack JSON. */
+function pruneStacks(stacksDir: string, current: ReadonlySet<string>): string[] {
+  const kept: string[] = [];
+  for (const name of readdirSync(stacksDir).filter((n) => !current.has(n)).sort()) {
+    const dir = join(stacksDir, name);
+    if (existsSync(join(dir, 'terraform.tfstate'))) {
+      rmSync(join(dir, 'cdk.tf.json'), { force: true });
+      kept.push(name);
+    } else {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+  return kept;
 }
 
 /** The synthesized stack of one environment (and nothing else). */

@@ -1,0 +1,218 @@
+/**
+ * The first-week workflow of a team: synth output that is a plain
+ * Terraform working folder (init once, then synth and plan again without
+ * re-init), the guardrail gate on synth and the cdktf app, `plan` of a
+ * bootstrap stack with a summary and pass-through arguments, `init`, the
+ * address record of their own environments, `--json`, exit codes, colour.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { terraformCliDir, terraformSettings } from '../src/core/index';
+import { EXAMPLES_DIR, runCli } from './helpers';
+
+jest.setTimeout(120_000);
+
+const scratch = mkdtempSync(join(tmpdir(), 'platform-workflow-'));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+/** A scratch copy of the examples to edit. */
+function examplesCopy(name: string): string {
+  const dir = join(scratch, name);
+  cpSync(EXAMPLES_DIR, dir, { recursive: true });
+  return dir;
+}
+
+/** dev without the waiver of a rule it breaks: an unwaived guardrail failure. */
+function failingGuardrails(name: string): string {
+  const config = examplesCopy(name);
+  const dev = readFileSync(join(config, 'dev.yaml'), 'utf8');
+  writeFileSync(join(config, 'dev.yaml'), dev.replace(/^ {4}vpc-flow-logs: .*\n/m, ''));
+  return config;
+}
+
+describe('synth output is a plain Terraform working folder', () => {
+  it('keeps .terraform/ and the lock file across synths, so terraform needs no re-init', () => {
+    const out = join(scratch, 'plain-out');
+    const lockFile = join(scratch, 'project.lock.hcl');
+    writeFileSync(lockFile, readFileSync('.terraform.lock.hcl'));
+    expect(runCli(['synth', '--config', EXAMPLES_DIR, '--out', out, '--lock-file', lockFile]).status).toBe(0);
+    // The bootstrap stack needs only the AWS provider, which the mirror here has.
+    const dev = join(out, 'stacks', 'bootstrap-shop-tf-state-123456789012');
+    expect(readFileSync(join(dev, '.terraform.lock.hcl'), 'utf8')).toBe(readFileSync(lockFile, 'utf8'));
+    const env = terraformSettings(terraformCliDir(join(scratch, 'plain-cli'))).env;
+    execFileSync('terraform', ['init', '-input=false', '-no-color'], { cwd: dev, env, stdio: 'pipe' });
+    const provider = readdirSync(join(dev, '.terraform', 'providers'));
+    expect(runCli(['synth', '--config', EXAMPLES_DIR, '--out', out, '--lock-file', lockFile]).status).toBe(0);
+    expect(readdirSync(join(dev, '.terraform', 'providers'))).toEqual(provider);
+    expect(readFileSync(join(dev, '.terraform.lock.hcl'), 'utf8')).toBe(readFileSync(lockFile, 'utf8'));
+    // validate reads the installed providers: it fails with "missing or corrupted provider plugins" after a lost .terraform.
+    const validated = spawnSync('terraform', ['validate', '-no-color'], { cwd: dev, env, encoding: 'utf8' });
+    expect(validated.stdout + validated.stderr).toContain('Success! The configuration is valid');
+  });
+
+  it('prunes stacks no longer configured, but keeps a folder that holds a local state', () => {
+    const config = examplesCopy('prune-config');
+    const out = join(scratch, 'prune-out');
+    expect(runCli(['synth', '--config', config, '--out', out]).status).toBe(0);
+    writeFileSync(join(out, 'stacks', 'staging', 'notes.txt'), 'mine');
+    writeFileSync(join(out, 'stacks', 'bootstrap-shop-tf-state-123456789012', 'terraform.tfstate'), '{"version": 4}');
+    expect(runCli(['synth', '--config', config, '--out', out, '--env', 'dev']).status).toBe(0);
+    expect(readFileSync(join(out, 'stacks', 'staging', 'notes.txt'), 'utf8')).toBe('mine'); // --env leaves the others alone
+    rmSync(join(config, 'staging.yaml'));
+    const defaults = readFileSync(join(config, 'defaults.yaml'), 'utf8');
+    writeFileSync(join(config, 'defaults.yaml'), defaults.replace('bucket: shop-tf-state-123456789012', 'bucket: shop-state-moved'));
+    const result = runCli(['synth', '--config', config, '--out', out]);
+    expect(result.status).toBe(0);
+    expect(result.stdout).toContain('kept');
+    expect(existsSync(join(out, 'stacks', 'staging'))).toBe(false);
+    const oldBootstrap = join(out, 'stacks', 'bootstrap-shop-tf-state-123456789012');
+    expect(readdirSync(oldBootstrap)).toEqual(['.terraform.lock.hcl', 'terraform.tfstate']);
+  });
+});
+
+describe('the guardrail gate', () => {
+  it('stops synth with exit 3 and writes nothing, unless asked only to report', () => {
+    const config = failingGuardrails('gate-config');
+    const out = join(scratch, 'gate-out');
+    const refused = runCli(['synth', '--config', config, '--out', out]);
+    expect(refused.status).toBe(3);
+    expect(refused.stderr).toMatch(/FAIL vpc-flow-logs .*fix: set network\.flowLogs: true/);
+    expect(refused.stderr).toContain('nothing was written');
+    expect(existsSync(out)).toBe(false);
+    const reported = runCli(['synth', '--config', config, '--out', out, '--guardrails', 'report']);
+    expect(reported.status).toBe(0);
+    expect(reported.stderr).toContain('warning: dev fails its guardrails; written anyway');
+    expect(existsSync(join(out, 'stacks', 'dev', 'cdk.tf.json'))).toBe(true);
+  });
+
+  it('stops the cdktf app (cdktf synth / deploy) too', () => {
+    const config = failingGuardrails('gate-app-config');
+    const out = join(scratch, 'gate-app-out');
+    const app = spawnSync(process.execPath, ['--require', './src/runtime.js', 'main.ts'], { encoding: 'utf8', env: { ...process.env, PLATFORM_CONFIG_DIR: config, CDKTF_OUTDIR: out } });
+    expect(app.status).toBe(3);
+    expect(existsSync(join(out, 'stacks'))).toBe(false);
+  });
+
+  it('stops plan before Terraform runs', () => {
+    const refused = runCli(['plan', '--config', failingGuardrails('gate-plan-config'), '--env', 'dev', '--out', join(scratch, 'gate-plan-out'), '--offline']);
+    expect(refused.status).toBe(3);
+    expect(refused.stdout).not.toContain('terraform');
+  });
+});
+
+describe('plan', () => {
+  it('plans a bootstrap stack, prints a summary instead of the full plan, and passes arguments after -- to terraform', () => {
+    const out = join(scratch, 'plan-out');
+    const stack = 'bootstrap-shop-tf-state-123456789012';
+    const full = runCli(['plan', '--config', EXAMPLES_DIR, '--env', stack, '--out', out, '--offline', '--json']);
+    expect(full.status).toBe(0);
+    const summary = JSON.parse(full.stdout);
+    expect(summary).toMatchObject({ ok: true, stack, offline: true, changes: true });
+    expect(summary.summary.add).toBeGreaterThan(1);
+    expect(existsSync(join(out, summary.planFile.replace(/^.*?terraform-check/, 'terraform-check')))).toBe(true);
+    const target = summary.summary.addresses.create.find((a: string) => a.startsWith('aws_dynamodb_table.'));
+    const targeted = runCli(['plan', '--config', EXAMPLES_DIR, '--env', stack, '--out', out, '--offline', '--', `-target=${target}`]);
+    expect(targeted.status).toBe(0);
+    expect(targeted.stdout).toContain(`${stack}: 1 to add, 0 to change, 0 to replace, 0 to destroy`);
+    expect(targeted.stdout).toContain(`  add     ${target}`);
+    expect(targeted.stdout).not.toContain('Terraform will perform the following actions');
+    expect(targeted.stdout).toContain('saved plan: ');
+    const verbose = runCli(['plan', '--config', EXAMPLES_DIR, '--env', stack, '--out', out, '--offline', '--verbose', '--', `-target=${target}`]);
+    expect(verbose.stdout).toContain('Terraform will perform the following actions');
+  });
+
+  it('names both kinds of stack when the name is unknown', () => {
+    const result = runCli(['plan', '--config', EXAMPLES_DIR, '--env', 'nope', '--out', join(scratch, 'nope')]);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain('no environment "nope"; found dev, prod, staging (bootstrap stacks: bootstrap-shop-tf-state-123456789012)');
+  });
+});
+
+describe('init', () => {
+  it('scaffolds a project that validates and synthesizes, then refuses to overwrite it', () => {
+    const project = join(scratch, 'new-project');
+    const created = runCli(['init', project, '--project', 'acme', '--account-id', '111122223333', '--region', 'us-east-1']);
+    expect(created.status).toBe(0);
+    for (const file of ['environments/defaults.yaml', 'environments/dev.yaml', 'schema/defaults.schema.json', 'schema/environment.schema.json', '.gitignore', '.github/workflows/platform.yml']) {
+      expect(existsSync(join(project, file))).toBe(true);
+    }
+    expect(readFileSync(join(project, 'environments', 'dev.yaml'), 'utf8')).toMatch(/^# yaml-language-server: \$schema=\.\.\/schema\/environment\.schema\.json$/m);
+    const config = join(project, 'environments');
+    expect(runCli(['synth', '--config', config, '--out', join(scratch, 'new-project-out')]).status).toBe(0);
+    const before = readFileSync(join(config, 'dev.yaml'), 'utf8');
+    const again = runCli(['init', project, '--project', 'other', '--account-id', '999999999999']);
+    expect(again.status).toBe(1);
+    expect(again.stderr).toContain('already exists; nothing was written (init never overwrites)');
+    expect(readFileSync(join(config, 'dev.yaml'), 'utf8')).toBe(before);
+    const qa = runCli(['init', project, '--env', 'qa']);
+    expect(qa.status).toBe(0);
+    expect(runCli(['validate', '--config', config]).stdout).toContain('2 environment(s) valid: dev, qa');
+  });
+
+  it('writes nothing when a new project lacks its account', () => {
+    const project = join(scratch, 'no-account');
+    const result = runCli(['init', project, '--project', 'acme']);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain('a new project needs --account-id ID');
+    expect(existsSync(project)).toBe(false);
+  });
+});
+
+describe('check-addresses (the team\'s own environments)', () => {
+  it('records addresses, fails naming what a rename would destroy, and passes for a new environment', () => {
+    const config = examplesCopy('addresses-config');
+    expect(runCli(['check-addresses', '--config', config, '--accept']).status).toBe(0);
+    expect(runCli(['check-addresses', '--config', config]).stdout).toMatch(/^dev: \d+ address\(es\), as recorded$/m);
+    const dev = readFileSync(join(config, 'dev.yaml'), 'utf8');
+    writeFileSync(join(config, 'dev.yaml'), dev.replace(/^dynamodb:\n(?: .*\n)*/m, 'dynamodb: null\n'));
+    writeFileSync(join(config, 'qa.yaml'), 'network: { cidr: 10.77.0.0/16 }\n');
+    const failed = runCli(['check-addresses', '--config', config]);
+    expect(failed.status).toBe(1);
+    expect(failed.stderr).toMatch(/^dev: \d+ recorded address\(es\) are gone; Terraform would destroy these resources/m);
+    expect(failed.stderr).toMatch(/^ {2}destroy aws_dynamodb_table\.table-sessions_/m);
+    expect(failed.stderr).toContain(`accept it with npx platform check-addresses --config ${config} --env dev --accept`);
+    expect(failed.stdout).toMatch(/^qa: no record yet; record its \d+ address\(es\)/m);
+    expect(runCli(['check-addresses', '--config', config, '--env', 'dev', '--accept']).status).toBe(0);
+    expect(runCli(['check-addresses', '--config', config]).status).toBe(0);
+  });
+});
+
+describe('the command line', () => {
+  const commands = ['validate', 'synth', 'plan', 'apply', 'init', 'lock', 'check-addresses', 'check-terraform', 'check-guardrails', 'check-backend', 'schema', 'serve'];
+
+  it('lists every command, and each has --help', () => {
+    const help = runCli(['--help']);
+    expect(help.status).toBe(0);
+    for (const command of commands) {
+      expect(help.stdout).toMatch(new RegExp(`^ {2}${command} `, 'm'));
+      const own = runCli([command, '--help']);
+      expect(own.status).toBe(0);
+      expect(own.stdout).toMatch(new RegExp(`^Usage: platform ${command} `));
+    }
+    expect(help.stdout).toContain('Exit codes: 0 ok, 1 a problem in the input');
+  });
+
+  it('exits 2 on usage errors', () => {
+    expect(runCli(['synth', '--bogus']).status).toBe(2);
+    expect(runCli(['no-such-command']).status).toBe(2);
+    expect(runCli(['synth', '--guardrails', 'maybe']).status).toBe(2);
+  });
+
+  it('prints problems as JSON with --json, and never colour when not on a terminal', () => {
+    const config = join(scratch, 'json-config');
+    mkdirSync(config);
+    writeFileSync(join(config, 'dev.yaml'), 'projekt: x\n');
+    const result = runCli(['validate', '--config', config, '--json'], { FORCE_COLOR: '1' });
+    expect(result.status).toBe(1);
+    const body = JSON.parse(result.stdout);
+    expect(body.ok).toBe(false);
+    expect(body.problems).toEqual(expect.arrayContaining([expect.objectContaining({ keyPath: 'projekt', line: 1, column: 1, text: expect.stringContaining('unknown key "projekt"') })]));
+    const plain = runCli(['validate', '--config', config]);
+    expect(plain.stderr).toContain('unknown key');
+    expect(plain.stderr + plain.stdout).not.toContain('\u001b[');
+    const valid = JSON.parse(runCli(['validate', '--config', EXAMPLES_DIR, '--json']).stdout);
+    expect(valid).toEqual({ ok: true, environments: ['dev', 'prod', 'staging'] });
+  });
+});
