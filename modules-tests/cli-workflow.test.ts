@@ -151,6 +151,24 @@ describe('init', () => {
     expect(runCli(['validate', '--config', config]).stdout).toContain('2 environment(s) valid: dev, qa');
   });
 
+  it('adds an environment to an existing project that passes its guardrails: HTTPS when defaults route services, or a copy of another', () => {
+    const config = examplesCopy('init-existing');
+    const root = join(config, '..', 'init-existing-root');
+    mkdirSync(root);
+    cpSync(config, join(root, 'environments'), { recursive: true });
+    const envs = join(root, 'environments');
+    expect(runCli(['init', root, '--env', 'qa']).status).toBe(0);
+    const qa = readFileSync(join(envs, 'qa.yaml'), 'utf8');
+    expect(qa).toMatch(/^loadBalancer:\n {2}certificate: web$/m);
+    expect(qa).toContain('cidr: 10.40.0.0/16'); // dev, staging and prod use 10.10, 10.20 and 10.30
+    expect(runCli(['init', root, '--env', 'qa2', '--from', 'dev']).status).toBe(0);
+    expect(readFileSync(join(envs, 'qa2.yaml'), 'utf8')).toContain('cidr: 10.50.0.0/16');
+    const checked = runCli(['check-guardrails', '--config', envs]);
+    expect(checked.stdout).toContain('5 passed, 0 failed');
+    expect(runCli(['init', root, '--env', 'qa3', '--from', 'nope']).stderr).toContain('--from nope: no environment file');
+    expect(existsSync(join(envs, 'qa3.yaml'))).toBe(false);
+  });
+
   it('writes nothing when a new project lacks its account', () => {
     const project = join(scratch, 'no-account');
     const result = runCli(['init', project, '--project', 'acme']);

@@ -38,10 +38,16 @@ registry:
 `;
 }
 
-export function environmentTemplate(a: ProjectAnswers, cidrSecondOctet: number): string {
+/**
+ * A new environment file. `certificate`: the load balancer's certificate,
+ * for a project whose defaults route services but leave it to each
+ * environment (HTTP only would fail the guardrails).
+ */
+export function environmentTemplate(a: ProjectAnswers, cidrSecondOctet: number, certificate?: string): string {
+  const loadBalancer = certificate ? `\n# HTTPS for the services defaults.yaml routes (HTTP on 80 redirects to it).\nloadBalancer:\n  certificate: ${certificate}\n` : '';
   return `# yaml-language-server: $schema=../schema/environment.schema.json
 # The ${a.environment} environment: its own VPC, cluster and services, merged over defaults.yaml.
-# Check it with \`npx platform validate\`, then \`npx platform plan --env ${a.environment}\`.
+# Check it with \`npx platform validate\`, then \`npx platform plan --env ${a.environment}\`.${loadBalancer}
 network:
   # Each environment needs its own address range.
   cidr: 10.${cidrSecondOctet}.0.0/16

@@ -4,11 +4,12 @@
  * It never overwrites: when any file it would write exists, it writes none.
  * What it writes is validated first, in a scratch folder.
  */
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { Command } from 'commander';
-import { ConfigError, defaultsJsonSchema, ENVIRONMENT_NAME, formatProblem, environmentJsonSchema, loadEnvironments, SCHEMA_FILES } from '../core/index';
+import { parse } from 'yaml';
+import { ConfigError, defaultsJsonSchema, ENVIRONMENT_NAME, evaluateGuardrails, formatProblem, formatReport, environmentJsonSchema, loadEnvironments, SCHEMA_FILES } from '../core/index';
 import { EXIT } from './exit-codes';
 import { defaultsTemplate, environmentTemplate, GITIGNORE, WORKFLOW, type ProjectAnswers } from './init-templates';
 
@@ -17,6 +18,7 @@ interface InitOptions {
   region: string;
   accountId?: string;
   env: string;
+  from?: string;
 }
 
 export function initCommand(program: Command): void {
@@ -28,6 +30,7 @@ export function initCommand(program: Command): void {
     .option('--region <region>', 'the AWS region (new project)', 'eu-west-1')
     .option('--account-id <id>', 'the 12-digit AWS account ID (new project)')
     .option('--env <name>', 'the environment to create', 'dev')
+    .option('--from <name>', 'in an existing project: start the new environment as a copy of this one (with its own VPC range)')
     .action((dir: string, options: InitOptions) => {
       try {
         init(dir, options);
@@ -67,11 +70,39 @@ function projectFiles(dir: string, options: InitOptions): Record<string, string>
   };
 }
 
-/** A new environment file; its VPC range is the next /16 after the folder's files (10.10, 10.20, ...). */
+/**
+ * A new environment file: a copy of `--from` (with its own VPC range), or
+ * the template. The VPC range is the first 10.N.0.0/16 (N = 10, 20, ...) no
+ * file of the folder uses.
+ */
 function environmentFiles(configDir: string, options: InitOptions): Record<string, string> {
-  const environments = readdirSync(configDir).filter((f) => f.endsWith('.yaml') && f !== 'defaults.yaml').length;
+  const files = readdirSync(configDir).filter((f) => f.endsWith('.yaml')).sort();
+  const used = new Set(files.flatMap((f) => [...readFileSync(join(configDir, f), 'utf8').matchAll(/\bcidr: 10\.(\d+)\./g)].map((m) => Number(m[1]))));
+  const octet = [10, 20, 30, 40, 50, 60, 70, 80, 90, 100, 110, 120, 130, 140, 150, 160, 170, 180, 190, 200, 210, 220, 230, 240, 250].find((n) => !used.has(n)) ?? 250;
+  const target = join(configDir, `${options.env}.yaml`);
+  if (options.from !== undefined) {
+    const source = join(configDir, `${options.from}.yaml`);
+    if (options.from === 'defaults' || !existsSync(source)) fail(`--from ${options.from}: no environment file ${source}`);
+    const copy = readFileSync(source, 'utf8')
+      .replace(/\bcidr: 10\.\d+\.0\.0\/16\b/, `cidr: 10.${octet}.0.0/16`)
+      .replace(/^environment: .*\n/m, '');
+    return { [target]: `# ${options.env}: started as a copy of ${options.from}.yaml (npx platform init --env ${options.env} --from ${options.from}); review its host names.\n${copy}` };
+  }
   const answers: ProjectAnswers = { project: '', region: '', accountId: '', environment: options.env };
-  return { [join(configDir, `${options.env}.yaml`)]: environmentTemplate(answers, Math.min(250, 10 * (environments + 1))) };
+  return { [target]: environmentTemplate(answers, octet, certificateToName(join(configDir, 'defaults.yaml'))) };
+}
+
+/** The first certificate of defaults.yaml when it routes services and leaves the load balancer's certificate to each environment. */
+function certificateToName(defaultsFile: string): string | undefined {
+  let defaults: Record<string, any> | null;
+  try {
+    defaults = parse(readFileSync(defaultsFile, 'utf8')) as Record<string, any> | null;
+  } catch {
+    return undefined; // an invalid defaults.yaml is reported, with its line, by the validation in the scratch folder
+  }
+  const routed = Object.values<any>(defaults?.services ?? {}).some((s) => s && typeof s === 'object' && s.routing);
+  if (!routed || defaults?.loadBalancer?.certificate) return undefined;
+  return Object.keys(defaults?.certificates ?? {})[0];
 }
 
 /** Loads the config folder as it would be after writing, in a scratch copy: init writes nothing invalid. */
@@ -84,8 +115,14 @@ function checkInScratch(configDir: string, files: Record<string, string>): void 
     for (const [file, text] of Object.entries(files)) {
       if (dirname(file) === configDir) writeFileSync(join(scratchConfig, file.slice(configDir.length + 1)), text);
     }
-    loadEnvironments(scratchConfig);
+    const configs = loadEnvironments(scratchConfig).map((e) => e.config);
+    const failed = evaluateGuardrails(configs).filter((r) => r.failed);
+    if (failed.length > 0) {
+      for (const report of failed) for (const line of formatReport(report)) console.error(line);
+      fail('the new files would fail the guardrails (above); nothing was written. Start from an environment that passes: --from NAME');
+    }
   } catch (error) {
+    if (error instanceof InitRefused) throw error;
     if (!(error instanceof ConfigError)) throw error;
     for (const problem of error.problems) console.error(formatProblem({ ...problem, file: problem.file.replace(scratchConfig, configDir) }));
     fail(`the files init would write do not validate with this folder (above); nothing was written`);
