@@ -8,7 +8,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { terraformCliDir, terraformSettings } from '../src/core/index';
 import { EXAMPLES_DIR, runCli } from './helpers';
 
@@ -104,7 +104,8 @@ describe('the guardrail gate', () => {
 
 describe('plan', () => {
   it('plans a bootstrap stack, prints a summary instead of the full plan, and passes arguments after -- to terraform', () => {
-    const out = join(scratch, 'plan-out');
+    // Relative, as users type it (the default is cdktf.out): terraform runs in the stack's folder, the CLI config must still be found.
+    const out = relative(process.cwd(), join(scratch, 'plan-out'));
     const stack = 'bootstrap-shop-tf-state-123456789012';
     const full = runCli(['plan', '--config', EXAMPLES_DIR, '--env', stack, '--out', out, '--offline', '--json']);
     expect(full.status).toBe(0);

@@ -7,7 +7,7 @@
  */
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { mirrorHas, terraformEnvironment } from '../terraform/cli-config';
 import { OVERRIDE_FILE, prepareOfflineStack } from '../terraform/offline';
 import { terraform, type CommandResult, type RunOptions } from '../terraform/run';
@@ -32,7 +32,8 @@ export interface TerraformSettings {
 
 /** The folder, under an output folder, that holds the generated Terraform CLI configuration and plugin cache. */
 export function terraformCliDir(outDir: string): string {
-  return join(outDir, 'terraform-check', '.terraform-cli');
+  // Absolute: terraform runs in each stack's folder, and TF_CLI_CONFIG_FILE is read from there.
+  return resolve(outDir, 'terraform-check', '.terraform-cli');
 }
 
 /**
