@@ -60,6 +60,7 @@ describe('synth output is a plain Terraform working folder', () => {
     writeFileSync(join(out, 'stacks', 'bootstrap-shop-tf-state-123456789012', 'terraform.tfstate'), '{"version": 4}');
     expect(runCli(['synth', '--config', config, '--out', out, '--env', 'dev']).status).toBe(0);
     expect(readFileSync(join(out, 'stacks', 'staging', 'notes.txt'), 'utf8')).toBe('mine'); // --env leaves the others alone
+    expect(Object.keys(JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')).stacks)).toEqual(['bootstrap-shop-tf-state-123456789012', 'dev', 'prod', 'staging']);
     rmSync(join(config, 'staging.yaml'));
     const defaults = readFileSync(join(config, 'defaults.yaml'), 'utf8');
     writeFileSync(join(config, 'defaults.yaml'), defaults.replace('bucket: shop-tf-state-123456789012', 'bucket: shop-state-moved'));
@@ -217,6 +218,12 @@ describe('the command line', () => {
     expect(runCli(['synth', '--bogus']).status).toBe(2);
     expect(runCli(['no-such-command']).status).toBe(2);
     expect(runCli(['synth', '--guardrails', 'maybe']).status).toBe(2);
+    // After --, flags the project sets itself would change which plan file apply applies.
+    const own = runCli(['plan', '--config', EXAMPLES_DIR, '--env', 'dev', '--out', join(scratch, 'own-flags'), '--', '-out=other']);
+    expect(own.status).toBe(2);
+    expect(own.stderr).toContain('refused: -out=other after --');
+    expect(existsSync(join(scratch, 'own-flags'))).toBe(false);
+    expect(runCli(['apply', '--env', 'dev', '--json']).status).toBe(2);
   });
 
   it('prints problems as JSON with --json, and never colour when not on a terminal', () => {

@@ -130,6 +130,9 @@ describe('the controller, sandboxed: refusals, approvals, pull requests', () => 
     expect(opened.body.runs).toHaveLength(1);
     const planned = await waitForRun(suite.controller.url, opened.body.runs[0]!, (r) => !['queued', 'running'].includes(r.status));
     expect(planned).toMatchObject({ environment: 'staging', status: 'planned', decision: 'plan-only', pullRequest: 7, trigger: 'pull_request' });
+    // The comment is posted as the run finishes; on a loaded machine it may land just after the status.
+    const deadline = Date.now() + 15_000;
+    while (!github.comments.some((c: any) => c.issue === 7) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
     const comments = github.comments.filter((c: any) => c.issue === 7);
     expect(comments.length).toBeGreaterThan(0);
     expect(comments[0].body).toContain('fargate-platform:plan:staging');

@@ -47,13 +47,17 @@ describe('the cost difference in a plan comment', () => {
 describe('the pull request workflow init writes', () => {
   it('comments the cost difference from the base branch on pull requests', () => {
     const { WORKFLOW } = require('../src/cli/init-templates') as typeof import('../src/cli/init-templates');
-    const workflow = (require('yaml') as typeof import('yaml')).parse(WORKFLOW) as { jobs: Record<string, { if?: string; permissions?: Record<string, string>; steps: { run?: string; with?: Record<string, unknown> }[] }> };
+    const workflow = (require('yaml') as typeof import('yaml')).parse(WORKFLOW) as { jobs: Record<string, { if?: string; permissions?: Record<string, string>; steps: { run?: string; with?: Record<string, unknown>; env?: Record<string, string> }[] }> };
     const job = workflow.jobs.cost!;
-    expect(job.if).toBe("github.event_name == 'pull_request'");
+    // Not for forks: their token cannot comment.
+    expect(job.if).toBe("github.event_name == 'pull_request' && github.event.pull_request.head.repo.full_name == github.repository");
     expect(job.permissions).toEqual({ contents: 'read', 'pull-requests': 'write' });
     expect(job.steps[0]!.with).toEqual({ 'fetch-depth': 0 });
     const runs = job.steps.map((s) => s.run).filter(Boolean);
-    expect(runs).toContain('npx platform cost --compare "origin/${{ github.base_ref }}" --format markdown > cost.md');
-    expect(runs.some((r) => r!.startsWith('gh pr comment "${{ github.event.pull_request.number }}" --body-file cost.md'))).toBe(true);
+    expect(runs).toContain('npx platform cost --compare "origin/$BASE_REF" --format markdown > cost.md');
+    expect(runs.some((r) => r!.startsWith('gh pr comment "$PR" --body-file cost.md'))).toBe(true);
+    // Event values reach the scripts through the environment, never as script text.
+    expect(runs.join('\n')).not.toContain('${{');
+    expect(job.steps.find((s) => s.run?.includes('cost --compare'))!.env).toEqual({ BASE_REF: '${{ github.base_ref }}' });
   });
 });

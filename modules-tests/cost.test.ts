@@ -150,6 +150,15 @@ describe('cost --compare', () => {
     expect(() => compareCost(join(repo, 'environments'), commit)).toThrow('bogus: unknown key "bogus"');
   });
 
+  it('counts environments that did not exist at the ref as new (the change that adds the folder)', () => {
+    const git = (...args: string[]) => execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.com', ...args], { cwd: repo, stdio: 'pipe' });
+    const empty = execFileSync('git', ['commit-tree', '4b825dc642cb6eb9a060e54bf8d69288fbee4904', '-m', 'before the environments'], { cwd: repo }).toString().trim();
+    git('tag', 'empty-tree', empty);
+    const comparison = compareCost(join(repo, 'environments'), 'empty-tree');
+    expect(comparison.environments.map((e) => e.environment)).toEqual(['dev', 'prod', 'staging']);
+    for (const env of comparison.environments) expect(env.difference).toBe(env.after);
+  });
+
   it('refuses a ref that is neither a folder nor a commit', () => {
     expect(() => compareCost(join(repo, 'environments'), 'no-such-branch')).toThrow('--compare no-such-branch: neither a folder nor a commit of the git repository holding');
   });

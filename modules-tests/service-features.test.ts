@@ -317,7 +317,7 @@ describe('the task role', () => {
   it('refuses wildcards unless iam-no-wildcards is waived, and ARNs outside the environment', () => {
     const wild = role('      statements: [{ actions: ["s3:*"], resources: ["*"] }]\n');
     expect(problems(wild)).toEqual([
-      expect.stringContaining('services.api.taskRole.statements.0.actions.0: s3:* allows every action; list the actions the service needs, or waive iam-no-wildcards'),
+      expect.stringContaining('services.api.taskRole.statements.0.actions.0: s3:* is a pattern that allows every action; list the actions the service needs, or waive iam-no-wildcards'),
       expect.stringContaining('services.api.taskRole.statements.0.resources.0: "*" allows every resource'),
     ]);
     expect(problems(`${wild}guardrails: { waivers: { iam-no-wildcards: "a migration tool that walks every bucket of the account" } }\n`)).toEqual([]);
@@ -327,6 +327,19 @@ describe('the task role', () => {
       .toContain('is in account 999999999999, this environment in 123456789012');
     expect(problemOf(role('      statements: [{ actions: ["SendMessage"], resources: ["arn:aws:sqs:eu-west-1:123456789012:q"] }]\n'), 'services.api.taskRole.statements.0.actions.0'))
       .toContain('actions look like service:Action');
+  });
+
+  it('refuses patterns inside actions and ARNs, and AWS managed policies, unless waived; a Deny may use them', () => {
+    const patterns = role('      statements: [{ actions: ["iam:Pass*"], resources: ["arn:aws:iam::123456789012:role/*"] }, { actions: ["s3:GetObject"], resources: ["arn:aws:s3:::*"] }]\n');
+    expect(problems(patterns)).toEqual([
+      expect.stringContaining('services.api.taskRole.statements.0.actions.0: iam:Pass* is a pattern that allows every matching action'),
+      expect.stringContaining('services.api.taskRole.statements.0.resources.0: arn:aws:iam::123456789012:role/* is a pattern over many resources'),
+      expect.stringContaining('services.api.taskRole.statements.1.resources.0: arn:aws:s3:::* is a pattern over many resources'),
+    ]);
+    expect(problemOf(role('      managedPolicyArns: ["arn:aws:iam::aws:policy/AdministratorAccess"]\n'), 'services.api.taskRole.managedPolicyArns.0'))
+      .toContain('is an AWS managed policy, written for every account and wider than one service needs');
+    expect(problems(role('      statements: [{ effect: Deny, actions: ["s3:Delete*"], resources: ["arn:aws:s3:::*"] }]\n'))).toEqual([]);
+    expect(problems(`${patterns}guardrails: { waivers: { iam-no-wildcards: "a deployment tool that passes the roles it creates" } }\n`)).toEqual([]);
   });
 });
 

@@ -23,9 +23,9 @@ describe.each(environments.map((e) => [e.name, e] as const))('environment %s', (
 
   if (env.config.production) {
     it('keeps production data safe: Multi-AZ databases with deletion protection, tables with point-in-time recovery', () => {
-      if (Object.keys(env.config.databases).length > 0) {
-        expect(env.json).toHaveResourceWithProperties(DbInstance, { multi_az: true, deletion_protection: true });
-      }
+      const databases = Object.values(resourcesOf(env.json, DbInstance.tfResourceType));
+      expect(databases).toHaveLength(Object.keys(env.config.databases).length);
+      for (const database of databases) expect(database).toMatchObject({ multi_az: true, deletion_protection: true });
       for (const table of Object.values(resourcesOf(env.json, DynamodbTable.tfResourceType))) {
         expect(table.point_in_time_recovery).toEqual({ enabled: true });
       }

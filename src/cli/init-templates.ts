@@ -73,9 +73,15 @@ cdktf.out/
 *.tfplan
 `;
 
+/**
+ * The CI workflow. It runs this project's own `platform` command, so it
+ * expects the project's package.json (and lock file) beside it: a team's
+ * clone of this repository.
+ */
 export const WORKFLOW = `# Every pull request: validate, synthesize (the guardrails gate it), and
 # check that no Terraform address would be destroyed by accident; and
-# comment the monthly cost difference.
+# comment the monthly cost difference. It runs the platform command of this
+# repository (npm ci installs it from package.json).
 name: platform
 on:
   pull_request:
@@ -95,8 +101,9 @@ jobs:
       - run: npx platform synth
       - run: npx platform check-addresses
   cost:
-    # Pull requests: the monthly cost difference from the base branch, as a comment (the last one edited in place).
-    if: github.event_name == 'pull_request'
+    # Pull requests from this repository (a fork's token cannot comment): the
+    # monthly cost difference from the base branch, as a comment (the last one edited in place).
+    if: github.event_name == 'pull_request' && github.event.pull_request.head.repo.full_name == github.repository
     runs-on: ubuntu-latest
     permissions:
       contents: read
@@ -107,7 +114,9 @@ jobs:
       - uses: actions/setup-node@v4
         with: { node-version: 20, cache: npm }
       - run: npm ci
-      - run: npx platform cost --compare "origin/\${{ github.base_ref }}" --format markdown > cost.md
-      - run: gh pr comment "\${{ github.event.pull_request.number }}" --body-file cost.md --edit-last || gh pr comment "\${{ github.event.pull_request.number }}" --body-file cost.md
-        env: { GH_TOKEN: "\${{ github.token }}" }
+      # Values from the event pass through the environment, never into the script text.
+      - run: npx platform cost --compare "origin/$BASE_REF" --format markdown > cost.md
+        env: { BASE_REF: "\${{ github.base_ref }}" }
+      - run: gh pr comment "$PR" --body-file cost.md --edit-last || gh pr comment "$PR" --body-file cost.md
+        env: { GH_TOKEN: "\${{ github.token }}", PR: "\${{ github.event.pull_request.number }}" }
 `;

@@ -54,6 +54,9 @@ function init(dir: string, options: InitOptions): void {
     console.log(`wrote ${file}`);
   }
   console.log(`next: npx platform validate --config ${configDir}, then npx platform plan --config ${configDir} --env ${options.env}`);
+  if (!existing && !existsSync(join(dir, 'package.json'))) {
+    console.log(`note: ${join(dir, '.github/workflows/platform.yml')} runs this project's platform command through npm ci: copy package.json and package-lock.json of this repository next to it (or keep the environments in a clone of it)`);
+  }
 }
 
 function projectFiles(dir: string, options: InitOptions): Record<string, string> {
@@ -82,7 +85,7 @@ function environmentFiles(configDir: string, options: InitOptions): Record<strin
   const target = join(configDir, `${options.env}.yaml`);
   if (options.from !== undefined) {
     const source = join(configDir, `${options.from}.yaml`);
-    if (options.from === 'defaults' || !existsSync(source)) fail(`--from ${options.from}: no environment file ${source}`);
+    if (!ENVIRONMENT_NAME.test(options.from) || options.from === 'defaults' || !existsSync(source)) fail(`--from ${options.from}: no environment file ${source}`);
     const copy = readFileSync(source, 'utf8')
       .replace(/\bcidr: 10\.\d+\.0\.0\/16\b/, `cidr: 10.${octet}.0.0/16`)
       .replace(/^environment: .*\n/m, '');

@@ -64,6 +64,7 @@ program
   });
 
 planOptions(program.command('plan').description('synthesize one stack, then terraform init and plan it to a saved plan file; prints a summary'))
+  .option('--json', 'the summary as JSON on stdout')
   .action((terraformArgs: string[], options: PlanCommandOptions) => planCommand(options, terraformArgs));
 
 planOptions(program.command('apply').description('plan one stack, show the summary, ask, then apply exactly that saved plan'))

@@ -41,12 +41,26 @@ export function planOptions(command: Command): Command {
     .option('--online', 'the real S3 backend and your AWS credentials')
     .option('--sandbox', 'every resource stands in as terraform_data on a local state: real plans and applies that change nothing')
     .option('-v, --verbose', "print Terraform's own output in full, not only the summary")
-    .option('--json', 'the summary as JSON on stdout')
     .argument('[terraform-args...]', 'after --: more arguments for terraform plan (-target=..., -parallelism=...)');
+}
+
+/**
+ * Flags the project sets itself: from `--` they would change which plan file
+ * apply applies, or whether the state is locked, so they are refused.
+ */
+const OWN_PLAN_FLAGS = ['-out', '-lock', '-lock-timeout', '-input', '-detailed-exitcode', '-no-color', '-destroy', '-json', '-chdir'];
+
+function refuseOwnFlags(terraformArgs: readonly string[]): void {
+  const own = terraformArgs.filter((arg) => OWN_PLAN_FLAGS.includes(arg.split('=')[0]!));
+  if (own.length > 0) {
+    console.error(`refused: ${own.join(' ')} after --; the project sets ${OWN_PLAN_FLAGS.join(', ')} itself (the saved plan file is what apply applies). Pass other terraform plan flags, for example -target=ADDRESS, -replace=ADDRESS, -var=..., -parallelism=N`);
+    process.exit(EXIT.usage);
+  }
 }
 
 /** Synthesizes the stack (and what it needs) into OUT, then plans it to a saved plan file. */
 async function planOnly(options: PlanCommandOptions, terraformArgs: readonly string[]): Promise<{ plan: EnvironmentPlan; offline: boolean }> {
+  refuseOwnFlags(terraformArgs);
   // S3-compatible or local backends (README: Command line), checked before anything is written; an offline plan's backend is local and uses none of it.
   const backend = backendOverrides(process.env);
   const say = options.json ? (_: string) => undefined : (text: string) => console.log(text);

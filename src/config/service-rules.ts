@@ -194,6 +194,11 @@ function foreignArn(env: EnvironmentConfig, arn: string): string | undefined {
   return undefined;
 }
 
+/** The part of an ARN after its account (arn:PARTITION:SERVICE:REGION:ACCOUNT:resource). */
+function resourcePart(arn: string): string {
+  return arn.split(':').slice(5).join(':');
+}
+
 const taskRoleRules: Rule = (env) => services(env).flatMap(([name, service]) => {
   const issues: ServiceRuleIssue[] = [];
   const role = service.taskRole;
@@ -206,18 +211,23 @@ const taskRoleRules: Rule = (env) => services(env).flatMap(([name, service]) => 
       issues.push({ path: at('statements', i, 'sid'), message: `statement ID ${sid} is ${sids.has(sid) ? 'used twice' : 'written by a shorthand'}; IAM needs each ID once, so pick another` });
     }
     sids.add(sid);
+    // A Deny narrows what the role may do: wildcards there are safe.
+    const allows = statement.effect !== 'Deny';
     statement.actions.forEach((action, j) => {
-      if (!waived && (action === '*' || action.endsWith(':*'))) {
-        issues.push({ path: at('statements', i, 'actions', j), message: `${action} allows every action; list the actions the service needs, or waive ${WILDCARD_WAIVER} in guardrails.waivers with the reason` });
+      if (allows && !waived && /[*?]/.test(action)) {
+        issues.push({ path: at('statements', i, 'actions', j), message: `${action} is a pattern that allows ${action === '*' || action.endsWith(':*') ? 'every action' : 'every matching action, now and as AWS adds more'}; list the actions the service needs, or waive ${WILDCARD_WAIVER} in guardrails.waivers with the reason` });
       }
     });
     statement.resources.forEach((resource, j) => {
       if (resource === '*') {
-        if (!waived) issues.push({ path: at('statements', i, 'resources', j), message: `"*" allows every resource; name the ARNs, or waive ${WILDCARD_WAIVER} in guardrails.waivers with the reason` });
+        if (allows && !waived) issues.push({ path: at('statements', i, 'resources', j), message: `"*" allows every resource; name the ARNs, or waive ${WILDCARD_WAIVER} in guardrails.waivers with the reason` });
         return;
       }
       const problem = foreignArn(env, resource);
       if (problem) issues.push({ path: at('statements', i, 'resources', j), message: problem });
+      else if (allows && !waived && /[*?]/.test(resourcePart(resource))) {
+        issues.push({ path: at('statements', i, 'resources', j), message: `${resource} is a pattern over many resources (arn:aws:s3:::* is every bucket of every account); name the resources, or waive ${WILDCARD_WAIVER} in guardrails.waivers with the reason` });
+      }
     });
   });
   const shorthands = [
@@ -233,6 +243,10 @@ const taskRoleRules: Rule = (env) => services(env).flatMap(([name, service]) => 
   role.managedPolicyArns.forEach((arn, j) => {
     const problem = foreignArn(env, arn);
     if (problem) issues.push({ path: at('managedPolicyArns', j), message: problem });
+    // AWS's own policies are written for every account (AdministratorAccess, PowerUserAccess, ...FullAccess): wide by design.
+    else if (!waived && /^arn:aws[a-z-]*:iam::aws:policy\//.test(arn)) {
+      issues.push({ path: at('managedPolicyArns', j), message: `${arn} is an AWS managed policy, written for every account and wider than one service needs; attach a policy of your account, declare statements, or waive ${WILDCARD_WAIVER} in guardrails.waivers with the reason` });
+    }
   });
   return issues;
 });

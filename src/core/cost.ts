@@ -4,7 +4,7 @@
  * config folder. Pure results; the CLI and the controller format them.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError } from '../config/problems';
@@ -57,7 +57,9 @@ export function compareCost(configDir: string, ref: string, environment?: string
   const folder = existsSync(ref) && statSync(ref).isDirectory();
   const dir = folder ? ref : configAtRef(configDir, ref);
   try {
-    const before = atRef(() => estimateLoaded(selectLoaded(dir, environment, true), options), folder ? undefined : { dir, shown: `${ref}:${configDir}` });
+    // A folder with no environments at the ref (the change that adds them) costs nothing before.
+    const empty = !folder && readdirSync(dir).filter((f) => f !== 'defaults.yaml').length === 0;
+    const before = empty ? [] : atRef(() => estimateLoaded(selectLoaded(dir, environment, true), options), folder ? undefined : { dir, shown: `${ref}:${configDir}` });
     return compareEstimates(before, estimateCost(configDir, environment, options));
   } finally {
     if (!folder) rmSync(dir, { recursive: true, force: true });

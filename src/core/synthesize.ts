@@ -71,7 +71,10 @@ export function synthesizeToDir(configs: readonly EnvironmentConfig[], outDir: s
     options.beforeWrite?.(stacks);
     mkdirSync(join(target, 'stacks'), { recursive: true });
     const lock = options.lockFile !== undefined && existsSync(options.lockFile) ? readFileSync(options.lockFile) : undefined;
-    for (const entry of readdirSync(staging).filter((e) => e !== 'stacks')) replace(join(staging, entry), join(target, entry));
+    for (const entry of readdirSync(staging).filter((e) => e !== 'stacks')) {
+      if (entry === MANIFEST && options.prune === false) mergeManifest(join(staging, entry), join(target, entry));
+      else replace(join(staging, entry), join(target, entry));
+    }
     for (const stack of stacks) {
       const from = join(staging, 'stacks', stack.name);
       const to = join(target, 'stacks', stack.name);
@@ -88,6 +91,19 @@ export function synthesizeToDir(configs: readonly EnvironmentConfig[], outDir: s
 
 /** Terraform's provider lock file name. */
 export const LOCK_FILE = '.terraform.lock.hcl';
+
+/** cdktf's list of the stacks in an output folder (`cdktf deploy` reads it). */
+const MANIFEST = 'manifest.json';
+
+/** Some stacks synthesized (`--env`): the manifest keeps listing the others, whose folders stay. */
+function mergeManifest(from: string, to: string): void {
+  if (!existsSync(to)) return replace(from, to);
+  const fresh = JSON.parse(readFileSync(from, 'utf8')) as { stacks?: Record<string, unknown> };
+  const old = JSON.parse(readFileSync(to, 'utf8')) as { stacks?: Record<string, unknown> };
+  const stacks = { ...old.stacks, ...fresh.stacks };
+  const sorted = Object.fromEntries(Object.keys(stacks).sort().map((name) => [name, stacks[name]]));
+  writeFileSync(to, `${JSON.stringify({ ...fresh, stacks: sorted }, null, 2)}\n`);
+}
 
 function replace(from: string, to: string): void {
   rmSync(to, { recursive: true, force: true });

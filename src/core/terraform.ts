@@ -30,6 +30,11 @@ export interface TerraformSettings {
   readonly standInProviders: readonly string[];
 }
 
+/** A `-backend-config` value as it affects init: `key=value` as it is, a file by its contents (an edited file must init again). */
+function backendConfigFingerprint(value: string): string {
+  return !value.includes('=') && existsSync(value) ? `file:${readFileSync(value, 'utf8')}` : value;
+}
+
 /** The folder, under an output folder, that holds the generated Terraform CLI configuration and plugin cache. */
 export function terraformCliDir(outDir: string): string {
   // Absolute: terraform runs in each stack's folder, and TF_CLI_CONFIG_FILE is read from there.
@@ -178,7 +183,7 @@ export class TerraformWorkspace {
     const read = (file: string) => (existsSync(join(this.dir, file)) ? readFileSync(join(this.dir, file), 'utf8') : '');
     const stack = JSON.parse(read('cdk.tf.json') || '{}') as { terraform?: unknown };
     return createHash('sha256').update(JSON.stringify(stack.terraform ?? null)).update(read(OVERRIDE_FILE)).update(read('.terraform.lock.hcl'))
-      .update(JSON.stringify(this.backend.backendConfig ?? [])).digest('hex');
+      .update(JSON.stringify((this.backend.backendConfig ?? []).map(backendConfigFingerprint))).digest('hex');
   }
 
   validate(): Promise<CommandResult> {
