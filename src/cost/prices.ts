@@ -6,7 +6,12 @@
  * source notes equal to the table, so an edit by accident fails).
  */
 
-/** The date the figures were read from the price pages. */
+/**
+ * The date the figures are as of. They were written from the pages' published
+ * list prices as known then, not re-read on the day they were committed (the
+ * build machines have no internet): check them against PRICE_SOURCES before
+ * relying on an estimate, outside us-east-1 especially.
+ */
 export const PRICES_AS_OF = '2025-01-15';
 
 /** Hours AWS bills in a month on its price pages (365 x 24 / 12). */
