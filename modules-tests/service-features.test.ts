@@ -117,6 +117,16 @@ describe('images without surprises', () => {
     expect(problems(`${main}registry: { immutableTags: false }\n`)).toEqual([]);
   });
 
+  it('refuses moving tags of other registries in production only; a version or a digest is pinned', () => {
+    const moving = withService('    image: public.ecr.aws/nginx/nginx:latest\n    sidecars:\n      otel: { image: "public.ecr.aws/aws-observability/aws-otel-collector:stable" }\n');
+    expect(problems(moving)).toEqual([]);
+    const production = `${moving}production: true\nguardrails: { waivers: {} }\n`;
+    expect(problemOf(production, 'services.api.image')).toContain('"public.ecr.aws/nginx/nginx:latest" has a moving tag, and production runs pinned images');
+    expect(problemOf(production, 'services.api.sidecars.otel.image')).toContain('pin a version (for example :1.27) or a digest');
+    const pinned = withService(`    image: public.ecr.aws/nginx/nginx@sha256:${'a'.repeat(64)}\n    sidecars:\n      otel: { image: "localhost:5000/otel:0.40.0" }\n`);
+    expect(problems(`${pinned}production: true\n`).filter((p) => p.includes('moving tag'))).toEqual([]);
+  });
+
   it('lets the execution role pull exactly the ECR repositories of the task, a private URI included', () => {
     const statements = statementsOf(apps, 'internal-tools-apps-api-execution');
     expect(statements.find((s) => s.Sid === 'PullImage')).toEqual({

@@ -56,17 +56,32 @@ function containersOf(name: string, service: ServiceConfig) {
 
 const services = (env: EnvironmentConfig) => Object.entries(env.services);
 
-/** With immutable tags, a moving tag can be pushed once and then never again. */
-const imageTags: Rule = (env) => {
-  if (!env.registry.immutableTags) return [];
-  return services(env).flatMap(([name, service]) => containersOf(name, service).flatMap((c) => {
-    if (typeof c.image === 'string' || !MUTABLE_TAGS.includes(c.image.tag.toLowerCase())) return [];
+/** The tag of a full image reference (undefined for a digest). */
+function referenceTag(reference: string): string | undefined {
+  const last = reference.split('/').pop()!;
+  return last.includes('@') || !last.includes(':') ? undefined : last.slice(last.lastIndexOf(':') + 1);
+}
+
+/**
+ * With immutable tags, a moving tag can be pushed once and then never again.
+ * Production also runs other registries' images pinned: a moving tag there
+ * changes what runs without a change to review.
+ */
+const imageTags: Rule = (env) => services(env).flatMap(([name, service]) => containersOf(name, service).flatMap((c): ServiceRuleIssue[] => {
+    if (typeof c.image === 'string') {
+      const tag = referenceTag(c.image);
+      if (!env.production || tag === undefined || !MUTABLE_TAGS.includes(tag.toLowerCase())) return [];
+      return [{
+        path: [...c.path, 'image'],
+        message: `"${c.image}" has a moving tag, and production runs pinned images: the next task start could run another build without a change to review; pin a version (for example :1.27) or a digest (@sha256:...)`,
+      }];
+    }
+    if (!env.registry.immutableTags || !MUTABLE_TAGS.includes(c.image.tag.toLowerCase())) return [];
     return [{
       path: [...c.path, 'image', 'tag'],
       message: `"${c.image.tag}" is a moving tag, but registry.immutableTags lets each tag be pushed once, and a deployment would not say which build runs; tag images by version or commit (for example "1.4.2" or "git-3f2c1a9"), or set registry.immutableTags: false`,
     }];
   }));
-};
 
 const sidecarRules: Rule = (env) => services(env).flatMap(([name, service]) => {
   const issues: ServiceRuleIssue[] = [];
