@@ -97,3 +97,17 @@ export class Naming {
     return fitName(`${this.prefix}-${purpose}-${accountId}-${region}`, NAME_LIMITS.s3Bucket);
   }
 }
+
+/** What a GitHub Actions role may do: push images and roll services out, or plan and apply the environment. */
+export type GithubRolePurpose = 'deploy' | 'apply';
+
+/**
+ * The IAM role GitHub Actions assumes through OIDC for one environment:
+ * `<project>-<environment>-gh-deploy` or `-gh-apply`. Project and environment
+ * are at most 20 characters each, so the name (at most 51) never needs
+ * shortening, and workflows can spell it from the project, the environment
+ * and the account.
+ */
+export function githubRoleName(project: string, environment: string, purpose: GithubRolePurpose): string {
+  return `${project}-${environment}-gh-${purpose}`;
+}
