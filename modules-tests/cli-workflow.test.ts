@@ -137,9 +137,15 @@ describe('init', () => {
     const project = join(scratch, 'new-project');
     const created = runCli(['init', project, '--project', 'acme', '--account-id', '111122223333', '--region', 'us-east-1']);
     expect(created.status).toBe(0);
-    for (const file of ['environments/defaults.yaml', 'environments/dev.yaml', 'schema/defaults.schema.json', 'schema/environment.schema.json', '.gitignore', '.github/workflows/platform.yml']) {
+    for (const file of ['environments/defaults.yaml', 'environments/dev.yaml', 'schema/defaults.schema.json', 'schema/environment.schema.json', '.gitignore']) {
       expect(existsSync(join(project, file))).toBe(true);
     }
+    // The three workflows, exactly as examples/github-actions holds them (one source: src/cli/init-templates.ts).
+    expect(readdirSync(join(project, '.github', 'workflows')).sort()).toEqual(['apply.yml', 'image.yml', 'pull-request.yml']);
+    for (const name of readdirSync('examples/github-actions').filter((f) => f.endsWith('.yml'))) {
+      expect({ name, same: readFileSync(join(project, '.github', 'workflows', name), 'utf8') === readFileSync(join('examples/github-actions', name), 'utf8') }).toEqual({ name, same: true });
+    }
+    expect(created.stdout).toContain(`note: the workflows in ${join(project, '.github/workflows')} run this project's platform command through npm ci`);
     expect(readFileSync(join(project, 'environments', 'dev.yaml'), 'utf8')).toMatch(/^# yaml-language-server: \$schema=\.\.\/schema\/environment\.schema\.json$/m);
     const config = join(project, 'environments');
     expect(runCli(['synth', '--config', config, '--out', join(scratch, 'new-project-out')]).status).toBe(0);
@@ -166,7 +172,9 @@ describe('init', () => {
     expect(runCli(['init', root, '--env', 'qa2', '--from', 'dev']).status).toBe(0);
     expect(readFileSync(join(envs, 'qa2.yaml'), 'utf8')).toContain('cidr: 10.50.0.0/16');
     const checked = runCli(['check-guardrails', '--config', envs]);
-    expect(checked.stdout).toContain('5 passed, 0 failed');
+    // The five environments pass (the count also has the project's other stacks: bootstrap, controller).
+    for (const name of ['dev', 'prod', 'qa', 'qa2', 'staging']) expect(checked.stdout).toMatch(new RegExp(`^${name}( \\(production\\))?: \\d+ passed, 0 failed`, 'm'));
+    expect(checked.stdout).toMatch(/^\d+ passed, 0 failed$/m);
     expect(runCli(['init', root, '--env', 'qa3', '--from', 'nope']).stderr).toContain('--from nope: no environment file');
     expect(existsSync(join(envs, 'qa3.yaml'))).toBe(false);
   });

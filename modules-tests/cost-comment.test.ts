@@ -52,7 +52,7 @@ describe('the pull request workflow init writes', () => {
     // Not for forks: their token cannot comment.
     expect(job.if).toBe("github.event_name == 'pull_request' && github.event.pull_request.head.repo.full_name == github.repository");
     expect(job.permissions).toEqual({ contents: 'read', 'pull-requests': 'write' });
-    expect(job.steps[0]!.with).toEqual({ 'fetch-depth': 0 });
+    expect(job.steps[0]!.with).toEqual({ 'fetch-depth': 0, 'persist-credentials': false });
     const runs = job.steps.map((s) => s.run).filter(Boolean);
     expect(runs).toContain('npx platform cost --compare "origin/$BASE_REF" --format markdown > cost.md');
     expect(runs.some((r) => r!.startsWith('gh pr comment "$PR" --body-file cost.md'))).toBe(true);

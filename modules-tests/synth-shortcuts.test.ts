@@ -35,7 +35,7 @@ describe('synthesis shortcuts', () => {
   afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
   it.each([
-    ['example', exampleConfigs(), 4],
+    ['example', exampleConfigs(), 5],
     ['unusual', loadEnvironments('modules-tests/fixtures/unusual').map((e) => e.config), 5],
   ])('produce the same stacks as cdktf unaltered (%s environments)', (name, configs, stackCount) => {
     const fast = join(scratch, `${name}-fast`);

@@ -1,6 +1,6 @@
 /**
  * `init`: a new project (a commented config folder, its editor schemas, a
- * .gitignore and a CI workflow), or a new environment in an existing one.
+ * .gitignore and the GitHub Actions workflows), or a new environment in an existing one.
  * It never overwrites: when any file it would write exists, it writes none.
  * What it writes is validated first, in a scratch folder.
  */
@@ -11,7 +11,7 @@ import type { Command } from 'commander';
 import { parse } from 'yaml';
 import { ConfigError, defaultsJsonSchema, ENVIRONMENT_NAME, evaluateGuardrails, formatProblem, formatReport, environmentJsonSchema, loadEnvironments, SCHEMA_FILES } from '../core/index';
 import { EXIT } from './exit-codes';
-import { defaultsTemplate, environmentTemplate, GITIGNORE, WORKFLOW, type ProjectAnswers } from './init-templates';
+import { defaultsTemplate, environmentTemplate, GITIGNORE, WORKFLOWS, type ProjectAnswers } from './init-templates';
 
 interface InitOptions {
   project?: string;
@@ -24,7 +24,7 @@ interface InitOptions {
 export function initCommand(program: Command): void {
   program
     .command('init')
-    .description('start a project in DIR (config folder, editor schemas, .gitignore, CI workflow), or add --env NAME to an existing one; never overwrites')
+    .description('start a project in DIR (config folder, editor schemas, .gitignore, GitHub Actions workflows), or add --env NAME to an existing one; never overwrites')
     .argument('[dir]', 'the project folder', '.')
     .option('--project <name>', 'the project name, prefix of every AWS name (new project)')
     .option('--region <region>', 'the AWS region (new project)', 'eu-west-1')
@@ -55,7 +55,7 @@ function init(dir: string, options: InitOptions): void {
   }
   console.log(`next: npx platform validate --config ${configDir}, then npx platform plan --config ${configDir} --env ${options.env}`);
   if (!existing && !existsSync(join(dir, 'package.json'))) {
-    console.log(`note: ${join(dir, '.github/workflows/platform.yml')} runs this project's platform command through npm ci: copy package.json and package-lock.json of this repository next to it (or keep the environments in a clone of it)`);
+    console.log(`note: the workflows in ${join(dir, '.github/workflows')} run this project's platform command through npm ci: copy package.json and package-lock.json of this repository into ${dir} (or keep the environments in a clone of it)`);
   }
 }
 
@@ -69,7 +69,7 @@ function projectFiles(dir: string, options: InitOptions): Record<string, string>
     [join(dir, SCHEMA_FILES.defaults)]: defaultsJsonSchema(),
     [join(dir, SCHEMA_FILES.environment)]: environmentJsonSchema(),
     [join(dir, '.gitignore')]: GITIGNORE,
-    [join(dir, '.github', 'workflows', 'platform.yml')]: WORKFLOW,
+    ...Object.fromEntries(Object.entries(WORKFLOWS).map(([name, text]) => [join(dir, '.github', 'workflows', name), text])),
   };
 }
 

@@ -21,6 +21,13 @@ import { serveCommand } from './serve';
 import { checkBackendCommand } from './check-backend';
 import { costCommand } from './cost';
 import { diagramCommand } from './diagram';
+import { statusCommand } from './status';
+import { logsCommand } from './logs';
+import { execCommand } from './exec';
+import { scaleCommand } from './scale';
+import { rolloutCommand } from './rollout';
+import { ciInfoCommand } from './ci-info';
+import { managementPolicyCommand } from './management-policy';
 
 const program = new Command('platform')
   .description('YAML environments to CDKTF stacks for ECS Fargate, and a GitOps controller that plans and applies them')
@@ -120,6 +127,14 @@ serveCommand(program);
 checkBackendCommand(program);
 costCommand(program);
 diagramCommand(program);
+// Operations over the AWS API (the environment must be applied; credentials from the SDK's default chain).
+statusCommand(program);
+logsCommand(program);
+execCommand(program);
+scaleCommand(program);
+rolloutCommand(program);
+ciInfoCommand(program);
+managementPolicyCommand(program);
 
 // The CLI boundary: a bug is one line and exit 70, never a stack trace (src/cli/catch-all.ts).
 installCatchAll();

@@ -15,6 +15,7 @@ import { isMap } from '../values';
 import { explainIssues } from './zod-issues';
 import { decodeIssue, decodeKeys, encodeKeys } from './proto-keys';
 import { bootstrapStackName } from './stack-names';
+import { controllerProblems } from './controller';
 import { YamlSource, type KeyPath } from './yaml-source';
 
 export const DEFAULTS_FILE = 'defaults.yaml';
@@ -95,6 +96,8 @@ function loadEnvironment(source: YamlSource, defaults: YamlSource | undefined, f
     problems.push(merged.problem(['environment'], `the file name "${fileStem}" is not a valid environment name (2-20 lowercase letters, digits, hyphens); rename the file or set environment:`));
   }
   for (const issue of lossyVariables(data, [source, defaults])) problems.push(merged.problem(issue.path, issue.message));
+  // One controller per repository: every environment must see the same controller: section.
+  if (source.has(['controller'])) problems.push(merged.problem(['controller'], `controller: is one per repository and belongs in ${DEFAULTS_FILE}; move it there`, true));
   const { config, issues } = validate(data, fileStem, options);
   for (const issue of issues) problems.push(merged.problem(issue.path, issue.message, issue.atKey));
   return problems.length > 0 || !config ? { problems } : { config, file: source.file, source: merged };
@@ -273,6 +276,7 @@ function crossEnvironmentProblems(loaded: readonly LoadedEnvironment[]): Problem
     if (!sameBucket) byBucket.set(backend.bucket, env);
   }
   problems.push(...stackNameProblems(loaded));
+  problems.push(...controllerProblems(loaded));
   return problems;
 }
 

@@ -8,6 +8,7 @@
 import { DATABASE_PORTS, parameterGroupFamily, partitionOf, supportsPerformanceInsights } from '../aws-facts';
 import type { ParsedEnvironment } from './schema';
 import { escapeTemplates } from './template-escape';
+import { resolveTeleport } from './teleport-resolve';
 
 /** Environments named prod, production or prod-* are production unless `production` says otherwise. */
 export function isProductionName(environment: string): boolean {
@@ -58,6 +59,8 @@ export function resolveEnvironment(validated: ParsedEnvironment, fileStem: strin
       assignPublicIp: service.assignPublicIp ?? (existing === undefined && (natGateways ?? 'single') === 'none'),
       sidecars: mapEntries(service.sidecars, (sidecar, sidecarName) => ({ ...sidecar, name: sidecarName })),
       volumes: mapEntries(service.volumes, (volume, volumeName) => resolveVolume(volume, volumeName, service.user)),
+      // Teleport reaches an application through its Cloud Map name.
+      serviceDiscovery: service.serviceDiscovery || (parsed.teleport.enabled && service.teleport.app),
     })),
     /** EFS file systems by name, with the services that mount them; backed up and kept from `destroy` in production. */
     fileSystems: fileSystemsOf(parsed.services, production),
@@ -82,7 +85,12 @@ export function resolveEnvironment(validated: ParsedEnvironment, fileStem: strin
       enhancedMonitoring: production,
       /** Days a deleted connection secret can be restored: the longest AWS allows in production, the shortest elsewhere. */
       secretRecoveryDays: production ? 30 : 7,
+      /** RDS IAM authentication, for the databases Teleport fronts. */
+      iamDatabaseAuthentication: parsed.teleport.enabled && (parsed.teleport.databases ?? Object.keys(parsed.databases)).includes(name),
     })),
+    teleport: resolveTeleport(parsed.teleport, {
+      project: parsed.project, environment, production, accountId: parsed.aws.accountId, region, databases: Object.keys(parsed.databases), hostedZoneId: parsed.dns?.hostedZoneId,
+    }),
     gitops: {
       ...parsed.gitops,
       autoApply: parsed.gitops.autoApply ?? !production,
@@ -129,6 +137,7 @@ export type NetworkConfig = EnvironmentConfig['network'];
 export type SidecarConfig = ServiceConfig['sidecars'][string];
 export type VolumeConfig = ServiceConfig['volumes'][string];
 export type FileSystemConfig = EnvironmentConfig['fileSystems'][string];
+export type { TeleportConfig } from './teleport-resolve';
 
 function mapEntries<T, R>(record: Record<string, T>, map: (value: T, key: string) => R): Record<string, R> {
   return Object.fromEntries(Object.entries(record).map(([key, value]) => [key, map(value, key)]));

@@ -7,6 +7,7 @@ import { databaseVariables, tableVariable } from './injected-variables';
 import { shown } from './problems';
 import { didYouMean } from './suggest';
 import { checkServices } from './service-rules';
+import { checkTeleport } from './teleport-rules';
 import { isMap } from '../values';
 import type { EnvironmentConfig } from './resolve';
 import type { KeyPath } from './yaml-source';
@@ -244,6 +245,7 @@ const RULES: readonly Rule[] = [
   secretReferences,
   databaseRules,
   tableRules,
+  checkTeleport,
 ];
 
 /** Every cross-key issue of one valid environment; `ruleIds` are the guardrail rules waivers may name. */

@@ -22,6 +22,8 @@ import {
 } from './value-checks';
 import { didYouMean } from './suggest';
 import { isIpv4Cidr } from '../cidr';
+import { serviceTeleportSchema, teleportSchema } from './teleport-schema';
+import { ciSchema, controllerSchema } from './controller-schema';
 
 /** A strict object whose unknown keys are reported one by one with a suggestion. */
 function strictObject<T extends z.ZodRawShape>(shape: T) {
@@ -480,6 +482,7 @@ const serviceSchema = strictObject({
   taskRole: taskRoleSchema.prefault({}).describe('What the application may do: statements, shorthands for S3, SQS and SNS, managed policies (default: nothing beyond the grants of databases and tables)'),
   securityGroupIds: z.array(securityGroupId).max(4).default([]).describe('Existing security groups the tasks join besides their own (default: none)'),
   assignPublicIp: z.boolean().optional().describe('Public IP addresses on the tasks, in public subnets (default: true only in a new VPC with natGateways none; only where the network allows it)'),
+  teleport: serviceTeleportSchema.prefault({}).describe('Teleport access to this service: { app, ssh } (default: neither)'),
   ...containerSettings,
 }).superRefine((s, ctx) => {
   if (s.healthCheck.command !== undefined && s.healthCheck.timeoutSeconds > 60) {
@@ -639,6 +642,9 @@ export const environmentSchema = strictObject({
   monitoring: monitoringSchema.prefault({}).describe('Alarm emails, thresholds and the dashboard'),
   guardrails: guardrailsSchema.prefault({}).describe('Waivers of guardrail rules: rule ID -> reason'),
   gitops: gitopsSchema.prefault({}).describe('What the GitOps controller may do with this environment'),
+  controller: controllerSchema.optional().describe('The GitOps controller\'s own infrastructure, one per repository: set it in defaults.yaml only (default: none)'),
+  ci: ciSchema.describe('CI access through GitHub Actions OIDC: ci.github (default: none)'),
+  teleport: teleportSchema.prefault({}).describe('Teleport zero-trust access: the cluster, its storage, GitHub sign-in, roles and databases (default: off)'),
   cost: costSchema.prefault({}).describe('Usage assumptions of the monthly cost estimate (npx platform cost); every one has a default'),
 });
 

@@ -11,6 +11,7 @@ import {
 } from '../core/index';
 import { randomBytes } from 'node:crypto';
 import type { CompileResult, Compiler, EnvironmentFacts } from './compile';
+import { withEnvironmentRole } from './environment-role';
 import { commitStatusFor, renderPlanComments } from './github/comment';
 import type { Reporter } from './github/reporter';
 import type { ConfigRepository } from './git/repository';
@@ -103,7 +104,7 @@ export class Runner {
       const plan = await planStack(this.withApplyDelay(compiled.stack, run), {
         offline: offline || this.options.sandbox !== undefined,
         workDir: this.workDir(run),
-        settings: this.settingsFor(),
+        settings: offline ? this.settingsFor() : this.settingsFor(run.environment),
         destroy: run.destroy,
         planFile: planFileName(run),
         signal,
@@ -162,7 +163,7 @@ export class Runner {
     if (!run) return;
     await this.report(run);
     const planFile = planFileName(run);
-    const workspace = TerraformWorkspace.open(run.environment, this.workDir(run), { offline: true, settings: this.settingsFor() });
+    const workspace = TerraformWorkspace.open(run.environment, this.workDir(run), { offline: true, settings: this.settingsFor(run.environment) });
     if (!existsSync(join(workspace.dir, planFile))) {
       await this.finish(run, 'failed', { error: 'the saved plan is gone; plan again' });
       return;
@@ -216,7 +217,7 @@ export class Runner {
    * Terraform's stale lock file (with that ID) is removed.
    */
   async releaseLock(environment: string, lockId: string): Promise<boolean> {
-    const workspace = TerraformWorkspace.open(environment, join(this.options.dataDir, 'work', environment), { offline: true, settings: this.settingsFor() });
+    const workspace = TerraformWorkspace.open(environment, join(this.options.dataDir, 'work', environment), { offline: true, settings: this.settingsFor(environment) });
     if (!existsSync(workspace.dir)) return true;
     const result = await workspace.forceUnlock(lockId);
     const lockFile = join(workspace.dir, '.terraform.tfstate.lock.info');
@@ -264,9 +265,12 @@ export class Runner {
     return join(this.options.dataDir, 'work', run.fromFork ? `${run.environment}.fork` : run.environment);
   }
 
-  private settingsFor(): TerraformSettings {
+  /** The terraform settings; for an environment reached through a role (not offline, not in the sandbox), assuming it. */
+  private settingsFor(environment?: string): TerraformSettings {
     const { settings, sandbox } = this.options;
-    return sandbox ? sandboxSettings(settings) : settings;
+    if (sandbox) return sandboxSettings(settings);
+    if (environment === undefined || this.options.offline) return settings;
+    return withEnvironmentRole(settings, environment, join(this.options.dataDir, 'aws'));
   }
 
   /** In the sandbox, an apply that takes `applySeconds` (a stand-in that sleeps), so that tests can stop the controller during one. */

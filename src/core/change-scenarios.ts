@@ -82,7 +82,8 @@ export function addedService(config: EnvironmentConfig): ChangeScenario | undefi
   return {
     description: `${config.environment}: a new service ${name} beside the others`,
     before: deployed,
-    after: { ...deployed, services: { ...deployed.services, [name]: { ...template, name } } },
+    // Without Teleport access: a service that joins Teleport adds its role to the join token, on purpose.
+    after: { ...deployed, services: { ...deployed.services, [name]: { ...template, name, teleport: { app: false, ssh: false } } } },
     judge: (changes) => {
       const touched = changes.filter((c) => c.actions.join() !== 'create' && !(c.actions.join() === 'update' && UPDATED_BY_A_NEW_SERVICE.has(c.type)));
       if (touched.length > 0) return `changes existing resources: ${touched.map((c) => `${c.address} ${c.actions.join('+')}`).join(', ')}`;
@@ -98,5 +99,6 @@ export function addedService(config: EnvironmentConfig): ChangeScenario | undefi
  */
 function withoutManagedValidation(config: EnvironmentConfig): EnvironmentConfig {
   const certificates = Object.fromEntries(Object.entries(config.certificates).map(([name, c]) => [name, { ...c, hostedZoneId: undefined }]));
-  return { ...config, certificates };
+  // Teleport's own certificate is validated in its zone the same way.
+  return { ...config, certificates, teleport: { ...config.teleport, hostedZoneId: undefined } };
 }

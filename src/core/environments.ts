@@ -3,19 +3,45 @@ import { loadEnvironments as loadConfigFolder, type LoadedEnvironment } from '..
 import { ConfigError } from '../config/problems';
 import type { EnvironmentConfig } from '../config/resolve';
 import { RULE_IDS } from '../guardrails/index';
+import { CONTROLLER_STACK } from '../config/controller-schema';
+import { resolveController } from '../config/controller';
 import { bootstrapStackName } from '../stacks/bootstrap-stack';
 
 export type { LoadedEnvironment };
 
-/** Every environment of `configDir`, validated; throws ConfigError listing every problem. */
-export function loadEnvironments(configDir: string): LoadedEnvironment[] {
-  return loadConfigFolder(configDir, { guardrailRuleIds: RULE_IDS });
+/**
+ * Every environment loaded with each config: a bootstrap stack's GitHub and
+ * controller roles, and the controller stack, depend on environments beside
+ * the ones synthesized (`synth --env dev` must write dev's bootstrap stack
+ * exactly as a full synth does), so synthesis looks them up here.
+ */
+const SIBLINGS = new WeakMap<EnvironmentConfig, readonly EnvironmentConfig[]>();
+
+/** The environments loaded together with `configs` (their config folder's), or `configs` themselves when they were not loaded here. */
+export function siblingsOf(configs: readonly EnvironmentConfig[]): readonly EnvironmentConfig[] {
+  const all = new Set<EnvironmentConfig>(configs);
+  for (const config of configs) for (const sibling of SIBLINGS.get(config) ?? []) all.add(sibling);
+  return [...all];
 }
 
-/** The environments of `configDir`, only `environment` when given (an unknown name is a ConfigError). */
+/** Every environment of `configDir`, validated; throws ConfigError listing every problem. */
+export function loadEnvironments(configDir: string): LoadedEnvironment[] {
+  const loaded = loadConfigFolder(configDir, { guardrailRuleIds: RULE_IDS });
+  const all = loaded.map((e) => e.config);
+  for (const config of all) SIBLINGS.set(config, all);
+  return loaded;
+}
+
+/**
+ * The environments of `configDir`, only `environment` when given (an unknown
+ * name is a ConfigError). The controller's stack name selects every
+ * environment: its policy derives from all of them, so `--env
+ * controller-infrastructure` synthesizes them all.
+ */
 export function selectEnvironments(configDir: string, environment?: string): EnvironmentConfig[] {
   const all = loadEnvironments(configDir).map((e) => e.config);
   if (environment === undefined) return all;
+  if (environment === CONTROLLER_STACK && resolveController(all) !== undefined) return all;
   const selected = all.filter((c) => c.environment === environment);
   if (selected.length === 0) {
     throw new ConfigError([{ file: configDir, line: 1, column: 1, keyPath: '', message: `no environment "${environment}"; found ${all.map((c) => c.environment).join(', ')}` }]);
@@ -23,11 +49,12 @@ export function selectEnvironments(configDir: string, environment?: string): Env
   return selected;
 }
 
-/** The stack `name` names: an environment's own, or a bootstrap stack with the environments sharing its bucket. */
+/** The stack `name` names: an environment's own, a bootstrap stack with the environments sharing its bucket, or the controller's stack with every environment. */
 export interface StackSelection {
   readonly stack: string;
   /** The environments to synthesize for it. */
   readonly configs: EnvironmentConfig[];
+  /** Not an environment's stack: a bootstrap stack, or the controller's. */
   readonly bootstrap: boolean;
 }
 
@@ -38,9 +65,11 @@ export function selectStack(configDir: string, name: string): StackSelection {
   if (environment.length > 0) return { stack: name, configs: environment, bootstrap: false };
   const sharing = all.filter((c) => bootstrapStackName(c.backend) === name);
   if (sharing.length > 0) return { stack: name, configs: sharing, bootstrap: true };
+  const controller = resolveController(all) !== undefined;
+  if (controller && name === CONTROLLER_STACK) return { stack: name, configs: all, bootstrap: true };
   const bootstraps = [...new Set(all.map((c) => bootstrapStackName(c.backend)))].sort();
   throw new ConfigError([{
     file: configDir, line: 1, column: 1, keyPath: '',
-    message: `no environment "${name}"; found ${all.map((c) => c.environment).join(', ')} (bootstrap stacks: ${bootstraps.join(', ')})`,
+    message: `no environment "${name}"; found ${all.map((c) => c.environment).join(', ')} (bootstrap stacks: ${bootstraps.join(', ')}${controller ? `; the controller's stack: ${CONTROLLER_STACK}` : ''})`,
   }]);
 }

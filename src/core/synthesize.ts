@@ -8,21 +8,33 @@ import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { EnvironmentConfig } from '../config/resolve';
 import { synthesizeApp } from '../stacks/app';
+import { siblingsOf } from './environments';
 
 export interface SynthesizedStack {
   /** The stack name: the environment's name, or `bootstrap-<bucket>`. */
   readonly name: string;
-  /** The environment it belongs to; undefined for a bootstrap stack. */
+  /** The environment it belongs to; undefined for a bootstrap stack and the controller's stack. */
   readonly environment?: string;
   /** cdk.tf.json as written by cdktf. */
   readonly json: string;
 }
 
-/** Synthesizes in memory: every environment's stack and one bootstrap stack per state bucket. */
+/**
+ * What synthesizing `configs` builds, given the environments loaded with
+ * them: the bootstrap stacks see every environment of their bucket, and the
+ * controller's stack is built only when `configs` are all of them (as a
+ * bootstrap stack is for `--env`, it is left out of a partial synth).
+ */
+function appOptions(configs: readonly EnvironmentConfig[]) {
+  const all = siblingsOf(configs);
+  return { all, controller: all.length === configs.length };
+}
+
+/** Synthesizes in memory: every environment's stack, one bootstrap stack per state bucket, and the controller's stack when configured. */
 export function synthesize(configs: readonly EnvironmentConfig[]): SynthesizedStack[] {
   const out = mkdtempSync(join(tmpdir(), 'platform-synth-'));
   try {
-    synthesizeApp(configs, { outdir: out });
+    synthesizeApp(configs, { outdir: out, ...appOptions(configs) });
     return readStacks(out, configs);
   } finally {
     rmSync(out, { recursive: true, force: true });
@@ -66,7 +78,7 @@ export function synthesizeToDir(configs: readonly EnvironmentConfig[], outDir: s
   mkdirSync(dirname(target), { recursive: true });
   const staging = mkdtempSync(join(dirname(target), `.${basename(target)}-`));
   try {
-    synthesizeApp(configs, { outdir: staging });
+    synthesizeApp(configs, { outdir: staging, ...appOptions(configs) });
     const stacks = readStacks(staging, configs);
     options.beforeWrite?.(stacks);
     mkdirSync(join(target, 'stacks'), { recursive: true });

@@ -67,6 +67,8 @@ const FREE_TYPES = new Set([
   'aws_s3_bucket_lifecycle_configuration', 'aws_s3_bucket_ownership_controls', 'aws_s3_bucket_policy', 'aws_s3_bucket_public_access_block',
   'aws_s3_bucket_server_side_encryption_configuration', 'aws_s3_bucket_versioning', 'aws_sns_topic', 'aws_sns_topic_policy', 'aws_sns_topic_subscription',
   'aws_efs_access_point', 'aws_efs_mount_target', 'aws_efs_file_system_policy', 'aws_efs_backup_policy', 'aws_secretsmanager_secret_version',
+  // Teleport's files: standard-tier parameters (under 4 KB) are free; the recordings bucket's object lock costs nothing itself.
+  'aws_ssm_parameter', 'aws_s3_bucket_object_lock_configuration',
   'random_password', 'terraform_data',
 ]);
 

@@ -155,10 +155,12 @@ export function diagramOf(stackJson: string, environment: string): Diagram {
   }
   const tableIds = new Map<string, string>();
   for (const [name, table] of entries(resources, 'aws_dynamodb_table')) {
-    const id = safeId('table', keyOf(name, 'table'));
+    // Tables of dynamodb: are keyed by their key; others (Teleport's two) by their table name.
+    const key = name.startsWith('table-') || typeof table.name !== 'string' ? keyOf(name, 'table') : table.name;
+    const id = safeId('table', key);
     tableIds.set(name, id);
     const indexes = ((table.global_secondary_index as unknown[] | undefined) ?? []).length;
-    nodes.push({ id, kind: 'table', address: `aws_dynamodb_table.${name}`, label: [`table ${keyOf(name, 'table')}`, `DynamoDB ${table.billing_mode === 'PROVISIONED' ? 'provisioned' : 'on-demand'}${indexes > 0 ? `, ${indexes} index(es)` : ''}`] });
+    nodes.push({ id, kind: 'table', address: `aws_dynamodb_table.${name}`, label: [`table ${key}`, `DynamoDB ${table.billing_mode === 'PROVISIONED' ? 'provisioned' : 'on-demand'}${indexes > 0 ? `, ${indexes} index(es)` : ''}`] });
   }
   for (const [name, topic] of entries(resources, 'aws_sns_topic')) {
     const alarms = entries(resources, 'aws_cloudwatch_metric_alarm').filter(([, a]) => ref(a.alarm_actions, 'aws_sns_topic') === name).length;

@@ -36,6 +36,10 @@ import { s3TlsOnly } from './rules/s3-tls-only';
 import { securityGroupDescriptions } from './rules/security-group-descriptions';
 import { securityGroupOpenIngress } from './rules/security-group-open-ingress';
 import { snsEncryption } from './rules/sns-encryption';
+import { teleportAuditBucket } from './rules/teleport-audit-bucket';
+import { teleportNoStaticToken } from './rules/teleport-no-static-token';
+import { teleportProxy443 } from './rules/teleport-proxy-443';
+import { teleportSessionsRecorded } from './rules/teleport-sessions-recorded';
 import { vpcFlowLogs } from './rules/vpc-flow-logs';
 import type { GuardrailRule } from './rule';
 
@@ -77,6 +81,10 @@ export const RULES: readonly GuardrailRule[] = [
   securityGroupDescriptions,
   securityGroupOpenIngress,
   snsEncryption,
+  teleportAuditBucket,
+  teleportNoStaticToken,
+  teleportProxy443,
+  teleportSessionsRecorded,
   vpcFlowLogs,
 ];
 

@@ -16,6 +16,7 @@ import { FargateService, type ContainerSettings, type SidecarProps, type TaskVol
 import { ServiceAutoscaling } from '../modules/service/service-autoscaling';
 import { capacityShares, containerSecret, environmentStrings, imageOf, pullRepositoryArn } from './mapping';
 import { taskRoleStatements } from './task-role-statements';
+import { teleportSidecar } from './environment-teleport';
 
 /** What a service attaches to. */
 export interface ServiceSurroundings {
@@ -53,6 +54,8 @@ export function addService(scope: Construct, service: ServiceConfig, env: Servic
       healthCheck: service.healthCheck,
     })
     : undefined;
+  // Container access (teleport.ssh): the Teleport agent beside the app; nothing for other services.
+  const teleport = teleportSidecar(config, service);
   const fargateService = new FargateService(scope, `service-${service.name}`, {
     name: service.name,
     namePrefix: env.prefix,
@@ -82,8 +85,8 @@ export function addService(scope: Construct, service: ServiceConfig, env: Servic
       }
       : undefined,
     container: containerSettings(service, service),
-    sidecars: Object.values(service.sidecars).map((sidecar) => sidecarProps(sidecar, service, env)),
-    volumes: taskVolumes(service, env),
+    sidecars: [...Object.values(service.sidecars).map((sidecar) => sidecarProps(sidecar, service, env)), ...teleport.sidecars],
+    volumes: [...taskVolumes(service, env), ...teleport.volumes],
     ephemeralStorageGiB: Object.values(service.volumes).find((v) => v.ephemeral)?.ephemeral?.sizeGiB,
     taskStatements: taskRoleStatements(service, config.aws),
     managedPolicyArns: service.taskRole.managedPolicyArns,

@@ -22,9 +22,15 @@ import { fitName, Naming, NAME_LIMITS } from '../naming';
 import { addAlarms, addDashboard, type MonitoredEnvironment } from './environment-monitoring';
 import { grantAccess } from './environment-grants';
 import { addService } from './environment-services';
+import { addTeleport } from './environment-teleport';
 import { addS3Backend } from './s3-backend';
 import { StandaloneStack } from './standalone-stack';
 import { capacityShares, repositoriesOf, repositoryName } from './mapping';
+
+/** The ECS cluster of an environment: `<project>-<environment>`. */
+export function clusterName(config: Pick<EnvironmentConfig, 'project' | 'environment'>): string {
+  return new Naming(config.project, config.environment).prefix;
+}
 
 /** The tags every resource of an environment carries (provider default_tags). */
 export function environmentTags(config: EnvironmentConfig): Record<string, string> {
@@ -106,7 +112,7 @@ export class EnvironmentStack extends StandaloneStack {
     });
 
     this.cluster = new EcsCluster(this, 'cluster', {
-      name: this.naming.prefix,
+      name: clusterName(config),
       containerInsights: config.cluster.containerInsights,
       defaultCapacity: capacityShares(config.cluster.capacity),
       execLogging: this.logsKey && anyExec ? { retentionDays: config.logRetentionDays, kmsKeyArn: this.logsKey.arn } : undefined,
@@ -192,6 +198,7 @@ export class EnvironmentStack extends StandaloneStack {
       });
     }
     grantAccess(config, { loadBalancer: this.loadBalancer, services: this.services, databases: this.databases, tables: this.tables, fileSystems: this.fileSystems });
+    addTeleport(this, config, { network: this.network, cluster: this.cluster, certificateArns: this.certificateArns, databases: this.databases, services: this.services, logsKeyArn: this.logsKeyArn() });
     const { monitoring } = config;
     if (monitoring.alarms.enabled && monitoring.topicArn === undefined) {
       this.alertTopic = new AlertTopic(this, 'alerts', {

@@ -28,11 +28,15 @@ export function repositoryName(config: EnvironmentConfig, repository: string): s
 
 type Image = ServiceConfig['image'];
 
+/** The URL of one of the environment's ECR repositories: `<account>.dkr.ecr.<region>.<dns suffix>/<project>/<environment>/<repository>`. */
+export function repositoryUrl(config: EnvironmentConfig, repository: string): string {
+  return `${config.aws.accountId}.dkr.ecr.${config.aws.region}.${dnsSuffixOf(config.aws.region)}/${repositoryName(config, repository)}`;
+}
+
 /** The image a container runs: its own ECR repository's URI built from account, region and name, or the reference as given. */
 export function imageOf(config: EnvironmentConfig, image: Image): string {
   if (typeof image === 'string') return image;
-  const registry = `${config.aws.accountId}.dkr.ecr.${config.aws.region}.${dnsSuffixOf(config.aws.region)}`;
-  return `${registry}/${repositoryName(config, image.repository)}:${image.tag}`;
+  return `${repositoryUrl(config, image.repository)}:${image.tag}`;
 }
 
 /** A private ECR image reference: account, region, DNS suffix and repository. */

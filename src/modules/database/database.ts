@@ -68,6 +68,8 @@ export interface DatabaseProps {
   readonly maintenanceWindow?: string;
   /** @default 03:00-04:00 (UTC) */
   readonly backupWindow?: string;
+  /** RDS IAM authentication (Teleport connects as database users with IAM tokens). @default false */
+  readonly iamDatabaseAuthentication?: boolean;
 }
 
 /**
@@ -167,6 +169,7 @@ export class Database extends Construct {
       monitoringInterval: monitoringRole ? 60 : 0,
       monitoringRoleArn: monitoringRole?.arn,
       enabledCloudwatchLogsExports: LOG_EXPORTS[props.engine],
+      iamDatabaseAuthenticationEnabled: props.iamDatabaseAuthentication ? true : undefined,
       dependsOn: logGroups.map((group) => group.logGroup),
     });
 

@@ -48,6 +48,8 @@ export interface ContainerProps {
   readonly memory?: number;
   /** The container port. @default no port (a worker) */
   readonly port?: number;
+  /** @default the image's entry point */
+  readonly entryPoint?: readonly string[];
   /** @default the image's command */
   readonly command?: readonly string[];
   /** Plain environment variables. */
@@ -99,6 +101,7 @@ export function containerDefinition(props: ContainerProps): ContainerDefinition 
     essential: props.essential ?? true,
     ...(props.cpu !== undefined ? { cpu: props.cpu } : {}),
     ...(props.memory !== undefined ? { memory: props.memory } : {}),
+    ...(props.entryPoint ? { entryPoint: [...props.entryPoint] } : {}),
     ...(props.command ? { command: [...props.command] } : {}),
     ...(props.port !== undefined ? { portMappings: [{ containerPort: props.port, protocol: 'tcp', name: `${props.name}-${props.port}` }] } : {}),
     environment: Object.entries(props.environment).map(([name, value]) => ({ name, value })).sort(byName),

@@ -14,7 +14,7 @@ import { containerDefinition, TMP_VOLUME, type ContainerHealthCheck, type Contai
 import { ServiceRoles } from './service-roles';
 
 /** Settings of a container beyond image, command, environment and secrets. */
-export type ContainerSettings = Pick<ContainerProps, 'user' | 'ulimits' | 'workingDirectory' | 'dockerLabels' | 'mountPoints' | 'dependsOn'>;
+export type ContainerSettings = Pick<ContainerProps, 'user' | 'ulimits' | 'workingDirectory' | 'dockerLabels' | 'mountPoints' | 'dependsOn' | 'entryPoint'>;
 
 /**
  * A sidecar: another container of the task (its name unique in the task,
@@ -122,6 +122,20 @@ export interface FargateServiceProps {
 }
 
 /**
+ * The names ECS and CloudWatch know a service's parts by, for the operations
+ * commands (status, logs, exec, rollout) to find what this construct created.
+ * The ECS service is named like the service key; so is its main container.
+ */
+export const serviceNames = {
+  /** The ECS service's name: the service key, unique in its cluster. */
+  service: (service: string): string => service,
+  /** The main container's name in the task definition: the service key (sidecars keep their own names). */
+  mainContainer: (service: string): string => service,
+  /** The log group of the main container, `/ecs/<prefix>/<service>`, or of a sidecar, `/ecs/<prefix>/<service>/<sidecar>`. */
+  logGroup: (namePrefix: string, service: string, sidecar?: string): string => `/ecs/${namePrefix}/${service}${sidecar === undefined ? '' : `/${sidecar}`}`,
+} as const;
+
+/**
  * One containerised service on Fargate: its log group, roles, security
  * group, task definition, service and, when asked, its Cloud Map entry.
  */
@@ -147,11 +161,11 @@ export class FargateService extends Construct {
     this.name = props.name;
     this.port = props.port;
 
-    this.logGroup = new LogGroup(this, 'logs', { name: `/ecs/${props.namePrefix}/${props.name}`, retentionDays: props.logs.retentionDays, kmsKeyArn: props.logs.kmsKeyArn });
+    this.logGroup = new LogGroup(this, 'logs', { name: serviceNames.logGroup(props.namePrefix, props.name), retentionDays: props.logs.retentionDays, kmsKeyArn: props.logs.kmsKeyArn });
     const sidecars = props.sidecars ?? [];
     for (const sidecar of sidecars) {
       if (sidecar.name === props.name) throw new Error(`FargateService ${props.name}: a sidecar cannot take the service's name`);
-      this.sidecarLogGroups[sidecar.name] = new LogGroup(this, `logs-${sidecar.name}`, { name: `/ecs/${props.namePrefix}/${props.name}/${sidecar.name}`, retentionDays: props.logs.retentionDays, kmsKeyArn: props.logs.kmsKeyArn });
+      this.sidecarLogGroups[sidecar.name] = new LogGroup(this, `logs-${sidecar.name}`, { name: serviceNames.logGroup(props.namePrefix, props.name, sidecar.name), retentionDays: props.logs.retentionDays, kmsKeyArn: props.logs.kmsKeyArn });
     }
     this.roles = new ServiceRoles(this, 'roles', {
       namePrefix: fullName,
@@ -181,7 +195,7 @@ export class FargateService extends Construct {
 
     const container = containerDefinition({
       ...props.container,
-      name: props.name,
+      name: serviceNames.mainContainer(props.name),
       image: props.image,
       port: props.port,
       command: props.command,
@@ -250,7 +264,7 @@ export class FargateService extends Construct {
       ...(props.deployment.externalImageUpdates ? ['task_definition'] : []),
     ];
     this.service = new EcsService(this, 'service', {
-      name: props.name,
+      name: serviceNames.service(props.name),
       cluster: props.cluster.arn,
       taskDefinition: this.taskDefinition.arn,
       desiredCount: props.desiredCount,
@@ -268,7 +282,7 @@ export class FargateService extends Construct {
         securityGroups: [this.securityGroup.id, ...(props.network.extraSecurityGroupIds ?? [])],
         assignPublicIp: props.network.assignPublicIp,
       },
-      loadBalancer: props.loadBalancer ? [{ targetGroupArn: props.loadBalancer.targetGroupArn, containerName: props.name, containerPort: props.port! }] : undefined,
+      loadBalancer: props.loadBalancer ? [{ targetGroupArn: props.loadBalancer.targetGroupArn, containerName: serviceNames.mainContainer(props.name), containerPort: props.port! }] : undefined,
       // ECS rejects a grace period on services without a load balancer.
       healthCheckGracePeriodSeconds: props.loadBalancer ? gracePeriod : undefined,
       serviceRegistries: this.discovery ? { registryArn: this.discovery.arn } : undefined,

@@ -1,0 +1,314 @@
+/**
+ * The controller's image, checked without a Docker engine (there is none
+ * here, and hadolint cannot be installed: no Debian package, and its npm
+ * wrapper downloads a binary). The Dockerfile is parsed (instructions with
+ * continuations, comments and heredocs) and checked: the final user is not
+ * root, every version is pinned and equals the project's pins, downloads are
+ * checked against hashes, the provider mirror matches the CLI config, the
+ * health check hits /healthz, the command is exec form and runs `serve`,
+ * only /data and /tmp are written. The build's lock-file check runs here
+ * with this machine's provider mirror and Terraform.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { TERRAFORM_VERSION } from '../src/cli/init-templates';
+import { CONTROLLER_DATA_DIR, CONTROLLER_PORT } from '../src/modules/controller/controller-service';
+import { loadEnvironments, synthesize } from '../src/core/index';
+import { findProviderMirror } from '../src/terraform/cli-config';
+import { cliCommands } from './cli-commands';
+import { EXAMPLES_DIR } from './helpers';
+
+export interface Instruction {
+  /** Upper case: FROM, RUN, ... */
+  readonly keyword: string;
+  /** The arguments, continuation lines joined with a space. */
+  readonly args: string;
+  /** Heredoc bodies (`COPY <<EOF /file`), in order. */
+  readonly heredocs: readonly string[];
+  /** 1-based line of the instruction. */
+  readonly line: number;
+}
+
+export interface Stage {
+  readonly image: string;
+  readonly name?: string;
+  readonly instructions: readonly Instruction[];
+}
+
+/**
+ * Instructions of a Dockerfile: comment and blank lines dropped (also
+ * inside a continuation, as Docker does), lines ending in `\` joined with
+ * the next, heredoc bodies (`<<EOF`, `<<'EOF'`, `<<-EOF`) attached.
+ */
+export function parseDockerfile(text: string): Instruction[] {
+  const lines = text.split('\n');
+  const instructions: Instruction[] = [];
+  for (let i = 0; i < lines.length; i++) {
+    const first = lines[i]!;
+    if (first.trim() === '' || first.trimStart().startsWith('#')) continue;
+    const start = i + 1;
+    let logical = first;
+    while (logical.trimEnd().endsWith('\\') && i + 1 < lines.length) {
+      logical = logical.trimEnd().slice(0, -1);
+      i++;
+      while (i < lines.length && (lines[i]!.trimStart().startsWith('#') || lines[i]!.trim() === '')) i++;
+      logical += ` ${(lines[i] ?? '').trim()}`;
+    }
+    const heredocs: string[] = [];
+    for (const match of logical.matchAll(/<<(-?)(['"]?)([A-Za-z_][A-Za-z0-9_]*)\2/g)) {
+      const body: string[] = [];
+      i++;
+      while (i < lines.length && (match[1] ? lines[i]!.trim() : lines[i]!) !== match[3]) body.push(lines[i++]!);
+      if (i >= lines.length) throw new Error(`line ${start}: heredoc ${match[3]} is not closed`);
+      heredocs.push(`${body.join('\n')}\n`);
+    }
+    const [, keyword, args] = /^\s*(\S+)\s*(.*)$/.exec(logical)!;
+    instructions.push({ keyword: keyword!.toUpperCase(), args: args!.trim(), heredocs, line: start });
+  }
+  return instructions;
+}
+
+/** Global ARG defaults (before the first FROM). */
+function globalArgs(instructions: readonly Instruction[]): Record<string, string> {
+  const args: Record<string, string> = {};
+  for (const instruction of instructions) {
+    if (instruction.keyword === 'FROM') break;
+    if (instruction.keyword !== 'ARG') continue;
+    const [name, value] = instruction.args.split('=');
+    if (value !== undefined) args[name!] = value;
+  }
+  return args;
+}
+
+function expand(text: string, vars: Record<string, string>): string {
+  return text.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}|\$([A-Za-z_][A-Za-z0-9_]*)/g, (whole, braced: string | undefined, bare: string | undefined) => vars[braced ?? bare!] ?? whole);
+}
+
+export function stages(instructions: readonly Instruction[]): Stage[] {
+  const args = globalArgs(instructions);
+  const result: { image: string; name?: string; instructions: Instruction[] }[] = [];
+  for (const instruction of instructions) {
+    if (instruction.keyword === 'FROM') {
+      const words = instruction.args.split(/\s+/).filter((w) => !w.startsWith('--'));
+      result.push({ image: expand(words[0]!, args), name: words[1]?.toUpperCase() === 'AS' ? words[2] : undefined, instructions: [] });
+    } else if (result.length > 0) result[result.length - 1]!.instructions.push(instruction);
+  }
+  return result;
+}
+
+/** An exec-form argument list (`["a", "b"]`), or undefined for the shell form. */
+function execForm(args: string): string[] | undefined {
+  if (!args.startsWith('[')) return undefined;
+  const parsed = JSON.parse(args) as unknown;
+  return Array.isArray(parsed) && parsed.every((a) => typeof a === 'string') ? parsed : undefined;
+}
+
+/** `providerVersion: '5.100.0'` of a generated @cdktf provider package. */
+function cdktfProviderVersion(packageName: string): string {
+  const source = readFileSync(require.resolve(`${packageName}/lib/provider/index.js`), 'utf8');
+  return /providerVersion: '([^']+)'/.exec(source)![1]!;
+}
+
+const dockerfile = readFileSync('Dockerfile', 'utf8');
+const instructions = parseDockerfile(dockerfile);
+const all = stages(instructions);
+const final = all[all.length - 1]!;
+const args = globalArgs(instructions);
+const of = (stage: Stage, keyword: string) => stage.instructions.filter((i) => i.keyword === keyword);
+const envOf = (stage: Stage): Record<string, string> => Object.fromEntries(of(stage, 'ENV').flatMap((i) => [...i.args.matchAll(/([A-Z_][A-Z0-9_]*)=(\S+)/g)].map((m) => [m[1]!, m[2]!])));
+
+describe('the Dockerfile parser', () => {
+  it('joins continuations (skipping comment lines inside them), attaches heredocs and reads exec forms', () => {
+    const parsed = parseDockerfile([
+      '# syntax=docker/dockerfile:1.7',
+      'FROM node:20 AS build',
+      'RUN apt-get update \\',
+      '# a comment inside the continuation',
+      ' && apt-get install -y git',
+      "COPY <<'EOF' /etc/x.rc",
+      'a = 1',
+      '# kept: part of the heredoc',
+      'EOF',
+      'CMD ["node", "-e", "1"]',
+    ].join('\n'));
+    expect(parsed.map((i) => i.keyword)).toEqual(['FROM', 'RUN', 'COPY', 'CMD']);
+    expect(parsed[1]!.args).toBe('apt-get update  && apt-get install -y git');
+    expect(parsed[2]).toMatchObject({ args: "<<'EOF' /etc/x.rc", heredocs: ['a = 1\n# kept: part of the heredoc\n'], line: 6 });
+    expect(execForm(parsed[3]!.args)).toEqual(['node', '-e', '1']);
+    expect(execForm('node -e 1')).toBeUndefined();
+    expect(() => parseDockerfile('COPY <<EOF /x\nnever closed\n')).toThrow('heredoc EOF is not closed');
+  });
+});
+
+describe('the controller image', () => {
+  it('is multi-stage on a pinned Node 20 slim image, with production dependencies from npm ci --omit=dev', () => {
+    expect(all.length).toBeGreaterThanOrEqual(2);
+    for (const stage of all) {
+      expect(stage.image).toMatch(/^node:20\.\d+(\.\d+)?-[a-z]+-slim$/);
+      expect(stage.image).not.toMatch(/:latest$|@latest/);
+    }
+    const builder = all.find((s) => of(s, 'RUN').some((r) => /\bnpm ci --omit=dev\b/.test(r.args)));
+    expect(builder).toBeDefined();
+    expect(builder).not.toBe(final);
+    expect(of(final, 'COPY').some((c) => c.args === `--from=${builder!.name} /app/node_modules ./node_modules`)).toBe(true);
+    expect(of(final, 'RUN').some((r) => /\bnpm (ci|install)\b/.test(r.args))).toBe(false);
+  });
+
+  it('runs as a numeric non-root user, set after the last RUN', () => {
+    const users = of(final, 'USER');
+    expect(users).toHaveLength(1);
+    const [uid, gid] = users[0]!.args.split(':');
+    expect(uid).toMatch(/^\d+$/);
+    expect(Number(uid)).toBeGreaterThan(0);
+    expect(Number(gid)).toBeGreaterThan(0);
+    const lastRun = Math.max(...of(final, 'RUN').map((r) => r.line));
+    expect(users[0]!.line).toBeGreaterThan(lastRun);
+    // The data folder belongs to that user.
+    expect(of(final, 'RUN').some((r) => r.args.includes(`chown ${uid}:${gid} /data`))).toBe(true);
+  });
+
+  it('pins Terraform and the providers to the project\'s versions, and checks every download against a hash', () => {
+    expect(args.TERRAFORM_VERSION).toBe(TERRAFORM_VERSION);
+    const lock = readFileSync('.terraform.lock.hcl', 'utf8');
+    const lockedAws = /provider "registry\.terraform\.io\/hashicorp\/aws" \{\n\s*version\s*=\s*"([^"]+)"/.exec(lock)![1];
+    expect(args.AWS_PROVIDER_VERSION).toBe(lockedAws);
+    expect(args.AWS_PROVIDER_VERSION).toBe(cdktfProviderVersion('@cdktf/provider-aws'));
+    expect(args.RANDOM_PROVIDER_VERSION).toBe(cdktfProviderVersion('@cdktf/provider-random'));
+    for (const name of ['TERRAFORM_SHA256', 'RANDOM_PROVIDER_SHA256']) expect(args[name]).toMatch(/^[0-9a-f]{64}$/);
+    const runs = all.flatMap((s) => of(s, 'RUN')).map((r) => r.args);
+    // Each file curl downloads is checked by sha256sum before it is unpacked.
+    const downloads = runs.flatMap((r) => [...r.matchAll(/curl -fsSLo (\S+) "(https:\/\/releases\.hashicorp\.com\/[^"]+)"/g)].map((m) => ({ run: r, file: m[1]!, url: m[2]! })));
+    expect(downloads.map((d) => d.file)).toEqual(['terraform.zip', 'random.zip', 'aws.zip', 'aws.sums']);
+    for (const { run, file } of downloads.filter((d) => d.file.endsWith('.zip'))) {
+      const check = run.search(new RegExp(`(${file}" \\| sha256sum -c -|/ ${file.replace('.', '\\.')}/" \\| sha256sum -c -)`));
+      expect({ file, checked: check >= 0 && check < run.indexOf(`unzip -q ${file}`) }).toEqual({ file, checked: true });
+    }
+    expect(runs.join('\n')).toContain('echo "${TERRAFORM_SHA256}  terraform.zip" | sha256sum -c -');
+    expect(runs.join('\n')).toContain('echo "${RANDOM_PROVIDER_SHA256}  random.zip" | sha256sum -c -');
+    expect(downloads[0]!.url).toBe('https://releases.hashicorp.com/terraform/${TERRAFORM_VERSION}/terraform_${TERRAFORM_VERSION}_linux_amd64.zip');
+    // The AWS provider, whose published zip hash is not pinned here, must match the hash committed in the lock file.
+    expect(runs.some((r) => r.includes('grep -A1 \'^provider "registry.terraform.io/hashicorp/aws"\' .terraform.lock.hcl'))).toBe(true);
+    expect(runs.some((r) => r.includes('/build/bin/terraform init -backend=false'))).toBe(true);
+    // No piping a download into a shell, no ADD of a URL.
+    expect(runs.join('\n')).not.toMatch(/curl[^|]*\|\s*(ba)?sh\b/);
+    expect(all.flatMap((s) => of(s, 'ADD'))).toEqual([]);
+  });
+
+  it('puts the providers in the mirror its Terraform CLI config names, at the path terraform expects', () => {
+    const terraformStage = all.find((s) => of(s, 'COPY').some((c) => c.heredocs.length > 0))!;
+    const rcCopy = of(terraformStage, 'COPY').find((c) => c.heredocs.length > 0)!;
+    const rc = rcCopy.heredocs[0]!;
+    const rcPath = rcCopy.args.split(/\s+/).pop()!;
+    const mirror = /filesystem_mirror \{\s*path\s*=\s*"([^"]+)"/.exec(rc)![1]!;
+    expect(mirror).toBe('/usr/share/terraform/plugins');
+    // No `direct` block: init never reaches for a registry.
+    expect(rc).not.toMatch(/^\s*direct\b/m);
+    const env = envOf(final);
+    expect(of(final, 'COPY').map((c) => c.args)).toEqual(expect.arrayContaining([
+      `--from=${terraformStage.name} ${rcPath} ${env.TF_CLI_CONFIG_FILE}`,
+      `--from=${terraformStage.name} ${mirror} ${mirror}`,
+      `--from=${terraformStage.name} /build/bin/terraform /usr/local/bin/terraform`,
+    ]));
+    expect(env.TF_PROVIDER_MIRROR).toBe(mirror);
+    // The unzip targets, with the shell variable and the ARGs expanded.
+    const unpack = of(terraformStage, 'RUN').find((r) => r.args.includes('aws.zip'))!.args;
+    const vars = { ...args, mirror: /\bmirror=(\S+)/.exec(unpack)![1]! };
+    const expanded = expand(unpack, vars);
+    expect(expanded).toContain(`unzip -q aws.zip -d "${mirror}/registry.terraform.io/hashicorp/aws/5.100.0/linux_amd64"`);
+    expect(expanded).toContain(`unzip -q random.zip -d "${mirror}/registry.terraform.io/hashicorp/random/${args.RANDOM_PROVIDER_VERSION}/linux_amd64"`);
+    // The config includes every provider the stacks require (a database needs random), and nothing else.
+    const required = new Set<string>();
+    for (const stack of synthesize(loadEnvironments(EXAMPLES_DIR).map((e) => e.config))) {
+      for (const provider of Object.values((JSON.parse(stack.json) as { terraform: { required_providers: Record<string, { source: string }> } }).terraform.required_providers)) {
+        // cdktf writes the AWS provider's source as `aws`, short for hashicorp/aws.
+        required.add(`registry.terraform.io/${provider.source.includes('/') ? provider.source : `hashicorp/${provider.source}`}`);
+      }
+    }
+    const included = JSON.parse(/include\s*=\s*(\[[^\]]*\])/.exec(rc)![1]!) as string[];
+    expect(included.sort()).toEqual([...required].sort());
+  });
+
+  const mirror = findProviderMirror();
+  const terraform = spawnSync('terraform', ['version'], { encoding: 'utf8' });
+  // Needs Terraform and the AWS provider on this machine (both are here; the check says which is missing elsewhere).
+  (terraform.status === 0 && mirror ? it : it.skip)('its lock check accepts the AWS provider of this machine\'s mirror and refuses another hash (real Terraform)', () => {
+    const terraformStage = all.find((s) => of(s, 'COPY').some((c) => c.heredocs.length > 0))!;
+    const rc = of(terraformStage, 'COPY').find((c) => c.heredocs.length > 0)!.heredocs[0]!;
+    const check = of(terraformStage, 'RUN').find((r) => r.args.includes('/build/bin/terraform init'))!.args;
+    const scratch = mkdtempSync(join(tmpdir(), 'platform-dockerfile-'));
+    try {
+      writeFileSync(join(scratch, 'terraform.rc'), rc.replace('/usr/share/terraform/plugins', mirror!));
+      const run = (lockFile: string) => {
+        const dir = join(scratch, `check-${Math.random().toString(36).slice(2)}`);
+        mkdirSync(dir);
+        writeFileSync(join(dir, '.terraform.lock.hcl'), lockFile);
+        // The build's own command, with this machine's paths.
+        const script = check.replace('cd /build/check', `cd ${dir}`).replace('TF_CLI_CONFIG_FILE=/build/terraform.rc', `TF_CLI_CONFIG_FILE=${join(scratch, 'terraform.rc')}`).replace('/build/bin/terraform', 'terraform').replace(' && rm -rf /build/check', '');
+        return spawnSync('bash', ['-c', script], { encoding: 'utf8', env: { ...process.env, AWS_PROVIDER_VERSION: args.AWS_PROVIDER_VERSION } });
+      };
+      const lock = readFileSync('.terraform.lock.hcl', 'utf8');
+      const accepted = run(lock);
+      expect(accepted.stdout + accepted.stderr).toContain('Terraform has been successfully initialized');
+      // Another provider pinned in the lock file (random, once locked) does not get in the way.
+      const withRandom = `${lock}\nprovider "registry.terraform.io/hashicorp/random" {\n  version     = "3.7.2"\n  constraints = "~> 3.1"\n  hashes = [\n    "zh:7b8434212eef0f8c83f5a90c6d76feaf850f6502b61b53c329e85b3b281cba34",\n  ]\n}\n`;
+      expect(run(withRandom).status).toBe(0);
+      const refused = run(lock.replace(/"h1:[^"]+"/, '"h1:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="'));
+      expect(refused.status).not.toBe(0);
+      expect(refused.stderr.replace(/\s+/g, ' ')).toContain("doesn't match any of the checksums previously recorded in the dependency lock file");
+      // A lock file that does not pin this version fails before terraform could record a new hash.
+      const unpinned = run(lock.replace(/version\s+=\s+"5\.100\.0"/, 'version     = "5.99.0"'));
+      expect(unpinned.status).not.toBe(0);
+      expect(unpinned.stdout + unpinned.stderr).not.toContain('Terraform has been successfully initialized');
+    } finally {
+      rmSync(scratch, { recursive: true, force: true });
+    }
+  });
+
+  it('checks its health on /healthz, listens on the exposed port, and runs serve in exec form under tini', () => {
+    const [healthcheck] = of(final, 'HEALTHCHECK');
+    const command = execForm(healthcheck!.args.replace(/^(--\S+\s+)*CMD\s+/, ''))!;
+    expect(command[0]).toBe('node');
+    expect(command.join(' ')).toContain(`http://127.0.0.1:${CONTROLLER_PORT}/healthz`);
+    expect(of(final, 'EXPOSE').map((e) => e.args)).toEqual([String(CONTROLLER_PORT)]);
+    // The entrypoint is the platform command (so a task's command, like the controller stack's, starts with serve).
+    expect(execForm(of(final, 'ENTRYPOINT')[0]!.args)).toEqual(['/usr/bin/tini', '--', 'node', '/app/bin/platform.js']);
+    const cmd = execForm(of(final, 'CMD')[0]!.args)!;
+    expect(cmd[0]).toBe('serve');
+    const flag = (name: string) => cmd[cmd.indexOf(name) + 1];
+    expect(flag('--port')).toBe(String(CONTROLLER_PORT));
+    expect(flag('--host')).toBe('0.0.0.0');
+    expect(flag('--data-dir')).toBe(CONTROLLER_DATA_DIR);
+    // Every flag it passes exists on the real serve command.
+    const serve = cliCommands().get('serve')!;
+    for (const option of cmd.filter((a) => a.startsWith('--'))) expect(serve.options).toContain(option);
+    // /app/bin/platform.js is copied from bin/.
+    expect(of(final, 'WORKDIR').map((w) => w.args)).toContain('/app');
+    expect(of(final, 'COPY').map((c) => c.args)).toContain('bin ./bin');
+    expect(existsSync('bin/platform.js')).toBe(true);
+  });
+
+  it('writes only to volumes (/data, the controller\'s data folder, and /tmp): a read-only root filesystem works', () => {
+    const volumes = execForm(of(final, 'VOLUME')[0]!.args)!;
+    // The folders the controller's task mounts writable volumes on (src/modules/controller/controller-service.ts).
+    expect(volumes.sort()).toEqual([CONTROLLER_DATA_DIR, '/tmp']);
+    const env = envOf(final);
+    // Terraform's CLI config is used as it is (nothing generated beside it), no checkpoint file, a writable HOME.
+    expect(env).toMatchObject({ TF_CLI_CONFIG_FILE: '/etc/terraform.rc', CHECKPOINT_DISABLE: '1', HOME: '/tmp', TINI_SUBREAPER: '1' });
+    // The VOLUME comes after every instruction that changes the image's files (changes below a VOLUME would be lost).
+    const volumeLine = of(final, 'VOLUME')[0]!.line;
+    expect(final.instructions.filter((i) => ['RUN', 'COPY', 'ADD'].includes(i.keyword) && i.line > volumeLine)).toEqual([]);
+  });
+
+  it('builds from a context of only what the controller runs (.dockerignore)', () => {
+    const ignore = readFileSync('.dockerignore', 'utf8').split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#'));
+    expect(ignore[0]).toBe('*');
+    const included = ignore.filter((l) => l.startsWith('!')).map((l) => l.slice(1));
+    const sources = all.flatMap((s) => of(s, 'COPY')).filter((c) => !c.args.startsWith('--from') && c.heredocs.length === 0).flatMap((c) => c.args.split(/\s+/).slice(0, -1));
+    expect(sources.length).toBeGreaterThan(3);
+    for (const source of sources) expect(included).toContain(source);
+    for (const file of sources) expect(existsSync(file)).toBe(true);
+    expect(included).not.toEqual(expect.arrayContaining(['node_modules', 'environments', '.git', 'modules-tests']));
+  });
+});

@@ -1,0 +1,200 @@
+/**
+ * The derived policy that plans and applies an environment: exact on the
+ * examples, smaller where an environment uses less (no database: no RDS),
+ * every "*" resource with a reason, every resource type the stacks create
+ * covered by a statement of its service, and IAM's size limits kept.
+ */
+import { loadEnvironments } from '../src/core/index';
+import { synthesize } from '../src/core/synthesize';
+import type { EnvironmentConfig } from '../src/config/resolve';
+import {
+  chunkStatements, deployStatements, managementStatements, mergeStatements, policyStatements, serviceRoleNames, stateStatements, unreasonedWildcards, wildcardWaiver, type ReasonedStatement,
+} from '../src/stacks/management-policy';
+import { Command } from 'commander';
+import { managementPolicyCommand } from '../src/cli/management-policy';
+import { EXAMPLES_DIR, exampleConfig, exampleConfigs, UNUSUAL_DIR } from './helpers';
+
+const CONTROLLER_DIR = 'modules-tests/fixtures/controller';
+const controllerConfigs = loadEnvironments(CONTROLLER_DIR).map((e) => e.config);
+const unusualConfigs = loadEnvironments(UNUSUAL_DIR).map((e) => e.config);
+const sids = (statements: readonly ReasonedStatement[]) => statements.map((s) => s.Sid);
+const actions = (statements: readonly ReasonedStatement[]) => statements.flatMap((s) => [s.Action].flat());
+const resourcesOf = (statements: readonly ReasonedStatement[]) => statements.flatMap((s) => [s.Resource ?? []].flat());
+const bySid = (statements: readonly ReasonedStatement[], sid: string) => statements.find((s) => s.Sid === sid)!;
+
+describe('the policy of the example environments', () => {
+  it('names exactly the statements each environment needs', () => {
+    expect(sids(managementStatements(exampleConfig('prod')))).toEqual([
+      'StateList', 'StateObjects', 'StateLockTable', 'ReadToRefresh', 'Ec2Create', 'Ec2Change', 'EcsCluster', 'EcsTaskDefinitions',
+      'IamRoles', 'IamPassRoles', 'IamAttachConfigured', 'IamServiceLinkedRoles', 'LogGroups', 'KmsCreateKey', 'KmsKeys', 'KmsAliases', 'EcrRepositories',
+      'LoadBalancer', 'AccessLogBucket', 'AcmRequest', 'AcmCertificates', 'DnsRecords', 'DnsChanges', 'DiscoveryCreate', 'Discovery', 'ServiceAutoscaling',
+      'Alarms', 'Dashboard', 'AlertTopic', 'Databases', 'DatabaseSecrets', 'Tables',
+    ]);
+    // dev: no access logs, no enhanced monitoring (no managed policy to attach), flow logs off.
+    const dev = managementStatements(exampleConfig('dev'));
+    expect(sids(dev)).not.toContain('AccessLogBucket');
+    expect(sids(dev)).not.toContain('IamAttachConfigured');
+    expect(actions(dev)).not.toContain('ec2:CreateFlowLogs');
+    expect(actions(managementStatements(exampleConfig('prod')))).toContain('ec2:CreateFlowLogs');
+  });
+
+  it('reads and writes only its own state object and lock entry', () => {
+    const prod = exampleConfig('prod');
+    expect(stateStatements(prod)).toEqual([
+      { Sid: 'StateList', Effect: 'Allow', Action: 's3:ListBucket', Resource: 'arn:aws:s3:::shop-tf-state-123456789012', Condition: { StringLike: { 's3:prefix': ['platform/prod.tfstate', 'platform/prod.tfstate*'] } } },
+      { Sid: 'StateObjects', Effect: 'Allow', Action: ['s3:GetObject', 's3:PutObject'], Resource: ['arn:aws:s3:::shop-tf-state-123456789012/platform/prod.tfstate'] },
+      {
+        Sid: 'StateLockTable', Effect: 'Allow', Action: ['dynamodb:DescribeTable', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem'],
+        Resource: 'arn:aws:dynamodb:eu-west-1:123456789012:table/shop-tf-locks',
+        Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['shop-tf-state-123456789012/platform/prod.tfstate', 'shop-tf-state-123456789012/platform/prod.tfstate-md5'] } },
+      },
+    ]);
+    // With the S3 lock file, the .tflock object too.
+    const lockfile = unusualConfigs.find((c) => c.backend.useLockfile)!;
+    expect(bySid(stateStatements(lockfile), 'StateLockFile').Resource).toBe(`arn:aws:s3:::${lockfile.backend.bucket}/${lockfile.backend.keyPrefix}/${lockfile.environment}.tfstate.tflock`);
+  });
+
+  it('names resources with the environment prefix, or conditions on its Project and Environment tags', () => {
+    const prod = managementStatements(exampleConfig('prod'));
+    expect(bySid(prod, 'EcsCluster').Resource).toEqual(['arn:aws:ecs:eu-west-1:123456789012:cluster/shop-prod', 'arn:aws:ecs:eu-west-1:123456789012:service/shop-prod/*', 'arn:aws:ecs:eu-west-1:123456789012:task-definition/shop-prod-*:*']);
+    expect(bySid(prod, 'IamRoles').Resource).toBe('arn:aws:iam::123456789012:role/shop-prod-*');
+    expect(bySid(prod, 'Tables').Resource).toBe('arn:aws:dynamodb:eu-west-1:123456789012:table/shop-prod-*');
+    expect(bySid(prod, 'DnsRecords').Resource).toEqual(['arn:aws:route53:::hostedzone/Z0123456789ABCDEFGHIJ']);
+    expect(bySid(prod, 'Ec2Change').Condition).toEqual({ StringEquals: { 'aws:ResourceTag/Project': 'shop', 'aws:ResourceTag/Environment': 'prod' } });
+    expect(bySid(prod, 'Ec2Create').Condition).toEqual({ StringEquals: { 'aws:RequestTag/Project': 'shop', 'aws:RequestTag/Environment': 'prod' } });
+    expect(bySid(prod, 'IamPassRoles').Condition).toEqual({ StringEquals: { 'iam:PassedToService': ['ecs-tasks.amazonaws.com', 'vpc-flow-logs.amazonaws.com', 'monitoring.rds.amazonaws.com'] } });
+    expect(bySid(prod, 'IamAttachConfigured').Condition).toEqual({ ArnEquals: { 'iam:PolicyARN': ['arn:aws:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole'] } });
+    // No resource of another environment, and no action on every resource of a service.
+    for (const resource of resourcesOf(prod)) expect(resource).not.toMatch(/shop-(dev|staging)/);
+    for (const action of actions(prod)) expect(action).not.toMatch(/(^\*$|:\*$)/);
+  });
+});
+
+describe('an environment that uses less', () => {
+  const dev = controllerConfigs.find((c) => c.environment === 'dev')!;
+  const statements = managementStatements(dev);
+
+  it('has no statements of services it does not use', () => {
+    expect(Object.keys(dev.databases)).toEqual([]);
+    expect(Object.keys(dev.dynamodb)).toEqual([]);
+    expect(sids(statements)).toEqual([
+      'StateList', 'StateObjects', 'StateLockTable', 'ReadToRefresh', 'Ec2Create', 'Ec2Change', 'EcsCluster', 'EcsTaskDefinitions',
+      'IamRoles', 'IamPassRoles', 'IamServiceLinkedRoles', 'LogGroups', 'KmsCreateKey', 'KmsKeys', 'KmsAliases', 'EcrRepositories', 'Alarms', 'AlertTopic',
+    ]);
+    const all = actions(statements);
+    for (const service of ['rds:', 'dynamodb:CreateTable', 'secretsmanager:', 'elasticloadbalancing:Create', 'acm:', 'route53:', 'servicediscovery:', 'application-autoscaling:', 'elasticfilesystem:']) {
+      expect(all.filter((a) => a.startsWith(service))).toEqual([]);
+    }
+    expect(bySid(statements, 'ReadToRefresh').Action).not.toContain('rds:Describe*');
+  });
+
+  it('the same environment with a database gets the RDS statements back', () => {
+    const prod = managementStatements(controllerConfigs.find((c) => c.environment === 'prod')!);
+    expect(sids(prod)).toEqual(expect.arrayContaining(['Databases', 'DatabaseSecrets', 'Tables', 'LoadBalancer', 'AccessLogBucket']));
+    expect(bySid(prod, 'Databases').Resource).toContain('arn:aws:rds:eu-central-1:444455556666:db:acme-prod-*');
+  });
+});
+
+describe('every wildcard resource', () => {
+  const every = [...exampleConfigs(), ...controllerConfigs, ...unusualConfigs];
+
+  it('carries a written reason', () => {
+    for (const config of every) {
+      expect(unreasonedWildcards(managementStatements(config))).toEqual([]);
+      expect(unreasonedWildcards(deployStatements(config, serviceRoleNames(config)))).toEqual([]);
+    }
+    expect(wildcardWaiver(managementStatements(exampleConfig('prod')))).toContain('Ec2Create: EC2 authorizes a create');
+  });
+
+  it('is refused without one', () => {
+    expect(() => wildcardWaiver([{ Sid: 'Wide', Effect: 'Allow', Action: 's3:GetObject', Resource: '*' }])).toThrow('statements Wide use "*" without a reason');
+  });
+});
+
+/** The IAM service prefix of each Terraform resource type the stacks create; a new type must be added here and to the policy. */
+const SERVICE_OF: Readonly<Record<string, string | null>> = {
+  aws_acm_certificate: 'acm', aws_acm_certificate_validation: null,
+  aws_appautoscaling_policy: 'application-autoscaling', aws_appautoscaling_scheduled_action: 'application-autoscaling', aws_appautoscaling_target: 'application-autoscaling',
+  aws_cloudwatch_dashboard: 'cloudwatch', aws_cloudwatch_log_group: 'logs', aws_cloudwatch_metric_alarm: 'cloudwatch',
+  aws_db_instance: 'rds', aws_db_parameter_group: 'rds', aws_db_subnet_group: 'rds',
+  aws_default_security_group: 'ec2', aws_dynamodb_table: 'dynamodb', aws_ecr_lifecycle_policy: 'ecr', aws_ecr_repository: 'ecr',
+  aws_ecs_cluster: 'ecs', aws_ecs_cluster_capacity_providers: 'ecs', aws_ecs_service: 'ecs', aws_ecs_task_definition: 'ecs',
+  aws_efs_access_point: 'elasticfilesystem', aws_efs_backup_policy: 'elasticfilesystem', aws_efs_file_system: 'elasticfilesystem', aws_efs_file_system_policy: 'elasticfilesystem', aws_efs_mount_target: 'elasticfilesystem',
+  aws_eip: 'ec2', aws_flow_log: 'ec2', aws_iam_role: 'iam', aws_iam_role_policy: 'iam', aws_iam_role_policy_attachment: 'iam', aws_internet_gateway: 'ec2',
+  aws_kms_alias: 'kms', aws_kms_key: 'kms', aws_lb: 'elasticloadbalancing', aws_lb_listener: 'elasticloadbalancing', aws_lb_listener_certificate: 'elasticloadbalancing',
+  aws_lb_listener_rule: 'elasticloadbalancing', aws_lb_target_group: 'elasticloadbalancing', aws_nat_gateway: 'ec2', aws_route: 'ec2', aws_route53_record: 'route53',
+  aws_route_table: 'ec2', aws_route_table_association: 'ec2', aws_s3_bucket: 's3', aws_s3_bucket_lifecycle_configuration: 's3', aws_s3_bucket_ownership_controls: 's3',
+  aws_s3_bucket_policy: 's3', aws_s3_bucket_public_access_block: 's3', aws_s3_bucket_server_side_encryption_configuration: 's3',
+  aws_secretsmanager_secret: 'secretsmanager', aws_secretsmanager_secret_version: 'secretsmanager', aws_security_group: 'ec2',
+  aws_service_discovery_private_dns_namespace: 'servicediscovery', aws_service_discovery_service: 'servicediscovery',
+  aws_s3_bucket_versioning: 's3', aws_s3_bucket_object_lock_configuration: 's3', aws_ssm_parameter: 'ssm',
+  aws_sns_topic: 'sns', aws_sns_topic_policy: 'sns', aws_sns_topic_subscription: 'sns', aws_subnet: 'ec2', aws_vpc: 'ec2',
+  aws_vpc_security_group_egress_rule: 'ec2', aws_vpc_security_group_ingress_rule: 'ec2',
+  random_password: null, terraform_data: null,
+};
+
+describe('coverage of what the environments create', () => {
+  it.each([['examples', exampleConfigs()], ['controller fixture', controllerConfigs], ['unusual', unusualConfigs]] as const)('every resource type of the %s has a statement of its service', (_name, configs: readonly EnvironmentConfig[]) => {
+    const stacks = synthesize(configs);
+    for (const config of configs) {
+      const stack = JSON.parse(stacks.find((s) => s.environment === config.environment)!.json) as { resource: Record<string, unknown> };
+      const services = new Set(actions(managementStatements(config)).map((a) => a.split(':')[0]));
+      const missing = Object.keys(stack.resource).filter((type) => {
+        if (!Object.hasOwn(SERVICE_OF, type)) return true;
+        const service = SERVICE_OF[type];
+        return service !== null && !services.has(service!);
+      });
+      expect({ environment: config.environment, missing }).toEqual({ environment: config.environment, missing: [] });
+    }
+  });
+});
+
+describe('merging and size', () => {
+  it('merges environments statement by statement', () => {
+    const merged = mergeStatements(['dev', 'prod'].map((name) => managementStatements(exampleConfig(name))));
+    expect(new Set(sids(merged)).size).toBe(merged.length);
+    expect(bySid(merged, 'IamRoles').Resource).toEqual(['arn:aws:iam::123456789012:role/shop-dev-*', 'arn:aws:iam::123456789012:role/shop-prod-*']);
+    expect(bySid(merged, 'Ec2Change').Condition).toEqual({ StringEquals: { 'aws:ResourceTag/Project': 'shop', 'aws:ResourceTag/Environment': ['dev', 'prod'] } });
+  });
+
+  it('fits IAM managed policies (6,144 characters) and refuses a statement that cannot fit', () => {
+    const chunks = chunkStatements(policyStatements(managementStatements(exampleConfig('prod'))));
+    expect(chunks.length).toBeGreaterThan(1);
+    for (const chunk of chunks) expect(JSON.stringify({ Version: '2012-10-17', Statement: chunk }).length).toBeLessThan(6144);
+    expect(chunks.flat()).toEqual(policyStatements(managementStatements(exampleConfig('prod'))));
+    expect(() => chunkStatements([{ Sid: 'Huge', Effect: 'Allow', Action: 's3:GetObject', Resource: 'x'.repeat(7000) }])).toThrow('statement Huge alone is over');
+  });
+});
+
+describe('the deploy statements (GitHub image workflow)', () => {
+  it('push only the environment\'s repositories, roll out only its services, pass only its service roles', () => {
+    const dev = exampleConfig('dev');
+    const statements = deployStatements(dev, serviceRoleNames(dev));
+    expect(sids(statements)).toEqual(['EcrLogin', 'PushImages', 'TaskDefinitions', 'TagTaskDefinitions', 'RollOut', 'PassServiceRoles']);
+    expect(bySid(statements, 'PushImages').Resource).toEqual(['arn:aws:ecr:eu-west-1:123456789012:repository/shop/dev/api', 'arn:aws:ecr:eu-west-1:123456789012:repository/shop/dev/web', 'arn:aws:ecr:eu-west-1:123456789012:repository/shop/dev/worker']);
+    expect(bySid(statements, 'RollOut').Resource).toBe('arn:aws:ecs:eu-west-1:123456789012:service/shop-dev/*');
+    expect(bySid(statements, 'PassServiceRoles').Resource).toEqual(['api', 'web', 'worker'].flatMap((s) => [`arn:aws:iam::123456789012:role/shop-dev-${s}-execution`, `arn:aws:iam::123456789012:role/shop-dev-${s}-task`]));
+  });
+});
+
+describe('npx platform management-policy', () => {
+  it('prints the policy document IAM takes, and each "*" with its reason on stderr', async () => {
+    const out: string[] = [];
+    const err: string[] = [];
+    const log = jest.spyOn(console, 'log').mockImplementation((text: string) => void out.push(text));
+    const error = jest.spyOn(console, 'error').mockImplementation((text: string) => void err.push(text));
+    try {
+      const program = new Command().exitOverride();
+      managementPolicyCommand(program);
+      await program.parseAsync(['node', 'platform', 'management-policy', '--config', EXAMPLES_DIR, '--env', 'prod']);
+    } finally {
+      log.mockRestore();
+      error.mockRestore();
+    }
+    const document = JSON.parse(out.join('\n'));
+    expect(document.Version).toBe('2012-10-17');
+    expect(document.Statement).toEqual(policyStatements(managementStatements(exampleConfig('prod'))));
+    expect(document.Statement.some((s: any) => 'reason' in s)).toBe(false);
+    expect(err).toContain('EcsTaskDefinitions: "*" because ECS offers no resource-level permission for registering and deregistering task definitions');
+  });
+});

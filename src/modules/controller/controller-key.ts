@@ -1,0 +1,48 @@
+import { KmsAlias } from '@cdktf/provider-aws/lib/kms-alias';
+import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
+import { Construct } from 'constructs';
+import { policyDocument } from '../iam/policy-document';
+import { accountAdministers } from '../iam/statements';
+
+export interface ControllerKeyProps {
+  /** `<project>-controller`: the alias is alias/<namePrefix>. */
+  readonly namePrefix: string;
+  readonly partition: string;
+  readonly region: string;
+  readonly accountId: string;
+  /** The DNS suffix of the region (amazonaws.com, amazonaws.com.cn). */
+  readonly dnsSuffix: string;
+}
+
+/**
+ * The controller's customer-managed key, rotated yearly: its secrets, its
+ * log group and its runs table. Secrets Manager and DynamoDB use it on
+ * behalf of IAM principals the account allows (the key's first statement);
+ * CloudWatch Logs may use it for this account's log groups only.
+ */
+export class ControllerKey extends Construct {
+  readonly key: KmsKey;
+  readonly arn: string;
+
+  constructor(scope: Construct, id: string, props: ControllerKeyProps) {
+    super(scope, id);
+    this.key = new KmsKey(this, 'key', {
+      description: `${props.namePrefix}: secrets, logs and runs table`,
+      enableKeyRotation: true,
+      deletionWindowInDays: 30,
+      policy: policyDocument(
+        accountAdministers(props.partition, props.accountId),
+        {
+          Sid: 'CloudWatchLogsUse',
+          Effect: 'Allow',
+          Principal: { Service: `logs.${props.region}.${props.dnsSuffix}` },
+          Action: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
+          Resource: '*',
+          Condition: { ArnLike: { 'kms:EncryptionContext:aws:logs:arn': `arn:${props.partition}:logs:${props.region}:${props.accountId}:log-group:*` } },
+        },
+      ),
+    });
+    new KmsAlias(this, 'alias', { name: `alias/${props.namePrefix}`, targetKeyId: this.key.keyId });
+    this.arn = this.key.arn;
+  }
+}

@@ -1,0 +1,131 @@
+import { SsmParameter } from '@cdktf/provider-aws/lib/ssm-parameter';
+import { Construct } from 'constructs';
+import type { PolicyStatement } from '../iam/policy-document';
+import type { ContainerSecret } from '../service/container-definition';
+import { FargateService, type FargateServiceProps } from '../service/fargate-service';
+import { CONFIG_VOLUME, CONFIG_WRITER, configWriterSidecar } from './config-writer';
+import { TELEPORT_CONFIG_DIR, TELEPORT_CONFIG_FILE, TELEPORT_DATA_DIR, TELEPORT_RESOURCES_FILE, TELEPORT_WEB_PORT } from './teleport-config';
+import { TeleportLoadBalancer } from './teleport-load-balancer';
+
+/** The ECS service (and main container) name of the auth and proxy service. */
+export const TELEPORT_SERVICE = 'teleport';
+const DATA_VOLUME = 'teleport-data';
+
+export interface TeleportClusterProps {
+  /** `<project>-<environment>`. */
+  readonly namePrefix: string;
+  readonly partition: string;
+  readonly region: string;
+  readonly accountId: string;
+  readonly cluster: FargateServiceProps['cluster'];
+  readonly vpcId: string;
+  /** Where the tasks run: the private subnets, or the public ones with public IPs in a network without NAT. */
+  readonly taskSubnetIds: readonly string[];
+  /** Only where the network has no NAT. @default false */
+  readonly assignPublicIp?: boolean;
+  /** The load balancer's public subnets, two zones at least. */
+  readonly publicSubnetIds: readonly string[];
+  /** The pinned Teleport image. */
+  readonly image: string;
+  /** The pinned image that writes the files (it needs a shell). */
+  readonly configWriterImage: string;
+  readonly cpu: number;
+  readonly memory: number;
+  /** Auth and proxy tasks. */
+  readonly replicas: number;
+  /** teleport.yaml (no secret in it: it is stored as a plain SSM String). */
+  readonly configYaml: string;
+  /** The resources applied on startup: roles, the join token, the GitHub connector last (no secret in it either). */
+  readonly resourcesYaml: string;
+  /** The GitHub client ID and secret, appended in the task. @default no GitHub connector */
+  readonly github?: { readonly clientId: ContainerSecret; readonly clientSecret: ContainerSecret };
+  /** What the auth service may do: its tables, bucket and key (TeleportStorage.taskStatements). */
+  readonly taskStatements: readonly PolicyStatement[];
+  readonly loadBalancer: Omit<ConstructorParameters<typeof TeleportLoadBalancer>[2], 'namePrefix' | 'vpcId' | 'subnetIds' | 'targetPort' | 'partition' | 'region' | 'accountId'>;
+  readonly logs: FargateServiceProps['logs'];
+}
+
+/**
+ * The Teleport auth and proxy service on Fargate, behind its own load
+ * balancer. Its two files are SSM parameters (String: they hold no secret)
+ * that a config writer container puts on a task volume before Teleport
+ * starts; the GitHub client secret reaches the task only as an ECS secret
+ * from Secrets Manager, never Terraform state.
+ */
+export class TeleportCluster extends Construct {
+  readonly service: FargateService;
+  readonly loadBalancer: TeleportLoadBalancer;
+  readonly configParameter: SsmParameter;
+  readonly resourcesParameter: SsmParameter;
+
+  constructor(scope: Construct, id: string, props: TeleportClusterProps) {
+    super(scope, id);
+    if (props.taskSubnetIds.length < 1 || props.publicSubnetIds.length < 2) throw new Error('TeleportCluster: needs private subnets and public subnets in two zones');
+    const parameterName = (file: string) => `/${props.namePrefix}/teleport/${file}`;
+    const parameterArn = (file: string) => `arn:${props.partition}:ssm:${props.region}:${props.accountId}:parameter${parameterName(file)}`;
+    const parameter = (key: string, file: string, value: string, description: string) => new SsmParameter(this, key, {
+      name: parameterName(file),
+      description,
+      type: 'String',
+      // Over 4 KB (many roles) the parameter becomes an advanced one by itself.
+      tier: 'Intelligent-Tiering',
+      value,
+    });
+    this.configParameter = parameter('config', 'teleport.yaml', props.configYaml, 'Teleport auth and proxy configuration (no secrets)');
+    this.resourcesParameter = parameter('resources', 'resources.yaml', props.resourcesYaml, 'Teleport roles, join token and connector, applied on startup (no secrets)');
+
+    this.loadBalancer = new TeleportLoadBalancer(this, 'load-balancer', {
+      ...props.loadBalancer,
+      namePrefix: props.namePrefix,
+      vpcId: props.vpcId,
+      subnetIds: props.publicSubnetIds,
+      targetPort: TELEPORT_WEB_PORT,
+      partition: props.partition,
+      region: props.region,
+      accountId: props.accountId,
+    });
+
+    const writer = configWriterSidecar({
+      image: props.configWriterImage,
+      files: [
+        { variable: 'TELEPORT_YAML', path: TELEPORT_CONFIG_FILE, parameterArn: parameterArn('teleport.yaml') },
+        { variable: 'TELEPORT_RESOURCES', path: TELEPORT_RESOURCES_FILE, parameterArn: parameterArn('resources.yaml') },
+      ],
+      github: props.github && { file: TELEPORT_RESOURCES_FILE, ...props.github },
+    });
+    this.service = new FargateService(this, 'service', {
+      name: TELEPORT_SERVICE,
+      namePrefix: props.namePrefix,
+      cluster: props.cluster,
+      region: props.region,
+      accountId: props.accountId,
+      image: props.image,
+      cpu: props.cpu,
+      memory: props.memory,
+      port: TELEPORT_WEB_PORT,
+      command: ['start', `--config=${TELEPORT_CONFIG_FILE}`, `--apply-on-startup=${TELEPORT_RESOURCES_FILE}`],
+      container: {
+        // Explicit, so that the image's own entry point (which may name another config file) does not matter.
+        entryPoint: ['/usr/bin/dumb-init', '/usr/local/bin/teleport'],
+        mountPoints: [
+          { volume: CONFIG_VOLUME, path: TELEPORT_CONFIG_DIR, readOnly: true },
+          { volume: DATA_VOLUME, path: TELEPORT_DATA_DIR, readOnly: false },
+        ],
+        dependsOn: [{ container: CONFIG_WRITER, condition: 'SUCCESS' }],
+      },
+      sidecars: [writer],
+      volumes: [{ name: CONFIG_VOLUME }, { name: DATA_VOLUME }],
+      taskStatements: props.taskStatements,
+      readonlyRootFilesystem: true,
+      stopTimeoutSeconds: 30,
+      healthCheckGracePeriodSeconds: 120,
+      logs: props.logs,
+      desiredCount: props.replicas,
+      capacity: [{ provider: 'FARGATE', weight: 1 }],
+      deployment: { minHealthyPercent: 100, maxPercent: 200, circuitBreaker: true, externalImageUpdates: false },
+      network: { vpcId: props.vpcId, subnetIds: props.taskSubnetIds, assignPublicIp: props.assignPublicIp ?? false },
+      loadBalancer: { targetGroupArn: this.loadBalancer.targetGroup.arn, securityGroupId: this.loadBalancer.securityGroup.id, attachedAfter: this.loadBalancer.listener },
+    });
+    this.loadBalancer.allowTo(this.service.securityGroup.id, TELEPORT_WEB_PORT);
+  }
+}

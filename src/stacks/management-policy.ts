@@ -1,0 +1,363 @@
+/**
+ * What may plan and apply an environment, derived from what the environment
+ * contains: its state objects and lock, then create/update/delete only of
+ * resources named with its `<project>-<environment>` prefix (resource ARN
+ * patterns) or tagged with its Project and Environment (conditions, where a
+ * service authorizes creation before there is an ARN). A service the
+ * environment does not use gets no statement. Every `*` resource carries its
+ * reason here; `wildcardWaiver` turns them into the guardrail waiver that the
+ * stacks holding such a policy record.
+ *
+ * Pure functions of the EnvironmentConfig: the controller's task role, an
+ * environment role made by the bootstrap (controller.environmentRoles) and
+ * the GitHub apply role all use `managementStatements`; the GitHub deploy
+ * role uses `deployStatements`.
+ */
+import type { EnvironmentConfig } from '../config/resolve';
+import { fitName, Naming, NAME_LIMITS } from '../naming';
+import type { PolicyStatement } from '../modules/iam/policy-document';
+import { repositoriesOf, repositoryName } from './mapping';
+
+/** A policy statement; one whose Resource is `*` says why. */
+export interface ReasonedStatement extends PolicyStatement {
+  readonly Sid: string;
+  /** Why the statement needs `*` (required exactly when Resource is `*`). */
+  readonly reason?: string;
+}
+
+type Condition = NonNullable<PolicyStatement['Condition']>;
+
+/** The ARN building blocks of one environment. */
+function arns(config: EnvironmentConfig) {
+  const { partition: p, region: r, accountId: a } = config.aws;
+  const prefix = new Naming(config.project, config.environment).prefix;
+  return {
+    p, r, a, prefix,
+    arn: (service: string, resource: string, region: string = r, account: string = a) => `arn:${p}:${service}:${region}:${account}:${resource}`,
+  };
+}
+
+/** Requests that create or change a resource tagged as this environment's. */
+function tagged(config: EnvironmentConfig, kind: 'RequestTag' | 'ResourceTag'): Condition {
+  return { StringEquals: { [`aws:${kind}/Project`]: config.project, [`aws:${kind}/Environment`]: config.environment } };
+}
+
+/** The state file, its lock file (useLockfile) and the lock table entry: what `init`, `plan` and `apply` read and write. */
+export function stateStatements(config: EnvironmentConfig): ReasonedStatement[] {
+  const { backend } = config;
+  const p = config.aws.partition;
+  const key = `${backend.keyPrefix}/${config.environment}.tfstate`;
+  const objects = [`arn:${p}:s3:::${backend.bucket}/${key}`];
+  const statements: ReasonedStatement[] = [
+    { Sid: 'StateList', Effect: 'Allow', Action: 's3:ListBucket', Resource: `arn:${p}:s3:::${backend.bucket}`, Condition: { StringLike: { 's3:prefix': [key, `${key}*`] } } },
+    { Sid: 'StateObjects', Effect: 'Allow', Action: ['s3:GetObject', 's3:PutObject'], Resource: objects },
+  ];
+  if (backend.useLockfile) statements.push({ Sid: 'StateLockFile', Effect: 'Allow', Action: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'], Resource: `arn:${p}:s3:::${backend.bucket}/${key}.tflock` });
+  statements.push({
+    Sid: 'StateLockTable',
+    Effect: 'Allow',
+    Action: ['dynamodb:DescribeTable', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem'],
+    Resource: `arn:${p}:dynamodb:${backend.region}:${backend.accountId}:table/${backend.lockTable}`,
+    // Terraform's lock items are keyed <bucket>/<key> (and <bucket>/<key>-md5): this environment's only.
+    Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [`${backend.bucket}/${key}`, `${backend.bucket}/${key}-md5`] } },
+  });
+  return statements;
+}
+
+/**
+ * Read-only calls Terraform makes to refresh resources. These Describe and
+ * List calls take no resource-level permissions (AWS's service authorization
+ * reference lists `*` as their only resource), and they change nothing.
+ */
+function readStatements(config: EnvironmentConfig): ReasonedStatement[] {
+  const actions = ['ec2:Describe*', 'elasticloadbalancing:Describe*', 'ecs:Describe*', 'ecs:List*', 'logs:Describe*', 'logs:ListTagsForResource', 'logs:ListTagsLogGroup', 'cloudwatch:Describe*', 'cloudwatch:ListTagsForResource', 'kms:ListAliases', 'iam:ListRoles'];
+  const services = Object.values(config.services);
+  if (services.some((s) => s.autoscaling)) actions.push('application-autoscaling:Describe*');
+  if (services.some((s) => s.serviceDiscovery)) actions.push('servicediscovery:Get*', 'servicediscovery:List*');
+  if (Object.keys(config.databases).length > 0) actions.push('rds:Describe*', 'rds:ListTagsForResource');
+  if (Object.keys(config.dynamodb).length > 0) actions.push('dynamodb:ListTables');
+  if (Object.keys(config.fileSystems).length > 0) actions.push('elasticfilesystem:Describe*');
+  if (Object.values(config.certificates).some((c) => c.arn === undefined)) actions.push('acm:ListCertificates');
+  if (repositoriesOf(config).length > 0) actions.push('ecr:DescribeRepositories');
+  return [{
+    Sid: 'ReadToRefresh', Effect: 'Allow', Action: actions.sort(), Resource: '*',
+    reason: 'Describe/List calls to refresh state: AWS offers no resource-level permission for them, and they change nothing',
+  }];
+}
+
+/** Every statement that plans and applies the environment, in a fixed order (tests compare them exactly). */
+export function managementStatements(config: EnvironmentConfig): ReasonedStatement[] {
+  const { arn, p, a, prefix } = arns(config);
+  const services = Object.values(config.services);
+  const statements: ReasonedStatement[] = [...stateStatements(config), ...readStatements(config)];
+  const add = (s: ReasonedStatement) => statements.push(s);
+
+  // Network: VPC pieces (a new VPC) and security groups (always). EC2 authorizes creation on the new resource's tags.
+  const ec2Create = ['ec2:CreateSecurityGroup', 'ec2:CreateTags'];
+  const ec2Change = ['ec2:AuthorizeSecurityGroupEgress', 'ec2:AuthorizeSecurityGroupIngress', 'ec2:RevokeSecurityGroupEgress', 'ec2:RevokeSecurityGroupIngress',
+    'ec2:ModifySecurityGroupRules', 'ec2:UpdateSecurityGroupRuleDescriptionsEgress', 'ec2:UpdateSecurityGroupRuleDescriptionsIngress', 'ec2:DeleteSecurityGroup', 'ec2:DeleteTags'];
+  if (config.network.kind === 'new') {
+    ec2Create.push('ec2:CreateVpc', 'ec2:CreateSubnet', 'ec2:CreateRouteTable', 'ec2:CreateInternetGateway', 'ec2:CreateNatGateway', 'ec2:AllocateAddress');
+    ec2Change.push('ec2:ModifyVpcAttribute', 'ec2:DeleteVpc', 'ec2:ModifySubnetAttribute', 'ec2:DeleteSubnet', 'ec2:CreateRoute', 'ec2:ReplaceRoute', 'ec2:DeleteRoute',
+      'ec2:AssociateRouteTable', 'ec2:DisassociateRouteTable', 'ec2:DeleteRouteTable', 'ec2:AttachInternetGateway', 'ec2:DetachInternetGateway', 'ec2:DeleteInternetGateway',
+      'ec2:DeleteNatGateway', 'ec2:ReleaseAddress', 'ec2:AssociateAddress', 'ec2:DisassociateAddress');
+  }
+  if (config.network.flowLogs) { ec2Create.push('ec2:CreateFlowLogs'); ec2Change.push('ec2:DeleteFlowLogs'); }
+  add({ Sid: 'Ec2Create', Effect: 'Allow', Action: ec2Create, Resource: '*', Condition: tagged(config, 'RequestTag'),
+    reason: 'EC2 authorizes a create on a resource ID that does not exist yet; the request must tag it with this Project and Environment' });
+  add({ Sid: 'Ec2Change', Effect: 'Allow', Action: ec2Change, Resource: '*', Condition: tagged(config, 'ResourceTag'),
+    reason: 'EC2 resource IDs are random, so ARNs cannot name them in advance; only resources tagged with this Project and Environment match' });
+
+  // ECS: the environment's cluster, its services and task definition families.
+  add({ Sid: 'EcsCluster', Effect: 'Allow', Action: ['ecs:CreateCluster', 'ecs:DeleteCluster', 'ecs:UpdateCluster', 'ecs:UpdateClusterSettings', 'ecs:PutClusterCapacityProviders', 'ecs:TagResource', 'ecs:UntagResource', 'ecs:CreateService', 'ecs:UpdateService', 'ecs:DeleteService'],
+    Resource: [arn('ecs', `cluster/${prefix}`), arn('ecs', `service/${prefix}/*`), arn('ecs', `task-definition/${prefix}-*:*`)] });
+  add({ Sid: 'EcsTaskDefinitions', Effect: 'Allow', Action: ['ecs:RegisterTaskDefinition', 'ecs:DeregisterTaskDefinition'], Resource: '*',
+    reason: 'ECS offers no resource-level permission for registering and deregistering task definitions' });
+
+  // IAM: roles named with the prefix, handed only to the services that run them.
+  add({ Sid: 'IamRoles', Effect: 'Allow', Action: ['iam:CreateRole', 'iam:DeleteRole', 'iam:GetRole', 'iam:UpdateRole', 'iam:UpdateAssumeRolePolicy', 'iam:TagRole', 'iam:UntagRole',
+    'iam:PutRolePolicy', 'iam:GetRolePolicy', 'iam:DeleteRolePolicy', 'iam:ListRolePolicies', 'iam:ListAttachedRolePolicies', 'iam:ListInstanceProfilesForRole'], Resource: arn('iam', `role/${prefix}-*`, '') });
+  const passedTo = ['ecs-tasks.amazonaws.com'];
+  if (config.network.flowLogs) passedTo.push('vpc-flow-logs.amazonaws.com');
+  if (Object.values(config.databases).some((d) => d.enhancedMonitoring)) passedTo.push('monitoring.rds.amazonaws.com');
+  add({ Sid: 'IamPassRoles', Effect: 'Allow', Action: 'iam:PassRole', Resource: arn('iam', `role/${prefix}-*`, ''), Condition: { StringEquals: { 'iam:PassedToService': passedTo } } });
+  const managed = [...new Set([
+    ...services.flatMap((s) => s.taskRole.managedPolicyArns),
+    ...(Object.values(config.databases).some((d) => d.enhancedMonitoring) ? [`arn:${p}:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole`] : []),
+  ])].sort();
+  if (managed.length > 0) {
+    add({ Sid: 'IamAttachConfigured', Effect: 'Allow', Action: ['iam:AttachRolePolicy', 'iam:DetachRolePolicy'], Resource: arn('iam', `role/${prefix}-*`, ''), Condition: { ArnEquals: { 'iam:PolicyARN': managed } } });
+  }
+  const linked = ['ecs.amazonaws.com', 'elasticloadbalancing.amazonaws.com'];
+  if (services.some((s) => s.autoscaling)) linked.push('ecs.application-autoscaling.amazonaws.com');
+  if (Object.keys(config.databases).length > 0) linked.push('rds.amazonaws.com');
+  add({ Sid: 'IamServiceLinkedRoles', Effect: 'Allow', Action: 'iam:CreateServiceLinkedRole', Resource: arn('iam', 'role/aws-service-role/*', ''), Condition: { StringEquals: { 'iam:AWSServiceName': linked } } });
+
+  // Logs: the environment's log groups.
+  const logGroups = [arn('logs', `log-group:/ecs/${prefix}/*`)];
+  if (config.network.flowLogs) logGroups.push(arn('logs', `log-group:/vpc/${prefix}/*`));
+  if (Object.keys(config.databases).length > 0) logGroups.push(arn('logs', `log-group:/aws/rds/instance/${prefix}-*`));
+  add({ Sid: 'LogGroups', Effect: 'Allow', Action: ['logs:CreateLogGroup', 'logs:DeleteLogGroup', 'logs:PutRetentionPolicy', 'logs:DeleteRetentionPolicy', 'logs:AssociateKmsKey', 'logs:DisassociateKmsKey', 'logs:TagResource', 'logs:UntagResource', 'logs:TagLogGroup', 'logs:UntagLogGroup'],
+    Resource: logGroups.flatMap((g) => [g, `${g}:*`]) });
+
+  // KMS: keys tagged as this environment's, their aliases by name.
+  if (config.logsCustomerKey || services.some((s) => s.exec) || Object.keys(config.fileSystems).length > 0 || (config.monitoring.alarms.enabled && config.monitoring.topicArn === undefined)) {
+    add({ Sid: 'KmsCreateKey', Effect: 'Allow', Action: ['kms:CreateKey', 'kms:TagResource'], Resource: '*', Condition: tagged(config, 'RequestTag'),
+      reason: 'kms:CreateKey authorizes before the key has an ARN; the request must tag it with this Project and Environment' });
+    add({ Sid: 'KmsKeys', Effect: 'Allow', Action: ['kms:DescribeKey', 'kms:GetKeyPolicy', 'kms:PutKeyPolicy', 'kms:GetKeyRotationStatus', 'kms:EnableKeyRotation', 'kms:ListResourceTags', 'kms:TagResource', 'kms:UntagResource', 'kms:ScheduleKeyDeletion', 'kms:CreateAlias', 'kms:DeleteAlias', 'kms:CreateGrant', 'kms:Decrypt', 'kms:GenerateDataKey'],
+      Resource: arn('kms', 'key/*'), Condition: tagged(config, 'ResourceTag') });
+    add({ Sid: 'KmsAliases', Effect: 'Allow', Action: ['kms:CreateAlias', 'kms:DeleteAlias', 'kms:UpdateAlias'], Resource: arn('kms', `alias/${prefix}-*`) });
+  }
+
+  // Registry: the environment's repositories, <project>/<environment>/*.
+  if (repositoriesOf(config).length > 0) {
+    add({ Sid: 'EcrRepositories', Effect: 'Allow', Action: ['ecr:CreateRepository', 'ecr:DeleteRepository', 'ecr:PutLifecyclePolicy', 'ecr:GetLifecyclePolicy', 'ecr:DeleteLifecyclePolicy', 'ecr:PutImageTagMutability', 'ecr:PutImageScanningConfiguration', 'ecr:TagResource', 'ecr:UntagResource', 'ecr:ListTagsForResource', 'ecr:GetRepositoryPolicy'],
+      Resource: arn('ecr', `repository/${config.project}/${config.environment}/*`) });
+  }
+
+  // Load balancer, its listeners, rules and target groups; the access-log bucket.
+  if (services.some((s) => s.routing)) {
+    const lb = new Naming(config.project, config.environment).loadBalancer();
+    add({ Sid: 'LoadBalancer', Effect: 'Allow', Action: ['elasticloadbalancing:CreateLoadBalancer', 'elasticloadbalancing:DeleteLoadBalancer', 'elasticloadbalancing:ModifyLoadBalancerAttributes', 'elasticloadbalancing:SetSecurityGroups', 'elasticloadbalancing:SetSubnets',
+      'elasticloadbalancing:CreateListener', 'elasticloadbalancing:DeleteListener', 'elasticloadbalancing:ModifyListener', 'elasticloadbalancing:AddListenerCertificates', 'elasticloadbalancing:RemoveListenerCertificates',
+      'elasticloadbalancing:CreateRule', 'elasticloadbalancing:DeleteRule', 'elasticloadbalancing:ModifyRule', 'elasticloadbalancing:SetRulePriorities',
+      'elasticloadbalancing:CreateTargetGroup', 'elasticloadbalancing:DeleteTargetGroup', 'elasticloadbalancing:ModifyTargetGroup', 'elasticloadbalancing:ModifyTargetGroupAttributes',
+      'elasticloadbalancing:RegisterTargets', 'elasticloadbalancing:DeregisterTargets', 'elasticloadbalancing:AddTags', 'elasticloadbalancing:RemoveTags'],
+    // Target group names start with the load balancer's name (at least its first 25 characters, names/trimmedName).
+    Resource: [arn('elasticloadbalancing', `loadbalancer/app/${lb}/*`), arn('elasticloadbalancing', `listener/app/${lb}/*`), arn('elasticloadbalancing', `listener-rule/app/${lb}/*`), arn('elasticloadbalancing', `targetgroup/${lb.slice(0, 25)}*/*`)] });
+    if (config.loadBalancer.accessLogs) {
+      const bucket = `arn:${p}:s3:::${new Naming(config.project, config.environment).bucket(a, config.aws.region, 'alb-logs')}`;
+      add({ Sid: 'AccessLogBucket', Effect: 'Allow', Action: ['s3:CreateBucket', 's3:DeleteBucket', 's3:ListBucket', 's3:Get*', 's3:PutBucket*', 's3:DeleteBucketPolicy', 's3:PutEncryptionConfiguration', 's3:PutLifecycleConfiguration'], Resource: bucket });
+    }
+  }
+
+  // Certificates the environment requests, and DNS records in its zones.
+  if (Object.values(config.certificates).some((c) => c.arn === undefined)) {
+    add({ Sid: 'AcmRequest', Effect: 'Allow', Action: ['acm:RequestCertificate', 'acm:AddTagsToCertificate'], Resource: '*', Condition: tagged(config, 'RequestTag'),
+      reason: 'acm:RequestCertificate authorizes before the certificate has an ARN; the request must tag it with this Project and Environment' });
+    add({ Sid: 'AcmCertificates', Effect: 'Allow', Action: ['acm:DescribeCertificate', 'acm:ListTagsForCertificate', 'acm:AddTagsToCertificate', 'acm:RemoveTagsFromCertificate', 'acm:DeleteCertificate'], Resource: arn('acm', 'certificate/*'), Condition: tagged(config, 'ResourceTag') });
+  }
+  const zones = [...new Set([config.dns?.hostedZoneId, ...Object.values(config.certificates).map((c) => c.hostedZoneId)].filter((z): z is string => z !== undefined))].sort();
+  if (zones.length > 0) {
+    add({ Sid: 'DnsRecords', Effect: 'Allow', Action: ['route53:GetHostedZone', 'route53:ListResourceRecordSets', 'route53:ChangeResourceRecordSets', 'route53:ListTagsForResource'], Resource: zones.map((z) => `arn:${p}:route53:::hostedzone/${z}`) });
+    add({ Sid: 'DnsChanges', Effect: 'Allow', Action: 'route53:GetChange', Resource: `arn:${p}:route53:::change/*` });
+  }
+
+  // Service discovery: Cloud Map creates the private zone of the namespace itself.
+  if (services.some((s) => s.serviceDiscovery)) {
+    add({ Sid: 'DiscoveryCreate', Effect: 'Allow', Action: ['servicediscovery:CreatePrivateDnsNamespace', 'servicediscovery:CreateService', 'servicediscovery:TagResource', 'route53:CreateHostedZone', 'route53:GetHostedZone', 'route53:DeleteHostedZone', 'route53:ChangeTagsForResource', 'route53:ListTagsForResource', 'ec2:DescribeVpcs'], Resource: '*',
+      Condition: { StringEqualsIfExists: { 'aws:RequestTag/Project': config.project, 'aws:RequestTag/Environment': config.environment } },
+      reason: 'Cloud Map creates a namespace, its services and their private hosted zone before there are ARNs, and operation IDs are random' });
+    add({ Sid: 'Discovery', Effect: 'Allow', Action: ['servicediscovery:DeleteNamespace', 'servicediscovery:UpdateService', 'servicediscovery:DeleteService', 'servicediscovery:TagResource', 'servicediscovery:UntagResource'],
+      Resource: [arn('servicediscovery', 'namespace/*'), arn('servicediscovery', 'service/*')], Condition: tagged(config, 'ResourceTag') });
+  }
+
+  // Autoscaling of the services that scale.
+  if (services.some((s) => s.autoscaling)) {
+    add({ Sid: 'ServiceAutoscaling', Effect: 'Allow', Action: ['application-autoscaling:RegisterScalableTarget', 'application-autoscaling:DeregisterScalableTarget', 'application-autoscaling:PutScalingPolicy', 'application-autoscaling:DeleteScalingPolicy',
+      'application-autoscaling:PutScheduledAction', 'application-autoscaling:DeleteScheduledAction', 'application-autoscaling:TagResource', 'application-autoscaling:ListTagsForResource'], Resource: '*',
+      Condition: { StringEquals: { 'application-autoscaling:service-namespace': 'ecs' } },
+      reason: 'Application Auto Scaling names scalable targets by random IDs and authorizes policies and schedules on * only; limited to ECS' });
+  }
+
+  // Alarms and the dashboard, by name.
+  if (config.monitoring.alarms.enabled) {
+    add({ Sid: 'Alarms', Effect: 'Allow', Action: ['cloudwatch:PutMetricAlarm', 'cloudwatch:DeleteAlarms', 'cloudwatch:TagResource', 'cloudwatch:UntagResource'], Resource: arn('cloudwatch', `alarm:${prefix}-*`) });
+  }
+  if (config.monitoring.dashboard) {
+    add({ Sid: 'Dashboard', Effect: 'Allow', Action: ['cloudwatch:GetDashboard', 'cloudwatch:PutDashboard', 'cloudwatch:DeleteDashboards'], Resource: arn('cloudwatch', `dashboard/${prefix}*`, '') });
+  }
+  if (config.monitoring.alarms.enabled && config.monitoring.topicArn === undefined) {
+    const topic = arn('sns', fitName(`${prefix}-alerts`, NAME_LIMITS.snsTopic));
+    add({ Sid: 'AlertTopic', Effect: 'Allow', Action: ['sns:CreateTopic', 'sns:DeleteTopic', 'sns:GetTopicAttributes', 'sns:SetTopicAttributes', 'sns:Subscribe', 'sns:Unsubscribe', 'sns:GetSubscriptionAttributes', 'sns:ListSubscriptionsByTopic', 'sns:TagResource', 'sns:UntagResource', 'sns:ListTagsForResource'], Resource: [topic, `${topic}:*`] });
+  } else if (config.monitoring.alarms.enabled && config.monitoring.topicArn !== undefined && config.monitoring.alarmEmails.length > 0) {
+    add({ Sid: 'AlertSubscriptions', Effect: 'Allow', Action: ['sns:Subscribe', 'sns:Unsubscribe', 'sns:GetSubscriptionAttributes'], Resource: [config.monitoring.topicArn, `${config.monitoring.topicArn}:*`] });
+  }
+
+  // Databases: instances, groups and connection secrets named with the prefix.
+  if (Object.keys(config.databases).length > 0) {
+    add({ Sid: 'Databases', Effect: 'Allow', Action: ['rds:CreateDBInstance', 'rds:ModifyDBInstance', 'rds:DeleteDBInstance', 'rds:RebootDBInstance', 'rds:CreateDBParameterGroup', 'rds:ModifyDBParameterGroup', 'rds:DeleteDBParameterGroup',
+      'rds:CreateDBSubnetGroup', 'rds:ModifyDBSubnetGroup', 'rds:DeleteDBSubnetGroup', 'rds:AddTagsToResource', 'rds:RemoveTagsFromResource', 'rds:CreateDBSnapshot'],
+      Resource: [arn('rds', `db:${prefix}-*`), arn('rds', `pg:${prefix}-*`), arn('rds', `subgrp:${prefix}-*`), arn('rds', `snapshot:${prefix}-*`)] });
+    add({ Sid: 'DatabaseSecrets', Effect: 'Allow', Action: ['secretsmanager:CreateSecret', 'secretsmanager:DeleteSecret', 'secretsmanager:DescribeSecret', 'secretsmanager:GetResourcePolicy', 'secretsmanager:PutSecretValue', 'secretsmanager:GetSecretValue', 'secretsmanager:UpdateSecret', 'secretsmanager:TagResource', 'secretsmanager:UntagResource'],
+      Resource: arn('secretsmanager', `secret:${prefix}/database/*`) });
+  }
+
+  // DynamoDB tables named with the prefix.
+  if (Object.keys(config.dynamodb).length > 0) {
+    add({ Sid: 'Tables', Effect: 'Allow', Action: ['dynamodb:CreateTable', 'dynamodb:UpdateTable', 'dynamodb:DeleteTable', 'dynamodb:DescribeTable', 'dynamodb:DescribeContinuousBackups', 'dynamodb:UpdateContinuousBackups', 'dynamodb:DescribeTimeToLive', 'dynamodb:UpdateTimeToLive', 'dynamodb:ListTagsOfResource', 'dynamodb:TagResource', 'dynamodb:UntagResource'],
+      Resource: arn('dynamodb', `table/${prefix}-*`) });
+  }
+
+  // EFS file systems tagged as this environment's.
+  if (Object.keys(config.fileSystems).length > 0) {
+    add({ Sid: 'FileSystemsCreate', Effect: 'Allow', Action: ['elasticfilesystem:CreateFileSystem', 'elasticfilesystem:CreateAccessPoint', 'elasticfilesystem:TagResource'], Resource: '*', Condition: tagged(config, 'RequestTag'),
+      reason: 'EFS authorizes creating a file system or access point before it has an ID; the request must tag it with this Project and Environment' });
+    add({ Sid: 'FileSystems', Effect: 'Allow', Action: ['elasticfilesystem:DeleteFileSystem', 'elasticfilesystem:UpdateFileSystem', 'elasticfilesystem:PutBackupPolicy', 'elasticfilesystem:PutFileSystemPolicy', 'elasticfilesystem:DeleteFileSystemPolicy', 'elasticfilesystem:CreateMountTarget', 'elasticfilesystem:DeleteMountTarget', 'elasticfilesystem:DeleteAccessPoint', 'elasticfilesystem:TagResource', 'elasticfilesystem:UntagResource', 'elasticfilesystem:PutLifecycleConfiguration'],
+      Resource: [arn('elasticfilesystem', 'file-system/*'), arn('elasticfilesystem', 'access-point/*')], Condition: tagged(config, 'ResourceTag') });
+  }
+  if (config.teleport.enabled) statements.push(...teleportStatements(config));
+  return statements;
+}
+
+/** Teleport (environment-teleport.ts): its configuration parameters, state and events tables, audit and log buckets, and its own load balancer. */
+function teleportStatements(config: EnvironmentConfig): ReasonedStatement[] {
+  const { arn, p, a, prefix } = arns(config);
+  const t = config.teleport;
+  const naming = new Naming(config.project, config.environment);
+  const tables = [t.dynamodbTable, t.eventsTable].map((name) => arn('dynamodb', `table/${name}`));
+  const buckets = [t.auditBucket, naming.bucket(a, config.aws.region, 'teleport-lb-logs')].map((name) => `arn:${p}:s3:::${name}`);
+  return [
+    { Sid: 'TeleportParameters', Effect: 'Allow', Action: ['ssm:PutParameter', 'ssm:GetParameter', 'ssm:GetParameters', 'ssm:DeleteParameter', 'ssm:AddTagsToResource', 'ssm:RemoveTagsFromResource', 'ssm:ListTagsForResource'], Resource: arn('ssm', `parameter/${prefix}/teleport/*`) },
+    { Sid: 'TeleportParameterList', Effect: 'Allow', Action: 'ssm:DescribeParameters', Resource: '*', reason: 'ssm:DescribeParameters has no resource-level permission; it lists names and changes nothing' },
+    { Sid: 'TeleportTables', Effect: 'Allow', Action: ['dynamodb:CreateTable', 'dynamodb:UpdateTable', 'dynamodb:DeleteTable', 'dynamodb:DescribeTable', 'dynamodb:DescribeContinuousBackups', 'dynamodb:UpdateContinuousBackups', 'dynamodb:DescribeTimeToLive', 'dynamodb:UpdateTimeToLive', 'dynamodb:ListTagsOfResource', 'dynamodb:TagResource', 'dynamodb:UntagResource'], Resource: tables },
+    { Sid: 'TeleportBuckets', Effect: 'Allow', Action: ['s3:CreateBucket', 's3:DeleteBucket', 's3:ListBucket', 's3:Get*', 's3:PutBucket*', 's3:DeleteBucketPolicy', 's3:PutEncryptionConfiguration', 's3:PutLifecycleConfiguration'], Resource: buckets },
+    { Sid: 'TeleportLoadBalancerCreate', Effect: 'Allow', Action: ['elasticloadbalancing:CreateLoadBalancer', 'elasticloadbalancing:CreateTargetGroup', 'elasticloadbalancing:CreateListener', 'elasticloadbalancing:AddTags'],
+      Resource: [arn('elasticloadbalancing', 'loadbalancer/*'), arn('elasticloadbalancing', 'targetgroup/*'), arn('elasticloadbalancing', 'listener/*')], Condition: tagged(config, 'RequestTag') },
+    { Sid: 'TeleportLoadBalancer', Effect: 'Allow', Action: ['elasticloadbalancing:DeleteLoadBalancer', 'elasticloadbalancing:ModifyLoadBalancerAttributes', 'elasticloadbalancing:SetSecurityGroups', 'elasticloadbalancing:SetSubnets', 'elasticloadbalancing:DeleteListener', 'elasticloadbalancing:ModifyListener',
+      'elasticloadbalancing:DeleteTargetGroup', 'elasticloadbalancing:ModifyTargetGroup', 'elasticloadbalancing:ModifyTargetGroupAttributes', 'elasticloadbalancing:RegisterTargets', 'elasticloadbalancing:DeregisterTargets', 'elasticloadbalancing:AddTags', 'elasticloadbalancing:RemoveTags'],
+      Resource: [arn('elasticloadbalancing', 'loadbalancer/*'), arn('elasticloadbalancing', 'targetgroup/*'), arn('elasticloadbalancing', 'listener/*')], Condition: tagged(config, 'ResourceTag') },
+  ];
+}
+
+/** What a GitHub Actions image workflow needs: push this environment's images, register task definitions, roll out and watch its services, pass exactly their roles. */
+export function deployStatements(config: EnvironmentConfig, taskRoleNames: readonly string[]): ReasonedStatement[] {
+  const { arn, prefix } = arns(config);
+  const statements: ReasonedStatement[] = [
+    { Sid: 'EcrLogin', Effect: 'Allow', Action: 'ecr:GetAuthorizationToken', Resource: '*', reason: 'ecr:GetAuthorizationToken has no resource-level permission' },
+  ];
+  if (repositoriesOf(config).length > 0) {
+    statements.push({ Sid: 'PushImages', Effect: 'Allow', Action: ['ecr:BatchCheckLayerAvailability', 'ecr:InitiateLayerUpload', 'ecr:UploadLayerPart', 'ecr:CompleteLayerUpload', 'ecr:PutImage', 'ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer', 'ecr:DescribeImages'],
+      Resource: repositoriesOf(config).map((r) => arn('ecr', `repository/${repositoryName(config, r)}`)) });
+  }
+  statements.push(
+    { Sid: 'TaskDefinitions', Effect: 'Allow', Action: ['ecs:RegisterTaskDefinition', 'ecs:DescribeTaskDefinition'], Resource: '*', reason: 'ECS offers no resource-level permission for registering and describing task definitions' },
+    // A revision registered from the current one keeps its tags (rollout: DescribeTaskDefinition --include TAGS).
+    { Sid: 'TagTaskDefinitions', Effect: 'Allow', Action: 'ecs:TagResource', Resource: arn('ecs', `task-definition/${prefix}-*:*`), Condition: { StringEquals: { 'ecs:CreateAction': 'RegisterTaskDefinition' } } },
+    { Sid: 'RollOut', Effect: 'Allow', Action: ['ecs:UpdateService', 'ecs:DescribeServices'], Resource: arn('ecs', `service/${prefix}/*`) },
+  );
+  if (taskRoleNames.length > 0) {
+    statements.push({ Sid: 'PassServiceRoles', Effect: 'Allow', Action: 'iam:PassRole', Resource: [...taskRoleNames].sort().map((name) => arn('iam', `role/${name}`, '')), Condition: { StringEquals: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' } } });
+  }
+  return statements;
+}
+
+/** The task and execution role names of every service (the names ServiceRoles gives them). */
+export function serviceRoleNames(config: EnvironmentConfig): string[] {
+  const prefix = new Naming(config.project, config.environment).prefix;
+  return Object.keys(config.services).sort().flatMap((service) => ['execution', 'task'].map((kind) => fitName(`${prefix}-${service}-${kind}`, NAME_LIMITS.iamRole)));
+}
+
+/** The statements as IAM takes them (reasons are for people and the waiver). */
+export function policyStatements(statements: readonly ReasonedStatement[]): PolicyStatement[] {
+  return statements.map(({ reason: _reason, ...statement }) => statement);
+}
+
+/** Statements with a `*` resource and no reason: a programming error, refused before synthesis. */
+export function unreasonedWildcards(statements: readonly ReasonedStatement[]): string[] {
+  return statements.filter((s) => [s.Resource].flat().includes('*') && !s.reason).map((s) => s.Sid);
+}
+
+/** The guardrail waiver of a stack holding these statements: each `*` resource with its reason; undefined when there is none. */
+export function wildcardWaiver(statements: readonly ReasonedStatement[]): string | undefined {
+  const missing = unreasonedWildcards(statements);
+  if (missing.length > 0) throw new Error(`management policy: statements ${missing.join(', ')} use "*" without a reason`);
+  const reasons = new Map<string, string>();
+  for (const s of statements) if (s.reason && [s.Resource].flat().includes('*')) reasons.set(s.Sid, s.reason);
+  if (reasons.size === 0) return undefined;
+  return `"*" resources only where AWS offers no resource-level permission: ${[...reasons].map(([sid, reason]) => `${sid}: ${reason}`).join('; ')}`;
+}
+
+/**
+ * Statements of several environments as one list: the same Sid of each
+ * environment becomes one statement whose resources, actions and condition
+ * values are the union (Sids stay unique, and the policy stays small).
+ */
+export function mergeStatements(lists: readonly (readonly ReasonedStatement[])[]): ReasonedStatement[] {
+  const bySid = new Map<string, ReasonedStatement>();
+  for (const statement of lists.flat()) {
+    const known = bySid.get(statement.Sid);
+    if (!known) { bySid.set(statement.Sid, statement); continue; }
+    const union = (x: string | readonly string[] | undefined, y: string | readonly string[] | undefined) => {
+      const all = [...new Set([x ?? [], y ?? []].flat())];
+      return all.length === 1 ? all[0]! : all;
+    };
+    const condition = mergeConditions(known.Condition, statement.Condition, union);
+    bySid.set(statement.Sid, {
+      ...known,
+      Action: union(known.Action, statement.Action),
+      ...(known.Resource !== undefined || statement.Resource !== undefined ? { Resource: union(known.Resource, statement.Resource) } : {}),
+      ...(condition ? { Condition: condition } : {}),
+    });
+  }
+  return [...bySid.values()];
+}
+
+function mergeConditions(a: PolicyStatement['Condition'], b: PolicyStatement['Condition'], union: (x: string | readonly string[] | undefined, y: string | readonly string[] | undefined) => string | readonly string[]): PolicyStatement['Condition'] {
+  if (!a || !b) return a ?? b;
+  const out: Record<string, Record<string, string | readonly string[]>> = {};
+  for (const operator of new Set([...Object.keys(a), ...Object.keys(b)])) {
+    const keys = new Set([...Object.keys(a[operator] ?? {}), ...Object.keys(b[operator] ?? {})]);
+    out[operator] = Object.fromEntries([...keys].map((key) => [key, union(a[operator]?.[key], b[operator]?.[key])]));
+  }
+  return out;
+}
+
+/** IAM's limit of a managed policy (6,144 characters without whitespace), less a margin. */
+const MANAGED_POLICY_CHARACTERS = 6000;
+
+/** Statements split into groups that each fit in one managed policy, in order. */
+export function chunkStatements(statements: readonly PolicyStatement[], limit: number = MANAGED_POLICY_CHARACTERS): PolicyStatement[][] {
+  const chunks: PolicyStatement[][] = [];
+  let current: PolicyStatement[] = [];
+  let size = 0;
+  for (const statement of statements) {
+    const length = JSON.stringify(statement).length + 1;
+    if (length + 60 > limit) throw new Error(`management policy: statement ${statement.Sid ?? ''} alone is over IAM's policy size`);
+    if (size + length + 60 > limit && current.length > 0) { chunks.push(current); current = []; size = 0; }
+    current.push(statement);
+    size += length;
+  }
+  if (current.length > 0) chunks.push(current);
+  return chunks;
+}
