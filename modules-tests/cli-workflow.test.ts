@@ -60,7 +60,7 @@ describe('synth output is a plain Terraform working folder', () => {
     writeFileSync(join(out, 'stacks', 'bootstrap-shop-tf-state-123456789012', 'terraform.tfstate'), '{"version": 4}');
     expect(runCli(['synth', '--config', config, '--out', out, '--env', 'dev']).status).toBe(0);
     expect(readFileSync(join(out, 'stacks', 'staging', 'notes.txt'), 'utf8')).toBe('mine'); // --env leaves the others alone
-    expect(Object.keys(JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')).stacks)).toEqual(['bootstrap-shop-tf-state-123456789012', 'dev', 'prod', 'staging']);
+    expect(Object.keys(JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')).stacks)).toEqual(['bootstrap-shop-tf-state-123456789012', 'controller-infrastructure', 'dev', 'prod', 'staging']);
     rmSync(join(config, 'staging.yaml'));
     const defaults = readFileSync(join(config, 'defaults.yaml'), 'utf8');
     writeFileSync(join(config, 'defaults.yaml'), defaults.replace('bucket: shop-tf-state-123456789012', 'bucket: shop-state-moved'));
@@ -128,7 +128,7 @@ describe('plan', () => {
   it('names both kinds of stack when the name is unknown', () => {
     const result = runCli(['plan', '--config', EXAMPLES_DIR, '--env', 'nope', '--out', join(scratch, 'nope')]);
     expect(result.status).toBe(1);
-    expect(result.stderr).toContain('no environment "nope"; found dev, prod, staging (bootstrap stacks: bootstrap-shop-tf-state-123456789012)');
+    expect(result.stderr).toContain('no environment "nope"; found dev, prod, staging (bootstrap stacks: bootstrap-shop-tf-state-123456789012; the controller\'s stack: controller-infrastructure)');
   });
 });
 
