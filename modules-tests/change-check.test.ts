@@ -10,7 +10,7 @@ const schemas: ProviderSchemas = {
         aws_thing: {
           version: 2,
           block: {
-            attributes: { id: { type: 'string' }, arn: { type: 'string' }, name: { type: 'string' }, tags: { type: ['map', 'string'] }, size: { type: 'number' } },
+            attributes: { id: { type: 'string' }, arn: { type: 'string' }, public_ip: { type: 'string' }, name: { type: 'string' }, tags: { type: ['map', 'string'] }, size: { type: 'number' } },
             block_types: { rule: { nesting_mode: 'list', block: { attributes: { rule_id: { type: 'string' } } } } },
           },
         },
@@ -26,7 +26,7 @@ const change = (actions: string[], after: object, afterUnknown: object) => ({
 
 describe('applyPlanToState', () => {
   it('keeps known values and fills unknown ones with typed placeholders', () => {
-    const state = applyPlanToState({ resource_changes: [change(['create'], { name: 'x', rule: [{}] }, { id: true, arn: true, tags: true, size: true, rule: [{ rule_id: true }] })] }, schemas);
+    const state = applyPlanToState({ resource_changes: [change(['create'], { name: 'x', rule: [{}] }, { id: true, arn: true, public_ip: true, tags: true, size: true, rule: [{ rule_id: true }] })] }, schemas);
     const [resource] = state.resources;
     expect(resource).toMatchObject({ type: 'aws_thing', name: 'a', provider: 'provider["registry.terraform.io/hashicorp/aws"]' });
     const { attributes, schema_version } = resource.instances[0];
@@ -34,6 +34,7 @@ describe('applyPlanToState', () => {
     expect(attributes.name).toBe('x');
     expect(attributes.id).toMatch(/^offline-[0-9a-f]{12}$/);
     expect(attributes.arn).toMatch(/^arn:aws:offline:/);
+    expect(attributes.public_ip).toMatch(/^198\.51\.100\.\d{1,3}$/); // usable in a CIDR (`${eip.public_ip}/32`)
     expect(attributes.tags).toEqual({});
     expect(attributes.size).toBe(0);
     expect(attributes.rule[0].rule_id).toMatch(/^offline-/);

@@ -6,7 +6,7 @@
  * address record of their own environments, `--json`, exit codes, colour.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { terraformCliDir, terraformSettings } from '../src/core/index';
@@ -137,7 +137,7 @@ describe('init', () => {
     const project = join(scratch, 'new-project');
     const created = runCli(['init', project, '--project', 'acme', '--account-id', '111122223333', '--region', 'us-east-1']);
     expect(created.status).toBe(0);
-    for (const file of ['environments/defaults.yaml', 'environments/dev.yaml', 'schema/defaults.schema.json', 'schema/environment.schema.json', '.gitignore']) {
+    for (const file of ['package.json', 'environments/defaults.yaml', 'environments/dev.yaml', 'schema/defaults.schema.json', 'schema/environment.schema.json', '.gitignore']) {
       expect(existsSync(join(project, file))).toBe(true);
     }
     // The three workflows, exactly as examples/github-actions holds them (one source: src/cli/init-templates.ts).
@@ -145,7 +145,11 @@ describe('init', () => {
     for (const name of readdirSync('examples/github-actions').filter((f) => f.endsWith('.yml'))) {
       expect({ name, same: readFileSync(join(project, '.github', 'workflows', name), 'utf8') === readFileSync(join('examples/github-actions', name), 'utf8') }).toEqual({ name, same: true });
     }
-    expect(created.stdout).toContain(`note: the workflows in ${join(project, '.github/workflows')} run this project's platform command through npm ci`);
+    // package.json: the platform as its one dependency, at a placeholder init says to replace, and what to run next.
+    const manifest = JSON.parse(readFileSync(join(project, 'package.json'), 'utf8'));
+    expect(manifest.dependencies).toEqual({ 'fargate-platform': 'git+https://github.com/OWNER/fargate-platform.git#COMMIT-OR-TAG' });
+    expect(created.stdout).toContain(`note: ${join(project, 'package.json')} names fargate-platform at a placeholder, git+https://github.com/OWNER/fargate-platform.git#COMMIT-OR-TAG: replace it`);
+    expect(created.stdout).toContain(`next: cd ${project} && npm install (it writes package-lock.json: commit it with the rest; the workflows run npm ci, which needs it)`);
     expect(readFileSync(join(project, 'environments', 'dev.yaml'), 'utf8')).toMatch(/^# yaml-language-server: \$schema=\.\.\/schema\/environment\.schema\.json$/m);
     const config = join(project, 'environments');
     expect(runCli(['synth', '--config', config, '--out', join(scratch, 'new-project-out')]).status).toBe(0);
@@ -157,6 +161,40 @@ describe('init', () => {
     const qa = runCli(['init', project, '--env', 'qa']);
     expect(qa.status).toBe(0);
     expect(runCli(['validate', '--config', config]).stdout).toContain('2 environment(s) valid: dev, qa');
+  });
+
+  it('starts a project whose workflows\' commands run: npm test and npx platform, with the platform installed as its dependency', () => {
+    const project = join(scratch, 'installed-project');
+    const platform = process.cwd();
+    const created = runCli(['init', project, '--project', 'acme', '--account-id', '111122223333', '--platform-package', `file:${platform}`]);
+    expect(created.status).toBe(0);
+    expect(created.stdout).not.toContain('placeholder');
+    const manifest = JSON.parse(readFileSync(join(project, 'package.json'), 'utf8'));
+    expect(manifest.dependencies).toEqual({ 'fargate-platform': `file:${platform}` });
+    // What npm install makes of a file: dependency (a link to the folder, its bin in .bin), without running npm install here.
+    mkdirSync(join(project, 'node_modules', '.bin'), { recursive: true });
+    symlinkSync(platform, join(project, 'node_modules', 'fargate-platform'));
+    symlinkSync('../fargate-platform/bin/platform.js', join(project, 'node_modules', '.bin', 'platform'));
+    const inProject = (command: string, args: string[]) => spawnSync(command, args, { cwd: project, encoding: 'utf8', env: { ...process.env, CHECKPOINT_DISABLE: '1' } });
+    const test = inProject('npm', ['test']);
+    expect({ status: test.status, stderr: test.stderr }).toEqual({ status: 0, stderr: '' });
+    expect(test.stdout).toContain('1 environment(s) valid: dev');
+    expect(test.stdout).toMatch(/^dev: \d+ passed, 0 failed/m);
+    // The commands the workflows run before any AWS call.
+    expect(JSON.parse(inProject('npx', ['platform', 'validate', '--json']).stdout)).toEqual({ ok: true, environments: ['dev'] });
+    expect(inProject('npx', ['platform', 'check-addresses']).status).toBe(0);
+    expect(JSON.parse(inProject('npx', ['platform', 'ci-info', '--env', 'dev']).stdout)).toMatchObject({ environment: 'dev', cluster: 'acme-dev', services: { hello: { platform: 'linux/amd64', repositoryUrl: null } } });
+  });
+
+  it('keeps a package.json that is there, saying what the workflows need of it', () => {
+    const project = join(scratch, 'own-package');
+    mkdirSync(project);
+    writeFileSync(join(project, 'package.json'), '{ "name": "own", "private": true }\n');
+    const created = runCli(['init', project, '--project', 'acme', '--account-id', '111122223333']);
+    expect(created.status).toBe(0);
+    expect(readFileSync(join(project, 'package.json'), 'utf8')).toBe('{ "name": "own", "private": true }\n');
+    expect(created.stdout).toContain(`note: ${join(project, 'package.json')} was left as it is; the workflows run npm ci, npm test and npx platform: it needs fargate-platform in its dependencies and a test script`);
+    expect(runCli(['init', project, '--env', 'qa', '--platform-package', 'file:x']).stderr).toContain('--platform-package is for a new project');
   });
 
   it('adds an environment to an existing project that passes its guardrails: HTTPS when defaults route services, or a copy of another', () => {

@@ -97,10 +97,15 @@ describe('the example controller stack', () => {
     expect(listeners.map((l) => l.protocol).sort()).toEqual(['HTTP', 'HTTPS']);
     expect(listeners.find((l) => l.protocol === 'HTTP').default_action[0].type).toBe('redirect');
     const rules = all(example, 'aws_lb_listener_rule').sort((a, b) => a.priority - b.priority);
+    // Only requests for the controller's host: an existing listener's other hosts never reach it.
+    const host = { host_header: { values: ['gitops.shop.example.com'] } };
     expect(rules.map((r) => r.condition)).toEqual([
-      [{ path_pattern: { values: ['/webhooks/github'] } }, { source_ip: { values: [...GITHUB_HOOK_CIDRS] } }],
-      [{ source_ip: { values: ['203.0.113.0/24'] } }],
+      [host, { path_pattern: { values: ['/webhooks/github'] } }, { source_ip: { values: GITHUB_HOOK_CIDRS.slice(0, 3) } }],
+      [host, { path_pattern: { values: ['/webhooks/github'] } }, { source_ip: { values: GITHUB_HOOK_CIDRS.slice(3) } }],
+      [host, { source_ip: { values: ['203.0.113.0/24'] } }],
     ]);
+    // ALB's limit of five condition values per rule.
+    for (const rule of rules) expect(rule.condition.reduce((n: number, c: any) => n + (Object.values(c)[0] as any).values.length, 0)).toBeLessThanOrEqual(5);
     const ingress = all(example, 'aws_vpc_security_group_ingress_rule').filter((r) => r.cidr_ipv4 !== undefined);
     expect([...new Set(ingress.map((r) => r.cidr_ipv4))].sort()).toEqual([...GITHUB_HOOK_CIDRS, '203.0.113.0/24'].sort());
     expect(ingress.every((r) => [80, 443].includes(r.from_port))).toBe(true);
@@ -153,12 +158,19 @@ describe('the controller fixture: existing VPC, cluster and listener, production
     for (const type of ['aws_vpc', 'aws_ecs_cluster', 'aws_lb', 'aws_lb_listener', 'aws_sns_topic']) expect(fixture.resource[type]).toBeUndefined();
     expect(one(fixture, 'aws_ecs_service')).toMatchObject({ cluster: 'arn:aws:ecs:eu-central-1:111122223333:cluster/shared-tools', network_configuration: { subnets: ['subnet-0a1b2c3d4e5f60711', 'subnet-0a1b2c3d4e5f60712'] } });
     const rules = all(fixture, 'aws_lb_listener_rule');
-    expect(rules.map((r) => r.priority).sort()).toEqual([900, 901]);
+    // GitHub's four ranges in two webhook rules (three CIDRs, the host and the path are five values), the two allowed CIDRs in one.
+    expect(rules.map((r) => r.priority).sort()).toEqual([900, 901, 902]);
+    for (const rule of rules) expect(rule.condition[0]).toEqual({ host_header: { values: ['gitops.acme.example.com'] } });
     for (const rule of rules) expect(rule.listener_arn).toBe('arn:aws:elasticloadbalancing:eu-central-1:111122223333:listener/app/shared-tools/0123456789abcdef/fedcba9876543210');
     const fiveXx = all(fixture, 'aws_cloudwatch_metric_alarm').find((a) => a.metric_name === 'HTTPCode_Target_5XX_Count');
     expect(fiveXx.dimensions.LoadBalancer).toBe('app/shared-tools/0123456789abcdef');
     expect(fiveXx.alarm_actions).toEqual(['arn:aws:sns:eu-central-1:111122223333:platform-alerts']);
-    expect(all(fixture, 'aws_vpc_security_group_egress_rule').map((r) => r.from_port).sort()).toEqual([22, 443]);
+    // An https://github.com/ URL: cloned as given, and statuses go to that repository.
+    const command: string[] = containerOf(fixture).command;
+    expect(command.slice(command.indexOf('--repo'), command.indexOf('--repo') + 2)).toEqual(['--repo', 'https://github.com/acme/platform.git']);
+    expect(command.slice(-2)).toEqual(['--github-repository', 'acme/platform']);
+    // HTTPS out only: the repository is read over HTTPS with the token (ssh is refused in config).
+    expect(all(fixture, 'aws_vpc_security_group_egress_rule').map((r) => r.from_port).sort()).toEqual([443]);
   });
 
   it('may only assume production\'s role, and holds no right of its own in production\'s account', () => {
@@ -187,7 +199,7 @@ describe('the controller fixture: existing VPC, cluster and listener, production
 
 const CONTROLLER = `controller:
   repository: shop-org/shop-infra
-  loadBalancer: { certificateArn: "arn:aws:acm:eu-west-1:123456789012:certificate/0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0" }
+  loadBalancer: { host: gitops.shop.example.com, certificateArn: "arn:aws:acm:eu-west-1:123456789012:certificate/0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0" }
 `;
 
 describe('controller: in config', () => {
@@ -208,13 +220,43 @@ describe('controller: in config', () => {
   it('needs HTTPS: a certificate or an existing listener', () => {
     expect(problemsOf({ 'defaults.yaml': `${MINIMAL_ENVIRONMENT}controller:\n  repository: shop-org/shop-infra\n`, 'dev.yaml': 'production: false\n' })).toEqual([
       'cfg/defaults.yaml:11:3 controller: the controller is reached over HTTPS only: give loadBalancer.certificateArn (a load balancer of its own) or loadBalancer.existing (a listener of yours)',
+      'cfg/defaults.yaml:11:3 controller: give loadBalancer.host, the host name the controller is reached at (for example gitops.example.com): its listener rules match only that Host header',
     ]);
   });
 
   it('uses an existing listener only with the VPC of its load balancer', () => {
-    const defaults = `${MINIMAL_ENVIRONMENT}controller:\n  repository: shop-org/shop-infra\n  loadBalancer:\n    existing: { listenerArn: "arn:aws:elasticloadbalancing:eu-west-1:123456789012:listener/app/tools/0123456789abcdef/fedcba9876543210", securityGroupId: sg-0123456789abcdef0, priority: 10 }\n`;
+    const defaults = `${MINIMAL_ENVIRONMENT}controller:\n  repository: shop-org/shop-infra\n  loadBalancer:\n    host: gitops.shop.example.com\n    existing: { listenerArn: "arn:aws:elasticloadbalancing:eu-west-1:123456789012:listener/app/tools/0123456789abcdef/fedcba9876543210", securityGroupId: sg-0123456789abcdef0, priority: 10 }\n`;
     expect(problemsOf({ 'defaults.yaml': defaults, 'dev.yaml': 'production: false\n' })).toEqual([
-      'cfg/defaults.yaml:13:15 controller.loadBalancer.existing: an existing load balancer forwards to targets in its own VPC: give network.existing (that VPC and its private subnets) too',
+      'cfg/defaults.yaml:14:15 controller.loadBalancer.existing: an existing load balancer forwards to targets in its own VPC: give network.existing (that VPC and its private subnets) too',
+    ]);
+  });
+
+  it('reads its repository over HTTPS only, with no credentials in the URL', () => {
+    const withRepository = (repository: string) => `${MINIMAL_ENVIRONMENT}${CONTROLLER.replace('shop-org/shop-infra', repository)}`;
+    expect(problemsOf({ 'defaults.yaml': withRepository('git@github.com:shop-org/shop-infra.git'), 'dev.yaml': 'production: false\n' })).toEqual([
+      'cfg/defaults.yaml:11:15 controller.repository: the deployed controller reads its repository over HTTPS with the GitHub token (secret GITHUB_TOKEN); give https://github.com/OWNER/NAME.git or OWNER/NAME instead of an ssh URL',
+    ]);
+    expect(problemsOf({ 'defaults.yaml': withRepository('ssh://git@github.com/shop-org/shop-infra.git'), 'dev.yaml': 'production: false\n' })).toHaveLength(1);
+    expect(problemsOf({ 'defaults.yaml': withRepository('https://x-access-token:ghs_secret@github.com/shop-org/shop-infra.git'), 'dev.yaml': 'production: false\n' })).toEqual([
+      'cfg/defaults.yaml:11:15 controller.repository: no credentials in the URL: they would land in Terraform state and logs; the GitHub token comes from the secret GITHUB_TOKEN',
+    ]);
+    expect(problemsOf({ 'defaults.yaml': withRepository('https://github.com/shop-org/shop-infra.git'), 'dev.yaml': 'production: false\n' })).toEqual([]);
+  });
+
+  it('manages directly only environments of its own partition, assumes roles in the environment\'s partition and account, and takes a certificate of its own place', () => {
+    const china = 'aws: { region: cn-north-1 }\nbackend: { bucket: shop-cn-state }\n';
+    expect(problemsOf({ 'defaults.yaml': `${MINIMAL_ENVIRONMENT}${CONTROLLER}  aws: { region: eu-west-1 }\n`, 'dev.yaml': 'production: false\n', 'cn.yaml': `production: false\n${china}` })).toEqual([
+      'cfg/defaults.yaml:11:3 controller: the controller runs in partition aws (eu-west-1) and cn in aws-cn (cn-north-1): give controller.environmentRoles.cn, a role in cn\'s partition the controller assumes',
+    ]);
+    const prod = 'aws: { accountId: "210987654321" }\nbackend: { bucket: shop-prod-state }\n';
+    expect(problemsOf({ 'defaults.yaml': `${MINIMAL_ENVIRONMENT}${CONTROLLER}  environmentRoles:\n    prod: arn:aws:iam::111111111111:role/shop-prod-controller\n`, 'dev.yaml': 'production: false\n', 'prod.yaml': prod })).toEqual([
+      'cfg/defaults.yaml:14:11 controller.environmentRoles.prod: arn:aws:iam::111111111111:role/shop-prod-controller is in account 111111111111, environment prod in 210987654321; use 210987654321',
+    ]);
+    expect(problemsOf({ 'defaults.yaml': `${MINIMAL_ENVIRONMENT}${CONTROLLER}  environmentRoles:\n    prod: arn:aws-cn:iam::210987654321:role/shop-prod-controller\n`, 'dev.yaml': 'production: false\n', 'prod.yaml': prod })).toEqual([
+      'cfg/defaults.yaml:14:11 controller.environmentRoles.prod: arn:aws-cn:iam::210987654321:role/shop-prod-controller is in partition aws-cn, environment prod in aws; use arn:aws:...',
+    ]);
+    expect(problemsOf({ 'defaults.yaml': `${MINIMAL_ENVIRONMENT}${CONTROLLER.replace(':eu-west-1:', ':us-east-1:')}`, 'dev.yaml': 'production: false\n' })).toEqual([
+      'cfg/defaults.yaml:12:66 controller.loadBalancer.certificateArn: arn:aws:acm:us-east-1:123456789012:certificate/0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0 is in region us-east-1, the controller\'s load balancer in eu-west-1; use eu-west-1 (an ALB takes only certificates of its own region and account)',
     ]);
   });
 
@@ -299,6 +341,7 @@ describe('where the controller runs', () => {
     const defaults = `${MINIMAL_ENVIRONMENT}${CONTROLLER}  aws: { accountId: "999988887777" }\n  environmentRoles:\n    dev: arn:aws:iam::123456789012:role/shop-dev-controller\n`;
     expect(problemsOf({ 'defaults.yaml': defaults, 'dev.yaml': 'production: false\n' })).toEqual([
       'cfg/defaults.yaml:11:3 controller: no environment keeps its state in the controller\'s account 999988887777, so its own stack has no state bucket there; run the controller in the account of one of them (controller.aws.accountId)',
+      'cfg/defaults.yaml:12:66 controller.loadBalancer.certificateArn: arn:aws:acm:eu-west-1:123456789012:certificate/0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0 is in account 123456789012, the controller\'s load balancer in 999988887777; use 999988887777 (an ALB takes only certificates of its own region and account)',
     ]);
   });
 });

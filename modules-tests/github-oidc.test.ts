@@ -34,17 +34,18 @@ describe('the example bootstrap stack', () => {
       Effect: 'Allow',
       Principal: { Federated: 'arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com' },
       Action: 'sts:AssumeRoleWithWebIdentity',
+      // Exact subjects: StringEquals (StringLike only with a branch pattern).
       Condition: {
-        StringEquals: { 'token.actions.githubusercontent.com:aud': 'sts.amazonaws.com' },
-        StringLike: { 'token.actions.githubusercontent.com:sub': ['repo:shop-org/shop-infra:ref:refs/heads/main'] },
+        StringEquals: { 'token.actions.githubusercontent.com:aud': 'sts.amazonaws.com', 'token.actions.githubusercontent.com:sub': ['repo:shop-org/shop-infra:ref:refs/heads/main'] },
       },
     });
-    expect(trustOf('shop-dev-gh-apply').Condition.StringLike['token.actions.githubusercontent.com:sub']).toEqual(['repo:shop-org/shop-infra:ref:refs/heads/main']);
+    expect(trustOf('shop-dev-gh-apply').Condition.StringEquals['token.actions.githubusercontent.com:sub']).toEqual(['repo:shop-org/shop-infra:ref:refs/heads/main']);
   });
 
-  it('lets production apply only from its GitHub environment (protection rules), and deploy from main or that environment', () => {
-    expect(trustOf('shop-prod-gh-apply').Condition.StringLike['token.actions.githubusercontent.com:sub']).toEqual(['repo:shop-org/shop-infra:environment:production']);
-    expect(trustOf('shop-prod-gh-deploy').Condition.StringLike['token.actions.githubusercontent.com:sub']).toEqual(['repo:shop-org/shop-infra:ref:refs/heads/main', 'repo:shop-org/shop-infra:environment:production']);
+  it('lets production apply and deploy only from its GitHub environment (protection rules), not from every push to main', () => {
+    expect(trustOf('shop-prod-gh-apply').Condition.StringEquals['token.actions.githubusercontent.com:sub']).toEqual(['repo:shop-org/shop-infra:environment:production']);
+    expect(trustOf('shop-prod-gh-deploy').Condition.StringEquals['token.actions.githubusercontent.com:sub']).toEqual(['repo:shop-org/shop-infra:environment:production']);
+    expect(trustOf('shop-prod-gh-deploy').Condition.StringLike).toBeUndefined();
   });
 
   it('gives the deploy role only pushing, rolling out and passing its service roles; the apply role the derived policy', () => {
@@ -74,6 +75,21 @@ describe('the example bootstrap stack', () => {
 });
 
 const ci = (extra: string) => `ci:\n  github:\n    repository: shop-org/shop-infra\n${extra}`;
+
+describe('the apply role beside a sibling environment', () => {
+  it('denies the writes on prod-eu\'s names that prod\'s prefix patterns would allow; prod-eu needs none (its patterns do not match prod)', () => {
+    const out = synthesize(configsOf({
+      'prod.yaml': `${MINIMAL_ENVIRONMENT}${ci('    applyFromBranches: true\n')}`,
+      'prod-eu.yaml': `${MINIMAL_ENVIRONMENT.replace('10.0.0.0/16', '10.1.0.0/16')}${ci('    applyFromBranches: true\n')}`,
+    }));
+    const stack = JSON.parse(out.find((s) => s.name.startsWith('bootstrap-'))!.json);
+    const statementsOf = (prefix: string) => (Object.values(stack.resource.aws_iam_policy) as any[]).filter((p) => p.name.startsWith(prefix)).flatMap((p) => JSON.parse(p.policy).Statement);
+    const prod = statementsOf('shop-prod-gh-apply-');
+    expect(prod.find((s: any) => s.Sid === 'DenySiblingIam').Resource).toContain('arn:aws:iam::123456789012:role/shop-prod-eu-*');
+    expect(prod.find((s: any) => s.Sid === 'DenyOwnIam').Resource).toContain('arn:aws:iam::123456789012:role/shop-prod-gh-apply');
+    expect(statementsOf('shop-prod-eu-gh-apply-').map((s: any) => s.Sid)).not.toContain('DenySiblingIam');
+  });
+});
 
 describe('one OIDC provider per account', () => {
   it('is created by the first bucket\'s bootstrap stack only; the other uses its ARN', () => {
@@ -111,6 +127,17 @@ describe('ci.github in config', () => {
     expect(githubTrust(relaxed)!.applySubjects).toEqual(['repo:shop-org/shop-infra:ref:refs/heads/main']);
   });
 
+  it('refuses wildcards in the GitHub environment, and a branch pattern unless branchPatterns says so', () => {
+    expect(problemsOf({ 'dev.yaml': `${MINIMAL_ENVIRONMENT}ci:\n  github:\n    repository: shop-org/shop-infra\n    environment: "prod*"\n` })).toEqual([
+      'cfg/dev.yaml:13:18 ci.github.environment: a GitHub environment name, without wildcards (* ?), quotes, commas, colons or backslashes',
+    ]);
+    expect(problemsOf({ 'dev.yaml': `${MINIMAL_ENVIRONMENT}ci:\n  github:\n    repository: shop-org/shop-infra\n    environment: "?"\n` })).toHaveLength(1);
+    expect(problemsOf({ 'dev.yaml': `${MINIMAL_ENVIRONMENT}ci:\n  github:\n    repository: shop-org/shop-infra\n    branches: ["release/*"]\n` })).toEqual([
+      'cfg/dev.yaml:13:16 ci.github.branches.0: release/* is a pattern: every branch it matches could assume the roles; name the branch exactly, or set ci.github.branchPatterns: true',
+    ]);
+    expect(problemsOf({ 'dev.yaml': `${MINIMAL_ENVIRONMENT}ci:\n  github:\n    repository: shop-org/shop-infra\n    branches: ["release/*"]\n    branchPatterns: true\n` })).toEqual([]);
+  });
+
   it('refuses a repository that is not owner/name and a branch with a wildcard in the middle', () => {
     expect(problemsOf({ 'dev.yaml': `${MINIMAL_ENVIRONMENT}ci:\n  github:\n    repository: "*"\n    branches: ["ma*in"]\n` })).toEqual([
       'cfg/dev.yaml:12:17 ci.github.repository: a GitHub repository is owner/name, for example shop-org/shop-infra',
@@ -118,7 +145,7 @@ describe('ci.github in config', () => {
     ]);
   });
 
-  it('trusts branch patterns as given (release/*) and the GitHub environment outside production too', () => {
+  it('trusts branch patterns as given (release/*, with branchPatterns: true) and the GitHub environment outside production too', () => {
     const configs = loadEnvironments('modules-tests/fixtures/controller').map((e) => e.config);
     expect(githubTrust(configs.find((c) => c.environment === 'dev')!)!.deploySubjects).toEqual(['repo:acme/platform:ref:refs/heads/main', 'repo:acme/platform:ref:refs/heads/release/*']);
     expect(githubTrust(configs.find((c) => c.environment === 'prod')!)!.applySubjects).toEqual(['repo:acme/platform:environment:production']);

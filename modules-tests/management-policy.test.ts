@@ -25,10 +25,10 @@ const bySid = (statements: readonly ReasonedStatement[], sid: string) => stateme
 describe('the policy of the example environments', () => {
   it('names exactly the statements each environment needs', () => {
     expect(sids(managementStatements(exampleConfig('prod')))).toEqual([
-      'StateList', 'StateObjects', 'StateLockTable', 'ReadToRefresh', 'Ec2Create', 'Ec2Change', 'EcsCluster', 'EcsTaskDefinitions',
-      'IamRoles', 'IamPassRoles', 'IamAttachConfigured', 'IamServiceLinkedRoles', 'LogGroups', 'KmsCreateKey', 'KmsKeys', 'KmsAliases', 'EcrRepositories',
-      'LoadBalancer', 'AccessLogBucket', 'AcmRequest', 'AcmCertificates', 'DnsRecords', 'DnsChanges', 'DiscoveryCreate', 'Discovery', 'ServiceAutoscaling',
-      'Alarms', 'Dashboard', 'AlertTopic', 'Databases', 'DatabaseSecrets', 'Tables',
+      'StateList', 'StateObjects', 'StateLockTable', 'ReadToRefresh', 'Ec2Create', 'Ec2Change', 'Ec2TagOnCreate', 'Ec2Retag', 'Ec2DefaultSecurityGroupTags', 'EcsCluster', 'EcsTaskDefinitions',
+      'IamRoles', 'IamPassRoles', 'IamAttachConfigured', 'IamServiceLinkedRoles', 'LogGroups', 'KmsCreateKey', 'KmsKeys', 'KmsRetag', 'KmsAliases', 'EcrRepositories',
+      'LoadBalancer', 'AccessLogBucket', 'AcmRequest', 'AcmCertificates', 'AcmRetag', 'DnsRecords', 'DnsChanges', 'DiscoveryCreate', 'DiscoveryZone', 'Discovery', 'DiscoveryRetag', 'ServiceAutoscaling',
+      'ServiceAutoscalingTagOnCreate', 'ServiceAutoscalingRetag', 'Alarms', 'Dashboard', 'AlertTopic', 'Databases', 'DatabaseOptionGroups', 'DatabaseSecrets', 'Tables', 'DenyOwnIam', 'DenyBoundaryRemoval',
     ]);
     // dev: no access logs, no enhanced monitoring (no managed policy to attach), flow logs off.
     const dev = managementStatements(exampleConfig('dev'));
@@ -78,8 +78,8 @@ describe('an environment that uses less', () => {
     expect(Object.keys(dev.databases)).toEqual([]);
     expect(Object.keys(dev.dynamodb)).toEqual([]);
     expect(sids(statements)).toEqual([
-      'StateList', 'StateObjects', 'StateLockTable', 'ReadToRefresh', 'Ec2Create', 'Ec2Change', 'EcsCluster', 'EcsTaskDefinitions',
-      'IamRoles', 'IamPassRoles', 'IamServiceLinkedRoles', 'LogGroups', 'KmsCreateKey', 'KmsKeys', 'KmsAliases', 'EcrRepositories', 'Alarms', 'AlertTopic',
+      'StateList', 'StateObjects', 'StateLockTable', 'ReadToRefresh', 'Ec2Create', 'Ec2Change', 'Ec2TagOnCreate', 'Ec2Retag', 'Ec2DefaultSecurityGroupTags', 'EcsCluster', 'EcsTaskDefinitions',
+      'IamRoles', 'IamPassRoles', 'IamServiceLinkedRoles', 'LogGroups', 'KmsCreateKey', 'KmsKeys', 'KmsRetag', 'KmsAliases', 'EcrRepositories', 'Alarms', 'AlertTopic', 'DenyOwnIam', 'DenyBoundaryRemoval',
     ]);
     const all = actions(statements);
     for (const service of ['rds:', 'dynamodb:CreateTable', 'secretsmanager:', 'elasticloadbalancing:Create', 'acm:', 'route53:', 'servicediscovery:', 'application-autoscaling:', 'elasticfilesystem:']) {
@@ -92,6 +92,92 @@ describe('an environment that uses less', () => {
     const prod = managementStatements(controllerConfigs.find((c) => c.environment === 'prod')!);
     expect(sids(prod)).toEqual(expect.arrayContaining(['Databases', 'DatabaseSecrets', 'Tables', 'LoadBalancer', 'AccessLogBucket']));
     expect(bySid(prod, 'Databases').Resource).toContain('arn:aws:rds:eu-central-1:444455556666:db:acme-prod-*');
+  });
+});
+
+/** Whether an IAM action pattern (iam:Put*) covers an action (iam:PutRolePolicy). */
+const covers = (pattern: string, action: string) => new RegExp(`^${pattern.replace(/\*/g, '.*')}$`).test(action);
+/** Whether an ARN pattern (IAM's * wildcard) matches an ARN. */
+const matches = (pattern: string, arn: string) => new RegExp(`^${pattern.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*')}$`).test(arn);
+const allowsOn = (statements: readonly ReasonedStatement[], action: string, arn: string) => statements.some((s) => s.Effect === 'Allow' && [s.Action].flat().some((a) => covers(a, action)) && [s.Resource ?? []].flat().some((r) => matches(r, arn)));
+const deniesOn = (statements: readonly ReasonedStatement[], action: string, arn: string) => statements.some((s) => s.Effect === 'Deny' && [s.Action].flat().some((a) => covers(a, action)) && [s.Resource ?? []].flat().some((r) => matches(r, arn)));
+
+describe('a role holding the policy cannot widen itself', () => {
+  const prod = managementStatements(exampleConfig('prod'));
+  const iam = (resource: string) => `arn:aws:iam::123456789012:${resource}`;
+
+  it('denies every IAM write on the GitHub roles, the controller roles, their policies and the OIDC provider, which role/shop-prod-* would allow', () => {
+    for (const action of ['iam:CreateRole', 'iam:PutRolePolicy', 'iam:AttachRolePolicy', 'iam:UpdateAssumeRolePolicy', 'iam:DeleteRolePermissionsBoundary', 'iam:PassRole', 'iam:TagRole']) {
+      for (const role of ['shop-prod-gh-apply', 'shop-prod-gh-deploy', 'shop-prod-controller', 'shop-controller-task']) {
+        expect([action, role, deniesOn(prod, action, iam(`role/${role}`))]).toEqual([action, role, true]);
+      }
+    }
+    // The holders are what role/shop-prod-* allowed before the deny; the services' own roles stay manageable.
+    expect(allowsOn(prod, 'iam:PutRolePolicy', iam('role/shop-prod-gh-apply'))).toBe(true);
+    expect(deniesOn(prod, 'iam:PutRolePolicy', iam('role/shop-prod-api-task'))).toBe(false);
+    expect(deniesOn(prod, 'iam:CreatePolicyVersion', iam('policy/shop-prod-gh-apply-1'))).toBe(true);
+    expect(deniesOn(prod, 'iam:CreatePolicyVersion', iam('policy/shop-prod-controller-2'))).toBe(true);
+    expect(deniesOn(prod, 'iam:UpdateOpenIDConnectProviderThumbprint', iam('oidc-provider/token.actions.githubusercontent.com'))).toBe(true);
+    // The reserved boundary policy cannot be created or changed, and no role of the environment can lose a boundary.
+    expect(deniesOn(prod, 'iam:CreatePolicyVersion', iam('policy/shop-prod-boundary'))).toBe(true);
+    expect(deniesOn(prod, 'iam:DeleteRolePermissionsBoundary', iam('role/shop-prod-api-task'))).toBe(true);
+  });
+
+  it('tags only on creation or resources already its own, and never changes the Project or Environment tag', () => {
+    // Every tagging action on an ARN pattern that is not a name of the environment's own (any config, teleport and file systems too).
+    for (const config of [...exampleConfigs(), ...controllerConfigs, ...unusualConfigs]) {
+      for (const s of managementStatements(config).filter((x) => [x.Resource ?? []].flat().some((r) => r === '*' || /:(key|certificate|loadbalancer|targetgroup|listener|namespace|service|file-system|access-point|scalable-target|security-group)\/\*$/.test(r)))) {
+        const tagging = [s.Action].flat().filter((a) => /:(CreateTags|DeleteTags|TagResource|UntagResource|AddTags|RemoveTags|AddTagsToCertificate|RemoveTagsFromCertificate|ChangeTagsForResource)$/.test(a));
+        if (tagging.length === 0) continue;
+        // Only while creating (CreateAction), on a resource with no owner tags yet, or on one already this environment's without touching its owner tags.
+        const onCreate = Object.keys(s.Condition?.StringEquals ?? {}).some((k) => k.endsWith(':CreateAction'));
+        const untagged = s.Condition?.Null?.['aws:ResourceTag/Project'] === 'true' && s.Condition?.Null?.['aws:ResourceTag/Environment'] === 'true';
+        const own = s.Condition?.StringEquals?.['aws:ResourceTag/Environment'] === config.environment && s.Condition?.['ForAllValues:StringNotEquals']?.['aws:TagKeys']?.length === 2;
+        expect([config.environment, s.Sid, onCreate || untagged || own]).toEqual([config.environment, s.Sid, true]);
+        if (!own) expect([s.Sid, s.Condition?.StringEquals?.['aws:RequestTag/Project']]).toEqual([s.Sid, config.project]);
+      }
+    }
+    expect(bySid(prod, 'Ec2TagOnCreate').Condition!.StringEquals!['ec2:CreateAction']).toEqual(expect.arrayContaining(['CreateSecurityGroup', 'CreateVpc']));
+    for (const sid of ['Ec2Retag', 'KmsRetag', 'AcmRetag', 'DiscoveryRetag', 'ServiceAutoscalingRetag']) {
+      expect(bySid(prod, sid).Condition).toEqual({
+        StringEquals: { 'aws:ResourceTag/Project': 'shop', 'aws:ResourceTag/Environment': 'prod' },
+        'ForAllValues:StringNotEquals': { 'aws:TagKeys': ['Project', 'Environment'] },
+      });
+    }
+    // No other statement tags or untags.
+    const taggers = prod.filter((s) => [s.Action].flat().some((a) => /:(CreateTags|DeleteTags|TagResource|UntagResource|AddTagsToCertificate|RemoveTagsFromCertificate)$/.test(a)) && [s.Resource ?? []].flat().some((r) => r === '*' || r.endsWith(':key/*') || r.endsWith(':certificate/*') || r.includes(':namespace/') || r.includes(':file-system/')));
+    expect(sids(taggers).sort()).toEqual(['AcmRequest', 'AcmRetag', 'DiscoveryCreate', 'DiscoveryRetag', 'Ec2Retag', 'Ec2TagOnCreate', 'KmsCreateKey', 'KmsRetag', 'ServiceAutoscalingTagOnCreate']);
+  });
+
+  it('cannot delete or re-tag a hosted zone it did not name: Cloud Map creates its zone, DeleteNamespace removes it', () => {
+    for (const action of ['route53:DeleteHostedZone', 'route53:ChangeTagsForResource']) {
+      expect(actions(prod.filter((s) => [s.Resource].flat().includes('*')))).not.toContain(action);
+      expect(allowsOn(prod, action, 'arn:aws:route53:::hostedzone/Z0SOMEONEELSE')).toBe(false);
+    }
+    expect(bySid(prod, 'DiscoveryZone').Action).toEqual(['route53:CreateHostedZone', 'route53:GetHostedZone', 'route53:ListHostedZonesByName', 'ec2:DescribeVpcs', 'ec2:DescribeRegions']);
+    expect(bySid(prod, 'DiscoveryCreate').Condition!.StringEqualsIfExists).toBeUndefined();
+  });
+
+  it('creates and modifies databases in the engine\'s default option group', () => {
+    expect(allowsOn(prod, 'rds:CreateDBInstance', 'arn:aws:rds:eu-west-1:123456789012:og:default:postgres-16')).toBe(true);
+    expect(allowsOn(prod, 'rds:DeleteOptionGroup', 'arn:aws:rds:eu-west-1:123456789012:og:default:postgres-16')).toBe(false);
+  });
+
+  it('denies a sibling environment\'s names its prefix patterns match (prod beside prod-eu)', () => {
+    const config = exampleConfig('prod');
+    const withSibling = managementStatements(config, ['dev', 'prod-eu']);
+    const role = iam('role/shop-prod-eu-api-task');
+    expect(allowsOn(withSibling, 'iam:PutRolePolicy', role)).toBe(true);
+    expect(deniesOn(withSibling, 'iam:PutRolePolicy', role)).toBe(true);
+    expect(deniesOn(withSibling, 'ecs:RegisterTaskDefinition', 'arn:aws:ecs:eu-west-1:123456789012:task-definition/shop-prod-eu-api:3')).toBe(true);
+    expect(deniesOn(withSibling, 'cloudwatch:PutMetricAlarm', 'arn:aws:cloudwatch:eu-west-1:123456789012:alarm:shop-prod-eu-api-cpu')).toBe(true);
+    // Its own names, and environments that are not siblings, are untouched.
+    expect(deniesOn(withSibling, 'iam:PutRolePolicy', iam('role/shop-prod-api-task'))).toBe(false);
+    expect(sids(withSibling).slice(-4)).toEqual(['DenyOwnIam', 'DenyBoundaryRemoval', 'DenySiblingIam', 'DenySiblingEnvironments']);
+    // A controller given the sibling's role may still assume it: IAM names are denied writes, not sts:AssumeRole.
+    expect(deniesOn(withSibling, 'sts:AssumeRole', iam('role/shop-prod-eu-controller'))).toBe(false);
+    expect(sids(managementStatements(config, ['dev', 'prodeu']))).not.toContain('DenySiblingEnvironments');
+    expect(sids(managementStatements(exampleConfig('dev'), ['prod', 'prod-eu']))).not.toContain('DenySiblingEnvironments');
   });
 });
 

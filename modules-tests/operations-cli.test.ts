@@ -114,8 +114,11 @@ test('ci-info: the JSON pipelines read, with no AWS call and no credentials', as
   expect(JSON.parse(result.stdout)).toEqual({
     environment: 'staging', region: 'eu-west-1', accountId: ACCOUNT,
     deployRoleArn: `arn:aws:iam::${ACCOUNT}:role/shop-staging-gh-deploy`, applyRoleArn: `arn:aws:iam::${ACCOUNT}:role/shop-staging-gh-apply`, githubEnvironment: null,
-    cluster: 'shop-staging', services: { api: { serviceName: 'api', repositoryUrl: `${ACCOUNT}.dkr.ecr.eu-west-1.amazonaws.com/shop/staging/api` } },
+    cluster: 'shop-staging', services: { api: { serviceName: 'api', repositoryUrl: `${ACCOUNT}.dkr.ecr.eu-west-1.amazonaws.com/shop/staging/api`, platform: 'linux/amd64' } },
   });
+  // prod's worker runs ARM64 tasks: its image is built for linux/arm64.
+  const worker = await platform(['ci-info', '--env', 'prod', '--service', 'worker']);
+  expect(JSON.parse(worker.stdout).services).toEqual({ worker: { serviceName: 'worker', repositoryUrl: `${ACCOUNT}.dkr.ecr.eu-west-1.amazonaws.com/shop/prod/worker`, platform: 'linux/arm64' } });
   expect(standIn.calls.length).toBe(calls);
   const unknown = await platform(['ci-info', '--env', 'staging', '--service', 'nope']);
   expect(unknown.status).toBe(1);
@@ -135,9 +138,16 @@ test('logs --follow prints events as they come and stops cleanly on Ctrl-C (exit
     if (stdout.includes('first')) {
       standIn.addLogEvents('/ecs/shop-dev/api', [{ eventId: 'e2', timestamp: now, logStreamName: 'api/api/abc', message: 'second' }]);
     }
-    if (stdout.includes('second')) resolve();
+    if (stdout.includes('second') && !stdout.includes('late')) {
+      // Another task's event, stamped before "second", reaches CloudWatch after it was shown.
+      standIn.addLogEvents('/ecs/shop-dev/api', [{ eventId: 'e3', timestamp: now - 500, logStreamName: 'api/api/def', message: 'late' }]);
+    }
+    if (stdout.includes('late')) resolve();
   }));
   child.kill('SIGINT');
   expect(await closed).toBe(0);
-  expect(stdout.trimEnd().split('\n').map((l) => l.replace(/^\S+ /, ''))).toEqual(['api/api/abc first', 'api/api/abc second']);
+  expect(stdout.trimEnd().split('\n').map((l) => l.replace(/^\S+ /, ''))).toEqual(['api/api/abc first', 'api/api/abc second', 'api/api/def late']);
+  const refused = await platform(['logs', '--env', 'dev', '--service', 'api', '--follow', '--follow-lookback', '30s']);
+  expect(refused.status).toBe(2);
+  expect(refused.stderr).toContain('a whole number of seconds from 0 to 3600');
 });

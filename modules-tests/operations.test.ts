@@ -137,6 +137,47 @@ describe('logs', () => {
     await following;
     expect(seen.map((e) => e.eventId)).toEqual(['a-1000-0', 'a-2000-1', 'b-2000-0', 'b-3000-1']);
     expect(standIn.callsOf('FilterLogEvents').length).toBeGreaterThanOrEqual(2);
+    // Each poll reaches the lookback window (30 s) back before the newest event, never before the start asked for.
+    expect(standIn.callsOf('FilterLogEvents').at(-1)!.body.startTime).toBe(0);
+  });
+
+  test('--follow shows a late event with an earlier timestamp (another stream) once, and forgets ids outside the window', async () => {
+    standIn.addLogEvents('/ecs/shop-dev/api', events('a', [100_000, 105_000]));
+    const seen: LogEvent[] = [];
+    const stop = new AbortController();
+    let polls = 0;
+    const following = followLogs(clients, { logGroup: '/ecs/shop-dev/api', startTime: 50_000 }, (event) => {
+      seen.push(event);
+      // Another task's event, 2 s older than the newest one shown, reaches CloudWatch only now.
+      if (event.eventId === 'a-105000-1') standIn.addLogEvents('/ecs/shop-dev/api', [{ eventId: 'late', timestamp: 103_000, logStreamName: 'api/api/def', message: 'late\n' }]);
+      if (event.eventId === 'late') standIn.addLogEvents('/ecs/shop-dev/api', events('b', [140_000]));
+    }, { pollMs: 20, lookbackMs: 10_000, signal: stop.signal });
+    // Let a few polls go by after the last event, then stop.
+    while (seen.length < 4 || polls < 3) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      if (seen.length >= 4) polls++;
+    }
+    stop.abort();
+    await following;
+    expect(seen.map((e) => e.eventId)).toEqual(['a-100000-0', 'a-105000-1', 'late', 'b-140000-0']);
+    const starts = standIn.callsOf('FilterLogEvents').map((c) => c.body.startTime);
+    // From the start asked for, then 10 s before the newest event shown: 105 000 - 10 000, then 140 000 - 10 000.
+    expect(starts[0]).toBe(50_000);
+    expect(starts).toContain(95_000);
+    expect(starts.at(-1)).toBe(130_000);
+  });
+
+  test('--follow with a window of 0 polls from the newest timestamp: events sharing it are shown once', async () => {
+    standIn.addLogEvents('/ecs/shop-dev/api', events('a', [1000, 2000]));
+    const seen: string[] = [];
+    const stop = new AbortController();
+    const following = followLogs(clients, { logGroup: '/ecs/shop-dev/api', startTime: 0 }, (event) => {
+      seen.push(event.eventId);
+      if (seen.length === 2) standIn.addLogEvents('/ecs/shop-dev/api', events('b', [2000, 3000]));
+      if (seen.length === 4) stop.abort();
+    }, { pollMs: 20, lookbackMs: 0, signal: stop.signal });
+    await following;
+    expect(seen).toEqual(['a-1000-0', 'a-2000-1', 'b-2000-0', 'b-3000-1']);
     expect(standIn.callsOf('FilterLogEvents').at(-1)!.body.startTime).toBe(2000);
   });
 
@@ -308,7 +349,7 @@ describe('rollout', () => {
 });
 
 describe('ci-info', () => {
-  test('roles, cluster and repositories from config alone', () => {
+  test('roles, cluster, repositories and image platforms from config alone', () => {
     const info = ciInfo(loadEnvironmentTarget(EXAMPLES_DIR, 'prod'));
     expect(info).toEqual({
       environment: 'prod',
@@ -319,9 +360,10 @@ describe('ci-info', () => {
       githubEnvironment: 'production',
       cluster: 'shop-prod',
       services: {
-        web: { serviceName: 'web', repositoryUrl: `${ACCOUNT}.dkr.ecr.eu-west-1.amazonaws.com/shop/prod/web` },
-        api: { serviceName: 'api', repositoryUrl: `${ACCOUNT}.dkr.ecr.eu-west-1.amazonaws.com/shop/prod/api` },
-        worker: { serviceName: 'worker', repositoryUrl: `${ACCOUNT}.dkr.ecr.eu-west-1.amazonaws.com/shop/prod/worker` },
+        web: { serviceName: 'web', repositoryUrl: `${ACCOUNT}.dkr.ecr.eu-west-1.amazonaws.com/shop/prod/web`, platform: 'linux/amd64' },
+        api: { serviceName: 'api', repositoryUrl: `${ACCOUNT}.dkr.ecr.eu-west-1.amazonaws.com/shop/prod/api`, platform: 'linux/amd64' },
+        // cpuArchitecture: ARM64 in prod.yaml: the image workflow builds it for linux/arm64.
+        worker: { serviceName: 'worker', repositoryUrl: `${ACCOUNT}.dkr.ecr.eu-west-1.amazonaws.com/shop/prod/worker`, platform: 'linux/arm64' },
       },
     });
   });
@@ -331,7 +373,7 @@ describe('ci-info', () => {
     try {
       const target: EnvironmentTarget = loadEnvironmentTarget(dir, 'dev');
       const info = ciInfo(target, 'proxy');
-      expect(info.services).toEqual({ proxy: { serviceName: 'proxy', repositoryUrl: null } });
+      expect(info.services).toEqual({ proxy: { serviceName: 'proxy', repositoryUrl: null, platform: 'linux/amd64' } });
       // No ci.github: the bootstrap creates no roles to name.
       expect([info.deployRoleArn, info.applyRoleArn, info.githubEnvironment]).toEqual([null, null, null]);
       expect(() => ciInfo(target, 'api')).toThrow(/no service "api" in dev; its services are proxy/);

@@ -8,7 +8,7 @@
  * Terraform (check-terraform).
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ContainerDefinition } from '@aws-sdk/client-ecs';
@@ -18,7 +18,8 @@ import { RULES } from '../src/guardrails/index';
 import { teleportAuditBuckets } from '../src/guardrails/rules/teleport-audit-bucket';
 import { formatReport } from '../src/guardrails/run';
 import { CONFIG_WRITER } from '../src/modules/teleport/config-writer';
-import { appendGithubCredentials, githubConnectorResource, resourcesYaml, roleResource } from '../src/modules/teleport/teleport-config';
+import { applyConnectorScript, TCTL_CONTAINER } from '../src/modules/teleport/tctl-sidecar';
+import { appendGithubCredentials, githubConnectorResource, resourcesYaml } from '../src/modules/teleport/teleport-config';
 import { TELEPORT_GUARDRAIL_FIXTURES } from './fixtures/teleport/guardrail-fixtures';
 import { MINIMAL_ENVIRONMENT, configOf, exampleConfig, problemsOf, resourcesOf, synthEnvironment } from './helpers';
 
@@ -138,6 +139,62 @@ services:
   });
 });
 
+describe('what the review found', () => {
+  const block = 'teleport: { enabled: true, domain: teleport.example.com }\n';
+
+  it('admits the NAT gateways\' addresses when allowedCidrs is restricted, and refuses the restriction without NAT', () => {
+    const restricted = 'teleport: { enabled: true, domain: teleport.example.com, allowedCidrs: [203.0.113.0/24] }\n';
+    const json = synthEnvironment(configOf(`${MINIMAL_ENVIRONMENT.replace('  cidr: 10.0.0.0/16', '  cidr: 10.0.0.0/16\n  natGateways: perAz')}${restricted}`));
+    const eips = Object.keys(resourcesOf(json, 'aws_eip')).sort();
+    expect(eips.length).toBe(2);
+    const ingress = Object.values(resourcesOf(json, 'aws_vpc_security_group_ingress_rule'))
+      .filter((r) => r.security_group_id === ref('aws_security_group', idOf(json, 'aws_security_group', (g) => g.name === 'shop-dev-teleport-lb'), 'id'));
+    expect(ingress.map((r) => [r.from_port, r.cidr_ipv4]).sort()).toEqual([[443, '203.0.113.0/24'], ...eips.map((id) => [443, `\${aws_eip.${id}.public_ip}/32`])].sort());
+    // Open to everyone: nothing more to admit.
+    const open = synthEnvironment(configOf(`${MINIMAL_ENVIRONMENT}${block}`));
+    expect(Object.values(resourcesOf(open, 'aws_vpc_security_group_ingress_rule')).filter((r) => /NAT gateway/.test(r.description))).toEqual([]);
+    expect(problems(`${MINIMAL_ENVIRONMENT.replace('  cidr: 10.0.0.0/16', '  cidr: 10.0.0.0/16\n  natGateways: none')}${restricted}`)).toEqual([
+      expect.stringMatching(/teleport\.allowedCidrs: the network has no NAT gateway, so the environment's own Teleport agents .* use network\.natGateways single or perAz/),
+    ]);
+    expect(problems(`${MINIMAL_ENVIRONMENT.replace('  cidr: 10.0.0.0/16', '  cidr: 10.0.0.0/16\n  natGateways: none')}${block}`)).toEqual([]);
+  });
+
+  it('refuses routing hosts that Teleport\'s records already name', () => {
+    const zone = 'dns: { hostedZoneId: Z0123456789ABCDEFGHIJ, domain: example.com }\n';
+    const service = (host: string) => `services:\n  web: { image: public.ecr.aws/nginx/nginx:1.27, cpu: 256, memory: 512, port: 80, teleport: { app: true }, routing: { hosts: [${host}], priority: 10 } }\n`;
+    for (const host of ['teleport.example.com', '"*.teleport.example.com"', 'web.teleport.example.com']) {
+      expect(problems(`${MINIMAL_ENVIRONMENT}${zone}${block}${service(host)}`)).toEqual([
+        expect.stringMatching(/cfg\/dev\.yaml:\d+:\d+ services\.web\.routing\.hosts\.0: .* is Teleport's \(teleport\.domain teleport\.example\.com has records for .*\); use a host outside teleport\.example\.com/),
+      ]);
+    }
+    expect(problems(`${MINIMAL_ENVIRONMENT}${zone}${block}${service('www.example.com')}`)).toEqual([]);
+  });
+
+  it('refuses engine versions without RDS IAM authentication, and Postgres roles without databaseNames', () => {
+    const mariadb = (version: string) => `databases:\n  legacy: { engine: mariadb, engineVersion: "${version}", instanceClass: db.t4g.small }\n`;
+    expect(problems(`${MINIMAL_ENVIRONMENT}${mariadb('10.6')}${block}`)).toEqual([
+      expect.stringMatching(/databases\.legacy\.engineVersion: Teleport reaches legacy with RDS IAM authentication, which mariadb supports from 10\.11; raise databases\.legacy\.engineVersion/),
+    ]);
+    expect(problems(`${MINIMAL_ENVIRONMENT}${mariadb('10.11')}${block}`)).toEqual([]);
+    // Not fronted by Teleport: no IAM authentication needed.
+    expect(problems(`${MINIMAL_ENVIRONMENT}${mariadb('10.6')}teleport: { enabled: true, domain: teleport.example.com, databases: [] }\n`)).toEqual([]);
+    const role = (names: string) => `${MINIMAL_ENVIRONMENT}${DATABASE}teleport:\n  enabled: true\n  domain: teleport.example.com\n  roles:\n    ops: { databases: [main], databaseUsers: [ops]${names} }\n`;
+    expect(problems(role(''))).toEqual([
+      expect.stringMatching(/teleport\.roles\.ops\.databaseNames: Postgres database main needs databaseNames, .* add for example \[main\] or \["\*"\]/),
+    ]);
+    expect(problems(role(', databaseNames: [main]'))).toEqual([]);
+  });
+
+  it('gives the default developer role no application in production, and keeps overwritten recordings as long as recordings', () => {
+    expect(configOf(`${MINIMAL_ENVIRONMENT}production: true\n${block}`).teleport.roles.developer!.appLabels).toEqual({});
+    expect(configOf(`${MINIMAL_ENVIRONMENT}${block}`).teleport.roles.developer!.appLabels).toEqual({ '*': '*' });
+    const rule = (text: string) => Object.values(resourcesOf(synthEnvironment(configOf(`${MINIMAL_ENVIRONMENT}${text}`)), 'aws_s3_bucket_lifecycle_configuration'))
+      .flatMap((l) => l.rule).find((r) => r.id === 'recordings');
+    expect(rule(block).noncurrent_version_expiration).toBeUndefined();
+    expect(rule('teleport: { enabled: true, domain: teleport.example.com, recordingsExpireDays: 400 }\n').noncurrent_version_expiration).toEqual([{ noncurrent_days: 400 }]);
+  });
+});
+
 describe('the generated teleport.yaml', () => {
   const config = parse(parameter(stack, '/shop-access/teleport/teleport.yaml'));
 
@@ -153,23 +210,68 @@ describe('the generated teleport.yaml', () => {
     expect(config.auth_service.authentication).toMatchObject({ type: 'github', connector_name: 'github' });
   });
 
-  it('applies roles, the IAM join token and the GitHub connector, with no credentials in them', () => {
+  it('applies on startup only roles and the two IAM join tokens, and keeps the GitHub connector apart, with no credentials in them', () => {
     const text = parameter(stack, '/shop-access/teleport/resources.yaml');
     const docs = parseAllDocuments(text).map((d) => d.toJSON());
-    expect(docs.map((d) => `${d.kind}/${d.metadata.name}`)).toEqual(['role/admin', 'role/analyst', 'role/developer', 'token/ecs-iam', 'github/github']);
-    const connector = docs.at(-1);
+    expect(docs.map((d) => `${d.kind}/${d.metadata.name}`)).toEqual(['role/admin', 'role/analyst', 'role/developer', 'token/ecs-iam-agent', 'token/ecs-iam-node']);
+    // --apply-on-startup takes tokens, users, roles, networking and auth preference, bots and a few more (lib/auth/init.go applyResources); a connector stops the auth service.
+    const applicable = ['token', 'user', 'role', 'cluster_networking_config', 'cluster_auth_preference', 'bot', 'db_object_import_rule'];
+    for (const d of docs) expect([d.kind, applicable.includes(d.kind)]).toEqual([d.kind, true]);
+    const connectorText = parameter(stack, '/shop-access/teleport/github-connector.yaml');
+    expect(connectorText).not.toMatch(/client_(secret|id):/);
+    const connectorDocs = parseAllDocuments(connectorText).map((d) => d.toJSON());
+    expect(connectorDocs.map((d) => `${d.kind}/${d.metadata.name}`)).toEqual(['github/github']);
+    const connector = connectorDocs[0];
     expect(connector.spec.teams_to_roles).toEqual([
       { organization: 'my-org', team: 'developers', roles: ['developer'] },
       { organization: 'my-org', team: 'platform', roles: ['admin'] },
     ]);
     expect(connector.spec.redirect_url).toBe('https://teleport.example.com/v1/webapi/github/callback');
     expect(text).not.toMatch(/client_(secret|id):/);
-    const token = docs.find((d) => d.kind === 'token');
-    expect(token.spec.join_method).toBe('iam');
-    expect(token.spec.allow).toEqual([
-      { aws_account: '123456789012', aws_arn: `arn:aws:sts::123456789012:assumed-role/${ref('aws_iam_role', idOf(stack, 'aws_iam_role', (r) => r.name === 'shop-access-teleport-agent-task'), 'name')}/*` },
-      { aws_account: '123456789012', aws_arn: `arn:aws:sts::123456789012:assumed-role/${ref('aws_iam_role', idOf(stack, 'aws_iam_role', (r) => r.name === 'shop-access-worker-task'), 'name')}/*` },
-    ]);
+    // Each kind of agent joins with a token of its own: an application's task role cannot join as a database agent.
+    const token = (name: string) => docs.find((d) => d.kind === 'token' && d.metadata.name === name).spec;
+    const assumed = (role: string) => ({ aws_account: '123456789012', aws_arn: `arn:aws:sts::123456789012:assumed-role/${ref('aws_iam_role', idOf(stack, 'aws_iam_role', (r) => r.name === role), 'name')}/*` });
+    expect(token('ecs-iam-agent')).toEqual({ roles: ['Db', 'App'], join_method: 'iam', allow: [assumed('shop-access-teleport-agent-task')] });
+    expect(token('ecs-iam-node')).toEqual({ roles: ['Node'], join_method: 'iam', allow: [assumed('shop-access-worker-task')] });
+  });
+
+  it('creates the GitHub connector with tctl on the auth host once the auth service answers, at every task start', () => {
+    const containers = containersOf(stack, 'shop-access-teleport');
+    expect(containers.map((c) => c.name)).toEqual(['teleport', CONFIG_WRITER, TCTL_CONTAINER]);
+    const applier = containers.find((c) => c.name === TCTL_CONTAINER)!;
+    expect(applier).toMatchObject({ essential: false, image: access.teleport.agentImage, entryPoint: ['/busybox/sh', '-c'], readonlyRootFilesystem: true });
+    expect(applier.command![0]).toContain('/usr/local/bin/tctl --config=/etc/teleport/teleport.yaml create -f /etc/teleport/github-connector.yaml');
+    expect(applier.dependsOn).toEqual([{ containerName: CONFIG_WRITER, condition: 'SUCCESS' }, { containerName: 'teleport', condition: 'START' }]);
+    // tctl signs in with the auth service's local admin identity: the same config and data volumes.
+    const teleport = containers.find((c) => c.name === 'teleport')!;
+    const volumes = (c: ContainerDefinition) => c.mountPoints!.filter((m) => m.containerPath !== '/tmp');
+    expect(volumes(applier)).toEqual(volumes(teleport).map((m) => ({ ...m, readOnly: m.containerPath === '/etc/teleport' })));
+    expect(applier.secrets ?? []).toEqual([]);
+    // Without GitHub sign-in: no connector; the tctl container only says so, and stays for one-off tctl commands (the first local user).
+    const local = synthEnvironment(configOf(`${MINIMAL_ENVIRONMENT}teleport: { enabled: true, domain: teleport.example.com }\n`));
+    const localTctl = containersOf(local, 'shop-dev-teleport').find((c) => c.name === TCTL_CONTAINER)!;
+    expect(localTctl.command![0]).toMatch(/^echo "no GitHub connector in this cluster/);
+    expect(localTctl.command![0]).not.toContain('create -f');
+    expect(Object.values(resourcesOf(local, 'aws_ssm_parameter')).map((p) => p.name)).not.toContain('/shop-dev/teleport/github-connector.yaml');
+  });
+
+  it('retries tctl until it succeeds, and gives up with a message', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'teleport-'));
+    try {
+      const run = (exitCode: number) => {
+        const tctl = join(dir, 'tctl');
+        writeFileSync(tctl, `#!/bin/sh\necho "$@" >> ${dir}/calls\nexit ${exitCode}\n`, { mode: 0o755 });
+        return spawnSync('sh', ['-c', applyConnectorScript(1).replace('/usr/local/bin/tctl', tctl)], { encoding: 'utf8' });
+      };
+      const ok = run(0);
+      expect([ok.status, ok.stdout.trim()]).toEqual([0, 'GitHub connector created or updated']);
+      expect(readFileSync(join(dir, 'calls'), 'utf8')).toBe('--config=/etc/teleport/teleport.yaml create -f /etc/teleport/github-connector.yaml\n');
+      const failed = run(1);
+      expect(failed.status).toBe(1);
+      expect(failed.stderr).toMatch(/could not be created after 1 tries/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('reaches the container only as SSM parameters and Secrets Manager references', () => {
@@ -179,6 +281,7 @@ describe('the generated teleport.yaml', () => {
     expect(writer.secrets).toEqual([
       { name: 'GITHUB_CLIENT_ID', valueFrom: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:shop/teleport/github-client-id' },
       { name: 'GITHUB_CLIENT_SECRET', valueFrom: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:shop/teleport/github-secret' },
+      { name: 'TELEPORT_GITHUB_CONNECTOR', valueFrom: 'arn:aws:ssm:eu-west-1:123456789012:parameter/shop-access/teleport/github-connector.yaml' },
       { name: 'TELEPORT_RESOURCES', valueFrom: 'arn:aws:ssm:eu-west-1:123456789012:parameter/shop-access/teleport/resources.yaml' },
       { name: 'TELEPORT_YAML', valueFrom: 'arn:aws:ssm:eu-west-1:123456789012:parameter/shop-access/teleport/teleport.yaml' },
     ]);
@@ -193,12 +296,13 @@ describe('the generated teleport.yaml', () => {
     const dir = mkdtempSync(join(tmpdir(), 'teleport-'));
     try {
       const file = join(dir, 'resources.yaml');
-      const text = resourcesYaml([roleResource({ name: 'r', logins: [], nodeLabels: {}, databases: [], databaseUsers: [], databaseNames: [], appLabels: {}, maxSessionHours: 8 }),
-        githubConnectorResource({ domain: 't.example.com', teams: [{ organization: 'o', team: 't', roles: ['r'] }] })]);
+      const text = resourcesYaml([githubConnectorResource({ domain: 't.example.com', teams: [{ organization: 'o', team: 't', roles: ['r'] }] })]);
       const script = `printf '%s\\n' "$RESOURCES" > ${file}\n${appendGithubCredentials(file)}`;
       const run = (id: string, secret: string) => spawnSync('sh', ['-c', script], { encoding: 'utf8', env: { RESOURCES: text, GITHUB_CLIENT_ID: id, GITHUB_CLIENT_SECRET: secret } });
       expect(run('Iv1.0123abcd', '0123456789abcdef0123456789abcdef01234567').status).toBe(0);
-      const connector = parseAllDocuments(readFileSync(file, 'utf8')).at(-1)!.toJSON();
+      const documents = parseAllDocuments(readFileSync(file, 'utf8'));
+      expect(documents.length).toBe(1);
+      const connector = documents[0]!.toJSON();
       expect(connector.spec).toMatchObject({ client_id: 'Iv1.0123abcd', client_secret: '0123456789abcdef0123456789abcdef01234567', teams_to_roles: [{ organization: 'o', team: 't', roles: ['r'] }] });
       const refused = run('id', "it's");
       expect(refused.status).toBe(1);
@@ -251,7 +355,7 @@ describe('databases, applications and containers', () => {
     const rules = Object.values(resourcesOf(stack, 'aws_vpc_security_group_ingress_rule')).filter((r) => r.referenced_security_group_id === agentGroup);
     expect(rules.map((r) => r.from_port).sort()).toEqual([3306, 5432, 8080]);
     const agent = parse(parameter(stack, '/shop-access/teleport/agent.yaml'));
-    expect(agent.teleport.join_params).toEqual({ method: 'iam', token_name: 'ecs-iam' });
+    expect(agent.teleport.join_params).toEqual({ method: 'iam', token_name: 'ecs-iam-agent' });
     expect(agent.db_service.databases.map((d: any) => [d.name, d.protocol, d.aws.rds.instance_id])).toEqual([['main', 'postgres', 'shop-access-main'], ['reports', 'mysql', 'shop-access-reports']]);
     expect(agent.app_service.apps).toEqual([{ name: 'admin', uri: 'http://admin.shop-access.local:8080', public_addr: 'admin.teleport.example.com', labels: { service: 'admin', env: 'access' } }]);
   });
@@ -274,7 +378,16 @@ ${REFERENCE_BLOCK}`);
     expect(sidecar).toMatchObject({ essential: false, image: access.teleport.agentImage, readonlyRootFilesystem: true });
     expect(sidecar.dependsOn).toBeUndefined();
     expect(worker[0]!.dependsOn).toBeUndefined();
-    expect(sidecar.command).toEqual(['start', '--roles=node', '--auth-server=teleport.example.com:443', '--join-method=iam', '--token=ecs-iam', '--labels=env=access,service=worker']);
+    // teleport start has no --join-method flag: the IAM join method is set in the config, handed over with --config-string.
+    expect(sidecar.command).toEqual(['start', expect.stringMatching(/^--config-string=[A-Za-z0-9+/]+=*$/)]);
+    const node = parse(Buffer.from(sidecar.command![1]!.slice('--config-string='.length), 'base64').toString('utf8'));
+    expect(node).toEqual({
+      version: 'v3',
+      teleport: { data_dir: '/var/lib/teleport', proxy_server: 'teleport.example.com:443', join_params: { method: 'iam', token_name: 'ecs-iam-node' }, log: { output: 'stderr', severity: 'INFO', format: { output: 'json' } } },
+      auth_service: { enabled: false },
+      proxy_service: { enabled: false },
+      ssh_service: { enabled: true, labels: { env: 'access', service: 'worker' } },
+    });
     expect(sidecar.logConfiguration!.options!['awslogs-group']).toBe('/ecs/shop-access/worker/teleport-agent');
     expect(Object.values(resourcesOf(stack, 'aws_cloudwatch_log_group')).map((g) => g.name)).toContain('/ecs/shop-access/worker/teleport-agent');
     expect(containersOf(stack, 'shop-access-admin').map((c) => c.name)).toEqual(['admin']);

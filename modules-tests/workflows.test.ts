@@ -14,7 +14,7 @@ import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, u
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseDocument } from 'yaml';
-import { ACTIONS, TERRAFORM_VERSION, WORKFLOWS } from '../src/cli/init-templates';
+import { ACTIONS, packageJsonTemplate, PLATFORM_PACKAGE, PROJECT_SCRIPTS, TERRAFORM_VERSION, WORKFLOWS } from '../src/cli/init-templates';
 import { ciInfo, loadEnvironments, loadEnvironmentTarget } from '../src/core/index';
 import { githubRoleName } from '../src/naming';
 import { cliCommands } from './cli-commands';
@@ -24,6 +24,7 @@ jest.setTimeout(60_000);
 
 interface Step {
   id?: string;
+  if?: string;
   name?: string;
   uses?: string;
   run?: string;
@@ -82,9 +83,24 @@ describe('the workflows', () => {
     expect((await lint(broken, 'apply.yml')).map((f) => f.kind)).toEqual(expect.arrayContaining(['job-needs', 'expression']));
   });
 
-  it('run only platform commands, flags and npm scripts the project has', () => {
+  it('run only platform commands, flags and npm scripts the project has: this repository, and a project init starts', () => {
     const commands = cliCommands();
-    const scripts = Object.keys((JSON.parse(readFileSync('package.json', 'utf8')) as { scripts: Record<string, string> }).scripts);
+    const own = JSON.parse(readFileSync('package.json', 'utf8')) as { name: string; bin: Record<string, string>; scripts: Record<string, string> };
+    // A project init starts: package.json with the platform as its one dependency, whose bin is `platform`.
+    const started = JSON.parse(packageJsonTemplate('acme', 'file:../platform')) as { private: boolean; scripts: Record<string, string>; dependencies: Record<string, string> };
+    expect(started.dependencies).toEqual({ [own.name]: 'file:../platform' });
+    expect(PLATFORM_PACKAGE).toBe(own.name);
+    expect(Object.keys(own.bin)).toEqual(['platform']);
+    expect(started.private).toBe(true);
+    expect(started.scripts).toEqual(PROJECT_SCRIPTS);
+    // Its scripts call only the platform's commands.
+    for (const [script, text] of Object.entries(started.scripts)) {
+      for (const part of text.split('&&').map((p) => p.trim())) {
+        const [bin, command] = part.split(/\s+/);
+        expect({ script, bin, command: commands.has(command!) }).toEqual({ script, bin: 'platform', command: true });
+      }
+    }
+    const scriptSets = { 'this repository': Object.keys(own.scripts), 'a project init starts': Object.keys(started.scripts) };
     const used = new Set<string>();
     for (const [name, workflow] of Object.entries(workflows)) {
       for (const step of allSteps(workflow)) {
@@ -96,12 +112,17 @@ describe('the workflows', () => {
             for (const flag of flags) expect({ name, command: match[1], flag, exists: command!.options.includes(flag) }).toEqual({ name, command: match[1], flag, exists: true });
             used.add(match[1]!);
           }
-          for (const match of line.matchAll(/\bnpm (?:run (\S+)|(test)\b)/g)) expect(scripts).toContain(match[1] ?? match[2]);
+          for (const match of line.matchAll(/\bnpm (?:run (\S+)|(test)\b)/g)) {
+            for (const [project, scripts] of Object.entries(scriptSets)) expect({ project, script: match[1] ?? match[2], exists: scripts.includes(match[1] ?? match[2]!) }).toEqual({ project, script: match[1] ?? match[2], exists: true });
+          }
+          // npm: only ci (from package-lock.json) and scripts; npx: only the platform's bin.
+          for (const match of line.matchAll(/\bnpm ([a-z-]+)/g)) expect(['ci', 'test', 'run']).toContain(match[1]);
+          for (const match of line.matchAll(/\bnpx ([a-z-]+)/g)) expect(match[1]).toBe('platform');
         }
       }
     }
-    // What the three workflows need of the command line, ci-info and rollout included.
-    expect([...used].sort()).toEqual(['apply', 'check-addresses', 'check-guardrails', 'ci-info', 'cost', 'plan', 'rollout', 'validate']);
+    // What the three workflows need of the command line, ci-info and rollout included (synth names the stacks a pull request plans).
+    expect([...used].sort()).toEqual(['apply', 'check-addresses', 'check-guardrails', 'ci-info', 'cost', 'plan', 'rollout', 'synth', 'validate']);
   });
 
   it('pass event values and inputs to scripts only through env, never as script text', () => {
@@ -196,7 +217,8 @@ describe('the workflows', () => {
     const steps = workflows['image.yml']!.jobs.deploy!.steps;
     const build = steps.find((s) => s.id === 'image')!;
     expect(build.run).toContain('image="$REPOSITORY:$GITHUB_SHA"');
-    expect(build.run).toContain('docker push "$image"');
+    expect(build.run).toContain('docker buildx build --platform "$PLATFORM" --provenance=false --pull --push --tag "$image"');
+    expect(build.env!.PLATFORM).toBe('${{ steps.ci.outputs.platform }}');
     expect(build.run).not.toMatch(/:latest\b/);
     expect(steps[steps.length - 1]).toMatchObject({ run: 'npx platform rollout --env "$ENVIRONMENT" --service "$SERVICE" --image "$IMAGE" --timeout 900', env: { IMAGE: '${{ steps.image.outputs.image }}' } });
   });
@@ -207,6 +229,46 @@ describe('the workflows', () => {
     const setups = Object.values(workflows).flatMap(allSteps).filter((s) => s.uses === ACTIONS.setupTerraform.split(' ')[0]);
     expect(setups.length).toBe(3); // the pull request's plans, and both apply jobs
     for (const step of setups) expect(step.with).toEqual({ terraform_version: TERRAFORM_VERSION, terraform_wrapper: false });
+  });
+});
+
+describe('the image platform', () => {
+  it('is the platform each service\'s tasks run on, in ci-info: prod\'s ARM64 worker is linux/arm64', () => {
+    const platforms: Record<string, string> = {};
+    for (const { config } of loadEnvironments(EXAMPLES_DIR)) {
+      const info = ciInfo(loadEnvironmentTarget(EXAMPLES_DIR, config.environment));
+      for (const service of Object.values(config.services)) {
+        platforms[`${config.environment}/${service.name}`] = info.services[service.name]!.platform;
+        expect(info.services[service.name]!.platform).toBe(service.cpuArchitecture === 'ARM64' ? 'linux/arm64' : 'linux/amd64');
+      }
+    }
+    expect(platforms['prod/worker']).toBe('linux/arm64');
+    expect(platforms['dev/api']).toBe('linux/amd64');
+  });
+
+  it('reaches the build from ci-info\'s real output, with QEMU set up only for a platform other than the runner\'s', () => {
+    const steps = workflows['image.yml']!.jobs.deploy!.steps;
+    const ciScript = steps.find((s) => s.id === 'ci')!.run!;
+    const dir = mkdtempSync(join(tmpdir(), 'platform-ci-step-'));
+    try {
+      const info = ciInfo(loadEnvironmentTarget(EXAMPLES_DIR, 'prod'), 'worker');
+      mkdirSync(join(dir, 'bin'));
+      writeFileSync(join(dir, 'bin', 'npx'), `#!/bin/sh\n[ "$*" = "platform ci-info --env prod --service worker" ] || exit 9\ncat <<'JSON'\n${JSON.stringify(info)}\nJSON\n`);
+      chmodSync(join(dir, 'bin', 'npx'), 0o755);
+      writeFileSync(join(dir, 'output'), '');
+      const result = spawnSync('bash', ['-c', ciScript], { cwd: dir, encoding: 'utf8', env: { ...process.env, PATH: `${join(dir, 'bin')}:${process.env.PATH}`, GITHUB_OUTPUT: join(dir, 'output'), ENVIRONMENT: 'prod', SERVICE: 'worker' } });
+      expect({ status: result.status, stderr: result.stderr }).toEqual({ status: 0, stderr: '' });
+      const outputs = Object.fromEntries(readFileSync(join(dir, 'output'), 'utf8').trim().split('\n').map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
+      expect(outputs).toEqual({ role: info.deployRoleArn, region: info.region, repository: info.services.worker!.repositoryUrl, platform: 'linux/arm64' });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    const qemu = steps.findIndex((s) => s.uses === ACTIONS.setupQemu.split(' ')[0]);
+    const buildx = steps.findIndex((s) => s.uses === ACTIONS.setupBuildx.split(' ')[0]);
+    const build = steps.findIndex((s) => s.id === 'image');
+    expect(steps[qemu]!.if).toBe("steps.ci.outputs.platform != 'linux/amd64'");
+    expect(qemu).toBeLessThan(buildx);
+    expect(buildx).toBeLessThan(build);
   });
 });
 
@@ -314,7 +376,30 @@ esac
     expect(pullRequest.run).toBe(touchedScript);
     expect(pullRequest.env).toEqual({ BASE: '${{ github.event.pull_request.base.sha }}' });
     expect(changes.steps.find((s) => s.id === 'touched')!.env).toEqual({ BASE: '${{ github.event.before }}' });
-    expect(workflows['pull-request.yml']!.jobs.plan!.strategy!.matrix.environment).toBe('${{ fromJSON(needs.changes.outputs.touched) }}');
+    expect(workflows['pull-request.yml']!.jobs.plan!.strategy!.matrix.stack).toBe('${{ fromJSON(needs.changes.outputs.stacks) }}');
+  });
+
+  it('bring the bootstrap and controller stacks into the pull request\'s plans whenever an environment is touched, as the real synth names them', () => {
+    const pullRequest = workflows['pull-request.yml']!.jobs;
+    const step = pullRequest.changes!.steps.find((s) => s.id === 'stacks')!;
+    expect(step.env).toEqual({ TOUCHED: '${{ steps.touched.outputs.touched }}' });
+    expect(pullRequest.changes!.outputs).toEqual({ stacks: '${{ steps.stacks.outputs.stacks }}' });
+    expect(pullRequest.plan!.steps.at(-1)!.run).toContain('npx platform plan --env "$STACK" --offline');
+    // npx platform is the real command line over the examples.
+    const dir = mkdtempSync(join(scratch, 'stacks-'));
+    const bin = join(dir, '.bin');
+    mkdirSync(bin);
+    writeFileSync(join(bin, 'npx'), `#!/bin/sh\n[ "$1" = platform ] || exit 9\nshift\nexec "${process.execPath}" "${join(process.cwd(), 'bin/platform.js')}" "$@" --config "${join(process.cwd(), EXAMPLES_DIR)}"\n`);
+    chmodSync(join(bin, 'npx'), 0o755);
+    const stacks = (touchedList: string[]) => {
+      const result = runStep(step.run!, dir, bin, { TOUCHED: JSON.stringify(touchedList), RUNNER_TEMP: dir });
+      expect({ status: result.status, stderr: result.stderr }).toEqual({ status: 0, stderr: '' });
+      return result.outputs.stacks as string[];
+    };
+    expect(stacks([])).toEqual([]);
+    expect(stacks(['dev'])).toEqual(['dev', 'bootstrap-shop-tf-state-123456789012', 'controller-infrastructure']);
+    // The apply workflow plans and applies environments only (validate --json lists no other stack).
+    expect(workflows['apply.yml']!.jobs.changes!.steps.some((s) => s.id === 'stacks')).toBe(false);
   });
 });
 
@@ -368,7 +453,7 @@ esac`;
   });
 
   it('builds and pushes a commit once, rolls out an image already pushed as it is, and stops on any other error', () => {
-    const env = { REPOSITORY: '123456789012.dkr.ecr.eu-west-1.amazonaws.com/shop/prod/api', CONTEXT: 'services/api' };
+    const env = { REPOSITORY: '123456789012.dkr.ecr.eu-west-1.amazonaws.com/shop/prod/api', CONTEXT: 'services/api', PLATFORM: 'linux/arm64' };
     const image = `${env.REPOSITORY}:${'a'.repeat(40)}`;
     const absent = run(buildScript, { aws: 'case "$1 $2" in "ecr describe-images") echo "An error occurred (ImageNotFoundException)" >&2; exit 254 ;; *) echo password ;; esac', docker: '[ "$1" = login ] && cat > /dev/null; true' }, env);
     expect(absent.status).toBe(0);
@@ -376,8 +461,7 @@ esac`;
     expect([...absent.calls.slice(1, 3)].sort()).toEqual(['aws ecr get-login-password', 'docker login --username AWS --password-stdin 123456789012.dkr.ecr.eu-west-1.amazonaws.com']);
     expect([absent.calls[0], ...absent.calls.slice(3)]).toEqual([
       `aws ecr describe-images --repository-name shop/prod/api --image-ids imageTag=${'a'.repeat(40)}`,
-      `docker build --pull --tag ${image} --label org.opencontainers.image.revision=${'a'.repeat(40)} --label org.opencontainers.image.source=https://github.com/shop-org/shop-infra services/api`,
-      `docker push ${image}`,
+      `docker buildx build --platform linux/arm64 --provenance=false --pull --push --tag ${image} --label org.opencontainers.image.revision=${'a'.repeat(40)} --label org.opencontainers.image.source=https://github.com/shop-org/shop-infra services/api`,
     ]);
     expect(absent.output).toBe(`image=${image}\n`);
     const present = run(buildScript, { aws: 'echo "{}"', docker: 'exit 9' }, env);

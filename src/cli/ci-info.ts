@@ -1,4 +1,4 @@
-/** `ci-info`: the JSON a pipeline needs to ship an environment's images (roles, cluster, services, repositories), from config alone. */
+/** `ci-info`: the JSON a pipeline needs to ship an environment's images (roles, cluster, services, repositories, platforms), from config alone. */
 import type { Command } from 'commander';
 import { ciInfo, loadEnvironmentTarget } from '../core/index';
 import { exitOnUserError, printJson } from './report';
@@ -7,7 +7,7 @@ import { orExit } from './operations-report';
 export function ciInfoCommand(program: Command): void {
   program
     .command('ci-info')
-    .description('print JSON for pipelines: region, account, the GitHub OIDC deploy and apply role ARNs, cluster, and each service\'s ECS name and ECR repository URL (no AWS call)')
+    .description('print JSON for pipelines: region, account, the GitHub OIDC deploy and apply role ARNs, cluster, and each service\'s ECS name, ECR repository URL and image platform (no AWS call)')
     .option('--config <dir>', 'the config folder', 'environments')
     .requiredOption('--env <name>', 'the environment')
     .option('--service <name>', 'only this service')

@@ -1,4 +1,4 @@
-/** The files `init` writes: a commented config folder, its editor schemas' comment, a .gitignore and the GitHub Actions workflows. */
+/** The files `init` writes: a commented config folder, its editor schemas' comment, a package.json, a .gitignore and the GitHub Actions workflows. */
 
 export interface ProjectAnswers {
   readonly project: string;
@@ -74,6 +74,43 @@ services:
 `;
 }
 
+/** The platform's npm package (this repository's package.json `name`; its `bin` is `platform`): the one dependency of a project `init` starts. */
+export const PLATFORM_PACKAGE = 'fargate-platform';
+
+/**
+ * Where a new project gets the platform when `init` is not told
+ * (`--platform-package`): a placeholder the team replaces, since this
+ * package is private (not on the npm registry). `npm install` fails on it,
+ * naming it, rather than installing something else.
+ */
+export const PLATFORM_PACKAGE_PLACEHOLDER = 'git+https://github.com/OWNER/fargate-platform.git#COMMIT-OR-TAG';
+
+/**
+ * The scripts of a project `init` starts: what its workflows run (`npm
+ * test`) and the usual commands, each a command of the platform's `platform`
+ * bin (modules-tests/workflows.test.ts checks both).
+ */
+export const PROJECT_SCRIPTS: Readonly<Record<string, string>> = {
+  validate: 'platform validate',
+  plan: 'platform plan',
+  // The pull request workflow runs it (besides its own validate, check-guardrails and check-addresses steps): the team's own tests go here.
+  test: 'platform validate && platform check-guardrails',
+};
+
+/** The package.json of a new project: private, its one dependency the platform (`spec`: an npm spec: a git URL with a tag, a file: path, a version of a private registry). */
+export function packageJsonTemplate(project: string, spec: string): string {
+  const manifest = {
+    name: `${project}-environments`,
+    version: '0.0.0',
+    private: true,
+    description: `The ${project} environments: YAML that the ${PLATFORM_PACKAGE} command turns into Terraform for ECS Fargate`,
+    engines: { node: '>=20' },
+    scripts: PROJECT_SCRIPTS,
+    dependencies: { [PLATFORM_PACKAGE]: spec },
+  };
+  return `${JSON.stringify(manifest, null, 2)}\n`;
+}
+
 export const GITIGNORE = `node_modules/
 # Synthesized stacks and Terraform working folders (recreated by synth);
 # the provider lock file at the project root is committed.
@@ -100,6 +137,8 @@ export const ACTIONS = {
   setupNode: 'actions/setup-node@49933ea5288caeca8642d1e84afbd3f7d6820020 # v4.4.0',
   setupTerraform: 'hashicorp/setup-terraform@b9cd54a3c349d3f38e8881555d616ced269862dd # v3.1.2',
   awsCredentials: 'aws-actions/configure-aws-credentials@7474bc4690e29a8392af63c5b98e7449536d5c3a # v4.3.1',
+  setupQemu: 'docker/setup-qemu-action@29109295f81e9208d7d86ff1c6c12d2833863392 # v3.6.0',
+  setupBuildx: 'docker/setup-buildx-action@e468171a9de216ec08956ac3ada2f0791b6bd435 # v3.11.1',
 } as const;
 
 /** A GitHub Actions expression, `${{ expr }}`, without escaping it in each template. */
@@ -107,7 +146,11 @@ function gh(expression: string): string {
   return '${{ ' + expression + ' }}';
 }
 
-/** Steps every job starts with: the repository (no token left in .git/config) and this project's platform command. */
+/**
+ * Steps every job starts with: the repository (no token left in .git/config)
+ * and the project's platform command (`npm ci`: the `fargate-platform`
+ * dependency of its package.json, at the version package-lock.json pins).
+ */
 function setupSteps(fetchDepth?: number): string {
   const checkoutWith = fetchDepth === undefined ? '{ persist-credentials: false }' : `{ fetch-depth: ${fetchDepth}, persist-credentials: false }`;
   return `      - uses: ${ACTIONS.checkout}
@@ -182,18 +225,44 @@ const SPLIT_STEP = `      - id: split
           { echo "open=$open"; echo "gated=$gated"; } >> "$GITHUB_OUTPUT"`;
 
 /**
+ * The step (after `touched`) that lists the stacks a pull request plans, as
+ * the JSON list `stacks`: the touched environments, and with any of them the
+ * project's other stacks (`bootstrap-<bucket>-<account>`: the state bucket,
+ * the lock table and each environment's GitHub OIDC roles;
+ * `controller-infrastructure`: the controller, whose permissions follow what
+ * the environments contain), which an environment's `ci:` or the
+ * `controller:` section changes. `synth --json` names them (environment
+ * null). Planned offline only: no workflow applies them.
+ */
+const ADMIN_STACKS_STEP = `      - id: stacks
+        env: { TOUCHED: "${gh('steps.touched.outputs.touched')}" }
+        run: |
+          set -euo pipefail
+          if [ "$TOUCHED" = '[]' ]; then
+            stacks='[]'
+          else
+            # Guardrail failures are the plans' and the check job's to report: here only the names.
+            stacks=$(npx platform synth --json --guardrails report --out "$RUNNER_TEMP/stack-names" | jq -c --argjson touched "$TOUCHED" '$touched + [.stacks[] | select(.environment == null) | .name]')
+          fi
+          echo "stacks: $stacks"
+          echo "stacks=$stacks" >> "$GITHUB_OUTPUT"`;
+
+/**
  * Pull requests: install, the project's tests, validate, the guardrails,
- * an offline plan of each touched environment, and the cost difference as a
- * comment. No AWS credentials: a pull request's code (its workflow file
+ * an offline plan of each touched environment (and then of the bootstrap and
+ * controller stacks), and the cost difference as a comment. No AWS credentials: a pull request's code (its workflow file
  * included) never gets a role, so plans use a local backend and show what
  * the configuration creates; the real state is planned by apply.yml on
  * main, or by the GitOps controller.
  */
 const PULL_REQUEST_WORKFLOW = `# Pull requests: install, npm test, validate, the guardrails, an offline plan
-# of each environment the change touches, and the monthly cost difference as
-# a comment. It runs the platform command of this repository (npm ci installs
-# it from package.json). No AWS credentials here: plans use a local backend
-# and dummy credentials (what the configuration creates, not the difference
+# of each environment the change touches (and then of the bootstrap and
+# controller stacks, which hold the OIDC roles and the controller: an
+# administrator applies those by hand, no workflow does), and the monthly
+# cost difference as a comment. It runs the project's platform command (npm ci installs it as
+# package.json and package-lock.json say: in a project init started, the
+# fargate-platform dependency). No AWS credentials here: plans use a local
+# backend and dummy credentials (what the configuration creates, not the difference
 # from the real state: apply.yml plans that on main, or the controller does).
 name: pull-request
 on:
@@ -216,26 +285,27 @@ ${setupSteps()}
   changes:
     runs-on: ubuntu-latest
     outputs:
-      touched: ${gh('steps.touched.outputs.touched')}
+      stacks: ${gh('steps.stacks.outputs.stacks')}
     steps:
 ${setupSteps(0)}
 ${touchedStep('github.event.pull_request.base.sha')}
+${ADMIN_STACKS_STEP}
   plan:
     needs: changes
-    if: needs.changes.outputs.touched != '[]'
+    if: needs.changes.outputs.stacks != '[]'
     runs-on: ubuntu-latest
     strategy:
       fail-fast: false
       matrix:
-        environment: ${gh('fromJSON(needs.changes.outputs.touched)')}
+        stack: ${gh('fromJSON(needs.changes.outputs.stacks)')}
     steps:
 ${setupSteps()}
 ${SETUP_TERRAFORM}
-      - env: { ENVIRONMENT: "${gh('matrix.environment')}" }
+      - env: { STACK: "${gh('matrix.stack')}" }
         run: |
           set -euo pipefail
-          npx platform plan --env "$ENVIRONMENT" --offline | tee plan.txt
-          { echo "### $ENVIRONMENT (offline plan)"; echo '\`\`\`'; cat plan.txt; echo '\`\`\`'; } >> "$GITHUB_STEP_SUMMARY"
+          npx platform plan --env "$STACK" --offline | tee plan.txt
+          { echo "### $STACK (offline plan)"; echo '\`\`\`'; cat plan.txt; echo '\`\`\`'; } >> "$GITHUB_STEP_SUMMARY"
   cost:
     # Pull requests from this repository (a fork's token cannot comment): the
     # monthly cost difference from the base branch, as a comment (the last one edited in place).
@@ -259,9 +329,10 @@ ${SETUP_TERRAFORM}
 
 /**
  * The steps that build, push and roll out one service's image with the
- * environment's OIDC deploy role (`ci-info` names the role, the region and
- * the repository; `rollout` registers the task definition revision, updates
- * the service, waits until it is stable and rolls back on failure).
+ * environment's OIDC deploy role (`ci-info` names the role, the region, the
+ * repository and the platform to build for; `rollout` registers the task
+ * definition revision, updates the service, waits until it is stable and
+ * rolls back on failure).
  */
 const DEPLOY_STEPS = `${setupSteps()}
       - id: ci
@@ -273,14 +344,20 @@ const DEPLOY_STEPS = `${setupSteps()}
             echo "role=$(jq -r .deployRoleArn <<<"$info")"
             echo "region=$(jq -r .region <<<"$info")"
             echo "repository=$(jq -r --arg service "$SERVICE" '.services[$service].repositoryUrl' <<<"$info")"
+            echo "platform=$(jq -r --arg service "$SERVICE" '.services[$service].platform' <<<"$info")"
           } >> "$GITHUB_OUTPUT"
       - uses: ${ACTIONS.awsCredentials}
         with:
           role-to-assume: ${gh('steps.ci.outputs.role')}
           aws-region: ${gh('steps.ci.outputs.region')}
+      # The image is built for the platform the service's tasks run on (cpuArchitecture):
+      # an amd64 image never starts on ARM64 tasks. QEMU runs the build steps of an ARM64 image on this amd64 runner.
+      - if: steps.ci.outputs.platform != 'linux/amd64'
+        uses: ${ACTIONS.setupQemu}
+      - uses: ${ACTIONS.setupBuildx}
       - id: image
-        name: build and push, tagged with the commit SHA
-        env: { REPOSITORY: "${gh('steps.ci.outputs.repository')}", CONTEXT: "${gh('inputs.context')}" }
+        name: build and push for the service's platform, tagged with the commit SHA
+        env: { REPOSITORY: "${gh('steps.ci.outputs.repository')}", CONTEXT: "${gh('inputs.context')}", PLATFORM: "${gh('steps.ci.outputs.platform')}" }
         run: |
           set -euo pipefail
           image="$REPOSITORY:$GITHUB_SHA"
@@ -289,8 +366,8 @@ const DEPLOY_STEPS = `${setupSteps()}
             echo "$image is already in the repository"
           elif grep -q ImageNotFoundException <<<"$found"; then
             aws ecr get-login-password | docker login --username AWS --password-stdin "\${REPOSITORY%%/*}"
-            docker build --pull --tag "$image" --label "org.opencontainers.image.revision=$GITHUB_SHA" --label "org.opencontainers.image.source=$GITHUB_SERVER_URL/$GITHUB_REPOSITORY" "$CONTEXT"
-            docker push "$image"
+            # One image manifest for that one platform (no provenance attestation, which would make the tag an image index).
+            docker buildx build --platform "$PLATFORM" --provenance=false --pull --push --tag "$image" --label "org.opencontainers.image.revision=$GITHUB_SHA" --label "org.opencontainers.image.source=$GITHUB_SERVER_URL/$GITHUB_REPOSITORY" "$CONTEXT"
           else
             echo "$found" >&2
             exit 1
@@ -307,11 +384,12 @@ const DEPLOY_STEPS = `${setupSteps()}
  * deploys in that GitHub environment, behind its protection rules; production
  * must name one.
  */
-const IMAGE_WORKFLOW = `# Build a service's image from this repository, push it to the environment's
-# ECR repository tagged with the commit SHA (tags are immutable), and roll it
-# out: a new task definition revision from the service's current one with
-# the new image, update-service, wait until the service is stable, roll back
-# on failure. AWS access through the environment's OIDC deploy role
+const IMAGE_WORKFLOW = `# Build a service's image from this repository for the platform its tasks
+# run on (linux/arm64 for cpuArchitecture: ARM64, else linux/amd64), push it
+# to the environment's ECR repository tagged with the commit SHA (tags are
+# immutable), and roll it out: a new task definition revision from the
+# service's current one with the new image, update-service, wait until the
+# service is stable, roll back on failure. AWS access through the environment's OIDC deploy role
 # (<project>-<env>-gh-deploy), no stored keys. An environment whose
 # ci.github.environment names a GitHub environment (production must) deploys
 # in it: its protection rules (required reviewers, branches) apply.
@@ -421,7 +499,9 @@ const APPLY_WORKFLOW = `# Pushes to main, for a project without the GitOps contr
 # (production must) apply after the others succeeded, each in that
 # environment, whose protection rules (required reviewers, main only) hold
 # the job until approved. One apply per environment at a time; a waiting one
-# never cancels one in progress.
+# never cancels one in progress. The bootstrap and controller stacks (the
+# OIDC roles, the controller) are never applied here: an administrator
+# applies them by hand (pull-request.yml plans them).
 name: apply
 on:
   push:

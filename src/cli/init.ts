@@ -1,6 +1,7 @@
 /**
  * `init`: a new project (a commented config folder, its editor schemas, a
- * .gitignore and the GitHub Actions workflows), or a new environment in an existing one.
+ * package.json whose one dependency is the platform, a .gitignore and the
+ * GitHub Actions workflows), or a new environment in an existing one.
  * It never overwrites: when any file it would write exists, it writes none.
  * What it writes is validated first, in a scratch folder.
  */
@@ -11,7 +12,7 @@ import type { Command } from 'commander';
 import { parse } from 'yaml';
 import { ConfigError, defaultsJsonSchema, ENVIRONMENT_NAME, evaluateGuardrails, formatProblem, formatReport, environmentJsonSchema, loadEnvironments, SCHEMA_FILES } from '../core/index';
 import { EXIT } from './exit-codes';
-import { defaultsTemplate, environmentTemplate, GITIGNORE, WORKFLOWS, type ProjectAnswers } from './init-templates';
+import { defaultsTemplate, environmentTemplate, GITIGNORE, packageJsonTemplate, PLATFORM_PACKAGE, PLATFORM_PACKAGE_PLACEHOLDER, WORKFLOWS, type ProjectAnswers } from './init-templates';
 
 interface InitOptions {
   project?: string;
@@ -19,18 +20,20 @@ interface InitOptions {
   accountId?: string;
   env: string;
   from?: string;
+  platformPackage?: string;
 }
 
 export function initCommand(program: Command): void {
   program
     .command('init')
-    .description('start a project in DIR (config folder, editor schemas, .gitignore, GitHub Actions workflows), or add --env NAME to an existing one; never overwrites')
+    .description('start a project in DIR (config folder, editor schemas, package.json, .gitignore, GitHub Actions workflows), or add --env NAME to an existing one; never overwrites')
     .argument('[dir]', 'the project folder', '.')
     .option('--project <name>', 'the project name, prefix of every AWS name (new project)')
     .option('--region <region>', 'the AWS region (new project)', 'eu-west-1')
     .option('--account-id <id>', 'the 12-digit AWS account ID (new project)')
     .option('--env <name>', 'the environment to create', 'dev')
     .option('--from <name>', 'in an existing project: start the new environment as a copy of this one (with its own VPC range)')
+    .option('--platform-package <spec>', `new project: where npm gets the platform, the package.json dependency ${PLATFORM_PACKAGE} (a git URL with a tag, file:PATH, a private registry's version); default: a placeholder to replace`)
     .action((dir: string, options: InitOptions) => {
       try {
         init(dir, options);
@@ -44,6 +47,7 @@ function init(dir: string, options: InitOptions): void {
   const configDir = join(dir, 'environments');
   const existing = existsSync(join(configDir, 'defaults.yaml'));
   if (!ENVIRONMENT_NAME.test(options.env)) fail(`--env ${options.env}: an environment name is 2-20 lowercase letters, digits or hyphens, starting with a letter`);
+  if (existing && options.platformPackage !== undefined) fail(`--platform-package is for a new project: ${join(dir, 'package.json')} names the platform of this one`);
   const files = existing ? environmentFiles(configDir, options) : projectFiles(dir, options);
   const taken = Object.keys(files).filter((file) => existsSync(file));
   if (taken.length > 0) fail(`refused: ${taken.join(', ')} already exist${taken.length === 1 ? 's' : ''}; nothing was written (init never overwrites)`);
@@ -53,17 +57,43 @@ function init(dir: string, options: InitOptions): void {
     writeFileSync(file, text);
     console.log(`wrote ${file}`);
   }
-  console.log(`next: npx platform validate --config ${configDir}, then npx platform plan --config ${configDir} --env ${options.env}`);
-  if (!existing && !existsSync(join(dir, 'package.json'))) {
-    console.log(`note: the workflows in ${join(dir, '.github/workflows')} run this project's platform command through npm ci: copy package.json and package-lock.json of this repository into ${dir} (or keep the environments in a clone of it)`);
+  if (existing) {
+    console.log(`next: npx platform validate --config ${configDir}, then npx platform plan --config ${configDir} --env ${options.env}`);
+    return;
+  }
+  const packageJson = join(dir, 'package.json');
+  if (!(packageJson in files)) {
+    // An existing package.json is left as it is: say what the workflows need of it.
+    const manifest = readPackageJson(packageJson);
+    const hasPlatform = manifest?.name === PLATFORM_PACKAGE || manifest?.dependencies?.[PLATFORM_PACKAGE] !== undefined || manifest?.devDependencies?.[PLATFORM_PACKAGE] !== undefined;
+    if (!hasPlatform || manifest?.scripts?.test === undefined) {
+      console.log(`note: ${packageJson} was left as it is; the workflows run npm ci, npm test and npx platform: it needs ${PLATFORM_PACKAGE} in its dependencies and a test script (for example "platform validate && platform check-guardrails")`);
+    }
+  } else if (files[packageJson]!.includes(PLATFORM_PACKAGE_PLACEHOLDER)) {
+    console.log(`note: ${packageJson} names ${PLATFORM_PACKAGE} at a placeholder, ${PLATFORM_PACKAGE_PLACEHOLDER}: replace it with where your team gets the platform (a git URL with a tag or commit; the repository must be readable by the workflows' runners), or run init with --platform-package SPEC`);
+  }
+  console.log(`next: cd ${dir} && npm install (it writes package-lock.json: commit it with the rest; the workflows run npm ci, which needs it), then npx platform validate and npx platform plan --env ${options.env}`);
+}
+
+/** The fields of a package.json init reads; undefined when it cannot be read or parsed. */
+function readPackageJson(file: string): { name?: string; scripts?: Record<string, string>; dependencies?: Record<string, string>; devDependencies?: Record<string, string> } | undefined {
+  try {
+    return JSON.parse(readFileSync(file, 'utf8'));
+  } catch {
+    return undefined;
   }
 }
 
 function projectFiles(dir: string, options: InitOptions): Record<string, string> {
   if (!options.project) fail('a new project needs --project NAME (and --account-id ID)');
   if (!options.accountId) fail('a new project needs --account-id ID: the 12-digit AWS account the environments live in');
+  const spec = options.platformPackage ?? PLATFORM_PACKAGE_PLACEHOLDER;
+  if (!/^\S+$/.test(spec)) fail(`--platform-package ${JSON.stringify(spec)}: an npm spec without spaces, for example git+https://github.com/OWNER/fargate-platform.git#v0.1.0 or file:../fargate-platform`);
   const answers: ProjectAnswers = { project: options.project!, region: options.region, accountId: options.accountId!, environment: options.env };
+  // A package.json already there (a clone of the platform, another tool's) is kept, not a reason to refuse.
+  const packageJson = join(dir, 'package.json');
   return {
+    ...(!existsSync(packageJson) && { [packageJson]: packageJsonTemplate(options.project!, spec) }),
     [join(dir, 'environments', 'defaults.yaml')]: defaultsTemplate(answers),
     [join(dir, 'environments', `${options.env}.yaml`)]: environmentTemplate(answers, 10),
     [join(dir, SCHEMA_FILES.defaults)]: defaultsJsonSchema(),

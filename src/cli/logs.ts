@@ -1,6 +1,6 @@
 /** `logs`: a service's log events from CloudWatch Logs, once or followed until Ctrl-C. */
 import { InvalidArgumentError, type Command } from 'commander';
-import { containerOf, fetchLogs, followLogs, formatLogEvent, parseSince, serviceTarget } from '../core/index';
+import { containerOf, fetchLogs, FOLLOW_LOOKBACK_MS, followLogs, formatLogEvent, parseSince, serviceTarget } from '../core/index';
 import { withAws, type EnvironmentOptions } from './operations-report';
 
 interface LogsOptions extends EnvironmentOptions {
@@ -10,6 +10,7 @@ interface LogsOptions extends EnvironmentOptions {
   readonly since: number | string;
   readonly filter?: string;
   readonly follow?: boolean;
+  readonly followLookback: number;
 }
 
 export function logsCommand(program: Command): void {
@@ -23,6 +24,7 @@ export function logsCommand(program: Command): void {
     .option('--since <time>', 'how far back: 30s, 10m, 2h, 1d or an ISO 8601 time', (value): number | string => parseSinceOption(value), '10m')
     .option('--filter <pattern>', 'a CloudWatch Logs filter pattern, for example ERROR or "{ $.level = \\"error\\" }"')
     .option('--follow', 'keep polling for new events until Ctrl-C')
+    .option('--follow-lookback <seconds>', 'with --follow: each poll reaches this far back before the newest event shown, for events of other streams that arrive late (each is shown once)', parseSeconds, FOLLOW_LOOKBACK_MS / 1000)
     .action(async (options: LogsOptions) => {
       await withAws(options, async (target, clients) => {
         const service = serviceTarget(target, options.service);
@@ -38,9 +40,14 @@ export function logsCommand(program: Command): void {
         const stop = new AbortController();
         process.once('SIGINT', () => stop.abort());
         process.once('SIGTERM', () => stop.abort());
-        await followLogs(clients, query, print, { signal: stop.signal });
+        await followLogs(clients, query, print, { signal: stop.signal, lookbackMs: options.followLookback * 1000 });
       });
     });
+}
+
+function parseSeconds(value: string): number {
+  if (!/^\d+$/.test(value) || Number(value) > 3600) throw new InvalidArgumentError('a whole number of seconds from 0 to 3600, for example 30');
+  return Number(value);
 }
 
 function parseSinceOption(value: string): number {

@@ -18,7 +18,9 @@ export function managementPolicyCommand(program: Command): void {
     .option('--deploy', 'the GitHub deploy role\'s policy: push images, register task definitions, update services')
     .action((options: { config: string; env: string; deploy?: boolean }) => {
       const [config] = exitOnUserError(() => selectEnvironments(options.config, options.env));
-      const statements = options.deploy ? deployStatements(config!, serviceRoleNames(config!)) : managementStatements(config!);
+      // The other environments: a sibling (prod-eu beside prod) gets explicit denies.
+      const others = exitOnUserError(() => selectEnvironments(options.config)).map((c) => c.environment).filter((name) => name !== options.env);
+      const statements = options.deploy ? deployStatements(config!, serviceRoleNames(config!)) : managementStatements(config!, others);
       for (const s of statements) if (s.reason) console.error(`${s.Sid}: "*" because ${s.reason}`);
       console.log(JSON.stringify({ Version: '2012-10-17', Statement: policyStatements(statements) }, null, 2));
     });

@@ -34,7 +34,7 @@ const roleArn = z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@\/-]
 /** org/repo on GitHub. */
 const GITHUB_REPOSITORY = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})\/[A-Za-z0-9._-]{1,100}$/;
 const githubRepository = z.string().regex(GITHUB_REPOSITORY, 'a GitHub repository is owner/name, for example shop-org/shop-infra');
-/** Branch names as GitHub's OIDC `sub` claim spells them (refs/heads/<branch>); a trailing * is a prefix match. */
+/** Branch names as GitHub's OIDC `sub` claim spells them (refs/heads/<branch>); a trailing * is a prefix match, only with branchPatterns: true. */
 const branchName = z.string().regex(/^(?!\/)(?!.*\.\.)[A-Za-z0-9._\/-]{1,200}\*?$/, 'a branch name such as main or release/* (letters, digits, . _ / -, one trailing * at most)');
 
 function strict<T extends z.ZodRawShape>(shape: T) {
@@ -51,7 +51,11 @@ const tags = z.record(
 ).refine((t) => Object.keys(t).length <= MAX_USER_TAGS, `at most ${MAX_USER_TAGS} tags`).default({});
 
 export const controllerSchema = strict({
-  repository: z.string().min(1).describe('The Git repository the controller watches (serve --repo): an https or ssh URL, or owner/name on GitHub (required)'),
+  repository: z.string().min(1)
+    .refine((r) => !/^(ssh:\/\/|[\w.-]+@[\w.-]+:)/.test(r), 'the deployed controller reads its repository over HTTPS with the GitHub token (secret GITHUB_TOKEN); give https://github.com/OWNER/NAME.git or OWNER/NAME instead of an ssh URL')
+    .refine((r) => !/^https?:\/\/[^/]*@/i.test(r), 'no credentials in the URL: they would land in Terraform state and logs; the GitHub token comes from the secret GITHUB_TOKEN')
+    .refine((r) => !/^(http|git|file):/i.test(r), 'the repository is read over HTTPS only: give an https:// URL or OWNER/NAME')
+    .describe('The Git repository the controller watches (serve --repo): an https URL or OWNER/NAME on GitHub; a private GitHub repository is read with the GITHUB_TOKEN secret (ssh is refused: the image has no ssh client or key) (required)'),
   branch: z.string().min(1).default('main').describe('Its default branch: pushes to it apply where the policy allows (default: main)'),
   configPath: z.string().min(1).default('environments').describe('The environments folder inside that repository (default: environments)'),
   aws: strict({
@@ -81,6 +85,9 @@ export const controllerSchema = strict({
       .describe('An existing ECS cluster by name or ARN (default: a cluster of its own, <project>-controller)'),
   }).prefault({}).describe('The ECS cluster of the controller task (default: a cluster of its own)'),
   loadBalancer: strict({
+    host: z.string()
+      .regex(/^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,61}[a-z0-9]$/, 'a host name in lower case, without wildcard or port, for example gitops.example.com')
+      .describe('The host name the controller is reached at (the webhook URL GitHub calls, the UI): both listener rules match only this Host header, so an existing listener\'s other hosts are untouched; the certificate must cover it (required)').optional(),
     certificateArn: z.string().regex(/^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[0-9a-f-]{36}$/, 'an ACM certificate ARN').optional()
       .describe('The certificate of the controller\'s own HTTPS load balancer (required unless existing)'),
     existing: strict({
@@ -91,7 +98,7 @@ export const controllerSchema = strict({
     }).optional().describe('An existing HTTPS listener instead of a load balancer of its own: { listenerArn, securityGroupId, priority } (default: none: a load balancer of its own)'),
     sslPolicy: z.string().default('ELBSecurityPolicy-TLS13-1-2-2021-06').describe('TLS policy of the own load balancer\'s listener (default: ELBSecurityPolicy-TLS13-1-2-2021-06)'),
     accessLogs: z.boolean().default(true).describe('Access logs of the own load balancer to a bucket of its own (default: true)'),
-  }).prefault({}).describe('Where HTTPS requests arrive: a load balancer of its own (certificateArn) or a listener of an existing one (existing) (required: one of them)'),
+  }).prefault({}).describe('Where HTTPS requests arrive: the host name (host) and a load balancer of its own (certificateArn) or a listener of an existing one (existing) (required: host and one of them)'),
   allowedCidrs: uniqueList(cidr).max(15).default([]).describe('Who may reach the UI and API paths (everything but /webhooks/github); up to 15 CIDRs (default: none: only the webhook is reachable)'),
   webhookCidrs: uniqueList(cidr).min(1).max(15).default([...GITHUB_HOOK_CIDRS])
     .describe('Who may reach /webhooks/github: GitHub\'s hook ranges from api.github.com/meta; GitHub Enterprise Server: its egress addresses (default: 192.30.252.0/22, 185.199.108.0/22, 140.82.112.0/20, 143.55.64.0/20)'),
@@ -117,6 +124,10 @@ export const controllerSchema = strict({
     // At controller itself: loadBalancer may be absent from both files, and a problem must point at a line that exists.
     ctx.addIssue({ code: 'custom', path: [], message: 'the controller is reached over HTTPS only: give loadBalancer.certificateArn (a load balancer of its own) or loadBalancer.existing (a listener of yours)' });
   }
+  if (lb.host === undefined) {
+    // At controller itself, like the certificate: loadBalancer may be absent from both files.
+    ctx.addIssue({ code: 'custom', path: [], message: 'give loadBalancer.host, the host name the controller is reached at (for example gitops.example.com): its listener rules match only that Host header' });
+  }
   if (lb.existing !== undefined && c.network.existing === undefined) {
     ctx.addIssue({ code: 'custom', path: ['loadBalancer', 'existing'], message: 'an existing load balancer forwards to targets in its own VPC: give network.existing (that VPC and its private subnets) too' });
   }
@@ -130,13 +141,19 @@ export const controllerSchema = strict({
 export const ciSchema = strict({
   github: strict({
     repository: githubRepository.describe('The repository whose workflows may assume this environment\'s roles, owner/name (required)'),
-    branches: uniqueList(branchName).min(1).default(['main']).describe('Branches whose workflow runs are trusted, refs/heads/<branch> in the OIDC sub claim; release/* matches a prefix (default: [main])'),
-    environment: z.string().regex(/^[^\s'"`,;:\\][^'"`,;:\\]{0,254}$/, 'a GitHub environment name, without quotes, commas, colons or backslashes').optional()
+    branches: uniqueList(branchName).min(1).default(['main']).describe('Branches whose workflow runs are trusted, refs/heads/<branch> in the OIDC sub claim; a trailing * (release/*) matches a prefix only with branchPatterns: true (default: [main])'),
+    branchPatterns: z.boolean().default(false)
+      .describe('Allow branch patterns with a trailing * (release/*): whoever may push a matching branch may then assume the roles (default: false: exact branch names only)'),
+    environment: z.string().regex(/^[^\s'"`,;:\\*?][^'"`,;:\\*?]{0,254}$/, 'a GitHub environment name, without wildcards (* ?), quotes, commas, colons or backslashes').optional()
       .describe('A GitHub environment (its protection rules) whose jobs are trusted (default: none)'),
     applyFromBranches: z.boolean().optional()
-      .describe('The apply role also trusts the branches, not only the GitHub environment (default: true outside production, false in production)'),
+      .describe('The apply and deploy roles also trust the branches, not only the GitHub environment (default: true outside production, false in production when environment is named)'),
     oidcProvider: z.enum(['create', 'existing']).default('create')
       .describe('create: the account\'s first bootstrap stack creates the GitHub OIDC provider; existing: the account has one already (default: create)'),
+  }).superRefine((g, ctx) => {
+    g.branches.forEach((branch, i) => {
+      if (branch.endsWith('*') && !g.branchPatterns) ctx.addIssue({ code: 'custom', path: ['branches', i], message: `${branch} is a pattern: every branch it matches could assume the roles; name the branch exactly, or set ci.github.branchPatterns: true` });
+    });
   }).optional().describe('GitHub Actions OIDC: the bootstrap creates <project>-<env>-gh-deploy and -gh-apply trusted only by this repository (default: none)'),
 }).prefault({});
 

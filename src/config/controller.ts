@@ -17,10 +17,10 @@ export interface GithubTrust {
 }
 
 /**
- * Whom the deploy and apply roles trust. The deploy role: the branches and
- * the GitHub environment. The apply role: outside production the same; in
- * production only the GitHub environment (its protection rules gate every
- * apply), unless `applyFromBranches: true` says otherwise.
+ * Whom the deploy and apply roles trust: outside production the branches and
+ * the GitHub environment; in production, when a GitHub environment is
+ * named, only that environment (its protection rules gate every apply and
+ * every image rollout), unless `applyFromBranches: true` says otherwise.
  */
 export function githubTrust(config: Pick<EnvironmentConfig, 'production' | 'ci'>): GithubTrust | undefined {
   const github = config.ci.github;
@@ -28,10 +28,11 @@ export function githubTrust(config: Pick<EnvironmentConfig, 'production' | 'ci'>
   const branches = github.branches.map((b) => `repo:${github.repository}:ref:refs/heads/${b}`);
   const environment = github.environment !== undefined ? [`repo:${github.repository}:environment:${github.environment}`] : [];
   const fromBranches = github.applyFromBranches ?? !config.production;
+  const subjects = fromBranches || environment.length === 0 ? [...branches, ...environment] : environment;
   return {
     repository: github.repository,
-    deploySubjects: [...branches, ...environment],
-    applySubjects: fromBranches || environment.length === 0 ? [...branches, ...environment] : environment,
+    deploySubjects: subjects,
+    applySubjects: subjects,
     oidcProvider: github.oidcProvider,
   };
 }
@@ -72,6 +73,15 @@ export function resolveController(configs: readonly EnvironmentConfig[]): Contro
     backend: sameAccount.backend,
     availabilityZones: parsed.network.availabilityZones ?? [`${region}a`, `${region}b`],
   };
+}
+
+/** Why an ARN is not in the given partition, region (when it has one) and account, or undefined. */
+export function arnPlaceProblem(arn: string, place: { readonly partition: string; readonly region?: string; readonly accountId: string }, whose: string): string | undefined {
+  const [, partition, , region, account] = arn.split(':');
+  if (partition !== place.partition) return `${arn} is in partition ${partition}, ${whose} in ${place.partition}; use arn:${place.partition}:...`;
+  if (place.region !== undefined && region !== place.region) return `${arn} is in region ${region}, ${whose} in ${place.region}; use ${place.region}`;
+  if (account !== place.accountId) return `${arn} is in account ${account}, ${whose} in ${place.accountId}; use ${place.accountId}`;
+  return undefined;
 }
 
 /** The loaded environment as the cross-environment checks need it. */
@@ -118,9 +128,18 @@ export function controllerProblems(loaded: readonly Located[]): Problem[] {
     problems.push(first.source.problem(['controller'], `no environment keeps its state in the controller's account ${controller.accountId}, so its own stack has no state bucket there; run the controller in the account of one of them (controller.aws.accountId)`));
   }
   const names = new Set(loaded.map((e) => e.config.environment));
-  for (const name of Object.keys(controller.environmentRoles)) {
-    if (!names.has(name)) problems.push(first.source.problem(['controller', 'environmentRoles', name], `no environment "${name}"; found ${[...names].sort().join(', ')}`));
+  for (const [name, roleArn] of Object.entries(controller.environmentRoles)) {
+    const target = loaded.find((e) => e.config.environment === name)?.config;
+    if (!target) problems.push(first.source.problem(['controller', 'environmentRoles', name], `no environment "${name}"; found ${[...names].sort().join(', ')}`));
+    // The role plans and applies that environment: it belongs to its partition and account.
+    const misplaced = target && arnPlaceProblem(roleArn, { partition: target.aws.partition, accountId: target.aws.accountId }, `environment ${name}`);
+    if (misplaced) problems.push(first.source.problem(['controller', 'environmentRoles', name], misplaced));
   }
+  const certificate = controller.loadBalancer.certificateArn;
+  const misplacedCertificate = certificate && arnPlaceProblem(certificate, controller, 'the controller\'s load balancer');
+  if (misplacedCertificate) problems.push(first.source.problem(['controller', 'loadBalancer', 'certificateArn'], `${misplacedCertificate} (an ALB takes only certificates of its own region and account)`));
+  // Where a missing role is asked for: environmentRoles, or controller itself when it has none yet.
+  const rolesAt = Object.keys(controller.environmentRoles).length > 0 ? ['controller', 'environmentRoles'] : ['controller'];
   for (const env of loaded) {
     const { config } = env;
     if (config.environment === CONTROLLER_NAME_PART) {
@@ -128,7 +147,10 @@ export function controllerProblems(loaded: readonly Located[]): Problem[] {
     }
     if (Object.hasOwn(controller.environmentRoles, config.environment)) continue;
     if (config.aws.accountId !== controller.accountId) {
-      problems.push(first.source.problem(['controller', 'environmentRoles'], `the controller runs in account ${controller.accountId} and ${config.environment} is in ${config.aws.accountId}: give controller.environmentRoles.${config.environment}, a role in that account the controller assumes`));
+      problems.push(first.source.problem(rolesAt, `the controller runs in account ${controller.accountId} and ${config.environment} is in ${config.aws.accountId}: give controller.environmentRoles.${config.environment}, a role in that account the controller assumes`));
+    } else if (config.aws.partition !== controller.partition) {
+      // Credentials of one partition are worthless in another: its own account there is another account.
+      problems.push(first.source.problem(rolesAt, `the controller runs in partition ${controller.partition} (${controller.region}) and ${config.environment} in ${config.aws.partition} (${config.aws.region}): give controller.environmentRoles.${config.environment}, a role in ${config.environment}'s partition the controller assumes`));
     }
     if (config.project !== controller.project) {
       problems.push(env.source.problem(['project'], `the controller manages one project (${controller.project}); ${config.environment} is ${config.project}`));

@@ -20,7 +20,8 @@ export function defaultTeleportRoles(production: boolean, databases: readonly st
       databases: production ? [] : [...databases],
       databaseUsers: production || databases.length === 0 ? [] : [TELEPORT_READONLY_USER],
       databaseNames: production || databases.length === 0 ? [] : ['*'],
-      appLabels: { '*': '*' },
+      // Production: no application either, unless the role is configured.
+      appLabels: production ? {} : { '*': '*' },
       maxSessionHours: production ? 4 : 8,
     },
     admin: {

@@ -97,6 +97,41 @@ export function checkTeleport(env: EnvironmentConfig): Issue[] {
   if (zoneDomain !== undefined && t.hostedZoneId === env.dns?.hostedZoneId && t.domain !== zoneDomain && !t.domain.endsWith(`.${zoneDomain}`)) {
     issues.push({ path: ['teleport', 'domain'], message: `${t.domain} is not inside ${zoneDomain}, the zone of dns.hostedZoneId; use a name under it or give teleport.hostedZoneId` });
   }
+  // RDS IAM authentication, which the agent uses, needs these engine versions at least.
+  const iamMinimum: Record<string, [number, number]> = { mariadb: [10, 11], mysql: [5, 7], postgres: [10, 0] };
+  for (const name of t.databases) {
+    const db = env.databases[name];
+    if (db === undefined) continue;
+    const [major = 0, minor = 0] = db.engineVersion.split('.').map(Number);
+    const minimum = iamMinimum[db.engine];
+    if (minimum && (major < minimum[0] || (major === minimum[0] && minor < minimum[1]))) {
+      issues.push({ path: ['databases', name, 'engineVersion'], message: `Teleport reaches ${name} with RDS IAM authentication, which ${db.engine} supports from ${minimum.join('.')}; raise databases.${name}.engineVersion or remove ${name} from teleport.databases` });
+    }
+  }
+  // Teleport checks db_names on Postgres: a role with none could never open a database.
+  for (const [roleName, role] of Object.entries(t.roles)) {
+    const postgres = role.databases.filter((name) => env.databases[name]?.engine === 'postgres');
+    if (postgres.length > 0 && role.databaseNames.length === 0) {
+      const example = env.databases[postgres[0]!]!.databaseName ?? postgres[0]!.replace(/-/g, '_');
+      issues.push({ path: ['teleport', 'roles', roleName, 'databaseNames'], message: `Postgres database ${postgres.join(', ')} needs databaseNames, the databases inside the engine the role may open (Teleport refuses every connection otherwise); add for example [${example}] or ["*"]` });
+    }
+  }
+  // Agents dial the proxy's public name; without NAT they leave from changing public task addresses no CIDR can name.
+  if (env.network.kind === 'new' && env.network.natGateways === 'none' && !t.allowedCidrs.includes('0.0.0.0/0')) {
+    issues.push({ path: ['teleport', 'allowedCidrs'], message: 'the network has no NAT gateway, so the environment\'s own Teleport agents reach the proxy from public task addresses that allowedCidrs cannot list; use network.natGateways single or perAz (their addresses are admitted automatically), or remove teleport.allowedCidrs' });
+  }
+  // Two Route 53 records of one name: the routing hosts' and Teleport's (domain, *.domain, each application's <service>.<domain>).
+  if (t.hostedZoneId !== undefined && env.dns?.hostedZoneId !== undefined) {
+    const apps = Object.values(env.services).filter((service) => service.teleport.app).map((service) => `${service.name}.${t.domain}`);
+    const teleportNames = new Set([t.domain, `*.${t.domain}`, ...apps]);
+    for (const [name, service] of Object.entries(env.services)) {
+      (service.routing?.hosts ?? []).forEach((host, i) => {
+        if (teleportNames.has(host.toLowerCase())) {
+          issues.push({ path: ['services', name, 'routing', 'hosts', i], message: `${host} is Teleport's (teleport.domain ${t.domain} has records for ${t.domain}, *.${t.domain} and every application); use a host outside ${t.domain}, or another teleport.domain` });
+        }
+      });
+    }
+  }
   if (t.objectLock && t.recordingsExpireDays !== undefined && t.recordingsExpireDays < t.objectLock.days) {
     issues.push({ path: ['teleport', 'recordingsExpireDays'], message: `recordings are locked for ${t.objectLock.days} days; set recordingsExpireDays to at least that` });
   }

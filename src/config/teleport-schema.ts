@@ -52,7 +52,7 @@ export const teleportRoleSchema = strictObject({
   nodeLabels: labels.default({}).describe('Which containers (agent sidecars) the role reaches, by label: service, env; { "*": "*" } for all (default: none)'),
   databases: uniqueList(z.string()).default([]).describe('Keys of teleport.databases the role may connect to (default: none)'),
   databaseUsers: uniqueList(databaseUser).default([]).describe('Database users the role may connect as, through RDS IAM authentication; each must exist with IAM login granted (default: none)'),
-  databaseNames: uniqueList(databaseNameOrAll).default([]).describe('Databases inside the engine the role may open; * for all (default: none)'),
+  databaseNames: uniqueList(databaseNameOrAll).default([]).describe('Databases inside the engine the role may open; * for all; required with a Postgres database, where Teleport checks it (default: none)'),
   appLabels: labels.default({}).describe('Which applications (services with teleport.app) the role reaches, by label: service, env; { "*": "*" } for all (default: none)'),
   maxSessionHours: z.number().int().min(1).max(24).default(8).describe('Hours a login lasts before tsh login is needed again, 1-24 (default: 8)'),
 });
@@ -92,7 +92,7 @@ export const teleportSchema = strictObject({
   hostedZoneId: z.string().regex(/^Z[A-Z0-9]{1,31}$/, 'a hosted zone ID looks like Z0123456789ABCDEFGHIJ').optional()
     .describe('Route 53 zone of the domain and *.domain records and of the certificate validation (default: dns.hostedZoneId; absent: no records)'),
   allowedCidrs: uniqueList(z.string().regex(/^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/, 'an IPv4 CIDR, for example 203.0.113.0/24')).min(1).default(['0.0.0.0/0'])
-    .describe('Who may reach the proxy on 443 (default: [0.0.0.0/0])'),
+    .describe('Who may reach the proxy on 443; restricted, the NAT gateways\' addresses are admitted too (the environment\'s own agents), and a network without NAT refuses it (default: [0.0.0.0/0])'),
   sessionRecording: z.enum(['node', 'proxy', 'node-sync', 'proxy-sync']).default('node').describe('Where sessions are recorded; off is not offered (default: node)'),
   recordingsToInfrequentAccessDays: z.number().int().min(30).max(3650).default(30).describe('Days before recordings move to S3 Standard-IA (default: 30)'),
   recordingsToGlacierDays: z.number().int().min(60).max(3650).default(90).describe('Days before recordings move to Glacier Instant Retrieval (default: 90)'),
@@ -124,7 +124,7 @@ export const teleportSchema = strictObject({
 
 export const serviceTeleportSchema = strictObject({
   app: z.boolean().default(false).describe('Publish the service at <service>.<teleport.domain>, reachable only through Teleport; needs a port (default: false)'),
-  ssh: z.boolean().default(false).describe('Container access: a Teleport agent sidecar (essential false, its own log group) joins the cluster with the IAM join method (default: false)'),
+  ssh: z.boolean().default(false).describe('Container access: a Teleport agent sidecar (essential false, its own log group) joins the cluster with the IAM join method; tsh ssh opens a shell in that sidecar (same network, not the app container\'s files: use exec for those) (default: false)'),
 });
 
 export type ParsedTeleport = z.output<typeof teleportSchema>;

@@ -35,7 +35,7 @@ export { readmeSections, replaceSections } from './readme-sections';
 export { AWS_ENDPOINT_VARIABLE, awsClients, closeClients, OperationError, type AwsClientOptions, type AwsClients } from './operations/aws-clients';
 export { containerOf, environmentTarget, loadEnvironmentTarget, serviceTarget, type EnvironmentTarget, type ServiceTarget } from './operations/targets';
 export { environmentStatus, type DeploymentStatus, type EnvironmentStatus, type ServiceStatus } from './operations/status';
-export { fetchLogs, followLogs, formatLogEvent, parseSince, type LogEvent, type LogQuery } from './operations/logs';
+export { fetchLogs, FOLLOW_LOOKBACK_MS, followLogs, formatLogEvent, parseSince, type LogEvent, type LogQuery } from './operations/logs';
 export { execTarget, runExecSession, shellQuote, type ExecRequest, type ExecTarget } from './operations/exec';
 export { scaleService, type ScaleResult } from './operations/scale';
 export { deploymentOutcome, rolloutImage, rolloutImageProblem, RolloutError, withImage, type RolloutOptions, type RolloutResult } from './operations/rollout';

@@ -91,7 +91,7 @@ export class BootstrapStack extends TerraformStack {
     for (const config of withCi) {
       const trust = githubTrust(config)!;
       const deploy = deployStatements(config, serviceRoleNames(config));
-      const apply = managementStatements(config);
+      const apply = managementStatements(config, othersOf(config, all));
       reasoned.push(...deploy, ...apply);
       const deployRole = new GithubActionsRole(this, `github-${config.environment}-deploy`, {
         name: githubRoleName(config.project, config.environment, 'deploy'),
@@ -121,7 +121,7 @@ export class BootstrapStack extends TerraformStack {
       const wanted = controller.environmentRoles[config.environment];
       const name = controllerNames.environmentRole(config.project, config.environment);
       if (wanted !== `arn:${config.aws.partition}:iam::${backend.accountId}:role/${name}` || config.aws.accountId !== backend.accountId) continue;
-      const statements = managementStatements(config);
+      const statements = managementStatements(config, othersOf(config, all));
       reasoned.push(...statements);
       const taskRoleArn = `arn:${controller.partition}:iam::${controller.accountId}:role/${controllerNames.taskRole(controller.project)}`;
       // The account as principal, narrowed to the task role by aws:PrincipalArn: IAM accepts it before that role exists.
@@ -146,4 +146,9 @@ export class BootstrapStack extends TerraformStack {
     const reason = wildcardWaiver(statements);
     if (reason !== undefined) this.waivers.add('iam-no-wildcards', reason);
   }
+}
+
+/** The other environments' names, whose resources a role of `config` must not reach (siblingPatterns). */
+function othersOf(config: EnvironmentConfig, all: readonly EnvironmentConfig[]): string[] {
+  return all.filter((c) => c.environment !== config.environment).map((c) => c.environment);
 }

@@ -55,7 +55,9 @@ export function controllerTaskStatements(config: ControllerConfig, keyArn: strin
   ];
   const roles = Object.values(config.environmentRoles).sort();
   if (roles.length > 0) statements.push({ Sid: 'AssumeEnvironmentRoles', Effect: 'Allow', Action: 'sts:AssumeRole', Resource: [...new Set(roles)] });
-  return [...statements, ...mergeStatements(config.direct.map(managementStatements))];
+  // The environments it manages through a role are "others": prefix patterns of the direct ones must not reach them.
+  const others = config.environments.filter((e) => !config.direct.includes(e)).map((e) => e.environment);
+  return [...statements, ...mergeStatements(config.direct.map((c) => managementStatements(c, others)))];
 }
 
 export class ControllerStack extends TerraformStack {
@@ -138,7 +140,7 @@ export class ControllerStack extends TerraformStack {
       priority = 1;
     }
     this.routing = new ControllerRouting(this, 'routing', {
-      name: prefix, vpcId: network.vpcId, listenerArn, priority, port: CONTROLLER_PORT, webhookCidrs: config.webhookCidrs, allowedCidrs: config.allowedCidrs,
+      name: prefix, vpcId: network.vpcId, listenerArn, host: config.loadBalancer.host!, priority, port: CONTROLLER_PORT, webhookCidrs: config.webhookCidrs, allowedCidrs: config.allowedCidrs,
     });
 
     const taskStatements = controllerTaskStatements(config, key.arn);
@@ -147,10 +149,12 @@ export class ControllerStack extends TerraformStack {
     if (reason !== undefined) waivers.add('iam-no-wildcards', reason);
     for (const [rule, why] of Object.entries(config.waivers)) waivers.add(rule, `${why} (controller.waivers)`);
     const tag = config.image.tag ?? defaultControllerImageTag();
-    const github = /^[A-Za-z0-9-]+\/[A-Za-z0-9._-]+$/.test(config.repository) ? config.repository : undefined;
+    // OWNER/NAME, or an https://github.com/OWNER/NAME(.git) URL: the repository the reporter writes statuses to.
+    const github = /^[A-Za-z0-9-]+\/[A-Za-z0-9._-]+$/.test(config.repository) ? config.repository
+      : /^https:\/\/github\.com\/([A-Za-z0-9-]+\/[A-Za-z0-9._-]+?)(?:\.git)?\/?$/.exec(config.repository)?.[1];
     const command = [
       'serve',
-      '--repo', github ? `https://github.com/${github}.git` : config.repository,
+      '--repo', github && !config.repository.startsWith('https://') ? `https://github.com/${github}.git` : config.repository,
       '--branch', config.branch,
       '--config-path', config.configPath,
       '--host', '0.0.0.0',
@@ -160,7 +164,6 @@ export class ControllerStack extends TerraformStack {
       '--drift-minutes', String(config.driftMinutes),
       ...(github ? ['--github-repository', github] : []),
     ];
-    const ssh = /^(ssh:\/\/|git@)/.test(config.repository);
     this.service = new ControllerService(this, 'service', {
       namePrefix: prefix,
       partition, region, accountId,
@@ -187,7 +190,8 @@ export class ControllerStack extends TerraformStack {
       logGroupName: logs.name,
       logGroupArn: logs.arn,
       taskStatementGroups: chunkStatements(policyStatements(taskStatements)),
-      egressPorts: ssh ? [443, 22] : [443],
+      // HTTPS only: AWS APIs, the registry, GitHub (the schema refuses ssh repositories).
+      egressPorts: [443],
     });
     this.loadBalancer?.allowTo('controller', this.service.securityGroup.id, CONTROLLER_PORT, 'the controller');
 

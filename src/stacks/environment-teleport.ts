@@ -4,6 +4,7 @@
  * stack calls `teleportSidecar` while it builds services, and `addTeleport`
  * once the services and databases exist.
  */
+import { Eip } from '@cdktf/provider-aws/lib/eip';
 import { TerraformOutput } from 'cdktf';
 import type { Construct } from 'constructs';
 import type { EnvironmentConfig, ServiceConfig } from '../config/resolve';
@@ -16,7 +17,7 @@ import type { Network } from '../modules/network/network';
 import type { FargateService, SidecarProps, TaskVolume } from '../modules/service/fargate-service';
 import { AGENT_DATA_VOLUME, agentSidecar } from '../modules/teleport/agent-sidecar';
 import {
-  agentConfig, clusterConfig, githubConnectorResource, joinTokenResource, resourcesYaml, roleResource, toYaml,
+  AGENT_JOIN_TOKEN, agentConfig, clusterConfig, githubConnectorResource, joinTokenResource, NODE_JOIN_TOKEN, resourcesYaml, roleResource, toYaml,
   type AgentApp, type AgentDatabase,
 } from '../modules/teleport/teleport-config';
 import { TeleportCluster } from '../modules/teleport/teleport-cluster';
@@ -128,28 +129,34 @@ export function addTeleport(scope: Construct, config: EnvironmentConfig, env: Te
     for (const app of apps) env.services[app.name]!.allowFrom('from-teleport-agent', agent.service.securityGroup.id, 'the Teleport agent');
   }
 
-  // Agents that join with the IAM join method: the database agent and every service with an agent sidecar.
-  const joiningRoles = [
-    ...(agent ? [agent.service.roles.taskRole.name] : []),
-    ...Object.values(config.services).filter((s) => s.teleport.ssh).map((s) => env.services[s.name]!.roles.taskRole.name),
+  // Agents join with the IAM join method, each kind with a token of its own: the database and application
+  // agent's task role as Db and App, the sidecars' task roles as Node only (an application's role cannot join as a database agent).
+  const sidecarRoles = Object.values(config.services).filter((s) => s.teleport.ssh).map((s) => env.services[s.name]!.roles.taskRole.name);
+  const tokens = [
+    ...(agent ? [joinTokenResource({ name: AGENT_JOIN_TOKEN, teleportRoles: ['Db', 'App'], accountId: aws.accountId, partition: aws.partition, roleNames: [agent.service.roles.taskRole.name] })] : []),
+    ...(sidecarRoles.length > 0 ? [joinTokenResource({ name: NODE_JOIN_TOKEN, teleportRoles: ['Node'], accountId: aws.accountId, partition: aws.partition, roleNames: sidecarRoles })] : []),
   ];
   const github = t.sso.github;
   const githubOn = github.enabled && github.clientIdRef !== undefined && github.clientSecretRef !== undefined;
+  // Applied on startup: only kinds --apply-on-startup takes (roles, tokens). The connector is created by tctl in the task.
   const resources = [
     ...Object.entries(t.roles).sort(([a], [b]) => a.localeCompare(b)).map(([name, role]) => roleResource({ name, ...role })),
-    ...(joiningRoles.length > 0 ? [joinTokenResource({ accountId: aws.accountId, partition: aws.partition, roleNames: joiningRoles })] : []),
-    // The connector last: its credentials are appended to the file in the task.
-    ...(githubOn
-      ? [githubConnectorResource({
-        domain: t.domain,
-        endpointUrl: github.endpointUrl,
-        teams: Object.entries(github.teams).sort(([a], [b]) => a.localeCompare(b)).flatMap(([team, roles]) => {
-          const [organization, slug] = team.includes('/') ? team.split('/') as [string, string] : [undefined, team];
-          return (organization ? [organization] : github.allowedOrganizations).map((org) => ({ organization: org, team: slug, roles }));
-        }),
-      })]
-      : []),
+    ...tokens,
   ];
+  const connector = githubOn
+    ? githubConnectorResource({
+      domain: t.domain,
+      endpointUrl: github.endpointUrl,
+      teams: Object.entries(github.teams).sort(([a], [b]) => a.localeCompare(b)).flatMap(([team, roles]) => {
+        const [organization, slug] = team.includes('/') ? team.split('/') as [string, string] : [undefined, team];
+        return (organization ? [organization] : github.allowedOrganizations).map((org) => ({ organization: org, team: slug, roles }));
+      }),
+    })
+    : undefined;
+
+  // Restricted allowedCidrs must still admit the environment's own agents, which reach the proxy's public name through the NAT gateways.
+  const natAddresses = env.network.node.findAll().filter((c): c is Eip => c instanceof Eip).map((eip) => `${eip.publicIp}/32`);
+  const open = t.allowedCidrs.includes('0.0.0.0/0');
 
   let certificate: DnsValidatedCertificate | undefined;
   let certificateArn: string;
@@ -173,6 +180,7 @@ export function addTeleport(scope: Construct, config: EnvironmentConfig, env: Te
     publicSubnetIds: env.network.publicSubnetIds,
     image: t.image,
     configWriterImage: TELEPORT_INIT_IMAGE,
+    tctlImage: t.agentImage,
     cpu: t.cpu,
     memory: t.memory,
     replicas: t.replicas,
@@ -188,8 +196,9 @@ export function addTeleport(scope: Construct, config: EnvironmentConfig, env: Te
       githubSignIn: githubOn,
     })),
     resourcesYaml: resourcesYaml(resources),
-    github: githubOn
+    github: connector
       ? {
+        connectorYaml: resourcesYaml([connector]),
         clientId: containerSecret('GITHUB_CLIENT_ID', { secretsManager: github.clientIdRef! }, aws),
         clientSecret: containerSecret('GITHUB_CLIENT_SECRET', { secretsManager: github.clientSecretRef! }, aws),
       }
@@ -197,6 +206,7 @@ export function addTeleport(scope: Construct, config: EnvironmentConfig, env: Te
     taskStatements: storage.taskStatements(),
     loadBalancer: {
       allowedCidrs: t.allowedCidrs,
+      agentCidrs: open ? [] : natAddresses,
       certificateArn,
       sslPolicy: config.loadBalancer.sslPolicy,
       deletionProtection: t.deletionProtection,

@@ -14,7 +14,9 @@
  * role uses `deployStatements`.
  */
 import type { EnvironmentConfig } from '../config/resolve';
-import { fitName, Naming, NAME_LIMITS } from '../naming';
+import { controllerNames } from '../config/controller-schema';
+import { fitName, githubRoleName, Naming, NAME_LIMITS } from '../naming';
+import { githubOidcProviderArn } from '../modules/ci/github-oidc-provider';
 import type { PolicyStatement } from '../modules/iam/policy-document';
 import { repositoriesOf, repositoryName } from './mapping';
 
@@ -40,6 +42,28 @@ function arns(config: EnvironmentConfig) {
 /** Requests that create or change a resource tagged as this environment's. */
 function tagged(config: EnvironmentConfig, kind: 'RequestTag' | 'ResourceTag'): Condition {
   return { StringEquals: { [`aws:${kind}/Project`]: config.project, [`aws:${kind}/Environment`]: config.environment } };
+}
+
+/** Tag keys that say whose a resource is: no policy here lets a role change them on an existing resource. */
+export const OWNER_TAG_KEYS: readonly string[] = ['Project', 'Environment'];
+
+/**
+ * Tagging an existing resource: only one already tagged as this
+ * environment's, and never its Project or Environment tag (so a role cannot
+ * re-tag someone else's resource as its own, or give its own away).
+ */
+function retagged(config: EnvironmentConfig): Condition {
+  return { ...tagged(config, 'ResourceTag'), 'ForAllValues:StringNotEquals': { 'aws:TagKeys': [...OWNER_TAG_KEYS] } };
+}
+
+/**
+ * Tagging while creating, for services with no `CreateAction` condition key
+ * (KMS, ACM, Cloud Map, Application Auto Scaling): the request tags the new resource as this
+ * environment's, and the resource has no Project or Environment tag yet
+ * (a new one has none; a resource tagged as anyone's is refused).
+ */
+function taggedOnCreate(config: EnvironmentConfig): Condition {
+  return { ...tagged(config, 'RequestTag'), Null: { 'aws:ResourceTag/Project': 'true', 'aws:ResourceTag/Environment': 'true' } };
 }
 
 /** The state file, its lock file (useLockfile) and the lock table entry: what `init`, `plan` and `apply` read and write. */
@@ -85,17 +109,65 @@ function readStatements(config: EnvironmentConfig): ReasonedStatement[] {
   }];
 }
 
-/** Every statement that plans and applies the environment, in a fixed order (tests compare them exactly). */
-export function managementStatements(config: EnvironmentConfig): ReasonedStatement[] {
+/** Every IAM action that changes something: what the deny statements refuse. */
+const IAM_WRITES = ['iam:Add*', 'iam:Attach*', 'iam:Create*', 'iam:Delete*', 'iam:Detach*', 'iam:PassRole', 'iam:Put*', 'iam:Remove*', 'iam:Set*', 'iam:Tag*', 'iam:Untag*', 'iam:Update*'];
+
+/** The name reserved for the environment's permissions boundary policy, `<prefix>-boundary` (not created yet: see docs/controller-infrastructure.md). */
+export function boundaryPolicyName(config: EnvironmentConfig): string {
+  return `${arns(config).prefix}-boundary`;
+}
+
+/**
+ * The roles that hold this policy (the GitHub roles, the controller's
+ * environment role and the controller's own roles), their policies, the
+ * account's GitHub OIDC provider and the reserved boundary policy:
+ * `role/<prefix>-*` would match the first ones, so without this a job could
+ * widen its own permissions or trust.
+ */
+export function protectedIamArns(config: EnvironmentConfig): string[] {
+  const { p, a } = arns(config);
+  const iam = (resource: string) => `arn:${p}:iam::${a}:${resource}`;
+  const holders = [githubRoleName(config.project, config.environment, 'apply'), githubRoleName(config.project, config.environment, 'deploy'), controllerNames.environmentRole(config.project, config.environment)];
+  const controller = controllerNames.prefix(config.project);
+  return [
+    ...holders.flatMap((name) => [iam(`role/${name}`), iam(`policy/${name}-*`)]),
+    iam(`role/${controller}-*`), iam(`policy/${controller}-*`),
+    githubOidcProviderArn(p, a),
+    iam(`policy/${boundaryPolicyName(config)}`),
+  ];
+}
+
+/**
+ * Resource patterns of this policy that also match a sibling environment's
+ * names (`shop-prod-*` matches `shop-prod-eu-task`): the same pattern with the
+ * sibling's prefix, denied. Siblings are the other environments whose name
+ * starts with this one's and a `-`.
+ */
+export function siblingPatterns(config: EnvironmentConfig, statements: readonly ReasonedStatement[], others: readonly string[]): string[] {
+  const prefix = arns(config).prefix;
+  const siblings = others.filter((o) => o.startsWith(`${config.environment}-`)).map((o) => new Naming(config.project, o).prefix);
+  if (siblings.length === 0) return [];
+  const wide = [...new Set(statements.filter((s) => s.Effect === 'Allow').flatMap((s) => [s.Resource ?? []].flat()))]
+    .filter((r) => r.includes(`${prefix}-*`) || r.includes(`${prefix}*`));
+  return [...new Set(siblings.flatMap((sibling) => wide.map((r) => r.replace(prefix, sibling))))].sort();
+}
+
+/**
+ * Every statement that plans and applies the environment, in a fixed order
+ * (tests compare them exactly). `others`: the names of the other
+ * environments of the config folder that this policy does not also manage,
+ * whose resources a prefix pattern might match (siblingPatterns).
+ */
+export function managementStatements(config: EnvironmentConfig, others: readonly string[] = []): ReasonedStatement[] {
   const { arn, p, a, prefix } = arns(config);
   const services = Object.values(config.services);
   const statements: ReasonedStatement[] = [...stateStatements(config), ...readStatements(config)];
   const add = (s: ReasonedStatement) => statements.push(s);
 
   // Network: VPC pieces (a new VPC) and security groups (always). EC2 authorizes creation on the new resource's tags.
-  const ec2Create = ['ec2:CreateSecurityGroup', 'ec2:CreateTags'];
+  const ec2Create = ['ec2:CreateSecurityGroup'];
   const ec2Change = ['ec2:AuthorizeSecurityGroupEgress', 'ec2:AuthorizeSecurityGroupIngress', 'ec2:RevokeSecurityGroupEgress', 'ec2:RevokeSecurityGroupIngress',
-    'ec2:ModifySecurityGroupRules', 'ec2:UpdateSecurityGroupRuleDescriptionsEgress', 'ec2:UpdateSecurityGroupRuleDescriptionsIngress', 'ec2:DeleteSecurityGroup', 'ec2:DeleteTags'];
+    'ec2:ModifySecurityGroupRules', 'ec2:UpdateSecurityGroupRuleDescriptionsEgress', 'ec2:UpdateSecurityGroupRuleDescriptionsIngress', 'ec2:DeleteSecurityGroup'];
   if (config.network.kind === 'new') {
     ec2Create.push('ec2:CreateVpc', 'ec2:CreateSubnet', 'ec2:CreateRouteTable', 'ec2:CreateInternetGateway', 'ec2:CreateNatGateway', 'ec2:AllocateAddress');
     ec2Change.push('ec2:ModifyVpcAttribute', 'ec2:DeleteVpc', 'ec2:ModifySubnetAttribute', 'ec2:DeleteSubnet', 'ec2:CreateRoute', 'ec2:ReplaceRoute', 'ec2:DeleteRoute',
@@ -107,6 +179,16 @@ export function managementStatements(config: EnvironmentConfig): ReasonedStateme
     reason: 'EC2 authorizes a create on a resource ID that does not exist yet; the request must tag it with this Project and Environment' });
   add({ Sid: 'Ec2Change', Effect: 'Allow', Action: ec2Change, Resource: '*', Condition: tagged(config, 'ResourceTag'),
     reason: 'EC2 resource IDs are random, so ARNs cannot name them in advance; only resources tagged with this Project and Environment match' });
+  // Tags: on creation only (ec2:CreateAction), or on a resource already this environment's, never its Project or Environment tag.
+  add({ Sid: 'Ec2TagOnCreate', Effect: 'Allow', Action: 'ec2:CreateTags', Resource: '*',
+    Condition: { StringEquals: { 'ec2:CreateAction': [...ec2Create, 'ec2:AuthorizeSecurityGroupEgress', 'ec2:AuthorizeSecurityGroupIngress'].map((a) => a.slice('ec2:'.length)).sort(), ...tagged(config, 'RequestTag').StringEquals } },
+    reason: 'tags of a resource being created (ec2:CreateAction), which has no ID yet; the request must tag it with this Project and Environment' });
+  add({ Sid: 'Ec2Retag', Effect: 'Allow', Action: ['ec2:CreateTags', 'ec2:DeleteTags'], Resource: '*', Condition: retagged(config),
+    reason: 'EC2 resource IDs are random; only resources already tagged with this Project and Environment, and never those two tags' });
+  if (config.network.kind === 'new') {
+    // A new VPC comes with an untagged default security group, which the network adopts (aws_default_security_group) and tags.
+    add({ Sid: 'Ec2DefaultSecurityGroupTags', Effect: 'Allow', Action: 'ec2:CreateTags', Resource: arn('ec2', 'security-group/*'), Condition: taggedOnCreate(config) });
+  }
 
   // ECS: the environment's cluster, its services and task definition families.
   add({ Sid: 'EcsCluster', Effect: 'Allow', Action: ['ecs:CreateCluster', 'ecs:DeleteCluster', 'ecs:UpdateCluster', 'ecs:UpdateClusterSettings', 'ecs:PutClusterCapacityProviders', 'ecs:TagResource', 'ecs:UntagResource', 'ecs:CreateService', 'ecs:UpdateService', 'ecs:DeleteService'],
@@ -142,10 +224,11 @@ export function managementStatements(config: EnvironmentConfig): ReasonedStateme
 
   // KMS: keys tagged as this environment's, their aliases by name.
   if (config.logsCustomerKey || services.some((s) => s.exec) || Object.keys(config.fileSystems).length > 0 || (config.monitoring.alarms.enabled && config.monitoring.topicArn === undefined)) {
-    add({ Sid: 'KmsCreateKey', Effect: 'Allow', Action: ['kms:CreateKey', 'kms:TagResource'], Resource: '*', Condition: tagged(config, 'RequestTag'),
-      reason: 'kms:CreateKey authorizes before the key has an ARN; the request must tag it with this Project and Environment' });
-    add({ Sid: 'KmsKeys', Effect: 'Allow', Action: ['kms:DescribeKey', 'kms:GetKeyPolicy', 'kms:PutKeyPolicy', 'kms:GetKeyRotationStatus', 'kms:EnableKeyRotation', 'kms:ListResourceTags', 'kms:TagResource', 'kms:UntagResource', 'kms:ScheduleKeyDeletion', 'kms:CreateAlias', 'kms:DeleteAlias', 'kms:CreateGrant', 'kms:Decrypt', 'kms:GenerateDataKey'],
+    add({ Sid: 'KmsCreateKey', Effect: 'Allow', Action: ['kms:CreateKey', 'kms:TagResource'], Resource: '*', Condition: taggedOnCreate(config),
+      reason: 'kms:CreateKey authorizes before the key has an ARN; the request must tag it with this Project and Environment, and no key already tagged can be re-tagged' });
+    add({ Sid: 'KmsKeys', Effect: 'Allow', Action: ['kms:DescribeKey', 'kms:GetKeyPolicy', 'kms:PutKeyPolicy', 'kms:GetKeyRotationStatus', 'kms:EnableKeyRotation', 'kms:ListResourceTags', 'kms:ScheduleKeyDeletion', 'kms:CreateAlias', 'kms:DeleteAlias', 'kms:CreateGrant', 'kms:Decrypt', 'kms:GenerateDataKey'],
       Resource: arn('kms', 'key/*'), Condition: tagged(config, 'ResourceTag') });
+    add({ Sid: 'KmsRetag', Effect: 'Allow', Action: ['kms:TagResource', 'kms:UntagResource'], Resource: arn('kms', 'key/*'), Condition: retagged(config) });
     add({ Sid: 'KmsAliases', Effect: 'Allow', Action: ['kms:CreateAlias', 'kms:DeleteAlias', 'kms:UpdateAlias'], Resource: arn('kms', `alias/${prefix}-*`) });
   }
 
@@ -173,9 +256,10 @@ export function managementStatements(config: EnvironmentConfig): ReasonedStateme
 
   // Certificates the environment requests, and DNS records in its zones.
   if (Object.values(config.certificates).some((c) => c.arn === undefined)) {
-    add({ Sid: 'AcmRequest', Effect: 'Allow', Action: ['acm:RequestCertificate', 'acm:AddTagsToCertificate'], Resource: '*', Condition: tagged(config, 'RequestTag'),
-      reason: 'acm:RequestCertificate authorizes before the certificate has an ARN; the request must tag it with this Project and Environment' });
-    add({ Sid: 'AcmCertificates', Effect: 'Allow', Action: ['acm:DescribeCertificate', 'acm:ListTagsForCertificate', 'acm:AddTagsToCertificate', 'acm:RemoveTagsFromCertificate', 'acm:DeleteCertificate'], Resource: arn('acm', 'certificate/*'), Condition: tagged(config, 'ResourceTag') });
+    add({ Sid: 'AcmRequest', Effect: 'Allow', Action: ['acm:RequestCertificate', 'acm:AddTagsToCertificate'], Resource: '*', Condition: taggedOnCreate(config),
+      reason: 'acm:RequestCertificate authorizes before the certificate has an ARN; the request must tag it with this Project and Environment, and no certificate already tagged can be re-tagged' });
+    add({ Sid: 'AcmCertificates', Effect: 'Allow', Action: ['acm:DescribeCertificate', 'acm:ListTagsForCertificate', 'acm:DeleteCertificate'], Resource: arn('acm', 'certificate/*'), Condition: tagged(config, 'ResourceTag') });
+    add({ Sid: 'AcmRetag', Effect: 'Allow', Action: ['acm:AddTagsToCertificate', 'acm:RemoveTagsFromCertificate'], Resource: arn('acm', 'certificate/*'), Condition: retagged(config) });
   }
   const zones = [...new Set([config.dns?.hostedZoneId, ...Object.values(config.certificates).map((c) => c.hostedZoneId)].filter((z): z is string => z !== undefined))].sort();
   if (zones.length > 0) {
@@ -185,19 +269,27 @@ export function managementStatements(config: EnvironmentConfig): ReasonedStateme
 
   // Service discovery: Cloud Map creates the private zone of the namespace itself.
   if (services.some((s) => s.serviceDiscovery)) {
-    add({ Sid: 'DiscoveryCreate', Effect: 'Allow', Action: ['servicediscovery:CreatePrivateDnsNamespace', 'servicediscovery:CreateService', 'servicediscovery:TagResource', 'route53:CreateHostedZone', 'route53:GetHostedZone', 'route53:DeleteHostedZone', 'route53:ChangeTagsForResource', 'route53:ListTagsForResource', 'ec2:DescribeVpcs'], Resource: '*',
-      Condition: { StringEqualsIfExists: { 'aws:RequestTag/Project': config.project, 'aws:RequestTag/Environment': config.environment } },
-      reason: 'Cloud Map creates a namespace, its services and their private hosted zone before there are ARNs, and operation IDs are random' });
-    add({ Sid: 'Discovery', Effect: 'Allow', Action: ['servicediscovery:DeleteNamespace', 'servicediscovery:UpdateService', 'servicediscovery:DeleteService', 'servicediscovery:TagResource', 'servicediscovery:UntagResource'],
+    add({ Sid: 'DiscoveryCreate', Effect: 'Allow', Action: ['servicediscovery:CreatePrivateDnsNamespace', 'servicediscovery:CreateService', 'servicediscovery:TagResource'], Resource: '*', Condition: taggedOnCreate(config),
+      reason: 'Cloud Map authorizes creating a namespace and its services before they have IDs; the request must tag them with this Project and Environment' });
+    // What Cloud Map's CreatePrivateDnsNamespace calls on the caller's behalf (AWS Cloud Map API permissions reference). No
+    // route53:DeleteHostedZone: Route 53 has no tag conditions, so it would delete any zone; DeleteNamespace removes the namespace's zone itself.
+    add({ Sid: 'DiscoveryZone', Effect: 'Allow', Action: ['route53:CreateHostedZone', 'route53:GetHostedZone', 'route53:ListHostedZonesByName', 'ec2:DescribeVpcs', 'ec2:DescribeRegions'], Resource: '*',
+      reason: 'Cloud Map creates the namespace\'s private hosted zone as the caller; a new zone has no ID and Route 53 offers no tag condition (create and read only, no delete or tag change)' });
+    add({ Sid: 'Discovery', Effect: 'Allow', Action: ['servicediscovery:DeleteNamespace', 'servicediscovery:UpdateService', 'servicediscovery:DeleteService', 'servicediscovery:GetOperation'],
       Resource: [arn('servicediscovery', 'namespace/*'), arn('servicediscovery', 'service/*')], Condition: tagged(config, 'ResourceTag') });
+    add({ Sid: 'DiscoveryRetag', Effect: 'Allow', Action: ['servicediscovery:TagResource', 'servicediscovery:UntagResource'],
+      Resource: [arn('servicediscovery', 'namespace/*'), arn('servicediscovery', 'service/*')], Condition: retagged(config) });
   }
 
   // Autoscaling of the services that scale.
   if (services.some((s) => s.autoscaling)) {
     add({ Sid: 'ServiceAutoscaling', Effect: 'Allow', Action: ['application-autoscaling:RegisterScalableTarget', 'application-autoscaling:DeregisterScalableTarget', 'application-autoscaling:PutScalingPolicy', 'application-autoscaling:DeleteScalingPolicy',
-      'application-autoscaling:PutScheduledAction', 'application-autoscaling:DeleteScheduledAction', 'application-autoscaling:TagResource', 'application-autoscaling:ListTagsForResource'], Resource: '*',
+      'application-autoscaling:PutScheduledAction', 'application-autoscaling:DeleteScheduledAction', 'application-autoscaling:ListTagsForResource'], Resource: '*',
       Condition: { StringEquals: { 'application-autoscaling:service-namespace': 'ecs' } },
       reason: 'Application Auto Scaling names scalable targets by random IDs and authorizes policies and schedules on * only; limited to ECS' });
+    add({ Sid: 'ServiceAutoscalingTagOnCreate', Effect: 'Allow', Action: 'application-autoscaling:TagResource', Resource: '*', Condition: taggedOnCreate(config),
+      reason: 'tags of a scalable target being registered, which has no ID yet; the request must tag it with this Project and Environment, and no target already tagged can be re-tagged' });
+    add({ Sid: 'ServiceAutoscalingRetag', Effect: 'Allow', Action: ['application-autoscaling:TagResource', 'application-autoscaling:UntagResource'], Resource: arn('application-autoscaling', 'scalable-target/*'), Condition: retagged(config) });
   }
 
   // Alarms and the dashboard, by name.
@@ -219,6 +311,8 @@ export function managementStatements(config: EnvironmentConfig): ReasonedStateme
     add({ Sid: 'Databases', Effect: 'Allow', Action: ['rds:CreateDBInstance', 'rds:ModifyDBInstance', 'rds:DeleteDBInstance', 'rds:RebootDBInstance', 'rds:CreateDBParameterGroup', 'rds:ModifyDBParameterGroup', 'rds:DeleteDBParameterGroup',
       'rds:CreateDBSubnetGroup', 'rds:ModifyDBSubnetGroup', 'rds:DeleteDBSubnetGroup', 'rds:AddTagsToResource', 'rds:RemoveTagsFromResource', 'rds:CreateDBSnapshot'],
       Resource: [arn('rds', `db:${prefix}-*`), arn('rds', `pg:${prefix}-*`), arn('rds', `subgrp:${prefix}-*`), arn('rds', `snapshot:${prefix}-*`)] });
+    // An instance joins its engine's default option group: CreateDBInstance and ModifyDBInstance authorize on it too (AWS's RDS example policies).
+    add({ Sid: 'DatabaseOptionGroups', Effect: 'Allow', Action: ['rds:CreateDBInstance', 'rds:ModifyDBInstance'], Resource: arn('rds', 'og:default:*') });
     add({ Sid: 'DatabaseSecrets', Effect: 'Allow', Action: ['secretsmanager:CreateSecret', 'secretsmanager:DeleteSecret', 'secretsmanager:DescribeSecret', 'secretsmanager:GetResourcePolicy', 'secretsmanager:PutSecretValue', 'secretsmanager:GetSecretValue', 'secretsmanager:UpdateSecret', 'secretsmanager:TagResource', 'secretsmanager:UntagResource'],
       Resource: arn('secretsmanager', `secret:${prefix}/database/*`) });
   }
@@ -231,12 +325,28 @@ export function managementStatements(config: EnvironmentConfig): ReasonedStateme
 
   // EFS file systems tagged as this environment's.
   if (Object.keys(config.fileSystems).length > 0) {
-    add({ Sid: 'FileSystemsCreate', Effect: 'Allow', Action: ['elasticfilesystem:CreateFileSystem', 'elasticfilesystem:CreateAccessPoint', 'elasticfilesystem:TagResource'], Resource: '*', Condition: tagged(config, 'RequestTag'),
+    add({ Sid: 'FileSystemsCreate', Effect: 'Allow', Action: ['elasticfilesystem:CreateFileSystem', 'elasticfilesystem:CreateAccessPoint'], Resource: '*', Condition: tagged(config, 'RequestTag'),
       reason: 'EFS authorizes creating a file system or access point before it has an ID; the request must tag it with this Project and Environment' });
-    add({ Sid: 'FileSystems', Effect: 'Allow', Action: ['elasticfilesystem:DeleteFileSystem', 'elasticfilesystem:UpdateFileSystem', 'elasticfilesystem:PutBackupPolicy', 'elasticfilesystem:PutFileSystemPolicy', 'elasticfilesystem:DeleteFileSystemPolicy', 'elasticfilesystem:CreateMountTarget', 'elasticfilesystem:DeleteMountTarget', 'elasticfilesystem:DeleteAccessPoint', 'elasticfilesystem:TagResource', 'elasticfilesystem:UntagResource', 'elasticfilesystem:PutLifecycleConfiguration'],
+    add({ Sid: 'FileSystemsTagOnCreate', Effect: 'Allow', Action: 'elasticfilesystem:TagResource', Resource: '*',
+      Condition: { StringEquals: { 'elasticfilesystem:CreateAction': ['CreateAccessPoint', 'CreateFileSystem'], ...tagged(config, 'RequestTag').StringEquals } },
+      reason: 'tags of a file system or access point being created (elasticfilesystem:CreateAction), which has no ID yet' });
+    add({ Sid: 'FileSystems', Effect: 'Allow', Action: ['elasticfilesystem:DeleteFileSystem', 'elasticfilesystem:UpdateFileSystem', 'elasticfilesystem:PutBackupPolicy', 'elasticfilesystem:PutFileSystemPolicy', 'elasticfilesystem:DeleteFileSystemPolicy', 'elasticfilesystem:CreateMountTarget', 'elasticfilesystem:DeleteMountTarget', 'elasticfilesystem:DeleteAccessPoint', 'elasticfilesystem:PutLifecycleConfiguration'],
       Resource: [arn('elasticfilesystem', 'file-system/*'), arn('elasticfilesystem', 'access-point/*')], Condition: tagged(config, 'ResourceTag') });
+    add({ Sid: 'FileSystemsRetag', Effect: 'Allow', Action: ['elasticfilesystem:TagResource', 'elasticfilesystem:UntagResource'],
+      Resource: [arn('elasticfilesystem', 'file-system/*'), arn('elasticfilesystem', 'access-point/*')], Condition: retagged(config) });
   }
   if (config.teleport.enabled) statements.push(...teleportStatements(config));
+
+  // Explicit denies win over every allow above, and over any policy a role could attach to itself.
+  add({ Sid: 'DenyOwnIam', Effect: 'Deny', Action: IAM_WRITES, Resource: protectedIamArns(config) });
+  // A boundary, once a role has one, stays.
+  add({ Sid: 'DenyBoundaryRemoval', Effect: 'Deny', Action: 'iam:DeleteRolePermissionsBoundary', Resource: arn('iam', `role/${prefix}-*`, '') });
+  const siblings = siblingPatterns(config, statements, others);
+  // IAM names: every write (a controller may still assume a sibling's role it is given); anything else: every action.
+  const siblingIam = siblings.filter((r) => r.startsWith(`arn:${config.aws.partition}:iam::`));
+  const siblingOther = siblings.filter((r) => !siblingIam.includes(r));
+  if (siblingIam.length > 0) add({ Sid: 'DenySiblingIam', Effect: 'Deny', Action: IAM_WRITES, Resource: siblingIam });
+  if (siblingOther.length > 0) add({ Sid: 'DenySiblingEnvironments', Effect: 'Deny', Action: '*', Resource: siblingOther });
   return statements;
 }
 
@@ -252,10 +362,15 @@ function teleportStatements(config: EnvironmentConfig): ReasonedStatement[] {
     { Sid: 'TeleportParameterList', Effect: 'Allow', Action: 'ssm:DescribeParameters', Resource: '*', reason: 'ssm:DescribeParameters has no resource-level permission; it lists names and changes nothing' },
     { Sid: 'TeleportTables', Effect: 'Allow', Action: ['dynamodb:CreateTable', 'dynamodb:UpdateTable', 'dynamodb:DeleteTable', 'dynamodb:DescribeTable', 'dynamodb:DescribeContinuousBackups', 'dynamodb:UpdateContinuousBackups', 'dynamodb:DescribeTimeToLive', 'dynamodb:UpdateTimeToLive', 'dynamodb:ListTagsOfResource', 'dynamodb:TagResource', 'dynamodb:UntagResource'], Resource: tables },
     { Sid: 'TeleportBuckets', Effect: 'Allow', Action: ['s3:CreateBucket', 's3:DeleteBucket', 's3:ListBucket', 's3:Get*', 's3:PutBucket*', 's3:DeleteBucketPolicy', 's3:PutEncryptionConfiguration', 's3:PutLifecycleConfiguration'], Resource: buckets },
-    { Sid: 'TeleportLoadBalancerCreate', Effect: 'Allow', Action: ['elasticloadbalancing:CreateLoadBalancer', 'elasticloadbalancing:CreateTargetGroup', 'elasticloadbalancing:CreateListener', 'elasticloadbalancing:AddTags'],
+    { Sid: 'TeleportLoadBalancerCreate', Effect: 'Allow', Action: ['elasticloadbalancing:CreateLoadBalancer', 'elasticloadbalancing:CreateTargetGroup', 'elasticloadbalancing:CreateListener'],
       Resource: [arn('elasticloadbalancing', 'loadbalancer/*'), arn('elasticloadbalancing', 'targetgroup/*'), arn('elasticloadbalancing', 'listener/*')], Condition: tagged(config, 'RequestTag') },
+    { Sid: 'TeleportLoadBalancerTagOnCreate', Effect: 'Allow', Action: 'elasticloadbalancing:AddTags',
+      Resource: [arn('elasticloadbalancing', 'loadbalancer/*'), arn('elasticloadbalancing', 'targetgroup/*'), arn('elasticloadbalancing', 'listener/*')],
+      Condition: { StringEquals: { 'elasticloadbalancing:CreateAction': ['CreateListener', 'CreateLoadBalancer', 'CreateTargetGroup'], ...tagged(config, 'RequestTag').StringEquals } } },
+    { Sid: 'TeleportLoadBalancerRetag', Effect: 'Allow', Action: ['elasticloadbalancing:AddTags', 'elasticloadbalancing:RemoveTags'],
+      Resource: [arn('elasticloadbalancing', 'loadbalancer/*'), arn('elasticloadbalancing', 'targetgroup/*'), arn('elasticloadbalancing', 'listener/*')], Condition: retagged(config) },
     { Sid: 'TeleportLoadBalancer', Effect: 'Allow', Action: ['elasticloadbalancing:DeleteLoadBalancer', 'elasticloadbalancing:ModifyLoadBalancerAttributes', 'elasticloadbalancing:SetSecurityGroups', 'elasticloadbalancing:SetSubnets', 'elasticloadbalancing:DeleteListener', 'elasticloadbalancing:ModifyListener',
-      'elasticloadbalancing:DeleteTargetGroup', 'elasticloadbalancing:ModifyTargetGroup', 'elasticloadbalancing:ModifyTargetGroupAttributes', 'elasticloadbalancing:RegisterTargets', 'elasticloadbalancing:DeregisterTargets', 'elasticloadbalancing:AddTags', 'elasticloadbalancing:RemoveTags'],
+      'elasticloadbalancing:DeleteTargetGroup', 'elasticloadbalancing:ModifyTargetGroup', 'elasticloadbalancing:ModifyTargetGroupAttributes', 'elasticloadbalancing:RegisterTargets', 'elasticloadbalancing:DeregisterTargets'],
       Resource: [arn('elasticloadbalancing', 'loadbalancer/*'), arn('elasticloadbalancing', 'targetgroup/*'), arn('elasticloadbalancing', 'listener/*')], Condition: tagged(config, 'ResourceTag') },
   ];
 }

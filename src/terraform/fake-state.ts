@@ -110,7 +110,10 @@ function placeholder(type: TypeExpr, name: string, path: string, optional: boole
   const hash = createHash('sha256').update(path).digest('hex').slice(0, 12);
   if (type === 'string') {
     if (optional && name !== 'id') return '';
-    return /arn$/.test(name) ? `arn:aws:offline:eu-west-1:123456789012:placeholder/${hash}` : `offline-${hash}`;
+    if (/arn$/.test(name)) return `arn:aws:offline:eu-west-1:123456789012:placeholder/${hash}`;
+    // Addresses are used in CIDRs (`${eip.public_ip}/32`): a documentation-range IPv4 address AWS would accept.
+    if (/(^|_)ip$/.test(name)) return `198.51.100.${(parseInt(hash.slice(0, 2), 16) % 254) + 1}`;
+    return `offline-${hash}`;
   }
   if (type === 'dynamic') return `offline-${hash}`;
   if (type === 'number') return 0;

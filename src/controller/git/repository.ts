@@ -9,6 +9,7 @@ import { execFile, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, posix } from 'node:path';
 import { ENVIRONMENT_NAME } from '../../core/index';
+import { Redactor } from '../redact';
 
 export interface ChangedFiles {
   readonly added: readonly string[];
@@ -29,10 +30,30 @@ const SAFE = ['-c', 'core.hooksPath=/dev/null', '-c', 'protocol.file.allow=alway
 /** The longest a git command (a fetch, mostly) may take. */
 const GIT_TIMEOUT_MS = 120_000;
 
+/** Where the GitHub token is sent: only to github.com over HTTPS. */
+const GITHUB_HTTPS = 'https://github.com/';
+
+/**
+ * The child environment of git for `url`: with a token and an https
+ * github.com URL, an `Authorization` header for github.com given through
+ * GIT_CONFIG_COUNT/KEY/VALUE (git reads them as `-c` options), so the token
+ * is on no command line (ps), in no URL (errors, logs) and never written
+ * into the mirror's config. Other URLs get no token.
+ */
+export function gitEnvironment(url: string, token: string | undefined, base: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...base, GIT_TERMINAL_PROMPT: '0', GIT_CONFIG_NOSYSTEM: '1' };
+  if (!token || !url.startsWith(GITHUB_HTTPS)) return env;
+  const count = Number(base.GIT_CONFIG_COUNT ?? 0) || 0;
+  const basic = Buffer.from(`x-access-token:${token}`).toString('base64');
+  return { ...env, GIT_CONFIG_COUNT: String(count + 1), [`GIT_CONFIG_KEY_${count}`]: `http.${GITHUB_HTTPS}.extraheader`, [`GIT_CONFIG_VALUE_${count}`]: `AUTHORIZATION: basic ${basic}` };
+}
+
 /** Answers about commits never change: keep the latest few hundred. */
 const CACHE_SIZE = 500;
 
 export class ConfigRepository {
+  private readonly env: NodeJS.ProcessEnv;
+  private readonly redactor: Redactor;
   private fetching?: Promise<void>;
   private lastFetchOk = false;
   private readonly known = new Map<string, Promise<unknown>>();
@@ -41,8 +62,13 @@ export class ConfigRepository {
    * @param url where to fetch from: a URL git understands or a local path
    * @param mirror the bare mirror's folder (created on first fetch)
    * @param configPath the config folder inside the repository, for example `environments`
+   * @param token a GitHub token for a private https://github.com/ repository (default: GITHUB_TOKEN of the process; none: anonymous)
    */
-  constructor(readonly url: string, readonly mirror: string, readonly configPath: string) {}
+  constructor(readonly url: string, readonly mirror: string, readonly configPath: string, token: string | undefined = process.env.GITHUB_TOKEN) {
+    this.env = gitEnvironment(url, token);
+    // The token, and the header value git holds it in, never reach an error message.
+    this.redactor = new Redactor(token ? [token, Buffer.from(`x-access-token:${token}`).toString('base64')] : []);
+  }
 
   /** The config folder normalised (no leading ./, no trailing /; `.` for the root). */
   get configDir(): string {
@@ -61,10 +87,10 @@ export class ConfigRepository {
     if (!existsSync(join(this.mirror, 'HEAD'))) {
       mkdirSync(dirname(this.mirror), { recursive: true });
       rmSync(this.mirror, { recursive: true, force: true });
-      await git(['clone', '--mirror', '--quiet', '--', this.url, this.mirror]);
+      await git(['clone', '--mirror', '--quiet', '--', this.url, this.mirror], this.env, this.redactor);
       return;
     }
-    await git(['--git-dir', this.mirror, 'fetch', '--prune', '--quiet', 'origin']);
+    await git(['--git-dir', this.mirror, 'fetch', '--prune', '--quiet', 'origin'], this.env, this.redactor);
   }
 
   /** Whether the repository can be read (readiness): the last fetch worked, or a fetch now does. */
@@ -175,7 +201,7 @@ export class ConfigRepository {
   private readBlobs(objects: readonly string[]): Promise<Buffer[]> {
     if (objects.length === 0) return Promise.resolve([]);
     return new Promise((resolveBlobs, reject) => {
-      const child = spawn('git', [...SAFE, '--git-dir', this.mirror, 'cat-file', '--batch'], { stdio: ['pipe', 'pipe', 'pipe'] });
+      const child = spawn('git', [...SAFE, '--git-dir', this.mirror, 'cat-file', '--batch'], { stdio: ['pipe', 'pipe', 'pipe'], env: this.env });
       const chunks: Buffer[] = [];
       child.stdout.on('data', (chunk: Buffer) => chunks.push(chunk));
       child.on('error', reject);
@@ -228,20 +254,20 @@ export class ConfigRepository {
   private git(args: readonly string[]): Promise<string>;
   private git(args: readonly string[], encoding: 'buffer'): Promise<Buffer>;
   private git(args: readonly string[], encoding?: 'buffer'): Promise<string | Buffer> {
-    return git(['--git-dir', this.mirror, ...args], encoding);
+    return git(['--git-dir', this.mirror, ...args], this.env, this.redactor, encoding);
   }
 }
 
-function git(args: readonly string[], encoding?: 'buffer'): Promise<string | Buffer> {
+function git(args: readonly string[], env: NodeJS.ProcessEnv, redactor: Redactor, encoding?: 'buffer'): Promise<string | Buffer> {
   return new Promise((resolvePromise, reject) => {
     execFile('git', [...SAFE, ...args], {
       // A remote that hangs must not hold every run (and readiness) forever.
       timeout: GIT_TIMEOUT_MS,
       encoding: encoding === 'buffer' ? 'buffer' : 'utf8',
       maxBuffer: 64 * 1024 * 1024,
-      env: { ...process.env, GIT_TERMINAL_PROMPT: '0', GIT_CONFIG_NOSYSTEM: '1' },
+      env,
     }, (error, stdout, stderr) => {
-      if (error) reject(new GitError(`git ${args.filter((a) => a !== '--quiet').slice(0, 4).join(' ')} failed: ${String(stderr).trim() || error.message}`));
+      if (error) reject(new GitError(redactor.redact(`git ${args.filter((a) => a !== '--quiet').slice(0, 4).join(' ')} failed: ${String(stderr).trim() || error.message}`)));
       else resolvePromise(stdout);
     });
   });

@@ -2,7 +2,7 @@
  * `ci-info`: what a pipeline needs to ship an environment's images, from
  * config alone (no AWS call): the region and account, the GitHub OIDC roles
  * (src/naming.ts spells their names) and the GitHub environment they trust, the cluster, and each service's ECS
- * name and ECR repository. The workflows in examples/github-actions read
+ * name, ECR repository and image platform. The workflows in examples/github-actions read
  * exactly this shape.
  */
 import { githubRoleName } from '../../naming';
@@ -19,7 +19,13 @@ export interface CiInfo {
   /** `ci.github.environment`: the GitHub environment whose jobs the roles trust (its protection rules gate them), or null. */
   readonly githubEnvironment: string | null;
   readonly cluster: string;
-  readonly services: Record<string, { readonly serviceName: string; readonly repositoryUrl: string | null }>;
+  /**
+   * Each service: its ECS name, its ECR repository (null for an image of
+   * another registry) and the platform its image must be built for
+   * (`cpuArchitecture` ARM64: `linux/arm64`, else `linux/amd64`; an image of
+   * the other platform never starts, and the rollout rolls back).
+   */
+  readonly services: Record<string, { readonly serviceName: string; readonly repositoryUrl: string | null; readonly platform: 'linux/amd64' | 'linux/arm64' }>;
 }
 
 /** The pipeline's view of the environment, every service or only `service`. */
@@ -36,6 +42,6 @@ export function ciInfo(target: EnvironmentTarget, service?: string): CiInfo {
     applyRoleArn: role('apply'),
     githubEnvironment: github?.environment ?? null,
     cluster: target.cluster,
-    services: Object.fromEntries(services.map((s) => [s.name, { serviceName: s.serviceName, repositoryUrl: s.repositoryUrl }])),
+    services: Object.fromEntries(services.map((s) => [s.name, { serviceName: s.serviceName, repositoryUrl: s.repositoryUrl, platform: s.platform }])),
   };
 }

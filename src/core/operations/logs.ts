@@ -62,20 +62,34 @@ export async function fetchLogs(clients: AwsClients, query: LogQuery, signal?: A
 export interface FollowOptions {
   /** Milliseconds between polls. @default 2000 */
   readonly pollMs?: number;
+  /**
+   * How far before the newest event seen each poll reaches back (ms): an event
+   * of another stream (another task) can arrive in CloudWatch after a newer one
+   * was shown. @default 30000 (FOLLOW_LOOKBACK_MS)
+   */
+  readonly lookbackMs?: number;
   /** Stops following. */
   readonly signal?: AbortSignal;
 }
 
+/** How far back each poll of `logs --follow` reaches before the newest event seen, by default. */
+export const FOLLOW_LOOKBACK_MS = 30_000;
+
 /**
  * Prints (through `onEvent`) the events of the query, then polls for newer
- * ones until `signal` aborts. Each poll starts at the newest timestamp seen
- * (CloudWatch's times are milliseconds, so later events may share it) and
- * skips the events already passed on at that timestamp.
+ * ones until `signal` aborts. Each poll starts `lookbackMs` before the newest
+ * timestamp seen, since events reach CloudWatch out of order across streams
+ * (an event with an earlier timestamp can arrive after a later one was
+ * shown), and passes on only events not passed on yet (by eventId). The ids
+ * remembered are those inside the window: older ones can no longer come back.
  */
 export async function followLogs(clients: AwsClients, query: LogQuery, onEvent: (event: LogEvent) => void, options: FollowOptions = {}): Promise<void> {
   const { signal } = options;
+  const lookback = options.lookbackMs ?? FOLLOW_LOOKBACK_MS;
+  let newest = query.startTime;
+  /** eventId -> timestamp of the events passed on, at or after `newest - lookback`. */
+  const seen = new Map<string, number>();
   let since = query.startTime;
-  let seenAtSince = new Set<string>();
   while (!signal?.aborted) {
     let events: LogEvent[];
     try {
@@ -85,14 +99,14 @@ export async function followLogs(clients: AwsClients, query: LogQuery, onEvent: 
       throw error;
     }
     for (const event of events) {
-      if (event.timestamp < since || (event.timestamp === since && seenAtSince.has(event.eventId))) continue;
-      if (event.timestamp > since) {
-        since = event.timestamp;
-        seenAtSince = new Set();
-      }
-      seenAtSince.add(event.eventId);
+      if (seen.has(event.eventId)) continue;
+      seen.set(event.eventId, event.timestamp);
+      if (event.timestamp > newest) newest = event.timestamp;
       onEvent(event);
     }
+    // The next poll reaches the window back from the newest event (never before the start asked for); ids older than that cannot come back.
+    since = Math.max(query.startTime, newest - lookback);
+    for (const [id, timestamp] of seen) if (timestamp < since) seen.delete(id);
     await sleep(options.pollMs ?? 2000, signal);
   }
 }

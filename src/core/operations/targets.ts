@@ -26,6 +26,8 @@ export interface ServiceTarget {
   readonly logGroups: Readonly<Record<string, string>>;
   /** The main container's ECR repository URL, when its image is one of the environment's repositories; else null. */
   readonly repositoryUrl: string | null;
+  /** The platform its tasks run on (`cpuArchitecture`): the one its image must be built for. */
+  readonly platform: 'linux/amd64' | 'linux/arm64';
   /** The desired count in config (Terraform's, at creation only when autoscaling owns it). */
   readonly desiredCount: number;
   /** The autoscaling range, when autoscaling owns the desired count. */
@@ -66,6 +68,7 @@ export function environmentTarget(loaded: LoadedEnvironment): EnvironmentTarget 
         ...Object.fromEntries(sidecars.map((s) => [s, serviceNames.logGroup(prefix, service.name, s)])),
       },
       repositoryUrl: typeof service.image === 'string' ? null : repositoryUrl(config, service.image.repository),
+      platform: service.cpuArchitecture === 'ARM64' ? 'linux/arm64' : 'linux/amd64',
       desiredCount: service.desiredCount,
       ...(service.autoscaling && { autoscaling: { min: service.autoscaling.min, max: service.autoscaling.max } }),
       exec: service.exec,

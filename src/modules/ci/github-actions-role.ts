@@ -17,8 +17,9 @@ export interface GithubActionsRoleProps {
 
 /**
  * A role GitHub Actions assumes with its OIDC token: only tokens issued for
- * sts.amazonaws.com whose subject is one of `subjects` (StringLike, so a
- * branch pattern such as release/* works; no subject is a bare *).
+ * sts.amazonaws.com whose subject is one of `subjects`: StringEquals, or
+ * StringLike when a subject ends in a branch pattern (release/*, allowed by
+ * ci.github.branchPatterns); no subject has a wildcard elsewhere.
  */
 export class GithubActionsRole extends Construct {
   readonly role: PolicyRole;
@@ -26,16 +27,15 @@ export class GithubActionsRole extends Construct {
   constructor(scope: Construct, id: string, props: GithubActionsRoleProps) {
     super(scope, id);
     if (props.subjects.length === 0) throw new Error(`GithubActionsRole ${props.name}: no trusted subject`);
-    const wide = props.subjects.find((s) => !/^repo:[^*:]+\/[^*:]+:(ref:refs\/heads\/|environment:)[^:]+$/.test(s));
+    const wide = props.subjects.find((s) => !/^repo:[^*?:]+\/[^*?:]+:(ref:refs\/heads\/[^*?:]+\*?|environment:[^*?:]+)$/.test(s));
     if (wide) throw new Error(`GithubActionsRole ${props.name}: subject ${wide} does not name one repository and a branch or environment`);
     const trust = policyDocument({
       Effect: 'Allow',
       Principal: { Federated: props.oidcProviderArn },
       Action: 'sts:AssumeRoleWithWebIdentity',
-      Condition: {
-        StringEquals: { [`${GITHUB_OIDC_ISSUER}:aud`]: 'sts.amazonaws.com' },
-        StringLike: { [`${GITHUB_OIDC_ISSUER}:sub`]: [...props.subjects] },
-      },
+      Condition: props.subjects.some((s) => s.endsWith('*'))
+        ? { StringEquals: { [`${GITHUB_OIDC_ISSUER}:aud`]: 'sts.amazonaws.com' }, StringLike: { [`${GITHUB_OIDC_ISSUER}:sub`]: [...props.subjects] } }
+        : { StringEquals: { [`${GITHUB_OIDC_ISSUER}:aud`]: 'sts.amazonaws.com', [`${GITHUB_OIDC_ISSUER}:sub`]: [...props.subjects] } },
     });
     this.role = new PolicyRole(this, 'role', {
       name: props.name,

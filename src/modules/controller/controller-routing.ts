@@ -5,8 +5,9 @@ import { Construct } from 'constructs';
 /** The path GitHub delivers webhooks to (src/controller/server.ts). */
 export const WEBHOOK_PATH = '/webhooks/github';
 
-/** Source CIDRs per listener rule: ALB rules take five condition values, and the webhook rule spends one on its path. */
-const CIDRS_PER_RULE = 4;
+/** Source CIDRs per listener rule: ALB rules take five condition values; every rule spends one on its host, the webhook rule one more on its path. */
+const WEBHOOK_CIDRS_PER_RULE = 3;
+const UI_CIDRS_PER_RULE = 4;
 
 /** Consecutive listener rule priorities this construct may use, from `priority`. */
 export const CONTROLLER_RULE_PRIORITIES = 10;
@@ -17,6 +18,8 @@ export interface ControllerRoutingProps {
   readonly vpcId: string;
   /** The HTTPS listener. */
   readonly listenerArn: string;
+  /** The controller's host name: every rule matches only this Host header (an existing listener's other hosts stay its own). */
+  readonly host: string;
   /** The first rule priority; up to CONTROLLER_RULE_PRIORITIES consecutive ones are used. */
   readonly priority: number;
   readonly port: number;
@@ -29,8 +32,9 @@ export interface ControllerRoutingProps {
 /**
  * The controller's target group and listener rules: the webhook path from
  * GitHub's ranges, every path from `allowedCidrs`; anything else gets the
- * listener's default answer. Rules match the client's own address (the ALB
- * source-ip condition, not X-Forwarded-For).
+ * listener's default answer. Every rule matches only the controller's
+ * host name, and the client's own address (the ALB source-ip condition, not
+ * X-Forwarded-For).
  */
 export class ControllerRouting extends Construct {
   readonly targetGroup: LbTargetGroup;
@@ -38,8 +42,9 @@ export class ControllerRouting extends Construct {
 
   constructor(scope: Construct, id: string, props: ControllerRoutingProps) {
     super(scope, id);
-    const webhook = chunks(props.webhookCidrs);
-    const ui = chunks(props.allowedCidrs ?? []);
+    const webhook = chunks(props.webhookCidrs, WEBHOOK_CIDRS_PER_RULE);
+    const ui = chunks(props.allowedCidrs ?? [], UI_CIDRS_PER_RULE);
+    const host = { hostHeader: { values: [props.host] } };
     if (webhook.length + ui.length > CONTROLLER_RULE_PRIORITIES) throw new Error(`ControllerRouting: ${webhook.length + ui.length} rules, more than the ${CONTROLLER_RULE_PRIORITIES} priorities reserved`);
     this.targetGroup = new LbTargetGroup(this, 'target-group', {
       name: `${props.name.slice(0, 25)}-tg`,
@@ -57,7 +62,7 @@ export class ControllerRouting extends Construct {
       this.rules.push(new LbListenerRule(this, `webhook-${i + 1}`, {
         listenerArn: props.listenerArn,
         priority: priority++,
-        condition: [{ pathPattern: { values: [WEBHOOK_PATH] } }, { sourceIp: { values: cidrs } }],
+        condition: [host, { pathPattern: { values: [WEBHOOK_PATH] } }, { sourceIp: { values: cidrs } }],
         action: forward,
       }));
     });
@@ -65,15 +70,15 @@ export class ControllerRouting extends Construct {
       this.rules.push(new LbListenerRule(this, `ui-${i + 1}`, {
         listenerArn: props.listenerArn,
         priority: priority++,
-        condition: [{ sourceIp: { values: cidrs } }],
+        condition: [host, { sourceIp: { values: cidrs } }],
         action: forward,
       }));
     });
   }
 }
 
-function chunks(cidrs: readonly string[]): string[][] {
+function chunks(cidrs: readonly string[], size: number): string[][] {
   const out: string[][] = [];
-  for (let i = 0; i < cidrs.length; i += CIDRS_PER_RULE) out.push(cidrs.slice(i, i + CIDRS_PER_RULE));
+  for (let i = 0; i < cidrs.length; i += size) out.push(cidrs.slice(i, i + size));
   return out;
 }

@@ -7,7 +7,7 @@
  * task keeps running if it stops.
  */
 import type { SidecarProps } from '../service/fargate-service';
-import { IAM_JOIN_TOKEN, TELEPORT_DATA_DIR } from './teleport-config';
+import { nodeConfig, TELEPORT_DATA_DIR, toYaml } from './teleport-config';
 
 export const AGENT_SIDECAR = 'teleport-agent';
 /** The task volume of the agent's data directory. */
@@ -24,8 +24,15 @@ export interface AgentSidecarProps {
   readonly memory?: number;
 }
 
+/**
+ * The sidecar's teleport.yaml (nodeConfig: SSH service only, IAM join
+ * method through join_params, which `teleport start` has no flag for),
+ * handed over base64-encoded with `--config-string` (teleport start's own
+ * flag; tool/teleport/common/teleport.go), so no writer container is needed.
+ * It holds no secret: the IAM join method has none.
+ */
 export function agentSidecar(props: AgentSidecarProps): SidecarProps {
-  const labels = Object.entries(props.labels).sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => `${k}=${v}`).join(',');
+  const config = Buffer.from(toYaml(nodeConfig({ proxyServer: props.proxyServer, labels: props.labels })), 'utf8').toString('base64');
   return {
     name: AGENT_SIDECAR,
     image: props.image,
@@ -33,14 +40,7 @@ export function agentSidecar(props: AgentSidecarProps): SidecarProps {
     cpu: 0,
     memory: props.memory ?? 128,
     entryPoint: ['/usr/bin/dumb-init', '/usr/local/bin/teleport'],
-    command: [
-      'start',
-      '--roles=node',
-      `--auth-server=${props.proxyServer}`,
-      '--join-method=iam',
-      `--token=${IAM_JOIN_TOKEN}`,
-      `--labels=${labels}`,
-    ],
+    command: ['start', `--config-string=${config}`],
     environment: {},
     secrets: [],
     mountPoints: [{ volume: AGENT_DATA_VOLUME, path: TELEPORT_DATA_DIR, readOnly: false }],

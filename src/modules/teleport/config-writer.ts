@@ -28,8 +28,8 @@ export interface ConfigWriterProps {
   readonly image: string;
   readonly files: readonly ConfigFile[];
   /**
-   * GitHub credentials to append to this file (the resources file, whose
-   * last document is the connector). @default none
+   * GitHub credentials to append to this file (the connector file, one
+   * document: the connector). @default none
    */
   readonly github?: { readonly file: string; readonly clientId: ContainerSecret; readonly clientSecret: ContainerSecret };
 }

@@ -4,7 +4,8 @@ import type { PolicyStatement } from '../iam/policy-document';
 import type { ContainerSecret } from '../service/container-definition';
 import { FargateService, type FargateServiceProps } from '../service/fargate-service';
 import { CONFIG_VOLUME, CONFIG_WRITER, configWriterSidecar } from './config-writer';
-import { TELEPORT_CONFIG_DIR, TELEPORT_CONFIG_FILE, TELEPORT_DATA_DIR, TELEPORT_RESOURCES_FILE, TELEPORT_WEB_PORT } from './teleport-config';
+import { tctlSidecar } from './tctl-sidecar';
+import { TELEPORT_CONFIG_DIR, TELEPORT_CONFIG_FILE, TELEPORT_CONNECTOR_FILE, TELEPORT_DATA_DIR, TELEPORT_RESOURCES_FILE, TELEPORT_WEB_PORT } from './teleport-config';
 import { TeleportLoadBalancer } from './teleport-load-balancer';
 
 /** The ECS service (and main container) name of the auth and proxy service. */
@@ -29,16 +30,22 @@ export interface TeleportClusterProps {
   readonly image: string;
   /** The pinned image that writes the files (it needs a shell). */
   readonly configWriterImage: string;
+  /** The pinned Teleport image with a shell and tctl (the debug variant) of the tctl container (tctl-sidecar.ts). */
+  readonly tctlImage: string;
   readonly cpu: number;
   readonly memory: number;
   /** Auth and proxy tasks. */
   readonly replicas: number;
   /** teleport.yaml (no secret in it: it is stored as a plain SSM String). */
   readonly configYaml: string;
-  /** The resources applied on startup: roles, the join token, the GitHub connector last (no secret in it either). */
+  /** The resources applied on startup (`--apply-on-startup`): roles and join tokens only, no secret. */
   readonly resourcesYaml: string;
-  /** The GitHub client ID and secret, appended in the task. @default no GitHub connector */
-  readonly github?: { readonly clientId: ContainerSecret; readonly clientSecret: ContainerSecret };
+  /**
+   * The GitHub connector without its credentials, and the client ID and
+   * secret appended to it in the task; tctl creates it at every task start.
+   * @default no GitHub connector
+   */
+  readonly github?: { readonly connectorYaml: string; readonly clientId: ContainerSecret; readonly clientSecret: ContainerSecret };
   /** What the auth service may do: its tables, bucket and key (TeleportStorage.taskStatements). */
   readonly taskStatements: readonly PolicyStatement[];
   readonly loadBalancer: Omit<ConstructorParameters<typeof TeleportLoadBalancer>[2], 'namePrefix' | 'vpcId' | 'subnetIds' | 'targetPort' | 'partition' | 'region' | 'accountId'>;
@@ -47,7 +54,8 @@ export interface TeleportClusterProps {
 
 /**
  * The Teleport auth and proxy service on Fargate, behind its own load
- * balancer. Its two files are SSM parameters (String: they hold no secret)
+ * balancer. A third container (tctl-sidecar.ts) creates the GitHub
+ * connector with tctl once the auth service is up. Its files are SSM parameters (String: they hold no secret)
  * that a config writer container puts on a task volume before Teleport
  * starts; the GitHub client secret reaches the task only as an ECS secret
  * from Secrets Manager, never Terraform state.
@@ -57,6 +65,7 @@ export class TeleportCluster extends Construct {
   readonly loadBalancer: TeleportLoadBalancer;
   readonly configParameter: SsmParameter;
   readonly resourcesParameter: SsmParameter;
+  readonly connectorParameter?: SsmParameter;
 
   constructor(scope: Construct, id: string, props: TeleportClusterProps) {
     super(scope, id);
@@ -72,7 +81,10 @@ export class TeleportCluster extends Construct {
       value,
     });
     this.configParameter = parameter('config', 'teleport.yaml', props.configYaml, 'Teleport auth and proxy configuration (no secrets)');
-    this.resourcesParameter = parameter('resources', 'resources.yaml', props.resourcesYaml, 'Teleport roles, join token and connector, applied on startup (no secrets)');
+    this.resourcesParameter = parameter('resources', 'resources.yaml', props.resourcesYaml, 'Teleport roles and join tokens, applied on startup (no secrets)');
+    if (props.github) {
+      this.connectorParameter = parameter('connector', 'github-connector.yaml', props.github.connectorYaml, 'Teleport GitHub connector without its credentials (created by tctl in the task)');
+    }
 
     this.loadBalancer = new TeleportLoadBalancer(this, 'load-balancer', {
       ...props.loadBalancer,
@@ -90,8 +102,17 @@ export class TeleportCluster extends Construct {
       files: [
         { variable: 'TELEPORT_YAML', path: TELEPORT_CONFIG_FILE, parameterArn: parameterArn('teleport.yaml') },
         { variable: 'TELEPORT_RESOURCES', path: TELEPORT_RESOURCES_FILE, parameterArn: parameterArn('resources.yaml') },
+        ...(props.github ? [{ variable: 'TELEPORT_GITHUB_CONNECTOR', path: TELEPORT_CONNECTOR_FILE, parameterArn: parameterArn('github-connector.yaml') }] : []),
       ],
-      github: props.github && { file: TELEPORT_RESOURCES_FILE, ...props.github },
+      github: props.github && { file: TELEPORT_CONNECTOR_FILE, clientId: props.github.clientId, clientSecret: props.github.clientSecret },
+    });
+    const tctl = tctlSidecar({
+      image: props.tctlImage,
+      githubConnector: props.github !== undefined,
+      teleportContainer: TELEPORT_SERVICE,
+      configWriter: CONFIG_WRITER,
+      configVolume: CONFIG_VOLUME,
+      dataVolume: DATA_VOLUME,
     });
     this.service = new FargateService(this, 'service', {
       name: TELEPORT_SERVICE,
@@ -113,7 +134,7 @@ export class TeleportCluster extends Construct {
         ],
         dependsOn: [{ container: CONFIG_WRITER, condition: 'SUCCESS' }],
       },
-      sidecars: [writer],
+      sidecars: [writer, tctl],
       volumes: [{ name: CONFIG_VOLUME }, { name: DATA_VOLUME }],
       taskStatements: props.taskStatements,
       readonlyRootFilesystem: true,

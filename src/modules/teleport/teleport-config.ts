@@ -1,12 +1,13 @@
 /**
  * The Teleport configuration files, built from typed objects and written
  * as YAML by the `yaml` package: the cluster's `teleport.yaml` (auth and
- * proxy), the database and application agent's, and the resources applied
- * on startup (roles, the IAM join token, the GitHub connector). Pure
- * functions: no constructs, unit-tested by parsing their output.
+ * proxy), the database and application agent's, an agent sidecar's, the
+ * resources applied on startup (roles, the two IAM join tokens) and the
+ * GitHub connector (created by tctl in the task). Pure functions: no
+ * constructs, unit-tested by parsing their output.
  *
  * No secret goes into any of them: the GitHub client ID and secret are
- * appended to the resources file inside the task (see `appendGithubCredentials`).
+ * appended to the connector file inside the task (see `appendGithubCredentials`).
  */
 import { stringify } from 'yaml';
 
@@ -17,8 +18,12 @@ export const TELEPORT_RESOURCES_FILE = `${TELEPORT_CONFIG_DIR}/resources.yaml`;
 export const TELEPORT_DATA_DIR = '/var/lib/teleport';
 /** The proxy's web port in the task; the load balancer forwards 443 here. */
 export const TELEPORT_WEB_PORT = 3080;
-/** The IAM join token every agent of the environment uses. */
-export const IAM_JOIN_TOKEN = 'ecs-iam';
+/** The GitHub connector, created by tctl in the task (not applied on startup, which refuses connectors). */
+export const TELEPORT_CONNECTOR_FILE = `${TELEPORT_CONFIG_DIR}/github-connector.yaml`;
+/** The IAM join token of the database and application agent (Teleport roles Db and App). */
+export const AGENT_JOIN_TOKEN = 'ecs-iam-agent';
+/** The IAM join token of the agent sidecars (Teleport role Node only). */
+export const NODE_JOIN_TOKEN = 'ecs-iam-node';
 export const GITHUB_CONNECTOR = 'github';
 
 export type SessionRecording = 'node' | 'proxy' | 'node-sync' | 'proxy-sync';
@@ -116,7 +121,7 @@ export function agentConfig(props: AgentConfigProps): Record<string, unknown> {
     teleport: {
       data_dir: TELEPORT_DATA_DIR,
       proxy_server: props.proxyServer,
-      join_params: { method: 'iam', token_name: IAM_JOIN_TOKEN },
+      join_params: { method: 'iam', token_name: AGENT_JOIN_TOKEN },
       log: { output: 'stderr', severity: 'INFO', format: { output: 'json' } },
     },
     auth_service: { enabled: false },
@@ -136,6 +141,29 @@ export function agentConfig(props: AgentConfigProps): Record<string, unknown> {
       enabled: props.apps.length > 0,
       apps: props.apps.map((app) => ({ name: app.name, uri: app.uri, public_addr: app.publicAddr, labels: { ...app.labels } })),
     },
+  };
+}
+
+export interface NodeConfigProps {
+  /** The proxy, domain:443. */
+  readonly proxyServer: string;
+  /** Labels roles select containers by (`service`, `env`). */
+  readonly labels: Readonly<Record<string, string>>;
+}
+
+/** An agent sidecar's teleport.yaml: the SSH service only, joining through the proxy with the IAM join method. */
+export function nodeConfig(props: NodeConfigProps): Record<string, unknown> {
+  return {
+    version: 'v3',
+    teleport: {
+      data_dir: TELEPORT_DATA_DIR,
+      proxy_server: props.proxyServer,
+      join_params: { method: 'iam', token_name: NODE_JOIN_TOKEN },
+      log: { output: 'stderr', severity: 'INFO', format: { output: 'json' } },
+    },
+    auth_service: { enabled: false },
+    proxy_service: { enabled: false },
+    ssh_service: { enabled: true, labels: Object.fromEntries(Object.entries(props.labels).sort(([a], [b]) => a.localeCompare(b))) },
   };
 }
 
@@ -159,9 +187,13 @@ export interface GithubConnectorSpec {
 }
 
 export interface JoinTokenSpec {
+  /** The token's name (AGENT_JOIN_TOKEN or NODE_JOIN_TOKEN). */
+  readonly name: string;
+  /** What a task joining with it may be: [Db, App] for the agent, [Node] for sidecars. */
+  readonly teleportRoles: readonly ('Node' | 'Db' | 'App')[];
   readonly accountId: string;
   readonly partition: string;
-  /** Task role names that may join, as agents of the given Teleport roles. */
+  /** Task role names that may join with this token, and no other. */
   readonly roleNames: readonly string[];
 }
 
@@ -186,14 +218,14 @@ export function roleResource(role: RoleSpec): Record<string, unknown> {
   };
 }
 
-/** The IAM join token: tasks running as these roles of this account join; no shared secret exists. */
+/** An IAM join token: tasks running as these roles of this account join as the given Teleport roles; no shared secret exists. */
 export function joinTokenResource(spec: JoinTokenSpec): Record<string, unknown> {
   return {
     kind: 'token',
     version: 'v2',
-    metadata: { name: IAM_JOIN_TOKEN },
+    metadata: { name: spec.name },
     spec: {
-      roles: ['Node', 'Db', 'App'],
+      roles: [...spec.teleportRoles],
       join_method: 'iam',
       allow: spec.roleNames.map((role) => ({ aws_account: spec.accountId, aws_arn: `arn:${spec.partition}:sts::${spec.accountId}:assumed-role/${role}/*` })),
     },
@@ -223,14 +255,18 @@ export function toYaml(document: Record<string, unknown>): string {
   return stringify(document, { lineWidth: 0, version: '1.1' });
 }
 
-/** Several resources as one multi-document YAML file; the GitHub connector, if any, must come last. */
+/**
+ * Several resources as one multi-document YAML file. The file given to
+ * `--apply-on-startup` may hold only the kinds Teleport applies there
+ * (roles, tokens, users, ...; lib/auth/init.go applyResources): no connector.
+ */
 export function resourcesYaml(resources: readonly Record<string, unknown>[]): string {
   return resources.map((r) => `---\n${toYaml(r)}`).join('');
 }
 
 /**
  * The shell lines that append the GitHub credentials (from ECS secrets) to
- * the connector, the file's last document: two more keys of its `spec`.
+ * the connector file (one document, the connector): two more keys of its `spec`.
  * Values are single-quoted YAML; a value with a quote or a line break is refused.
  */
 export function appendGithubCredentials(file: string): string {

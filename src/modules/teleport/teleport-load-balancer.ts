@@ -16,6 +16,12 @@ export interface TeleportLoadBalancerProps {
   readonly subnetIds: readonly string[];
   /** Who may connect to 443. */
   readonly allowedCidrs: readonly string[];
+  /**
+   * The environment's own agents' addresses (its NAT gateways' elastic IPs
+   * as /32, possibly Terraform references), admitted on 443 besides
+   * allowedCidrs: agents dial the proxy's public name. @default none
+   */
+  readonly agentCidrs?: readonly string[];
   /** The ACM certificate of the domain and *.domain. */
   readonly certificateArn: string;
   /** A TLS 1.2+ policy. */
@@ -67,6 +73,16 @@ export class TeleportLoadBalancer extends Construct {
         cidrIpv4: cidr,
       });
     }
+    (props.agentCidrs ?? []).forEach((cidr, i) => {
+      new VpcSecurityGroupIngressRule(this, `ingress-443-nat-${i}`, {
+        securityGroupId: this.securityGroup.id,
+        description: 'Port 443 from a NAT gateway of the environment (its Teleport agents)',
+        ipProtocol: 'tcp',
+        fromPort: 443,
+        toPort: 443,
+        cidrIpv4: cidr,
+      });
+    });
     const logs = new AccessLogBucket(this, 'access-logs', { ...props.accessLogs, partition: props.partition, region: props.region, accountId: props.accountId });
     this.loadBalancer = new Lb(this, 'load-balancer', {
       name,

@@ -129,7 +129,8 @@ export class TeleportStorage extends Construct {
           { days: props.lifecycle.glacierDays, storageClass: 'GLACIER_IR' },
         ],
         expiration: props.lifecycle.expireDays !== undefined ? [{ days: props.lifecycle.expireDays }] : undefined,
-        noncurrentVersionExpiration: [{ noncurrentDays: 30 }],
+        // An overwritten or deleted recording stays as long as recordings are kept: never sooner than expireDays, kept without it.
+        noncurrentVersionExpiration: props.lifecycle.expireDays !== undefined ? [{ noncurrentDays: props.lifecycle.expireDays }] : undefined,
         abortIncompleteMultipartUpload: [{ daysAfterInitiation: 7 }],
       }],
     });
