@@ -26,7 +26,7 @@ describe('the policy of the example environments', () => {
   it('names exactly the statements each environment needs', () => {
     expect(sids(managementStatements(exampleConfig('prod')))).toEqual([
       'StateList', 'StateObjects', 'StateLockTable', 'ReadToRefresh', 'Ec2Create', 'Ec2Change', 'Ec2TagOnCreate', 'Ec2Retag', 'Ec2DefaultSecurityGroupTags', 'EcsCluster', 'EcsTaskDefinitions',
-      'IamRoles', 'IamPassRoles', 'IamAttachConfigured', 'IamServiceLinkedRoles', 'LogGroups', 'KmsCreateKey', 'KmsKeys', 'KmsRetag', 'KmsAliases', 'EcrRepositories',
+      'IamRoles', 'IamRolesWithBoundary', 'IamPassRoles', 'IamAttachConfigured', 'IamServiceLinkedRoles', 'LogGroups', 'KmsCreateKey', 'KmsKeys', 'KmsRetag', 'KmsAliases', 'EcrRepositories',
       'LoadBalancer', 'AccessLogBucket', 'AcmRequest', 'AcmCertificates', 'AcmRetag', 'DnsRecords', 'DnsChanges', 'DiscoveryCreate', 'DiscoveryZone', 'Discovery', 'DiscoveryRetag', 'ServiceAutoscaling',
       'ServiceAutoscalingTagOnCreate', 'ServiceAutoscalingRetag', 'Alarms', 'Dashboard', 'AlertTopic', 'Databases', 'DatabaseOptionGroups', 'DatabaseSecrets', 'Tables', 'DenyOwnIam', 'DenyBoundaryRemoval',
     ]);
@@ -63,7 +63,12 @@ describe('the policy of the example environments', () => {
     expect(bySid(prod, 'Ec2Change').Condition).toEqual({ StringEquals: { 'aws:ResourceTag/Project': 'shop', 'aws:ResourceTag/Environment': 'prod' } });
     expect(bySid(prod, 'Ec2Create').Condition).toEqual({ StringEquals: { 'aws:RequestTag/Project': 'shop', 'aws:RequestTag/Environment': 'prod' } });
     expect(bySid(prod, 'IamPassRoles').Condition).toEqual({ StringEquals: { 'iam:PassedToService': ['ecs-tasks.amazonaws.com', 'vpc-flow-logs.amazonaws.com', 'monitoring.rds.amazonaws.com'] } });
-    expect(bySid(prod, 'IamAttachConfigured').Condition).toEqual({ ArnEquals: { 'iam:PolicyARN': ['arn:aws:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole'] } });
+    const boundary = { StringEquals: { 'iam:PermissionsBoundary': 'arn:aws:iam::123456789012:policy/shop-prod-boundary' } };
+    expect(bySid(prod, 'IamAttachConfigured').Condition).toEqual({ ArnEquals: { 'iam:PolicyARN': ['arn:aws:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole'] }, ...boundary });
+    // A role is created, or given permissions, only with the environment's boundary on it.
+    expect(bySid(prod, 'IamRolesWithBoundary')).toMatchObject({ Effect: 'Allow', Action: ['iam:CreateRole', 'iam:PutRolePermissionsBoundary', 'iam:PutRolePolicy'], Resource: 'arn:aws:iam::123456789012:role/shop-prod-*', Condition: boundary });
+    const unconditioned = prod.filter((s) => s.Effect === 'Allow' && !s.Condition).flatMap((s) => [s.Action].flat());
+    for (const action of ['iam:CreateRole', 'iam:PutRolePolicy', 'iam:AttachRolePolicy', 'iam:PutRolePermissionsBoundary']) expect(unconditioned).not.toContain(action);
     // No resource of another environment, and no action on every resource of a service.
     for (const resource of resourcesOf(prod)) expect(resource).not.toMatch(/shop-(dev|staging)/);
     for (const action of actions(prod)) expect(action).not.toMatch(/(^\*$|:\*$)/);
@@ -79,7 +84,7 @@ describe('an environment that uses less', () => {
     expect(Object.keys(dev.dynamodb)).toEqual([]);
     expect(sids(statements)).toEqual([
       'StateList', 'StateObjects', 'StateLockTable', 'ReadToRefresh', 'Ec2Create', 'Ec2Change', 'Ec2TagOnCreate', 'Ec2Retag', 'Ec2DefaultSecurityGroupTags', 'EcsCluster', 'EcsTaskDefinitions',
-      'IamRoles', 'IamPassRoles', 'IamServiceLinkedRoles', 'LogGroups', 'KmsCreateKey', 'KmsKeys', 'KmsRetag', 'KmsAliases', 'EcrRepositories', 'Alarms', 'AlertTopic', 'DenyOwnIam', 'DenyBoundaryRemoval',
+      'IamRoles', 'IamRolesWithBoundary', 'IamPassRoles', 'IamServiceLinkedRoles', 'LogGroups', 'KmsCreateKey', 'KmsKeys', 'KmsRetag', 'KmsAliases', 'EcrRepositories', 'Alarms', 'AlertTopic', 'DenyOwnIam', 'DenyBoundaryRemoval',
     ]);
     const all = actions(statements);
     for (const service of ['rds:', 'dynamodb:CreateTable', 'secretsmanager:', 'elasticloadbalancing:Create', 'acm:', 'route53:', 'servicediscovery:', 'application-autoscaling:', 'elasticfilesystem:']) {
@@ -119,7 +124,9 @@ describe('a role holding the policy cannot widen itself', () => {
     expect(deniesOn(prod, 'iam:CreatePolicyVersion', iam('policy/shop-prod-controller-2'))).toBe(true);
     expect(deniesOn(prod, 'iam:UpdateOpenIDConnectProviderThumbprint', iam('oidc-provider/token.actions.githubusercontent.com'))).toBe(true);
     // The reserved boundary policy cannot be created or changed, and no role of the environment can lose a boundary.
-    expect(deniesOn(prod, 'iam:CreatePolicyVersion', iam('policy/shop-prod-boundary'))).toBe(true);
+    for (const action of ['iam:CreatePolicy', 'iam:CreatePolicyVersion', 'iam:DeletePolicy', 'iam:DeletePolicyVersion', 'iam:SetDefaultPolicyVersion']) {
+      expect([action, deniesOn(prod, action, iam('policy/shop-prod-boundary'))]).toEqual([action, true]);
+    }
     expect(deniesOn(prod, 'iam:DeleteRolePermissionsBoundary', iam('role/shop-prod-api-task'))).toBe(true);
   });
 

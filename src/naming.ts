@@ -111,3 +111,12 @@ export type GithubRolePurpose = 'deploy' | 'apply';
 export function githubRoleName(project: string, environment: string, purpose: GithubRolePurpose): string {
   return `${project}-${environment}-gh-${purpose}`;
 }
+
+/**
+ * The managed policy the bootstrap creates as the permissions boundary of
+ * every role an environment stack creates: `<project>-<environment>-boundary`
+ * (at most 50 characters, never shortened).
+ */
+export function environmentBoundaryName(project: string, environment: string): string {
+  return `${project}-${environment}-boundary`;
+}

@@ -43,7 +43,7 @@ export async function startController(options: ServeOptions): Promise<RunningCon
   const redactor = new Redactor(secretsOf(options.env));
   const log = (line: string) => options.log(redactor.redact(line));
   const store = await openStore(options.store, options.dataDir);
-  const repository = new ConfigRepository(options.repository, join(options.dataDir, 'repository.git'), options.configPath);
+  const repository = new ConfigRepository(options.repository, join(options.dataDir, 'repository.git'), options.configPath, options.env.GITHUB_TOKEN);
   if (!options.env.GITHUB_TOKEN) log('GITHUB_TOKEN is not set: nothing will be reported to GitHub (no commit statuses, no plan comments)');
   const reporter = createReporter({
     token: options.env.GITHUB_TOKEN,

@@ -1,3 +1,4 @@
+import { IamPolicy } from '@cdktf/provider-aws/lib/iam-policy';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { LocalBackend, TerraformOutput, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
@@ -13,7 +14,8 @@ import { PolicyRole } from '../modules/ci/policy-role';
 import { policyDocument } from '../modules/iam/policy-document';
 import { StateBackend } from '../modules/state/state-backend';
 import { GuardrailWaivers } from './guardrail-waivers';
-import { chunkStatements, deployStatements, managementStatements, policyStatements, serviceRoleNames, wildcardWaiver, type ReasonedStatement } from './management-policy';
+import { boundaryPolicyName, chunkStatements, deployStatements, managementStatements, policyStatements, serviceRoleNames, wildcardWaiver, type ReasonedStatement } from './management-policy';
+import { BOUNDARY_WAIVER_REASON, boundaryStatements } from './permissions-boundary';
 import { addS3Backend } from './s3-backend';
 
 /** Where the bootstrap stack keeps its state once it is in the bucket. */
@@ -49,7 +51,9 @@ export function createsOidcProvider(all: readonly EnvironmentConfig[], bucket: s
  * per environment with ci.github the GitHub Actions roles
  * `<project>-<env>-gh-deploy` and `-gh-apply`, and, where
  * controller.environmentRoles names `<project>-<env>-controller` in this
- * account, that role for the controller to assume.
+ * account, that role for the controller to assume. Every environment of
+ * this account gets its permissions boundary `<project>-<env>-boundary`
+ * (permissions-boundary.ts), which its stack's roles carry.
  */
 export class BootstrapStack extends TerraformStack {
   private readonly waivers: GuardrailWaivers;
@@ -76,8 +80,22 @@ export class BootstrapStack extends TerraformStack {
     new StateBackend(this, 'state', { bucket: backend.bucket, lockTable: backend.lockTable, partition });
     this.waivers = new GuardrailWaivers(this, 'guardrail-waivers');
     this.waivers.add('alarms-enabled', 'the bootstrap stack holds the state bucket, its lock table and IAM roles, nothing that serves traffic: a missing bucket or table fails every init and plan, and CloudTrail records their use');
+    this.addBoundaries(backend, environments);
     this.addGithubRoles(backend, environments, all);
     this.addControllerRoles(backend, environments, all);
+  }
+
+  /** The permissions boundary of each environment in this account (one in another account is made there by hand). */
+  private addBoundaries(backend: BackendConfig, environments: readonly EnvironmentConfig[]): void {
+    const here = [...environments].filter((c) => c.aws.accountId === backend.accountId).sort((a, b) => a.environment.localeCompare(b.environment));
+    for (const config of here) {
+      new IamPolicy(this, `boundary-${config.environment}`, {
+        name: boundaryPolicyName(config),
+        description: `The permissions boundary of every role ${config.environment} creates: no IAM writes, no organization or account changes`,
+        policy: policyDocument(...boundaryStatements(config)),
+      });
+    }
+    if (here.length > 0) this.waivers.add('iam-no-wildcards', BOUNDARY_WAIVER_REASON);
   }
 
   private addGithubRoles(backend: BackendConfig, environments: readonly EnvironmentConfig[], all: readonly EnvironmentConfig[]): void {

@@ -1,6 +1,6 @@
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { RandomProvider } from '@cdktf/provider-random/lib/provider';
-import { TerraformOutput } from 'cdktf';
+import { Aspects, TerraformOutput } from 'cdktf';
 import { Construct } from 'constructs';
 import { dnsSuffixOf } from '../aws-facts';
 import type { EnvironmentConfig } from '../config/resolve';
@@ -21,6 +21,8 @@ import { EmailSubscriptions } from '../modules/monitoring/email-subscriptions';
 import { fitName, Naming, NAME_LIMITS } from '../naming';
 import { addAlarms, addDashboard, type MonitoredEnvironment } from './environment-monitoring';
 import { grantAccess } from './environment-grants';
+import { boundaryPolicyArn } from './management-policy';
+import { PermissionsBoundaryAspect } from './permissions-boundary';
 import { addService } from './environment-services';
 import { addTeleport } from './environment-teleport';
 import { addS3Backend } from './s3-backend';
@@ -217,6 +219,8 @@ export class EnvironmentStack extends StandaloneStack {
     if (topicArn !== undefined) addAlarms(this, monitored, topicArn);
     if (config.monitoring.dashboard) addDashboard(this, monitored);
     this.addOutputs();
+    // Every role of the environment (services, Teleport, flow logs, database monitoring) under the bootstrap's boundary.
+    Aspects.of(this).add(new PermissionsBoundaryAspect(boundaryPolicyArn(config)));
   }
 
   /** The key for this environment's log groups: the customer key where config asks for one, CloudWatch's own elsewhere. */

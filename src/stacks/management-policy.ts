@@ -15,7 +15,7 @@
  */
 import type { EnvironmentConfig } from '../config/resolve';
 import { controllerNames } from '../config/controller-schema';
-import { fitName, githubRoleName, Naming, NAME_LIMITS } from '../naming';
+import { environmentBoundaryName, fitName, githubRoleName, Naming, NAME_LIMITS } from '../naming';
 import { githubOidcProviderArn } from '../modules/ci/github-oidc-provider';
 import type { PolicyStatement } from '../modules/iam/policy-document';
 import { repositoriesOf, repositoryName } from './mapping';
@@ -110,11 +110,22 @@ function readStatements(config: EnvironmentConfig): ReasonedStatement[] {
 }
 
 /** Every IAM action that changes something: what the deny statements refuse. */
-const IAM_WRITES = ['iam:Add*', 'iam:Attach*', 'iam:Create*', 'iam:Delete*', 'iam:Detach*', 'iam:PassRole', 'iam:Put*', 'iam:Remove*', 'iam:Set*', 'iam:Tag*', 'iam:Untag*', 'iam:Update*'];
+export const IAM_WRITES = ['iam:Add*', 'iam:Attach*', 'iam:Create*', 'iam:Delete*', 'iam:Detach*', 'iam:PassRole', 'iam:Put*', 'iam:Remove*', 'iam:Set*', 'iam:Tag*', 'iam:Untag*', 'iam:Update*'];
 
-/** The name reserved for the environment's permissions boundary policy, `<prefix>-boundary` (not created yet: see docs/controller-infrastructure.md). */
+/** The environment's permissions boundary policy, `<prefix>-boundary`, which the bootstrap creates (permissions-boundary.ts). */
 export function boundaryPolicyName(config: EnvironmentConfig): string {
-  return `${arns(config).prefix}-boundary`;
+  return environmentBoundaryName(config.project, config.environment);
+}
+
+/** The ARN of the environment's permissions boundary policy, in the environment's account. */
+export function boundaryPolicyArn(config: EnvironmentConfig): string {
+  const { p, a } = arns(config);
+  return `arn:${p}:iam::${a}:policy/${boundaryPolicyName(config)}`;
+}
+
+/** Requests about a role that has (or, creating it, gets) the environment's permissions boundary. */
+function withBoundary(config: EnvironmentConfig): Condition {
+  return { StringEquals: { 'iam:PermissionsBoundary': boundaryPolicyArn(config) } };
 }
 
 /**
@@ -197,8 +208,10 @@ export function managementStatements(config: EnvironmentConfig, others: readonly
     reason: 'ECS offers no resource-level permission for registering and deregistering task definitions' });
 
   // IAM: roles named with the prefix, handed only to the services that run them.
-  add({ Sid: 'IamRoles', Effect: 'Allow', Action: ['iam:CreateRole', 'iam:DeleteRole', 'iam:GetRole', 'iam:UpdateRole', 'iam:UpdateAssumeRolePolicy', 'iam:TagRole', 'iam:UntagRole',
-    'iam:PutRolePolicy', 'iam:GetRolePolicy', 'iam:DeleteRolePolicy', 'iam:ListRolePolicies', 'iam:ListAttachedRolePolicies', 'iam:ListInstanceProfilesForRole'], Resource: arn('iam', `role/${prefix}-*`, '') });
+  add({ Sid: 'IamRoles', Effect: 'Allow', Action: ['iam:DeleteRole', 'iam:GetRole', 'iam:UpdateRole', 'iam:UpdateAssumeRolePolicy', 'iam:TagRole', 'iam:UntagRole',
+    'iam:GetRolePolicy', 'iam:DeleteRolePolicy', 'iam:ListRolePolicies', 'iam:ListAttachedRolePolicies', 'iam:ListInstanceProfilesForRole'], Resource: arn('iam', `role/${prefix}-*`, '') });
+  // Creating a role or giving it permissions only with the environment's boundary on it: a role made here can never do more than the boundary allows.
+  add({ Sid: 'IamRolesWithBoundary', Effect: 'Allow', Action: ['iam:CreateRole', 'iam:PutRolePermissionsBoundary', 'iam:PutRolePolicy'], Resource: arn('iam', `role/${prefix}-*`, ''), Condition: withBoundary(config) });
   const passedTo = ['ecs-tasks.amazonaws.com'];
   if (config.network.flowLogs) passedTo.push('vpc-flow-logs.amazonaws.com');
   if (Object.values(config.databases).some((d) => d.enhancedMonitoring)) passedTo.push('monitoring.rds.amazonaws.com');
@@ -208,7 +221,8 @@ export function managementStatements(config: EnvironmentConfig, others: readonly
     ...(Object.values(config.databases).some((d) => d.enhancedMonitoring) ? [`arn:${p}:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole`] : []),
   ])].sort();
   if (managed.length > 0) {
-    add({ Sid: 'IamAttachConfigured', Effect: 'Allow', Action: ['iam:AttachRolePolicy', 'iam:DetachRolePolicy'], Resource: arn('iam', `role/${prefix}-*`, ''), Condition: { ArnEquals: { 'iam:PolicyARN': managed } } });
+    add({ Sid: 'IamAttachConfigured', Effect: 'Allow', Action: ['iam:AttachRolePolicy', 'iam:DetachRolePolicy'], Resource: arn('iam', `role/${prefix}-*`, ''),
+      Condition: { ArnEquals: { 'iam:PolicyARN': managed }, ...withBoundary(config) } });
   }
   const linked = ['ecs.amazonaws.com', 'elasticloadbalancing.amazonaws.com'];
   if (services.some((s) => s.autoscaling)) linked.push('ecs.application-autoscaling.amazonaws.com');

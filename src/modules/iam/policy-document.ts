@@ -6,6 +6,8 @@ export interface PolicyStatement {
   readonly Principal?: '*' | Readonly<Record<string, string | readonly string[]>>;
   readonly Action: string | readonly string[];
   readonly Resource?: string | readonly string[];
+  /** Every resource but these (a Deny's exception). */
+  readonly NotResource?: string | readonly string[];
   readonly Condition?: Readonly<Record<string, Readonly<Record<string, string | readonly string[]>>>>;
 }
 
