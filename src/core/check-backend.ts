@@ -24,6 +24,7 @@ import { join, resolve } from 'node:path';
 import { PassThrough } from 'node:stream';
 import type { EnvironmentConfig } from '../config/resolve';
 import { BOOTSTRAP_STATE_KEY, bootstrapStackName } from '../stacks/bootstrap-stack';
+import { CONTROLLER_STACK } from '../config/controller-schema';
 import { createTable, scanTable, startBackendServers, type BackendServers } from '../terraform/backend-servers';
 import { applyPlanToState, type ProviderSchemas } from '../terraform/fake-state';
 import type { StackCheck } from './checks';
@@ -127,7 +128,8 @@ async function check(name: string, work: () => Promise<string>): Promise<StackCh
 /** Creates every bucket and lock table the bootstrap stacks describe (their hardening cannot be applied to these servers). */
 async function createBackends(stacks: readonly SynthesizedStack[], servers: BackendServers): Promise<string[]> {
   const messages: string[] = [];
-  for (const stack of stacks.filter((s) => s.environment === undefined)) {
+  // Bootstrap stacks only: the controller's stack has buckets and a table too, but no state lives in them.
+  for (const stack of stacks.filter((s) => s.environment === undefined && s.name !== CONTROLLER_STACK)) {
     const resources = JSON.parse(stack.json).resource ?? {};
     const buckets = Object.values<{ bucket: string }>(resources.aws_s3_bucket ?? {}).map((b) => b.bucket);
     const tables = Object.values<{ name: string; hash_key: string; attribute: { name: string; type: string }[] }>(resources.aws_dynamodb_table ?? {});
