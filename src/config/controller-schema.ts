@@ -8,8 +8,7 @@
 import { z } from 'zod';
 import { AWS_REGIONS, FARGATE_CPU_VALUES, FARGATE_MEMORY_BY_CPU, LOG_RETENTION_DAYS } from '../aws-facts';
 import { isIpv4Cidr } from '../cidr';
-import { excerpt } from './problems';
-import { didYouMean } from './suggest';
+import { strictObject } from './strict-object';
 import { MAX_USER_TAGS, refuse, tagKeyProblem, tagValueProblem, uniqueList } from './value-checks';
 
 /** The stack of the controller's infrastructure: longer than any environment name (20) and not a bootstrap-* name, so it cannot collide. */
@@ -37,12 +36,6 @@ const githubRepository = z.string().regex(GITHUB_REPOSITORY, 'a GitHub repositor
 /** Branch names as GitHub's OIDC `sub` claim spells them (refs/heads/<branch>); a trailing * is a prefix match, only with branchPatterns: true. */
 const branchName = z.string().regex(/^(?!\/)(?!.*\.\.)[A-Za-z0-9._\/-]{1,200}\*?$/, 'a branch name such as main or release/* (letters, digits, . _ / -, one trailing * at most)');
 
-function strict<T extends z.ZodRawShape>(shape: T) {
-  const known = Object.keys(shape);
-  return z.strictObject(shape, {
-    error: (issue) => (issue.code === 'unrecognized_keys' ? issue.keys.map((key) => `unknown key ${JSON.stringify(excerpt(key))}; ${didYouMean(key, known)}`).join('\n') : undefined),
-  });
-}
 
 const tags = z.record(
   z.string().superRefine(refuse(tagKeyProblem)).refine((k) => !k.toLowerCase().startsWith('aws:'), 'tag keys starting with aws: are reserved by AWS')
@@ -50,7 +43,7 @@ const tags = z.record(
   z.string().superRefine(refuse(tagValueProblem)),
 ).refine((t) => Object.keys(t).length <= MAX_USER_TAGS, `at most ${MAX_USER_TAGS} tags`).default({});
 
-export const controllerSchema = strict({
+export const controllerSchema = strictObject({
   repository: z.string().min(1)
     .refine((r) => !/^(ssh:\/\/|[\w.-]+@[\w.-]+:)/.test(r), 'the deployed controller reads its repository over HTTPS with the GitHub token (secret GITHUB_TOKEN); give https://github.com/OWNER/NAME.git or OWNER/NAME instead of an ssh URL')
     .refine((r) => !/^https?:\/\/[^/]*@/i.test(r), 'no credentials in the URL: they would land in Terraform state and logs; the GitHub token comes from the secret GITHUB_TOKEN')
@@ -58,11 +51,11 @@ export const controllerSchema = strict({
     .describe('The Git repository the controller watches (serve --repo): an https URL or OWNER/NAME on GitHub; a private GitHub repository is read with the GITHUB_TOKEN secret (ssh is refused: the image has no ssh client or key) (required)'),
   branch: z.string().min(1).default('main').describe('Its default branch: pushes to it apply where the policy allows (default: main)'),
   configPath: z.string().min(1).default('environments').describe('The environments folder inside that repository (default: environments)'),
-  aws: strict({
+  aws: strictObject({
     region: z.enum(AWS_REGIONS).optional().describe('Region of the controller (default: the region of the environments it manages without a role)'),
     accountId: accountId.optional().describe('Account of the controller (default: the account of the environments it manages without a role)'),
   }).prefault({}).describe('Where the controller runs (default: with the environments it manages directly)'),
-  image: strict({
+  image: strictObject({
     tag: z.string().regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/, 'an image tag: letters, digits, _ . -, at most 128').optional()
       .describe('Tag of the controller image in its own ECR repository <project>/controller (default: the project\'s package.json version)'),
   }).prefault({}).describe('The controller image, pushed to the repository this stack creates (default: <project>/controller:<package.json version>)'),
@@ -70,27 +63,27 @@ export const controllerSchema = strict({
     .describe('Task CPU units; Terraform plans run inside the task (default: 1024)'),
   memory: z.number().int().positive().default(2048).describe('Task memory in MiB, one Fargate pairs with cpu (default: 2048)'),
   driftMinutes: z.number().int().min(0).default(0).describe('Plan every environment this often to find drift, serve --drift-minutes (default: 0: never)'),
-  network: strict({
+  network: strictObject({
     cidr: cidr.refine((c) => { const bits = Number(c.split('/')[1]); return bits >= 16 && bits <= 22; }, 'the controller\'s VPC is /16 to /22: it is split in 16 subnets, and its load balancer needs /27 or larger').optional()
       .describe('A VPC of the controller\'s own, /16 to /22 (default: 10.250.0.0/22 when existing is not given)'),
-    existing: strict({
+    existing: strictObject({
       vpcId: z.string().regex(/^vpc-[0-9a-f]{8,17}$/, 'a VPC ID looks like vpc-0123456789abcdef0').describe('The VPC ID (required with existing)'),
       publicSubnetIds: uniqueList(subnetId).min(2).optional().describe('Public subnets for the controller\'s own load balancer, 2 or more (required with existing and no loadBalancer.existing)'),
       privateSubnetIds: uniqueList(subnetId).min(2).describe('Private subnets with a way out (NAT) for the task, 2 or more (required with existing)'),
     }).optional().describe('An existing VPC instead of a new one: { vpcId, privateSubnetIds, publicSubnetIds } (default: none: a VPC of its own)'),
     availabilityZones: z.array(z.string()).min(2).max(8).optional().describe('Zones of a new VPC (default: <region>a, <region>b)'),
   }).prefault({}).describe('Where the task runs: a VPC of its own (cidr) or an existing one (existing) (default: a new VPC 10.250.0.0/22 with one NAT gateway)'),
-  cluster: strict({
+  cluster: strictObject({
     existing: z.string().regex(/^(arn:aws[a-z-]*:ecs:[a-z0-9-]+:\d{12}:cluster\/)?[A-Za-z0-9_-]{1,255}$/, 'an ECS cluster name or ARN').optional()
       .describe('An existing ECS cluster by name or ARN (default: a cluster of its own, <project>-controller)'),
   }).prefault({}).describe('The ECS cluster of the controller task (default: a cluster of its own)'),
-  loadBalancer: strict({
+  loadBalancer: strictObject({
     host: z.string()
       .regex(/^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,61}[a-z0-9]$/, 'a host name in lower case, without wildcard or port, for example gitops.example.com')
       .describe('The host name the controller is reached at (the webhook URL GitHub calls, the UI): both listener rules match only this Host header, so an existing listener\'s other hosts are untouched; the certificate must cover it (required)').optional(),
     certificateArn: z.string().regex(/^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[0-9a-f-]{36}$/, 'an ACM certificate ARN').optional()
       .describe('The certificate of the controller\'s own HTTPS load balancer (required unless existing)'),
-    existing: strict({
+    existing: strictObject({
       listenerArn: z.string().regex(/^arn:aws[a-z-]*:elasticloadbalancing:[a-z0-9-]+:\d{12}:listener\/app\/[A-Za-z0-9-]+\/[0-9a-f]+\/[0-9a-f]+$/, 'an ALB listener ARN (arn:aws:elasticloadbalancing:REGION:ACCOUNT:listener/app/NAME/ID/ID)')
         .describe('The HTTPS listener of an existing load balancer (required with existing)'),
       securityGroupId: z.string().regex(/^sg-[0-9a-f]{8,17}$/, 'a security group ID looks like sg-0123456789abcdef0').describe('That load balancer\'s security group, admitted to the task port (required with existing)'),
@@ -104,7 +97,7 @@ export const controllerSchema = strict({
     .describe('Who may reach /webhooks/github: GitHub\'s hook ranges from api.github.com/meta; GitHub Enterprise Server: its egress addresses (default: 192.30.252.0/22, 185.199.108.0/22, 140.82.112.0/20, 143.55.64.0/20)'),
   logRetentionDays: z.number().refine((v) => (LOG_RETENTION_DAYS as readonly number[]).includes(v), { message: `CloudWatch Logs accepts only ${LOG_RETENTION_DAYS.join(', ')} days` }).default(90)
     .describe('Retention of the controller\'s log group (default: 90)'),
-  alarms: strict({
+  alarms: strictObject({
     topicArn: z.string().regex(/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$/, 'an SNS topic ARN').optional()
       .describe('Send the alarms to this existing topic (default: a topic <project>-controller-alerts is created)'),
     emails: uniqueList(z.email('not an email address')).default([]).describe('Email subscriptions of the created topic (default: none)'),
@@ -138,8 +131,8 @@ export const controllerSchema = strict({
   if (c.alarms.topicArn !== undefined && c.alarms.emails.length > 0) ctx.addIssue({ code: 'custom', path: ['alarms', 'emails'], message: 'emails subscribe to the created topic; with topicArn, subscribe them to that topic yourself' });
 });
 
-export const ciSchema = strict({
-  github: strict({
+export const ciSchema = strictObject({
+  github: strictObject({
     repository: githubRepository.describe('The repository whose workflows may assume this environment\'s roles, owner/name (required)'),
     branches: uniqueList(branchName).min(1).default(['main']).describe('Branches whose workflow runs are trusted, refs/heads/<branch> in the OIDC sub claim; a trailing * (release/*) matches a prefix only with branchPatterns: true (default: [main])'),
     branchPatterns: z.boolean().default(false)

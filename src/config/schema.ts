@@ -24,17 +24,8 @@ import { didYouMean } from './suggest';
 import { isIpv4Cidr } from '../cidr';
 import { serviceTeleportSchema, teleportSchema } from './teleport-schema';
 import { ciSchema, controllerSchema } from './controller-schema';
+import { strictObject } from './strict-object';
 
-/** A strict object whose unknown keys are reported one by one with a suggestion. */
-function strictObject<T extends z.ZodRawShape>(shape: T) {
-  const known = Object.keys(shape);
-  return z.strictObject(shape, {
-    error: (issue) =>
-      issue.code === 'unrecognized_keys'
-        ? issue.keys.map((key) => `unknown key ${JSON.stringify(excerpt(key))}; ${didYouMean(key, known)}`).join('\n')
-        : undefined,
-  });
-}
 
 /** Project and environment names: they prefix every AWS name. */
 export const NAME_PATTERN = /^[a-z][a-z0-9-]{1,19}$/;

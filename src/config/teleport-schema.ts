@@ -6,8 +6,7 @@
  * `teleport-resolve.ts`.
  */
 import { z } from 'zod';
-import { excerpt } from './problems';
-import { didYouMean } from './suggest';
+import { strictObject } from './strict-object';
 import { refuse, secretNameProblem, uniqueList } from './value-checks';
 
 /** The Teleport release the project pins; `teleport.image` overrides it. */
@@ -21,15 +20,6 @@ export const TELEPORT_INIT_IMAGE = 'public.ecr.aws/docker/library/busybox:1.36.1
 /** Teleport's preset roles, which teams may be mapped to besides the configured ones. */
 export const TELEPORT_PRESET_ROLES: readonly string[] = ['access', 'editor', 'auditor'];
 
-function strictObject<T extends z.ZodRawShape>(shape: T) {
-  const known = Object.keys(shape);
-  return z.strictObject(shape, {
-    error: (issue) =>
-      issue.code === 'unrecognized_keys'
-        ? issue.keys.map((key) => `unknown key ${JSON.stringify(excerpt(key))}; ${didYouMean(key, known)}`).join('\n')
-        : undefined,
-  });
-}
 
 const domainName = z.string().regex(/^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, 'not a domain name (lowercase, for example teleport.example.com)');
 const imageReference = z.string().regex(/^[a-z0-9.-]+(:[0-9]+)?\/[a-z0-9._\/-]+(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}|@sha256:[0-9a-f]{64})$/,

@@ -2,7 +2,7 @@ import { KmsAlias } from '@cdktf/provider-aws/lib/kms-alias';
 import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import { Construct } from 'constructs';
 import { policyDocument } from '../iam/policy-document';
-import { accountAdministers } from '../iam/statements';
+import { accountAdministers, cloudWatchLogsUse } from '../iam/statements';
 
 export interface ControllerKeyProps {
   /** `<project>-controller`: the alias is alias/<namePrefix>. */
@@ -32,14 +32,7 @@ export class ControllerKey extends Construct {
       deletionWindowInDays: 30,
       policy: policyDocument(
         accountAdministers(props.partition, props.accountId),
-        {
-          Sid: 'CloudWatchLogsUse',
-          Effect: 'Allow',
-          Principal: { Service: `logs.${props.region}.${props.dnsSuffix}` },
-          Action: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
-          Resource: '*',
-          Condition: { ArnLike: { 'kms:EncryptionContext:aws:logs:arn': `arn:${props.partition}:logs:${props.region}:${props.accountId}:log-group:*` } },
-        },
+        cloudWatchLogsUse(props),
       ),
     });
     new KmsAlias(this, 'alias', { name: `alias/${props.namePrefix}`, targetKeyId: this.key.keyId });

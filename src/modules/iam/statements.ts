@@ -13,3 +13,18 @@ export function denyInsecureTransport(actions: string | readonly string[], resou
 export function accountAdministers(partition: string, accountId: string): PolicyStatement {
   return { Sid: 'AccountAdministers', Effect: 'Allow', Principal: { AWS: `arn:${partition}:iam::${accountId}:root` }, Action: 'kms:*', Resource: '*' };
 }
+
+/**
+ * A key policy statement: CloudWatch Logs in this region may use the key for
+ * this account's log groups only (the encryption context names the group).
+ */
+export function cloudWatchLogsUse(props: { readonly partition: string; readonly region: string; readonly accountId: string; readonly dnsSuffix: string }): PolicyStatement {
+  return {
+    Sid: 'CloudWatchLogsUse',
+    Effect: 'Allow',
+    Principal: { Service: `logs.${props.region}.${props.dnsSuffix}` },
+    Action: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
+    Resource: '*',
+    Condition: { ArnLike: { 'kms:EncryptionContext:aws:logs:arn': `arn:${props.partition}:logs:${props.region}:${props.accountId}:log-group:*` } },
+  };
+}

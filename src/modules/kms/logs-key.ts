@@ -2,7 +2,7 @@ import { KmsAlias } from '@cdktf/provider-aws/lib/kms-alias';
 import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import { Construct } from 'constructs';
 import { policyDocument } from '../iam/policy-document';
-import { accountAdministers } from '../iam/statements';
+import { accountAdministers, cloudWatchLogsUse } from '../iam/statements';
 
 export interface LogsKeyProps {
   /** Prefix of the alias, `<project>-<environment>`. */
@@ -33,14 +33,7 @@ export class LogsKey extends Construct {
       deletionWindowInDays: props.deletionWindowDays ?? 30,
       policy: policyDocument(
         accountAdministers(props.partition, props.accountId),
-        {
-          Sid: 'CloudWatchLogsUse',
-          Effect: 'Allow',
-          Principal: { Service: `logs.${props.region}.${props.dnsSuffix}` },
-          Action: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
-          Resource: '*',
-          Condition: { ArnLike: { 'kms:EncryptionContext:aws:logs:arn': `arn:${props.partition}:logs:${props.region}:${props.accountId}:log-group:*` } },
-        },
+        cloudWatchLogsUse(props),
       ),
     });
     new KmsAlias(this, 'alias', { name: `alias/${props.namePrefix}-logs`, targetKeyId: this.key.keyId });
