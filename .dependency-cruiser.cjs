@@ -4,6 +4,8 @@
  *   core        src/core                              -> everything below
  *   below       src/stacks -> src/modules ; src/guardrails ; src/cost ; src/diagram ; src/terraform
  *   ground      src/config ; naming, AWS facts, CIDR, values (src/*.ts)
+ *   beside      src/verification (the project's own checks, run by scripts/) -> src/core/index.ts only;
+ *               nothing in the product imports it, so its dev dependencies never load at run time
  * `npm test` runs it (check:layers); a broken rule fails the tests.
  */
 const below = (from, allowed, comment) => ({
@@ -29,6 +31,7 @@ module.exports = {
     below('^src/cli/', '^src/(cli/|core/index\\.ts$|controller/)', 'the CLI calls the core (and starts the controller)'),
     below('^src/controller/', '^src/(controller/|core/index\\.ts$)', 'the controller calls the core, never a copy and nothing below it'),
     below('^src/testing/', '^src/(testing/|core/index\\.ts$)', 'the testing helpers for teams call the core'),
+    below('^src/verification/', '^src/(verification/|core/index\\.ts$)', 'the project\'s own checks call the core like a front end; nothing of the product imports them'),
     below('^main\\.ts$', '^src/(core/index\\.ts$|cli/(report|catch-all)\\.ts)', 'the cdktf app calls the core (and reports like the CLI)'),
   ],
   options: {

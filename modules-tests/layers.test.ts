@@ -15,7 +15,7 @@ describe('layers', () => {
     expect(result.status).toBe(0);
   });
 
-  it('fail when config imports the guardrails, or a front end reaches below the core', () => {
+  it('fail when config imports the guardrails, a front end reaches below the core, or the product loads the verification checks', () => {
     const copy = mkdtempSync(join(tmpdir(), 'layers-'));
     try {
       cpSync('src', join(copy, 'src'), { recursive: true });
@@ -24,11 +24,15 @@ describe('layers', () => {
       const prepend = (file: string, line: string) => writeFileSync(join(copy, file), `${line}\n${readFileSync(join(copy, file), 'utf8')}`);
       prepend('src/config/rules.ts', "import { RULE_IDS } from '../guardrails/index';\nvoid RULE_IDS;");
       prepend('src/cli/report.ts', "import { synthesizeApp } from '../stacks/app';\nvoid synthesizeApp;");
+      prepend('src/core/cost.ts', "import { checkApply } from '../verification/check-apply';\nvoid checkApply;");
+      prepend('src/verification/emulator-gaps.ts', "import { synthesizeApp } from '../stacks/app';\nvoid synthesizeApp;");
       const result = cruise(copy);
       expect(result.status).not.toBe(0);
       const output = result.stdout + result.stderr;
       expect(output).toMatch(/src-config--imports-only-down: src\/config\/rules\.ts → src\/guardrails\/index\.ts/);
       expect(output).toContain('src/cli/report.ts → src/stacks/app.ts');
+      expect(output).toMatch(/src-core--imports-only-down: src\/core\/cost\.ts → src\/verification\/check-apply\.ts/);
+      expect(output).toMatch(/src-verification--imports-only-down: src\/verification\/emulator-gaps\.ts → src\/stacks\/app\.ts/);
     } finally {
       rmSync(copy, { recursive: true, force: true });
     }

@@ -3,7 +3,7 @@ import { relative, resolve } from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { Option, type Command } from 'commander';
 import {
-  applyEnvironmentPlan, backendOverrides, environmentWorkDir, formatSummary, hasAwsCredentials, hasChanges, planStack, reviewLines, sandboxSettings, selectStack,
+  applyEnvironmentPlan, AWS_ENDPOINT_VARIABLE, backendOverrides, emulatorEndpoint, environmentWorkDir, formatSummary, hasAwsCredentials, hasChanges, planStack, reviewLines, sandboxSettings, selectStack,
   terraformCliDir, terraformSettings, writeStacks, type EnvironmentPlan, type GuardrailMode,
 } from '../core/index';
 import { EXIT } from './exit-codes';
@@ -18,6 +18,7 @@ export interface PlanCommandOptions {
   readonly offline?: boolean;
   readonly online?: boolean;
   readonly sandbox?: boolean;
+  readonly endpoint?: string;
   readonly verbose?: boolean;
   readonly json?: boolean;
 }
@@ -40,6 +41,7 @@ export function planOptions(command: Command): Command {
     .option('--offline', 'local backend and dummy credentials (the default when no AWS credentials are found)')
     .option('--online', 'the real S3 backend and your AWS credentials')
     .option('--sandbox', 'every resource stands in as terraform_data on a local state: real plans and applies that change nothing')
+    .option('--endpoint <url>', `an AWS API emulator (moto, LocalStack) for every AWS call, the S3 backend included, with dummy credentials (default: $${AWS_ENDPOINT_VARIABLE})`)
     .option('-v, --verbose', "print Terraform's own output in full, not only the summary")
     .argument('[terraform-args...]', 'after --: more arguments for terraform plan (-target=..., -parallelism=...)');
 }
@@ -64,20 +66,23 @@ async function planOnly(options: PlanCommandOptions, terraformArgs: readonly str
   // S3-compatible or local backends (README: Command line), checked before anything is written; an offline plan's backend is local and uses none of it.
   const backend = backendOverrides(process.env);
   const say = options.json ? (_: string) => undefined : (text: string) => console.log(text);
+  const endpoint = emulatorOf(options);
   const selection = exitOnUserError(() => selectStack(options.config, options.env), options);
   const written = exitOnUserError(() => writeStacks(selection.configs, options.out, { prune: false, lockFile: options.lockFile, guardrails: options.guardrails }), options);
   if (!options.json) warnGuardrails(written.guardrails);
-  const offline = plansOffline(options);
+  const offline = endpoint === undefined && plansOffline(options);
+  if (endpoint !== undefined) say(`AWS API emulator at ${endpoint}: every AWS call and the S3 backend go there, with dummy credentials`);
   if (offline && !options.offline && !options.sandbox) say('No AWS credentials found: planning offline (local backend, dummy credentials, no refresh). Pass --online to use the real backend.');
   const plain = terraformSettings(terraformCliDir(options.out));
   const settings = options.sandbox ? sandboxSettings(plain) : plain;
   say(settings.description);
-  if (backend.description) say(offline ? `${backend.description}: not used, the plan is offline (local backend)` : backend.description);
+  if (backend.description && endpoint === undefined) say(offline ? `${backend.description}: not used, the plan is offline (local backend)` : backend.description);
   const plan = await withTerraform(() => planStack(written.stacks.find((s) => s.name === selection.stack)!, {
     offline,
-    workDir: options.sandbox ? resolve(options.out, 'sandbox', options.env) : environmentWorkDir(options.out, options.env, offline),
+    workDir: options.sandbox ? resolve(options.out, 'sandbox', options.env) : environmentWorkDir(options.out, options.env, offline, endpoint),
     settings,
-    backendConfig: backend.backendConfig,
+    endpoint,
+    backendConfig: endpoint === undefined ? backend.backendConfig : [],
     extraArgs: terraformArgs,
     onEvent: options.json ? undefined : printEvent,
     onOutput: options.verbose && !options.json ? (text) => process.stdout.write(text) : undefined,
@@ -108,13 +113,36 @@ export async function planCommand(options: PlanCommandOptions, terraformArgs: re
   printPlan(options, plan, offline);
 }
 
+/**
+ * The emulator endpoint of --endpoint, else of PLATFORM_AWS_ENDPOINT (the
+ * operations commands read it too); none with --sandbox or --offline.
+ */
+function emulatorOf(options: PlanCommandOptions): string | undefined {
+  if (options.sandbox || options.offline) {
+    if (options.endpoint) refuseUsage(`--endpoint cannot go with ${options.sandbox ? '--sandbox' : '--offline'}: a run against an emulator is online, against the emulator`);
+    return undefined;
+  }
+  const value = options.endpoint ?? (process.env[AWS_ENDPOINT_VARIABLE] || undefined);
+  if (value === undefined) return undefined;
+  try {
+    return emulatorEndpoint(value, options.endpoint !== undefined ? '--endpoint' : AWS_ENDPOINT_VARIABLE);
+  } catch (error) {
+    return refuseUsage((error as Error).message);
+  }
+}
+
+function refuseUsage(message: string): never {
+  console.error(`refused: ${message}`);
+  process.exit(EXIT.usage);
+}
+
 /** --sandbox, --offline, or no AWS credentials without --online. */
 function plansOffline(options: PlanCommandOptions): boolean {
   return options.sandbox === true || (options.online ? false : options.offline === true || !hasAwsCredentials());
 }
 
 export async function applyCommand(options: PlanCommandOptions & { yes?: boolean; allowDestroy?: boolean }, terraformArgs: readonly string[]): Promise<void> {
-  if (plansOffline(options) && !options.sandbox) {
+  if (plansOffline(options) && !options.sandbox && emulatorOf(options) === undefined) {
     console.error('refused: an offline plan uses a local backend and dummy credentials; it cannot be applied (use --online with AWS credentials, or --sandbox to try the apply path on stand-ins)');
     process.exit(EXIT.userError);
   }

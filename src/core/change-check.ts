@@ -91,7 +91,8 @@ async function must<T extends { ok: boolean; output: string }>(result: Promise<T
   return done;
 }
 
-function changesOf(plan: PlanJson): PlannedChange[] {
+/** The managed resources a saved plan changes (`terraform show -json`), no-ops left out. */
+export function changesOf(plan: PlanJson): PlannedChange[] {
   return (plan.resource_changes ?? [])
     .filter((c) => c.mode === 'managed' && !(c.change.actions.length === 1 && c.change.actions[0] === 'no-op'))
     .map((c) => ({ address: c.address, type: c.type, actions: c.change.actions }));

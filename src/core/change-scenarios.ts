@@ -15,9 +15,16 @@ export interface ChangeScenario {
   readonly judge: (changes: readonly PlannedChange[]) => string;
 }
 
+/**
+ * How an environment stands deployed before a change: by default without
+ * the certificates' managed validation (a simulated deployment has no zone
+ * to validate in); against an emulator, as configured.
+ */
+export type DeployedAs = (config: EnvironmentConfig) => EnvironmentConfig;
+
 /** The scenarios that apply to an environment, all starting from it as deployed. */
-export function changeScenarios(config: EnvironmentConfig): ChangeScenario[] {
-  return [newImage(config), capacityChange(config), addedService(config)].filter((s): s is ChangeScenario => s !== undefined);
+export function changeScenarios(config: EnvironmentConfig, deployedAs: DeployedAs = withoutManagedValidation): ChangeScenario[] {
+  return [newImage(config, deployedAs), capacityChange(config, deployedAs), addedService(config, deployedAs)].filter((s): s is ChangeScenario => s !== undefined);
 }
 
 /**
@@ -26,14 +33,14 @@ export function changeScenarios(config: EnvironmentConfig): ChangeScenario[] {
  * place; with `deployment.externalImageUpdates` the pipeline rolls out, so the
  * service is left alone. Nothing else changes.
  */
-export function newImage(config: EnvironmentConfig): ChangeScenario | undefined {
+export function newImage(config: EnvironmentConfig, deployedAs: DeployedAs = withoutManagedValidation): ChangeScenario | undefined {
   const service = Object.values(config.services)[0];
   if (!service) return undefined;
   const image = typeof service.image === 'string'
     ? service.image.replace(/(:[\w][\w.-]*|@sha256:[0-9a-f]{64})$/, ':change-check')
     : { ...service.image, tag: `${service.image.tag}-next` };
   const external = service.deployment.externalImageUpdates;
-  const deployed = withoutManagedValidation(config);
+  const deployed = deployedAs(config);
   return {
     description: `${config.environment}: services.${service.name}.image changed${external ? ' (externalImageUpdates)' : ''}`,
     before: deployed,
@@ -51,12 +58,12 @@ export function newImage(config: EnvironmentConfig): ChangeScenario | undefined 
 }
 
 /** Moving a service between Spot and on-demand capacity updates the service in place. */
-export function capacityChange(config: EnvironmentConfig): ChangeScenario | undefined {
+export function capacityChange(config: EnvironmentConfig, deployedAs: DeployedAs = withoutManagedValidation): ChangeScenario | undefined {
   const service = Object.values(config.services).find((s) => s.cpuArchitecture === 'X86_64');
   if (!service) return undefined;
   const from = service.capacity;
   const to = usesSpot(from) ? 'onDemand' : 'spot';
-  const deployed = withoutManagedValidation(config);
+  const deployed = deployedAs(config);
   return {
     description: `${config.environment}: services.${service.name}.capacity ${JSON.stringify(from)} -> ${to}`,
     before: deployed,
@@ -74,11 +81,11 @@ export function capacityChange(config: EnvironmentConfig): ChangeScenario | unde
 const UPDATED_BY_A_NEW_SERVICE = new Set(['aws_cloudwatch_dashboard']);
 
 /** Adding a service creates its resources and replaces or changes nothing else. */
-export function addedService(config: EnvironmentConfig): ChangeScenario | undefined {
+export function addedService(config: EnvironmentConfig, deployedAs: DeployedAs = withoutManagedValidation): ChangeScenario | undefined {
   const template = Object.values(config.services).find((s) => !s.routing && !s.serviceDiscovery && s.cpuArchitecture === 'X86_64');
   if (!template) return undefined;
   const name = 'added-probe';
-  const deployed = withoutManagedValidation(config);
+  const deployed = deployedAs(config);
   return {
     description: `${config.environment}: a new service ${name} beside the others`,
     before: deployed,

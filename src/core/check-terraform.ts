@@ -35,7 +35,7 @@ export async function checkTerraform(configs: readonly EnvironmentConfig[], opti
 
 /** Plans change scenarios (all from one deployed environment) against a simulated deployment and judges each. */
 async function checkScenarios(configs: readonly EnvironmentConfig[], workDir: string, settings: TerraformSettings): Promise<StackCheck[]> {
-  const scenarios = configs.map(changeScenarios).find((list) => list.length > 0) ?? [];
+  const scenarios = configs.map((config) => changeScenarios(config)).find((list) => list.length > 0) ?? [];
   if (scenarios.length === 0) return [];
   const started = Date.now();
   const planned = await planChanges(scenarios[0]!.before, scenarios.map((s) => s.after), workDir, settings);

@@ -17,9 +17,12 @@ export {
   type CommandResult, type StateLock, type TerraformSettings,
 } from './terraform';
 export { TerraformMissingError } from '../terraform/run';
+export { EMULATED_SERVICES, EMULATOR_CREDENTIALS, emulatorEndpoint } from '../terraform/emulator';
 export { applyEnvironmentPlan, environmentWorkDir, planEnvironment, planStack, type EnvironmentPlan } from './plan-environment';
 export { actionOf, destructiveChanges, formatSummary, hasChanges, reviewLines, STATEFUL_TYPES, summarizePlan, summarizePlanText, type PlanAddresses, type PlanJson, type PlanSummary } from './plan-summary';
 export { checkTerraform, type StackCheck } from './check-terraform';
+export { changesOf, isReplacement, type PlannedChange } from './change-check';
+export { changeScenarios, type ChangeScenario } from './change-scenarios';
 export { checkBackend, type BackendCheckOptions } from './check-backend';
 export { backendOverrides, BACKEND_CONFIG_VARIABLE, DYNAMODB_ENDPOINT_VARIABLE, S3_ENDPOINT_VARIABLE, type BackendOverrides } from './backend-overrides';
 export { IGNORE_EVENTS, type CoreEvent, type CoreListener, type CoreStep } from './events';

@@ -24,6 +24,10 @@ export interface PlanEnvironmentOptions {
   readonly planFile?: string;
   /** Online, `-backend-config` overrides for init (see backendOverrides). @default none */
   readonly backendConfig?: readonly string[];
+  /** An AWS API emulator's endpoint instead of AWS (see WorkspaceOptions.endpoint); `offline` is then ignored. @default AWS */
+  readonly endpoint?: string;
+  /** With `endpoint`: resources the emulator cannot serve, standing in as terraform_data. @default none */
+  readonly standInAddresses?: readonly string[];
   /** More arguments for `terraform plan` (the CLI passes what follows `--`). @default none */
   readonly extraArgs?: readonly string[];
   readonly onEvent?: CoreListener;
@@ -50,8 +54,9 @@ export interface EnvironmentPlan {
   readonly failedStep?: 'init' | 'plan' | 'show';
 }
 
-/** The working folder of an environment's Terraform under a synth output folder. */
-export function environmentWorkDir(outDir: string, environment: string, offline: boolean): string {
+/** The working folder of an environment's Terraform under a synth output folder (its own for an emulator: other state, other backend). */
+export function environmentWorkDir(outDir: string, environment: string, offline: boolean, endpoint?: string): string {
+  if (endpoint !== undefined) return resolve(outDir, 'emulator', environment);
   return offline ? resolve(outDir, 'terraform-check', environment) : resolve(outDir, 'stacks', environment);
 }
 
@@ -64,7 +69,14 @@ export function planEnvironment(config: EnvironmentConfig, options: PlanEnvironm
 export async function planStack(stack: SynthesizedStack, options: Omit<PlanEnvironmentOptions, 'stack'>): Promise<EnvironmentPlan> {
   const onEvent = options.onEvent ?? IGNORE_EVENTS;
   const planFile = options.planFile ?? 'tfplan';
-  const workspace = TerraformWorkspace.prepare(stack, options.workDir, { offline: options.offline, settings: options.settings, onEvent, backendConfig: options.offline ? undefined : options.backendConfig });
+  const workspace = TerraformWorkspace.prepare(stack, options.workDir, {
+    offline: options.offline,
+    settings: options.settings,
+    onEvent,
+    backendConfig: options.offline && options.endpoint === undefined ? undefined : options.backendConfig,
+    endpoint: options.endpoint,
+    standInAddresses: options.standInAddresses,
+  });
   const io = { onOutput: options.onOutput, signal: options.signal };
   const init = await workspace.init({ ...io, reuse: true });
   if (!init.ok) return { ok: false, workspace, planFile, output: init.output, destructive: [], failedStep: 'init' };

@@ -9,7 +9,8 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { mirrorHas, terraformEnvironment } from '../terraform/cli-config';
-import { OVERRIDE_FILE, prepareOfflineStack } from '../terraform/offline';
+import { EMULATOR_OVERRIDE_FILE, emulatorBackendConfig, emulatorProviderOverride } from '../terraform/emulator';
+import { OVERRIDE_FILES, prepareOfflineStack } from '../terraform/offline';
 import { terraform, type CommandResult, type RunOptions } from '../terraform/run';
 import { IGNORE_EVENTS, timedStep, type CoreListener } from './events';
 import { summarizePlan, type PlanJson, type PlanSummary } from './plan-summary';
@@ -77,6 +78,16 @@ export interface WorkspaceOptions {
    * and credentials of an S3-compatible or local backend. @default none
    */
   readonly backendConfig?: readonly string[];
+  /**
+   * An AWS API emulator's endpoint (http://HOST:PORT): the provider calls
+   * every service there with dummy credentials, and an S3 backend keeps its
+   * state and lock there too (terraform/emulator.ts). Not offline: plans
+   * refresh and lock. Providers that cannot be installed here stand in as
+   * terraform_data. @default AWS itself
+   */
+  readonly endpoint?: string;
+  /** With `endpoint`: resources (`type.name`) the emulator cannot serve, standing in as terraform_data. @default none */
+  readonly standInAddresses?: readonly string[];
 }
 
 export interface PlanOptions extends Pick<RunOptions, 'onOutput' | 'signal'> {
@@ -138,6 +149,21 @@ export class TerraformWorkspace {
   static prepare(stack: SynthesizedStack, dir: string, options: WorkspaceOptions): TerraformWorkspace {
     const listener = options.onEvent ?? IGNORE_EVENTS;
     mkdirSync(dir, { recursive: true });
+    if (options.endpoint !== undefined) {
+      const prepared = prepareOfflineStack(stack.json, dir, options.settings.standInProviders, {
+        keepBackend: true,
+        override: { file: EMULATOR_OVERRIDE_FILE, content: emulatorProviderOverride(options.endpoint) },
+        standInAddresses: options.standInAddresses,
+      });
+      for (const replaced of prepared.standIns) {
+        const why = options.standInAddresses?.includes(replaced) ? 'the emulator cannot serve it' : 'its provider is not in the mirror';
+        listener({ type: 'note', stack: stack.name, message: `${replaced} stands in as terraform_data (${why})` });
+      }
+      const s3Backend = (JSON.parse(stack.json) as { terraform?: { backend?: { s3?: unknown } } }).terraform?.backend?.s3 !== undefined;
+      // The emulator's settings first: values the caller gives after them win.
+      const backendConfig = [...(s3Backend ? emulatorBackendConfig(options.endpoint) : []), ...(options.backendConfig ?? [])];
+      return new TerraformWorkspace(stack.name, dir, false, options.settings, listener, { backendConfig });
+    }
     if (options.offline) {
       const prepared = prepareOfflineStack(stack.json, dir, options.settings.standInProviders, { keepBackend: options.keepBackend });
       for (const replaced of prepared.standIns) {
@@ -182,7 +208,7 @@ export class TerraformWorkspace {
   private initFingerprint(): string {
     const read = (file: string) => (existsSync(join(this.dir, file)) ? readFileSync(join(this.dir, file), 'utf8') : '');
     const stack = JSON.parse(read('cdk.tf.json') || '{}') as { terraform?: unknown };
-    return createHash('sha256').update(JSON.stringify(stack.terraform ?? null)).update(read(OVERRIDE_FILE)).update(read('.terraform.lock.hcl'))
+    return createHash('sha256').update(JSON.stringify(stack.terraform ?? null)).update(OVERRIDE_FILES.map(read).join('\n')).update(read('.terraform.lock.hcl'))
       .update(JSON.stringify((this.backend.backendConfig ?? []).map(backendConfigFingerprint))).digest('hex');
   }
 

@@ -1,0 +1,125 @@
+"""The AWS API emulator of the project's checks: moto (pinned in
+requirements-dev.txt) on 127.0.0.1:PORT in one process, for one account.
+
+Prints one line, `ready http://127.0.0.1:PORT`, once it answers; stops when
+its standard input closes or on SIGTERM, so it
+never outlives the check that started it. Test only:
+src/verification/emulator.ts starts it.
+
+--hosted-zone NAME=ID creates a public hosted zone with exactly that ID,
+standing for a zone that exists before the stacks (the configuration names
+it by ID; moto would make up another).
+"""
+import argparse
+import json
+import os
+import signal
+import sys
+import threading
+import uuid
+
+
+def fill_application_autoscaling_tags() -> None:
+    """moto answers ListTagsForResource of Application Auto Scaling with 500
+    (not implemented), which the AWS provider retries for minutes on every
+    scalable target it creates or reads (the provider's default_tags make it
+    ask). Keep the tags a target was registered or tagged with, and answer."""
+    from moto.applicationautoscaling.responses import ApplicationAutoScalingResponse
+
+    tags_by_arn: dict[str, dict[str, str]] = {}
+    register = ApplicationAutoScalingResponse.register_scalable_target
+
+    def register_scalable_target(self):  # type: ignore[no-untyped-def]
+        answer = register(self)
+        arn = json.loads(answer)["ScalableTargetARN"]
+        tags_by_arn.setdefault(arn, {}).update(self._get_param("Tags") or {})
+        return answer
+
+    def list_tags_for_resource(self):  # type: ignore[no-untyped-def]
+        return json.dumps({"Tags": tags_by_arn.get(self._get_param("ResourceARN"), {})})
+
+    def tag_resource(self):  # type: ignore[no-untyped-def]
+        tags_by_arn.setdefault(self._get_param("ResourceARN"), {}).update(self._get_param("Tags") or {})
+        return json.dumps({})
+
+    def untag_resource(self):  # type: ignore[no-untyped-def]
+        tags = tags_by_arn.get(self._get_param("ResourceARN"), {})
+        for key in self._get_param("TagKeys") or []:
+            tags.pop(key, None)
+        return json.dumps({})
+
+    ApplicationAutoScalingResponse.register_scalable_target = register_scalable_target
+    ApplicationAutoScalingResponse.list_tags_for_resource = list_tags_for_resource
+    ApplicationAutoScalingResponse.tag_resource = tag_resource
+    ApplicationAutoScalingResponse.untag_resource = untag_resource
+
+
+def fill_ecs_service_settings() -> None:
+    """moto's CreateService drops the settings below (UpdateService keeps
+    them) and reports launch type EC2 when a capacity provider strategy was
+    given: the second plan would replace every service. Keep what was asked
+    for, as ECS does."""
+    from moto.core.utils import camelcase_to_underscores
+    from moto.ecs.responses import EC2ContainerServiceResponse
+
+    kept = (
+        "capacityProviderStrategy", "enableExecuteCommand", "healthCheckGracePeriodSeconds", "enableECSManagedTags",
+        "deploymentConfiguration", "availabilityZoneRebalancing", "placementConstraints", "placementStrategy",
+    )
+    create = EC2ContainerServiceResponse.create_service
+
+    def create_service(self):  # type: ignore[no-untyped-def]
+        answer = create(self)
+        services, _ = self.ecs_backend.describe_services(self._get_param("cluster", "default"), [self._get_param("serviceName")])
+        for key in kept:
+            if self._get_param(key) is not None:
+                setattr(services[0], camelcase_to_underscores(key), self._get_param(key))
+        if self._get_param("capacityProviderStrategy") and not self._get_param("launchType"):
+            services[0].launch_type = None
+        return answer
+
+    EC2ContainerServiceResponse.create_service = create_service
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--port", type=int, required=True)
+    parser.add_argument("--account", default="123456789012")
+    parser.add_argument("--hosted-zone", action="append", default=[], metavar="NAME=ID")
+    args = parser.parse_args()
+
+    # Read by moto on every request: every call is this account's.
+    os.environ["MOTO_ACCOUNT_ID"] = args.account
+    # Certificates validated by DNS are issued at once, not after moto's default 60 s.
+    os.environ.setdefault("MOTO_ACM_VALIDATION_WAIT", "0")
+
+    from moto.route53.models import HostedZoneIdentifier, route53_backends
+    from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
+    from werkzeug.serving import make_server
+    from moto.utilities.id_generator import moto_id_manager
+
+    fill_application_autoscaling_tags()
+    fill_ecs_service_settings()
+    app = DomainDispatcherApplication(create_backend_app)
+    server = make_server("127.0.0.1", args.port, app, threaded=True, request_handler=MotoRequestHandler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    backend = route53_backends[args.account]["aws"]
+    for spec in args.hosted_zone:
+        name, _, zone_id = spec.partition("=")
+        if not name or not zone_id:
+            parser.error(f"--hosted-zone {spec}: expected NAME=ID")
+        moto_id_manager.set_custom_id(HostedZoneIdentifier(args.account, name, None), zone_id)
+        zone = backend.create_hosted_zone(name, private_zone=False, caller_reference=str(uuid.uuid4()))
+        if zone.id.rsplit("/", 1)[-1] != zone_id:
+            sys.exit(f"error: the emulator gave hosted zone {name} the ID {zone.id}, not {zone_id}")
+
+    stopped = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stopped.set())
+    threading.Thread(target=lambda: (sys.stdin.read(), stopped.set()), daemon=True).start()
+    print(f"ready http://127.0.0.1:{args.port}", flush=True)
+    stopped.wait()
+    server.shutdown()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,211 @@
+/**
+ * `check-apply`: every stack of a configuration folder applied for real to
+ * the AWS API emulator (one per account), through the same core path as
+ * `platform apply --endpoint`:
+ *
+ *   apply -> read back through the AWS SDK what was asked for (read-back.ts)
+ *   -> a second plan changes nothing (or only what emulator-gaps.ts lists)
+ *   -> environments: a new image applies only the task definition and the
+ *      service -> destroy, and nothing named by the stack is left
+ *      (production: the destroy is refused by prevent_destroy, as designed).
+ *
+ * Bootstrap stacks go first (they create the state bucket and lock table the
+ * others' S3 backends then use on the emulator); the rest run side by side.
+ */
+import { join, resolve } from 'node:path';
+import {
+  applyEnvironmentPlan, changeScenarios, changesOf, planStack, synthesize, terraformCliDir, terraformSettings,
+  type EnvironmentConfig, type EnvironmentPlan, type PlanJson, type SynthesizedStack, type TerraformSettings,
+} from '../core/index';
+import { startEmulator, type Emulator, type HostedZone } from './emulator';
+import { diffGapOf, changedAttributes, standInsOf, type PlannedResourceChange } from './emulator-gaps';
+import { closeReadBackClients, readBack, readBackClients, remaining } from './read-back';
+
+export interface StackApplyResult {
+  readonly stack: string;
+  readonly ok: boolean;
+  /** One line: what was proved, with timings. */
+  readonly summary: string;
+  /** Why it failed, when it did. */
+  readonly failure?: string;
+  readonly resources: number;
+  /** Addresses standing in as terraform_data, with why. */
+  readonly standIns: readonly string[];
+}
+
+export interface ApplyCheckOptions {
+  /** Working folders go under `<outDir>/apply-check/`. */
+  readonly outDir: string;
+  /** Progress lines. @default none */
+  readonly log?: (line: string) => void;
+}
+
+type Json = Record<string, any>;
+
+/** Terraform's error blocks of a run's output (not its progress lines), at most 60 lines. */
+function errorsOf(output: string): string {
+  const start = output.search(/^(│ )?Error: /m);
+  const lines = (start >= 0 ? output.slice(start) : output).split('\n');
+  return lines.length > 60 ? [...lines.slice(0, 60), `... ${lines.length - 60} more lines`].join('\n') : lines.join('\n');
+}
+
+/** Applies every stack of `configs` to emulators, one per account. */
+export async function checkApply(configs: readonly EnvironmentConfig[], options: ApplyCheckOptions): Promise<StackApplyResult[]> {
+  const outDir = resolve(options.outDir);
+  const log = options.log ?? (() => undefined);
+  const settings = terraformSettings(terraformCliDir(outDir));
+  const stacks = synthesize(configs);
+  const accounts = [...new Set(configs.map((c) => c.aws.accountId))].sort();
+  const results: StackApplyResult[] = [];
+  for (const account of accounts) {
+    const names = new Set(configs.filter((c) => c.aws.accountId === account).map((c) => c.environment));
+    const mine = stacks.filter((s) => (s.environment ? names.has(s.environment) : accountOfStack(s) === account));
+    const hostedZones = hostedZonesOf(mine.map((s) => s.json));
+    const emulator = await startEmulator({ account, hostedZones });
+    log(`AWS API emulator (moto) for account ${account} at ${emulator.endpoint}${hostedZones.length ? `, with hosted zones ${hostedZones.map((z) => `${z.name} (${z.id})`).join(', ')}` : ''}`);
+    try {
+      const context = { emulator, settings, workRoot: join(outDir, 'apply-check', account), configs, log };
+      const bootstraps = mine.filter((s) => s.name.startsWith('bootstrap-'));
+      for (const stack of bootstraps) results.push(await checkStack(stack, context));
+      results.push(...(await Promise.all(mine.filter((s) => !bootstraps.includes(s)).map((stack) => checkStack(stack, context)))));
+    } finally {
+      await emulator.stop();
+    }
+  }
+  return results;
+}
+
+interface Context {
+  readonly emulator: Emulator;
+  readonly settings: TerraformSettings;
+  readonly workRoot: string;
+  readonly configs: readonly EnvironmentConfig[];
+  readonly log: (line: string) => void;
+}
+
+/** The account of a stack that belongs to no environment: its provider's allowed account. */
+function accountOfStack(stack: SynthesizedStack): string | undefined {
+  const provider = (JSON.parse(stack.json) as Json).provider?.aws?.[0];
+  return provider?.allowed_account_ids?.[0];
+}
+
+/**
+ * The hosted zones the stacks write records into, named by their ID in the
+ * configuration: each named after the longest DNS suffix its records share
+ * (moto refuses a record outside its zone's name).
+ */
+export function hostedZonesOf(stackJsons: readonly string[]): HostedZone[] {
+  const names = new Map<string, string[]>();
+  for (const json of stackJsons) {
+    const resources = (JSON.parse(json) as Json).resource ?? {};
+    const certificateDomains = Object.values<Json>(resources.aws_acm_certificate ?? {})
+      .flatMap((c) => [c.domain_name, ...(c.subject_alternative_names ?? [])])
+      .filter((d): d is string => typeof d === 'string' && !d.includes('${'))
+      .map((d) => d.replace(/^\*\./, ''));
+    for (const record of Object.values<Json>(resources.aws_route53_record ?? {})) {
+      if (typeof record.zone_id !== 'string' || !/^Z[A-Z0-9]+$/.test(record.zone_id)) continue;
+      const literalName = typeof record.name === 'string' && !record.name.includes('${') ? [record.name] : certificateDomains;
+      names.set(record.zone_id, [...(names.get(record.zone_id) ?? []), ...literalName]);
+    }
+  }
+  return [...names.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([id, domains]) => ({ id, name: commonSuffix(domains) }));
+}
+
+function commonSuffix(domains: readonly string[]): string {
+  const split = domains.map((d) => d.toLowerCase().replace(/\.$/, '').split('.').reverse());
+  const shared: string[] = [];
+  for (let i = 0; split.every((labels) => labels[i] !== undefined && labels[i] === split[0]![i]); i++) shared.push(split[0]![i]!);
+  // A record at the apex (shop.example.com) and below it share the apex; a lone name's zone is its parent.
+  const labels = split.length === 1 && shared.length > 2 ? shared.slice(0, -1) : shared;
+  return labels.reverse().join('.');
+}
+
+async function checkStack(stack: SynthesizedStack, context: Context): Promise<StackApplyResult> {
+  const started = Date.now();
+  const seconds = () => `${((Date.now() - started) / 1000).toFixed(0)}s`;
+  const gaps = standInsOf(stack.json);
+  const standInAddresses = gaps.map((g) => g.address);
+  const resources = countResources(stack.json);
+  const notes: string[] = [];
+  const standIns = [...standInAddresses];
+  const planOptions = {
+    offline: false, workDir: join(context.workRoot, stack.name), settings: context.settings, endpoint: context.emulator.endpoint, standInAddresses,
+    onEvent: (event: { type: string; message?: string }) => {
+      if (event.type === 'note' && event.message?.includes('its provider is not in the mirror')) standIns.push(event.message.split(' ')[0]!);
+    },
+  };
+  const clients = readBackClients(context.emulator.clientSettings(regionOf(stack.json)));
+  const fail = (failure: string): StackApplyResult => ({ stack: stack.name, ok: false, summary: `${stack.name}: FAILED after ${seconds()} (${notes.join(', ')})`, failure, resources, standIns: [...new Set(standIns)] });
+  try {
+    const planned = await planStack(stack, planOptions);
+    if (!planned.ok) return fail(`terraform ${planned.failedStep} failed:\n${errorsOf(planned.output)}`);
+    const applied = await applyEnvironmentPlan(planned);
+    if (!applied.ok) return fail(`terraform apply failed:\n${errorsOf(applied.output)}`);
+    notes.push(`applied ${resources} resources in ${seconds()}`);
+
+    const read = await readBack(stack.json, clients);
+    if (read.problems.length > 0) return fail(`read back through the AWS SDK:\n  ${read.problems.join('\n  ')}`);
+    notes.push(`${read.checked} settings read back`);
+
+    const again = await secondPlan(stack, planOptions);
+    if (again.failure) return fail(again.failure);
+    notes.push(again.gaps > 0 ? `second plan: no changes but ${again.gaps} emulator gap(s)` : 'second plan: no changes');
+
+    let current = stack;
+    const config = context.configs.find((c) => c.environment === stack.environment);
+    const scenario = config && changeScenarios(config, (c) => c)[0];
+    if (scenario) {
+      const after = synthesize([scenario.after]).find((s) => s.environment === stack.environment)!;
+      const changePlan = await planStack(after, planOptions);
+      if (!changePlan.ok) return fail(`planning ${scenario.description} failed:\n${errorsOf(changePlan.output)}`);
+      const verdict = scenario.judge(changesOf(await changePlan.workspace.show(changePlan.planFile)));
+      if (verdict) return fail(`${scenario.description}: ${verdict}`);
+      const changed = await applyEnvironmentPlan(changePlan);
+      if (!changed.ok) return fail(`applying ${scenario.description} failed:\n${errorsOf(changed.output)}`);
+      current = after;
+      notes.push(`${scenario.description.replace(`${stack.environment}: `, '')}: applied alone`);
+    }
+
+    const destroy = await planStack(current, { ...planOptions, destroy: true });
+    if (config?.production) {
+      if (destroy.ok || !/prevent_destroy/.test(destroy.output)) return fail('a production destroy was not refused by prevent_destroy');
+      notes.push('destroy refused (production, prevent_destroy)');
+    } else if (stack.name.startsWith('bootstrap-') && !destroy.ok && /prevent_destroy/.test(destroy.output)) {
+      notes.push('destroy refused (the state bucket, prevent_destroy)');
+    } else {
+      if (!destroy.ok) return fail(`the destroy plan failed:\n${errorsOf(destroy.output)}`);
+      const destroyed = await applyEnvironmentPlan(destroy);
+      if (!destroyed.ok) return fail(`terraform destroy failed:\n${errorsOf(destroyed.output)}`);
+      const left = await remaining(current.json, clients);
+      if (left.length > 0) return fail(`after destroy the API still has: ${left.join(', ')}`);
+      notes.push('destroyed, nothing left');
+    }
+    context.log(`${stack.name}: ${notes.join('; ')} (${seconds()})`);
+    return { stack: stack.name, ok: true, summary: `${stack.name}: ok, ${notes.join('; ')} (${seconds()})`, resources, standIns: [...new Set(standIns)] };
+  } finally {
+    closeReadBackClients(clients);
+  }
+}
+
+/** A plan after apply: every change must be one the emulator causes (emulator-gaps.ts). */
+async function secondPlan(stack: SynthesizedStack, options: Parameters<typeof planStack>[1]): Promise<{ gaps: number; failure?: string }> {
+  const plan: EnvironmentPlan = await planStack(stack, options);
+  if (!plan.ok) return { gaps: 0, failure: `the second plan failed:\n${errorsOf(plan.output)}` };
+  if (!plan.changes) return { gaps: 0 };
+  const json = (await plan.workspace.show(plan.planFile)) as PlanJson & { resource_changes?: PlannedResourceChange[] };
+  const changes = (json.resource_changes ?? []).filter((c) => c.mode === 'managed' && c.change.actions.join() !== 'no-op');
+  const unexplained = changes.filter((c) => !diffGapOf(c));
+  if (unexplained.length > 0) {
+    return { gaps: 0, failure: `the second plan is not empty:\n  ${unexplained.map((c) => `${c.address} ${c.change.actions.join('+')} (${changedAttributes(c).join(', ')})`).join('\n  ')}` };
+  }
+  return { gaps: changes.length };
+}
+
+function countResources(stackJson: string): number {
+  const resources = (JSON.parse(stackJson) as Json).resource ?? {};
+  return Object.values<Json>(resources).reduce((sum, byName) => sum + Object.keys(byName).length, 0);
+}
+
+function regionOf(stackJson: string): string {
+  return (JSON.parse(stackJson) as Json).provider?.aws?.[0]?.region ?? 'us-east-1';
+}
