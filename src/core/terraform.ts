@@ -136,7 +136,7 @@ export class TerraformWorkspace {
     readonly offline: boolean,
     private readonly settings: TerraformSettings,
     onEvent: CoreListener | undefined,
-    private readonly backend: Pick<WorkspaceOptions, 'keepBackend' | 'backendConfig'> = {},
+    private readonly backend: Pick<WorkspaceOptions, 'keepBackend' | 'backendConfig'> & { readonly reconfigure?: boolean } = {},
   ) {
     this.onEvent = onEvent ?? IGNORE_EVENTS;
   }
@@ -162,7 +162,8 @@ export class TerraformWorkspace {
       const s3Backend = (JSON.parse(stack.json) as { terraform?: { backend?: { s3?: unknown } } }).terraform?.backend?.s3 !== undefined;
       // The emulator's settings first: values the caller gives after them win.
       const backendConfig = [...(s3Backend ? emulatorBackendConfig(options.endpoint) : []), ...(options.backendConfig ?? [])];
-      return new TerraformWorkspace(stack.name, dir, false, options.settings, listener, { backendConfig });
+      // -reconfigure: the state is the emulator's; another emulator (another port) is another backend, not one to migrate from.
+      return new TerraformWorkspace(stack.name, dir, false, options.settings, listener, { backendConfig, reconfigure: true });
     }
     if (options.offline) {
       const prepared = prepareOfflineStack(stack.json, dir, options.settings.standInProviders, { keepBackend: options.keepBackend });
@@ -196,7 +197,7 @@ export class TerraformWorkspace {
     const args = [
       'init', '-input=false', '-no-color',
       ...(this.backend.backendConfig ?? []).map((value) => `-backend-config=${value}`),
-      ...(options.migrateState ? ['-migrate-state', '-force-copy'] : []),
+      ...(options.migrateState ? ['-migrate-state', '-force-copy'] : this.backend.reconfigure ? ['-reconfigure'] : []),
     ];
     // One init at a time in this process: inits install into the shared plugin cache, and concurrent installs race on it.
     const result = await serialized(() => this.step('init', args, options));

@@ -12,6 +12,7 @@
  * Bootstrap stacks go first (they create the state bucket and lock table the
  * others' S3 backends then use on the emulator); the rest run side by side.
  */
+import { rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import {
   applyEnvironmentPlan, changeScenarios, changesOf, planStack, synthesize, terraformCliDir, terraformSettings,
@@ -57,6 +58,8 @@ export async function checkApply(configs: readonly EnvironmentConfig[], options:
   const stacks = synthesize(configs);
   const accounts = [...new Set(configs.map((c) => c.aws.accountId))].sort();
   const results: StackApplyResult[] = [];
+  // Each run starts from empty emulators: nothing of an earlier run's folders may point at their state.
+  rmSync(join(outDir, 'apply-check'), { recursive: true, force: true });
   for (const account of accounts) {
     const names = new Set(configs.filter((c) => c.aws.accountId === account).map((c) => c.environment));
     const mine = stacks.filter((s) => (s.environment ? names.has(s.environment) : accountOfStack(s) === account));
@@ -135,7 +138,11 @@ async function checkStack(stack: SynthesizedStack, context: Context): Promise<St
     },
   };
   const clients = readBackClients(context.emulator.clientSettings(regionOf(stack.json)));
-  const fail = (failure: string): StackApplyResult => ({ stack: stack.name, ok: false, summary: `${stack.name}: FAILED after ${seconds()} (${notes.join(', ')})`, failure, resources, standIns: [...new Set(standIns)] });
+  const fail = (failure: string): StackApplyResult => {
+    const summary = `${stack.name}: FAILED after ${seconds()}${notes.length ? ` (${notes.join('; ')})` : ''}`;
+    context.log(summary);
+    return { stack: stack.name, ok: false, summary, failure, resources, standIns: [...new Set(standIns)] };
+  };
   try {
     const planned = await planStack(stack, planOptions);
     if (!planned.ok) return fail(`terraform ${planned.failedStep} failed:\n${errorsOf(planned.output)}`);
