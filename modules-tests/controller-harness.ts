@@ -144,9 +144,13 @@ export interface Started {
   kill(): Promise<void>;
 }
 
-/** Starts `serve` as its own process group on a free port and waits for its `listening on` line. */
+/**
+ * Starts `serve` as its own process group on a free port, as the image's
+ * ENTRYPOINT does (`node bin/platform.js`, no `--require`), and waits for
+ * its `listening on` line.
+ */
 export function startController(args: readonly string[], env: NodeJS.ProcessEnv = {}): Promise<Started> {
-  const child = spawn(process.execPath, ['--require', './src/runtime.js', 'src/cli/main.ts', 'serve', '--port', '0', ...args], {
+  const child = spawn(process.execPath, ['bin/platform.js', 'serve', '--port', '0', ...args], {
     env: { ...process.env, CHECKPOINT_DISABLE: '1', WEBHOOK_SECRET, API_TOKEN, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,

@@ -20,7 +20,7 @@ describe('the controller, sandboxed', () => {
   const suite = controllerSuite(['--sandbox']);
   const { remote, github } = suite;
 
-  it('plans and applies exactly the environment a push changed, and reports it', async () => {
+  it('plans and applies exactly the environment a push changed, and reports it (started as the image starts it: node bin/platform.js serve)', async () => {
     remote.write('environments/dev.yaml', `${readFileSync(join(EXAMPLES_DIR, 'dev.yaml'), 'utf8')}tags: { Team: checkout }\n`);
     const commit = remote.commit('dev: tag the team');
     const delivery = await deliver(suite.controller.url, 'push', remote.push());

@@ -3,8 +3,8 @@
  * worker thread: synthesis is seconds of synchronous work, and the server
  * must answer webhooks meanwhile. The worker runs the core, as the CLI does.
  */
-import { relative } from 'node:path';
-import { isMainThread, parentPort, Worker } from 'node:worker_threads';
+import { join, relative } from 'node:path';
+import { parentPort, Worker } from 'node:worker_threads';
 import type { CostEstimate, SynthesizedStack } from '../core/index';
 
 export interface CompileRequest {
@@ -68,6 +68,9 @@ export function compileEnvironment(request: CompileRequest): CompileResult {
   return { ok: true, stack, facts, warnings: core.formatReport(report!).slice(1), ...(cost ? { cost } : {}) };
 }
 
+/** The worker's entry file: registers the TypeScript runtime, then calls answerCompileRequests. */
+export const WORKER_ENTRY = join(__dirname, 'compile-worker.js');
+
 type Message = { readonly id: number; readonly request: CompileRequest };
 type Reply = { readonly id: number; readonly result?: CompileResult; readonly error?: string };
 
@@ -94,7 +97,8 @@ export class Compiler {
 
   private start(): Worker {
     if (this.worker) return this.worker;
-    const worker = new Worker(__filename);
+    // The entry loads the TypeScript runtime itself, however this process was started (npm, bin/platform.js).
+    const worker = new Worker(WORKER_ENTRY);
     worker.unref();
     worker.on('message', (reply: Reply) => {
       const waiting = this.pending.get(reply.id);
@@ -115,8 +119,10 @@ export class Compiler {
   }
 }
 
-if (!isMainThread && parentPort) {
+/** In the worker: answers the main thread's compile requests, one at a time. */
+export function answerCompileRequests(): void {
   const port = parentPort;
+  if (!port) throw new Error('answerCompileRequests runs in the compile worker only');
   port.on('message', ({ id, request }: Message) => {
     try {
       port.postMessage({ id, result: compileEnvironment(request) } satisfies Reply);
