@@ -11,8 +11,10 @@ import type { Reporter } from './github/reporter';
 import type { ConfigRepository } from './git/repository';
 import { isApprover } from './policy';
 import type { Redactor } from './redact';
+import { laneOf, transition, WAITING } from './lifecycle';
 import { FINAL_STATUSES, type Run, type RunStatus, type RunTrigger } from './run';
 import { Runner, type RunnerOptions } from './runner';
+import { supersedeRules } from './supersede';
 import type { RunStore } from './store/store';
 
 export interface ControllerOptions extends Omit<RunnerOptions, 'store' | 'log'> {
@@ -40,9 +42,6 @@ export interface Accepted {
 export type ActionResult =
   | { readonly ok: true; readonly run: Run }
   | { readonly ok: false; readonly status: 403 | 404 | 409; readonly error: string };
-
-/** Statuses a run waits in before its plan, or before its apply. */
-const WAITING: readonly RunStatus[] = ['queued', 'awaiting-approval'];
 
 export class Controller {
   private readonly runner: Runner;
@@ -123,7 +122,7 @@ export class Controller {
     if (!this.known.includes(environment)) return undefined;
     const commit = await this.options.repository.head(this.options.branch);
     if (!commit) return undefined;
-    const run = this.newRun({ environment, commit, branch: this.options.branch, trigger: 'manual', lane: `branch:${this.options.branch}` });
+    const run = this.newRun({ environment, commit, branch: this.options.branch, trigger: 'manual' });
     await this.options.store.insertRuns([run]);
     await this.afterAccept([run]);
     return run.id;
@@ -137,7 +136,7 @@ export class Controller {
     if (!isApprover(run.approvers ?? [], by)) {
       return { ok: false, status: 403, error: `${by || 'nobody'} is not an approver of ${run.environment} (gitops.approvers: ${(run.approvers ?? []).join(', ') || 'none'})` };
     }
-    const approved = await this.options.store.updateRun(id, { status: 'approved', approvedBy: by }, { status: ['awaiting-approval'] });
+    const approved = await transition(this.options.store, id, 'approved', { approvedBy: by }, ['awaiting-approval']);
     if (!approved) return { ok: false, status: 409, error: `run ${id} changed while being approved` };
     this.log(`run ${id} (${run.environment}) approved by ${by}`);
     await this.runner.report(approved);
@@ -151,7 +150,7 @@ export class Controller {
     if (!run) return { ok: false, status: 404, error: `no run ${id}` };
     if (FINAL_STATUSES.has(run.status)) return { ok: false, status: 409, error: `run ${id} is already ${run.status}` };
     if (run.status === 'applying') return { ok: false, status: 409, error: `run ${id} is applying; an apply cannot be stopped safely half-way` };
-    const cancelled = await this.options.store.updateRun(id, { status: 'cancelled', finishedAt: now() }, { status: ['queued', 'awaiting-approval', 'approved', 'running'] });
+    const cancelled = await transition(this.options.store, id, 'cancelled');
     if (!cancelled) return { ok: false, status: 409, error: `run ${id} changed while being cancelled` };
     const active = this.active.get(run.environment);
     if (active?.runId === id) active.abort.abort();
@@ -165,7 +164,7 @@ export class Controller {
     await this.refreshEnvironments();
     const commit = await this.options.repository.head(this.options.branch);
     if (!commit) return [];
-    const runs = this.known.map((environment) => this.newRun({ environment, commit, branch: this.options.branch, trigger: 'drift', lane: 'drift' }));
+    const runs = this.known.map((environment) => this.newRun({ environment, commit, branch: this.options.branch, trigger: 'drift' }));
     await this.options.store.insertRuns(runs);
     await this.afterAccept(runs);
     return runs.map((r) => r.id);
@@ -192,8 +191,8 @@ export class Controller {
           ? { plan: this.known, destroy: [] as string[] }
           : environmentsTouched(intent.changedFiles, configPath, this.known);
         const runs = [
-          ...touched.plan.map((environment) => this.newRun({ environment, commit: intent.after, branch: intent.branch, trigger: 'push', lane: `branch:${intent.branch}`, requestedBy: intent.pusher })),
-          ...(intent.branch === branch ? touched.destroy : []).map((environment) => this.newRun({ environment, commit: intent.after, branch: intent.branch, trigger: 'push', lane: `branch:${intent.branch}`, requestedBy: intent.pusher, destroy: true })),
+          ...touched.plan.map((environment) => this.newRun({ environment, commit: intent.after, branch: intent.branch, trigger: 'push', requestedBy: intent.pusher, before: intent.before })),
+          ...(intent.branch === branch ? touched.destroy : []).map((environment) => this.newRun({ environment, commit: intent.after, branch: intent.branch, trigger: 'push', requestedBy: intent.pusher, before: intent.before, destroy: true })),
         ];
         return runs.length > 0 ? { runs } : { runs, reason: `nothing under ${configPath}/ changed` };
       }
@@ -204,7 +203,7 @@ export class Controller {
         const environments = environmentsTouched(changed, configPath, this.known).plan;
         const runs = environments.map((environment) => this.newRun({
           environment, commit: intent.headSha, branch: intent.headRef, trigger: 'pull_request', pullRequest: intent.number,
-          lane: `pr:${intent.number}`, requestedBy: intent.author, fromFork: intent.fromFork,
+          requestedBy: intent.author, fromFork: intent.fromFork,
         }));
         if (runs.length === 0) return { runs, reason: `the pull request changes nothing under ${configPath}/` };
         return { runs };
@@ -233,7 +232,7 @@ export class Controller {
       if (!isApprover(approvers, intent.commenter)) { refused.push(`${environment}: ${intent.commenter} is not an approver`); continue; }
       if (intent.command === 'apply' && pr.fromFork) { refused.push(`${environment}: pull requests from forks are never applied`); continue; }
       runs.push(this.newRun({
-        environment, commit: pr.commit, branch: pr.branch, trigger: 'comment', pullRequest: intent.number, lane: `pr:${intent.number}`,
+        environment, commit: pr.commit, branch: pr.branch, trigger: 'comment', pullRequest: intent.number,
         requestedBy: intent.commenter, fromFork: pr.fromFork, ...(intent.command === 'apply' ? { applyRequested: true } : {}),
       }));
     }
@@ -261,21 +260,17 @@ export class Controller {
   private async afterAccept(runs: readonly Run[]): Promise<void> {
     for (const run of runs) {
       this.log(`run ${run.id} queued: ${run.environment} at ${run.commit.slice(0, 12)} (${run.trigger}${run.pullRequest ? ` #${run.pullRequest}` : ''})`);
-      const sameLane = (await this.options.store.listRuns({ environment: run.environment, limit: 500 }))
-        .filter((other) => other.id !== run.id && other.lane === run.lane && other.status !== 'superseded');
-      const newer = this.forced.has(run.commit) ? undefined : sameLane.find((other) => this.chain.isAncestor(run.commit, other.commit));
-      if (newer) {
-        await this.supersede(run, newer);
+      const { supersededBy, replaces } = supersedeRules({
+        run,
+        others: await this.options.store.listRuns({ environment: run.environment, limit: 500 }),
+        isAncestor: (older, newer) => this.chain.isAncestor(older, newer),
+        forced: (commit) => this.forced.has(commit),
+      });
+      if (supersededBy) {
+        await this.supersede(run, supersededBy);
         continue;
       }
-      for (const old of sameLane) {
-        if (!WAITING.includes(old.status)) continue;
-        // On a branch, only a known ancestor is replaced here (the queue asks git about the rest before a run
-        // starts); pull request heads, drift checks and manual plans replace whatever waited before them.
-        const replaced = this.chain.isAncestor(old.commit, run.commit) || old.commit === run.commit
-          || (!run.lane?.startsWith('branch:') && old.createdAt <= run.createdAt);
-        if (replaced) await this.supersede(old, run);
-      }
+      for (const old of replaces) await this.supersede(old, run);
       void this.runner.report(run);
     }
     this.pump();
@@ -287,9 +282,9 @@ export class Controller {
    * whose ancestry the webhook could not tell, never runs after its successor.
    */
   private async newerRunOf(run: Run): Promise<Run | undefined> {
-    if (!run.lane?.startsWith('branch:') || this.forced.has(run.commit)) return undefined;
+    if (!laneOf(run).startsWith('branch:') || this.forced.has(run.commit)) return undefined;
     const others = (await this.options.store.listRuns({ environment: run.environment, limit: 500 }))
-      .filter((o) => o.lane === run.lane && o.commit !== run.commit && o.status !== 'superseded' && o.status !== 'cancelled').slice(0, 10);
+      .filter((o) => laneOf(o) === laneOf(run) && o.commit !== run.commit && o.status !== 'superseded' && o.status !== 'cancelled').slice(0, 10);
     for (const other of others) {
       if (await this.options.repository.isAncestor(run.commit, other.commit)) return other;
     }
@@ -297,7 +292,7 @@ export class Controller {
   }
 
   private async supersede(old: Run, by: Run): Promise<void> {
-    const superseded = await this.options.store.updateRun(old.id, { status: 'superseded', finishedAt: now(), error: `superseded by run ${by.id} (${by.commit.slice(0, 12)})` }, { status: WAITING });
+    const superseded = await transition(this.options.store, old.id, 'superseded', { error: `superseded by run ${by.id} (${by.commit.slice(0, 12)})` });
     if (!superseded) return;
     await this.runner.discardPlan(superseded);
     await this.runner.report(superseded);
@@ -354,9 +349,9 @@ export class Controller {
     const left = await this.options.store.listRuns({ status: ['running', 'applying'], limit: 500 });
     const replan = new Set<string>();
     for (const run of left) {
-      const interrupted = await this.options.store.updateRun(run.id, {
-        status: 'interrupted', finishedAt: now(), error: `the controller stopped while this run was ${run.status}; its plan was discarded and ${run.environment} is planned again`,
-      }, { status: ['running', 'applying'] });
+      const interrupted = await transition(this.options.store, run.id, 'interrupted', {
+        error: `the controller stopped while this run was ${run.status}; its plan was discarded and ${run.environment} is planned again`,
+      }, [run.status]);
       if (!interrupted) continue;
       this.log(`run ${run.id} (${run.environment}) interrupted by a restart`);
       await this.runner.discardPlan(interrupted);
@@ -371,7 +366,7 @@ export class Controller {
     }
     const commit = replan.size > 0 ? await this.options.repository.head(this.options.branch) : undefined;
     if (!commit) return;
-    const runs = [...replan].filter((e) => this.known.includes(e)).map((environment) => this.newRun({ environment, commit, branch: this.options.branch, trigger: 'manual', lane: `branch:${this.options.branch}`, requestedBy: 'recovery' }));
+    const runs = [...replan].filter((e) => this.known.includes(e)).map((environment) => this.newRun({ environment, commit, branch: this.options.branch, trigger: 'manual', requestedBy: 'recovery' }));
     await this.options.store.insertRuns(runs);
     await this.afterAccept(runs);
   }
@@ -382,8 +377,8 @@ export class Controller {
     this.known = head ? await this.options.repository.environmentsAt(head) : [];
   }
 
-  private newRun(fields: { environment: string; commit: string; branch: string; trigger: RunTrigger; lane: string; pullRequest?: number; requestedBy?: string; destroy?: boolean; fromFork?: boolean; applyRequested?: boolean }): Run {
-    return { id: newRunId(), status: 'queued', createdAt: now(), ...fields };
+  private newRun(fields: { environment: string; commit: string; branch: string; trigger: RunTrigger; pullRequest?: number; requestedBy?: string; destroy?: boolean; fromFork?: boolean; applyRequested?: boolean; before?: string }): Run {
+    return { id: newRunId(), status: 'queued', createdAt: now(), ...fields, lane: laneOf(fields) };
   }
 
   private log(line: string): void {
