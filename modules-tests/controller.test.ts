@@ -28,6 +28,10 @@ describe('the controller, sandboxed', () => {
     expect(delivery.body.runs).toHaveLength(1);
     const run = await waitForRun(suite.controller.url, delivery.body.runs[0]!, (r) => ['applied', 'failed'].includes(r.status));
     expect(run).toMatchObject({ environment: 'dev', commit, trigger: 'push', branch: 'main', status: 'applied', decision: 'auto-apply' });
+    // Nothing applied yet: the policy comes from the branch before the push.
+    expect(run.policyFrom).toBe(remote.head('main~1'));
+    expect(run.reason).toBeUndefined();
+    expect(run.planHash).toMatch(/^[0-9a-f]{64}$/);
     expect(run.plan.add).toBeGreaterThan(50);
     expect(run.log).toContain('apply');
     expect(run.log).not.toContain(WEBHOOK_SECRET);
@@ -179,6 +183,73 @@ describe('the controller, sandboxed: refusals, approvals, pull requests', () => 
     const run = await waitForRun(suite.controller.url, id!, (r) => !['queued', 'running'].includes(r.status));
     expect(run).toMatchObject({ environment: 'staging', destroy: true, status: 'awaiting-approval', decision: 'blocked-destroy' });
     expect(run.plan.destroy).toBeGreaterThan(10);
+  });
+});
+
+describe('the controller, sandboxed: policy that a push cannot lower', () => {
+  const suite = controllerSuite(['--sandbox']);
+  const { remote } = suite;
+  const read = (path: string) => readFileSync(path, 'utf8');
+  const prod = read('environments/prod.yaml');
+  const APPROVERS = '  approvers: [platform-lead, sre-oncall]';
+  afterAll(() => expect(suite.exitCode).toBe(0));
+
+  /** Pushes `file` as `text`; the run of `environment` once it settled. */
+  async function push(file: string, text: string, message: string): Promise<any> {
+    remote.write(file, text);
+    remote.commit(message);
+    const delivery = await deliver(suite.controller.url, 'push', remote.push());
+    expect(delivery.status).toBe(202);
+    expect(delivery.body.runs).toHaveLength(1);
+    return waitForRun(suite.controller.url, delivery.body.runs[0]!, settled);
+  }
+
+  it('plans production turned off with autoApply turned on under the old policy, and waits', async () => {
+    const before = remote.head('main');
+    const run = await push('environments/prod.yaml', `${prod.replace(APPROVERS, `${APPROVERS}\n  autoApply: true`)}production: false\n`, 'prod: not production, apply by itself');
+    expect(run).toMatchObject({ environment: 'prod', status: 'awaiting-approval', decision: 'needs-approval', production: true, policyFrom: before, approvers: ['platform-lead', 'sre-oncall'] });
+    expect(run.reason).toContain('production: true -> false');
+    expect(run.reason).toContain('gitops.autoApply: false -> true');
+    // Checked as production too: what it would stop checking is named, for the approver to read.
+    expect(run.reason).toContain('production-only guardrails it would fail: log-encryption');
+    // (autoApply alone cannot be turned on in production: validation refuses it.)
+  });
+
+  it('lets only an approver of the old policy approve an added approver, then goes by the applied policy', async () => {
+    const run = await push('environments/prod.yaml', prod.replace(APPROVERS, '  approvers: [platform-lead, sre-oncall, mallory]'), 'prod: mallory approves');
+    expect(run).toMatchObject({ status: 'awaiting-approval', decision: 'needs-approval', approvers: ['platform-lead', 'sre-oncall'] });
+    expect(run.reason).toContain('gitops.approvers adds mallory');
+    const self = await api(suite.controller.url, `/api/runs/${run.id}/approve`, { method: 'POST', body: { by: 'mallory' } });
+    expect(self.status).toBe(403);
+    expect((await api(suite.controller.url, `/api/runs/${run.id}/approve`, { method: 'POST', body: { by: 'platform-lead' } })).status).toBe(200);
+    expect((await waitForRun(suite.controller.url, run.id, (r) => ['applied', 'failed'].includes(r.status))).status).toBe('applied');
+    // Applied: the next change goes by the policy of that commit (mallory now approves) and lowers nothing.
+    const next = await push('environments/prod.yaml', prod.replace(APPROVERS, '  approvers: [platform-lead, sre-oncall, mallory]').replace('logRetentionDays: 90', 'logRetentionDays: 60'), 'prod: keep logs 60 days');
+    expect(next).toMatchObject({ status: 'awaiting-approval', decision: 'needs-approval', policyFrom: run.commit, approvers: ['platform-lead', 'sre-oncall', 'mallory'] });
+    expect(next.reason).toBeUndefined();
+  });
+
+  it('waits on an approver removed', async () => {
+    const run = await push('environments/prod.yaml', prod.replace(APPROVERS, '  approvers: [platform-lead, mallory]'), 'prod: without sre-oncall');
+    expect(run).toMatchObject({ status: 'awaiting-approval', decision: 'needs-approval' });
+    expect(run.reason).toContain('gitops.approvers removes sre-oncall');
+  });
+
+  it('waits on forks allowed outside production, where the same push would apply by itself', async () => {
+    const run = await push('environments/staging.yaml', `${read('environments/staging.yaml')}gitops:\n  allowForks: true\n`, 'staging: plan forks');
+    expect(run).toMatchObject({ environment: 'staging', status: 'awaiting-approval', decision: 'needs-approval', production: false });
+    expect(run.reason).toContain('gitops.allowForks: false -> true');
+    // A later push does not go by the policy the unapproved one brought: the source stays what was applied before.
+    const later = await push('environments/staging.yaml', `${read('environments/staging.yaml')}gitops:\n  allowForks: true\ntags: { Team: web }\n`, 'staging: tag');
+    expect(later).toMatchObject({ status: 'awaiting-approval', policyFrom: run.policyFrom });
+    expect(later.reason).toContain('gitops.allowForks: false -> true');
+  });
+
+  it('waits on a guardrail waiver added', async () => {
+    const dev = read('environments/dev.yaml');
+    const run = await push('environments/dev.yaml', dev.replace('  waivers:\n', '  waivers:\n    alb-deletion-protection: "dev load balancers are recreated at will"\n'), 'dev: waive deletion protection');
+    expect(run).toMatchObject({ environment: 'dev', status: 'awaiting-approval', decision: 'needs-approval' });
+    expect(run.reason).toContain('guardrails.waivers adds alb-deletion-protection');
   });
 });
 

@@ -5,7 +5,7 @@
  */
 import { join, relative } from 'node:path';
 import { parentPort, Worker } from 'node:worker_threads';
-import type { CostEstimate, SynthesizedStack } from '../core/index';
+import type { CostEstimate, GuardrailReport, SynthesizedStack } from '../core/index';
 
 export interface CompileRequest {
   /** The folder holding the commit's environment files. */
@@ -15,9 +15,11 @@ export interface CompileRequest {
   /** The environment's file stem. */
   readonly environment: string;
   /**
-   * Check the guardrails as production even when this commit's file says
-   * otherwise (the policy last applied made it production: a change cannot
-   * turn the production-only guardrails off for itself).
+   * The policy last applied made the environment production: when this
+   * commit's file says otherwise, the guardrails are also checked as
+   * production, and what only that check fails is reported
+   * (`productionFailures`): a change cannot turn the production-only
+   * guardrails off unseen.
    */
   readonly checkAsProduction?: boolean;
 }
@@ -37,6 +39,8 @@ export type CompileResult =
     readonly ok: true; readonly stack: SynthesizedStack; readonly facts: EnvironmentFacts; readonly warnings: readonly string[];
     /** The monthly cost estimate of the stack; absent for a region the price table lacks. */
     readonly cost?: CostEstimate;
+    /** With checkAsProduction, for a file that is not production: the guardrails it fails only when checked as production. */
+    readonly productionFailures?: readonly string[];
   }
   | { readonly ok: false; readonly problems: readonly string[]; readonly facts?: EnvironmentFacts };
 
@@ -92,15 +96,18 @@ export function compileEnvironment(request: CompileRequest): CompileResult {
   const { config } = environment;
   const facts = factsOf(config);
   const stack = core.synthesizeEnvironment(config);
-  const [report] = core.evaluateGuardrails([request.checkAsProduction ? { ...config, production: true } : config], [stack]);
+  const file = shown(environment.file);
+  const failures = (report: GuardrailReport) => report.results.filter((r) => r.status === 'fail').map((r) => r.rule.id);
+  const [report] = core.evaluateGuardrails([config], [stack]);
   if (report!.failed) {
-    const file = shown(environment.file);
     const problems = report!.results.filter((r) => r.status === 'fail').flatMap((r) => r.findings.map((f) =>
       `${file}:1:1 guardrails.${r.rule.id}: ${f.address}: ${f.message}; fix: ${r.rule.fix}`));
     return { ok: false, problems, facts };
   }
+  const asProduction = request.checkAsProduction && !config.production ? core.evaluateGuardrails([{ ...config, production: true }], [stack])[0]! : undefined;
+  const productionFailures = asProduction?.failed ? failures(asProduction) : undefined;
   const cost = core.PRICES[config.aws.region] ? core.estimateEnvironment(config, stack.json) : undefined;
-  return { ok: true, stack, facts, warnings: core.formatReport(report!).slice(1), ...(cost ? { cost } : {}) };
+  return { ok: true, stack, facts, warnings: core.formatReport(report!).slice(1), ...(cost ? { cost } : {}), ...(productionFailures ? { productionFailures } : {}) };
 }
 
 /** The worker's entry file: registers the TypeScript runtime, then calls answerCompileRequests. */

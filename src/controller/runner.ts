@@ -164,6 +164,7 @@ export class Runner {
     const reasons = source.problems
       ? [`the policy at ${source.commit.slice(0, 12)} could not be read (${source.problems[0]})`]
       : source.facts ? lowered(source.facts, compiled.facts) : [];
+    if (compiled.productionFailures) reasons.push(`production-only guardrails it would fail: ${compiled.productionFailures.join(', ')}`);
     const reason = reasons.length > 0 ? `the change lowers the policy applied at ${source.commit.slice(0, 12)} (${reasons.join("; ")}): applying it waits for an approver of that policy` : undefined;
     if (reason) {
       run = await this.amend(run, { reason });
@@ -174,9 +175,12 @@ export class Runner {
 
   /**
    * Where a run's policy comes from. Pull requests: the default branch head.
-   * Otherwise: the commit last applied to the environment; before anything
-   * was applied, the push's `before` (the default branch before the
-   * change), else the commit's parent.
+   * Otherwise: the commit last applied to the environment (offline, where
+   * nothing is applied: last approved). Before anything was, the policy
+   * source of the environment's earlier runs on the default branch (every
+   * one carries the first one's: a push after an unapproved one does not go
+   * by the policy that one brought), and for the very first run the push's
+   * `before` (the default branch before the change), else the commit's parent.
    */
   private async policyOf(run: Run): Promise<PolicySource> {
     const { repository, store } = this.options;
@@ -185,8 +189,11 @@ export class Runner {
       const compiled = await this.compiledAt(head, run.environment);
       return { commit: head, compiled, facts: compiled?.facts };
     }
-    const [applied] = await store.listRuns({ environment: run.environment, status: 'applied', limit: 1 });
+    const [applied] = await store.listRuns({ environment: run.environment, status: this.options.offline ? ['applied', 'approved'] : 'applied', limit: 1 });
+    const [earlier] = applied ? [] : (await store.listRuns({ environment: run.environment, limit: 100 }))
+      .filter((r) => r.id !== run.id && r.policyFrom && r.pullRequest === undefined && r.branch === this.options.branch);
     const commit = applied?.commit
+      ?? earlier?.policyFrom
       ?? (run.before && !/^0+$/.test(run.before) && (await repository.hasCommit(run.before)) ? run.before : undefined)
       ?? (await repository.parentOf(run.commit))
       ?? run.commit;
