@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { join } from 'node:path';
 import { signPayload } from '../src/controller/github/signature';
-import { api, API_TOKEN, commentPayload, controllerSuite, deliver, pullRequestPayload, REPOSITORY, waitForRun, WEBHOOK_SECRET } from './controller-harness';
+import { api, API_TOKEN, approve, commentPayload, controllerSuite, deliver, pullRequestPayload, REPOSITORY, waitForRun, WEBHOOK_SECRET } from './controller-harness';
 import { EXAMPLES_DIR } from './fixture-dirs';
 
 jest.setTimeout(180_000);
@@ -47,6 +47,9 @@ describe('the controller, sandboxed', () => {
 describe('the controller, sandboxed: refusals, approvals, pull requests', () => {
   const suite = controllerSuite(['--sandbox']);
   const { remote, github } = suite;
+  /** Undone after each test, failed or not (a test left on another branch would fail the next ones). */
+  const afterChecks: (() => void)[] = [];
+  afterEach(() => afterChecks.splice(0).forEach((undo) => undo()));
   const read = (path: string) => require('node:fs').readFileSync(path, 'utf8') as string;
   afterAll(() => expect(suite.exitCode).toBe(0));
 
@@ -93,16 +96,30 @@ describe('the controller, sandboxed: refusals, approvals, pull requests', () => 
     const [id] = (await deliver(suite.controller.url, 'push', remote.push())).body.runs;
     const waiting = await waitForRun(suite.controller.url, id!, (r) => r.status !== 'queued' && r.status !== 'running');
     expect(waiting).toMatchObject({ status: 'awaiting-approval', decision: 'needs-approval', production: true });
-    const stranger = await api(suite.controller.url, `/api/runs/${id}/approve`, { method: 'POST', body: { by: 'mallory' } });
+    expect(waiting.planHash).toMatch(/^[0-9a-f]{64}$/);
+    const stranger = await approve(suite.controller.url, waiting, 'mallory');
     expect(stranger.status).toBe(403);
     expect(stranger.body.error).toContain('mallory is not an approver of prod');
+    // A login in the body, with the API token alone, approves nothing (the old way of claiming to be someone).
+    const claimed = await api(suite.controller.url, `/api/runs/${id}/approve`, { method: 'POST', body: { by: 'platform-lead' } });
+    expect(claimed.status).toBe(400);
+    expect(claimed.body.error).toContain('"by" is not accepted');
+    const noIdentity = await api(suite.controller.url, `/api/runs/${id}/approve`, { method: 'POST', body: { planHash: waiting.planHash } });
+    expect(noIdentity.status).toBe(401);
+    expect(noIdentity.body.error).toContain('X-GitHub-User-Token');
+    const unknownUser = await api(suite.controller.url, `/api/runs/${id}/approve`, { method: 'POST', body: { planHash: waiting.planHash }, userToken: 'not-a-token' });
+    expect(unknownUser.status).toBe(401);
     expect((await api(suite.controller.url, `/api/runs/${id}/approve`, { method: 'POST', body: {} })).status).toBe(400);
-    const approved = await api(suite.controller.url, `/api/runs/${id}/approve`, { method: 'POST', body: { by: 'platform-lead' } });
+    const otherPlan = await approve(suite.controller.url, { id: id!, planHash: 'f'.repeat(64) }, 'platform-lead');
+    expect(otherPlan.status).toBe(409);
+    expect(otherPlan.body.error).toContain('approve the plan you read');
+    expect((await api(suite.controller.url, `/api/runs/${id}`)).body.status).toBe('awaiting-approval');
+    const approved = await approve(suite.controller.url, waiting, 'platform-lead');
     expect(approved.status).toBe(200);
     expect(approved.body).toMatchObject({ status: 'approved', approvedBy: 'platform-lead' });
     const applied = await waitForRun(suite.controller.url, id!, (r) => r.status === 'applied' || r.status === 'failed');
     expect(applied.status).toBe('applied');
-    expect((await api(suite.controller.url, `/api/runs/${id}/approve`, { method: 'POST', body: { by: 'platform-lead' } })).status).toBe(409);
+    expect((await approve(suite.controller.url, waiting, 'platform-lead')).status).toBe(409);
     expect((await api(suite.controller.url, `/api/runs/${id}/cancel`, { method: 'POST' })).status).toBe(409);
     expect((await api(suite.controller.url, '/api/runs/nope')).status).toBe(404);
   });
@@ -119,7 +136,9 @@ describe('the controller, sandboxed: refusals, approvals, pull requests', () => 
     expect((await waitForRun(suite.controller.url, newer!, settled)).status).toBe('awaiting-approval');
     const old = (await api(suite.controller.url, `/api/runs/${older}`)).body;
     expect(old.status).toBe('superseded');
-    expect((await api(suite.controller.url, `/api/runs/${older}/approve`, { method: 'POST', body: { by: 'platform-lead' } })).status).toBe(409);
+    const superseded = await approve(suite.controller.url, old, 'platform-lead');
+    expect(superseded.status).toBe(409);
+    expect(superseded.body.error).toContain('superseded');
     expect((await api(suite.controller.url, `/api/runs/${newer}/cancel`, { method: 'POST' })).body.status).toBe('cancelled');
   });
 
@@ -176,6 +195,44 @@ describe('the controller, sandboxed: refusals, approvals, pull requests', () => 
     remote.checkout('main');
   });
 
+  it('approves from a check run\'s "Apply" button as the GitHub user who clicked, only an approver', async () => {
+    remote.write('environments/prod.yaml', read('environments/prod.yaml').replace('logRetentionDays: 90', 'logRetentionDays: 30'));
+    remote.commit('prod: keep logs 30 days');
+    const [id] = (await deliver(suite.controller.url, 'push', remote.push())).body.runs;
+    expect((await waitForRun(suite.controller.url, id!, settled)).status).toBe('awaiting-approval');
+    const click = (login: string) => deliver(suite.controller.url, 'check_run', {
+      action: 'requested_action', requested_action: { identifier: 'apply' }, check_run: { id: 5, external_id: id, head_sha: remote.head('main') },
+      repository: { id: 1, name: 'platform-config', full_name: REPOSITORY, owner: { login: 'shop' } }, sender: { login },
+    });
+    const stranger = await click('mallory');
+    expect(stranger.body.reason).toContain('mallory is not an approver of prod');
+    expect((await api(suite.controller.url, `/api/runs/${id}`)).body.status).toBe('awaiting-approval');
+    expect((await click('sre-oncall')).body.reason).toBe(`run ${id} approved by sre-oncall`);
+    const applied = await waitForRun(suite.controller.url, id!, (r) => ['applied', 'failed'].includes(r.status));
+    expect(applied).toMatchObject({ status: 'applied', approvedBy: 'sre-oncall' });
+  });
+
+  it('applies on /apply the commit whose plan was reported, never a head pushed since', async () => {
+    const base = remote.head('main');
+    remote.checkout('apply-race', true);
+    afterChecks.push(() => remote.checkout('main'));
+    remote.write('environments/prod.yaml', `${read('environments/prod.yaml')}tags: { Team: reviewed }\n`);
+    const reviewed = remote.commit('prod: the reviewed change');
+    remote.push('apply-race');
+    const opened = await deliver(suite.controller.url, 'pull_request', pullRequestPayload({ action: 'opened', number: 21, headSha: reviewed, headRef: 'apply-race', baseSha: base }));
+    expect((await waitForRun(suite.controller.url, opened.body.runs[0]!, settled)).status).toBe('planned');
+    remote.write('environments/prod.yaml', `${read('environments/prod.yaml')}tags: { Team: unreviewed }\n`);
+    const unreviewed = remote.commit('prod: pushed seconds before the comment');
+    remote.push('apply-race');
+    await deliver(suite.controller.url, 'pull_request', pullRequestPayload({ action: 'synchronize', number: 21, headSha: unreviewed, headRef: 'apply-race', baseSha: base }));
+    const apply = await deliver(suite.controller.url, 'issue_comment', commentPayload(21, '/apply prod', 'platform-lead'));
+    expect(apply.body.runs).toHaveLength(1);
+    const run = await waitForRun(suite.controller.url, apply.body.runs[0]!, settled);
+    expect(run).toMatchObject({ environment: 'prod', trigger: 'comment', commit: reviewed, applyRequested: true });
+    expect(run.commit).not.toBe(unreviewed);
+    remote.checkout('main');
+  });
+
   it('plans a deleted environment as a destroy that waits for an approval', async () => {
     remote.remove('environments/staging.yaml');
     remote.commit('retire staging');
@@ -219,9 +276,9 @@ describe('the controller, sandboxed: policy that a push cannot lower', () => {
     const run = await push('environments/prod.yaml', prod.replace(APPROVERS, '  approvers: [platform-lead, sre-oncall, mallory]'), 'prod: mallory approves');
     expect(run).toMatchObject({ status: 'awaiting-approval', decision: 'needs-approval', approvers: ['platform-lead', 'sre-oncall'] });
     expect(run.reason).toContain('gitops.approvers adds mallory');
-    const self = await api(suite.controller.url, `/api/runs/${run.id}/approve`, { method: 'POST', body: { by: 'mallory' } });
+    const self = await approve(suite.controller.url, run, 'mallory');
     expect(self.status).toBe(403);
-    expect((await api(suite.controller.url, `/api/runs/${run.id}/approve`, { method: 'POST', body: { by: 'platform-lead' } })).status).toBe(200);
+    expect((await approve(suite.controller.url, run, 'platform-lead')).status).toBe(200);
     expect((await waitForRun(suite.controller.url, run.id, (r) => ['applied', 'failed'].includes(r.status))).status).toBe('applied');
     // Applied: the next change goes by the policy of that commit (mallory now approves) and lowers nothing.
     const next = await push('environments/prod.yaml', prod.replace(APPROVERS, '  approvers: [platform-lead, sre-oncall, mallory]').replace('logRetentionDays: 90', 'logRetentionDays: 60'), 'prod: keep logs 60 days');

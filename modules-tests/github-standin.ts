@@ -8,6 +8,7 @@
  *   POST   /repos/:owner/:repo/issues/:n/comments     201, the comment
  *   PATCH  /repos/:owner/:repo/issues/comments/:id    200, the comment; 404 when unknown
  *   DELETE /repos/:owner/:repo/issues/comments/:id    204; 404 when unknown
+ *   GET    /user                                      200 {login} for a user token of `users`; 401 otherwise
  *
  * It refuses, with 422 as GitHub does, a comment body over 65,536 characters
  * and a status description over 140.
@@ -68,6 +69,8 @@ export interface StandInOptions {
   readonly repo?: string;
   /** The login the stand-in's token belongs to: the author of comments it creates. */
   readonly login?: string;
+  /** User tokens and whose they are (`GET /user`): the identities approvals come from. */
+  readonly users?: Readonly<Record<string, string>>;
 }
 
 export class GitHubStandIn {
@@ -151,6 +154,11 @@ export class GitHubStandIn {
     if (fault) {
       if (fault.times !== undefined) fault.times -= 1;
       return { status: fault.status, body: { message: `stand-in fault ${fault.status}` } };
+    }
+    if (method === 'GET' && path === '/user') {
+      const sent = /^(?:token|bearer)\s+(.+)$/i.exec(authorization ?? '')?.[1];
+      const user = sent === undefined ? undefined : this.options.users?.[sent];
+      return user ? { status: 200, body: { login: user, id: 1, type: 'User' } } : { status: 401, body: { message: 'Bad credentials' } };
     }
     if (this.options.token !== undefined) {
       const sent = /^(?:token|bearer)\s+(.+)$/i.exec(authorization ?? '')?.[1];

@@ -128,11 +128,17 @@ export class Controller {
     return run.id;
   }
 
-  /** Approves a run waiting for an approval, as `by` (who must be an approver of its environment at that commit). */
-  async approve(id: string, by: string): Promise<ActionResult> {
+  /**
+   * Approves the plan `planHash` of a run waiting for an approval, as `by`
+   * (a login GitHub vouched for, who must be an approver of the policy the
+   * run goes by). 409 when the run no longer waits (superseded, re-planned,
+   * approved) or its saved plan is not the one named.
+   */
+  async approve(id: string, by: string, planHash: string): Promise<ActionResult> {
     const run = await this.options.store.getRun(id);
     if (!run) return { ok: false, status: 404, error: `no run ${id}` };
     if (run.status !== 'awaiting-approval') return { ok: false, status: 409, error: `run ${id} is ${run.status}, not awaiting-approval` };
+    if (!run.planHash || run.planHash !== planHash) return { ok: false, status: 409, error: `run ${id} saved plan ${run.planHash ?? '(none)'}, not ${planHash}: approve the plan you read` };
     if (!isApprover(run.approvers ?? [], by)) {
       return { ok: false, status: 403, error: `${by || 'nobody'} is not an approver of ${run.environment} (gitops.approvers: ${(run.approvers ?? []).join(', ') || 'none'})` };
     }
@@ -213,6 +219,12 @@ export class Controller {
         return { runs: [], reason: `pull request #${intent.number} closed: ${cancelled} waiting run(s) cancelled` };
       }
       case 'comment': return this.commentRuns(intent);
+      case 'approve': {
+        // A check run's "Apply" button: the run's own saved plan, approved as the GitHub user who clicked.
+        const run = await this.options.store.getRun(intent.runId);
+        const result = await this.approve(intent.runId, intent.login, run?.planHash ?? '');
+        return { runs: [], reason: result.ok ? `run ${intent.runId} approved by ${intent.login}` : `refused: ${result.error}` };
+      }
     }
   }
 
@@ -226,13 +238,18 @@ export class Controller {
     const refused: string[] = [];
     // Who may approve, and whether it is production, come from the default branch: a pull request cannot name its own approvers.
     const head = await this.options.repository.head(this.options.branch);
+    const ofPullRequest = await this.options.store.listRuns({ pullRequest: intent.number, limit: 200 });
     for (const environment of environments) {
       const approvers = head ? (await this.runner.factsAt(head, environment))?.approvers : undefined;
       if (approvers === undefined) { refused.push(`${environment}: no such environment`); continue; }
       if (!isApprover(approvers, intent.commenter)) { refused.push(`${environment}: ${intent.commenter} is not an approver`); continue; }
       if (intent.command === 'apply' && pr.fromFork) { refused.push(`${environment}: pull requests from forks are never applied`); continue; }
+      // /apply applies the commit whose plan was last reported on the pull request, never a head pushed since.
+      const reported = ofPullRequest.find((r) => r.environment === environment && r.plan !== undefined);
+      if (intent.command === 'apply' && !reported) { refused.push(`${environment}: no plan of it was reported on #${intent.number} yet; comment /plan ${environment} first`); continue; }
+      const commit = intent.command === 'apply' ? reported!.commit : pr.commit;
       runs.push(this.newRun({
-        environment, commit: pr.commit, branch: pr.branch, trigger: 'comment', pullRequest: intent.number,
+        environment, commit, branch: pr.branch, trigger: 'comment', pullRequest: intent.number,
         requestedBy: intent.commenter, fromFork: pr.fromFork, ...(intent.command === 'apply' ? { applyRequested: true } : {}),
       }));
     }

@@ -4,7 +4,7 @@ import { terraformSettings } from '../core/index';
 import { Compiler } from './compile';
 import { Controller } from './controller';
 import { ConfigRepository } from './git/repository';
-import { createReporter, parseRepository } from './github/reporter';
+import { apiUrlForHost, createReporter, parseRepository } from './github/reporter';
 import { Redactor, secretsOf } from './redact';
 import { buildServer } from './server';
 import { openStore } from './store/open-store';
@@ -78,6 +78,7 @@ export async function startController(options: ServeOptions): Promise<RunningCon
     webhookSecret: options.env.WEBHOOK_SECRET!,
     apiToken: options.env.API_TOKEN!,
     offline: options.offline,
+    githubApiUrl: options.githubApiUrl ?? githubApiUrlOf(options.repository),
   });
   await app.listen({ host: options.host, port: options.port });
   const address = app.server.address();
@@ -103,6 +104,12 @@ export async function startController(options: ServeOptions): Promise<RunningCon
     }));
   }
   return { url, stop };
+}
+
+/** The API of the GitHub a repository URL is on (api.github.com for a path). */
+function githubApiUrlOf(url: string): string {
+  const parsed = parseRepository(url);
+  return parsed ? apiUrlForHost(parsed.host) : 'https://api.github.com';
 }
 
 /** `owner/repo` of a GitHub URL; undefined for a local path. */

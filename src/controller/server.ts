@@ -9,6 +9,7 @@ import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest }
 import { isProductionName } from '../core/index';
 import type { Controller } from './controller';
 import { parseWebhook, WebhookPayloadError } from './github/events';
+import { loginOfToken } from './github/identity';
 import { verifySignature } from './github/signature';
 import { renderLoginPage, renderStatusPage } from './page';
 import { RUN_STATUSES, type RunStatus } from './run';
@@ -28,6 +29,8 @@ export interface ServerOptions {
   readonly webhookSecret: string;
   readonly apiToken: string;
   readonly offline: boolean;
+  /** The GitHub API (`GET /user` tells who an approver's token belongs to). */
+  readonly githubApiUrl: string;
   readonly log: (line: string) => void;
 }
 
@@ -132,11 +135,17 @@ export function buildServer(options: ServerOptions): FastifyInstance {
       return { ...run, log: await options.store.getLog(id) };
     });
 
+    // The approver is the GitHub user of X-GitHub-User-Token, as GitHub says; the API token alone approves nothing.
     api.post('/api/runs/:id/approve', async (request, reply) => {
       const { id } = request.params as { id: string };
-      const body = request.body as { by?: unknown } | undefined;
-      if (!body || typeof body.by !== 'string' || body.by === '') return reply.code(400).send({ error: 'the body must be {"by": "<GitHub login>"}' });
-      const result = await options.controller.approve(id, body.by);
+      const body = request.body as Record<string, unknown> | undefined;
+      if (body && typeof body === 'object' && 'by' in body) return reply.code(400).send({ error: 'a body field "by" is not accepted: the approver is the GitHub user of the X-GitHub-User-Token header' });
+      if (!body || typeof body.planHash !== 'string' || !/^[0-9a-f]{64}$/.test(body.planHash)) return reply.code(400).send({ error: 'the body must be {"planHash": "<the run\'s planHash, 64 hex>"}' });
+      const userToken = request.headers['x-github-user-token'];
+      if (typeof userToken !== 'string' || userToken === '') return reply.code(401).send({ error: 'approvals come from a GitHub identity: send the approver\'s token in X-GitHub-User-Token' });
+      const identity = await loginOfToken(options.githubApiUrl, userToken);
+      if (!identity.ok) return reply.code(identity.status).send({ error: identity.error });
+      const result = await options.controller.approve(id, identity.login, body.planHash);
       return result.ok ? result.run : reply.code(result.status).send({ error: result.error });
     });
 
