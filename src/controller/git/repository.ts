@@ -30,6 +30,13 @@ const SAFE = ['-c', 'core.hooksPath=/dev/null', '-c', 'protocol.file.allow=alway
 /** The longest a git command (a fetch, mostly) may take. */
 const GIT_TIMEOUT_MS = 120_000;
 
+/** The controller's secrets: git (and what it may start: credential helpers, ssh, hooks) never sees them in its environment. */
+export const SECRET_VARIABLES: readonly string[] = ['WEBHOOK_SECRET', 'API_TOKEN', 'GITHUB_TOKEN', 'GITHUB_APP_PRIVATE_KEY', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_ACCESS_KEY_ID'];
+
+function withoutSecrets(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  return Object.fromEntries(Object.entries(env).filter(([name]) => !SECRET_VARIABLES.includes(name)));
+}
+
 /** Where the GitHub token is sent: only to github.com over HTTPS. */
 const GITHUB_HTTPS = 'https://github.com/';
 
@@ -41,7 +48,7 @@ const GITHUB_HTTPS = 'https://github.com/';
  * into the mirror's config. Other URLs get no token.
  */
 export function gitEnvironment(url: string, token: string | undefined, base: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...base, GIT_TERMINAL_PROMPT: '0', GIT_CONFIG_NOSYSTEM: '1' };
+  const env: NodeJS.ProcessEnv = { ...withoutSecrets(base), GIT_TERMINAL_PROMPT: '0', GIT_CONFIG_NOSYSTEM: '1' };
   if (!token || !url.startsWith(GITHUB_HTTPS)) return env;
   const count = Number(base.GIT_CONFIG_COUNT ?? 0) || 0;
   const basic = Buffer.from(`x-access-token:${token}`).toString('base64');
