@@ -14,8 +14,8 @@ import { signPayload } from '../src/controller/github/signature';
 import { GitHubStandIn } from './github-standin';
 import { EXAMPLES_DIR } from './fixture-dirs';
 
-export const WEBHOOK_SECRET = 'test-webhook-secret-0123';
-export const API_TOKEN = 'test-api-token-4567';
+export const WEBHOOK_SECRET = 'test-webhook-secret-0123456789abcdef';
+export const API_TOKEN = 'test-api-token-0123456789abcdefghijk';
 export const REPOSITORY = 'shop/platform-config';
 export const GITHUB_TOKEN = 'test-github-token-89';
 /** The GitHub users of the tests, by user token (the stand-in answers GET /user with them). */

@@ -84,6 +84,12 @@ describe('the transition table', () => {
     expect(files.length).toBeGreaterThan(10);
     for (const file of files) expect([file, /\.updateRun\(/.test(readFileSync(join(root, file), 'utf8'))]).toEqual([file, false]);
   });
+
+  it('leaves the process to the CLI: no module of the controller exits it or handles its signals', () => {
+    const root = join(__dirname, '..', 'src', 'controller');
+    const files = readdirSync(root, { recursive: true, encoding: 'utf8' }).filter((f) => /\.(ts|js)$/.test(f));
+    for (const file of files) expect([file, /process\.(exit|once|on)\(/.test(readFileSync(join(root, file), 'utf8'))]).toEqual([file, false]);
+  });
 });
 
 describe('laneOf', () => {

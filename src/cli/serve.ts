@@ -4,6 +4,9 @@ import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { ServeOptions } from '../controller/serve';
 
+/** The shortest WEBHOOK_SECRET and API_TOKEN accepted. */
+const MIN_SECRET_LENGTH = 32;
+
 interface ServeFlags {
   repo: string;
   branch: string;
@@ -49,6 +52,11 @@ export function serveCommand(program: Command): void {
         console.error(`${missing[0]} is required: set it in the environment (${missing.join(', ')} missing)`);
         process.exit(1);
       }
+      const short = ['WEBHOOK_SECRET', 'API_TOKEN'].filter((name) => process.env[name]!.length < MIN_SECRET_LENGTH);
+      if (short.length > 0) {
+        console.error(`${short.join(' and ')} must be at least ${MIN_SECRET_LENGTH} characters (openssl rand -hex 32 makes one)`);
+        process.exit(1);
+      }
       const number = (name: string, value: string, min: number, whole = true) => {
         const parsed = Number(value);
         if (!Number.isFinite(parsed) || (whole && !Number.isInteger(parsed)) || parsed < min) {
@@ -91,7 +99,14 @@ export function serveCommand(program: Command): void {
       };
       // Loaded here: the other commands never pay for the server, GitHub and store libraries.
       const { startController } = require('../controller/serve') as typeof import('../controller/serve');
-      await startController(options);
+      const running = await startController(options);
+      // The process is the CLI's: on SIGTERM (a container stop) or SIGINT, the controller stops, then the process exits.
+      for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+        process.once(signal, () => void running.stop().then(() => process.exit(0), (error: Error) => {
+          options.log(`stop failed: ${error.message}`);
+          process.exit(1);
+        }));
+      }
     });
 }
 

@@ -1,4 +1,4 @@
-/** Starts the controller: store, repository mirror, reporter, queue, HTTP server; stops it cleanly on SIGTERM and SIGINT. */
+/** Starts the controller: store, repository mirror, reporter, queue, HTTP server; `stop()` stops it cleanly (the CLI calls it on SIGTERM and SIGINT). */
 import { join } from 'node:path';
 import { terraformSettings } from '../core/index';
 import { Compiler } from './compile';
@@ -97,12 +97,6 @@ export async function startController(options: ServeOptions): Promise<RunningCon
     })();
     return stopping;
   };
-  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
-    process.once(signal, () => void stop().then(() => process.exit(0), (error: Error) => {
-      log(`stop failed: ${error.message}`);
-      process.exit(1);
-    }));
-  }
   return { url, stop };
 }
 
