@@ -137,7 +137,7 @@ describe('supersedeRules', () => {
 });
 
 describe('decide', () => {
-  const base: PolicyInput = { trigger: 'push', applyCandidate: true, production: false, autoApply: true, changes: true, destroy: false, destructive: [], requestedByApprover: false, policyLowered: false };
+  const base: PolicyInput = { trigger: 'push', applyCandidate: true, production: false, autoApply: true, changes: true, destroy: false, destructive: [], requestedByApprover: false, policyLowered: false, rollback: false };
   it.each([
     ['a push to the default branch outside production, autoApply', {}, 'auto-apply'],
     ['autoApply off', { autoApply: false }, 'needs-approval'],
@@ -157,6 +157,9 @@ describe('decide', () => {
     ['the change lowers the policy and changes nothing else', { policyLowered: true, changes: false }, 'needs-approval'],
     ['the change lowers the policy, /apply by an approver', { policyLowered: true, requestedByApprover: true }, 'needs-approval'],
     ['the change lowers the policy on a pull request', { policyLowered: true, trigger: 'pull_request' }, 'plan-only'],
+    ['a rollback (not a descendant of what was applied)', { rollback: true }, 'needs-approval'],
+    ['a rollback, /apply by an approver', { rollback: true, requestedByApprover: true }, 'needs-approval'],
+    ['a rollback that changes nothing', { rollback: true, changes: false }, 'plan-only'],
   ] as const)('%s: %s', (_name, fields, decision) => {
     expect(decide({ ...base, ...fields })).toBe(decision);
   });

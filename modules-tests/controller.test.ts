@@ -4,7 +4,9 @@
  * stand-in recording what is reported. --sandbox plans and applies with real
  * Terraform (every resource a terraform_data stand-in on a local state).
  */
-import { readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { connect } from 'node:net';
 import { request } from 'node:http';
 import { join } from 'node:path';
 import { signPayload } from '../src/controller/github/signature';
@@ -45,7 +47,7 @@ describe('the controller, sandboxed', () => {
 });
 
 describe('the controller, sandboxed: refusals, approvals, pull requests', () => {
-  const suite = controllerSuite(['--sandbox']);
+  const suite = controllerSuite(['--sandbox', '--request-timeout-seconds', '3']);
   const { remote, github } = suite;
   /** Undone after each test, failed or not (a test left on another branch would fail the next ones). */
   const afterChecks: (() => void)[] = [];
@@ -90,6 +92,58 @@ describe('the controller, sandboxed: refusals, approvals, pull requests', () => 
     expect((await api(suite.controller.url, '/api/runs?environment=staging')).body.runs).toHaveLength(1);
   });
 
+  it('answers with security headers, and refuses a signed body replayed under a new delivery ID', async () => {
+    for (const path of ['/healthz', '/login', '/api/runs']) {
+      const answer = await fetch(`${suite.controller.url}${path}`, { headers: { authorization: `Bearer ${API_TOKEN}` } });
+      expect([path, answer.headers.get('x-frame-options'), answer.headers.get('content-security-policy'), answer.headers.get('x-content-type-options'), answer.headers.get('cache-control')])
+        .toEqual([path, 'DENY', "frame-ancestors 'none'", 'nosniff', 'no-store']);
+    }
+    remote.write('environments/dev.yaml', `${read('environments/dev.yaml')}tags: { Team: replay }\n`);
+    remote.commit('dev: replayed');
+    const payload = remote.push();
+    const first = await deliver(suite.controller.url, 'push', payload);
+    expect(first.status).toBe(202);
+    const replay = await deliver(suite.controller.url, 'push', payload);
+    expect(replay).toEqual({ status: 200, body: { runs: [], reason: 'delivery already seen' } });
+    expect((await api(suite.controller.url, '/api/runs?environment=dev')).body.runs.filter((r: any) => r.commit === payload.after)).toHaveLength(1);
+    await waitForRun(suite.controller.url, first.body.runs[0]!, (r) => !['queued', 'running', 'approved', 'applying'].includes(r.status));
+  });
+
+  it('refuses an unsigned body before reading it, and cuts a slow body off', async () => {
+    expect(await declaredOnlyStatus(suite.controller.url, { 'content-length': String(20 * 1024 * 1024) })).toBe(401);
+    const started = Date.now();
+    const slow = await slowBody(suite.controller.url);
+    expect(slow.cutOff).toBe(true);
+    expect(Date.now() - started).toBeLessThan(10_000);
+    expect((await fetch(`${suite.controller.url}/healthz`)).status).toBe(200);
+  });
+
+  it('takes changes from a status page session only from its own origin, with its CSRF token', async () => {
+    const login = await fetch(`${suite.controller.url}/login`, { method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-forwarded-proto': 'https' }, body: `token=${API_TOKEN}` });
+    expect(login.status).toBe(303);
+    const cookie = login.headers.get('set-cookie')!;
+    expect(cookie).toMatch(/HttpOnly; SameSite=Strict; .*; Secure$/);
+    const plain = await fetch(`${suite.controller.url}/login`, { method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: `token=${API_TOKEN}` });
+    expect(plain.headers.get('set-cookie')).not.toContain('Secure');
+    const crossSite = await fetch(`${suite.controller.url}/login`, { method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded', origin: 'https://evil.example' }, body: `token=${API_TOKEN}` });
+    expect(crossSite.status).toBe(403);
+    const session = cookie.split(';')[0]!;
+    const page = await (await fetch(`${suite.controller.url}/`, { headers: { cookie: session } })).text();
+    const csrf = /<meta name="csrf-token" content="([0-9a-f]{64})">/.exec(page)?.[1];
+    expect(csrf).toBeDefined();
+    const host = new URL(suite.controller.url).host;
+    const post = (headers: Record<string, string>, body = '{}') => fetch(`${suite.controller.url}/api/environments/dev/plan`, { method: 'POST', headers: { cookie: session, ...headers }, body });
+    // What another site's form can make a browser send: form-encoded, the cookie attached, a foreign Origin.
+    expect((await post({ 'content-type': 'application/x-www-form-urlencoded', origin: 'https://evil.example' }, 'x=1')).status).toBe(403);
+    expect((await post({ 'content-type': 'application/x-www-form-urlencoded', origin: `http://${host}`, 'x-csrf-token': csrf! }, 'x=1')).status).toBe(415);
+    expect((await post({ 'content-type': 'application/json', origin: 'https://evil.example', 'x-csrf-token': csrf! })).status).toBe(403);
+    expect((await post({ 'content-type': 'application/json', origin: `http://${host}` })).status).toBe(403);
+    expect((await post({ 'content-type': 'application/json', origin: `http://${host}`, 'x-csrf-token': 'f'.repeat(64) })).status).toBe(403);
+    const allowed = await post({ 'content-type': 'application/json', origin: `http://${host}`, 'x-csrf-token': csrf! });
+    expect(allowed.status).toBe(202);
+ await waitForRun(suite.controller.url, ((await allowed.json()) as any).runs[0], (r) => !['queued', 'running', 'approved', 'applying'].includes(r.status));
+  });
+
   it('waits for an approver of that very plan in production, and refuses anyone else', async () => {
     remote.write('environments/prod.yaml', `${read('environments/prod.yaml')}tags: { Team: sre }\n`);
     remote.commit('prod: tag');
@@ -97,6 +151,10 @@ describe('the controller, sandboxed: refusals, approvals, pull requests', () => 
     const waiting = await waitForRun(suite.controller.url, id!, (r) => r.status !== 'queued' && r.status !== 'running');
     expect(waiting).toMatchObject({ status: 'awaiting-approval', decision: 'needs-approval', production: true });
     expect(waiting.planHash).toMatch(/^[0-9a-f]{64}$/);
+    // The saved plan is the controller's user's only, and is what the hash names.
+    const planFile = join(suite.dataDir, 'work', 'prod', `run-${id}.tfplan`);
+    expect(statSync(planFile).mode & 0o777).toBe(0o600);
+    expect(createHash('sha256').update(readFileSync(planFile)).digest('hex')).toBe(waiting.planHash);
     const stranger = await approve(suite.controller.url, waiting, 'mallory');
     expect(stranger.status).toBe(403);
     expect(stranger.body.error).toContain('mallory is not an approver of prod');
@@ -119,6 +177,8 @@ describe('the controller, sandboxed: refusals, approvals, pull requests', () => 
     expect(approved.body).toMatchObject({ status: 'approved', approvedBy: 'platform-lead' });
     const applied = await waitForRun(suite.controller.url, id!, (r) => r.status === 'applied' || r.status === 'failed');
     expect(applied.status).toBe('applied');
+    expect(existsSync(planFile)).toBe(false);
+    expect(statSync(suite.dataDir).mode & 0o777).toBe(0o700);
     expect((await approve(suite.controller.url, waiting, 'platform-lead')).status).toBe(409);
     expect((await api(suite.controller.url, `/api/runs/${id}/cancel`, { method: 'POST' })).status).toBe(409);
     expect((await api(suite.controller.url, '/api/runs/nope')).status).toBe(404);
@@ -309,6 +369,42 @@ describe('the controller, sandboxed: policy that a push cannot lower', () => {
     expect(run.reason).toContain('guardrails.waivers adds alb-deletion-protection');
   });
 });
+
+/** Sends only the headers of an unsigned webhook (`headers` on top) and answers the status the server gives without its body. */
+function declaredOnlyStatus(url: string, headers: Record<string, string>): Promise<number | undefined> {
+  return new Promise((resolveStatus, reject) => {
+    const req = request(`${url}/webhooks/github`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-github-event': 'push', 'x-github-delivery': 'unsigned-1', ...headers } }, (res) => {
+      res.resume();
+      resolveStatus(res.statusCode);
+      req.destroy();
+    });
+    req.on('error', (error: NodeJS.ErrnoException) => (error.code === 'EPIPE' || error.code === 'ECONNRESET' ? undefined : reject(error)));
+    req.flushHeaders();
+  });
+}
+
+/** A signed-looking webhook whose body trickles in a byte a second: whether the server cut it off (408 or a closed socket) before it finished. */
+function slowBody(url: string): Promise<{ cutOff: boolean }> {
+  const { hostname, port } = new URL(url);
+  return new Promise((resolveCut) => {
+    const socket = connect(Number(port), hostname);
+    let answer = '';
+    let timer: NodeJS.Timeout | undefined;
+    const done = (cutOff: boolean) => {
+      clearInterval(timer);
+      socket.destroy();
+      resolveCut({ cutOff });
+    };
+    socket.on('connect', () => {
+      socket.write(`POST /webhooks/github HTTP/1.1\r\nhost: ${hostname}:${port}\r\ncontent-type: application/json\r\nx-github-event: push\r\nx-github-delivery: slow-1\r\nx-hub-signature-256: sha256=${'0'.repeat(64)}\r\ncontent-length: 60\r\n\r\n`);
+      let sent = 0;
+      timer = setInterval(() => (sent++ < 60 ? socket.write('x') : done(false)), 1000);
+    });
+    socket.setEncoding('utf8').on('data', (text: string) => { answer += text; });
+    socket.on('close', () => done(answer === '' || /^HTTP\/1\.1 408/.test(answer)));
+    socket.on('error', () => undefined);
+  });
+}
 
 /** Sends a webhook announcing 26 MB and answers the status the server gives before reading it. */
 function oversizedStatus(url: string): Promise<number | undefined> {

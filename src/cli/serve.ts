@@ -1,5 +1,5 @@
 /** `serve`: the GitOps controller (src/controller), configured from flags and the environment (shared/gitops-contract.md). */
-import { mkdirSync } from 'node:fs';
+import { chmodSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { ServeOptions } from '../controller/serve';
@@ -24,6 +24,7 @@ interface ServeFlags {
   maxParallel: string;
   publicUrl?: string;
   stopTimeoutSeconds: string;
+  requestTimeoutSeconds: string;
 }
 
 export function serveCommand(program: Command): void {
@@ -46,6 +47,7 @@ export function serveCommand(program: Command): void {
     .option('--max-parallel <n>', 'runs of different environments at once', '2')
     .option('--public-url <url>', "the controller's own address, for links from GitHub")
     .option('--stop-timeout-seconds <n>', 'on SIGTERM, how long the current step may take to finish', '60')
+    .option('--request-timeout-seconds <n>', 'how long a request (headers and body) may take to arrive; slower ones are cut off', '30')
     .action(async (flags: ServeFlags) => {
       const missing = ['WEBHOOK_SECRET', 'API_TOKEN'].filter((name) => !process.env[name]);
       if (missing.length > 0) {
@@ -75,7 +77,9 @@ export function serveCommand(program: Command): void {
         process.exit(2);
       }
       const dataDir = resolve(flags.dataDir);
-      mkdirSync(dataDir, { recursive: true });
+      // The mirror, saved plans and the store: the controller's user only.
+      mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+      chmodSync(dataDir, 0o700);
       const options: ServeOptions = {
         repository: isUrl(flags.repo) ? flags.repo : resolve(flags.repo),
         branch: flags.branch,
@@ -93,6 +97,7 @@ export function serveCommand(program: Command): void {
         maxParallel: number('max-parallel', flags.maxParallel, 1),
         publicUrl: flags.publicUrl,
         stopTimeoutMs: number('stop-timeout-seconds', flags.stopTimeoutSeconds, 0) * 1000,
+        requestTimeoutMs: number('request-timeout-seconds', flags.requestTimeoutSeconds, 1) * 1000,
         cliDir: join(dataDir, 'terraform-cli'),
         env: process.env,
         log: (line) => console.log(`${new Date().toISOString()} ${line}`),

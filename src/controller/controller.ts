@@ -101,10 +101,23 @@ export class Controller {
     await this.runner.close();
   }
 
-  /** Turns a verified webhook delivery into runs, recorded with the delivery ID in one step. */
-  async acceptWebhook(deliveryId: string, intent: WebhookIntent): Promise<Accepted> {
+  /**
+   * Turns a verified webhook delivery into runs, recorded with the delivery
+   * ID in one step. A delivery ID seen before, or a body seen before under
+   * another delivery ID (`payloadHash`, the sha256 of the raw body: a replay
+   * of a signed body), starts nothing.
+   */
+  async acceptWebhook(deliveryId: string, intent: WebhookIntent, payloadHash: string): Promise<Accepted> {
     if (this.stopping) throw new Error('the controller is stopping');
+    const seen: Accepted = { runs: [], reason: 'delivery already seen' };
+    if (intent.kind === 'approve') {
+      // An approval acts at once: only a fresh delivery of a fresh body does.
+      if (!(await this.options.store.acceptDelivery(`payload:${payloadHash}`, [])) || !(await this.options.store.acceptDelivery(deliveryId, []))) return seen;
+      const accepted = await this.runsFor(intent);
+      return { runs: [], reason: accepted.reason };
+    }
     const planned = await this.runsFor(intent);
+    if (!(await this.options.store.acceptDelivery(`payload:${payloadHash}`, []))) return seen;
     if ('reason' in planned && planned.runs.length === 0) {
       const fresh = await this.options.store.acceptDelivery(deliveryId, []);
       return { runs: [], reason: fresh ? planned.reason : 'delivery already seen' };
@@ -145,6 +158,8 @@ export class Controller {
     const approved = await transition(this.options.store, id, 'approved', { approvedBy: by }, ['awaiting-approval']);
     if (!approved) return { ok: false, status: 409, error: `run ${id} changed while being approved` };
     this.log(`run ${id} (${run.environment}) approved by ${by}`);
+    // Offline, approved is where the run ends: its plan is never applied.
+    if (this.options.offline) await this.runner.discardPlan(approved);
     await this.runner.report(approved);
     this.pump();
     return { ok: true, run: approved };

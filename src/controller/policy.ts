@@ -11,7 +11,8 @@
  *    approval by an approver of that policy, even when the plan changes
  *    nothing (approving it is what makes the new policy the applied one).
  * 5. A plan that changes nothing is only reported.
- * 6. Production always waits for an approval of the very plan.
+ * 6. Production always waits for an approval of the very plan, and so does
+ *    a rollback (a commit that does not descend from the one last applied).
  * 7. Otherwise `gitops.autoApply` decides (default: true outside production).
  *
  * A `/apply` comment counts as the commenter's approval for rule 7 only; it
@@ -39,6 +40,8 @@ export interface PolicyInput {
   readonly requestedByApprover: boolean;
   /** The change lowers the policy last applied (`lowered`): it waits for an approver of that policy. */
   readonly policyLowered: boolean;
+  /** The commit does not descend from the one last applied: a rollback, which waits for an approval when it changes anything. */
+  readonly rollback: boolean;
 }
 
 export function decide(input: PolicyInput): RunDecision {
@@ -47,7 +50,7 @@ export function decide(input: PolicyInput): RunDecision {
   if (input.changes && input.destructive.length > 0) return 'blocked-destroy';
   if (input.policyLowered) return 'needs-approval';
   if (!input.changes) return 'plan-only';
-  if (input.production) return 'needs-approval';
+  if (input.production || input.rollback) return 'needs-approval';
   if (input.autoApply || input.requestedByApprover) return 'auto-apply';
   return 'needs-approval';
 }

@@ -4,7 +4,7 @@
  * plan file, summarize, decide; later, apply exactly that saved file. Every
  * step is logged (redacted) in the store and reported to GitHub.
  */
-import { existsSync, readFileSync, rmSync, unlinkSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync, rmSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   compareEstimates, formatComparisonMarkdown, formatSummary, planStack, sandboxSettings, TerraformWorkspace, type CoreEvent, type SynthesizedStack, type TerraformSettings,
@@ -19,11 +19,15 @@ interface PolicySource {
   readonly problems?: readonly string[];
   /** Pull requests: the default branch compiled (its cost is the comparison's base). */
   readonly compiled?: CompileResult;
+  /** The commit last applied to the environment, when one was. */
+  readonly applied?: string;
 }
 
 /** The policy a run goes by, and whether its change lowers it. */
 interface RunPolicy extends PolicyValues {
   readonly lowered: boolean;
+  /** The commit does not descend from the one last applied (a forced push, a revert of history): it waits as a rollback. */
+  readonly rollback: boolean;
 }
 
 /**
@@ -165,12 +169,17 @@ export class Runner {
       ? [`the policy at ${source.commit.slice(0, 12)} could not be read (${source.problems[0]})`]
       : source.facts ? lowered(source.facts, compiled.facts) : [];
     if (compiled.productionFailures) reasons.push(`production-only guardrails it would fail: ${compiled.productionFailures.join(', ')}`);
-    const reason = reasons.length > 0 ? `the change lowers the policy applied at ${source.commit.slice(0, 12)} (${reasons.join("; ")}): applying it waits for an approver of that policy` : undefined;
+    const rollback = source.applied !== undefined && source.applied !== run.commit && !run.destroy
+      && !(await this.options.repository.isAncestor(source.applied, run.commit));
+    const reason = [
+      ...(reasons.length > 0 ? [`the change lowers the policy applied at ${source.commit.slice(0, 12)} (${reasons.join('; ')}): applying it waits for an approver of that policy`] : []),
+      ...(rollback ? [`${run.commit.slice(0, 12)} does not descend from ${source.applied!.slice(0, 12)}, last applied (a forced push or rewritten history): applying it waits for an approval as a rollback`] : []),
+    ].join('; ') || undefined;
     if (reason) {
       run = await this.amend(run, { reason });
       await this.note(run, reason);
     }
-    return { run, stack: compiled.stack, policy: { ...policy!, lowered: reason !== undefined } };
+    return { run, stack: compiled.stack, policy: { ...policy!, lowered: reasons.length > 0, rollback } };
   }
 
   /**
@@ -202,8 +211,9 @@ export class Runner {
       const configDir = join(root, repository.configDir);
       await repository.writeConfigAt(commit, configDir);
       const read = await this.options.compiler.facts({ configDir, relativeTo: root, environment: run.environment });
-      if (!read.found) return { commit };
-      return 'facts' in read ? { commit, facts: read.facts } : { commit, problems: read.problems };
+      const appliedCommit = applied ? { applied: applied.commit } : {};
+      if (!read.found) return { commit, ...appliedCommit };
+      return 'facts' in read ? { commit, facts: read.facts, ...appliedCommit } : { commit, problems: read.problems, ...appliedCommit };
     } finally {
       rmSync(root, { recursive: true, force: true });
     }
@@ -228,6 +238,7 @@ export class Runner {
       return undefined;
     }
     const file = join(this.workDir(run), planFileName(run));
+    if (existsSync(file)) chmodSync(file, 0o600);
     const planHash = existsSync(file) ? createHash('sha256').update(readFileSync(file)).digest('hex') : undefined;
     return { run: planHash ? await this.amend(run, { planHash }) : run, plan };
   }
@@ -244,6 +255,7 @@ export class Runner {
       destructive: plan.destructive,
       requestedByApprover: run.applyRequested === true,
       policyLowered: policy.lowered,
+      rollback: policy.rollback,
     });
   }
 
@@ -269,7 +281,9 @@ export class Runner {
       return;
     }
     const approved = await this.move(run, 'approved', { ...base, ...(run.applyRequested ? { approvedBy: run.requestedBy } : {}) }, planText);
-    if (approved.status === 'approved' && !this.options.offline && !this.options.stopping?.()) await this.apply(approved, signal);
+    // Offline, approved is where the run ends: its plan is never applied.
+    if (this.options.offline) this.removePlan(run);
+    else if (approved.status === 'approved' && !this.options.stopping?.()) await this.apply(approved, signal);
   }
 
   /** Applies the saved plan of an approved run. Terraform itself refuses a plan whose state moved on. */
@@ -425,6 +439,7 @@ export class Runner {
   private async finish(run: Run, status: RunStatus, patch: Omit<RunPatch, 'status'>, planText?: string, from: readonly RunStatus[] = ['running', 'applying']): Promise<Run> {
     const finished = await transition(this.options.store, run.id, status, patch, from.filter((s) => canTransition(s, status)));
     if (!finished) return (await this.options.store.getRun(run.id)) ?? run;
+    this.removePlan(run);
     this.options.log(`run ${run.id} (${run.environment}): ${status}${patch.error ? `: ${patch.error}` : ''}`);
     await this.report(finished, planText);
     return finished;

@@ -28,6 +28,8 @@ export interface ServeOptions {
   readonly publicUrl?: string;
   /** How long the current step may take to finish after SIGTERM. */
   readonly stopTimeoutMs: number;
+  /** How long a request may take to arrive. */
+  readonly requestTimeoutMs?: number;
   /** The Terraform CLI configuration folder. */
   readonly cliDir: string;
   readonly env: NodeJS.ProcessEnv;
@@ -79,6 +81,7 @@ export async function startController(options: ServeOptions): Promise<RunningCon
     apiToken: options.env.API_TOKEN!,
     offline: options.offline,
     githubApiUrl: options.githubApiUrl ?? githubApiUrlOf(options.repository),
+    requestTimeoutMs: options.requestTimeoutMs,
   });
   await app.listen({ host: options.host, port: options.port });
   const address = app.server.address();
