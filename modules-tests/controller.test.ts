@@ -4,13 +4,14 @@
  * stand-in recording what is reported. --sandbox plans and applies with real
  * Terraform (every resource a terraform_data stand-in on a local state).
  */
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { connect } from 'node:net';
 import { request } from 'node:http';
 import { join } from 'node:path';
 import { signPayload } from '../src/controller/github/signature';
-import { api, API_TOKEN, approve, commentPayload, controllerSuite, deliver, pullRequestPayload, REPOSITORY, waitForRun, WEBHOOK_SECRET } from './controller-harness';
+import { api, API_TOKEN, approve, commentPayload, controllerSuite, deliver, pullRequestPayload, pushPayload, REPOSITORY, waitForRun, WEBHOOK_SECRET } from './controller-harness';
 import { EXAMPLES_DIR } from './fixture-dirs';
 
 jest.setTimeout(180_000);
@@ -311,14 +312,21 @@ describe('the controller, sandboxed: policy that a push cannot lower', () => {
   const APPROVERS = '  approvers: [platform-lead, sre-oncall]';
   afterAll(() => expect(suite.exitCode).toBe(0));
 
-  /** Pushes `file` as `text`; the run of `environment` once it settled. */
+  /**
+   * Pushes `file` as `text`; the run of its environment once it settled
+   * (other environments whose files differ from what they last applied are
+   * planned by the same push).
+   */
   async function push(file: string, text: string, message: string): Promise<any> {
     remote.write(file, text);
     remote.commit(message);
     const delivery = await deliver(suite.controller.url, 'push', remote.push());
     expect(delivery.status).toBe(202);
-    expect(delivery.body.runs).toHaveLength(1);
-    return waitForRun(suite.controller.url, delivery.body.runs[0]!, settled);
+    const environment = /([^/]+)\.yaml$/.exec(file)![1];
+    const runs = await Promise.all(delivery.body.runs.map(async (id: string) => (await api(suite.controller.url, `/api/runs/${id}`)).body));
+    const run = runs.find((r: any) => r.environment === environment);
+    expect(run).toBeDefined();
+    return waitForRun(suite.controller.url, run.id, settled);
   }
 
   it('plans production turned off with autoApply turned on under the old policy, and waits', async () => {
@@ -367,6 +375,72 @@ describe('the controller, sandboxed: policy that a push cannot lower', () => {
     const run = await push('environments/dev.yaml', dev.replace('  waivers:\n', '  waivers:\n    alb-deletion-protection: "dev load balancers are recreated at will"\n'), 'dev: waive deletion protection');
     expect(run).toMatchObject({ environment: 'dev', status: 'awaiting-approval', decision: 'needs-approval' });
     expect(run.reason).toContain('guardrails.waivers adds alb-deletion-protection');
+  });
+});
+
+describe('the controller, sandboxed: what a push changed is computed, not taken from the payload', () => {
+  const suite = controllerSuite(['--sandbox']);
+  const { remote } = suite;
+  const read = (path: string) => readFileSync(path, 'utf8');
+  const gitIn = (...args: string[]) => execFileSync('git', args, { cwd: remote.work, encoding: 'utf8' }).trim();
+  afterAll(() => expect(suite.exitCode).toBe(0));
+
+  /** Resets main to `to` (with `commit` on top when given), pushes it with --force and delivers the payload GitHub sends: forced, the commits after the merge base only. */
+  async function forcePush(to: string, change?: { file: string; text: string }) {
+    const before = remote.head('main');
+    gitIn('reset', '--quiet', '--hard', to);
+    if (change) {
+      remote.write(change.file, change.text);
+      remote.commit(`force: ${change.file}`);
+    }
+    gitIn('push', '--quiet', '--force', 'origin', 'main');
+    const after = remote.head('main');
+    const payload = { ...pushPayload(remote.work, 'main', before, after), forced: true };
+    // GitHub lists the commits new to the branch: none for a reset to an older commit.
+    if (!change) Object.assign(payload, { commits: [], head_commit: null });
+    return deliver(suite.controller.url, 'push', payload);
+  }
+
+  async function applied(file: string, text: string): Promise<string> {
+    remote.write(file, text);
+    const commit = remote.commit(`change ${file}`);
+    const delivery = await deliver(suite.controller.url, 'push', remote.push());
+    for (const id of delivery.body.runs) await waitForRun(suite.controller.url, id, (r) => !['queued', 'running', 'approved', 'applying'].includes(r.status));
+    return commit;
+  }
+
+  it('plans every environment a force-push takes back from what it applied, as a rollback that waits', async () => {
+    const start = remote.head('main');
+    await applied('environments/staging.yaml', read('environments/staging.yaml').replace('logRetentionDays: 30', 'logRetentionDays: 14'));
+    // The force-push drops the staging change and brings a dev one: its payload names dev only.
+    const delivery = await forcePush(start, { file: 'environments/dev.yaml', text: read('environments/dev.yaml').replace('logRetentionDays: 7', 'logRetentionDays: 5') });
+    expect(delivery.status).toBe(202);
+    const runs = await Promise.all(delivery.body.runs.map((id: string) => waitForRun(suite.controller.url, id, settled)));
+    expect(runs.map((r: any) => r.environment).sort()).toEqual(['dev', 'staging']);
+    const staging = runs.find((r: any) => r.environment === 'staging');
+    expect(staging).toMatchObject({ status: 'awaiting-approval', decision: 'needs-approval' });
+    expect(staging.reason).toContain('does not descend from');
+  });
+
+  it('plans a force-push back to an older commit (no commits in the payload) as a rollback that waits', async () => {
+    const before = remote.head('main');
+    const dev = await applied('environments/dev.yaml', read('environments/dev.yaml').replace('logRetentionDays: 7', 'logRetentionDays: 3'));
+    expect((await api(suite.controller.url, '/api/runs?environment=dev&status=applied')).body.runs[0].commit).toBe(dev);
+    const delivery = await forcePush(before);
+    expect(delivery.status).toBe(202);
+    const runs = await Promise.all(delivery.body.runs.map((id: string) => waitForRun(suite.controller.url, id, settled)));
+    const rollback = runs.find((r: any) => r.environment === 'dev');
+    expect(rollback).toMatchObject({ commit: before, status: 'awaiting-approval', decision: 'needs-approval' });
+    expect(rollback.reason).toContain(`does not descend from ${dev.slice(0, 12)}`);
+  });
+
+  it('fetches before a manual plan: after a lost webhook it plans the branch head', async () => {
+    remote.write('environments/staging.yaml', `${read('environments/staging.yaml')}tags: { Team: lost }\n`);
+    const head = remote.commit('staging: its webhook was lost');
+    remote.push();
+    const planned = await api(suite.controller.url, '/api/environments/staging/plan', { method: 'POST' });
+    expect(planned.status).toBe(202);
+    expect((await waitForRun(suite.controller.url, planned.body.runs[0], settled)).commit).toBe(head);
   });
 });
 

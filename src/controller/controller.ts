@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { CommitChain } from './commit-chain';
 import { planningCommitOf, type PullRequestRef } from './pull-requests';
-import { environmentsTouched, type WebhookIntent } from './github/events';
+import { environmentsTouched, type TouchedEnvironments, type WebhookIntent } from './github/events';
 import type { Reporter } from './github/reporter';
 import type { ConfigRepository } from './git/repository';
 import { isApprover } from './policy';
@@ -131,7 +131,8 @@ export class Controller {
 
   /** A manual plan of an environment at the default branch head; undefined when there is no such environment. */
   async planManually(environment: string): Promise<string | undefined> {
-    if (!this.known.includes(environment)) await this.refreshEnvironments().catch(() => undefined);
+    // Fetch first: after a lost webhook, the mirror's head is not the branch's.
+    await this.refreshEnvironments().catch((error: Error) => this.log(`manual plan of ${environment}: fetch failed (${error.message}); planning the mirror's head`));
     if (!this.known.includes(environment)) return undefined;
     const commit = await this.options.repository.head(this.options.branch);
     if (!commit) return undefined;
@@ -206,11 +207,7 @@ export class Controller {
         // A forced push may go back to an older commit on purpose: arrival order decides for it.
         if (intent.forced) this.forced.add(intent.after);
         else this.chain.record(intent.before, intent.after);
-        // No git here: the payload names the changed files, and the handler must answer within a second.
-        const touched = intent.commitsTruncated
-          // GitHub lists 20 commits at most: plan everything rather than miss a change (plans of unchanged environments change nothing).
-          ? { plan: this.known, destroy: [] as string[] }
-          : environmentsTouched(intent.changedFiles, configPath, this.known);
+        const touched = await this.touchedByPush(intent);
         const runs = [
           ...touched.plan.map((environment) => this.newRun({ environment, commit: intent.after, branch: intent.branch, trigger: 'push', requestedBy: intent.pusher, before: intent.before })),
           ...(intent.branch === branch ? touched.destroy : []).map((environment) => this.newRun({ environment, commit: intent.after, branch: intent.branch, trigger: 'push', requestedBy: intent.pusher, before: intent.before, destroy: true })),
@@ -240,6 +237,51 @@ export class Controller {
         const result = await this.approve(intent.runId, intent.login, run?.planHash ?? '');
         return { runs: [], reason: result.ok ? `run ${intent.runId} approved by ${intent.login}` : `refused: ${result.error}` };
       }
+    }
+  }
+
+  /**
+   * The environments a push touches, computed, not taken from the payload:
+   * on the default branch, `git diff` between what each environment last
+   * applied (else the push's `before`) and the new head, forced or not, so a
+   * force-push that drops a change, or goes back to an older commit, plans
+   * every environment whose files differ from what is applied. Other
+   * branches: `before..after`. Only when git cannot tell (a new branch, an
+   * unknown `before`) the payload's file lists decide, and a truncated list
+   * plans everything.
+   */
+  private async touchedByPush(intent: Extract<WebhookIntent, { kind: 'push' }>): Promise<TouchedEnvironments> {
+    const { repository, store } = this.options;
+    const configPath = repository.configDir;
+    const fromPayload = () => (intent.commitsTruncated
+      // GitHub lists 20 commits at most: plan everything rather than miss a change (plans of unchanged environments change nothing).
+      ? { plan: [...this.known], destroy: [] as string[] }
+      : environmentsTouched(intent.changedFiles, configPath, this.known));
+    const before = /^0+$/.test(intent.before) ? undefined : intent.before;
+    try {
+      if (intent.branch !== this.options.branch) {
+        return before ? environmentsTouched(await repository.changedFiles(before, intent.after, false), configPath, this.known) : fromPayload();
+      }
+      const known = [...new Set([...this.known, ...await repository.environmentsAt(intent.after).catch(() => [] as string[])])].sort();
+      const baseOf = new Map<string, string | undefined>();
+      for (const environment of known) {
+        const [applied] = await store.listRuns({ environment, status: 'applied', limit: 1 });
+        baseOf.set(environment, applied && !applied.destroy ? applied.commit : before);
+      }
+      const plan = new Set<string>();
+      const destroy = new Set<string>();
+      for (const base of new Set(baseOf.values())) {
+        const environments = known.filter((e) => baseOf.get(e) === base);
+        const touched = base ? environmentsTouched(await repository.changedFiles(base, intent.after, false), configPath, known) : fromPayload();
+        for (const environment of environments) {
+          if (touched.plan.includes(environment)) plan.add(environment);
+          if (touched.destroy.includes(environment)) destroy.add(environment);
+        }
+      }
+      return { plan: [...plan].sort(), destroy: [...destroy].sort() };
+    } catch (error) {
+      this.log(`push ${intent.after.slice(0, 12)}: git could not tell what changed (${error instanceof Error ? error.message : String(error)}); the payload's file lists decide`);
+      return fromPayload();
     }
   }
 

@@ -140,7 +140,12 @@ export class ConfigRepository {
 
   /** The environment names (file stems) of the config folder at a commit. */
   environmentsAt(commit: string): Promise<string[]> {
-    return this.cached(`environments:${commit}`, async () => (await this.yamlFilesAt(commit)).map((f) => posix.basename(f, '.yaml')).filter((n) => n !== 'defaults' && ENVIRONMENT_NAME.test(n)).sort());
+    // Fetched first, and never remembered for a commit not here: an empty answer for it would stick.
+    return this.cached(`environments:${commit}`, async () => {
+      if (!(await this.hasCommit(commit))) await this.fetch();
+      if (!(await this.hasCommit(commit))) throw new Error(`commit ${commit} is not in the repository (after a fetch)`);
+      return this.yamlFilesAt(commit);
+    }).then((files) => files.map((f) => posix.basename(f, '.yaml')).filter((n) => n !== 'defaults' && ENVIRONMENT_NAME.test(n)).sort());
   }
 
   /**
