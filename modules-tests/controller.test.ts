@@ -4,14 +4,18 @@
  * stand-in recording what is reported. --sandbox plans and applies with real
  * Terraform (every resource a terraform_data stand-in on a local state).
  */
-import { execFileSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { createHash, generateKeyPairSync } from 'node:crypto';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { connect } from 'node:net';
 import { request } from 'node:http';
 import { join } from 'node:path';
 import { signPayload } from '../src/controller/github/signature';
-import { api, API_TOKEN, approve, commentPayload, controllerSuite, deliver, pullRequestPayload, pushPayload, REPOSITORY, waitForRun, WEBHOOK_SECRET } from './controller-harness';
+import {
+  api, API_TOKEN, approve, commentPayload, ConfigRemote, controllerSuite, deliver, pullRequestPayload, pushPayload, REPOSITORY, startController, USER_TOKENS, waitForRun, WEBHOOK_SECRET, type Started,
+} from './controller-harness';
+import { GitHubStandIn } from './github-standin';
 import { EXAMPLES_DIR } from './fixture-dirs';
 
 jest.setTimeout(180_000);
@@ -441,6 +445,61 @@ describe('the controller, sandboxed: what a push changed is computed, not taken 
     const planned = await api(suite.controller.url, '/api/environments/staging/plan', { method: 'POST' });
     expect(planned.status).toBe(202);
     expect((await waitForRun(suite.controller.url, planned.body.runs[0], settled)).commit).toBe(head);
+  });
+});
+
+describe('the controller as a GitHub App, sandboxed: check runs with an "Apply" action', () => {
+  const remote = new ConfigRemote();
+  const dataDir = mkdtempSync(join(tmpdir(), 'controller-app-'));
+  const keys = generateKeyPairSync('rsa', { modulusLength: 2048, publicKeyEncoding: { type: 'spki', format: 'pem' }, privateKeyEncoding: { type: 'pkcs1', format: 'pem' } });
+  const github = new GitHubStandIn({ owner: 'shop', repo: 'platform-config', users: USER_TOKENS, app: { id: '4242', publicKey: keys.publicKey, installationId: 77 } });
+  let controller: Started;
+  const read = (path: string) => readFileSync(path, 'utf8');
+
+  beforeAll(async () => {
+    const url = await github.start();
+    controller = await startController(['--repo', remote.bare, '--data-dir', dataDir, '--sandbox', '--github-api-url', url, '--github-repository', REPOSITORY, '--github-app-id', '4242'], { GITHUB_APP_PRIVATE_KEY: keys.privateKey, GITHUB_TOKEN: '' });
+  });
+  afterAll(async () => {
+    expect(await controller?.stop()).toBe(0);
+    await github.stop();
+    remote.cleanup();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('reports a run waiting for an approval as a check run whose "Apply" approves it as the approver who clicked', async () => {
+    remote.write('environments/prod.yaml', read('environments/prod.yaml').replace('logRetentionDays: 90', 'logRetentionDays: 60'));
+    const commit = remote.commit('prod: keep logs 60 days');
+    const [id] = (await deliver(controller.url, 'push', remote.push())).body.runs;
+    const waiting = await waitForRun(controller.url, id!, settled);
+    expect(waiting.status).toBe('awaiting-approval');
+    const deadline = Date.now() + 15_000;
+    const checkRun = () => github.checkRuns.find((c) => c.fields.external_id === id);
+    while (!(checkRun()?.fields.actions as unknown[] | undefined)?.length && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    const reported = checkRun()!;
+    expect(reported).toMatchObject({ head_sha: commit, fields: { name: 'fargate-platform/prod', status: 'in_progress', actions: [{ identifier: 'apply', label: 'Apply' }] } });
+    expect((reported.fields.output as any).summary).toContain(waiting.planHash);
+    expect((reported.fields.output as any).text).toContain('Terraform');
+    // Installation tokens were minted from the App's JWT; no personal token was used.
+    expect(github.calls.some((c) => c.method === 'POST' && c.path === '/app/installations/77/access_tokens' && c.status === 201)).toBe(true);
+    expect(github.statuses).toEqual([]);
+    const click = (login: string) => deliver(controller.url, 'check_run', {
+      action: 'requested_action', requested_action: { identifier: 'apply' }, check_run: { id: reported.id, external_id: id, head_sha: commit },
+      repository: { id: 1, name: 'platform-config', full_name: REPOSITORY, owner: { login: 'shop' } }, sender: { login },
+    });
+    expect((await click('mallory')).body.reason).toContain('mallory is not an approver of prod');
+    expect((await click('sre-oncall')).body.reason).toBe(`run ${id} approved by sre-oncall`);
+    expect((await waitForRun(controller.url, id!, (r) => ['applied', 'failed'].includes(r.status))).status).toBe('applied');
+    while (reported.fields.conclusion === undefined && Date.now() < deadline + 15_000) await new Promise((r) => setTimeout(r, 100));
+    expect(reported.fields).toMatchObject({ status: 'completed', conclusion: 'success', actions: [] });
+  });
+
+  it('refuses to start as an App without its private key, in one line', () => {
+    const result = spawnSync(process.execPath, ['bin/platform.js', 'serve', '--repo', remote.bare, '--port', '0', '--data-dir', dataDir, '--github-app-id', '4242'], {
+      env: { ...process.env, WEBHOOK_SECRET, API_TOKEN, GITHUB_APP_PRIVATE_KEY: '' }, encoding: 'utf8', timeout: 60_000,
+    });
+    expect(result.status).toBe(1);
+    expect(result.stderr.trim()).toBe('GITHUB_APP_PRIVATE_KEY is required with --github-app-id: the App\'s private key (PEM)');
   });
 });
 

@@ -25,6 +25,7 @@ interface ServeFlags {
   publicUrl?: string;
   stopTimeoutSeconds: string;
   requestTimeoutSeconds: string;
+  githubAppId?: string;
 }
 
 export function serveCommand(program: Command): void {
@@ -40,6 +41,7 @@ export function serveCommand(program: Command): void {
     .option('--store <spec>', 'sqlite, or dynamodb://TABLE', 'sqlite')
     .option('--drift-minutes <n>', 'plan every environment this often to find drift (0: never)', '0')
     .option('--github-api-url <url>', 'GitHub API base URL (GitHub Enterprise: https://HOST/api/v3)')
+    .option('--github-app-id <id>', 'report as this GitHub App (check runs; its private key, PEM, in GITHUB_APP_PRIVATE_KEY)')
     .option('--github-repository <owner/repo>', 'the GitHub repository to report to, when --repo does not name one (a local path)')
     .option('--offline', 'plan with a local backend and dummy credentials; never apply (runs that would apply end in approved)')
     .option('--sandbox', 'every resource stands in as terraform_data on a local state: real plans and applies that change nothing (demos, tests)')
@@ -52,6 +54,14 @@ export function serveCommand(program: Command): void {
       const missing = ['WEBHOOK_SECRET', 'API_TOKEN'].filter((name) => !process.env[name]);
       if (missing.length > 0) {
         console.error(`${missing[0]} is required: set it in the environment (${missing.join(', ')} missing)`);
+        process.exit(1);
+      }
+      if (flags.githubAppId !== undefined && !/^\d+$/.test(flags.githubAppId)) {
+        console.error(`--github-app-id must be the App's numeric ID, got "${flags.githubAppId}"`);
+        process.exit(2);
+      }
+      if (flags.githubAppId && !/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(process.env.GITHUB_APP_PRIVATE_KEY ?? '')) {
+        console.error('GITHUB_APP_PRIVATE_KEY is required with --github-app-id: the App\'s private key (PEM)');
         process.exit(1);
       }
       const short = ['WEBHOOK_SECRET', 'API_TOKEN'].filter((name) => process.env[name]!.length < MIN_SECRET_LENGTH);
@@ -90,6 +100,7 @@ export function serveCommand(program: Command): void {
         store: flags.store,
         driftMinutes: number('drift-minutes', flags.driftMinutes, 0, false),
         githubApiUrl: flags.githubApiUrl,
+        githubAppId: flags.githubAppId,
         githubOwner: owner,
         githubRepo: repo,
         offline: flags.offline === true,

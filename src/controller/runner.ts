@@ -327,7 +327,9 @@ export class Runner {
   async report(run: Run, planText?: string): Promise<void> {
     const name = this.options.statusName;
     const url = this.options.publicUrl ? `${this.options.publicUrl}/api/runs/${run.id}` : undefined;
-    const results = [await this.options.reporter.setStatus(run.commit, commitStatusFor(run, name, url))];
+    const plan = planText === undefined ? undefined : this.options.redactor.redact(planText);
+    const cost = this.costNotes.get(run.id);
+    const results = [await this.options.reporter.setStatus(run.commit, commitStatusFor(run, name, url), { run, ...(plan !== undefined ? { planText: plan } : {}), ...(cost ? { cost } : {}) })];
     if (run.pullRequest !== undefined && (planText !== undefined || run.status === 'failed')) {
       const text = planText === undefined ? undefined : this.options.redactor.redact(planText);
       results.push(await this.options.reporter.upsertPlanComments(run.pullRequest, run.environment, renderPlanComments({ run, planText: text, name, runUrl: url, cost: this.costNotes.get(run.id) })));
