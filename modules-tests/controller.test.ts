@@ -350,6 +350,17 @@ describe('the controller, sandboxed: policy that a push cannot lower', () => {
     expect(run.reason).toContain('gitops.approvers adds mallory');
     const self = await approve(suite.controller.url, run, 'mallory');
     expect(self.status).toBe(403);
+    // Nor can mallory /apply a pull request while that change waits: comments go by the applied approvers too.
+    const base = remote.head('main');
+    remote.checkout('mallory-pr', true);
+    remote.write('environments/prod.yaml', `${read('environments/prod.yaml').replace(APPROVERS, '  approvers: [platform-lead, sre-oncall, mallory]')}tags: { Team: mallory }\n`);
+    const head = remote.commit('prod: by mallory');
+    remote.push('mallory-pr');
+    remote.checkout('main');
+    const opened = await deliver(suite.controller.url, 'pull_request', pullRequestPayload({ action: 'opened', number: 31, headSha: head, headRef: 'mallory-pr', baseSha: base, author: 'mallory' }));
+    expect((await waitForRun(suite.controller.url, opened.body.runs[0]!, settled)).approvers).toEqual(['platform-lead', 'sre-oncall']);
+    const comment = await deliver(suite.controller.url, 'issue_comment', commentPayload(31, '/apply prod', 'mallory'));
+    expect(comment.body).toMatchObject({ runs: [], reason: 'refused: prod: mallory is not an approver' });
     expect((await approve(suite.controller.url, run, 'platform-lead')).status).toBe(200);
     expect((await waitForRun(suite.controller.url, run.id, (r) => ['applied', 'failed'].includes(r.status))).status).toBe('applied');
     // Applied: the next change goes by the policy of that commit (mallory now approves) and lowers nothing.

@@ -293,11 +293,12 @@ export class Controller {
     if (environments.length === 0) return { runs: [], reason: 'no environment to plan; name one: /plan ENV' };
     const runs: Run[] = [];
     const refused: string[] = [];
-    // Who may approve, and whether it is production, come from the default branch: a pull request cannot name its own approvers.
+    // Who may approve comes from the policy last applied: a pull request cannot name its own approvers.
     const head = await this.options.repository.head(this.options.branch);
     const ofPullRequest = await this.options.store.listRuns({ pullRequest: intent.number, limit: 200 });
     for (const environment of environments) {
-      const approvers = head ? (await this.runner.factsAt(head, environment))?.approvers : undefined;
+      // The approvers of the policy the environment goes by (last applied), never of an unapproved change on the branch.
+      const approvers = head ? (await this.runner.factsRead((await this.runner.policySource(environment, head)).commit, environment)).facts?.approvers : undefined;
       if (approvers === undefined) { refused.push(`${environment}: no such environment`); continue; }
       if (!isApprover(approvers, intent.commenter)) { refused.push(`${environment}: ${intent.commenter} is not an approver`); continue; }
       if (intent.command === 'apply' && pr.fromFork) { refused.push(`${environment}: pull requests from forks are never applied`); continue; }

@@ -192,28 +192,47 @@ export class Runner {
    * `before` (the default branch before the change), else the commit's parent.
    */
   private async policyOf(run: Run): Promise<PolicySource> {
-    const { repository, store } = this.options;
+    const { repository } = this.options;
     if (run.pullRequest !== undefined) {
       const head = (await repository.head(this.options.branch)) ?? run.commit;
       const compiled = await this.compiledAt(head, run.environment);
-      return { commit: head, compiled, facts: compiled?.facts };
+      const { commit, applied } = await this.policySource(run.environment, head, run.id);
+      const source = commit === head ? { facts: compiled?.facts } : await this.factsRead(commit, run.environment);
+      return { commit, compiled, ...source, ...(applied ? { applied } : {}) };
     }
-    const [applied] = await store.listRuns({ environment: run.environment, status: this.options.offline ? ['applied', 'approved'] : 'applied', limit: 1 });
-    const [earlier] = applied ? [] : (await store.listRuns({ environment: run.environment, limit: 100 }))
-      .filter((r) => r.id !== run.id && r.policyFrom && r.pullRequest === undefined && r.branch === this.options.branch);
-    const commit = applied?.commit
-      ?? earlier?.policyFrom
-      ?? (run.before && !/^0+$/.test(run.before) && (await repository.hasCommit(run.before)) ? run.before : undefined)
+    const fallback = (run.before && !/^0+$/.test(run.before) && (await repository.hasCommit(run.before)) ? run.before : undefined)
       ?? (await repository.parentOf(run.commit))
       ?? run.commit;
+    const { commit, applied } = await this.policySource(run.environment, fallback, run.id);
+    return { commit, ...await this.factsRead(commit, run.environment), ...(applied ? { applied } : {}) };
+  }
+
+  /**
+   * The commit an environment's policy is read from: the one last applied
+   * (offline, where nothing is applied: last approved); before anything was,
+   * the source every earlier run of the default branch went by (the first
+   * one's: a push after an unapproved one does not go by what that one
+   * brought); else `fallback`.
+   */
+  async policySource(environment: string, fallback: string, exceptRun?: string): Promise<{ commit: string; applied?: string }> {
+    const { store } = this.options;
+    const [applied] = await store.listRuns({ environment, status: this.options.offline ? ['applied', 'approved'] : 'applied', limit: 1 });
+    if (applied) return { commit: applied.commit, applied: applied.commit };
+    const [earlier] = (await store.listRuns({ environment, limit: 100 }))
+      .filter((r) => r.id !== exceptRun && r.policyFrom && r.pullRequest === undefined && r.branch === this.options.branch);
+    return { commit: earlier?.policyFrom ?? fallback };
+  }
+
+  /** The policy facts of an environment at a commit, without synthesis: none when the commit has no such environment, problems when it does not load. */
+  async factsRead(commit: string, environment: string): Promise<{ facts?: EnvironmentFacts; problems?: readonly string[] }> {
+    const { repository } = this.options;
     const root = join(this.options.dataDir, 'runs', `policy-${randomBytes(6).toString('hex')}`);
     try {
       const configDir = join(root, repository.configDir);
       await repository.writeConfigAt(commit, configDir);
-      const read = await this.options.compiler.facts({ configDir, relativeTo: root, environment: run.environment });
-      const appliedCommit = applied ? { applied: applied.commit } : {};
-      if (!read.found) return { commit, ...appliedCommit };
-      return 'facts' in read ? { commit, facts: read.facts, ...appliedCommit } : { commit, problems: read.problems, ...appliedCommit };
+      const read = await this.options.compiler.facts({ configDir, relativeTo: root, environment });
+      if (!read.found) return {};
+      return 'facts' in read ? { facts: read.facts } : { problems: read.problems };
     } finally {
       rmSync(root, { recursive: true, force: true });
     }
@@ -362,11 +381,6 @@ export class Runner {
       }
     }
     return result.ok || /not locked/i.test(result.output);
-  }
-
-  /** The facts of an environment at a commit, or undefined when it has no such environment. */
-  async factsAt(commit: string, environment: string): Promise<EnvironmentFacts | undefined> {
-    return (await this.compiledAt(commit, environment))?.facts;
   }
 
   private async compiledAt(commit: string, environment: string): Promise<CompileResult | undefined> {
