@@ -110,6 +110,28 @@ describe('a mirror of a private GitHub repository', () => {
     }
   });
 
+  it('asks a token function for a fresh token on every fetch (a GitHub App\'s installation tokens expire)', async () => {
+    const bin = join(root, 'bin-fresh');
+    mkdirSync(bin, { recursive: true });
+    const realGit = execFileSync('sh', ['-c', 'command -v git'], { encoding: 'utf8' }).trim();
+    const record = join(root, 'git-fresh-env.txt');
+    writeFileSync(join(bin, 'git'), `#!/bin/sh\nenv >> "${record}"\nexec "${realGit}" "$@"\n`, { mode: 0o755 });
+    const tokens = ['ghs_installationTokenOne000000000', 'ghs_installationTokenTwo000000000'];
+    let asked = 0;
+    process.env.PATH = `${bin}:${process.env.PATH}`;
+    try {
+      const repository = new ConfigRepository('https://github.com/acme/platform.git', join(root, 'fresh.git'), 'environments', async () => tokens[asked++]);
+      await repository.fetch();
+      await repository.fetch();
+      expect(await repository.environmentsAt((await repository.head('main'))!)).toEqual(['dev']);
+    } finally {
+      process.env.PATH = saved.PATH;
+    }
+    expect(asked).toBe(2);
+    const seen = readFileSync(record, 'utf8');
+    for (const token of tokens) expect(seen).toContain(`AUTHORIZATION: basic ${Buffer.from(`x-access-token:${token}`).toString('base64')}`);
+  });
+
   it('never puts the token in an error message', async () => {
     // A URL that itself carries the token text: git's error quotes it, and the repository redacts it.
     const repository = new ConfigRepository(`https://github.com/acme/${TOKEN}.git`, join(root, 'missing.git'), 'environments', TOKEN);

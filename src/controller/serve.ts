@@ -48,9 +48,12 @@ export async function startController(options: ServeOptions): Promise<RunningCon
   const redactor = new Redactor(secretsOf(options.env));
   const log = (line: string) => options.log(redactor.redact(line));
   const store = await openStore(options.store, options.dataDir);
-  const repository = new ConfigRepository(options.repository, join(options.dataDir, 'repository.git'), options.configPath, options.env.GITHUB_TOKEN);
   const githubApiUrl = options.githubApiUrl ?? githubApiUrlOf(options.repository);
-  const reporter = options.githubAppId ? appReporter(options, githubApiUrl, log) : createReporter({
+  const appReporting = options.githubAppId ? appReporter(options, githubApiUrl, log) : undefined;
+  // git fetches with GITHUB_TOKEN, else (an App alone) with a fresh installation token.
+  const gitToken = options.env.GITHUB_TOKEN || (appReporting ? () => appReporting.installationToken() : undefined);
+  const repository = new ConfigRepository(options.repository, join(options.dataDir, 'repository.git'), options.configPath, gitToken);
+  const reporter = appReporting ?? createReporter({
     token: options.env.GITHUB_TOKEN,
     repositoryUrl: options.repository,
     owner: options.githubOwner,

@@ -87,6 +87,12 @@ export class CheckRunReporter implements Reporter {
     }
   }
 
+  /** A token of the App's installation, fresh enough to fetch the repository with (auth-app caches and renews it). */
+  async installationToken(): Promise<string> {
+    const auth = await (await this.octokit()).auth({ type: 'installation' }) as { token: string };
+    return auth.token;
+  }
+
   /** Check runs carry the plan: pull requests get no plan comments from the App. */
   async upsertPlanComments(): Promise<ReportResult> {
     return { ok: true, skipped: 'reported as check runs' };
