@@ -169,7 +169,9 @@ export class Runner {
       ? [`the policy at ${source.commit.slice(0, 12)} could not be read (${source.problems[0]})`]
       : source.facts ? lowered(source.facts, compiled.facts) : [];
     if (compiled.productionFailures) reasons.push(`production-only guardrails it would fail: ${compiled.productionFailures.join(', ')}`);
-    const rollback = source.applied !== undefined && source.applied !== run.commit && !run.destroy
+    // Only for runs that may apply: a pull request's or a drift check's plan is only reported.
+    const mayApply = run.trigger !== 'pull_request' && run.trigger !== 'drift';
+    const rollback = mayApply && source.applied !== undefined && source.applied !== run.commit && !run.destroy
       && !(await this.options.repository.isAncestor(source.applied, run.commit));
     const reason = [
       ...(reasons.length > 0 ? [`the change lowers the policy applied at ${source.commit.slice(0, 12)} (${reasons.join('; ')}): applying it waits for an approver of that policy`] : []),
