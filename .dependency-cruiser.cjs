@@ -29,7 +29,7 @@ module.exports = {
     below('^src/stacks/', '^src/(stacks/|modules/|config/|[^/]+\\.ts$)', 'stacks map config onto modules'),
     below('^src/core/', '^src/(core/|stacks/|modules/|config/|guardrails/|terraform/|cost/|diagram/|[^/]+\\.ts$)', 'the core sits under the front ends only'),
     below('^src/cli/', '^src/(cli/|core/index\\.ts$|controller/)', 'the CLI calls the core (and starts the controller)'),
-    below('^src/controller/', '^src/(controller/|core/index\\.ts$)', 'the controller calls the core, never a copy and nothing below it'),
+    below('^src/controller/', '^src/(controller/|core/index\\.ts$|runtime\\.js$)', 'the controller calls the core, never a copy and nothing below it (its compile worker registers the TypeScript runtime, src/runtime.js, as a process does)'),
     below('^src/testing/', '^src/(testing/|core/index\\.ts$)', 'the testing helpers for teams call the core'),
     below('^src/verification/', '^src/(verification/|core/index\\.ts$)', 'the project\'s own checks call the core like a front end; nothing of the product imports them'),
     below('^main\\.ts$', '^src/(core/index\\.ts$|cli/(report|catch-all)\\.ts)', 'the cdktf app calls the core (and reports like the CLI)'),

@@ -35,6 +35,11 @@ describe('the environment git runs with', () => {
     expect(gitEnvironment('https://github.com/acme/platform.git', undefined, {}).GIT_CONFIG_COUNT).toBeUndefined();
   });
 
+  it('carries none of the controller\'s secrets', () => {
+    const env = gitEnvironment('https://github.com/acme/platform.git', TOKEN, { PATH: '/bin', WEBHOOK_SECRET: 'w'.repeat(40), API_TOKEN: 'a'.repeat(40), GITHUB_TOKEN: TOKEN, AWS_SECRET_ACCESS_KEY: 's', GITHUB_APP_PRIVATE_KEY: 'k' });
+    expect(Object.keys(env).sort()).toEqual(['GIT_CONFIG_COUNT', 'GIT_CONFIG_KEY_0', 'GIT_CONFIG_NOSYSTEM', 'GIT_CONFIG_VALUE_0', 'GIT_TERMINAL_PROMPT', 'PATH']);
+  });
+
   it('is read by git as configuration', () => {
     const env = gitEnvironment('https://github.com/acme/platform.git', TOKEN, { PATH: process.env.PATH, HOME: tmpdir() });
     expect(execFileSync('git', ['config', '--get', 'http.https://github.com/.extraheader'], { env, encoding: 'utf8' }).trim()).toBe(`AUTHORIZATION: basic ${BASIC}`);
@@ -78,6 +83,53 @@ describe('a mirror of a private GitHub repository', () => {
     expect(config).not.toContain(TOKEN);
     expect(config).not.toContain(BASIC);
     expect(config).not.toContain('extraheader');
+  });
+
+  it('runs git with none of the controller\'s secrets in its environment', async () => {
+    // A git on PATH that writes down its environment, then runs the real one.
+    const bin = join(root, 'bin');
+    mkdirSync(bin, { recursive: true });
+    const realGit = execFileSync('sh', ['-c', 'command -v git'], { encoding: 'utf8' }).trim();
+    const record = join(root, 'git-env.txt');
+    writeFileSync(join(bin, 'git'), `#!/bin/sh\nenv >> "${record}"\nexec "${realGit}" "$@"\n`, { mode: 0o755 });
+    const secrets = { WEBHOOK_SECRET: `webhook-${'w'.repeat(40)}`, API_TOKEN: `api-${'a'.repeat(40)}`, GITHUB_TOKEN: TOKEN };
+    Object.assign(process.env, secrets, { PATH: `${bin}:${process.env.PATH}` });
+    try {
+      const repository = new ConfigRepository('https://github.com/acme/platform.git', join(root, 'scrubbed.git'), 'environments', TOKEN);
+      await repository.fetch();
+      expect(await repository.environmentsAt((await repository.head('main'))!)).toEqual(['dev']);
+    } finally {
+      process.env.PATH = saved.PATH;
+      for (const name of Object.keys(secrets)) delete process.env[name];
+    }
+    const seen = readFileSync(record, 'utf8');
+    expect(seen).toContain('GIT_TERMINAL_PROMPT=0');
+    for (const [name, value] of Object.entries(secrets)) {
+      expect(seen).not.toContain(`${name}=`);
+      expect(seen).not.toContain(value);
+    }
+  });
+
+  it('asks a token function for a fresh token on every fetch (a GitHub App\'s installation tokens expire)', async () => {
+    const bin = join(root, 'bin-fresh');
+    mkdirSync(bin, { recursive: true });
+    const realGit = execFileSync('sh', ['-c', 'command -v git'], { encoding: 'utf8' }).trim();
+    const record = join(root, 'git-fresh-env.txt');
+    writeFileSync(join(bin, 'git'), `#!/bin/sh\nenv >> "${record}"\nexec "${realGit}" "$@"\n`, { mode: 0o755 });
+    const tokens = ['ghs_installationTokenOne000000000', 'ghs_installationTokenTwo000000000'];
+    let asked = 0;
+    process.env.PATH = `${bin}:${process.env.PATH}`;
+    try {
+      const repository = new ConfigRepository('https://github.com/acme/platform.git', join(root, 'fresh.git'), 'environments', async () => tokens[asked++]);
+      await repository.fetch();
+      await repository.fetch();
+      expect(await repository.environmentsAt((await repository.head('main'))!)).toEqual(['dev']);
+    } finally {
+      process.env.PATH = saved.PATH;
+    }
+    expect(asked).toBe(2);
+    const seen = readFileSync(record, 'utf8');
+    for (const token of tokens) expect(seen).toContain(`AUTHORIZATION: basic ${Buffer.from(`x-access-token:${token}`).toString('base64')}`);
   });
 
   it('never puts the token in an error message', async () => {

@@ -262,8 +262,17 @@ describe('webhook events', () => {
     expect(() => parseWebhook('issue_comment', comment('/plan', (p) => delete p.action))).toThrow(/"action" missing/);
   });
 
+  it('a check run\'s requested action "apply" is an approval of the run it names, as the sender', () => {
+    const click = (fields: Record<string, unknown>) => ({ action: 'requested_action', requested_action: { identifier: 'apply' }, check_run: { id: 1, external_id: 'run-1' }, repository: { full_name: 'shop/platform-config' }, sender: { login: 'alice' }, ...fields });
+    expect(parseWebhook('check_run', click({}))).toEqual({ kind: 'approve', repository: 'shop/platform-config', runId: 'run-1', login: 'alice' });
+    expect(parseWebhook('check_run', click({ requested_action: { identifier: 'destroy' } }))).toEqual({ kind: 'ignored', reason: 'check_run requested action destroy is not handled' });
+    expect(() => parseWebhook('check_run', click({ check_run: { id: 1 } }))).toThrow(WebhookPayloadError);
+    expect(() => parseWebhook('check_run', click({ sender: {} }))).toThrow(WebhookPayloadError);
+  });
+
   it('any other event is ignored with a reason', () => {
-    expect(parseWebhook('check_run', { action: 'completed' })).toEqual({ kind: 'ignored', reason: 'check_run events are not handled' });
+    expect(parseWebhook('deployment', { action: 'created' })).toEqual({ kind: 'ignored', reason: 'deployment events are not handled' });
+    expect(parseWebhook('check_run', { action: 'completed' })).toEqual({ kind: 'ignored', reason: 'check_run action completed is not handled' });
     expect(parseWebhook('installation', {})).toMatchObject({ kind: 'ignored' });
   });
 });

@@ -14,10 +14,14 @@ import { signPayload } from '../src/controller/github/signature';
 import { GitHubStandIn } from './github-standin';
 import { EXAMPLES_DIR } from './fixture-dirs';
 
-export const WEBHOOK_SECRET = 'test-webhook-secret-0123';
-export const API_TOKEN = 'test-api-token-4567';
+export const WEBHOOK_SECRET = 'test-webhook-secret-0123456789abcdef';
+export const API_TOKEN = 'test-api-token-0123456789abcdefghijk';
 export const REPOSITORY = 'shop/platform-config';
 export const GITHUB_TOKEN = 'test-github-token-89';
+/** The GitHub users of the tests, by user token (the stand-in answers GET /user with them). */
+export const USER_TOKENS: Readonly<Record<string, string>> = { 'user-token-platform-lead': 'platform-lead', 'user-token-sre-oncall': 'sre-oncall', 'user-token-mallory': 'mallory' };
+/** The user token of a login of USER_TOKENS. */
+export const userToken = (login: string) => `user-token-${login}`;
 
 export class ConfigRemote {
   readonly root = mkdtempSync(join(tmpdir(), 'controller-repo-'));
@@ -144,9 +148,13 @@ export interface Started {
   kill(): Promise<void>;
 }
 
-/** Starts `serve` as its own process group on a free port and waits for its `listening on` line. */
+/**
+ * Starts `serve` as its own process group on a free port, as the image's
+ * ENTRYPOINT does (`node bin/platform.js`, no `--require`), and waits for
+ * its `listening on` line.
+ */
 export function startController(args: readonly string[], env: NodeJS.ProcessEnv = {}): Promise<Started> {
-  const child = spawn(process.execPath, ['--require', './src/runtime.js', 'src/cli/main.ts', 'serve', '--port', '0', ...args], {
+  const child = spawn(process.execPath, ['bin/platform.js', 'serve', '--port', '0', ...args], {
     env: { ...process.env, CHECKPOINT_DISABLE: '1', WEBHOOK_SECRET, API_TOKEN, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,
@@ -233,15 +241,24 @@ export async function deliver(url: string, event: string, payload: unknown, opti
   return send(url, await signedDelivery(event, payload, options));
 }
 
-/** An API call with the test token. */
-export async function api(url: string, path: string, init: { method?: string; body?: unknown; token?: string } = {}) {
+/** An API call with the test token (and a GitHub user's token, `userToken`). */
+export async function api(url: string, path: string, init: { method?: string; body?: unknown; token?: string; userToken?: string } = {}) {
   const response = await fetch(`${url}${path}`, {
     method: init.method ?? 'GET',
-    headers: { authorization: `Bearer ${init.token ?? API_TOKEN}`, ...(init.body !== undefined ? { 'content-type': 'application/json' } : {}) },
+    headers: {
+      authorization: `Bearer ${init.token ?? API_TOKEN}`,
+      ...(init.body !== undefined ? { 'content-type': 'application/json' } : {}),
+      ...(init.userToken ? { 'x-github-user-token': init.userToken } : {}),
+    },
     body: init.body !== undefined ? JSON.stringify(init.body) : undefined,
   });
   const text = await response.text();
   return { status: response.status, body: text ? JSON.parse(text) : undefined };
+}
+
+/** Approves a run's saved plan as `login` (a GitHub user of USER_TOKENS), the way the contract says. */
+export async function approve(url: string, run: { id: string; planHash?: string }, login: string) {
+  return api(url, `/api/runs/${run.id}/approve`, { method: 'POST', body: { planHash: run.planHash }, userToken: userToken(login) });
 }
 
 /** Polls a run until `done` says so (or the timeout passes, which fails with the run as it was). */
@@ -278,7 +295,7 @@ export interface ControllerSuite {
 export function controllerSuite(flags: readonly string[]): ControllerSuite {
   const remote = new ConfigRemote();
   const dataDir = mkdtempSync(join(tmpdir(), 'controller-data-'));
-  const github = new GitHubStandIn({ token: GITHUB_TOKEN, owner: 'shop', repo: 'platform-config' });
+  const github = new GitHubStandIn({ token: GITHUB_TOKEN, owner: 'shop', repo: 'platform-config', users: USER_TOKENS });
   const suite: { controller?: Started; exitCode?: number | null } = {};
   beforeAll(async () => {
     const githubUrl = await github.start();

@@ -7,7 +7,8 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { api, ConfigRemote, controllerSuite, deliver, startController, waitForRun, type Started } from './controller-harness';
+import { api, approve, ConfigRemote, controllerSuite, deliver, startController, USER_TOKENS, waitForRun, type Started } from './controller-harness';
+import { GitHubStandIn } from './github-standin';
 import { EXAMPLES_DIR } from './fixture-dirs';
 
 jest.setTimeout(300_000);
@@ -17,12 +18,15 @@ describe('the controller, offline', () => {
   const remote = new ConfigRemote();
   const dataDir = mkdtempSync(join(tmpdir(), 'controller-data-'));
   let controller: Started;
+  // Only GET /user, for the approval: without GITHUB_TOKEN nothing is reported.
+  const github = new GitHubStandIn({ users: USER_TOKENS });
 
   beforeAll(async () => {
-    controller = await startController(['--repo', remote.bare, '--data-dir', dataDir, '--offline']);
+    controller = await startController(['--repo', remote.bare, '--data-dir', dataDir, '--offline', '--github-api-url', await github.start()]);
   });
   afterAll(async () => {
     await controller?.stop();
+    await github.stop();
     remote.cleanup();
     rmSync(dataDir, { recursive: true, force: true });
   });
@@ -46,7 +50,7 @@ describe('the controller, offline', () => {
     expect((await api(controller.url, '/api/environments/nope/plan', { method: 'POST' })).status).toBe(404);
     const run = await waitForRun(controller.url, planned.body.runs[0], settled, 240_000);
     expect(run).toMatchObject({ environment: 'prod', trigger: 'manual', status: 'awaiting-approval', decision: 'needs-approval' });
-    const approved = await api(controller.url, `/api/runs/${run.id}/approve`, { method: 'POST', body: { by: 'sre-oncall' } });
+    const approved = await approve(controller.url, run, 'sre-oncall');
     expect(approved.body.status).toBe('approved');
     await new Promise((r) => setTimeout(r, 1500));
     expect((await api(controller.url, `/api/runs/${run.id}`)).body.status).toBe('approved');

@@ -8,7 +8,7 @@
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { api, API_TOKEN, ConfigRemote, deliver, startController, waitForRun, WEBHOOK_SECRET, type Started } from './controller-harness';
 import { EXAMPLES_DIR } from './fixture-dirs';
 
@@ -65,6 +65,19 @@ describe('the controller after a crash', () => {
     expect(controller!.output()).toMatch(/stopping: no new work is accepted/);
     controller = await startController(args);
     expect((await api(controller.url, `/api/runs/${id}`)).body.status).toBe('applied');
+  });
+
+  it.each([
+    ['WEBHOOK_SECRET', { WEBHOOK_SECRET: 'a' }],
+    ['API_TOKEN', { API_TOKEN: 'x'.repeat(31) }],
+    ['WEBHOOK_SECRET and API_TOKEN', { WEBHOOK_SECRET: 'short', API_TOKEN: 'short' }],
+  ])('refuses to start with %s shorter than 32 characters, in one line naming it', (names, secrets) => {
+    const result = spawnSync(process.execPath, ['bin/platform.js', 'serve', '--repo', remote.bare, '--port', '0', '--data-dir', mkdtempSync(join(tmpdir(), 'controller-short-'))], {
+      env: { ...process.env, WEBHOOK_SECRET, API_TOKEN, CHECKPOINT_DISABLE: '1', ...secrets }, encoding: 'utf8', timeout: 60_000,
+    });
+    expect(result.status).toBe(1);
+    expect(result.stderr.trim().split('\n')).toEqual([`${names} must be at least 32 characters (openssl rand -hex 32 makes one)`]);
+    expect(result.stdout).not.toContain('listening on');
   });
 
   it('stops on a SIGTERM sent to `npm run serve` (the script execs node)', async () => {

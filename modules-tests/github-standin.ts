@@ -8,17 +8,30 @@
  *   POST   /repos/:owner/:repo/issues/:n/comments     201, the comment
  *   PATCH  /repos/:owner/:repo/issues/comments/:id    200, the comment; 404 when unknown
  *   DELETE /repos/:owner/:repo/issues/comments/:id    204; 404 when unknown
+ *   GET    /user                                      200 {login} for a user token of `users`; 401 otherwise
+ *   GET    /repos/:owner/:repo/installation           200 {id}: the App's installation (App JWT)
+ *   POST   /app/installations/:id/access_tokens      201 {token, expires_at}: an installation token (App JWT)
+ *   POST   /repos/:owner/:repo/check-runs             201, the check run (installation token)
+ *   PATCH  /repos/:owner/:repo/check-runs/:id         200, the check run; 404 when unknown
+ *
+ * An App JWT must be RS256, signed by the App's key, issued by its ID and
+ * not expired; check runs need a token it minted (or `token`).
  *
  * It refuses, with 422 as GitHub does, a comment body over 65,536 characters
  * and a status description over 140.
  *
  * What it cannot prove: that real GitHub accepts the token and its scopes
+ * (and, for the App, the App's permissions and installation on the
+ * repository, token expiry and scoping, how GitHub shows check runs and
+ * their actions, and that it sends `check_run` webhooks for clicks only from
+ * people with write access)
  * (it only compares the header with the expected token), its rate limits and
  * secondary limits, the rest of its validation (how it counts characters,
  * unknown shas, permissions on others' comments), its exact answer bodies
  * and headers beyond the fields the reporter reads, nor its ordering and
  * eventual consistency. Those need a test against GitHub itself.
  */
+import { verify } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -68,12 +81,27 @@ export interface StandInOptions {
   readonly repo?: string;
   /** The login the stand-in's token belongs to: the author of comments it creates. */
   readonly login?: string;
+  /** User tokens and whose they are (`GET /user`): the identities approvals come from. */
+  readonly users?: Readonly<Record<string, string>>;
+  /** A GitHub App installed on the repository: its ID, public key (to check its JWTs) and installation ID. */
+  readonly app?: { readonly id: string; readonly publicKey: string; readonly installationId: number };
+}
+
+/** A check run as the stand-in holds it: the fields last sent, and every update. */
+export interface StoredCheckRun {
+  readonly id: number;
+  readonly head_sha: string;
+  readonly fields: Record<string, unknown>;
+  readonly history: Record<string, unknown>[];
 }
 
 export class GitHubStandIn {
   readonly calls: RecordedCall[] = [];
   readonly comments: StoredComment[] = [];
   readonly statuses: StoredStatus[] = [];
+  readonly checkRuns: StoredCheckRun[] = [];
+  /** Installation tokens minted. */
+  private readonly minted = new Set<string>();
   private readonly faults: Fault[] = [];
   private server?: Server;
   private nextId = 1000;
@@ -145,16 +173,49 @@ export class GitHubStandIn {
     send(res, answer.status, answer.body, answer.headers);
   }
 
+  /** Whether `token` is a JWT of the App: RS256, signed by its key, issued by its ID, not expired. */
+  private appJwtValid(token: string | undefined): boolean {
+    const app = this.options.app;
+    const parts = token?.split('.');
+    if (!app || !parts || parts.length !== 3) return false;
+    try {
+      const header = JSON.parse(Buffer.from(parts[0]!, 'base64url').toString('utf8')) as { alg?: string };
+      const claims = JSON.parse(Buffer.from(parts[1]!, 'base64url').toString('utf8')) as { iss?: unknown; exp?: number };
+      const signed = verify('RSA-SHA256', Buffer.from(`${parts[0]}.${parts[1]}`), app.publicKey, Buffer.from(parts[2]!, 'base64url'));
+      return header.alg === 'RS256' && signed && String(claims.iss) === app.id && typeof claims.exp === 'number' && claims.exp * 1000 > Date.now();
+    } catch {
+      return false;
+    }
+  }
+
   private route(method: string, url: URL, body: unknown, authorization: string | undefined): Answer {
     const path = url.pathname;
+    let m0: RegExpExecArray | null;
     const fault = this.faults.find((f) => (f.method === undefined || f.method === method) && (f.path === undefined || f.path.test(path)) && (f.times === undefined || f.times > 0));
     if (fault) {
       if (fault.times !== undefined) fault.times -= 1;
       return { status: fault.status, body: { message: `stand-in fault ${fault.status}` } };
     }
-    if (this.options.token !== undefined) {
+    if (method === 'GET' && path === '/user') {
       const sent = /^(?:token|bearer)\s+(.+)$/i.exec(authorization ?? '')?.[1];
-      if (sent !== this.options.token) return { status: 401, body: { message: 'Bad credentials' } };
+      const user = sent === undefined ? undefined : this.options.users?.[sent];
+      return user ? { status: 200, body: { login: user, id: 1, type: 'User' } } : { status: 401, body: { message: 'Bad credentials' } };
+    }
+    const bearer = /^(?:token|bearer)\s+(.+)$/i.exec(authorization ?? '')?.[1];
+    const app = this.options.app;
+    if (app && (m0 = /^\/repos\/[^/]+\/[^/]+\/installation$/.exec(path)) && method === 'GET') {
+      return this.appJwtValid(bearer) ? { status: 200, body: { id: app.installationId, app_id: Number(app.id) } } : { status: 401, body: { message: 'A JSON web token could not be decoded' } };
+    }
+    if (app && method === 'POST' && (m0 = /^\/app\/installations\/(\d+)\/access_tokens$/.exec(path))) {
+      if (!this.appJwtValid(bearer)) return { status: 401, body: { message: 'A JSON web token could not be decoded' } };
+      if (Number(m0[1]) !== app.installationId) return notFound();
+      const token = `ghs_standin_${this.minted.size + 1}_${Math.random().toString(36).slice(2)}`;
+      this.minted.add(token);
+      return { status: 201, body: { token, expires_at: new Date(Date.now() + 3_600_000).toISOString(), permissions: { checks: 'write' } } };
+    }
+    if (this.options.token !== undefined || app) {
+      const sent = /^(?:token|bearer)\s+(.+)$/i.exec(authorization ?? '')?.[1];
+      if (sent === undefined || (sent !== this.options.token && !this.minted.has(sent))) return { status: 401, body: { message: 'Bad credentials' } };
     }
     const repoMatch = /^\/repos\/([^/]+)\/([^/]+)(\/.*)$/.exec(path);
     if (!repoMatch) return notFound();
@@ -164,6 +225,19 @@ export class GitHubStandIn {
     const login = this.options.login ?? 'platform-bot';
 
     let m: RegExpExecArray | null;
+    if (method === 'POST' && rest === '/check-runs') {
+      if (typeof record.name !== 'string' || typeof record.head_sha !== 'string' || !/^[0-9a-f]{40}$/.test(record.head_sha)) return invalid('name');
+      const stored: StoredCheckRun = { id: this.nextId++, head_sha: record.head_sha, fields: { ...record }, history: [{ ...record }] };
+      this.checkRuns.push(stored);
+      return { status: 201, body: { id: stored.id, ...stored.fields } };
+    }
+    if (method === 'PATCH' && (m = /^\/check-runs\/(\d+)$/.exec(rest))) {
+      const stored = this.checkRuns.find((c) => c.id === Number(m![1]));
+      if (!stored) return notFound();
+      Object.assign(stored.fields, record);
+      stored.history.push({ ...record });
+      return { status: 200, body: { id: stored.id, ...stored.fields } };
+    }
     if (method === 'POST' && (m = /^\/statuses\/([0-9a-f]{40})$/.exec(rest))) {
       if (typeof record.state !== 'string' || !['pending', 'success', 'failure', 'error'].includes(record.state)) return invalid('state');
       if (typeof record.description === 'string' && record.description.length > STATUS_DESCRIPTION_LIMIT) return invalid('description');

@@ -1,8 +1,11 @@
 /** `serve`: the GitOps controller (src/controller), configured from flags and the environment (shared/gitops-contract.md). */
-import { mkdirSync } from 'node:fs';
+import { chmodSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { ServeOptions } from '../controller/serve';
+
+/** The shortest WEBHOOK_SECRET and API_TOKEN accepted. */
+const MIN_SECRET_LENGTH = 32;
 
 interface ServeFlags {
   repo: string;
@@ -21,6 +24,8 @@ interface ServeFlags {
   maxParallel: string;
   publicUrl?: string;
   stopTimeoutSeconds: string;
+  requestTimeoutSeconds: string;
+  githubAppId?: string;
 }
 
 export function serveCommand(program: Command): void {
@@ -36,6 +41,7 @@ export function serveCommand(program: Command): void {
     .option('--store <spec>', 'sqlite, or dynamodb://TABLE', 'sqlite')
     .option('--drift-minutes <n>', 'plan every environment this often to find drift (0: never)', '0')
     .option('--github-api-url <url>', 'GitHub API base URL (GitHub Enterprise: https://HOST/api/v3)')
+    .option('--github-app-id <id>', 'report as this GitHub App (check runs; its private key, PEM, in GITHUB_APP_PRIVATE_KEY)')
     .option('--github-repository <owner/repo>', 'the GitHub repository to report to, when --repo does not name one (a local path)')
     .option('--offline', 'plan with a local backend and dummy credentials; never apply (runs that would apply end in approved)')
     .option('--sandbox', 'every resource stands in as terraform_data on a local state: real plans and applies that change nothing (demos, tests)')
@@ -43,10 +49,24 @@ export function serveCommand(program: Command): void {
     .option('--max-parallel <n>', 'runs of different environments at once', '2')
     .option('--public-url <url>', "the controller's own address, for links from GitHub")
     .option('--stop-timeout-seconds <n>', 'on SIGTERM, how long the current step may take to finish', '60')
+    .option('--request-timeout-seconds <n>', 'how long a request (headers and body) may take to arrive; slower ones are cut off', '30')
     .action(async (flags: ServeFlags) => {
       const missing = ['WEBHOOK_SECRET', 'API_TOKEN'].filter((name) => !process.env[name]);
       if (missing.length > 0) {
         console.error(`${missing[0]} is required: set it in the environment (${missing.join(', ')} missing)`);
+        process.exit(1);
+      }
+      if (flags.githubAppId !== undefined && !/^\d+$/.test(flags.githubAppId)) {
+        console.error(`--github-app-id must be the App's numeric ID, got "${flags.githubAppId}"`);
+        process.exit(2);
+      }
+      if (flags.githubAppId && !/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(process.env.GITHUB_APP_PRIVATE_KEY ?? '')) {
+        console.error('GITHUB_APP_PRIVATE_KEY is required with --github-app-id: the App\'s private key (PEM)');
+        process.exit(1);
+      }
+      const short = ['WEBHOOK_SECRET', 'API_TOKEN'].filter((name) => process.env[name]!.length < MIN_SECRET_LENGTH);
+      if (short.length > 0) {
+        console.error(`${short.join(' and ')} must be at least ${MIN_SECRET_LENGTH} characters (openssl rand -hex 32 makes one)`);
         process.exit(1);
       }
       const number = (name: string, value: string, min: number, whole = true) => {
@@ -67,7 +87,9 @@ export function serveCommand(program: Command): void {
         process.exit(2);
       }
       const dataDir = resolve(flags.dataDir);
-      mkdirSync(dataDir, { recursive: true });
+      // The mirror, saved plans and the store: the controller's user only.
+      mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+      chmodSync(dataDir, 0o700);
       const options: ServeOptions = {
         repository: isUrl(flags.repo) ? flags.repo : resolve(flags.repo),
         branch: flags.branch,
@@ -78,6 +100,7 @@ export function serveCommand(program: Command): void {
         store: flags.store,
         driftMinutes: number('drift-minutes', flags.driftMinutes, 0, false),
         githubApiUrl: flags.githubApiUrl,
+        githubAppId: flags.githubAppId,
         githubOwner: owner,
         githubRepo: repo,
         offline: flags.offline === true,
@@ -85,13 +108,21 @@ export function serveCommand(program: Command): void {
         maxParallel: number('max-parallel', flags.maxParallel, 1),
         publicUrl: flags.publicUrl,
         stopTimeoutMs: number('stop-timeout-seconds', flags.stopTimeoutSeconds, 0) * 1000,
+        requestTimeoutMs: number('request-timeout-seconds', flags.requestTimeoutSeconds, 1) * 1000,
         cliDir: join(dataDir, 'terraform-cli'),
         env: process.env,
         log: (line) => console.log(`${new Date().toISOString()} ${line}`),
       };
       // Loaded here: the other commands never pay for the server, GitHub and store libraries.
       const { startController } = require('../controller/serve') as typeof import('../controller/serve');
-      await startController(options);
+      const running = await startController(options);
+      // The process is the CLI's: on SIGTERM (a container stop) or SIGINT, the controller stops, then the process exits.
+      for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+        process.once(signal, () => void running.stop().then(() => process.exit(0), (error: Error) => {
+          options.log(`stop failed: ${error.message}`);
+          process.exit(1);
+        }));
+      }
     });
 }
 

@@ -6,13 +6,15 @@
 import { randomBytes } from 'node:crypto';
 import { CommitChain } from './commit-chain';
 import { planningCommitOf, type PullRequestRef } from './pull-requests';
-import { environmentsTouched, type WebhookIntent } from './github/events';
+import { environmentsTouched, type TouchedEnvironments, type WebhookIntent } from './github/events';
 import type { Reporter } from './github/reporter';
 import type { ConfigRepository } from './git/repository';
 import { isApprover } from './policy';
 import type { Redactor } from './redact';
+import { laneOf, transition, WAITING } from './lifecycle';
 import { FINAL_STATUSES, type Run, type RunStatus, type RunTrigger } from './run';
 import { Runner, type RunnerOptions } from './runner';
+import { supersedeRules } from './supersede';
 import type { RunStore } from './store/store';
 
 export interface ControllerOptions extends Omit<RunnerOptions, 'store' | 'log'> {
@@ -40,9 +42,6 @@ export interface Accepted {
 export type ActionResult =
   | { readonly ok: true; readonly run: Run }
   | { readonly ok: false; readonly status: 403 | 404 | 409; readonly error: string };
-
-/** Statuses a run waits in before its plan, or before its apply. */
-const WAITING: readonly RunStatus[] = ['queued', 'awaiting-approval'];
 
 export class Controller {
   private readonly runner: Runner;
@@ -102,10 +101,23 @@ export class Controller {
     await this.runner.close();
   }
 
-  /** Turns a verified webhook delivery into runs, recorded with the delivery ID in one step. */
-  async acceptWebhook(deliveryId: string, intent: WebhookIntent): Promise<Accepted> {
+  /**
+   * Turns a verified webhook delivery into runs, recorded with the delivery
+   * ID in one step. A delivery ID seen before, or a body seen before under
+   * another delivery ID (`payloadHash`, the sha256 of the raw body: a replay
+   * of a signed body), starts nothing.
+   */
+  async acceptWebhook(deliveryId: string, intent: WebhookIntent, payloadHash: string): Promise<Accepted> {
     if (this.stopping) throw new Error('the controller is stopping');
+    const seen: Accepted = { runs: [], reason: 'delivery already seen' };
+    if (intent.kind === 'approve') {
+      // An approval acts at once: only a fresh delivery of a fresh body does.
+      if (!(await this.options.store.acceptDelivery(`payload:${payloadHash}`, [])) || !(await this.options.store.acceptDelivery(deliveryId, []))) return seen;
+      const accepted = await this.runsFor(intent);
+      return { runs: [], reason: accepted.reason };
+    }
     const planned = await this.runsFor(intent);
+    if (!(await this.options.store.acceptDelivery(`payload:${payloadHash}`, []))) return seen;
     if ('reason' in planned && planned.runs.length === 0) {
       const fresh = await this.options.store.acceptDelivery(deliveryId, []);
       return { runs: [], reason: fresh ? planned.reason : 'delivery already seen' };
@@ -119,27 +131,36 @@ export class Controller {
 
   /** A manual plan of an environment at the default branch head; undefined when there is no such environment. */
   async planManually(environment: string): Promise<string | undefined> {
-    if (!this.known.includes(environment)) await this.refreshEnvironments().catch(() => undefined);
+    // Fetch first: after a lost webhook, the mirror's head is not the branch's.
+    await this.refreshEnvironments().catch((error: Error) => this.log(`manual plan of ${environment}: fetch failed (${error.message}); planning the mirror's head`));
     if (!this.known.includes(environment)) return undefined;
     const commit = await this.options.repository.head(this.options.branch);
     if (!commit) return undefined;
-    const run = this.newRun({ environment, commit, branch: this.options.branch, trigger: 'manual', lane: `branch:${this.options.branch}` });
+    const run = this.newRun({ environment, commit, branch: this.options.branch, trigger: 'manual' });
     await this.options.store.insertRuns([run]);
     await this.afterAccept([run]);
     return run.id;
   }
 
-  /** Approves a run waiting for an approval, as `by` (who must be an approver of its environment at that commit). */
-  async approve(id: string, by: string): Promise<ActionResult> {
+  /**
+   * Approves the plan `planHash` of a run waiting for an approval, as `by`
+   * (a login GitHub vouched for, who must be an approver of the policy the
+   * run goes by). 409 when the run no longer waits (superseded, re-planned,
+   * approved) or its saved plan is not the one named.
+   */
+  async approve(id: string, by: string, planHash: string): Promise<ActionResult> {
     const run = await this.options.store.getRun(id);
     if (!run) return { ok: false, status: 404, error: `no run ${id}` };
     if (run.status !== 'awaiting-approval') return { ok: false, status: 409, error: `run ${id} is ${run.status}, not awaiting-approval` };
+    if (!run.planHash || run.planHash !== planHash) return { ok: false, status: 409, error: `run ${id} saved plan ${run.planHash ?? '(none)'}, not ${planHash}: approve the plan you read` };
     if (!isApprover(run.approvers ?? [], by)) {
       return { ok: false, status: 403, error: `${by || 'nobody'} is not an approver of ${run.environment} (gitops.approvers: ${(run.approvers ?? []).join(', ') || 'none'})` };
     }
-    const approved = await this.options.store.updateRun(id, { status: 'approved', approvedBy: by }, { status: ['awaiting-approval'] });
+    const approved = await transition(this.options.store, id, 'approved', { approvedBy: by }, ['awaiting-approval']);
     if (!approved) return { ok: false, status: 409, error: `run ${id} changed while being approved` };
     this.log(`run ${id} (${run.environment}) approved by ${by}`);
+    // Offline, approved is where the run ends: its plan is never applied.
+    if (this.options.offline) await this.runner.discardPlan(approved);
     await this.runner.report(approved);
     this.pump();
     return { ok: true, run: approved };
@@ -151,7 +172,7 @@ export class Controller {
     if (!run) return { ok: false, status: 404, error: `no run ${id}` };
     if (FINAL_STATUSES.has(run.status)) return { ok: false, status: 409, error: `run ${id} is already ${run.status}` };
     if (run.status === 'applying') return { ok: false, status: 409, error: `run ${id} is applying; an apply cannot be stopped safely half-way` };
-    const cancelled = await this.options.store.updateRun(id, { status: 'cancelled', finishedAt: now() }, { status: ['queued', 'awaiting-approval', 'approved', 'running'] });
+    const cancelled = await transition(this.options.store, id, 'cancelled');
     if (!cancelled) return { ok: false, status: 409, error: `run ${id} changed while being cancelled` };
     const active = this.active.get(run.environment);
     if (active?.runId === id) active.abort.abort();
@@ -165,7 +186,7 @@ export class Controller {
     await this.refreshEnvironments();
     const commit = await this.options.repository.head(this.options.branch);
     if (!commit) return [];
-    const runs = this.known.map((environment) => this.newRun({ environment, commit, branch: this.options.branch, trigger: 'drift', lane: 'drift' }));
+    const runs = this.known.map((environment) => this.newRun({ environment, commit, branch: this.options.branch, trigger: 'drift' }));
     await this.options.store.insertRuns(runs);
     await this.afterAccept(runs);
     return runs.map((r) => r.id);
@@ -186,14 +207,10 @@ export class Controller {
         // A forced push may go back to an older commit on purpose: arrival order decides for it.
         if (intent.forced) this.forced.add(intent.after);
         else this.chain.record(intent.before, intent.after);
-        // No git here: the payload names the changed files, and the handler must answer within a second.
-        const touched = intent.commitsTruncated
-          // GitHub lists 20 commits at most: plan everything rather than miss a change (plans of unchanged environments change nothing).
-          ? { plan: this.known, destroy: [] as string[] }
-          : environmentsTouched(intent.changedFiles, configPath, this.known);
+        const touched = await this.touchedByPush(intent);
         const runs = [
-          ...touched.plan.map((environment) => this.newRun({ environment, commit: intent.after, branch: intent.branch, trigger: 'push', lane: `branch:${intent.branch}`, requestedBy: intent.pusher })),
-          ...(intent.branch === branch ? touched.destroy : []).map((environment) => this.newRun({ environment, commit: intent.after, branch: intent.branch, trigger: 'push', lane: `branch:${intent.branch}`, requestedBy: intent.pusher, destroy: true })),
+          ...touched.plan.map((environment) => this.newRun({ environment, commit: intent.after, branch: intent.branch, trigger: 'push', requestedBy: intent.pusher, before: intent.before })),
+          ...(intent.branch === branch ? touched.destroy : []).map((environment) => this.newRun({ environment, commit: intent.after, branch: intent.branch, trigger: 'push', requestedBy: intent.pusher, before: intent.before, destroy: true })),
         ];
         return runs.length > 0 ? { runs } : { runs, reason: `nothing under ${configPath}/ changed` };
       }
@@ -204,7 +221,7 @@ export class Controller {
         const environments = environmentsTouched(changed, configPath, this.known).plan;
         const runs = environments.map((environment) => this.newRun({
           environment, commit: intent.headSha, branch: intent.headRef, trigger: 'pull_request', pullRequest: intent.number,
-          lane: `pr:${intent.number}`, requestedBy: intent.author, fromFork: intent.fromFork,
+          requestedBy: intent.author, fromFork: intent.fromFork,
         }));
         if (runs.length === 0) return { runs, reason: `the pull request changes nothing under ${configPath}/` };
         return { runs };
@@ -214,6 +231,57 @@ export class Controller {
         return { runs: [], reason: `pull request #${intent.number} closed: ${cancelled} waiting run(s) cancelled` };
       }
       case 'comment': return this.commentRuns(intent);
+      case 'approve': {
+        // A check run's "Apply" button: the run's own saved plan, approved as the GitHub user who clicked.
+        const run = await this.options.store.getRun(intent.runId);
+        const result = await this.approve(intent.runId, intent.login, run?.planHash ?? '');
+        return { runs: [], reason: result.ok ? `run ${intent.runId} approved by ${intent.login}` : `refused: ${result.error}` };
+      }
+    }
+  }
+
+  /**
+   * The environments a push touches, computed, not taken from the payload:
+   * on the default branch, `git diff` between what each environment last
+   * applied (else the push's `before`) and the new head, forced or not, so a
+   * force-push that drops a change, or goes back to an older commit, plans
+   * every environment whose files differ from what is applied. Other
+   * branches: `before..after`. Only when git cannot tell (a new branch, an
+   * unknown `before`) the payload's file lists decide, and a truncated list
+   * plans everything.
+   */
+  private async touchedByPush(intent: Extract<WebhookIntent, { kind: 'push' }>): Promise<TouchedEnvironments> {
+    const { repository, store } = this.options;
+    const configPath = repository.configDir;
+    const fromPayload = () => (intent.commitsTruncated
+      // GitHub lists 20 commits at most: plan everything rather than miss a change (plans of unchanged environments change nothing).
+      ? { plan: [...this.known], destroy: [] as string[] }
+      : environmentsTouched(intent.changedFiles, configPath, this.known));
+    const before = /^0+$/.test(intent.before) ? undefined : intent.before;
+    try {
+      if (intent.branch !== this.options.branch) {
+        return before ? environmentsTouched(await repository.changedFiles(before, intent.after, false), configPath, this.known) : fromPayload();
+      }
+      const known = [...new Set([...this.known, ...await repository.environmentsAt(intent.after).catch(() => [] as string[])])].sort();
+      const baseOf = new Map<string, string | undefined>();
+      for (const environment of known) {
+        const [applied] = await store.listRuns({ environment, status: 'applied', limit: 1 });
+        baseOf.set(environment, applied && !applied.destroy ? applied.commit : before);
+      }
+      const plan = new Set<string>();
+      const destroy = new Set<string>();
+      for (const base of new Set(baseOf.values())) {
+        const environments = known.filter((e) => baseOf.get(e) === base);
+        const touched = base ? environmentsTouched(await repository.changedFiles(base, intent.after, false), configPath, known) : fromPayload();
+        for (const environment of environments) {
+          if (touched.plan.includes(environment)) plan.add(environment);
+          if (touched.destroy.includes(environment)) destroy.add(environment);
+        }
+      }
+      return { plan: [...plan].sort(), destroy: [...destroy].sort() };
+    } catch (error) {
+      this.log(`push ${intent.after.slice(0, 12)}: git could not tell what changed (${error instanceof Error ? error.message : String(error)}); the payload's file lists decide`);
+      return fromPayload();
     }
   }
 
@@ -225,15 +293,21 @@ export class Controller {
     if (environments.length === 0) return { runs: [], reason: 'no environment to plan; name one: /plan ENV' };
     const runs: Run[] = [];
     const refused: string[] = [];
-    // Who may approve, and whether it is production, come from the default branch: a pull request cannot name its own approvers.
+    // Who may approve comes from the policy last applied: a pull request cannot name its own approvers.
     const head = await this.options.repository.head(this.options.branch);
+    const ofPullRequest = await this.options.store.listRuns({ pullRequest: intent.number, limit: 200 });
     for (const environment of environments) {
-      const approvers = head ? (await this.runner.factsAt(head, environment))?.approvers : undefined;
+      // The approvers of the policy the environment goes by (last applied), never of an unapproved change on the branch.
+      const approvers = head ? (await this.runner.factsRead((await this.runner.policySource(environment, head)).commit, environment)).facts?.approvers : undefined;
       if (approvers === undefined) { refused.push(`${environment}: no such environment`); continue; }
       if (!isApprover(approvers, intent.commenter)) { refused.push(`${environment}: ${intent.commenter} is not an approver`); continue; }
       if (intent.command === 'apply' && pr.fromFork) { refused.push(`${environment}: pull requests from forks are never applied`); continue; }
+      // /apply applies the commit whose plan was last reported on the pull request, never a head pushed since.
+      const reported = ofPullRequest.find((r) => r.environment === environment && r.plan !== undefined);
+      if (intent.command === 'apply' && !reported) { refused.push(`${environment}: no plan of it was reported on #${intent.number} yet; comment /plan ${environment} first`); continue; }
+      const commit = intent.command === 'apply' ? reported!.commit : pr.commit;
       runs.push(this.newRun({
-        environment, commit: pr.commit, branch: pr.branch, trigger: 'comment', pullRequest: intent.number, lane: `pr:${intent.number}`,
+        environment, commit, branch: pr.branch, trigger: 'comment', pullRequest: intent.number,
         requestedBy: intent.commenter, fromFork: pr.fromFork, ...(intent.command === 'apply' ? { applyRequested: true } : {}),
       }));
     }
@@ -261,21 +335,17 @@ export class Controller {
   private async afterAccept(runs: readonly Run[]): Promise<void> {
     for (const run of runs) {
       this.log(`run ${run.id} queued: ${run.environment} at ${run.commit.slice(0, 12)} (${run.trigger}${run.pullRequest ? ` #${run.pullRequest}` : ''})`);
-      const sameLane = (await this.options.store.listRuns({ environment: run.environment, limit: 500 }))
-        .filter((other) => other.id !== run.id && other.lane === run.lane && other.status !== 'superseded');
-      const newer = this.forced.has(run.commit) ? undefined : sameLane.find((other) => this.chain.isAncestor(run.commit, other.commit));
-      if (newer) {
-        await this.supersede(run, newer);
+      const { supersededBy, replaces } = supersedeRules({
+        run,
+        others: await this.options.store.listRuns({ environment: run.environment, limit: 500 }),
+        isAncestor: (older, newer) => this.chain.isAncestor(older, newer),
+        forced: (commit) => this.forced.has(commit),
+      });
+      if (supersededBy) {
+        await this.supersede(run, supersededBy);
         continue;
       }
-      for (const old of sameLane) {
-        if (!WAITING.includes(old.status)) continue;
-        // On a branch, only a known ancestor is replaced here (the queue asks git about the rest before a run
-        // starts); pull request heads, drift checks and manual plans replace whatever waited before them.
-        const replaced = this.chain.isAncestor(old.commit, run.commit) || old.commit === run.commit
-          || (!run.lane?.startsWith('branch:') && old.createdAt <= run.createdAt);
-        if (replaced) await this.supersede(old, run);
-      }
+      for (const old of replaces) await this.supersede(old, run);
       void this.runner.report(run);
     }
     this.pump();
@@ -287,9 +357,9 @@ export class Controller {
    * whose ancestry the webhook could not tell, never runs after its successor.
    */
   private async newerRunOf(run: Run): Promise<Run | undefined> {
-    if (!run.lane?.startsWith('branch:') || this.forced.has(run.commit)) return undefined;
+    if (!laneOf(run).startsWith('branch:') || this.forced.has(run.commit)) return undefined;
     const others = (await this.options.store.listRuns({ environment: run.environment, limit: 500 }))
-      .filter((o) => o.lane === run.lane && o.commit !== run.commit && o.status !== 'superseded' && o.status !== 'cancelled').slice(0, 10);
+      .filter((o) => laneOf(o) === laneOf(run) && o.commit !== run.commit && o.status !== 'superseded' && o.status !== 'cancelled').slice(0, 10);
     for (const other of others) {
       if (await this.options.repository.isAncestor(run.commit, other.commit)) return other;
     }
@@ -297,7 +367,7 @@ export class Controller {
   }
 
   private async supersede(old: Run, by: Run): Promise<void> {
-    const superseded = await this.options.store.updateRun(old.id, { status: 'superseded', finishedAt: now(), error: `superseded by run ${by.id} (${by.commit.slice(0, 12)})` }, { status: WAITING });
+    const superseded = await transition(this.options.store, old.id, 'superseded', { error: `superseded by run ${by.id} (${by.commit.slice(0, 12)})` });
     if (!superseded) return;
     await this.runner.discardPlan(superseded);
     await this.runner.report(superseded);
@@ -354,9 +424,9 @@ export class Controller {
     const left = await this.options.store.listRuns({ status: ['running', 'applying'], limit: 500 });
     const replan = new Set<string>();
     for (const run of left) {
-      const interrupted = await this.options.store.updateRun(run.id, {
-        status: 'interrupted', finishedAt: now(), error: `the controller stopped while this run was ${run.status}; its plan was discarded and ${run.environment} is planned again`,
-      }, { status: ['running', 'applying'] });
+      const interrupted = await transition(this.options.store, run.id, 'interrupted', {
+        error: `the controller stopped while this run was ${run.status}; its plan was discarded and ${run.environment} is planned again`,
+      }, [run.status]);
       if (!interrupted) continue;
       this.log(`run ${run.id} (${run.environment}) interrupted by a restart`);
       await this.runner.discardPlan(interrupted);
@@ -371,7 +441,7 @@ export class Controller {
     }
     const commit = replan.size > 0 ? await this.options.repository.head(this.options.branch) : undefined;
     if (!commit) return;
-    const runs = [...replan].filter((e) => this.known.includes(e)).map((environment) => this.newRun({ environment, commit, branch: this.options.branch, trigger: 'manual', lane: `branch:${this.options.branch}`, requestedBy: 'recovery' }));
+    const runs = [...replan].filter((e) => this.known.includes(e)).map((environment) => this.newRun({ environment, commit, branch: this.options.branch, trigger: 'manual', requestedBy: 'recovery' }));
     await this.options.store.insertRuns(runs);
     await this.afterAccept(runs);
   }
@@ -382,8 +452,8 @@ export class Controller {
     this.known = head ? await this.options.repository.environmentsAt(head) : [];
   }
 
-  private newRun(fields: { environment: string; commit: string; branch: string; trigger: RunTrigger; lane: string; pullRequest?: number; requestedBy?: string; destroy?: boolean; fromFork?: boolean; applyRequested?: boolean }): Run {
-    return { id: newRunId(), status: 'queued', createdAt: now(), ...fields };
+  private newRun(fields: { environment: string; commit: string; branch: string; trigger: RunTrigger; pullRequest?: number; requestedBy?: string; destroy?: boolean; fromFork?: boolean; applyRequested?: boolean; before?: string }): Run {
+    return { id: newRunId(), status: 'queued', createdAt: now(), ...fields, lane: laneOf(fields) };
   }
 
   private log(line: string): void {

@@ -34,6 +34,8 @@ export interface StatusView {
   readonly environments: readonly StatusEnvironment[];
   /** Recent runs, newest first. */
   readonly runs: readonly Run[];
+  /** The session's CSRF token (a `csrf-token` meta tag): a script of this page sends it as X-CSRF-Token. */
+  readonly csrfToken?: string;
 }
 
 /** Options of the sign-in page. */
@@ -71,7 +73,7 @@ export function renderStatusPage(view: StatusView): string {
     runsSection(view.runs, now),
     '</main>',
   ];
-  return htmlDocument(title, body.filter(Boolean).join('\n'));
+  return htmlDocument(title, body.filter(Boolean).join('\n'), view.csrfToken);
 }
 
 /** The sign-in form: an API token, posted to `/login`. */
@@ -262,14 +264,16 @@ function problemCount(run: Run): string {
 /** The row under a run with problems or an error: what they say, folded (no JavaScript: `<details>`). */
 function problemsDetail(run: Run): string {
   const list = run.problems ?? [];
-  if (list.length === 0 && !run.error) return '';
+  if (list.length === 0 && !run.error && !run.reason) return '';
   const items = [
+    ...(run.reason ? [`<li class="run-reason">Why: ${escapeHtml(run.reason)}</li>`] : []),
     ...(run.error ? [`<li class="run-error">Error: ${escapeHtml(run.error)}</li>`] : []),
     ...list.map((problem) => `<li><code>${escapeHtml(problem)}</code></li>`),
   ];
   const what = [
     ...(list.length > 0 ? [`${list.length} ${list.length === 1 ? 'problem' : 'problems'}`] : []),
     ...(run.error ? ['error'] : []),
+    ...(run.reason ? ['why'] : []),
   ].join(' and ');
   return `<tr class="detail"><td colspan="12"><details><summary>${escapeHtml(what)} in <code>${escapeHtml(run.id)}</code></summary>`
     + `<ul>${items.join('')}</ul></details></td></tr>`;
@@ -300,11 +304,11 @@ function ago(ms: number): string {
 
 // ---------------------------------------------------------------- document
 
-function htmlDocument(title: string, body: string): string {
+function htmlDocument(title: string, body: string, csrfToken?: string): string {
   return `<!DOCTYPE html>
 <html lang="en">
 <head>
-<meta charset="utf-8">
+<meta charset="utf-8">${csrfToken ? `\n<meta name="csrf-token" content="${escapeHtml(csrfToken)}">` : ''}
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'self'; base-uri 'none'">
 <meta name="referrer" content="no-referrer">

@@ -22,5 +22,5 @@ export class Redactor {
 
 /** The secrets of a controller's environment: its own tokens and any AWS secret key. */
 export function secretsOf(env: NodeJS.ProcessEnv): string[] {
-  return [env.WEBHOOK_SECRET, env.API_TOKEN, env.GITHUB_TOKEN, env.AWS_SECRET_ACCESS_KEY, env.AWS_SESSION_TOKEN].filter((v): v is string => Boolean(v));
+  return [env.WEBHOOK_SECRET, env.API_TOKEN, env.GITHUB_TOKEN, env.GITHUB_APP_PRIVATE_KEY, env.AWS_SECRET_ACCESS_KEY, env.AWS_SESSION_TOKEN].filter((v): v is string => Boolean(v));
 }

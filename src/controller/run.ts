@@ -61,6 +61,14 @@ export interface Run {
   readonly destructive?: readonly string[];
   /** Guardrail waivers and notes of the check, for the record. */
   readonly guardrails?: readonly string[];
+  /** The 40-hex commit whose configuration the run's policy was read from: what was last applied to the environment (or, before anything was, the default branch before the change). */
+  readonly policyFrom?: string;
+  /** Why the run waits (or was decided as it was) when the rules alone do not say: the policy lowered by the change, for one. */
+  readonly reason?: string;
+  /** The sha256 (hex) of the saved plan file; an approval names it. */
+  readonly planHash?: string;
+  /** A push's `before` (the branch before the change): the policy of an environment's first run comes from it. */
+  readonly before?: string;
 }
 
 export type RunPatch = Partial<Omit<Run, 'id' | 'environment' | 'createdAt'>>;

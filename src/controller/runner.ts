@@ -4,20 +4,61 @@
  * plan file, summarize, decide; later, apply exactly that saved file. Every
  * step is logged (redacted) in the store and reported to GitHub.
  */
-import { existsSync, readFileSync, rmSync, unlinkSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync, rmSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   compareEstimates, formatComparisonMarkdown, formatSummary, planStack, sandboxSettings, TerraformWorkspace, type CoreEvent, type SynthesizedStack, type TerraformSettings,
 } from '../core/index';
-import { randomBytes } from 'node:crypto';
+
+type PlanResult = Awaited<ReturnType<typeof planStack>>;
+
+/** Where a run's policy was read: the commit, and the environment's facts there (none: no such environment; problems: unreadable). */
+interface PolicySource {
+  readonly commit: string;
+  readonly facts?: EnvironmentFacts;
+  readonly problems?: readonly string[];
+  /** Pull requests: the default branch compiled (its cost is the comparison's base). */
+  readonly compiled?: CompileResult;
+  /** The commit last applied to the environment, when one was. */
+  readonly applied?: string;
+}
+
+/** The policy a run goes by, and whether its change lowers it. */
+interface RunPolicy extends PolicyValues {
+  readonly lowered: boolean;
+  /** The commit does not descend from the one last applied (a forced push, a revert of history): it waits as a rollback. */
+  readonly rollback: boolean;
+}
+
+/**
+ * The policy a run goes by: the one read at its policy source, never lower
+ * than the run's own configuration makes it (production stays production,
+ * autoApply only when both say so). An environment new in the change goes
+ * by its own configuration; a pull request's, by none (no approvers).
+ */
+function effectivePolicy(source: EnvironmentFacts | undefined, own: EnvironmentFacts | undefined, pullRequest: boolean): PolicyValues | undefined {
+  if (!source) {
+    if (pullRequest) return { production: own?.production ?? false, autoApply: false, approvers: [], allowForks: false, waivers: [] };
+    return own;
+  }
+  return {
+    production: source.production || (own?.production ?? false),
+    autoApply: source.autoApply && (own?.autoApply ?? true),
+    approvers: source.approvers,
+    allowForks: source.allowForks,
+    waivers: source.waivers,
+  };
+}
+import { createHash, randomBytes } from 'node:crypto';
 import type { CompileResult, Compiler, EnvironmentFacts } from './compile';
 import { withEnvironmentRole } from './environment-role';
 import { commitStatusFor, renderPlanComments } from './github/comment';
 import type { Reporter } from './github/reporter';
 import type { ConfigRepository } from './git/repository';
-import { decide } from './policy';
+import { amend, canTransition, transition } from './lifecycle';
+import { decide, lowered, type PolicyValues } from './policy';
 import type { Redactor } from './redact';
-import type { Run, RunPatch, RunStatus } from './run';
+import type { Run, RunDecision, RunPatch, RunStatus } from './run';
 import type { RunStore } from './store/store';
 
 export interface RunnerOptions {
@@ -54,98 +95,26 @@ export class Runner {
 
   constructor(private readonly options: RunnerOptions) {}
 
-  /** Plans a queued run, and applies it when the policy allows. */
+  /**
+   * Plans a queued run, and applies it when the policy allows: compile,
+   * plan, decide, settle. A step that ends the run (a failed validation, a
+   * failed plan) settles it itself and answers undefined.
+   */
   async execute(queued: Run, signal: AbortSignal): Promise<void> {
-    const { store, repository } = this.options;
-    let run = await store.updateRun(queued.id, { status: 'running', startedAt: now() }, { status: ['queued'] });
+    let run = await transition(this.options.store, queued.id, 'running', {}, ['queued']);
     if (!run) return;
     await this.report(run);
     const root = join(this.options.dataDir, 'runs', run.id);
     try {
       await this.note(run, `run ${run.id}: ${run.environment} at ${run.commit} (${run.trigger}${run.destroy ? ', destroy' : ''})`);
-      // Usually the webhook's handling already fetched the commit.
-      if (!(await repository.hasCommit(run.commit))) await repository.fetch();
-      if (!(await repository.hasCommit(run.commit))) {
-        await this.finish(run, 'failed', { error: `commit ${run.commit} is not in the repository (after a fetch)` });
-        return;
-      }
-      const configCommit = run.destroy ? await repository.parentOf(run.commit) : run.commit;
-      if (!configCommit) {
-        await this.finish(run, 'failed', { error: `commit ${run.commit} has no parent to read the deleted ${run.environment} from` });
-        return;
-      }
-      const configDir = join(root, repository.configDir);
-      await repository.writeConfigAt(configCommit, configDir);
-      const compiled = await this.options.compiler.compile({ configDir, relativeTo: root, environment: run.environment });
-      const facts = compiled.facts;
-      if (facts) run = await this.patch(run, { production: facts.production, approvers: facts.approvers });
-      if (!compiled.ok) {
-        await this.note(run, compiled.problems.join('\n'));
-        await this.finish(run, 'failed', { problems: compiled.problems, error: 'validation or guardrails failed' });
-        return;
-      }
-      run = await this.patch(run, { guardrails: compiled.warnings });
-      // For pull requests, what the reviewed default branch says decides: a pull request cannot allow forks,
-      // name its own approvers or make production not production.
-      const defaultBranch = run.pullRequest !== undefined ? await this.defaultBranchCompiled(run.environment) : undefined;
-      const trusted = run.pullRequest !== undefined ? defaultBranch?.facts : compiled.facts;
-      if (run.pullRequest !== undefined && compiled.cost) {
-        // The monthly difference from the default branch (an environment new in the pull request: from nothing).
-        const before = defaultBranch?.ok && defaultBranch.cost ? [defaultBranch.cost] : [];
-        this.costNotes.set(run.id, formatComparisonMarkdown(compareEstimates(before, [compiled.cost]), `Monthly cost estimate: difference from ${this.options.branch}`));
-      }
-      if (run.pullRequest !== undefined) run = await this.patch(run, { approvers: trusted?.approvers ?? [], production: (trusted?.production ?? false) || compiled.facts.production });
-      if (run.fromFork && !trusted?.allowForks) {
-        await this.finish(run, 'cancelled', { error: `pull requests from forks are not planned for ${run.environment} (gitops.allowForks is false)` });
-        return;
-      }
-      if (signal.aborted) return;
-      const offline = this.options.offline || run.fromFork === true;
-      const plan = await planStack(this.withApplyDelay(compiled.stack, run), {
-        offline: offline || this.options.sandbox !== undefined,
-        workDir: this.workDir(run),
-        settings: offline ? this.settingsFor() : this.settingsFor(run.environment),
-        destroy: run.destroy,
-        planFile: planFileName(run),
-        signal,
-        onEvent: (event) => void this.event(run!, event).catch(() => undefined),
-      });
-      await this.note(run, plan.output);
-      if (signal.aborted) return;
-      if (!plan.ok) {
-        await this.finish(run, 'failed', { error: `terraform ${plan.failedStep} failed; see the log` });
-        return;
-      }
-      const summary = plan.summary!;
-      const decision = decide({
-        trigger: run.trigger,
-        applyCandidate: !run.fromFork && (run.trigger === 'comment' ? run.applyRequested === true : run.branch === this.options.branch),
-        production: run.production ?? compiled.facts.production,
-        autoApply: trusted?.autoApply ?? false,
-        changes: plan.changes ?? true,
-        destroy: run.destroy === true,
-        destructive: plan.destructive,
-        requestedByApprover: run.applyRequested === true,
-      });
-      await this.note(run, `plan: ${formatSummary(summary)}; decision: ${decision}`);
-      const planText = plan.planOutput ?? '';
-      if (run.trigger === 'drift') {
-        await store.setEnvironmentState(run.environment, { drift: plan.changes ? 'drifted' : 'none', checkedAt: now(), commit: run.commit });
-      } else if (!plan.changes && run.branch === this.options.branch && !run.pullRequest) {
-        await store.setEnvironmentState(run.environment, { drift: 'none', checkedAt: now(), commit: run.commit });
-      }
-      const base: RunPatch = { plan: summary, decision, destructive: plan.destructive, ...(run.trigger === 'drift' ? { drift: plan.changes === true } : {}) };
-      if (decision === 'plan-only') {
-        this.removePlan(run);
-        run = await this.finish(run, 'planned', base, planText);
-        return;
-      }
-      if (decision !== 'auto-apply') {
-        run = await this.move(run, 'awaiting-approval', base, planText);
-        return;
-      }
-      run = await this.move(run, 'approved', { ...base, ...(run.applyRequested ? { approvedBy: run.requestedBy } : {}) }, planText);
-      if (!this.options.offline && !this.options.stopping?.()) await this.apply(run, signal);
+      const compiled = await this.compile(run, root);
+      if (!compiled || signal.aborted) return;
+      run = compiled.run;
+      const planned = await this.plan(run, compiled.stack, signal);
+      if (!planned || signal.aborted) return;
+      run = planned.run;
+      const decision = this.decide(run, compiled.policy, planned.plan);
+      await this.settle(run, decision, planned.plan, signal);
     } catch (error) {
       if (run) await this.finish(run, 'failed', { error: this.options.redactor.redact(error instanceof Error ? error.message : String(error)) }).catch(() => undefined);
       throw error;
@@ -155,11 +124,194 @@ export class Runner {
     }
   }
 
+  /**
+   * Fetches the commit, writes its YAML out, reads the policy the run is
+   * decided by (policyOf), then validates, checks the guardrails and
+   * synthesizes. Records on the run the policy it goes by and why it waits
+   * when the change lowers that policy.
+   */
+  private async compile(queued: Run, root: string): Promise<{ run: Run; stack: SynthesizedStack; policy: RunPolicy } | undefined> {
+    const { repository } = this.options;
+    let run = queued;
+    // Usually the webhook's handling already fetched the commit.
+    if (!(await repository.hasCommit(run.commit))) await repository.fetch();
+    if (!(await repository.hasCommit(run.commit))) {
+      await this.finish(run, 'failed', { error: `commit ${run.commit} is not in the repository (after a fetch)` });
+      return undefined;
+    }
+    const configCommit = run.destroy ? await repository.parentOf(run.commit) : run.commit;
+    if (!configCommit) {
+      await this.finish(run, 'failed', { error: `commit ${run.commit} has no parent to read the deleted ${run.environment} from` });
+      return undefined;
+    }
+    const source = await this.policyOf(run);
+    const configDir = join(root, repository.configDir);
+    await repository.writeConfigAt(configCommit, configDir);
+    const compiled = await this.options.compiler.compile({ configDir, relativeTo: root, environment: run.environment, checkAsProduction: source.facts?.production });
+    const policy = effectivePolicy(source.facts, compiled.facts, run.pullRequest !== undefined);
+    run = await this.amend(run, { policyFrom: source.commit, ...(policy ? { production: policy.production, approvers: policy.approvers } : {}) });
+    if (!compiled.ok) {
+      await this.note(run, compiled.problems.join('\n'));
+      await this.finish(run, 'failed', { problems: compiled.problems, error: 'validation or guardrails failed' });
+      return undefined;
+    }
+    run = await this.amend(run, { guardrails: compiled.warnings });
+    if (run.pullRequest !== undefined && compiled.cost) {
+      // The monthly difference from the default branch (an environment new in the pull request: from nothing).
+      const before = source.compiled?.ok && source.compiled.cost ? [source.compiled.cost] : [];
+      this.costNotes.set(run.id, formatComparisonMarkdown(compareEstimates(before, [compiled.cost]), `Monthly cost estimate: difference from ${this.options.branch}`));
+    }
+    if (run.fromFork && !policy!.allowForks) {
+      await this.finish(run, 'cancelled', { error: `pull requests from forks are not planned for ${run.environment} (gitops.allowForks is false)` }, undefined, ['running']);
+      return undefined;
+    }
+    const reasons = source.problems
+      ? [`the policy at ${source.commit.slice(0, 12)} could not be read (${source.problems[0]})`]
+      : source.facts ? lowered(source.facts, compiled.facts) : [];
+    if (compiled.productionFailures) reasons.push(`production-only guardrails it would fail: ${compiled.productionFailures.join(', ')}`);
+    // Only for runs that may apply: a pull request's or a drift check's plan is only reported.
+    const mayApply = run.trigger !== 'pull_request' && run.trigger !== 'drift';
+    const rollback = mayApply && source.applied !== undefined && source.applied !== run.commit && !run.destroy
+      && !(await this.options.repository.isAncestor(source.applied, run.commit));
+    const reason = [
+      ...(reasons.length > 0 ? [`the change lowers the policy applied at ${source.commit.slice(0, 12)} (${reasons.join('; ')}): applying it waits for an approver of that policy`] : []),
+      ...(rollback ? [`${run.commit.slice(0, 12)} does not descend from ${source.applied!.slice(0, 12)}, last applied (a forced push or rewritten history): applying it waits for an approval as a rollback`] : []),
+    ].join('; ') || undefined;
+    if (reason) {
+      run = await this.amend(run, { reason });
+      await this.note(run, reason);
+    }
+    return { run, stack: compiled.stack, policy: { ...policy!, lowered: reasons.length > 0, rollback } };
+  }
+
+  /**
+   * Where a run's policy comes from. Pull requests: the default branch head.
+   * Otherwise: the commit last applied to the environment (offline, where
+   * nothing is applied: last approved). Before anything was, the policy
+   * source of the environment's earlier runs on the default branch (every
+   * one carries the first one's: a push after an unapproved one does not go
+   * by the policy that one brought), and for the very first run the push's
+   * `before` (the default branch before the change), else the commit's parent.
+   */
+  private async policyOf(run: Run): Promise<PolicySource> {
+    const { repository } = this.options;
+    if (run.pullRequest !== undefined) {
+      const head = (await repository.head(this.options.branch)) ?? run.commit;
+      const compiled = await this.compiledAt(head, run.environment);
+      const { commit, applied } = await this.policySource(run.environment, head, run.id);
+      const source = commit === head ? { facts: compiled?.facts } : await this.factsRead(commit, run.environment);
+      return { commit, compiled, ...source, ...(applied ? { applied } : {}) };
+    }
+    const fallback = (run.before && !/^0+$/.test(run.before) && (await repository.hasCommit(run.before)) ? run.before : undefined)
+      ?? (await repository.parentOf(run.commit))
+      ?? run.commit;
+    const { commit, applied } = await this.policySource(run.environment, fallback, run.id);
+    return { commit, ...await this.factsRead(commit, run.environment), ...(applied ? { applied } : {}) };
+  }
+
+  /**
+   * The commit an environment's policy is read from: the one last applied
+   * (offline, where nothing is applied: last approved); before anything was,
+   * the source every earlier run of the default branch went by (the first
+   * one's: a push after an unapproved one does not go by what that one
+   * brought); else `fallback`.
+   */
+  async policySource(environment: string, fallback: string, exceptRun?: string): Promise<{ commit: string; applied?: string }> {
+    const { store } = this.options;
+    const [applied] = await store.listRuns({ environment, status: this.options.offline ? ['applied', 'approved'] : 'applied', limit: 1 });
+    if (applied) return { commit: applied.commit, applied: applied.commit };
+    const [earlier] = (await store.listRuns({ environment, limit: 100 }))
+      .filter((r) => r.id !== exceptRun && r.policyFrom && r.pullRequest === undefined && r.branch === this.options.branch);
+    return { commit: earlier?.policyFrom ?? fallback };
+  }
+
+  /** The policy facts of an environment at a commit, without synthesis: none when the commit has no such environment, problems when it does not load. */
+  async factsRead(commit: string, environment: string): Promise<{ facts?: EnvironmentFacts; problems?: readonly string[] }> {
+    const { repository } = this.options;
+    const root = join(this.options.dataDir, 'runs', `policy-${randomBytes(6).toString('hex')}`);
+    try {
+      const configDir = join(root, repository.configDir);
+      await repository.writeConfigAt(commit, configDir);
+      const read = await this.options.compiler.facts({ configDir, relativeTo: root, environment });
+      if (!read.found) return {};
+      return 'facts' in read ? { facts: read.facts } : { problems: read.problems };
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  }
+
+  /** Init and plan to the run's saved plan file; records the file's hash. Undefined when the plan failed (the run is settled). */
+  private async plan(run: Run, stack: SynthesizedStack, signal: AbortSignal): Promise<{ run: Run; plan: PlanResult } | undefined> {
+    const offline = this.options.offline || run.fromFork === true;
+    const plan = await planStack(this.withApplyDelay(stack, run), {
+      offline: offline || this.options.sandbox !== undefined,
+      workDir: this.workDir(run),
+      settings: offline ? this.settingsFor() : this.settingsFor(run.environment),
+      destroy: run.destroy,
+      planFile: planFileName(run),
+      signal,
+      onEvent: (event) => void this.event(run, event).catch(() => undefined),
+    });
+    await this.note(run, plan.output);
+    if (signal.aborted) return undefined;
+    if (!plan.ok) {
+      await this.finish(run, 'failed', { error: `terraform ${plan.failedStep} failed; see the log` });
+      return undefined;
+    }
+    const file = join(this.workDir(run), planFileName(run));
+    if (existsSync(file)) chmodSync(file, 0o600);
+    const planHash = existsSync(file) ? createHash('sha256').update(readFileSync(file)).digest('hex') : undefined;
+    return { run: planHash ? await this.amend(run, { planHash }) : run, plan };
+  }
+
+  /** The policy's decision on a plan (policy.ts), from the policy the run goes by. */
+  private decide(run: Run, policy: RunPolicy, plan: PlanResult): RunDecision {
+    return decide({
+      trigger: run.trigger,
+      applyCandidate: !run.fromFork && (run.trigger === 'comment' ? run.applyRequested === true : run.branch === this.options.branch),
+      production: policy.production,
+      autoApply: policy.autoApply,
+      changes: plan.changes ?? true,
+      destroy: run.destroy === true,
+      destructive: plan.destructive,
+      requestedByApprover: run.applyRequested === true,
+      policyLowered: policy.lowered,
+      rollback: policy.rollback,
+    });
+  }
+
+  /** Records the plan and the decision, and moves the run on: planned, awaiting approval, or approved and applied. */
+  private async settle(run: Run, decision: RunDecision, plan: PlanResult, signal: AbortSignal): Promise<void> {
+    const { store } = this.options;
+    const summary = plan.summary!;
+    await this.note(run, `plan: ${formatSummary(summary)}; decision: ${decision}`);
+    const planText = plan.planOutput ?? '';
+    if (run.trigger === 'drift') {
+      await store.setEnvironmentState(run.environment, { drift: plan.changes ? 'drifted' : 'none', checkedAt: now(), commit: run.commit });
+    } else if (!plan.changes && run.branch === this.options.branch && !run.pullRequest) {
+      await store.setEnvironmentState(run.environment, { drift: 'none', checkedAt: now(), commit: run.commit });
+    }
+    const base: RunPatch = { plan: summary, decision, destructive: plan.destructive, ...(run.trigger === 'drift' ? { drift: plan.changes === true } : {}) };
+    if (decision === 'plan-only') {
+      this.removePlan(run);
+      await this.finish(run, 'planned', base, planText, ['running']);
+      return;
+    }
+    if (decision !== 'auto-apply') {
+      await this.move(run, 'awaiting-approval', base, planText);
+      return;
+    }
+    const approved = await this.move(run, 'approved', { ...base, ...(run.applyRequested ? { approvedBy: run.requestedBy } : {}) }, planText);
+    // Offline, approved is where the run ends: its plan is never applied.
+    if (this.options.offline) this.removePlan(run);
+    else if (approved.status === 'approved' && !this.options.stopping?.()) await this.apply(approved, signal);
+  }
+
   /** Applies the saved plan of an approved run. Terraform itself refuses a plan whose state moved on. */
   async apply(approved: Run, signal: AbortSignal): Promise<void> {
     if (this.options.offline) return;
     const { store } = this.options;
-    const run = await store.updateRun(approved.id, { status: 'applying' }, { status: ['approved'] });
+    const run = await transition(store, approved.id, 'applying', {}, ['approved']);
     if (!run) return;
     await this.report(run);
     const planFile = planFileName(run);
@@ -196,7 +348,9 @@ export class Runner {
   async report(run: Run, planText?: string): Promise<void> {
     const name = this.options.statusName;
     const url = this.options.publicUrl ? `${this.options.publicUrl}/api/runs/${run.id}` : undefined;
-    const results = [await this.options.reporter.setStatus(run.commit, commitStatusFor(run, name, url))];
+    const plan = planText === undefined ? undefined : this.options.redactor.redact(planText);
+    const cost = this.costNotes.get(run.id);
+    const results = [await this.options.reporter.setStatus(run.commit, commitStatusFor(run, name, url), { run, ...(plan !== undefined ? { planText: plan } : {}), ...(cost ? { cost } : {}) })];
     if (run.pullRequest !== undefined && (planText !== undefined || run.status === 'failed')) {
       const text = planText === undefined ? undefined : this.options.redactor.redact(planText);
       results.push(await this.options.reporter.upsertPlanComments(run.pullRequest, run.environment, renderPlanComments({ run, planText: text, name, runUrl: url, cost: this.costNotes.get(run.id) })));
@@ -229,17 +383,6 @@ export class Runner {
       }
     }
     return result.ok || /not locked/i.test(result.output);
-  }
-
-  /** The environment compiled at the default branch head: its facts (approvers, production, autoApply, allowForks) and cost. */
-  private async defaultBranchCompiled(environment: string): Promise<CompileResult | undefined> {
-    const head = await this.options.repository.head(this.options.branch);
-    return head ? this.compiledAt(head, environment) : undefined;
-  }
-
-  /** The facts of an environment at a commit, or undefined when it has no such environment. */
-  async factsAt(commit: string, environment: string): Promise<EnvironmentFacts | undefined> {
-    return (await this.compiledAt(commit, environment))?.facts;
   }
 
   private async compiledAt(commit: string, environment: string): Promise<CompileResult | undefined> {
@@ -297,21 +440,24 @@ export class Runner {
     await this.options.store.appendLog(run.id, `${this.options.redactor.redact(text).replace(/\n?$/, '\n')}`);
   }
 
-  private async patch(run: Run, patch: RunPatch): Promise<Run> {
-    return (await this.options.store.updateRun(run.id, patch)) ?? run;
+  private async amend(run: Run, patch: Omit<RunPatch, 'status'>): Promise<Run> {
+    return amend(this.options.store, run, patch);
   }
 
-  private async move(run: Run, status: RunStatus, patch: RunPatch, planText?: string): Promise<Run> {
-    const moved = await this.options.store.updateRun(run.id, { ...patch, status }, { status: ['running'] });
+  /** From running to a status the run waits in (awaiting approval, approved). */
+  private async move(run: Run, status: RunStatus, patch: Omit<RunPatch, 'status'>, planText?: string): Promise<Run> {
+    const moved = await transition(this.options.store, run.id, status, patch, ['running']);
     if (!moved) return (await this.options.store.getRun(run.id)) ?? run;
     this.options.log(`run ${run.id} (${run.environment}): ${status}${patch.decision ? ` (${patch.decision})` : ''}`);
     await this.report(moved, planText);
     return moved;
   }
 
-  private async finish(run: Run, status: RunStatus, patch: RunPatch, planText?: string): Promise<Run> {
-    const finished = await this.options.store.updateRun(run.id, { ...patch, status, finishedAt: now() }, { status: ['running', 'applying'] });
+  /** From running or applying (`from`) to a final status. */
+  private async finish(run: Run, status: RunStatus, patch: Omit<RunPatch, 'status'>, planText?: string, from: readonly RunStatus[] = ['running', 'applying']): Promise<Run> {
+    const finished = await transition(this.options.store, run.id, status, patch, from.filter((s) => canTransition(s, status)));
     if (!finished) return (await this.options.store.getRun(run.id)) ?? run;
+    this.removePlan(run);
     this.options.log(`run ${run.id} (${run.environment}): ${status}${patch.error ? `: ${patch.error}` : ''}`);
     await this.report(finished, planText);
     return finished;

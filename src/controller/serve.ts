@@ -1,10 +1,11 @@
-/** Starts the controller: store, repository mirror, reporter, queue, HTTP server; stops it cleanly on SIGTERM and SIGINT. */
+/** Starts the controller: store, repository mirror, reporter, queue, HTTP server; `stop()` stops it cleanly (the CLI calls it on SIGTERM and SIGINT). */
 import { join } from 'node:path';
 import { terraformSettings } from '../core/index';
 import { Compiler } from './compile';
 import { Controller } from './controller';
 import { ConfigRepository } from './git/repository';
-import { createReporter, parseRepository } from './github/reporter';
+import { CheckRunReporter } from './github/app';
+import { apiUrlForHost, createReporter, parseRepository } from './github/reporter';
 import { Redactor, secretsOf } from './redact';
 import { buildServer } from './server';
 import { openStore } from './store/open-store';
@@ -20,6 +21,8 @@ export interface ServeOptions {
   readonly store: string;
   readonly driftMinutes: number;
   readonly githubApiUrl?: string;
+  /** Report as this GitHub App (its private key in GITHUB_APP_PRIVATE_KEY): check runs instead of commit statuses. */
+  readonly githubAppId?: string;
   readonly githubOwner?: string;
   readonly githubRepo?: string;
   readonly offline: boolean;
@@ -28,6 +31,8 @@ export interface ServeOptions {
   readonly publicUrl?: string;
   /** How long the current step may take to finish after SIGTERM. */
   readonly stopTimeoutMs: number;
+  /** How long a request may take to arrive. */
+  readonly requestTimeoutMs?: number;
   /** The Terraform CLI configuration folder. */
   readonly cliDir: string;
   readonly env: NodeJS.ProcessEnv;
@@ -43,17 +48,21 @@ export async function startController(options: ServeOptions): Promise<RunningCon
   const redactor = new Redactor(secretsOf(options.env));
   const log = (line: string) => options.log(redactor.redact(line));
   const store = await openStore(options.store, options.dataDir);
-  const repository = new ConfigRepository(options.repository, join(options.dataDir, 'repository.git'), options.configPath, options.env.GITHUB_TOKEN);
-  if (!options.env.GITHUB_TOKEN) log('GITHUB_TOKEN is not set: nothing will be reported to GitHub (no commit statuses, no plan comments)');
-  const reporter = createReporter({
+  const githubApiUrl = options.githubApiUrl ?? githubApiUrlOf(options.repository);
+  const appReporting = options.githubAppId ? appReporter(options, githubApiUrl, log) : undefined;
+  // git fetches with GITHUB_TOKEN, else (an App alone) with a fresh installation token.
+  const gitToken = options.env.GITHUB_TOKEN || (appReporting ? () => appReporting.installationToken() : undefined);
+  const repository = new ConfigRepository(options.repository, join(options.dataDir, 'repository.git'), options.configPath, gitToken);
+  const reporter = appReporting ?? createReporter({
     token: options.env.GITHUB_TOKEN,
     repositoryUrl: options.repository,
     owner: options.githubOwner,
     repo: options.githubRepo,
     baseUrl: options.githubApiUrl,
   });
+  if (!options.githubAppId && !options.env.GITHUB_TOKEN) log('GITHUB_TOKEN is not set: nothing will be reported to GitHub (no commit statuses, no plan comments)');
   // Terraform (and the providers it starts) never sees the controller's own secrets.
-  const { WEBHOOK_SECRET: _webhook, API_TOKEN: _api, GITHUB_TOKEN: _github, ...terraformEnv } = options.env;
+  const { WEBHOOK_SECRET: _webhook, API_TOKEN: _api, GITHUB_TOKEN: _github, GITHUB_APP_PRIVATE_KEY: _appKey, ...terraformEnv } = options.env;
   const settings = terraformSettings(options.cliDir, terraformEnv);
   log(settings.description);
   if (options.offline) log('offline: plans use a local backend and dummy credentials; nothing is applied (runs that would apply end in approved)');
@@ -78,6 +87,8 @@ export async function startController(options: ServeOptions): Promise<RunningCon
     webhookSecret: options.env.WEBHOOK_SECRET!,
     apiToken: options.env.API_TOKEN!,
     offline: options.offline,
+    githubApiUrl,
+    requestTimeoutMs: options.requestTimeoutMs,
   });
   await app.listen({ host: options.host, port: options.port });
   const address = app.server.address();
@@ -96,13 +107,21 @@ export async function startController(options: ServeOptions): Promise<RunningCon
     })();
     return stopping;
   };
-  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
-    process.once(signal, () => void stop().then(() => process.exit(0), (error: Error) => {
-      log(`stop failed: ${error.message}`);
-      process.exit(1);
-    }));
-  }
   return { url, stop };
+}
+
+/** The check run reporter of a GitHub App on the watched repository. */
+function appReporter(options: ServeOptions, baseUrl: string, log: (line: string) => void): CheckRunReporter {
+  const named = options.githubOwner && options.githubRepo ? { owner: options.githubOwner, repo: options.githubRepo } : parseRepository(options.repository);
+  if (!named) throw new Error(`--github-app-id needs a GitHub repository: "${options.repository}" names none; pass --github-repository OWNER/REPO`);
+  log(`reporting as GitHub App ${options.githubAppId} on ${named.owner}/${named.repo} (check runs)`);
+  return new CheckRunReporter({ appId: options.githubAppId!, privateKey: options.env.GITHUB_APP_PRIVATE_KEY ?? '', owner: named.owner, repo: named.repo, baseUrl });
+}
+
+/** The API of the GitHub a repository URL is on (api.github.com for a path). */
+function githubApiUrlOf(url: string): string {
+  const parsed = parseRepository(url);
+  return parsed ? apiUrlForHost(parsed.host) : 'https://api.github.com';
 }
 
 /** `owner/repo` of a GitHub URL; undefined for a local path. */

@@ -4,11 +4,13 @@
  * requests get their status code and the server keeps going; a webhook is
  * answered as soon as its runs are recorded (the work is queued).
  */
-import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createServer } from 'node:http';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { isProductionName } from '../core/index';
 import type { Controller } from './controller';
 import { parseWebhook, WebhookPayloadError } from './github/events';
+import { loginOfToken } from './github/identity';
 import { verifySignature } from './github/signature';
 import { renderLoginPage, renderStatusPage } from './page';
 import { RUN_STATUSES, type RunStatus } from './run';
@@ -17,8 +19,20 @@ import type { ConfigRepository } from './git/repository';
 
 /** GitHub sends at most 25 MB; larger bodies are refused before they are read whole. */
 export const WEBHOOK_BODY_LIMIT = 25 * 1024 * 1024;
+/** API bodies are small JSON documents. */
+const API_BODY_LIMIT = 64 * 1024;
 const SESSION_COOKIE = 'controller_session';
 const SESSION_HOURS = 12;
+/** Connections open at once; more wait in the kernel's backlog, then are refused. */
+const MAX_CONNECTIONS = 256;
+/** Headers on every answer: no framing, no sniffing, no caching (answers carry plans and tokens' effects). */
+const SECURITY_HEADERS: Readonly<Record<string, string>> = {
+  'x-frame-options': 'DENY',
+  'content-security-policy': "frame-ancestors 'none'",
+  'x-content-type-options': 'nosniff',
+  'cache-control': 'no-store',
+  'referrer-policy': 'no-referrer',
+};
 
 export interface ServerOptions {
   readonly controller: Controller;
@@ -28,6 +42,10 @@ export interface ServerOptions {
   readonly webhookSecret: string;
   readonly apiToken: string;
   readonly offline: boolean;
+  /** How long a request (headers and body) may take to arrive. @default 30000 */
+  readonly requestTimeoutMs?: number;
+  /** The GitHub API (`GET /user` tells who an approver's token belongs to). */
+  readonly githubApiUrl: string;
   readonly log: (line: string) => void;
 }
 
@@ -38,8 +56,26 @@ declare module 'fastify' {
 }
 
 export function buildServer(options: ServerOptions): FastifyInstance {
-  const app = Fastify({ bodyLimit: WEBHOOK_BODY_LIMIT, logger: false, return503OnClosing: true });
-  const sessions = new Map<string, number>();
+  const requestTimeout = options.requestTimeoutMs ?? 30_000;
+  const app = Fastify({
+    bodyLimit: WEBHOOK_BODY_LIMIT, logger: false, return503OnClosing: true,
+    // A slow body is cut off (408) once the request has taken requestTimeout; the check runs every second.
+    serverFactory: (handler) => {
+      const server = createServer({ requestTimeout, headersTimeout: Math.min(requestTimeout, 20_000), keepAliveTimeout: 5_000, connectionsCheckingInterval: 1_000 }, handler);
+      server.maxConnections = MAX_CONNECTIONS;
+      return server;
+    },
+  });
+  /** Session ID -> when it expires and its CSRF token (required with the cookie on anything but GET). */
+  const sessions = new Map<string, { readonly expires: number; readonly csrf: string }>();
+
+  app.addHook('onRequest', async (request, reply) => {
+    void reply.headers(SECURITY_HEADERS);
+    // An unsigned webhook is refused before its body is read, whatever length it declares.
+    if (request.method === 'POST' && request.url.split('?')[0] === '/webhooks/github' && typeof request.headers['x-hub-signature-256'] !== 'string') {
+      return reply.code(401).header('connection', 'close').send({ error: 'missing or wrong X-Hub-Signature-256' });
+    }
+  });
 
   // The webhook signature is over the exact bytes sent: keep them, parse afterwards.
   app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, body, done) => {
@@ -63,15 +99,26 @@ export function buildServer(options: ServerOptions): FastifyInstance {
   });
   app.setNotFoundHandler((_request, reply) => void reply.code(404).send({ error: 'not found' }));
 
-  const authorized = (request: FastifyRequest): boolean => {
+  const bearer = (request: FastifyRequest): boolean => {
     const header = request.headers.authorization;
-    if (typeof header === 'string' && header.startsWith('Bearer ') && sameSecret(header.slice(7), options.apiToken)) return true;
-    const session = cookieOf(request, SESSION_COOKIE);
-    const expires = session ? sessions.get(session) : undefined;
-    return expires !== undefined && expires > Date.now();
+    return typeof header === 'string' && header.startsWith('Bearer ') && sameSecret(header.slice(7), options.apiToken);
   };
+  const sessionOf = (request: FastifyRequest) => {
+    const id = cookieOf(request, SESSION_COOKIE);
+    const session = id ? sessions.get(id) : undefined;
+    return session && session.expires > Date.now() ? session : undefined;
+  };
+  const authorized = (request: FastifyRequest): boolean => bearer(request) || sessionOf(request) !== undefined;
   const requireAuth = async (request: FastifyRequest, reply: FastifyReply) => {
-    if (!authorized(request)) return reply.code(401).header('www-authenticate', 'Bearer').send({ error: 'missing or wrong bearer token' });
+    if (bearer(request)) return;
+    const session = sessionOf(request);
+    if (!session) return reply.code(401).header('www-authenticate', 'Bearer').send({ error: 'missing or wrong bearer token' });
+    // The cookie is sent by the browser on its own: a change needs the page's own origin and its CSRF token.
+    if (request.method !== 'GET' && request.method !== 'HEAD') {
+      if (!sameOrigin(request)) return reply.code(403).send({ error: 'cross-origin request refused (Origin is not this controller)' });
+      const token = request.headers['x-csrf-token'];
+      if (typeof token !== 'string' || !sameSecret(token, session.csrf)) return reply.code(403).send({ error: 'missing or wrong X-CSRF-Token for this session' });
+    }
   };
 
   app.get('/healthz', async () => ({ status: 'ok' }));
@@ -108,13 +155,22 @@ export function buildServer(options: ServerOptions): FastifyInstance {
       if (error instanceof WebhookPayloadError) return reply.code(400).send({ error: error.message });
       throw error;
     }
-    const accepted = await options.controller.acceptWebhook(delivery, intent);
+    const accepted = await options.controller.acceptWebhook(delivery, intent, createHash('sha256').update(raw).digest('hex'));
     if (accepted.runs.length === 0) return reply.code(200).send({ runs: [], reason: accepted.reason ?? 'nothing to do' });
     return reply.code(202).send({ runs: accepted.runs, ...(accepted.reason ? { reason: accepted.reason } : {}) });
   });
 
   app.register(async (api) => {
     api.addHook('onRequest', requireAuth);
+    api.addHook('onRoute', (route) => {
+      route.bodyLimit ??= API_BODY_LIMIT;
+    });
+    // JSON only: a form post (what another site can make a browser send) is not an API call.
+    api.addHook('preValidation', async (request, reply) => {
+      if (request.method === 'POST' && request.headers['content-type'] !== undefined && !/^application\/json\b/i.test(request.headers['content-type'])) {
+        return reply.code(415).send({ error: 'the API takes application/json bodies only' });
+      }
+    });
 
     api.get('/api/runs', async (request, reply) => {
       const query = request.query as Record<string, string | undefined>;
@@ -132,11 +188,17 @@ export function buildServer(options: ServerOptions): FastifyInstance {
       return { ...run, log: await options.store.getLog(id) };
     });
 
+    // The approver is the GitHub user of X-GitHub-User-Token, as GitHub says; the API token alone approves nothing.
     api.post('/api/runs/:id/approve', async (request, reply) => {
       const { id } = request.params as { id: string };
-      const body = request.body as { by?: unknown } | undefined;
-      if (!body || typeof body.by !== 'string' || body.by === '') return reply.code(400).send({ error: 'the body must be {"by": "<GitHub login>"}' });
-      const result = await options.controller.approve(id, body.by);
+      const body = request.body as Record<string, unknown> | undefined;
+      if (body && typeof body === 'object' && 'by' in body) return reply.code(400).send({ error: 'a body field "by" is not accepted: the approver is the GitHub user of the X-GitHub-User-Token header' });
+      if (!body || typeof body.planHash !== 'string' || !/^[0-9a-f]{64}$/.test(body.planHash)) return reply.code(400).send({ error: 'the body must be {"planHash": "<the run\'s planHash, 64 hex>"}' });
+      const userToken = request.headers['x-github-user-token'];
+      if (typeof userToken !== 'string' || userToken === '') return reply.code(401).send({ error: 'approvals come from a GitHub identity: send the approver\'s token in X-GitHub-User-Token' });
+      const identity = await loginOfToken(options.githubApiUrl, userToken);
+      if (!identity.ok) return reply.code(identity.status).send({ error: identity.error });
+      const result = await options.controller.approve(id, identity.login, body.planHash);
       return result.ok ? result.run : reply.code(result.status).send({ error: result.error });
     });
 
@@ -157,15 +219,17 @@ export function buildServer(options: ServerOptions): FastifyInstance {
   });
 
   app.get('/login', async (_request, reply) => reply.type('text/html; charset=utf-8').send(renderLoginPage({})));
-  app.post('/login', async (request, reply) => {
+  app.post('/login', { bodyLimit: API_BODY_LIMIT }, async (request, reply) => {
+    if (!sameOrigin(request)) return reply.code(403).type('text/html; charset=utf-8').send(renderLoginPage({ error: 'Sign in from this page.' }));
     const token = (request.body as Record<string, unknown> | undefined)?.token;
     if (typeof token !== 'string' || !sameSecret(token, options.apiToken)) {
       return reply.code(401).type('text/html; charset=utf-8').send(renderLoginPage({ error: 'That is not the API token.' }));
     }
     const session = randomBytes(32).toString('hex');
-    sessions.set(session, Date.now() + SESSION_HOURS * 3_600_000);
+    sessions.set(session, { expires: Date.now() + SESSION_HOURS * 3_600_000, csrf: randomBytes(32).toString('hex') });
+    const secure = request.protocol === 'https' || request.headers['x-forwarded-proto'] === 'https' ? '; Secure' : '';
     return reply.code(303)
-      .header('set-cookie', `${SESSION_COOKIE}=${session}; HttpOnly; SameSite=Strict; Path=/; Max-Age=${SESSION_HOURS * 3600}`)
+      .header('set-cookie', `${SESSION_COOKIE}=${session}; HttpOnly; SameSite=Strict; Path=/; Max-Age=${SESSION_HOURS * 3600}${secure}`)
       .header('location', '/').send();
   });
   app.get('/', async (request, reply) => {
@@ -179,6 +243,7 @@ export function buildServer(options: ServerOptions): FastifyInstance {
       offline: options.offline,
       environments: await environmentsView(options),
       runs,
+      csrfToken: sessionOf(request)?.csrf,
     }));
   });
 
@@ -200,6 +265,22 @@ async function environmentsView(options: ServerOptions) {
 }
 
 const PARSE_FAILED = Symbol('the body is not JSON');
+
+/**
+ * Whether a browser request comes from this controller's own pages: its
+ * Origin (else its Referer) names the host it was sent to. A request with
+ * neither is not a browser's cross-site request (browsers send Origin on
+ * every cross-origin POST) and passes.
+ */
+function sameOrigin(request: FastifyRequest): boolean {
+  const origin = request.headers.origin ?? request.headers.referer;
+  if (origin === undefined) return true;
+  try {
+    return new URL(origin).host === request.headers.host;
+  } catch {
+    return false;
+  }
+}
 
 function sameSecret(given: string, expected: string): boolean {
   const a = Buffer.from(given);

@@ -30,6 +30,18 @@ const SAFE = ['-c', 'core.hooksPath=/dev/null', '-c', 'protocol.file.allow=alway
 /** The longest a git command (a fetch, mostly) may take. */
 const GIT_TIMEOUT_MS = 120_000;
 
+/** The controller's secrets: git (and what it may start: credential helpers, ssh, hooks) never sees them in its environment. */
+export const SECRET_VARIABLES: readonly string[] = ['WEBHOOK_SECRET', 'API_TOKEN', 'GITHUB_TOKEN', 'GITHUB_APP_PRIVATE_KEY', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_ACCESS_KEY_ID'];
+
+/** The token, and the header value git holds it in, never reach an error message. */
+function redactorFor(token: string | undefined): Redactor {
+  return new Redactor(token ? [token, Buffer.from(`x-access-token:${token}`).toString('base64')] : []);
+}
+
+function withoutSecrets(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  return Object.fromEntries(Object.entries(env).filter(([name]) => !SECRET_VARIABLES.includes(name)));
+}
+
 /** Where the GitHub token is sent: only to github.com over HTTPS. */
 const GITHUB_HTTPS = 'https://github.com/';
 
@@ -41,7 +53,7 @@ const GITHUB_HTTPS = 'https://github.com/';
  * into the mirror's config. Other URLs get no token.
  */
 export function gitEnvironment(url: string, token: string | undefined, base: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...base, GIT_TERMINAL_PROMPT: '0', GIT_CONFIG_NOSYSTEM: '1' };
+  const env: NodeJS.ProcessEnv = { ...withoutSecrets(base), GIT_TERMINAL_PROMPT: '0', GIT_CONFIG_NOSYSTEM: '1' };
   if (!token || !url.startsWith(GITHUB_HTTPS)) return env;
   const count = Number(base.GIT_CONFIG_COUNT ?? 0) || 0;
   const basic = Buffer.from(`x-access-token:${token}`).toString('base64');
@@ -50,6 +62,9 @@ export function gitEnvironment(url: string, token: string | undefined, base: Nod
 
 /** Answers about commits never change: keep the latest few hundred. */
 const CACHE_SIZE = 500;
+
+/** A GitHub token, or where to get a fresh one before each fetch (a GitHub App's installation token expires within the hour). */
+export type GitToken = string | undefined | (() => Promise<string | undefined>);
 
 export class ConfigRepository {
   private readonly env: NodeJS.ProcessEnv;
@@ -62,12 +77,18 @@ export class ConfigRepository {
    * @param url where to fetch from: a URL git understands or a local path
    * @param mirror the bare mirror's folder (created on first fetch)
    * @param configPath the config folder inside the repository, for example `environments`
-   * @param token a GitHub token for a private https://github.com/ repository (default: GITHUB_TOKEN of the process; none: anonymous)
+   * @param token a GitHub token for a private https://github.com/ repository, or a function that gives a fresh one for each fetch (default: GITHUB_TOKEN of the process; none: anonymous)
    */
-  constructor(readonly url: string, readonly mirror: string, readonly configPath: string, token: string | undefined = process.env.GITHUB_TOKEN) {
-    this.env = gitEnvironment(url, token);
-    // The token, and the header value git holds it in, never reach an error message.
-    this.redactor = new Redactor(token ? [token, Buffer.from(`x-access-token:${token}`).toString('base64')] : []);
+  constructor(readonly url: string, readonly mirror: string, readonly configPath: string, private readonly token: GitToken = process.env.GITHUB_TOKEN) {
+    this.env = gitEnvironment(url, typeof token === 'function' ? undefined : token);
+    this.redactor = redactorFor(typeof token === 'function' ? undefined : token);
+  }
+
+  /** What a clone or fetch runs with: the token of now (a function's is asked each time). */
+  private async credentials(): Promise<{ env: NodeJS.ProcessEnv; redactor: Redactor }> {
+    if (typeof this.token !== 'function' || !this.url.startsWith(GITHUB_HTTPS)) return { env: this.env, redactor: this.redactor };
+    const token = await this.token();
+    return { env: gitEnvironment(this.url, token), redactor: redactorFor(token) };
   }
 
   /** The config folder normalised (no leading ./, no trailing /; `.` for the root). */
@@ -84,13 +105,14 @@ export class ConfigRepository {
   }
 
   private async doFetch(): Promise<void> {
+    const { env, redactor } = await this.credentials();
     if (!existsSync(join(this.mirror, 'HEAD'))) {
       mkdirSync(dirname(this.mirror), { recursive: true });
       rmSync(this.mirror, { recursive: true, force: true });
-      await git(['clone', '--mirror', '--quiet', '--', this.url, this.mirror], this.env, this.redactor);
+      await git(['clone', '--mirror', '--quiet', '--', this.url, this.mirror], env, redactor);
       return;
     }
-    await git(['--git-dir', this.mirror, 'fetch', '--prune', '--quiet', 'origin'], this.env, this.redactor);
+    await git(['--git-dir', this.mirror, 'fetch', '--prune', '--quiet', 'origin'], env, redactor);
   }
 
   /** Whether the repository can be read (readiness): the last fetch worked, or a fetch now does. */
@@ -133,7 +155,12 @@ export class ConfigRepository {
 
   /** The environment names (file stems) of the config folder at a commit. */
   environmentsAt(commit: string): Promise<string[]> {
-    return this.cached(`environments:${commit}`, async () => (await this.yamlFilesAt(commit)).map((f) => posix.basename(f, '.yaml')).filter((n) => n !== 'defaults' && ENVIRONMENT_NAME.test(n)).sort());
+    // Fetched first, and never remembered for a commit not here: an empty answer for it would stick.
+    return this.cached(`environments:${commit}`, async () => {
+      if (!(await this.hasCommit(commit))) await this.fetch();
+      if (!(await this.hasCommit(commit))) throw new Error(`commit ${commit} is not in the repository (after a fetch)`);
+      return this.yamlFilesAt(commit);
+    }).then((files) => files.map((f) => posix.basename(f, '.yaml')).filter((n) => n !== 'defaults' && ENVIRONMENT_NAME.test(n)).sort());
   }
 
   /**

@@ -104,6 +104,14 @@ export interface CommentErrorIntent {
   readonly commentId: number;
 }
 
+/** A check run's requested action "apply": approve the run (`check_run.external_id`) as the GitHub user who clicked. */
+export interface ApproveIntent {
+  readonly kind: 'approve';
+  readonly repository: string;
+  readonly runId: string;
+  readonly login: string;
+}
+
 export interface IgnoredIntent {
   readonly kind: 'ignored';
   readonly reason: string;
@@ -116,6 +124,7 @@ export type WebhookIntent =
   | PullRequestClosedIntent
   | CommentIntent
   | CommentErrorIntent
+  | ApproveIntent
   | IgnoredIntent;
 
 const ZERO_SHA = /^0{40}$/;
@@ -142,6 +151,8 @@ export function parseWebhook(event: string | undefined, payload: unknown): Webho
       return parsePush(body);
     case 'pull_request':
       return parsePullRequest(body);
+    case 'check_run':
+      return parseCheckRun(body);
     case 'issue_comment':
       return parseIssueComment(body);
     default:
@@ -209,6 +220,14 @@ function parsePullRequest(body: Fields): WebhookIntent {
     headRepository,
     draft: body.optionalBoolean('pull_request.draft') === true,
   };
+}
+
+function parseCheckRun(body: Fields): WebhookIntent {
+  const action = body.string('action');
+  if (action !== 'requested_action') return { kind: 'ignored', reason: `check_run action ${action} is not handled` };
+  const identifier = body.string('requested_action.identifier');
+  if (identifier !== 'apply') return { kind: 'ignored', reason: `check_run requested action ${identifier} is not handled` };
+  return { kind: 'approve', repository: body.string('repository.full_name'), runId: body.string('check_run.external_id'), login: body.string('sender.login') };
 }
 
 function parseIssueComment(body: Fields): WebhookIntent {

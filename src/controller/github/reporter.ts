@@ -6,6 +6,7 @@
  * about each failure.
  */
 import { Octokit } from '@octokit/rest';
+import type { Run } from '../run';
 import { DEFAULT_NAME, parsePlanMarker, type CommitStatus } from './comment';
 
 /** The outcome of a report; failures carry GitHub's status code when there was an answer. */
@@ -21,10 +22,19 @@ export interface ReportError {
   readonly message: string;
 }
 
-/** What the controller needs from a reporter; GitHubReporter and NullReporter both implement it. */
+/** The run a status is about, for reporters that show more than a commit status can (check runs). */
+export interface ReportDetails {
+  readonly run: Run;
+  /** The plan's text, redacted. */
+  readonly planText?: string;
+  /** The cost difference (markdown). */
+  readonly cost?: string;
+}
+
+/** What the controller needs from a reporter; GitHubReporter, CheckRunReporter and NullReporter implement it. */
 export interface Reporter {
-  /** Sets the commit status `status.context` on `sha`. */
-  setStatus(sha: string, status: CommitStatus): Promise<ReportResult>;
+  /** Sets the commit status `status.context` on `sha` (a check run, for an App). */
+  setStatus(sha: string, status: CommitStatus, details?: ReportDetails): Promise<ReportResult>;
   /**
    * Makes the plan comments of `environment` on pull request `prNumber` read
    * `parts`: edits the existing parts in place, creates the missing ones,
