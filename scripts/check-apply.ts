@@ -1,5 +1,5 @@
 /**
- * `npm run check:apply [-- --config DIR --out DIR]`: every stack of a
+ * `npm run check:apply [-- --config DIR --out DIR --only STACK,...]`: every stack of a
  * configuration folder applied to the AWS API emulator, read back, planned
  * again, changed and destroyed (src/verification/check-apply.ts). Exit 1 when
  * any stack fails.
@@ -16,7 +16,11 @@ function option(name: string, fallback: string): string {
 async function main(): Promise<void> {
   const config = option('--config', 'environments');
   const started = Date.now();
-  const results = await checkApply(selectEnvironments(config), { outDir: option('--out', 'cdktf.out'), log: (line) => console.log(line) });
+  const results = await checkApply(selectEnvironments(config), {
+    outDir: option('--out', 'cdktf.out'),
+    only: process.argv.includes('--only') ? option('--only', '').split(',') : undefined,
+    log: (line) => console.log(line),
+  });
   for (const result of results.filter((r) => !r.ok)) console.error(`${result.summary}\n${result.failure}`);
   const resources = results.reduce((sum, r) => sum + r.resources, 0);
   const standIns = results.flatMap((r) => r.standIns.map((address) => `${r.stack}: ${address}`));

@@ -6,9 +6,10 @@ its standard input closes or on SIGTERM, so it
 never outlives the check that started it. Test only:
 src/verification/emulator.ts starts it.
 
---hosted-zone NAME=ID creates a public hosted zone with exactly that ID,
-standing for a zone that exists before the stacks (the configuration names
-it by ID; moto would make up another).
+--hosted-zone NAME=ID creates a public hosted zone with exactly that ID, and
+--certificate ARN=DOMAIN an issued ACM certificate with exactly that ARN:
+they stand for what exists before the stacks (the configuration names them;
+moto would make up other IDs).
 """
 import argparse
 import json
@@ -86,6 +87,7 @@ def main() -> None:
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--account", default="123456789012")
     parser.add_argument("--hosted-zone", action="append", default=[], metavar="NAME=ID")
+    parser.add_argument("--certificate", action="append", default=[], metavar="ARN=DOMAIN")
     args = parser.parse_args()
 
     # Read by moto on every request: every call is this account's.
@@ -93,6 +95,7 @@ def main() -> None:
     # Certificates validated by DNS are issued at once, not after moto's default 60 s.
     os.environ.setdefault("MOTO_ACM_VALIDATION_WAIT", "0")
 
+    from moto.acm.models import acm_backends
     from moto.route53.models import HostedZoneIdentifier, route53_backends
     from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
     from werkzeug.serving import make_server
@@ -112,6 +115,16 @@ def main() -> None:
         zone = backend.create_hosted_zone(name, private_zone=False, caller_reference=str(uuid.uuid4()))
         if zone.id.rsplit("/", 1)[-1] != zone_id:
             sys.exit(f"error: the emulator gave hosted zone {name} the ID {zone.id}, not {zone_id}")
+
+    for spec in args.certificate:
+        arn, _, domain = spec.rpartition("=")
+        if not arn.startswith("arn:") or not domain:
+            parser.error(f"--certificate {spec}: expected ARN=DOMAIN")
+        certificates = acm_backends[args.account][arn.split(":")[3]]
+        made = certificates.request_certificate(domain, idempotency_token=None, subject_alt_names=None, tags=[], cert_authority_arn=None)
+        bundle = certificates._certificates.pop(made)
+        bundle.arn = arn
+        certificates._certificates[arn] = bundle
 
     stopped = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stopped.set())

@@ -18,7 +18,7 @@ import {
   applyEnvironmentPlan, changeScenarios, changesOf, planStack, synthesize, terraformCliDir, terraformSettings,
   type EnvironmentConfig, type EnvironmentPlan, type PlanJson, type SynthesizedStack, type TerraformSettings,
 } from '../core/index';
-import { startEmulator, type Emulator, type HostedZone } from './emulator';
+import { startEmulator, type Emulator, type ExistingCertificate, type HostedZone } from './emulator';
 import { diffGapOf, changedAttributes, standInsOf, type PlannedResourceChange } from './emulator-gaps';
 import { closeReadBackClients, readBack, readBackClients, remaining } from './read-back';
 
@@ -37,6 +37,8 @@ export interface StackApplyResult {
 export interface ApplyCheckOptions {
   /** Working folders go under `<outDir>/apply-check/`. */
   readonly outDir: string;
+  /** Only these stacks (and the bootstrap stacks their state needs). @default every stack */
+  readonly only?: readonly string[];
   /** Progress lines. @default none */
   readonly log?: (line: string) => void;
 }
@@ -55,7 +57,7 @@ export async function checkApply(configs: readonly EnvironmentConfig[], options:
   const outDir = resolve(options.outDir);
   const log = options.log ?? (() => undefined);
   const settings = terraformSettings(terraformCliDir(outDir));
-  const stacks = synthesize(configs);
+  const stacks = synthesize(configs).filter((s) => !options.only || options.only.includes(s.name) || s.name.startsWith('bootstrap-'));
   const accounts = [...new Set(configs.map((c) => c.aws.accountId))].sort();
   const results: StackApplyResult[] = [];
   // Each run starts from empty emulators: nothing of an earlier run's folders may point at their state.
@@ -64,8 +66,10 @@ export async function checkApply(configs: readonly EnvironmentConfig[], options:
     const names = new Set(configs.filter((c) => c.aws.accountId === account).map((c) => c.environment));
     const mine = stacks.filter((s) => (s.environment ? names.has(s.environment) : accountOfStack(s) === account));
     const hostedZones = hostedZonesOf(mine.map((s) => s.json));
-    const emulator = await startEmulator({ account, hostedZones });
-    log(`AWS API emulator (moto) for account ${account} at ${emulator.endpoint}${hostedZones.length ? `, with hosted zones ${hostedZones.map((z) => `${z.name} (${z.id})`).join(', ')}` : ''}`);
+    const certificates = existingCertificatesOf(mine.map((s) => s.json));
+    const emulator = await startEmulator({ account, hostedZones, certificates });
+    const seeded = [...hostedZones.map((z) => `hosted zone ${z.name} (${z.id})`), ...certificates.map((c) => `certificate ${c.arn}`)];
+    log(`AWS API emulator (moto) for account ${account} at ${emulator.endpoint}${seeded.length ? `, with what the configuration names as existing: ${seeded.join(', ')}` : ''}`);
     try {
       const context = { emulator, settings, workRoot: join(outDir, 'apply-check', account), configs, log };
       const bootstraps = mine.filter((s) => s.name.startsWith('bootstrap-'));
@@ -112,6 +116,20 @@ export function hostedZonesOf(stackJsons: readonly string[]): HostedZone[] {
     }
   }
   return [...names.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([id, domains]) => ({ id, name: commonSuffix(domains) }));
+}
+
+/** Certificates the stacks name by ARN (configured as existing), each for a domain its listener serves, else example.com. */
+export function existingCertificatesOf(stackJsons: readonly string[]): ExistingCertificate[] {
+  const arns = new Set<string>();
+  for (const json of stackJsons) {
+    const resources = (JSON.parse(json) as Json).resource ?? {};
+    for (const type of ['aws_lb_listener', 'aws_lb_listener_certificate']) {
+      for (const resource of Object.values<Json>(resources[type] ?? {})) {
+        if (typeof resource.certificate_arn === 'string' && resource.certificate_arn.startsWith('arn:')) arns.add(resource.certificate_arn);
+      }
+    }
+  }
+  return [...arns].sort().map((arn) => ({ arn, domain: 'existing.example.com' }));
 }
 
 function commonSuffix(domains: readonly string[]): string {

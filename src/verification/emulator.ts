@@ -21,11 +21,19 @@ export interface HostedZone {
   readonly id: string;
 }
 
+/** An ACM certificate that exists before the stacks, by the ARN the configuration names. */
+export interface ExistingCertificate {
+  readonly arn: string;
+  readonly domain: string;
+}
+
 export interface EmulatorOptions {
   /** The account every call is answered as (the stacks' allowed account). */
   readonly account: string;
   /** Zones to create first. @default none */
   readonly hostedZones?: readonly HostedZone[];
+  /** Issued certificates to create first. @default none */
+  readonly certificates?: readonly ExistingCertificate[];
 }
 
 export interface Emulator {
@@ -50,7 +58,8 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
   if (!existsSync(PYTHON)) throw new Error(`the AWS API emulator is not installed (${PYTHON} is missing): run \`bash scripts/setup-tools.sh\` (Python 3.9+ with venv)`);
   const port = await freePort();
   const args = [LAUNCHER, '--port', String(port), '--account', options.account,
-    ...(options.hostedZones ?? []).flatMap((zone) => ['--hosted-zone', `${zone.name}=${zone.id}`])];
+    ...(options.hostedZones ?? []).flatMap((zone) => ['--hosted-zone', `${zone.name}=${zone.id}`]),
+    ...(options.certificates ?? []).flatMap((certificate) => ['--certificate', `${certificate.arn}=${certificate.domain}`])];
   const child = spawn(PYTHON, args, { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, PYTHONUNBUFFERED: '1' } });
   const endpoint = await readyLine(child).catch((error: unknown) => {
     child.kill('SIGKILL');
