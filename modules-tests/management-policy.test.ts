@@ -28,7 +28,7 @@ describe('the policy of the example environments', () => {
       'StateList', 'StateObjects', 'StateLockTable', 'ReadToRefresh', 'Ec2Create', 'Ec2Change', 'Ec2TagOnCreate', 'Ec2Retag', 'Ec2DefaultSecurityGroupTags', 'EcsCluster', 'EcsTaskDefinitions',
       'IamRoles', 'IamRolesWithBoundary', 'IamPassRoles', 'IamAttachConfigured', 'IamServiceLinkedRoles', 'LogGroups', 'KmsCreateKey', 'KmsKeys', 'KmsRetag', 'KmsAliases', 'EcrRepositories',
       'LoadBalancer', 'AccessLogBucket', 'AcmRequest', 'AcmCertificates', 'AcmRetag', 'DnsRecords', 'DnsChanges', 'DiscoveryCreate', 'DiscoveryZone', 'Discovery', 'DiscoveryRetag', 'ServiceAutoscaling',
-      'ServiceAutoscalingTagOnCreate', 'ServiceAutoscalingRetag', 'Alarms', 'Dashboard', 'AlertTopic', 'Databases', 'DatabaseOptionGroups', 'DatabaseSecrets', 'Tables', 'DenyOwnIam', 'DenyBoundaryRemoval',
+      'ServiceAutoscalingTagOnCreate', 'ServiceAutoscalingRetag', 'Alarms', 'Dashboard', 'AlertTopic', 'Databases', 'DatabaseOptionGroups', 'DatabaseSecrets', 'DatabaseMasterSecretCreate', 'Tables', 'DenyOwnIam', 'DenyBoundaryRemoval',
     ]);
     // dev: no access logs, no enhanced monitoring (no managed policy to attach), flow logs off.
     const dev = managementStatements(exampleConfig('dev'));
@@ -36,6 +36,16 @@ describe('the policy of the example environments', () => {
     expect(sids(dev)).not.toContain('IamAttachConfigured');
     expect(actions(dev)).not.toContain('ec2:CreateFlowLogs');
     expect(actions(managementStatements(exampleConfig('prod')))).toContain('ec2:CreateFlowLogs');
+  });
+
+  it('lets RDS create the managed master secret, and rotates only the environment\'s own instances\' secrets', () => {
+    const prod = exampleConfig('prod');
+    const create = managementStatements(prod).find((s) => s.Sid === 'DatabaseMasterSecretCreate')!;
+    expect(create).toEqual({ Sid: 'DatabaseMasterSecretCreate', Effect: 'Allow', Action: ['secretsmanager:CreateSecret', 'secretsmanager:TagResource'], Resource: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:rds!db-*' });
+    expect(sids(managementStatements(prod))).not.toContain('DatabaseMasterSecretRotation');
+    const rotated = { ...prod, databases: { main: { ...prod.databases.main!, passwordRotationDays: 30 } } };
+    expect(managementStatements(rotated).find((s) => s.Sid === 'DatabaseMasterSecretRotation')!.Condition)
+      .toEqual({ StringLike: { 'secretsmanager:ResourceTag/aws:rds:primaryDBInstanceArn': 'arn:aws:rds:eu-west-1:123456789012:db:shop-prod-*' } });
   });
 
   it('reads and writes only its own state object and lock entry', () => {

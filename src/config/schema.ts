@@ -512,6 +512,9 @@ const databaseSchema = strictObject({
   /** @default true where the instance class supports it */
   performanceInsights: z.boolean().optional().describe('Performance Insights; an error on classes that do not support it (default: true where the class supports it)'),
   allowedServices: uniqueList(z.string()).default([]).describe('Services that get network access, read access to the connection secret and the DB_* variables, each once (default: none)'),
+  /** Absent: RDS's own schedule for the managed master secret (every 7 days), not managed by Terraform. */
+  passwordRotationDays: z.number().int().min(1).max(365).optional()
+    .describe('Days between rotations of the master password RDS manages in Secrets Manager, 1-365; set, Terraform manages the schedule (default: none: RDS\'s own schedule, every 7 days). Tasks read DB_*_PASSWORD when they start: restart services after a rotation or connect with a user of your own'),
   backupWindow: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d$/, 'a backup window is hh:mm-hh:mm in UTC, for example "03:00-04:00"')
     .default('03:00-04:00').describe('Daily backup window, hh:mm-hh:mm UTC, at least 30 minutes, apart from the maintenance window (default: 03:00-04:00)'),
   maintenanceWindow: z.string().regex(/^(mon|tue|wed|thu|fri|sat|sun):([01]\d|2[0-3]):[0-5]\d-(mon|tue|wed|thu|fri|sat|sun):([01]\d|2[0-3]):[0-5]\d$/, 'a maintenance window is ddd:hh:mm-ddd:hh:mm in UTC, for example "sun:04:30-sun:05:30"')

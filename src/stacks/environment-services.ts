@@ -34,8 +34,8 @@ export interface ServiceSurroundings {
   readonly execKeyArn?: string;
   /** The key of log groups: the customer key in production, else CloudWatch's own (undefined). */
   readonly logsKeyArn?: string;
-  /** Database key -> connection secret ARN. */
-  readonly databaseSecretArns: Readonly<Record<string, string>>;
+  /** Database key -> its connection secret's ARN and the ARN of the master user secret RDS manages. */
+  readonly databaseSecretArns: Readonly<Record<string, { readonly connection: string; readonly master: string }>>;
   /** Table key -> table name. */
   readonly tableNames: Readonly<Record<string, string>>;
   /** The environment's EFS file systems by name. */
@@ -175,16 +175,20 @@ function taskVolumes(service: ServiceConfig, env: ServiceSurroundings): TaskVolu
   });
 }
 
-/** Container secrets of the databases that list this service: DB_<KEY>_HOST, ... from the connection secret. */
+/**
+ * Container secrets of the databases that list this service: DB_<KEY>_HOST,
+ * ... from the connection secret, DB_<KEY>_PASSWORD from the secret RDS
+ * manages; the execution role reads exactly those two secrets.
+ */
 function databaseSecrets(service: ServiceConfig, env: ServiceSurroundings): ContainerSecret[] {
   return Object.values(env.config.databases)
     .filter((db) => db.allowedServices.includes(service.name))
     .flatMap((db) => {
-      const secretArn = env.databaseSecretArns[db.name]!;
-      return databaseVariables(db.name).map(({ variable, field }) => ({
+      const arns = env.databaseSecretArns[db.name]!;
+      return databaseVariables(db.name).map(({ variable, field, secret }) => ({
         name: variable,
-        valueFrom: `${secretArn}:${field}::`,
-        readResources: [secretArn],
+        valueFrom: `${arns[secret]}:${field}::`,
+        readResources: [arns[secret]],
         source: 'secretsManager' as const,
       }));
     });

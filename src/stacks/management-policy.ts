@@ -329,6 +329,13 @@ export function managementStatements(config: EnvironmentConfig, others: readonly
     add({ Sid: 'DatabaseOptionGroups', Effect: 'Allow', Action: ['rds:CreateDBInstance', 'rds:ModifyDBInstance'], Resource: arn('rds', 'og:default:*') });
     add({ Sid: 'DatabaseSecrets', Effect: 'Allow', Action: ['secretsmanager:CreateSecret', 'secretsmanager:DeleteSecret', 'secretsmanager:DescribeSecret', 'secretsmanager:GetResourcePolicy', 'secretsmanager:PutSecretValue', 'secretsmanager:GetSecretValue', 'secretsmanager:UpdateSecret', 'secretsmanager:TagResource', 'secretsmanager:UntagResource'],
       Resource: arn('secretsmanager', `secret:${prefix}/database/*`) });
+    // The master password: RDS creates its secret (rds!db-<uuid>) in the caller's name while creating or modifying the instance.
+    add({ Sid: 'DatabaseMasterSecretCreate', Effect: 'Allow', Action: ['secretsmanager:CreateSecret', 'secretsmanager:TagResource'], Resource: arn('secretsmanager', 'secret:rds!db-*') });
+    if (Object.values(config.databases).some((d) => d.passwordRotationDays !== undefined)) {
+      // Only the managed secrets of this environment's instances (RDS tags each with its instance's ARN).
+      add({ Sid: 'DatabaseMasterSecretRotation', Effect: 'Allow', Action: ['secretsmanager:RotateSecret', 'secretsmanager:CancelRotateSecret', 'secretsmanager:DescribeSecret'], Resource: arn('secretsmanager', 'secret:rds!db-*'),
+        Condition: { StringLike: { 'secretsmanager:ResourceTag/aws:rds:primaryDBInstanceArn': arn('rds', `db:${prefix}-*`) } } });
+    }
   }
 
   // DynamoDB tables named with the prefix.
