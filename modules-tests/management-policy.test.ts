@@ -45,7 +45,7 @@ describe('the policy of the example environments', () => {
     expect(sids(managementStatements(prod))).not.toContain('DatabaseMasterSecretRotation');
     const rotated = { ...prod, databases: { main: { ...prod.databases.main!, passwordRotationDays: 30 } } };
     expect(managementStatements(rotated).find((s) => s.Sid === 'DatabaseMasterSecretRotation')!.Condition)
-      .toEqual({ StringLike: { 'secretsmanager:ResourceTag/aws:rds:primaryDBInstanceArn': 'arn:aws:rds:eu-west-1:123456789012:db:shop-prod-*' } });
+      .toEqual({ StringEquals: { 'aws:ResourceTag/aws:rds:primaryDBInstanceArn': ['arn:aws:rds:eu-west-1:123456789012:db:shop-prod-main'] } });
   });
 
   it('reads and writes only its own state object and lock entry', () => {

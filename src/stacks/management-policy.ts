@@ -15,7 +15,7 @@
  */
 import type { EnvironmentConfig } from '../config/resolve';
 import { controllerNames } from '../config/controller-schema';
-import { environmentBoundaryName, fitName, githubRoleName, Naming, NAME_LIMITS } from '../naming';
+import { environmentBoundaryName, fitName, githubRoleName, Naming, NAME_LIMITS, rdsIdentifier } from '../naming';
 import { githubOidcProviderArn } from '../modules/ci/github-oidc-provider';
 import type { PolicyStatement } from '../modules/iam/policy-document';
 import { repositoriesOf, repositoryName } from './mapping';
@@ -334,7 +334,7 @@ export function managementStatements(config: EnvironmentConfig, others: readonly
     if (Object.values(config.databases).some((d) => d.passwordRotationDays !== undefined)) {
       // Only the managed secrets of this environment's instances (RDS tags each with its instance's ARN).
       add({ Sid: 'DatabaseMasterSecretRotation', Effect: 'Allow', Action: ['secretsmanager:RotateSecret', 'secretsmanager:CancelRotateSecret', 'secretsmanager:DescribeSecret'], Resource: arn('secretsmanager', 'secret:rds!db-*'),
-        Condition: { StringLike: { 'secretsmanager:ResourceTag/aws:rds:primaryDBInstanceArn': arn('rds', `db:${prefix}-*`) } } });
+        Condition: { StringEquals: { 'aws:ResourceTag/aws:rds:primaryDBInstanceArn': Object.keys(config.databases).sort().map((name) => arn('rds', `db:${rdsIdentifier(`${prefix}-${name}`)}`)) } } });
     }
   }
 
