@@ -183,7 +183,11 @@ describe('sidecars', () => {
   it('have their secrets read by the execution role, and nothing more', () => {
     const statements = statementsOf(apps, 'internal-tools-apps-api-execution');
     const databaseSecret = ref('aws_secretsmanager_secret', idOf(apps, 'aws_secretsmanager_secret', (r) => r.name === 'internal-tools-apps/database/main'), 'arn');
+    const instance = idOf(apps, 'aws_db_instance', (r) => r.identifier === 'internal-tools-apps-main');
+    const switchMarker = Object.keys(JSON.parse(apps).resource.terraform_data).find((id) => id.startsWith('database-main_master-secret-switch'));
     expect(statements.find((s) => s.Sid === 'ReadSecrets').Resource).toEqual([
+      // The master password, from the secret RDS manages (the marker stands in only in the plan that switches to it).
+      `\${try(aws_db_instance.${instance}.master_user_secret[0].secret_arn, terraform_data.${switchMarker}.id)}`,
       databaseSecret,
       'arn:aws:secretsmanager:us-east-1:210987654321:secret:stripe/api-??????',
       'arn:aws:secretsmanager:us-east-1:210987654321:secret:teleport-join-AbCdEf',
