@@ -445,38 +445,33 @@ export function wildcardWaiver(statements: readonly ReasonedStatement[]): string
 }
 
 /**
- * Statements of several environments as one list: the same Sid of each
- * environment becomes one statement whose resources, actions and condition
- * values are the union (Sids stay unique, and the policy stays small).
+ * Statements of several environments as one list, with each environment's
+ * conditions kept paired with its own resources: statements of the same Sid
+ * merge into one only where they have the same effect, actions and
+ * condition (then the union of their resources is exactly what each
+ * allowed); otherwise each environment keeps its statement, its Sid
+ * suffixed with the environment (`IamRolesWithBoundaryProd`), so that a
+ * condition of one environment (a boundary, tags) never meets another's
+ * resources. `environments` names the lists, in order.
  */
-export function mergeStatements(lists: readonly (readonly ReasonedStatement[])[]): ReasonedStatement[] {
-  const bySid = new Map<string, ReasonedStatement>();
-  for (const statement of lists.flat()) {
-    const known = bySid.get(statement.Sid);
-    if (!known) { bySid.set(statement.Sid, statement); continue; }
-    const union = (x: string | readonly string[] | undefined, y: string | readonly string[] | undefined) => {
-      const all = [...new Set([x ?? [], y ?? []].flat())];
-      return all.length === 1 ? all[0]! : all;
-    };
-    const condition = mergeConditions(known.Condition, statement.Condition, union);
-    bySid.set(statement.Sid, {
-      ...known,
-      Action: union(known.Action, statement.Action),
-      ...(known.Resource !== undefined || statement.Resource !== undefined ? { Resource: union(known.Resource, statement.Resource) } : {}),
-      ...(condition ? { Condition: condition } : {}),
-    });
+export function mergeStatements(lists: readonly (readonly ReasonedStatement[])[], environments: readonly string[]): ReasonedStatement[] {
+  if (lists.length !== environments.length) throw new Error('mergeStatements: one environment name per list');
+  const bySid = new Map<string, { environment: string; statement: ReasonedStatement }[]>();
+  lists.forEach((list, i) => {
+    for (const statement of list) bySid.set(statement.Sid, [...(bySid.get(statement.Sid) ?? []), { environment: environments[i]!, statement }]);
+  });
+  const key = (s: ReasonedStatement) => JSON.stringify([s.Effect, [s.Action].flat().sort(), s.Condition ?? null, s.NotResource ?? null]);
+  const merged: ReasonedStatement[] = [];
+  for (const [sid, members] of bySid) {
+    if (new Set(members.map((m) => key(m.statement))).size === 1) {
+      const resources = [...new Set(members.flatMap((m) => [m.statement.Resource ?? []].flat()))];
+      const first = members[0]!.statement;
+      merged.push(first.Resource === undefined ? first : { ...first, Resource: resources.length === 1 ? resources[0]! : resources });
+      continue;
+    }
+    for (const { environment, statement } of members) merged.push({ ...statement, Sid: `${sid}${environment.split(/[^A-Za-z0-9]+/).map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join('')}` });
   }
-  return [...bySid.values()];
-}
-
-function mergeConditions(a: PolicyStatement['Condition'], b: PolicyStatement['Condition'], union: (x: string | readonly string[] | undefined, y: string | readonly string[] | undefined) => string | readonly string[]): PolicyStatement['Condition'] {
-  if (!a || !b) return a ?? b;
-  const out: Record<string, Record<string, string | readonly string[]>> = {};
-  for (const operator of new Set([...Object.keys(a), ...Object.keys(b)])) {
-    const keys = new Set([...Object.keys(a[operator] ?? {}), ...Object.keys(b[operator] ?? {})]);
-    out[operator] = Object.fromEntries([...keys].map((key) => [key, union(a[operator]?.[key], b[operator]?.[key])]));
-  }
-  return out;
+  return merged;
 }
 
 /** IAM's limit of a managed policy (6,144 characters without whitespace), less a margin. */

@@ -147,12 +147,14 @@ export function boundaryStatements(config: EnvironmentConfig, others: readonly E
     const theirs = fenced.filter((o) => !prefix.startsWith(`${new Naming(o.project, o.environment).prefix}-`)).map((o) => environmentResourcePatterns(o));
     const states = fenced.map((o) => `arn:${o.aws.partition}:s3:::${o.backend.bucket}/${o.backend.keyPrefix}/${o.environment}.tfstate*`);
     statements.push({ Sid: 'DenyOtherState', Effect: 'Deny', Action: 's3:*', Resource: sorted(states) });
-    if (theirs.length > 0) statements.push({ Sid: 'DenyOtherNamed', Effect: 'Deny', Action: '*', Resource: sorted(theirs.flatMap((t) => [...t.secrets, ...t.parameters, ...t.databases, ...t.roles])) });
+    // In any region and account (`*`): another environment may live elsewhere, and the boundary must fit one managed policy.
+    const anywhere = (arn: string) => arn.replace(/^(arn:[^:]+:[^:]+):[^:]*:[^:]*:/, '$1:*:*:');
+    if (theirs.length > 0) statements.push({ Sid: 'DenyOtherNamed', Effect: 'Deny', Action: '*', Resource: sorted(theirs.flatMap((t) => [...t.secrets, ...t.parameters, ...t.databases, ...t.roles]).map(anywhere)) });
     statements.push(
       { Sid: 'DenyOtherTagged', Effect: 'Deny', Action: '*', Resource: '*', Condition: { StringEquals: { 'aws:ResourceTag/Project': config.project, 'aws:ResourceTag/Environment': sorted(fenced.map((o) => o.environment)) } } },
     );
     if (theirs.some((t) => t.databases.length > 0)) {
-      statements.push({ Sid: 'DenyOtherDatabaseSecrets', Effect: 'Deny', Action: 'secretsmanager:*', Resource: '*', Condition: { StringLike: { 'aws:ResourceTag/aws:rds:primaryDBInstanceArn': sorted(theirs.flatMap((t) => t.databases)) } } });
+      statements.push({ Sid: 'DenyOtherDatabaseSecrets', Effect: 'Deny', Action: 'secretsmanager:*', Resource: '*', Condition: { StringLike: { 'aws:ResourceTag/aws:rds:primaryDBInstanceArn': sorted(theirs.flatMap((t) => t.databases).map(anywhere)) } } });
     }
   }
   // The controller's secrets (its API and GitHub tokens) and roles, in any account.
