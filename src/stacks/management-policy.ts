@@ -15,7 +15,8 @@
  */
 import type { EnvironmentConfig } from '../config/resolve';
 import { controllerNames } from '../config/controller-schema';
-import { environmentBoundaryName, fitName, githubRoleName, Naming, NAME_LIMITS, rdsIdentifier } from '../naming';
+import { environmentBoundaryName, fitName, githubRoleName, Naming, NAME_LIMITS } from '../naming';
+import { databaseNames } from '../modules/database/database';
 import { githubOidcProviderArn } from '../modules/ci/github-oidc-provider';
 import type { PolicyStatement } from '../modules/iam/policy-document';
 import { repositoriesOf, repositoryName } from './mapping';
@@ -37,6 +38,12 @@ function arns(config: EnvironmentConfig) {
     p, r, a, prefix,
     arn: (service: string, resource: string, region: string = r, account: string = a) => `arn:${p}:${service}:${region}:${account}:${resource}`,
   };
+}
+
+/** The names of every database of the environment, as the Database module gives them, in key order. */
+export function databasesOf(config: EnvironmentConfig): ReturnType<typeof databaseNames>[] {
+  const prefix = new Naming(config.project, config.environment).prefix;
+  return Object.values(config.databases).sort((x, y) => x.name.localeCompare(y.name)).map((db) => databaseNames(prefix, db.name, db.parameterGroupFamily));
 }
 
 /** Requests that create or change a resource tagged as this environment's. */
@@ -232,7 +239,8 @@ export function managementStatements(config: EnvironmentConfig, others: readonly
   // Logs: the environment's log groups.
   const logGroups = [arn('logs', `log-group:/ecs/${prefix}/*`)];
   if (config.network.flowLogs) logGroups.push(arn('logs', `log-group:/vpc/${prefix}/*`));
-  if (Object.keys(config.databases).length > 0) logGroups.push(arn('logs', `log-group:/aws/rds/instance/${prefix}-*`));
+  // Engine log groups by the instances' identifiers (databaseNames, as the Database module names them).
+  logGroups.push(...databasesOf(config).map((db) => arn('logs', `log-group:${db.logGroupPrefix}*`)));
   add({ Sid: 'LogGroups', Effect: 'Allow', Action: ['logs:CreateLogGroup', 'logs:DeleteLogGroup', 'logs:PutRetentionPolicy', 'logs:DeleteRetentionPolicy', 'logs:AssociateKmsKey', 'logs:DisassociateKmsKey', 'logs:TagResource', 'logs:UntagResource', 'logs:TagLogGroup', 'logs:UntagLogGroup'],
     Resource: logGroups.flatMap((g) => [g, `${g}:*`]) });
 
@@ -324,7 +332,9 @@ export function managementStatements(config: EnvironmentConfig, others: readonly
   if (Object.keys(config.databases).length > 0) {
     add({ Sid: 'Databases', Effect: 'Allow', Action: ['rds:CreateDBInstance', 'rds:ModifyDBInstance', 'rds:DeleteDBInstance', 'rds:RebootDBInstance', 'rds:CreateDBParameterGroup', 'rds:ModifyDBParameterGroup', 'rds:DeleteDBParameterGroup',
       'rds:CreateDBSubnetGroup', 'rds:ModifyDBSubnetGroup', 'rds:DeleteDBSubnetGroup', 'rds:AddTagsToResource', 'rds:RemoveTagsFromResource', 'rds:CreateDBSnapshot'],
-      Resource: [arn('rds', `db:${prefix}-*`), arn('rds', `pg:${prefix}-*`), arn('rds', `subgrp:${prefix}-*`), arn('rds', `snapshot:${prefix}-*`)] });
+      // The names the Database module gives (databaseNames), and the prefix patterns that also cover an old family's parameter group during a major upgrade.
+      Resource: [...new Set([arn('rds', `db:${prefix}-*`), arn('rds', `pg:${prefix}-*`), arn('rds', `subgrp:${prefix}-*`), arn('rds', `snapshot:${prefix}-*`),
+        ...databasesOf(config).flatMap((db) => [arn('rds', `db:${db.identifier}`), arn('rds', `pg:${db.parameterGroup}`), arn('rds', `subgrp:${db.subnetGroup}`), arn('rds', `snapshot:${db.finalSnapshot}`)])])] });
     // An instance joins its engine's default option group: CreateDBInstance and ModifyDBInstance authorize on it too (AWS's RDS example policies).
     add({ Sid: 'DatabaseOptionGroups', Effect: 'Allow', Action: ['rds:CreateDBInstance', 'rds:ModifyDBInstance'], Resource: arn('rds', 'og:default:*') });
     add({ Sid: 'DatabaseSecrets', Effect: 'Allow', Action: ['secretsmanager:CreateSecret', 'secretsmanager:DeleteSecret', 'secretsmanager:DescribeSecret', 'secretsmanager:GetResourcePolicy', 'secretsmanager:PutSecretValue', 'secretsmanager:GetSecretValue', 'secretsmanager:UpdateSecret', 'secretsmanager:TagResource', 'secretsmanager:UntagResource'],
@@ -334,7 +344,7 @@ export function managementStatements(config: EnvironmentConfig, others: readonly
     if (Object.values(config.databases).some((d) => d.passwordRotationDays !== undefined)) {
       // Only the managed secrets of this environment's instances (RDS tags each with its instance's ARN).
       add({ Sid: 'DatabaseMasterSecretRotation', Effect: 'Allow', Action: ['secretsmanager:RotateSecret', 'secretsmanager:CancelRotateSecret', 'secretsmanager:DescribeSecret'], Resource: arn('secretsmanager', 'secret:rds!db-*'),
-        Condition: { StringEquals: { 'aws:ResourceTag/aws:rds:primaryDBInstanceArn': Object.keys(config.databases).sort().map((name) => arn('rds', `db:${rdsIdentifier(`${prefix}-${name}`)}`)) } } });
+        Condition: { StringEquals: { 'aws:ResourceTag/aws:rds:primaryDBInstanceArn': databasesOf(config).map((db) => arn('rds', `db:${db.identifier}`)) } } });
     }
   }
 

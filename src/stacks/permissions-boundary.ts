@@ -37,8 +37,8 @@ import type { EnvironmentConfig } from '../config/resolve';
 import { READ_ACTIONS, WRITE_ACTIONS } from '../modules/dynamodb/table';
 import type { PolicyStatement } from '../modules/iam/policy-document';
 import { ECR_PULL_ACTIONS } from '../modules/service/service-roles';
-import { Naming, rdsIdentifier } from '../naming';
-import { boundaryPolicyArn, IAM_WRITES } from './management-policy';
+import { Naming } from '../naming';
+import { boundaryPolicyArn, databasesOf, IAM_WRITES } from './management-policy';
 import { containerSecret, pullRepositoryArn, repositoryName } from './mapping';
 import { taskRoleStatements } from './task-role-statements';
 
@@ -50,8 +50,8 @@ export function environmentResourcePatterns(config: EnvironmentConfig): Record<'
   const { partition: p, region: r, accountId: a } = config.aws;
   const prefix = new Naming(config.project, config.environment).prefix;
   const arn = (service: string, resource: string) => `arn:${p}:${service}:${r}:${a}:${resource}`;
-  // The instance identifiers Database gives (rdsIdentifier: no double hyphens, so not always `<prefix>-<key>`).
-  const identifiers = Object.keys(config.databases).sort().map((name) => rdsIdentifier(`${prefix}-${name}`));
+  // The instance identifiers the Database module gives (not always `<prefix>-<key>`).
+  const identifiers = databasesOf(config).map((db) => db.identifier);
   return {
     // Services' and the exec session log groups (/ecs/<prefix>/...), flow logs, the engine logs of databases.
     logs: [arn('logs', `log-group:/ecs/${prefix}/*`), arn('logs', `log-group:/vpc/${prefix}/*`), ...identifiers.map((id) => arn('logs', `log-group:/aws/rds/instance/${id}/*`))],

@@ -29,6 +29,26 @@ const FORCE_TLS: Record<DatabaseEngineName, { name: string; value: string }> = {
   mariadb: { name: 'require_secure_transport', value: '1' },
 };
 
+/**
+ * The names a database's resources get, from its key: the instance
+ * identifier (rdsIdentifier: no double hyphens, so not always
+ * `<prefix>-<key>`), its subnet and parameter groups, its engine log groups'
+ * prefix and its final snapshot. The management policy and the permissions
+ * boundary name the same resources with this function.
+ */
+export function databaseNames(namePrefix: string, name: string, parameterGroupFamily: string) {
+  const fullName = `${namePrefix}-${name}`;
+  const identifier = rdsIdentifier(fullName);
+  return {
+    identifier,
+    subnetGroup: fitName(`${fullName}-db`, NAME_LIMITS.parameterGroup),
+    // The family is part of the name so that a major upgrade creates a new group beside the old one.
+    parameterGroup: rdsIdentifier(`${fullName}-${parameterGroupFamily.replace(/\./g, '-')}`, NAME_LIMITS.parameterGroup),
+    logGroupPrefix: `/aws/rds/instance/${identifier}/`,
+    finalSnapshot: `${identifier}-final`,
+  };
+}
+
 export interface DatabaseProps {
   /** The database key; names are `<prefix>-<name>`. */
   readonly name: string;
@@ -104,7 +124,8 @@ export class Database extends Construct {
       throw new Error(`Database ${props.name}: maxAllocatedStorage is below allocatedStorage`);
     }
     const fullName = `${props.namePrefix}-${props.name}`;
-    this.identifier = rdsIdentifier(fullName);
+    const names = databaseNames(props.namePrefix, props.name, props.parameterGroupFamily);
+    this.identifier = names.identifier;
     this.port = props.port;
 
     this.securityGroup = new SecurityGroup(this, 'security-group', {
@@ -115,14 +136,13 @@ export class Database extends Construct {
       lifecycle: { createBeforeDestroy: true },
     });
     const subnetGroup = new DbSubnetGroup(this, 'subnet-group', {
-      name: fitName(`${fullName}-db`, NAME_LIMITS.parameterGroup),
+      name: names.subnetGroup,
       description: `Private subnets of database ${props.name}`,
       subnetIds: [...props.subnetIds],
     });
     const tls = FORCE_TLS[props.engine];
     const parameterGroup = new DbParameterGroup(this, 'parameter-group', {
-      // The family is part of the name so that a major upgrade creates a new group beside the old one.
-      name: rdsIdentifier(`${fullName}-${props.parameterGroupFamily.replace(/\./g, '-')}`, NAME_LIMITS.parameterGroup),
+      name: names.parameterGroup,
       family: props.parameterGroupFamily,
       description: `Database ${props.name}: TLS required`,
       parameter: [{ name: tls.name, value: tls.value, applyMethod: 'pending-reboot' }],
@@ -131,7 +151,7 @@ export class Database extends Construct {
 
     // RDS would create these on first export, with no retention.
     const logGroups = LOG_EXPORTS[props.engine].map((log) => new LogGroup(this, `log-${log}`, {
-      name: `/aws/rds/instance/${this.identifier}/${log}`,
+      name: `${names.logGroupPrefix}${log}`,
       retentionDays: props.logs.retentionDays,
       kmsKeyArn: props.logs.kmsKeyArn,
     }));
@@ -172,7 +192,7 @@ export class Database extends Construct {
       maintenanceWindow: props.maintenanceWindow ?? 'sun:04:30-sun:05:30',
       deletionProtection: props.deletionProtection,
       skipFinalSnapshot: props.skipFinalSnapshot,
-      finalSnapshotIdentifier: props.skipFinalSnapshot ? undefined : `${this.identifier}-final`,
+      finalSnapshotIdentifier: props.skipFinalSnapshot ? undefined : names.finalSnapshot,
       copyTagsToSnapshot: true,
       autoMinorVersionUpgrade: true,
       performanceInsightsEnabled: props.performanceInsights,
