@@ -36,6 +36,8 @@ import { controllerNames } from '../config/controller-schema';
 import type { EnvironmentConfig } from '../config/resolve';
 import { READ_ACTIONS, WRITE_ACTIONS } from '../modules/dynamodb/table';
 import type { PolicyStatement } from '../modules/iam/policy-document';
+import { flowLogGroupName } from '../modules/network/network';
+import { serviceNames } from '../modules/service/fargate-service';
 import { ECR_PULL_ACTIONS } from '../modules/service/service-roles';
 import { Naming } from '../naming';
 import { boundaryPolicyArn, databasesOf, IAM_WRITES } from './management-policy';
@@ -54,7 +56,7 @@ export function environmentResourcePatterns(config: EnvironmentConfig): Record<'
   const identifiers = databasesOf(config).map((db) => db.identifier);
   return {
     // Services' and the exec session log groups (/ecs/<prefix>/...), flow logs, the engine logs of databases.
-    logs: [arn('logs', `log-group:/ecs/${prefix}/*`), arn('logs', `log-group:/vpc/${prefix}/*`), ...identifiers.map((id) => arn('logs', `log-group:/aws/rds/instance/${id}/*`))],
+    logs: [arn('logs', `log-group:${serviceNames.logGroup(prefix, '*')}`), arn('logs', `log-group:${flowLogGroupName(prefix)}*`), ...databasesOf(config).map((db) => arn('logs', `log-group:${db.logGroupPrefix}*`))],
     secrets: [arn('secretsmanager', `secret:${prefix}/*`)],
     parameters: [arn('ssm', `parameter/${prefix}/*`)],
     tables: [arn('dynamodb', `table/${prefix}-*`)],
