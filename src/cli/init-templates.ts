@@ -71,6 +71,8 @@ services:
     cpu: 256
     memory: 512
     desiredCount: 1
+    # Outbound HTTPS only (AWS APIs and image pulls through NAT); add services, databases, CIDRs as it needs them.
+    egress: [{ cidr: 0.0.0.0/0, ports: [443] }]
 `;
 }
 

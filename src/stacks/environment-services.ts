@@ -12,7 +12,7 @@ import type { EcsCluster } from '../modules/cluster/ecs-cluster';
 import type { ApplicationLoadBalancer } from '../modules/load-balancer/application-load-balancer';
 import type { Network } from '../modules/network/network';
 import type { ContainerSecret } from '../modules/service/container-definition';
-import { FargateService, type ContainerSettings, type SidecarProps, type TaskVolume } from '../modules/service/fargate-service';
+import { FargateService, type ContainerSettings, type ServiceEgress, type SidecarProps, type TaskVolume } from '../modules/service/fargate-service';
 import { ServiceAutoscaling } from '../modules/service/service-autoscaling';
 import { capacityShares, containerSecret, environmentStrings, imageOf, pullRepositoryArn } from './mapping';
 import { taskRoleStatements } from './task-role-statements';
@@ -101,6 +101,7 @@ export function addService(scope: Construct, service: ServiceConfig, env: Servic
     exec: service.exec && env.cluster.execLogGroup && env.execKeyArn
       ? { logGroupArn: env.cluster.execLogGroup.arn, kmsKeyArn: env.execKeyArn }
       : undefined,
+    egress: serviceEgress(service, config),
     network: {
       vpcId: env.network.vpcId,
       // Public IPs only work from public subnets; everything else runs in the private ones.
@@ -132,6 +133,14 @@ export function addService(scope: Construct, service: ServiceConfig, env: Servic
     });
   }
   return fargateService;
+}
+
+/** Narrowed egress as configured (CIDRs, the VPC's CIDR, prefix lists); other services are added by the grants. Undefined: open. */
+function serviceEgress(service: ServiceConfig, config: EnvironmentConfig): ServiceEgress | undefined {
+  if (service.egress === undefined) return undefined;
+  const cidrs = service.egress.flatMap((e) => ('cidr' in e ? [{ cidr: e.cidr, ports: e.ports }] : 'vpc' in e && config.network.kind === 'new' ? [{ cidr: config.network.cidr, ports: e.ports }] : []));
+  const prefixLists = service.egress.flatMap((e) => ('prefixList' in e ? [{ prefixListId: e.prefixList, ports: e.ports }] : []));
+  return { cidrs, prefixLists };
 }
 
 /** The container settings of the main container or a sidecar; dependsOn's "app" is the main container, named after the service. */
