@@ -121,6 +121,10 @@ describe('the boundary policy of the example bootstrap stack', () => {
     // Not what its environment does not name: another bucket, another table.
     expect(await escaped('dev', 's3:GetObject', 'arn:aws:s3:::someone-elses-bucket/key')).toBe('ImplicitlyDenied');
     expect(await escaped('dev', 'dynamodb:Scan', `arn:aws:dynamodb:eu-west-1:${ACCOUNT}:table/orders`)).toBe('ImplicitlyDenied');
+    // IAM database users only for the Teleport agent's task role, not for another role of staging.
+    const connect = `arn:aws:rds-db:eu-west-1:${ACCOUNT}:dbuser:db-ABCDEFGHIJKLMNOPQRSTUVWXYZ/teleport_admin`;
+    expect(await decide(`arn:aws:iam::${ACCOUNT}:role/shop-staging-teleport-agent-task`, ALLOW_ALL, statementsOf('staging'), 'rds-db:connect', connect)).toBe('Allowed');
+    expect(await decide(`arn:aws:iam::${ACCOUNT}:role/shop-staging-teleport-x`, ALLOW_ALL, statementsOf('staging'), 'rds-db:connect', connect)).toBe('ImplicitlyDenied');
     // No role of an environment passes roles (services run as theirs; none starts others).
     expect(await escaped('dev', 'iam:PassRole', `arn:aws:iam::${ACCOUNT}:role/shop-dev-api-task`)).toBe('ImplicitlyDenied');
   });

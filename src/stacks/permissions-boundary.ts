@@ -38,7 +38,8 @@ import { READ_ACTIONS, WRITE_ACTIONS } from '../modules/dynamodb/table';
 import type { PolicyStatement } from '../modules/iam/policy-document';
 import { flowLogGroupName } from '../modules/network/network';
 import { serviceNames } from '../modules/service/fargate-service';
-import { ECR_PULL_ACTIONS } from '../modules/service/service-roles';
+import { ECR_PULL_ACTIONS, serviceRoleName } from '../modules/service/service-roles';
+import { TELEPORT_AGENT_SERVICE } from '../modules/teleport/teleport-database-agent';
 import { Naming } from '../naming';
 import { boundaryPolicyArn, databasesOf, IAM_WRITES } from './management-policy';
 import { containerSecret, pullRepositoryArn, repositoryName } from './mapping';
@@ -133,8 +134,9 @@ export function boundaryStatements(config: EnvironmentConfig, others: readonly E
   }
   if (teleport && hasDatabases) {
     allow('TeleportDatabases', 'rds:DescribeDBInstances', own.databases);
-    // rds-db:connect names an instance by its DbiResourceId, which no pattern ties to a name: the environment's Teleport roles only.
-    allow('TeleportDatabaseUsers', 'rds-db:connect', `arn:${p}:rds-db:${r}:${a}:dbuser:*/*`, { ArnLike: { 'aws:PrincipalArn': `${own.roles[0]!.slice(0, -1)}teleport*` } });
+    // rds-db:connect names an instance by its DbiResourceId, which no pattern ties to a name: the Teleport agent's task role only.
+    const agent = serviceRoleName(`${new Naming(config.project, config.environment).prefix}-${TELEPORT_AGENT_SERVICE}`, 'task');
+    allow('TeleportDatabaseUsers', 'rds-db:connect', `arn:${p}:rds-db:${r}:${a}:dbuser:*/*`, { ArnEquals: { 'aws:PrincipalArn': `arn:${p}:iam::${a}:role/${agent}` } });
   }
   // What the configuration declares for task roles (taskRole.statements and the S3/SQS/SNS shorthands), on what it names.
   const declared = Object.values(config.services).flatMap((s) => taskRoleStatements(s, config.aws)).filter((s) => s.Effect === 'Allow');

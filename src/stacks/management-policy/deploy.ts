@@ -1,6 +1,7 @@
 /** The GitHub deploy role: push images, register task definitions, roll out, pass exactly the services' roles. */
 import type { EnvironmentConfig } from '../../config/resolve';
-import { fitName, Naming, NAME_LIMITS } from '../../naming';
+import { serviceRoleName } from '../../modules/service/service-roles';
+import { Naming } from '../../naming';
 import { repositoriesOf, repositoryName } from '../mapping';
 import { arns, type ReasonedStatement } from './common';
 
@@ -29,5 +30,5 @@ export function deployStatements(config: EnvironmentConfig, taskRoleNames: reado
 /** The task and execution role names of every service (the names ServiceRoles gives them). */
 export function serviceRoleNames(config: EnvironmentConfig): string[] {
   const prefix = new Naming(config.project, config.environment).prefix;
-  return Object.keys(config.services).sort().flatMap((service) => ['execution', 'task'].map((kind) => fitName(`${prefix}-${service}-${kind}`, NAME_LIMITS.iamRole)));
+  return Object.keys(config.services).sort().flatMap((service) => (['execution', 'task'] as const).map((kind) => serviceRoleName(`${prefix}-${service}`, kind)));
 }
