@@ -263,6 +263,8 @@ describe('merging and size', () => {
     expect(sids(merged)).not.toContain('Ec2Change');
     expect(bySid(merged, 'Ec2ChangeDev').Condition).toEqual({ StringEquals: { 'aws:ResourceTag/Project': 'shop', 'aws:ResourceTag/Environment': 'dev' } });
     expect(bySid(merged, 'Ec2ChangeProd').Condition).toEqual({ StringEquals: { 'aws:ResourceTag/Project': 'shop', 'aws:ResourceTag/Environment': 'prod' } });
+    // Same actions and resources, conditions that differ in the Environment tag only: one statement listing both is exactly the union.
+    expect(bySid(merged, 'Ec2Retag').Condition).toEqual({ StringEquals: { 'aws:ResourceTag/Project': 'shop', 'aws:ResourceTag/Environment': ['dev', 'prod'] }, 'ForAllValues:StringNotEquals': { 'aws:TagKeys': ['Project', 'Environment'] } });
     expect([bySid(merged, 'IamRolesWithBoundaryProd').Resource, bySid(merged, 'IamRolesWithBoundaryProd').Condition])
       .toEqual(['arn:aws:iam::123456789012:role/shop-prod-*', { StringEquals: { 'iam:PermissionsBoundary': 'arn:aws:iam::123456789012:policy/shop-prod-boundary' } }]);
   });

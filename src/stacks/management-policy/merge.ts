@@ -47,9 +47,46 @@ export function mergeStatements(lists: readonly (readonly ReasonedStatement[])[]
       merged.push(first.Resource === undefined ? first : { ...first, Resource: resources.length === 1 ? resources[0]! : resources });
       continue;
     }
+    const conditionUnion = unionOfOneConditionKey(members.map((m) => m.statement));
+    if (conditionUnion) {
+      merged.push({ ...members[0]!.statement, Condition: conditionUnion });
+      continue;
+    }
     for (const { environment, statement } of members) merged.push({ ...statement, Sid: `${sid}${environment.split(/[^A-Za-z0-9]+/).map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join('')}` });
   }
   return merged;
+}
+
+/**
+ * The same effect, actions and resources, with conditions that differ in one
+ * operator's one key only (the Environment tag, say): one statement whose
+ * condition lists every value of that key is exactly the union of them (the
+ * resources are the same, so no condition meets another's resources).
+ * Undefined when they differ in anything else.
+ */
+function unionOfOneConditionKey(statements: readonly ReasonedStatement[]): ReasonedStatement['Condition'] | undefined {
+  const rest = (s: ReasonedStatement) => JSON.stringify([s.Effect, [s.Action].flat().sort(), [s.Resource ?? []].flat().sort(), s.NotResource ?? null]);
+  if (new Set(statements.map(rest)).size !== 1 || statements.some((s) => s.Condition === undefined)) return undefined;
+  const flat = (s: ReasonedStatement) => Object.entries(s.Condition!).flatMap(([operator, byKey]) => Object.entries(byKey).map(([k, v]) => [`${operator}\u0000${k}`, [v].flat()] as const));
+  const shapes = statements.map((s) => flat(s).map(([k]) => k).sort().join('\u0001'));
+  if (new Set(shapes).size !== 1) return undefined;
+  const first = flat(statements[0]!);
+  const differing = first.filter(([k, v]) => statements.some((s) => JSON.stringify([...(flat(s).find(([k2]) => k2 === k)![1])].sort()) !== JSON.stringify([...v].sort())));
+  if (differing.length !== 1) return undefined;
+  const [differingKey] = differing[0]!;
+  // Listing more values widens exactly to the union only where a value must match one of them: not under a negated or ForAllValues operator.
+  const operator = differingKey.split('\u0000')[0]!;
+  if (operator.includes('Not') || operator.startsWith('ForAllValues') || operator === 'Null' || operator.startsWith('Bool')) return undefined;
+  const out: Record<string, Record<string, string | string[]>> = {};
+  for (const [operator, byKey] of Object.entries(statements[0]!.Condition!)) {
+    out[operator] = {};
+    for (const [k, v] of Object.entries(byKey)) {
+      if (`${operator}\u0000${k}` !== differingKey) { out[operator]![k] = v as string | string[]; continue; }
+      const values = [...new Set(statements.flatMap((s) => [s.Condition![operator]![k]!].flat()))];
+      out[operator]![k] = values.length === 1 ? values[0]! : values;
+    }
+  }
+  return out;
 }
 
 /** IAM's limit of a managed policy (6,144 characters without whitespace), less a margin. */
