@@ -126,7 +126,7 @@ describe('the boundary policy of the example bootstrap stack', () => {
     expect(await decide(`arn:aws:iam::${ACCOUNT}:role/shop-staging-teleport-agent-task`, ALLOW_ALL, statementsOf('staging'), 'rds-db:connect', connect)).toBe('Allowed');
     expect(await decide(`arn:aws:iam::${ACCOUNT}:role/shop-staging-teleport-x`, ALLOW_ALL, statementsOf('staging'), 'rds-db:connect', connect)).toBe('ImplicitlyDenied');
     // No role of an environment passes roles (services run as theirs; none starts others).
-    expect(await escaped('dev', 'iam:PassRole', `arn:aws:iam::${ACCOUNT}:role/shop-dev-api-task`)).toBe('ImplicitlyDenied');
+    expect(await escaped('dev', 'iam:PassRole', `arn:aws:iam::${ACCOUNT}:role/shop-dev-api-task`, tagsOf('dev'))).toBe('ImplicitlyDenied');
   });
 });
 
@@ -243,5 +243,34 @@ describe('every stack of every fixture', () => {
       }
     }
     expect(policies).toBeGreaterThan(5);
+  });
+});
+
+describe('a boundary with many environments beside it', () => {
+  it('still fits one managed policy: its fences do not grow with their number, but for their roles, secrets and instances', () => {
+    const examples = exampleConfigs();
+    const staging = examples.find((c) => c.environment === 'staging')!;
+    const many = [...examples, ...Array.from({ length: 12 }, (_, i) => ({ ...staging, environment: `team${i + 1}` }))];
+    for (const config of many) {
+      const size = JSON.stringify({ Version: '2012-10-17', Statement: boundaryStatements(config, many) }).length;
+      expect([config.environment, size <= BOUNDARY_POLICY_CHARACTERS]).toEqual([config.environment, true]);
+    }
+  });
+});
+
+describe('environments whose names begin alike (dev and dev-eu)', () => {
+  it('fence each other although dev\'s name patterns match dev-eu\'s names', async () => {
+    const examples = exampleConfigs();
+    const dev = examples.find((c) => c.environment === 'dev')!;
+    const devEu = { ...dev, environment: 'dev-eu' };
+    const all = [...examples, devEu];
+    const table = (environment: string) => `arn:aws:dynamodb:eu-west-1:${ACCOUNT}:table/shop-${environment}-sessions`;
+    const asRole = (own: typeof dev, action: string, resource: string, context: Record<string, string>) =>
+      decide(`arn:aws:iam::${ACCOUNT}:role/shop-${own.environment}-x`, ALLOW_ALL, boundaryStatements(own, all), action, resource, context);
+    // table/shop-dev-* matches shop-dev-eu-sessions; its tags say whose it is.
+    expect(await asRole(dev, 'dynamodb:Scan', table('dev-eu'), tagsOf('dev-eu'))).toBe('ExplicitlyDenied');
+    expect(await asRole(dev, 'dynamodb:Scan', table('dev'), tagsOf('dev'))).toBe('Allowed');
+    expect(await asRole(devEu, 'dynamodb:Scan', table('dev-eu'), tagsOf('dev-eu'))).toBe('Allowed');
+    expect(await asRole(devEu, 'sts:AssumeRole', `arn:aws:iam::${ACCOUNT}:role/shop-dev-api-task`, tagsOf('dev'))).toBe('ExplicitlyDenied');
   });
 });

@@ -73,8 +73,11 @@ export function iamDiagramOf(stacks: readonly IamStack[]): Diagram {
   for (const boundary of boundaries) {
     const environment = environmentOfName(boundary.name) ?? boundary.name;
     nodes.push({ id: safe(`boundary_${boundary.name}`), kind: 'boundary', group: safe(`env_${environment}`), label: [boundary.name, 'permissions boundary'], address: boundary.address });
-    // Fenced: the environments its denies name (by their Environment tag).
-    const fenced = boundary.statements.filter((s) => s.Effect === 'Deny').flatMap((s) => list(s.Condition?.StringEquals?.['aws:ResourceTag/Environment']));
+    // Fenced: the environments its denies name by their Environment tag, or every environment but the one it excepts.
+    const denies = boundary.statements.filter((s) => s.Effect === 'Deny');
+    const named = denies.flatMap((s) => list(s.Condition?.StringEquals?.['aws:ResourceTag/Environment']));
+    const excepted = denies.flatMap((s) => list(s.Condition?.StringNotEquals?.['aws:ResourceTag/Environment']));
+    const fenced = [...named, ...(excepted.length > 0 ? environments.filter((e) => !excepted.includes(e)) : [])];
     for (const other of [...new Set(fenced)].sort()) {
       if (environments.includes(other)) edges.push({ from: safe(`boundary_${boundary.name}`), to: safe(`roles_${other}`), label: `denies every resource of ${other}`, grant: boundary.address });
     }

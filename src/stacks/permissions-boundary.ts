@@ -143,24 +143,24 @@ export function boundaryStatements(config: EnvironmentConfig, others: readonly E
   allow('Declared', sorted(declared.flatMap((s) => [s.Action].flat())), sorted(declared.flatMap((s) => [s.Resource ?? []].flat())));
   allow('Unscoped', [...ACTIONS_WITHOUT_RESOURCES].sort(), '*');
 
-  // Other environments, in both directions (each one's boundary names all the others): by name, and by their tags.
-  const fenced = others.filter((o) => o.environment !== config.environment);
-  if (fenced.length > 0) {
-    // An environment whose prefix begins this one's (dev for dev-eu) is fenced by its state and tags only: its name patterns would match this one's own names.
-    const prefix = new Naming(config.project, config.environment).prefix;
-    const theirs = fenced.filter((o) => !prefix.startsWith(`${new Naming(o.project, o.environment).prefix}-`)).map((o) => environmentResourcePatterns(o));
-    const states = fenced.map((o) => `arn:${o.aws.partition}:s3:::${o.backend.bucket}/${o.backend.keyPrefix}/${o.environment}.tfstate*`);
-    statements.push({ Sid: 'DenyOtherState', Effect: 'Deny', Action: 's3:*', Resource: sorted(states) });
-    // In any region and account (`*`): another environment may live elsewhere, and the boundary must fit one managed policy.
-    const anywhere = (arn: string) => arn.replace(/^(arn:[^:]+:[^:]+):[^:]*:[^:]*:/, '$1:*:*:');
-    if (theirs.length > 0) statements.push({ Sid: 'DenyOtherNamed', Effect: 'Deny', Action: '*', Resource: sorted(theirs.flatMap((t) => [...t.secrets, ...t.parameters, ...t.databases, ...t.roles]).map(anywhere)) });
-    statements.push(
-      { Sid: 'DenyOtherTagged', Effect: 'Deny', Action: '*', Resource: '*', Condition: { StringEquals: { 'aws:ResourceTag/Project': config.project, 'aws:ResourceTag/Environment': sorted(fenced.map((o) => o.environment)) } } },
-    );
-    if (theirs.some((t) => t.databases.length > 0)) {
-      statements.push({ Sid: 'DenyOtherDatabaseSecrets', Effect: 'Deny', Action: 'secretsmanager:*', Resource: '*', Condition: { StringLike: { 'aws:ResourceTag/aws:rds:primaryDBInstanceArn': sorted(theirs.flatMap((t) => t.databases).map(anywhere)) } } });
-    }
-  }
+  // Other environments, in both directions. Most of it does not grow with their number, so a boundary fits one
+  // managed policy however many environments share the account.
+  // State: no role under a boundary reads or writes any state object, its own environment's included.
+  const buckets = sorted([config, ...others].map((o) => `arn:${o.aws.partition}:s3:::${o.backend.bucket}`));
+  statements.push({ Sid: 'DenyState', Effect: 'Deny', Action: 's3:*', Resource: buckets.flatMap((bucket) => [bucket, `${bucket}/*`]) });
+  // Everything the project tagged as another environment's (the provider's default_tags tag every resource).
+  statements.push({ Sid: 'DenyOtherTagged', Effect: 'Deny', Action: '*', Resource: '*',
+    Condition: { StringEquals: { 'aws:ResourceTag/Project': config.project }, StringNotEquals: { 'aws:ResourceTag/Environment': config.environment } } });
+  // The master secrets RDS manages (rds!db-*) of every instance but this environment's own.
+  const ownDatabases = own.databases;
+  statements.push({ Sid: 'DenyOtherDatabaseSecrets', Effect: 'Deny', Action: 'secretsmanager:*', Resource: `arn:${p}:secretsmanager:*:*:secret:rds!db-*`,
+    ...(ownDatabases.length > 0 ? { Condition: { StringNotLike: { 'aws:ResourceTag/aws:rds:primaryDBInstanceArn': ownDatabases } } } : {}) });
+  // And by name: the project's roles, secrets and instances (in any region and account) unless tagged as this environment's,
+  // so an untagged one is refused too (a negated condition holds when the tag is missing). No environment's policy
+  // changes a resource's Project or Environment tag (management-policy: retagged), so another's cannot become this one's.
+  statements.push({ Sid: 'DenyOtherNamed', Effect: 'Deny', Action: '*',
+    Resource: [`arn:${p}:iam::*:role/${config.project}-*`, `arn:${p}:rds:*:*:db:${config.project}-*`, `arn:${p}:secretsmanager:*:*:secret:${config.project}-*`],
+    Condition: { StringNotEquals: { 'aws:ResourceTag/Environment': config.environment } } });
   // The controller's secrets (its API and GitHub tokens) and roles, in any account.
   const controller = controllerNames.prefix(config.project);
   statements.push(
