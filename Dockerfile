@@ -13,7 +13,10 @@
 # The versions below are the project's pins: Terraform as in
 # src/cli/init-templates.ts (TERRAFORM_VERSION, the workflows install it
 # too), the AWS provider as in .terraform.lock.hcl (= @cdktf/provider-aws
-# 20.1.0), the random provider as in @cdktf/provider-random 12.0.1.
+# 20.1.0). The stacks no longer use the random provider (RDS manages database
+# master passwords); it stays in the mirror, at the version of
+# @cdktf/provider-random 12.0.1, so that states deployed before can plan their
+# random_password away (README, "Address changes in this release").
 # modules-tests/dockerfile.test.ts keeps them equal.
 
 ARG NODE_IMAGE=node:20.19-bookworm-slim

@@ -9,7 +9,7 @@ import { Lb } from '@cdktf/provider-aws/lib/lb';
 import { LbListener } from '@cdktf/provider-aws/lib/lb-listener';
 import { Route53Record } from '@cdktf/provider-aws/lib/route53-record';
 import { S3BucketServerSideEncryptionConfigurationA } from '@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration';
-import { Password } from '@cdktf/provider-random/lib/password';
+import { SecretsmanagerSecretRotation } from '@cdktf/provider-aws/lib/secretsmanager-secret-rotation';
 import type { ContainerDefinition } from '@aws-sdk/client-ecs';
 import { READ_ACTIONS, WRITE_ACTIONS } from '../src/modules/dynamodb/table';
 import { MINIMAL_ENVIRONMENT, configOf, exampleConfig, problemsOf, resourcesOf, synthEnvironment } from './helpers';
@@ -190,9 +190,28 @@ describe('certificates', () => {
 describe('databases', () => {
   const secretId = idOf(prod, 'aws_secretsmanager_secret', (s) => s.name === 'shop-prod/database/main');
 
-  it('generates the master password with characters RDS accepts', () => {
-    expect(prod).toHaveResourceWithProperties(Password, { length: 32, special: true, override_special: '!#$%&*()-_=+[]{}<>:?' });
-    expect(find(prod, 'random_password', () => true)![1].override_special).not.toMatch(/[\/@" ]/);
+  const instanceId = idOf(prod, 'aws_db_instance', (d) => d.identifier === 'shop-prod-main');
+  const switchId = Object.keys(JSON.parse(prod).resource.terraform_data).find((id) => id.startsWith('database-main_master-secret-switch'));
+  // The managed secret's ARN, or (only in the plan that switches an existing instance over) the marker's unknown ID.
+  const masterSecret = `\${try(aws_db_instance.${instanceId}.master_user_secret[0].secret_arn, terraform_data.${switchId}.id)}`;
+
+  it('lets RDS generate and keep the master password: no random_password, no password attribute', () => {
+    expect(prod).toHaveResourceWithProperties(DbInstance, { identifier: 'shop-prod-main', manage_master_user_password: true });
+    for (const stack of [prod, dev]) {
+      expect(JSON.parse(stack).resource.random_password).toBeUndefined();
+      expect(JSON.parse(stack).provider.random).toBeUndefined();
+      for (const instance of Object.values(resourcesOf(stack, 'aws_db_instance'))) expect(instance.password).toBeUndefined();
+    }
+    expect(JSON.parse(prod).output.database_master_secret_arn_main.value).toBe(masterSecret);
+  });
+
+  it('rotates the managed secret on RDS\'s own schedule, or on passwordRotationDays through Terraform', () => {
+    expect(prod).not.toHaveResource(SecretsmanagerSecretRotation);
+    const rotated = synthEnvironment(configOf(`${MINIMAL_ENVIRONMENT}databases:\n  orders: { engine: mysql, engineVersion: "8.0.35", instanceClass: db.t4g.medium, passwordRotationDays: 30 }\n`));
+    const [[, rotation]] = Object.entries(resourcesOf(rotated, 'aws_secretsmanager_secret_rotation'));
+    expect(rotation).toEqual({ secret_id: expect.stringMatching(/^\$\{try\(aws_db_instance\.database-orders_instance_[0-9A-F]{8}\.master_user_secret\[0\]\.secret_arn, terraform_data\.database-orders_master-secret-switch_[0-9A-F]{8}\.id\)\}$/), rotation_rules: { automatically_after_days: 30 } });
+    expect(problemsOf({ 'dev.yaml': `${MINIMAL_ENVIRONMENT}databases:\n  orders: { engine: mysql, engineVersion: "8.0.35", instanceClass: db.t4g.medium, passwordRotationDays: 0 }\n` }))
+      .toEqual(['cfg/dev.yaml:11:105 databases.orders.passwordRotationDays: must be at least 1']);
   });
 
   it('forces TLS through a parameter group of the engine family', () => {
@@ -217,29 +236,32 @@ describe('databases', () => {
     expect(dev).toHaveResourceWithProperties(DbInstance, { multi_az: false, deletion_protection: false, skip_final_snapshot: true, monitoring_interval: 0, performance_insights_enabled: false });
   });
 
-  it('keeps the connection details in a secret, and no password in the synthesized JSON', () => {
+  it('keeps the connection details but no password in its own secret, and no password in the synthesized JSON', () => {
     const [, version] = find(prod, 'aws_secretsmanager_secret_version', () => true)!;
-    expect(version.secret_string).toMatch(/^\$\{jsonencode\(\{.*"password" = random_password\..*\.result.*\}\)\}$/);
-    for (const key of ['engine', 'host', 'port', 'dbname', 'username', 'password']) expect(version.secret_string).toContain(`"${key}" =`);
-    const [, instance] = find(prod, 'aws_db_instance', () => true)!;
-    expect(instance.password).toMatch(/^\$\{random_password\..*\.result\}$/);
+    for (const key of ['engine', 'host', 'port', 'dbname', 'username']) expect(version.secret_string).toContain(`"${key}" =`);
+    expect(version.secret_string).not.toContain('password');
+    expect(prod).not.toMatch(/random_password|"password":/);
   });
 
-  it('lets exactly the allowed services reach the port and read the secret', () => {
+  it('lets exactly the allowed services reach the port and read the two secrets', () => {
     const dbGroup = idOf(prod, 'aws_security_group', (g) => g.name === 'shop-prod-main-db');
     const ingress = Object.values(resourcesOf(prod, 'aws_vpc_security_group_ingress_rule')).filter((r) => r.security_group_id.includes(dbGroup));
     expect(ingress.map((r) => [r.description, r.from_port]).sort()).toEqual([['From service api to port 5432', 5432], ['From service worker to port 5432', 5432]]);
     const readers = (role: string) => policiesOfRole(prod, role).flatMap((p) => p.Statement).filter((s: any) => s.Sid === 'ReadSecrets').flatMap((s: any) => s.Resource);
-    expect(readers('shop-prod-api-execution')).toContain(`\${aws_secretsmanager_secret.${secretId}.arn}`);
-    expect(readers('shop-prod-worker-execution')).toEqual([`\${aws_secretsmanager_secret.${secretId}.arn}`]);
+    expect(readers('shop-prod-api-execution')).toEqual(expect.arrayContaining([`\${aws_secretsmanager_secret.${secretId}.arn}`, masterSecret]));
+    expect(readers('shop-prod-worker-execution')).toEqual([`\${aws_secretsmanager_secret.${secretId}.arn}`, masterSecret]);
     expect(readers('shop-prod-web-execution')).toEqual([]);
+    // The managed secret uses Secrets Manager's AWS managed key: no KMS grant is needed, and none is given.
+    expect(policiesOfRole(prod, 'shop-prod-worker-execution').flatMap((p) => p.Statement).flatMap((s: any) => [s.Action].flat())).not.toContain('kms:Decrypt');
   });
 
-  it('injects the connection details as container secrets into allowed services only', () => {
+  it('injects the connection details as container secrets into allowed services only, the password from RDS\'s secret', () => {
     const secrets = containerOf(prod, 'worker').secrets!.map((s) => [s.name, s.valueFrom]);
     expect(secrets).toEqual(['ENGINE', 'HOST', 'NAME', 'PASSWORD', 'PORT', 'USERNAME'].map((suffix) => [
       `DB_MAIN_${suffix}`,
-      `\${aws_secretsmanager_secret.${secretId}.arn}:${{ ENGINE: 'engine', HOST: 'host', NAME: 'dbname', PASSWORD: 'password', PORT: 'port', USERNAME: 'username' }[suffix]}::`,
+      suffix === 'PASSWORD'
+        ? `${masterSecret}:password::`
+        : `\${aws_secretsmanager_secret.${secretId}.arn}:${{ ENGINE: 'engine', HOST: 'host', NAME: 'dbname', PORT: 'port', USERNAME: 'username' }[suffix]}::`,
     ]));
     expect(containerOf(prod, 'web').secrets).toEqual([]);
   });

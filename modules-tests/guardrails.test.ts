@@ -108,6 +108,13 @@ const FIXTURES: Record<string, { pass: StackJson; fail: StackJson; says: RegExp 
     fail: stack({ aws_ecs_service: { s: { network_configuration: { assign_public_ip: true } } } }),
     says: /public IP/,
   },
+  'ecs-open-egress': {
+    pass: stack({ aws_security_group: { g: {} }, aws_ecs_service: { s: { network_configuration: { security_groups: [ref('aws_security_group.g', 'id')] } } },
+      aws_vpc_security_group_egress_rule: { e: { security_group_id: ref('aws_security_group.g', 'id'), ip_protocol: 'tcp', from_port: 443, to_port: 443, cidr_ipv4: '0.0.0.0/0' } } }),
+    fail: stack({ aws_security_group: { g: {} }, aws_ecs_service: { s: { network_configuration: { security_groups: [ref('aws_security_group.g', 'id')] } } },
+      aws_vpc_security_group_egress_rule: { e: { security_group_id: ref('aws_security_group.g', 'id'), ip_protocol: '-1', cidr_ipv4: '0.0.0.0/0' } } }),
+    says: /tasks may connect to 0\.0\.0\.0\/0 on every port/,
+  },
   'ecs-readonly-root-filesystem': {
     pass: stack({ aws_ecs_task_definition: { t: { container_definitions: containers({ name: 'api', readonlyRootFilesystem: true }) } } }),
     fail: stack({ aws_ecs_task_definition: { t: { container_definitions: containers({ name: 'api', readonlyRootFilesystem: false }) } } }),

@@ -4,6 +4,7 @@
  * every "*" resource with a reason, every resource type the stacks create
  * covered by a statement of its service, and IAM's size limits kept.
  */
+import { runSimulation } from '@cloud-copilot/iam-simulate';
 import { loadEnvironments } from '../src/core/index';
 import { synthesize } from '../src/core/synthesize';
 import type { EnvironmentConfig } from '../src/config/resolve';
@@ -28,7 +29,7 @@ describe('the policy of the example environments', () => {
       'StateList', 'StateObjects', 'StateLockTable', 'ReadToRefresh', 'Ec2Create', 'Ec2Change', 'Ec2TagOnCreate', 'Ec2Retag', 'Ec2DefaultSecurityGroupTags', 'EcsCluster', 'EcsTaskDefinitions',
       'IamRoles', 'IamRolesWithBoundary', 'IamPassRoles', 'IamAttachConfigured', 'IamServiceLinkedRoles', 'LogGroups', 'KmsCreateKey', 'KmsKeys', 'KmsRetag', 'KmsAliases', 'EcrRepositories',
       'LoadBalancer', 'AccessLogBucket', 'AcmRequest', 'AcmCertificates', 'AcmRetag', 'DnsRecords', 'DnsChanges', 'DiscoveryCreate', 'DiscoveryZone', 'Discovery', 'DiscoveryRetag', 'ServiceAutoscaling',
-      'ServiceAutoscalingTagOnCreate', 'ServiceAutoscalingRetag', 'Alarms', 'Dashboard', 'AlertTopic', 'Databases', 'DatabaseOptionGroups', 'DatabaseSecrets', 'Tables', 'DenyOwnIam', 'DenyBoundaryRemoval',
+      'ServiceAutoscalingTagOnCreate', 'ServiceAutoscalingRetag', 'Alarms', 'Dashboard', 'AlertTopic', 'Databases', 'DatabaseOptionGroups', 'DatabaseSecrets', 'DatabaseMasterSecretCreate', 'Tables', 'DenyOwnIam', 'DenyBoundaryRemoval',
     ]);
     // dev: no access logs, no enhanced monitoring (no managed policy to attach), flow logs off.
     const dev = managementStatements(exampleConfig('dev'));
@@ -36,6 +37,16 @@ describe('the policy of the example environments', () => {
     expect(sids(dev)).not.toContain('IamAttachConfigured');
     expect(actions(dev)).not.toContain('ec2:CreateFlowLogs');
     expect(actions(managementStatements(exampleConfig('prod')))).toContain('ec2:CreateFlowLogs');
+  });
+
+  it('lets RDS create the managed master secret, and rotates only the environment\'s own instances\' secrets', () => {
+    const prod = exampleConfig('prod');
+    const create = managementStatements(prod).find((s) => s.Sid === 'DatabaseMasterSecretCreate')!;
+    expect(create).toEqual({ Sid: 'DatabaseMasterSecretCreate', Effect: 'Allow', Action: ['secretsmanager:CreateSecret', 'secretsmanager:TagResource'], Resource: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:rds!db-*' });
+    expect(sids(managementStatements(prod))).not.toContain('DatabaseMasterSecretRotation');
+    const rotated = { ...prod, databases: { main: { ...prod.databases.main!, passwordRotationDays: 30 } } };
+    expect(managementStatements(rotated).find((s) => s.Sid === 'DatabaseMasterSecretRotation')!.Condition)
+      .toEqual({ StringEquals: { 'aws:ResourceTag/aws:rds:primaryDBInstanceArn': ['arn:aws:rds:eu-west-1:123456789012:db:shop-prod-main'] } });
   });
 
   it('reads and writes only its own state object and lock entry', () => {
@@ -243,11 +254,38 @@ describe('coverage of what the environments create', () => {
 });
 
 describe('merging and size', () => {
-  it('merges environments statement by statement', () => {
-    const merged = mergeStatements(['dev', 'prod'].map((name) => managementStatements(exampleConfig(name))));
+  it('merges environments statement by statement, keeping each condition with its own environment\'s resources', () => {
+    const merged = mergeStatements(['dev', 'prod'].map((name) => managementStatements(exampleConfig(name))), ['dev', 'prod']);
     expect(new Set(sids(merged)).size).toBe(merged.length);
+    // Same actions, no condition: one statement, the union of resources is exactly what each allowed.
     expect(bySid(merged, 'IamRoles').Resource).toEqual(['arn:aws:iam::123456789012:role/shop-dev-*', 'arn:aws:iam::123456789012:role/shop-prod-*']);
-    expect(bySid(merged, 'Ec2Change').Condition).toEqual({ StringEquals: { 'aws:ResourceTag/Project': 'shop', 'aws:ResourceTag/Environment': ['dev', 'prod'] } });
+    // A condition of one environment never meets another's resources: one statement each.
+    expect(sids(merged)).not.toContain('Ec2Change');
+    expect(bySid(merged, 'Ec2ChangeDev').Condition).toEqual({ StringEquals: { 'aws:ResourceTag/Project': 'shop', 'aws:ResourceTag/Environment': 'dev' } });
+    expect(bySid(merged, 'Ec2ChangeProd').Condition).toEqual({ StringEquals: { 'aws:ResourceTag/Project': 'shop', 'aws:ResourceTag/Environment': 'prod' } });
+    // Same actions and resources, conditions that differ in the Environment tag only: one statement listing both is exactly the union.
+    expect(bySid(merged, 'Ec2Retag').Condition).toEqual({ StringEquals: { 'aws:ResourceTag/Project': 'shop', 'aws:ResourceTag/Environment': ['dev', 'prod'] }, 'ForAllValues:StringNotEquals': { 'aws:TagKeys': ['Project', 'Environment'] } });
+    expect([bySid(merged, 'IamRolesWithBoundaryProd').Resource, bySid(merged, 'IamRolesWithBoundaryProd').Condition])
+      .toEqual(['arn:aws:iam::123456789012:role/shop-prod-*', { StringEquals: { 'iam:PermissionsBoundary': 'arn:aws:iam::123456789012:policy/shop-prod-boundary' } }]);
+  });
+
+  it('lets a controller holding both create prod\'s roles only with prod\'s boundary, and dev\'s only with dev\'s (IAM policy simulator)', async () => {
+    const merged = policyStatements(mergeStatements(['dev', 'prod'].map((name) => managementStatements(exampleConfig(name))), ['dev', 'prod']));
+    const create = async (role: string, boundary: string) => {
+      const response = await runSimulation({
+        request: { principal: 'arn:aws:iam::123456789012:role/shop-controller-task', action: 'iam:CreateRole', resource: { resource: `arn:aws:iam::123456789012:role/${role}`, accountId: '123456789012' },
+          contextVariables: { 'iam:PermissionsBoundary': `arn:aws:iam::123456789012:policy/${boundary}` } },
+        identityPolicies: [{ name: 'merged', policy: { Version: '2012-10-17', Statement: merged } }],
+        serviceControlPolicies: [],
+        resourceControlPolicies: [],
+      }, {});
+      if (response.resultType === 'error') throw new Error(JSON.stringify(response.errors));
+      return response.overallResult;
+    };
+    expect(await create('shop-prod-x', 'shop-prod-boundary')).toBe('Allowed');
+    expect(await create('shop-dev-x', 'shop-dev-boundary')).toBe('Allowed');
+    expect(await create('shop-prod-x', 'shop-dev-boundary')).toBe('ImplicitlyDenied');
+    expect(await create('shop-dev-x', 'shop-prod-boundary')).toBe('ImplicitlyDenied');
   });
 
   it('fits IAM managed policies (6,144 characters) and refuses a statement that cannot fit', () => {

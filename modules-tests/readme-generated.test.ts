@@ -5,7 +5,7 @@
  * and commit the README.
  */
 import { readFileSync } from 'node:fs';
-import { readmeSections, replaceSections } from '../src/core/index';
+import { iamDocSections, readmeSections, replaceSections } from '../src/core/index';
 import { EXAMPLES_DIR } from './helpers';
 
 const readme = readFileSync('README.md', 'utf8');
@@ -36,6 +36,27 @@ describe('the README\'s generated sections', () => {
     const stale = readme.replace(/(<!-- generated:costs:start -->\n)\| monthly/, '$1| yesterday');
     expect(stale).not.toBe(readme);
     expect(replaceSections(stale, sections)).toBe(readme);
-    expect(() => replaceSections('no markers here', sections)).toThrow('the README has no <!-- generated:reference:start --> ... <!-- generated:reference:end --> markers');
+    expect(() => replaceSections('no markers here', sections)).toThrow('no <!-- generated:reference:start --> ... <!-- generated:reference:end --> markers');
+  });
+});
+
+describe('docs/iam.md\'s generated diagram', () => {
+  const doc = readFileSync('docs/iam.md', 'utf8');
+  const { 'iam-diagram': diagram } = iamDocSections(EXAMPLES_DIR);
+
+  it('is current (regenerate: node --require ./src/runtime.js scripts/readme.ts)', () => {
+    expect(replaceSections(doc, { 'iam-diagram': diagram! })).toBe(doc);
+  });
+
+  it('draws each environment\'s roles capped by its boundary, fenced by the others\', and who creates and passes them', () => {
+    for (const env of ['dev', 'staging', 'prod']) {
+      expect(diagram).toContain(`roles_${env} -->|"capped by"| boundary_shop_${env}_boundary`);
+      expect(diagram).toContain(`role_shop_${env}_gh_apply -->|"creates, only with shop-${env}-boundary"| roles_${env}`);
+      expect(diagram).toContain(`role_shop_${env}_gh_deploy -->|"passes to ECS"| roles_${env}`);
+    }
+    expect(diagram).toContain('boundary_shop_dev_boundary -->|"denies every resource of prod"| roles_prod');
+    expect(diagram).toContain('boundary_shop_prod_boundary -->|"denies every resource of dev"| roles_dev');
+    expect(diagram).toContain('github -->|"assumes (environment:production)"| role_shop_prod_gh_apply');
+    expect(diagram).toContain('role_shop_controller_task -->|"creates, only with shop-prod-boundary"| roles_prod');
   });
 });

@@ -183,7 +183,11 @@ describe('sidecars', () => {
   it('have their secrets read by the execution role, and nothing more', () => {
     const statements = statementsOf(apps, 'internal-tools-apps-api-execution');
     const databaseSecret = ref('aws_secretsmanager_secret', idOf(apps, 'aws_secretsmanager_secret', (r) => r.name === 'internal-tools-apps/database/main'), 'arn');
+    const instance = idOf(apps, 'aws_db_instance', (r) => r.identifier === 'internal-tools-apps-main');
+    const switchMarker = Object.keys(JSON.parse(apps).resource.terraform_data).find((id) => id.startsWith('database-main_master-secret-switch'));
     expect(statements.find((s) => s.Sid === 'ReadSecrets').Resource).toEqual([
+      // The master password, from the secret RDS manages (the marker stands in only in the plan that switches to it).
+      `\${try(aws_db_instance.${instance}.master_user_secret[0].secret_arn, terraform_data.${switchMarker}.id)}`,
       databaseSecret,
       'arn:aws:secretsmanager:us-east-1:210987654321:secret:stripe/api-??????',
       'arn:aws:secretsmanager:us-east-1:210987654321:secret:teleport-join-AbCdEf',
@@ -350,6 +354,32 @@ describe('the task role', () => {
       .toContain('is an AWS managed policy, written for every account and wider than one service needs');
     expect(problems(role('      statements: [{ effect: Deny, actions: ["s3:Delete*"], resources: ["arn:aws:s3:::*"] }]\n'))).toEqual([]);
     expect(problems(`${patterns}guardrails: { waivers: { iam-no-wildcards: "a deployment tool that passes the roles it creates" } }\n`)).toEqual([]);
+  });
+});
+
+describe('managed policies the project owns', () => {
+  const env = (name: string, arns: string[] = []) => `${MINIMAL_ENVIRONMENT}environment: ${name}\nservices:\n  api:\n    image: docker.io/library/nginx:1.27\n    cpu: 256\n    memory: 512\n    taskRole:\n      managedPolicyArns: [${arns.map((a) => `"${a}"`).join(', ')}]\n`;
+  const policy = (name: string) => `arn:aws:iam::123456789012:policy/${name}`;
+  const refused = (arns: string[], extra: Record<string, string> = {}) => problemsOf({ 'dev.yaml': env('dev', arns), 'prod.yaml': env('prod'), ...extra });
+
+  it('refuses the boundaries, the GitHub roles\' and the controller\'s policies, and other environments\' policies, each named, at its key', () => {
+    expect(refused([policy('shop-prod-gh-apply-1'), policy('shop-dev-boundary'), policy('shop-prod-boundary'), policy('shop-dev-gh-deploy-2'), policy('shop-prod-controller-1'), policy('shop-controller-task-1'), policy('shop-prod-reports')])).toEqual([
+      `cfg/dev.yaml:17:27 services.api.taskRole.managedPolicyArns.0: ${policy('shop-prod-gh-apply-1')} is a policy of the GitHub Actions apply role of environment prod, which this project manages for its own roles; a service may not hold it: declare the statements the service needs in taskRole.statements, or attach a policy of your own whose name does not start with shop-<another environment>- or shop-controller`,
+      expect.stringMatching(/^cfg\/dev\.yaml:17:\d+ services\.api\.taskRole\.managedPolicyArns\.1: \S+policy\/shop-dev-boundary is the permissions boundary of environment dev, /),
+      expect.stringMatching(/managedPolicyArns\.2: \S+policy\/shop-prod-boundary is the permissions boundary of environment prod, /),
+      expect.stringMatching(/managedPolicyArns\.3: \S+policy\/shop-dev-gh-deploy-2 is a policy of the GitHub Actions deploy role of environment dev, /),
+      expect.stringMatching(/managedPolicyArns\.4: \S+policy\/shop-prod-controller-1 is a policy of the controller's role in environment prod, /),
+      expect.stringMatching(/managedPolicyArns\.5: \S+policy\/shop-controller-task-1 is a policy of the GitOps controller, /),
+      expect.stringMatching(/managedPolicyArns\.6: \S+policy\/shop-prod-reports is named for environment prod \(shop-prod-\*\), /),
+    ]);
+  });
+
+  it('accepts the environment\'s own policies and others of the account, and tells dev-eu\'s own from dev\'s', () => {
+    expect(refused([policy('shop-dev-reports'), policy('team-readonly'), policy('path/to/shop-dev-extra')])).toEqual([]);
+    const siblings = { 'dev-eu.yaml': env('dev-eu', [policy('shop-dev-eu-reports')]) };
+    expect(refused([policy('shop-dev-eu-reports')], siblings)).toEqual([expect.stringMatching(/^cfg\/dev\.yaml:\S+ services\.api\.taskRole\.managedPolicyArns\.0: \S+shop-dev-eu-reports is named for environment dev-eu/)]);
+    expect(problemsOf({ 'dev-eu.yaml': env('dev-eu', [policy('shop-dev-eu-reports'), policy('shop-dev-reports')]), 'dev.yaml': env('dev') }))
+      .toEqual([expect.stringMatching(/^cfg\/dev-eu\.yaml:\S+ services\.api\.taskRole\.managedPolicyArns\.1: \S+shop-dev-reports is named for environment dev \(shop-dev-\*\)/)]);
   });
 });
 

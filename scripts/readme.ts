@@ -1,16 +1,19 @@
 /**
  * Regenerates the README's generated sections (the example environments'
- * diagrams and cost tables) from modules-tests/fixtures/examples:
+ * diagrams and cost tables) and docs/iam.md's (the IAM diagram) from
+ * modules-tests/fixtures/examples:
  * `node --require ./src/runtime.js scripts/readme.ts`.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
-import { readmeSections, replaceSections } from '../src/core/index';
+import { iamDocSections, readmeSections, replaceSections } from '../src/core/index';
 
-const README = 'README.md';
-const before = readFileSync(README, 'utf8');
-const after = replaceSections(before, readmeSections('modules-tests/fixtures/examples'));
-if (after === before) console.log(`${README}: generated sections are current`);
-else {
-  writeFileSync(README, after);
-  console.log(`${README}: generated sections rewritten`);
+const EXAMPLES = 'modules-tests/fixtures/examples';
+for (const [file, sections] of [['README.md', readmeSections(EXAMPLES)], ['docs/iam.md', iamDocSections(EXAMPLES)]] as const) {
+  const before = readFileSync(file, 'utf8');
+  const after = replaceSections(before, sections);
+  if (after === before) console.log(`${file}: generated sections are current`);
+  else {
+    writeFileSync(file, after);
+    console.log(`${file}: generated sections rewritten`);
+  }
 }

@@ -108,3 +108,10 @@ function range(from: number, to: number, step: number): number[] {
   for (let v = from; v <= to; v += step) values.push(v);
   return values;
 }
+
+/** Actions AWS offers no resource-level permission for: "*" is the only resource they take (the iam-no-wildcards guardrail and the boundaries). */
+export const ACTIONS_WITHOUT_RESOURCES: ReadonlySet<string> = new Set([
+  'ecr:GetAuthorizationToken',
+  'ssmmessages:CreateControlChannel', 'ssmmessages:CreateDataChannel', 'ssmmessages:OpenControlChannel', 'ssmmessages:OpenDataChannel',
+  'logs:DescribeLogGroups',
+]);

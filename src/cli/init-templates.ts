@@ -50,10 +50,15 @@ registry:
 /**
  * A new environment file. `certificate`: the load balancer's certificate,
  * for a project whose defaults route services but leave it to each
- * environment (HTTP only would fail the guardrails).
+ * environment (HTTP only would fail the guardrails). `openEgressServices`:
+ * the services of defaults.yaml that set no egress, waived by name.
  */
-export function environmentTemplate(a: ProjectAnswers, cidrSecondOctet: number, certificate?: string): string {
+export function environmentTemplate(a: ProjectAnswers, cidrSecondOctet: number, certificate?: string, openEgressServices: readonly string[] = []): string {
   const loadBalancer = certificate ? `\n# HTTPS for the services defaults.yaml routes (HTTP on 80 redirects to it).\nloadBalancer:\n  certificate: ${certificate}\n` : '';
+  // Services of defaults.yaml with no egress connect anywhere: said plainly, on every check, until they are narrowed.
+  const waiver = openEgressServices.length > 0
+    ? `\n# Narrow each service's egress (README: Egress), then remove this waiver.\nguardrails:\n  waivers:\n    ecs-open-egress: "defaults.yaml's services ${openEgressServices.join(', ')} set no egress yet"\n`
+    : '';
   return `# yaml-language-server: $schema=../schema/environment.schema.json
 # The ${a.environment} environment: its own VPC, cluster and services, merged over defaults.yaml.
 # Check it with \`npx platform validate\`, then \`npx platform plan --env ${a.environment}\`.${loadBalancer}
@@ -71,7 +76,9 @@ services:
     cpu: 256
     memory: 512
     desiredCount: 1
-`;
+    # Outbound HTTPS only (AWS APIs and image pulls through NAT); add services, databases, CIDRs as it needs them.
+    egress: [{ cidr: 0.0.0.0/0, ports: [443] }]
+${waiver}`;
 }
 
 /** The platform's npm package (this repository's package.json `name`; its `bin` is `platform`): the one dependency of a project `init` starts. */

@@ -122,7 +122,19 @@ function environmentFiles(configDir: string, options: InitOptions): Record<strin
     return { [target]: `# ${options.env}: started as a copy of ${options.from}.yaml (npx platform init --env ${options.env} --from ${options.from}); review its host names.\n${copy}` };
   }
   const answers: ProjectAnswers = { project: '', region: '', accountId: '', environment: options.env };
-  return { [target]: environmentTemplate(answers, octet, certificateToName(join(configDir, 'defaults.yaml'))) };
+  const defaultsFile = join(configDir, 'defaults.yaml');
+  return { [target]: environmentTemplate(answers, octet, certificateToName(defaultsFile), openEgressServices(defaultsFile)) };
+}
+
+/** The services of defaults.yaml that set no egress (they connect anywhere, which ecs-open-egress reports). */
+function openEgressServices(defaultsFile: string): string[] {
+  let defaults: Record<string, any> | null;
+  try {
+    defaults = parse(readFileSync(defaultsFile, 'utf8')) as Record<string, any> | null;
+  } catch {
+    return []; // reported, with its line, by the validation in the scratch folder
+  }
+  return Object.entries<any>(defaults?.services ?? {}).filter(([, s]) => s && typeof s === 'object' && s.egress === undefined).map(([name]) => name).sort();
 }
 
 /** The first certificate of defaults.yaml when it routes services and leaves the load balancer's certificate to each environment. */

@@ -1,6 +1,6 @@
 /**
  * `management-policy --env NAME`: the derived IAM policy that plans and
- * applies one environment (src/stacks/management-policy.ts), as the policy
+ * applies one environment (src/stacks/management-policy/), as the policy
  * document(s) IAM takes, for a role made by hand in another account
  * (controller.environmentRoles); `--deploy` prints the GitHub deploy role's.
  * Every statement with a "*" resource is listed with its reason on stderr.

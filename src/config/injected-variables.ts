@@ -4,7 +4,11 @@
  * Config rules reject services that define the same names themselves.
  */
 
-/** The secret fields of a database connection, by variable suffix. */
+/**
+ * The secret fields of a database connection, by variable suffix: the
+ * password from the secret RDS manages for the master user, the rest from
+ * the project's connection secret.
+ */
 export const DATABASE_VARIABLE_FIELDS = {
   ENGINE: 'engine',
   HOST: 'host',
@@ -18,9 +22,16 @@ function upperKey(key: string): string {
   return key.toUpperCase().replace(/-/g, '_');
 }
 
-/** DB_<KEY>_HOST, DB_<KEY>_PORT, ... for database `key`, with the secret field each holds. */
-export function databaseVariables(key: string): { variable: string; field: string }[] {
-  return Object.entries(DATABASE_VARIABLE_FIELDS).map(([suffix, field]) => ({ variable: `DB_${upperKey(key)}_${suffix}`, field }));
+/** Which secret holds a field: `master` (RDS's own, {username, password}) or `connection` (the project's). */
+export type DatabaseSecretKind = 'connection' | 'master';
+
+/** DB_<KEY>_HOST, DB_<KEY>_PORT, ... for database `key`, with the secret and the field each comes from. */
+export function databaseVariables(key: string): { variable: string; field: string; secret: DatabaseSecretKind }[] {
+  return Object.entries(DATABASE_VARIABLE_FIELDS).map(([suffix, field]) => ({
+    variable: `DB_${upperKey(key)}_${suffix}`,
+    field,
+    secret: field === 'password' ? 'master' : 'connection',
+  }));
 }
 
 /** DYNAMODB_<KEY>_TABLE: the table name of DynamoDB table `key`. */

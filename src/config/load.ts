@@ -16,6 +16,7 @@ import { explainIssues } from './zod-issues';
 import { decodeIssue, decodeKeys, encodeKeys } from './proto-keys';
 import { bootstrapStackName } from './stack-names';
 import { controllerProblems } from './controller';
+import { projectPolicyProblems } from './project-policies';
 import { YamlSource, type KeyPath } from './yaml-source';
 
 export const DEFAULTS_FILE = 'defaults.yaml';
@@ -277,6 +278,7 @@ function crossEnvironmentProblems(loaded: readonly LoadedEnvironment[]): Problem
   }
   problems.push(...stackNameProblems(loaded));
   problems.push(...controllerProblems(loaded));
+  problems.push(...projectPolicyProblems(loaded));
   return problems;
 }
 

@@ -445,6 +445,16 @@ const taskRoleSchema = strictObject({
   (arn) => addressPart(arn.split(':policy/')[1] ?? arn)).max(10).default([]).describe('Existing managed policies attached to the task role (default: none)'),
 });
 
+const egressPorts = z.array(z.number().int().min(1).max(65535)).min(1).max(10).default([443]).describe('TCP ports (default: [443])');
+
+/** One destination a service may reach; absent `egress`: every address on every port. */
+const egressSchema = z.union([
+  strictObject({ cidr: cidrSchema.describe('An IPv4 CIDR'), ports: egressPorts }),
+  strictObject({ prefixList: z.string().regex(/^pl-[0-9a-f]{8,17}$/, 'a prefix list ID looks like pl-0123456789abcdef0').describe('A managed prefix list (an S3 or DynamoDB gateway endpoint\'s, for example)'), ports: egressPorts }),
+  strictObject({ vpc: z.literal(true).describe('The VPC\'s own CIDR (network.cidr)'), ports: egressPorts }),
+  strictObject({ service: z.string().describe('Another service of the environment, on its port; it needs serviceDiscovery (which admits the other services)') }),
+], { error: 'an egress entry is one of { cidr, ports }, { prefixList, ports }, { vpc: true, ports } or { service }' });
+
 const serviceSchema = strictObject({
   image: imageSchema,
   cpu: z.number().refine((v) => FARGATE_CPU_VALUES.includes(v), { message: `Fargate cpu is one of ${FARGATE_CPU_VALUES.join(', ')}` }).describe('Task CPU units: 256, 512, 1024, 2048, 4096, 8192 or 16384, with a memory Fargate pairs with it (required)'),
@@ -472,6 +482,8 @@ const serviceSchema = strictObject({
   volumes: namedMap(volumeSchema).default({}).describe('Volumes containers mount with mountPoints: { efs: {...} } or { ephemeral: { sizeGiB } } (default: none)'),
   taskRole: taskRoleSchema.prefault({}).describe('What the application may do: statements, shorthands for S3, SQS and SNS, managed policies (default: nothing beyond the grants of databases and tables)'),
   securityGroupIds: z.array(securityGroupId).max(4).default([]).describe('Existing security groups the tasks join besides their own (default: none)'),
+  egress: z.array(egressSchema).min(1).max(20).optional()
+    .describe('Where the tasks may connect: CIDRs, prefix lists or the VPC on TCP ports, and other services; the databases that list the service and the file systems it mounts are added. Tasks reach AWS APIs and registries on 443 (through NAT: { cidr: 0.0.0.0/0, ports: [443] }, or VPC endpoints) (default: every address on every port, reported by the ecs-open-egress guardrail)'),
   assignPublicIp: z.boolean().optional().describe('Public IP addresses on the tasks, in public subnets (default: true only in a new VPC with natGateways none; only where the network allows it)'),
   teleport: serviceTeleportSchema.prefault({}).describe('Teleport access to this service: { app, ssh } (default: neither)'),
   ...containerSettings,
@@ -512,6 +524,9 @@ const databaseSchema = strictObject({
   /** @default true where the instance class supports it */
   performanceInsights: z.boolean().optional().describe('Performance Insights; an error on classes that do not support it (default: true where the class supports it)'),
   allowedServices: uniqueList(z.string()).default([]).describe('Services that get network access, read access to the connection secret and the DB_* variables, each once (default: none)'),
+  /** Absent: RDS's own schedule for the managed master secret (every 7 days), not managed by Terraform. */
+  passwordRotationDays: z.number().int().min(1).max(365).optional()
+    .describe('Days between rotations of the master password RDS manages in Secrets Manager, 1-365; set, Terraform manages the schedule (default: none: RDS\'s own schedule, every 7 days). Tasks read DB_*_PASSWORD when they start: restart services after a rotation or connect with a user of your own'),
   backupWindow: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d$/, 'a backup window is hh:mm-hh:mm in UTC, for example "03:00-04:00"')
     .default('03:00-04:00').describe('Daily backup window, hh:mm-hh:mm UTC, at least 30 minutes, apart from the maintenance window (default: 03:00-04:00)'),
   maintenanceWindow: z.string().regex(/^(mon|tue|wed|thu|fri|sat|sun):([01]\d|2[0-3]):[0-5]\d-(mon|tue|wed|thu|fri|sat|sun):([01]\d|2[0-3]):[0-5]\d$/, 'a maintenance window is ddd:hh:mm-ddd:hh:mm in UTC, for example "sun:04:30-sun:05:30"')

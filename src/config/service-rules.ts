@@ -278,6 +278,20 @@ const networkingRules: Rule = (env) => services(env).flatMap(([name, service]) =
   service.securityGroupIds.forEach((id, i) => {
     if (service.securityGroupIds.indexOf(id) !== i) issues.push({ path: ['services', name, 'securityGroupIds', i], message: `${id} is listed twice` });
   });
+  (service.egress ?? []).forEach((entry, i) => {
+    const at: KeyPath = ['services', name, 'egress', i];
+    if ('vpc' in entry && network.kind !== 'new') {
+      issues.push({ path: [...at, 'vpc'], message: 'the CIDR of an existing VPC is not known here (no AWS look-ups); give it as { cidr: ..., ports: [...] }' });
+    }
+    if ('service' in entry) {
+      const target = env.services[entry.service];
+      if (!target) issues.push({ path: [...at, 'service'], message: `no service ${entry.service}; services: ${Object.keys(env.services).join(', ')}` });
+      else if (entry.service === name) issues.push({ path: [...at, 'service'], message: 'a service reaches itself without an egress rule; remove this entry' });
+      else if (target.port === undefined || !target.serviceDiscovery) {
+        issues.push({ path: [...at, 'service'], message: `service ${entry.service} admits other services only with a port and serviceDiscovery: true; set them on services.${entry.service}` });
+      }
+    }
+  });
   return issues;
 });
 

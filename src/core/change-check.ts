@@ -10,7 +10,7 @@ import type { EnvironmentConfig } from '../config/resolve';
 import { applyPlanToState, type ProviderSchemas } from '../terraform/fake-state';
 import { mapConcurrently } from './checks';
 import type { PlanJson } from './plan-summary';
-import { synthesize } from './synthesize';
+import { synthesize, type SynthesizedStack } from './synthesize';
 import { TerraformWorkspace, type TerraformSettings } from './terraform';
 
 export interface PlannedChange {
@@ -30,9 +30,18 @@ const MAX_CONVERGE_ROUNDS = 6;
  * the same providers, several at once.
  */
 export async function planChanges(before: EnvironmentConfig, afters: readonly EnvironmentConfig[], workDir: string, settings: TerraformSettings, concurrency = 3): Promise<PlannedChange[][]> {
-  rmSync(workDir, { recursive: true, force: true });
   const stackOf = (config: EnvironmentConfig) => synthesize([config]).find((s) => s.environment === config.environment)!;
-  const deployed = TerraformWorkspace.prepare(stackOf(before), join(workDir, 'deployed'), { offline: true, settings });
+  return planStackChanges(stackOf(before), afters.map(stackOf), workDir, settings, concurrency);
+}
+
+/**
+ * planChanges of synthesized stacks: what each of `afters` plans against
+ * infrastructure deployed from `before`, for changes that are not
+ * configuration (a new release of the project writing a resource otherwise).
+ */
+export async function planStackChanges(before: SynthesizedStack, afters: readonly SynthesizedStack[], workDir: string, settings: TerraformSettings, concurrency = 3): Promise<PlannedChange[][]> {
+  rmSync(workDir, { recursive: true, force: true });
+  const deployed = TerraformWorkspace.prepare(before, join(workDir, 'deployed'), { offline: true, settings });
   await must(deployed.init(), 'init', deployed.dir);
   // The provider schemas (for the simulated state) load while the first plan runs.
   const schemasLoading = must(deployed.run(['providers', 'schema', '-json']), 'providers schema', deployed.dir)
@@ -47,7 +56,7 @@ export async function planChanges(before: EnvironmentConfig, afters: readonly En
     // Outputs alone (the simulated state records none) are no change to settle.
     if (pending.length === 0) break;
     if (round === MAX_CONVERGE_ROUNDS) {
-      throw new Error(`the simulated deployment of ${before.environment} did not settle after ${round} rounds; still changing: ${pending.map((c) => `${c.address} ${c.actions.join('+')}`).join(', ')}`);
+      throw new Error(`the simulated deployment of ${before.name} did not settle after ${round} rounds; still changing: ${pending.map((c) => `${c.address} ${c.actions.join('+')}`).join(', ')}`);
     }
     state = applyPlanToState(planned as never, await schemasLoading, state);
     writeFileSync(join(deployed.dir, 'terraform.tfstate'), JSON.stringify(state));
@@ -56,7 +65,7 @@ export async function planChanges(before: EnvironmentConfig, afters: readonly En
   return mapConcurrently(afters, concurrency, async (after) => {
     const index = afters.indexOf(after);
     const dir = join(workDir, `change-${index}`);
-    const workspace = TerraformWorkspace.prepare(stackOf(after), dir, { offline: true, settings });
+    const workspace = TerraformWorkspace.prepare(after, dir, { offline: true, settings });
     // The providers the deployed copy chose; the plugin cache makes this init a link, not an install.
     copyFileSync(join(deployed.dir, '.terraform.lock.hcl'), join(dir, '.terraform.lock.hcl'));
     await must(workspace.init(), 'init', dir);

@@ -34,7 +34,7 @@ export { bootstrapStackName } from '../stacks/bootstrap-stack';
 export { hasAwsCredentials } from './aws-credentials';
 export { compareCost, compareEstimates, estimateCost, estimateEnvironment, estimateLoaded, formatComparisonMarkdown, formatEstimateMarkdown, formatEstimateTable, PRICE_SOURCES, PRICES, PRICES_AS_OF, DEFAULT_ASSUMPTIONS, signedUsd, usd, type CostAssumptions, type CostComparison, type CostEstimate, type CostLine, type CostOptions, type EnvironmentDifference, type FreeTierUse, type LineDifference } from './cost';
 export { DIAGRAM_FORMATS, diagramEnvironments, renderDiagram, type Diagram, type DiagramEdge, type DiagramFormat, type DiagramNode } from './diagram';
-export { readmeSections, replaceSections } from './readme-sections';
+export { iamDocSections, readmeSections, replaceSections } from './readme-sections';
 export { AWS_ENDPOINT_VARIABLE, awsClients, closeClients, OperationError, type AwsClientOptions, type AwsClients } from './operations/aws-clients';
 export { containerOf, environmentTarget, loadEnvironmentTarget, serviceTarget, type EnvironmentTarget, type ServiceTarget } from './operations/targets';
 export { environmentStatus, type DeploymentStatus, type EnvironmentStatus, type ServiceStatus } from './operations/status';

@@ -6,6 +6,7 @@
  * writes them; modules-tests/readme-generated.test.ts fails when they are stale.
  */
 import { toMermaid } from '../diagram/mermaid';
+import { iamDiagramOf } from '../diagram/iam';
 import { diagramOf } from '../diagram/model';
 import { formatCategoryMarkdown } from '../cost/format';
 import { DEFAULT_ASSUMPTIONS } from '../cost/assumptions';
@@ -28,6 +29,12 @@ export function readmeSections(configDir: string): Record<string, string> {
   return { reference: referenceMarkdown(), diagrams: diagrams.join('\n\n'), costs };
 }
 
+/** docs/iam.md's generated section: the IAM model of the examples, drawn from their synthesized JSON. */
+export function iamDocSections(configDir: string): Record<string, string> {
+  const stacks = synthesize(loadEnvironments(configDir).map((e) => e.config));
+  return { 'iam-diagram': `\`\`\`mermaid\n${toMermaid(iamDiagramOf(stacks))}\`\`\`` };
+}
+
 /** `text` with each section between its markers replaced; an error names a missing marker. */
 export function replaceSections(text: string, sections: Record<string, string>): string {
   let out = text;
@@ -36,7 +43,7 @@ export function replaceSections(text: string, sections: Record<string, string>):
     const end = `<!-- generated:${name}:end -->`;
     const from = out.indexOf(start);
     const to = out.indexOf(end);
-    if (from < 0 || to < from) throw new Error(`the README has no ${start} ... ${end} markers`);
+    if (from < 0 || to < from) throw new Error(`no ${start} ... ${end} markers`);
     out = `${out.slice(0, from + start.length)}\n${body}\n${out.slice(to)}`;
   }
   return out;

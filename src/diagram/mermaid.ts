@@ -3,7 +3,7 @@ import type { Diagram, DiagramNode } from './model';
 
 const SHAPES: Record<DiagramNode['kind'], [string, string]> = {
   internet: ['((', '))'], subnet: ['[', ']'], nat: ['[/', '/]'], loadBalancer: ['{{', '}}'], service: ['(', ')'],
-  database: ['[(', ')]'], table: ['[(', ')]'], fileSystem: ['[(', ')]'], topic: ['>', ']'],
+  database: ['[(', ')]'], table: ['[(', ')]'], fileSystem: ['[(', ')]'], topic: ['>', ']'], role: ['[', ']'], boundary: ['[[', ']]'],
 };
 
 /** Quotes a label for Mermaid: `"` and the characters Mermaid reads as markup become entities. */

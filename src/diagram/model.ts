@@ -5,7 +5,7 @@
  * Terraform address, so the picture cannot show a path that does not exist.
  */
 
-export type NodeKind = 'internet' | 'subnet' | 'nat' | 'loadBalancer' | 'service' | 'database' | 'table' | 'fileSystem' | 'topic';
+export type NodeKind = 'internet' | 'subnet' | 'nat' | 'loadBalancer' | 'service' | 'database' | 'table' | 'fileSystem' | 'topic' | 'role' | 'boundary';
 
 export interface DiagramNode {
   /** Safe in Mermaid and DOT: letters, digits, underscores. */

@@ -16,6 +16,7 @@ import { ecsContainerInsights } from './rules/ecs-container-insights';
 import { ecsDeploymentCircuitBreaker } from './rules/ecs-deployment-circuit-breaker';
 import { ecsExecLogging } from './rules/ecs-exec-logging';
 import { ecsNoPublicIp } from './rules/ecs-no-public-ip';
+import { ecsOpenEgress } from './rules/ecs-open-egress';
 import { ecsReadonlyRootFilesystem } from './rules/ecs-readonly-root-filesystem';
 import { ecsSeparateTaskRole } from './rules/ecs-separate-task-role';
 import { iamNoWildcards } from './rules/iam-no-wildcards';
@@ -60,6 +61,7 @@ export const RULES: readonly GuardrailRule[] = [
   ecsEfsTransitEncryption,
   ecsExecLogging,
   ecsNoPublicIp,
+  ecsOpenEgress,
   ecsReadonlyRootFilesystem,
   ecsSeparateTaskRole,
   efsEncryption,

@@ -15,7 +15,7 @@ import { policyDocument } from '../modules/iam/policy-document';
 import { StateBackend } from '../modules/state/state-backend';
 import { GuardrailWaivers } from './guardrail-waivers';
 import { boundaryPolicyName, chunkStatements, deployStatements, managementStatements, policyStatements, serviceRoleNames, wildcardWaiver, type ReasonedStatement } from './management-policy';
-import { BOUNDARY_WAIVER_REASON, boundaryStatements } from './permissions-boundary';
+import { BOUNDARY_POLICY_CHARACTERS, boundaryStatements } from './permissions-boundary';
 import { addS3Backend } from './s3-backend';
 
 /** Where the bootstrap stack keeps its state once it is in the bucket. */
@@ -80,22 +80,25 @@ export class BootstrapStack extends TerraformStack {
     new StateBackend(this, 'state', { bucket: backend.bucket, lockTable: backend.lockTable, partition });
     this.waivers = new GuardrailWaivers(this, 'guardrail-waivers');
     this.waivers.add('alarms-enabled', 'the bootstrap stack holds the state bucket, its lock table and IAM roles, nothing that serves traffic: a missing bucket or table fails every init and plan, and CloudTrail records their use');
-    this.addBoundaries(backend, environments);
+    this.addBoundaries(backend, environments, all);
     this.addGithubRoles(backend, environments, all);
     this.addControllerRoles(backend, environments, all);
   }
 
-  /** The permissions boundary of each environment in this account (one in another account is made there by hand). */
-  private addBoundaries(backend: BackendConfig, environments: readonly EnvironmentConfig[]): void {
+  /** The permissions boundary of each environment in this account (one in another account is made there by hand), fenced from every other environment. */
+  private addBoundaries(backend: BackendConfig, environments: readonly EnvironmentConfig[], all: readonly EnvironmentConfig[]): void {
     const here = [...environments].filter((c) => c.aws.accountId === backend.accountId).sort((a, b) => a.environment.localeCompare(b.environment));
     for (const config of here) {
+      const policy = policyDocument(...boundaryStatements(config, all));
+      if (policy.replace(/\s/g, '').length > BOUNDARY_POLICY_CHARACTERS) {
+        throw new Error(`the permissions boundary of ${config.environment} is ${policy.length} characters, over IAM's ${BOUNDARY_POLICY_CHARACTERS} for one managed policy; name fewer resources in its taskRole statements`);
+      }
       new IamPolicy(this, `boundary-${config.environment}`, {
         name: boundaryPolicyName(config),
-        description: `The permissions boundary of every role ${config.environment} creates: no IAM writes, no organization or account changes`,
-        policy: policyDocument(...boundaryStatements(config)),
+        description: `The permissions boundary of every role ${config.environment} creates: its own resources only, no other environment, no IAM writes`,
+        policy,
       });
     }
-    if (here.length > 0) this.waivers.add('iam-no-wildcards', BOUNDARY_WAIVER_REASON);
   }
 
   private addGithubRoles(backend: BackendConfig, environments: readonly EnvironmentConfig[], all: readonly EnvironmentConfig[]): void {

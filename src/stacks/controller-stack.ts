@@ -57,7 +57,7 @@ export function controllerTaskStatements(config: ControllerConfig, keyArn: strin
   if (roles.length > 0) statements.push({ Sid: 'AssumeEnvironmentRoles', Effect: 'Allow', Action: 'sts:AssumeRole', Resource: [...new Set(roles)] });
   // The environments it manages through a role are "others": prefix patterns of the direct ones must not reach them.
   const others = config.environments.filter((e) => !config.direct.includes(e)).map((e) => e.environment);
-  return [...statements, ...mergeStatements(config.direct.map((c) => managementStatements(c, others)))];
+  return [...statements, ...mergeStatements(config.direct.map((c) => managementStatements(c, others)), config.direct.map((c) => c.environment))];
 }
 
 export class ControllerStack extends TerraformStack {

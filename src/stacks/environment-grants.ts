@@ -5,7 +5,7 @@
  */
 import type { EnvironmentConfig } from '../config/resolve';
 import type { Database } from '../modules/database/database';
-import type { EfsFileSystem } from '../modules/file-system/efs-file-system';
+import { NFS_PORT, type EfsFileSystem } from '../modules/file-system/efs-file-system';
 import type { Table } from '../modules/dynamodb/table';
 import type { ApplicationLoadBalancer } from '../modules/load-balancer/application-load-balancer';
 import type { FargateService } from '../modules/service/fargate-service';
@@ -31,6 +31,12 @@ export function grantAccess(config: Pick<EnvironmentConfig, 'services' | 'databa
         if (caller.name !== target.name) service.allowFrom(`from-${caller.name}`, caller.securityGroup.id, `service ${caller.name}`);
       }
     }
+    // Narrowed egress: the other services it names (validated to have a port and discovery).
+    for (const entry of target.egress ?? []) {
+      if (!('service' in entry)) continue;
+      const peer = config.services[entry.service]!;
+      service.allowTo(`service-${peer.name}`, services[peer.name]!.securityGroup.id, peer.port!, `service ${peer.name}`);
+    }
   }
   for (const target of Object.values(config.services)) {
     const service = services[target.name]!;
@@ -38,7 +44,9 @@ export function grantAccess(config: Pick<EnvironmentConfig, 'services' | 'databa
       if (!volume.efs) continue;
       // Read-only only when every container mounts it read-only.
       const mounts = [...target.mountPoints, ...Object.values(target.sidecars).flatMap((s) => s.mountPoints)].filter((m) => m.volume === volume.name);
-      fileSystems[volume.efs.fileSystem]!.grantMount(`${target.name}-${volume.name}`, {
+      const fileSystem = fileSystems[volume.efs.fileSystem]!;
+      service.allowTo(`file-system-${volume.efs.fileSystem}-${volume.name}`, fileSystem.securityGroup.id, NFS_PORT, `file system ${volume.efs.fileSystem}`);
+      fileSystem.grantMount(`${target.name}-${volume.name}`, {
         service: target.name,
         securityGroupId: service.securityGroup.id,
         taskRoleId: service.roles.taskRole.id,
@@ -49,6 +57,7 @@ export function grantAccess(config: Pick<EnvironmentConfig, 'services' | 'databa
   for (const db of Object.values(config.databases)) {
     for (const name of db.allowedServices) {
       databases[db.name]!.allowFrom(name, services[name]!.securityGroup.id, `service ${name}`);
+      services[name]!.allowTo(`database-${db.name}`, databases[db.name]!.securityGroup.id, databases[db.name]!.port, `database ${db.name}`);
     }
   }
   for (const table of Object.values(config.dynamodb)) {

@@ -12,7 +12,7 @@ import type { EcsCluster } from '../modules/cluster/ecs-cluster';
 import type { ApplicationLoadBalancer } from '../modules/load-balancer/application-load-balancer';
 import type { Network } from '../modules/network/network';
 import type { ContainerSecret } from '../modules/service/container-definition';
-import { FargateService, type ContainerSettings, type SidecarProps, type TaskVolume } from '../modules/service/fargate-service';
+import { FargateService, type ContainerSettings, type ServiceEgress, type SidecarProps, type TaskVolume } from '../modules/service/fargate-service';
 import { ServiceAutoscaling } from '../modules/service/service-autoscaling';
 import { capacityShares, containerSecret, environmentStrings, imageOf, pullRepositoryArn } from './mapping';
 import { taskRoleStatements } from './task-role-statements';
@@ -34,8 +34,8 @@ export interface ServiceSurroundings {
   readonly execKeyArn?: string;
   /** The key of log groups: the customer key in production, else CloudWatch's own (undefined). */
   readonly logsKeyArn?: string;
-  /** Database key -> connection secret ARN. */
-  readonly databaseSecretArns: Readonly<Record<string, string>>;
+  /** Database key -> its connection secret's ARN and the ARN of the master user secret RDS manages. */
+  readonly databaseSecretArns: Readonly<Record<string, { readonly connection: string; readonly master: string }>>;
   /** Table key -> table name. */
   readonly tableNames: Readonly<Record<string, string>>;
   /** The environment's EFS file systems by name. */
@@ -101,6 +101,7 @@ export function addService(scope: Construct, service: ServiceConfig, env: Servic
     exec: service.exec && env.cluster.execLogGroup && env.execKeyArn
       ? { logGroupArn: env.cluster.execLogGroup.arn, kmsKeyArn: env.execKeyArn }
       : undefined,
+    egress: serviceEgress(service, config),
     network: {
       vpcId: env.network.vpcId,
       // Public IPs only work from public subnets; everything else runs in the private ones.
@@ -132,6 +133,14 @@ export function addService(scope: Construct, service: ServiceConfig, env: Servic
     });
   }
   return fargateService;
+}
+
+/** Narrowed egress as configured (CIDRs, the VPC's CIDR, prefix lists); other services are added by the grants. Undefined: open. */
+function serviceEgress(service: ServiceConfig, config: EnvironmentConfig): ServiceEgress | undefined {
+  if (service.egress === undefined) return undefined;
+  const cidrs = service.egress.flatMap((e) => ('cidr' in e ? [{ cidr: e.cidr, ports: e.ports }] : 'vpc' in e && config.network.kind === 'new' ? [{ cidr: config.network.cidr, ports: e.ports }] : []));
+  const prefixLists = service.egress.flatMap((e) => ('prefixList' in e ? [{ prefixListId: e.prefixList, ports: e.ports }] : []));
+  return { cidrs, prefixLists };
 }
 
 /** The container settings of the main container or a sidecar; dependsOn's "app" is the main container, named after the service. */
@@ -175,16 +184,20 @@ function taskVolumes(service: ServiceConfig, env: ServiceSurroundings): TaskVolu
   });
 }
 
-/** Container secrets of the databases that list this service: DB_<KEY>_HOST, ... from the connection secret. */
+/**
+ * Container secrets of the databases that list this service: DB_<KEY>_HOST,
+ * ... from the connection secret, DB_<KEY>_PASSWORD from the secret RDS
+ * manages; the execution role reads exactly those two secrets.
+ */
 function databaseSecrets(service: ServiceConfig, env: ServiceSurroundings): ContainerSecret[] {
   return Object.values(env.config.databases)
     .filter((db) => db.allowedServices.includes(service.name))
     .flatMap((db) => {
-      const secretArn = env.databaseSecretArns[db.name]!;
-      return databaseVariables(db.name).map(({ variable, field }) => ({
+      const arns = env.databaseSecretArns[db.name]!;
+      return databaseVariables(db.name).map(({ variable, field, secret }) => ({
         name: variable,
-        valueFrom: `${secretArn}:${field}::`,
-        readResources: [secretArn],
+        valueFrom: `${arns[secret]}:${field}::`,
+        readResources: [arns[secret]],
         source: 'secretsManager' as const,
       }));
     });

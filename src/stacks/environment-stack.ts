@@ -1,5 +1,4 @@
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
-import { RandomProvider } from '@cdktf/provider-random/lib/provider';
 import { Aspects, TerraformOutput } from 'cdktf';
 import { Construct } from 'constructs';
 import { dnsSuffixOf } from '../aws-facts';
@@ -82,7 +81,6 @@ export class EnvironmentStack extends StandaloneStack {
       allowedAccountIds: [aws.accountId],
       defaultTags: [{ tags: environmentTags(config) }],
     });
-    if (Object.keys(config.databases).length > 0) new RandomProvider(this, 'random');
     const { backend } = config;
     addS3Backend(this, {
       bucket: backend.bucket,
@@ -194,7 +192,7 @@ export class EnvironmentStack extends StandaloneStack {
         namespaceId: this.namespace?.id,
         execKeyArn: this.logsKey?.arn,
         logsKeyArn: this.logsKeyArn(),
-        databaseSecretArns: Object.fromEntries(Object.entries(this.databases).map(([name, db]) => [name, db.secret.arn])),
+        databaseSecretArns: Object.fromEntries(Object.entries(this.databases).map(([name, db]) => [name, { connection: db.secret.arn, master: db.masterSecretArn }])),
         tableNames: Object.fromEntries(Object.entries(this.tables).map(([name, table]) => [name, table.name])),
         fileSystems: this.fileSystems,
       });
@@ -285,6 +283,7 @@ export class EnvironmentStack extends StandaloneStack {
     }
     for (const [name, database] of Object.entries(this.databases)) {
       new TerraformOutput(this, `database_secret_arn_${name.replace(/-/g, '_')}`, { value: database.secret.arn });
+      new TerraformOutput(this, `database_master_secret_arn_${name.replace(/-/g, '_')}`, { value: database.masterSecretArn });
     }
   }
 }

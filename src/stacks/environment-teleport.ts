@@ -125,8 +125,14 @@ export function addTeleport(scope: Construct, config: EnvironmentConfig, env: Te
       databases: access,
       logs,
     });
-    for (const db of fronted) env.databases[db.name]!.allowFrom('teleport-agent', agent.service.securityGroup.id, 'the Teleport agent');
-    for (const app of apps) env.services[app.name]!.allowFrom('from-teleport-agent', agent.service.securityGroup.id, 'the Teleport agent');
+    for (const db of fronted) {
+      env.databases[db.name]!.allowFrom('teleport-agent', agent.service.securityGroup.id, 'the Teleport agent');
+      agent.service.allowTo(`database-${db.name}`, env.databases[db.name]!.securityGroup.id, env.databases[db.name]!.port, `database ${db.name}`);
+    }
+    for (const app of apps) {
+      env.services[app.name]!.allowFrom('from-teleport-agent', agent.service.securityGroup.id, 'the Teleport agent');
+      agent.service.allowTo(`service-${app.name}`, env.services[app.name]!.securityGroup.id, config.services[app.name]!.port!, `service ${app.name}`);
+    }
   }
 
   // Agents join with the IAM join method, each kind with a token of its own: the database and application

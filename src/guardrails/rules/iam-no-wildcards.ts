@@ -1,11 +1,7 @@
+import { ACTIONS_WITHOUT_RESOURCES } from '../../aws-facts';
 import { resources, type Finding, type GuardrailRule } from '../rule';
 
-/** Actions AWS offers no resource-level permission for: "*" is the only resource they take. */
-export const ACTIONS_WITHOUT_RESOURCES = new Set([
-  'ecr:GetAuthorizationToken',
-  'ssmmessages:CreateControlChannel', 'ssmmessages:CreateDataChannel', 'ssmmessages:OpenControlChannel', 'ssmmessages:OpenDataChannel',
-  'logs:DescribeLogGroups',
-]);
+export { ACTIONS_WITHOUT_RESOURCES };
 
 const list = (value: unknown): string[] => (value === undefined ? [] : Array.isArray(value) ? value : [String(value)]);
 

@@ -4,10 +4,10 @@ import { DbSubnetGroup } from '@cdktf/provider-aws/lib/db-subnet-group';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
 import { SecretsmanagerSecret } from '@cdktf/provider-aws/lib/secretsmanager-secret';
+import { SecretsmanagerSecretRotation } from '@cdktf/provider-aws/lib/secretsmanager-secret-rotation';
 import { SecretsmanagerSecretVersion } from '@cdktf/provider-aws/lib/secretsmanager-secret-version';
 import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
-import { Password } from '@cdktf/provider-random/lib/password';
-import { Fn } from 'cdktf';
+import { DataResource, Fn } from 'cdktf';
 import { Construct } from 'constructs';
 import { fitName, NAME_LIMITS, rdsIdentifier, securityGroupName } from '../../naming';
 import { assumeRolePolicy } from '../iam/policy-document';
@@ -15,9 +15,6 @@ import { LogGroup } from '../logs/log-group';
 import { allowIngressFrom } from '../network/group-access';
 
 export type DatabaseEngineName = 'postgres' | 'mysql' | 'mariadb';
-
-/** Characters RDS accepts in a master password: printable ASCII but / @ " and space. */
-const PASSWORD_SPECIALS = '!#$%&*()-_=+[]{}<>:?';
 
 const LOG_EXPORTS: Record<DatabaseEngineName, string[]> = {
   postgres: ['postgresql', 'upgrade'],
@@ -31,6 +28,26 @@ const FORCE_TLS: Record<DatabaseEngineName, { name: string; value: string }> = {
   mysql: { name: 'require_secure_transport', value: '1' },
   mariadb: { name: 'require_secure_transport', value: '1' },
 };
+
+/**
+ * The names a database's resources get, from its key: the instance
+ * identifier (rdsIdentifier: no double hyphens, so not always
+ * `<prefix>-<key>`), its subnet and parameter groups, its engine log groups'
+ * prefix and its final snapshot. The management policy and the permissions
+ * boundary name the same resources with this function.
+ */
+export function databaseNames(namePrefix: string, name: string, parameterGroupFamily: string) {
+  const fullName = `${namePrefix}-${name}`;
+  const identifier = rdsIdentifier(fullName);
+  return {
+    identifier,
+    subnetGroup: fitName(`${fullName}-db`, NAME_LIMITS.parameterGroup),
+    // The family is part of the name so that a major upgrade creates a new group beside the old one.
+    parameterGroup: rdsIdentifier(`${fullName}-${parameterGroupFamily.replace(/\./g, '-')}`, NAME_LIMITS.parameterGroup),
+    logGroupPrefix: `/aws/rds/instance/${identifier}/`,
+    finalSnapshot: `${identifier}-final`,
+  };
+}
 
 export interface DatabaseProps {
   /** The database key; names are `<prefix>-<name>`. */
@@ -70,18 +87,33 @@ export interface DatabaseProps {
   readonly backupWindow?: string;
   /** RDS IAM authentication (Teleport connects as database users with IAM tokens). @default false */
   readonly iamDatabaseAuthentication?: boolean;
+  /**
+   * Days between rotations of the master password, set on the secret RDS
+   * manages (an `aws_secretsmanager_secret_rotation`, no Lambda function).
+   * @default RDS's own schedule for managed secrets (every 7 days), not managed by Terraform
+   */
+  readonly passwordRotationDays?: number;
 }
 
 /**
- * An RDS instance (PostgreSQL, MySQL or MariaDB) with a generated master
- * password kept in a Secrets Manager secret together with the connection
- * details: encrypted, private, TLS forced, backed up, logs exported.
+ * An RDS instance (PostgreSQL, MySQL or MariaDB) whose master password RDS
+ * generates and keeps in a Secrets Manager secret of its own
+ * (`manage_master_user_password`), so no password is ever in the Terraform
+ * state or a saved plan; the connection details without the password sit in
+ * a secret beside it. Encrypted, private, TLS forced, backed up, logs
+ * exported.
  */
 export class Database extends Construct {
   readonly instance: DbInstance;
   readonly securityGroup: SecurityGroup;
-  /** The secret with {engine, host, port, dbname, username, password}. */
+  /** The secret with the connection details {engine, host, port, dbname, username}; no password. */
   readonly secret: SecretsmanagerSecret;
+  /**
+   * The ARN of the secret RDS manages for the master user, `{username,
+   * password}` (`master_user_secret[0].secret_arn`), encrypted with Secrets
+   * Manager's AWS managed key (readers need no KMS grant).
+   */
+  readonly masterSecretArn: string;
   readonly identifier: string;
   readonly port: number;
 
@@ -92,10 +124,9 @@ export class Database extends Construct {
       throw new Error(`Database ${props.name}: maxAllocatedStorage is below allocatedStorage`);
     }
     const fullName = `${props.namePrefix}-${props.name}`;
-    this.identifier = rdsIdentifier(fullName);
+    const names = databaseNames(props.namePrefix, props.name, props.parameterGroupFamily);
+    this.identifier = names.identifier;
     this.port = props.port;
-
-    const password = new Password(this, 'master-password', { length: 32, special: true, overrideSpecial: PASSWORD_SPECIALS, minSpecial: 2, minNumeric: 2 });
 
     this.securityGroup = new SecurityGroup(this, 'security-group', {
       name: securityGroupName(`${fullName}-db`),
@@ -105,14 +136,13 @@ export class Database extends Construct {
       lifecycle: { createBeforeDestroy: true },
     });
     const subnetGroup = new DbSubnetGroup(this, 'subnet-group', {
-      name: fitName(`${fullName}-db`, NAME_LIMITS.parameterGroup),
+      name: names.subnetGroup,
       description: `Private subnets of database ${props.name}`,
       subnetIds: [...props.subnetIds],
     });
     const tls = FORCE_TLS[props.engine];
     const parameterGroup = new DbParameterGroup(this, 'parameter-group', {
-      // The family is part of the name so that a major upgrade creates a new group beside the old one.
-      name: rdsIdentifier(`${fullName}-${props.parameterGroupFamily.replace(/\./g, '-')}`, NAME_LIMITS.parameterGroup),
+      name: names.parameterGroup,
       family: props.parameterGroupFamily,
       description: `Database ${props.name}: TLS required`,
       parameter: [{ name: tls.name, value: tls.value, applyMethod: 'pending-reboot' }],
@@ -121,7 +151,7 @@ export class Database extends Construct {
 
     // RDS would create these on first export, with no retention.
     const logGroups = LOG_EXPORTS[props.engine].map((log) => new LogGroup(this, `log-${log}`, {
-      name: `/aws/rds/instance/${this.identifier}/${log}`,
+      name: `${names.logGroupPrefix}${log}`,
       retentionDays: props.logs.retentionDays,
       kmsKeyArn: props.logs.kmsKeyArn,
     }));
@@ -146,7 +176,8 @@ export class Database extends Construct {
       port: props.port,
       dbName: props.databaseName,
       username: props.username,
-      password: password.result,
+      // RDS generates the password and keeps it in Secrets Manager: never in the state or a plan.
+      manageMasterUserPassword: true,
       allocatedStorage: props.allocatedStorage,
       maxAllocatedStorage: props.maxAllocatedStorage,
       storageType: 'gp3',
@@ -161,7 +192,7 @@ export class Database extends Construct {
       maintenanceWindow: props.maintenanceWindow ?? 'sun:04:30-sun:05:30',
       deletionProtection: props.deletionProtection,
       skipFinalSnapshot: props.skipFinalSnapshot,
-      finalSnapshotIdentifier: props.skipFinalSnapshot ? undefined : `${this.identifier}-final`,
+      finalSnapshotIdentifier: props.skipFinalSnapshot ? undefined : names.finalSnapshot,
       copyTagsToSnapshot: true,
       autoMinorVersionUpgrade: true,
       performanceInsightsEnabled: props.performanceInsights,
@@ -186,9 +217,21 @@ export class Database extends Construct {
         port: props.port,
         dbname: props.databaseName,
         username: props.username,
-        password: password.result,
       }),
     });
+
+    // `master_user_secret[0].secret_arn`, or, in the one plan that switches an existing instance from a
+    // password of its own to the managed one, an unknown value: the provider plans that list as staying
+    // empty (so a plain index fails the plan), and only the apply learns the secret. The marker is created
+    // in that plan (its ID unknown until then) and never changes after.
+    const switchMarker = new DataResource(this, 'master-secret-switch', {});
+    this.masterSecretArn = Fn.try([this.instance.masterUserSecret.get(0).secretArn, switchMarker.id]);
+    if (props.passwordRotationDays !== undefined) {
+      new SecretsmanagerSecretRotation(this, 'master-password-rotation', {
+        secretId: this.masterSecretArn,
+        rotationRules: { automaticallyAfterDays: props.passwordRotationDays },
+      });
+    }
   }
 
   /** Lets a service's security group reach the database port. */

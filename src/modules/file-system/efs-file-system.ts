@@ -11,8 +11,8 @@ import { policyDocument } from '../iam/policy-document';
 import { denyInsecureTransport } from '../iam/statements';
 import { allowIngressFrom } from '../network/group-access';
 
-/** NFS. */
-const NFS_PORT = 2049;
+/** The port EFS mount targets serve NFS on. */
+export const NFS_PORT = 2049;
 
 export interface EfsFileSystemProps {
   /** The file system's key; names are `<prefix>-<name>`. */

@@ -11,6 +11,20 @@ import { legacyAddress, MovedBlock } from '../addresses/moved-block';
 import { allowEgressTo } from '../network/group-access';
 import { AccessLogBucket, type AccessLogBucketProps } from './access-log-bucket';
 
+/** The target group of one routed target: `<load balancer>-<target>`, shortened to 32 characters with a hash when longer. */
+export function targetGroupName(loadBalancerName: string, target: string): string {
+  return trimmedName(`${loadBalancerName}-${target}`, NAME_LIMITS.targetGroup);
+}
+
+/**
+ * A pattern every target group of a load balancer matches, whatever the
+ * target: what fitName keeps of `<load balancer>-` before its hash (25
+ * characters, separators at the end dropped), then `*`.
+ */
+export function targetGroupNamePattern(loadBalancerName: string): string {
+  return `${`${loadBalancerName}-`.slice(0, NAME_LIMITS.targetGroup - 7).replace(/[-_.\/]+$/, '')}*`;
+}
+
 export interface ApplicationLoadBalancerProps {
   /** The load balancer's name: 1-32 letters, digits and hyphens, no hyphen at either end, not starting with internal-. */
   readonly name: string;
@@ -171,7 +185,7 @@ export class ApplicationLoadBalancer extends Construct {
     const paths = props.paths ?? [];
     if (hosts.length + paths.length === 0) throw new Error(`ApplicationLoadBalancer: target ${props.name} needs hosts or paths`);
     const targetGroup = new LbTargetGroup(this, `target-${props.name}`, {
-      name: trimmedName(`${this.name}-${props.name}`, NAME_LIMITS.targetGroup),
+      name: targetGroupName(this.name, props.name),
       port: props.port,
       protocol: 'HTTP',
       targetType: 'ip',

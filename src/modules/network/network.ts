@@ -20,6 +20,11 @@ import { LogGroup } from '../logs/log-group';
 const SUBNET_NEW_BITS = 4;
 const PRIVATE_BLOCK_OFFSET = 8;
 
+/** The log group of the VPC's flow logs, `/vpc/<prefix>/flow-logs`. */
+export function flowLogGroupName(namePrefix: string): string {
+  return `/vpc/${namePrefix}/flow-logs`;
+}
+
 export interface NewVpcProps {
   /** The VPC CIDR, /16 to /24. */
   readonly cidr: string;
@@ -140,7 +145,7 @@ export class Network extends Construct {
 
   private createFlowLogs(namePrefix: string, props: NonNullable<NetworkProps['flowLogs']>): void {
     const logGroup = new LogGroup(this, 'flow-logs', {
-      name: `/vpc/${namePrefix}/flow-logs`,
+      name: flowLogGroupName(namePrefix),
       retentionDays: props.retentionDays,
       kmsKeyArn: props.kmsKeyArn,
     });

@@ -8,7 +8,7 @@ import { Construct } from 'constructs';
 import { fitName, NAME_LIMITS, securityGroupName } from '../../naming';
 import type { CapacityProviderShare } from '../cluster/ecs-cluster';
 import { LogGroup } from '../logs/log-group';
-import { allowIngressFrom } from '../network/group-access';
+import { allowEgressTo, allowIngressFrom } from '../network/group-access';
 import type { PolicyStatement } from '../iam/policy-document';
 import { containerDefinition, TMP_VOLUME, type ContainerHealthCheck, type ContainerProps, type ContainerSecret } from './container-definition';
 import { ServiceRoles } from './service-roles';
@@ -112,6 +112,14 @@ export interface FargateServiceProps {
     /** Existing security groups the tasks join besides their own. @default [] */
     readonly extraSecurityGroupIds?: readonly string[];
   };
+  /**
+   * Where the tasks may connect besides the security groups added with
+   * `allowTo` (databases, file systems, other services): CIDR blocks and
+   * managed prefix lists, each on TCP ports. Tasks need AWS APIs and their
+   * registry on 443 (through NAT, `0.0.0.0/0`; or VPC endpoints).
+   * @default every address on every port (one rule to 0.0.0.0/0, all protocols)
+   */
+  readonly egress?: ServiceEgress;
   /** Register tasks in this Cloud Map namespace as `<name>.<namespace>`. @default no discovery */
   readonly serviceDiscoveryNamespaceId?: string;
   /**
@@ -119,6 +127,14 @@ export interface FargateServiceProps {
    * rule that puts the group behind the load balancer) exists. @default no load balancer
    */
   readonly loadBalancer?: { readonly targetGroupArn: string; readonly securityGroupId: string; readonly attachedAfter?: ITerraformDependable };
+}
+
+/** Narrowed egress: destinations and TCP ports. */
+export interface ServiceEgress {
+  /** IPv4 CIDR blocks. @default [] */
+  readonly cidrs?: readonly { readonly cidr: string; readonly ports: readonly number[] }[];
+  /** Managed prefix lists (pl-...). @default [] */
+  readonly prefixLists?: readonly { readonly prefixListId: string; readonly ports: readonly number[] }[];
 }
 
 /**
@@ -145,6 +161,8 @@ export class FargateService extends Construct {
   readonly taskDefinition: EcsTaskDefinition;
   readonly roles: ServiceRoles;
   readonly securityGroup: SecurityGroup;
+  /** Whether the tasks may connect anywhere (no `egress` given). */
+  readonly openEgress: boolean;
   readonly logGroup: LogGroup;
   /** Log groups of the sidecars, by sidecar name. */
   readonly sidecarLogGroups: Record<string, LogGroup> = {};
@@ -185,12 +203,27 @@ export class FargateService extends Construct {
       tags: { Name: fullName },
       lifecycle: { createBeforeDestroy: true },
     });
-    new VpcSecurityGroupEgressRule(this, 'egress', {
-      securityGroupId: this.securityGroup.id,
-      description: 'Outbound: AWS APIs, image pulls, databases and dependencies',
-      ipProtocol: '-1',
-      cidrIpv4: '0.0.0.0/0',
-    });
+    this.openEgress = props.egress === undefined;
+    if (props.egress === undefined) {
+      new VpcSecurityGroupEgressRule(this, 'egress', {
+        securityGroupId: this.securityGroup.id,
+        description: 'Outbound: AWS APIs, image pulls, databases and dependencies',
+        ipProtocol: '-1',
+        cidrIpv4: '0.0.0.0/0',
+      });
+    } else {
+      // IDs from the destination and port: reordering the list moves no rule.
+      for (const { cidr, ports } of props.egress.cidrs ?? []) {
+        for (const port of ports) {
+          new VpcSecurityGroupEgressRule(this, `egress-${cidr.replace(/[./]/g, '-')}-${port}`, { securityGroupId: this.securityGroup.id, description: `To ${cidr} on port ${port}`, ipProtocol: 'tcp', fromPort: port, toPort: port, cidrIpv4: cidr });
+        }
+      }
+      for (const { prefixListId, ports } of props.egress.prefixLists ?? []) {
+        for (const port of ports) {
+          new VpcSecurityGroupEgressRule(this, `egress-${prefixListId}-${port}`, { securityGroupId: this.securityGroup.id, description: `To prefix list ${prefixListId} on port ${port}`, ipProtocol: 'tcp', fromPort: port, toPort: port, prefixListId });
+        }
+      }
+    }
     if (props.loadBalancer) this.allowFrom('from-load-balancer', props.loadBalancer.securityGroupId, 'the load balancer');
 
     const container = containerDefinition({
@@ -301,6 +334,16 @@ export class FargateService extends Construct {
   }
 
   /** Lets another security group reach this service's port. */
+  /**
+   * Lets the tasks reach another security group on a TCP port: a rule of
+   * its own where egress is narrowed, nothing where it is open (the open rule
+   * covers it).
+   */
+  allowTo(id: string, peerSecurityGroupId: string, port: number, what: string): void {
+    if (this.openEgress) return;
+    allowEgressTo(this, `to-${id}`, { securityGroupId: this.securityGroup.id, peerSecurityGroupId, port, peer: what });
+  }
+
   allowFrom(id: string, securityGroupId: string, what: string): void {
     if (this.port === undefined) throw new Error(`FargateService ${this.name}: it has no port to allow traffic to`);
     allowIngressFrom(this, id, { securityGroupId: this.securityGroup.id, peerSecurityGroupId: securityGroupId, port: this.port, peer: what });

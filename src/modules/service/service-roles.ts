@@ -6,6 +6,11 @@ import { fitName, NAME_LIMITS } from '../../naming';
 import { assumeRolePolicy, policyDocument, type PolicyStatement } from '../iam/policy-document';
 import type { ContainerSecret } from './container-definition';
 
+/** The name ServiceRoles gives a service's role: `<project>-<environment>-<service>-execution` or `-task`, fitted to IAM's 64 characters. */
+export function serviceRoleName(namePrefix: string, kind: 'execution' | 'task'): string {
+  return fitName(`${namePrefix}-${kind}`, NAME_LIMITS.iamRole);
+}
+
 export interface ServiceRolesProps {
   /** Prefix of the role names, `<project>-<environment>-<service>`. */
   readonly namePrefix: string;
@@ -42,12 +47,12 @@ export class ServiceRoles extends Construct {
     // Only tasks of this account may assume the roles (confused deputy).
     const trust = assumeRolePolicy('ecs-tasks.amazonaws.com', { StringEquals: { 'aws:SourceAccount': props.accountId } });
     this.executionRole = new IamRole(this, 'execution-role', {
-      name: fitName(`${props.namePrefix}-execution`, NAME_LIMITS.iamRole),
+      name: serviceRoleName(props.namePrefix, 'execution'),
       description: 'ECS starts the task: pulls its image, writes its logs, reads its secrets',
       assumeRolePolicy: trust,
     });
     this.taskRole = new IamRole(this, 'task-role', {
-      name: fitName(`${props.namePrefix}-task`, NAME_LIMITS.iamRole),
+      name: serviceRoleName(props.namePrefix, 'task'),
       description: 'What the application in the task may do',
       assumeRolePolicy: trust,
     });

@@ -117,6 +117,8 @@ export class TeleportCluster extends Construct {
     this.service = new FargateService(this, 'service', {
       name: TELEPORT_SERVICE,
       namePrefix: props.namePrefix,
+      // AWS APIs (DynamoDB, S3, SSM, KMS) and GitHub over HTTPS; agents dial in, so nothing else.
+      egress: { cidrs: [{ cidr: '0.0.0.0/0', ports: [443] }] },
       cluster: props.cluster,
       region: props.region,
       accountId: props.accountId,

@@ -83,6 +83,8 @@ export class TeleportDatabaseAgent extends Construct {
     this.service = new FargateService(this, 'service', {
       name: TELEPORT_AGENT_SERVICE,
       namePrefix: props.namePrefix,
+      // The proxy's public address and AWS APIs over HTTPS; the databases and applications it fronts are added by allowTo.
+      egress: { cidrs: [{ cidr: '0.0.0.0/0', ports: [443] }] },
       cluster: props.cluster,
       region: props.region,
       accountId: props.accountId,
