@@ -11,7 +11,7 @@ import { EMULATED_SERVICES, emulatorEndpoint, selectEnvironments, synthesize, te
 import { EMULATOR_OVERRIDE_FILE, emulatorBackendConfig } from '../src/terraform/emulator';
 import { OVERRIDE_FILE, prepareOfflineStack } from '../src/terraform/offline';
 import { hostedZonesOf } from '../src/verification/check-apply';
-import { diffGapOf, standInsOf, type PlannedResourceChange } from '../src/verification/emulator-gaps';
+import { DIFF_GAPS, diffGapOf, STAND_IN_GAPS, standInsOf, type PlannedResourceChange } from '../src/verification/emulator-gaps';
 import { EXAMPLES_DIR, UNUSUAL_DIR } from './fixture-dirs';
 
 const stacks: SynthesizedStack[] = [...synthesize(selectEnvironments(EXAMPLES_DIR)), ...synthesize(selectEnvironments(UNUSUAL_DIR))];
@@ -121,5 +121,15 @@ describe('hosted zones seeded in the emulator', () => {
   it('are the zones the examples write records into, named after the domain their records share', () => {
     const examples = stacks.filter((s) => ['dev', 'staging', 'prod', 'controller-infrastructure'].includes(s.name)).map((s) => s.json);
     expect(hostedZonesOf(examples)).toEqual([{ id: 'Z0123456789ABCDEFGHIJ', name: 'shop.example.com' }]);
+  });
+});
+
+describe('docs/apply-check.md', () => {
+  it('lists every gap of the emulator with moto\'s words, as the check knows them', () => {
+    const page = readFileSync('docs/apply-check.md', 'utf8');
+    for (const gap of [...STAND_IN_GAPS, ...DIFF_GAPS]) {
+      expect(page).toContain(`\`${gap.type}\``);
+      expect(page).toContain(gap.moto);
+    }
   });
 });

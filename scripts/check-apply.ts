@@ -25,7 +25,7 @@ async function main(): Promise<void> {
   const resources = results.reduce((sum, r) => sum + r.resources, 0);
   const standIns = results.flatMap((r) => r.standIns.map((address) => `${r.stack}: ${address}`));
   for (const line of standIns) console.log(`stood in: ${line}`);
-  if (standIns.length > 0) console.log(`(why: ${STAND_IN_GAPS.map((g) => `${g.type}: ${g.moto}`).join('; ')}; random_* resources: the random provider is not in the mirror)`);
+  if (standIns.length > 0) console.log(`(why: ${STAND_IN_GAPS.map((g) => `${g.type}: ${g.moto}`).join('; ')})`);
   const failed = results.filter((r) => !r.ok).length;
   const percent = resources > 0 ? ((100 * standIns.length) / resources).toFixed(1) : '0';
   console.log(`${config}: ${results.length} stacks applied (${results.map((r) => r.stack).join(', ')}), ${resources} resources, ${standIns.length} stood in (${percent}%), ${failed} failed, in ${((Date.now() - started) / 1000).toFixed(0)}s`);

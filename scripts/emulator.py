@@ -82,6 +82,25 @@ def fill_ecs_service_settings() -> None:
     EC2ContainerServiceResponse.create_service = create_service
 
 
+def fill_rds_resource_ids() -> None:
+    """moto gives every DB instance the same DbiResourceId (db-M5ENSHXFPU6XHZ4G4ZEI5QIO2U);
+    the AWS provider reads an instance back by it, finds two once a second
+    instance exists, and fails with "couldn't find resource". Give each its own."""
+    import hashlib
+
+    from moto.rds.models import DBInstance
+
+    init = DBInstance.__init__
+
+    def __init__(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        init(self, *args, **kwargs)
+        seed = f"{self.account_id}/{self.region}/{self.db_instance_identifier}".encode()
+        alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
+        self.dbi_resource_id = "db-" + "".join(alphabet[b % 32] for b in hashlib.sha256(seed).digest()[:26])
+
+    DBInstance.__init__ = __init__
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--port", type=int, required=True)
@@ -94,6 +113,8 @@ def main() -> None:
     os.environ["MOTO_ACCOUNT_ID"] = args.account
     # Certificates validated by DNS are issued at once, not after moto's default 60 s.
     os.environ.setdefault("MOTO_ACM_VALIDATION_WAIT", "0")
+    # AWS managed policies (AmazonRDSEnhancedMonitoringRole, ...) exist, as in every account.
+    os.environ.setdefault("MOTO_IAM_LOAD_MANAGED_POLICIES", "true")
 
     from moto.acm.models import acm_backends
     from moto.route53.models import HostedZoneIdentifier, route53_backends
@@ -103,6 +124,7 @@ def main() -> None:
 
     fill_application_autoscaling_tags()
     fill_ecs_service_settings()
+    fill_rds_resource_ids()
     app = DomainDispatcherApplication(create_backend_app)
     server = make_server("127.0.0.1", args.port, app, threaded=True, request_handler=MotoRequestHandler)
     threading.Thread(target=server.serve_forever, daemon=True).start()

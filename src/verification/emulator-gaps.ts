@@ -49,18 +49,20 @@ export const STAND_IN_GAPS: readonly StandInGap[] = [
   },
 ];
 
+const RULE_DESCRIPTION = 'moto keeps no description on a rule that references another security group (DescribeSecurityGroupRules answers without Description); rules with a CIDR keep theirs';
+
 export const DIFF_GAPS: readonly DiffGap[] = [
   {
     type: 'aws_vpc_security_group_ingress_rule',
     attributes: ['description'],
     applies: (after) => typeof after.referenced_security_group_id === 'string',
-    moto: 'moto keeps no description on a rule that references another security group (DescribeSecurityGroupRules answers without Description); rules with a CIDR keep theirs',
+    moto: RULE_DESCRIPTION,
   },
   {
     type: 'aws_vpc_security_group_egress_rule',
     attributes: ['description'],
     applies: (after) => typeof after.referenced_security_group_id === 'string',
-    moto: 'as for ingress rules: no description on a rule that references another security group',
+    moto: RULE_DESCRIPTION,
   },
   {
     type: 'aws_db_parameter_group',
