@@ -7,7 +7,8 @@ never outlives the check that started it. Test only:
 src/verification/emulator.ts starts it.
 
 --hosted-zone NAME=ID creates a public hosted zone with exactly that ID, and
---certificate ARN=DOMAIN an issued ACM certificate with exactly that ARN:
+--certificate ARN=DOMAIN an issued ACM certificate with exactly that ARN,
+and --bucket REGION/NAME an empty S3 bucket (a state bucket made elsewhere):
 they stand for what exists before the stacks (the configuration names them;
 moto would make up other IDs).
 """
@@ -107,6 +108,7 @@ def main() -> None:
     parser.add_argument("--account", default="123456789012")
     parser.add_argument("--hosted-zone", action="append", default=[], metavar="NAME=ID")
     parser.add_argument("--certificate", action="append", default=[], metavar="ARN=DOMAIN")
+    parser.add_argument("--bucket", action="append", default=[], metavar="REGION/NAME")
     args = parser.parse_args()
 
     # Read by moto on every request: every call is this account's.
@@ -118,6 +120,7 @@ def main() -> None:
 
     from moto.acm.models import acm_backends
     from moto.route53.models import HostedZoneIdentifier, route53_backends
+    from moto.s3.models import s3_backends
     from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
     from werkzeug.serving import make_server
     from moto.utilities.id_generator import moto_id_manager
@@ -147,6 +150,12 @@ def main() -> None:
         bundle = certificates._certificates.pop(made)
         bundle.arn = arn
         certificates._certificates[arn] = bundle
+
+    for spec in args.bucket:
+        region, _, name = spec.partition("/")
+        if not region or not name:
+            parser.error(f"--bucket {spec}: expected REGION/NAME")
+        s3_backends[args.account]["aws"].create_bucket(name, region)
 
     stopped = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stopped.set())

@@ -3,6 +3,8 @@ import { chmodSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { ServeOptions } from '../controller/serve';
+import { AWS_ENDPOINT_VARIABLE, emulatorEndpoint } from '../core/index';
+import { EXIT } from './exit-codes';
 
 /** The shortest WEBHOOK_SECRET and API_TOKEN accepted. */
 const MIN_SECRET_LENGTH = 32;
@@ -26,6 +28,21 @@ interface ServeFlags {
   stopTimeoutSeconds: string;
   requestTimeoutSeconds: string;
   githubAppId?: string;
+  endpoint?: string;
+}
+
+/** The emulator of --endpoint, else of PLATFORM_AWS_ENDPOINT; refused with --offline or --sandbox (exit 2). */
+function emulatorOf(flags: ServeFlags): string | undefined {
+  const value = flags.endpoint ?? (process.env[AWS_ENDPOINT_VARIABLE] || undefined);
+  if (value === undefined) return undefined;
+  const source = flags.endpoint !== undefined ? '--endpoint' : AWS_ENDPOINT_VARIABLE;
+  try {
+    if (flags.offline || flags.sandbox) throw new Error(`${source} cannot go with ${flags.offline ? '--offline' : '--sandbox'}: runs against an emulator plan and apply online, against it`);
+    return emulatorEndpoint(value, source);
+  } catch (error) {
+    console.error((error as Error).message);
+    process.exit(EXIT.usage);
+  }
 }
 
 export function serveCommand(program: Command): void {
@@ -46,6 +63,7 @@ export function serveCommand(program: Command): void {
     .option('--offline', 'plan with a local backend and dummy credentials; never apply (runs that would apply end in approved)')
     .option('--sandbox', 'every resource stands in as terraform_data on a local state: real plans and applies that change nothing (demos, tests)')
     .option('--sandbox-apply-seconds <n>', 'with --sandbox: each apply takes this long')
+    .option('--endpoint <url>', `an AWS API emulator (moto, LocalStack) for every plan and apply, the S3 backend included, with dummy credentials (default: $${AWS_ENDPOINT_VARIABLE})`)
     .option('--max-parallel <n>', 'runs of different environments at once', '2')
     .option('--public-url <url>', "the controller's own address, for links from GitHub")
     .option('--stop-timeout-seconds <n>', 'on SIGTERM, how long the current step may take to finish', '60')
@@ -104,6 +122,7 @@ export function serveCommand(program: Command): void {
         githubOwner: owner,
         githubRepo: repo,
         offline: flags.offline === true,
+        endpoint: emulatorOf(flags),
         sandbox: flags.sandbox ? { applySeconds: flags.sandboxApplySeconds ? number('sandbox-apply-seconds', flags.sandboxApplySeconds, 0) : undefined } : undefined,
         maxParallel: number('max-parallel', flags.maxParallel, 1),
         publicUrl: flags.publicUrl,

@@ -74,6 +74,12 @@ export interface RunnerOptions {
   /** Plans with a local backend and dummy credentials; nothing is ever applied. */
   readonly offline: boolean;
   /**
+   * An AWS API emulator's endpoint: plans and applies go there (every AWS
+   * call and the S3 backend, dummy credentials) instead of AWS; not with
+   * `offline` or `sandbox`. @default AWS
+   */
+  readonly endpoint?: string;
+  /**
    * Every provider's resources stand in as terraform_data, on a local state:
    * real Terraform plans and applies that change nothing anywhere (demos and
    * tests of the apply path). `applySeconds` makes each apply take that long.
@@ -245,6 +251,7 @@ export class Runner {
     const offline = this.options.offline || run.fromFork === true;
     const plan = await planStack(this.withApplyDelay(stack, run), {
       offline: offline || this.options.sandbox !== undefined,
+      endpoint: offline || this.options.sandbox !== undefined ? undefined : this.options.endpoint,
       workDir: this.workDir(run),
       settings: offline ? this.settingsFor() : this.settingsFor(run.environment),
       destroy: run.destroy,

@@ -26,6 +26,8 @@ export interface ServeOptions {
   readonly githubOwner?: string;
   readonly githubRepo?: string;
   readonly offline: boolean;
+  /** An AWS API emulator instead of AWS (RunnerOptions.endpoint). @default AWS */
+  readonly endpoint?: string;
   readonly sandbox?: { readonly applySeconds?: number };
   readonly maxParallel: number;
   readonly publicUrl?: string;
@@ -67,6 +69,7 @@ export async function startController(options: ServeOptions): Promise<RunningCon
   log(settings.description);
   if (options.offline) log('offline: plans use a local backend and dummy credentials; nothing is applied (runs that would apply end in approved)');
   if (options.sandbox) log('sandbox: every resource stands in as terraform_data on a local state; applies change nothing anywhere');
+  if (options.endpoint) log(`AWS API emulator at ${options.endpoint}: plans and applies go there, with dummy credentials`);
   const controller = new Controller({
     store, repository, reporter, redactor, log,
     branch: options.branch,
@@ -74,6 +77,7 @@ export async function startController(options: ServeOptions): Promise<RunningCon
     dataDir: options.dataDir,
     offline: options.offline,
     sandbox: options.sandbox,
+    endpoint: options.endpoint,
     settings,
     maxParallel: options.maxParallel,
     driftMinutes: options.driftMinutes,

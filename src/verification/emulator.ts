@@ -34,6 +34,8 @@ export interface EmulatorOptions {
   readonly hostedZones?: readonly HostedZone[];
   /** Issued certificates to create first. @default none */
   readonly certificates?: readonly ExistingCertificate[];
+  /** Empty S3 buckets to create first, as REGION/NAME (a state bucket made elsewhere). @default none */
+  readonly buckets?: readonly string[];
 }
 
 export interface Emulator {
@@ -59,7 +61,8 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
   const port = await freePort();
   const args = [LAUNCHER, '--port', String(port), '--account', options.account,
     ...(options.hostedZones ?? []).flatMap((zone) => ['--hosted-zone', `${zone.name}=${zone.id}`]),
-    ...(options.certificates ?? []).flatMap((certificate) => ['--certificate', `${certificate.arn}=${certificate.domain}`])];
+    ...(options.certificates ?? []).flatMap((certificate) => ['--certificate', `${certificate.arn}=${certificate.domain}`]),
+    ...(options.buckets ?? []).flatMap((bucket) => ['--bucket', bucket])];
   const child = spawn(PYTHON, args, { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, PYTHONUNBUFFERED: '1' } });
   const endpoint = await readyLine(child).catch((error: unknown) => {
     child.kill('SIGKILL');
