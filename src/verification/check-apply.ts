@@ -195,11 +195,12 @@ async function checkStack(stack: SynthesizedStack, context: Context): Promise<St
 
     const destroy = await planStack(current, { ...planOptions, destroy: true });
     const protectedBy = deletionProtection(current.json);
-    if (config?.production && (destroy.ok || !/prevent_destroy/.test(destroy.output))) return fail('a production destroy was not refused by prevent_destroy');
     if (!destroy.ok && /prevent_destroy/.test(destroy.output)) {
       notes.push(`destroy refused by prevent_destroy${config?.production ? ' (production)' : ''}`);
     } else if (protectedBy.length > 0) {
       notes.push(`not destroyed: deletion protection on ${protectedBy.join(', ')}`);
+    } else if (config?.production) {
+      return fail('production could be destroyed: neither prevent_destroy nor deletion protection stops it');
     } else {
       if (!destroy.ok) return fail(`the destroy plan failed:\n${errorsOf(destroy.output)}`);
       const destroyed = await applyEnvironmentPlan(destroy);
