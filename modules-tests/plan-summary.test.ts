@@ -1,5 +1,5 @@
 /** A plan's summary from Terraform's output, and a doubtful output refused (plan-summary-terraform.test.ts compares it with `show -json` of real plans). */
-import { summarizePlanText } from '../src/core/index';
+import { changedAttributesFromText, reviewLines, summarizePlanText } from '../src/core/index';
 
 describe('summarizePlanText', () => {
   const output = [
@@ -30,5 +30,52 @@ describe('summarizePlanText', () => {
     expect(summarizePlanText(output.replace('will be created', 'will be frobnicated'))).toBeUndefined();
     expect(summarizePlanText('Error: something')).toBeUndefined();
     expect(summarizePlanText('No changes. Your infrastructure matches the configuration.')?.summary.add).toBe(0);
+  });
+});
+
+describe('what each update and replacement changes, from the plan output', () => {
+  const output = [
+    '  # aws_db_instance.database-main_instance_6ABE9B1D must be replaced',
+    '-/+ resource "aws_db_instance" "database-main_instance_6ABE9B1D" {',
+    '      ~ address                               = "shop-dev-main.x.rds.amazonaws.com" -> (known after apply)',
+    '      ~ id                                    = "db-ABC" -> (known after apply)',
+    '      ~ username                              = "shop_admin" -> "shop_owner" # forces replacement',
+    '        # (40 unchanged attributes hidden)',
+    '    }',
+    '',
+    '  # aws_ecs_service.service-api_service_454F4786 will be updated in-place',
+    '  ~ resource "aws_ecs_service" "service-api_service_454F4786" {',
+    '      ~ task_definition                    = "arn:aws:ecs:eu-west-1:123456789012:task-definition/shop-dev-api:1" -> (known after apply)',
+    '      ~ tags                               = {',
+    '          + "Owner" = "team-a"',
+    '        }',
+    '      + capacity_provider_strategy {',
+    '          + base              = 0',
+    '        }',
+    '    }',
+    '',
+    '  # aws_ecs_task_definition.service-api_task_1F2E3D4C will be created',
+    '  + resource "aws_ecs_task_definition" "service-api_task_1F2E3D4C" {',
+    '      + arn = (known after apply)',
+    '    }',
+  ].join('\n');
+
+  it('names the changed attributes and what forces a replacement, leaving out values known only after apply', () => {
+    expect(changedAttributesFromText(output)).toEqual({
+      'aws_db_instance.database-main_instance_6ABE9B1D': { changed: ['username'], forcing: ['username'] },
+      'aws_ecs_service.service-api_service_454F4786': { changed: ['tags', 'capacity_provider_strategy'], forcing: [] },
+    });
+  });
+
+  it('review lines carry them', () => {
+    const summary = {
+      add: 1, change: 1, replace: 1, destroy: 0,
+      addresses: { create: ['aws_ecs_task_definition.t'], update: ['aws_ecs_service.service-api_service_454F4786'], replace: ['aws_db_instance.database-main_instance_6ABE9B1D'], delete: [] },
+    };
+    expect(reviewLines(summary, changedAttributesFromText(output))).toEqual([
+      '  replace aws_db_instance.database-main_instance_6ABE9B1D (username forces replacement)',
+      '  change  aws_ecs_service.service-api_service_454F4786 (tags, capacity_provider_strategy)',
+      '  add     aws_ecs_task_definition.t',
+    ]);
   });
 });

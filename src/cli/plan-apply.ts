@@ -99,11 +99,11 @@ async function planOnly(options: PlanCommandOptions, terraformArgs: readonly str
 function printPlan(options: PlanCommandOptions, plan: EnvironmentPlan, offline: boolean): void {
   const planPath = relative(process.cwd(), resolve(plan.workspace.dir, plan.planFile));
   if (options.json) {
-    printJson({ ok: true, stack: options.env, offline, changes: plan.changes === true, summary: plan.summary, destructive: plan.destructive, planFile: planPath });
+    printJson({ ok: true, stack: options.env, offline, changes: plan.changes === true, summary: plan.summary, attributes: plan.attributes ?? {}, destructive: plan.destructive, planFile: planPath });
     return;
   }
   console.log(`${options.env}: ${formatSummary(plan.summary!)}`);
-  for (const line of reviewLines(plan.summary!)) console.log(line);
+  for (const line of reviewLines(plan.summary!, plan.attributes)) console.log(line);
   if (plan.destructive.length > 0) console.log(`data would be lost: ${plan.destructive.join(', ')}`);
   console.log(`saved plan: ${planPath}${options.verbose ? '' : ' (the full plan: --verbose, or terraform show on that file)'}`);
 }

@@ -19,7 +19,7 @@ export {
 export { TerraformMissingError } from '../terraform/run';
 export { EMULATED_SERVICES, EMULATOR_CREDENTIALS, emulatorEndpoint } from '../terraform/emulator';
 export { applyEnvironmentPlan, environmentWorkDir, planEnvironment, planStack, type EnvironmentPlan } from './plan-environment';
-export { actionOf, destructiveChanges, formatSummary, hasChanges, reviewLines, STATEFUL_TYPES, summarizePlan, summarizePlanText, type PlanAddresses, type PlanJson, type PlanSummary } from './plan-summary';
+export { actionOf, changedAttributesFromText, destructiveChanges, formatSummary, hasChanges, reviewLines, STATEFUL_TYPES, summarizePlan, summarizePlanText, type AttributeChanges, type PlanAddresses, type PlanJson, type PlanSummary } from './plan-summary';
 export { checkTerraform, type StackCheck } from './check-terraform';
 export { changesOf, isReplacement, type PlannedChange } from './change-check';
 export { changeScenarios, type ChangeScenario } from './change-scenarios';

@@ -6,7 +6,7 @@
 import { resolve } from 'node:path';
 import type { EnvironmentConfig } from '../config/resolve';
 import { IGNORE_EVENTS, type CoreListener } from './events';
-import { destructiveChanges, summarizePlan, summarizePlanText, type PlanSummary } from './plan-summary';
+import { changedAttributesFromText, destructiveChanges, summarizePlan, summarizePlanText, type AttributeChanges, type PlanSummary } from './plan-summary';
 import { synthesizeEnvironment, type SynthesizedStack } from './synthesize';
 import { TerraformWorkspace, type CommandResult, type TerraformSettings } from './terraform';
 
@@ -48,6 +48,8 @@ export interface EnvironmentPlan {
   readonly changes?: boolean;
   /** Present when the plan succeeded. */
   readonly summary?: PlanSummary;
+  /** What each update and replacement changes (from the plan's own output), by address. */
+  readonly attributes?: Readonly<Record<string, AttributeChanges>>;
   /** Data-holding resources the plan destroys or replaces (see STATEFUL_TYPES). */
   readonly destructive: readonly string[];
   /** The step that failed. */
@@ -85,9 +87,10 @@ export async function planStack(stack: SynthesizedStack, options: Omit<PlanEnvir
   if (!plan.ok) return { ok: false, workspace, planFile, output, destructive: [], failedStep: 'plan' };
   // Terraform's own output says what the plan does; the saved plan is read only when that is not clear.
   const fromText = summarizePlanText(plan.output);
-  if (fromText) return { ok: true, workspace, planFile, output, planOutput: plan.output, summary: fromText.summary, destructive: fromText.destructive, changes: plan.changes };
+  const attributes = changedAttributesFromText(plan.output);
+  if (fromText) return { ok: true, workspace, planFile, output, planOutput: plan.output, summary: fromText.summary, attributes, destructive: fromText.destructive, changes: plan.changes };
   const json = await workspace.show(planFile);
-  return { ok: true, workspace, planFile, output, planOutput: plan.output, summary: summarizePlan(json), destructive: destructiveChanges(json), changes: plan.changes };
+  return { ok: true, workspace, planFile, output, planOutput: plan.output, summary: summarizePlan(json), attributes, destructive: destructiveChanges(json), changes: plan.changes };
 }
 
 /** Applies exactly the saved plan of `plan`. */

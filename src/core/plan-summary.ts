@@ -91,10 +91,57 @@ export function formatSummary(summary: PlanSummary): string {
   return `${summary.add} to add, ${summary.change} to change, ${summary.replace} to replace, ${summary.destroy} to destroy`;
 }
 
-/** One line per changed address, what is lost first: replaced, destroyed, then updated and created. */
-export function reviewLines(summary: PlanSummary): string[] {
+/** The top-level attributes an update or replacement changes, and those of them that force the replacement. */
+export interface AttributeChanges {
+  readonly changed: readonly string[];
+  readonly forcing: readonly string[];
+}
+
+/**
+ * One line per changed address, what is lost first: replaced, destroyed,
+ * then updated and created; with `attributes`, an update or replacement
+ * names what it changes (`username forces replacement`).
+ */
+export function reviewLines(summary: PlanSummary, attributes: Readonly<Record<string, AttributeChanges>> = {}): string[] {
   const order: readonly [PlanAction, string][] = [['replace', 'replace'], ['delete', 'destroy'], ['update', 'change '], ['create', 'add    ']];
-  return order.flatMap(([action, label]) => summary.addresses[action].map((address) => `  ${label} ${address}`));
+  const detail = (address: string) => {
+    const changes = attributes[address];
+    if (!changes || changes.changed.length === 0) return '';
+    const parts = changes.changed.map((name) => (changes.forcing.includes(name) ? `${name} forces replacement` : name));
+    return ` (${parts.join(', ')})`;
+  };
+  return order.flatMap(([action, label]) => summary.addresses[action].map((address) => `  ${label} ${address}${detail(address)}`));
+}
+
+/**
+ * The attributes each update and replacement of a plan changes, read from
+ * Terraform's own plan output: the top-level `~`, `+` and `-` lines of each
+ * resource, with `# forces replacement` marking what forces it. Values
+ * Terraform only learns after apply (`(known after apply)`) are left out
+ * unless they force the replacement: they follow from the others.
+ */
+export function changedAttributesFromText(output: string): Record<string, AttributeChanges> {
+  const result: Record<string, { changed: string[]; forcing: string[] }> = {};
+  let current: { changed: string[]; forcing: string[] } | undefined;
+  for (const line of output.split('\n')) {
+    const header = /^ {2}# (\S+) (?:will be updated in-place|must be replaced|is tainted, so must be replaced|will be replaced, as requested|will be replaced due to changes in replace_triggered_by)$/.exec(line.trimEnd());
+    if (header) {
+      current = result[header[1]!] = { changed: [], forcing: [] };
+      continue;
+    }
+    if (/^ {2}# /.test(line)) {
+      current = undefined;
+      continue;
+    }
+    const attribute = current && /^ {6}[~+-] ([A-Za-z0-9_]+)(?: +=|\s*\{|\s*\[)(.*)$/.exec(line);
+    if (!current || !attribute) continue;
+    const [, name, rest] = attribute as unknown as [string, string, string];
+    const forcing = rest.includes('# forces replacement');
+    if (!forcing && /\(known after apply\)\s*$/.test(rest)) continue;
+    if (!current.changed.includes(name)) current.changed.push(name);
+    if (forcing && !current.forcing.includes(name)) current.forcing.push(name);
+  }
+  return result;
 }
 
 const HUMAN_ACTIONS: readonly [RegExp, PlanAction | undefined][] = [

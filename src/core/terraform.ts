@@ -167,8 +167,13 @@ export class TerraformWorkspace {
     }
     if (options.offline) {
       const prepared = prepareOfflineStack(stack.json, dir, options.settings.standInProviders, { keepBackend: options.keepBackend });
-      for (const replaced of prepared.standIns) {
-        listener({ type: 'note', stack: stack.name, message: `${replaced} stands in as terraform_data (its provider cannot be installed here; placeholder values)` });
+      if (options.settings.standInProviders.includes('aws')) {
+        // The sandbox: one line, not one per resource (the settings' description says so already).
+        if (prepared.standIns.length > 0) listener({ type: 'note', stack: stack.name, message: `sandbox: ${prepared.standIns.length} resources stand in as terraform_data (placeholder values; nothing is created anywhere)` });
+      } else {
+        for (const replaced of prepared.standIns) {
+          listener({ type: 'note', stack: stack.name, message: `${replaced} stands in as terraform_data (its provider is not in the provider mirror; placeholder values)` });
+        }
       }
     } else {
       writeFileSync(join(dir, 'cdk.tf.json'), stack.json);
