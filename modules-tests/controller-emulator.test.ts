@@ -12,22 +12,16 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CloudWatchClient, DescribeAlarmsCommand, PutMetricAlarmCommand } from '@aws-sdk/client-cloudwatch';
-import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DescribeServicesCommand, ECSClient } from '@aws-sdk/client-ecs';
+import { createTable } from '../src/terraform/backend-servers';
 import { startEmulator, type Emulator } from '../src/verification/emulator';
 import { API_TOKEN, ConfigRemote, REPOSITORY, api, deliver, startController, waitForRun, type Started } from './controller-harness';
+import { MINIMAL_ENVIRONMENT } from './helpers';
 
 const REGION = 'eu-west-1';
-const DEV = `project: shop
-aws:
-  region: ${REGION}
-  accountId: "123456789012"
-backend:
-  bucket: shop-tf-state
-  lockTable: shop-tf-locks
-network:
-  cidr: 10.0.0.0/16
-gitops:
+/** The minimal environment (state in shop-tf-state, locks in shop-tf-locks, in eu-west-1) with one service and no load balancer. */
+const DEV = `${MINIMAL_ENVIRONMENT}gitops:
   autoApply: true
 services:
   worker:
@@ -53,7 +47,7 @@ describe('the controller against the AWS API emulator, started through bin/platf
     // The state bucket and lock table exist before the environment, as a bootstrap stack would have made them.
     emulator = await startEmulator({ account: '123456789012', buckets: [`${REGION}/shop-tf-state`] });
     const dynamodb = new DynamoDBClient(clients());
-    await dynamodb.send(new CreateTableCommand({ TableName: 'shop-tf-locks', BillingMode: 'PAY_PER_REQUEST', KeySchema: [{ AttributeName: 'LockID', KeyType: 'HASH' }], AttributeDefinitions: [{ AttributeName: 'LockID', AttributeType: 'S' }] }));
+    await createTable(dynamodb, { name: 'shop-tf-locks', hashKey: 'LockID', attributes: [{ name: 'LockID', type: 'S' }] });
     dynamodb.destroy();
     controller = await startController(['--repo', remote.bare, '--data-dir', dataDir, '--github-repository', REPOSITORY, '--drift-minutes', '0.25'], { PLATFORM_AWS_ENDPOINT: emulator.endpoint });
   });
