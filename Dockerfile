@@ -1,5 +1,5 @@
 # syntax=docker/dockerfile:1.7
-# The GitOps controller's image (docs/delivery.md): Node 20 with the
+# The GitOps controller's image (docs/delivery.md): Node 22 with the
 # project's production dependencies, git, the pinned Terraform binary and the
 # providers the stacks require in a filesystem mirror, so `terraform init`
 # never asks a registry at run time. It runs as a non-root user on a
@@ -19,19 +19,16 @@
 # random_password away (README, "Address changes in this release").
 # modules-tests/dockerfile.test.ts keeps them equal.
 
-ARG NODE_IMAGE=node:20.19-bookworm-slim
+ARG NODE_IMAGE=node:22.23-bookworm-slim
 ARG TERRAFORM_VERSION=1.11.4
 ARG TERRAFORM_SHA256=1ce994251c00281d6845f0f268637ba50c0005657eb3cf096b92f753b42ef4dc
 ARG AWS_PROVIDER_VERSION=5.100.0
 ARG RANDOM_PROVIDER_VERSION=3.7.2
 ARG RANDOM_PROVIDER_SHA256=7b8434212eef0f8c83f5a90c6d76feaf850f6502b61b53c329e85b3b281cba34
 
-# --- production node_modules (better-sqlite3 is native: the build tools are
-# there in case its prebuilt binary cannot be fetched) ---
+# --- production node_modules (better-sqlite3 13 ships its native module
+# prebuilt inside the package, Node-API, so no build tools and no download) ---
 FROM --platform=linux/amd64 ${NODE_IMAGE} AS dependencies
-RUN apt-get update \
- && apt-get install -y --no-install-recommends python3 make g++ \
- && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund \

@@ -1,9 +1,9 @@
 /**
  * Jest runs TypeScript through @swc/jest (no type-checking: `npm run typecheck` does that).
- * The GitHub client libraries ship only as ES modules, which Jest on Node 20 cannot
+ * The GitHub client libraries ship only as ES modules, which Jest cannot
  * require: they (and their ESM-only dependencies) are compiled to CommonJS too.
  */
-const esmOnly = ['@octokit', 'universal-user-agent', 'before-after-hook', 'fast-content-type-parse', 'bottleneck', 'json-with-bigint', 'content-type'];
+const esmOnly = ['@octokit', 'commander', 'universal-user-agent', 'before-after-hook', 'fast-content-type-parse', 'bottleneck', 'json-with-bigint', 'content-type'];
 const swc = ['@swc/jest', { jsc: { target: 'es2022', parser: { syntax: 'typescript' } }, module: { type: 'commonjs' } }];
 
 /** End-to-end tests (the controller's own processes, git, real Terraform, Chromium, many CLI processes) run as `npm run test:controller`. */

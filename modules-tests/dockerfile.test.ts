@@ -146,10 +146,10 @@ describe('the Dockerfile parser', () => {
 });
 
 describe('the controller image', () => {
-  it('is multi-stage on a pinned Node 20 slim image, with production dependencies from npm ci --omit=dev', () => {
+  it('is multi-stage on a pinned Node 22 slim image, with production dependencies from npm ci --omit=dev', () => {
     expect(all.length).toBeGreaterThanOrEqual(2);
     for (const stage of all) {
-      expect(stage.image).toMatch(/^node:20\.\d+(\.\d+)?-[a-z]+-slim$/);
+      expect(stage.image).toMatch(/^node:22\.\d+(\.\d+)?-[a-z]+-slim$/);
       expect(stage.image).not.toMatch(/:latest$|@latest/);
     }
     const builder = all.find((s) => of(s, 'RUN').some((r) => /\bnpm ci --omit=dev\b/.test(r.args)));

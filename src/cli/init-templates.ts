@@ -111,7 +111,7 @@ export function packageJsonTemplate(project: string, spec: string): string {
     version: '0.0.0',
     private: true,
     description: `The ${project} environments: YAML that the ${PLATFORM_PACKAGE} command turns into Terraform for ECS Fargate`,
-    engines: { node: '>=20' },
+    engines: { node: '>=22.12' },
     scripts: PROJECT_SCRIPTS,
     dependencies: { [PLATFORM_PACKAGE]: spec },
   };
@@ -163,7 +163,7 @@ function setupSteps(fetchDepth?: number): string {
   return `      - uses: ${ACTIONS.checkout}
         with: ${checkoutWith}
       - uses: ${ACTIONS.setupNode}
-        with: { node-version: 20, cache: npm }
+        with: { node-version: 22, cache: npm }
       - run: npm ci`;
 }
 
@@ -325,7 +325,7 @@ ${SETUP_TERRAFORM}
       - uses: ${ACTIONS.checkout}
         with: { fetch-depth: 0, persist-credentials: false }
       - uses: ${ACTIONS.setupNode}
-        with: { node-version: 20, cache: npm }
+        with: { node-version: 22, cache: npm }
       - run: npm ci
       # Values from the event pass through the environment, never into the script text.
       - run: npx platform cost --compare "origin/$BASE_REF" --format markdown > cost.md

@@ -47,8 +47,6 @@ export function awsClients(region: string, options: AwsClientOptions = {}): AwsC
   if (endpoint !== undefined && !/^https?:\/\/[^\s/]+/.test(endpoint)) {
     throw new OperationError(`${AWS_ENDPOINT_VARIABLE}=${endpoint} is not an http(s) URL: set it to the endpoint, for example http://127.0.0.1:4566, or unset it to use AWS`);
   }
-  // The SDK warns on every run that its releases after January 2027 need Node 22; the pinned release runs on 20 (AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED=false shows it).
-  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const settings = {
     region,
     ...(endpoint !== undefined && { endpoint }),
