@@ -1,6 +1,7 @@
 /**
- * `check-backend` on two environments sharing a bucket, locked through the
- * table and the lock file (the examples use the table alone; CI runs them):
+ * `check-backend` on two environments of a new project sharing a bucket,
+ * locked through the lock file alone (the examples keep their table; CI
+ * runs them), with the table modes and the migration on a table of its own:
  * every part passes with real Terraform, each says what it proved, and the
  * servers it started are gone when it returns. And `plan --online` through
  * the PLATFORM_BACKEND_* overrides against the same servers.
@@ -16,7 +17,7 @@ jest.setTimeout(180_000);
 
 describe('check-backend', () => {
   const configs = configsOf({
-    'defaults.yaml': `${MINIMAL_ENVIRONMENT.replace('  lockTable: shop-tf-locks\n', '  lockTable: shop-tf-locks\n  keyPrefix: shop/states\n  useLockfile: true\n')}`,
+    'defaults.yaml': `${MINIMAL_ENVIRONMENT.replace('  lockTable: shop-tf-locks\n', '  keyPrefix: shop/states\n')}`,
     'dev.yaml': 'tags: { Team: dev }\n',
     'qa.yaml': 'tags: { Team: qa }\n',
   });
@@ -34,16 +35,19 @@ describe('check-backend', () => {
     expect(results.map((r) => r.stack)).toEqual([
       'backend dev', 'backend qa', 'backend keys',
       'locking dev (DynamoDB table)', 'locking dev (lock file)', 'locking dev (table and lock file)',
+      'lock table migration dev',
       'bootstrap bootstrap-shop-tf-state',
     ]);
     expect(results.every((r) => r.ok)).toBe(true);
   });
 
-  it('stores each environment at <keyPrefix>/<environment>.tfstate, locked by table and lock file while an apply waits', () => {
+  it('stores each environment at <keyPrefix>/<environment>.tfstate, locked by the lock file alone while an apply waits, with no deprecation warning', () => {
     const dev = results.find((r) => r.stack === 'backend dev')!.summary;
-    expect(dev).toContain('init ok (s3://shop-tf-state/shop/states/dev.tfstate, lock table shop-tf-locks and lock file)');
+    expect(dev).toContain('init ok (s3://shop-tf-state/shop/states/dev.tfstate, lock file, no dynamodb_table, no deprecation warning)');
     expect(dev).toMatch(/a concurrent plan failed in \d+\.\ds with the holder's lock \(ID [0-9a-f-]{36}, /);
-    expect(dev).toMatch(/state stored at shop\/states\/dev\.tfstate \(\d+ resources, digest in the table matches\), lock released; a plan after it: no changes/);
+    expect(dev).toMatch(/state stored at shop\/states\/dev\.tfstate \(\d+ resources\), lock released; a plan after it: no changes/);
+    expect(notes.some((n) => n.startsWith('bootstrap-shop-tf-state: created bucket shop-tf-state (no lock table: S3-native locking)'))).toBe(true);
+    expect(notes).toContain('dev has no lock table: the table modes and the migration check lock with check-backend-locks, made for them');
     expect(results.find((r) => r.stack === 'backend keys')!.summary).toBe('backend keys: s3://shop-tf-state: shop/states/dev.tfstate, shop/states/qa.tfstate (one key per environment, none shared)');
   });
 
@@ -52,6 +56,12 @@ describe('check-backend', () => {
     for (const result of results.filter((r) => r.stack.startsWith('locking'))) {
       expect(result.summary).toMatch(/a SIGKILLed holder left lock ([0-9a-f-]{36}), which refused a plan until force-unlock with that ID, then a plan ran$/);
     }
+  });
+
+  it('proves both migration steps: each re-initialised in place with no changes, and a runner one step behind refused', () => {
+    const migration = results.find((r) => r.stack === 'lock table migration dev')!.summary;
+    expect(migration).toMatch(/^lock table migration dev: state applied under the table alone, then step 1, both \(lock table check-backend-locks and lock file\): init in the same folder ok, a plan: no changes; its apply holds the lock and a runner still on "table only" is refused \(failed in \d+\.\ds with the holder's lock/);
+    expect(migration).toMatch(/then step 2, lock file only \(lock file\): init in the same folder ok \(no dynamodb_table, no deprecation warning\), a plan: no changes; its apply holds the lock and a runner still on "step 1, both" is refused \(failed in \d+\.\ds with the holder's lock/);
   });
 
   it('migrates the bootstrap state into the bucket at bootstrap/terraform.tfstate', () => {

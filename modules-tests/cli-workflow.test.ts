@@ -153,6 +153,13 @@ describe('init', () => {
     expect(readFileSync(join(project, 'environments', 'dev.yaml'), 'utf8')).toMatch(/^# yaml-language-server: \$schema=\.\.\/schema\/environment\.schema\.json$/m);
     const config = join(project, 'environments');
     expect(runCli(['synth', '--config', config, '--out', join(scratch, 'new-project-out')]).status).toBe(0);
+    // S3-native locking, no lock table: the backend block, the bootstrap stack, and a real init against local servers with no deprecation warning.
+    const stackJson = (name: string) => JSON.parse(readFileSync(join(scratch, 'new-project-out', 'stacks', name, 'cdk.tf.json'), 'utf8'));
+    expect(stackJson('dev').terraform.backend.s3).toEqual({ bucket: 'acme-tf-state-111122223333', key: 'acme/dev.tfstate', region: 'us-east-1', encrypt: true, use_lockfile: true });
+    expect(stackJson('bootstrap-acme-tf-state-111122223333').resource.aws_dynamodb_table).toBeUndefined();
+    const backend = runCli(['check-backend', '--config', config, '--out', join(scratch, 'new-project-out')]);
+    expect({ status: backend.status, stderr: backend.stderr }).toEqual({ status: 0, stderr: '' });
+    expect(backend.stdout).toContain('init ok (s3://acme-tf-state-111122223333/acme/dev.tfstate, lock file, no dynamodb_table, no deprecation warning)');
     const before = readFileSync(join(config, 'dev.yaml'), 'utf8');
     const again = runCli(['init', project, '--project', 'other', '--account-id', '999999999999']);
     expect(again.status).toBe(1);

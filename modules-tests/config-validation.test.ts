@@ -256,9 +256,27 @@ describe('reporting', () => {
   });
 
   it('names a missing required key', () => {
-    expect(problemsOf({ 'dev.yaml': MINIMAL_ENVIRONMENT.replace('  lockTable: shop-tf-locks\n', '') })).toEqual([
-      'cfg/dev.yaml:6:3 backend.lockTable: required key is missing; add lockTable',
+    expect(problemsOf({ 'dev.yaml': MINIMAL_ENVIRONMENT.replace('  bucket: shop-tf-state\n', '') })).toEqual([
+      'cfg/dev.yaml:6:3 backend.bucket: required key is missing; add bucket',
     ]);
+  });
+
+  it('locks state with the lock file when there is no lock table, keeps a table it is given, and refuses no locking at all', () => {
+    const withoutTable = MINIMAL_ENVIRONMENT.replace('  lockTable: shop-tf-locks\n', '');
+    expect(configOf(withoutTable).backend.useLockfile).toBe(true);
+    expect(configOf(withoutTable).backend.lockTable).toBeUndefined();
+    expect(configOf(MINIMAL_ENVIRONMENT).backend).toMatchObject({ lockTable: 'shop-tf-locks', useLockfile: false });
+    expect(configOf(MINIMAL_ENVIRONMENT.replace('  lockTable', '  useLockfile: true\n  lockTable')).backend).toMatchObject({ lockTable: 'shop-tf-locks', useLockfile: true });
+    expect(problemsOf({ 'dev.yaml': withoutTable.replace('backend:\n', 'backend:\n  useLockfile: false\n') })).toEqual([
+      'cfg/dev.yaml:6:16 backend.useLockfile: nothing would lock the state: remove useLockfile (S3-native locking is the default) or name a lockTable',
+    ]);
+  });
+
+  it('lets an environment opt out of the lock table its defaults name (lockTable: null), to the lock file', () => {
+    const optedOut = configOf('backend:\n  lockTable: null\n', MINIMAL_ENVIRONMENT).backend;
+    expect(optedOut.useLockfile).toBe(true);
+    expect(optedOut.lockTable).toBeUndefined();
+    expect(configOf('backend:\n  useLockfile: true\n', MINIMAL_ENVIRONMENT).backend).toMatchObject({ lockTable: 'shop-tf-locks', useLockfile: true });
   });
 
   it('rejects two environment files with one environment name, and two sharing a state bucket differently', () => {

@@ -40,10 +40,16 @@ describe('provider and backend', () => {
     });
   });
 
-  it('adds S3-native locking only when asked', () => {
+  it('with a lock table, adds S3-native locking only when asked (an existing project keeps its table until it opts out)', () => {
     const withLockfile = JSON.parse(synthEnvironment(configOf(MINIMAL_ENVIRONMENT.replace('  lockTable', '  useLockfile: true\n  lockTable'))));
     expect(withLockfile.terraform.backend.s3.use_lockfile).toBe(true);
+    expect(withLockfile.terraform.backend.s3.dynamodb_table).toBe('shop-tf-locks');
     expect(json.terraform.backend.s3.use_lockfile).toBeUndefined();
+  });
+
+  it('without a lock table, locks with the lock file alone and writes no dynamodb_table (Terraform 1.11 deprecates it)', () => {
+    const lockfileOnly = JSON.parse(synthEnvironment(configOf(MINIMAL_ENVIRONMENT.replace('  lockTable: shop-tf-locks\n', ''))));
+    expect(lockfileOnly.terraform.backend.s3).toEqual({ bucket: 'shop-tf-state', key: 'shop/dev.tfstate', region: 'eu-west-1', encrypt: true, use_lockfile: true });
   });
 });
 
@@ -119,6 +125,15 @@ describe('bootstrap stack', () => {
       name: 'shop-tf-locks', billing_mode: 'PAY_PER_REQUEST', hash_key: 'LockID',
       point_in_time_recovery: { enabled: true }, server_side_encryption: { enabled: true }, deletion_protection_enabled: true,
     });
+  });
+
+  it('without a lock table creates none, and forgets (does not destroy) one made before the migration', () => {
+    const { lockTable: _, ...lockfileOnly } = { ...backend, useLockfile: true };
+    const stack = Testing.synth(new BootstrapStack(Testing.app(), lockfileOnly, { Project: 'shop' }));
+    expect(stack).not.toHaveResource(DynamodbTable);
+    const tableAddress = `aws_dynamodb_table.${Object.keys(resourcesOf(bootstrap, 'aws_dynamodb_table'))[0]}`;
+    expect(JSON.parse(stack).removed).toEqual([{ from: tableAddress, lifecycle: { destroy: false } }]);
+    expect(JSON.parse(bootstrap).removed).toBeUndefined();
   });
 
   it('keeps its own state locally until asked to move it into the bucket', () => {

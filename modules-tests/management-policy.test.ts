@@ -63,6 +63,9 @@ describe('the policy of the example environments', () => {
     // With the S3 lock file, the .tflock object too.
     const lockfile = unusualConfigs.find((c) => c.backend.useLockfile)!;
     expect(bySid(stateStatements(lockfile), 'StateLockFile').Resource).toBe(`arn:aws:s3:::${lockfile.backend.bucket}/${lockfile.backend.keyPrefix}/${lockfile.environment}.tfstate.tflock`);
+    // The lock file alone (no lockTable): nothing on DynamoDB.
+    const { lockTable: _, ...lockfileOnly } = { ...prod.backend, useLockfile: true };
+    expect(sids(stateStatements({ ...prod, backend: lockfileOnly }))).toEqual(['StateList', 'StateObjects', 'StateLockFile']);
   });
 
   it('names resources with the environment prefix, or conditions on its Project and Environment tags', () => {

@@ -21,11 +21,12 @@ aws:
   # In quotes: an account ID is 12 digits, and YAML would read it as a number.
   accountId: "${a.accountId}"
 
-# Terraform state: one S3 bucket and one DynamoDB lock table for the project,
-# created by the bootstrap stack (README: "Bootstrap, then environments").
+# Terraform state: one S3 bucket for the project, created by the bootstrap
+# stack (README: "Bootstrap, then environments"). Runs lock a state with a
+# lock file beside it (S3-native locking, Terraform >= 1.10): no lock table.
 backend:
   bucket: ${a.project}-tf-state-${a.accountId}
-  lockTable: ${a.project}-tf-locks
+  useLockfile: true
 
 # Tags on every resource (the project, environment and managed-by tags are added).
 tags:

@@ -149,7 +149,7 @@ function validate(data: Record<string, unknown>, fileStem: string, options: Load
 const STAND_INS: Readonly<Record<string, unknown>> = {
   project: 'x',
   aws: { region: 'us-east-1', accountId: '000000000000' },
-  backend: { bucket: 'placeholder-bucket', lockTable: 'placeholder-locks' },
+  backend: { bucket: 'placeholder-bucket' },
   network: { cidr: '10.0.0.0/16' },
 };
 
@@ -270,7 +270,7 @@ function crossEnvironmentProblems(loaded: readonly LoadedEnvironment[]): Problem
     if (sameBucket) {
       for (const key of ['lockTable', 'region', 'accountId', 'bootstrapStateInBucket', 'useLockfile'] as const) {
         if (sameBucket.config.backend[key] !== backend[key]) {
-          problems.push(at(env, ['backend', key], `bucket ${backend.bucket} is also used by ${sameBucket.file} with ${key} ${String(sameBucket.config.backend[key])}; environments sharing a state bucket must agree on it`));
+          problems.push(at(env, ['backend', key], `bucket ${backend.bucket} is also used by ${sameBucket.file} with ${key} ${String(sameBucket.config.backend[key] ?? 'unset')}; environments sharing a state bucket must agree on it`));
         }
       }
     }

@@ -38,6 +38,7 @@ export function resolveEnvironment(validated: ParsedEnvironment, fileStem: strin
       region: parsed.backend.region ?? region,
       keyPrefix: parsed.backend.keyPrefix ?? parsed.project,
       accountId: parsed.backend.accountId ?? parsed.aws.accountId,
+      useLockfile: parsed.backend.useLockfile ?? parsed.backend.lockTable === undefined,
     },
     loadBalancer: {
       ...parsed.loadBalancer,

@@ -81,16 +81,22 @@ const awsSchema = strictObject({
 const backendSchema = strictObject({
   bucket: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'S3 bucket names are 3-63 lowercase letters, digits, dots and hyphens, starting and ending with a letter or digit')
     .refine((b) => !/^(xn--|sthree-|amzn-s3-demo-)|(-s3alias|--ol-s3|\.mrap|--x-s3)$|\.\.|^\d+\.\d+\.\d+\.\d+$/.test(b), 'S3 reserves this form of bucket name (xn-- or sthree- prefixes, -s3alias suffix, .., an IP address); pick another').describe('S3 bucket of the Terraform state, created by the bootstrap stack (required)'),
-  lockTable: z.string().regex(/^[A-Za-z0-9_.-]{3,255}$/, 'DynamoDB table names are 3-255 letters, digits, underscores, dots and hyphens').describe('DynamoDB table of the state locks, created by the bootstrap stack (required)'),
+  /** Absent: S3-native locking only (a new project). */
+  lockTable: z.string().regex(/^[A-Za-z0-9_.-]{3,255}$/, 'DynamoDB table names are 3-255 letters, digits, underscores, dots and hyphens').optional().describe('DynamoDB table of the state locks, created by the bootstrap stack while an environment names it; Terraform 1.11 deprecates it (README: state locking) (default: none: the lock file alone)'),
   /** @default aws.region */
   region: z.enum(AWS_REGIONS).optional().describe('Region of the bucket and table (default: aws.region)'),
   /** @default project */
   keyPrefix: z.string().superRefine(refuse(keyPrefixProblem)).optional().describe('State key prefix: the state is <keyPrefix>/<environment>.tfstate; no leading / and no .. (default: project)'),
-  useLockfile: z.boolean().default(false).describe('Also S3-native locking with a lock file next to the state, Terraform >= 1.10 (default: false)'),
+  /** @default true without lockTable, false with it (an existing project keeps its table until it opts out) */
+  useLockfile: z.boolean().optional().describe('S3-native locking with a lock file next to the state, Terraform >= 1.10 (default: true without lockTable, false with it)'),
   /** The account that holds the state bucket and lock table. @default aws.accountId */
   accountId: z.string().regex(/^\d{12}$/, 'an account ID is 12 digits, for example "123456789012"').optional().describe('The account holding the bucket and table (default: aws.accountId)'),
   /** Keep the bootstrap stack's own state in the bucket (set after the first bootstrap apply). */
   bootstrapStateInBucket: z.boolean().default(false).describe('Keep the bootstrap stack\'s own state in the bucket, at bootstrap/terraform.tfstate, once it exists (default: false: local state)'),
+}).superRefine((backend, ctx) => {
+  if (backend.useLockfile === false && backend.lockTable === undefined) {
+    ctx.addIssue({ code: 'custom', path: ['useLockfile'], message: 'nothing would lock the state: remove useLockfile (S3-native locking is the default) or name a lockTable' });
+  }
 });
 
 const tagsSchema = z

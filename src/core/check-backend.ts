@@ -10,6 +10,10 @@
  * - a second run fails fast on a held lock, naming the holder, through the
  *   DynamoDB table, the lock file and both; a run killed while holding the
  *   lock leaves it, and `force-unlock` with its ID clears it;
+ * - the lock table migration (README: state locking): a state locked by the
+ *   table only, then by both, then by the lock file only, each step re-read
+ *   by init in the same folder with no change planned, and a run still one
+ *   step behind refused while the new step holds the lock;
  * - the bootstrap flow: a local state as if applied, then
  *   `bootstrapStateInBucket` and `init -migrate-state` into the bucket.
  *
@@ -42,6 +46,14 @@ export interface BackendCheckOptions {
 const FAIL_FAST_SECONDS = 10;
 /** How long a run may take to reach its approval prompt. */
 const PROMPT_TIMEOUT_MS = 60_000;
+/**
+ * Terraform 1.11 deprecates dynamodb_table ('The parameter "dynamodb_table" is deprecated. Use
+ * parameter "use_lockfile" instead.'). 1.11.4 prints it here only when init fails, so a block
+ * without the warning is proved by both: no dynamodb_table in it, and nothing deprecated in init's output.
+ */
+const DEPRECATION = /deprecated/i;
+/** The table the locking and migration checks use when the environments have none (S3-native locking only). */
+const CHECK_LOCK_TABLE = 'check-backend-locks';
 
 /** Synthesizes `configs` (in memory), starts the servers, runs every check, stops the servers. */
 export async function checkBackend(configs: readonly EnvironmentConfig[], options: BackendCheckOptions): Promise<StackCheck[]> {
@@ -57,6 +69,10 @@ export async function checkBackend(configs: readonly EnvironmentConfig[], option
   note(`S3 (s3rver, conditional writes through the check's own front) at ${servers.s3.endpoint}, DynamoDB (dynalite) at ${servers.dynamodb.endpoint}`);
   try {
     for (const message of await createBackends(stacks, servers)) note(message);
+    if (configs.length > 0 && configs[0]!.backend.lockTable === undefined) {
+      await createTable(servers.dynamodb.client, { name: CHECK_LOCK_TABLE, hashKey: 'LockID', attributes: [{ name: 'LockID', type: 'S' }] });
+      note(`${configs[0]!.environment} has no lock table: the table modes and the migration check lock with ${CHECK_LOCK_TABLE}, made for them`);
+    }
     note('environment stacks: every resource stands in as terraform_data (the backend is what is checked; nothing is created anywhere)');
     const context: Context = { servers, settings, workRoot, held: new Set() };
     // A run left waiting by a failed expectation is ended with its check: nothing outlives the check, nothing hangs.
@@ -70,6 +86,7 @@ export async function checkBackend(configs: readonly EnvironmentConfig[], option
         results.push(await check('backend keys', () => checkKeys(configs, servers)));
         if (configs.length === 0) return results;
         for (const mode of LOCK_MODES) results.push(await guarded(`locking ${configs[0]!.environment} (${mode.name})`, () => checkLocking(configs[0]!, mode, context)));
+        results.push(await guarded(`lock table migration ${configs[0]!.environment}`, () => checkLockMigration(configs[0]!, context)));
         return results;
       })(),
       Promise.all(bootstrapBuckets(configs).map((config) => check(`bootstrap ${bootstrapStackName(config.backend)}`, () => checkBootstrapMigration(config, context)))),
@@ -135,7 +152,8 @@ async function createBackends(stacks: readonly SynthesizedStack[], servers: Back
     const tables = Object.values<{ name: string; hash_key: string; attribute: { name: string; type: string }[] }>(resources.aws_dynamodb_table ?? {});
     for (const bucket of buckets) await servers.s3.createBucket(bucket);
     for (const table of tables) await createTable(servers.dynamodb.client, { name: table.name, hashKey: table.hash_key, attributes: table.attribute });
-    messages.push(`${stack.name}: created bucket ${buckets.join(', ')} and lock table ${tables.map((t) => `${t.name} (hash key ${t.hash_key})`).join(', ')} as the stack describes them; the servers cannot apply its encryption, versioning, lifecycle, public access block or policy`);
+    const made = tables.length > 0 ? ` and lock table ${tables.map((t) => `${t.name} (hash key ${t.hash_key})`).join(', ')}` : ' (no lock table: S3-native locking)';
+    messages.push(`${stack.name}: created bucket ${buckets.join(', ')}${made} as the stack describes them; the servers cannot apply its encryption, versioning, lifecycle, public access block or policy`);
   }
   return messages;
 }
@@ -170,19 +188,20 @@ async function checkEnvironment(config: EnvironmentConfig, stack: SynthesizedSta
   expectThat(block.key === expectedKey, `the generated key is ${block.key}, expected ${expectedKey}`);
   expectThat(block.bucket === config.backend.bucket && block.dynamodb_table === config.backend.lockTable && block.region === config.backend.region && block.encrypt === true,
     `the generated block ${JSON.stringify(block)} does not match backend ${JSON.stringify(config.backend)}`);
+  const locking = lockingOf(block);
+  expectThat(locking.table || locking.file, `the generated block ${JSON.stringify(block)} locks nothing`);
   const workspace = standInWorkspace(stack, join(context.workRoot, config.environment), context);
-  await must(workspace.init(), 'init');
+  const initialised = await must(workspace.init(), 'init');
+  if (!locking.table) expectThat(!('dynamodb_table' in block) && !DEPRECATION.test(initialised.output), 'init printed a deprecation warning for a backend without a lock table', initialised.output);
   const recorded = initialisedBackend(workspace);
   for (const [name, value] of Object.entries(block)) {
     expectThat(recorded.type === 's3' && recorded.config[name] === value, `init recorded backend ${recorded.type} with ${name} = ${JSON.stringify(recorded.config[name])}, the block says ${JSON.stringify(value)}`);
   }
 
   const holder = await holdLock(context, workspace, []);
-  const held = await readLocks(context.servers, block);
-  expectThat(held.table !== undefined, `no lock entry ${block.bucket}/${block.key} in ${block.dynamodb_table} while an apply waits for approval`);
-  expectThat(held.table.Operation === 'OperationTypeApply', `the lock entry records ${held.table.Operation}, not the apply`);
-  if (block.use_lockfile) expectThat(held.file?.ID === held.table.ID, `the lock file ${block.key}.tflock does not hold the apply's lock ${held.table.ID}`);
-  const refusal = await expectRefused(workspace, held.table);
+  const held = await expectLocks(context.servers, block, locking, 'while an apply waits for approval');
+  expectThat(held.Operation === 'OperationTypeApply', `the lock records ${held.Operation}, not the apply`);
+  const refusal = await expectRefused(workspace, held);
   const applied = await holder.answer('yes');
   expectThat(applied.ok && /Apply complete!/.test(applied.output), 'the approved apply failed', applied.output);
   const after = await readLocks(context.servers, block);
@@ -194,15 +213,17 @@ async function checkEnvironment(config: EnvironmentConfig, stack: SynthesizedSta
   const configured = configuredInputs(workspace);
   expectThat(stored.length === configured.length && stored.every((input, i) => input === configured[i]),
     `the state at ${block.key} holds ${stored.length} resources, not this environment's ${configured.length}`);
-  const digest = (await scanTable(context.servers.dynamodb.client, block.dynamodb_table!)).find((item) => item.LockID === `${block.bucket}/${block.key}-md5`);
-  const md5 = createHash('md5').update(stateText).digest('hex');
-  expectThat(digest?.Digest === md5, `the lock table's digest of ${block.key} is ${digest?.Digest}, the stored state's MD5 is ${md5}`);
+  if (locking.table) {
+    const digest = (await scanTable(context.servers.dynamodb.client, block.dynamodb_table!)).find((item) => item.LockID === `${block.bucket}/${block.key}-md5`);
+    const md5 = createHash('md5').update(stateText).digest('hex');
+    expectThat(digest?.Digest === md5, `the lock table's digest of ${block.key} is ${digest?.Digest}, the stored state's MD5 is ${md5}`);
+  }
 
   const plan = await workspace.plan({ planFile: 'after.tfplan' });
   expectThat(plan.ok && !plan.changes, 'a plan after the apply did not read the stored state back (it plans changes or fails)', plan.output);
-  return `init ok (s3://${block.bucket}/${block.key}, lock table ${block.dynamodb_table}${block.use_lockfile ? ' and lock file' : ''}); ` +
-    `an apply waiting for approval holds the lock entry (ID ${held.table.ID}); ${refusal}; ` +
-    `approved: state stored at ${block.key} (${stored.length} resources, digest in the table matches), lock released; a plan after it: no changes`;
+  return `init ok (s3://${block.bucket}/${block.key}, ${describeLocking(block)}${locking.table ? '' : ', no dynamodb_table, no deprecation warning'}); ` +
+    `an apply waiting for approval holds the lock (ID ${held.ID}); ${refusal}; ` +
+    `approved: state stored at ${block.key} (${stored.length} resources${locking.table ? ', digest in the table matches' : ''}), lock released; a plan after it: no changes`;
 }
 
 /** Every environment's state is at its own key, and the bucket holds no other environment state. */
@@ -219,23 +240,37 @@ async function checkKeys(configs: readonly EnvironmentConfig[], servers: Backend
   return `${lines.join('; ')} (one key per environment, none shared)`;
 }
 
-/** The ways Terraform can lock an S3 backend state, with how the check obtains each from the generated block. */
-interface LockMode {
-  readonly name: string;
+/** How a generated block locks its state: the DynamoDB table, the lock file beside the state, or both. */
+interface Locking {
   readonly table: boolean;
   readonly file: boolean;
-  /** The generated block's `use_lockfile`. */
-  readonly useLockfile: boolean;
-  /** More `-backend-config` values. */
-  readonly backendConfig: readonly string[];
+}
+
+/** The ways Terraform can lock an S3 backend state, each generated from the config (lockTable, useLockfile). */
+interface LockMode extends Locking {
+  readonly name: string;
 }
 
 const LOCK_MODES: readonly LockMode[] = [
-  { name: 'DynamoDB table', table: true, file: false, useLockfile: false, backendConfig: [] },
-  // The project always generates dynamodb_table; an empty value leaves the lock file alone, as a backend without a table would.
-  { name: 'lock file', table: false, file: true, useLockfile: true, backendConfig: ['dynamodb_table='] },
-  { name: 'table and lock file', table: true, file: true, useLockfile: true, backendConfig: [] },
+  { name: 'DynamoDB table', table: true, file: false },
+  { name: 'lock file', table: false, file: true },
+  { name: 'table and lock file', table: true, file: true },
 ];
+
+function lockingOf(block: S3Block): Locking {
+  return { table: block.dynamodb_table !== undefined && block.dynamodb_table !== '', file: block.use_lockfile === true };
+}
+
+function describeLocking(block: S3Block): string {
+  const { table, file } = lockingOf(block);
+  return [table ? `lock table ${block.dynamodb_table}` : '', file ? 'lock file' : ''].filter(Boolean).join(' and ');
+}
+
+/** `config` locked as `mode` says: its own table (or the check's, when it has none) and/or the lock file. */
+function withLocking(config: EnvironmentConfig, mode: Locking): EnvironmentConfig {
+  const lockTable = mode.table ? (config.backend.lockTable ?? CHECK_LOCK_TABLE) : undefined;
+  return { ...config, backend: { ...config.backend, lockTable, useLockfile: mode.file } };
+}
 
 /**
  * On one environment (its state already stored): a held lock refuses a
@@ -244,11 +279,11 @@ const LOCK_MODES: readonly LockMode[] = [
  * next plan until `force-unlock` with its ID.
  */
 async function checkLocking(config: EnvironmentConfig, mode: LockMode, context: Context): Promise<string> {
-  const variant: EnvironmentConfig = { ...config, backend: { ...config.backend, useLockfile: mode.useLockfile } };
-  const stack = synthesize([variant]).find((s) => s.environment === config.environment)!;
+  const stack = synthesize([withLocking(config, mode)]).find((s) => s.environment === config.environment)!;
   const block = s3Block(stack);
-  expectThat((block.use_lockfile ?? false) === mode.useLockfile, `the generated block has use_lockfile = ${block.use_lockfile}`);
-  const workspace = standInWorkspace(stack, join(context.workRoot, `locking-${mode.name.replace(/\W+/g, '-')}`), context, mode.backendConfig);
+  const generated = lockingOf(block);
+  expectThat(generated.table === mode.table && generated.file === mode.file, `the generated block locks with ${describeLocking(block)}, not the ${mode.name}`);
+  const workspace = standInWorkspace(stack, join(context.workRoot, `locking-${mode.name.replace(/\W+/g, '-')}`), context);
   await must(workspace.init(), 'init');
   const replace = `-replace=terraform_data.${Object.keys(JSON.parse(readFileSync(join(workspace.dir, 'cdk.tf.json'), 'utf8')).resource.terraform_data)[0]}`;
   const refusedBefore = context.servers.s3.refusedConditionalPuts();
@@ -279,6 +314,62 @@ async function checkLocking(config: EnvironmentConfig, mode: LockMode, context: 
   if (mode.file && !mode.table) expectThat(refusedPuts > 0, 'the lock file refused nothing: no conditional PUT was answered 412');
   return `${refusal}${mode.file ? ` (${refusedPuts} conditional PUT(s) of the lock file answered 412)` : ''}; after the holder ended, no lock and the next plan ran; ` +
     `a SIGKILLed holder left lock ${left.ID}, which refused a plan until force-unlock with that ID, then a plan ran`;
+}
+
+/**
+ * The README's migration from the lock table to the lock file, on one
+ * environment: its state under the table alone; step 1 (lockTable and
+ * useLockfile) and step 2 (useLockfile alone) each taken up by init in the
+ * same folder (only the locking changed, so the state stays: -reconfigure)
+ * and planned with no changes. At each step an apply of the new block holds
+ * the lock and a plan from a folder still one step behind is refused: a
+ * runner that has not caught up is locked out, which is why the table goes
+ * only in a second step.
+ */
+async function checkLockMigration(config: EnvironmentConfig, context: Context): Promise<string> {
+  const steps: readonly { readonly name: string; readonly locking: Locking }[] = [
+    { name: 'table only', locking: { table: true, file: false } },
+    { name: 'step 1, both', locking: { table: true, file: true } },
+    { name: 'step 2, lock file only', locking: { table: false, file: true } },
+  ];
+  const stackOf = (locking: Locking) => synthesize([withLocking(config, locking)]).find((s) => s.environment === config.environment)!;
+  const dir = join(context.workRoot, 'migration');
+  const behindDir = join(context.workRoot, 'migration-behind');
+  const start = standInWorkspace(stackOf(steps[0]!.locking), dir, context);
+  await must(start.init(), 'init (table only)');
+  await must(start.run(['apply', '-no-color', '-input=false', '-auto-approve', '-lock-timeout=0s']), 'apply (table only)');
+  const table = s3Block(stackOf(steps[0]!.locking)).dynamodb_table!;
+  const lines: string[] = [];
+  for (let i = 1; i < steps.length; i++) {
+    const step = steps[i]!;
+    const behind = standInWorkspace(stackOf(steps[i - 1]!.locking), behindDir, context);
+    await must(behind.init(), `init (${steps[i - 1]!.name}, the runner behind)`);
+    const stack = stackOf(step.locking);
+    const block = s3Block(stack);
+    const workspace = standInWorkspace(stack, dir, context);
+    const initialised = await must(workspace.init(), `init (${step.name})`);
+    const recorded = initialisedBackend(workspace);
+    expectThat((recorded.config.dynamodb_table ?? null) === (block.dynamodb_table ?? null) && (recorded.config.use_lockfile ?? null) === (block.use_lockfile ?? null),
+      `init recorded dynamodb_table ${String(recorded.config.dynamodb_table)} and use_lockfile ${String(recorded.config.use_lockfile)}, the ${step.name} block says ${describeLocking(block)}`);
+    if (!step.locking.table) expectThat(!('dynamodb_table' in block) && !DEPRECATION.test(initialised.output), `init (${step.name}) printed a deprecation warning`, initialised.output);
+    const plan = await workspace.plan({ planFile: 'migrated.tfplan' });
+    expectThat(plan.ok && !plan.changes, `a plan after ${step.name} did not read the same state back (it plans changes or fails)`, plan.output);
+    const replace = `-replace=terraform_data.${Object.keys(JSON.parse(readFileSync(join(workspace.dir, 'cdk.tf.json'), 'utf8')).resource.terraform_data)[0]}`;
+    const holder = await holdLock(context, workspace, [replace]);
+    const held = await expectLocks(context.servers, block, step.locking, `${step.name}, while an apply waits for approval`);
+    if (!step.locking.table) {
+      const entry = (await scanTable(context.servers.dynamodb.client, table)).find((item) => item.LockID === `${block.bucket}/${block.key}`);
+      expectThat(entry === undefined, `${step.name}: the apply holds an entry in ${table} too`);
+    }
+    const refusal = await expectRefused(behind, held);
+    const declined = await holder.answer('no');
+    expectThat(!declined.ok && /Apply cancelled/.test(declined.output), 'the declined apply did not end as cancelled', declined.output);
+    const released = await readLocks(context.servers, block);
+    expectThat(released.table === undefined && released.file === undefined, `${step.name}: the lock is still held after its run ended: ${JSON.stringify(released)}`);
+    lines.push(`${step.name} (${describeLocking(block)}): init in the same folder ok${step.locking.table ? '' : ' (no dynamodb_table, no deprecation warning)'}, a plan: no changes; ` +
+      `its apply holds the lock and a runner still on "${steps[i - 1]!.name}" is refused (${refusal.replace(/^a concurrent plan /, '')})`);
+  }
+  return `state applied under the table alone, then ${lines.join('; then ')}`;
 }
 
 /**
@@ -424,7 +515,7 @@ async function expectRefused(workspace: TerraformWorkspace, holder: LockInfo): P
 }
 
 /** The locks a mode takes are both there (the same ID where both are), and no other. */
-async function expectLocks(servers: BackendServers, block: S3Block, mode: LockMode, when: string): Promise<LockInfo> {
+async function expectLocks(servers: BackendServers, block: S3Block, mode: Locking, when: string): Promise<LockInfo> {
   const locks = await readLocks(servers, block);
   expectThat(mode.table === (locks.table !== undefined), `${when}: ${mode.table ? 'no' : 'an unexpected'} lock entry in the table`);
   expectThat(mode.file === (locks.file !== undefined), `${when}: ${mode.file ? 'no' : 'an unexpected'} lock file ${block.key}.tflock`);
@@ -434,7 +525,7 @@ async function expectLocks(servers: BackendServers, block: S3Block, mode: LockMo
 
 /** The lock entry of the state in the lock table, and its lock file in the bucket, where present. */
 async function readLocks(servers: BackendServers, block: S3Block): Promise<{ table?: LockInfo; file?: LockInfo }> {
-  const item = (await scanTable(servers.dynamodb.client, block.dynamodb_table!)).find((i) => i.LockID === `${block.bucket}/${block.key}`);
+  const item = lockingOf(block).table ? (await scanTable(servers.dynamodb.client, block.dynamodb_table!)).find((i) => i.LockID === `${block.bucket}/${block.key}`) : undefined;
   const file = await servers.s3.getObject(block.bucket, `${block.key}.tflock`);
   return {
     ...(item ? { table: JSON.parse(item.Info ?? '{}') as LockInfo } : {}),

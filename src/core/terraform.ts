@@ -125,6 +125,27 @@ export interface StateLock {
   readonly created?: string;
 }
 
+/** The S3 backend settings that only choose how a state is locked: changing them leaves the state where it is. */
+const LOCKING_SETTINGS = ['dynamodb_table', 'use_lockfile'];
+
+/**
+ * Whether `dir` was initialised with an S3 backend that differs from its
+ * stack's block only in the locking settings (README: state locking, the
+ * migration). Any other change (bucket, key, region) is left to init, which
+ * refuses it without -migrate-state.
+ */
+function lockingChangedOnly(dir: string): boolean {
+  const recordedFile = join(dir, '.terraform', 'terraform.tfstate');
+  const stackFile = join(dir, 'cdk.tf.json');
+  if (!existsSync(recordedFile) || !existsSync(stackFile)) return false;
+  const recorded = (JSON.parse(readFileSync(recordedFile, 'utf8')) as { backend?: { type?: string; config?: Record<string, unknown> } }).backend;
+  const block = (JSON.parse(readFileSync(stackFile, 'utf8')) as { terraform?: { backend?: { s3?: Record<string, unknown> } } }).terraform?.backend?.s3;
+  if (recorded?.type !== 's3' || recorded.config === undefined || block === undefined) return false;
+  const config = recorded.config;
+  const same = (name: string) => JSON.stringify(config[name] ?? null) === JSON.stringify(block[name] ?? null);
+  return Object.keys(block).filter((name) => !LOCKING_SETTINGS.includes(name)).every(same) && !LOCKING_SETTINGS.every(same);
+}
+
 export class TerraformWorkspace {
   private readonly onEvent: CoreListener;
 
@@ -193,6 +214,8 @@ export class TerraformWorkspace {
    * every provider binary again to check its hash, a second or more per plan.
    * With `migrateState`, the state moves from the backend the folder was
    * initialised with into the stack's backend (`-migrate-state -force-copy`).
+   * When only the locking changed (a step of the lock table migration), the
+   * state stays where it is and init takes the new block (`-reconfigure`).
    */
   async init(options: Pick<RunOptions, 'onOutput' | 'signal'> & { readonly reuse?: boolean; readonly migrateState?: boolean } = {}): Promise<CommandResult> {
     const marker = join(this.dir, '.terraform', 'platform-init');
@@ -202,7 +225,7 @@ export class TerraformWorkspace {
     const args = [
       'init', '-input=false', '-no-color',
       ...(this.backend.backendConfig ?? []).map((value) => `-backend-config=${value}`),
-      ...(options.migrateState ? ['-migrate-state', '-force-copy'] : this.backend.reconfigure ? ['-reconfigure'] : []),
+      ...(options.migrateState ? ['-migrate-state', '-force-copy'] : this.backend.reconfigure || lockingChangedOnly(this.dir) ? ['-reconfigure'] : []),
     ];
     // One init at a time in this process: inits install into the shared plugin cache, and concurrent installs race on it.
     const result = await serialized(() => this.step('init', args, options));

@@ -3,13 +3,15 @@ import type { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
 import { S3BucketLifecycleConfiguration } from '@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration';
 import { S3BucketVersioningA } from '@cdktf/provider-aws/lib/s3-bucket-versioning';
 import { Construct } from 'constructs';
+import { legacyAddress } from '../addresses/moved-block';
+import { RemovedBlock } from '../addresses/removed-block';
 import { createHardenedBucket } from '../storage/hardened-bucket';
 
 export interface StateBackendProps {
   /** The state bucket's name. */
   readonly bucket: string;
-  /** The lock table's name. */
-  readonly lockTable: string;
+  /** The lock table's name; absent: no table (S3-native locking only). */
+  readonly lockTable?: string;
   /** The ARN partition (aws, aws-cn, aws-us-gov). */
   readonly partition: string;
   /** Days to keep replaced state versions. @default 90 */
@@ -17,12 +19,15 @@ export interface StateBackendProps {
 }
 
 /**
- * The Terraform state bucket and lock table. Both are protected from
- * `destroy`: losing them loses every environment's state.
+ * The Terraform state bucket and, when `lockTable` is given, the DynamoDB
+ * lock table. Both are protected from `destroy`: losing them loses every
+ * environment's state. Without `lockTable`, a `removed` block (destroy =
+ * false) for the table's address: a table made before is forgotten, not
+ * deleted.
  */
 export class StateBackend extends Construct {
   readonly bucket: S3Bucket;
-  readonly lockTable: DynamodbTable;
+  readonly lockTable?: DynamodbTable;
 
   constructor(scope: Construct, id: string, props: StateBackendProps) {
     super(scope, id);
@@ -47,6 +52,12 @@ export class StateBackend extends Construct {
       }],
     });
 
+    if (props.lockTable === undefined) {
+      // A project that moved to the lock file: Terraform forgets the table it created and leaves it in AWS,
+      // with its deletion protection (delete it by hand; README: state locking). For a new project, nothing.
+      new RemovedBlock(this, 'lock-table-removed', legacyAddress(this, 'aws_dynamodb_table', 'lock-table'));
+      return;
+    }
     this.lockTable = new DynamodbTable(this, 'lock-table', {
       name: props.lockTable,
       billingMode: 'PAY_PER_REQUEST',

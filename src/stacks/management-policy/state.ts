@@ -2,7 +2,7 @@
 import type { EnvironmentConfig } from '../../config/resolve';
 import type { ReasonedStatement } from './common';
 
-/** The state file, its lock file (useLockfile) and the lock table entry: what `init`, `plan` and `apply` read and write. */
+/** The state file, its lock file (useLockfile) and, while the environment names a lockTable, its lock table entry: what `init`, `plan` and `apply` read and write. */
 export function stateStatements(config: EnvironmentConfig): ReasonedStatement[] {
   const { backend } = config;
   const p = config.aws.partition;
@@ -13,6 +13,7 @@ export function stateStatements(config: EnvironmentConfig): ReasonedStatement[] 
     { Sid: 'StateObjects', Effect: 'Allow', Action: ['s3:GetObject', 's3:PutObject'], Resource: objects },
   ];
   if (backend.useLockfile) statements.push({ Sid: 'StateLockFile', Effect: 'Allow', Action: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'], Resource: `arn:${p}:s3:::${backend.bucket}/${key}.tflock` });
+  if (backend.lockTable === undefined) return statements;
   statements.push({
     Sid: 'StateLockTable',
     Effect: 'Allow',
