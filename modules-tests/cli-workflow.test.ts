@@ -130,6 +130,12 @@ describe('plan', () => {
     expect(result.status).toBe(1);
     expect(result.stderr).toContain('no environment "nope"; found dev, prod, staging (bootstrap stacks: bootstrap-shop-tf-state-123456789012; the controller\'s stack: controller-infrastructure)');
   });
+
+  it('suggests the environment a typo meant, with no made-up file position', () => {
+    const result = runCli(['plan', '--config', EXAMPLES_DIR, '--env', 'prdo', '--out', join(scratch, 'prdo')]);
+    expect(result.status).toBe(1);
+    expect(result.stderr.split('\n')[0]).toBe(`${EXAMPLES_DIR}: no environment "prdo"; did you mean "prod"? found dev, prod, staging (bootstrap stacks: bootstrap-shop-tf-state-123456789012; the controller's stack: controller-infrastructure)`);
+  });
 });
 
 describe('init', () => {

@@ -1,4 +1,8 @@
 /** Every validation rule: a fixture that passes and one that fails with the exact file, line, column and key path. */
+import { ConfigError, formatProblem } from '../src/config/problems';
+import { selectEnvironments, selectStack } from '../src/core/environments';
+import { loadEnvironmentTarget } from '../src/core/operations/targets';
+import { EXAMPLES_DIR } from './fixture-dirs';
 import { MINIMAL_ENVIRONMENT, configOf, configsOf, problemsOf } from './helpers';
 
 const withService = (service: string) => `${MINIMAL_ENVIRONMENT}services:
@@ -228,6 +232,22 @@ dynamodb:
 });
 
 describe('reporting', () => {
+  it('names an unknown environment (a command-line name) with a did-you-mean and no file position', () => {
+    const problemsOfCall = (call: () => unknown) => {
+      try {
+        call();
+      } catch (error) {
+        if (error instanceof ConfigError) return error.problems.map(formatProblem);
+        throw error;
+      }
+      return [];
+    };
+    expect(problemsOfCall(() => selectEnvironments(EXAMPLES_DIR, 'prdo'))).toEqual([`${EXAMPLES_DIR}: no environment "prdo"; did you mean "prod"? found dev, prod, staging`]);
+    expect(problemsOfCall(() => selectStack(EXAMPLES_DIR, 'stagign'))[0]).toMatch(new RegExp(`^${EXAMPLES_DIR}: no environment "stagign"; did you mean "staging"\\? found dev, prod, staging \\(bootstrap stacks: `));
+    expect(problemsOfCall(() => loadEnvironmentTarget(EXAMPLES_DIR, 'dve'))).toEqual([`${EXAMPLES_DIR}: no environment "dve"; did you mean "dev"? found dev, prod, staging`]);
+    expect(problemsOfCall(() => selectEnvironments(EXAMPLES_DIR, 'zzzzzzzz'))).toEqual([`${EXAMPLES_DIR}: no environment "zzzzzzzz"; found dev, prod, staging`]);
+  });
+
   it('reports YAML syntax errors with their position', () => {
     const [problem] = problemsOf({ 'dev.yaml': `${MINIMAL_ENVIRONMENT}services: [unclosed\n` });
     expect(problem).toMatch(/^cfg\/dev\.yaml:\d+:\d+ \(file\): YAML: /);

@@ -3,6 +3,7 @@
 export interface Problem {
   /** The file as the user named it: the config folder as given, joined with the file name. */
   readonly file: string;
+  /** 0 (and column 0): a problem of no place in a file, such as a name given on the command line. */
   readonly line: number;
   readonly column: number;
   /** The key path, for example services.api.memory ("" for the whole file). */
@@ -45,8 +46,9 @@ export function clipProblem(p: Problem): Problem {
   return { ...p, keyPath: oneLine(keyPath), message: clip(p.message) };
 }
 
-/** `FILE:LINE:COL KEY.PATH: message`, the format the CLI prints. */
+/** `FILE:LINE:COL KEY.PATH: message`, the format the CLI prints; `FILE: message` for a problem of no place in it. */
 export function formatProblem(p: Problem): string {
+  if (p.line === 0) return `${p.file}: ${p.message}`;
   return `${p.file}:${p.line}:${p.column} ${p.keyPath || '(file)'}: ${p.message}`;
 }
 

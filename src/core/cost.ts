@@ -12,7 +12,7 @@ import type { EnvironmentConfig } from '../config/resolve';
 import { compareEstimates, type CostComparison } from '../cost/compare';
 import { estimateStack, type CostEstimate } from '../cost/estimate';
 import { PRICES } from '../cost/prices';
-import { loadEnvironments, type LoadedEnvironment } from './environments';
+import { loadEnvironments, unknownEnvironment, type LoadedEnvironment } from './environments';
 import { synthesize } from './synthesize';
 
 export { compareEstimates, type CostComparison, type EnvironmentDifference, type LineDifference } from '../cost/compare';
@@ -71,7 +71,7 @@ function selectLoaded(configDir: string, environment: string | undefined, missin
   if (environment === undefined) return all;
   const selected = all.filter((e) => e.config.environment === environment);
   if (selected.length === 0 && !missingIsEmpty) {
-    throw new ConfigError([{ file: configDir, line: 1, column: 1, keyPath: '', message: `no environment "${environment}"; found ${all.map((e) => e.config.environment).join(', ')}` }]);
+    throw unknownEnvironment(configDir, environment, all.map((e) => e.config.environment));
   }
   return selected;
 }

@@ -1,6 +1,7 @@
 /** Loading environments: the config layer, given the guardrail rules that waivers may name. */
 import { loadEnvironments as loadConfigFolder, type LoadedEnvironment } from '../config/load';
 import { ConfigError } from '../config/problems';
+import { closest } from '../config/suggest';
 import type { EnvironmentConfig } from '../config/resolve';
 import { RULE_IDS } from '../guardrails/index';
 import { CONTROLLER_STACK } from '../config/controller-schema';
@@ -44,7 +45,7 @@ export function selectEnvironments(configDir: string, environment?: string): Env
   if (environment === CONTROLLER_STACK && resolveController(all) !== undefined) return all;
   const selected = all.filter((c) => c.environment === environment);
   if (selected.length === 0) {
-    throw new ConfigError([{ file: configDir, line: 1, column: 1, keyPath: '', message: `no environment "${environment}"; found ${all.map((c) => c.environment).join(', ')}` }]);
+    throw unknownEnvironment(configDir, environment, all.map((c) => c.environment));
   }
   return selected;
 }
@@ -68,8 +69,18 @@ export function selectStack(configDir: string, name: string): StackSelection {
   const controller = resolveController(all) !== undefined;
   if (controller && name === CONTROLLER_STACK) return { stack: name, configs: all, bootstrap: true };
   const bootstraps = [...new Set(all.map((c) => bootstrapStackName(c.backend)))].sort();
-  throw new ConfigError([{
-    file: configDir, line: 1, column: 1, keyPath: '',
-    message: `no environment "${name}"; found ${all.map((c) => c.environment).join(', ')} (bootstrap stacks: ${bootstraps.join(', ')}${controller ? `; the controller's stack: ${CONTROLLER_STACK}` : ''})`,
-  }]);
+  const stacks = [...bootstraps, ...(controller ? [CONTROLLER_STACK] : [])];
+  throw unknownEnvironment(configDir, name, all.map((c) => c.environment), stacks,
+    ` (bootstrap stacks: ${bootstraps.join(', ')}${controller ? `; the controller's stack: ${CONTROLLER_STACK}` : ''})`);
+}
+
+/**
+ * `no environment "prdo"; did you mean "prod"? found dev, prod, staging`: a
+ * name from the command line, so the problem has no position in a file.
+ * `others`: more names it may mean (stacks), `more`: said after the list.
+ */
+export function unknownEnvironment(configDir: string, name: string, environments: readonly string[], others: readonly string[] = [], more = ''): ConfigError {
+  const match = closest(name, [...environments, ...others]);
+  const guess = match !== undefined ? ` did you mean "${match}"?` : '';
+  return new ConfigError([{ file: configDir, line: 0, column: 0, keyPath: '', message: `no environment "${name}";${guess} found ${environments.join(', ')}${more}` }]);
 }

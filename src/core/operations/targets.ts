@@ -4,14 +4,14 @@
  * ECS services, containers, log groups, ECR repositories), so that the
  * commands find exactly what Terraform created.
  */
-import { ConfigError, formatProblem } from '../../config/problems';
+import { formatProblem } from '../../config/problems';
 import type { LoadedEnvironment } from '../../config/load';
 import { MAIN_CONTAINER } from '../../config/schema';
 import { serviceNames } from '../../modules/service/fargate-service';
 import { clusterName } from '../../stacks/environment-stack';
 import { repositoryUrl } from '../../stacks/mapping';
 import { Naming } from '../../naming';
-import { loadEnvironments } from '../environments';
+import { loadEnvironments, unknownEnvironment } from '../environments';
 import { OperationError } from './aws-clients';
 
 /** One service of an environment, as AWS names it. */
@@ -93,7 +93,7 @@ export function loadEnvironmentTarget(configDir: string, name: string): Environm
   const all = loadEnvironments(configDir);
   const loaded = all.find((e) => e.config.environment === name);
   if (!loaded) {
-    throw new ConfigError([{ file: configDir, line: 1, column: 1, keyPath: '', message: `no environment "${name}"; found ${all.map((e) => e.config.environment).join(', ')}` }]);
+    throw unknownEnvironment(configDir, name, all.map((e) => e.config.environment));
   }
   return environmentTarget(loaded);
 }
