@@ -9,6 +9,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
+import { parse } from 'yaml';
 import { terraformCliDir, terraformSettings } from '../src/core/index';
 import { EXAMPLES_DIR, runCli } from './helpers';
 
@@ -220,6 +221,10 @@ describe('init', () => {
     const qa = readFileSync(join(envs, 'qa.yaml'), 'utf8');
     expect(qa).toMatch(/^loadBalancer:\n {2}certificate: web$/m);
     expect(qa).toContain('cidr: 10.40.0.0/16'); // dev, staging and prod use 10.10, 10.20 and 10.30
+    // defaults.yaml defines the services: qa runs those, with no sample service of its own.
+    expect(qa).not.toMatch(/^services:|hello/m);
+    const defaultServices = Object.keys((parse(readFileSync(join(envs, 'defaults.yaml'), 'utf8')) as { services: object }).services);
+    expect(JSON.parse(runCli(['ci-info', '--config', envs, '--env', 'qa']).stdout).services).toEqual(Object.fromEntries(defaultServices.map((name) => [name, expect.anything()])));
     expect(runCli(['init', root, '--env', 'qa2', '--from', 'dev']).status).toBe(0);
     expect(readFileSync(join(envs, 'qa2.yaml'), 'utf8')).toContain('cidr: 10.50.0.0/16');
     const checked = runCli(['check-guardrails', '--config', envs]);

@@ -48,13 +48,18 @@ registry:
 `;
 }
 
-/**
- * A new environment file. `certificate`: the load balancer's certificate,
- * for a project whose defaults route services but leave it to each
- * environment (HTTP only would fail the guardrails). `openEgressServices`:
- * the services of defaults.yaml that set no egress, waived by name.
- */
-export function environmentTemplate(a: ProjectAnswers, cidrSecondOctet: number, certificate?: string, openEgressServices: readonly string[] = []): string {
+export interface EnvironmentTemplateOptions {
+  /** The load balancer's certificate, for a project whose defaults route services but leave it to each environment (HTTP only would fail the guardrails). */
+  readonly certificate?: string;
+  /** A hello service to start from; not when defaults.yaml has services (the environment runs those). @default true */
+  readonly sampleService?: boolean;
+  /** The services of defaults.yaml that set no egress, waived by name. */
+  readonly openEgressServices?: readonly string[];
+}
+
+/** A new environment file. */
+export function environmentTemplate(a: ProjectAnswers, cidrSecondOctet: number, options: EnvironmentTemplateOptions = {}): string {
+  const { certificate, sampleService = true, openEgressServices = [] } = options;
   const loadBalancer = certificate ? `\n# HTTPS for the services defaults.yaml routes (HTTP on 80 redirects to it).\nloadBalancer:\n  certificate: ${certificate}\n` : '';
   // Services of defaults.yaml with no egress connect anywhere: said plainly, on every check, until they are narrowed.
   const waiver = openEgressServices.length > 0
@@ -68,7 +73,10 @@ network:
   cidr: 10.${cidrSecondOctet}.0.0/16
   # One NAT gateway for the whole VPC: cheaper, but one zone's outage cuts egress.
   natGateways: single
+${sampleService ? SAMPLE_SERVICE : ''}${waiver}`;
+}
 
+const SAMPLE_SERVICE = `
 services:
   hello:
     # A full image reference (registry/name:tag); for an image of your own ECR
@@ -79,8 +87,7 @@ services:
     desiredCount: 1
     # Outbound HTTPS only (AWS APIs and image pulls through NAT); add services, databases, CIDRs as it needs them.
     egress: [{ cidr: 0.0.0.0/0, ports: [443] }]
-${waiver}`;
-}
+`;
 
 /** The platform's npm package (this repository's package.json `name`; its `bin` is `platform`): the one dependency of a project `init` starts. */
 export const PLATFORM_PACKAGE = 'fargate-platform';

@@ -122,29 +122,32 @@ function environmentFiles(configDir: string, options: InitOptions): Record<strin
     return { [target]: `# ${options.env}: started as a copy of ${options.from}.yaml (npx platform init --env ${options.env} --from ${options.from}); review its host names.\n${copy}` };
   }
   const answers: ProjectAnswers = { project: '', region: '', accountId: '', environment: options.env };
-  const defaultsFile = join(configDir, 'defaults.yaml');
-  return { [target]: environmentTemplate(answers, octet, certificateToName(defaultsFile), openEgressServices(defaultsFile)) };
+  const defaults = readDefaults(join(configDir, 'defaults.yaml'));
+  const definesServices = isMap(defaults?.services) && Object.keys(defaults.services).length > 0;
+  return { [target]: environmentTemplate(answers, octet, { certificate: certificateToName(defaults), sampleService: !definesServices, openEgressServices: openEgressServices(defaults) }) };
+}
+
+/** defaults.yaml as plain data; undefined when it cannot be read (the validation in the scratch folder reports it, with its line). */
+function readDefaults(defaultsFile: string): Record<string, any> | undefined {
+  try {
+    const defaults = parse(readFileSync(defaultsFile, 'utf8')) as unknown;
+    return isMap(defaults) ? defaults : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function isMap(value: unknown): value is Record<string, any> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** The services of defaults.yaml that set no egress (they connect anywhere, which ecs-open-egress reports). */
-function openEgressServices(defaultsFile: string): string[] {
-  let defaults: Record<string, any> | null;
-  try {
-    defaults = parse(readFileSync(defaultsFile, 'utf8')) as Record<string, any> | null;
-  } catch {
-    return []; // reported, with its line, by the validation in the scratch folder
-  }
+function openEgressServices(defaults: Record<string, any> | undefined): string[] {
   return Object.entries<any>(defaults?.services ?? {}).filter(([, s]) => s && typeof s === 'object' && s.egress === undefined).map(([name]) => name).sort();
 }
 
 /** The first certificate of defaults.yaml when it routes services and leaves the load balancer's certificate to each environment. */
-function certificateToName(defaultsFile: string): string | undefined {
-  let defaults: Record<string, any> | null;
-  try {
-    defaults = parse(readFileSync(defaultsFile, 'utf8')) as Record<string, any> | null;
-  } catch {
-    return undefined; // an invalid defaults.yaml is reported, with its line, by the validation in the scratch folder
-  }
+function certificateToName(defaults: Record<string, any> | undefined): string | undefined {
   const routed = Object.values<any>(defaults?.services ?? {}).some((s) => s && typeof s === 'object' && s.routing);
   if (!routed || defaults?.loadBalancer?.certificate) return undefined;
   return Object.keys(defaults?.certificates ?? {})[0];
