@@ -3,7 +3,7 @@ import { ConfigError, formatProblem } from '../src/config/problems';
 import { selectEnvironments, selectStack } from '../src/core/environments';
 import { loadEnvironmentTarget } from '../src/core/operations/targets';
 import { EXAMPLES_DIR } from './fixture-dirs';
-import { MINIMAL_ENVIRONMENT, configOf, configsOf, problemsOf } from './helpers';
+import { MINIMAL_ENVIRONMENT, configOf, configsOf, problemsOf, resourcesOf, synthEnvironment } from './helpers';
 
 const withService = (service: string) => `${MINIMAL_ENVIRONMENT}services:
   api:
@@ -119,6 +119,17 @@ describe('AWS limits', () => {
     expect(problemsOf({ 'dev.yaml': withService('    cpu: 256\n    memory: 512\n    desiredCount: 5\n    autoscaling: { min: 1, max: 3, cpuTarget: 70 }\n') })).toEqual([
       'cfg/dev.yaml:15:19 services.api.desiredCount: desiredCount 5 is outside autoscaling min 1 .. max 3; set it within that range',
     ]);
+  });
+
+  it('starts a service at autoscaling.min when desiredCount is left out (1 without autoscaling), and synthesizes that count', () => {
+    const services = (service: string) => configOf(withService(`    cpu: 256\n    memory: 512\n${service}`)).services;
+    expect(problemsOf({ 'dev.yaml': withService('    cpu: 256\n    memory: 512\n    autoscaling: { min: 3, max: 6, cpuTarget: 70 }\n') })).toEqual([]);
+    expect(services('    autoscaling: { min: 3, max: 6, cpuTarget: 70 }\n').api!.desiredCount).toBe(3);
+    expect(services('    autoscaling: { min: 0, max: 6, cpuTarget: 70 }\n').api!.desiredCount).toBe(0);
+    expect(services('    desiredCount: 4\n    autoscaling: { min: 3, max: 6, cpuTarget: 70 }\n').api!.desiredCount).toBe(4);
+    expect(services('').api!.desiredCount).toBe(1);
+    const [ecsService] = Object.values(resourcesOf(synthEnvironment(configOf(withService('    cpu: 256\n    memory: 512\n    autoscaling: { min: 3, max: 6, cpuTarget: 70 }\n'))), 'aws_ecs_service'));
+    expect(ecsService.desired_count).toBe(3);
   });
 
   it('rejects autoscaling min above max', () => {

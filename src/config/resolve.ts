@@ -54,6 +54,8 @@ export function resolveEnvironment(validated: ParsedEnvironment, fileStem: strin
       ...service,
       name,
       capacity: service.capacity ?? parsed.cluster.capacity,
+      // Autoscaling owns the count: a service starts at its minimum unless told otherwise.
+      desiredCount: service.desiredCount ?? service.autoscaling?.min ?? 1,
       logRetentionDays: service.logRetentionDays ?? parsed.logRetentionDays,
       alarms: { ...parsed.monitoring.thresholds, ...definedOnly(service.alarms) },
       // Public IPs by default only where tasks have no other way out: a new VPC without NAT.

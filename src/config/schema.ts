@@ -466,7 +466,8 @@ const serviceSchema = strictObject({
   cpu: z.number().refine((v) => FARGATE_CPU_VALUES.includes(v), { message: `Fargate cpu is one of ${FARGATE_CPU_VALUES.join(', ')}` }).describe('Task CPU units: 256, 512, 1024, 2048, 4096, 8192 or 16384, with a memory Fargate pairs with it (required)'),
   memory: positiveInt.describe('Task memory in MiB: 256 takes 512-2048; 512 takes 1024-4096; 1024 takes 2048-8192; 2048 takes 4096-16384; 4096 takes 8192-30720 (1024 steps); 8192 takes 16384-61440 (4096 steps); 16384 takes 32768-122880 (8192 steps) (required)'),
   port: z.number().int().min(1).max(65535).optional().describe('The container port; needed for routing and for discovery traffic (default: none: no inbound traffic)'),
-  desiredCount: nonNegativeInt.max(5000).default(1).describe('Tasks to run; within autoscaling.min..max when autoscaling (default: 1)'),
+  /** @default autoscaling.min, or 1 without autoscaling */
+  desiredCount: nonNegativeInt.max(5000).optional().describe('Tasks to run; within autoscaling.min..max when autoscaling (default: autoscaling.min, or 1 without autoscaling)'),
   /** @default cluster.capacity */
   capacity: capacitySchema.optional().describe('As cluster.capacity, for this service (default: cluster.capacity)'),
   cpuArchitecture: z.enum(['X86_64', 'ARM64']).default('X86_64').describe('X86_64 or ARM64; ARM64 only with on-demand capacity, since Fargate Spot runs no ARM64 (default: X86_64)'),
@@ -501,7 +502,7 @@ const serviceSchema = strictObject({
   if (allowed && !allowed.includes(s.memory)) {
     ctx.addIssue({ code: 'custom', path: ['memory'], message: `${s.memory} is not a valid Fargate memory for cpu ${s.cpu}; use one of ${allowed.join(', ')}` });
   }
-  if (s.autoscaling && (s.desiredCount < s.autoscaling.min || s.desiredCount > s.autoscaling.max)) {
+  if (s.autoscaling && s.desiredCount !== undefined && (s.desiredCount < s.autoscaling.min || s.desiredCount > s.autoscaling.max)) {
     ctx.addIssue({ code: 'custom', path: ['desiredCount'], message: `desiredCount ${s.desiredCount} is outside autoscaling min ${s.autoscaling.min} .. max ${s.autoscaling.max}; set it within that range` });
   }
   for (const name of Object.keys(s.secrets)) {
