@@ -235,6 +235,16 @@ describe('init', () => {
     expect(existsSync(join(envs, 'qa3.yaml'))).toBe(false);
   });
 
+  it('starts a production environment only with someone who may approve its runs', () => {
+    const project = join(scratch, 'production-project');
+    const refused = runCli(['init', project, '--project', 'acme', '--account-id', '111122223333', '--env', 'prod']);
+    expect({ status: refused.status, stderr: refused.stderr }).toEqual({ status: 1, stderr: '--env prod is a production environment: give --approvers LOGIN[,LOGIN], the GitHub logins who may approve its runs (nobody could approve them otherwise)\n' });
+    expect(existsSync(project)).toBe(false);
+    expect(runCli(['init', project, '--project', 'acme', '--account-id', '111122223333', '--env', 'prod', '--approvers', 'alice, bob']).status).toBe(0);
+    expect(readFileSync(join(project, 'environments', 'prod.yaml'), 'utf8')).toMatch(/^gitops:\n {2}approvers: \[alice, bob\]$/m);
+    expect(runCli(['validate', '--config', join(project, 'environments')]).stdout).toContain('1 environment(s) valid: prod');
+  });
+
   it('writes nothing when a new project lacks its account', () => {
     const project = join(scratch, 'no-account');
     const result = runCli(['init', project, '--project', 'acme']);

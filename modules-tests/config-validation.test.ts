@@ -23,7 +23,7 @@ describe('the minimal environment', () => {
   });
 
   it('is production when named prod, unless production says otherwise', () => {
-    const files = { 'prod.yaml': MINIMAL_ENVIRONMENT, 'prod-eu.yaml': `${MINIMAL_ENVIRONMENT}production: false\n` };
+    const files = { 'prod.yaml': `${MINIMAL_ENVIRONMENT}gitops: { approvers: [alice] }\n`, 'prod-eu.yaml': `${MINIMAL_ENVIRONMENT}production: false\n` };
     expect(problemsOf(files)).toEqual([]);
   });
 });
@@ -273,7 +273,7 @@ describe('reporting', () => {
   it('reports every problem of every file at once, in file order', () => {
     const problems = problemsOf({
       'dev.yaml': withService('    cpu: 512\n    memory: 3000\n    desiredCont: 1\n'),
-      'prod.yaml': MINIMAL_ENVIRONMENT.replace('eu-west-1', 'mars-1'),
+      'prod.yaml': `${MINIMAL_ENVIRONMENT.replace('eu-west-1', 'mars-1')}gitops: { approvers: [alice] }\n`,
     });
     expect(problems.map((p) => p.split(' ')[0])).toEqual(['cfg/dev.yaml:14:13', 'cfg/dev.yaml:15:5', 'cfg/prod.yaml:3:11']);
   });
@@ -400,7 +400,7 @@ databases:
 describe('gitops', () => {
   it('defaults autoApply to true outside production and false in production', () => {
     expect(configOf(MINIMAL_ENVIRONMENT).gitops).toEqual({ autoApply: true, approvers: [], allowForks: false });
-    expect(configsOf({ 'prod.yaml': MINIMAL_ENVIRONMENT })[0]!.gitops.autoApply).toBe(false);
+    expect(configsOf({ 'prod.yaml': `${MINIMAL_ENVIRONMENT}gitops: { approvers: [alice] }\n` })[0]!.gitops.autoApply).toBe(false);
   });
 
   it('refuses autoApply in production and logins GitHub would not accept', () => {
@@ -410,5 +410,15 @@ describe('gitops', () => {
     expect(problemsOf({ 'prod.yaml': `${MINIMAL_ENVIRONMENT}gitops:\n  autoApply: true\n` })).toEqual([
       'cfg/prod.yaml:11:14 gitops.autoApply: production applies always need an approval of the plan; remove autoApply (or set it to false) and list gitops.approvers',
     ]);
+  });
+
+  it('refuses a production environment nobody could approve a run of', () => {
+    expect(problemsOf({ 'prod.yaml': `${MINIMAL_ENVIRONMENT}gitops:\n  approvers: []\n` })).toEqual([
+      'cfg/prod.yaml:11:14 gitops.approvers: nobody could approve a production run; add gitops.approvers (the GitHub logins who may approve)',
+    ]);
+    expect(problemsOf({ 'prod.yaml': MINIMAL_ENVIRONMENT })).toEqual([
+      'cfg/prod.yaml:1:1 gitops.approvers: nobody could approve a production run; add gitops.approvers (the GitHub logins who may approve)',
+    ]);
+    expect(problemsOf({ 'dev.yaml': MINIMAL_ENVIRONMENT, 'prod.yaml': `${MINIMAL_ENVIRONMENT}gitops: { approvers: [alice] }\n` })).toEqual([]);
   });
 });

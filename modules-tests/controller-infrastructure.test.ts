@@ -211,7 +211,7 @@ describe('controller: in config', () => {
 
   it('names environments that exist, and a role for each environment in another account', () => {
     const defaults = `${MINIMAL_ENVIRONMENT}${CONTROLLER}  environmentRoles:\n    qa: arn:aws:iam::210987654321:role/shop-qa-controller\n`;
-    expect(problemsOf({ 'defaults.yaml': defaults, 'dev.yaml': 'production: false\n', 'prod.yaml': 'aws: { accountId: "210987654321" }\nbackend: { bucket: shop-prod-state }\nnetwork: { cidr: 10.1.0.0/16 }\n' })).toEqual([
+    expect(problemsOf({ 'defaults.yaml': defaults, 'dev.yaml': 'production: false\n', 'prod.yaml': 'aws: { accountId: "210987654321" }\nbackend: { bucket: shop-prod-state }\nnetwork: { cidr: 10.1.0.0/16 }\ngitops: { approvers: [alice] }\n' })).toEqual([
       'cfg/defaults.yaml:14:5 controller.environmentRoles: the controller runs in account 123456789012 and prod is in 210987654321: give controller.environmentRoles.prod, a role in that account the controller assumes',
       'cfg/defaults.yaml:14:9 controller.environmentRoles.qa: no environment "qa"; found dev, prod',
     ]);
@@ -248,7 +248,7 @@ describe('controller: in config', () => {
     expect(problemsOf({ 'defaults.yaml': `${MINIMAL_ENVIRONMENT}${CONTROLLER}  aws: { region: eu-west-1 }\n`, 'dev.yaml': 'production: false\n', 'cn.yaml': `production: false\n${china}` })).toEqual([
       'cfg/defaults.yaml:11:3 controller: the controller runs in partition aws (eu-west-1) and cn in aws-cn (cn-north-1): give controller.environmentRoles.cn, a role in cn\'s partition the controller assumes',
     ]);
-    const prod = 'aws: { accountId: "210987654321" }\nbackend: { bucket: shop-prod-state }\n';
+    const prod = 'aws: { accountId: "210987654321" }\nbackend: { bucket: shop-prod-state }\ngitops: { approvers: [alice] }\n';
     expect(problemsOf({ 'defaults.yaml': `${MINIMAL_ENVIRONMENT}${CONTROLLER}  environmentRoles:\n    prod: arn:aws:iam::111111111111:role/shop-prod-controller\n`, 'dev.yaml': 'production: false\n', 'prod.yaml': prod })).toEqual([
       'cfg/defaults.yaml:14:11 controller.environmentRoles.prod: arn:aws:iam::111111111111:role/shop-prod-controller is in account 111111111111, environment prod in 210987654321; use 210987654321',
     ]);

@@ -138,6 +138,7 @@ services:
 
   it('keeps every generated name within its AWS limit for the longest names', () => {
     const long = synthEnvironment(configOf(`${MINIMAL_ENVIRONMENT.replace('project: shop', 'project: a-very-long-project1')}environment: production-eu-west
+gitops: { approvers: [alice] }
 services:
   a-rather-long-service-name-here:
     image: "docker.io/library/nginx:1.27"

@@ -82,8 +82,8 @@ const ci = (extra: string) => `ci:\n  github:\n    repository: shop-org/shop-inf
 describe('the apply role beside a sibling environment', () => {
   it('denies the writes on prod-eu\'s names that prod\'s prefix patterns would allow; prod-eu needs none (its patterns do not match prod)', () => {
     const out = synthesize(configsOf({
-      'prod.yaml': `${MINIMAL_ENVIRONMENT}${ci('    applyFromBranches: true\n')}`,
-      'prod-eu.yaml': `${MINIMAL_ENVIRONMENT.replace('10.0.0.0/16', '10.1.0.0/16')}${ci('    applyFromBranches: true\n')}`,
+      'prod.yaml': `${MINIMAL_ENVIRONMENT}gitops: { approvers: [alice] }\n${ci('    applyFromBranches: true\n')}`,
+      'prod-eu.yaml': `${MINIMAL_ENVIRONMENT.replace('10.0.0.0/16', '10.1.0.0/16')}gitops: { approvers: [alice] }\n${ci('    applyFromBranches: true\n')}`,
     }));
     const stack = JSON.parse(out.find((s) => s.name.startsWith('bootstrap-'))!.json);
     const statementsOf = (prefix: string) => (Object.values(stack.resource.aws_iam_policy) as any[]).filter((p) => p.name.startsWith(prefix)).flatMap((p) => JSON.parse(p.policy).Statement);
@@ -123,10 +123,10 @@ describe('one OIDC provider per account', () => {
 
 describe('ci.github in config', () => {
   it('refuses a production apply role trusting branches unless that is said explicitly', () => {
-    expect(problemsOf({ 'prod.yaml': `${MINIMAL_ENVIRONMENT}${ci('')}` })).toEqual([
-      'cfg/prod.yaml:12:5 ci.github.environment: production\'s apply role trusts only a GitHub environment with protection rules: name it here (ci.github.environment), or set ci.github.applyFromBranches: true to trust every push to the branches',
+    expect(problemsOf({ 'prod.yaml': `${MINIMAL_ENVIRONMENT}gitops: { approvers: [alice] }\n${ci('')}` })).toEqual([
+      'cfg/prod.yaml:13:5 ci.github.environment: production\'s apply role trusts only a GitHub environment with protection rules: name it here (ci.github.environment), or set ci.github.applyFromBranches: true to trust every push to the branches',
     ]);
-    const relaxed = configsOf({ 'prod.yaml': `${MINIMAL_ENVIRONMENT}${ci('    applyFromBranches: true\n')}` })[0]!;
+    const relaxed = configsOf({ 'prod.yaml': `${MINIMAL_ENVIRONMENT}gitops: { approvers: [alice] }\n${ci('    applyFromBranches: true\n')}` })[0]!;
     expect(githubTrust(relaxed)!.applySubjects).toEqual(['repo:shop-org/shop-infra:ref:refs/heads/main']);
   });
 

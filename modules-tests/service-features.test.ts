@@ -487,7 +487,7 @@ describe('alarm control', () => {
   it('turns every alarm and the topic off, in production only with a waiver', () => {
     expect(resourcesOf(production, 'aws_cloudwatch_metric_alarm')).toEqual({});
     expect(resourcesOf(production, 'aws_sns_topic')).toEqual({});
-    const prod = `${withService('    image: docker.io/library/nginx:1.27\n')}production: true\nmonitoring: { alarms: { enabled: false } }\n`;
+    const prod = `${withService('    image: docker.io/library/nginx:1.27\n')}production: true\ngitops: { approvers: [alice] }\nmonitoring: { alarms: { enabled: false } }\n`;
     expect(problemOf(prod, 'monitoring.alarms.enabled')).toContain('a production environment without alarms fails silently; keep alarms on, or waive alarms-enabled');
     expect(problems(`${prod}guardrails: { waivers: { alarms-enabled: "a short-lived load test environment" } }\n`)).toEqual([]);
   });

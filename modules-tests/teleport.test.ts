@@ -76,7 +76,7 @@ describe('the teleport: block', () => {
   });
 
   it('gives developers no database access in production', () => {
-    const config = configOf(`${MINIMAL_ENVIRONMENT}production: true\n${DATABASE}${REFERENCE_BLOCK}`);
+    const config = configOf(`${MINIMAL_ENVIRONMENT}production: true\ngitops: { approvers: [alice] }\n${DATABASE}${REFERENCE_BLOCK}`);
     expect(config.teleport.roles.developer).toMatchObject({ databases: [], databaseUsers: [] });
     expect(config.teleport.roles.admin!.databaseUsers).toEqual(['teleport_admin']);
   });
@@ -186,7 +186,7 @@ describe('what the review found', () => {
   });
 
   it('gives the default developer role no application in production, and keeps overwritten recordings as long as recordings', () => {
-    expect(configOf(`${MINIMAL_ENVIRONMENT}production: true\n${block}`).teleport.roles.developer!.appLabels).toEqual({});
+    expect(configOf(`${MINIMAL_ENVIRONMENT}production: true\ngitops: { approvers: [alice] }\n${block}`).teleport.roles.developer!.appLabels).toEqual({});
     expect(configOf(`${MINIMAL_ENVIRONMENT}${block}`).teleport.roles.developer!.appLabels).toEqual({ '*': '*' });
     const rule = (text: string) => Object.values(resourcesOf(synthEnvironment(configOf(`${MINIMAL_ENVIRONMENT}${text}`)), 'aws_s3_bucket_lifecycle_configuration'))
       .flatMap((l) => l.rule).find((r) => r.id === 'recordings');

@@ -88,7 +88,7 @@ backend: { bucket: bench-tf-state, lockTable: bench-tf-locks }
 network: { cidr: 10.0.0.0/16 }
 services:
 ${services}`);
-  for (const env of ['dev', 'staging', 'prod']) writeFileSync(join(dir, `${env}.yaml`), `network: { cidr: 10.${env.length}.0.0/16 }\n`);
+  for (const env of ['dev', 'staging', 'prod']) writeFileSync(join(dir, `${env}.yaml`), `network: { cidr: 10.${env.length}.0.0/16 }\n${env === 'prod' ? 'gitops: { approvers: [bench-lead] }\n' : ''}`);
 }
 
 async function main(): Promise<void> {

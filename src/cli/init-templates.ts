@@ -55,19 +55,22 @@ export interface EnvironmentTemplateOptions {
   readonly sampleService?: boolean;
   /** The services of defaults.yaml that set no egress, waived by name. */
   readonly openEgressServices?: readonly string[];
+  /** gitops.approvers: a production environment needs someone who may approve its runs. */
+  readonly approvers?: readonly string[];
 }
 
 /** A new environment file. */
 export function environmentTemplate(a: ProjectAnswers, cidrSecondOctet: number, options: EnvironmentTemplateOptions = {}): string {
-  const { certificate, sampleService = true, openEgressServices = [] } = options;
+  const { certificate, sampleService = true, openEgressServices = [], approvers = [] } = options;
   const loadBalancer = certificate ? `\n# HTTPS for the services defaults.yaml routes (HTTP on 80 redirects to it).\nloadBalancer:\n  certificate: ${certificate}\n` : '';
+  const gitops = approvers.length > 0 ? `\n# Runs of this environment wait for one of these GitHub logins to approve the very plan.\ngitops:\n  approvers: [${approvers.join(', ')}]\n` : '';
   // Services of defaults.yaml with no egress connect anywhere: said plainly, on every check, until they are narrowed.
   const waiver = openEgressServices.length > 0
     ? `\n# Narrow each service's egress (README: Egress), then remove this waiver.\nguardrails:\n  waivers:\n    ecs-open-egress: "defaults.yaml's services ${openEgressServices.join(', ')} set no egress yet"\n`
     : '';
   return `# yaml-language-server: $schema=../schema/environment.schema.json
 # The ${a.environment} environment: its own VPC, cluster and services, merged over defaults.yaml.
-# Check it with \`npx platform validate\`, then \`npx platform plan --env ${a.environment}\`.${loadBalancer}
+# Check it with \`npx platform validate\`, then \`npx platform plan --env ${a.environment}\`.${loadBalancer}${gitops}
 network:
   # Each environment needs its own address range.
   cidr: 10.${cidrSecondOctet}.0.0/16

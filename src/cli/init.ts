@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { Command } from 'commander';
 import { parse } from 'yaml';
-import { ConfigError, defaultsJsonSchema, ENVIRONMENT_NAME, evaluateGuardrails, formatProblem, formatReport, environmentJsonSchema, loadEnvironments, SCHEMA_FILES } from '../core/index';
+import { ConfigError, defaultsJsonSchema, ENVIRONMENT_NAME, evaluateGuardrails, formatProblem, formatReport, environmentJsonSchema, isProductionName, loadEnvironments, SCHEMA_FILES } from '../core/index';
 import { EXIT } from './exit-codes';
 import { defaultsTemplate, environmentTemplate, GITIGNORE, packageJsonTemplate, PLATFORM_PACKAGE, PLATFORM_PACKAGE_PLACEHOLDER, WORKFLOWS, type ProjectAnswers } from './init-templates';
 
@@ -21,6 +21,7 @@ interface InitOptions {
   env: string;
   from?: string;
   platformPackage?: string;
+  approvers?: string;
 }
 
 export function initCommand(program: Command): void {
@@ -33,6 +34,7 @@ export function initCommand(program: Command): void {
     .option('--account-id <id>', 'the 12-digit AWS account ID (new project)')
     .option('--env <name>', 'the environment to create', 'dev')
     .option('--from <name>', 'in an existing project: start the new environment as a copy of this one (with its own VPC range)')
+    .option('--approvers <logins>', 'GitHub logins (comma-separated) who may approve runs of the new environment: gitops.approvers, required for a production environment (prod, production, prod-*)')
     .option('--platform-package <spec>', `new project: where npm gets the platform, the package.json dependency ${PLATFORM_PACKAGE} (a git URL with a tag, file:PATH, a private registry's version); default: a placeholder to replace`)
     .action((dir: string, options: InitOptions) => {
       try {
@@ -48,7 +50,11 @@ function init(dir: string, options: InitOptions): void {
   const existing = existsSync(join(configDir, 'defaults.yaml'));
   if (!ENVIRONMENT_NAME.test(options.env)) fail(`--env ${options.env}: an environment name is 2-20 lowercase letters, digits or hyphens, starting with a letter`);
   if (existing && options.platformPackage !== undefined) fail(`--platform-package is for a new project: ${join(dir, 'package.json')} names the platform of this one`);
-  const files = existing ? environmentFiles(configDir, options) : projectFiles(dir, options);
+  const approvers = (options.approvers ?? '').split(',').map((login) => login.trim()).filter((login) => login !== '');
+  if (isProductionName(options.env) && options.from === undefined && approvers.length === 0) {
+    fail(`--env ${options.env} is a production environment: give --approvers LOGIN[,LOGIN], the GitHub logins who may approve its runs (nobody could approve them otherwise)`);
+  }
+  const files = existing ? environmentFiles(configDir, options, approvers) : projectFiles(dir, options, approvers);
   const taken = Object.keys(files).filter((file) => existsSync(file));
   if (taken.length > 0) fail(`refused: ${taken.join(', ')} already exist${taken.length === 1 ? 's' : ''}; nothing was written (init never overwrites)`);
   checkInScratch(configDir, files);
@@ -84,7 +90,7 @@ function readPackageJson(file: string): { name?: string; scripts?: Record<string
   }
 }
 
-function projectFiles(dir: string, options: InitOptions): Record<string, string> {
+function projectFiles(dir: string, options: InitOptions, approvers: readonly string[]): Record<string, string> {
   if (!options.project) fail('a new project needs --project NAME (and --account-id ID)');
   if (!options.accountId) fail('a new project needs --account-id ID: the 12-digit AWS account the environments live in');
   const spec = options.platformPackage ?? PLATFORM_PACKAGE_PLACEHOLDER;
@@ -95,7 +101,7 @@ function projectFiles(dir: string, options: InitOptions): Record<string, string>
   return {
     ...(!existsSync(packageJson) && { [packageJson]: packageJsonTemplate(options.project!, spec) }),
     [join(dir, 'environments', 'defaults.yaml')]: defaultsTemplate(answers),
-    [join(dir, 'environments', `${options.env}.yaml`)]: environmentTemplate(answers, 10),
+    [join(dir, 'environments', `${options.env}.yaml`)]: environmentTemplate(answers, 10, { approvers }),
     [join(dir, SCHEMA_FILES.defaults)]: defaultsJsonSchema(),
     [join(dir, SCHEMA_FILES.environment)]: environmentJsonSchema(),
     [join(dir, '.gitignore')]: GITIGNORE,
@@ -108,7 +114,7 @@ function projectFiles(dir: string, options: InitOptions): Record<string, string>
  * the template. The VPC range is the first 10.N.0.0/16 (N = 10, 20, ...) no
  * file of the folder uses.
  */
-function environmentFiles(configDir: string, options: InitOptions): Record<string, string> {
+function environmentFiles(configDir: string, options: InitOptions, approvers: readonly string[]): Record<string, string> {
   const files = readdirSync(configDir).filter((f) => f.endsWith('.yaml')).sort();
   const used = new Set(files.flatMap((f) => [...readFileSync(join(configDir, f), 'utf8').matchAll(/\bcidr: 10\.(\d+)\./g)].map((m) => Number(m[1]))));
   const octet = [10, 20, 30, 40, 50, 60, 70, 80, 90, 100, 110, 120, 130, 140, 150, 160, 170, 180, 190, 200, 210, 220, 230, 240, 250].find((n) => !used.has(n)) ?? 250;
@@ -124,7 +130,7 @@ function environmentFiles(configDir: string, options: InitOptions): Record<strin
   const answers: ProjectAnswers = { project: '', region: '', accountId: '', environment: options.env };
   const defaults = readDefaults(join(configDir, 'defaults.yaml'));
   const definesServices = isMap(defaults?.services) && Object.keys(defaults.services).length > 0;
-  return { [target]: environmentTemplate(answers, octet, { certificate: certificateToName(defaults), sampleService: !definesServices, openEgressServices: openEgressServices(defaults) }) };
+  return { [target]: environmentTemplate(answers, octet, { certificate: certificateToName(defaults), sampleService: !definesServices, openEgressServices: openEgressServices(defaults), approvers }) };
 }
 
 /** defaults.yaml as plain data; undefined when it cannot be read (the validation in the scratch folder reports it, with its line). */

@@ -208,10 +208,12 @@ const internalLoadBalancerCidrs: Rule = (env) =>
     : [];
 
 /** Production applies always wait for an approval of the very plan; a setting that says otherwise would mislead. */
-const productionNeedsApproval: Rule = (env) =>
-  env.production && env.gitops.autoApply
-    ? [{ path: ['gitops', 'autoApply'], message: 'production applies always need an approval of the plan; remove autoApply (or set it to false) and list gitops.approvers' }]
-    : [];
+const productionNeedsApproval: Rule = (env) => {
+  if (!env.production) return [];
+  if (env.gitops.autoApply) return [{ path: ['gitops', 'autoApply'], message: 'production applies always need an approval of the plan; remove autoApply (or set it to false) and list gitops.approvers' }];
+  if (env.gitops.approvers.length === 0) return [{ path: ['gitops', 'approvers'], message: 'nobody could approve a production run; add gitops.approvers (the GitHub logins who may approve)' }];
+  return [];
+};
 
 /** Alias records are addressed by host name with every other character as -: two names must not meet there. */
 const hostRecordAddresses: Rule = (env) => {

@@ -613,7 +613,7 @@ const gitopsSchema = strictObject({
   /** Apply a plan without an approval. @default true outside production; production applies always need an approval */
   autoApply: z.boolean().optional().describe('Apply plans of the default branch without an approval (default: true outside production; production always needs one)'),
   /** GitHub logins who may approve runs and comment /plan and /apply. @default [] (nobody: every apply that needs an approval waits) */
-  approvers: z.array(z.string().regex(GITHUB_LOGIN, 'must be a GitHub login (letters, digits and single hyphens, at most 39)')).default([]).describe('GitHub logins who may approve runs and comment /apply'),
+  approvers: z.array(z.string().regex(GITHUB_LOGIN, 'must be a GitHub login (letters, digits and single hyphens, at most 39)')).default([]).describe('GitHub logins who may approve runs and comment /apply; a production environment needs at least one'),
   /** Plan pull requests from forks (their plans run with no credentials and are never applied). @default false */
   allowForks: z.boolean().default(false).describe('Plan pull requests from forks (never applied)'),
 });
