@@ -34,6 +34,15 @@ COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund \
  && npm cache clean --force
 
+# --- the compiled JavaScript (dist/, npm run build: the TypeScript 7 compiler,
+# a dev dependency); the final stage runs it, with no tsx and no src/ ---
+FROM --platform=linux/amd64 ${NODE_IMAGE} AS build
+WORKDIR /app
+COPY package.json package-lock.json tsconfig.json tsconfig.build.json ./
+RUN npm ci --no-audit --no-fund
+COPY src ./src
+RUN npm run build
+
 # --- Terraform and the provider mirror, each download checked against a
 # pinned hash before it is unpacked ---
 FROM --platform=linux/amd64 ${NODE_IMAGE} AS terraform
@@ -99,9 +108,9 @@ COPY --from=terraform /usr/share/terraform/plugins /usr/share/terraform/plugins
 COPY --from=terraform /build/terraform.rc /etc/terraform.rc
 WORKDIR /app
 COPY --from=dependencies /app/node_modules ./node_modules
-COPY package.json package-lock.json tsconfig.json .terraform.lock.hcl ./
+COPY package.json package-lock.json .terraform.lock.hcl ./
 COPY bin ./bin
-COPY src ./src
+COPY --from=build /app/dist ./dist
 # TF_CLI_CONFIG_FILE: the project uses this CLI config as it is (src/terraform/cli-config.ts);
 # TF_PROVIDER_MIRROR names the same mirror for `lock` and the checks.
 # HOME=/tmp: nothing writes to a home folder, but if something does, it is a writable one.

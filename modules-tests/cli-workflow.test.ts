@@ -152,10 +152,15 @@ describe('init', () => {
     for (const name of readdirSync('examples/github-actions').filter((f) => f.endsWith('.yml'))) {
       expect({ name, same: readFileSync(join(project, '.github', 'workflows', name), 'utf8') === readFileSync(join('examples/github-actions', name), 'utf8') }).toEqual({ name, same: true });
     }
-    // package.json: the platform as its one dependency, at a placeholder init says to replace, and what to run next.
+    // package.json: the platform at this version, the test tools at the platform's own pins, jest on its preset; a first test.
+    const own = JSON.parse(readFileSync('package.json', 'utf8'));
     const manifest = JSON.parse(readFileSync(join(project, 'package.json'), 'utf8'));
-    expect(manifest.dependencies).toEqual({ 'fargate-platform': 'git+https://github.com/OWNER/fargate-platform.git#COMMIT-OR-TAG' });
-    expect(created.stdout).toContain(`note: ${join(project, 'package.json')} names fargate-platform at a placeholder, git+https://github.com/OWNER/fargate-platform.git#COMMIT-OR-TAG: replace it`);
+    expect(manifest.dependencies).toEqual({ 'fargate-platform': own.version });
+    expect(manifest.devDependencies).toEqual({ jest: own.devDependencies.jest, '@swc/jest': own.devDependencies['@swc/jest'], '@swc/core': own.devDependencies['@swc/core'] });
+    expect(manifest.jest).toEqual({ preset: 'fargate-platform' });
+    expect(manifest.scripts.test).toBe('jest && platform validate && platform check-guardrails && platform check-addresses');
+    expect(readFileSync(join(project, 'tests', 'environments.test.ts'), 'utf8')).toContain("from 'fargate-platform/testing'");
+    expect(created.stdout).toContain(`note: ${join(project, 'package.json')} names fargate-platform ${own.version}: npm installs it from your registry (.npmrc); for a tarball or folder run init with --from-package PATH`);
     expect(created.stdout).toContain(`next: cd ${project} && npm install (it writes package-lock.json: commit it with the rest; the workflows run npm ci, which needs it)`);
     expect(readFileSync(join(project, 'environments', 'dev.yaml'), 'utf8')).toMatch(/^# yaml-language-server: \$schema=\.\.\/schema\/environment\.schema\.json$/m);
     const config = join(project, 'environments');
@@ -177,12 +182,13 @@ describe('init', () => {
     expect(runCli(['validate', '--config', config]).stdout).toContain('2 environment(s) valid: dev, qa');
   });
 
-  it('starts a project whose workflows\' commands run: npm test and npx platform, with the platform installed as its dependency', () => {
+  // npm install from the packed tarball and the team's npm test (jest through the preset): scripts/package-check.sh, in .ci/run.
+  it('starts a project whose workflows\' platform commands run, with the platform installed as its dependency', () => {
     const project = join(scratch, 'installed-project');
     const platform = process.cwd();
-    const created = runCli(['init', project, '--project', 'acme', '--account-id', '111122223333', '--platform-package', `file:${platform}`]);
+    const created = runCli(['init', project, '--project', 'acme', '--account-id', '111122223333', '--from-package', platform]);
     expect(created.status).toBe(0);
-    expect(created.stdout).not.toContain('placeholder');
+    expect(created.stdout).not.toContain('note:');
     const manifest = JSON.parse(readFileSync(join(project, 'package.json'), 'utf8'));
     expect(manifest.dependencies).toEqual({ 'fargate-platform': `file:${platform}` });
     // What npm install makes of a file: dependency (a link to the folder, its bin in .bin), without running npm install here.
@@ -190,10 +196,9 @@ describe('init', () => {
     symlinkSync(platform, join(project, 'node_modules', 'fargate-platform'));
     symlinkSync('../fargate-platform/bin/platform.js', join(project, 'node_modules', '.bin', 'platform'));
     const inProject = (command: string, args: string[]) => spawnSync(command, args, { cwd: project, encoding: 'utf8', env: { ...process.env, CHECKPOINT_DISABLE: '1' } });
-    const test = inProject('npm', ['test']);
-    expect({ status: test.status, stderr: test.stderr }).toEqual({ status: 0, stderr: '' });
-    expect(test.stdout).toContain('1 environment(s) valid: dev');
-    expect(test.stdout).toMatch(/^dev: \d+ passed, 0 failed/m);
+    const checks = inProject('npx', ['platform', 'check-guardrails']);
+    expect({ status: checks.status, stderr: checks.stderr }).toEqual({ status: 0, stderr: '' });
+    expect(checks.stdout).toMatch(/^dev: \d+ passed, 0 failed/m);
     // The commands the workflows run before any AWS call.
     expect(JSON.parse(inProject('npx', ['platform', 'validate', '--json']).stdout)).toEqual({ ok: true, environments: ['dev'] });
     expect(inProject('npx', ['platform', 'check-addresses']).status).toBe(0);
@@ -208,7 +213,7 @@ describe('init', () => {
     expect(created.status).toBe(0);
     expect(readFileSync(join(project, 'package.json'), 'utf8')).toBe('{ "name": "own", "private": true }\n');
     expect(created.stdout).toContain(`note: ${join(project, 'package.json')} was left as it is; the workflows run npm ci, npm test and npx platform: it needs fargate-platform in its dependencies and a test script`);
-    expect(runCli(['init', project, '--env', 'qa', '--platform-package', 'file:x']).stderr).toContain('--platform-package is for a new project');
+    expect(runCli(['init', project, '--env', 'qa', '--platform-package', 'file:x']).stderr).toContain('--platform-package and --from-package are for a new project');
   });
 
   it('adds an environment to an existing project that passes its guardrails: HTTPS when defaults route services, or a copy of another', () => {

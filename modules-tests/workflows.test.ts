@@ -93,13 +93,14 @@ describe('the workflows', () => {
     expect(Object.keys(own.bin)).toEqual(['platform']);
     expect(started.private).toBe(true);
     expect(started.scripts).toEqual(PROJECT_SCRIPTS);
-    // Its scripts call only the platform's commands.
+    // Its scripts call only the platform's commands, and jest (the team's tests, on the platform's preset).
     for (const [script, text] of Object.entries(started.scripts)) {
-      for (const part of text.split('&&').map((p) => p.trim())) {
+      for (const part of text.split('&&').map((p) => p.trim()).filter((p) => p !== 'jest')) {
         const [bin, command] = part.split(/\s+/);
         expect({ script, bin, command: commands.has(command!) }).toEqual({ script, bin: 'platform', command: true });
       }
     }
+    expect(started.scripts.test!.startsWith('jest && ')).toBe(true);
     const scriptSets = { 'this repository': Object.keys(own.scripts), 'a project init starts': Object.keys(started.scripts) };
     const used = new Set<string>();
     for (const [name, workflow] of Object.entries(workflows)) {

@@ -96,14 +96,6 @@ services:
 export const PLATFORM_PACKAGE = 'fargate-platform';
 
 /**
- * Where a new project gets the platform when `init` is not told
- * (`--platform-package`): a placeholder the team replaces, since this
- * package is private (not on the npm registry). `npm install` fails on it,
- * naming it, rather than installing something else.
- */
-export const PLATFORM_PACKAGE_PLACEHOLDER = 'git+https://github.com/OWNER/fargate-platform.git#COMMIT-OR-TAG';
-
-/**
  * The scripts of a project `init` starts: what its workflows run (`npm
  * test`) and the usual commands, each a command of the platform's `platform`
  * bin (modules-tests/workflows.test.ts checks both).
@@ -111,12 +103,21 @@ export const PLATFORM_PACKAGE_PLACEHOLDER = 'git+https://github.com/OWNER/fargat
 export const PROJECT_SCRIPTS: Readonly<Record<string, string>> = {
   validate: 'platform validate',
   plan: 'platform plan',
-  // The pull request workflow runs it (besides its own validate, check-guardrails and check-addresses steps): the team's own tests go here.
-  test: 'platform validate && platform check-guardrails',
+  // The pull request workflow runs it (besides its own validate, check-guardrails and check-addresses steps):
+  // the team's tests in tests/ (jest through the platform's preset), then the platform's checks.
+  test: 'jest && platform validate && platform check-guardrails && platform check-addresses',
 };
 
-/** The package.json of a new project: private, its one dependency the platform (`spec`: an npm spec: a git URL with a tag, a file: path, a version of a private registry). */
-export function packageJsonTemplate(project: string, spec: string): string {
+/** What runs a team's tests: jest, and @swc/jest (with @swc/core) that the platform's jest preset compiles them with. */
+export const TEST_TOOLS = ['jest', '@swc/jest', '@swc/core'] as const;
+
+/**
+ * The package.json of a new project: private, its dependency the platform
+ * (`spec`: an npm spec: a version, a file: path or tarball, a git URL with a
+ * tag), its test tools at `testTools` (the platform's own exact versions),
+ * and jest on the platform's preset.
+ */
+export function packageJsonTemplate(project: string, spec: string, testTools: Readonly<Record<string, string>> = {}): string {
   const manifest = {
     name: `${project}-environments`,
     version: '0.0.0',
@@ -125,9 +126,37 @@ export function packageJsonTemplate(project: string, spec: string): string {
     engines: { node: '>=22.12' },
     scripts: PROJECT_SCRIPTS,
     dependencies: { [PLATFORM_PACKAGE]: spec },
+    devDependencies: testTools,
+    jest: { preset: PLATFORM_PACKAGE },
   };
   return `${JSON.stringify(manifest, null, 2)}\n`;
 }
+
+/** The team's first test (tests/environments.test.ts): every environment synthesizes, with its services on Fargate. */
+export const EXAMPLE_TEST = `/**
+ * Your tests of your environments (README: "Testing your environments"):
+ * they run in \`npm test\` through the platform's jest preset, over whatever
+ * environments the folder holds. Helpers: ${PLATFORM_PACKAGE}/testing.
+ */
+import { resourcesOf, synthEnvironments } from '${PLATFORM_PACKAGE}/testing';
+
+const environments = synthEnvironments('environments');
+
+describe.each(environments.map((e) => [e.name, e] as const))('environment %s', (_name, env) => {
+  it('runs every configured service, on Fargate', () => {
+    const services = Object.values(resourcesOf(env.json, 'aws_ecs_service'));
+    expect(services.map((s) => String(s.name)).filter((name) => Object.hasOwn(env.config.services, name))).toHaveLength(Object.keys(env.config.services).length);
+    for (const service of services) {
+      const providers = ((service.capacity_provider_strategy ?? []) as { capacity_provider: string }[]).map((s) => s.capacity_provider);
+      expect(service.launch_type === 'FARGATE' || (providers.length > 0 && providers.every((p) => p.startsWith('FARGATE')))).toBe(true);
+    }
+  });
+
+  it('keeps its state in S3 with the lock file', () => {
+    expect(JSON.parse(env.json).terraform.backend.s3).toMatchObject({ encrypt: true, use_lockfile: true });
+  });
+});
+`;
 
 export const GITIGNORE = `node_modules/
 # Synthesized stacks and Terraform working folders (recreated by synth);

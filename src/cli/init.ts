@@ -7,12 +7,12 @@
  */
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { parse } from 'yaml';
 import { ConfigError, defaultsJsonSchema, ENVIRONMENT_NAME, evaluateGuardrails, formatProblem, formatReport, environmentJsonSchema, isProductionName, loadEnvironments, SCHEMA_FILES } from '../core/index';
 import { EXIT } from './exit-codes';
-import { defaultsTemplate, environmentTemplate, GITIGNORE, packageJsonTemplate, PLATFORM_PACKAGE, PLATFORM_PACKAGE_PLACEHOLDER, WORKFLOWS, type ProjectAnswers } from './init-templates';
+import { defaultsTemplate, environmentTemplate, EXAMPLE_TEST, GITIGNORE, packageJsonTemplate, PLATFORM_PACKAGE, TEST_TOOLS, WORKFLOWS, type ProjectAnswers } from './init-templates';
 
 interface InitOptions {
   project?: string;
@@ -21,6 +21,7 @@ interface InitOptions {
   env: string;
   from?: string;
   platformPackage?: string;
+  fromPackage?: string;
   approvers?: string;
 }
 
@@ -35,7 +36,8 @@ export function initCommand(program: Command): void {
     .option('--env <name>', 'the environment to create', 'dev')
     .option('--from <name>', 'in an existing project: start the new environment as a copy of this one (with its own VPC range)')
     .option('--approvers <logins>', 'GitHub logins (comma-separated) who may approve runs of the new environment: gitops.approvers, required for a production environment (prod, production, prod-*)')
-    .option('--platform-package <spec>', `new project: where npm gets the platform, the package.json dependency ${PLATFORM_PACKAGE} (a git URL with a tag, file:PATH, a private registry's version); default: a placeholder to replace`)
+    .option('--platform-package <spec>', `new project: where npm gets the platform, the package.json dependency ${PLATFORM_PACKAGE} (a version, a git URL with a tag, file:PATH); default: this platform's version`)
+    .option('--from-package <path>', `new project: the platform from a folder or a tarball (npm pack) at PATH, as file:ABSOLUTE-PATH`)
     .action((dir: string, options: InitOptions) => {
       try {
         init(dir, options);
@@ -49,7 +51,9 @@ function init(dir: string, options: InitOptions): void {
   const configDir = join(dir, 'environments');
   const existing = existsSync(join(configDir, 'defaults.yaml'));
   if (!ENVIRONMENT_NAME.test(options.env)) fail(`--env ${options.env}: an environment name is 2-20 lowercase letters, digits or hyphens, starting with a letter`);
-  if (existing && options.platformPackage !== undefined) fail(`--platform-package is for a new project: ${join(dir, 'package.json')} names the platform of this one`);
+  if (existing && (options.platformPackage !== undefined || options.fromPackage !== undefined)) fail(`--platform-package and --from-package are for a new project: ${join(dir, 'package.json')} names the platform of this one`);
+  if (options.platformPackage !== undefined && options.fromPackage !== undefined) fail('give --platform-package or --from-package, not both');
+  if (options.fromPackage !== undefined && !existsSync(options.fromPackage)) fail(`--from-package ${options.fromPackage}: no such folder or tarball`);
   const approvers = (options.approvers ?? '').split(',').map((login) => login.trim()).filter((login) => login !== '');
   if (isProductionName(options.env) && options.from === undefined && approvers.length === 0) {
     fail(`--env ${options.env} is a production environment: give --approvers LOGIN[,LOGIN], the GitHub logins who may approve its runs (nobody could approve them otherwise)`);
@@ -75,10 +79,15 @@ function init(dir: string, options: InitOptions): void {
     if (!hasPlatform || manifest?.scripts?.test === undefined) {
       console.log(`note: ${packageJson} was left as it is; the workflows run npm ci, npm test and npx platform: it needs ${PLATFORM_PACKAGE} in its dependencies and a test script (for example "platform validate && platform check-guardrails")`);
     }
-  } else if (files[packageJson]!.includes(PLATFORM_PACKAGE_PLACEHOLDER)) {
-    console.log(`note: ${packageJson} names ${PLATFORM_PACKAGE} at a placeholder, ${PLATFORM_PACKAGE_PLACEHOLDER}: replace it with where your team gets the platform (a git URL with a tag or commit; the repository must be readable by the workflows' runners), or run init with --platform-package SPEC`);
+  } else if (options.platformPackage === undefined && options.fromPackage === undefined) {
+    console.log(`note: ${packageJson} names ${PLATFORM_PACKAGE} ${platformManifest().version}: npm installs it from your registry (.npmrc); for a tarball or folder run init with --from-package PATH`);
   }
   console.log(`next: cd ${dir} && npm install (it writes package-lock.json: commit it with the rest; the workflows run npm ci, which needs it), then npx platform validate and npx platform plan --env ${options.env}`);
+}
+
+/** The platform's own package.json (beside src/ in a clone, dist/ in the package): its version, and the test tools' versions a new project pins. */
+function platformManifest(): { version: string; devDependencies: Record<string, string> } {
+  return JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8'));
 }
 
 /** The fields of a package.json init reads; undefined when it cannot be read or parsed. */
@@ -93,13 +102,15 @@ function readPackageJson(file: string): { name?: string; scripts?: Record<string
 function projectFiles(dir: string, options: InitOptions, approvers: readonly string[]): Record<string, string> {
   if (!options.project) fail('a new project needs --project NAME (and --account-id ID)');
   if (!options.accountId) fail('a new project needs --account-id ID: the 12-digit AWS account the environments live in');
-  const spec = options.platformPackage ?? PLATFORM_PACKAGE_PLACEHOLDER;
+  const own = platformManifest();
+  const spec = options.fromPackage !== undefined ? `file:${resolve(options.fromPackage)}` : options.platformPackage ?? own.version;
   if (!/^\S+$/.test(spec)) fail(`--platform-package ${JSON.stringify(spec)}: an npm spec without spaces, for example git+https://github.com/OWNER/fargate-platform.git#v0.1.0 or file:../fargate-platform`);
   const answers: ProjectAnswers = { project: options.project!, region: options.region, accountId: options.accountId!, environment: options.env };
   // A package.json already there (a clone of the platform, another tool's) is kept, not a reason to refuse.
   const packageJson = join(dir, 'package.json');
   return {
-    ...(!existsSync(packageJson) && { [packageJson]: packageJsonTemplate(options.project!, spec) }),
+    ...(!existsSync(packageJson) && { [packageJson]: packageJsonTemplate(options.project!, spec, Object.fromEntries(TEST_TOOLS.map((tool) => [tool, own.devDependencies[tool]!]))) }),
+    [join(dir, 'tests', 'environments.test.ts')]: EXAMPLE_TEST,
     [join(dir, 'environments', 'defaults.yaml')]: defaultsTemplate(answers),
     [join(dir, 'environments', `${options.env}.yaml`)]: environmentTemplate(answers, 10, { approvers }),
     [join(dir, SCHEMA_FILES.defaults)]: defaultsJsonSchema(),
