@@ -39,7 +39,8 @@ RUN npm ci --omit=dev --no-audit --no-fund \
 FROM --platform=linux/amd64 ${NODE_IMAGE} AS build
 WORKDIR /app
 COPY package.json package-lock.json tsconfig.json tsconfig.build.json ./
-RUN npm ci --no-audit --no-fund
+# No install scripts: the compiler is a prebuilt binary, and nothing built here is run.
+RUN npm ci --ignore-scripts --no-audit --no-fund
 COPY src ./src
 RUN npm run build
 
