@@ -4,8 +4,9 @@
 # there (the registry and npm's cache, nothing else), then the team's
 # `npm test` (their jest test through the package's preset, validation,
 # guardrails, addresses), and validate, synth and an offline plan through the
-# installed `platform` bin. Prints the install time, the package count and the
-# start-up time of `platform --help`. .ci/run runs it.
+# installed `platform` bin, and `serve` planning a signed push
+# (scripts/package-serve-check.js). Prints the install time, the package count
+# and the start-up time of `platform --help`. .ci/run runs it.
 set -euo pipefail
 top="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 export CHECKPOINT_DISABLE=1
@@ -29,4 +30,6 @@ npm test
 npx platform validate
 npx platform synth
 npx platform plan --env dev --offline
+# The controller from the package: serve --offline plans a signed push.
+node "$top/scripts/package-serve-check.js"
 for run in 1 2 3; do /usr/bin/time -f "platform --help: %e s" npx --no-install platform --help >/dev/null; done
