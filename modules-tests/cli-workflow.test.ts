@@ -160,6 +160,7 @@ describe('init', () => {
     expect(manifest.jest).toEqual({ preset: 'fargate-platform' });
     expect(manifest.scripts.test).toBe('jest && platform validate && platform check-guardrails && platform check-addresses');
     expect(readFileSync(join(project, 'tests', 'environments.test.ts'), 'utf8')).toContain("from 'fargate-platform/testing'");
+    expect(readFileSync(join(project, '.terraform.lock.hcl'), 'utf8')).toBe(readFileSync('.terraform.lock.hcl', 'utf8'));
     expect(created.stdout).toContain(`note: ${join(project, 'package.json')} names fargate-platform ${own.version}: npm installs it from your registry (.npmrc); for a tarball or folder run init with --from-package PATH`);
     expect(created.stdout).toContain(`next: cd ${project} && npm install (it writes package-lock.json: commit it with the rest; the workflows run npm ci, which needs it)`);
     expect(readFileSync(join(project, 'environments', 'dev.yaml'), 'utf8')).toMatch(/^# yaml-language-server: \$schema=\.\.\/schema\/environment\.schema\.json$/m);

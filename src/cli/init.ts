@@ -111,6 +111,8 @@ function projectFiles(dir: string, options: InitOptions, approvers: readonly str
   return {
     ...(!existsSync(packageJson) && { [packageJson]: packageJsonTemplate(options.project!, spec, Object.fromEntries(TEST_TOOLS.map((tool) => [tool, own.devDependencies[tool]!]))) }),
     [join(dir, 'tests', 'environments.test.ts')]: EXAMPLE_TEST,
+    // The providers' hashes this platform version is checked with (synth copies the file into every stack folder).
+    [join(dir, '.terraform.lock.hcl')]: readFileSync(join(__dirname, '..', '..', '.terraform.lock.hcl'), 'utf8'),
     [join(dir, 'environments', 'defaults.yaml')]: defaultsTemplate(answers),
     [join(dir, 'environments', `${options.env}.yaml`)]: environmentTemplate(answers, 10, { approvers }),
     [join(dir, SCHEMA_FILES.defaults)]: defaultsJsonSchema(),
