@@ -358,7 +358,7 @@ describe('the task role', () => {
 });
 
 describe('managed policies the project owns', () => {
-  const env = (name: string, arns: string[] = []) => `${MINIMAL_ENVIRONMENT}environment: ${name}\nservices:\n  api:\n    image: docker.io/library/nginx:1.27\n    cpu: 256\n    memory: 512\n    taskRole:\n      managedPolicyArns: [${arns.map((a) => `"${a}"`).join(', ')}]\n`;
+  const env = (name: string, arns: string[] = []) => `${MINIMAL_ENVIRONMENT}environment: ${name}\nservices:\n  api:\n    image: docker.io/library/nginx:1.27\n    cpu: 256\n    memory: 512\n    taskRole:\n      managedPolicyArns: [${arns.map((a) => `"${a}"`).join(', ')}]\n${name.startsWith('prod') ? 'gitops: { approvers: [alice] }\n' : ''}`;
   const policy = (name: string) => `arn:aws:iam::123456789012:policy/${name}`;
   const refused = (arns: string[], extra: Record<string, string> = {}) => problemsOf({ 'dev.yaml': env('dev', arns), 'prod.yaml': env('prod'), ...extra });
 
