@@ -7,7 +7,7 @@ import { SecretsmanagerSecret } from '@cdktf/provider-aws/lib/secretsmanager-sec
 import { SecretsmanagerSecretRotation } from '@cdktf/provider-aws/lib/secretsmanager-secret-rotation';
 import { SecretsmanagerSecretVersion } from '@cdktf/provider-aws/lib/secretsmanager-secret-version';
 import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
-import { DataResource, Fn } from 'cdktf';
+import { Fn, TerraformResource } from 'cdktf';
 import { Construct } from 'constructs';
 import { fitName, NAME_LIMITS, rdsIdentifier, securityGroupName } from '../../naming';
 import { assumeRolePolicy } from '../iam/policy-document';
@@ -224,8 +224,9 @@ export class Database extends Construct {
     // password of its own to the managed one, an unknown value: the provider plans that list as staying
     // empty (so a plain index fails the plan), and only the apply learns the secret. The marker is created
     // in that plan (its ID unknown until then) and never changes after.
-    const switchMarker = new DataResource(this, 'master-secret-switch', {});
-    this.masterSecretArn = Fn.try([this.instance.masterUserSecret.get(0).secretArn, switchMarker.id]);
+    // A plain terraform_data: cdktf's DataResource would make every synth run `terraform version`.
+    const switchMarker = new TerraformResource(this, 'master-secret-switch', { terraformResourceType: 'terraform_data' });
+    this.masterSecretArn = Fn.try([this.instance.masterUserSecret.get(0).secretArn, switchMarker.getStringAttribute('id')]);
     if (props.passwordRotationDays !== undefined) {
       new SecretsmanagerSecretRotation(this, 'master-password-rotation', {
         secretId: this.masterSecretArn,
