@@ -45,6 +45,9 @@ export interface ApplyCheckOptions {
 
 type Json = Record<string, any>;
 
+/** A stack that takes longer than this (an emulator gap the provider retries for ever) fails, and its Terraform is stopped. */
+const STACK_TIMEOUT_MS = 15 * 60_000;
+
 /** Terraform's error blocks of a run's output (not its progress lines), at most 60 lines. */
 function errorsOf(output: string): string {
   const start = output.search(/^(│ )?Error: /m);
@@ -150,21 +153,32 @@ async function checkStack(stack: SynthesizedStack, context: Context): Promise<St
   const notes: string[] = [];
   const standIns = [...standInAddresses];
   const planOptions = {
+    signal: undefined as AbortSignal | undefined,
     offline: false, workDir: join(context.workRoot, stack.name), settings: context.settings, endpoint: context.emulator.endpoint, standInAddresses,
     onEvent: (event: { type: string; message?: string }) => {
       if (event.type === 'note' && event.message?.includes('its provider is not in the mirror')) standIns.push(event.message.split(' ')[0]!);
     },
   };
   const clients = readBackClients(context.emulator.clientSettings(regionOf(stack.json)));
+  // On time out: SIGINT to Terraform through the signal, then SIGKILL to an apply still running 30 s later.
+  const timeout = new AbortController();
+  let applying: number | undefined;
+  const timer = setTimeout(() => {
+    timeout.abort();
+    setTimeout(() => { if (applying !== undefined) try { process.kill(applying, 'SIGKILL'); } catch { /* gone */ } }, 30_000).unref();
+  }, STACK_TIMEOUT_MS);
+  const applyOptions = { signal: timeout.signal, onStart: (pid: number) => { applying = pid; } };
+  planOptions.signal = timeout.signal;
   const fail = (failure: string): StackApplyResult => {
-    const summary = `${stack.name}: FAILED after ${seconds()}${notes.length ? ` (${notes.join('; ')})` : ''}`;
+    const timedOut = timeout.signal.aborted ? ` (timed out after ${STACK_TIMEOUT_MS / 60_000} min: Terraform was stopped)` : '';
+    const summary = `${stack.name}: FAILED after ${seconds()}${timedOut}${notes.length ? ` (${notes.join('; ')})` : ''}`;
     context.log(summary);
     return { stack: stack.name, ok: false, summary, failure, resources, standIns: [...new Set(standIns)] };
   };
   try {
     const planned = await planStack(stack, planOptions);
     if (!planned.ok) return fail(`terraform ${planned.failedStep} failed:\n${errorsOf(planned.output)}`);
-    const applied = await applyEnvironmentPlan(planned);
+    const applied = await applyEnvironmentPlan(planned, applyOptions);
     if (!applied.ok) return fail(`terraform apply failed:\n${errorsOf(applied.output)}`);
     notes.push(`applied ${resources} resources in ${seconds()}`);
 
@@ -187,7 +201,7 @@ async function checkStack(stack: SynthesizedStack, context: Context): Promise<St
       const shown = (await changePlan.workspace.show(changePlan.planFile)) as PlanJson & { resource_changes?: PlannedResourceChange[] };
       const verdict = scenario.judge(changesOf({ resource_changes: (shown.resource_changes ?? []).filter((c) => !diffGapOf(c)) }));
       if (verdict) return fail(`${scenario.description}: ${verdict}`);
-      const changed = await applyEnvironmentPlan(changePlan);
+      const changed = await applyEnvironmentPlan(changePlan, applyOptions);
       if (!changed.ok) return fail(`applying ${scenario.description} failed:\n${errorsOf(changed.output)}`);
       current = after;
       notes.push(`${scenario.description.replace(`${stack.environment}: `, '')}: applied alone`);
@@ -203,7 +217,7 @@ async function checkStack(stack: SynthesizedStack, context: Context): Promise<St
       return fail('production could be destroyed: neither prevent_destroy nor deletion protection stops it');
     } else {
       if (!destroy.ok) return fail(`the destroy plan failed:\n${errorsOf(destroy.output)}`);
-      const destroyed = await applyEnvironmentPlan(destroy);
+      const destroyed = await applyEnvironmentPlan(destroy, applyOptions);
       if (!destroyed.ok) return fail(`terraform destroy failed:\n${errorsOf(destroyed.output)}`);
       const left = await remaining(current.json, clients);
       if (left.length > 0) return fail(`after destroy the API still has: ${left.join(', ')}`);
@@ -212,6 +226,7 @@ async function checkStack(stack: SynthesizedStack, context: Context): Promise<St
     context.log(`${stack.name}: ${notes.join('; ')} (${seconds()})`);
     return { stack: stack.name, ok: true, summary: `${stack.name}: ok, ${notes.join('; ')} (${seconds()})`, resources, standIns: [...new Set(standIns)] };
   } finally {
+    clearTimeout(timer);
     closeReadBackClients(clients);
   }
 }
