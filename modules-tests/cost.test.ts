@@ -91,6 +91,13 @@ describe('cost --env prod --format json', () => {
     expect(formatEstimateMarkdown(prod)).toContain('- data transfer out to the internet and between availability zones: depends on traffic');
   });
 
+  it('answers --json like every other command: the same bytes as --format json, and problems as JSON', () => {
+    expect(runCli(['cost', '--config', EXAMPLES_DIR, '--env', 'prod', '--json']).stdout).toBe(cli.stdout);
+    const wrong = runCli(['cost', '--config', EXAMPLES_DIR, '--env', 'nope', '--json']);
+    expect(wrong.status).not.toBe(0);
+    expect(JSON.parse(wrong.stdout)).toMatchObject({ ok: false, problems: [{ message: 'no environment "nope"; found dev, prod, staging' }] });
+  });
+
   it('prints the same bytes as a second estimate in another process', () => {
     expect(cli.stdout).toBe(`${JSON.stringify({ ok: true, pricesAsOf: PRICES_AS_OF, environments: estimateCost(EXAMPLES_DIR, 'prod') }, null, 2)}\n`);
   });

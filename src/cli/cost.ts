@@ -9,6 +9,7 @@ interface CostCommandOptions {
   readonly format: 'table' | 'json' | 'markdown';
   readonly freeTier?: boolean;
   readonly compare?: string;
+  readonly json?: boolean;
 }
 
 export function costCommand(program: Command): void {
@@ -18,10 +19,11 @@ export function costCommand(program: Command): void {
     .option('--config <dir>', 'the config folder', 'environments')
     .option('--env <name>', 'only this environment')
     .addOption(new Option('--format <format>', 'table, json, or markdown (with --compare: markdown unless json)').choices(['table', 'json', 'markdown']).default('table'))
+    .option('--json', 'the result as JSON on stdout (the same as --format json)')
     .option('--free-tier', 'subtract the free-tier allowances that apply and say which ones the environment exceeds')
     .option('--compare <ref>', 'the monthly difference from a git ref (branch, tag, commit) or a second config folder, per environment and line')
     .action((options: CostCommandOptions) => {
-      const json = options.format === 'json';
+      const json = options.json === true || options.format === 'json';
       const costOptions = { freeTier: options.freeTier === true };
       if (options.compare !== undefined) {
         const ref = options.compare;
