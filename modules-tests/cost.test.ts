@@ -261,9 +261,12 @@ describe('what the stack cannot say', () => {
     const dir = mkdtempSync(join(tmpdir(), 'platform-cost-'));
     try {
       cpSync(EXAMPLES_DIR, dir, { recursive: true });
-      writeFileSync(join(dir, 'prod.yaml'), `${readFileSync(join(dir, 'prod.yaml'), 'utf8')}cost:\n  natGbPerMonth: 400\n`);
+      writeFileSync(join(dir, 'prod.yaml'), readFileSync(join(dir, 'prod.yaml'), 'utf8').replace('\ncost:\n', '\ncost:\n  natGbPerMonth: 400\n'));
       const [prod] = estimateCost(dir, 'prod');
       expect(prod!.assumptions.natGbPerMonth).toBe(400);
+      // The budget is held against, not assumed: prod's 900 USD.
+      expect(prod!.assumptions).not.toHaveProperty('monthlyBudget');
+      expect(prod!.budget).toEqual({ monthly: 900, percent: Math.round((prod!.total / 900) * 1000) / 10, over: false });
       expect(prod!.total - byName('prod').total).toBeCloseTo(300 * 0.048, 2);
       // Assumptions are the estimate's alone: the stack Terraform sees is the same bytes.
       const withCost = synthesize(loadEnvironments(dir).map((e) => e.config)).find((s) => s.environment === 'prod')!.json;

@@ -629,6 +629,8 @@ const costSchema = strictObject({
   ecrStorageGb: z.number().min(0).default(1).describe('Cost estimate: GB of images kept in each ECR repository (default: 1)'),
   efsStorageGb: z.number().min(0).default(10).describe('Cost estimate: GB stored in each EFS file system (default: 10)'),
   s3StorageGb: z.number().min(0).default(1).describe('Cost estimate: GB stored in each S3 bucket of the environment, such as access logs (default: 1)'),
+  /** USD a month: an AWS Budgets cost budget of the environment's Environment tag, alerting at 80% actual and 100% forecast. @default no budget */
+  monthlyBudget: z.number().positive().max(1e9).optional().describe('USD a month: an AWS Budgets cost budget of the resources tagged with this environment, alerts at 80% actual and 100% forecast to monitoring.topicArn or alarmEmails (default: no budget)'),
 });
 
 export const environmentSchema = strictObject({

@@ -28,7 +28,8 @@ export interface CostOptions {
 
 /** The estimate of one environment from its synthesized stack JSON. */
 export function estimateEnvironment(config: EnvironmentConfig, stackJson: string, options: CostOptions = {}): CostEstimate {
-  return estimateStack(stackJson, config.environment, { assumptions: config.cost, freeTier: options.freeTier });
+  const { monthlyBudget, ...assumptions } = config.cost;
+  return estimateStack(stackJson, config.environment, { assumptions, freeTier: options.freeTier, monthlyBudget });
 }
 
 /** Estimates of loaded environments (synthesized once, together); a region without prices is a ConfigError at aws.region. */

@@ -53,6 +53,8 @@ export interface CostEstimate {
   readonly notPriced: readonly NotPriced[];
   /** Present with the free-tier option. */
   readonly freeTier?: readonly FreeTierUse[];
+  /** Present with cost.monthlyBudget: the budget and the estimate's share of it. */
+  readonly budget?: { readonly monthly: number; readonly percent: number; readonly over: boolean };
 }
 
 export interface EstimateOptions {
@@ -60,6 +62,8 @@ export interface EstimateOptions {
   readonly assumptions?: Partial<CostAssumptions>;
   /** Subtract the free-tier allowances that apply (default: false). */
   readonly freeTier?: boolean;
+  /** USD a month the estimate is held against (cost.monthlyBudget). @default none */
+  readonly monthlyBudget?: number;
 }
 
 type Resource = Record<string, unknown>;
@@ -79,6 +83,8 @@ const FREE_TYPES = new Set([
   // Teleport's files: standard-tier parameters (under 4 KB) are free; the recordings bucket's object lock costs nothing itself.
   'aws_ssm_parameter', 'aws_s3_bucket_object_lock_configuration',
   'random_password', 'terraform_data',
+  // Budgets without actions cost nothing (the first two action-enabled ones are free too).
+  'aws_budgets_budget',
 ]);
 
 /** The estimate of one stack. */
@@ -105,6 +111,7 @@ export function estimateStack(stackJson: string, environment: string, options: E
     environment, region, currency: 'USD', pricesAsOf: PRICES_AS_OF, hoursPerMonth: HOURS_PER_MONTH, assumptions,
     lines: all, total: cents(all.reduce((sum, line) => sum + line.monthly, 0)), notPriced: notPriced(lines, resources),
     ...(freeTier ? { freeTier: freeTier.uses } : {}),
+    ...(options.monthlyBudget !== undefined ? { budget: budgetUse(all, options.monthlyBudget) } : {}),
   };
 }
 
@@ -405,6 +412,11 @@ function freeTierLines(lines: readonly CostLine[], resources: Resources, prices:
   const s3 = lines.filter((l) => l.address.startsWith('aws_s3_bucket.')).reduce((sum, l) => sum + l.quantity, 0);
   if (s3 > 0) allow('S3: 5 GB of standard storage (12 months)', 5, s3, 'GB-month', prices.s3StandardGbMonth);
   return { lines: out, uses };
+}
+
+function budgetUse(lines: readonly CostLine[], monthly: number): { monthly: number; percent: number; over: boolean } {
+  const total = cents(lines.reduce((sum, line) => sum + line.monthly, 0));
+  return { monthly, percent: Math.round((total / monthly) * 1000) / 10, over: total > monthly };
 }
 
 /** Six decimals: enough for unit prices and quantities, stable across platforms. */

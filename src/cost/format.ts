@@ -27,6 +27,12 @@ function assumptionLines(assumptions: CostAssumptions): string[] {
   return (Object.keys(ASSUMPTION_TEXT) as (keyof CostAssumptions)[]).map((key) => `${key}: ${assumptions[key]} (${ASSUMPTION_TEXT[key]})`);
 }
 
+function budgetText(estimate: CostEstimate): string[] {
+  const budget = estimate.budget;
+  if (!budget) return [];
+  return [`budget (cost.monthlyBudget): ${usd(budget.monthly)} a month; this estimate is ${budget.percent}% of it${budget.over ? ', over it' : ''} (AWS Budgets alerts at 80% actual and 100% forecast)`];
+}
+
 function notPricedText(estimate: CostEstimate): string[] {
   return estimate.notPriced.map((n) => `${n.what}: ${n.why}`);
 }
@@ -50,6 +56,7 @@ export function formatEstimateTable(estimate: CostEstimate): string {
     render(header),
     ...rows.map(render),
     `total  ${usd(estimate.total)}`,
+    ...budgetText(estimate),
     'assumptions (cost: in the environment file):',
     ...assumptionLines(estimate.assumptions).map((l) => `  ${l}`),
     `  tasks: ${TASKS_TEXT}`,
@@ -72,6 +79,7 @@ export function formatEstimateMarkdown(estimate: CostEstimate): string {
     '| --- | --- | ---: | --- | ---: | ---: |',
     ...estimate.lines.map((l) => `| \`${l.address}\` | ${cell(l.item)} | ${quantity(l.quantity)} | ${l.unit} | ${unitPrice(l)} | ${usd(l.monthly)} |`),
     `| **total** | | | | | **${usd(estimate.total)}** |`,
+    ...budgetText(estimate).flatMap((l) => ['', l]),
     '',
     `Assumptions: ${assumptionLines(estimate.assumptions).join('; ')}; tasks: ${TASKS_TEXT}.`,
     '',
