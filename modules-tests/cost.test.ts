@@ -203,8 +203,12 @@ describe('cost --compare', () => {
 });
 
 describe('the free tier', () => {
+  const devJson = stacks.find((s) => s.environment === 'dev')!.json;
+  // An account created on 2024-06-01 still has the 12-month allowances on 2025-01-15.
+  const legacy = { freeTier: true, accountCreated: '2024-06-01', asOf: '2025-01-15' } as const;
+
   it('subtracts what applies to dev and says which allowances dev exceeds', () => {
-    const [dev] = estimateCost(EXAMPLES_DIR, 'dev', { freeTier: true });
+    const dev = estimateStack(devJson, 'dev', legacy);
     const alarms = count('dev', 'aws_cloudwatch_metric_alarm') + 2; // and the two of api's target-tracking policy
     expect(dev!.freeTier!.map((u) => [u.allowance.split(':')[0] + ':' + u.unit, u.used, u.exceeded])).toEqual(expect.arrayContaining([
       ['RDS:hour', 730, false],
@@ -222,10 +226,49 @@ describe('the free tier', () => {
     expect(Math.abs(dev!.total - (byName('dev').total - expected))).toBeLessThanOrEqual(0.01);
     const text = formatEstimateTable(dev!);
     expect(text).toContain(`CloudWatch: 10 standard alarm metrics (always): uses ${alarms} of 10 alarm metric-month (exceeds it)`);
+    expect(text).toContain('  rules: always-free allowances and the 12-month allowances: an account created on 2024-06-01 has them until 2025-06-01 (judged on 2025-01-15)');
+  });
+
+  it('chooses the rules by the account\'s creation date: 12-month allowances, ended, the credit plan, or unknown', () => {
+    const twelveMonth = (options: { accountCreated?: string; asOf?: string }) => estimateStack(devJson, 'dev', { freeTier: true, ...options });
+    const allowances = (e: CostEstimate) => e.freeTier!.map((u) => u.allowance);
+    const withTwelve = allowances(twelveMonth(legacy));
+    // dev has no S3 bucket or EFS: RDS hours and storage, load balancer hours and LCUs, ECR.
+    expect(withTwelve.filter((a) => a.endsWith('(12 months)')).map((a) => a.split(':')[0])).toEqual(['RDS', 'RDS', 'Load balancer', 'Load balancer', 'ECR']);
+    for (const options of [{ accountCreated: '2024-06-01', asOf: '2025-06-01' }, { accountCreated: '2025-07-15', asOf: '2025-08-01' }, {}]) {
+      const estimate = twelveMonth(options);
+      expect(allowances(estimate)).toEqual(withTwelve.filter((a) => !a.endsWith('(12 months)')));
+      expect(estimate.freeTierRules).toMatch(/^always-free allowances only: /);
+    }
+    expect(twelveMonth({ accountCreated: '2024-06-01', asOf: '2025-06-01' }).freeTierRules).toBe('always-free allowances only: the 12-month allowances of an account created on 2024-06-01 ended on 2025-06-01 (judged on 2025-06-01)');
+    expect(twelveMonth({ accountCreated: '2025-08-10', asOf: '2025-09-01' }).freeTierRules).toBe('always-free allowances only: an account created on 2025-08-10 (from 2025-07-15) has the Free plan\'s credits (up to USD 200, until 2026-02-10 at the latest), not subtracted here, instead of the 12-month allowances');
+    expect(twelveMonth({}).freeTierRules).toContain('cost.accountCreated is not set');
+    // The example dev sets no cost.accountCreated: the always-free allowances only, and a total above the legacy account's.
+    const [dev] = estimateCost(EXAMPLES_DIR, 'dev', { freeTier: true });
+    expect(dev!.total).toBeGreaterThan(twelveMonth(legacy).total);
+  });
+
+  it('judges the rules on --as-of (default today), and refuses a day that is not one', () => {
+    const cli = runCli(['cost', '--config', EXAMPLES_DIR, '--env', 'dev', '--free-tier', '--as-of', '2025-02-01', '--json']);
+    expect((JSON.parse(cli.stdout) as { environments: CostEstimate[] }).environments[0]!.freeTierRules).toContain('cost.accountCreated is not set');
+    const wrong = runCli(['cost', '--config', EXAMPLES_DIR, '--free-tier', '--as-of', 'yesterday']);
+    expect(wrong.status).not.toBe(0);
+    expect(wrong.stderr).toContain("option '--as-of <date>' argument 'yesterday' is invalid. a date, YYYY-MM-DD");
+  });
+
+  it('refuses a creation date that is not one', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'platform-cost-'));
+    try {
+      cpSync(EXAMPLES_DIR, dir, { recursive: true });
+      writeFileSync(join(dir, 'dev.yaml'), `${readFileSync(join(dir, 'dev.yaml'), 'utf8')}cost:\n  accountCreated: "2024-13-01"\n`);
+      expect(() => estimateCost(dir, 'dev')).toThrow(/dev\.yaml:\d+:\d+ cost\.accountCreated: a date, YYYY-MM-DD/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('gives prod\'s Multi-AZ r7g no RDS hours', () => {
-    const [prod] = estimateCost(EXAMPLES_DIR, 'prod', { freeTier: true });
+    const prod = estimateStack(stacks.find((s) => s.environment === 'prod')!.json, 'prod', legacy);
     expect(prod!.freeTier!.find((u) => u.allowance.startsWith('RDS: 750'))!.used).toBe(0);
   });
 });

@@ -53,6 +53,8 @@ export interface CostEstimate {
   readonly notPriced: readonly NotPriced[];
   /** Present with the free-tier option. */
   readonly freeTier?: readonly FreeTierUse[];
+  /** Present with the free-tier option: which free-tier rules it applied, and why. */
+  readonly freeTierRules?: string;
   /** Present with cost.monthlyBudget: the budget and the estimate's share of it. */
   readonly budget?: { readonly monthly: number; readonly percent: number; readonly over: boolean };
 }
@@ -62,6 +64,10 @@ export interface EstimateOptions {
   readonly assumptions?: Partial<CostAssumptions>;
   /** Subtract the free-tier allowances that apply (default: false). */
   readonly freeTier?: boolean;
+  /** The account's creation date, YYYY-MM-DD (cost.accountCreated): chooses the free-tier rules. @default unknown: always-free allowances only */
+  readonly accountCreated?: string;
+  /** The day the free-tier rules are judged on, YYYY-MM-DD. @default PRICES_AS_OF */
+  readonly asOf?: string;
   /** USD a month the estimate is held against (cost.monthlyBudget). @default none */
   readonly monthlyBudget?: number;
 }
@@ -105,12 +111,13 @@ export function estimateStack(stackJson: string, environment: string, options: E
       else if (!FREE_TYPES.has(type)) lines.push({ address, item: `not priced: ${type} is not in the price table`, quantity: 1, unit: 'resource', unitPrice: null, monthly: 0, priced: false });
     }
   }
-  const freeTier = options.freeTier ? freeTierLines(lines, resources, prices) : undefined;
+  const rules = freeTierRules(options.accountCreated, options.asOf ?? PRICES_AS_OF);
+  const freeTier = options.freeTier ? freeTierLines(lines, resources, prices, rules.twelveMonth) : undefined;
   const all = freeTier ? [...lines, ...freeTier.lines] : lines;
   return {
     environment, region, currency: 'USD', pricesAsOf: PRICES_AS_OF, hoursPerMonth: HOURS_PER_MONTH, assumptions,
     lines: all, total: cents(all.reduce((sum, line) => sum + line.monthly, 0)), notPriced: notPriced(lines, resources),
-    ...(freeTier ? { freeTier: freeTier.uses } : {}),
+    ...(freeTier ? { freeTier: freeTier.uses, freeTierRules: rules.text } : {}),
     ...(options.monthlyBudget !== undefined ? { budget: budgetUse(all, options.monthlyBudget) } : {}),
   };
 }
@@ -376,10 +383,11 @@ function notPriced(lines: readonly CostLine[], resources: Resources): NotPriced[
 }
 
 /** The allowances, as negative lines, and how much of each the environment uses. */
-function freeTierLines(lines: readonly CostLine[], resources: Resources, prices: RegionPrices): { lines: CostLine[]; uses: FreeTierUse[] } {
+function freeTierLines(lines: readonly CostLine[], resources: Resources, prices: RegionPrices, twelveMonth: boolean): { lines: CostLine[]; uses: FreeTierUse[] } {
   const out: CostLine[] = [];
   const uses: FreeTierUse[] = [];
   const allow = (allowance: string, free: number, used: number, unit: string, unitPrice: number) => {
+    if (allowance.endsWith('(12 months)') && !twelveMonth) return;
     uses.push({ allowance, free, used: Math.round(used * 1000) / 1000, unit, exceeded: used > free });
     const covered = Math.min(free, used);
     if (covered > 0) out.push({ ...line('free-tier', allowance, -covered, unit, unitPrice), monthly: exact(-covered * unitPrice) });
@@ -417,6 +425,26 @@ function freeTierLines(lines: readonly CostLine[], resources: Resources, prices:
 function budgetUse(lines: readonly CostLine[], monthly: number): { monthly: number; percent: number; over: boolean } {
   const total = cents(lines.reduce((sum, line) => sum + line.monthly, 0));
   return { monthly, percent: Math.round((total / monthly) * 1000) / 10, over: total > monthly };
+}
+
+/** Accounts created from this day have the Free plan's credits instead of the 12-month allowances. */
+export const CREDIT_PLAN_FROM = '2025-07-15';
+
+/** Which free-tier rules an account has on `asOf`: the 12-month allowances, or only the always-free ones (and why). */
+export function freeTierRules(accountCreated: string | undefined, asOf: string): { twelveMonth: boolean; text: string } {
+  const always = 'always-free allowances';
+  if (accountCreated === undefined) {
+    return { twelveMonth: false, text: `${always} only: cost.accountCreated is not set (the 12-month allowances apply only in the first 12 months of accounts created before ${CREDIT_PLAN_FROM})` };
+  }
+  const [year, month, day] = accountCreated.split('-').map(Number) as [number, number, number];
+  const ends = `${year + 1}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
+  if (accountCreated >= CREDIT_PLAN_FROM) {
+    const [y, m] = [month + 6 > 12 ? year + 1 : year, ((month + 5) % 12) + 1];
+    const planEnds = `${y}-${String(m).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
+    return { twelveMonth: false, text: `${always} only: an account created on ${accountCreated} (from ${CREDIT_PLAN_FROM}) has the Free plan's credits (up to USD 200, until ${planEnds} at the latest), not subtracted here, instead of the 12-month allowances` };
+  }
+  if (asOf < ends) return { twelveMonth: true, text: `${always} and the 12-month allowances: an account created on ${accountCreated} has them until ${ends} (judged on ${asOf})` };
+  return { twelveMonth: false, text: `${always} only: the 12-month allowances of an account created on ${accountCreated} ended on ${ends} (judged on ${asOf})` };
 }
 
 /** Six decimals: enough for unit prices and quantities, stable across platforms. */

@@ -62,7 +62,7 @@ export function formatEstimateTable(estimate: CostEstimate): string {
     `  tasks: ${TASKS_TEXT}`,
     'not priced (billed, not in the total):',
     ...notPricedText(estimate).map((l) => `  ${l}`),
-    ...(estimate.freeTier ? ['free tier (account-wide allowances, counted as if this environment were alone in the account):', ...freeTierText(estimate).map((l) => `  ${l}`)] : []),
+    ...(estimate.freeTier ? ['free tier (account-wide allowances, counted as if this environment were alone in the account):', `  rules: ${estimate.freeTierRules}`, ...freeTierText(estimate).map((l) => `  ${l}`)] : []),
   ].join('\n');
 }
 
@@ -87,7 +87,7 @@ export function formatEstimateMarkdown(estimate: CostEstimate): string {
     '',
     ...notPricedText(estimate).map((l) => `- ${cell(l)}`),
   ];
-  if (estimate.freeTier) out.push('', 'Free tier:', '', ...freeTierText(estimate).map((l) => `- ${l}`));
+  if (estimate.freeTier) out.push('', `Free tier (${estimate.freeTierRules}):`, '', ...freeTierText(estimate).map((l) => `- ${l}`));
   return out.join('\n');
 }
 
