@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { capacitySplit, estimateStack } from '../src/cost/estimate';
 import { PRICES } from '../src/cost/prices';
-import { compareCost, estimateCost, formatEstimateTable, loadEnvironments, PRICES_AS_OF, synthesize, type CostEstimate } from '../src/core/index';
+import { compareCost, estimateCost, formatEstimateMarkdown, formatEstimateTable, loadEnvironments, PRICES_AS_OF, synthesize, type CostEstimate } from '../src/core/index';
 import { EXAMPLES_DIR, runCli } from './helpers';
 
 const H = 730;
@@ -59,8 +59,43 @@ describe('cost --env prod --format json', () => {
     const dynamodb = ((1 * SECONDS * 2) / 1e6) * 0.7068 + ((5 * SECONDS) / 1e6) * 0.1413 + 0.283 + 0.2264; // one index, PITR on
     const cloudwatch = count('prod', 'aws_cloudwatch_metric_alarm') * 0.1 + 3 + (1 * H / 24) * 0.57;
     const rest = 2 * 1 + 0.4 + 3 * 0.1 + 0.023 + 0.5 + 3 * 0.1; // KMS keys, the database secret, 3 repositories, access logs, Cloud Map zone and api's 3 instances
+    const insights = (12 + 3 * 25) * 0.3; // Container Insights: the cluster's metrics and each of 3 services', custom metrics at $0.30
+    const autoscalingAlarms = (2 + 3) * 2 * 0.1; // target tracking: web's cpu and requests, api's cpu, memory and requests; two alarms each
+    // Six log groups share 1 GB a day; each keeps its retention's worth: the database's two 90 days, flow logs 365, api 180, web and worker 90.
+    const logStorage = (1 / 6) * (90 + 90 + 365 + 180 + 90 + 90) * 0.03;
     expect(count('prod', 'aws_kms_key')).toBe(2);
-    expect(prod.total).toBeCloseTo(fargate + nat + publicIps + alb + rds + dynamodb + cloudwatch + rest, 2);
+    expect(count('prod', 'aws_cloudwatch_log_group')).toBe(6);
+    expect(prod.total).toBeCloseTo(fargate + nat + publicIps + alb + rds + dynamodb + cloudwatch + rest + insights + autoscalingAlarms + logStorage, 2);
+  });
+
+  it('counts Container Insights, the alarms of target tracking and log storage as lines of their own', () => {
+    const items = (prefix: string) => prod.lines.filter((l) => l.address.startsWith(prefix));
+    expect(items('aws_ecs_cluster.').map((l) => [l.item, l.quantity, l.unitPrice])).toEqual([['Container Insights metrics (12 for the cluster, 25 for each of 3 service(s))', 87, 0.3]]);
+    expect(items('aws_appautoscaling_policy.').map((l) => l.quantity)).toEqual([2, 2, 2, 2, 2]);
+    const flowLogs = prod.lines.find((l) => l.address.startsWith('aws_cloudwatch_log_group.network_flow-logs') && l.item.startsWith('log storage'))!;
+    expect([flowLogs.item, flowLogs.quantity]).toEqual(['log storage (365 days\' retention of 0.166667 GB a day, as ingested)', Math.round((365 / 6) * 1e6) / 1e6]);
+    // dev switches Container Insights off: no metrics line.
+    expect(byName('dev').lines.some((l) => l.address.startsWith('aws_ecs_cluster.'))).toBe(false);
+  });
+
+  it('lists what it does not price, with why, in JSON, the table and markdown', () => {
+    expect(prod.notPriced.map((n) => n.what)).toEqual([
+      'aws_ecs_cluster.cluster_A4C38409: Container Insights performance log events',
+      'aws_lb.load-balancer_30A23327: S3 PUT requests of the access logs',
+      'data transfer out to the internet and between availability zones',
+      'API requests (KMS, Secrets Manager, CloudWatch metric reads, S3, ECR image pulls)',
+    ]);
+    for (const n of prod.notPriced) expect(n.why.length).toBeGreaterThan(10);
+    const table = formatEstimateTable(prod);
+    expect(table).toContain('not priced (billed, not in the total):\n  aws_ecs_cluster.cluster_A4C38409: Container Insights performance log events: ingested and stored');
+    expect(formatEstimateMarkdown(prod)).toContain('- data transfer out to the internet and between availability zones: depends on traffic');
+  });
+
+  it('answers --json like every other command: the same bytes as --format json, and problems as JSON', () => {
+    expect(runCli(['cost', '--config', EXAMPLES_DIR, '--env', 'prod', '--json']).stdout).toBe(cli.stdout);
+    const wrong = runCli(['cost', '--config', EXAMPLES_DIR, '--env', 'nope', '--json']);
+    expect(wrong.status).not.toBe(0);
+    expect(JSON.parse(wrong.stdout)).toMatchObject({ ok: false, problems: [{ message: 'no environment "nope"; found dev, prod, staging' }] });
   });
 
   it('prints the same bytes as a second estimate in another process', () => {
@@ -72,14 +107,17 @@ describe('dev against prod', () => {
   it('differs by what dev leaves out, worked out by hand', () => {
     const dev = byName('dev');
     const spot = (vcpu: number, gb: number) => (vcpu * 0.04048 * 0.3 + gb * 0.004445 * 0.3) * H;
-    const fargate = spot(0.5, 1) + spot(0.25, 0.5) + spot(0.25, 0.5); // one Spot task each (api at its autoscaling minimum 1)
+    // One Spot task each; api's schedules take it to 0 at 20:00 and back to 1 (its desired count, held in 1-2) at 06:00: 14 of 24 hours.
+    const apiShare = 14 / 24;
+    const fargate = spot(0.5, 1) * apiShare + spot(0.25, 0.5) + spot(0.25, 0.5);
     const nat = H * 0.048 + 100 * 0.048;
     const publicIps = H * 0.005 + 2 * H * 0.005;
     const alb = H * 0.0252 + (5 / 25) * H * 0.008;
     const rds = 0.017 * H + 20 * 0.127; // db.t4g.micro, single-AZ
     const dynamodb = ((1 * SECONDS * 2) / 1e6) * 0.7068 + ((5 * SECONDS) / 1e6) * 0.1413 + 0.283; // PITR off
-    const cloudwatch = count('dev', 'aws_cloudwatch_metric_alarm') * 0.1 + (1 * H / 24) * 0.57; // no dashboard
-    const rest = count('dev', 'aws_kms_key') * 1 + 0.4 + 3 * 0.1 + 0.5 + 1 * 0.1; // no access-log bucket
+    // No dashboard, no Container Insights; api's cpu policy's two alarms; six log groups of 7 days.
+    const cloudwatch = count('dev', 'aws_cloudwatch_metric_alarm') * 0.1 + 2 * 0.1 + (1 * H / 24) * 0.57 + 6 * 7 * (1 / 6) * 0.03;
+    const rest = count('dev', 'aws_kms_key') * 1 + 0.4 + 3 * 0.1 + 0.5 + 1 * 0.1 * apiShare; // no access-log bucket; api's Cloud Map instance as its task
     expect(count('dev', 'aws_s3_bucket')).toBe(0);
     expect(dev.total).toBeCloseTo(fargate + nat + publicIps + alb + rds + dynamodb + cloudwatch + rest, 2);
     expect(dev.lines.filter((l) => l.item.startsWith('Fargate Spot')).length).toBe(6);
@@ -165,9 +203,13 @@ describe('cost --compare', () => {
 });
 
 describe('the free tier', () => {
+  const devJson = stacks.find((s) => s.environment === 'dev')!.json;
+  // An account created on 2024-06-01 still has the 12-month allowances on 2025-01-15.
+  const legacy = { freeTier: true, accountCreated: '2024-06-01', asOf: '2025-01-15' } as const;
+
   it('subtracts what applies to dev and says which allowances dev exceeds', () => {
-    const [dev] = estimateCost(EXAMPLES_DIR, 'dev', { freeTier: true });
-    const alarms = count('dev', 'aws_cloudwatch_metric_alarm');
+    const dev = estimateStack(devJson, 'dev', legacy);
+    const alarms = count('dev', 'aws_cloudwatch_metric_alarm') + 2; // and the two of api's target-tracking policy
     expect(dev!.freeTier!.map((u) => [u.allowance.split(':')[0] + ':' + u.unit, u.used, u.exceeded])).toEqual(expect.arrayContaining([
       ['RDS:hour', 730, false],
       ['RDS:GB-month', 20, false],
@@ -180,13 +222,53 @@ describe('the free tier', () => {
     // The micro instance's 730 hours, 20 GB, 10 alarms, 5 GB of logs, table storage, the load balancer's hours and LCUs, 0.5 GB of ECR.
     const expected = 730 * 0.017 + 20 * 0.127 + 10 * 0.1 + 5 * 0.57 + 1 * 0.283 + 730 * 0.0252 + 146 * 0.008 + 0.5 * 0.1;
     expect(free.reduce((s, l) => s + l.monthly, 0)).toBeCloseTo(-expected, 4);
-    expect(dev!.total).toBeCloseTo(byName('dev').total - expected, 2);
+    // Both totals are rounded to cents: at most a cent apart.
+    expect(Math.abs(dev!.total - (byName('dev').total - expected))).toBeLessThanOrEqual(0.01);
     const text = formatEstimateTable(dev!);
     expect(text).toContain(`CloudWatch: 10 standard alarm metrics (always): uses ${alarms} of 10 alarm metric-month (exceeds it)`);
+    expect(text).toContain('  rules: always-free allowances and the 12-month allowances: an account created on 2024-06-01 has them until 2025-06-01 (judged on 2025-01-15)');
+  });
+
+  it('chooses the rules by the account\'s creation date: 12-month allowances, ended, the credit plan, or unknown', () => {
+    const twelveMonth = (options: { accountCreated?: string; asOf?: string }) => estimateStack(devJson, 'dev', { freeTier: true, ...options });
+    const allowances = (e: CostEstimate) => e.freeTier!.map((u) => u.allowance);
+    const withTwelve = allowances(twelveMonth(legacy));
+    // dev has no S3 bucket or EFS: RDS hours and storage, load balancer hours and LCUs, ECR.
+    expect(withTwelve.filter((a) => a.endsWith('(12 months)')).map((a) => a.split(':')[0])).toEqual(['RDS', 'RDS', 'Load balancer', 'Load balancer', 'ECR']);
+    for (const options of [{ accountCreated: '2024-06-01', asOf: '2025-06-01' }, { accountCreated: '2025-07-15', asOf: '2025-08-01' }, {}]) {
+      const estimate = twelveMonth(options);
+      expect(allowances(estimate)).toEqual(withTwelve.filter((a) => !a.endsWith('(12 months)')));
+      expect(estimate.freeTierRules).toMatch(/^always-free allowances only: /);
+    }
+    expect(twelveMonth({ accountCreated: '2024-06-01', asOf: '2025-06-01' }).freeTierRules).toBe('always-free allowances only: the 12-month allowances of an account created on 2024-06-01 ended on 2025-06-01 (judged on 2025-06-01)');
+    expect(twelveMonth({ accountCreated: '2025-08-10', asOf: '2025-09-01' }).freeTierRules).toBe('always-free allowances only: an account created on 2025-08-10 (from 2025-07-15) has the Free plan\'s credits (up to USD 200, until 2026-02-10 at the latest), not subtracted here, instead of the 12-month allowances');
+    expect(twelveMonth({}).freeTierRules).toContain('cost.accountCreated is not set');
+    // The example dev sets no cost.accountCreated: the always-free allowances only, and a total above the legacy account's.
+    const [dev] = estimateCost(EXAMPLES_DIR, 'dev', { freeTier: true });
+    expect(dev!.total).toBeGreaterThan(twelveMonth(legacy).total);
+  });
+
+  it('judges the rules on --as-of (default today), and refuses a day that is not one', () => {
+    const cli = runCli(['cost', '--config', EXAMPLES_DIR, '--env', 'dev', '--free-tier', '--as-of', '2025-02-01', '--json']);
+    expect((JSON.parse(cli.stdout) as { environments: CostEstimate[] }).environments[0]!.freeTierRules).toContain('cost.accountCreated is not set');
+    const wrong = runCli(['cost', '--config', EXAMPLES_DIR, '--free-tier', '--as-of', 'yesterday']);
+    expect(wrong.status).not.toBe(0);
+    expect(wrong.stderr).toContain("option '--as-of <date>' argument 'yesterday' is invalid. a date, YYYY-MM-DD");
+  });
+
+  it('refuses a creation date that is not one', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'platform-cost-'));
+    try {
+      cpSync(EXAMPLES_DIR, dir, { recursive: true });
+      writeFileSync(join(dir, 'dev.yaml'), `${readFileSync(join(dir, 'dev.yaml'), 'utf8')}cost:\n  accountCreated: "2024-13-01"\n`);
+      expect(() => estimateCost(dir, 'dev')).toThrow(/dev\.yaml:\d+:\d+ cost\.accountCreated: a date, YYYY-MM-DD/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('gives prod\'s Multi-AZ r7g no RDS hours', () => {
-    const [prod] = estimateCost(EXAMPLES_DIR, 'prod', { freeTier: true });
+    const prod = estimateStack(stacks.find((s) => s.environment === 'prod')!.json, 'prod', legacy);
     expect(prod!.freeTier!.find((u) => u.allowance.startsWith('RDS: 750'))!.used).toBe(0);
   });
 });
@@ -203,13 +285,17 @@ describe('what the stack cannot say', () => {
       ['aws_db_instance.database-main_instance_6ABE9B1D', 'not priced: postgres db.x2g.large is not in the price table', null, 0],
       ['aws_elasticache_cluster.cache', 'not priced: aws_elasticache_cluster is not in the price table', null, 0],
     ]);
+    expect(estimate.notPriced.slice(0, 2)).toEqual([
+      { what: 'aws_db_instance.database-main_instance_6ABE9B1D', why: 'postgres db.x2g.large is not in the price table' },
+      { what: 'aws_elasticache_cluster.cache', why: 'aws_elasticache_cluster is not in the price table' },
+    ]);
   });
 
   it('takes traffic and storage from the cost: assumptions', () => {
     const base = estimateStack(prodJson, 'prod');
     const busy = estimateStack(prodJson, 'prod', { assumptions: { natGbPerMonth: 1000, albRequestsPerSecond: 100, logGbPerDay: 10 } });
-    // NAT: 900 GB more; LCUs: 100/25 = 4 instead of 0.2; logs: 9 GB a day more.
-    const expected = 900 * 0.048 + (4 - 0.2) * H * 0.008 + ((9 * H) / 24) * 0.57;
+    // NAT: 900 GB more; LCUs: 100/25 = 4 instead of 0.2; logs: 9 GB a day more, ingested and kept (1.5 GB a day more per group, 905 retention days in all).
+    const expected = 900 * 0.048 + (4 - 0.2) * H * 0.008 + ((9 * H) / 24) * 0.57 + (9 / 6) * 905 * 0.03;
     expect(busy.total - base.total).toBeCloseTo(expected, 1);
     expect(busy.assumptions.natGbPerMonth).toBe(1000);
   });
@@ -218,9 +304,12 @@ describe('what the stack cannot say', () => {
     const dir = mkdtempSync(join(tmpdir(), 'platform-cost-'));
     try {
       cpSync(EXAMPLES_DIR, dir, { recursive: true });
-      writeFileSync(join(dir, 'prod.yaml'), `${readFileSync(join(dir, 'prod.yaml'), 'utf8')}cost:\n  natGbPerMonth: 400\n`);
+      writeFileSync(join(dir, 'prod.yaml'), readFileSync(join(dir, 'prod.yaml'), 'utf8').replace('\ncost:\n', '\ncost:\n  natGbPerMonth: 400\n'));
       const [prod] = estimateCost(dir, 'prod');
       expect(prod!.assumptions.natGbPerMonth).toBe(400);
+      // The budget is held against, not assumed: prod's 900 USD.
+      expect(prod!.assumptions).not.toHaveProperty('monthlyBudget');
+      expect(prod!.budget).toEqual({ monthly: 900, percent: Math.round((prod!.total / 900) * 1000) / 10, over: false });
       expect(prod!.total - byName('prod').total).toBeCloseTo(300 * 0.048, 2);
       // Assumptions are the estimate's alone: the stack Terraform sees is the same bytes.
       const withCost = synthesize(loadEnvironments(dir).map((e) => e.config)).find((s) => s.environment === 'prod')!.json;

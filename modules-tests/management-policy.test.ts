@@ -29,11 +29,14 @@ describe('the policy of the example environments', () => {
       'StateList', 'StateObjects', 'StateLockTable', 'ReadToRefresh', 'Ec2Create', 'Ec2Change', 'Ec2TagOnCreate', 'Ec2Retag', 'Ec2DefaultSecurityGroupTags', 'EcsCluster', 'EcsTaskDefinitions',
       'IamRoles', 'IamRolesWithBoundary', 'IamPassRoles', 'IamAttachConfigured', 'IamServiceLinkedRoles', 'LogGroups', 'KmsCreateKey', 'KmsKeys', 'KmsRetag', 'KmsAliases', 'EcrRepositories',
       'LoadBalancer', 'AccessLogBucket', 'AcmRequest', 'AcmCertificates', 'AcmRetag', 'DnsRecords', 'DnsChanges', 'DiscoveryCreate', 'DiscoveryZone', 'Discovery', 'DiscoveryRetag', 'ServiceAutoscaling',
-      'ServiceAutoscalingTagOnCreate', 'ServiceAutoscalingRetag', 'Alarms', 'Dashboard', 'AlertTopic', 'Databases', 'DatabaseOptionGroups', 'DatabaseSecrets', 'DatabaseMasterSecretCreate', 'Tables', 'DenyOwnIam', 'DenyBoundaryRemoval',
+      'ServiceAutoscalingTagOnCreate', 'ServiceAutoscalingRetag', 'Alarms', 'Dashboard', 'AlertTopic', 'CostBudget', 'Databases', 'DatabaseOptionGroups', 'DatabaseSecrets', 'DatabaseMasterSecretCreate', 'Tables', 'DenyOwnIam', 'DenyBoundaryRemoval',
     ]);
     // dev: no access logs, no enhanced monitoring (no managed policy to attach), flow logs off.
     const dev = managementStatements(exampleConfig('dev'));
     expect(sids(dev)).not.toContain('AccessLogBucket');
+    // The budget (prod's cost.monthlyBudget), by its name only.
+    expect(sids(dev)).not.toContain('CostBudget');
+    expect(managementStatements(exampleConfig('prod')).find((st) => st.Sid === 'CostBudget')!.Resource).toBe('arn:aws:budgets::123456789012:budget/shop-prod');
     expect(sids(dev)).not.toContain('IamAttachConfigured');
     expect(actions(dev)).not.toContain('ec2:CreateFlowLogs');
     expect(actions(managementStatements(exampleConfig('prod')))).toContain('ec2:CreateFlowLogs');
@@ -225,6 +228,7 @@ const SERVICE_OF: Readonly<Record<string, string | null>> = {
   aws_cloudwatch_dashboard: 'cloudwatch', aws_cloudwatch_log_group: 'logs', aws_cloudwatch_metric_alarm: 'cloudwatch',
   aws_db_instance: 'rds', aws_db_parameter_group: 'rds', aws_db_subnet_group: 'rds',
   aws_default_security_group: 'ec2', aws_dynamodb_table: 'dynamodb', aws_ecr_lifecycle_policy: 'ecr', aws_ecr_repository: 'ecr',
+  aws_budgets_budget: 'budgets',
   aws_ecs_cluster: 'ecs', aws_ecs_cluster_capacity_providers: 'ecs', aws_ecs_service: 'ecs', aws_ecs_task_definition: 'ecs',
   aws_efs_access_point: 'elasticfilesystem', aws_efs_backup_policy: 'elasticfilesystem', aws_efs_file_system: 'elasticfilesystem', aws_efs_file_system_policy: 'elasticfilesystem', aws_efs_mount_target: 'elasticfilesystem',
   aws_eip: 'ec2', aws_flow_log: 'ec2', aws_iam_role: 'iam', aws_iam_role_policy: 'iam', aws_iam_role_policy_attachment: 'iam', aws_internet_gateway: 'ec2',

@@ -8,9 +8,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ContainerDefinition } from '@aws-sdk/client-ecs';
-import { alarmCount, formatAlarmCount, loadEnvironments } from '../src/core/index';
+import { alarmBreakdown, alarmCount, formatAlarmCount, loadEnvironments } from '../src/core/index';
 import { SHORTHAND_STATEMENT_IDS } from '../src/config/service-rules';
-import { UNUSUAL_DIR } from './fixture-dirs';
+import { EXAMPLES_DIR, UNUSUAL_DIR } from './fixture-dirs';
 import { MINIMAL_ENVIRONMENT, configOf, problemsOf, resourcesOf, runCli, synthEnvironment } from './helpers';
 
 const fixtures = loadEnvironments(UNUSUAL_DIR).map((e) => e.config);
@@ -466,6 +466,17 @@ describe('alarm control', () => {
     expect(formatAlarmCount('dev', 3)).toBe('dev: 3 alarm(s) (within the free tier\'s 10)');
   });
 
+  it('counts the two alarms Application Auto Scaling creates per target-tracking policy, in the free tier\'s 10 too', () => {
+    // qa-: one service with a requests-per-target policy (and a schedule, which creates no alarm).
+    const stack = synthEnvironment(fixture('qa-'));
+    const own = Object.keys(resourcesOf(stack, 'aws_cloudwatch_metric_alarm')).length;
+    expect(Object.keys(resourcesOf(stack, 'aws_appautoscaling_policy'))).toHaveLength(1);
+    expect(alarmBreakdown(stack)).toEqual({ own, autoscaling: 2 });
+    expect(alarmCount(stack)).toBe(own + 2);
+    expect(formatAlarmCount('qa-', 9, 2)).toBe('qa-: 9 alarm(s), 2 of them by target-tracking autoscaling (within the free tier\'s 10)');
+    expect(formatAlarmCount('prod', 12, 4)).toBe('prod: 12 alarm(s), 4 of them by target-tracking autoscaling (2 beyond the free tier\'s 10, about $0.10 each a month)');
+  });
+
   it('are switched off by kind', () => {
     const config = fixture('apps');
     const without = (kind: 'targets' | 'databases' | 'loadBalancer') =>
@@ -479,6 +490,9 @@ describe('alarm control', () => {
       const result = runCli(['synth', '--config', UNUSUAL_DIR, '--env', 'apps', '--out', out]);
       expect(result.stderr).toBe('');
       expect(result.stdout).toContain('apps: 14 alarm(s) (4 beyond the free tier\'s 10, about $0.10 each a month)');
+      // The example dev's api has one target-tracking policy.
+      const dev = runCli(['synth', '--config', EXAMPLES_DIR, '--env', 'dev', '--out', out]);
+      expect(dev.stdout).toMatch(/dev: \d+ alarm\(s\), 2 of them by target-tracking autoscaling \(/);
     } finally {
       rmSync(out, { recursive: true, force: true });
     }

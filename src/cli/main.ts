@@ -7,7 +7,7 @@ import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Command } from 'commander';
 import {
-  alarmCount, checkTerraform, evaluateGuardrails, formatAlarmCount, formatReport, loadEnvironments, SCHEMA_FILES, selectEnvironments, writeSchemas, writeStacks,
+  alarmBreakdown, alarmCount, checkTerraform, evaluateGuardrails, formatAlarmCount, formatReport, loadEnvironments, SCHEMA_FILES, selectEnvironments, writeSchemas, writeStacks,
   type GuardrailMode,
 } from '../core/index';
 import { addressesCommand } from './addresses';
@@ -66,7 +66,7 @@ program
     }
     warnGuardrails(written.guardrails);
     console.log(`synthesized ${written.stacks.length} stack(s) into ${options.out}/stacks: ${written.stacks.map((s) => s.name).join(', ')}`);
-    for (const stack of written.stacks) if (stack.environment !== undefined) console.log(formatAlarmCount(stack.name, alarmCount(stack.json)));
+    for (const stack of written.stacks) if (stack.environment !== undefined) console.log(formatAlarmCount(stack.name, alarmCount(stack.json), alarmBreakdown(stack.json).autoscaling));
     for (const name of written.keptWithState) console.log(`kept ${options.out}/stacks/${name}: the stack is no longer configured, but its folder holds a local state file`);
   });
 

@@ -629,6 +629,10 @@ const costSchema = strictObject({
   ecrStorageGb: z.number().min(0).default(1).describe('Cost estimate: GB of images kept in each ECR repository (default: 1)'),
   efsStorageGb: z.number().min(0).default(10).describe('Cost estimate: GB stored in each EFS file system (default: 10)'),
   s3StorageGb: z.number().min(0).default(1).describe('Cost estimate: GB stored in each S3 bucket of the environment, such as access logs (default: 1)'),
+  /** USD a month: an AWS Budgets cost budget of the environment's Environment tag, alerting at 80% actual and 100% forecast. @default no budget */
+  /** The AWS account's creation date: chooses the free-tier rules of `cost --free-tier`. @default unknown: always-free allowances only */
+  accountCreated: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, 'a date, YYYY-MM-DD (quote it: "2024-03-01")').optional().describe('Cost estimate: the AWS account\'s creation date, YYYY-MM-DD; before 2025-07-15 the 12-month free-tier allowances apply in its first 12 months, from then the Free plan\'s credits (default: unknown, always-free allowances only)'),
+  monthlyBudget: z.number().positive().max(1e9).optional().describe('USD a month: an AWS Budgets cost budget of the resources tagged with this environment, alerts at 80% actual and 100% forecast to monitoring.topicArn or alarmEmails (default: no budget)'),
 });
 
 export const environmentSchema = strictObject({

@@ -344,6 +344,13 @@ const alarmRules: Rule = (env) => {
       issues.push({ path: ['monitoring', 'topicArn'], message: `CloudWatch alarms notify topics of their own region (${env.aws.region}); this topic is in ${parts.region}` });
     }
   }
+  if (env.cost.monthlyBudget !== undefined && monitoring.topicArn === undefined) {
+    if (monitoring.alarmEmails.length === 0) {
+      issues.push({ path: ['cost', 'monthlyBudget'], message: 'the budget\'s alerts go to monitoring.alarmEmails or monitoring.topicArn; set one of them, or remove monthlyBudget' });
+    } else if (monitoring.alarmEmails.length > 10) {
+      issues.push({ path: ['monitoring', 'alarmEmails'], message: `an AWS budget alert mails at most 10 addresses (${monitoring.alarmEmails.length} here); send them to a topic with monitoring.topicArn, or list at most 10` });
+    }
+  }
   return issues;
 };
 

@@ -24,11 +24,14 @@ export { DEFAULT_ASSUMPTIONS, type CostAssumptions } from '../cost/assumptions';
 export interface CostOptions {
   /** Subtract the free-tier allowances that apply, and say which are exceeded (default: false). */
   readonly freeTier?: boolean;
+  /** The day free-tier rules are judged on, YYYY-MM-DD (default: the price table's date). */
+  readonly asOf?: string;
 }
 
 /** The estimate of one environment from its synthesized stack JSON. */
 export function estimateEnvironment(config: EnvironmentConfig, stackJson: string, options: CostOptions = {}): CostEstimate {
-  return estimateStack(stackJson, config.environment, { assumptions: config.cost, freeTier: options.freeTier });
+  const { monthlyBudget, accountCreated, ...assumptions } = config.cost;
+  return estimateStack(stackJson, config.environment, { assumptions, freeTier: options.freeTier, monthlyBudget, accountCreated, asOf: options.asOf });
 }
 
 /** Estimates of loaded environments (synthesized once, together); a region without prices is a ConfigError at aws.region. */

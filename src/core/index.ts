@@ -7,7 +7,7 @@
  */
 export { loadEnvironments, selectEnvironments, selectStack, type LoadedEnvironment, type StackSelection } from './environments';
 export { LOCK_FILE, synthesize, synthesizeEnvironment, synthesizeToDir, type SynthesizedStack, type SynthesizedToDir, type SynthesizeToDirOptions } from './synthesize';
-export { alarmCount, formatAlarmCount, FREE_TIER_ALARMS } from './alarm-count';
+export { alarmBreakdown, alarmCount, formatAlarmCount, FREE_TIER_ALARMS } from './alarm-count';
 export { GuardrailError, writeStacks, type GuardrailMode, type WriteStacksOptions, type WrittenStacks } from './write-stacks';
 export { DEFAULT_LOCK_PLATFORMS, lockProviders, type LockResult } from './provider-lock';
 export { acceptAddresses, addressRecordDir, checkAddresses, staleRecords, stackAddresses, type AddressCheck } from './addresses';

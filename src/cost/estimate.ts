@@ -6,6 +6,7 @@
  */
 import { DEFAULT_ASSUMPTIONS, type CostAssumptions } from './assumptions';
 import { HOURS_PER_MONTH, PRICES_AS_OF, pricesFor, rdsInstanceHour, type RegionPrices } from './prices';
+import { scheduledTasks } from './schedule';
 
 /** One line of an estimate. */
 export interface CostLine {
@@ -32,6 +33,12 @@ export interface FreeTierUse {
   readonly exceeded: boolean;
 }
 
+/** Something the stacks create that costs money and the estimate does not price, and why (like Infracost's skipped resources). */
+export interface NotPriced {
+  readonly what: string;
+  readonly why: string;
+}
+
 export interface CostEstimate {
   readonly environment: string;
   readonly region: string;
@@ -42,8 +49,14 @@ export interface CostEstimate {
   readonly lines: readonly CostLine[];
   /** USD a month, rounded to cents. */
   readonly total: number;
+  /** What is billed but not in the total, printed with every estimate. */
+  readonly notPriced: readonly NotPriced[];
   /** Present with the free-tier option. */
   readonly freeTier?: readonly FreeTierUse[];
+  /** Present with the free-tier option: which free-tier rules it applied, and why. */
+  readonly freeTierRules?: string;
+  /** Present with cost.monthlyBudget: the budget and the estimate's share of it. */
+  readonly budget?: { readonly monthly: number; readonly percent: number; readonly over: boolean };
 }
 
 export interface EstimateOptions {
@@ -51,6 +64,12 @@ export interface EstimateOptions {
   readonly assumptions?: Partial<CostAssumptions>;
   /** Subtract the free-tier allowances that apply (default: false). */
   readonly freeTier?: boolean;
+  /** The account's creation date, YYYY-MM-DD (cost.accountCreated): chooses the free-tier rules. @default unknown: always-free allowances only */
+  readonly accountCreated?: string;
+  /** The day the free-tier rules are judged on, YYYY-MM-DD. @default PRICES_AS_OF */
+  readonly asOf?: string;
+  /** USD a month the estimate is held against (cost.monthlyBudget). @default none */
+  readonly monthlyBudget?: number;
 }
 
 type Resource = Record<string, unknown>;
@@ -61,7 +80,7 @@ const FREE_TYPES = new Set([
   'aws_vpc', 'aws_subnet', 'aws_route_table', 'aws_route', 'aws_route_table_association', 'aws_internet_gateway', 'aws_default_security_group',
   'aws_security_group', 'aws_vpc_security_group_ingress_rule', 'aws_vpc_security_group_egress_rule', 'aws_flow_log',
   'aws_iam_role', 'aws_iam_role_policy', 'aws_iam_role_policy_attachment', 'aws_iam_policy',
-  'aws_ecs_cluster', 'aws_ecs_cluster_capacity_providers', 'aws_ecs_task_definition', 'aws_appautoscaling_target', 'aws_appautoscaling_policy', 'aws_appautoscaling_scheduled_action',
+  'aws_ecs_cluster_capacity_providers', 'aws_ecs_task_definition', 'aws_appautoscaling_target', 'aws_appautoscaling_scheduled_action',
   'aws_lb_listener', 'aws_lb_listener_rule', 'aws_lb_target_group', 'aws_lb_listener_certificate', 'aws_acm_certificate', 'aws_acm_certificate_validation',
   'aws_route53_record', 'aws_kms_alias', 'aws_db_subnet_group', 'aws_db_parameter_group', 'aws_ecr_lifecycle_policy',
   'aws_s3_bucket_lifecycle_configuration', 'aws_s3_bucket_ownership_controls', 'aws_s3_bucket_policy', 'aws_s3_bucket_public_access_block',
@@ -70,6 +89,8 @@ const FREE_TYPES = new Set([
   // Teleport's files: standard-tier parameters (under 4 KB) are free; the recordings bucket's object lock costs nothing itself.
   'aws_ssm_parameter', 'aws_s3_bucket_object_lock_configuration',
   'random_password', 'terraform_data',
+  // Budgets without actions cost nothing (the first two action-enabled ones are free too).
+  'aws_budgets_budget',
 ]);
 
 /** The estimate of one stack. */
@@ -90,12 +111,14 @@ export function estimateStack(stackJson: string, environment: string, options: E
       else if (!FREE_TYPES.has(type)) lines.push({ address, item: `not priced: ${type} is not in the price table`, quantity: 1, unit: 'resource', unitPrice: null, monthly: 0, priced: false });
     }
   }
-  const freeTier = options.freeTier ? freeTierLines(lines, resources, prices) : undefined;
+  const rules = freeTierRules(options.accountCreated, options.asOf ?? PRICES_AS_OF);
+  const freeTier = options.freeTier ? freeTierLines(lines, resources, prices, rules.twelveMonth) : undefined;
   const all = freeTier ? [...lines, ...freeTier.lines] : lines;
   return {
     environment, region, currency: 'USD', pricesAsOf: PRICES_AS_OF, hoursPerMonth: HOURS_PER_MONTH, assumptions,
-    lines: all, total: cents(all.reduce((sum, line) => sum + line.monthly, 0)),
-    ...(freeTier ? { freeTier: freeTier.uses } : {}),
+    lines: all, total: cents(all.reduce((sum, line) => sum + line.monthly, 0)), notPriced: notPriced(lines, resources),
+    ...(freeTier ? { freeTier: freeTier.uses, freeTierRules: rules.text } : {}),
+    ...(options.monthlyBudget !== undefined ? { budget: budgetUse(all, options.monthlyBudget) } : {}),
   };
 }
 
@@ -180,13 +203,56 @@ const PRICERS: Readonly<Record<string, Pricer>> = {
       .reduce((sum, s) => sum + taskCount(s, resources), 0);
     add(line(address, 'registered instances (tasks)', tasks, 'instance-month', prices.cloudMapInstanceMonth));
   },
-  // Log ingestion is an environment-wide assumption, shared evenly by the log groups.
-  aws_cloudwatch_log_group: (address, _r, { resources, prices, assumptions, add }) => {
+  // Log ingestion is an environment-wide assumption, shared evenly by the log groups; each keeps its retention's worth.
+  aws_cloudwatch_log_group: (address, group, { resources, prices, assumptions, add }) => {
     const groups = Object.keys(resources.aws_cloudwatch_log_group ?? {}).length;
-    const gb = (assumptions.logGbPerDay * HOURS_PER_MONTH) / 24 / groups;
-    add(line(address, `log ingestion (${assumptions.logGbPerDay} GB a day across ${groups} log group(s))`, gb, 'GB', prices.cloudwatch.logIngestGb));
+    const perDay = assumptions.logGbPerDay / groups;
+    add(line(address, `log ingestion (${assumptions.logGbPerDay} GB a day across ${groups} log group(s))`, (perDay * HOURS_PER_MONTH) / 24, 'GB', prices.cloudwatch.logIngestGb));
+    const retention = Number(group.retention_in_days ?? 0);
+    const days = retention > 0 ? retention : NEVER_EXPIRES_DAYS;
+    const kept = retention > 0 ? `${retention} days' retention` : `never expires, priced at ${NEVER_EXPIRES_DAYS} days' worth`;
+    add(line(address, `log storage (${kept} of ${exact(perDay)} GB a day, as ingested)`, perDay * days, 'GB-month', prices.cloudwatch.logStorageGbMonth));
+  },
+  // Container Insights' metrics are custom metrics: a set per cluster and one per service (standard, not enhanced, observability).
+  aws_ecs_cluster: (address, cluster, { resources, prices, add }) => {
+    const setting = (Array.isArray(cluster.setting) ? (cluster.setting as Resource[]) : []).find((s) => s.name === 'containerInsights');
+    if (setting === undefined || setting.value === 'disabled') return;
+    const name = address.slice(address.indexOf('.') + 1);
+    const services = Object.values(resources.aws_ecs_service ?? {}).filter((s) => reference(s.cluster, 'aws_ecs_cluster') === name).length;
+    const metrics = CONTAINER_INSIGHTS_METRICS.cluster + services * CONTAINER_INSIGHTS_METRICS.service;
+    add(line(address, `Container Insights metrics (${CONTAINER_INSIGHTS_METRICS.cluster} for the cluster, ${CONTAINER_INSIGHTS_METRICS.service} for each of ${services} service(s))`,
+      metrics, 'metric-month', prices.cloudwatch.customMetricMonth));
+  },
+  // Target tracking creates its own two alarms (scale out, scale in), billed like any other.
+  aws_appautoscaling_policy: (address, policy, { prices, add }) => {
+    if (policy.policy_type !== 'TargetTrackingScaling') return;
+    add(line(address, AUTOSCALING_ALARM_ITEM, TARGET_TRACKING_ALARMS, 'alarm metric-month', prices.cloudwatch.alarmMonth));
   },
 };
+
+/** Log groups that never expire are priced at a year's logs (they keep growing). */
+const NEVER_EXPIRES_DAYS = 365;
+
+/**
+ * Container Insights (standard) custom metrics: the cluster-level metrics
+ * (CPU and memory reserved and used, network, storage, task, service and
+ * container-instance counts) and, per service, the same by service name and
+ * by task definition family plus the desired, running, pending, deployment
+ * and task-set counts. Standard observability has no per-task metrics; the
+ * tasks add performance log events instead (listed as not priced).
+ */
+export const CONTAINER_INSIGHTS_METRICS = { cluster: 12, service: 25 } as const;
+
+/** Alarms Application Auto Scaling creates for each target-tracking policy (one to scale out, one to scale in). */
+export const TARGET_TRACKING_ALARMS = 2;
+
+const AUTOSCALING_ALARM_ITEM = 'alarms Application Auto Scaling creates (target tracking: scale out and scale in)';
+
+/** The alarms a stack creates: its own alarm resources and the two of each target-tracking policy. */
+export function stackAlarms(resources: Resources): { own: number; autoscaling: number } {
+  const policies = Object.values(resources.aws_appautoscaling_policy ?? {}).filter((p) => p.policy_type === 'TargetTrackingScaling').length;
+  return { own: Object.keys(resources.aws_cloudwatch_metric_alarm ?? {}).length, autoscaling: policies * TARGET_TRACKING_ALARMS };
+}
 
 /** The terraform reference `${aws_x.name.attr}` in a value, as `aws_x.name`. */
 function reference(value: unknown, type: string): string | undefined {
@@ -194,11 +260,50 @@ function reference(value: unknown, type: string): string | undefined {
   return match ? match[1] : undefined;
 }
 
-/** Tasks a service runs: the autoscaling minimum when it scales, else its desired count. */
+/** Tasks a service runs on average (see taskUsage). */
 export function taskCount(service: Resource, resources: Resources): number {
+  return taskUsage(service, resources).tasks;
+}
+
+/** The tasks a service runs on average, and how the estimate got there (said in its lines). */
+export interface TaskUsage {
+  readonly tasks: number;
+  /** The assumption, for people: `desired count 3 within autoscaling 2-10`; empty without autoscaling. */
+  readonly note: string;
+  /** Scheduled actions it could not replay. */
+  readonly skipped: readonly { readonly schedule: string; readonly why: string }[];
+}
+
+/**
+ * A service without autoscaling runs its desired count. An autoscaled one is
+ * priced at its desired count held between the target's min and max (the
+ * load it is sized for; the tasks target tracking adds or removes are not
+ * known), and its scheduled actions by the hours they run.
+ */
+export function taskUsage(service: Resource, resources: Resources): TaskUsage {
+  const desired = Number(service.desired_count ?? 1);
   const serviceName = Object.entries(resources.aws_ecs_service ?? {}).find(([, s]) => s === service)?.[0];
-  const target = Object.values(resources.aws_appautoscaling_target ?? {}).find((t) => serviceName !== undefined && reference(t.resource_id, 'aws_ecs_service') === serviceName);
-  return target ? Number(target.min_capacity ?? 0) : Number(service.desired_count ?? 1);
+  const targetEntry = Object.entries(resources.aws_appautoscaling_target ?? {}).find(([, t]) => serviceName !== undefined && reference(t.resource_id, 'aws_ecs_service') === serviceName);
+  if (!targetEntry) return { tasks: desired, note: '', skipped: [] };
+  const [targetName, target] = targetEntry;
+  const min = Number(target.min_capacity ?? 0);
+  const max = Number(target.max_capacity ?? min);
+  const held = Math.min(Math.max(desired, min), max);
+  const note = `desired count ${held}${held !== desired ? ` (${desired} held to the range)` : ''} within autoscaling ${min}-${max}`;
+  const actions = Object.keys(resources.aws_appautoscaling_scheduled_action ?? {}).sort()
+    .map((name) => resources.aws_appautoscaling_scheduled_action![name]!)
+    .filter((a) => reference(a.resource_id, 'aws_appautoscaling_target') === targetName)
+    .map((a) => {
+      const range = (a.scalable_target_action ?? {}) as { min_capacity?: string | number; max_capacity?: string | number };
+      return { schedule: String(a.schedule ?? ''), min: Number(range.min_capacity ?? min), max: Number(range.max_capacity ?? max) };
+    });
+  if (actions.length === 0) return { tasks: held, note, skipped: [] };
+  const scheduled = scheduledTasks(held, actions);
+  return {
+    tasks: exact(scheduled.averageTasks),
+    note: `${note}, scheduled scaling: ${exact(scheduled.averageTasks)} on average, running ${Math.round(scheduled.hoursRunning * 10) / 10} of ${HOURS_PER_MONTH} hours`,
+    skipped: scheduled.skipped,
+  };
 }
 
 interface Strategy { readonly capacity_provider: string; readonly base?: number; readonly weight?: number }
@@ -224,14 +329,15 @@ function priceService(address: string, service: Resource, { resources, prices, a
     add({ address, item: 'not priced: the task definition is not in this stack', quantity: 1, unit: 'service', unitPrice: null, monthly: 0, priced: false });
     return;
   }
-  const tasks = taskCount(service, resources);
+  const usage = taskUsage(service, resources);
+  const tasks = usage.tasks;
   const vcpu = Number(task.cpu) / 1024;
   const gb = Number(task.memory) / 1024;
   const arm = (task.runtime_platform as { cpu_architecture?: string } | undefined)?.cpu_architecture === 'ARM64';
   const clusterStrategy = (Object.values(resources.aws_ecs_cluster_capacity_providers ?? {})[0]?.default_capacity_provider_strategy ?? []) as Strategy[];
   const strategy = (service.capacity_provider_strategy as Strategy[] | undefined) ?? (service.launch_type === 'FARGATE' ? [{ capacity_provider: 'FARGATE', weight: 1 }] : clusterStrategy);
   const { onDemand, spot } = capacitySplit(strategy, tasks);
-  const shape = `${tasks} task(s) of ${vcpu} vCPU, ${gb} GB${arm ? ', ARM64' : ''}`;
+  const shape = `${tasks} task(s) of ${vcpu} vCPU, ${gb} GB${arm ? ', ARM64' : ''}${usage.note ? `; ${usage.note}` : ''}`;
   const f = prices.fargate;
   if (onDemand > 0 || spot === 0) {
     const which = spot > 0 ? `, on-demand share ${exact(onDemand)}` : '';
@@ -250,11 +356,38 @@ function priceService(address: string, service: Resource, { resources, prices, a
   }
 }
 
+/** Billed but not in the total: resources without a price, usage the assumptions do not cover, schedules it cannot replay. */
+function notPriced(lines: readonly CostLine[], resources: Resources): NotPriced[] {
+  const out: NotPriced[] = lines.filter((l) => !l.priced).map((l) => ({ what: l.address, why: l.item.replace(/^not priced: /, '') }));
+  for (const name of Object.keys(resources.aws_ecs_service ?? {}).sort()) {
+    for (const skipped of taskUsage(resources.aws_ecs_service![name]!, resources).skipped) {
+      out.push({ what: `aws_ecs_service.${name}: scheduled action ${skipped.schedule}`, why: `${skipped.why}; priced as if it never fired` });
+    }
+  }
+  for (const name of Object.keys(resources.aws_ecs_cluster ?? {}).sort()) {
+    const setting = (Array.isArray(resources.aws_ecs_cluster![name]!.setting) ? (resources.aws_ecs_cluster![name]!.setting as Resource[]) : []).find((s) => s.name === 'containerInsights');
+    if (setting !== undefined && setting.value !== 'disabled') {
+      out.push({ what: `aws_ecs_cluster.${name}: Container Insights performance log events`, why: 'ingested and stored as logs of their own; their volume grows with tasks and containers; add it to cost.logGbPerDay' });
+    }
+  }
+  for (const name of Object.keys(resources.aws_lb ?? {}).sort()) {
+    if ((resources.aws_lb![name]!.access_logs as { enabled?: boolean } | undefined)?.enabled === true) {
+      out.push({ what: `aws_lb.${name}: S3 PUT requests of the access logs`, why: 'a log file every 5 minutes per load balancer node; AWS adds nodes with traffic (cents a month per node)' });
+    }
+  }
+  out.push(
+    { what: 'data transfer out to the internet and between availability zones', why: 'depends on traffic; the cost: assumptions cover NAT processing and load balancer requests only' },
+    { what: 'API requests (KMS, Secrets Manager, CloudWatch metric reads, S3, ECR image pulls)', why: 'billed per request; depends on use' },
+  );
+  return out;
+}
+
 /** The allowances, as negative lines, and how much of each the environment uses. */
-function freeTierLines(lines: readonly CostLine[], resources: Resources, prices: RegionPrices): { lines: CostLine[]; uses: FreeTierUse[] } {
+function freeTierLines(lines: readonly CostLine[], resources: Resources, prices: RegionPrices, twelveMonth: boolean): { lines: CostLine[]; uses: FreeTierUse[] } {
   const out: CostLine[] = [];
   const uses: FreeTierUse[] = [];
   const allow = (allowance: string, free: number, used: number, unit: string, unitPrice: number) => {
+    if (allowance.endsWith('(12 months)') && !twelveMonth) return;
     uses.push({ allowance, free, used: Math.round(used * 1000) / 1000, unit, exceeded: used > free });
     const covered = Math.min(free, used);
     if (covered > 0) out.push({ ...line('free-tier', allowance, -covered, unit, unitPrice), monthly: exact(-covered * unitPrice) });
@@ -264,7 +397,7 @@ function freeTierLines(lines: readonly CostLine[], resources: Resources, prices:
   allow('RDS: 750 hours of a single-AZ db.t2/t3/t4g.micro (12 months)', 750, micro.length * HOURS_PER_MONTH, 'hour', microHourly);
   const storage = Object.values(resources.aws_db_instance ?? {}).reduce((sum, db) => sum + Number(db.allocated_storage ?? 20) * (db.multi_az === true ? 2 : 1), 0);
   if (storage > 0) allow('RDS: 20 GB of General Purpose storage (12 months)', 20, storage, 'GB-month', prices.rds.gp3GbMonth);
-  const alarms = lines.filter((l) => l.unit === 'alarm metric-month' && l.item === 'alarm').reduce((sum, l) => sum + l.quantity, 0);
+  const alarms = lines.filter((l) => l.unit === 'alarm metric-month' && (l.item === 'alarm' || l.item === AUTOSCALING_ALARM_ITEM)).reduce((sum, l) => sum + l.quantity, 0);
   allow('CloudWatch: 10 standard alarm metrics (always)', 10, alarms, 'alarm metric-month', prices.cloudwatch.alarmMonth);
   const dashboards = Object.keys(resources.aws_cloudwatch_dashboard ?? {}).length;
   if (dashboards > 0) allow('CloudWatch: 3 dashboards (always)', 3, dashboards, 'dashboard-month', prices.cloudwatch.dashboardMonth);
@@ -287,6 +420,31 @@ function freeTierLines(lines: readonly CostLine[], resources: Resources, prices:
   const s3 = lines.filter((l) => l.address.startsWith('aws_s3_bucket.')).reduce((sum, l) => sum + l.quantity, 0);
   if (s3 > 0) allow('S3: 5 GB of standard storage (12 months)', 5, s3, 'GB-month', prices.s3StandardGbMonth);
   return { lines: out, uses };
+}
+
+function budgetUse(lines: readonly CostLine[], monthly: number): { monthly: number; percent: number; over: boolean } {
+  const total = cents(lines.reduce((sum, line) => sum + line.monthly, 0));
+  return { monthly, percent: Math.round((total / monthly) * 1000) / 10, over: total > monthly };
+}
+
+/** Accounts created from this day have the Free plan's credits instead of the 12-month allowances. */
+export const CREDIT_PLAN_FROM = '2025-07-15';
+
+/** Which free-tier rules an account has on `asOf`: the 12-month allowances, or only the always-free ones (and why). */
+export function freeTierRules(accountCreated: string | undefined, asOf: string): { twelveMonth: boolean; text: string } {
+  const always = 'always-free allowances';
+  if (accountCreated === undefined) {
+    return { twelveMonth: false, text: `${always} only: cost.accountCreated is not set (the 12-month allowances apply only in the first 12 months of accounts created before ${CREDIT_PLAN_FROM})` };
+  }
+  const [year, month, day] = accountCreated.split('-').map(Number) as [number, number, number];
+  const ends = `${year + 1}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
+  if (accountCreated >= CREDIT_PLAN_FROM) {
+    const [y, m] = [month + 6 > 12 ? year + 1 : year, ((month + 5) % 12) + 1];
+    const planEnds = `${y}-${String(m).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
+    return { twelveMonth: false, text: `${always} only: an account created on ${accountCreated} (from ${CREDIT_PLAN_FROM}) has the Free plan's credits (up to USD 200, until ${planEnds} at the latest), not subtracted here, instead of the 12-month allowances` };
+  }
+  if (asOf < ends) return { twelveMonth: true, text: `${always} and the 12-month allowances: an account created on ${accountCreated} has them until ${ends} (judged on ${asOf})` };
+  return { twelveMonth: false, text: `${always} only: the 12-month allowances of an account created on ${accountCreated} ended on ${ends} (judged on ${asOf})` };
 }
 
 /** Six decimals: enough for unit prices and quantities, stable across platforms. */

@@ -27,6 +27,19 @@ function assumptionLines(assumptions: CostAssumptions): string[] {
   return (Object.keys(ASSUMPTION_TEXT) as (keyof CostAssumptions)[]).map((key) => `${key}: ${assumptions[key]} (${ASSUMPTION_TEXT[key]})`);
 }
 
+function budgetText(estimate: CostEstimate): string[] {
+  const budget = estimate.budget;
+  if (!budget) return [];
+  return [`budget (cost.monthlyBudget): ${usd(budget.monthly)} a month; this estimate is ${budget.percent}% of it${budget.over ? ', over it' : ''} (AWS Budgets alerts at 80% actual and 100% forecast)`];
+}
+
+function notPricedText(estimate: CostEstimate): string[] {
+  return estimate.notPriced.map((n) => `${n.what}: ${n.why}`);
+}
+
+/** How the estimate counts tasks, said with every estimate. */
+export const TASKS_TEXT = 'autoscaled services at their desired count held between min and max (not their min), scheduled scaling by the hours it runs';
+
 function freeTierText(estimate: CostEstimate): string[] {
   return (estimate.freeTier ?? []).map((use) => `${use.allowance}: uses ${quantity(use.used)} of ${quantity(use.free)} ${use.unit}${use.exceeded ? ' (exceeds it)' : ''}`);
 }
@@ -43,9 +56,13 @@ export function formatEstimateTable(estimate: CostEstimate): string {
     render(header),
     ...rows.map(render),
     `total  ${usd(estimate.total)}`,
+    ...budgetText(estimate),
     'assumptions (cost: in the environment file):',
     ...assumptionLines(estimate.assumptions).map((l) => `  ${l}`),
-    ...(estimate.freeTier ? ['free tier (account-wide allowances, counted as if this environment were alone in the account):', ...freeTierText(estimate).map((l) => `  ${l}`)] : []),
+    `  tasks: ${TASKS_TEXT}`,
+    'not priced (billed, not in the total):',
+    ...notPricedText(estimate).map((l) => `  ${l}`),
+    ...(estimate.freeTier ? ['free tier (account-wide allowances, counted as if this environment were alone in the account):', `  rules: ${estimate.freeTierRules}`, ...freeTierText(estimate).map((l) => `  ${l}`)] : []),
   ].join('\n');
 }
 
@@ -62,10 +79,15 @@ export function formatEstimateMarkdown(estimate: CostEstimate): string {
     '| --- | --- | ---: | --- | ---: | ---: |',
     ...estimate.lines.map((l) => `| \`${l.address}\` | ${cell(l.item)} | ${quantity(l.quantity)} | ${l.unit} | ${unitPrice(l)} | ${usd(l.monthly)} |`),
     `| **total** | | | | | **${usd(estimate.total)}** |`,
+    ...budgetText(estimate).flatMap((l) => ['', l]),
     '',
-    `Assumptions: ${assumptionLines(estimate.assumptions).join('; ')}.`,
+    `Assumptions: ${assumptionLines(estimate.assumptions).join('; ')}; tasks: ${TASKS_TEXT}.`,
+    '',
+    'Not priced (billed, not in the total):',
+    '',
+    ...notPricedText(estimate).map((l) => `- ${cell(l)}`),
   ];
-  if (estimate.freeTier) out.push('', 'Free tier:', '', ...freeTierText(estimate).map((l) => `- ${l}`));
+  if (estimate.freeTier) out.push('', `Free tier (${estimate.freeTierRules}):`, '', ...freeTierText(estimate).map((l) => `- ${l}`));
   return out.join('\n');
 }
 
@@ -97,7 +119,7 @@ const CATEGORIES: readonly (readonly [string, (line: CostLine) => boolean])[] = 
   ['Load balancer', (l) => l.address.startsWith('aws_lb.')],
   ['RDS', (l) => l.address.startsWith('aws_db_instance.')],
   ['DynamoDB', (l) => l.address.startsWith('aws_dynamodb_table.')],
-  ['CloudWatch alarms, dashboards, logs', (l) => l.address.startsWith('aws_cloudwatch_')],
+  ['CloudWatch alarms, dashboards, logs, Container Insights', (l) => l.address.startsWith('aws_cloudwatch_') || l.address.startsWith('aws_appautoscaling_policy.') || l.address.startsWith('aws_ecs_cluster.')],
   ['KMS keys, Secrets Manager', (l) => l.address.startsWith('aws_kms_key.') || l.address.startsWith('aws_secretsmanager_secret.')],
   ['ECR, S3, EFS, Route 53, Cloud Map', (l) => /^aws_(ecr_repository|s3_bucket|efs_file_system|route53_zone|service_discovery_)/.test(l.address)],
   ['Free tier', (l) => l.address === 'free-tier'],

@@ -32,7 +32,7 @@ export const PRICE_SOURCES: readonly PriceSource[] = [
   { service: 'Amazon RDS for PostgreSQL', url: 'https://aws.amazon.com/rds/postgresql/pricing/', quoted: ['us-east-1 rds.postgres.db.t4g.micro = 0.016', 'us-east-1 rds.postgres.db.t3.micro = 0.018', 'us-east-1 rds.postgres.db.r6g.large = 0.225', 'us-east-1 rds.gp3GbMonth = 0.115'] },
   { service: 'Amazon RDS for MySQL (MariaDB is priced the same)', url: 'https://aws.amazon.com/rds/mysql/pricing/', quoted: ['us-east-1 rds.mysql.db.t3.micro = 0.017', 'us-east-1 rds.mysql.db.m5.large = 0.171'] },
   { service: 'Amazon DynamoDB', url: 'https://aws.amazon.com/dynamodb/pricing/', quoted: ['us-east-1 dynamodb.writeRequestMillion = 0.625', 'us-east-1 dynamodb.readRequestMillion = 0.125', 'us-east-1 dynamodb.storageGbMonth = 0.25', 'us-east-1 dynamodb.wcuHour = 0.00065', 'us-east-1 dynamodb.rcuHour = 0.00013'] },
-  { service: 'Amazon CloudWatch', url: 'https://aws.amazon.com/cloudwatch/pricing/', quoted: ['us-east-1 cloudwatch.alarmMonth = 0.1', 'us-east-1 cloudwatch.dashboardMonth = 3', 'us-east-1 cloudwatch.logIngestGb = 0.5'] },
+  { service: 'Amazon CloudWatch', url: 'https://aws.amazon.com/cloudwatch/pricing/', quoted: ['us-east-1 cloudwatch.alarmMonth = 0.1', 'us-east-1 cloudwatch.dashboardMonth = 3', 'us-east-1 cloudwatch.logIngestGb = 0.5', 'us-east-1 cloudwatch.logStorageGbMonth = 0.03', 'us-east-1 cloudwatch.customMetricMonth = 0.3', 'eu-central-1 cloudwatch.logStorageGbMonth = 0.0324'] },
   { service: 'AWS Key Management Service', url: 'https://aws.amazon.com/kms/pricing/', quoted: ['us-east-1 kmsKeyMonth = 1'] },
   { service: 'AWS Secrets Manager', url: 'https://aws.amazon.com/secrets-manager/pricing/', quoted: ['us-east-1 secretMonth = 0.4'] },
   { service: 'Amazon ECR', url: 'https://aws.amazon.com/ecr/pricing/', quoted: ['us-east-1 ecrGbMonth = 0.1'] },
@@ -85,6 +85,10 @@ export interface RegionPrices {
     readonly dashboardMonth: number;
     /** Logs ingested (standard class), per GB. */
     readonly logIngestGb: number;
+    /** Logs stored (archived), per GB-month. */
+    readonly logStorageGbMonth: number;
+    /** A custom metric (Container Insights' metrics are billed as custom metrics), first 10,000 metrics, per metric-month. */
+    readonly customMetricMonth: number;
   };
   readonly kmsKeyMonth: number;
   readonly secretMonth: number;
@@ -116,7 +120,7 @@ const US_EAST_1: RegionPrices = {
     gp3GbMonth: 0.115,
   },
   dynamodb: { writeRequestMillion: 0.625, readRequestMillion: 0.125, storageGbMonth: 0.25, wcuHour: 0.00065, rcuHour: 0.00013, pitrGbMonth: 0.2 },
-  cloudwatch: { alarmMonth: 0.1, highResolutionAlarmMonth: 0.3, dashboardMonth: 3, logIngestGb: 0.5 },
+  cloudwatch: { alarmMonth: 0.1, highResolutionAlarmMonth: 0.3, dashboardMonth: 3, logIngestGb: 0.5, logStorageGbMonth: 0.03, customMetricMonth: 0.3 },
   efsStandardGbMonth: 0.3,
   s3StandardGbMonth: 0.023,
 };
@@ -135,7 +139,7 @@ export const PRICES: Readonly<Record<string, RegionPrices>> = {
       gp3GbMonth: 0.127,
     },
     dynamodb: { writeRequestMillion: 0.7068, readRequestMillion: 0.1413, storageGbMonth: 0.283, wcuHour: 0.000735, rcuHour: 0.000147, pitrGbMonth: 0.2264 },
-    cloudwatch: { alarmMonth: 0.1, highResolutionAlarmMonth: 0.3, dashboardMonth: 3, logIngestGb: 0.57 },
+    cloudwatch: { alarmMonth: 0.1, highResolutionAlarmMonth: 0.3, dashboardMonth: 3, logIngestGb: 0.57, logStorageGbMonth: 0.03, customMetricMonth: 0.3 },
     efsStandardGbMonth: 0.33,
     s3StandardGbMonth: 0.023,
   },
@@ -150,7 +154,7 @@ export const PRICES: Readonly<Record<string, RegionPrices>> = {
       gp3GbMonth: 0.137,
     },
     dynamodb: { writeRequestMillion: 0.7625, readRequestMillion: 0.1525, storageGbMonth: 0.306, wcuHour: 0.000793, rcuHour: 0.0001586, pitrGbMonth: 0.2448 },
-    cloudwatch: { alarmMonth: 0.1, highResolutionAlarmMonth: 0.3, dashboardMonth: 3, logIngestGb: 0.63 },
+    cloudwatch: { alarmMonth: 0.1, highResolutionAlarmMonth: 0.3, dashboardMonth: 3, logIngestGb: 0.63, logStorageGbMonth: 0.0324, customMetricMonth: 0.3 },
     efsStandardGbMonth: 0.36,
     s3StandardGbMonth: 0.0245,
   },
@@ -165,7 +169,7 @@ export const PRICES: Readonly<Record<string, RegionPrices>> = {
       gp3GbMonth: 0.138,
     },
     dynamodb: { writeRequestMillion: 0.7125, readRequestMillion: 0.1425, storageGbMonth: 0.285, wcuHour: 0.00074, rcuHour: 0.000148, pitrGbMonth: 0.228 },
-    cloudwatch: { alarmMonth: 0.1, highResolutionAlarmMonth: 0.3, dashboardMonth: 3, logIngestGb: 0.67 },
+    cloudwatch: { alarmMonth: 0.1, highResolutionAlarmMonth: 0.3, dashboardMonth: 3, logIngestGb: 0.67, logStorageGbMonth: 0.033, customMetricMonth: 0.3 },
     efsStandardGbMonth: 0.36,
     s3StandardGbMonth: 0.025,
   },

@@ -16,6 +16,7 @@ import { Network } from '../modules/network/network';
 import { EcrRepository } from '../modules/registry/ecr-repository';
 import type { FargateService } from '../modules/service/fargate-service';
 import { AlertTopic } from '../modules/monitoring/alert-topic';
+import { CostBudget } from '../modules/monitoring/cost-budget';
 import { EmailSubscriptions } from '../modules/monitoring/email-subscriptions';
 import { fitName, Naming, NAME_LIMITS } from '../naming';
 import { addAlarms, addDashboard, type MonitoredEnvironment } from './environment-monitoring';
@@ -216,6 +217,16 @@ export class EnvironmentStack extends StandaloneStack {
     const topicArn = monitoring.topicArn ?? this.alertTopic?.arn;
     if (topicArn !== undefined) addAlarms(this, monitored, topicArn);
     if (config.monitoring.dashboard) addDashboard(this, monitored);
+    if (config.cost.monthlyBudget !== undefined) {
+      // Validation makes sure the alerts have somewhere to go (src/config/service-rules.ts).
+      new CostBudget(this, 'cost-budget', {
+        name: this.naming.prefix,
+        monthlyUsd: config.cost.monthlyBudget,
+        tag: { key: 'Environment', value: config.environment },
+        emails: monitoring.alarmEmails,
+        topicArn: monitoring.topicArn,
+      });
+    }
     this.addOutputs();
     // Every role of the environment (services, Teleport, flow logs, database monitoring) under the bootstrap's boundary.
     Aspects.of(this).add(new PermissionsBoundaryAspect(boundaryPolicyArn(config)));

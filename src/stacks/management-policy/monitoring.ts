@@ -1,4 +1,4 @@
-/** CloudWatch alarms and the dashboard, and the alert topic, by name. */
+/** CloudWatch alarms and the dashboard, the alert topic and the cost budget, by name. */
 import type { EnvironmentConfig } from '../../config/resolve';
 import { NAME_LIMITS, fitName } from '../../naming';
 import { type ReasonedStatement, arns } from './common';
@@ -20,6 +20,10 @@ export function monitoringStatements(config: EnvironmentConfig): ReasonedStateme
     add({ Sid: 'AlertTopic', Effect: 'Allow', Action: ['sns:CreateTopic', 'sns:DeleteTopic', 'sns:GetTopicAttributes', 'sns:SetTopicAttributes', 'sns:Subscribe', 'sns:Unsubscribe', 'sns:GetSubscriptionAttributes', 'sns:ListSubscriptionsByTopic', 'sns:TagResource', 'sns:UntagResource', 'sns:ListTagsForResource'], Resource: [topic, `${topic}:*`] });
   } else if (config.monitoring.alarms.enabled && config.monitoring.topicArn !== undefined && config.monitoring.alarmEmails.length > 0) {
     add({ Sid: 'AlertSubscriptions', Effect: 'Allow', Action: ['sns:Subscribe', 'sns:Unsubscribe', 'sns:GetSubscriptionAttributes'], Resource: [config.monitoring.topicArn, `${config.monitoring.topicArn}:*`] });
+  }
+  // The cost budget, by name (budgets have no region).
+  if (config.cost.monthlyBudget !== undefined) {
+    add({ Sid: 'CostBudget', Effect: 'Allow', Action: ['budgets:ModifyBudget', 'budgets:ViewBudget', 'budgets:ListTagsForResource', 'budgets:TagResource', 'budgets:UntagResource'], Resource: arn('budgets', `budget/${prefix}`, '') });
   }
   return statements;
 }
