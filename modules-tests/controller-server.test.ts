@@ -54,4 +54,9 @@ describe('the controller\'s server', () => {
     expect(app.server.requestTimeout).toBe(5_000);
     expect(app.server.headersTimeout).toBeLessThanOrEqual(5_000);
   });
+
+  it('keeps idle connections open longer than the load balancer in front (60 s), so it never closes one the balancer is reusing', async () => {
+    await app.ready();
+    expect(app.server.keepAliveTimeout).toBeGreaterThan(60_000);
+  });
 });

@@ -55,13 +55,18 @@ declare module 'fastify' {
   }
 }
 
+/** How long an idle keep-alive connection stays open: longer than the ALB's idle timeout (60 s). */
+export const IDLE_CONNECTION_MS = 65_000;
+
 export function buildServer(options: ServerOptions): FastifyInstance {
   const requestTimeout = options.requestTimeoutMs ?? 30_000;
   const app = Fastify({
     bodyLimit: WEBHOOK_BODY_LIMIT, logger: false, return503OnClosing: true,
     // A slow body is cut off (408) once the request has taken requestTimeout; the check runs every second.
+    // Idle connections stay open longer than a load balancer's (the ALB's 60 s): a server that closes
+    // first races the next request on that connection (the balancer answers 502, a client "socket hang up").
     serverFactory: (handler) => {
-      const server = createServer({ requestTimeout, headersTimeout: Math.min(requestTimeout, 20_000), keepAliveTimeout: 5_000, connectionsCheckingInterval: 1_000 }, handler);
+      const server = createServer({ requestTimeout, headersTimeout: Math.min(requestTimeout, 20_000), keepAliveTimeout: IDLE_CONNECTION_MS, connectionsCheckingInterval: 1_000 }, handler);
       server.maxConnections = MAX_CONNECTIONS;
       return server;
     },
