@@ -23,7 +23,7 @@ describe('the controller\'s server', () => {
   });
   afterAll(() => app.close());
   const inject = async (options: { method: string; url: string; headers?: Record<string, string>; payload?: string }) => {
-    const answer = await fetch(`${base}${options.url}`, { method: options.method, headers: options.headers, body: options.payload });
+    const answer = await fetch(`${base}${options.url}`, { method: options.method, headers: options.headers, body: options.payload, redirect: 'manual' });
     await answer.arrayBuffer();
     return { statusCode: answer.status, headers: Object.fromEntries(answer.headers) };
   };
@@ -53,6 +53,18 @@ describe('the controller\'s server', () => {
     expect(app.server.maxConnections).toBe(256);
     expect(app.server.requestTimeout).toBe(5_000);
     expect(app.server.headersTimeout).toBeLessThanOrEqual(5_000);
+  });
+
+  it('signs in from its own page as a browser posts it (Origin null under no-referrer, Sec-Fetch-Site same-origin), never from another site', async () => {
+    const post = (headers: Record<string, string>) => inject({
+      method: 'POST', url: '/login', payload: `token=${'a'.repeat(32)}`,
+      headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
+    });
+    expect((await post({ origin: 'null', 'sec-fetch-site': 'same-origin' })).statusCode).toBe(303);
+    expect((await post({ origin: 'null', 'sec-fetch-site': 'cross-site' })).statusCode).toBe(403);
+    expect((await post({ origin: 'https://evil.example', 'sec-fetch-site': 'cross-site' })).statusCode).toBe(403);
+    expect((await post({ origin: 'null' })).statusCode).toBe(403);
+    expect((await post({ origin: 'https://evil.example' })).statusCode).toBe(403);
   });
 
   it('keeps idle connections open longer than the load balancer in front (60 s), so it never closes one the balancer is reusing', async () => {

@@ -272,12 +272,17 @@ async function environmentsView(options: ServerOptions) {
 const PARSE_FAILED = Symbol('the body is not JSON');
 
 /**
- * Whether a browser request comes from this controller's own pages: its
- * Origin (else its Referer) names the host it was sent to. A request with
- * neither is not a browser's cross-site request (browsers send Origin on
- * every cross-origin POST) and passes.
+ * Whether a browser request comes from this controller's own pages: the
+ * browser's Sec-Fetch-Site says so where it is sent (every current browser);
+ * otherwise the Origin (else the Referer) names the host it was sent to. The
+ * pages send no referrer, so a browser's form post carries `Origin: null`,
+ * which passes only with Sec-Fetch-Site. A request with neither header is
+ * not a browser's cross-site request (browsers send Origin on every
+ * cross-origin POST) and passes.
  */
 function sameOrigin(request: FastifyRequest): boolean {
+  const site = request.headers['sec-fetch-site'];
+  if (typeof site === 'string') return site === 'same-origin' || site === 'none';
   const origin = request.headers.origin ?? request.headers.referer;
   if (origin === undefined) return true;
   try {
