@@ -536,13 +536,14 @@ async function readLocks(servers: BackendServers, block: S3Block): Promise<{ tab
 /** The stand-ins' inputs in a state (each digests its resource's configuration, so they tell environments apart), sorted. */
 function storedInputs(stateText: string): string[] {
   const state = JSON.parse(stateText) as { resources: { type: string; instances: { attributes: { input?: { value?: string } } }[] }[] };
-  return state.resources.filter((r) => r.type === 'terraform_data').flatMap((r) => r.instances.map((i) => String(i.attributes.input?.value))).sort();
+  // A terraform_data of the stack itself (no input) is null on both sides.
+  return state.resources.filter((r) => r.type === 'terraform_data').flatMap((r) => r.instances.map((i) => JSON.stringify(i.attributes.input?.value ?? null))).sort();
 }
 
 /** The stand-ins' inputs in the workspace's configuration, sorted. */
 function configuredInputs(workspace: TerraformWorkspace): string[] {
-  const stack = JSON.parse(readFileSync(join(workspace.dir, 'cdk.tf.json'), 'utf8')) as { resource: { terraform_data: Record<string, { input: string }> } };
-  return Object.values(stack.resource.terraform_data).map((r) => r.input).sort();
+  const stack = JSON.parse(readFileSync(join(workspace.dir, 'cdk.tf.json'), 'utf8')) as { resource: { terraform_data: Record<string, { input?: string }> } };
+  return Object.values(stack.resource.terraform_data).map((r) => JSON.stringify(r.input ?? null)).sort();
 }
 
 async function must<T extends { ok: boolean; output: string }>(result: Promise<T>, step: string): Promise<T> {

@@ -30,7 +30,7 @@ export interface StackApplyResult {
   /** Why it failed, when it did. */
   readonly failure?: string;
   readonly resources: number;
-  /** Addresses standing in as terraform_data, with why. */
+  /** Addresses standing in as terraform_data (emulator-gaps.ts says why). */
   readonly standIns: readonly string[];
 }
 
@@ -147,19 +147,10 @@ function commonSuffix(domains: readonly string[]): string {
 async function checkStack(stack: SynthesizedStack, context: Context): Promise<StackApplyResult> {
   const started = Date.now();
   const seconds = () => `${((Date.now() - started) / 1000).toFixed(0)}s`;
-  const gaps = standInsOf(stack.json);
-  const standInAddresses = gaps.map((g) => g.address);
+  const standIns = standInsOf(stack.json).map((g) => g.address);
   const resources = countResources(stack.json);
   const notes: string[] = [];
-  const standIns = [...standInAddresses];
-  const planOptions = {
-    signal: undefined as AbortSignal | undefined,
-    offline: false, workDir: join(context.workRoot, stack.name), settings: context.settings, endpoint: context.emulator.endpoint, standInAddresses,
-    onEvent: (event: { type: string; message?: string }) => {
-      if (event.type === 'note' && event.message?.includes('its provider is not in the mirror')) standIns.push(event.message.split(' ')[0]!);
-    },
-  };
-  const clients = readBackClients(context.emulator.clientSettings(regionOf(stack.json)));
+  const said = new Set<string>();
   // On time out: SIGINT to Terraform through the signal, then SIGKILL to an apply still running 30 s later.
   const timeout = new AbortController();
   let applying: number | undefined;
@@ -167,13 +158,23 @@ async function checkStack(stack: SynthesizedStack, context: Context): Promise<St
     timeout.abort();
     setTimeout(() => { if (applying !== undefined) try { process.kill(applying, 'SIGKILL'); } catch { /* gone */ } }, 30_000).unref();
   }, STACK_TIMEOUT_MS);
+  const planOptions = {
+    offline: false, workDir: join(context.workRoot, stack.name), settings: context.settings, endpoint: context.emulator.endpoint,
+    standInAddresses: standIns, signal: timeout.signal,
+    // Each note once: every plan of the stack prepares its folder again.
+    onEvent: (event: { type: string; message?: string }) => {
+      if (event.type !== 'note' || !event.message || said.has(event.message)) return;
+      said.add(event.message);
+      context.log(`${stack.name}: ${event.message}`);
+    },
+  };
   const applyOptions = { signal: timeout.signal, onStart: (pid: number) => { applying = pid; } };
-  planOptions.signal = timeout.signal;
+  const clients = readBackClients(context.emulator.clientSettings(regionOf(stack.json)));
   const fail = (failure: string): StackApplyResult => {
     const timedOut = timeout.signal.aborted ? ` (timed out after ${STACK_TIMEOUT_MS / 60_000} min: Terraform was stopped)` : '';
     const summary = `${stack.name}: FAILED after ${seconds()}${timedOut}${notes.length ? ` (${notes.join('; ')})` : ''}`;
     context.log(summary);
-    return { stack: stack.name, ok: false, summary, failure, resources, standIns: [...new Set(standIns)] };
+    return { stack: stack.name, ok: false, summary, failure, resources, standIns };
   };
   try {
     const planned = await planStack(stack, planOptions);
@@ -224,7 +225,7 @@ async function checkStack(stack: SynthesizedStack, context: Context): Promise<St
       notes.push('destroyed, nothing left');
     }
     context.log(`${stack.name}: ${notes.join('; ')} (${seconds()})`);
-    return { stack: stack.name, ok: true, summary: `${stack.name}: ok, ${notes.join('; ')} (${seconds()})`, resources, standIns: [...new Set(standIns)] };
+    return { stack: stack.name, ok: true, summary: `${stack.name}: ok, ${notes.join('; ')} (${seconds()})`, resources, standIns };
   } finally {
     clearTimeout(timer);
     closeReadBackClients(clients);
