@@ -56,45 +56,6 @@ def fill_application_autoscaling_tags() -> None:
     ApplicationAutoScalingResponse.untag_resource = untag_resource
 
 
-def fill_budgets_tags() -> None:
-    """moto's Budgets has no ListTagsForResource or TagResource: it answers 500,
-    which the AWS provider retries for many minutes on every budget it creates
-    or reads. Keep the tags a budget was created or tagged with, and answer."""
-    from moto.budgets.responses import BudgetsResponse
-
-    tags_by_arn: dict[str, dict[str, str]] = {}
-    create = BudgetsResponse.create_budget
-
-    def arn_of(self, name: str) -> str:  # type: ignore[no-untyped-def]
-        return f"arn:{self.partition}:budgets::{self._get_param('AccountId')}:budget/{name}"
-
-    def create_budget(self):  # type: ignore[no-untyped-def]
-        answer = create(self)
-        given = {t["Key"]: t["Value"] for t in self._get_param("ResourceTags") or []}
-        tags_by_arn.setdefault(arn_of(self, self._get_param("Budget")["BudgetName"]), {}).update(given)
-        return answer
-
-    def list_tags_for_resource(self):  # type: ignore[no-untyped-def]
-        tags = tags_by_arn.get(self._get_param("ResourceARN"), {})
-        return json.dumps({"ResourceTags": [{"Key": k, "Value": v} for k, v in sorted(tags.items())]})
-
-    def tag_resource(self):  # type: ignore[no-untyped-def]
-        given = {t["Key"]: t["Value"] for t in self._get_param("ResourceTags") or []}
-        tags_by_arn.setdefault(self._get_param("ResourceARN"), {}).update(given)
-        return json.dumps({})
-
-    def untag_resource(self):  # type: ignore[no-untyped-def]
-        tags = tags_by_arn.get(self._get_param("ResourceARN"), {})
-        for key in self._get_param("ResourceTagKeys") or []:
-            tags.pop(key, None)
-        return json.dumps({})
-
-    BudgetsResponse.create_budget = create_budget
-    BudgetsResponse.list_tags_for_resource = list_tags_for_resource
-    BudgetsResponse.tag_resource = tag_resource
-    BudgetsResponse.untag_resource = untag_resource
-
-
 def fill_ecs_service_settings() -> None:
     """moto's CreateService drops the settings below (UpdateService keeps
     them) and reports launch type EC2 when a capacity provider strategy was
@@ -166,7 +127,6 @@ def main() -> None:
 
     fill_application_autoscaling_tags()
     fill_ecs_service_settings()
-    fill_budgets_tags()
     fill_rds_resource_ids()
     app = DomainDispatcherApplication(create_backend_app)
     server = make_server("127.0.0.1", args.port, app, threaded=True, request_handler=MotoRequestHandler)

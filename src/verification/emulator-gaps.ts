@@ -47,6 +47,11 @@ export const STAND_IN_GAPS: readonly StandInGap[] = [
     applies: (resource) => statements(resource.policy).some((s) => s.Effect === 'Deny' && s.Principal === '*' && s.Condition !== undefined),
     moto: 'moto enforces bucket policies without their conditions ("Basic policy enforcement is in place. Restrictions: Only statements with principal=* are taken into account; Conditions are not taken into account"): a Deny of requests without TLS (aws:SecureTransport false) then refuses every request to the bucket, 403 Forbidden, the state backend\'s included',
   },
+  {
+    type: 'aws_budgets_budget',
+    applies: () => true,
+    moto: 'moto\'s Budgets answers no DescribeSubscribersForNotification and no tag calls (ListTagsForResource, TagResource): the AWS provider, which reads both for every budget, retries them for many minutes',
+  },
 ];
 
 const RULE_DESCRIPTION = 'moto keeps no description on a rule that references another security group (DescribeSecurityGroupRules answers without Description); rules with a CIDR keep theirs';
