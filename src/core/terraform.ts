@@ -242,7 +242,8 @@ export class TerraformWorkspace {
   }
 
   validate(): Promise<CommandResult> {
-    return this.step('validate', ['validate', '-no-color'], {});
+    // In the inits' queue: a validate beside another folder's init found its provider link in the shared plugin cache missing (seen in CI).
+    return serialized(() => this.step('validate', ['validate', '-no-color'], {}));
   }
 
   /** Plans into a saved plan file; `changes` tells whether it would change anything. */
