@@ -3,9 +3,10 @@ import { relative, resolve } from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { Option, type Command } from 'commander';
 import {
-  applyEnvironmentPlan, AWS_ENDPOINT_VARIABLE, backendOverrides, emulatorEndpoint, environmentWorkDir, formatSummary, hasAwsCredentials, hasChanges, planStack, reviewLines, sandboxSettings, selectStack,
+  applyEnvironmentPlan, AWS_ENDPOINT_VARIABLE, backendOverrides, environmentWorkDir, formatSummary, hasAwsCredentials, hasChanges, planStack, reviewLines, sandboxSettings, selectStack,
   terraformCliDir, terraformSettings, writeStacks, type EnvironmentPlan, type GuardrailMode,
 } from '../core/index';
+import { emulatorOf } from './endpoint';
 import { EXIT } from './exit-codes';
 import { exitOnUserError, printEvent, printJson, warnGuardrails, withTerraform } from './report';
 
@@ -111,29 +112,6 @@ function printPlan(options: PlanCommandOptions, plan: EnvironmentPlan, offline: 
 export async function planCommand(options: PlanCommandOptions, terraformArgs: readonly string[]): Promise<void> {
   const { plan, offline } = await planOnly(options, terraformArgs);
   printPlan(options, plan, offline);
-}
-
-/**
- * The emulator endpoint of --endpoint, else of PLATFORM_AWS_ENDPOINT (the
- * operations commands read it too); none with --sandbox or --offline.
- */
-function emulatorOf(options: PlanCommandOptions): string | undefined {
-  if (options.sandbox || options.offline) {
-    if (options.endpoint) refuseUsage(`--endpoint cannot go with ${options.sandbox ? '--sandbox' : '--offline'}: a run against an emulator is online, against the emulator`);
-    return undefined;
-  }
-  const value = options.endpoint ?? (process.env[AWS_ENDPOINT_VARIABLE] || undefined);
-  if (value === undefined) return undefined;
-  try {
-    return emulatorEndpoint(value, options.endpoint !== undefined ? '--endpoint' : AWS_ENDPOINT_VARIABLE);
-  } catch (error) {
-    return refuseUsage((error as Error).message);
-  }
-}
-
-function refuseUsage(message: string): never {
-  console.error(`refused: ${message}`);
-  process.exit(EXIT.usage);
 }
 
 /** --sandbox, --offline, or no AWS credentials without --online. */

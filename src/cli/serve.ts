@@ -3,8 +3,8 @@ import { chmodSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { ServeOptions } from '../controller/serve';
-import { AWS_ENDPOINT_VARIABLE, emulatorEndpoint } from '../core/index';
-import { EXIT } from './exit-codes';
+import { AWS_ENDPOINT_VARIABLE } from '../core/index';
+import { emulatorOf } from './endpoint';
 
 /** The shortest WEBHOOK_SECRET and API_TOKEN accepted. */
 const MIN_SECRET_LENGTH = 32;
@@ -29,20 +29,6 @@ interface ServeFlags {
   requestTimeoutSeconds: string;
   githubAppId?: string;
   endpoint?: string;
-}
-
-/** The emulator of --endpoint, else of PLATFORM_AWS_ENDPOINT; refused with --offline or --sandbox (exit 2). */
-function emulatorOf(flags: ServeFlags): string | undefined {
-  const value = flags.endpoint ?? (process.env[AWS_ENDPOINT_VARIABLE] || undefined);
-  if (value === undefined) return undefined;
-  const source = flags.endpoint !== undefined ? '--endpoint' : AWS_ENDPOINT_VARIABLE;
-  try {
-    if (flags.offline || flags.sandbox) throw new Error(`${source} cannot go with ${flags.offline ? '--offline' : '--sandbox'}: runs against an emulator plan and apply online, against it`);
-    return emulatorEndpoint(value, source);
-  } catch (error) {
-    console.error((error as Error).message);
-    process.exit(EXIT.usage);
-  }
 }
 
 export function serveCommand(program: Command): void {
