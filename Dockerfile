@@ -6,7 +6,7 @@
 # read-only root filesystem: only /data (the controller's data folder) and
 # /tmp are written.
 #
-#   docker build -t fargate-platform-controller .
+#   bash scripts/build-image.sh -t fargate-platform-controller   (npm pack, then docker build)
 #   docker run --read-only -p 8080:8080 -e WEBHOOK_SECRET -e API_TOKEN fargate-platform-controller \
 #     serve --repo https://github.com/OWNER/REPO.git --host 0.0.0.0 --port 8080 --data-dir /data
 #
@@ -26,23 +26,19 @@ ARG AWS_PROVIDER_VERSION=5.100.0
 ARG RANDOM_PROVIDER_VERSION=3.7.2
 ARG RANDOM_PROVIDER_SHA256=7b8434212eef0f8c83f5a90c6d76feaf850f6502b61b53c329e85b3b281cba34
 
-# --- production node_modules (better-sqlite3 13 ships its native module
-# prebuilt inside the package, Node-API, so no build tools and no download) ---
-FROM --platform=linux/amd64 ${NODE_IMAGE} AS dependencies
-WORKDIR /app
-COPY package.json package-lock.json ./
-RUN npm ci --omit=dev --no-audit --no-fund \
+# --- the program, from the packed package as a team installs it: `npm pack`
+# (scripts/build-image.sh puts the tarball in the context as
+# fargate-platform.tgz) gives the compiled dist/, bin/ and the provider lock
+# file; their production dependencies come at the versions of the
+# repository's lock file. No compiler, no src/ and no tsx reach the image.
+# scripts/package-check.sh runs the same script and serves a signed push from
+# its result. better-sqlite3 13 ships its native module prebuilt inside the
+# package (Node-API): no build tools, no download, no install script ---
+FROM --platform=linux/amd64 ${NODE_IMAGE} AS program
+COPY fargate-platform.tgz package-lock.json scripts/image-app.sh /tmp/build/
+RUN sh /tmp/build/image-app.sh /tmp/build/fargate-platform.tgz /tmp/build/package-lock.json /app \
+ && rm -rf /tmp/build \
  && npm cache clean --force
-
-# --- the compiled JavaScript (dist/, npm run build: the TypeScript 7 compiler,
-# a dev dependency); the final stage runs it, with no tsx and no src/ ---
-FROM --platform=linux/amd64 ${NODE_IMAGE} AS build
-WORKDIR /app
-COPY package.json package-lock.json tsconfig.json tsconfig.build.json ./
-# No install scripts: the compiler is a prebuilt binary, and nothing built here is run.
-RUN npm ci --ignore-scripts --no-audit --no-fund
-COPY src ./src
-RUN npm run build
 
 # --- Terraform and the provider mirror, each download checked against a
 # pinned hash before it is unpacked ---
@@ -86,7 +82,7 @@ EOF
 # The AWS provider must match the hash the project committed in its lock file
 # (its published SHA256SUMS line is checked above): the lock file pins this
 # version, and terraform init refuses a package matching none of its hashes.
-COPY .terraform.lock.hcl /build/check/
+COPY --from=program /app/.terraform.lock.hcl /build/check/
 RUN cd /build/check \
  && grep -A1 '^provider "registry.terraform.io/hashicorp/aws"' .terraform.lock.hcl | grep -q "version *= *\"${AWS_PROVIDER_VERSION}\"" \
  && printf '{"terraform":{"required_providers":{"aws":{"source":"hashicorp/aws","version":"%s"}}}}\n' "${AWS_PROVIDER_VERSION}" > versions.tf.json \
@@ -108,10 +104,7 @@ COPY --from=terraform /build/bin/terraform /usr/local/bin/terraform
 COPY --from=terraform /usr/share/terraform/plugins /usr/share/terraform/plugins
 COPY --from=terraform /build/terraform.rc /etc/terraform.rc
 WORKDIR /app
-COPY --from=dependencies /app/node_modules ./node_modules
-COPY package.json package-lock.json .terraform.lock.hcl ./
-COPY bin ./bin
-COPY --from=build /app/dist ./dist
+COPY --from=program /app ./
 # TF_CLI_CONFIG_FILE: the project uses this CLI config as it is (src/terraform/cli-config.ts);
 # TF_PROVIDER_MIRROR names the same mirror for `lock` and the checks.
 # HOME=/tmp: nothing writes to a home folder, but if something does, it is a writable one.

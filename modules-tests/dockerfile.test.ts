@@ -146,17 +146,30 @@ describe('the Dockerfile parser', () => {
 });
 
 describe('the controller image', () => {
-  it('is multi-stage on a pinned Node 22 slim image, with production dependencies from npm ci --omit=dev', () => {
+  it('is multi-stage on a pinned Node 22 slim image, its program made from the packed package with production dependencies only', () => {
     expect(all.length).toBeGreaterThanOrEqual(2);
     for (const stage of all) {
       expect(stage.image).toMatch(/^node:22\.\d+(\.\d+)?-[a-z]+-slim$/);
       expect(stage.image).not.toMatch(/:latest$|@latest/);
     }
-    const builder = all.find((s) => of(s, 'RUN').some((r) => /\bnpm ci --omit=dev\b/.test(r.args)));
-    expect(builder).toBeDefined();
-    expect(builder).not.toBe(final);
-    expect(of(final, 'COPY').some((c) => c.args === `--from=${builder!.name} /app/node_modules ./node_modules`)).toBe(true);
+    // One stage assembles /app from the tarball `npm pack` makes, with the script package-check.sh also runs.
+    const program = all.find((s) => of(s, 'RUN').some((r) => r.args.startsWith('sh /tmp/build/image-app.sh /tmp/build/fargate-platform.tgz ')));
+    expect(program).toBeDefined();
+    expect(program).not.toBe(final);
+    expect(of(program!, 'COPY').map((c) => c.args)).toEqual(['fargate-platform.tgz package-lock.json scripts/image-app.sh /tmp/build/']);
+    const assemble = readFileSync('scripts/image-app.sh', 'utf8');
+    expect(assemble).toMatch(/^npm ci --omit=dev\b/m);
+    expect(assemble).toContain('tar -xzf "$tarball"');
+    expect(of(final, 'COPY').some((c) => c.args === `--from=${program!.name} /app ./`)).toBe(true);
     expect(of(final, 'RUN').some((r) => /\bnpm (ci|install)\b/.test(r.args))).toBe(false);
+    // Nothing is compiled in the image and no source reaches it: the package's dist/ is what runs.
+    const everything = all.flatMap((s) => s.instructions).map((i) => i.args).join('\n');
+    expect(everything).not.toMatch(/npm run build|\btsc\b|COPY src|\bsrc\b \.\/src/);
+    // The tarball holds what the final stage runs: bin/platform.js and dist/, by package.json's files.
+    const files = (JSON.parse(readFileSync('package.json', 'utf8')) as { files: string[] }).files;
+    expect(files).toEqual(expect.arrayContaining(['dist/', 'bin/platform.js', '.terraform.lock.hcl']));
+    // scripts/build-image.sh puts the tarball where the COPY expects it.
+    expect(readFileSync('scripts/build-image.sh', 'utf8')).toContain('mv "$scratch/$packed" fargate-platform.tgz');
   });
 
   it('runs as a numeric non-root user, set after the last RUN', () => {
@@ -288,9 +301,8 @@ describe('the controller image', () => {
     // Every flag it passes exists on the real serve command.
     const serve = cliCommands().get('serve')!;
     for (const option of cmd.filter((a) => a.startsWith('--'))) expect(serve.options).toContain(option);
-    // /app/bin/platform.js is copied from bin/.
+    // /app/bin/platform.js comes from the package (its files name bin/platform.js, checked above).
     expect(of(final, 'WORKDIR').map((w) => w.args)).toContain('/app');
-    expect(of(final, 'COPY').map((c) => c.args)).toContain('bin ./bin');
     expect(existsSync('bin/platform.js')).toBe(true);
   });
 
@@ -306,14 +318,14 @@ describe('the controller image', () => {
     expect(final.instructions.filter((i) => ['RUN', 'COPY', 'ADD'].includes(i.keyword) && i.line > volumeLine)).toEqual([]);
   });
 
-  it('builds from a context of only what the controller runs (.dockerignore)', () => {
+  it('builds from a context of only the packed package, the lock file and the script that installs it (.dockerignore)', () => {
     const ignore = readFileSync('.dockerignore', 'utf8').split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#'));
     expect(ignore[0]).toBe('*');
     const included = ignore.filter((l) => l.startsWith('!')).map((l) => l.slice(1));
     const sources = all.flatMap((s) => of(s, 'COPY')).filter((c) => !c.args.startsWith('--from') && c.heredocs.length === 0).flatMap((c) => c.args.split(/\s+/).slice(0, -1));
-    expect(sources.length).toBeGreaterThan(3);
-    for (const source of sources) expect(included).toContain(source);
-    for (const file of sources) expect(existsSync(file)).toBe(true);
-    expect(included).not.toEqual(expect.arrayContaining(['node_modules', 'environments', '.git', 'modules-tests']));
+    expect(sources.sort()).toEqual(['fargate-platform.tgz', 'package-lock.json', 'scripts/image-app.sh']);
+    expect(included.sort()).toEqual(sources);
+    // The tarball is made by scripts/build-image.sh (npm pack); the others are in the repository.
+    for (const file of sources.filter((f) => f !== 'fargate-platform.tgz')) expect(existsSync(file)).toBe(true);
   });
 });

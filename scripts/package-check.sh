@@ -5,7 +5,9 @@
 # `npm test` (their jest test through the package's preset, validation,
 # guardrails, addresses), and validate, synth and an offline plan through the
 # installed `platform` bin, and `serve` planning a signed push
-# (scripts/package-serve-check.js). Prints the install time, the package count
+# (scripts/package-serve-check.js); then the controller image's program, made
+# from the same tarball by the Dockerfile's own script (scripts/image-app.sh),
+# serves a signed push too. Prints the install time, the package count
 # and the start-up time of `platform --help`. .ci/run runs it.
 set -euo pipefail
 top="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -32,4 +34,16 @@ npx platform synth
 npx platform plan --env dev --offline
 # The controller from the package: serve --offline plans a signed push.
 node "$top/scripts/package-serve-check.js"
+
+# The controller image's program, assembled from the tarball as the Dockerfile does (no Docker engine here),
+# with production dependencies only, serves a signed push to another project made by init.
+image_app="$scratch/image-app"
+npm_config_prefer_offline=true sh "$top/scripts/image-app.sh" "$tarball" "$top/package-lock.json" "$image_app" >/dev/null
+for dev_only in jest tsx typescript @swc/core playwright-core; do
+  if [ -e "$image_app/node_modules/$dev_only" ]; then echo "error: the image's program holds the dev dependency $dev_only" >&2; exit 1; fi
+done
+if [ -e "$image_app/src" ]; then echo "error: the image's program holds src/" >&2; exit 1; fi
+echo "image program: $(du -sm "$image_app" | cut -f1) MB, production dependencies only"
+node "$top/bin/platform.js" init "$scratch/image-project" --project acme --account-id 111122223333 --from-package "$tarball" >/dev/null
+(cd "$scratch/image-project" && PLATFORM_BIN="$image_app/bin/platform.js" node "$top/scripts/package-serve-check.js")
 for run in 1 2 3; do /usr/bin/time -f "platform --help: %e s" npx --no-install platform --help >/dev/null; done

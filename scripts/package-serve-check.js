@@ -5,6 +5,8 @@
  * dev, and a push webhook signed with the secret starts a run that must plan
  * (offline: dev would apply, so it ends approved, never applied). Plain
  * Node, no dependencies: only what a team's machine has.
+ * PLATFORM_BIN names another platform.js to serve with (the controller
+ * image's program, scripts/image-app.sh); the default is the project's own.
  */
 const { spawn, execFileSync } = require('node:child_process');
 const { createHmac, randomUUID } = require('node:crypto');
@@ -22,7 +24,8 @@ async function main() {
   git('commit', '-q', '-m', 'environments');
   const before = git('rev-parse', 'HEAD');
   const dataDir = mkdtempSync(join(tmpdir(), 'package-serve-'));
-  const serve = spawn(join('node_modules', '.bin', 'platform'), ['serve', '--repo', process.cwd(), '--port', '0', '--data-dir', dataDir, '--offline'], {
+  const command = process.env.PLATFORM_BIN ? [process.execPath, process.env.PLATFORM_BIN] : [join('node_modules', '.bin', 'platform')];
+  const serve = spawn(command[0], [...command.slice(1), 'serve', '--repo', process.cwd(), '--port', '0', '--data-dir', dataDir, '--offline'], {
     env: { ...process.env, WEBHOOK_SECRET, API_TOKEN, CHECKPOINT_DISABLE: '1' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -52,7 +55,7 @@ async function main() {
       return ['queued', 'running'].includes(current.status) ? undefined : current;
     }, 180, () => `the run did not finish planning:\n${output}`);
     if (!['planned', 'approved'].includes(run.status) || run.environment !== 'dev') throw new Error(`the run ended ${run.status} (${JSON.stringify(run).slice(0, 400)}):\n${output}`);
-    console.log(`serve from the package: a signed push of ${after.slice(0, 7)} planned dev (run ${run.id}: ${run.status}, offline)`);
+    console.log(`serve from ${process.env.PLATFORM_BIN ? 'the image\'s program' : 'the package'}: a signed push of ${after.slice(0, 7)} planned dev (run ${run.id}: ${run.status}, offline)`);
   } finally {
     serve.kill('SIGTERM');
     await new Promise((resolve) => serve.on('exit', resolve));
