@@ -198,7 +198,7 @@ describe('cost --compare', () => {
   });
 
   it('refuses a ref that is neither a folder nor a commit', () => {
-    expect(() => compareCost(join(repo, 'environments'), 'no-such-branch')).toThrow('--compare no-such-branch: neither a folder nor a commit of the git repository holding');
+    expect(() => compareCost(join(repo, 'environments'), 'no-such-branch')).toThrow(/--compare no-such-branch: not a commit of the git repository holding .*; give a branch, tag or commit, or a second config folder/);
   });
 });
 

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { EMULATED_SERVICES, emulatorEndpoint, selectEnvironments, synthesize, terraformSettings, TerraformWorkspace, type SynthesizedStack } from '../src/core/index';
 import { EMULATOR_OVERRIDE_FILE, emulatorBackendConfig } from '../src/terraform/emulator';
 import { OVERRIDE_FILE, prepareOfflineStack } from '../src/terraform/offline';
-import { hostedZonesOf } from '../src/verification/check-apply';
+import { hostedZonesOf } from '../src/terraform/emulator-server';
 import { DIFF_GAPS, diffGapOf, STAND_IN_GAPS, standInsOf, type PlannedResourceChange } from '../src/verification/emulator-gaps';
 import { EXAMPLES_DIR, UNUSUAL_DIR } from './fixture-dirs';
 

@@ -1,10 +1,10 @@
-"""The AWS API emulator of the project's checks: moto (pinned in
-requirements-dev.txt) on 127.0.0.1:PORT in one process, for one account.
+"""The AWS API emulator: moto (pinned in requirements-dev.txt) on
+127.0.0.1:PORT in one process, for one account.
 
 Prints one line, `ready http://127.0.0.1:PORT`, once it answers; stops when
 its standard input closes or on SIGTERM, so it
-never outlives the check that started it. Test only:
-src/verification/emulator.ts starts it.
+never outlives the check that started it.
+src/terraform/emulator-server.ts starts it (plan --base, and the project's checks).
 
 --hosted-zone NAME=ID creates a public hosted zone with exactly that ID, and
 --certificate ARN=DOMAIN an issued ACM certificate with exactly that ARN,

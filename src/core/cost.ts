@@ -3,16 +3,14 @@
  * stack with its `cost:` assumptions; compare with a git ref or another
  * config folder. Pure results; the CLI and the controller format them.
  */
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { existsSync, statSync } from 'node:fs';
 import { ConfigError } from '../config/problems';
 import type { EnvironmentConfig } from '../config/resolve';
 import { compareEstimates, type CostComparison } from '../cost/compare';
 import { estimateStack, type CostEstimate } from '../cost/estimate';
 import { PRICES } from '../cost/prices';
 import { loadEnvironments, unknownEnvironment, type LoadedEnvironment } from './environments';
+import { withConfigAtRef } from './config-at-ref';
 import { synthesize } from './synthesize';
 
 export { compareEstimates, type CostComparison, type EnvironmentDifference, type LineDifference } from '../cost/compare';
@@ -57,16 +55,12 @@ export function estimateCost(configDir: string, environment?: string, options: C
  * `configDir`, whose version of that folder is compared.
  */
 export function compareCost(configDir: string, ref: string, environment?: string, options: CostOptions = {}): CostComparison {
-  const folder = existsSync(ref) && statSync(ref).isDirectory();
-  const dir = folder ? ref : configAtRef(configDir, ref);
-  try {
-    // A folder with no environments at the ref (the change that adds them) costs nothing before.
-    const empty = !folder && readdirSync(dir).filter((f) => f !== 'defaults.yaml').length === 0;
-    const before = empty ? [] : atRef(() => estimateLoaded(selectLoaded(dir, environment, true), options), folder ? undefined : { dir, shown: `${ref}:${configDir}` });
-    return compareEstimates(before, estimateCost(configDir, environment, options));
-  } finally {
-    if (!folder) rmSync(dir, { recursive: true, force: true });
-  }
+  const after = () => estimateCost(configDir, environment, options);
+  if (existsSync(ref) && statSync(ref).isDirectory()) return compareEstimates(estimateLoaded(selectLoaded(ref, environment, true), options), after());
+  // A folder with no environments at the ref (the change that adds them) costs nothing before.
+  const before = withConfigAtRef(configDir, ref, '--compare', ({ dir, empty }) => (empty ? [] : estimateLoaded(selectLoaded(dir, environment, true), options)),
+    'give a branch, tag or commit, or a second config folder');
+  return compareEstimates(before, after());
 }
 
 function selectLoaded(configDir: string, environment: string | undefined, missingIsEmpty = false): LoadedEnvironment[] {
@@ -77,30 +71,4 @@ function selectLoaded(configDir: string, environment: string | undefined, missin
     throw unknownEnvironment(configDir, environment, all.map((e) => e.config.environment));
   }
   return selected;
-}
-
-/** Runs `work`; problems in the files written out from a git ref name them as `REF:DIR/file`. */
-function atRef<T>(work: () => T, written: { dir: string; shown: string } | undefined): T {
-  try {
-    return work();
-  } catch (error) {
-    if (!(error instanceof ConfigError) || !written) throw error;
-    throw new ConfigError(error.problems.map((p) => ({ ...p, file: p.file.replace(written.dir, written.shown) })));
-  }
-}
-
-/** The YAML files of `configDir` as they are at git `ref`, written to a temporary folder (the caller removes it). */
-function configAtRef(configDir: string, ref: string): string {
-  const git = (args: string[]) => execFileSync('git', args, { cwd: configDir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 30_000 });
-  try {
-    git(['rev-parse', '--verify', '--quiet', `${ref}^{commit}`]);
-  } catch {
-    throw new ConfigError([{ file: configDir, line: 1, column: 1, keyPath: '', message: `--compare ${ref}: neither a folder nor a commit of the git repository holding ${configDir}; give a branch, tag or commit, or a second config folder` }]);
-  }
-  const dir = mkdtempSync(join(tmpdir(), 'platform-compare-'));
-  mkdirSync(dir, { recursive: true });
-  for (const name of git(['ls-tree', '--name-only', ref, '--', '.']).split('\n').filter((n) => n.endsWith('.yaml'))) {
-    writeFileSync(join(dir, name), git(['show', `${ref}:./${name}`]));
-  }
-  return dir;
 }

@@ -18,6 +18,10 @@ export {
 } from './terraform';
 export { TerraformMissingError } from '../terraform/run';
 export { EMULATED_SERVICES, EMULATOR_CREDENTIALS, emulatorEndpoint } from '../terraform/emulator';
+export {
+  EMULATOR_PYTHON_VARIABLE, emulatorPython, existingResourcesOf, startEmulator,
+  type Emulator, type EmulatorClientSettings, type EmulatorOptions, type ExistingCertificate, type HostedZone,
+} from '../terraform/emulator-server';
 export { applyEnvironmentPlan, environmentWorkDir, planEnvironment, planStack, type EnvironmentPlan } from './plan-environment';
 export { actionOf, changedAttributesFromText, destructiveChanges, formatSummary, hasChanges, reviewLines, STATEFUL_TYPES, summarizePlan, summarizePlanText, type AttributeChanges, type PlanAddresses, type PlanJson, type PlanSummary } from './plan-summary';
 export { checkTerraform, type StackCheck } from './check-terraform';

@@ -28,6 +28,8 @@ export interface PlanEnvironmentOptions {
   readonly endpoint?: string;
   /** With `endpoint`: resources the emulator cannot serve, standing in as terraform_data. @default none */
   readonly standInAddresses?: readonly string[];
+  /** With `endpoint`: a local state file instead of the stack's S3 backend (see WorkspaceOptions.localState). @default false */
+  readonly localState?: boolean;
   /** More arguments for `terraform plan` (the CLI passes what follows `--`). @default none */
   readonly extraArgs?: readonly string[];
   readonly onEvent?: CoreListener;
@@ -78,6 +80,7 @@ export async function planStack(stack: SynthesizedStack, options: Omit<PlanEnvir
     backendConfig: options.offline && options.endpoint === undefined ? undefined : options.backendConfig,
     endpoint: options.endpoint,
     standInAddresses: options.standInAddresses,
+    localState: options.localState,
   });
   const io = { onOutput: options.onOutput, signal: options.signal };
   const init = await workspace.init({ ...io, reuse: true });

@@ -10,7 +10,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { mirrorHas, terraformEnvironment } from '../terraform/cli-config';
 import { EMULATOR_OVERRIDE_FILE, emulatorBackendConfig, emulatorProviderOverride } from '../terraform/emulator';
-import { OVERRIDE_FILES, prepareOfflineStack } from '../terraform/offline';
+import { OFFLINE_OVERRIDE, OVERRIDE_FILES, prepareOfflineStack } from '../terraform/offline';
 import { terraform, type CommandResult, type RunOptions } from '../terraform/run';
 import { IGNORE_EVENTS, timedStep, type CoreListener } from './events';
 import { summarizePlan, type PlanJson, type PlanSummary } from './plan-summary';
@@ -88,6 +88,12 @@ export interface WorkspaceOptions {
   readonly endpoint?: string;
   /** With `endpoint`: resources (`type.name`) the emulator cannot serve, standing in as terraform_data. @default none */
   readonly standInAddresses?: readonly string[];
+  /**
+   * With `endpoint`: the state in a local file of the folder instead of the
+   * stack's S3 backend (a throw-away state, as `plan --base` makes: no state
+   * bucket or lock table to create first). @default the stack's backend
+   */
+  readonly localState?: boolean;
 }
 
 export interface PlanOptions extends Pick<RunOptions, 'onOutput' | 'signal'> {
@@ -171,16 +177,17 @@ export class TerraformWorkspace {
     const listener = options.onEvent ?? IGNORE_EVENTS;
     mkdirSync(dir, { recursive: true });
     if (options.endpoint !== undefined) {
+      const override = { ...emulatorProviderOverride(options.endpoint), ...(options.localState ? { terraform: OFFLINE_OVERRIDE.terraform } : {}) };
       const prepared = prepareOfflineStack(stack.json, dir, options.settings.standInProviders, {
         keepBackend: true,
-        override: { file: EMULATOR_OVERRIDE_FILE, content: emulatorProviderOverride(options.endpoint) },
+        override: { file: EMULATOR_OVERRIDE_FILE, content: override },
         standInAddresses: options.standInAddresses,
       });
       for (const replaced of prepared.standIns) {
         const why = options.standInAddresses?.includes(replaced) ? 'the emulator cannot serve it' : 'its provider is not in the mirror';
         listener({ type: 'note', stack: stack.name, message: `${replaced} stands in as terraform_data (${why})` });
       }
-      const s3Backend = (JSON.parse(stack.json) as { terraform?: { backend?: { s3?: unknown } } }).terraform?.backend?.s3 !== undefined;
+      const s3Backend = !options.localState && (JSON.parse(stack.json) as { terraform?: { backend?: { s3?: unknown } } }).terraform?.backend?.s3 !== undefined;
       // The emulator's settings first: values the caller gives after them win.
       const backendConfig = [...(s3Backend ? emulatorBackendConfig(options.endpoint) : []), ...(options.backendConfig ?? [])];
       // -reconfigure: the state is the emulator's; another emulator (another port) is another backend, not one to migrate from.

@@ -15,10 +15,10 @@
 import { rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import {
-  applyEnvironmentPlan, changeScenarios, changesOf, planStack, synthesize, terraformCliDir, terraformSettings,
+  applyEnvironmentPlan, changeScenarios, changesOf, existingResourcesOf, planStack, synthesize, terraformCliDir, terraformSettings,
   type EnvironmentConfig, type EnvironmentPlan, type PlanJson, type SynthesizedStack, type TerraformSettings,
 } from '../core/index';
-import { startEmulator, type Emulator, type ExistingCertificate, type HostedZone } from './emulator';
+import { startEmulator, type Emulator } from './emulator';
 import { diffGapOf, changedAttributes, standInsOf, type PlannedResourceChange } from './emulator-gaps';
 import { closeReadBackClients, readBack, readBackClients, remaining } from './read-back';
 
@@ -68,8 +68,7 @@ export async function checkApply(configs: readonly EnvironmentConfig[], options:
   for (const account of accounts) {
     const names = new Set(configs.filter((c) => c.aws.accountId === account).map((c) => c.environment));
     const mine = stacks.filter((s) => (s.environment ? names.has(s.environment) : accountOfStack(s) === account));
-    const hostedZones = hostedZonesOf(mine.map((s) => s.json));
-    const certificates = existingCertificatesOf(mine.map((s) => s.json));
+    const { hostedZones, certificates } = existingResourcesOf(mine.map((s) => s.json));
     const emulator = await startEmulator({ account, hostedZones, certificates });
     const seeded = [...hostedZones.map((z) => `hosted zone ${z.name} (${z.id})`), ...certificates.map((c) => `certificate ${c.arn}`)];
     log(`AWS API emulator (moto) for account ${account} at ${emulator.endpoint}${seeded.length ? `, with what the configuration names as existing: ${seeded.join(', ')}` : ''}`);
@@ -99,50 +98,6 @@ function accountOfStack(stack: SynthesizedStack): string | undefined {
   return provider?.allowed_account_ids?.[0];
 }
 
-/**
- * The hosted zones the stacks write records into, named by their ID in the
- * configuration: each named after the longest DNS suffix its records share
- * (moto refuses a record outside its zone's name).
- */
-export function hostedZonesOf(stackJsons: readonly string[]): HostedZone[] {
-  const names = new Map<string, string[]>();
-  for (const json of stackJsons) {
-    const resources = (JSON.parse(json) as Json).resource ?? {};
-    const certificateDomains = Object.values<Json>(resources.aws_acm_certificate ?? {})
-      .flatMap((c) => [c.domain_name, ...(c.subject_alternative_names ?? [])])
-      .filter((d): d is string => typeof d === 'string' && !d.includes('${'))
-      .map((d) => d.replace(/^\*\./, ''));
-    for (const record of Object.values<Json>(resources.aws_route53_record ?? {})) {
-      if (typeof record.zone_id !== 'string' || !/^Z[A-Z0-9]+$/.test(record.zone_id)) continue;
-      const literalName = typeof record.name === 'string' && !record.name.includes('${') ? [record.name] : certificateDomains;
-      names.set(record.zone_id, [...(names.get(record.zone_id) ?? []), ...literalName]);
-    }
-  }
-  return [...names.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([id, domains]) => ({ id, name: commonSuffix(domains) }));
-}
-
-/** Certificates the stacks name by ARN (configured as existing), each for a domain its listener serves, else example.com. */
-export function existingCertificatesOf(stackJsons: readonly string[]): ExistingCertificate[] {
-  const arns = new Set<string>();
-  for (const json of stackJsons) {
-    const resources = (JSON.parse(json) as Json).resource ?? {};
-    for (const type of ['aws_lb_listener', 'aws_lb_listener_certificate']) {
-      for (const resource of Object.values<Json>(resources[type] ?? {})) {
-        if (typeof resource.certificate_arn === 'string' && resource.certificate_arn.startsWith('arn:')) arns.add(resource.certificate_arn);
-      }
-    }
-  }
-  return [...arns].sort().map((arn) => ({ arn, domain: 'existing.example.com' }));
-}
-
-function commonSuffix(domains: readonly string[]): string {
-  const split = domains.map((d) => d.toLowerCase().replace(/\.$/, '').split('.').reverse());
-  const shared: string[] = [];
-  for (let i = 0; split.every((labels) => labels[i] !== undefined && labels[i] === split[0]![i]); i++) shared.push(split[0]![i]!);
-  // A record at the apex (shop.example.com) and below it share the apex; a lone name's zone is its parent.
-  const labels = split.length === 1 && shared.length > 2 ? shared.slice(0, -1) : shared;
-  return labels.reverse().join('.');
-}
 
 async function checkStack(stack: SynthesizedStack, context: Context): Promise<StackApplyResult> {
   const started = Date.now();
