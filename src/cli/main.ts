@@ -16,6 +16,7 @@ import { EXIT } from './exit-codes';
 import { initCommand } from './init';
 import { lockCommand } from './lock';
 import { applyCommand, guardrailsOption, planCommand, planOptions, type PlanCommandOptions } from './plan-apply';
+import { basePlanCommand } from './plan-base';
 import { exitOnUserError, printEvent, printJson, reportJson, warnGuardrails, withTerraform } from './report';
 import { serveCommand } from './serve';
 import { checkBackendCommand } from './check-backend';
@@ -72,7 +73,8 @@ program
 
 planOptions(program.command('plan').description('synthesize one stack, then terraform init and plan it to a saved plan file; prints a summary'))
   .option('--json', 'the summary as JSON on stdout')
-  .action((terraformArgs: string[], options: PlanCommandOptions) => planCommand(options, terraformArgs));
+  .option('--base <ref>', 'plan against the environment as it is at this git ref (branch, tag, commit), applied first to an AWS API emulator (moto): the real creates, updates, replacements and destroys of the change, with no AWS account')
+  .action((terraformArgs: string[], options: PlanCommandOptions & { base?: string }) => (options.base !== undefined ? basePlanCommand({ ...options, base: options.base }, terraformArgs) : planCommand(options, terraformArgs)));
 
 planOptions(program.command('apply').description('plan one stack, show the summary, ask, then apply exactly that saved plan'))
   .option('--yes', 'apply without asking')

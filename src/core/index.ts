@@ -22,6 +22,11 @@ export {
   EMULATOR_PYTHON_VARIABLE, emulatorPython, existingResourcesOf, startEmulator,
   type Emulator, type EmulatorClientSettings, type EmulatorOptions, type ExistingCertificate, type HostedZone,
 } from '../terraform/emulator-server';
+export {
+  changedAttributes, DIFF_GAPS, diffGapOf, STAND_IN_GAPS, standInsOf,
+  type DiffGap, type PlannedResourceChange, type StandInGap,
+} from '../terraform/emulator-gaps';
+export { baseStackAt, planAgainstBase, type BasePlan, type BaseStack, type EmulatorDifference } from './base-plan';
 export { applyEnvironmentPlan, environmentWorkDir, planEnvironment, planStack, type EnvironmentPlan } from './plan-environment';
 export { actionOf, changedAttributesFromText, destructiveChanges, formatSummary, hasChanges, reviewLines, STATEFUL_TYPES, summarizePlan, summarizePlanText, type AttributeChanges, type PlanAddresses, type PlanJson, type PlanSummary } from './plan-summary';
 export { checkTerraform, type StackCheck } from './check-terraform';
