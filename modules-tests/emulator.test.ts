@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { EMULATED_SERVICES, emulatorEndpoint, selectEnvironments, synthesize, terraformSettings, TerraformWorkspace, type SynthesizedStack } from '../src/core/index';
 import { EMULATOR_OVERRIDE_FILE, emulatorBackendConfig } from '../src/terraform/emulator';
 import { OVERRIDE_FILE, prepareOfflineStack } from '../src/terraform/offline';
-import { hostedZonesOf } from '../src/terraform/emulator-server';
+import { emulatorPython, existingPoliciesOf, hostedZonesOf } from '../src/terraform/emulator-server';
 import { DIFF_GAPS, diffGapOf, STAND_IN_GAPS, standInsOf, type PlannedResourceChange } from '../src/verification/emulator-gaps';
 import { EXAMPLES_DIR, UNUSUAL_DIR } from './fixture-dirs';
 
@@ -121,6 +121,22 @@ describe('hosted zones seeded in the emulator', () => {
   it('are the zones the examples write records into, named after the domain their records share', () => {
     const examples = stacks.filter((s) => ['dev', 'staging', 'prod', 'controller-infrastructure'].includes(s.name)).map((s) => s.json);
     expect(hostedZonesOf(examples)).toEqual([{ id: 'Z0123456789ABCDEFGHIJ', name: 'shop.example.com' }]);
+  });
+});
+
+describe('customer managed policies seeded in the emulator', () => {
+  it('are the ones the stacks attach by ARN, not the AWS managed ones every account has', () => {
+    const examples = stacks.filter((s) => ['dev', 'staging', 'prod'].includes(s.name)).map((s) => s.json);
+    expect(examples.join('\n')).toMatch(/"policy_arn": "arn:aws:iam::aws:policy\//);
+    expect(existingPoliciesOf(examples)).toEqual([]);
+    expect(existingPoliciesOf([...examples, stacks.find((s) => s.name === 'apps')!.json])).toEqual(['arn:aws:iam::210987654321:policy/api-extra']);
+  });
+});
+
+describe('the emulator\'s python', () => {
+  it('is PLATFORM_EMULATOR_PYTHON when set, and an error saying how to install moto when nothing has it', () => {
+    expect(emulatorPython({ PLATFORM_EMULATOR_PYTHON: process.execPath })).toBe(process.execPath);
+    expect(() => emulatorPython({ PLATFORM_EMULATOR_PYTHON: '/nonexistent/python' })).toThrow('PLATFORM_EMULATOR_PYTHON=/nonexistent/python does not exist');
   });
 });
 

@@ -6,9 +6,10 @@ its standard input closes or on SIGTERM, so it
 never outlives the check that started it.
 src/terraform/emulator-server.ts starts it (plan --base, and the project's checks).
 
---hosted-zone NAME=ID creates a public hosted zone with exactly that ID, and
+--hosted-zone NAME=ID creates a public hosted zone with exactly that ID,
 --certificate ARN=DOMAIN an issued ACM certificate with exactly that ARN,
-and --bucket REGION/NAME an empty S3 bucket (a state bucket made elsewhere):
+--bucket REGION/NAME an empty S3 bucket (a state bucket made elsewhere), and
+--policy ARN a customer managed IAM policy with exactly that ARN:
 they stand for what exists before the stacks (the configuration names them;
 moto would make up other IDs).
 """
@@ -102,6 +103,33 @@ def fill_rds_resource_ids() -> None:
     DBInstance.__init__ = __init__
 
 
+def fill_efs_backup_policy() -> None:
+    """moto answers DescribeBackupPolicy but has no PutBackupPolicy: the AWS
+    provider's aws_efs_backup_policy gets an error it retries for many
+    minutes. Keep the status asked for (DISABLED included), as EFS does."""
+    from moto.efs.exceptions import FileSystemNotFound
+    from moto.efs.models import FileSystem
+    from moto.efs.responses import EFSResponse
+
+    def put_backup_policy(self):  # type: ignore[no-untyped-def]
+        file_system_id = self._get_param("FileSystemId")
+        status = (self._get_param("BackupPolicy") or {}).get("Status")
+        file_system = self.efs_backend.file_systems_by_id.get(file_system_id)
+        if file_system is None:
+            raise FileSystemNotFound(file_system_id)
+        file_system.backup_status_put = status
+        return json.dumps({"BackupPolicy": {"Status": status}}), {"Content-Type": "application/json"}
+
+    made = FileSystem.backup_policy.fget
+
+    def backup_policy(self):  # type: ignore[no-untyped-def]
+        status = getattr(self, "backup_status_put", None)
+        return {"Status": status} if status else made(self)
+
+    EFSResponse.put_backup_policy = put_backup_policy
+    FileSystem.backup_policy = property(backup_policy)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--port", type=int, required=True)
@@ -109,6 +137,7 @@ def main() -> None:
     parser.add_argument("--hosted-zone", action="append", default=[], metavar="NAME=ID")
     parser.add_argument("--certificate", action="append", default=[], metavar="ARN=DOMAIN")
     parser.add_argument("--bucket", action="append", default=[], metavar="REGION/NAME")
+    parser.add_argument("--policy", action="append", default=[], metavar="ARN")
     args = parser.parse_args()
 
     # Read by moto on every request: every call is this account's.
@@ -128,6 +157,7 @@ def main() -> None:
     fill_application_autoscaling_tags()
     fill_ecs_service_settings()
     fill_rds_resource_ids()
+    fill_efs_backup_policy()
     app = DomainDispatcherApplication(create_backend_app)
     server = make_server("127.0.0.1", args.port, app, threaded=True, request_handler=MotoRequestHandler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
@@ -156,6 +186,18 @@ def main() -> None:
         if not region or not name:
             parser.error(f"--bucket {spec}: expected REGION/NAME")
         s3_backends[args.account]["aws"].create_bucket(name, region)
+
+    from moto.iam.models import iam_backends
+
+    for arn in args.policy:
+        parts = arn.split(":")
+        if len(parts) != 6 or parts[2] != "iam" or not parts[5].startswith("policy/"):
+            parser.error(f"--policy {arn}: expected arn:PARTITION:iam::ACCOUNT:policy/[PATH/]NAME")
+        path, _, name = parts[5][len("policy"):].rpartition("/")
+        document = json.dumps({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sts:GetCallerIdentity", "Resource": "*"}]})
+        made = iam_backends[args.account][parts[1]].create_policy("made by the emulator: the configuration names it as existing", f"{path}/", document, name, [])
+        if made.arn != arn:
+            sys.exit(f"error: the emulator made policy {made.arn}, not {arn}")
 
     stopped = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stopped.set())

@@ -44,6 +44,8 @@ export interface EmulatorOptions {
   readonly certificates?: readonly ExistingCertificate[];
   /** Empty S3 buckets to create first, as REGION/NAME (a state bucket made elsewhere). @default none */
   readonly buckets?: readonly string[];
+  /** Customer managed IAM policies to create first, by ARN (the configuration attaches them as existing). @default none */
+  readonly policies?: readonly string[];
   /** Where PLATFORM_EMULATOR_PYTHON is read. @default process.env */
   readonly env?: NodeJS.ProcessEnv;
 }
@@ -84,7 +86,9 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
   const args = [LAUNCHER, '--port', String(port), '--account', options.account,
     ...(options.hostedZones ?? []).flatMap((zone) => ['--hosted-zone', `${zone.name}=${zone.id}`]),
     ...(options.certificates ?? []).flatMap((certificate) => ['--certificate', `${certificate.arn}=${certificate.domain}`]),
-    ...(options.buckets ?? []).flatMap((bucket) => ['--bucket', bucket])];
+    ...(options.buckets ?? []).flatMap((bucket) => ['--bucket', bucket]),
+    // Only the account's own: a policy of another account cannot be made here (attaching it fails, by its ARN).
+    ...(options.policies ?? []).filter((arn) => arn.split(':')[4] === options.account).flatMap((policy) => ['--policy', policy])];
   const child = spawn(python, args, { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, PYTHONUNBUFFERED: '1' } });
   const endpoint = await readyLine(child).catch((error: unknown) => {
     child.kill('SIGKILL');
@@ -103,10 +107,22 @@ type Json = Record<string, any>;
 /**
  * What the stacks name as existing before them, for an emulator to create
  * first: the hosted zones their records go into (by the IDs the
- * configuration gives) and the certificates their listeners name by ARN.
+ * configuration gives), the certificates their listeners name by ARN and
+ * the customer managed policies their roles attach by ARN.
  */
-export function existingResourcesOf(stackJsons: readonly string[]): { hostedZones: HostedZone[]; certificates: ExistingCertificate[] } {
-  return { hostedZones: hostedZonesOf(stackJsons), certificates: existingCertificatesOf(stackJsons) };
+export function existingResourcesOf(stackJsons: readonly string[]): Required<Pick<EmulatorOptions, 'hostedZones' | 'certificates' | 'policies'>> {
+  return { hostedZones: hostedZonesOf(stackJsons), certificates: existingCertificatesOf(stackJsons), policies: existingPoliciesOf(stackJsons) };
+}
+
+/** Customer managed policies the stacks attach by a literal ARN (AWS managed ones, `iam::aws:`, exist in every account). */
+export function existingPoliciesOf(stackJsons: readonly string[]): string[] {
+  const arns = new Set<string>();
+  for (const json of stackJsons) {
+    for (const attachment of Object.values<Json>((JSON.parse(json) as Json).resource?.aws_iam_role_policy_attachment ?? {})) {
+      if (typeof attachment.policy_arn === 'string' && /^arn:[a-z-]+:iam::\d{12}:policy\//.test(attachment.policy_arn)) arns.add(attachment.policy_arn);
+    }
+  }
+  return [...arns].sort();
 }
 
 /**

@@ -68,9 +68,12 @@ export async function checkApply(configs: readonly EnvironmentConfig[], options:
   for (const account of accounts) {
     const names = new Set(configs.filter((c) => c.aws.accountId === account).map((c) => c.environment));
     const mine = stacks.filter((s) => (s.environment ? names.has(s.environment) : accountOfStack(s) === account));
-    const { hostedZones, certificates } = existingResourcesOf(mine.map((s) => s.json));
-    const emulator = await startEmulator({ account, hostedZones, certificates });
-    const seeded = [...hostedZones.map((z) => `hosted zone ${z.name} (${z.id})`), ...certificates.map((c) => `certificate ${c.arn}`)];
+    const existing = existingResourcesOf(mine.map((s) => s.json));
+    const emulator = await startEmulator({ account, ...existing });
+    const seeded = [
+      ...existing.hostedZones.map((z) => `hosted zone ${z.name} (${z.id})`), ...existing.certificates.map((c) => `certificate ${c.arn}`),
+      ...existing.policies.map((arn) => `policy ${arn}`),
+    ];
     log(`AWS API emulator (moto) for account ${account} at ${emulator.endpoint}${seeded.length ? `, with what the configuration names as existing: ${seeded.join(', ')}` : ''}`);
     try {
       const context = { emulator, settings, workRoot: join(outDir, 'apply-check', account), configs, log };
