@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { EMULATED_SERVICES, emulatorEndpoint, selectEnvironments, synthesize, terraformSettings, TerraformWorkspace, type SynthesizedStack } from '../src/core/index';
 import { EMULATOR_OVERRIDE_FILE, emulatorBackendConfig } from '../src/terraform/emulator';
 import { OVERRIDE_FILE, prepareOfflineStack } from '../src/terraform/offline';
-import { emulatorPython, existingPoliciesOf, hostedZonesOf } from '../src/terraform/emulator-server';
+import { emulatorPython, existingPoliciesOf, existingSecurityGroupsOf, hostedZonesOf } from '../src/terraform/emulator-server';
 import { DIFF_GAPS, diffGapOf, STAND_IN_GAPS, standInsOf, type PlannedResourceChange } from '../src/verification/emulator-gaps';
 import { EXAMPLES_DIR, UNUSUAL_DIR } from './fixture-dirs';
 
@@ -108,6 +108,7 @@ describe('differences the emulator causes in a second plan', () => {
 
   it('a missing description on a rule that references a group is moto\'s', () => {
     expect(diffGapOf(rule({ description: 'From web', referenced_security_group_id: 'sg-1' }, { description: null, referenced_security_group_id: 'sg-1' }))?.attributes).toEqual(['description']);
+    expect(diffGapOf(rule({ description: 'To S3', prefix_list_id: 'pl-1' }, { description: null, prefix_list_id: 'pl-1' }))?.attributes).toEqual(['description']);
   });
 
   it('anything more, a CIDR rule, or a replacement is the project\'s', () => {
@@ -130,6 +131,14 @@ describe('customer managed policies seeded in the emulator', () => {
     expect(examples.join('\n')).toMatch(/"policy_arn": "arn:aws:iam::aws:policy\//);
     expect(existingPoliciesOf(examples)).toEqual([]);
     expect(existingPoliciesOf([...examples, stacks.find((s) => s.name === 'apps')!.json])).toEqual(['arn:aws:iam::210987654321:policy/api-extra']);
+  });
+});
+
+describe('security groups seeded in the emulator', () => {
+  it('are the ones the stacks name by ID, with their region; the ones they create are references', () => {
+    const examples = stacks.filter((s) => ['dev', 'staging', 'prod'].includes(s.name)).map((s) => s.json);
+    expect(existingSecurityGroupsOf(examples)).toEqual([]);
+    expect(existingSecurityGroupsOf([stacks.find((s) => s.name === 'apps')!.json])).toEqual(['us-east-1/sg-0abc1234def567890']);
   });
 });
 

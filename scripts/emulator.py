@@ -8,8 +8,9 @@ src/terraform/emulator-server.ts starts it (plan --base, and the project's check
 
 --hosted-zone NAME=ID creates a public hosted zone with exactly that ID,
 --certificate ARN=DOMAIN an issued ACM certificate with exactly that ARN,
---bucket REGION/NAME an empty S3 bucket (a state bucket made elsewhere), and
---policy ARN a customer managed IAM policy with exactly that ARN:
+--bucket REGION/NAME an empty S3 bucket (a state bucket made elsewhere),
+--policy ARN a customer managed IAM policy with exactly that ARN, and
+--security-group REGION/ID a security group (in the default VPC) with exactly that ID:
 they stand for what exists before the stacks (the configuration names them;
 moto would make up other IDs).
 """
@@ -138,6 +139,7 @@ def main() -> None:
     parser.add_argument("--certificate", action="append", default=[], metavar="ARN=DOMAIN")
     parser.add_argument("--bucket", action="append", default=[], metavar="REGION/NAME")
     parser.add_argument("--policy", action="append", default=[], metavar="ARN")
+    parser.add_argument("--security-group", action="append", default=[], metavar="REGION/ID")
     args = parser.parse_args()
 
     # Read by moto on every request: every call is this account's.
@@ -198,6 +200,19 @@ def main() -> None:
         made = iam_backends[args.account][parts[1]].create_policy("made by the emulator: the configuration names it as existing", f"{path}/", document, name, [])
         if made.arn != arn:
             sys.exit(f"error: the emulator made policy {made.arn}, not {arn}")
+
+    from moto.ec2.models import ec2_backends
+
+    for spec in args.security_group:
+        region, _, group_id = spec.partition("/")
+        if not region or not group_id.startswith("sg-"):
+            parser.error(f"--security-group {spec}: expected REGION/sg-ID")
+        ec2 = ec2_backends[args.account][region]
+        group = ec2.create_security_group(f"existing-{group_id}", "made by the emulator: the configuration names it as existing")
+        # moto makes up the ID; the configuration's is the one the stacks use.
+        del ec2.groups[group.vpc_id][group.id]
+        group.id = group.group_id = group_id
+        ec2.groups[group.vpc_id][group_id] = group
 
     stopped = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stopped.set())

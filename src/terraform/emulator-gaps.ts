@@ -54,19 +54,19 @@ export const STAND_IN_GAPS: readonly StandInGap[] = [
   },
 ];
 
-const RULE_DESCRIPTION = 'moto keeps no description on a rule that references another security group (DescribeSecurityGroupRules answers without Description); rules with a CIDR keep theirs';
+const RULE_DESCRIPTION = 'moto keeps no description on a rule that references another security group or a prefix list (DescribeSecurityGroupRules answers without Description); rules with a CIDR keep theirs';
 
 export const DIFF_GAPS: readonly DiffGap[] = [
   {
     type: 'aws_vpc_security_group_ingress_rule',
     attributes: ['description'],
-    applies: (after) => typeof after.referenced_security_group_id === 'string',
+    applies: (after) => typeof after.referenced_security_group_id === 'string' || typeof after.prefix_list_id === 'string',
     moto: RULE_DESCRIPTION,
   },
   {
     type: 'aws_vpc_security_group_egress_rule',
     attributes: ['description'],
-    applies: (after) => typeof after.referenced_security_group_id === 'string',
+    applies: (after) => typeof after.referenced_security_group_id === 'string' || typeof after.prefix_list_id === 'string',
     moto: RULE_DESCRIPTION,
   },
   {

@@ -46,6 +46,8 @@ export interface EmulatorOptions {
   readonly buckets?: readonly string[];
   /** Customer managed IAM policies to create first, by ARN (the configuration attaches them as existing). @default none */
   readonly policies?: readonly string[];
+  /** Security groups to create first, as REGION/ID (the configuration adds them to services as existing). @default none */
+  readonly securityGroups?: readonly string[];
   /** Where PLATFORM_EMULATOR_PYTHON is read. @default process.env */
   readonly env?: NodeJS.ProcessEnv;
 }
@@ -88,7 +90,8 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
     ...(options.certificates ?? []).flatMap((certificate) => ['--certificate', `${certificate.arn}=${certificate.domain}`]),
     ...(options.buckets ?? []).flatMap((bucket) => ['--bucket', bucket]),
     // Only the account's own: a policy of another account cannot be made here (attaching it fails, by its ARN).
-    ...(options.policies ?? []).filter((arn) => arn.split(':')[4] === options.account).flatMap((policy) => ['--policy', policy])];
+    ...(options.policies ?? []).filter((arn) => arn.split(':')[4] === options.account).flatMap((policy) => ['--policy', policy]),
+    ...(options.securityGroups ?? []).flatMap((group) => ['--security-group', group])];
   const child = spawn(python, args, { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, PYTHONUNBUFFERED: '1' } });
   const endpoint = await readyLine(child).catch((error: unknown) => {
     child.kill('SIGKILL');
@@ -107,11 +110,27 @@ type Json = Record<string, any>;
 /**
  * What the stacks name as existing before them, for an emulator to create
  * first: the hosted zones their records go into (by the IDs the
- * configuration gives), the certificates their listeners name by ARN and
- * the customer managed policies their roles attach by ARN.
+ * configuration gives), the certificates their listeners name by ARN, the
+ * customer managed policies their roles attach by ARN and the security
+ * groups they name by ID.
  */
-export function existingResourcesOf(stackJsons: readonly string[]): Required<Pick<EmulatorOptions, 'hostedZones' | 'certificates' | 'policies'>> {
-  return { hostedZones: hostedZonesOf(stackJsons), certificates: existingCertificatesOf(stackJsons), policies: existingPoliciesOf(stackJsons) };
+export function existingResourcesOf(stackJsons: readonly string[]): Required<Pick<EmulatorOptions, 'hostedZones' | 'certificates' | 'policies' | 'securityGroups'>> {
+  return {
+    hostedZones: hostedZonesOf(stackJsons), certificates: existingCertificatesOf(stackJsons),
+    policies: existingPoliciesOf(stackJsons), securityGroups: existingSecurityGroupsOf(stackJsons),
+  };
+}
+
+/** Security groups the stacks name by a literal ID (the ones they create are references), as REGION/ID. */
+export function existingSecurityGroupsOf(stackJsons: readonly string[]): string[] {
+  const groups = new Set<string>();
+  for (const json of stackJsons) {
+    const stack = JSON.parse(json) as Json;
+    const region: unknown = stack.provider?.aws?.[0]?.region;
+    if (typeof region !== 'string') continue;
+    for (const id of JSON.stringify(stack.resource ?? {}).match(/"sg-[0-9a-f]{8,17}"/g) ?? []) groups.add(`${region}/${id.slice(1, -1)}`);
+  }
+  return [...groups].sort();
 }
 
 /** Customer managed policies the stacks attach by a literal ARN (AWS managed ones, `iam::aws:`, exist in every account). */
