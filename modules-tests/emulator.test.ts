@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { EMULATED_SERVICES, emulatorEndpoint, selectEnvironments, synthesize, terraformSettings, TerraformWorkspace, type SynthesizedStack } from '../src/core/index';
 import { EMULATOR_OVERRIDE_FILE, emulatorBackendConfig } from '../src/terraform/emulator';
 import { OVERRIDE_FILE, prepareOfflineStack } from '../src/terraform/offline';
-import { emulatorPython, existingPoliciesOf, existingSecurityGroupsOf, hostedZonesOf } from '../src/terraform/emulator-server';
+import { emulatorPython, existingNetworksOf, existingPoliciesOf, existingSecurityGroupsOf, hostedZonesOf } from '../src/terraform/emulator-server';
 import { DIFF_GAPS, diffGapOf, STAND_IN_GAPS, standInsOf, type PlannedResourceChange } from '../src/verification/emulator-gaps';
 import { EXAMPLES_DIR, UNUSUAL_DIR } from './fixture-dirs';
 
@@ -139,6 +139,17 @@ describe('security groups seeded in the emulator', () => {
     const examples = stacks.filter((s) => ['dev', 'staging', 'prod'].includes(s.name)).map((s) => s.json);
     expect(existingSecurityGroupsOf(examples)).toEqual([]);
     expect(existingSecurityGroupsOf([stacks.find((s) => s.name === 'apps')!.json])).toEqual(['us-east-1/sg-0abc1234def567890']);
+  });
+});
+
+describe('existing networks seeded in the emulator', () => {
+  it('are the VPC a stack names by ID with its subnets, each in the zone of its place in its list', () => {
+    const examples = stacks.filter((s) => ['dev', 'staging', 'prod'].includes(s.name)).map((s) => s.json);
+    expect(existingNetworksOf(examples)).toEqual([]);
+    expect(existingNetworksOf([stacks.find((s) => s.name === 'qa-')!.json])).toEqual([
+      // Its load balancer is internal: the private subnets are the ones it names.
+      'us-east-1/vpc-0123456789abcdef0=subnet-0123456789abcdef2@us-east-1a,subnet-0123456789abcdef3@us-east-1b',
+    ]);
   });
 });
 

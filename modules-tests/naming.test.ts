@@ -1,4 +1,4 @@
-import { fitName, Naming, NAME_LIMITS, securityGroupName, trimmedName } from '../src/naming';
+import { ecrRepositoryName, fitName, Naming, NAME_LIMITS, securityGroupName, trimmedName } from '../src/naming';
 
 describe('fitName', () => {
   it('keeps names that fit', () => {
@@ -48,5 +48,24 @@ describe('securityGroupName', () => {
   it('keeps clear of the sg- prefix AWS reserves for group IDs', () => {
     expect(securityGroupName('sg-tools-dev-api')).toBe('group-sg-tools-dev-api');
     expect(securityGroupName('shop-dev-api')).toBe('shop-dev-api');
+  });
+});
+
+describe('ecrRepositoryName', () => {
+  const ECR = /^(?:[a-z0-9]+(?:[._-][a-z0-9]+)*\/)*[a-z0-9]+(?:[._-][a-z0-9]+)*$/;
+
+  it('leaves a name ECR accepts as it is', () => {
+    expect(ecrRepositoryName('shop/dev/api')).toBe('shop/dev/api');
+    expect(ecrRepositoryName('shop/dev/tools/batch.v2_x')).toBe('shop/dev/tools/batch.v2_x');
+  });
+
+  it('cleans a component ending in or doubling a separator, keeping it apart from the clean one by a hash of itself', () => {
+    const trailing = ecrRepositoryName('internal-tools/qa-/tools/batch');
+    expect(trailing).toMatch(/^internal-tools\/qa-[0-9a-f]{6}\/tools\/batch$/);
+    expect(trailing).toMatch(ECR);
+    expect(trailing).not.toBe(ecrRepositoryName('internal-tools/qa/tools/batch'));
+    // The same environment gives every repository the same component.
+    expect(ecrRepositoryName('internal-tools/qa-/web').split('/')[1]).toBe(trailing.split('/')[1]);
+    expect(ecrRepositoryName('shop/a--b/api')).toMatch(/^shop\/a-b-[0-9a-f]{6}\/api$/);
   });
 });

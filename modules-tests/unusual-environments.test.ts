@@ -18,6 +18,13 @@ describe('unusual environments', () => {
     for (const group of Object.values(resourcesOf(stack, 'aws_db_parameter_group'))) expect(group.name).toMatch(/^[a-z](?!.*--)[a-z0-9-]*[a-z0-9]$/);
     for (const namespace of Object.values(resourcesOf(stack, 'aws_service_discovery_private_dns_namespace'))) expect(namespace.name).toMatch(/^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.local$/);
     for (const bucket of Object.values(resourcesOf(stack, 'aws_s3_bucket'))) expect(bucket.bucket).toMatch(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/);
+    // ECR's own pattern (an environment named qa- once made internal-tools/qa-/tools/batch, which ECR refuses; the apply check found it).
+    for (const repository of Object.values(resourcesOf(stack, 'aws_ecr_repository'))) expect(repository.name).toMatch(/^(?:[a-z0-9]+(?:[._-][a-z0-9]+)*\/)*[a-z0-9]+(?:[._-][a-z0-9]+)*$/);
+  });
+
+  it('keep an environment whose name ECR cannot hold apart from the one it is cleaned into', () => {
+    const names = Object.values(resourcesOf(stacks['qa-']!, 'aws_ecr_repository')).map((r) => r.name as string);
+    expect(names).toEqual([expect.stringMatching(/^internal-tools\/qa-[0-9a-f]{6}\/tools\/batch$/)]);
   });
 
   it('serve HTTP only on an internal load balancer open to the configured networks', () => {

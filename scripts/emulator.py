@@ -10,7 +10,8 @@ src/terraform/emulator-server.ts starts it (plan --base, and the project's check
 --certificate ARN=DOMAIN an issued ACM certificate with exactly that ARN,
 --bucket REGION/NAME an empty S3 bucket (a state bucket made elsewhere),
 --policy ARN a customer managed IAM policy with exactly that ARN, and
---security-group REGION/ID a security group (in the default VPC) with exactly that ID:
+--security-group REGION/ID a security group (in the default VPC) with exactly that ID,
+--network REGION/VPC_ID=SUBNET_ID@ZONE,... a VPC with those subnets, all with exactly those IDs:
 they stand for what exists before the stacks (the configuration names them;
 moto would make up other IDs).
 """
@@ -131,6 +132,23 @@ def fill_efs_backup_policy() -> None:
     FileSystem.backup_policy = property(backup_policy)
 
 
+def seed_network(ec2, vpc_id: str, subnets: list) -> None:  # type: ignore[no-untyped-def]
+    """A VPC and its subnets with exactly the IDs a configuration names as
+    existing (moto makes up IDs: its ID makers are swapped for the call)."""
+    import moto.ec2.models.subnets as subnet_models
+    import moto.ec2.models.vpcs as vpc_models
+
+    made_vpc_id, made_subnet_id = vpc_models.random_vpc_id, subnet_models.random_subnet_id
+    try:
+        vpc_models.random_vpc_id = lambda: vpc_id
+        ec2.create_vpc("10.0.0.0/16")
+        for index, (subnet_id, zone) in enumerate(subnets):
+            subnet_models.random_subnet_id = lambda subnet_id=subnet_id: subnet_id
+            ec2.create_subnet(vpc_id, f"10.0.{index}.0/24", availability_zone=zone)
+    finally:
+        vpc_models.random_vpc_id, subnet_models.random_subnet_id = made_vpc_id, made_subnet_id
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--port", type=int, required=True)
@@ -140,6 +158,7 @@ def main() -> None:
     parser.add_argument("--bucket", action="append", default=[], metavar="REGION/NAME")
     parser.add_argument("--policy", action="append", default=[], metavar="ARN")
     parser.add_argument("--security-group", action="append", default=[], metavar="REGION/ID")
+    parser.add_argument("--network", action="append", default=[], metavar="REGION/VPC_ID=SUBNET_ID@ZONE,...")
     args = parser.parse_args()
 
     # Read by moto on every request: every call is this account's.
@@ -202,6 +221,13 @@ def main() -> None:
             sys.exit(f"error: the emulator made policy {made.arn}, not {arn}")
 
     from moto.ec2.models import ec2_backends
+
+    for spec in args.network:
+        region, _, rest = spec.partition("/")
+        vpc_id, _, subnets = rest.partition("=")
+        if not region or not vpc_id.startswith("vpc-") or not subnets:
+            parser.error(f"--network {spec}: expected REGION/vpc-ID=subnet-ID@ZONE,...")
+        seed_network(ec2_backends[args.account][region], vpc_id, [tuple(s.split("@", 1)) for s in subnets.split(",")])
 
     for spec in args.security_group:
         region, _, group_id = spec.partition("/")

@@ -43,6 +43,20 @@ export function rdsIdentifier(name: string, maxLength: number = NAME_LIMITS.rdsI
   return `${fitName(cleaned, maxLength - hash.length - 1).replace(/-$/, '')}-${hash}`;
 }
 
+/**
+ * An ECR repository name: path components of lowercase letters and digits
+ * joined by single separators (. _ -), not starting or ending with one
+ * (ECR's rule for each component: `[a-z0-9]+(?:[._-][a-z0-9]+)*`).
+ * A component that had to change (an environment named `qa-`) keeps a hash
+ * of itself, so that it stays apart from the one it was cleaned into (`qa`).
+ */
+export function ecrRepositoryName(name: string): string {
+  return name.split('/').map((component) => {
+    const cleaned = component.replace(/[._-]{2,}/g, (run) => run[0]!).replace(/^[._-]+|[._-]+$/g, '');
+    return cleaned === component ? component : `${cleaned}-${shortHash(component)}`;
+  }).join('/');
+}
+
 /** A security group name: 255 at most, and AWS reserves the sg- prefix for group IDs. */
 export function securityGroupName(name: string): string {
   return fitName(name.startsWith('sg-') ? `group-${name}` : name, NAME_LIMITS.securityGroup);

@@ -1,5 +1,6 @@
 /** Small mappings from configuration values to module props, used by the environment stack. */
 import { dnsSuffixOf, partitionOf } from '../aws-facts';
+import { ecrRepositoryName } from '../naming';
 import type { EnvironmentConfig, ServiceConfig } from '../config/resolve';
 import type { Capacity } from '../config/schema';
 import type { CapacityProviderShare } from '../modules/cluster/ecs-cluster';
@@ -21,9 +22,11 @@ export function capacityShares(capacity: Capacity): CapacityProviderShare[] {
  * ECR repositories are per environment, `<project>/<environment>/<repository>`,
  * so that environments sharing an account never share (or collide on) a
  * repository, and every stack stands alone with no cross-stack reference.
+ * (A component ECR cannot hold, such as an environment named `qa-`, is
+ * cleaned with a hash: ecrRepositoryName.)
  */
 export function repositoryName(config: EnvironmentConfig, repository: string): string {
-  return `${config.project}/${config.environment}/${repository}`;
+  return ecrRepositoryName(`${config.project}/${config.environment}/${repository}`);
 }
 
 type Image = ServiceConfig['image'];

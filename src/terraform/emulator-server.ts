@@ -48,6 +48,8 @@ export interface EmulatorOptions {
   readonly policies?: readonly string[];
   /** Security groups to create first, as REGION/ID (the configuration adds them to services as existing). @default none */
   readonly securityGroups?: readonly string[];
+  /** Networks to create first, as REGION/VPC_ID=SUBNET_ID@ZONE,... (the configuration's `network.existing`). @default none */
+  readonly networks?: readonly string[];
   /** Where PLATFORM_EMULATOR_PYTHON is read. @default process.env */
   readonly env?: NodeJS.ProcessEnv;
 }
@@ -91,7 +93,8 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
     ...(options.buckets ?? []).flatMap((bucket) => ['--bucket', bucket]),
     // Only the account's own: a policy of another account cannot be made here (attaching it fails, by its ARN).
     ...(options.policies ?? []).filter((arn) => arn.split(':')[4] === options.account).flatMap((policy) => ['--policy', policy]),
-    ...(options.securityGroups ?? []).flatMap((group) => ['--security-group', group])];
+    ...(options.securityGroups ?? []).flatMap((group) => ['--security-group', group]),
+    ...(options.networks ?? []).flatMap((network) => ['--network', network])];
   const child = spawn(python, args, { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, PYTHONUNBUFFERED: '1' } });
   const endpoint = await readyLine(child).catch((error: unknown) => {
     child.kill('SIGKILL');
@@ -111,14 +114,38 @@ type Json = Record<string, any>;
  * What the stacks name as existing before them, for an emulator to create
  * first: the hosted zones their records go into (by the IDs the
  * configuration gives), the certificates their listeners name by ARN, the
- * customer managed policies their roles attach by ARN and the security
- * groups they name by ID.
+ * customer managed policies their roles attach by ARN, the security groups
+ * they name by ID and the VPC and subnets of an existing network.
  */
-export function existingResourcesOf(stackJsons: readonly string[]): Required<Pick<EmulatorOptions, 'hostedZones' | 'certificates' | 'policies' | 'securityGroups'>> {
+export function existingResourcesOf(stackJsons: readonly string[]): Required<Pick<EmulatorOptions, 'hostedZones' | 'certificates' | 'policies' | 'securityGroups' | 'networks'>> {
   return {
     hostedZones: hostedZonesOf(stackJsons), certificates: existingCertificatesOf(stackJsons),
-    policies: existingPoliciesOf(stackJsons), securityGroups: existingSecurityGroupsOf(stackJsons),
+    policies: existingPoliciesOf(stackJsons), securityGroups: existingSecurityGroupsOf(stackJsons), networks: existingNetworksOf(stackJsons),
   };
+}
+
+/**
+ * The existing VPC a stack names by ID, with the subnets it names, as
+ * REGION/VPC_ID=SUBNET_ID@ZONE,...: each list of subnets is one per zone
+ * (network.existing), so a subnet's zone is its place in the list.
+ */
+export function existingNetworksOf(stackJsons: readonly string[]): string[] {
+  const networks = new Set<string>();
+  for (const json of stackJsons) {
+    const stack = JSON.parse(json) as Json;
+    const region: unknown = stack.provider?.aws?.[0]?.region;
+    const text = JSON.stringify([stack.resource ?? {}, stack.data ?? {}]);
+    const vpcs = [...new Set(text.match(/"vpc-[0-9a-f]{8,17}"/g) ?? [])];
+    // Subnets belong to a VPC only when the stack names one.
+    if (typeof region !== 'string' || vpcs.length !== 1) continue;
+    const zones = new Map<string, string>();
+    for (const list of text.match(/\[("subnet-[0-9a-f]{8,17}",?)+\]/g) ?? []) {
+      (JSON.parse(list) as string[]).forEach((subnet, index) => zones.has(subnet) || zones.set(subnet, `${region}${'abcdefgh'[index % 8]}`));
+    }
+    const subnets = [...zones.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([subnet, zone]) => `${subnet}@${zone}`);
+    if (subnets.length > 0) networks.add(`${region}/${vpcs[0]!.slice(1, -1)}=${subnets.join(',')}`);
+  }
+  return [...networks].sort();
 }
 
 /** Security groups the stacks name by a literal ID (the ones they create are references), as REGION/ID. */

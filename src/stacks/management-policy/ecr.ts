@@ -1,6 +1,6 @@
 /** ECR: the environment's repositories, <project>/<environment>/*. */
 import type { EnvironmentConfig } from '../../config/resolve';
-import { repositoriesOf } from '../mapping';
+import { repositoriesOf, repositoryName } from '../mapping';
 import { type ReasonedStatement, arns } from './common';
 
 export function registryStatements(config: EnvironmentConfig): ReasonedStatement[] {
@@ -11,7 +11,7 @@ export function registryStatements(config: EnvironmentConfig): ReasonedStatement
   // Registry: the environment's repositories, <project>/<environment>/*.
   if (repositoriesOf(config).length > 0) {
     add({ Sid: 'EcrRepositories', Effect: 'Allow', Action: ['ecr:CreateRepository', 'ecr:DeleteRepository', 'ecr:PutLifecyclePolicy', 'ecr:GetLifecyclePolicy', 'ecr:DeleteLifecyclePolicy', 'ecr:PutImageTagMutability', 'ecr:PutImageScanningConfiguration', 'ecr:TagResource', 'ecr:UntagResource', 'ecr:ListTagsForResource', 'ecr:GetRepositoryPolicy'],
-      Resource: arn('ecr', `repository/${config.project}/${config.environment}/*`) });
+      Resource: arn('ecr', `repository/${repositoryName(config, '*')}`) });
   }
   return statements;
 }
