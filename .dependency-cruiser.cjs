@@ -1,6 +1,6 @@
 /**
  * Layer rules (README: Layers): an import only points down.
- *   front ends  src/cli, src/controller, src/testing, main.ts -> src/core only
+ *   front ends  src/cli, src/controller, src/testing, main.ts -> src/core only (its index; the CLI's help also reads src/core/names.ts)
  *   core        src/core                              -> everything below
  *   below       src/stacks -> src/modules ; src/guardrails ; src/cost ; src/diagram ; src/terraform
  *   ground      src/config ; naming, AWS facts, CIDR, values (src/*.ts)
@@ -28,7 +28,7 @@ module.exports = {
     below('^src/terraform/', '^src/(terraform/|[^/]+\\.ts$)', 'the terraform runner knows nothing of config or stacks'),
     below('^src/stacks/', '^src/(stacks/|modules/|config/|[^/]+\\.ts$)', 'stacks map config onto modules'),
     below('^src/core/', '^src/(core/|stacks/|modules/|config/|guardrails/|terraform/|cost/|diagram/|[^/]+\\.ts$)', 'the core sits under the front ends only'),
-    below('^src/cli/', '^src/(cli/|core/index\\.ts$|controller/)', 'the CLI calls the core (and starts the controller)'),
+    below('^src/cli/', '^src/(cli/|core/(index|names)\\.ts$|controller/)', 'the CLI calls the core (and starts the controller)'),
     below('^src/controller/', '^src/(controller/|core/index\\.ts$|runtime\\.js$)', 'the controller calls the core, never a copy and nothing below it (its compile worker registers the TypeScript runtime, src/runtime.js, as a process does)'),
     below('^src/testing/', '^src/(testing/|core/index\\.ts$)', 'the testing helpers for teams call the core'),
     below('^src/verification/', '^src/(verification/|core/index\\.ts$)', 'the project\'s own checks call the core like a front end; nothing of the product imports them'),

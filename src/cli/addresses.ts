@@ -1,6 +1,6 @@
 /** `check-addresses`: the team's own environments keep their Terraform addresses, or say which resources a change would destroy. */
 import type { Command } from 'commander';
-import { acceptAddresses, addressRecordDir, checkAddresses, selectEnvironments, staleRecords, synthesize } from '../core/index';
+import { core } from './core';
 import { EXIT } from './exit-codes';
 import { exitOnUserError, printJson } from './report';
 import { stderrColour } from './style';
@@ -14,6 +14,7 @@ export function addressesCommand(program: Command): void {
     .option('--accept', 'record the current addresses (after reviewing what a change destroys)')
     .option('--json', 'the comparison as JSON on stdout')
     .action((options: { config: string; env?: string; accept?: boolean; json?: boolean }) => {
+      const { acceptAddresses, addressRecordDir, checkAddresses, selectEnvironments, staleRecords, synthesize } = core();
       const stacks = exitOnUserError(() => synthesize(selectEnvironments(options.config, options.env)), options);
       const recordDir = addressRecordDir(options.config);
       const checks = checkAddresses(stacks, recordDir);

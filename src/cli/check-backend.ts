@@ -1,7 +1,7 @@
 /** `check-backend`: the generated S3 backend blocks against local S3 and DynamoDB servers (README: Terraform checks). */
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { checkBackend, selectEnvironments } from '../core/index';
+import { core } from './core';
 import { EXIT } from './exit-codes';
 import { exitOnUserError, printEvent, withTerraform } from './report';
 
@@ -12,6 +12,7 @@ export function checkBackendCommand(program: Command): void {
     .option('--config <dir>', 'the config folder', 'environments')
     .option('--out <dir>', 'the output folder', 'cdktf.out')
     .action(async (options: { config: string; out: string }) => {
+      const { checkBackend, selectEnvironments } = core();
       const environments = exitOnUserError(() => selectEnvironments(options.config));
       const started = Date.now();
       const results = await withTerraform(() => checkBackend(environments, { outDir: resolve(options.out), onEvent: printEvent }));

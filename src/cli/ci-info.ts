@@ -1,6 +1,6 @@
 /** `ci-info`: the JSON a pipeline needs to ship an environment's images (roles, cluster, services, repositories, platforms), from config alone. */
 import type { Command } from 'commander';
-import { ciInfo, loadEnvironmentTarget } from '../core/index';
+import { core } from './core';
 import { exitOnUserError, printJson } from './report';
 import { orExit } from './operations-report';
 
@@ -12,6 +12,7 @@ export function ciInfoCommand(program: Command): void {
     .requiredOption('--env <name>', 'the environment')
     .option('--service <name>', 'only this service')
     .action((options: { config: string; env: string; service?: string }) => {
+      const { ciInfo, loadEnvironmentTarget } = core();
       const target = exitOnUserError(() => loadEnvironmentTarget(options.config, options.env));
       printJson(orExit(() => ciInfo(target, options.service)));
     });

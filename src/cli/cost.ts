@@ -1,6 +1,6 @@
 /** `cost`: the monthly estimate per environment from its synthesized stack, or the difference from a git ref or another folder. */
 import { InvalidArgumentError, Option, type Command } from 'commander';
-import { compareCost, estimateCost, formatComparisonMarkdown, formatEstimateMarkdown, formatEstimateTable, PRICES_AS_OF } from '../core/index';
+import { core } from './core';
 import { exitOnUserError, printJson } from './report';
 
 interface CostCommandOptions {
@@ -28,6 +28,7 @@ export function costCommand(program: Command): void {
     })
     .option('--compare <ref>', 'the monthly difference from a git ref (branch, tag, commit) or a second config folder, per environment and line')
     .action((options: CostCommandOptions) => {
+      const { compareCost, estimateCost, formatComparisonMarkdown, formatEstimateMarkdown, formatEstimateTable, PRICES_AS_OF } = core();
       const json = options.json === true || options.format === 'json';
       const costOptions = { freeTier: options.freeTier === true, asOf: options.asOf ?? new Date().toISOString().slice(0, 10) };
       if (options.compare !== undefined) {

@@ -2,7 +2,9 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Option, type Command } from 'commander';
-import { DIAGRAM_FORMATS, diagramEnvironments, renderDiagram, type DiagramFormat } from '../core/index';
+import type { DiagramFormat } from '../core/index';
+import { DIAGRAM_FORMATS } from '../core/names';
+import { core } from './core';
 import { EXIT } from './exit-codes';
 import { exitOnUserError } from './report';
 
@@ -17,6 +19,7 @@ export function diagramCommand(program: Command): void {
     .addOption(new Option('--format <format>', 'mermaid, dot or svg').choices([...DIAGRAM_FORMATS]).default('mermaid'))
     .option('--out <dir>', 'write <environment>.mmd|.dot|.svg into this folder instead of printing')
     .action(async (options: { config: string; env?: string; format: DiagramFormat; out?: string }) => {
+      const { diagramEnvironments, renderDiagram } = core();
       const diagrams = exitOnUserError(() => diagramEnvironments(options.config, options.env));
       if (options.out !== undefined) {
         mkdirSync(options.out, { recursive: true });

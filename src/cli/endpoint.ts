@@ -1,5 +1,6 @@
 /** `--endpoint` of plan, apply and serve: an AWS API emulator instead of AWS (README: docs/apply-check.md). */
-import { AWS_ENDPOINT_VARIABLE, emulatorEndpoint } from '../core/index';
+import { AWS_ENDPOINT_VARIABLE } from '../core/names';
+import { core } from './core';
 import { EXIT } from './exit-codes';
 
 export interface EndpointFlags {
@@ -22,7 +23,7 @@ export function emulatorOf(flags: EndpointFlags): string | undefined {
   const value = flags.endpoint ?? (process.env[AWS_ENDPOINT_VARIABLE] || undefined);
   if (value === undefined) return undefined;
   try {
-    return emulatorEndpoint(value, flags.endpoint !== undefined ? '--endpoint' : AWS_ENDPOINT_VARIABLE);
+    return core().emulatorEndpoint(value, flags.endpoint !== undefined ? '--endpoint' : AWS_ENDPOINT_VARIABLE);
   } catch (error) {
     return refuse((error as Error).message);
   }

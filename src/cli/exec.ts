@@ -1,6 +1,6 @@
 /** `exec`: prints (or, with --run, runs) the `aws ecs execute-command` line for a running task of a service. */
 import type { Command } from 'commander';
-import { execTarget, runExecSession, serviceTarget } from '../core/index';
+import { core } from './core';
 import { withAws, type EnvironmentOptions } from './operations-report';
 
 interface ExecOptions extends EnvironmentOptions {
@@ -21,6 +21,7 @@ export function execCommand(program: Command): void {
     .option('--command <command>', 'what to run in the container', '/bin/sh')
     .option('--run', 'run the line here instead of printing it')
     .action(async (options: ExecOptions) => {
+      const { execTarget, runExecSession, serviceTarget } = core();
       const code = await withAws(options, async (target, clients) => {
         const exec = await execTarget(target, serviceTarget(target, options.service), clients, { container: options.container, command: options.command });
         if (!options.run) {

@@ -9,8 +9,7 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, 
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { parse } from 'yaml';
-import { ConfigError, defaultsJsonSchema, ENVIRONMENT_NAME, evaluateGuardrails, formatProblem, formatReport, environmentJsonSchema, isProductionName, loadEnvironments, SCHEMA_FILES } from '../core/index';
+import { core } from './core';
 import { EXIT } from './exit-codes';
 import { defaultsTemplate, environmentTemplate, EXAMPLE_TEST, GITIGNORE, packageJsonTemplate, PLATFORM_PACKAGE, TEST_TOOLS, WORKFLOWS, type ProjectAnswers } from './init-templates';
 
@@ -48,6 +47,7 @@ export function initCommand(program: Command): void {
 }
 
 function init(dir: string, options: InitOptions): void {
+  const { ENVIRONMENT_NAME, isProductionName } = core();
   const configDir = join(dir, 'environments');
   const existing = existsSync(join(configDir, 'defaults.yaml'));
   if (!ENVIRONMENT_NAME.test(options.env)) fail(`--env ${options.env}: an environment name is 2-20 lowercase letters, digits or hyphens, starting with a letter`);
@@ -115,8 +115,8 @@ function projectFiles(dir: string, options: InitOptions, approvers: readonly str
     [join(dir, '.terraform.lock.hcl')]: readFileSync(join(__dirname, '..', '..', '.terraform.lock.hcl'), 'utf8'),
     [join(dir, 'environments', 'defaults.yaml')]: defaultsTemplate(answers),
     [join(dir, 'environments', `${options.env}.yaml`)]: environmentTemplate(answers, 10, { approvers }),
-    [join(dir, SCHEMA_FILES.defaults)]: defaultsJsonSchema(),
-    [join(dir, SCHEMA_FILES.environment)]: environmentJsonSchema(),
+    [join(dir, core().SCHEMA_FILES.defaults)]: core().defaultsJsonSchema(),
+    [join(dir, core().SCHEMA_FILES.environment)]: core().environmentJsonSchema(),
     [join(dir, '.gitignore')]: GITIGNORE,
     ...Object.fromEntries(Object.entries(WORKFLOWS).map(([name, text]) => [join(dir, '.github', 'workflows', name), text])),
   };
@@ -134,7 +134,7 @@ function environmentFiles(configDir: string, options: InitOptions, approvers: re
   const target = join(configDir, `${options.env}.yaml`);
   if (options.from !== undefined) {
     const source = join(configDir, `${options.from}.yaml`);
-    if (!ENVIRONMENT_NAME.test(options.from) || options.from === 'defaults' || !existsSync(source)) fail(`--from ${options.from}: no environment file ${source}`);
+    if (!core().ENVIRONMENT_NAME.test(options.from) || options.from === 'defaults' || !existsSync(source)) fail(`--from ${options.from}: no environment file ${source}`);
     const copy = readFileSync(source, 'utf8')
       .replace(/\bcidr: 10\.\d+\.0\.0\/16\b/, `cidr: 10.${octet}.0.0/16`)
       .replace(/^environment: .*\n/m, '');
@@ -149,6 +149,7 @@ function environmentFiles(configDir: string, options: InitOptions, approvers: re
 /** defaults.yaml as plain data; undefined when it cannot be read (the validation in the scratch folder reports it, with its line). */
 function readDefaults(defaultsFile: string): Record<string, any> | undefined {
   try {
+    const { parse } = require('yaml') as typeof import('yaml');
     const defaults = parse(readFileSync(defaultsFile, 'utf8')) as unknown;
     return isMap(defaults) ? defaults : undefined;
   } catch {
@@ -174,6 +175,7 @@ function certificateToName(defaults: Record<string, any> | undefined): string | 
 
 /** Loads the config folder as it would be after writing, in a scratch copy: init writes nothing invalid. */
 function checkInScratch(configDir: string, files: Record<string, string>): void {
+  const { ConfigError, evaluateGuardrails, formatProblem, formatReport, loadEnvironments } = core();
   const scratch = mkdtempSync(join(tmpdir(), 'platform-init-'));
   const scratchConfig = join(scratch, 'environments');
   try {

@@ -1,6 +1,7 @@
 /** `lock`: write the project's provider lock file, to commit; synth copies it into every stack folder. */
 import type { Command } from 'commander';
-import { DEFAULT_LOCK_PLATFORMS, lockProviders, selectEnvironments } from '../core/index';
+import { DEFAULT_LOCK_PLATFORMS } from '../core/names';
+import { core } from './core';
 import { EXIT } from './exit-codes';
 import { exitOnUserError, withTerraform } from './report';
 
@@ -12,6 +13,7 @@ export function lockCommand(program: Command): void {
     .option('--lock-file <file>', 'the lock file', '.terraform.lock.hcl')
     .option('--platform <os_arch...>', 'platforms to hash', [...DEFAULT_LOCK_PLATFORMS])
     .action(async (options: { config: string; lockFile: string; platform: string[] }) => {
+      const { lockProviders, selectEnvironments } = core();
       const configs = exitOnUserError(() => selectEnvironments(options.config));
       const result = await withTerraform(() => lockProviders(configs, options.lockFile, options.platform));
       for (const pair of result.locked) console.log(`locked ${pair}`);

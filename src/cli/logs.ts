@@ -1,6 +1,8 @@
 /** `logs`: a service's log events from CloudWatch Logs, once or followed until Ctrl-C. */
 import { InvalidArgumentError, type Command } from 'commander';
-import { containerOf, fetchLogs, FOLLOW_LOOKBACK_MS, followLogs, formatLogEvent, parseSince, serviceTarget } from '../core/index';
+import type { LogEvent } from '../core/index';
+import { FOLLOW_LOOKBACK_MS } from '../core/names';
+import { core } from './core';
 import { withAws, type EnvironmentOptions } from './operations-report';
 
 interface LogsOptions extends EnvironmentOptions {
@@ -26,11 +28,12 @@ export function logsCommand(program: Command): void {
     .option('--follow', 'keep polling for new events until Ctrl-C')
     .option('--follow-lookback <seconds>', 'with --follow: each poll reaches this far back before the newest event shown, for events of other streams that arrive late (each is shown once)', parseSeconds, FOLLOW_LOOKBACK_MS / 1000)
     .action(async (options: LogsOptions) => {
+      const { containerOf, fetchLogs, followLogs, formatLogEvent, serviceTarget } = core();
       await withAws(options, async (target, clients) => {
         const service = serviceTarget(target, options.service);
         const since = typeof options.since === 'string' ? parseSinceOption(options.since) : options.since;
         const query = { logGroup: containerOf(target, service, options.container).logGroup, startTime: since, filterPattern: options.filter };
-        const print = (event: Parameters<typeof formatLogEvent>[0]) => process.stdout.write(`${formatLogEvent(event)}\n`);
+        const print = (event: LogEvent) => process.stdout.write(`${formatLogEvent(event)}\n`);
         if (!options.follow) {
           const events = await fetchLogs(clients, query);
           for (const event of events) print(event);
@@ -51,7 +54,7 @@ function parseSeconds(value: string): number {
 }
 
 function parseSinceOption(value: string): number {
-  const time = parseSince(value);
+  const time = core().parseSince(value);
   if (time === undefined) throw new InvalidArgumentError('use 30s, 10m, 2h, 1d or an ISO 8601 time such as 2026-12-01T09:00:00Z');
   return time;
 }

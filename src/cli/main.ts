@@ -6,10 +6,8 @@
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Command } from 'commander';
-import {
-  alarmBreakdown, alarmCount, checkTerraform, evaluateGuardrails, formatAlarmCount, formatReport, loadEnvironments, SCHEMA_FILES, selectEnvironments, writeSchemas, writeStacks,
-  type GuardrailMode,
-} from '../core/index';
+import type { GuardrailMode } from '../core/index';
+import { SCHEMA_FILES } from '../core/names';
 import { addressesCommand } from './addresses';
 import { exitOnUnexpected, installCatchAll } from './catch-all';
 import { EXIT } from './exit-codes';
@@ -20,6 +18,7 @@ import { basePlanCommand } from './plan-base';
 import { exitOnUserError, printEvent, printJson, reportJson, warnGuardrails, withTerraform } from './report';
 import { serveCommand } from './serve';
 import { checkBackendCommand } from './check-backend';
+import { core } from './core';
 import { costCommand } from './cost';
 import { diagramCommand } from './diagram';
 import { statusCommand } from './status';
@@ -42,6 +41,7 @@ program
   .option('--config <dir>', 'the config folder', 'environments')
   .option('--json', 'the result as JSON on stdout')
   .action((options: { config: string; json?: boolean }) => {
+    const { loadEnvironments } = core();
     const environments = exitOnUserError(() => loadEnvironments(options.config), options);
     const names = environments.map((e) => e.config.environment);
     if (options.json) printJson({ ok: true, environments: names });
@@ -58,6 +58,7 @@ program
   .addOption(guardrailsOption())
   .option('--json', 'the stacks written as JSON on stdout')
   .action((options: { config: string; out: string; env?: string; lockFile: string; guardrails: GuardrailMode; json?: boolean }) => {
+    const { alarmBreakdown, alarmCount, formatAlarmCount, selectEnvironments, writeStacks } = core();
     const written = exitOnUserError(() => writeStacks(selectEnvironments(options.config, options.env), options.out, {
       prune: options.env === undefined, lockFile: options.lockFile, guardrails: options.guardrails,
     }), options);
@@ -91,6 +92,7 @@ program
   .option('--config <dir>', 'the config folder', 'environments')
   .option('--out <dir>', 'the output folder', 'cdktf.out')
   .action(async (options: { config: string; out: string }) => {
+    const { checkTerraform, selectEnvironments } = core();
     const environments = exitOnUserError(() => selectEnvironments(options.config));
     const results = await withTerraform(() => checkTerraform(environments, { outDir: resolve(options.out), onEvent: printEvent }));
     for (const result of results) {
@@ -108,6 +110,7 @@ program
   .option('--config <dir>', 'the config folder', 'environments')
   .option('--json', 'the reports as JSON on stdout')
   .action((options: { config: string; json?: boolean }) => {
+    const { evaluateGuardrails, formatReport, selectEnvironments } = core();
     const reports = evaluateGuardrails(exitOnUserError(() => selectEnvironments(options.config), options));
     const failed = reports.filter((r) => r.failed).length;
     if (options.json) printJson({ ok: failed === 0, reports: reports.map(reportJson) });
@@ -122,7 +125,7 @@ program
   .command('schema')
   .description(`write the editor JSON Schemas (${SCHEMA_FILES.defaults}, ${SCHEMA_FILES.environment})`)
   .action(() => {
-    for (const file of writeSchemas(writeFileSync)) console.log(`wrote ${file}`);
+    for (const file of core().writeSchemas(writeFileSync)) console.log(`wrote ${file}`);
   });
 
 serveCommand(program);

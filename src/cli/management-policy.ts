@@ -6,7 +6,7 @@
  * Every statement with a "*" resource is listed with its reason on stderr.
  */
 import type { Command } from 'commander';
-import { deployStatements, managementStatements, policyStatements, selectEnvironments, serviceRoleNames } from '../core/index';
+import { core } from './core';
 import { exitOnUserError } from './report';
 
 export function managementPolicyCommand(program: Command): void {
@@ -17,6 +17,7 @@ export function managementPolicyCommand(program: Command): void {
     .requiredOption('--env <name>', 'the environment')
     .option('--deploy', 'the GitHub deploy role\'s policy: push images, register task definitions, update services')
     .action((options: { config: string; env: string; deploy?: boolean }) => {
+      const { deployStatements, managementStatements, policyStatements, selectEnvironments, serviceRoleNames } = core();
       const [config] = exitOnUserError(() => selectEnvironments(options.config, options.env));
       // The other environments: a sibling (prod-eu beside prod) gets explicit denies.
       const others = exitOnUserError(() => selectEnvironments(options.config)).map((c) => c.environment).filter((name) => name !== options.env);

@@ -1,5 +1,6 @@
 /** How the operations commands (status, logs, exec, scale, rollout) report: one line per failure the user can act on, exit 1. */
-import { awsClients, closeClients, loadEnvironmentTarget, OperationError, type AwsClients, type EnvironmentTarget } from '../core/index';
+import type { AwsClients, EnvironmentTarget } from '../core/index';
+import { core } from './core';
 import { EXIT } from './exit-codes';
 import { exitOnUserError } from './report';
 import { stderrColour } from './style';
@@ -17,6 +18,7 @@ export interface EnvironmentOptions {
  * a failed rollout) is its one line on stderr and exit 1, never a stack trace.
  */
 export async function withAws<T>(options: EnvironmentOptions, work: (target: EnvironmentTarget, clients: AwsClients) => Promise<T>): Promise<T> {
+  const { awsClients, closeClients, loadEnvironmentTarget, OperationError } = core();
   const target = exitOnUserError(() => loadEnvironmentTarget(options.config, options.env));
   let clients: AwsClients | undefined;
   try {
@@ -35,7 +37,7 @@ export function orExit<T>(work: () => T): T {
   try {
     return work();
   } catch (error) {
-    if (error instanceof OperationError) exitWith(error.message);
+    if (error instanceof core().OperationError) exitWith(error.message);
     throw error;
   }
 }

@@ -2,10 +2,9 @@
 import { relative, resolve } from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { Option, type Command } from 'commander';
-import {
-  applyEnvironmentPlan, AWS_ENDPOINT_VARIABLE, backendOverrides, environmentWorkDir, formatSummary, hasAwsCredentials, hasChanges, planStack, reviewLines, sandboxSettings, selectStack,
-  terraformCliDir, terraformSettings, writeStacks, type EnvironmentPlan, type GuardrailMode,
-} from '../core/index';
+import type { EnvironmentPlan, GuardrailMode } from '../core/index';
+import { AWS_ENDPOINT_VARIABLE } from '../core/names';
+import { core } from './core';
 import { emulatorOf } from './endpoint';
 import { EXIT } from './exit-codes';
 import { exitOnUserError, printEvent, printJson, warnGuardrails, withTerraform } from './report';
@@ -64,6 +63,7 @@ function refuseOwnFlags(terraformArgs: readonly string[]): void {
 /** Synthesizes the stack (and what it needs) into OUT, then plans it to a saved plan file. */
 async function planOnly(options: PlanCommandOptions, terraformArgs: readonly string[]): Promise<{ plan: EnvironmentPlan; offline: boolean }> {
   refuseOwnFlags(terraformArgs);
+  const { backendOverrides, environmentWorkDir, planStack, sandboxSettings, selectStack, terraformCliDir, terraformSettings, writeStacks } = core();
   // S3-compatible or local backends (README: Command line), checked before anything is written; an offline plan's backend is local and uses none of it.
   const backend = backendOverrides(process.env);
   const say = options.json ? (_: string) => undefined : (text: string) => console.log(text);
@@ -98,6 +98,7 @@ async function planOnly(options: PlanCommandOptions, terraformArgs: readonly str
 }
 
 function printPlan(options: PlanCommandOptions, plan: EnvironmentPlan, offline: boolean): void {
+  const { formatSummary, reviewLines } = core();
   const planPath = relative(process.cwd(), resolve(plan.workspace.dir, plan.planFile));
   if (options.json) {
     printJson({ ok: true, stack: options.env, offline, changes: plan.changes === true, summary: plan.summary, attributes: plan.attributes ?? {}, destructive: plan.destructive, planFile: planPath });
@@ -116,7 +117,7 @@ export async function planCommand(options: PlanCommandOptions, terraformArgs: re
 
 /** --sandbox, --offline, or no AWS credentials without --online. */
 function plansOffline(options: PlanCommandOptions): boolean {
-  return options.sandbox === true || (options.online ? false : options.offline === true || !hasAwsCredentials());
+  return options.sandbox === true || (options.online ? false : options.offline === true || !core().hasAwsCredentials());
 }
 
 export async function applyCommand(options: PlanCommandOptions & { yes?: boolean; allowDestroy?: boolean }, terraformArgs: readonly string[]): Promise<void> {
@@ -125,6 +126,7 @@ export async function applyCommand(options: PlanCommandOptions & { yes?: boolean
     process.exit(EXIT.userError);
   }
   const { plan, offline } = await planOnly(options, terraformArgs);
+  const { applyEnvironmentPlan, formatSummary, hasChanges } = core();
   printPlan({ ...options, json: false }, plan, offline);
   const summary = plan.summary!;
   if (!hasChanges(summary)) {

@@ -1,7 +1,6 @@
 /** How the CLI shows the core's results, problems and progress, and the exit code each kind of failure gets. */
-import {
-  ConfigError, formatProblem, formatReport, GuardrailError, TerraformMissingError, type CoreEvent, type GuardrailReport,
-} from '../core/index';
+import type { CoreEvent, GuardrailReport } from '../core/index';
+import { core } from './core';
 import { EXIT } from './exit-codes';
 import { stderrColour } from './style';
 import { writeAllSync } from './sync-output';
@@ -26,6 +25,7 @@ export function exitOnUserError<T>(work: () => T, options: OutputOptions = {}): 
   try {
     return work();
   } catch (error) {
+    const { ConfigError, formatProblem, formatReport, GuardrailError } = core();
     if (error instanceof ConfigError) {
       if (options.json) printJson({ ok: false, problems: error.problems.map((p) => ({ ...p, text: formatProblem(p) })) });
       else {
@@ -52,7 +52,7 @@ export async function withTerraform<T>(work: () => Promise<T>): Promise<T> {
   try {
     return await work();
   } catch (error) {
-    if (error instanceof TerraformMissingError) {
+    if (error instanceof core().TerraformMissingError) {
       console.error(error.message);
       process.exit(EXIT.userError);
     }
@@ -73,6 +73,7 @@ export function reportJson(report: GuardrailReport) {
 
 /** Guardrail failures let through by `--guardrails report`, as warnings on stderr. */
 export function warnGuardrails(reports: readonly GuardrailReport[]): void {
+  const { formatReport } = core();
   for (const report of reports.filter((r) => r.failed)) {
     for (const line of formatReport(report)) process.stderr.write(`${stderrColour('yellow', line)}\n`);
     process.stderr.write(`${stderrColour('yellow', `warning: ${report.environment} fails its guardrails; written anyway (--guardrails report)`)}\n`);

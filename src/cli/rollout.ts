@@ -1,6 +1,6 @@
 /** `rollout`: a new image for a service, watched until stable; a failed or stuck rollout is rolled back (exit 1). */
 import { InvalidArgumentError, type Command } from 'commander';
-import { rolloutImage, serviceTarget } from '../core/index';
+import { core } from './core';
 import { printJson } from './report';
 import { withAws, type EnvironmentOptions } from './operations-report';
 
@@ -22,6 +22,7 @@ export function rolloutCommand(program: Command): void {
     .option('--timeout <seconds>', 'how long to wait for the deployment before rolling back', parseSeconds, 600)
     .option('--json', 'the result as JSON on stdout (progress stays on stderr)')
     .action(async (options: RolloutOptions) => {
+      const { rolloutImage, serviceTarget } = core();
       const stop = new AbortController();
       process.once('SIGINT', () => stop.abort());
       const result = await withAws(options, (target, clients) => rolloutImage(target, serviceTarget(target, options.service), clients, {

@@ -1,6 +1,6 @@
 /** `scale`: set a service's desired count through the ECS API (refused when autoscaling owns it, unless --force). */
 import { InvalidArgumentError, type Command } from 'commander';
-import { scaleService, serviceTarget } from '../core/index';
+import { core } from './core';
 import { printJson } from './report';
 import { withAws, type EnvironmentOptions } from './operations-report';
 
@@ -22,6 +22,7 @@ export function scaleCommand(program: Command): void {
     .option('--force', 'scale even though autoscaling owns the count (the policy will move it again)')
     .option('--json', 'the result as JSON on stdout')
     .action(async (options: ScaleOptions) => {
+      const { scaleService, serviceTarget } = core();
       const result = await withAws(options, (target, clients) => scaleService(target, serviceTarget(target, options.service), clients, options.count, options.force));
       if (options.json) {
         printJson({ ok: true, ...result });

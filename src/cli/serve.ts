@@ -3,7 +3,7 @@ import { chmodSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { ServeOptions } from '../controller/serve';
-import { AWS_ENDPOINT_VARIABLE } from '../core/index';
+import { AWS_ENDPOINT_VARIABLE } from '../core/names';
 import { emulatorOf } from './endpoint';
 
 /** The shortest WEBHOOK_SECRET and API_TOKEN accepted. */

@@ -1,6 +1,7 @@
 /** `status`: every service of an environment as ECS reports it: counts, task definition, last deployment. */
 import type { Command } from 'commander';
-import { environmentStatus, type EnvironmentStatus, type ServiceStatus } from '../core/index';
+import type { EnvironmentStatus, ServiceStatus } from '../core/index';
+import { core } from './core';
 import { printJson } from './report';
 import { withAws, type EnvironmentOptions } from './operations-report';
 
@@ -12,6 +13,7 @@ export function statusCommand(program: Command): void {
     .requiredOption('--env <name>', 'the environment')
     .option('--json', 'the status as JSON on stdout')
     .action(async (options: EnvironmentOptions & { json?: boolean }) => {
+      const { environmentStatus } = core();
       const status = await withAws(options, (target, clients) => environmentStatus(target, clients));
       if (options.json) printJson({ ok: true, ...status });
       else for (const line of statusLines(status)) console.log(line);

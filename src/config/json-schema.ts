@@ -14,10 +14,9 @@ import { z } from 'zod';
 import { FARGATE_MEMORY_BY_CPU } from '../aws-facts';
 import { environmentSchema } from './schema';
 
-export const SCHEMA_FILES = {
-  defaults: 'schema/defaults.schema.json',
-  environment: 'schema/environment.schema.json',
-} as const;
+import { SCHEMA_FILES } from './schema-files';
+
+export { SCHEMA_FILES };
 
 type Node = Record<string, any>;
 

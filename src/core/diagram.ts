@@ -3,11 +3,12 @@ import { diagramOf, type Diagram } from '../diagram/model';
 import { toDot, toSvg } from '../diagram/dot';
 import { toMermaid } from '../diagram/mermaid';
 import { selectEnvironments } from './environments';
+import { DIAGRAM_FORMATS } from './names';
 import { synthesize } from './synthesize';
 
 export { type Diagram, type DiagramEdge, type DiagramNode } from '../diagram/model';
 
-export const DIAGRAM_FORMATS = ['mermaid', 'dot', 'svg'] as const;
+export { DIAGRAM_FORMATS };
 export type DiagramFormat = (typeof DIAGRAM_FORMATS)[number];
 
 /** The diagrams of the environments of `configDir` (only `environment` when given). */

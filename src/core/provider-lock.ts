@@ -14,10 +14,10 @@ import { join } from 'node:path';
 import type { EnvironmentConfig } from '../config/resolve';
 import { findProviderMirror, mirrorHas } from '../terraform/cli-config';
 import { terraform } from '../terraform/run';
+import { DEFAULT_LOCK_PLATFORMS } from './names';
 import { synthesize } from './synthesize';
 
-/** linux_amd64 for CI and servers, darwin_arm64 for laptops. */
-export const DEFAULT_LOCK_PLATFORMS = ['linux_amd64', 'darwin_arm64'] as const;
+export { DEFAULT_LOCK_PLATFORMS };
 
 export interface LockResult {
   readonly file: string;

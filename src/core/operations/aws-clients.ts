@@ -7,8 +7,9 @@
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { ECSClient } from '@aws-sdk/client-ecs';
 
-/** An endpoint for both APIs instead of AWS's (LocalStack-like setups, the tests' stand-in). */
-export const AWS_ENDPOINT_VARIABLE = 'PLATFORM_AWS_ENDPOINT';
+import { AWS_ENDPOINT_VARIABLE } from '../names';
+
+export { AWS_ENDPOINT_VARIABLE };
 
 /** How to get credentials, said in every message about missing or refused ones. */
 const CREDENTIALS_HELP = 'set AWS_PROFILE (after `aws sso login --profile NAME` for SSO), or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or run where a role is available';

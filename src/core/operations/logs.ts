@@ -2,6 +2,7 @@
 import { FilterLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { call, OperationError, type AwsClients } from './aws-clients';
 import { sleep } from './sleep';
+import { FOLLOW_LOOKBACK_MS } from '../names';
 
 /** One log event. */
 export interface LogEvent {
@@ -72,8 +73,7 @@ export interface FollowOptions {
   readonly signal?: AbortSignal;
 }
 
-/** How far back each poll of `logs --follow` reaches before the newest event seen, by default. */
-export const FOLLOW_LOOKBACK_MS = 30_000;
+export { FOLLOW_LOOKBACK_MS };
 
 /**
  * Prints (through `onEvent`) the events of the query, then polls for newer
