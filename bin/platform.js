@@ -1,11 +1,15 @@
 #!/usr/bin/env node
 // The `platform` command (package.json bin). Installed from the package, which ships dist/ and no src/, it runs
-// the compiled JavaScript; in a clone of the repository, the TypeScript of src/ through tsx, like the npm scripts
-// (so a contributor's edits run without a build, and a stale dist/ is never used).
+// the compiled JavaScript. In a clone of the repository it runs dist/ too when `npm run build` made it from
+// exactly the sources there now (scripts/source-hash.js), and the TypeScript of src/ through tsx otherwise (so a
+// contributor's edits run without a build, and a stale dist/ is never used). PLATFORM_FROM_SOURCE=1 always
+// runs src/. The command's own modules load in its action (src/cli/core.ts), so --help starts at once.
 const { existsSync } = require('node:fs');
 const { join } = require('node:path');
 
-if (existsSync(join(__dirname, '..', 'src', 'cli', 'main.ts'))) {
+const root = join(__dirname, '..');
+const clone = existsSync(join(root, 'src', 'cli', 'main.ts'));
+if (clone && (process.env.PLATFORM_FROM_SOURCE === '1' || !require('../scripts/source-hash.js').distIsFresh(root))) {
   require('../src/runtime.js');
   // Installed first, so even a failure while the CLI's modules load is one line and exit 70, not a stack trace.
   require('../src/cli/catch-all.ts').installCatchAll();

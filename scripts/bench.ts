@@ -80,12 +80,16 @@ function generatedConfig(dir: string): void {
     port: 8080
     routing: { paths: ["/svc-${i}/*"], priority: ${i + 1} }
     autoscaling: { min: 1, max: 4, cpuTarget: 70 }
-    secrets: { TOKEN: { ssm: /bench/svc-${i}/token } }
+    secrets: { TOKEN: { ssm: /bench/shared/token } }
 `).join('');
   writeFileSync(join(dir, 'defaults.yaml'), `project: bench
 aws: { region: eu-west-1, accountId: "123456789012" }
 backend: { bucket: bench-tf-state, lockTable: bench-tf-locks }
 network: { cidr: 10.0.0.0/16 }
+guardrails:
+  waivers:
+    alb-https-only: "the bench has no certificate: plain HTTP is what it measures"
+    ecs-open-egress: "the bench's services name no egress"
 services:
 ${services}`);
   for (const env of ['dev', 'staging', 'prod']) writeFileSync(join(dir, `${env}.yaml`), `network: { cidr: 10.${env.length}.0.0/16 }\n${env === 'prod' ? 'gitops: { approvers: [bench-lead] }\n' : ''}`);
