@@ -12,7 +12,8 @@ import { join } from 'node:path';
 import { capacitySplit, estimateStack } from '../src/cost/estimate';
 import { PRICES } from '../src/cost/prices';
 import { compareCost, estimateCost, formatEstimateMarkdown, formatEstimateTable, loadEnvironments, PRICES_AS_OF, synthesize, type CostEstimate } from '../src/core/index';
-import { EXAMPLES_DIR, runCli } from './helpers';
+import { cli as runCli, type CliResult } from './cli-in-process';
+import { EXAMPLES_DIR } from './helpers';
 
 const H = 730;
 const SECONDS = 730 * 3600;
@@ -29,9 +30,14 @@ const BILLABLE = ['aws_ecs_service', 'aws_nat_gateway', 'aws_eip', 'aws_lb', 'aw
   'aws_cloudwatch_log_group', 'aws_kms_key', 'aws_secretsmanager_secret', 'aws_ecr_repository', 'aws_efs_file_system', 'aws_s3_bucket', 'aws_service_discovery_private_dns_namespace', 'aws_service_discovery_service'];
 
 describe('cost --env prod --format json', () => {
-  const cli = runCli(['cost', '--config', EXAMPLES_DIR, '--env', 'prod', '--format', 'json']);
-  const document = JSON.parse(cli.stdout) as { ok: boolean; environments: CostEstimate[] };
-  const prod = document.environments[0]!;
+  let cli: CliResult;
+  let document: { ok: boolean; environments: CostEstimate[] };
+  let prod: CostEstimate;
+  beforeAll(async () => {
+    cli = await runCli(['cost', '--config', EXAMPLES_DIR, '--env', 'prod', '--format', 'json']);
+    document = JSON.parse(cli.stdout) as typeof document;
+    prod = document.environments[0]!;
+  });
 
   it('lists every billable resource of the example with a unit price from the pinned table', () => {
     expect(cli.status).toBe(0);
@@ -91,14 +97,15 @@ describe('cost --env prod --format json', () => {
     expect(formatEstimateMarkdown(prod)).toContain('- data transfer out to the internet and between availability zones: depends on traffic');
   });
 
-  it('answers --json like every other command: the same bytes as --format json, and problems as JSON', () => {
-    expect(runCli(['cost', '--config', EXAMPLES_DIR, '--env', 'prod', '--json']).stdout).toBe(cli.stdout);
-    const wrong = runCli(['cost', '--config', EXAMPLES_DIR, '--env', 'nope', '--json']);
+  it('answers --json like every other command: the same bytes as --format json, and problems as JSON', async () => {
+    expect((await runCli(['cost', '--config', EXAMPLES_DIR, '--env', 'prod', '--json'])).stdout).toBe(cli.stdout);
+    const wrong = await runCli(['cost', '--config', EXAMPLES_DIR, '--env', 'nope', '--json']);
     expect(wrong.status).not.toBe(0);
     expect(JSON.parse(wrong.stdout)).toMatchObject({ ok: false, problems: [{ message: 'no environment "nope"; found dev, prod, staging' }] });
   });
 
-  it('prints the same bytes as a second estimate in another process', () => {
+  // The same from a true `platform` process: cost-cli.test.ts (end-to-end).
+  it('prints the same bytes as the core\'s estimate', () => {
     expect(cli.stdout).toBe(`${JSON.stringify({ ok: true, pricesAsOf: PRICES_AS_OF, environments: estimateCost(EXAMPLES_DIR, 'prod') }, null, 2)}\n`);
   });
 });
@@ -165,8 +172,8 @@ describe('cost --compare', () => {
     ]);
   });
 
-  it('against a second config folder, as markdown for a pull request', () => {
-    const cli = runCli(['cost', '--config', join(repo, 'environments'), '--compare', EXAMPLES_DIR]);
+  it('against a second config folder, as markdown for a pull request', async () => {
+    const cli = await runCli(['cost', '--config', join(repo, 'environments'), '--compare', EXAMPLES_DIR]);
     expect(cli.status).toBe(0);
     const before = byName('prod').total;
     const usd = (v: number) => `$${v.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
@@ -248,10 +255,10 @@ describe('the free tier', () => {
     expect(dev!.total).toBeGreaterThan(twelveMonth(legacy).total);
   });
 
-  it('judges the rules on --as-of (default today), and refuses a day that is not one', () => {
-    const cli = runCli(['cost', '--config', EXAMPLES_DIR, '--env', 'dev', '--free-tier', '--as-of', '2025-02-01', '--json']);
+  it('judges the rules on --as-of (default today), and refuses a day that is not one', async () => {
+    const cli = await runCli(['cost', '--config', EXAMPLES_DIR, '--env', 'dev', '--free-tier', '--as-of', '2025-02-01', '--json']);
     expect((JSON.parse(cli.stdout) as { environments: CostEstimate[] }).environments[0]!.freeTierRules).toContain('cost.accountCreated is not set');
-    const wrong = runCli(['cost', '--config', EXAMPLES_DIR, '--free-tier', '--as-of', 'yesterday']);
+    const wrong = await runCli(['cost', '--config', EXAMPLES_DIR, '--free-tier', '--as-of', 'yesterday']);
     expect(wrong.status).not.toBe(0);
     expect(wrong.stderr).toContain("option '--as-of <date>' argument 'yesterday' is invalid. a date, YYYY-MM-DD");
   });

