@@ -14,7 +14,10 @@ import type { AddressInfo } from 'node:net';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CreateTableCommand, DynamoDBClient, ScanCommand, type AttributeDefinition, type KeySchemaElement } from '@aws-sdk/client-dynamodb';
+import type { AttributeDefinition, DynamoDBClient, KeySchemaElement } from '@aws-sdk/client-dynamodb';
+
+/** The DynamoDB client, loaded when a check starts the servers: loading the core does not load the SDK. */
+const dynamodbSdk = (): typeof import('@aws-sdk/client-dynamodb') => require('@aws-sdk/client-dynamodb');
 
 /** The keys both servers accept (s3rver's own; dynalite checks none). */
 export const SERVER_CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } as const;
@@ -96,7 +99,7 @@ export async function startDynamoDb(region = 'us-east-1'): Promise<DynamoDbServe
   const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
   await listen(server);
   const endpoint = `http://127.0.0.1:${server.address().port}`;
-  const client = new DynamoDBClient({ region, endpoint, credentials: SERVER_CREDENTIALS });
+  const client = new (dynamodbSdk().DynamoDBClient)({ region, endpoint, credentials: SERVER_CREDENTIALS });
   return {
     endpoint,
     client,
@@ -199,7 +202,7 @@ export interface LockTableProps {
 }
 
 export async function createTable(client: DynamoDBClient, table: LockTableProps): Promise<void> {
-  await client.send(new CreateTableCommand({
+  await client.send(new (dynamodbSdk().CreateTableCommand)({
     TableName: table.name,
     BillingMode: 'PAY_PER_REQUEST',
     KeySchema: [{ AttributeName: table.hashKey, KeyType: 'HASH' } satisfies KeySchemaElement],
@@ -209,7 +212,7 @@ export async function createTable(client: DynamoDBClient, table: LockTableProps)
 
 /** Every item of a table, each attribute as its string value (the lock table holds strings only). */
 export async function scanTable(client: DynamoDBClient, table: string): Promise<Record<string, string>[]> {
-  const result = await client.send(new ScanCommand({ TableName: table }));
+  const result = await client.send(new (dynamodbSdk().ScanCommand)({ TableName: table }));
   return (result.Items ?? []).map((item) => Object.fromEntries(Object.entries(item).map(([name, value]) => [name, value.S ?? value.N ?? JSON.stringify(value)])));
 }
 

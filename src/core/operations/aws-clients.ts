@@ -4,8 +4,9 @@
  * the SDK's default chain (environment, AWS_PROFILE and SSO, web identity,
  * the container or instance role); the region is the environment's own.
  */
-import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
-import { ECSClient } from '@aws-sdk/client-ecs';
+import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
+import type { ECSClient } from '@aws-sdk/client-ecs';
+import { ecsSdk, logsSdk } from './sdk';
 
 import { AWS_ENDPOINT_VARIABLE } from '../names';
 
@@ -54,7 +55,7 @@ export function awsClients(region: string, options: AwsClientOptions = {}): AwsC
     ...(options.credentials !== undefined && { credentials: options.credentials }),
     ...(options.maxAttempts !== undefined && { maxAttempts: options.maxAttempts }),
   };
-  return { ecs: new ECSClient(settings), logs: new CloudWatchLogsClient(settings), where: endpoint ?? `AWS in ${region}` };
+  return { ecs: new (ecsSdk().ECSClient)(settings), logs: new (logsSdk().CloudWatchLogsClient)(settings), where: endpoint ?? `AWS in ${region}` };
 }
 
 /** Closes the clients' connections, so that the process can exit. */

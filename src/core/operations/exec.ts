@@ -2,7 +2,8 @@
 import { spawn } from 'node:child_process';
 import { accessSync, constants } from 'node:fs';
 import { delimiter, join } from 'node:path';
-import { DescribeTasksCommand, ListTasksCommand, type Task } from '@aws-sdk/client-ecs';
+import type { Task } from '@aws-sdk/client-ecs';
+import { ecsSdk } from './sdk';
 import { MAIN_CONTAINER } from '../../config/schema';
 import { AWS_ENDPOINT_VARIABLE, call, OperationError, type AwsClients } from './aws-clients';
 import { containerOf, refusal, type EnvironmentTarget, type ServiceTarget } from './targets';
@@ -37,12 +38,12 @@ export async function execTarget(target: EnvironmentTarget, service: ServiceTarg
       `ECS Exec is off for ${service.name} in ${target.environment}: set services.${service.name}.exec: true and apply (sessions are logged to an encrypted log group), then retry`);
   }
   const container = containerOf(target, service, request.container ?? MAIN_CONTAINER).name;
-  const listed = await call(clients, `ListTasks of ${service.serviceName} in cluster ${target.cluster}`, () => clients.ecs.send(new ListTasksCommand({
+  const listed = await call(clients, `ListTasks of ${service.serviceName} in cluster ${target.cluster}`, () => clients.ecs.send(new (ecsSdk().ListTasksCommand)({
     cluster: target.cluster, serviceName: service.serviceName, desiredStatus: 'RUNNING',
   })));
   const arns = (listed.taskArns ?? []).slice(0, 100);
   if (arns.length === 0) throw new OperationError(`no running task of ${service.serviceName} in cluster ${target.cluster} (${target.region}): see \`platform status --env ${target.environment}\``);
-  const described = await call(clients, `DescribeTasks in cluster ${target.cluster}`, () => clients.ecs.send(new DescribeTasksCommand({ cluster: target.cluster, tasks: arns })));
+  const described = await call(clients, `DescribeTasks in cluster ${target.cluster}`, () => clients.ecs.send(new (ecsSdk().DescribeTasksCommand)({ cluster: target.cluster, tasks: arns })));
   const running = (described.tasks ?? []).filter((t) => t.lastStatus === 'RUNNING');
   const ready = running.filter((t) => t.enableExecuteCommand && execAgentRunning(t, container));
   const task = ready.sort((a, b) => (b.startedAt?.getTime() ?? 0) - (a.startedAt?.getTime() ?? 0))[0];

@@ -1,5 +1,5 @@
 /** `logs`: a service's log events (FilterLogEvents), once or followed until stopped. */
-import { FilterLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
+import { logsSdk } from './sdk';
 import { call, OperationError, type AwsClients } from './aws-clients';
 import { sleep } from './sleep';
 import { FOLLOW_LOOKBACK_MS } from '../names';
@@ -38,7 +38,7 @@ export async function fetchLogs(clients: AwsClients, query: LogQuery, signal?: A
   do {
     const page = await call(clients, `FilterLogEvents on ${query.logGroup}`, async () => {
       try {
-        return await clients.logs.send(new FilterLogEventsCommand({
+        return await clients.logs.send(new (logsSdk().FilterLogEventsCommand)({
           logGroupName: query.logGroup,
           startTime: query.startTime,
           ...(query.filterPattern !== undefined && { filterPattern: query.filterPattern }),

@@ -6,13 +6,11 @@
  * a FAILED rollout or a timeout updates the service back to the task
  * definition it ran before.
  */
-import {
-  DescribeServicesCommand, DescribeTaskDefinitionCommand, RegisterTaskDefinitionCommand, UpdateServiceCommand,
-  type Deployment, type RegisterTaskDefinitionCommandInput, type Service, type Tag, type TaskDefinition,
-} from '@aws-sdk/client-ecs';
+import type { Deployment, RegisterTaskDefinitionCommandInput, Service, Tag, TaskDefinition } from '@aws-sdk/client-ecs';
 import { imageReferenceProblem, MAIN_CONTAINER, MUTABLE_TAGS } from '../../config/schema';
 import { IGNORE_EVENTS, type CoreListener } from '../events';
 import { call, OperationError, type AwsClients } from './aws-clients';
+import { ecsSdk } from './sdk';
 import { sleep } from './sleep';
 import { taskDefinitionName } from './status';
 import type { EnvironmentTarget, ServiceTarget } from './targets';
@@ -81,7 +79,7 @@ export async function rolloutImage(target: EnvironmentTarget, service: ServiceTa
     throw new OperationError(`${where} is already deploying (${current.deployments!.length} deployments): wait until it is stable (\`platform status --env ${target.environment}\`), then retry`);
   }
   const previousArn = current.taskDefinition!;
-  const described = await call(clients, `DescribeTaskDefinition ${taskDefinitionName(previousArn)}`, () => clients.ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: previousArn, include: ['TAGS'] })));
+  const described = await call(clients, `DescribeTaskDefinition ${taskDefinitionName(previousArn)}`, () => clients.ecs.send(new (ecsSdk().DescribeTaskDefinitionCommand)({ taskDefinition: previousArn, include: ['TAGS'] })));
   const container = service.containers[MAIN_CONTAINER]!;
   const registration = withImage(described.taskDefinition!, described.tags, container, image);
   if (registration === 'unchanged') {
@@ -89,7 +87,7 @@ export async function rolloutImage(target: EnvironmentTarget, service: ServiceTa
   }
   if (registration === undefined) throw new OperationError(`task definition ${taskDefinitionName(previousArn)} has no container ${container}: it is not the one this project created for ${service.name}`);
 
-  const registered = await call(clients, `RegisterTaskDefinition ${registration.family}`, () => clients.ecs.send(new RegisterTaskDefinitionCommand(registration)));
+  const registered = await call(clients, `RegisterTaskDefinition ${registration.family}`, () => clients.ecs.send(new (ecsSdk().RegisterTaskDefinitionCommand)(registration)));
   const newArn = registered.taskDefinition!.taskDefinitionArn!;
   note(`registered ${taskDefinitionName(newArn)} (${container}: ${image})`);
   await updateService(target, service, clients, newArn);
@@ -165,7 +163,7 @@ function describe(deployment: Deployment | undefined): string {
 
 async function describeService(target: EnvironmentTarget, service: ServiceTarget, clients: AwsClients): Promise<Service> {
   const missing = new OperationError(`service ${service.serviceName} does not exist in cluster ${target.cluster} (${target.region}, account ${target.accountId}): apply the environment first (\`platform apply --env ${target.environment}\`), or check that the credentials are that account's`);
-  const answer = await call(clients, `DescribeServices ${service.serviceName} in cluster ${target.cluster}`, () => clients.ecs.send(new DescribeServicesCommand({
+  const answer = await call(clients, `DescribeServices ${service.serviceName} in cluster ${target.cluster}`, () => clients.ecs.send(new (ecsSdk().DescribeServicesCommand)({
     cluster: target.cluster, services: [service.serviceName],
   }))).catch((error: unknown) => {
     throw error instanceof OperationError && error.awsName === 'ClusterNotFoundException' ? missing : error;
@@ -176,7 +174,7 @@ async function describeService(target: EnvironmentTarget, service: ServiceTarget
 }
 
 async function updateService(target: EnvironmentTarget, service: ServiceTarget, clients: AwsClients, taskDefinition: string): Promise<void> {
-  await call(clients, `UpdateService ${service.serviceName} in cluster ${target.cluster}`, () => clients.ecs.send(new UpdateServiceCommand({
+  await call(clients, `UpdateService ${service.serviceName} in cluster ${target.cluster}`, () => clients.ecs.send(new (ecsSdk().UpdateServiceCommand)({
     cluster: target.cluster, service: service.serviceName, taskDefinition,
   })));
 }

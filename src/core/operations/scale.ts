@@ -1,5 +1,5 @@
 /** `scale`: set a service's desired count (UpdateService), unless autoscaling owns it. */
-import { UpdateServiceCommand } from '@aws-sdk/client-ecs';
+import { ecsSdk } from './sdk';
 import { call, OperationError, type AwsClients } from './aws-clients';
 import { refusal, type EnvironmentTarget, type ServiceTarget } from './targets';
 
@@ -23,7 +23,7 @@ export async function scaleService(target: EnvironmentTarget, service: ServiceTa
     throw refusal(target, ['services', service.name, 'autoscaling'],
       `autoscaling owns the desired count of ${service.name} (min ${autoscaling.min}, max ${autoscaling.max}), so scale is refused: change min and max here and apply, or pass --force to set ${count} until the policy moves it`);
   }
-  const answer = await call(clients, `UpdateService ${service.serviceName} in cluster ${target.cluster}`, () => clients.ecs.send(new UpdateServiceCommand({
+  const answer = await call(clients, `UpdateService ${service.serviceName} in cluster ${target.cluster}`, () => clients.ecs.send(new (ecsSdk().UpdateServiceCommand)({
     cluster: target.cluster, service: service.serviceName, desiredCount: count,
   })));
   const notes = autoscaling

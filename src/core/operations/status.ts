@@ -1,5 +1,6 @@
 /** `status`: every service of an environment as ECS reports it (DescribeServices, ten at a time). */
-import { DescribeServicesCommand, type Deployment, type Service } from '@aws-sdk/client-ecs';
+import type { Deployment, Service } from '@aws-sdk/client-ecs';
+import { ecsSdk } from './sdk';
 import { call, type AwsClients } from './aws-clients';
 import type { EnvironmentTarget } from './targets';
 
@@ -53,7 +54,7 @@ export async function environmentStatus(target: EnvironmentTarget, clients: AwsC
   for (let i = 0; i < configured.length && clusterFound; i += SERVICES_PER_CALL) {
     const batch = configured.slice(i, i + SERVICES_PER_CALL).map((s) => s.serviceName);
     try {
-      const answer = await call(clients, `DescribeServices in cluster ${target.cluster}`, () => clients.ecs.send(new DescribeServicesCommand({ cluster: target.cluster, services: batch })));
+      const answer = await call(clients, `DescribeServices in cluster ${target.cluster}`, () => clients.ecs.send(new (ecsSdk().DescribeServicesCommand)({ cluster: target.cluster, services: batch })));
       for (const service of answer.services ?? []) if (service.serviceName) found.set(service.serviceName, service);
     } catch (error) {
       if ((error as { awsName?: string }).awsName !== 'ClusterNotFoundException') throw error;
