@@ -1,6 +1,6 @@
 /** The layer rules of .dependency-cruiser.cjs hold, and they would catch an upward import. */
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 
@@ -13,6 +13,16 @@ describe('layers', () => {
     const result = cruise(process.cwd());
     expect(result.stdout + result.stderr).toContain('no dependency violations found');
     expect(result.status).toBe(0);
+  });
+
+  // platform --help loads no cdktf, provider, AWS SDK or Graphviz: a CLI module takes the core's types only, its values through core() in an action.
+  it('keep the core out of the CLI\'s start: src/cli imports src/core/index for types only (src/cli/core.ts loads it)', () => {
+    const eager = readdirSync('src/cli').filter((f) => f.endsWith('.ts') && f !== 'core.ts').flatMap((file) => {
+      const text = readFileSync(join('src/cli', file), 'utf8');
+      return [...text.matchAll(/^import (?!type )[^;]*? from '\.\.\/core\/index';/gms)].map((m) => `${file}: ${m[0].split('\n')[0]}`);
+    });
+    expect(eager).toEqual([]);
+    expect(readFileSync('src/cli/core.ts', 'utf8')).toContain("require('../core/index')");
   });
 
   // The rules themselves, against upward imports: a scratch tree of the same layout (a few files, not a copy of src/).

@@ -6,9 +6,8 @@
  * replacement, and the differences the emulator causes by itself.
  */
 import { relative, resolve } from 'node:path';
-import {
-  baseStackAt, formatSummary, planAgainstBase, reviewLines, selectStack, terraformCliDir, terraformSettings, writeStacks, type BasePlan,
-} from '../core/index';
+import type { BasePlan } from '../core/index';
+import { core } from './core';
 import { emulatorOf } from './endpoint';
 import { EXIT } from './exit-codes';
 import type { PlanCommandOptions } from './plan-apply';
@@ -19,6 +18,7 @@ export interface BasePlanCommandOptions extends PlanCommandOptions {
 }
 
 export async function basePlanCommand(options: BasePlanCommandOptions, terraformArgs: readonly string[]): Promise<void> {
+  const { baseStackAt, formatSummary, planAgainstBase, reviewLines, selectStack, terraformCliDir, terraformSettings, writeStacks } = core();
   if (options.offline || options.sandbox || options.online) refuse(`--base cannot go with ${options.offline ? '--offline' : options.sandbox ? '--sandbox' : '--online'}: it plans against an AWS API emulator`);
   if (terraformArgs.length > 0) refuse(`--base takes no terraform arguments after -- (${terraformArgs.join(' ')})`);
   // Only an explicit --endpoint: PLATFORM_AWS_ENDPOINT may name an emulator that holds other state.
