@@ -17,6 +17,7 @@ import { ACTIONS, packageJsonTemplate, PLATFORM_PACKAGE, PROJECT_SCRIPTS, TERRAF
 import { ciInfo, loadEnvironments, loadEnvironmentTarget } from '../src/core/index';
 import { githubRoleName } from '../src/naming';
 import { cliCommands } from './cli-commands';
+import { cli } from './cli-in-process';
 import { EXAMPLES_DIR } from './helpers';
 
 jest.setTimeout(60_000);
@@ -371,17 +372,21 @@ esac
     expect(workflows['pull-request.yml']!.jobs.plan!.strategy!.matrix.stack).toBe('${{ fromJSON(needs.changes.outputs.stacks) }}');
   });
 
-  it('bring the bootstrap and controller stacks into the pull request\'s plans whenever an environment is touched, as the real synth names them', () => {
+  it('bring the bootstrap and controller stacks into the pull request\'s plans whenever an environment is touched, as the real synth names them', async () => {
     const pullRequest = workflows['pull-request.yml']!.jobs;
     const step = pullRequest.changes!.steps.find((s) => s.id === 'stacks')!;
     expect(step.env).toEqual({ TOUCHED: '${{ steps.touched.outputs.touched }}' });
     expect(pullRequest.changes!.outputs).toEqual({ stacks: '${{ steps.stacks.outputs.stacks }}' });
     expect(pullRequest.plan!.steps.at(-1)!.run).toContain('npx platform plan --env "$STACK" --offline');
-    // npx platform is the real command line over the examples.
+    // npx platform answers what the real command line prints over the examples (run in-process here, with the step's own arguments).
     const dir = mkdtempSync(join(scratch, 'stacks-'));
     const bin = join(dir, '.bin');
     mkdirSync(bin);
-    writeFileSync(join(bin, 'npx'), `#!/bin/sh\n[ "$1" = platform ] || exit 9\nshift\nexec "${process.execPath}" "${join(process.cwd(), 'bin/platform.js')}" "$@" --config "${join(process.cwd(), EXAMPLES_DIR)}"\n`);
+    const out = join(dir, 'stack-names');
+    const real = await cli(['synth', '--json', '--guardrails', 'report', '--out', out, '--config', join(process.cwd(), EXAMPLES_DIR)]);
+    expect(real.status).toBe(0);
+    writeFileSync(join(dir, 'synth.json'), real.stdout);
+    writeFileSync(join(bin, 'npx'), `#!/bin/sh\n[ "$*" = "platform synth --json --guardrails report --out ${out}" ] || { echo "unexpected: npx $*" >&2; exit 9; }\ncat "${join(dir, 'synth.json')}"\n`);
     chmodSync(join(bin, 'npx'), 0o755);
     const stacks = (touchedList: string[]) => {
       const result = runStep(step.run!, dir, bin, { TOUCHED: JSON.stringify(touchedList), RUNNER_TEMP: dir });
