@@ -6,8 +6,8 @@
  */
 import { estimateStack } from '../src/cost/estimate';
 import { scheduledTasks } from '../src/cost/schedule';
-import { loadEnvironments, synthesize } from '../src/core/index';
 import { EXAMPLES_DIR } from './helpers';
+import { synthesizedFixture } from './synth-cache';
 
 describe('scheduled scaling', () => {
   it('counts a nightly stop by the hours it runs', () => {
@@ -46,7 +46,7 @@ describe('scheduled scaling', () => {
 });
 
 describe('autoscaled services', () => {
-  const prodJson = synthesize(loadEnvironments(EXAMPLES_DIR).map((e) => e.config)).find((s) => s.environment === 'prod')!.json;
+  const prodJson = synthesizedFixture(EXAMPLES_DIR).find((s) => s.environment === 'prod')!.json;
   const api = 'service-api_service_454F4786';
   const withDesired = (count: number) => {
     const document = JSON.parse(prodJson);

@@ -14,6 +14,7 @@ import { PRICES } from '../src/cost/prices';
 import { compareCost, estimateCost, formatEstimateMarkdown, formatEstimateTable, loadEnvironments, PRICES_AS_OF, synthesize, type CostEstimate } from '../src/core/index';
 import { cli as runCli, type CliResult } from './cli-in-process';
 import { EXAMPLES_DIR } from './helpers';
+import { synthesizedFixture } from './synth-cache';
 
 const H = 730;
 const SECONDS = 730 * 3600;
@@ -21,7 +22,7 @@ const eu = PRICES['eu-west-1']!;
 
 const estimates = estimateCost(EXAMPLES_DIR);
 const byName = (name: string): CostEstimate => estimates.find((e) => e.environment === name)!;
-const stacks = synthesize(loadEnvironments(EXAMPLES_DIR).map((e) => e.config));
+const stacks = synthesizedFixture(EXAMPLES_DIR);
 const stackOf = (name: string) => JSON.parse(stacks.find((s) => s.environment === name)!.json) as { resource: Record<string, Record<string, unknown>> };
 const count = (name: string, type: string) => Object.keys(stackOf(name).resource[type] ?? {}).length;
 

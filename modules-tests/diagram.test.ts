@@ -6,18 +6,19 @@
  * and DOT name every node; the CLI's SVG (Graphviz in WebAssembly, a
  * process) is checked end-to-end in diagram-svg.test.ts.
  */
-import { loadEnvironments, synthesize, type Diagram } from '../src/core/index';
+import { loadEnvironments, type Diagram } from '../src/core/index';
 import { toDot } from '../src/diagram/dot';
 import { toMermaid } from '../src/diagram/mermaid';
 import { diagramOf } from '../src/diagram/model';
 import { cli } from './cli-in-process';
 import { EXAMPLES_DIR, UNUSUAL_DIR } from './helpers';
+import { synthesizedFixture } from './synth-cache';
 
 type Resources = Record<string, Record<string, Record<string, unknown>>>;
 
 const cases = [EXAMPLES_DIR, UNUSUAL_DIR].flatMap((dir) => {
   const configs = loadEnvironments(dir).map((e) => e.config);
-  return synthesize(configs).filter((s) => s.environment !== undefined).map((s) => {
+  return synthesizedFixture(dir).filter((s) => s.environment !== undefined).map((s) => {
     const config = configs.find((c) => c.environment === s.environment)!;
     return [`${dir}/${s.name}`, { config, resources: (JSON.parse(s.json) as { resource: Resources }).resource, diagram: diagramOf(s.json, s.name) }] as const;
   });

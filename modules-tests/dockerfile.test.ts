@@ -13,10 +13,10 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { TERRAFORM_VERSION } from '../src/cli/init-templates';
 import { CONTROLLER_DATA_DIR, CONTROLLER_PORT } from '../src/modules/controller/controller-service';
-import { loadEnvironments, synthesize } from '../src/core/index';
 import { cliCommands } from './cli-commands';
 import { execForm, expand, globalArgs, of, parseDockerfile, stages, type Stage } from './dockerfile-parser';
 import { EXAMPLES_DIR } from './helpers';
+import { synthesizedFixture } from './synth-cache';
 
 /** `providerVersion: '5.100.0'` of a generated @cdktf provider package. */
 /** The random provider of states written before databases used RDS managed master passwords (README, address changes). */
@@ -150,7 +150,7 @@ describe('the controller image', () => {
     expect(expanded).toContain(`unzip -q random.zip -d "${mirror}/registry.terraform.io/hashicorp/random/${args.RANDOM_PROVIDER_VERSION}/linux_amd64"`);
     // The config includes every provider the stacks require, the random provider older states need, and nothing else.
     const required = new Set<string>(['registry.terraform.io/hashicorp/random']);
-    for (const stack of synthesize(loadEnvironments(EXAMPLES_DIR).map((e) => e.config))) {
+    for (const stack of synthesizedFixture(EXAMPLES_DIR)) {
       for (const provider of Object.values((JSON.parse(stack.json) as { terraform: { required_providers: Record<string, { source: string }> } }).terraform.required_providers)) {
         // cdktf writes the AWS provider's source as `aws`, short for hashicorp/aws.
         required.add(`registry.terraform.io/${provider.source.includes('/') ? provider.source : `hashicorp/${provider.source}`}`);

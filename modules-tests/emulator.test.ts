@@ -7,14 +7,15 @@
 import { mkdtempSync, readFileSync, rmSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { EMULATED_SERVICES, emulatorEndpoint, selectEnvironments, synthesize, terraformSettings, TerraformWorkspace, type SynthesizedStack } from '../src/core/index';
+import { EMULATED_SERVICES, emulatorEndpoint, terraformSettings, TerraformWorkspace, type SynthesizedStack } from '../src/core/index';
 import { EMULATOR_OVERRIDE_FILE, emulatorBackendConfig } from '../src/terraform/emulator';
 import { OVERRIDE_FILE, prepareOfflineStack } from '../src/terraform/offline';
 import { emulatorPython, existingNetworksOf, existingPoliciesOf, existingSecurityGroupsOf, hostedZonesOf } from '../src/terraform/emulator-server';
 import { DIFF_GAPS, diffGapOf, STAND_IN_GAPS, standInsOf, type PlannedResourceChange } from '../src/verification/emulator-gaps';
 import { EXAMPLES_DIR, UNUSUAL_DIR } from './fixture-dirs';
+import { synthesizedFixture } from './synth-cache';
 
-const stacks: SynthesizedStack[] = [...synthesize(selectEnvironments(EXAMPLES_DIR)), ...synthesize(selectEnvironments(UNUSUAL_DIR))];
+const stacks: SynthesizedStack[] = [...synthesizedFixture(EXAMPLES_DIR), ...synthesizedFixture(UNUSUAL_DIR)];
 const dev = stacks.find((s) => s.name === 'dev')!;
 const work = mkdtempSync(join(tmpdir(), 'emulator-test-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));

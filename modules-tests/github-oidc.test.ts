@@ -9,10 +9,11 @@ import { synthesize } from '../src/core/synthesize';
 import { evaluateGuardrails } from '../src/core/guardrails';
 import { loadEnvironments } from '../src/core/index';
 import { githubTrust } from '../src/config/controller';
-import { configsOf, exampleConfigs, MINIMAL_ENVIRONMENT, problemsOf } from './helpers';
+import { configsOf, EXAMPLES_DIR, exampleConfigs, MINIMAL_ENVIRONMENT, problemsOf } from './helpers';
+import { synthesizedFixture } from './synth-cache';
 
 const BOOTSTRAP = 'bootstrap-shop-tf-state-123456789012';
-const stacks = synthesize(exampleConfigs());
+const stacks = synthesizedFixture(EXAMPLES_DIR);
 const bootstrap = JSON.parse(stacks.find((s) => s.name === BOOTSTRAP)!.json);
 const roles = Object.values(bootstrap.resource.aws_iam_role) as any[];
 const role = (name: string) => roles.find((r) => r.name === name)!;

@@ -11,10 +11,11 @@ import { boundaryPolicyArn, managementStatements } from '../src/stacks/managemen
 import { runSimulation } from '@cloud-copilot/iam-simulate';
 import { ACTIONS_WITHOUT_RESOURCES } from '../src/aws-facts';
 import { BOUNDARY_POLICY_CHARACTERS, boundaryStatements } from '../src/stacks/permissions-boundary';
-import { exampleConfigs, resourcesOf, synthEnvironment, UNUSUAL_DIR } from './helpers';
+import { EXAMPLES_DIR, exampleConfigs, resourcesOf, synthEnvironment, UNUSUAL_DIR } from './helpers';
+import { synthesizedFixture } from './synth-cache';
 
 const BOOTSTRAP = 'bootstrap-shop-tf-state-123456789012';
-const stacks = synthesize(exampleConfigs());
+const stacks = synthesizedFixture(EXAMPLES_DIR);
 const bootstrap = JSON.parse(stacks.find((s) => s.name === BOOTSTRAP)!.json);
 const boundaries = (Object.entries(bootstrap.resource.aws_iam_policy) as [string, any][]).filter(([, p]) => p.name.endsWith('-boundary'));
 const loaded = (dir: string): EnvironmentConfig[] => loadEnvironments(dir).map((e) => e.config);

@@ -6,6 +6,7 @@
  */
 import { selectEnvironments, synthesize } from '../src/core/index';
 import { EXAMPLES_DIR, UNUSUAL_DIR } from './fixture-dirs';
+import { synthesizedFixture } from './synth-cache';
 
 // The module object cdktf itself requires (an ES namespace import would be a copy the spy does not reach).
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -19,6 +20,8 @@ it('synthesizing every fixture starts no process', () => {
     const stacks = [...synthesize(selectEnvironments(EXAMPLES_DIR)), ...synthesize(selectEnvironments(UNUSUAL_DIR))];
     expect(stacks.some((s) => s.json.includes('"terraform_data"'))).toBe(true);
     expect(execSync).not.toHaveBeenCalled();
+    // The stacks the other suites share (synth-cache.ts, once per run) are these, byte for byte.
+    expect([...synthesizedFixture(EXAMPLES_DIR), ...synthesizedFixture(UNUSUAL_DIR)]).toEqual(stacks);
   } finally {
     execSync.mockRestore();
   }
