@@ -148,7 +148,7 @@ async function main(): Promise<void> {
     };
     console.log(`median of ${RUNS} runs each, fresh process, wall time from outside`);
     row("require('@cdktf/provider-aws') (reference)", barrel);
-    row('synth example environments (4 stacks)', examples, 0.35);
+    row('synth example environments (5 stacks)', examples, 0.35);
     row('synth 3 environments x 100 services', large, 0.7);
 
     // `-- --no-loop` / `-- --no-controller` leave those two out (start-up and synthesis alone take about a minute).
