@@ -10,6 +10,7 @@ import { databaseAlarms, loadBalancerAlarms, serviceAlarms, tableAlarms, targetA
 import { Dashboard, type DashboardSection } from '../modules/monitoring/dashboard';
 import { databaseMetrics, loadBalancerMetrics, serviceMetrics, tableMetrics } from '../modules/monitoring/metrics';
 import { fitName, NAME_LIMITS } from '../naming';
+import { ownValue } from '../values';
 
 /** What monitoring needs to know of an environment's resources. */
 export interface MonitoredEnvironment {
@@ -45,7 +46,7 @@ export function addAlarms(scope: Construct, env: MonitoredEnvironment, topicArn:
   };
   const kinds = env.alarms;
   for (const service of env.services) {
-    const targetGroup = env.loadBalancer?.targetGroups[service.name];
+    const targetGroup = ownValue(env.loadBalancer?.targetGroups, service.name);
     if (!kinds.services && !(kinds.targets && targetGroup)) continue;
     const serviceScope = new Construct(monitoring, `service-${service.name}`);
     if (kinds.services) add(serviceScope, serviceAlarms({
