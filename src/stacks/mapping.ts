@@ -61,7 +61,7 @@ export function pullRepositoryArn(image: Image, repositoryArns: Readonly<Record<
 
 /** The distinct repositories the containers of an environment pull from. */
 export function repositoriesOf(config: EnvironmentConfig): string[] {
-  const images = Object.values(config.services).flatMap((s) => [s.image, ...Object.values(s.sidecars).map((c) => c.image)]);
+  const images = [...Object.values(config.services), ...Object.values(config.jobs)].flatMap((s) => [s.image, ...Object.values(s.sidecars).map((c) => c.image)]);
   return [...new Set(images.flatMap((image) => (typeof image === 'string' ? [] : [image.repository])))].sort();
 }
 
