@@ -29,6 +29,8 @@ export interface MonitoredEnvironment {
   readonly databases: Readonly<Record<string, string>>;
   /** Table key -> table name. */
   readonly tables: Readonly<Record<string, string>>;
+  /** More rows after the tables' (queues and jobs: jobs-monitoring.ts). @default none */
+  readonly sections?: readonly DashboardSection[];
 }
 
 /** The fewest tasks a service should run at any time: its desired count, or the lowest floor autoscaling and its schedules allow. */
@@ -135,6 +137,7 @@ export function addDashboard(scope: Construct, env: MonitoredEnvironment): void 
       ],
     });
   }
+  sections.push(...(env.sections ?? []));
   // CloudWatch has nothing to draw for an environment with no service, load balancer, database or table.
   if (sections.length === 0) return;
   new Dashboard(scope, 'dashboard', { name: fitName(env.prefix, NAME_LIMITS.dashboard), region: env.region, sections });
