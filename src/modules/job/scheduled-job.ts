@@ -19,6 +19,8 @@ export const jobNames = {
   family: (namePrefix: string, job: string): string => fitName(`${namePrefix}-${job}`, NAME_LIMITS.ecsName),
   /** The schedule, `<prefix>-<job>`, fitted to the Scheduler's 64 characters. */
   schedule: (namePrefix: string, job: string): string => fitName(`${namePrefix}-${job}`, SCHEDULE_NAME_LIMIT),
+  /** The role EventBridge Scheduler runs the job with, `<prefix>-<job>-scheduler`, fitted to IAM's 64 characters. */
+  schedulerRole: (namePrefix: string, job: string): string => fitName(`${namePrefix}-${job}-scheduler`, NAME_LIMITS.iamRole),
   /** The task's `startedBy` when `platform run` starts it. */
   startedBy: 'platform-run',
 } as const;
@@ -94,7 +96,7 @@ export class ScheduledJob extends Construct {
     new SqsQueuePolicy(this, 'dead-letter-policy', { queueUrl: this.deadLetterQueue.url, policy: policyDocument(denyInsecureTransport('sqs:*', this.deadLetterQueue.arn)) });
 
     this.schedulerRole = new IamRole(this, 'scheduler-role', {
-      name: fitName(`${fullName}-scheduler`, NAME_LIMITS.iamRole),
+      name: jobNames.schedulerRole(props.namePrefix, props.name),
       description: `EventBridge Scheduler runs job ${props.name}`,
       // Only this account's schedules may assume it (confused deputy).
       assumeRolePolicy: assumeRolePolicy('scheduler.amazonaws.com', { StringEquals: { 'aws:SourceAccount': props.accountId } }),
