@@ -656,6 +656,8 @@ const costSchema = strictObject({
   ecrStorageGb: z.number().min(0).default(1).describe('Cost estimate: GB of images kept in each ECR repository (default: 1)'),
   efsStorageGb: z.number().min(0).default(10).describe('Cost estimate: GB stored in each EFS file system (default: 10)'),
   s3StorageGb: z.number().min(0).default(1).describe('Cost estimate: GB stored in each S3 bucket of the environment, such as access logs (default: 1)'),
+  sqsRequestsMillionPerQueue: z.number().min(0).default(1).describe('Cost estimate: million SQS requests a month of each queue, dead-letter queues aside (default: 1)'),
+  jobRunMinutes: z.number().min(0).max(1440).default(10).describe('Cost estimate: minutes each run of a scheduled job takes (default: 10)'),
   /** USD a month: an AWS Budgets cost budget of the environment's Environment tag, alerting at 80% actual and 100% forecast. @default no budget */
   /** The AWS account's creation date: chooses the free-tier rules of `cost --free-tier`. @default unknown: always-free allowances only */
   accountCreated: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, 'a date, YYYY-MM-DD (quote it: "2024-03-01")').optional().describe('Cost estimate: the AWS account\'s creation date, YYYY-MM-DD; before 2025-07-15 the 12-month free-tier allowances apply in its first 12 months, from then the Free plan\'s credits (default: unknown, always-free allowances only)'),
