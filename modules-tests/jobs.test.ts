@@ -177,7 +177,10 @@ ${more}`;
       'cfg/dev.yaml:16:22 jobs.reindex.cpuArchitecture: Fargate Spot does not run ARM64 tasks; set capacity: onDemand for this job or use X86_64',
     ]);
     expect(problemsOf({ 'dev.yaml': job('    schedule: rate(1 day)\n    mountPoints: [{ volume: data, path: /data }]\n') })).toEqual([
-      'cfg/dev.yaml:16:18 jobs.reindex.mountPoints: a job has no volumes to mount; remove mountPoints (read-only root filesystems still get a writable /tmp)',
+      expect.stringMatching(/^cfg\/dev.yaml:16:5 jobs.reindex.mountPoints: unknown key "mountPoints"/),
+    ]);
+    expect(problemsOf({ 'dev.yaml': job('    schedule: rate(1 day)\n    sidecars:\n      s: { image: public.ecr.aws/x/y:1, mountPoints: [{ volume: data, path: /data }] }\n') })).toEqual([
+      expect.stringMatching(/^cfg\/dev.yaml:17:\d+ jobs.reindex.sidecars.s.mountPoints: a job has no volumes to mount/),
     ]);
     expect(problemsOf({ 'dev.yaml': job('    schedule: rate(1 day)\n    scheduel: x\n') })).toEqual([
       'cfg/dev.yaml:16:5 jobs.reindex.scheduel: unknown key "scheduel"; did you mean \"schedule\"?',

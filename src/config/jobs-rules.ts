@@ -35,7 +35,7 @@ function jobRules(env: EnvironmentConfig): Issue[] {
     const memory = sidecars.reduce((sum, s) => sum + (s.memory ?? 0), 0);
     if (memory >= job.memory) issues.push({ path: at('sidecars'), message: `the sidecars' memory adds up to ${memory} MiB of the task's ${job.memory}, leaving nothing for the main container; raise jobs.${name}.memory or lower the sidecars' memory` });
     const containers = [
-      { name: MAIN_CONTAINER, path: at(), dependsOn: job.dependsOn, mountPoints: job.mountPoints, image: job.image },
+      { name: MAIN_CONTAINER, path: at(), dependsOn: job.dependsOn, mountPoints: [] as readonly unknown[], image: job.image },
       ...sidecars.map((s) => ({ name: s.name, path: at('sidecars', s.name), dependsOn: s.dependsOn, mountPoints: s.mountPoints, image: s.image })),
     ];
     for (const sidecar of sidecars) {

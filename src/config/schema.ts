@@ -514,6 +514,9 @@ const serviceSchema = strictObject({
   }
 });
 
+/** A job's main container takes a service's settings but mountPoints: a job has no volumes. */
+const { mountPoints: _volumesOfServicesOnly, ...jobContainerSettings } = containerSettings;
+
 /** A scheduled job: its own keys (jobs-schema.ts) and the container keys of a service. */
 const jobSchema = strictObject({
   image: imageSchema,
@@ -528,7 +531,7 @@ const jobSchema = strictObject({
   securityGroupIds: z.array(securityGroupId).max(4).default([]).describe('Existing security groups the tasks join besides their own (default: none)'),
   logRetentionDays: retentionDays.optional().describe('Retention of the job\'s log group (default: logRetentionDays)'),
   ...jobKeys,
-  ...containerSettings,
+  ...jobContainerSettings,
 }).superRefine((j, ctx) => {
   const allowed = FARGATE_MEMORY_BY_CPU[j.cpu];
   if (allowed && !allowed.includes(j.memory)) {

@@ -149,7 +149,7 @@ export function serviceEgress(service: Pick<ServiceConfig, 'egress'>, config: En
 }
 
 /** The container settings of the main container or a sidecar; dependsOn's "app" is the main container, named after the service. */
-export function containerSettings(container: Pick<ServiceConfig, 'user' | 'ulimits' | 'workingDirectory' | 'dockerLabels' | 'mountPoints' | 'dependsOn'>, service: Pick<ServiceConfig, 'name'>): ContainerSettings {
+export function containerSettings(container: Pick<ServiceConfig, 'user' | 'ulimits' | 'workingDirectory' | 'dockerLabels' | 'dependsOn'> & Partial<Pick<ServiceConfig, 'mountPoints'>>, service: Pick<ServiceConfig, 'name'>): ContainerSettings {
   return {
     user: container.user,
     ulimits: container.ulimits,
