@@ -8,6 +8,7 @@
  */
 import { loadEnvironments } from '../src/core/index';
 import { queueName } from '../src/config/jobs-resolve';
+import { diffGapOf } from '../src/verification/emulator-gaps';
 import { MINIMAL_ENVIRONMENT, problemsOf, resourcesOf, synthEnvironment } from './helpers';
 
 const configs = loadEnvironments('modules-tests/fixtures/jobs').map((e) => e.config);
@@ -142,5 +143,18 @@ ${more}`;
     expect(problemsOf({ 'dev.yaml': base('queues:\n  orders: { allowedServices: { receive: [worker] } }\n').replace('    memory: 512\n', '    memory: 512\n    environment: { QUEUE_ORDERS_URL: x }\n') })).toEqual([
       expect.stringMatching(/services.worker.environment.QUEUE_ORDERS_URL: QUEUE_ORDERS_URL is set by the project from queues.orders; rename this variable$/),
     ]);
+  });
+});
+
+describe('the emulator\'s redrive policy', () => {
+  const change = (before: string, after: string) => ({
+    address: 'aws_sqs_queue.q', type: 'aws_sqs_queue', mode: 'managed',
+    change: { actions: ['update'], before: { redrive_policy: before }, after: { redrive_policy: after }, after_unknown: {} },
+  });
+
+  it('is moto\'s when it is the same JSON spaced otherwise, the project\'s when the policy differs', () => {
+    const compact = '{"deadLetterTargetArn":"arn:aws:sqs:eu-west-1:123456789012:q-dlq","maxReceiveCount":5}';
+    expect(diffGapOf(change('{"deadLetterTargetArn": "arn:aws:sqs:eu-west-1:123456789012:q-dlq", "maxReceiveCount": 5}', compact))?.attributes).toEqual(['redrive_policy']);
+    expect(diffGapOf(change('{"deadLetterTargetArn": "arn:aws:sqs:eu-west-1:123456789012:q-dlq", "maxReceiveCount": 3}', compact))).toBeUndefined();
   });
 });
