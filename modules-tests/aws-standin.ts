@@ -9,7 +9,10 @@
  *
  *   AmazonEC2ContainerServiceV20141113.DescribeServices, UpdateService,
  *     DescribeTaskDefinition, RegisterTaskDefinition, ListTasks, DescribeTasks
+ *   AmazonEC2ContainerServiceV20141113.RunTask (a task PROVISIONING, with the
+ *     capacity provider the strategy chose first and the network it was given)
  *   Logs_20140328.FilterLogEvents (pages of `pageSize` events)
+ *   EventBridge Scheduler GetSchedule (REST: GET /schedules/NAME?groupName=)
  *
  * A deployment started by UpdateService moves on at each DescribeServices:
  * after `settleAfter` looks it completes (one deployment left, running ==
@@ -33,8 +36,8 @@ const LOGS = 'Logs_20140328';
 
 /** One request as the stand-in received it. */
 export interface AwsCall {
-  /** ECS or Logs. */
-  readonly service: 'ecs' | 'logs';
+  /** ECS, Logs or Scheduler. */
+  readonly service: 'ecs' | 'logs' | 'scheduler';
   /** The action, for example DescribeServices. */
   readonly action: string;
   readonly body: any;
@@ -78,6 +81,20 @@ export interface StandInService {
   looks: number;
 }
 
+/** A task RunTask started (outside any service). */
+export interface StandInRunTask {
+  readonly taskArn: string;
+  readonly cluster: string;
+  readonly taskDefinitionArn: string;
+  readonly capacityProviderName?: string;
+  readonly launchType?: string;
+  readonly subnets: readonly string[];
+  readonly securityGroups: readonly string[];
+  readonly assignPublicIp: string;
+  readonly startedBy?: string;
+  lastStatus: string;
+}
+
 export interface StandInLogEvent {
   readonly eventId: string;
   readonly timestamp: number;
@@ -97,6 +114,10 @@ export class AwsStandIn {
   readonly tags = new Map<string, { key: string; value: string }[]>();
   /** log group -> events. */
   readonly logGroups = new Map<string, StandInLogEvent[]>();
+  /** EventBridge Scheduler schedules of group default, by name, as GetSchedule returns them. */
+  readonly schedules = new Map<string, Record<string, any>>();
+  /** Tasks RunTask started. */
+  readonly runTasks: StandInRunTask[] = [];
   /** What a deployment does after `settleAfter` looks. */
   rollout: 'complete' | 'fail' | 'stuck' = 'complete';
   settleAfter = 2;
@@ -176,6 +197,19 @@ export class AwsStandIn {
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const text = await readBody(req);
+    const schedule = /^\/schedules\/([^/?]+)(\?.*)?$/.exec(req.url ?? '');
+    if (schedule) {
+      const accessKey = /Credential=([^/]+)\//.exec(String(req.headers.authorization ?? ''))?.[1];
+      const name = decodeURIComponent(schedule[1]!);
+      const group = new URLSearchParams(schedule[2] ?? '').get('groupName') ?? 'default';
+      const found = group === 'default' ? this.schedules.get(name) : undefined;
+      const answer = req.method !== 'GET' ? error(400, 'ValidationException', 'the stand-in answers GET /schedules/NAME only')
+        : accessKey === undefined || !String(req.headers.authorization).includes('/scheduler/aws4_request') ? error(403, 'UnrecognizedClientException', 'no SigV4 signature for scheduler')
+          : found ? ok(found) : error(404, 'ResourceNotFoundException', `Schedule ${name} does not exist.`);
+      this.calls.push({ service: 'scheduler', action: 'GetSchedule', body: { name, group }, accessKeyId: accessKey, status: answer.status });
+      send(res, answer.status, answer.body);
+      return;
+    }
     const target = String(req.headers['x-amz-target'] ?? '');
     const [prefix, action = ''] = target.split('.');
     const service = prefix === ECS ? 'ecs' : prefix === LOGS ? 'logs' : undefined;
@@ -264,6 +298,27 @@ export class AwsStandIn {
           })),
           failures: [],
         });
+      }
+      case 'RunTask': {
+        const definition = this.taskDefinitions.get(body.taskDefinition);
+        if (!definition) return error(400, 'ClientException', 'TaskDefinition not found.');
+        if (body.launchType !== undefined && body.capacityProviderStrategy !== undefined) return error(400, 'InvalidParameterException', 'Specifying both a launch type and capacity provider strategy is not supported.');
+        const vpc = body.networkConfiguration?.awsvpcConfiguration;
+        if (!vpc?.subnets?.length) return error(400, 'InvalidParameterException', 'Network Configuration must be provided when networkMode \'awsvpc\' is specified.');
+        const task: StandInRunTask = {
+          taskArn: `arn:aws:ecs:${this.region}:${this.accountId}:task/${body.cluster}/${(this.nextId++).toString(16).padStart(32, '0')}`,
+          cluster: body.cluster,
+          taskDefinitionArn: body.taskDefinition,
+          capacityProviderName: body.capacityProviderStrategy?.[0]?.capacityProvider,
+          launchType: body.launchType,
+          subnets: vpc.subnets,
+          securityGroups: vpc.securityGroups ?? [],
+          assignPublicIp: vpc.assignPublicIp ?? 'DISABLED',
+          startedBy: body.startedBy,
+          lastStatus: 'PROVISIONING',
+        };
+        this.runTasks.push(task);
+        return ok({ tasks: [{ taskArn: task.taskArn, taskDefinitionArn: task.taskDefinitionArn, lastStatus: task.lastStatus, capacityProviderName: task.capacityProviderName, startedBy: task.startedBy }], failures: [] });
       }
       default:
         return error(400, 'UnknownOperationException', `the stand-in does not answer ${action}`);

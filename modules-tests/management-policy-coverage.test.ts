@@ -38,6 +38,9 @@ function targetsOf(stack: any, config: EnvironmentConfig): Target[] {
     aws_cloudwatch_metric_alarm: (v) => ['cloudwatch:PutMetricAlarm', arn('cloudwatch', `alarm:${v.alarm_name}`)],
     aws_cloudwatch_dashboard: (v) => ['cloudwatch:PutDashboard', arn('cloudwatch', `dashboard/${v.dashboard_name}`, '')],
     aws_kms_alias: (v) => ['kms:UpdateAlias', arn('kms', v.name)],
+    aws_sqs_queue: (v) => ['sqs:SetQueueAttributes', arn('sqs', v.name)],
+    aws_scheduler_schedule: (v) => ['scheduler:UpdateSchedule', arn('scheduler', `schedule/default/${v.name}`)],
+    aws_cloudwatch_event_rule: (v) => ['events:PutRule', arn('events', `rule/${v.name}`)],
     aws_s3_bucket: (v) => ['s3:PutBucketVersioning', `arn:${p}:s3:::${v.bucket}`],
     aws_lb: (v) => ['elasticloadbalancing:ModifyLoadBalancerAttributes', arn('elasticloadbalancing', `loadbalancer/app/${v.name}/0123456789abcdef`)],
     aws_lb_target_group: (v) => ['elasticloadbalancing:ModifyTargetGroup', arn('elasticloadbalancing', `targetgroup/${v.name}/0123456789abcdef`)],
@@ -80,7 +83,7 @@ async function decide(statements: object[], target: Target, owner: EnvironmentCo
   return response.overallResult;
 }
 
-const suites: [string, string][] = [['examples', 'modules-tests/fixtures/examples'], ['teleport', 'modules-tests/fixtures/teleport'], ['unusual', UNUSUAL_DIR], ['controller', 'modules-tests/fixtures/controller']];
+const suites: [string, string][] = [['examples', 'modules-tests/fixtures/examples'], ['teleport', 'modules-tests/fixtures/teleport'], ['unusual', UNUSUAL_DIR], ['controller', 'modules-tests/fixtures/controller'], ['jobs', 'modules-tests/fixtures/jobs']];
 
 describe.each(suites)('the management statements of the %s fixtures', (_name, dir) => {
   const configs = loadEnvironments(dir).map((e) => e.config);

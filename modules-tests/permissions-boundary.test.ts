@@ -137,6 +137,7 @@ describe('every role of an environment stack', () => {
     ...loaded('modules-tests/fixtures/teleport').map((c): [string, EnvironmentConfig] => [`teleport ${c.environment}`, c]),
     ...loaded(UNUSUAL_DIR).map((c): [string, EnvironmentConfig] => [`unusual ${c.environment}`, c]),
     ...loaded('modules-tests/fixtures/controller').map((c): [string, EnvironmentConfig] => [`controller ${c.environment}`, c]),
+    ...loaded('modules-tests/fixtures/jobs').map((c): [string, EnvironmentConfig] => [`jobs ${c.environment}`, c]),
   ];
 
   it.each(cases)('carries the boundary (%s)', (_name, config) => {
@@ -182,6 +183,9 @@ describe('what the roles of an environment are given', () => {
         case 'aws_secretsmanager_secret': return `arn:aws:secretsmanager:${r}:${a}:secret:${r0.name}-AbCdEf`;
         case 'aws_dynamodb_table': return `arn:aws:dynamodb:${r}:${a}:table/${r0.name}`;
         case 'aws_ecr_repository': return `arn:aws:ecr:${r}:${a}:repository/${r0.name}`;
+        case 'aws_sqs_queue': return `arn:aws:sqs:${r}:${a}:${r0.name}`;
+        case 'aws_iam_role': return `arn:aws:iam::${a}:role/${r0.name}`;
+        case 'aws_ecs_cluster': return `arn:aws:ecs:${r}:${a}:cluster/${r0.name}`;
         case 'aws_kms_key': return `arn:aws:kms:${r}:${a}:key/1234abcd-12ab-34cd-56ef-1234567890ab`;
         case 'aws_efs_file_system': return `arn:aws:elasticfilesystem:${r}:${a}:file-system/fs-0123456789abcdef0`;
         case 'aws_db_instance': return attribute === 'resource_id' ? 'db-ABCDEFGHIJKLMNOPQRSTUVWXYZ' : `arn:aws:rds:${r}:${a}:db:${r0.identifier}`;
@@ -192,7 +196,7 @@ describe('what the roles of an environment are given', () => {
     return { arn: arn.replace(/\?/g, 'A').replace(/\*/g, 'x'), context: taggedByUs ? tags : {} };
   }
 
-  const suites: [string, string][] = [['examples', 'modules-tests/fixtures/examples'], ['teleport', 'modules-tests/fixtures/teleport'], ['unusual', UNUSUAL_DIR], ['controller', 'modules-tests/fixtures/controller']];
+  const suites: [string, string][] = [['examples', 'modules-tests/fixtures/examples'], ['teleport', 'modules-tests/fixtures/teleport'], ['unusual', UNUSUAL_DIR], ['controller', 'modules-tests/fixtures/controller'], ['jobs', 'modules-tests/fixtures/jobs']];
   it.each(suites)('stays inside its boundary, every action on every resource, each allowed by it (%s)', async (_name, dir) => {
     const configs = loaded(dir);
     let checked = 0;
@@ -209,7 +213,8 @@ describe('what the roles of an environment are given', () => {
               const target = resource === '*' ? { arn: '*', context: {} } : concrete(json, config, resource)!;
               // Resources of other accounts (a shared ECR repository, a queue elsewhere) are the other account's to allow; the boundary still must.
               // The statement's own conditions, their references made concrete, and a context that meets them.
-              const own = JSON.parse(JSON.stringify(statement).replace(/\$\{aws_efs_access_point\.[^}]+\}/g, `arn:aws:elasticfilesystem:${config.aws.region}:${config.aws.accountId}:access-point/fsap-0123456789abcdef0`));
+              const own = JSON.parse(JSON.stringify(statement).replace(/\$\{aws_efs_access_point\.[^}]+\}/g, `arn:aws:elasticfilesystem:${config.aws.region}:${config.aws.accountId}:access-point/fsap-0123456789abcdef0`)
+                .replace(/\$\{aws_ecs_cluster\.[^}]+\}/g, `arn:aws:ecs:${config.aws.region}:${config.aws.accountId}:cluster/${config.project}-${config.environment}`));
               const decision = await decide(principal, [{ ...own, Action: action, Resource: target.arn }], boundary, action, target.arn, { ...target.context, ...(own.Condition ? conditionContext(own.Condition) : {}) });
               if (decision === 'NotApplicable') continue;
               expect([stack.name, policy.name, principal, action, target.arn, decision]).toEqual([stack.name, policy.name, principal, action, target.arn, 'Allowed']);
@@ -229,7 +234,7 @@ function conditionContext(condition: Record<string, Record<string, string | stri
 }
 
 describe('every stack of every fixture', () => {
-  const dirs = ['modules-tests/fixtures/examples', 'modules-tests/fixtures/teleport', UNUSUAL_DIR, 'modules-tests/fixtures/controller'];
+  const dirs = ['modules-tests/fixtures/examples', 'modules-tests/fixtures/teleport', UNUSUAL_DIR, 'modules-tests/fixtures/controller', 'modules-tests/fixtures/jobs'];
   it.each(dirs)('allows no "*" or "<service>:*" action in any IAM policy, boundaries included (%s)', (dir) => {
     const stacks = synthesize(loaded(dir));
     let policies = 0;

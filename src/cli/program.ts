@@ -27,6 +27,7 @@ import { statusCommand } from './status';
 import { logsCommand } from './logs';
 import { execCommand } from './exec';
 import { scaleCommand } from './scale';
+import { runCommand } from './run';
 import { rolloutCommand } from './rollout';
 import { ciInfoCommand } from './ci-info';
 import { managementPolicyCommand } from './management-policy';
@@ -141,6 +142,7 @@ export function createProgram(): Command {
   logsCommand(program);
   execCommand(program);
   scaleCommand(program);
+  runCommand(program);
   rolloutCommand(program);
   ciInfoCommand(program);
   managementPolicyCommand(program);

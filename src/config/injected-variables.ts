@@ -38,3 +38,8 @@ export function databaseVariables(key: string): { variable: string; field: strin
 export function tableVariable(key: string): string {
   return `DYNAMODB_${upperKey(key)}_TABLE`;
 }
+
+/** QUEUE_<KEY>_URL: the URL of queue `key`, in the services and jobs it lists. */
+export function queueVariable(key: string): string {
+  return `QUEUE_${upperKey(key)}_URL`;
+}

@@ -9,6 +9,8 @@ import { DATABASE_PORTS, parameterGroupFamily, partitionOf, supportsPerformanceI
 import type { ParsedEnvironment } from './schema';
 import { escapeTemplates } from './template-escape';
 import { resolveTeleport } from './teleport-resolve';
+import { resolveJobs, resolveQueues } from './jobs-resolve';
+import { Naming } from '../naming';
 
 /** Environments named prod, production or prod-* are production unless `production` says otherwise. */
 export function isProductionName(environment: string): boolean {
@@ -22,6 +24,11 @@ export function resolveEnvironment(validated: ParsedEnvironment, fileStem: strin
   const region = parsed.aws.region;
   const { cidr, existing, natGateways, flowLogs } = parsed.network;
   const flowLogRetentionDays = parsed.network.flowLogRetentionDays ?? parsed.logRetentionDays;
+  const workloadContext = {
+    prefix: new Naming(parsed.project, environment).prefix,
+    production,
+    publicIpDefault: existing === undefined && (natGateways ?? 'single') === 'none',
+  };
   return {
     ...parsed,
     environment,
@@ -94,6 +101,8 @@ export function resolveEnvironment(validated: ParsedEnvironment, fileStem: strin
     teleport: resolveTeleport(parsed.teleport, {
       project: parsed.project, environment, production, accountId: parsed.aws.accountId, region, databases: Object.keys(parsed.databases), hostedZoneId: parsed.dns?.hostedZoneId,
     }),
+    jobs: resolveJobs(parsed, workloadContext),
+    queues: resolveQueues(parsed, workloadContext),
     gitops: {
       ...parsed.gitops,
       autoApply: parsed.gitops.autoApply ?? !production,
@@ -140,6 +149,8 @@ export type NetworkConfig = EnvironmentConfig['network'];
 export type SidecarConfig = ServiceConfig['sidecars'][string];
 export type VolumeConfig = ServiceConfig['volumes'][string];
 export type FileSystemConfig = EnvironmentConfig['fileSystems'][string];
+export type JobConfig = EnvironmentConfig['jobs'][string];
+export type QueueConfig = EnvironmentConfig['queues'][string];
 export type { TeleportConfig } from './teleport-resolve';
 
 function mapEntries<T, R>(record: Record<string, T>, map: (value: T, key: string) => R): Record<string, R> {

@@ -8,6 +8,7 @@ import { shown } from './problems';
 import { didYouMean } from './suggest';
 import { checkServices } from './service-rules';
 import { checkTeleport } from './teleport-rules';
+import { checkJobsAndQueues } from './jobs-rules';
 import { isMap } from '../values';
 import type { EnvironmentConfig } from './resolve';
 import type { KeyPath } from './yaml-source';
@@ -248,6 +249,7 @@ const RULES: readonly Rule[] = [
   databaseRules,
   tableRules,
   checkTeleport,
+  checkJobsAndQueues,
 ];
 
 /** Every cross-key issue of one valid environment; `ruleIds` are the guardrail rules waivers may name. */

@@ -25,6 +25,7 @@ import { isIpv4Cidr } from '../cidr';
 import { serviceTeleportSchema, teleportSchema } from './teleport-schema';
 import { ciSchema, controllerSchema } from './controller-schema';
 import { strictObject } from './strict-object';
+import { jobKeys, queueScalingSchema, queueSchema } from './jobs-schema';
 
 
 /** Project and environment names: they prefix every AWS name. */
@@ -314,10 +315,11 @@ const autoscalingSchema = strictObject({
   scaleOutCooldownSeconds: nonNegativeInt.default(60).describe('Seconds after scaling out before scaling out again (default: 60)'),
   scaleInCooldownSeconds: nonNegativeInt.default(300).describe('Seconds after scaling in before scaling in again (default: 300)'),
   schedules: z.array(scheduleSchema).default([]).describe('Scheduled min/max changes: [{ name, cron, timezone, min, max }] (default: none)'),
+  queue: queueScalingSchema.optional(),
 }).superRefine((a, ctx) => {
   if (a.min > a.max) ctx.addIssue({ code: 'custom', path: ['min'], message: `min ${a.min} is above max ${a.max}` });
-  if (a.cpuTarget === undefined && a.memoryTarget === undefined && a.requestsPerTarget === undefined && a.schedules.length === 0) {
-    ctx.addIssue({ code: 'custom', path: [], message: 'autoscaling needs cpuTarget, memoryTarget, requestsPerTarget or schedules' });
+  if (a.cpuTarget === undefined && a.memoryTarget === undefined && a.requestsPerTarget === undefined && a.schedules.length === 0 && a.queue === undefined) {
+    ctx.addIssue({ code: 'custom', path: [], message: 'autoscaling needs cpuTarget, memoryTarget, requestsPerTarget, queue or schedules' });
   }
   const names = new Set<string>();
   a.schedules.forEach((s, i) => {
@@ -512,6 +514,34 @@ const serviceSchema = strictObject({
   }
 });
 
+/** A job's main container takes a service's settings but mountPoints: a job has no volumes. */
+const { mountPoints: _volumesOfServicesOnly, ...jobContainerSettings } = containerSettings;
+
+/** A scheduled job: its own keys (jobs-schema.ts) and the container keys of a service. */
+const jobSchema = strictObject({
+  image: imageSchema,
+  cpu: z.number().refine((v) => FARGATE_CPU_VALUES.includes(v), { message: `Fargate cpu is one of ${FARGATE_CPU_VALUES.join(', ')}` }).describe('Task CPU units, as services.<name>.cpu (required)'),
+  memory: positiveInt.describe('Task memory in MiB, a valid Fargate pair with cpu, as services.<name>.memory (required)'),
+  capacity: capacitySchema.optional().describe('onDemand, spot or a mix, as cluster.capacity; FARGATE_SPOT suits a job that may be retried (default: cluster.capacity)'),
+  environment: z.record(envVarName, z.union([z.string(), z.number(), z.boolean()])).default({}).describe('Environment variables, as services.<name>.environment (default: none)'),
+  secrets: z.record(envVarName, secretSchema).default({}).describe('Secrets as environment variables, as services.<name>.secrets; the execution role may read exactly these (default: none)'),
+  sidecars: namedMap(sidecarSchema).default({}).describe(`More containers in the task, as services.<name>.sidecars; dependsOn names the main container "${MAIN_CONTAINER}" (default: none)`),
+  taskRole: taskRoleSchema.prefault({}).describe('What the job may do, as services.<name>.taskRole (default: nothing beyond the grants of queues)'),
+  egress: z.array(egressSchema).min(1).max(20).optional().describe('Where the tasks may connect, as services.<name>.egress (default: every address on every port, reported by the ecs-open-egress guardrail)'),
+  securityGroupIds: z.array(securityGroupId).max(4).default([]).describe('Existing security groups the tasks join besides their own (default: none)'),
+  logRetentionDays: retentionDays.optional().describe('Retention of the job\'s log group (default: logRetentionDays)'),
+  ...jobKeys,
+  ...jobContainerSettings,
+}).superRefine((j, ctx) => {
+  const allowed = FARGATE_MEMORY_BY_CPU[j.cpu];
+  if (allowed && !allowed.includes(j.memory)) {
+    ctx.addIssue({ code: 'custom', path: ['memory'], message: `${j.memory} is not a valid Fargate memory for cpu ${j.cpu}; use one of ${allowed.join(', ')}` });
+  }
+  for (const name of Object.keys(j.secrets)) {
+    if (Object.hasOwn(j.environment, name)) ctx.addIssue({ code: 'custom', path: ['secrets', name], message: `${name} is also in environment; a variable comes from one or the other` });
+  }
+});
+
 const databaseSchema = strictObject({
   engine: z.enum(['postgres', 'mysql', 'mariadb']).describe('postgres, mysql or mariadb (required)'),
   engineVersion: z.string({ error: 'quote the engine version in YAML, for example "16.4"' }).regex(/^\d+(\.\d+){0,2}$/, 'an engine version looks like "16.4" (quote it in YAML)').describe('The engine version, quoted; it needs a parameter group family (postgres 11-17, mysql 5.7/8.0/8.4, mariadb 10.4-10.11/11.4) (required)'),
@@ -629,6 +659,8 @@ const costSchema = strictObject({
   ecrStorageGb: z.number().min(0).default(1).describe('Cost estimate: GB of images kept in each ECR repository (default: 1)'),
   efsStorageGb: z.number().min(0).default(10).describe('Cost estimate: GB stored in each EFS file system (default: 10)'),
   s3StorageGb: z.number().min(0).default(1).describe('Cost estimate: GB stored in each S3 bucket of the environment, such as access logs (default: 1)'),
+  sqsRequestsMillionPerQueue: z.number().min(0).default(1).describe('Cost estimate: million SQS requests a month of each queue, dead-letter queues aside (default: 1)'),
+  jobRunMinutes: z.number().min(0).max(1440).default(10).describe('Cost estimate: minutes each run of a scheduled job takes (default: 10)'),
   /** USD a month: an AWS Budgets cost budget of the environment's Environment tag, alerting at 80% actual and 100% forecast. @default no budget */
   /** The AWS account's creation date: chooses the free-tier rules of `cost --free-tier`. @default unknown: always-free allowances only */
   accountCreated: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, 'a date, YYYY-MM-DD (quote it: "2024-03-01")').optional().describe('Cost estimate: the AWS account\'s creation date, YYYY-MM-DD; before 2025-07-15 the 12-month free-tier allowances apply in its first 12 months, from then the Free plan\'s credits (default: unknown, always-free allowances only)'),
@@ -654,6 +686,8 @@ export const environmentSchema = strictObject({
   certificates: namedMap(certificateSchema).default({}).describe('ACM certificates by name: new ones validated through DNS, or existing ones by ARN'),
   dns: dnsSchema.optional().describe('The Route 53 zone of the environment\'s host names (default: no DNS records)'),
   services: namedMap(serviceSchema).default({}).describe('Fargate services by name'),
+  jobs: namedMap(jobSchema).default({}).describe('Scheduled jobs by name: a Fargate task run by EventBridge Scheduler on a cron or rate schedule (default: none)'),
+  queues: namedMap(queueSchema).default({}).describe('SQS queues by name, each with a dead-letter queue <name>-dlq (default: none)'),
   databases: namedMap(databaseSchema).default({}).describe('RDS databases by name'),
   dynamodb: namedMap(tableSchema).default({}).describe('DynamoDB tables by name'),
   monitoring: monitoringSchema.prefault({}).describe('Alarm emails, thresholds and the dashboard'),
@@ -667,3 +701,4 @@ export const environmentSchema = strictObject({
 
 export type ParsedEnvironment = z.output<typeof environmentSchema>;
 export type Capacity = z.output<typeof capacitySchema>;
+export type ParsedJob = z.output<typeof jobSchema>;

@@ -45,7 +45,8 @@ export { compareCost, compareEstimates, estimateCost, estimateEnvironment, estim
 export { DIAGRAM_FORMATS, diagramEnvironments, renderDiagram, type Diagram, type DiagramEdge, type DiagramFormat, type DiagramNode } from './diagram';
 export { iamDocSections, readmeSections, replaceSections } from './readme-sections';
 export { AWS_ENDPOINT_VARIABLE, awsClients, closeClients, OperationError, type AwsClientOptions, type AwsClients } from './operations/aws-clients';
-export { containerOf, environmentTarget, loadEnvironmentTarget, serviceTarget, type EnvironmentTarget, type ServiceTarget } from './operations/targets';
+export { containerOf, environmentTarget, jobTarget, loadEnvironmentTarget, serviceTarget, type EnvironmentTarget, type JobTarget, type ServiceTarget } from './operations/targets';
+export { runJob, type RunJobResult } from './operations/run-job';
 export { environmentStatus, type DeploymentStatus, type EnvironmentStatus, type ServiceStatus } from './operations/status';
 export { fetchLogs, FOLLOW_LOOKBACK_MS, followLogs, formatLogEvent, parseSince, type LogEvent, type LogQuery } from './operations/logs';
 export { execTarget, runExecSession, shellQuote, type ExecRequest, type ExecTarget } from './operations/exec';

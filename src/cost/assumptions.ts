@@ -22,6 +22,10 @@ export interface CostAssumptions {
   readonly efsStorageGb: number;
   /** GB stored in each S3 bucket of the environment (access logs) (default: 1). */
   readonly s3StorageGb: number;
+  /** Million SQS requests a month of each queue (send, receive, delete; long polling keeps empty receives few) (default: 1). */
+  readonly sqsRequestsMillionPerQueue: number;
+  /** Minutes one run of a scheduled job takes (default: 10). */
+  readonly jobRunMinutes: number;
 }
 
 export const DEFAULT_ASSUMPTIONS: CostAssumptions = {
@@ -34,6 +38,8 @@ export const DEFAULT_ASSUMPTIONS: CostAssumptions = {
   ecrStorageGb: 1,
   efsStorageGb: 10,
   s3StorageGb: 1,
+  sqsRequestsMillionPerQueue: 1,
+  jobRunMinutes: 10,
 };
 
 /** One line per assumption, for people: `natGbPerMonth: 100 GB processed by the NAT gateways a month`. */
@@ -47,4 +53,6 @@ export const ASSUMPTION_TEXT: Readonly<Record<keyof CostAssumptions, string>> = 
   ecrStorageGb: 'GB of images per repository',
   efsStorageGb: 'GB stored per file system',
   s3StorageGb: 'GB stored per bucket',
+  sqsRequestsMillionPerQueue: 'million SQS requests a month per queue (dead-letter queues: none)',
+  jobRunMinutes: 'minutes a scheduled job runs each time',
 };

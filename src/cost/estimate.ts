@@ -6,7 +6,7 @@
  */
 import { DEFAULT_ASSUMPTIONS, type CostAssumptions } from './assumptions';
 import { HOURS_PER_MONTH, PRICES_AS_OF, pricesFor, rdsInstanceHour, type RegionPrices } from './prices';
-import { scheduledTasks } from './schedule';
+import { runsPerMonth, scheduledTasks } from './schedule';
 
 /** One line of an estimate. */
 export interface CostLine {
@@ -91,6 +91,8 @@ const FREE_TYPES = new Set([
   'random_password', 'terraform_data',
   // Budgets without actions cost nothing (the first two action-enabled ones are free too).
   'aws_budgets_budget',
+  // Queue policies; EventBridge rules on AWS service events (a job's failed runs) are free.
+  'aws_sqs_queue_policy', 'aws_sqs_queue_redrive_allow_policy', 'aws_cloudwatch_event_rule',
 ]);
 
 /** The estimate of one stack. */
@@ -222,6 +224,44 @@ const PRICERS: Readonly<Record<string, Pricer>> = {
     const metrics = CONTAINER_INSIGHTS_METRICS.cluster + services * CONTAINER_INSIGHTS_METRICS.service;
     add(line(address, `Container Insights metrics (${CONTAINER_INSIGHTS_METRICS.cluster} for the cluster, ${CONTAINER_INSIGHTS_METRICS.service} for each of ${services} service(s))`,
       metrics, 'metric-month', prices.cloudwatch.customMetricMonth));
+  },
+  // Requests: an assumption per queue; a dead-letter queue (a queue no other queue's redrive names) sees only failed messages.
+  aws_sqs_queue: (address, queue, { resources, prices, assumptions, add }) => {
+    const name = address.slice(address.indexOf('.') + 1);
+    const deadLetter = Object.values(resources.aws_sqs_queue ?? {}).some((q) => String(q.redrive_policy ?? '').includes(`aws_sqs_queue.${name}.arn`))
+      || Object.values(resources.aws_scheduler_schedule ?? {}).some((s) => JSON.stringify(s.target ?? '').includes(`aws_sqs_queue.${name}.arn`));
+    const fifo = queue.fifo_queue === true;
+    const requests = deadLetter ? 0 : assumptions.sqsRequestsMillionPerQueue;
+    add(line(address, `${fifo ? 'FIFO' : 'standard'} requests (${deadLetter ? 'a dead-letter queue: failed messages only, none assumed' : `${requests} million a month`})`, requests, 'million requests', fifo ? prices.sqsFifoRequestMillion : prices.sqsStandardRequestMillion));
+  },
+  // A scheduled job: the Scheduler's invocations and the Fargate time of its runs (jobRunMinutes each), Spot where its strategy says.
+  aws_scheduler_schedule: (address, schedule, { resources, prices, assumptions, add }) => {
+    const expression = String(schedule.schedule_expression ?? '');
+    const runs = schedule.state === 'DISABLED' ? 0 : runsPerMonth(expression);
+    if (typeof runs === 'string') {
+      add({ address, item: `not priced: ${expression}: ${runs}`, quantity: 1, unit: 'schedule', unitPrice: null, monthly: 0, priced: false });
+      return;
+    }
+    add(line(address, `Scheduler invocations (${exact(runs)} run(s) a month${schedule.state === 'DISABLED' ? ', disabled' : ''})`, runs / 1e6, 'million invocations', prices.schedulerInvocationMillion));
+    const ecs = (schedule.target as { ecs_parameters?: Resource } | undefined)?.ecs_parameters;
+    const taskName = reference(ecs?.task_definition_arn, 'aws_ecs_task_definition');
+    const task = taskName ? resources.aws_ecs_task_definition?.[taskName] : undefined;
+    if (!task || runs === 0) return;
+    const hours = (runs * assumptions.jobRunMinutes) / 60;
+    const vcpu = Number(task.cpu) / 1024;
+    const gb = Number(task.memory) / 1024;
+    const arm = (task.runtime_platform as { cpu_architecture?: string } | undefined)?.cpu_architecture === 'ARM64';
+    const { onDemand, spot } = capacitySplit((ecs!.capacity_provider_strategy ?? []) as Strategy[], 1);
+    const f = prices.fargate;
+    const shape = `${exact(runs)} run(s) of ${assumptions.jobRunMinutes} min, ${vcpu} vCPU, ${gb} GB`;
+    if (onDemand > 0) {
+      add(line(address, `Fargate vCPU (${shape}${spot > 0 ? `, on-demand share ${exact(onDemand)}` : ''})`, onDemand * vcpu * hours, 'vCPU-hour', arm ? f.arm64VcpuHour : f.vcpuHour));
+      add(line(address, `Fargate memory (${shape}${spot > 0 ? `, on-demand share ${exact(onDemand)}` : ''})`, onDemand * gb * hours, 'GB-hour', arm ? f.arm64GbHour : f.gbHour));
+    }
+    if (spot > 0) {
+      add(line(address, `Fargate Spot vCPU (${shape}, Spot share ${exact(spot)}, ${f.spotDiscount * 100}% off)`, spot * vcpu * hours, 'vCPU-hour', exact(f.vcpuHour * (1 - f.spotDiscount))));
+      add(line(address, `Fargate Spot memory (${shape}, Spot share ${exact(spot)}, ${f.spotDiscount * 100}% off)`, spot * gb * hours, 'GB-hour', exact(f.gbHour * (1 - f.spotDiscount))));
+    }
   },
   // Target tracking creates its own two alarms (scale out, scale in), billed like any other.
   aws_appautoscaling_policy: (address, policy, { prices, add }) => {

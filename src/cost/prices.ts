@@ -38,6 +38,8 @@ export const PRICE_SOURCES: readonly PriceSource[] = [
   { service: 'Amazon ECR', url: 'https://aws.amazon.com/ecr/pricing/', quoted: ['us-east-1 ecrGbMonth = 0.1'] },
   { service: 'Amazon EFS', url: 'https://aws.amazon.com/efs/pricing/', quoted: ['us-east-1 efsStandardGbMonth = 0.3'] },
   { service: 'Amazon S3', url: 'https://aws.amazon.com/s3/pricing/', quoted: ['us-east-1 s3StandardGbMonth = 0.023'] },
+  { service: 'Amazon SQS', url: 'https://aws.amazon.com/sqs/pricing/', quoted: ['us-east-1 sqsStandardRequestMillion = 0.4', 'us-east-1 sqsFifoRequestMillion = 0.5'] },
+  { service: 'Amazon EventBridge Scheduler', url: 'https://aws.amazon.com/eventbridge/pricing/', quoted: ['us-east-1 schedulerInvocationMillion = 1'] },
   { service: 'Amazon Route 53 and AWS Cloud Map', url: 'https://aws.amazon.com/route53/pricing/ and https://aws.amazon.com/cloud-map/pricing/', quoted: ['us-east-1 route53ZoneMonth = 0.5', 'us-east-1 cloudMapInstanceMonth = 0.1'] },
 ];
 
@@ -95,6 +97,12 @@ export interface RegionPrices {
   readonly ecrGbMonth: number;
   readonly efsStandardGbMonth: number;
   readonly s3StandardGbMonth: number;
+  /** SQS requests (64 KB chunks), standard queues, per million beyond the free tier's first million a month. */
+  readonly sqsStandardRequestMillion: number;
+  /** SQS requests of FIFO queues, per million. */
+  readonly sqsFifoRequestMillion: number;
+  /** EventBridge Scheduler invocations, per million beyond the 14 million a month free. */
+  readonly schedulerInvocationMillion: number;
   readonly route53ZoneMonth: number;
   readonly cloudMapInstanceMonth: number;
 }
@@ -106,7 +114,7 @@ function rds(classes: readonly number[]): RdsClassPrices {
   return Object.fromEntries(names.map((name, i) => [name, classes[i]!]));
 }
 
-const FLAT = { kmsKeyMonth: 1, secretMonth: 0.4, ecrGbMonth: 0.1, route53ZoneMonth: 0.5, cloudMapInstanceMonth: 0.1, publicIpv4Hour: 0.005 } as const;
+const FLAT = { kmsKeyMonth: 1, secretMonth: 0.4, ecrGbMonth: 0.1, route53ZoneMonth: 0.5, cloudMapInstanceMonth: 0.1, publicIpv4Hour: 0.005, sqsStandardRequestMillion: 0.4, sqsFifoRequestMillion: 0.5, schedulerInvocationMillion: 1 } as const;
 
 /** us-east-1 (N. Virginia); us-west-2 (Oregon) lists the same figures. */
 const US_EAST_1: RegionPrices = {

@@ -62,8 +62,8 @@ export function scheduledTasks(desired: number, actions: readonly ScheduledRange
   return { averageTasks: taskMinutes / MINUTES, hoursRunning: (runningMinutes / MINUTES) * 730, skipped };
 }
 
-/** The minutes of the reference year when `expression` fires, or why it cannot say. */
-function firings(expression: string): number[] | string {
+/** The minutes of the reference year when `expression` fires, or why it cannot say (a rate: once, at 0, as a scaling action is in force all year). */
+export function firings(expression: string): number[] | string {
   const rate = /^rate\((\d+) (minutes?|hours?|days?)\)$/.exec(expression.trim());
   // A rate sets the same values again and again: in force all year.
   if (rate) return [0];
@@ -113,4 +113,15 @@ function values(field: string, low: number, high: number, names: readonly string
     for (let value = start; value <= end; value += step) out.add(value);
   }
   return out;
+}
+
+/** How often a recurring expression fires in an average 730-hour month: a rate by its interval, a cron replayed over the reference year. */
+export function runsPerMonth(expression: string): number | string {
+  const rate = /^rate\((\d+) (minutes?|hours?|days?)\)$/.exec(expression.trim());
+  if (rate) {
+    const unit = rate[2]!.startsWith('minute') ? 1 : rate[2]!.startsWith('hour') ? 60 : 1440;
+    return (730 * 60) / (Number(rate[1]) * unit);
+  }
+  const fired = firings(expression);
+  return typeof fired === 'string' ? fired : fired.length / 12;
 }

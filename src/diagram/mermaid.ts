@@ -4,6 +4,7 @@ import type { Diagram, DiagramNode } from './model';
 const SHAPES: Record<DiagramNode['kind'], [string, string]> = {
   internet: ['((', '))'], subnet: ['[', ']'], nat: ['[/', '/]'], loadBalancer: ['{{', '}}'], service: ['(', ')'],
   database: ['[(', ')]'], table: ['[(', ')]'], fileSystem: ['[(', ')]'], topic: ['>', ']'], role: ['[', ']'], boundary: ['[[', ']]'],
+  queue: ['[/', '\\]'], job: ['([', '])'],
 };
 
 /** Quotes a label for Mermaid: `"` and the characters Mermaid reads as markup become entities. */

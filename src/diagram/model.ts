@@ -5,7 +5,7 @@
  * Terraform address, so the picture cannot show a path that does not exist.
  */
 
-export type NodeKind = 'internet' | 'subnet' | 'nat' | 'loadBalancer' | 'service' | 'database' | 'table' | 'fileSystem' | 'topic' | 'role' | 'boundary';
+export type NodeKind = 'internet' | 'subnet' | 'nat' | 'loadBalancer' | 'service' | 'database' | 'table' | 'fileSystem' | 'topic' | 'role' | 'boundary' | 'queue' | 'job';
 
 export interface DiagramNode {
   /** Safe in Mermaid and DOT: letters, digits, underscores. */
@@ -141,6 +141,34 @@ export function diagramOf(stackJson: string, environment: string): Diagram {
     }
   }
 
+  // Scheduled jobs: their schedule, size and capacity; their security groups and task roles, like a service's.
+  for (const [name, schedule] of entries(resources, 'aws_scheduler_schedule')) {
+    const key = keyOf(name, 'job');
+    const ecs = ((schedule.target as Resource | undefined)?.ecs_parameters ?? {}) as Resource;
+    const task = resources.aws_ecs_task_definition?.[ref(ecs.task_definition_arn, 'aws_ecs_task_definition') ?? ''];
+    const strategy = (ecs.capacity_provider_strategy as { capacity_provider: string }[] | undefined) ?? [];
+    const capacity = [...new Set(strategy.map((s) => (s.capacity_provider === 'FARGATE_SPOT' ? 'Spot' : 'on-demand')))].join(' / ');
+    const id = safeId('job', key);
+    nodes.push({
+      id, kind: 'job', group: vpcGroup, address: `aws_scheduler_schedule.${name}`,
+      label: [`job ${key}`, `${String(schedule.schedule_expression)}${schedule.schedule_expression_timezone && schedule.schedule_expression_timezone !== 'UTC' ? ` ${String(schedule.schedule_expression_timezone)}` : ''}${schedule.state === 'DISABLED' ? ' (disabled)' : ''}`,
+        task ? `${Number(task.cpu) / 1024} vCPU, ${Number(task.memory) / 1024} GB, ${capacity}` : capacity].filter(Boolean),
+    });
+    for (const sg of refs((ecs.network_configuration as Resource | undefined)?.security_groups, 'aws_security_group')) bySecurityGroup.set(sg, id);
+    const role = task ? ref(task.task_role_arn, 'aws_iam_role') : undefined;
+    if (role) taskRoleOf.set(role, id);
+  }
+  // Queues (not dead-letter queues: a line of their queue's label).
+  const queueIds = new Map<string, string>();
+  for (const [name, queue] of entries(resources, 'aws_sqs_queue')) {
+    const deadLetter = ref(queue.redrive_policy, 'aws_sqs_queue');
+    if (deadLetter === undefined) continue;
+    const id = safeId('queue', keyOf(name, 'queue'));
+    queueIds.set(name, id);
+    const dlq = resources.aws_sqs_queue?.[deadLetter];
+    nodes.push({ id, kind: 'queue', address: `aws_sqs_queue.${name}`, label: [`queue ${keyOf(name, 'queue')}`, `SQS${queue.fifo_queue === true ? ' FIFO' : ''}, dead letters to ${String(dlq?.name ?? 'its dead-letter queue')}`] });
+  }
+
   for (const [name, db] of entries(resources, 'aws_db_instance')) {
     const id = safeId('database', keyOf(name, 'database'));
     nodes.push({ id, kind: 'database', group: vpcGroup, address: `aws_db_instance.${name}`, label: [`database ${keyOf(name, 'database')}`, `${String(db.engine)} ${String(db.engine_version)}, ${String(db.instance_class)}`, `${String(db.allocated_storage)} GB${db.multi_az === true ? ', Multi-AZ' : ''}`] });
@@ -190,6 +218,18 @@ export function diagramOf(stackJson: string, environment: string): Diagram {
       const text = String(policy.policy);
       const access = [/dynamodb:(GetItem|Query|Scan|BatchGetItem)/.test(text) ? 'read' : '', /dynamodb:(PutItem|UpdateItem|DeleteItem|BatchWriteItem)/.test(text) ? 'write' : ''].filter(Boolean).join(' and ');
       edges.push({ from, to, grant: `aws_iam_role_policy.${name}`, label: `IAM ${access || 'access'}` });
+    }
+  }
+  // Edges from IAM policies that name a queue: senders to the queue, the queue to its receivers.
+  for (const [name, policy] of entries(resources, 'aws_iam_role_policy')) {
+    const workload = taskRoleOf.get(ref(policy.role, 'aws_iam_role') ?? '');
+    if (!workload) continue;
+    for (const queue of refs(policy.policy, 'aws_sqs_queue')) {
+      const id = queueIds.get(queue);
+      if (!id) continue;
+      const text = String(policy.policy);
+      if (text.includes('sqs:SendMessage')) edges.push({ from: workload, to: id, grant: `aws_iam_role_policy.${name}`, label: 'IAM send' });
+      if (text.includes('sqs:ReceiveMessage')) edges.push({ from: id, to: workload, grant: `aws_iam_role_policy.${name}`, label: 'IAM receive' });
     }
   }
   if (edges.some((e) => e.from === internet)) nodes.unshift({ id: internet, kind: 'internet', label: ['internet'] });

@@ -37,6 +37,10 @@ import { s3TlsOnly } from './rules/s3-tls-only';
 import { securityGroupDescriptions } from './rules/security-group-descriptions';
 import { securityGroupOpenIngress } from './rules/security-group-open-ingress';
 import { snsEncryption } from './rules/sns-encryption';
+import { schedulerDeadLetters } from './rules/scheduler-dead-letters';
+import { sqsCustomerKey } from './rules/sqs-customer-key';
+import { sqsEncryption } from './rules/sqs-encryption';
+import { sqsTlsOnly } from './rules/sqs-tls-only';
 import { teleportAuditBucket } from './rules/teleport-audit-bucket';
 import { teleportNoStaticToken } from './rules/teleport-no-static-token';
 import { teleportProxy443 } from './rules/teleport-proxy-443';
@@ -83,6 +87,10 @@ export const RULES: readonly GuardrailRule[] = [
   securityGroupDescriptions,
   securityGroupOpenIngress,
   snsEncryption,
+  sqsEncryption,
+  sqsCustomerKey,
+  sqsTlsOnly,
+  schedulerDeadLetters,
   teleportAuditBucket,
   teleportNoStaticToken,
   teleportProxy443,

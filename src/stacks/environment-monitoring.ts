@@ -10,6 +10,7 @@ import { databaseAlarms, loadBalancerAlarms, serviceAlarms, tableAlarms, targetA
 import { Dashboard, type DashboardSection } from '../modules/monitoring/dashboard';
 import { databaseMetrics, loadBalancerMetrics, serviceMetrics, tableMetrics } from '../modules/monitoring/metrics';
 import { fitName, NAME_LIMITS } from '../naming';
+import { ownValue } from '../values';
 
 /** What monitoring needs to know of an environment's resources. */
 export interface MonitoredEnvironment {
@@ -28,6 +29,8 @@ export interface MonitoredEnvironment {
   readonly databases: Readonly<Record<string, string>>;
   /** Table key -> table name. */
   readonly tables: Readonly<Record<string, string>>;
+  /** More rows after the tables' (queues and jobs: jobs-monitoring.ts). @default none */
+  readonly sections?: readonly DashboardSection[];
 }
 
 /** The fewest tasks a service should run at any time: its desired count, or the lowest floor autoscaling and its schedules allow. */
@@ -45,7 +48,7 @@ export function addAlarms(scope: Construct, env: MonitoredEnvironment, topicArn:
   };
   const kinds = env.alarms;
   for (const service of env.services) {
-    const targetGroup = env.loadBalancer?.targetGroups[service.name];
+    const targetGroup = ownValue(env.loadBalancer?.targetGroups, service.name);
     if (!kinds.services && !(kinds.targets && targetGroup)) continue;
     const serviceScope = new Construct(monitoring, `service-${service.name}`);
     if (kinds.services) add(serviceScope, serviceAlarms({
@@ -134,6 +137,7 @@ export function addDashboard(scope: Construct, env: MonitoredEnvironment): void 
       ],
     });
   }
+  sections.push(...(env.sections ?? []));
   // CloudWatch has nothing to draw for an environment with no service, load balancer, database or table.
   if (sections.length === 0) return;
   new Dashboard(scope, 'dashboard', { name: fitName(env.prefix, NAME_LIMITS.dashboard), region: env.region, sections });

@@ -14,7 +14,7 @@ import type { Network } from '../modules/network/network';
 import type { ContainerSecret } from '../modules/service/container-definition';
 import { FargateService, type ContainerSettings, type ServiceEgress, type SidecarProps, type TaskVolume } from '../modules/service/fargate-service';
 import { ServiceAutoscaling } from '../modules/service/service-autoscaling';
-import { capacityShares, containerSecret, environmentStrings, imageOf, pullRepositoryArn } from './mapping';
+import { capacityShares, containerSecret, environmentStrings, imageOf, pullRepositoryArn, queueVariables } from './mapping';
 import { taskRoleStatements } from './task-role-statements';
 import { teleportSidecar } from './environment-teleport';
 
@@ -40,6 +40,8 @@ export interface ServiceSurroundings {
   readonly tableNames: Readonly<Record<string, string>>;
   /** The environment's EFS file systems by name. */
   readonly fileSystems: Readonly<Record<string, EfsFileSystem>>;
+  /** Queue key -> its URL, for QUEUE_<KEY>_URL. @default no queues */
+  readonly queueUrls?: Readonly<Record<string, string>>;
 }
 
 export function addService(scope: Construct, service: ServiceConfig, env: ServiceSurroundings): FargateService {
@@ -70,7 +72,7 @@ export function addService(scope: Construct, service: ServiceConfig, env: Servic
     cpuArchitecture: service.cpuArchitecture,
     port: service.port,
     command: service.command,
-    environment: { ...environmentStrings(service.environment), ...tableVariables(service, env) },
+    environment: { ...environmentStrings(service.environment), ...tableVariables(service, env), ...queueVariables(env.config, service.name, env.queueUrls ?? {}) },
     secrets: [
       ...Object.entries(service.secrets).map(([name, secret]) => containerSecret(name, secret, config.aws)),
       ...databaseSecrets(service, env),
@@ -130,13 +132,16 @@ export function addService(scope: Construct, service: ServiceConfig, env: Servic
       scaleOutCooldownSeconds: autoscaling.scaleOutCooldownSeconds,
       scaleInCooldownSeconds: autoscaling.scaleInCooldownSeconds,
       schedules: autoscaling.schedules.map((s) => ({ name: s.name, schedule: s.cron, timezone: s.timezone, min: s.min, max: s.max })),
+      queue: autoscaling.queue
+        ? { queueName: config.queues[autoscaling.queue.name]!.queueName, messagesPerTask: autoscaling.queue.messagesPerTask }
+        : undefined,
     });
   }
   return fargateService;
 }
 
 /** Narrowed egress as configured (CIDRs, the VPC's CIDR, prefix lists); other services are added by the grants. Undefined: open. */
-function serviceEgress(service: ServiceConfig, config: EnvironmentConfig): ServiceEgress | undefined {
+export function serviceEgress(service: Pick<ServiceConfig, 'egress'>, config: EnvironmentConfig): ServiceEgress | undefined {
   if (service.egress === undefined) return undefined;
   const cidrs = service.egress.flatMap((e) => ('cidr' in e ? [{ cidr: e.cidr, ports: e.ports }] : 'vpc' in e && config.network.kind === 'new' ? [{ cidr: config.network.cidr, ports: e.ports }] : []));
   const prefixLists = service.egress.flatMap((e) => ('prefixList' in e ? [{ prefixListId: e.prefixList, ports: e.ports }] : []));
@@ -144,7 +149,7 @@ function serviceEgress(service: ServiceConfig, config: EnvironmentConfig): Servi
 }
 
 /** The container settings of the main container or a sidecar; dependsOn's "app" is the main container, named after the service. */
-function containerSettings(container: ServiceConfig | SidecarConfig, service: ServiceConfig): ContainerSettings {
+export function containerSettings(container: Pick<ServiceConfig, 'user' | 'ulimits' | 'workingDirectory' | 'dockerLabels' | 'dependsOn'> & Partial<Pick<ServiceConfig, 'mountPoints'>>, service: Pick<ServiceConfig, 'name'>): ContainerSettings {
   return {
     user: container.user,
     ulimits: container.ulimits,
@@ -155,7 +160,7 @@ function containerSettings(container: ServiceConfig | SidecarConfig, service: Se
   };
 }
 
-function sidecarProps(sidecar: SidecarConfig, service: ServiceConfig, env: ServiceSurroundings): SidecarProps {
+export function sidecarProps(sidecar: SidecarConfig, service: Pick<ServiceConfig, 'name'>, env: Pick<ServiceSurroundings, 'config'>): SidecarProps {
   return {
     ...containerSettings(sidecar, service),
     name: sidecar.name,

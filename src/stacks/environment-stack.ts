@@ -24,6 +24,11 @@ import { grantAccess } from './environment-grants';
 import { boundaryPolicyArn } from './management-policy';
 import { PermissionsBoundaryAspect } from './permissions-boundary';
 import { addService } from './environment-services';
+import { addJob, addQueues, grantQueuesAndJobs } from './environment-jobs';
+import { addJobAndQueueAlarms, jobAndQueueSections } from './jobs-monitoring';
+import type { ScheduledJob } from '../modules/job/scheduled-job';
+import type { QueuesKey } from '../modules/kms/queues-key';
+import type { Queue } from '../modules/queue/queue';
 import { addTeleport } from './environment-teleport';
 import { addS3Backend } from './s3-backend';
 import { StandaloneStack } from './standalone-stack';
@@ -67,6 +72,10 @@ export class EnvironmentStack extends StandaloneStack {
   readonly databases: Record<string, Database> = {};
   readonly tables: Record<string, Table> = {};
   readonly services: Record<string, FargateService> = {};
+  readonly queues: Record<string, Queue>;
+  /** The customer key of the queues (production). */
+  readonly queuesKey?: QueuesKey;
+  readonly jobs: Record<string, ScheduledJob> = {};
   /** The topic alarms go to, unless monitoring.topicArn names an existing one or alarms are off. */
   readonly alertTopic?: AlertTopic;
 
@@ -182,8 +191,13 @@ export class EnvironmentStack extends StandaloneStack {
       });
     }
 
+    const queues = addQueues(this, config, this.naming.prefix);
+    this.queues = queues.queues;
+    this.queuesKey = queues.key;
+    const queueUrls = Object.fromEntries(Object.entries(this.queues).map(([name, queue]) => [name, queue.url]));
     for (const service of services) {
       this.services[service.name] = addService(this, service, {
+        queueUrls,
         config,
         prefix: this.naming.prefix,
         network: this.network,
@@ -198,6 +212,19 @@ export class EnvironmentStack extends StandaloneStack {
         fileSystems: this.fileSystems,
       });
     }
+    for (const job of Object.values(config.jobs)) {
+      this.jobs[job.name] = addJob(this, job, {
+        config,
+        prefix: this.naming.prefix,
+        network: this.network,
+        cluster: this.cluster,
+        repositoryArns: Object.fromEntries(Object.entries(this.repositories).map(([name, r]) => [name, r.arn])),
+        logsKeyArn: this.logsKeyArn(),
+        queueKeyArn: this.queuesKey?.arn,
+        queueUrls,
+      });
+    }
+    grantQueuesAndJobs(config, { queues: this.queues, services: this.services, jobs: this.jobs });
     grantAccess(config, { loadBalancer: this.loadBalancer, services: this.services, databases: this.databases, tables: this.tables, fileSystems: this.fileSystems });
     addTeleport(this, config, { network: this.network, cluster: this.cluster, certificateArns: this.certificateArns, databases: this.databases, services: this.services, logsKeyArn: this.logsKeyArn() });
     const { monitoring } = config;
@@ -216,6 +243,7 @@ export class EnvironmentStack extends StandaloneStack {
     }
     const topicArn = monitoring.topicArn ?? this.alertTopic?.arn;
     if (topicArn !== undefined) addAlarms(this, monitored, topicArn);
+    if (topicArn !== undefined) addJobAndQueueAlarms(this, config, { prefix: this.naming.prefix, jobs: this.jobs }, topicArn);
     if (config.monitoring.dashboard) addDashboard(this, monitored);
     if (config.cost.monthlyBudget !== undefined) {
       // Validation makes sure the alerts have somewhere to go (src/config/service-rules.ts).
@@ -252,6 +280,7 @@ export class EnvironmentStack extends StandaloneStack {
         : undefined,
       databases: Object.fromEntries(Object.entries(this.databases).map(([name, db]) => [name, db.identifier])),
       tables: Object.fromEntries(Object.entries(this.tables).map(([name, table]) => [name, table.name])),
+      sections: jobAndQueueSections(config, { prefix: this.naming.prefix, jobs: this.jobs }),
     };
   }
 

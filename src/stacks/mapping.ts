@@ -5,6 +5,7 @@ import type { EnvironmentConfig, ServiceConfig } from '../config/resolve';
 import type { Capacity } from '../config/schema';
 import type { CapacityProviderShare } from '../modules/cluster/ecs-cluster';
 import type { ContainerSecret } from '../modules/service/container-definition';
+import { queueVariable } from '../config/injected-variables';
 
 type Aws = EnvironmentConfig['aws'];
 
@@ -61,7 +62,7 @@ export function pullRepositoryArn(image: Image, repositoryArns: Readonly<Record<
 
 /** The distinct repositories the containers of an environment pull from. */
 export function repositoriesOf(config: EnvironmentConfig): string[] {
-  const images = Object.values(config.services).flatMap((s) => [s.image, ...Object.values(s.sidecars).map((c) => c.image)]);
+  const images = [...Object.values(config.services), ...Object.values(config.jobs)].flatMap((s) => [s.image, ...Object.values(s.sidecars).map((c) => c.image)]);
   return [...new Set(images.flatMap((image) => (typeof image === 'string' ? [] : [image.repository])))].sort();
 }
 
@@ -85,4 +86,11 @@ export function containerSecret(name: string, secret: ServiceConfig['secrets'][s
 /** Container environment values are strings; YAML numbers and booleans are written as YAML shows them. */
 export function environmentStrings(environment: ServiceConfig['environment']): Record<string, string> {
   return Object.fromEntries(Object.entries(environment).map(([key, value]) => [key, String(value)]));
+}
+
+/** QUEUE_<KEY>_URL of every queue that lists this service or job. */
+export function queueVariables(config: Pick<EnvironmentConfig, 'queues'>, workload: string, queueUrls: Readonly<Record<string, string>>): Record<string, string> {
+  return Object.fromEntries(Object.values(config.queues)
+    .filter((q) => q.allowedServices.send.includes(workload) || q.allowedServices.receive.includes(workload))
+    .map((q) => [queueVariable(q.name), queueUrls[q.name]!]));
 }

@@ -39,6 +39,8 @@ import type { PolicyStatement } from '../modules/iam/policy-document';
 import { flowLogGroupName } from '../modules/network/network';
 import { serviceNames } from '../modules/service/fargate-service';
 import { ECR_PULL_ACTIONS, serviceRoleName } from '../modules/service/service-roles';
+import { jobNames } from '../modules/job/scheduled-job';
+import { QUEUE_ACTIONS } from '../modules/queue/queue';
 import { TELEPORT_AGENT_SERVICE } from '../modules/teleport/teleport-database-agent';
 import { Naming } from '../naming';
 import { boundaryPolicyArn, databasesOf, IAM_WRITES } from './management-policy';
@@ -84,7 +86,8 @@ const sorted = (values: Iterable<string>) => [...new Set(values)].sort();
 /** Resources the environment's configuration names outside its prefix: secrets and parameters, images of other registries, Teleport's storage. */
 function configuredResources(config: EnvironmentConfig) {
   const { aws } = config;
-  const services = Object.values(config.services);
+  // Jobs carry the container keys of services: their secrets and images count the same.
+  const services = [...Object.values(config.services), ...Object.values(config.jobs)];
   const secrets = services.flatMap((s) => [...Object.entries(s.secrets), ...Object.values(s.sidecars).flatMap((c) => Object.entries(c.secrets))])
     .map(([name, secret]) => containerSecret(name, secret, aws));
   const t = config.teleport;
@@ -139,8 +142,18 @@ export function boundaryStatements(config: EnvironmentConfig, others: readonly E
     allow('TeleportDatabaseUsers', 'rds-db:connect', `arn:${p}:rds-db:${r}:${a}:dbuser:*/*`, { ArnEquals: { 'aws:PrincipalArn': `arn:${p}:iam::${a}:role/${agent}` } });
   }
   // What the configuration declares for task roles (taskRole.statements and the S3/SQS/SNS shorthands), on what it names.
-  const declared = Object.values(config.services).flatMap((s) => taskRoleStatements(s, config.aws)).filter((s) => s.Effect === 'Allow');
+  const declared = [...Object.values(config.services), ...Object.values(config.jobs)].flatMap((s) => taskRoleStatements(s, config.aws)).filter((s) => s.Effect === 'Allow');
   allow('Declared', sorted(declared.flatMap((s) => [s.Action].flat())), sorted(declared.flatMap((s) => [s.Resource ?? []].flat())));
+  // Queues: what the send and receive grants give, on the environment's queues (and the jobs' dead-letter queues).
+  if (Object.keys(config.queues).length + Object.keys(config.jobs).length > 0) allow('OwnQueues', sorted([...QUEUE_ACTIONS.send, ...QUEUE_ACTIONS.receive]), own.queues);
+  const jobs = Object.values(config.jobs);
+  if (jobs.length > 0) {
+    // The Scheduler's roles only: run the jobs' families in the cluster, tag what they start, and pass the jobs' own two roles.
+    const prefix = new Naming(config.project, config.environment).prefix;
+    const schedulers = { ArnEquals: { 'aws:PrincipalArn': jobs.map((j) => `arn:${p}:iam::${a}:role/${jobNames.schedulerRole(prefix, j.name)}`) } };
+    allow('JobRuns', ['ecs:RunTask', 'ecs:TagResource'], [`arn:${p}:ecs:${r}:${a}:task-definition/${prefix}-*:*`, `arn:${p}:ecs:${r}:${a}:task/${prefix}/*`], schedulers);
+    allow('JobRoles', 'iam:PassRole', jobs.flatMap((j) => (['execution', 'task'] as const).map((kind) => `arn:${p}:iam::${a}:role/${serviceRoleName(`${prefix}-${j.name}`, kind)}`)), schedulers);
+  }
   allow('Unscoped', [...ACTIONS_WITHOUT_RESOURCES].sort(), '*');
 
   // Other environments, in both directions. Most of it does not grow with their number, so a boundary fits one

@@ -19,7 +19,7 @@ export const SHORTHAND_ACTIONS = {
 
 const arnOr = (ref: string, arn: (name: string) => string) => (ref.startsWith('arn:') ? ref : arn(ref));
 
-export function taskRoleStatements(service: ServiceConfig, aws: Aws): PolicyStatement[] {
+export function taskRoleStatements(service: Pick<ServiceConfig, 'taskRole'>, aws: Aws): PolicyStatement[] {
   const role = service.taskRole;
   const statements: PolicyStatement[] = role.statements.map((s, i) => ({
     Sid: s.sid ?? `Declared${i + 1}`,

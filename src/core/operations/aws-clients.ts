@@ -6,7 +6,8 @@
  */
 import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import type { ECSClient } from '@aws-sdk/client-ecs';
-import { ecsSdk, logsSdk } from './sdk';
+import type { SchedulerClient } from '@aws-sdk/client-scheduler';
+import { ecsSdk, logsSdk, schedulerSdk } from './sdk';
 
 import { AWS_ENDPOINT_VARIABLE } from '../names';
 
@@ -15,10 +16,12 @@ export { AWS_ENDPOINT_VARIABLE };
 /** How to get credentials, said in every message about missing or refused ones. */
 const CREDENTIALS_HELP = 'set AWS_PROFILE (after `aws sso login --profile NAME` for SSO), or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or run where a role is available';
 
-/** The two clients the operations use. */
+/** The clients the operations use. */
 export interface AwsClients {
   readonly ecs: ECSClient;
   readonly logs: CloudWatchLogsClient;
+  /** EventBridge Scheduler: `run` reads a job's schedule. */
+  readonly scheduler: SchedulerClient;
   /** Where they send requests, for messages: the endpoint override, or AWS in the region. */
   readonly where: string;
 }
@@ -55,13 +58,17 @@ export function awsClients(region: string, options: AwsClientOptions = {}): AwsC
     ...(options.credentials !== undefined && { credentials: options.credentials }),
     ...(options.maxAttempts !== undefined && { maxAttempts: options.maxAttempts }),
   };
-  return { ecs: new (ecsSdk().ECSClient)(settings), logs: new (logsSdk().CloudWatchLogsClient)(settings), where: endpoint ?? `AWS in ${region}` };
+  return {
+    ecs: new (ecsSdk().ECSClient)(settings), logs: new (logsSdk().CloudWatchLogsClient)(settings), scheduler: new (schedulerSdk().SchedulerClient)(settings),
+    where: endpoint ?? `AWS in ${region}`,
+  };
 }
 
 /** Closes the clients' connections, so that the process can exit. */
 export function closeClients(clients: AwsClients): void {
   clients.ecs.destroy();
   clients.logs.destroy();
+  clients.scheduler.destroy();
 }
 
 const NETWORK_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'ECONNRESET', 'EHOSTUNREACH', 'ENETUNREACH', 'EPIPE']);

@@ -6,3 +6,4 @@
  */
 export const ecsSdk = (): typeof import('@aws-sdk/client-ecs') => require('@aws-sdk/client-ecs');
 export const logsSdk = (): typeof import('@aws-sdk/client-cloudwatch-logs') => require('@aws-sdk/client-cloudwatch-logs');
+export const schedulerSdk = (): typeof import('@aws-sdk/client-scheduler') => require('@aws-sdk/client-scheduler');

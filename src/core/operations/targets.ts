@@ -8,6 +8,7 @@ import { formatProblem } from '../../config/problems';
 import type { LoadedEnvironment } from '../../config/load';
 import { MAIN_CONTAINER } from '../../config/schema';
 import { serviceNames } from '../../modules/service/fargate-service';
+import { jobNames } from '../../modules/job/scheduled-job';
 import { clusterName } from '../../stacks/environment-stack';
 import { repositoryUrl } from '../../stacks/mapping';
 import { Naming } from '../../naming';
@@ -38,6 +39,18 @@ export interface ServiceTarget {
   readonly externalImageUpdates: boolean;
 }
 
+/** One scheduled job of an environment, as AWS names it. */
+export interface JobTarget {
+  /** The job key in config. */
+  readonly name: string;
+  /** The EventBridge Scheduler schedule (group default) that holds how the job runs. */
+  readonly scheduleName: string;
+  /** The task definition family. */
+  readonly family: string;
+  /** The main container's name in ECS. */
+  readonly mainContainer: string;
+}
+
 /** One environment, as AWS names it. */
 export interface EnvironmentTarget {
   readonly environment: string;
@@ -48,6 +61,7 @@ export interface EnvironmentTarget {
   readonly partition: string;
   readonly cluster: string;
   readonly services: Readonly<Record<string, ServiceTarget>>;
+  readonly jobs: Readonly<Record<string, JobTarget>>;
   /** The loaded environment: messages point at its keys. */
   readonly loaded: LoadedEnvironment;
 }
@@ -84,6 +98,12 @@ export function environmentTarget(loaded: LoadedEnvironment): EnvironmentTarget 
     partition: config.aws.partition,
     cluster: clusterName(config),
     services,
+    jobs: Object.fromEntries(Object.values(config.jobs).map((job) => [job.name, {
+      name: job.name,
+      scheduleName: jobNames.schedule(prefix, job.name),
+      family: jobNames.family(prefix, job.name),
+      mainContainer: serviceNames.mainContainer(job.name),
+    }])),
     loaded,
   };
 }
@@ -104,6 +124,14 @@ export function serviceTarget(target: EnvironmentTarget, name: string): ServiceT
   if (service) return service;
   const known = Object.keys(target.services);
   throw refusal(target, ['services'], `no service "${name}" in ${target.environment}; its services are ${known.length > 0 ? known.join(', ') : 'none'}`);
+}
+
+/** Job `name` of the environment; an unknown one is an OperationError listing the jobs. */
+export function jobTarget(target: EnvironmentTarget, name: string): JobTarget {
+  const job = Object.hasOwn(target.jobs, name) ? target.jobs[name] : undefined;
+  if (job) return job;
+  const known = Object.keys(target.jobs);
+  throw refusal(target, known.length > 0 ? ['jobs'] : [], `no job "${name}" in ${target.environment}; its jobs are ${known.length > 0 ? known.join(', ') : 'none (add one under jobs)'}`);
 }
 
 /** The ECS container of `container` (`app` or a sidecar name); an unknown one is an OperationError listing them. */

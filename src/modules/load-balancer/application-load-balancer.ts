@@ -89,7 +89,8 @@ export class ApplicationLoadBalancer extends Construct {
   /** The listener services are routed from (HTTPS when there is a certificate). */
   readonly listener: LbListener;
   readonly accessLogBucket?: AccessLogBucket;
-  readonly targetGroups: Record<string, LbTargetGroup> = {};
+  /** Target groups by service name; without a prototype, so that no service name finds an inherited member. */
+  readonly targetGroups: Record<string, LbTargetGroup> = Object.create(null);
   readonly name: string;
 
   constructor(scope: Construct, id: string, props: ApplicationLoadBalancerProps) {

@@ -16,9 +16,11 @@ export function iamStatements(config: EnvironmentConfig): ReasonedStatement[] {
   const passedTo = ['ecs-tasks.amazonaws.com'];
   if (config.network.flowLogs) passedTo.push('vpc-flow-logs.amazonaws.com');
   if (Object.values(config.databases).some((d) => d.enhancedMonitoring)) passedTo.push('monitoring.rds.amazonaws.com');
+  // The jobs' Scheduler roles, to EventBridge Scheduler.
+  if (Object.keys(config.jobs).length > 0) passedTo.push('scheduler.amazonaws.com');
   add({ Sid: 'IamPassRoles', Effect: 'Allow', Action: 'iam:PassRole', Resource: arn('iam', `role/${prefix}-*`, ''), Condition: { StringEquals: { 'iam:PassedToService': passedTo } } });
   const managed = [...new Set([
-    ...services.flatMap((s) => s.taskRole.managedPolicyArns),
+    ...[...services, ...Object.values(config.jobs)].flatMap((s) => s.taskRole.managedPolicyArns),
     ...(Object.values(config.databases).some((d) => d.enhancedMonitoring) ? [`arn:${p}:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole`] : []),
   ])].sort();
   if (managed.length > 0) {

@@ -35,6 +35,7 @@ import { fileSystemStatements } from './file-systems';
 import { readStatements } from './read';
 import { stateStatements } from './state';
 import { teleportStatements } from './teleport';
+import { jobStatements } from './jobs';
 
 export { boundaryPolicyArn, boundaryPolicyName, databasesOf, IAM_WRITES, OWNER_TAG_KEYS, protectedIamArns, type ReasonedStatement } from './common';
 export { deployStatements, serviceRoleNames } from './deploy';
@@ -81,6 +82,7 @@ export function managementStatements(config: EnvironmentConfig, others: readonly
     ...databaseStatements(config),
     ...tableStatements(config),
     ...fileSystemStatements(config),
+    ...jobStatements(config),
     ...(config.teleport.enabled ? teleportStatements(config) : []),
   ];
   const add = (s: ReasonedStatement) => statements.push(s);
