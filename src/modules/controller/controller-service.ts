@@ -11,6 +11,7 @@ import { securityGroupName } from '../../naming';
 import { PolicyRole } from '../ci/policy-role';
 import { allowIngressFrom } from '../network/group-access';
 import { assumeRolePolicy, policyDocument, type PolicyStatement } from '../iam/policy-document';
+import { stableUnique } from '../stable-order';
 
 /** The port `serve` listens on in the task. */
 export const CONTROLLER_PORT = 8080;
@@ -72,7 +73,7 @@ export class ControllerService extends Construct {
       description: 'ECS starts the controller: pulls its image, writes its logs, reads its three secrets',
       assumeRolePolicy: trust,
     });
-    const secretArns = Object.values(props.secretArns).sort();
+    const secretArns = stableUnique(Object.values(props.secretArns));
     new IamRolePolicy(this, 'execution-policy', {
       role: this.executionRole.id,
       name: 'start-task',

@@ -4,6 +4,7 @@ import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy
 import { Construct } from 'constructs';
 import { fitName, NAME_LIMITS } from '../../naming';
 import { assumeRolePolicy, policyDocument, type PolicyStatement } from '../iam/policy-document';
+import { stableUnique } from '../stable-order';
 import type { ContainerSecret } from './container-definition';
 
 /** The name ServiceRoles gives a service's role: `<project>-<environment>-<service>-execution` or `-task`, fitted to IAM's 64 characters. */
@@ -58,16 +59,16 @@ export class ServiceRoles extends Construct {
     });
 
     const statements: PolicyStatement[] = [];
-    const repositories = unique(props.repositoryArns ?? []);
+    const repositories = stableUnique(props.repositoryArns ?? []);
     if (repositories.length > 0) {
       // GetAuthorizationToken has no resource-level permissions: "*" is the only form AWS accepts.
       statements.push({ Sid: 'EcrLogin', Effect: 'Allow', Action: 'ecr:GetAuthorizationToken', Resource: '*' });
       statements.push({ Sid: 'PullImage', Effect: 'Allow', Action: [...ECR_PULL_ACTIONS], Resource: oneOrMany(repositories) });
     }
     statements.push({ Sid: 'WriteLogs', Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: oneOrMany(props.logGroupArns.map((arn) => `${arn}:*`)) });
-    const secretArns = unique(props.secrets.filter((s) => s.source === 'secretsManager').flatMap((s) => s.readResources));
+    const secretArns = stableUnique(props.secrets.filter((s) => s.source === 'secretsManager').flatMap((s) => s.readResources));
     if (secretArns.length > 0) statements.push({ Sid: 'ReadSecrets', Effect: 'Allow', Action: 'secretsmanager:GetSecretValue', Resource: secretArns });
-    const parameterArns = unique(props.secrets.filter((s) => s.source === 'ssm').flatMap((s) => s.readResources));
+    const parameterArns = stableUnique(props.secrets.filter((s) => s.source === 'ssm').flatMap((s) => s.readResources));
     if (parameterArns.length > 0) statements.push({ Sid: 'ReadParameters', Effect: 'Allow', Action: 'ssm:GetParameters', Resource: parameterArns });
     this.executionPolicy = new IamRolePolicy(this, 'execution-policy', { role: this.executionRole.id, name: 'start-task', policy: policyDocument(...statements) });
 
@@ -101,6 +102,3 @@ function oneOrMany(values: readonly string[]): string | string[] {
   return values.length === 1 ? values[0]! : [...values];
 }
 
-function unique(values: readonly string[]): string[] {
-  return [...new Set(values)].sort();
-}
