@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { EMULATED_SERVICES, emulatorEndpoint, terraformSettings, TerraformWorkspace, type SynthesizedStack } from '../src/core/index';
 import { EMULATOR_OVERRIDE_FILE, emulatorBackendConfig } from '../src/terraform/emulator';
 import { OVERRIDE_FILE, prepareOfflineStack } from '../src/terraform/offline';
-import { emulatorPython, existingNetworksOf, existingPoliciesOf, existingSecurityGroupsOf, hostedZonesOf } from '../src/terraform/emulator-server';
+import { emulatorPython, existingNetworksOf, existingPoliciesOf, existingResourcesOf, existingSecurityGroupsOf, hostedZonesOf } from '../src/terraform/emulator-server';
 import { DIFF_GAPS, diffGapOf, STAND_IN_GAPS, standInsOf, type PlannedResourceChange } from '../src/verification/emulator-gaps';
 import { EXAMPLES_DIR, UNUSUAL_DIR } from './fixture-dirs';
 import { synthesizedFixture } from './synth-cache';
@@ -151,6 +151,17 @@ describe('existing networks seeded in the emulator', () => {
       // Its load balancer is internal: the private subnets are the ones it names.
       'us-east-1/vpc-0123456789abcdef0=subnet-0123456789abcdef2@us-east-1a,subnet-0123456789abcdef3@us-east-1b',
     ]);
+  });
+});
+
+describe('an existing listener and cluster seeded in the emulator', () => {
+  it('are the ones the controller fixture names by ARN; the examples name none', () => {
+    const controller = synthesizedFixture('modules-tests/fixtures/controller').find((s) => s.name === 'controller-infrastructure')!;
+    const existing = existingResourcesOf([controller.json]);
+    expect(existing.listeners).toEqual(['arn:aws:elasticloadbalancing:eu-central-1:111122223333:listener/app/shared-tools/0123456789abcdef/fedcba9876543210']);
+    expect(existing.clusters).toEqual(['arn:aws:ecs:eu-central-1:111122223333:cluster/shared-tools']);
+    const examples = existingResourcesOf(stacks.filter((s) => ['dev', 'staging', 'prod', 'controller-infrastructure'].includes(s.name)).map((s) => s.json));
+    expect([...examples.listeners, ...examples.clusters]).toEqual([]);
   });
 });
 

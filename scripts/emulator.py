@@ -11,7 +11,9 @@ src/terraform/emulator-server.ts starts it (plan --base, and the project's check
 --bucket REGION/NAME an empty S3 bucket (a state bucket made elsewhere),
 --policy ARN a customer managed IAM policy with exactly that ARN, and
 --security-group REGION/ID a security group (in the default VPC) with exactly that ID,
---network REGION/VPC_ID=SUBNET_ID@ZONE,... a VPC with those subnets, all with exactly those IDs:
+--network REGION/VPC_ID=SUBNET_ID@ZONE,... a VPC with those subnets, all with exactly those IDs,
+--listener ARN a load balancer with a listener of exactly that ARN, and
+--cluster ARN an ECS cluster of exactly that ARN:
 they stand for what exists before the stacks (the configuration names them;
 moto would make up other IDs).
 """
@@ -149,6 +151,35 @@ def seed_network(ec2, vpc_id: str, subnets: list) -> None:  # type: ignore[no-un
         vpc_models.random_vpc_id, subnet_models.random_subnet_id = made_vpc_id, made_subnet_id
 
 
+def seed_listener(account: str, arn: str, parser) -> None:  # type: ignore[no-untyped-def]
+    """An application load balancer and its listener with exactly the ARN a
+    configuration names as existing (listener/app/NAME/LB_ID/LISTENER_ID), in
+    two subnets of the region's default VPC."""
+    import moto.elbv2.models as elbv2_models
+    from moto.ec2.models import ec2_backends
+
+    parts = arn.split(":")
+    path = parts[5].split("/") if len(parts) == 6 else []
+    if parts[2:3] != ["elasticloadbalancing"] or len(path) != 5 or path[:2] != ["listener", "app"]:
+        parser.error(f"--listener {arn}: expected arn:PARTITION:elasticloadbalancing:REGION:ACCOUNT:listener/app/NAME/LB_ID/LISTENER_ID")
+    region, name, lb_id = parts[3], path[2], path[3]
+    subnets = [subnet.id for subnet in ec2_backends[account][region].describe_subnets() if subnet.default_for_az][:2]
+    made_arn = elbv2_models.make_arn_for_load_balancer
+    try:
+        elbv2_models.make_arn_for_load_balancer = lambda account_id, _id, lb_name, region_name: made_arn(account_id, lb_id, lb_name, region_name)
+        backend = elbv2_models.elbv2_backends[account][region]
+        balancer = backend.create_load_balancer(name, security_groups=[], subnet_ids=subnets, scheme="internal")
+    finally:
+        elbv2_models.make_arn_for_load_balancer = made_arn
+    listener = backend.create_listener(balancer.arn, "HTTP", "443", None, None, [{"Type": "fixed-response", "FixedResponseConfig": {"StatusCode": "404"}}])
+    # moto makes up the listener's own ID: the configuration's ARN is the one the stacks use.
+    balancer.listeners.pop(listener.arn)
+    listener.arn = arn
+    balancer.listeners[arn] = listener
+    if not arn.startswith(balancer.arn.replace(":loadbalancer/", ":listener/") + "/"):
+        sys.exit(f"error: the emulator made load balancer {balancer.arn}, which listener {arn} does not belong to")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--port", type=int, required=True)
@@ -159,6 +190,8 @@ def main() -> None:
     parser.add_argument("--policy", action="append", default=[], metavar="ARN")
     parser.add_argument("--security-group", action="append", default=[], metavar="REGION/ID")
     parser.add_argument("--network", action="append", default=[], metavar="REGION/VPC_ID=SUBNET_ID@ZONE,...")
+    parser.add_argument("--listener", action="append", default=[], metavar="ARN")
+    parser.add_argument("--cluster", action="append", default=[], metavar="ARN")
     args = parser.parse_args()
 
     # Read by moto on every request: every call is this account's.
@@ -239,6 +272,19 @@ def main() -> None:
         del ec2.groups[group.vpc_id][group.id]
         group.id = group.group_id = group_id
         ec2.groups[group.vpc_id][group_id] = group
+
+    for arn in args.listener:
+        seed_listener(args.account, arn, parser)
+
+    from moto.ecs.models import ecs_backends
+
+    for arn in args.cluster:
+        parts = arn.split(":")
+        if len(parts) != 6 or parts[2] != "ecs" or not parts[5].startswith("cluster/"):
+            parser.error(f"--cluster {arn}: expected arn:PARTITION:ecs:REGION:ACCOUNT:cluster/NAME")
+        made = ecs_backends[args.account][parts[3]].create_cluster(parts[5][len("cluster/"):])
+        if made.arn != arn:
+            sys.exit(f"error: the emulator made cluster {made.arn}, not {arn}")
 
     stopped = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stopped.set())

@@ -50,6 +50,10 @@ export interface EmulatorOptions {
   readonly securityGroups?: readonly string[];
   /** Networks to create first, as REGION/VPC_ID=SUBNET_ID@ZONE,... (the configuration's `network.existing`). @default none */
   readonly networks?: readonly string[];
+  /** Load balancer listeners to create first, by ARN (an existing HTTPS listener the configuration adds rules to). @default none */
+  readonly listeners?: readonly string[];
+  /** ECS clusters to create first, by ARN (an existing cluster the configuration runs services in). @default none */
+  readonly clusters?: readonly string[];
   /** Where PLATFORM_EMULATOR_PYTHON is read. @default process.env */
   readonly env?: NodeJS.ProcessEnv;
 }
@@ -94,7 +98,9 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
     // Only the account's own: a policy of another account cannot be made here (attaching it fails, by its ARN).
     ...(options.policies ?? []).filter((arn) => arn.split(':')[4] === options.account).flatMap((policy) => ['--policy', policy]),
     ...(options.securityGroups ?? []).flatMap((group) => ['--security-group', group]),
-    ...(options.networks ?? []).flatMap((network) => ['--network', network])];
+    ...(options.networks ?? []).flatMap((network) => ['--network', network]),
+    ...(options.listeners ?? []).flatMap((listener) => ['--listener', listener]),
+    ...(options.clusters ?? []).flatMap((cluster) => ['--cluster', cluster])];
   const child = spawn(python, args, { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, PYTHONUNBUFFERED: '1' } });
   const endpoint = await readyLine(child).catch((error: unknown) => {
     child.kill('SIGKILL');
@@ -115,13 +121,29 @@ type Json = Record<string, any>;
  * first: the hosted zones their records go into (by the IDs the
  * configuration gives), the certificates their listeners name by ARN, the
  * customer managed policies their roles attach by ARN, the security groups
- * they name by ID and the VPC and subnets of an existing network.
+ * they name by ID, the VPC and subnets of an existing network, and the
+ * listeners and clusters they name by ARN.
  */
-export function existingResourcesOf(stackJsons: readonly string[]): Required<Pick<EmulatorOptions, 'hostedZones' | 'certificates' | 'policies' | 'securityGroups' | 'networks'>> {
+export function existingResourcesOf(stackJsons: readonly string[]): Required<Pick<EmulatorOptions, 'hostedZones' | 'certificates' | 'policies' | 'securityGroups' | 'networks' | 'listeners' | 'clusters'>> {
   return {
     hostedZones: hostedZonesOf(stackJsons), certificates: existingCertificatesOf(stackJsons),
     policies: existingPoliciesOf(stackJsons), securityGroups: existingSecurityGroupsOf(stackJsons), networks: existingNetworksOf(stackJsons),
+    listeners: literalArnsOf(stackJsons, /^arn:[a-z-]+:elasticloadbalancing:[a-z0-9-]+:\d{12}:listener\/app\/[^/]+\/[0-9a-f]+\/[0-9a-f]+$/),
+    clusters: literalArnsOf(stackJsons, /^arn:[a-z-]+:ecs:[a-z0-9-]+:\d{12}:cluster\/[A-Za-z0-9_-]+$/),
   };
+}
+
+/** Every literal string of the stacks' resources that matches `pattern` (a reference is never literal). */
+function literalArnsOf(stackJsons: readonly string[], pattern: RegExp): string[] {
+  const found = new Set<string>();
+  const visit = (value: unknown): void => {
+    if (typeof value === 'string') {
+      if (pattern.test(value)) found.add(value);
+    } else if (Array.isArray(value)) value.forEach(visit);
+    else if (typeof value === 'object' && value !== null) Object.values(value).forEach(visit);
+  };
+  for (const json of stackJsons) visit((JSON.parse(json) as Json).resource ?? {});
+  return [...found].sort();
 }
 
 /**

@@ -73,7 +73,8 @@ export async function checkApply(configs: readonly EnvironmentConfig[], options:
     const seeded = [
       ...existing.hostedZones.map((z) => `hosted zone ${z.name} (${z.id})`), ...existing.certificates.map((c) => `certificate ${c.arn}`),
       ...existing.policies.map((arn) => `policy ${arn}`), ...existing.securityGroups.map((group) => `security group ${group}`),
-      ...existing.networks.map((network) => `network ${network}`),
+      ...existing.networks.map((network) => `network ${network}`), ...existing.listeners.map((arn) => `listener ${arn}`),
+      ...existing.clusters.map((arn) => `cluster ${arn}`),
     ];
     log(`AWS API emulator (moto) for account ${account} at ${emulator.endpoint}${seeded.length ? `, with what the configuration names as existing: ${seeded.join(', ')}` : ''}`);
     try {
