@@ -187,9 +187,10 @@ describe('sidecars', () => {
     const instance = idOf(apps, 'aws_db_instance', (r) => r.identifier === 'internal-tools-apps-main');
     const switchMarker = Object.keys(JSON.parse(apps).resource.terraform_data).find((id) => id.startsWith('database-main_master-secret-switch'));
     expect(statements.find((s) => s.Sid === 'ReadSecrets').Resource).toEqual([
-      // The master password, from the secret RDS manages (the marker stands in only in the plan that switches to it).
-      `\${try(aws_db_instance.${instance}.master_user_secret[0].secret_arn, terraform_data.${switchMarker}.id)}`,
+      // References in the configuration's order (the connection secret, then the master password from the secret RDS
+      // manages; the marker stands in only in the plan that switches to it), then the literal ARNs sorted.
       databaseSecret,
+      `\${try(aws_db_instance.${instance}.master_user_secret[0].secret_arn, terraform_data.${switchMarker}.id)}`,
       'arn:aws:secretsmanager:us-east-1:210987654321:secret:stripe/api-??????',
       'arn:aws:secretsmanager:us-east-1:210987654321:secret:teleport-join-AbCdEf',
       'arn:aws:secretsmanager:us-east-1:210987654321:secret:teleport-join-AbCdEf-??????',

@@ -166,7 +166,7 @@ def seed_listener(account: str, arn: str, parser) -> None:  # type: ignore[no-un
     subnets = [subnet.id for subnet in ec2_backends[account][region].describe_subnets() if subnet.default_for_az][:2]
     made_arn = elbv2_models.make_arn_for_load_balancer
     try:
-        elbv2_models.make_arn_for_load_balancer = lambda account_id, _id, lb_name, region_name: made_arn(account_id, lb_id, lb_name, region_name)
+        elbv2_models.make_arn_for_load_balancer = lambda account_id, lb_id, name, region_name, seeded_id=lb_id: made_arn(account_id, seeded_id, name, region_name)
         backend = elbv2_models.elbv2_backends[account][region]
         balancer = backend.create_load_balancer(name, security_groups=[], subnet_ids=subnets, scheme="internal")
     finally:
