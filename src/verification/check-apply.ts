@@ -186,6 +186,9 @@ async function checkStack(stack: SynthesizedStack, context: Context): Promise<St
     }
     context.log(`${stack.name}: ${notes.join('; ')} (${seconds()})`);
     return { stack: stack.name, ok: true, summary: `${stack.name}: ok, ${notes.join('; ')} (${seconds()})`, resources, standIns };
+  } catch (error) {
+    // An SDK call the read-back could not make fails this stack, not the check of the others.
+    return fail(`${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`);
   } finally {
     clearTimeout(timer);
     closeReadBackClients(clients);

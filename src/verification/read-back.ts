@@ -51,6 +51,11 @@ function referenced(resources: Resources, reference: unknown): Json | undefined 
   return match ? resources[match[1]!]?.[match[2]!] : undefined;
 }
 
+/** A service's cluster: the stack's own (by reference), or an existing one it names by ARN. */
+function clusterOf(resources: Resources, reference: unknown): string {
+  return (referenced(resources, reference)?.name as string | undefined) ?? String(reference);
+}
+
 const literal = (value: unknown): value is string => typeof value === 'string' && !value.includes('${');
 const sorted = (values: readonly unknown[]) => JSON.stringify([...values].map(String).sort());
 
@@ -65,7 +70,7 @@ export async function readBack(stackJson: string, clients: ReadBackClients): Pro
   };
 
   for (const service of Object.values(resources.aws_ecs_service ?? {})) {
-    const cluster = referenced(resources, service.cluster)?.name as string;
+    const cluster = clusterOf(resources, service.cluster);
     const found = (await clients.ecs.send(new DescribeServicesCommand({ cluster, services: [service.name] }))).services?.[0];
     expect(`ECS service ${cluster}/${service.name} status`, found?.status, 'ACTIVE');
     if (!found) continue;
@@ -157,7 +162,7 @@ export async function remaining(stackJson: string, clients: ReadBackClients): Pr
     }
   };
   for (const service of Object.values(resources.aws_ecs_service ?? {})) {
-    const cluster = referenced(resources, service.cluster)?.name as string;
+    const cluster = clusterOf(resources, service.cluster);
     await gone(`ECS service ${service.name}`, async () => ((await clients.ecs.send(new DescribeServicesCommand({ cluster, services: [service.name] }))).services ?? []).some((s) => s.status === 'ACTIVE'));
   }
   for (const lb of Object.values(resources.aws_lb ?? {}).filter((l) => literal(l.name))) {
