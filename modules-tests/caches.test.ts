@@ -9,7 +9,7 @@ import { estimateStack } from '../src/cost/estimate';
 import { diagramOf } from '../src/diagram/model';
 import { cacheVariables } from '../src/config/injected-variables';
 import { cacheGroupId } from '../src/config/workload-resolve';
-import { MINIMAL_ENVIRONMENT, configOf, problemsOf } from './helpers';
+import { MINIMAL_ENVIRONMENT, configOf, problemsOf, synthEnvironment } from './helpers';
 import { containersOf, only, workloads } from './workloads-fixture';
 
 const fixture = workloads();
@@ -45,7 +45,8 @@ describe('a production cache', () => {
     expect(secret).toEqual({ name: 'books-production/cache/sessions', description: 'AUTH token of cache sessions', recovery_window_in_days: 30 });
     const [, version] = only(prod, 'aws_secretsmanager_secret_version', 'cache-sessions_');
     expect(version).toEqual({ secret_id: ref(`aws_secretsmanager_secret.${secretName}`, 'id'), secret_string_wo: ref(`random_password.${tokenName}`, 'result'), secret_string_wo_version: 1 });
-    expect(prod.resource.random_password[tokenName]).toMatchObject({ length: 64, special: true, override_special: '!&#$^<>-' });
+    expect(prod.resource.random_password[tokenName]).toEqual({ length: 64, special: true, override_special: '!&#$^<>-', keepers: { version: '1' }, provider: 'random' });
+    expect(group.auth_token_update_strategy).toBe('ROTATE');
     expect(prod.terraform.required_providers.random).toEqual({ source: 'hashicorp/random', version: '~> 3.6' });
   });
 
@@ -155,6 +156,12 @@ caches:
   sessions: { allowedServices: [api] }
 `;
     expect(problemsOf({ 'dev.yaml': file })).toEqual(['cfg/dev.yaml:11:119 services.api.environment.CACHE_SESSIONS_HOST: CACHE_SESSIONS_HOST is set by the project from caches.sessions; rename this variable']);
+  });
+
+  it('rotates the token when authTokenVersion is raised: a new password, written again to the secret', () => {
+    const stack = JSON.parse(synthEnvironment(configOf(cache('    authTokenVersion: 2\n    allowedServices: [api]\n'))));
+    expect(Object.values(stack.resource.random_password).map((p: any) => p.keepers)).toEqual([{ version: '2' }]);
+    expect(Object.values(stack.resource.aws_secretsmanager_secret_version).map((v: any) => v.secret_string_wo_version)).toEqual([2]);
   });
 
   it('keeps replication group IDs within 40 characters, deterministically', () => {

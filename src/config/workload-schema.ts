@@ -30,6 +30,8 @@ export const cacheSchema = strictObject({
     .default('02:00-03:00').describe('Daily snapshot window, hh:mm-hh:mm UTC, apart from the maintenance window (default: 02:00-03:00)'),
   maintenanceWindow: z.string().regex(/^(mon|tue|wed|thu|fri|sat|sun):([01]\d|2[0-3]):[0-5]\d-(mon|tue|wed|thu|fri|sat|sun):([01]\d|2[0-3]):[0-5]\d$/, 'a maintenance window is ddd:hh:mm-ddd:hh:mm in UTC, for example "sun:05:00-sun:06:00"')
     .default('sun:05:00-sun:06:00').describe('Weekly maintenance window, ddd:hh:mm-ddd:hh:mm UTC (default: sun:05:00-sun:06:00)'),
+  authTokenVersion: z.number().int().min(1).default(1)
+    .describe('Raise it to rotate the AUTH token: a new token is generated and written to the secret, and ElastiCache keeps the old one valid until the next rotation; restart the services to read the new one (default: 1)'),
   allowedServices: uniqueList(z.string()).default([])
     .describe('Services that get network access to the port, CACHE_<NAME>_HOST and CACHE_<NAME>_PORT, and the AUTH token as the secret CACHE_<NAME>_AUTH_TOKEN, each once (default: none)'),
 });

@@ -36,6 +36,8 @@ export interface CacheProps {
   readonly secretName: string;
   /** Days a deleted token secret can be restored (7-30). */
   readonly secretRecoveryDays: number;
+  /** Raised, a new AUTH token replaces the old one (written to the secret, rotated on the group). */
+  readonly authTokenVersion: number;
   /** Take a final snapshot when the group is destroyed (production). @default false */
   readonly finalSnapshot?: boolean;
 }
@@ -84,7 +86,7 @@ export class Cache extends Construct {
     });
 
     // ElastiCache takes 16-128 printable characters except / " @ and spaces.
-    const token = new RandomPassword(this, 'auth-token', { length: 64, special: true, overrideSpecial: '!&#$^<>-' });
+    const token = new RandomPassword(this, 'auth-token', { length: 64, special: true, overrideSpecial: '!&#$^<>-', keepers: { version: String(props.authTokenVersion) } });
     this.secret = new SecretsmanagerSecret(this, 'auth-token-secret', {
       name: props.secretName,
       description: `AUTH token of cache ${props.name}`,
@@ -93,8 +95,8 @@ export class Cache extends Construct {
     new SecretsmanagerSecretVersion(this, 'auth-token-value', {
       secretId: this.secret.id,
       secretStringWo: token.result,
-      // Raise it to write a new value (after the token changes).
-      secretStringWoVersion: 1,
+      // A write-only value is written again only when its version changes: the same version as the token's.
+      secretStringWoVersion: props.authTokenVersion,
     });
 
     this.group = new ElasticacheReplicationGroup(this, 'replication-group', {
@@ -112,6 +114,8 @@ export class Cache extends Construct {
       atRestEncryptionEnabled: 'true',
       transitEncryptionEnabled: true,
       authToken: token.result,
+      // A new token is added beside the old one, which stays valid until the next rotation.
+      authTokenUpdateStrategy: 'ROTATE',
       autoMinorVersionUpgrade: 'true',
       snapshotRetentionLimit: props.snapshotRetentionDays,
       snapshotWindow: props.snapshotRetentionDays > 0 ? props.snapshotWindow : undefined,

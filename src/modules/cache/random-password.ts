@@ -31,6 +31,8 @@ export interface RandomPasswordProps {
   readonly special: boolean;
   /** The special characters allowed. @default the random provider's set */
   readonly overrideSpecial?: string;
+  /** Values whose change replaces the password with a new one. @default none */
+  readonly keepers?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -49,6 +51,6 @@ export class RandomPassword extends TerraformResource {
   }
 
   protected synthesizeAttributes(): Record<string, unknown> {
-    return { length: this.props.length, special: this.props.special, override_special: this.props.overrideSpecial };
+    return { length: this.props.length, special: this.props.special, override_special: this.props.overrideSpecial, keepers: this.props.keepers };
   }
 }
