@@ -67,6 +67,11 @@ export const STAND_IN_GAPS: readonly StandInGap[] = [
     applies: () => true,
     moto: 'moto\'s Budgets answers no DescribeSubscribersForNotification and no tag calls (ListTagsForResource, TagResource): the AWS provider, which reads both for every budget, retries them for many minutes',
   },
+  {
+    type: 'aws_elasticache_replication_group',
+    applies: () => true,
+    moto: 'moto\'s CreateReplicationGroup creates no member clusters, so the provider\'s read of the first node after creating the group fails: "CacheClusterNotFound: Cache cluster <group>-001 not found" (DescribeCacheClusters, 404)',
+  },
 ];
 
 const RULE_DESCRIPTION = 'moto keeps no description on a rule that references another security group or a prefix list (DescribeSecurityGroupRules answers without Description); rules with a CIDR keep theirs';
