@@ -39,6 +39,8 @@ export function resolveCache(cache: ParsedCache, name: string, context: Workload
     /** Multi-AZ and automatic failover need a replica to fail over to. */
     multiAz: cache.replicas >= 1,
     snapshotRetentionDays: cache.snapshotRetentionDays ?? (context.production ? 7 : 0),
+    /** A final snapshot when the group is destroyed (production). */
+    finalSnapshot: context.production,
     groupId: cacheGroupId(prefix, name),
     /** The AUTH token's secret: `<prefix>/cache/<key>`, inside the prefix the boundary and management policy allow. */
     secretName: `${prefix}/cache/${name}`,

@@ -205,7 +205,6 @@ export class EnvironmentStack extends StandaloneStack {
         namePrefix: this.naming.prefix,
         vpcId: this.network.vpcId,
         subnetIds: this.network.privateSubnetIds,
-        finalSnapshot: config.production,
       });
     }
     for (const bucket of Object.values(config.buckets)) {
