@@ -363,7 +363,7 @@ describe('more AWS rules', () => {
 
   it('understands YAML anchors and merge keys', () => {
     const text = `${MINIMAL_ENVIRONMENT}x-small: &small { cpu: 256, memory: 512 }\n`;
-    expect(problemsOf({ 'dev.yaml': text })).toEqual(['cfg/dev.yaml:10:1 x-small: unknown key "x-small"; valid keys here: $schema, project, environment, production, aws, backend, tags, logRetentionDays, network, cluster, registry, loadBalancer, certificates, dns, services, jobs, queues, databases, dynamodb, monitoring, guardrails, gitops, controller, ci, teleport, cost']);
+    expect(problemsOf({ 'dev.yaml': text })).toEqual(['cfg/dev.yaml:10:1 x-small: unknown key "x-small"; valid keys here: $schema, project, environment, production, aws, backend, tags, logRetentionDays, network, cluster, registry, loadBalancer, certificates, dns, services, jobs, queues, databases, dynamodb, caches, buckets, monitoring, guardrails, gitops, controller, ci, teleport, cost']);
     const merged = configOf(`${MINIMAL_ENVIRONMENT}services:\n  api:\n    <<: { cpu: 256, memory: 512 }\n    image: "docker.io/library/nginx:1.27"\n`);
     expect(merged.services.api).toMatchObject({ cpu: 256, memory: 512 });
   });

@@ -68,11 +68,13 @@ describe('cost --env prod --format json', () => {
     const rest = 2 * 1 + 0.4 + 3 * 0.1 + 0.023 + 0.5 + 3 * 0.1; // KMS keys, the database secret, 3 repositories, access logs, Cloud Map zone and api's 3 instances
     const insights = (12 + 3 * 25) * 0.3; // Container Insights: the cluster's metrics and each of 3 services', custom metrics at $0.30
     const autoscalingAlarms = (2 + 3) * 2 * 0.1; // target tracking: web's cpu and requests, api's cpu, memory and requests; two alarms each
-    // Six log groups share 1 GB a day; each keeps its retention's worth: the database's two 90 days, flow logs 365, api 180, web and worker 90.
-    const logStorage = (1 / 6) * (90 + 90 + 365 + 180 + 90 + 90) * 0.03;
+    // Seven log groups share 1 GB a day; each keeps its retention's worth: the database's two 90 days, flow logs 365, api 180, web, worker and the WAF's 90.
+    const logStorage = (1 / 7) * (90 + 90 + 365 + 180 + 90 + 90 + 90) * 0.03;
+    // The web ACL (on by default in production): the ACL, its four rules, and 5 requests a second inspected.
+    const waf = 5 + 4 * 1 + ((5 * SECONDS) / 1e6) * 0.6;
     expect(count('prod', 'aws_kms_key')).toBe(2);
-    expect(count('prod', 'aws_cloudwatch_log_group')).toBe(6);
-    expect(prod.total).toBeCloseTo(fargate + nat + publicIps + alb + rds + dynamodb + cloudwatch + rest + insights + autoscalingAlarms + logStorage, 2);
+    expect(count('prod', 'aws_cloudwatch_log_group')).toBe(7);
+    expect(prod.total).toBeCloseTo(fargate + nat + publicIps + alb + rds + dynamodb + cloudwatch + rest + insights + autoscalingAlarms + logStorage + waf, 2);
   });
 
   it('counts Container Insights, the alarms of target tracking and log storage as lines of their own', () => {
@@ -80,7 +82,7 @@ describe('cost --env prod --format json', () => {
     expect(items('aws_ecs_cluster.').map((l) => [l.item, l.quantity, l.unitPrice])).toEqual([['Container Insights metrics (12 for the cluster, 25 for each of 3 service(s))', 87, 0.3]]);
     expect(items('aws_appautoscaling_policy.').map((l) => l.quantity)).toEqual([2, 2, 2, 2, 2]);
     const flowLogs = prod.lines.find((l) => l.address.startsWith('aws_cloudwatch_log_group.network_flow-logs') && l.item.startsWith('log storage'))!;
-    expect([flowLogs.item, flowLogs.quantity]).toEqual(['log storage (365 days\' retention of 0.166667 GB a day, as ingested)', Math.round((365 / 6) * 1e6) / 1e6]);
+    expect([flowLogs.item, flowLogs.quantity]).toEqual(['log storage (365 days\' retention of 0.142857 GB a day, as ingested)', Math.round((365 / 7) * 1e6) / 1e6]);
     // dev switches Container Insights off: no metrics line.
     expect(byName('dev').lines.some((l) => l.address.startsWith('aws_ecs_cluster.'))).toBe(false);
   });
@@ -89,6 +91,7 @@ describe('cost --env prod --format json', () => {
     expect(prod.notPriced.map((n) => n.what)).toEqual([
       'aws_ecs_cluster.cluster_A4C38409: Container Insights performance log events',
       'aws_lb.load-balancer_30A23327: S3 PUT requests of the access logs',
+      'aws_wafv2_web_acl.waf_web-acl_54BA89C4: the managed rule groups\' own fees',
       'data transfer out to the internet and between availability zones',
       'API requests (KMS, Secrets Manager, CloudWatch metric reads, S3, ECR image pulls)',
     ]);
@@ -302,8 +305,9 @@ describe('what the stack cannot say', () => {
   it('takes traffic and storage from the cost: assumptions', () => {
     const base = estimateStack(prodJson, 'prod');
     const busy = estimateStack(prodJson, 'prod', { assumptions: { natGbPerMonth: 1000, albRequestsPerSecond: 100, logGbPerDay: 10 } });
-    // NAT: 900 GB more; LCUs: 100/25 = 4 instead of 0.2; logs: 9 GB a day more, ingested and kept (1.5 GB a day more per group, 905 retention days in all).
-    const expected = 900 * 0.048 + (4 - 0.2) * H * 0.008 + ((9 * H) / 24) * 0.57 + (9 / 6) * 905 * 0.03;
+    // NAT: 900 GB more; LCUs: 100/25 = 4 instead of 0.2; logs: 9 GB a day more, ingested and kept (9/7 GB a day more per group, 995 retention days in all);
+    // the web ACL inspects 95 requests a second more.
+    const expected = 900 * 0.048 + (4 - 0.2) * H * 0.008 + ((9 * H) / 24) * 0.57 + (9 / 7) * 995 * 0.03 + ((95 * H * 3600) / 1e6) * 0.6;
     expect(busy.total - base.total).toBeCloseTo(expected, 1);
     expect(busy.assumptions.natGbPerMonth).toBe(1000);
   });

@@ -16,7 +16,7 @@ import { synthesizedFixture } from './synth-cache';
 
 type Resources = Record<string, Record<string, Record<string, unknown>>>;
 
-const cases = [EXAMPLES_DIR, UNUSUAL_DIR].flatMap((dir) => {
+const cases = [EXAMPLES_DIR, UNUSUAL_DIR, 'modules-tests/fixtures/workloads'].flatMap((dir) => {
   const configs = loadEnvironments(dir).map((e) => e.config);
   return synthesizedFixture(dir).filter((s) => s.environment !== undefined).map((s) => {
     const config = configs.find((c) => c.environment === s.environment)!;
@@ -38,7 +38,7 @@ function groupsOf(diagram: Diagram, resources: Resources, id: string): string[] 
     const mounts = Object.values(resources.aws_efs_mount_target ?? {}).filter((m) => has(m.file_system_id, type, name(node.address!)));
     return sgs.filter((sg) => mounts.some((m) => has(m.security_groups, 'aws_security_group', sg)));
   }
-  return sgs.filter((sg) => has(resource.security_groups ?? resource.vpc_security_group_ids ?? (resource.network_configuration as Record<string, unknown> | undefined)?.security_groups, 'aws_security_group', sg));
+  return sgs.filter((sg) => has(resource.security_groups ?? resource.vpc_security_group_ids ?? resource.security_group_ids ?? (resource.network_configuration as Record<string, unknown> | undefined)?.security_groups, 'aws_security_group', sg));
 }
 
 describe.each(cases)('the diagram of %s', (_label, { config, resources, diagram }) => {
@@ -66,11 +66,16 @@ describe.each(cases)('the diagram of %s', (_label, { config, resources, diagram 
         expect(groupsOf(diagram, resources, edge.to).some((sg) => has(grant!.security_group_id, 'aws_security_group', sg))).toBe(true);
         if (edge.from === 'internet') expect(grant!.cidr_ipv4 ?? grant!.cidr_ipv6).toBeDefined();
         else expect(groupsOf(diagram, resources, edge.from).some((sg) => has(grant!.referenced_security_group_id, 'aws_security_group', sg))).toBe(true);
+      } else if (type === 'aws_wafv2_web_acl_association') {
+        // The web ACL in front of the load balancer it is associated with.
+        expect(has(grant!.web_acl_arn, 'aws_wafv2_web_acl', name(diagram.nodes.find((n) => n.id === edge.from)!.address!))).toBe(true);
+        expect(has(grant!.resource_arn, 'aws_lb', name(diagram.nodes.find((n) => n.id === edge.to)!.address!))).toBe(true);
       } else {
         expect(type).toBe('aws_iam_role_policy');
-        const table = diagram.nodes.find((n) => n.id === edge.to)!;
-        expect(table.kind).toBe('table');
-        expect(has(grant!.policy, 'aws_dynamodb_table', name(table.address!))).toBe(true);
+        const target = diagram.nodes.find((n) => n.id === edge.to)!;
+        expect(['table', 'bucket']).toContain(target.kind);
+        if (target.kind === 'table') expect(has(grant!.policy, 'aws_dynamodb_table', name(target.address!))).toBe(true);
+        else expect(String(grant!.policy)).toContain(`:::${String(resources.aws_s3_bucket![name(target.address!)]!.bucket)}`);
         const service = resources.aws_ecs_service![name(diagram.nodes.find((n) => n.id === edge.from)!.address!)]!;
         const task = Object.entries(resources.aws_ecs_task_definition!).find(([n]) => has(service.task_definition, 'aws_ecs_task_definition', n))![1];
         expect(Object.keys(resources.aws_iam_role!).some((role) => has(grant!.role, 'aws_iam_role', role) && has(task.task_role_arn, 'aws_iam_role', role))).toBe(true);

@@ -6,6 +6,7 @@ import type { StackJson } from '../src/guardrails/rule';
 import { formatReport, runGuardrails } from '../src/guardrails/run';
 import { TELEPORT_GUARDRAIL_FIXTURES } from './fixtures/teleport/guardrail-fixtures';
 import { JOBS_GUARDRAIL_FIXTURES } from './fixtures/jobs/guardrail-fixtures';
+import { WORKLOAD_GUARDRAIL_FIXTURES } from './fixtures/workloads/guardrail-fixtures';
 import { MINIMAL_ENVIRONMENT, exampleConfigs, problemsOf } from './helpers';
 
 const stack = (resource: Record<string, Record<string, any>>): StackJson => ({ resource });
@@ -229,6 +230,7 @@ const FIXTURES: Record<string, { pass: StackJson; fail: StackJson; says: RegExp 
   },
   ...TELEPORT_GUARDRAIL_FIXTURES,
   ...JOBS_GUARDRAIL_FIXTURES,
+  ...WORKLOAD_GUARDRAIL_FIXTURES,
 };
 
 describe.each(RULES.map((rule) => [rule.id, rule] as const))('rule %s', (id, rule) => {

@@ -44,6 +44,9 @@ function targetsOf(stack: any, config: EnvironmentConfig): Target[] {
     aws_s3_bucket: (v) => ['s3:PutBucketVersioning', `arn:${p}:s3:::${v.bucket}`],
     aws_lb: (v) => ['elasticloadbalancing:ModifyLoadBalancerAttributes', arn('elasticloadbalancing', `loadbalancer/app/${v.name}/0123456789abcdef`)],
     aws_lb_target_group: (v) => ['elasticloadbalancing:ModifyTargetGroup', arn('elasticloadbalancing', `targetgroup/${v.name}/0123456789abcdef`)],
+    aws_elasticache_replication_group: (v) => ['elasticache:ModifyReplicationGroup', arn('elasticache', `replicationgroup:${v.replication_group_id}`)],
+    aws_elasticache_subnet_group: (v) => ['elasticache:ModifyCacheSubnetGroup', arn('elasticache', `subnetgroup:${v.name}`)],
+    aws_wafv2_web_acl: (v) => ['wafv2:UpdateWebACL', arn('wafv2', `regional/webacl/${v.name}/1234abcd-12ab-34cd-56ef-1234567890ab`)],
     // Random IDs: these are the environment's by their tags.
     aws_kms_key: () => ['kms:EnableKeyRotation', arn('kms', 'key/1234abcd-12ab-34cd-56ef-1234567890ab'), true],
     aws_security_group: () => ['ec2:AuthorizeSecurityGroupIngress', arn('ec2', 'security-group/sg-0123456789abcdef0'), true],
@@ -83,7 +86,7 @@ async function decide(statements: object[], target: Target, owner: EnvironmentCo
   return response.overallResult;
 }
 
-const suites: [string, string][] = [['examples', 'modules-tests/fixtures/examples'], ['teleport', 'modules-tests/fixtures/teleport'], ['unusual', UNUSUAL_DIR], ['controller', 'modules-tests/fixtures/controller'], ['jobs', 'modules-tests/fixtures/jobs']];
+const suites: [string, string][] = [['examples', 'modules-tests/fixtures/examples'], ['teleport', 'modules-tests/fixtures/teleport'], ['unusual', UNUSUAL_DIR], ['controller', 'modules-tests/fixtures/controller'], ['jobs', 'modules-tests/fixtures/jobs'], ['workloads', 'modules-tests/fixtures/workloads']];
 
 describe.each(suites)('the management statements of the %s fixtures', (_name, dir) => {
   const configs = loadEnvironments(dir).map((e) => e.config);

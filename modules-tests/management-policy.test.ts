@@ -29,7 +29,9 @@ describe('the policy of the example environments', () => {
       'StateList', 'StateObjects', 'StateLockTable', 'ReadToRefresh', 'Ec2Create', 'Ec2Change', 'Ec2TagOnCreate', 'Ec2Retag', 'Ec2DefaultSecurityGroupTags', 'EcsCluster', 'EcsTaskDefinitions',
       'IamRoles', 'IamRolesWithBoundary', 'IamPassRoles', 'IamAttachConfigured', 'IamServiceLinkedRoles', 'LogGroups', 'KmsCreateKey', 'KmsKeys', 'KmsRetag', 'KmsAliases', 'EcrRepositories',
       'LoadBalancer', 'AccessLogBucket', 'AcmRequest', 'AcmCertificates', 'AcmRetag', 'DnsRecords', 'DnsChanges', 'DiscoveryCreate', 'DiscoveryZone', 'Discovery', 'DiscoveryRetag', 'ServiceAutoscaling',
-      'ServiceAutoscalingTagOnCreate', 'ServiceAutoscalingRetag', 'Alarms', 'Dashboard', 'AlertTopic', 'CostBudget', 'Databases', 'DatabaseOptionGroups', 'DatabaseSecrets', 'DatabaseMasterSecretCreate', 'Tables', 'DenyOwnIam', 'DenyBoundaryRemoval',
+      'ServiceAutoscalingTagOnCreate', 'ServiceAutoscalingRetag', 'Alarms', 'Dashboard', 'AlertTopic', 'CostBudget', 'Databases', 'DatabaseOptionGroups', 'DatabaseSecrets', 'DatabaseMasterSecretCreate', 'Tables',
+      // The web application firewall, on by default in production.
+      'WebAcl', 'WebAclManagedRules', 'WebAclAssociation', 'WebAclLogDelivery', 'DenyOwnIam', 'DenyBoundaryRemoval',
     ]);
     // dev: no access logs, no enhanced monitoring (no managed policy to attach), flow logs off.
     const dev = managementStatements(exampleConfig('dev'));
@@ -241,11 +243,13 @@ const SERVICE_OF: Readonly<Record<string, string | null>> = {
   aws_s3_bucket_versioning: 's3', aws_s3_bucket_object_lock_configuration: 's3', aws_ssm_parameter: 'ssm',
   aws_sns_topic: 'sns', aws_sns_topic_policy: 'sns', aws_sns_topic_subscription: 'sns', aws_subnet: 'ec2', aws_vpc: 'ec2',
   aws_vpc_security_group_egress_rule: 'ec2', aws_vpc_security_group_ingress_rule: 'ec2',
+  aws_elasticache_replication_group: 'elasticache', aws_elasticache_subnet_group: 'elasticache', aws_s3_bucket_cors_configuration: 's3',
+  aws_wafv2_web_acl: 'wafv2', aws_wafv2_web_acl_association: 'wafv2', aws_wafv2_web_acl_logging_configuration: 'wafv2',
   random_password: null, terraform_data: null,
 };
 
 describe('coverage of what the environments create', () => {
-  it.each([['examples', exampleConfigs()], ['controller fixture', controllerConfigs], ['unusual', unusualConfigs]] as const)('every resource type of the %s has a statement of its service', (_name, configs: readonly EnvironmentConfig[]) => {
+  it.each([['examples', exampleConfigs()], ['controller fixture', controllerConfigs], ['unusual', unusualConfigs], ['workloads fixture', loadEnvironments('modules-tests/fixtures/workloads').map((e) => e.config)]] as const)('every resource type of the %s has a statement of its service', (_name, configs: readonly EnvironmentConfig[]) => {
     const stacks = synthesize(configs);
     for (const config of configs) {
       const stack = JSON.parse(stacks.find((s) => s.environment === config.environment)!.json) as { resource: Record<string, unknown> };

@@ -102,6 +102,10 @@ describe('dashboard', () => {
     LoadBalancer: [`\${aws_lb.${lbId}.arn_suffix}`],
     DBInstanceIdentifier: [db.identifier],
     TableName: [table.name],
+    // The web application firewall, on by default in production: its web ACL, all rules, in the region.
+    WebACL: [stacks.prod!.config.loadBalancer.waf.webAclName],
+    Region: ['eu-west-1'],
+    Rule: ['ALL'],
   };
 
   it('draws every metric with a namespace, a name, real dimensions and the region', () => {
@@ -110,7 +114,7 @@ describe('dashboard', () => {
       expect(widget.properties.region).toBe('eu-west-1');
       for (const row of widget.properties.metrics) {
         const [namespace, metricName, ...rest] = row;
-        expect(namespace).toMatch(/^(AWS\/(ECS|ApplicationELB|RDS|DynamoDB)|ECS\/ContainerInsights)$/);
+        expect(namespace).toMatch(/^(AWS\/(ECS|ApplicationELB|RDS|DynamoDB|WAFV2)|ECS\/ContainerInsights)$/);
         expect(metricName).toMatch(/^[A-Za-z0-9_]+$/);
         const options = rest.pop();
         expect(options.stat).toMatch(/^(Average|Sum|Maximum|Minimum|SampleCount)$/);
@@ -121,9 +125,9 @@ describe('dashboard', () => {
     }
   });
 
-  it('shows the load balancer and every service, database and table', () => {
+  it('shows the load balancer and every service, database and table (and the production firewall)', () => {
     const headings = body.widgets.filter((w: any) => w.type === 'text').map((w: any) => w.properties.markdown);
-    expect(headings).toEqual(['## Load balancer', '## Service web', '## Service api', '## Service worker', '## Database main', '## Table sessions']);
+    expect(headings).toEqual(['## Load balancer', '## Service web', '## Service api', '## Service worker', '## Database main', '## Table sessions', '## Web application firewall']);
     const servicesDrawn = new Set(metricWidgets.flatMap((w: any) => w.properties.metrics).filter((row: any[]) => row.includes('ServiceName')).map((row: any[]) => row[row.indexOf('ServiceName') + 1]));
     expect([...servicesDrawn].sort()).toEqual(['api', 'web', 'worker']);
   });

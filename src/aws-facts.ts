@@ -80,6 +80,18 @@ export function parameterGroupFamily(engine: DatabaseEngine, version: string): s
   return major !== undefined && known.includes(major) ? `${engine}${major}` : undefined;
 }
 
+/**
+ * Engine versions ElastiCache offers for replication groups with encryption
+ * in transit and AUTH, major.minor as the AWS provider 5.100 takes them for
+ * engines 6 and later (it accepts any X.Y there and leaves the check to
+ * ElastiCache, so the project checks against this list). Oldest first.
+ */
+export const ELASTICACHE_ENGINE_VERSIONS = {
+  valkey: ['7.2', '8.0', '8.1'],
+  redis: ['6.2', '7.0', '7.1'],
+} as const;
+export type CacheEngine = keyof typeof ELASTICACHE_ENGINE_VERSIONS;
+
 export const DATABASE_PORTS: Readonly<Record<DatabaseEngine, number>> = { postgres: 5432, mysql: 3306, mariadb: 3306 };
 
 /** Performance Insights is not offered on the smallest burstable classes. */

@@ -43,3 +43,14 @@ export function tableVariable(key: string): string {
 export function queueVariable(key: string): string {
   return `QUEUE_${upperKey(key)}_URL`;
 }
+
+/** CACHE_<KEY>_HOST and CACHE_<KEY>_PORT (environment) and CACHE_<KEY>_AUTH_TOKEN (a secret) of cache `key`. */
+export function cacheVariables(key: string): { host: string; port: string; authToken: string } {
+  const base = `CACHE_${upperKey(key)}`;
+  return { host: `${base}_HOST`, port: `${base}_PORT`, authToken: `${base}_AUTH_TOKEN` };
+}
+
+/** BUCKET_<KEY>_NAME: the bucket name of application bucket `key`. */
+export function bucketVariable(key: string): string {
+  return `BUCKET_${upperKey(key)}_NAME`;
+}

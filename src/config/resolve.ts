@@ -11,6 +11,7 @@ import { escapeTemplates } from './template-escape';
 import { resolveTeleport } from './teleport-resolve';
 import { resolveJobs, resolveQueues } from './jobs-resolve';
 import { Naming } from '../naming';
+import { resolveBucket, resolveCache, resolveWaf, type WorkloadContext } from './workload-resolve';
 
 /** Environments named prod, production or prod-* are production unless `production` says otherwise. */
 export function isProductionName(environment: string): boolean {
@@ -29,6 +30,7 @@ export function resolveEnvironment(validated: ParsedEnvironment, fileStem: strin
     production,
     publicIpDefault: existing === undefined && (natGateways ?? 'single') === 'none',
   };
+  const workload: WorkloadContext = { project: parsed.project, environment, production, accountId: parsed.aws.accountId, region, logRetentionDays: parsed.logRetentionDays };
   return {
     ...parsed,
     environment,
@@ -53,6 +55,7 @@ export function resolveEnvironment(validated: ParsedEnvironment, fileStem: strin
       allowedCidrs: parsed.loadBalancer.allowedCidrs ?? (parsed.loadBalancer.internal ? (cidr ? [cidr] : []) : ['0.0.0.0/0']),
       /** Outside production, `terraform destroy` may delete the access logs with the environment. */
       accessLogsForceDestroy: !production,
+      waf: resolveWaf(parsed.loadBalancer.waf, workload, Object.values(parsed.services).some((s) => s.routing !== undefined)),
     },
     network: existing
       ? { kind: 'existing' as const, ...existing, flowLogs, flowLogRetentionDays }
@@ -83,7 +86,7 @@ export function resolveEnvironment(validated: ParsedEnvironment, fileStem: strin
       // Turning alarms off turns off every kind.
       alarms: parsed.monitoring.alarms.enabled
         ? parsed.monitoring.alarms
-        : { enabled: false, services: false, targets: false, loadBalancer: false, databases: false, tables: false },
+        : { enabled: false, services: false, targets: false, loadBalancer: false, databases: false, tables: false, caches: false },
     },
     databases: mapEntries(parsed.databases, (database, name) => ({
       ...database,
@@ -107,6 +110,8 @@ export function resolveEnvironment(validated: ParsedEnvironment, fileStem: strin
       ...parsed.gitops,
       autoApply: parsed.gitops.autoApply ?? !production,
     },
+    caches: mapEntries(parsed.caches, (cache, name) => resolveCache(cache, name, workload)),
+    buckets: mapEntries(parsed.buckets, (bucket, name) => resolveBucket(bucket, name, workload)),
     dynamodb: mapEntries(parsed.dynamodb, (table, name) => ({
       ...table,
       name,
@@ -152,6 +157,7 @@ export type FileSystemConfig = EnvironmentConfig['fileSystems'][string];
 export type JobConfig = EnvironmentConfig['jobs'][string];
 export type QueueConfig = EnvironmentConfig['queues'][string];
 export type { TeleportConfig } from './teleport-resolve';
+export type { BucketConfig, CacheConfig, WafConfig } from './workload-resolve';
 
 function mapEntries<T, R>(record: Record<string, T>, map: (value: T, key: string) => R): Record<string, R> {
   return Object.fromEntries(Object.entries(record).map(([key, value]) => [key, map(value, key)]));

@@ -3,12 +3,13 @@
  * single key cannot see. Each returns issues with the key path to blame.
  */
 import { parameterGroupFamily, RDS_PARAMETER_FAMILIES, supportsPerformanceInsights } from '../aws-facts';
-import { databaseVariables, tableVariable } from './injected-variables';
+import { bucketVariable, cacheVariables, databaseVariables, tableVariable } from './injected-variables';
 import { shown } from './problems';
 import { didYouMean } from './suggest';
 import { checkServices } from './service-rules';
 import { checkTeleport } from './teleport-rules';
 import { checkJobsAndQueues } from './jobs-rules';
+import { checkWorkloads } from './workload-rules';
 import { isMap } from '../values';
 import type { EnvironmentConfig } from './resolve';
 import type { KeyPath } from './yaml-source';
@@ -184,6 +185,12 @@ const injectedVariablesFree: Rule = (env) => {
   for (const [name, table] of Object.entries(env.dynamodb)) {
     for (const service of [...table.allowedServices.read, ...table.allowedServices.write]) add(service, tableVariable(name), `dynamodb.${name}`);
   }
+  for (const [name, cache] of Object.entries(env.caches)) {
+    for (const service of cache.allowedServices) for (const variable of Object.values(cacheVariables(name))) add(service, variable, `caches.${name}`);
+  }
+  for (const [name, bucket] of Object.entries(env.buckets)) {
+    for (const service of [...bucket.allowedServices.read, ...bucket.allowedServices.write]) add(service, bucketVariable(name), `buckets.${name}`);
+  }
   for (const [service, variables] of injected) {
     if (!Object.hasOwn(env.services, service)) continue;
     const config = env.services[service]!;
@@ -250,6 +257,7 @@ const RULES: readonly Rule[] = [
   tableRules,
   checkTeleport,
   checkJobsAndQueues,
+  checkWorkloads,
 ];
 
 /** Every cross-key issue of one valid environment; `ruleIds` are the guardrail rules waivers may name. */

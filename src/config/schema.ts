@@ -24,6 +24,7 @@ import { didYouMean } from './suggest';
 import { isIpv4Cidr } from '../cidr';
 import { serviceTeleportSchema, teleportSchema } from './teleport-schema';
 import { ciSchema, controllerSchema } from './controller-schema';
+import { bucketSchema, cacheSchema, wafSchema } from './workload-schema';
 import { strictObject } from './strict-object';
 import { jobKeys, queueScalingSchema, queueSchema } from './jobs-schema';
 
@@ -176,6 +177,7 @@ const loadBalancerSchema = strictObject({
   /** @default 90 */
   accessLogExpiryDays: positiveInt.max(3650).default(90).describe('Days access logs are kept (default: 90)'),
   deletionProtection: z.boolean().default(true).describe('Refuse to delete the load balancer (default: true)'),
+  waf: wafSchema.prefault({}).describe('A WAFv2 web ACL on the load balancer: AWS managed rule groups, a rate limit per client IP, logs to aws-waf-logs-<prefix> (default: on in production)'),
 });
 
 const domainName = z.string().regex(/^(\*\.)?([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, 'not a domain name (lowercase, for example api.example.com or *.example.com)');
@@ -617,8 +619,10 @@ const monitoringSchema = strictObject({
     databaseFreeStorageGiB: z.number().positive().default(5).describe('Alarm below this free database storage (default: 5)'),
     databaseFreeMemoryMiB: z.number().positive().default(256).describe('Alarm below this freeable database memory (default: 256)'),
     databaseConnections: positiveInt.default(100).describe('Alarm above this many database connections (default: 100)'),
+    cacheCpuPercent: percent.default(80).describe('Cache engine CPU percent, per node (default: 80)'),
+    cacheMemoryPercent: percent.default(80).describe('Cache memory used percent, per node (default: 80)'),
   }).prefault({}).describe('Alarm thresholds of every service and database (per service: services.<name>.alarms)'),
-  dashboard: z.boolean().default(true).describe('A CloudWatch dashboard of the environment\'s services, load balancer and databases (default: true)'),
+  dashboard: z.boolean().default(true).describe('A CloudWatch dashboard of the environment\'s services, load balancer, databases, tables, caches and firewall (default: true)'),
   alarms: strictObject({
     enabled: z.boolean().default(true).describe('false: no alarms and no alert topic in this environment; production needs a waiver of alarms-enabled (default: true)'),
     services: z.boolean().default(true).describe('CPU, memory and running-task alarms per service (default: true)'),
@@ -626,6 +630,7 @@ const monitoringSchema = strictObject({
     loadBalancer: z.boolean().default(true).describe('The load balancer\'s own 5XX alarm (default: true)'),
     databases: z.boolean().default(true).describe('CPU, storage, memory and connection alarms per database (default: true)'),
     tables: z.boolean().default(true).describe('Throttle alarms per table (default: true)'),
+    caches: z.boolean().default(true).describe('Engine CPU, memory and eviction alarms per cache node (default: true)'),
   }).prefault({}).describe('Which alarms the environment creates; synth prints how many (default: all)'),
   topicArn: z.string().regex(/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$/, 'an SNS topic ARN looks like arn:aws:sns:REGION:ACCOUNT:NAME').optional()
     .describe('Send alarms to this existing SNS topic (same region) instead of creating <prefix>-alerts (default: a topic is created)'),
@@ -690,6 +695,8 @@ export const environmentSchema = strictObject({
   queues: namedMap(queueSchema).default({}).describe('SQS queues by name, each with a dead-letter queue <name>-dlq (default: none)'),
   databases: namedMap(databaseSchema).default({}).describe('RDS databases by name'),
   dynamodb: namedMap(tableSchema).default({}).describe('DynamoDB tables by name'),
+  caches: namedMap(cacheSchema).default({}).describe('ElastiCache Valkey or Redis OSS replication groups by name: encrypted, AUTH token in Secrets Manager, private'),
+  buckets: namedMap(bucketSchema).default({}).describe('S3 buckets of the application by name: private, encrypted, TLS only, with grants to services'),
   monitoring: monitoringSchema.prefault({}).describe('Alarm emails, thresholds and the dashboard'),
   guardrails: guardrailsSchema.prefault({}).describe('Waivers of guardrail rules: rule ID -> reason'),
   gitops: gitopsSchema.prefault({}).describe('What the GitOps controller may do with this environment'),

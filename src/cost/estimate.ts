@@ -5,7 +5,7 @@
  * say (traffic, stored data) comes from the assumptions.
  */
 import { DEFAULT_ASSUMPTIONS, type CostAssumptions } from './assumptions';
-import { HOURS_PER_MONTH, PRICES_AS_OF, pricesFor, rdsInstanceHour, type RegionPrices } from './prices';
+import { elasticacheNodeHour, HOURS_PER_MONTH, PRICES_AS_OF, pricesFor, rdsInstanceHour, type RegionPrices } from './prices';
 import { runsPerMonth, scheduledTasks } from './schedule';
 
 /** One line of an estimate. */
@@ -93,6 +93,8 @@ const FREE_TYPES = new Set([
   'aws_budgets_budget',
   // Queue policies; EventBridge rules on AWS service events (a job's failed runs) are free.
   'aws_sqs_queue_policy', 'aws_sqs_queue_redrive_allow_policy', 'aws_cloudwatch_event_rule',
+  // A cache's subnet group, a bucket's CORS rules, a web ACL's association and logging (the logs are priced by their group).
+  'aws_elasticache_subnet_group', 'aws_s3_bucket_cors_configuration', 'aws_wafv2_web_acl_association', 'aws_wafv2_web_acl_logging_configuration',
 ]);
 
 /** The estimate of one stack. */
@@ -188,6 +190,24 @@ const PRICERS: Readonly<Record<string, Pricer>> = {
     const metrics = Array.isArray(alarm.metric_query) ? (alarm.metric_query as Resource[]).filter((q) => q.metric !== undefined).length : 1;
     const highResolution = Number(alarm.period ?? 60) < 60;
     add(line(address, highResolution ? 'high-resolution alarm' : 'alarm', metrics, 'alarm metric-month', highResolution ? prices.cloudwatch.highResolutionAlarmMonth : prices.cloudwatch.alarmMonth));
+  },
+  // Node hours of every node: the primary and its replicas.
+  aws_elasticache_replication_group: (address, group, { prices, add }) => {
+    const nodes = Number(group.num_cache_clusters ?? 1);
+    const engine = String(group.engine ?? 'redis');
+    const nodeType = String(group.node_type);
+    const hourly = elasticacheNodeHour(prices, engine, nodeType);
+    const item = `${nodeType} ${engine} node hours (${nodes} node(s): primary${nodes > 1 ? ` and ${nodes - 1} replica(s)` : ''})`;
+    if (hourly === undefined) add({ address, item: `not priced: ${nodeType} is not in the price table`, quantity: nodes * HOURS_PER_MONTH, unit: 'node-hour', unitPrice: null, monthly: 0, priced: false });
+    else add(line(address, item, nodes * HOURS_PER_MONTH, 'node-hour', hourly));
+  },
+  // A web ACL, each of its rules (a managed rule group is one), and every request through the load balancer inspected.
+  aws_wafv2_web_acl: (address, acl, { prices, assumptions, add }) => {
+    const rules = Array.isArray(acl.rule) ? acl.rule.length : 0;
+    add(line(address, 'web ACL', 1, 'web ACL-month', prices.waf.webAclMonth));
+    add(line(address, `rules (${rules}: the rate limit and each managed rule group)`, rules, 'rule-month', prices.waf.ruleMonth));
+    const millions = (assumptions.albRequestsPerSecond * HOURS_PER_MONTH * 3600) / 1e6;
+    add(line(address, `requests inspected (${assumptions.albRequestsPerSecond} a second)`, millions, 'million requests', prices.waf.requestsMillion));
   },
   aws_cloudwatch_dashboard: (address, _r, { prices, add }) => add(line(address, 'dashboard', 1, 'dashboard-month', prices.cloudwatch.dashboardMonth)),
   aws_kms_key: (address, _r, { prices, add }) => add(line(address, 'customer-managed key', 1, 'key-month', prices.kmsKeyMonth)),
@@ -414,6 +434,14 @@ function notPriced(lines: readonly CostLine[], resources: Resources): NotPriced[
     if ((resources.aws_lb![name]!.access_logs as { enabled?: boolean } | undefined)?.enabled === true) {
       out.push({ what: `aws_lb.${name}: S3 PUT requests of the access logs`, why: 'a log file every 5 minutes per load balancer node; AWS adds nodes with traffic (cents a month per node)' });
     }
+  }
+  for (const name of Object.keys(resources.aws_elasticache_replication_group ?? {}).sort()) {
+    if (Number(resources.aws_elasticache_replication_group![name]!.snapshot_retention_limit ?? 0) > 0) {
+      out.push({ what: `aws_elasticache_replication_group.${name}: snapshot storage`, why: 'one snapshot per cache is free; more are billed per GB-month and their size is the cache\'s data' });
+    }
+  }
+  for (const name of Object.keys(resources.aws_wafv2_web_acl ?? {}).sort()) {
+    out.push({ what: `aws_wafv2_web_acl.${name}: the managed rule groups' own fees`, why: 'the groups the project offers carry no subscription fee; Bot Control, Fraud Control and marketplace groups would' });
   }
   out.push(
     { what: 'data transfer out to the internet and between availability zones', why: 'depends on traffic; the cost: assumptions cover NAT processing and load balancer requests only' },

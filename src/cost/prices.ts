@@ -40,6 +40,8 @@ export const PRICE_SOURCES: readonly PriceSource[] = [
   { service: 'Amazon S3', url: 'https://aws.amazon.com/s3/pricing/', quoted: ['us-east-1 s3StandardGbMonth = 0.023'] },
   { service: 'Amazon SQS', url: 'https://aws.amazon.com/sqs/pricing/', quoted: ['us-east-1 sqsStandardRequestMillion = 0.4', 'us-east-1 sqsFifoRequestMillion = 0.5'] },
   { service: 'Amazon EventBridge Scheduler', url: 'https://aws.amazon.com/eventbridge/pricing/', quoted: ['us-east-1 schedulerInvocationMillion = 1'] },
+  { service: 'Amazon ElastiCache (node-based, Redis OSS; Valkey 20% less; outside us-east-1 and us-west-2 the figures follow the region\'s RDS ratio: check the page)', url: 'https://aws.amazon.com/elasticache/pricing/', quoted: ['us-east-1 elasticache.t4g.micro = 0.016', 'us-east-1 elasticache.t4g.small = 0.032', 'us-east-1 elasticache.t3.micro = 0.017', 'us-east-1 elasticache.r7g.large = 0.219', 'us-east-1 elasticache.valkeyDiscount = 0.2'] },
+  { service: 'AWS WAF', url: 'https://aws.amazon.com/waf/pricing/', quoted: ['us-east-1 waf.webAclMonth = 5', 'us-east-1 waf.ruleMonth = 1', 'us-east-1 waf.requestsMillion = 0.6'] },
   { service: 'Amazon Route 53 and AWS Cloud Map', url: 'https://aws.amazon.com/route53/pricing/ and https://aws.amazon.com/cloud-map/pricing/', quoted: ['us-east-1 route53ZoneMonth = 0.5', 'us-east-1 cloudMapInstanceMonth = 0.1'] },
 ];
 
@@ -105,6 +107,28 @@ export interface RegionPrices {
   readonly schedulerInvocationMillion: number;
   readonly route53ZoneMonth: number;
   readonly cloudMapInstanceMonth: number;
+  /**
+   * ElastiCache on-demand nodes (Redis OSS) per node-hour, by family and
+   * size (`elasticache.t4g.micro` is cache.t4g.micro); m and r sizes above
+   * large scale with the size. Valkey nodes cost `valkeyDiscount` less.
+   */
+  readonly elasticache: {
+    readonly t3: Readonly<Record<string, number>>;
+    readonly t4g: Readonly<Record<string, number>>;
+    readonly m6g: Readonly<Record<string, number>>;
+    readonly m7g: Readonly<Record<string, number>>;
+    readonly r6g: Readonly<Record<string, number>>;
+    readonly r7g: Readonly<Record<string, number>>;
+    readonly valkeyDiscount: number;
+  };
+  /** WAF: a web ACL a month, a rule (a managed rule group counts as one) a month, a million requests inspected. */
+  readonly waf: { readonly webAclMonth: number; readonly ruleMonth: number; readonly requestsMillion: number };
+}
+
+/** ElastiCache figures of a region: the burstable sizes, and large of the m and r families. */
+function elasticache(t3: readonly number[], t4g: readonly number[], large: readonly number[]): RegionPrices['elasticache'] {
+  const sizes = (values: readonly number[]) => ({ micro: values[0]!, small: values[1]!, medium: values[2]! });
+  return { t3: sizes(t3), t4g: sizes(t4g), m6g: { large: large[0]! }, m7g: { large: large[1]! }, r6g: { large: large[2]! }, r7g: { large: large[3]! }, valkeyDiscount: 0.2 };
 }
 
 /** The same classes in every region; sizes above large in the m and r families scale with the size (xlarge 2x, 2xlarge 4x, ...). */
@@ -114,7 +138,7 @@ function rds(classes: readonly number[]): RdsClassPrices {
   return Object.fromEntries(names.map((name, i) => [name, classes[i]!]));
 }
 
-const FLAT = { kmsKeyMonth: 1, secretMonth: 0.4, ecrGbMonth: 0.1, route53ZoneMonth: 0.5, cloudMapInstanceMonth: 0.1, publicIpv4Hour: 0.005, sqsStandardRequestMillion: 0.4, sqsFifoRequestMillion: 0.5, schedulerInvocationMillion: 1 } as const;
+const FLAT = { kmsKeyMonth: 1, secretMonth: 0.4, ecrGbMonth: 0.1, route53ZoneMonth: 0.5, cloudMapInstanceMonth: 0.1, publicIpv4Hour: 0.005, sqsStandardRequestMillion: 0.4, sqsFifoRequestMillion: 0.5, schedulerInvocationMillion: 1, waf: { webAclMonth: 5, ruleMonth: 1, requestsMillion: 0.6 } } as const;
 
 /** us-east-1 (N. Virginia); us-west-2 (Oregon) lists the same figures. */
 const US_EAST_1: RegionPrices = {
@@ -131,6 +155,7 @@ const US_EAST_1: RegionPrices = {
   cloudwatch: { alarmMonth: 0.1, highResolutionAlarmMonth: 0.3, dashboardMonth: 3, logIngestGb: 0.5, logStorageGbMonth: 0.03, customMetricMonth: 0.3 },
   efsStandardGbMonth: 0.3,
   s3StandardGbMonth: 0.023,
+  elasticache: elasticache([0.017, 0.034, 0.068], [0.016, 0.032, 0.065], [0.149, 0.158, 0.206, 0.219]),
 };
 
 export const PRICES: Readonly<Record<string, RegionPrices>> = {
@@ -150,6 +175,8 @@ export const PRICES: Readonly<Record<string, RegionPrices>> = {
     cloudwatch: { alarmMonth: 0.1, highResolutionAlarmMonth: 0.3, dashboardMonth: 3, logIngestGb: 0.57, logStorageGbMonth: 0.03, customMetricMonth: 0.3 },
     efsStandardGbMonth: 0.33,
     s3StandardGbMonth: 0.023,
+
+    elasticache: elasticache([0.018, 0.036, 0.072], [0.017, 0.034, 0.068], [0.164, 0.174, 0.226, 0.241]),
   },
   'eu-central-1': {
     ...FLAT,
@@ -165,6 +192,8 @@ export const PRICES: Readonly<Record<string, RegionPrices>> = {
     cloudwatch: { alarmMonth: 0.1, highResolutionAlarmMonth: 0.3, dashboardMonth: 3, logIngestGb: 0.63, logStorageGbMonth: 0.0324, customMetricMonth: 0.3 },
     efsStandardGbMonth: 0.36,
     s3StandardGbMonth: 0.0245,
+
+    elasticache: elasticache([0.02, 0.039, 0.078], [0.019, 0.037, 0.074], [0.179, 0.19, 0.247, 0.263]),
   },
   'ap-southeast-1': {
     ...FLAT,
@@ -180,6 +209,8 @@ export const PRICES: Readonly<Record<string, RegionPrices>> = {
     cloudwatch: { alarmMonth: 0.1, highResolutionAlarmMonth: 0.3, dashboardMonth: 3, logIngestGb: 0.67, logStorageGbMonth: 0.033, customMetricMonth: 0.3 },
     efsStandardGbMonth: 0.36,
     s3StandardGbMonth: 0.025,
+
+    elasticache: elasticache([0.025, 0.05, 0.099], [0.024, 0.047, 0.095], [0.206, 0.218, 0.247, 0.263]),
   },
 };
 
@@ -207,4 +238,16 @@ export function pricesFor(region: string): RegionPrices {
 function round(value: number, digits: number): number {
   const scale = 10 ** digits;
   return Math.round(value * scale) / scale;
+}
+
+/** The hourly price of one ElastiCache node, or undefined when the table has none for the type. */
+export function elasticacheNodeHour(prices: RegionPrices, engine: string, nodeType: string): number | undefined {
+  const match = /^cache\.([a-z0-9]+)\.(\w+)$/.exec(nodeType);
+  if (!match) return undefined;
+  const [, family, size] = match as unknown as [string, string, string];
+  const table = (prices.elasticache as unknown as Record<string, Record<string, number> | undefined>)[family];
+  let hourly = table?.[size];
+  if (hourly === undefined && /^[mr]/.test(family) && table?.large !== undefined && SIZE_FACTORS[size] !== undefined) hourly = table.large * SIZE_FACTORS[size]!;
+  if (hourly === undefined) return undefined;
+  return round(engine === 'valkey' ? hourly * (1 - prices.elasticache.valkeyDiscount) : hourly, 6);
 }

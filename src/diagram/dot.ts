@@ -3,12 +3,12 @@ import type { Diagram, DiagramNode } from './model';
 
 const SHAPES: Record<DiagramNode['kind'], string> = {
   internet: 'ellipse', subnet: 'box', nat: 'trapezium', loadBalancer: 'hexagon', service: 'box',
-  database: 'cylinder', table: 'cylinder', fileSystem: 'cylinder', topic: 'note', role: 'box', boundary: 'octagon',
+  database: 'cylinder', table: 'cylinder', fileSystem: 'cylinder', cache: 'cylinder', bucket: 'folder', firewall: 'hexagon', topic: 'note', role: 'box', boundary: 'octagon',
   queue: 'box3d', job: 'component',
 };
 const COLOURS: Record<DiagramNode['kind'], string> = {
   internet: '#ffffff', subnet: '#f4f4f4', nat: '#fde2c4', loadBalancer: '#d6e4ff', service: '#d9f2d9',
-  database: '#e8dcf5', table: '#e8dcf5', fileSystem: '#e8dcf5', topic: '#fff3c4', role: '#e0f0ff', boundary: '#ffe0e0',
+  database: '#e8dcf5', table: '#e8dcf5', fileSystem: '#e8dcf5', cache: '#fde2cf', bucket: '#e8dcf5', firewall: '#ffe0e0', topic: '#fff3c4', role: '#e0f0ff', boundary: '#ffe0e0',
   queue: '#fde2e4', job: '#d9f2d9',
 };
 

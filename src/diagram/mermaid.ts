@@ -3,7 +3,7 @@ import type { Diagram, DiagramNode } from './model';
 
 const SHAPES: Record<DiagramNode['kind'], [string, string]> = {
   internet: ['((', '))'], subnet: ['[', ']'], nat: ['[/', '/]'], loadBalancer: ['{{', '}}'], service: ['(', ')'],
-  database: ['[(', ')]'], table: ['[(', ')]'], fileSystem: ['[(', ')]'], topic: ['>', ']'], role: ['[', ']'], boundary: ['[[', ']]'],
+  database: ['[(', ')]'], table: ['[(', ')]'], fileSystem: ['[(', ')]'], cache: ['[(', ')]'], bucket: ['[(', ')]'], firewall: ['{{', '}}'], topic: ['>', ']'], role: ['[', ']'], boundary: ['[[', ']]'],
   queue: ['[/', '\\]'], job: ['([', '])'],
 };
 

@@ -5,7 +5,7 @@
  * Terraform address, so the picture cannot show a path that does not exist.
  */
 
-export type NodeKind = 'internet' | 'subnet' | 'nat' | 'loadBalancer' | 'service' | 'database' | 'table' | 'fileSystem' | 'topic' | 'role' | 'boundary' | 'queue' | 'job';
+export type NodeKind = 'internet' | 'subnet' | 'nat' | 'loadBalancer' | 'service' | 'database' | 'table' | 'fileSystem' | 'cache' | 'bucket' | 'firewall' | 'topic' | 'role' | 'boundary' | 'queue' | 'job';
 
 export interface DiagramNode {
   /** Safe in Mermaid and DOT: letters, digits, underscores. */
@@ -181,6 +181,30 @@ export function diagramOf(stackJson: string, environment: string): Diagram {
       for (const sg of refs(mount.security_groups, 'aws_security_group')) bySecurityGroup.set(sg, id);
     }
   }
+  for (const [name, group] of entries(resources, 'aws_elasticache_replication_group')) {
+    const id = safeId('cache', keyOf(name, 'cache'));
+    const count = Number(group.num_cache_clusters ?? 1);
+    nodes.push({ id, kind: 'cache', group: vpcGroup, address: `aws_elasticache_replication_group.${name}`,
+      label: [`cache ${keyOf(name, 'cache')}`, `${String(group.engine)} ${String(group.engine_version)}, ${String(group.node_type)}`, `${count} node(s)${group.multi_az_enabled === true ? ', Multi-AZ' : ''}`] });
+    for (const sg of refs(group.security_group_ids, 'aws_security_group')) bySecurityGroup.set(sg, id);
+  }
+  /** Application buckets (`bucket-<key>`), by their Terraform name, for the IAM edges. */
+  const bucketIds = new Map<string, string>();
+  for (const [name] of entries(resources, 'aws_s3_bucket').filter(([n]) => n.startsWith('bucket-'))) {
+    const id = safeId('bucket', keyOf(name, 'bucket'));
+    bucketIds.set(name, id);
+    const versioned = entries(resources, 'aws_s3_bucket_versioning').some(([, v]) => ref(v.bucket, 'aws_s3_bucket') === name);
+    nodes.push({ id, kind: 'bucket', address: `aws_s3_bucket.${name}`, label: [`bucket ${keyOf(name, 'bucket')}`, `S3${versioned ? ', versioned' : ''}`] });
+  }
+  for (const [name, acl] of entries(resources, 'aws_wafv2_web_acl')) {
+    const rules = Array.isArray(acl.rule) ? acl.rule.length : 0;
+    const id = safeId('waf', name);
+    nodes.push({ id, kind: 'firewall', group: vpcGroup, address: `aws_wafv2_web_acl.${name}`, label: [`web ACL ${String(acl.name)}`, `${rules} rule(s)`] });
+    for (const [association, values] of entries(resources, 'aws_wafv2_web_acl_association').filter(([, a]) => ref(a.web_acl_arn, 'aws_wafv2_web_acl') === name)) {
+      const lb = ref(values.resource_arn, 'aws_lb');
+      if (lb) edges.push({ from: id, to: safeId('lb', lb), label: 'inspects requests', grant: `aws_wafv2_web_acl_association.${association}` });
+    }
+  }
   const tableIds = new Map<string, string>();
   for (const [name, table] of entries(resources, 'aws_dynamodb_table')) {
     // Tables of dynamodb: are keyed by their key; others (Teleport's two) by their table name.
@@ -230,6 +254,18 @@ export function diagramOf(stackJson: string, environment: string): Diagram {
       const text = String(policy.policy);
       if (text.includes('sqs:SendMessage')) edges.push({ from: workload, to: id, grant: `aws_iam_role_policy.${name}`, label: 'IAM send' });
       if (text.includes('sqs:ReceiveMessage')) edges.push({ from: id, to: workload, grant: `aws_iam_role_policy.${name}`, label: 'IAM receive' });
+    }
+  }
+  // Edges from IAM policies of task roles that name an application bucket: read and/or write.
+  for (const [name, policy] of entries(resources, 'aws_iam_role_policy')) {
+    const from = taskRoleOf.get(ref(policy.role, 'aws_iam_role') ?? '');
+    if (!from) continue;
+    const text = String(policy.policy);
+    for (const [bucketName, to] of bucketIds) {
+      const bucket = String(resources.aws_s3_bucket![bucketName]!.bucket);
+      if (!text.includes(`:::${bucket}`)) continue;
+      const access = [/s3:GetObject/.test(text) ? 'read' : '', /s3:PutObject/.test(text) ? 'write' : ''].filter(Boolean).join(' and ');
+      edges.push({ from, to, grant: `aws_iam_role_policy.${name}`, label: `IAM ${access || 'access'}` });
     }
   }
   if (edges.some((e) => e.from === internet)) nodes.unshift({ id: internet, kind: 'internet', label: ['internet'] });

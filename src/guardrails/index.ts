@@ -46,6 +46,10 @@ import { teleportNoStaticToken } from './rules/teleport-no-static-token';
 import { teleportProxy443 } from './rules/teleport-proxy-443';
 import { teleportSessionsRecorded } from './rules/teleport-sessions-recorded';
 import { vpcFlowLogs } from './rules/vpc-flow-logs';
+import { elasticacheEncryption } from './rules/elasticache-encryption';
+import { elasticacheFailover } from './rules/elasticache-failover';
+import { wafEnabled } from './rules/waf-enabled';
+import { wafLogging } from './rules/waf-logging';
 import type { GuardrailRule } from './rule';
 
 export const RULES: readonly GuardrailRule[] = [
@@ -59,6 +63,8 @@ export const RULES: readonly GuardrailRule[] = [
   dynamodbEncryption,
   dynamodbPointInTimeRecovery,
   ecrImmutableTags,
+  elasticacheEncryption,
+  elasticacheFailover,
   ecrScanOnPush,
   ecsContainerInsights,
   ecsDeploymentCircuitBreaker,
@@ -96,6 +102,8 @@ export const RULES: readonly GuardrailRule[] = [
   teleportProxy443,
   teleportSessionsRecorded,
   vpcFlowLogs,
+  wafEnabled,
+  wafLogging,
 ];
 
 export const RULE_IDS: readonly string[] = RULES.map((rule) => rule.id);

@@ -147,6 +147,9 @@ export class ControllerStack extends TerraformStack {
     const reason = wildcardWaiver(taskStatements);
     const waivers = new GuardrailWaivers(this, 'guardrail-waivers');
     if (reason !== undefined) waivers.add('iam-no-wildcards', reason);
+    if (this.loadBalancer) {
+      waivers.add('waf-enabled', 'the controller\'s load balancer admits only the webhook and API CIDRs, and every request is authenticated (webhook signature or API token); the managed common rule set blocks request bodies over 8 KB, which GitHub\'s push payloads exceed');
+    }
     for (const [rule, why] of Object.entries(config.waivers)) waivers.add(rule, `${why} (controller.waivers)`);
     const tag = config.image.tag ?? defaultControllerImageTag();
     // OWNER/NAME, or an https://github.com/OWNER/NAME(.git) URL: the repository the reporter writes statuses to.

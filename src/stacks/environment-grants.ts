@@ -7,6 +7,8 @@ import type { EnvironmentConfig } from '../config/resolve';
 import type { Database } from '../modules/database/database';
 import { NFS_PORT, type EfsFileSystem } from '../modules/file-system/efs-file-system';
 import type { Table } from '../modules/dynamodb/table';
+import type { Cache } from '../modules/cache/cache';
+import type { ApplicationBucket } from '../modules/storage/application-bucket';
 import type { ApplicationLoadBalancer } from '../modules/load-balancer/application-load-balancer';
 import type { FargateService } from '../modules/service/fargate-service';
 
@@ -17,10 +19,14 @@ export interface GrantedResources {
   readonly tables: Readonly<Record<string, Table>>;
   /** EFS file systems by name. @default none */
   readonly fileSystems?: Readonly<Record<string, EfsFileSystem>>;
+  /** ElastiCache replication groups by key. @default none */
+  readonly caches?: Readonly<Record<string, Cache>>;
+  /** Application buckets by key. @default none */
+  readonly buckets?: Readonly<Record<string, ApplicationBucket>>;
 }
 
-export function grantAccess(config: Pick<EnvironmentConfig, 'services' | 'databases' | 'dynamodb'>, resources: GrantedResources): void {
-  const { loadBalancer, services, databases, tables, fileSystems = {} } = resources;
+export function grantAccess(config: Pick<EnvironmentConfig, 'services' | 'databases' | 'dynamodb'> & Partial<Pick<EnvironmentConfig, 'caches' | 'buckets'>>, resources: GrantedResources): void {
+  const { loadBalancer, services, databases, tables, fileSystems = {}, caches = {}, buckets = {} } = resources;
   for (const target of Object.values(config.services)) {
     const service = services[target.name]!;
     if (target.routing && loadBalancer) {
@@ -58,6 +64,17 @@ export function grantAccess(config: Pick<EnvironmentConfig, 'services' | 'databa
     for (const name of db.allowedServices) {
       databases[db.name]!.allowFrom(name, services[name]!.securityGroup.id, `service ${name}`);
       services[name]!.allowTo(`database-${db.name}`, databases[db.name]!.securityGroup.id, databases[db.name]!.port, `database ${db.name}`);
+    }
+  }
+  for (const cache of Object.values(config.caches ?? {})) {
+    for (const name of cache.allowedServices) {
+      caches[cache.name]!.allowFrom(name, services[name]!.securityGroup.id, `service ${name}`);
+      services[name]!.allowTo(`cache-${cache.name}`, caches[cache.name]!.securityGroup.id, cache.port, `cache ${cache.name}`);
+    }
+  }
+  for (const bucket of Object.values(config.buckets ?? {})) {
+    for (const access of ['read', 'write'] as const) {
+      for (const name of bucket.allowedServices[access]) buckets[bucket.name]!.grant(name, services[name]!.roles.taskRole.id, access);
     }
   }
   for (const table of Object.values(config.dynamodb)) {

@@ -6,9 +6,9 @@
 import { Construct } from 'constructs';
 import type { EnvironmentConfig, ServiceConfig } from '../config/resolve';
 import { Alarm, type AlarmDefinition } from '../modules/monitoring/alarm';
-import { databaseAlarms, loadBalancerAlarms, serviceAlarms, tableAlarms, targetAlarms } from '../modules/monitoring/alarm-definitions';
+import { cacheAlarms, cacheNodeIds, databaseAlarms, loadBalancerAlarms, serviceAlarms, tableAlarms, targetAlarms } from '../modules/monitoring/alarm-definitions';
 import { Dashboard, type DashboardSection } from '../modules/monitoring/dashboard';
-import { databaseMetrics, loadBalancerMetrics, serviceMetrics, tableMetrics } from '../modules/monitoring/metrics';
+import { cacheMetrics, databaseMetrics, loadBalancerMetrics, serviceMetrics, tableMetrics, webAclMetrics } from '../modules/monitoring/metrics';
 import { fitName, NAME_LIMITS } from '../naming';
 import { ownValue } from '../values';
 
@@ -31,6 +31,10 @@ export interface MonitoredEnvironment {
   readonly tables: Readonly<Record<string, string>>;
   /** More rows after the tables' (queues and jobs: jobs-monitoring.ts). @default none */
   readonly sections?: readonly DashboardSection[];
+  /** Cache key -> its replication group ID and node count. @default none */
+  readonly caches?: Readonly<Record<string, { readonly groupId: string; readonly nodes: number }>>;
+  /** The load balancer's web ACL, when it has one. @default none */
+  readonly webAclName?: string;
 }
 
 /** The fewest tasks a service should run at any time: its desired count, or the lowest floor autoscaling and its schedules allow. */
@@ -89,6 +93,9 @@ export function addAlarms(scope: Construct, env: MonitoredEnvironment, topicArn:
   for (const [name, tableName] of kinds.tables ? Object.entries(env.tables) : []) {
     add(new Construct(monitoring, `table-${name}`), tableAlarms({ prefix, name, tableName }));
   }
+  for (const [name, cache] of kinds.caches ? Object.entries(env.caches ?? {}) : []) {
+    add(new Construct(monitoring, `cache-${name}`), cacheAlarms({ prefix, name, ...cache, cpuPercent: thresholds.cacheCpuPercent, memoryPercent: thresholds.cacheMemoryPercent }));
+  }
 }
 
 /** One dashboard (`dashboard`): load balancer traffic, then each service, database and table. */
@@ -138,6 +145,21 @@ export function addDashboard(scope: Construct, env: MonitoredEnvironment): void 
     });
   }
   sections.push(...(env.sections ?? []));
+  for (const [name, cache] of Object.entries(env.caches ?? {})) {
+    const nodes = cacheNodeIds(cache.groupId, cache.nodes).map(cacheMetrics);
+    sections.push({
+      heading: `Cache ${name}`,
+      graphs: [
+        { title: `${name} engine CPU %`, metrics: nodes.map((m) => m.engineCpu) },
+        { title: `${name} memory used %`, metrics: nodes.map((m) => m.memory) },
+        { title: `${name} evictions and connections`, metrics: nodes.flatMap((m) => [m.evictions, m.connections]) },
+      ],
+    });
+  }
+  if (env.webAclName !== undefined) {
+    const waf = webAclMetrics(env.webAclName, env.region);
+    sections.push({ heading: 'Web application firewall', graphs: [{ title: 'Requests allowed, blocked, counted', metrics: [waf.allowed, waf.blocked, waf.counted] }] });
+  }
   // CloudWatch has nothing to draw for an environment with no service, load balancer, database or table.
   if (sections.length === 0) return;
   new Dashboard(scope, 'dashboard', { name: fitName(env.prefix, NAME_LIMITS.dashboard), region: env.region, sections });

@@ -4,7 +4,7 @@
  * Reads the narrow view of the environment below, which the stack fills in.
  */
 import type { Construct } from 'constructs';
-import { databaseVariables, tableVariable } from '../config/injected-variables';
+import { bucketVariable, cacheVariables, databaseVariables, tableVariable } from '../config/injected-variables';
 import type { EnvironmentConfig, ServiceConfig, SidecarConfig } from '../config/resolve';
 import { MAIN_CONTAINER } from '../config/schema';
 import type { EfsFileSystem } from '../modules/file-system/efs-file-system';
@@ -42,6 +42,10 @@ export interface ServiceSurroundings {
   readonly fileSystems: Readonly<Record<string, EfsFileSystem>>;
   /** Queue key -> its URL, for QUEUE_<KEY>_URL. @default no queues */
   readonly queueUrls?: Readonly<Record<string, string>>;
+  /** Cache key -> its primary endpoint, port and the ARN of its AUTH token secret. @default none */
+  readonly caches?: Readonly<Record<string, { readonly host: string; readonly port: number; readonly secretArn: string }>>;
+  /** Application bucket key -> bucket name. @default none */
+  readonly bucketNames?: Readonly<Record<string, string>>;
 }
 
 export function addService(scope: Construct, service: ServiceConfig, env: ServiceSurroundings): FargateService {
@@ -72,10 +76,11 @@ export function addService(scope: Construct, service: ServiceConfig, env: Servic
     cpuArchitecture: service.cpuArchitecture,
     port: service.port,
     command: service.command,
-    environment: { ...environmentStrings(service.environment), ...tableVariables(service, env), ...queueVariables(env.config, service.name, env.queueUrls ?? {}) },
+    environment: { ...environmentStrings(service.environment), ...tableVariables(service, env), ...queueVariables(env.config, service.name, env.queueUrls ?? {}), ...cacheAndBucketVariables(service, env) },
     secrets: [
       ...Object.entries(service.secrets).map(([name, secret]) => containerSecret(name, secret, config.aws)),
       ...databaseSecrets(service, env),
+      ...cacheSecrets(service, env),
     ],
     healthCheck: service.healthCheck.command !== undefined
       ? {
@@ -213,4 +218,30 @@ function tableVariables(service: ServiceConfig, env: ServiceSurroundings): Recor
   return Object.fromEntries(Object.values(env.config.dynamodb)
     .filter((t) => t.allowedServices.read.includes(service.name) || t.allowedServices.write.includes(service.name))
     .map((t) => [tableVariable(t.name), env.tableNames[t.name]!]));
+}
+
+/** CACHE_<KEY>_HOST and _PORT of every cache that lists this service, BUCKET_<KEY>_NAME of every bucket that grants it access. */
+function cacheAndBucketVariables(service: ServiceConfig, env: ServiceSurroundings): Record<string, string> {
+  const variables: Record<string, string> = {};
+  for (const cache of Object.values(env.config.caches).filter((c) => c.allowedServices.includes(service.name))) {
+    const names = cacheVariables(cache.name);
+    variables[names.host] = env.caches![cache.name]!.host;
+    variables[names.port] = String(cache.port);
+  }
+  for (const bucket of Object.values(env.config.buckets)) {
+    if (bucket.allowedServices.read.includes(service.name) || bucket.allowedServices.write.includes(service.name)) {
+      variables[bucketVariable(bucket.name)] = env.bucketNames![bucket.name]!;
+    }
+  }
+  return variables;
+}
+
+/** CACHE_<KEY>_AUTH_TOKEN from the token secret of every cache that lists this service; the execution role reads exactly those secrets. */
+function cacheSecrets(service: ServiceConfig, env: ServiceSurroundings): ContainerSecret[] {
+  return Object.values(env.config.caches)
+    .filter((cache) => cache.allowedServices.includes(service.name))
+    .map((cache) => {
+      const arn = env.caches![cache.name]!.secretArn;
+      return { name: cacheVariables(cache.name).authToken, valueFrom: arn, readResources: [arn], source: 'secretsManager' as const };
+    });
 }

@@ -12,6 +12,9 @@ import { ServiceNamespace } from '../modules/discovery/service-namespace';
 import { Table } from '../modules/dynamodb/table';
 import { LogsKey } from '../modules/kms/logs-key';
 import { ApplicationLoadBalancer } from '../modules/load-balancer/application-load-balancer';
+import { WebAcl } from '../modules/load-balancer/web-acl';
+import { Cache } from '../modules/cache/cache';
+import { ApplicationBucket } from '../modules/storage/application-bucket';
 import { Network } from '../modules/network/network';
 import { EcrRepository } from '../modules/registry/ecr-repository';
 import type { FargateService } from '../modules/service/fargate-service';
@@ -71,6 +74,10 @@ export class EnvironmentStack extends StandaloneStack {
   readonly loadBalancer?: ApplicationLoadBalancer;
   readonly databases: Record<string, Database> = {};
   readonly tables: Record<string, Table> = {};
+  readonly caches: Record<string, Cache> = {};
+  readonly buckets: Record<string, ApplicationBucket> = {};
+  /** The web application firewall of the load balancer (loadBalancer.waf). */
+  readonly webAcl?: WebAcl;
   readonly services: Record<string, FargateService> = {};
   readonly queues: Record<string, Queue>;
   /** The customer key of the queues (production). */
@@ -103,7 +110,9 @@ export class EnvironmentStack extends StandaloneStack {
     const anyExec = services.some((s) => s.exec);
     // File systems are encrypted with the environment's key too.
     const anyEfs = Object.keys(config.fileSystems).length > 0;
-    if (config.logsCustomerKey || anyExec || anyEfs) {
+    // Buckets encrypted with the customer key too.
+    const anyKmsBucket = Object.values(config.buckets).some((b) => b.encryption === 'kms');
+    if (config.logsCustomerKey || anyExec || anyEfs || anyKmsBucket) {
       this.logsKey = new LogsKey(this, 'logs-key', {
         namePrefix: this.naming.prefix,
         partition: aws.partition,
@@ -152,6 +161,17 @@ export class EnvironmentStack extends StandaloneStack {
       this.certificateArns[name] = this.certificates[name].arn;
     }
     if (services.some((s) => s.routing)) this.loadBalancer = this.addLoadBalancer();
+    if (this.loadBalancer && config.loadBalancer.waf.enabled) {
+      const { waf } = config.loadBalancer;
+      this.webAcl = new WebAcl(this, 'waf', {
+        name: waf.webAclName,
+        loadBalancerArn: this.loadBalancer.loadBalancer.arn,
+        managedRules: waf.managedRules,
+        rateLimitPerFiveMinutes: waf.rateLimitPerFiveMinutes,
+        countOnly: waf.countOnly,
+        logs: { name: waf.logGroupName, retentionDays: waf.logRetentionDays, kmsKeyArn: this.logsKeyArn() },
+      });
+    }
     const hosts = services.flatMap((s) => s.routing?.hosts ?? []);
     if (config.dns && this.loadBalancer && hosts.length > 0) {
       this.hostRecords = new AliasRecords(this, 'host-records', {
@@ -176,6 +196,22 @@ export class EnvironmentStack extends StandaloneStack {
         ...table,
         tableName: fitName(`${this.naming.prefix}-${table.name}`, NAME_LIMITS.dynamodbTable),
         ttlAttribute: table.ttl?.attribute,
+      });
+    }
+
+    for (const cache of Object.values(config.caches)) {
+      this.caches[cache.name] = new Cache(this, `cache-${cache.name}`, {
+        ...cache,
+        namePrefix: this.naming.prefix,
+        vpcId: this.network.vpcId,
+        subnetIds: this.network.privateSubnetIds,
+      });
+    }
+    for (const bucket of Object.values(config.buckets)) {
+      this.buckets[bucket.name] = new ApplicationBucket(this, `bucket-${bucket.name}`, {
+        ...bucket,
+        partition: aws.partition,
+        kmsKeyArn: bucket.encryption === 'kms' ? this.logsKey!.arn : undefined,
       });
     }
 
@@ -209,6 +245,8 @@ export class EnvironmentStack extends StandaloneStack {
         logsKeyArn: this.logsKeyArn(),
         databaseSecretArns: Object.fromEntries(Object.entries(this.databases).map(([name, db]) => [name, { connection: db.secret.arn, master: db.masterSecretArn }])),
         tableNames: Object.fromEntries(Object.entries(this.tables).map(([name, table]) => [name, table.name])),
+        caches: Object.fromEntries(Object.entries(this.caches).map(([name, cache]) => [name, { host: cache.host, port: cache.port, secretArn: cache.secret.arn }])),
+        bucketNames: Object.fromEntries(Object.entries(this.buckets).map(([name, bucket]) => [name, bucket.bucketName])),
         fileSystems: this.fileSystems,
       });
     }
@@ -225,7 +263,7 @@ export class EnvironmentStack extends StandaloneStack {
       });
     }
     grantQueuesAndJobs(config, { queues: this.queues, services: this.services, jobs: this.jobs });
-    grantAccess(config, { loadBalancer: this.loadBalancer, services: this.services, databases: this.databases, tables: this.tables, fileSystems: this.fileSystems });
+    grantAccess(config, { loadBalancer: this.loadBalancer, services: this.services, databases: this.databases, tables: this.tables, fileSystems: this.fileSystems, caches: this.caches, buckets: this.buckets });
     addTeleport(this, config, { network: this.network, cluster: this.cluster, certificateArns: this.certificateArns, databases: this.databases, services: this.services, logsKeyArn: this.logsKeyArn() });
     const { monitoring } = config;
     if (monitoring.alarms.enabled && monitoring.topicArn === undefined) {
@@ -281,6 +319,8 @@ export class EnvironmentStack extends StandaloneStack {
       databases: Object.fromEntries(Object.entries(this.databases).map(([name, db]) => [name, db.identifier])),
       tables: Object.fromEntries(Object.entries(this.tables).map(([name, table]) => [name, table.name])),
       sections: jobAndQueueSections(config, { prefix: this.naming.prefix, jobs: this.jobs }),
+      caches: Object.fromEntries(Object.values(config.caches).map((cache) => [cache.name, { groupId: cache.groupId, nodes: cache.nodes }])),
+      webAclName: this.webAcl ? config.loadBalancer.waf.webAclName : undefined,
     };
   }
 
@@ -320,6 +360,9 @@ export class EnvironmentStack extends StandaloneStack {
     if (this.loadBalancer) new TerraformOutput(this, 'load_balancer_dns_name', { value: this.loadBalancer.loadBalancer.dnsName });
     for (const [name, repository] of Object.entries(this.repositories)) {
       new TerraformOutput(this, `repository_url_${name.replace(/[^A-Za-z0-9_]/g, '_')}`, { value: repository.repository.repositoryUrl });
+    }
+    for (const [name, cache] of Object.entries(this.caches)) {
+      new TerraformOutput(this, `cache_auth_token_secret_arn_${name.replace(/-/g, '_')}`, { value: cache.secret.arn });
     }
     for (const [name, database] of Object.entries(this.databases)) {
       new TerraformOutput(this, `database_secret_arn_${name.replace(/-/g, '_')}`, { value: database.secret.arn });

@@ -99,7 +99,11 @@ function configuredResources(config: EnvironmentConfig) {
     parameters: sorted(secrets.filter((s) => s.source === 'ssm').flatMap((s) => s.readResources)),
     repositories: sorted(services.flatMap((s) => [s.image, ...Object.values(s.sidecars).map((c) => c.image)]).flatMap((image) => (typeof image === 'string' ? pullRepositoryArn(image, {}) ?? [] : []))),
     tables: t.enabled ? sorted([t.dynamodbTable, t.eventsTable].map((name) => arn('dynamodb', `table/${name}`))).flatMap((table) => [table, `${table}/*`]) : [],
-    buckets: t.enabled ? [`arn:${aws.partition}:s3:::${t.auditBucket}`] : [],
+    // Teleport's recordings bucket, and the application buckets that grant a service access.
+    buckets: sorted([
+      ...(t.enabled ? [`arn:${aws.partition}:s3:::${t.auditBucket}`] : []),
+      ...Object.values(config.buckets).filter((b) => b.allowedServices.read.length + b.allowedServices.write.length > 0).map((b) => `arn:${aws.partition}:s3:::${b.bucketName}`),
+    ]),
   };
 }
 

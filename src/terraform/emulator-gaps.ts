@@ -67,6 +67,16 @@ export const STAND_IN_GAPS: readonly StandInGap[] = [
     applies: () => true,
     moto: 'moto\'s Budgets answers no DescribeSubscribersForNotification and no tag calls (ListTagsForResource, TagResource): the AWS provider, which reads both for every budget, retries them for many minutes',
   },
+  {
+    type: 'aws_elasticache_replication_group',
+    applies: () => true,
+    moto: 'moto\'s CreateReplicationGroup creates no member clusters, so the provider\'s read of the first node after creating the group fails: "CacheClusterNotFound: Cache cluster <group>-001 not found" (DescribeCacheClusters, 404)',
+  },
+  {
+    type: 'aws_elasticache_subnet_group',
+    applies: () => true,
+    moto: 'moto answers DeleteCacheSubnetGroup with "500 Internal Server Error" (an HTML page, not an AWS error), which the provider retries for many minutes on every destroy',
+  },
 ];
 
 const RULE_DESCRIPTION = 'moto keeps no description on a rule that references another security group or a prefix list (DescribeSecurityGroupRules answers without Description); rules with a CIDR keep theirs';

@@ -4,7 +4,7 @@
  * and condition: `<project>-<environment>-<kind>-<name>-<condition>`.
  */
 import type { AlarmDefinition } from './alarm';
-import { databaseMetrics, loadBalancerMetrics, serviceMetrics, tableMetrics, targetGroupMetrics } from './metrics';
+import { cacheMetrics, databaseMetrics, loadBalancerMetrics, serviceMetrics, tableMetrics, targetGroupMetrics } from './metrics';
 
 const GIB = 1024 ** 3;
 const MIB = 1024 ** 2;
@@ -98,4 +98,34 @@ export function tableAlarms(input: { prefix: string; name: string; tableName: st
     { id: 'read-throttles', name: `${name}-read-throttled`, description: `Table ${input.name}: read requests throttled`, metric: metrics.readThrottles, comparison: 'GreaterThanThreshold', threshold: 0, evaluationPeriods: 1, datapointsToAlarm: 1, missingData: 'notBreaching' },
     { id: 'write-throttles', name: `${name}-write-throttled`, description: `Table ${input.name}: write requests throttled`, metric: metrics.writeThrottles, comparison: 'GreaterThanThreshold', threshold: 0, evaluationPeriods: 1, datapointsToAlarm: 1, missingData: 'notBreaching' },
   ];
+}
+
+export interface CacheAlarmInput {
+  readonly prefix: string;
+  readonly name: string;
+  /** The replication group ID; its nodes are `<groupId>-001`, `-002`, ... */
+  readonly groupId: string;
+  readonly nodes: number;
+  readonly cpuPercent: number;
+  readonly memoryPercent: number;
+}
+
+/** The member cluster IDs ElastiCache gives the nodes of a replication group with cluster mode off. */
+export function cacheNodeIds(groupId: string, nodes: number): string[] {
+  return Array.from({ length: nodes }, (_, i) => `${groupId}-${String(i + 1).padStart(3, '0')}`);
+}
+
+/** Per node (the primary moves on failover): engine CPU, memory used, and any eviction (the cache is too small). */
+export function cacheAlarms(input: CacheAlarmInput): AlarmDefinition[] {
+  const name = `${input.prefix}-cache-${input.name}`;
+  return cacheNodeIds(input.groupId, input.nodes).flatMap((node, i) => {
+    const metrics = cacheMetrics(node);
+    const n = i + 1;
+    // ElastiCache reports every minute while the node runs: silence means it does not.
+    return [
+      { id: `node-${n}-engine-cpu-high`, name: `${name}-node-${n}-engine-cpu-high`, description: `Cache ${input.name} node ${node}: engine CPU above ${input.cpuPercent}%`, metric: metrics.engineCpu, comparison: 'GreaterThanThreshold' as const, threshold: input.cpuPercent, missingData: 'breaching' as const },
+      { id: `node-${n}-memory-high`, name: `${name}-node-${n}-memory-high`, description: `Cache ${input.name} node ${node}: more than ${input.memoryPercent}% of its memory used`, metric: metrics.memory, comparison: 'GreaterThanThreshold' as const, threshold: input.memoryPercent, missingData: 'breaching' as const },
+      { id: `node-${n}-evictions`, name: `${name}-node-${n}-evictions`, description: `Cache ${input.name} node ${node}: keys evicted for lack of memory`, metric: metrics.evictions, comparison: 'GreaterThanThreshold' as const, threshold: 0, missingData: 'notBreaching' as const },
+    ];
+  });
 }

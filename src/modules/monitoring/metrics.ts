@@ -74,3 +74,25 @@ export function tableMetrics(tableName: string) {
     consumedWrites: metric('AWS/DynamoDB', 'ConsumedWriteCapacityUnits', dimensions, 'Sum'),
   };
 }
+
+/** One node of an ElastiCache replication group, by its cache cluster ID (`<group>-001`, ...). */
+export function cacheMetrics(cacheClusterId: string) {
+  const dimensions = { CacheClusterId: cacheClusterId };
+  return {
+    /** The engine thread's CPU: what saturates first on Valkey and Redis OSS. */
+    engineCpu: metric('AWS/ElastiCache', 'EngineCPUUtilization', dimensions, 'Average'),
+    memory: metric('AWS/ElastiCache', 'DatabaseMemoryUsagePercentage', dimensions, 'Average'),
+    evictions: metric('AWS/ElastiCache', 'Evictions', dimensions, 'Sum'),
+    connections: metric('AWS/ElastiCache', 'CurrConnections', dimensions, 'Maximum'),
+  };
+}
+
+/** A regional WAFv2 web ACL, all its rules together. */
+export function webAclMetrics(webAclName: string, region: string) {
+  const dimensions = { WebACL: webAclName, Region: region, Rule: 'ALL' };
+  return {
+    allowed: metric('AWS/WAFV2', 'AllowedRequests', dimensions, 'Sum'),
+    blocked: metric('AWS/WAFV2', 'BlockedRequests', dimensions, 'Sum'),
+    counted: metric('AWS/WAFV2', 'CountedRequests', dimensions, 'Sum'),
+  };
+}

@@ -14,6 +14,8 @@ export interface HardenedBucketProps {
   readonly partition: string;
   /** `AES256` (S3-managed keys; what log delivery needs) or `aws:kms` (with an S3 bucket key). */
   readonly encryption: 'AES256' | 'aws:kms';
+  /** With `aws:kms`: the customer key. @default S3's AWS managed key (aws/s3) */
+  readonly kmsKeyArn?: string;
   /** Let `terraform destroy` delete a bucket that still holds objects. @default false */
   readonly forceDestroy?: boolean;
   /** Refuse `terraform destroy` of the bucket (state). @default false */
@@ -50,7 +52,7 @@ export function createHardenedBucket(scope: Construct, props: HardenedBucketProp
   new S3BucketServerSideEncryptionConfigurationA(scope, 'encryption', {
     bucket: bucket.id,
     rule: [props.encryption === 'aws:kms'
-      ? { applyServerSideEncryptionByDefault: { sseAlgorithm: 'aws:kms' }, bucketKeyEnabled: true }
+      ? { applyServerSideEncryptionByDefault: { sseAlgorithm: 'aws:kms', kmsMasterKeyId: props.kmsKeyArn }, bucketKeyEnabled: true }
       : { applyServerSideEncryptionByDefault: { sseAlgorithm: 'AES256' } }],
   });
   const policy = new S3BucketPolicy(scope, props.policyId, {

@@ -30,6 +30,7 @@ export function iamStatements(config: EnvironmentConfig): ReasonedStatement[] {
   const linked = ['ecs.amazonaws.com', 'elasticloadbalancing.amazonaws.com'];
   if (services.some((s) => s.autoscaling)) linked.push('ecs.application-autoscaling.amazonaws.com');
   if (Object.keys(config.databases).length > 0) linked.push('rds.amazonaws.com');
+  if (Object.keys(config.caches).length > 0) linked.push('elasticache.amazonaws.com');
   add({ Sid: 'IamServiceLinkedRoles', Effect: 'Allow', Action: 'iam:CreateServiceLinkedRole', Resource: arn('iam', 'role/aws-service-role/*', ''), Condition: { StringEquals: { 'iam:AWSServiceName': linked } } });
   return statements;
 }

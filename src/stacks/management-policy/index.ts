@@ -36,6 +36,7 @@ import { readStatements } from './read';
 import { stateStatements } from './state';
 import { teleportStatements } from './teleport';
 import { jobStatements } from './jobs';
+import { workloadStatements } from './workloads';
 
 export { boundaryPolicyArn, boundaryPolicyName, databasesOf, IAM_WRITES, OWNER_TAG_KEYS, protectedIamArns, type ReasonedStatement } from './common';
 export { deployStatements, serviceRoleNames } from './deploy';
@@ -83,6 +84,7 @@ export function managementStatements(config: EnvironmentConfig, others: readonly
     ...tableStatements(config),
     ...fileSystemStatements(config),
     ...jobStatements(config),
+    ...workloadStatements(config),
     ...(config.teleport.enabled ? teleportStatements(config) : []),
   ];
   const add = (s: ReasonedStatement) => statements.push(s);

@@ -16,6 +16,8 @@ export function readStatements(config: EnvironmentConfig): ReasonedStatement[] {
   if (Object.keys(config.databases).length > 0) actions.push('rds:Describe*', 'rds:ListTagsForResource');
   if (Object.keys(config.dynamodb).length > 0) actions.push('dynamodb:ListTables');
   if (Object.keys(config.fileSystems).length > 0) actions.push('elasticfilesystem:Describe*');
+  if (Object.keys(config.caches).length > 0) actions.push('elasticache:Describe*');
+  if (config.loadBalancer.waf.enabled) actions.push('wafv2:ListWebACLs');
   if (Object.values(config.certificates).some((c) => c.arn === undefined)) actions.push('acm:ListCertificates');
   if (repositoriesOf(config).length > 0) actions.push('ecr:DescribeRepositories');
   return [{
