@@ -14,6 +14,7 @@ import type { Redactor } from './redact';
 import { laneOf, transition, WAITING } from './lifecycle';
 import { FINAL_STATUSES, type Run, type RunStatus, type RunTrigger } from './run';
 import { Runner, type RunnerOptions } from './runner';
+import { Claim, DEFAULT_LEASE_MS, FencedStore } from './claims';
 import { supersedeRules } from './supersede';
 import type { RunStore } from './store/store';
 
@@ -32,6 +33,14 @@ export interface ControllerOptions extends Omit<RunnerOptions, 'store' | 'log'> 
   readonly repositoryName?: string;
   /** One line of the controller's log (already redacted). */
   readonly log: (line: string) => void;
+  /**
+   * This process's ID, the owner of the leases it takes. A restarted process
+   * with the same ID recovers what it held at once; others wait for the
+   * leases to expire. @default a random one
+   */
+  readonly controllerId?: string;
+  /** How long a lease lasts unless renewed (renewed every third of it). @default 30000 */
+  readonly leaseMs?: number;
 }
 
 export interface Accepted {
@@ -45,8 +54,14 @@ export type ActionResult =
 
 export class Controller {
   private readonly runner: Runner;
+  /** The store the runner writes through: fenced by the claims this process holds. */
+  private readonly fenced: FencedStore;
+  readonly id: string;
+  private readonly leaseMs: number;
+  private recovering = false;
   private readonly busy = new Set<string>();
   private readonly active = new Map<string, { readonly runId: string; readonly abort: AbortController; readonly done: Promise<void> }>();
+  private recoverTimer?: NodeJS.Timeout;
   private known: string[] = [];
   private readonly chain = new CommitChain();
   /** Commits pushed with --force: never taken for late deliveries. */
@@ -58,7 +73,10 @@ export class Controller {
   private pumpTimer?: NodeJS.Timeout;
 
   constructor(private readonly options: ControllerOptions) {
-    this.runner = new Runner({ ...options, log: (line) => this.log(line), stopping: () => this.stopping });
+    this.id = options.controllerId ?? `controller-${randomBytes(6).toString('hex')}`;
+    this.leaseMs = options.leaseMs ?? DEFAULT_LEASE_MS;
+    this.fenced = new FencedStore(options.store);
+    this.runner = new Runner({ ...options, store: this.fenced, log: (line) => this.log(line), stopping: () => this.stopping });
   }
 
   /** Environments of the default branch head, as last fetched. */
@@ -67,13 +85,22 @@ export class Controller {
   }
 
   /**
-   * Recovers from a crash (runs left running or applying are interrupted,
+   * Recovers from a crash (runs left running or applying by this process in
+   * an earlier life, or by any process whose lease expired, are interrupted,
    * their plans discarded, their recorded locks released, and their
-   * environments planned again), then starts the queue and drift checks.
+   * environments planned again), then starts the queue and drift checks;
+   * from then on, looks for expired leases every third of a lease.
    */
   async start(): Promise<void> {
     await this.refreshEnvironments().catch((error: Error) => this.log(`repository not reachable yet: ${error.message}`));
-    await this.recover();
+    this.log(`controller ${this.id}: leases of ${this.leaseMs} ms`);
+    await this.recover(true);
+    this.recoverTimer = setInterval(() => {
+      if (this.recovering || this.stopping) return;
+      this.recovering = true;
+      void this.recover(false).catch((error: Error) => this.log(`recovery: ${error.message}`)).finally(() => { this.recovering = false; });
+    }, Math.max(100, Math.floor(this.leaseMs / 3)));
+    this.recoverTimer.unref();
     const minutes = this.options.driftMinutes ?? 0;
     if (minutes > 0) {
       this.driftTimer = setInterval(() => void this.checkDrift().catch((error: Error) => this.log(`drift check failed: ${error.message}`)), minutes * 60_000);
@@ -88,6 +115,7 @@ export class Controller {
   /** Stops taking work, lets the current steps finish for up to `timeoutMs`, then stops them (their runs are interrupted). */
   async stop(timeoutMs: number): Promise<void> {
     this.stopping = true;
+    if (this.recoverTimer) clearInterval(this.recoverTimer);
     if (this.driftTimer) clearInterval(this.driftTimer);
     if (this.pumpTimer) clearInterval(this.pumpTimer);
     const running = [...this.active.values()];
@@ -395,7 +423,7 @@ export class Controller {
     const statuses: RunStatus[] = this.options.offline ? ['queued'] : ['queued', 'approved'];
     const waiting = (await this.options.store.listRuns({ status: statuses, limit: 500 })).reverse();
     for (const run of waiting) {
-      if (this.active.size >= limit) return;
+      if (this.active.size >= limit || this.stopping) return;
       if (this.busy.has(run.environment)) continue;
       this.busy.add(run.environment);
       const newer = run.status === 'queued' ? await this.newerRunOf(run).catch(() => undefined) : undefined;
@@ -404,13 +432,31 @@ export class Controller {
         this.busy.delete(run.environment);
         continue;
       }
+      // Another process may hold the environment, or have taken this run already.
+      const claim = await Claim.take(this.options.store, run, this.id, this.leaseMs, [run.status], (line) => this.log(line)).catch((error: Error) => {
+        this.log(`run ${run.id}: claim failed: ${error.message}`);
+        return undefined;
+      });
+      if (!claim) {
+        this.busy.delete(run.environment);
+        continue;
+      }
+      this.log(`claimed ${run.environment} for run ${run.id} (token ${claim.lease.token})`);
+      this.fenced.hold(run.id, claim);
       const abort = new AbortController();
-      const done = (run.status === 'approved' ? this.runner.apply(run, abort.signal) : this.runner.execute(run, abort.signal))
-        .catch((error: Error) => this.log(`run ${run.id}: ${error.stack ?? error.message}`))
+      const signal = AbortSignal.any([abort.signal, claim.signal]);
+      const done = (run.status === 'approved' ? this.runner.apply(run, signal) : this.runner.execute(run, signal))
+        .catch((error: Error) => this.log(claim.lost ? `run ${run.id}: stopped, its lease lost (${error.message})` : `run ${run.id}: ${error.stack ?? error.message}`))
         .then(async () => {
           if (run.environment && run.branch === this.options.branch) await this.refreshEnvironments().catch(() => undefined);
         })
-        .finally(() => {
+        .finally(async () => {
+          this.fenced.unhold(run.id);
+          // A run stopped half-way (the controller stopping) keeps its lease until it expires: then it is recovered.
+          const after = await this.options.store.getRun(run.id).catch(() => undefined);
+          const unfinished = after !== undefined && (after.status === 'running' || after.status === 'applying');
+          this.log(`released ${run.environment} after run ${run.id}${unfinished ? ' (unfinished: its lease is left to expire)' : ''}`);
+          await claim.release(unfinished).catch((error: Error) => this.log(`lease of ${run.environment}: release failed: ${error.message}`));
           this.busy.delete(run.environment);
           this.active.delete(run.environment);
           this.pump();
@@ -419,31 +465,65 @@ export class Controller {
     }
   }
 
-  /** Runs left running or applying by a crash: interrupted, plans discarded, recorded locks released, planned again. */
-  private async recover(): Promise<void> {
-    const left = await this.options.store.listRuns({ status: ['running', 'applying'], limit: 500 });
+  /**
+   * Runs whose process is gone: those whose lease expired (or, at start,
+   * that this process held in an earlier life), and at start the runs left
+   * running or applying with no fencing token (by a controller before
+   * leases). Each is interrupted (after taking its lease over and fencing
+   * the run), its plan discarded, the state locks its run recorded released,
+   * and its environment planned again; so are the environments of lock
+   * records whose run no longer works.
+   */
+  private async recover(atStart: boolean): Promise<void> {
+    const { store } = this.options;
     const replan = new Set<string>();
-    for (const run of left) {
-      const interrupted = await transition(this.options.store, run.id, 'interrupted', {
-        error: `the controller stopped while this run was ${run.status}; its plan was discarded and ${run.environment} is planned again`,
-      }, [run.status]);
-      if (!interrupted) continue;
-      this.log(`run ${run.id} (${run.environment}) interrupted by a restart`);
-      await this.runner.discardPlan(interrupted);
-      await this.runner.report(interrupted);
-      if (run.status === 'applying' || run.branch === this.options.branch) replan.add(run.environment);
+    const now = Date.now();
+    for (const lease of await store.listLeases()) {
+      const mine = lease.owner === this.id;
+      if (mine ? !atStart : lease.expiresAt >= now) continue;
+      const taken = await store.takeOverLease(lease, this.id, this.leaseMs);
+      if (!taken) continue;
+      this.log(`lease of ${lease.environment} (run ${lease.runId}, ${mine ? 'this controller before a restart' : `controller ${lease.owner}`}) ${mine ? 'left by a restart' : 'expired'}: taken over (token ${taken.token})`);
+      try {
+        const run = await store.getRun(lease.runId);
+        if (run && (run.status === 'running' || run.status === 'applying') && (await store.fenceRun(run.id, taken.token, [run.status]))) {
+          if (await this.interrupt(run, taken.token)) replan.add(run.environment);
+        }
+      } finally {
+        await store.releaseLease(taken);
+      }
     }
-    for (const lock of await this.options.store.listLocks()) {
+    if (atStart) {
+      for (const run of await store.listRuns({ status: ['running', 'applying'], limit: 500 })) {
+        if (await this.interrupt(run, 0)) replan.add(run.environment);
+      }
+    }
+    for (const lock of await store.listLocks()) {
+      const run = await store.getRun(lock.runId);
+      // A run still at work (in this or another process) keeps its lock.
+      if (run && (run.status === 'running' || run.status === 'applying')) continue;
       const released = await this.runner.releaseLock(lock.environment, lock.lockId);
       this.log(`state lock ${lock.lockId} of ${lock.environment} (run ${lock.runId}): ${released ? 'released' : 'could not be released; see the run log'}`);
-      if (released) await this.options.store.clearLock(lock.environment, lock.lockId);
+      if (released) await store.clearLock(lock.environment, lock.lockId);
       replan.add(lock.environment);
     }
     const commit = replan.size > 0 ? await this.options.repository.head(this.options.branch) : undefined;
     if (!commit) return;
     const runs = [...replan].filter((e) => this.known.includes(e)).map((environment) => this.newRun({ environment, commit, branch: this.options.branch, trigger: 'manual', requestedBy: 'recovery' }));
-    await this.options.store.insertRuns(runs);
+    await store.insertRuns(runs);
     await this.afterAccept(runs);
+  }
+
+  /** Marks a run interrupted, fenced by `fence` (0: a run never fenced); resolves whether its environment is planned again. */
+  private async interrupt(run: Run, fence: number): Promise<boolean> {
+    const interrupted = await transition(this.options.store, run.id, 'interrupted', {
+      error: `the controller stopped while this run was ${run.status}; its plan was discarded and ${run.environment} is planned again`,
+    }, [run.status], fence);
+    if (!interrupted) return false;
+    this.log(`run ${run.id} (${run.environment}) interrupted: its controller stopped`);
+    await this.runner.discardPlan(interrupted);
+    await this.runner.report(interrupted);
+    return run.status === 'applying' || run.branch === this.options.branch;
   }
 
   private async refreshEnvironments(): Promise<void> {
