@@ -14,7 +14,8 @@ import type { Redactor } from './redact';
 import { laneOf, transition, WAITING } from './lifecycle';
 import { FINAL_STATUSES, type Run, type RunStatus, type RunTrigger } from './run';
 import { Runner, type RunnerOptions } from './runner';
-import { Claim, DEFAULT_LEASE_MS, FencedStore } from './claims';
+import { Claim, DEFAULT_LEASE_MS } from './claims';
+import { FencedStore } from './store/fenced-store';
 import { supersedeRules } from './supersede';
 import type { RunStore } from './store/store';
 
@@ -472,7 +473,7 @@ export class Controller {
    * leases). Each is interrupted (after taking its lease over and fencing
    * the run), its plan discarded, the state locks its run recorded released,
    * and its environment planned again; so are the environments of lock
-   * records whose run no longer works.
+   * records whose run no longer works and that no process has claimed.
    */
   private async recover(atStart: boolean): Promise<void> {
     const { store } = this.options;
@@ -498,9 +499,12 @@ export class Controller {
         if (await this.interrupt(run, 0)) replan.add(run.environment);
       }
     }
-    for (const lock of await store.listLocks()) {
+    const locks = await store.listLocks();
+    // An environment claimed by a process (or being recovered by one) keeps its locks: its run may be finishing with them.
+    const held = locks.length > 0 ? new Set((await store.listLeases()).map((lease) => lease.environment)) : new Set<string>();
+    for (const lock of locks) {
+      if (held.has(lock.environment) || this.busy.has(lock.environment)) continue;
       const run = await store.getRun(lock.runId);
-      // A run still at work (in this or another process) keeps its lock.
       if (run && (run.status === 'running' || run.status === 'applying')) continue;
       const released = await this.runner.releaseLock(lock.environment, lock.lockId);
       this.log(`state lock ${lock.lockId} of ${lock.environment} (run ${lock.runId}): ${released ? 'released' : 'could not be released; see the run log'}`);

@@ -328,11 +328,12 @@ export class Runner {
       return;
     }
     let recorded: string | undefined;
+    let recording: Promise<void> | undefined;
     const watch = setInterval(() => {
       const lock = workspace.localLock();
       if (!lock || recorded) return;
       recorded = lock.id;
-      store.recordLock({ environment: run.environment, runId: run.id, lockId: lock.id, acquiredAt: now() })
+      recording = store.recordLock({ environment: run.environment, runId: run.id, lockId: lock.id, acquiredAt: now() })
         .catch((error: Error) => this.options.log(`run ${run.id}: could not record lock ${lock.id}: ${error.message}`));
     }, 100);
     try {
@@ -346,6 +347,8 @@ export class Runner {
       }
     } finally {
       clearInterval(watch);
+      // The record may still be on its way: clear it once written, not before.
+      await recording;
       if (recorded) await store.clearLock(run.environment, recorded);
       this.removePlan(run);
     }
