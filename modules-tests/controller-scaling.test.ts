@@ -5,10 +5,18 @@
  * is at work. Every environment is planned exactly once for the commit,
  * never by two processes at the same time, the killed process's runs are
  * interrupted and planned again by the others, and the plans ran in
- * parallel across processes (controller-fanout.ts does the work).
+ * parallel across processes (controller-fanout.ts does the work). And an
+ * approval that lands on another process than the one holding the saved
+ * plan: the planner applies it; once the planner is gone, the run fails and
+ * its environment is planned again.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { fanOut, overlaps, peakConcurrency, type FanOutResult } from './controller-fanout';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startDynamoDb, type DynamoDbServer } from '../src/terraform/backend-servers';
+import { api, approve, ConfigRemote, deliver, GITHUB_TOKEN, REPOSITORY, startController, USER_TOKENS, waitForRun, type Started } from './controller-harness';
+import { environmentFiles, fanOut, overlaps, peakConcurrency, type FanOutResult } from './controller-fanout';
+import { GitHubStandIn } from './github-standin';
 
 jest.setTimeout(15 * 60_000);
 
@@ -69,5 +77,74 @@ describe('three controllers sharing one queue', () => {
     expect(processes.size).toBe(3);
     // Each process runs 2 at most: more than 2 at once means several processes at work together.
     expect(peakConcurrency(result.claims)).toBeGreaterThan(2);
+  });
+});
+
+describe('an approval through another controller than the one that planned', () => {
+  const remote = new ConfigRemote({
+    ...environmentFiles(0),
+    'environments/env01.yaml': 'network:\n  cidr: 10.1.0.0/16\ngitops:\n  autoApply: false\n  approvers: [platform-lead]\n',
+    'environments/env02.yaml': 'network:\n  cidr: 10.2.0.0/16\ngitops:\n  autoApply: false\n  approvers: [platform-lead]\n',
+  });
+  const github = new GitHubStandIn({ token: GITHUB_TOKEN, owner: 'shop', repo: 'platform-config', users: USER_TOKENS });
+  const dataDirs = [0, 1].map(() => mkdtempSync(join(tmpdir(), 'controller-approve-')));
+  let dynamo: DynamoDbServer;
+  const controllers: Started[] = [];
+  const ids: string[] = [];
+
+  beforeAll(async () => {
+    dynamo = await startDynamoDb('eu-west-1');
+    const githubUrl = await github.start();
+    for (const dataDir of dataDirs) {
+      const started = await startController(['--repo', remote.bare, '--data-dir', dataDir, '--sandbox', '--store', 'dynamodb://approve-runs', '--lease-seconds', '4',
+        '--github-api-url', githubUrl, '--github-repository', REPOSITORY], {
+        GITHUB_TOKEN, DYNAMODB_ENDPOINT: dynamo.endpoint, AWS_REGION: 'eu-west-1', AWS_ACCESS_KEY_ID: 'dynalite', AWS_SECRET_ACCESS_KEY: 'dynalite-secret',
+      });
+      controllers.push(started);
+      ids.push(/controller (\S+): leases of/.exec(started.output())![1]!);
+    }
+  });
+  afterAll(async () => {
+    await Promise.all(controllers.map((c) => c.stop()));
+    await github.stop();
+    await dynamo?.stop();
+    remote.cleanup();
+    for (const dir of dataDirs) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('is applied by the planner, wherever the approval landed; with the planner gone, the run fails and is planned again', async () => {
+    remote.write('environments/defaults.yaml', `${environmentFiles(0)['environments/defaults.yaml']}tags:\n  Team: platform\n`);
+    remote.commit('defaults: tag');
+    const accepted = await deliver(controllers[0]!.url, 'push', remote.push());
+    expect(accepted.status).toBe(202);
+    const waiting = await Promise.all(accepted.body.runs.map((id) => waitForRun(controllers[1]!.url, id, (r) => r.status === 'awaiting-approval' || r.status === 'failed')));
+    const byEnvironment = Object.fromEntries(waiting.map((run) => [run.environment, run]));
+    for (const run of waiting) expect([run.status, ids]).toEqual(['awaiting-approval', expect.arrayContaining([run.plannedBy])]);
+
+    // env01: approved through the process that did not plan it, applied by the one that did.
+    const first = byEnvironment.env01;
+    const planner = ids.indexOf(first.plannedBy);
+    const other = 1 - planner;
+    expect((await approve(controllers[other]!.url, first, 'platform-lead')).status).toBe(200);
+    const applied = await waitForRun(controllers[other]!.url, first.id, (r) => ['applied', 'failed'].includes(r.status));
+    expect(applied).toMatchObject({ status: 'applied', approvedBy: 'platform-lead', planHash: first.planHash });
+    expect(controllers[planner]!.output().match(new RegExp(`claimed env01 for run ${first.id}`, 'g'))).toHaveLength(2);
+    expect(controllers[other]!.output()).not.toContain(`claimed env01 for run ${first.id}`);
+
+    // env02: its planner is killed; the approval through the survivor finds the plan gone, and the environment is planned again.
+    const second = byEnvironment.env02;
+    const gone = ids.indexOf(second.plannedBy);
+    const survivor = controllers[1 - gone]!;
+    await controllers[gone]!.kill();
+    expect((await approve(survivor.url, second, 'platform-lead')).status).toBe(200);
+    const failed = await waitForRun(survivor.url, second.id, (r) => ['applied', 'failed'].includes(r.status), 60_000);
+    expect(failed.error).toBe(`the saved plan is gone (it was in the data folder of controller ${second.plannedBy}, which stopped); plan again`);
+    const runs = (await api(survivor.url, '/api/runs?environment=env02')).body.runs as any[];
+    const again = runs.find((r) => r.requestedBy === 'recovery');
+    const replanned = await waitForRun(survivor.url, again.id, (r) => ['awaiting-approval', 'failed'].includes(r.status));
+    expect(replanned).toMatchObject({ status: 'awaiting-approval', plannedBy: ids[1 - gone] });
+    expect(replanned.planHash).not.toBe(second.planHash);
+    expect((await approve(survivor.url, replanned, 'platform-lead')).status).toBe(200);
+    expect((await waitForRun(survivor.url, replanned.id, (r) => ['applied', 'failed'].includes(r.status))).status).toBe('applied');
   });
 });

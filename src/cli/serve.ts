@@ -25,6 +25,7 @@ interface ServeFlags {
   sandboxApplySeconds?: string;
   maxParallel: string;
   leaseSeconds: string;
+  controllers: string;
   publicUrl?: string;
   stopTimeoutSeconds: string;
   requestTimeoutSeconds: string;
@@ -52,6 +53,7 @@ export function serveCommand(program: Command): void {
     .option('--sandbox-apply-seconds <n>', 'with --sandbox: each apply takes this long')
     .option('--endpoint <url>', `an AWS API emulator (moto, LocalStack) for every plan and apply, the S3 backend included, with dummy credentials (default: $${AWS_ENDPOINT_VARIABLE})`)
     .option('--max-parallel <n>', 'runs of different environments at once', '2')
+    .option('--controllers <n>', 'how many controller processes share this store\'s queue (more than 1 needs --store dynamodb://TABLE)', '1')
     .option('--lease-seconds <n>', 'how long a claim of an environment lasts unless renewed: a stopped controller\'s runs are recovered by another after this long', '30')
     .option('--public-url <url>', "the controller's own address, for links from GitHub")
     .option('--stop-timeout-seconds <n>', 'on SIGTERM, how long the current step may take to finish', '60')
@@ -90,6 +92,10 @@ export function serveCommand(program: Command): void {
       }
       if (flags.offline && flags.sandbox) {
         console.error('--offline and --sandbox exclude each other: --offline never applies, --sandbox applies stand-ins');
+        process.exit(2);
+      }
+      if (number('controllers', flags.controllers, 1) > 1 && flags.store === 'sqlite') {
+        console.error(`--controllers ${flags.controllers} needs --store dynamodb://TABLE: the sqlite store is a file of one machine, and controllers share a queue only through one table`);
         process.exit(2);
       }
       const dataDir = resolve(flags.dataDir);

@@ -17,7 +17,7 @@ import { Runner, type RunnerOptions } from './runner';
 import { Claim, DEFAULT_LEASE_MS } from './claims';
 import { FencedStore } from './store/fenced-store';
 import { supersedeRules } from './supersede';
-import type { RunStore } from './store/store';
+import type { Lease, RunStore } from './store/store';
 
 export interface ControllerOptions extends Omit<RunnerOptions, 'store' | 'log'> {
   readonly store: RunStore;
@@ -63,6 +63,8 @@ export class Controller {
   private readonly busy = new Set<string>();
   private readonly active = new Map<string, { readonly runId: string; readonly abort: AbortController; readonly done: Promise<void> }>();
   private recoverTimer?: NodeJS.Timeout;
+  /** This process's presence (a lease on `controller/<id>`): while it is alive, the runs it planned wait for it to apply them. */
+  private presence?: Lease;
   private known: string[] = [];
   private readonly chain = new CommitChain();
   /** Commits pushed with --force: never taken for late deliveries. */
@@ -77,7 +79,7 @@ export class Controller {
     this.id = options.controllerId ?? `controller-${randomBytes(6).toString('hex')}`;
     this.leaseMs = options.leaseMs ?? DEFAULT_LEASE_MS;
     this.fenced = new FencedStore(options.store);
-    this.runner = new Runner({ ...options, store: this.fenced, log: (line) => this.log(line), stopping: () => this.stopping });
+    this.runner = new Runner({ ...options, store: this.fenced, controllerId: this.id, log: (line) => this.log(line), stopping: () => this.stopping });
   }
 
   /** Environments of the default branch head, as last fetched. */
@@ -95,11 +97,12 @@ export class Controller {
   async start(): Promise<void> {
     await this.refreshEnvironments().catch((error: Error) => this.log(`repository not reachable yet: ${error.message}`));
     this.log(`controller ${this.id}: leases of ${this.leaseMs} ms`);
+    await this.keepPresence();
     await this.recover(true);
     this.recoverTimer = setInterval(() => {
       if (this.recovering || this.stopping) return;
       this.recovering = true;
-      void this.recover(false).catch((error: Error) => this.log(`recovery: ${error.message}`)).finally(() => { this.recovering = false; });
+      void this.keepPresence().then(() => this.recover(false)).catch((error: Error) => this.log(`recovery: ${error.message}`)).finally(() => { this.recovering = false; });
     }, Math.max(100, Math.floor(this.leaseMs / 3)));
     this.recoverTimer.unref();
     const minutes = this.options.driftMinutes ?? 0;
@@ -128,6 +131,19 @@ export class Controller {
       await Promise.race([finished, new Promise((r) => setTimeout(r, 10_000).unref())]);
     }
     await this.runner.close();
+    if (this.presence) await this.options.store.releaseLease(this.presence).catch(() => undefined);
+  }
+
+  /** Renews this process's presence, or takes it (again: after a restart, or when it lapsed). */
+  private async keepPresence(): Promise<void> {
+    const { store } = this.options;
+    const name = presenceOf(this.id);
+    if (this.presence) this.presence = await store.renewLease(this.presence, this.leaseMs);
+    this.presence ??= await store.acquireLease(name, this.id, this.id, this.leaseMs);
+    if (!this.presence) {
+      const earlier = (await store.listLeases()).find((lease) => lease.environment === name);
+      if (earlier) this.presence = await store.takeOverLease(earlier, this.id, this.leaseMs);
+    }
   }
 
   /**
@@ -423,9 +439,15 @@ export class Controller {
     const limit = this.options.maxParallel ?? 2;
     const statuses: RunStatus[] = this.options.offline ? ['queued'] : ['queued', 'approved'];
     const waiting = (await this.options.store.listRuns({ status: statuses, limit: 500 })).reverse();
+    let alive: Set<string> | undefined;
     for (const run of waiting) {
       if (this.active.size >= limit || this.stopping) return;
       if (this.busy.has(run.environment)) continue;
+      // An approved run is applied by the controller holding its saved plan, while that one is alive.
+      if (run.status === 'approved' && run.plannedBy && run.plannedBy !== this.id && !this.runner.hasPlan(run)) {
+        alive ??= await this.liveControllers();
+        if (alive.has(run.plannedBy)) continue;
+      }
       this.busy.add(run.environment);
       const newer = run.status === 'queued' ? await this.newerRunOf(run).catch(() => undefined) : undefined;
       if (newer) {
@@ -446,7 +468,7 @@ export class Controller {
       this.fenced.hold(run.id, claim);
       const abort = new AbortController();
       const signal = AbortSignal.any([abort.signal, claim.signal]);
-      const done = (run.status === 'approved' ? this.runner.apply(run, signal) : this.runner.execute(run, signal))
+      const done = (run.status === 'approved' ? this.runner.apply(run, signal).then((outcome) => this.afterApply(run, outcome)) : this.runner.execute(run, signal))
         .catch((error: Error) => this.log(claim.lost ? `run ${run.id}: stopped, its lease lost (${error.message})` : `run ${run.id}: ${error.stack ?? error.message}`))
         .then(async () => {
           if (run.environment && run.branch === this.options.branch) await this.refreshEnvironments().catch(() => undefined);
@@ -466,6 +488,24 @@ export class Controller {
     }
   }
 
+  /** The controllers whose presence is alive (IDs). */
+  private async liveControllers(): Promise<Set<string>> {
+    const now = Date.now();
+    return new Set((await this.options.store.listLeases()).filter((lease) => lease.environment === presenceOf(lease.owner) && lease.expiresAt > now).map((lease) => lease.owner));
+  }
+
+  /** An approved run whose saved plan was lost with the controller holding it: its environment is planned again (the new plan waits for its own approval). */
+  private async afterApply(run: Run, outcome: 'plan-gone' | undefined): Promise<void> {
+    if (outcome !== 'plan-gone' || run.branch !== this.options.branch) return;
+    // Another process may have taken the latest push: fetch before reading the head.
+    await this.refreshEnvironments().catch((error: Error) => this.log(`fetch failed (${error.message}); planning the mirror's head`));
+    const commit = await this.options.repository.head(this.options.branch);
+    if (!commit) return;
+    const again = this.newRun({ environment: run.environment, commit, branch: this.options.branch, trigger: 'manual', requestedBy: 'recovery' });
+    await this.options.store.insertRuns([again]);
+    await this.afterAccept([again]);
+  }
+
   /**
    * Runs whose process is gone: those whose lease expired (or, at start,
    * that this process held in an earlier life), and at start the runs left
@@ -481,6 +521,12 @@ export class Controller {
     const now = Date.now();
     for (const lease of await store.listLeases()) {
       const mine = lease.owner === this.id;
+      if (lease.environment.startsWith(PRESENCE_PREFIX)) {
+        // A stopped controller's presence: forgotten, once expired.
+        const taken = !mine && lease.expiresAt < now ? await store.takeOverLease(lease, this.id, this.leaseMs) : undefined;
+        if (taken) await store.releaseLease(taken);
+        continue;
+      }
       if (mine ? !atStart : lease.expiresAt >= now) continue;
       const taken = await store.takeOverLease(lease, this.id, this.leaseMs);
       if (!taken) continue;
@@ -511,7 +557,10 @@ export class Controller {
       if (released) await store.clearLock(lock.environment, lock.lockId);
       replan.add(lock.environment);
     }
-    const commit = replan.size > 0 ? await this.options.repository.head(this.options.branch) : undefined;
+    if (replan.size === 0) return;
+    // Another process may have taken the latest push: fetch before reading the head.
+    await this.refreshEnvironments().catch((error: Error) => this.log(`fetch failed (${error.message}); planning the mirror's head`));
+    const commit = await this.options.repository.head(this.options.branch);
     if (!commit) return;
     const runs = [...replan].filter((e) => this.known.includes(e)).map((environment) => this.newRun({ environment, commit, branch: this.options.branch, trigger: 'manual', requestedBy: 'recovery' }));
     await store.insertRuns(runs);
@@ -543,6 +592,13 @@ export class Controller {
   private log(line: string): void {
     this.options.log(this.options.redactor.redact(line));
   }
+}
+
+/** Leases named `controller/<id>` are controllers' presences, never environments (whose names have no slash). */
+const PRESENCE_PREFIX = 'controller/';
+
+function presenceOf(controllerId: string): string {
+  return `${PRESENCE_PREFIX}${controllerId}`;
 }
 
 /** Sortable by creation: milliseconds in base 36, then random. */
