@@ -24,7 +24,7 @@ describe('three controllers sharing one queue', () => {
   let result: FanOutResult;
 
   beforeAll(async () => {
-    result = await fanOut({ controllers: 3, environments: 60, killAfterClaims: 2, leaseSeconds: 4, maxParallel: 2 });
+    result = await fanOut({ controllers: 3, environments: 60, killAfterClaims: 2, leaseSeconds: 8, maxParallel: 2 });
     // For a failure's post-mortem: the runs, the claims and the three logs.
     mkdirSync('modules-tests/artifacts', { recursive: true });
     writeFileSync('modules-tests/artifacts/controller-scaling.json', JSON.stringify(result, null, 2));

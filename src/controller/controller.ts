@@ -1,7 +1,9 @@
 /**
  * The GitOps controller: turns webhook deliveries, API calls and drift
  * checks into runs, keeps them in the store, runs them one at a time per
- * environment (runner.ts), and recovers what a crash left behind.
+ * environment across every controller sharing the store (each run claimed
+ * first, claims.ts; runner.ts does the work), and recovers what a stopped
+ * controller left behind (docs/controller-scaling.md).
  */
 import { randomBytes } from 'node:crypto';
 import { CommitChain } from './commit-chain';
@@ -107,7 +109,10 @@ export class Controller {
     this.recoverTimer.unref();
     const minutes = this.options.driftMinutes ?? 0;
     if (minutes > 0) {
-      this.driftTimer = setInterval(() => void this.checkDrift().catch((error: Error) => this.log(`drift check failed: ${error.message}`)), minutes * 60_000);
+      // Every controller keeps the timer; the one that claims the round plans it.
+      this.driftTimer = setInterval(() => void this.claimDriftRound(minutes * 60_000)
+        .then((mine) => (mine ? this.checkDrift() : undefined))
+        .catch((error: Error) => this.log(`drift check failed: ${error.message}`)), minutes * 60_000);
       this.driftTimer.unref();
     }
     // A store's index may lag its writes (DynamoDB): look again now and then, so nothing waits for the next event.
@@ -132,6 +137,15 @@ export class Controller {
     }
     await this.runner.close();
     if (this.presence) await this.options.store.releaseLease(this.presence).catch(() => undefined);
+  }
+
+  /** Whether this controller plans this drift round: of the controllers sharing the store, the first to claim it (a lease lasting most of a period). */
+  private async claimDriftRound(periodMs: number): Promise<boolean> {
+    const { store } = this.options;
+    const leaseMs = Math.floor(periodMs * 0.9);
+    if (await store.acquireLease(DRIFT_ROUND, this.id, this.id, leaseMs)) return true;
+    const held = (await store.listLeases()).find((lease) => lease.environment === DRIFT_ROUND);
+    return held !== undefined && (await store.takeOverLease(held, this.id, leaseMs)) !== undefined;
   }
 
   /** Renews this process's presence, or takes it (again: after a restart, or when it lapsed). */
@@ -594,8 +608,11 @@ export class Controller {
   }
 }
 
-/** Leases named `controller/<id>` are controllers' presences, never environments (whose names have no slash). */
+/** Leases named `controller/<id>` are controllers' presences (and `controller/drift-round` the drift round's), never environments (whose names have no slash). */
 const PRESENCE_PREFIX = 'controller/';
+
+/** The lease of a drift round: one controller of those sharing the store plans it. */
+const DRIFT_ROUND = `${PRESENCE_PREFIX}drift-round`;
 
 function presenceOf(controllerId: string): string {
   return `${PRESENCE_PREFIX}${controllerId}`;

@@ -12,7 +12,8 @@ import type { RunStatus } from '../run';
 import { isAwsError, leaseKey, objectOf, runKey, type Item } from './dynamodb-records';
 import { checkLeaseMs, type Lease } from './store';
 
-const NAMES = { '#owner': 'owner', '#runId': 'runId', '#token': 'token', '#expiresAt': 'expiresAt' };
+/** `leaseUntil`, not `expiresAt`: that is the table's TTL attribute (epoch seconds), and a lease item must never expire (its token counter would restart). */
+const NAMES = { '#owner': 'owner', '#runId': 'runId', '#token': 'token', '#expiresAt': 'leaseUntil' };
 
 export class DynamoDbClaims {
   constructor(private readonly db: () => DynamoDBClient, private readonly tableName: string) {}
@@ -123,6 +124,6 @@ export function fenceCondition(fence: number, names: Record<string, string>, val
 }
 
 function leaseOf(item: Item): Lease {
-  const { environment, owner, runId, token, expiresAt } = objectOf(item) as { environment: string; owner: string; runId: string; token: number; expiresAt: number };
-  return { environment, owner, runId, token, expiresAt };
+  const { environment, owner, runId, token, leaseUntil } = objectOf(item) as { environment: string; owner: string; runId: string; token: number; leaseUntil: number };
+  return { environment, owner, runId, token, expiresAt: leaseUntil };
 }

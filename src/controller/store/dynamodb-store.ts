@@ -10,7 +10,7 @@
  * | insert batch  | `BATCH#<token>`   | `BATCH`            | entity `pending`, batch, orderKey, runIds; exists only while an `insertRuns` of several runs is being written |
  * | lock          | `LOCK`            | `<env>#<lockId>` (each URI-encoded) | entity `lock`, environment, lockId, runId, acquiredAt |
  * | environment   | `ENVIRONMENT`     | `<env>`            | entity `environment`, environment, drift, checkedAt, commit |
- * | lease         | `LEASE`           | `<env>` (URI-encoded) | entity `lease`, environment, token (N), expiresAt (N, epoch ms), owner and runId while held |
+ * | lease         | `LEASE`           | `<env>` (URI-encoded) | entity `lease`, environment, token (N), leaseUntil (N, epoch ms; not the TTL attribute), owner and runId while held |
  *
  * A run item also carries `fence` (N), the fencing token of the lease it was
  * last claimed under (dynamodb-claims.ts).
