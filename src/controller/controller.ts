@@ -99,6 +99,8 @@ export class Controller {
   async start(): Promise<void> {
     await this.refreshEnvironments().catch((error: Error) => this.log(`repository not reachable yet: ${error.message}`));
     this.log(`controller ${this.id}: leases of ${this.leaseMs} ms`);
+    // In the background: the first run would otherwise wait seconds for the compile worker to load the core.
+    void this.options.compiler.warm().catch((error: Error) => this.log(`compile worker: ${error.message}`));
     await this.keepPresence();
     await this.recover(true);
     this.recoverTimer = setInterval(() => {
@@ -115,8 +117,8 @@ export class Controller {
         .catch((error: Error) => this.log(`drift check failed: ${error.message}`)), minutes * 60_000);
       this.driftTimer.unref();
     }
-    // A store's index may lag its writes (DynamoDB): look again now and then, so nothing waits for the next event.
-    this.pumpTimer = setInterval(() => this.pump(), 5_000);
+    // Runs accepted by another controller, and a store's index lagging its writes (DynamoDB): look every second, so nothing waits for the next event here.
+    this.pumpTimer = setInterval(() => this.pump(), 1_000);
     this.pumpTimer.unref();
     this.pump();
   }
@@ -453,15 +455,17 @@ export class Controller {
     const limit = this.options.maxParallel ?? 2;
     const statuses: RunStatus[] = this.options.offline ? ['queued'] : ['queued', 'approved'];
     const waiting = (await this.options.store.listRuns({ status: statuses, limit: 500 })).reverse();
-    let alive: Set<string> | undefined;
+    if (waiting.length === 0) return;
+    // Environments another process works on (or that wait for recovery): one read instead of a refused claim each.
+    const leases = await this.options.store.listLeases();
+    const held = new Set(leases.map((lease) => lease.environment));
+    const now = Date.now();
+    const alive = new Set(leases.filter((lease) => lease.environment === presenceOf(lease.owner) && lease.expiresAt > now).map((lease) => lease.owner));
     for (const run of waiting) {
       if (this.active.size >= limit || this.stopping) return;
-      if (this.busy.has(run.environment)) continue;
+      if (this.busy.has(run.environment) || held.has(run.environment)) continue;
       // An approved run is applied by the controller holding its saved plan, while that one is alive.
-      if (run.status === 'approved' && run.plannedBy && run.plannedBy !== this.id && !this.runner.hasPlan(run)) {
-        alive ??= await this.liveControllers();
-        if (alive.has(run.plannedBy)) continue;
-      }
+      if (run.status === 'approved' && run.plannedBy && run.plannedBy !== this.id && !this.runner.hasPlan(run) && alive.has(run.plannedBy)) continue;
       this.busy.add(run.environment);
       const newer = run.status === 'queued' ? await this.newerRunOf(run).catch(() => undefined) : undefined;
       if (newer) {
@@ -500,12 +504,6 @@ export class Controller {
         });
       this.active.set(run.environment, { runId: run.id, abort, done });
     }
-  }
-
-  /** The controllers whose presence is alive (IDs). */
-  private async liveControllers(): Promise<Set<string>> {
-    const now = Date.now();
-    return new Set((await this.options.store.listLeases()).filter((lease) => lease.environment === presenceOf(lease.owner) && lease.expiresAt > now).map((lease) => lease.owner));
   }
 
   /** An approved run whose saved plan was lost with the controller holding it: its environment is planned again (the new plan waits for its own approval). */
