@@ -139,8 +139,12 @@ describe('an approval through another controller than the one that planned', () 
     expect((await approve(survivor.url, second, 'platform-lead')).status).toBe(200);
     const failed = await waitForRun(survivor.url, second.id, (r) => ['applied', 'failed'].includes(r.status), 60_000);
     expect(failed.error).toBe(`the saved plan is gone (it was in the data folder of controller ${second.plannedBy}, which stopped); plan again`);
-    const runs = (await api(survivor.url, '/api/runs?environment=env02')).body.runs as any[];
-    const again = runs.find((r) => r.requestedBy === 'recovery');
+    // Queued right after the failure (once the survivor fetched the branch).
+    let again: any;
+    for (const started = Date.now(); !again && Date.now() - started < 60_000; await new Promise((r) => setTimeout(r, 200))) {
+      again = ((await api(survivor.url, '/api/runs?environment=env02')).body.runs as any[]).find((r) => r.requestedBy === 'recovery');
+    }
+    expect(again).toMatchObject({ trigger: 'manual', environment: 'env02' });
     const replanned = await waitForRun(survivor.url, again.id, (r) => ['awaiting-approval', 'failed'].includes(r.status));
     expect(replanned).toMatchObject({ status: 'awaiting-approval', plannedBy: ids[1 - gone] });
     expect(replanned.planHash).not.toBe(second.planHash);
