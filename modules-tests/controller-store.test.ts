@@ -489,6 +489,23 @@ describe('SqliteStore', () => {
     expect(() => new SqliteStore({ dataDir })).toThrow(/schema version 99, newer than this controller's 2/);
   });
 
+  test('a file of schema version 1 (before claims) is migrated: its runs kept, unfenced, and claims work', async () => {
+    const dataDir = mkdtempSync(join(root, 'sqlite-'));
+    const run = newRun({ status: 'running' });
+    const store = new SqliteStore({ dataDir });
+    await store.insertRuns([run]);
+    await store.close();
+    const db = new Database(join(dataDir, 'runs.sqlite'));
+    db.exec('DROP TABLE leases; ALTER TABLE runs DROP COLUMN fence;');
+    db.pragma('user_version = 1');
+    db.close();
+    const migrated = track(new SqliteStore({ dataDir }));
+    expect(await migrated.getRun(run.id)).toStrictEqual(run);
+    // Left running by a controller before claims: interrupted with fence 0 (never fenced).
+    expect(await migrated.updateRun(run.id, { status: 'interrupted' }, { status: ['running'], fence: 0 })).toMatchObject({ status: 'interrupted' });
+    expect(await migrated.acquireLease('dev', 'run-x', 'p', 30_000)).toMatchObject({ token: 1 });
+  });
+
   test('an accepted run survives a SIGKILL of the process that accepted it', async () => {
     const dataDir = mkdtempSync(join(root, 'sqlite-'));
     const run = newRun();
