@@ -19,7 +19,7 @@ import { Runner, type RunnerOptions } from './runner';
 import { Claim, DEFAULT_LEASE_MS } from './claims';
 import { FencedStore } from './store/fenced-store';
 import { supersedeRules } from './supersede';
-import type { Lease, RunStore } from './store/store';
+import type { Lease, LockRecord, RunStore } from './store/store';
 
 export interface ControllerOptions extends Omit<RunnerOptions, 'store' | 'log'> {
   readonly store: RunStore;
@@ -65,6 +65,8 @@ export class Controller {
   private readonly busy = new Set<string>();
   private readonly active = new Map<string, { readonly runId: string; readonly abort: AbortController; readonly done: Promise<void> }>();
   private recoverTimer?: NodeJS.Timeout;
+  /** Lock IDs this process could not release: not tried again until a restart. */
+  private readonly stuckLocks = new Set<string>();
   /** This process's presence (a lease on `controller/<id>`): while it is alive, the runs it planned wait for it to apply them. */
   private presence?: Lease;
   private known: string[] = [];
@@ -545,9 +547,13 @@ export class Controller {
       this.log(`lease of ${lease.environment} (run ${lease.runId}, ${mine ? 'this controller before a restart' : `controller ${lease.owner}`}) ${mine ? 'left by a restart' : 'expired'}: taken over (token ${taken.token})`);
       try {
         const run = await store.getRun(lease.runId);
-        if (run && (run.status === 'running' || run.status === 'applying') && (await store.fenceRun(run.id, taken.token, [run.status]))) {
+        // Approved under the lease: stopped between its plan and its apply; the saved plan went with that controller.
+        const working = run && (run.status === 'running' || run.status === 'applying' || (run.status === 'approved' && !mine && run.plannedBy === lease.owner));
+        if (run && working && (await store.fenceRun(run.id, taken.token, [run.status]))) {
           if (await this.interrupt(run, taken.token)) replan.add(run.environment);
         }
+        // Its state locks, while the lease is still held here: no other process's sweep takes them meanwhile.
+        if (run) await this.releaseLocks(run.id);
       } finally {
         await store.releaseLease(taken);
       }
@@ -564,10 +570,8 @@ export class Controller {
       if (held.has(lock.environment) || this.busy.has(lock.environment)) continue;
       const run = await store.getRun(lock.runId);
       if (run && (run.status === 'running' || run.status === 'applying')) continue;
-      const released = await this.runner.releaseLock(lock.environment, lock.lockId);
-      this.log(`state lock ${lock.lockId} of ${lock.environment} (run ${lock.runId}): ${released ? 'released' : 'could not be released; see the run log'}`);
-      if (released) await store.clearLock(lock.environment, lock.lockId);
-      replan.add(lock.environment);
+      // Of several processes sweeping at once, the one whose clear removed the record plans the environment again.
+      if (await this.releaseLock(lock)) replan.add(lock.environment);
     }
     if (replan.size === 0) return;
     // Another process may have taken the latest push: fetch before reading the head.
@@ -577,6 +581,28 @@ export class Controller {
     const runs = [...replan].filter((e) => this.known.includes(e)).map((environment) => this.newRun({ environment, commit, branch: this.options.branch, trigger: 'manual', requestedBy: 'recovery' }));
     await store.insertRuns(runs);
     await this.afterAccept(runs);
+  }
+
+  /** Releases the state locks a run recorded (recovery holds its environment's lease meanwhile). */
+  private async releaseLocks(runId: string): Promise<void> {
+    for (const lock of (await this.options.store.listLocks()).filter((l) => l.runId === runId)) await this.releaseLock(lock);
+  }
+
+  /**
+   * Releases a recorded state lock by its ID and clears the record; resolves
+   * whether its environment is to be planned again: when this call cleared
+   * the record, or the lock could not be released (the new run's log shows
+   * Terraform's lock error; it is tried again at the next start only).
+   */
+  private async releaseLock(lock: LockRecord): Promise<boolean> {
+    if (this.stuckLocks.has(lock.lockId)) return false;
+    const released = await this.runner.releaseLock(lock.environment, lock.lockId);
+    this.log(`state lock ${lock.lockId} of ${lock.environment} (run ${lock.runId}): ${released ? 'released' : 'could not be released; see the run log'}`);
+    if (!released) {
+      this.stuckLocks.add(lock.lockId);
+      return true;
+    }
+    return this.options.store.clearLock(lock.environment, lock.lockId);
   }
 
   /** Marks a run interrupted, fenced by `fence` (0: a run never fenced); resolves whether its environment is planned again. */

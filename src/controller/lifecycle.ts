@@ -9,7 +9,7 @@
  *   queued ──> running ──> planned | failed | cancelled | interrupted
  *     │           ├──> awaiting-approval ──> approved | cancelled | superseded
  *     │           └──> approved ──> applying ──> applied | failed | interrupted
- *     └──> cancelled | superseded            └──> cancelled
+ *     └──> cancelled | superseded            └──> cancelled | interrupted (its controller stopped before the apply began)
  */
 import { FINAL_STATUSES, type Run, type RunPatch, type RunStatus } from './run';
 import type { RunStore } from './store/store';
@@ -19,7 +19,7 @@ export const TRANSITIONS: Readonly<Record<RunStatus, readonly RunStatus[]>> = {
   queued: ['running', 'cancelled', 'superseded'],
   running: ['planned', 'awaiting-approval', 'approved', 'failed', 'cancelled', 'interrupted'],
   'awaiting-approval': ['approved', 'cancelled', 'superseded'],
-  approved: ['applying', 'cancelled'],
+  approved: ['applying', 'cancelled', 'interrupted'],
   applying: ['applied', 'failed', 'interrupted'],
   planned: [],
   applied: [],
