@@ -62,7 +62,7 @@ describe('three controllers sharing one queue', () => {
     const killedClaims = result.claims.filter((c) => c.process === result.killed);
     for (const run of interrupted) {
       expect(killedClaims.map((c) => c.runId)).toContain(run.id);
-      expect(run.error).toMatch(/the controller stopped while this run was (running|applying)/);
+      expect(run.error).toMatch(/the controller stopped while this run was (running|applying|approved)/);
       const again = result.runs.find((r) => r.environment === run.environment && r.requestedBy === 'recovery');
       expect(again).toMatchObject({ trigger: 'manual', status: 'applied', commit: result.commit });
       // Planned again by a process that is alive.
