@@ -80,15 +80,17 @@ describe('the example controller stack', () => {
     for (const name of ['WEBHOOK_SECRET', 'API_TOKEN', 'GITHUB_TOKEN']) expect(serve).toContain(name);
   });
 
-  it('runs one private task on a read-only root filesystem, one at a time, serving the watched repository from DynamoDB', () => {
+  it('runs two private tasks on a read-only root filesystem, replaced one at a time, sharing the queue of the watched repository in DynamoDB', () => {
     expect(one(example, 'aws_ecs_service')).toMatchObject({
-      desired_count: 1, deployment_maximum_percent: 100, deployment_minimum_healthy_percent: 0, launch_type: 'FARGATE',
+      desired_count: 2, deployment_maximum_percent: 100, deployment_minimum_healthy_percent: 50, launch_type: 'FARGATE',
       network_configuration: { assign_public_ip: false }, deployment_circuit_breaker: { enable: true, rollback: true },
     });
     const container = containerOf(example);
     expect(container.readonlyRootFilesystem).toBe(true);
     expect(container.command).toEqual(['serve', '--repo', 'https://github.com/shop-org/shop-infra.git', '--branch', 'main', '--config-path', 'environments', '--host', '0.0.0.0', '--port', '8080',
-      '--data-dir', '/data', '--store', 'dynamodb://shop-controller-runs', '--drift-minutes', '0', '--github-repository', 'shop-org/shop-infra']);
+      '--data-dir', '/data', '--store', 'dynamodb://shop-controller-runs', '--drift-minutes', '0', '--controllers', '2', '--github-repository', 'shop-org/shop-infra']);
+    // The status page's session is kept by the task that signed a browser in.
+    expect(one(example, 'aws_lb_target_group').stickiness).toEqual({ type: 'lb_cookie', enabled: true, cookie_duration: 43200 });
     expect(container.environment).toEqual([{ name: 'AWS_DEFAULT_REGION', value: 'eu-west-1' }, { name: 'AWS_REGION', value: 'eu-west-1' }, { name: 'CHECKPOINT_DISABLE', value: '1' }]);
   });
 

@@ -26,7 +26,7 @@ describe('the transition table', () => {
     queued: ['running', 'cancelled', 'superseded'],
     running: ['planned', 'awaiting-approval', 'approved', 'failed', 'cancelled', 'interrupted'],
     'awaiting-approval': ['approved', 'cancelled', 'superseded'],
-    approved: ['applying', 'cancelled'],
+    approved: ['applying', 'cancelled', 'interrupted'],
     applying: ['applied', 'failed', 'interrupted'],
     planned: [], applied: [], failed: [], cancelled: [], superseded: [], interrupted: [],
   };
@@ -117,6 +117,7 @@ describe('supersedeRules', () => {
     ['a newer commit replaces a queued run of an ancestor', { status: 'queued', commit: SHA('a') }, { commit: SHA('c') }, none, 'replaces'],
     ['a newer commit replaces a run awaiting approval', { status: 'awaiting-approval', commit: SHA('b') }, { commit: SHA('c') }, none, 'replaces'],
     ['the same commit again replaces the waiting run', { status: 'queued', commit: SHA('c') }, { commit: SHA('c') }, none, 'replaces'],
+    ['the same commit queued later by another controller is left alone: the newer run stays', { status: 'queued', commit: SHA('c'), createdAt: '2027-01-01T00:00:00.000Z' }, { commit: SHA('c') }, none, 'nothing'],
     ['a running run is never replaced', { status: 'running', commit: SHA('a') }, { commit: SHA('c') }, none, 'nothing'],
     ['an approved run is never replaced', { status: 'approved', commit: SHA('a') }, { commit: SHA('c') }, none, 'nothing'],
     ['a late delivery of an older commit is superseded itself', { status: 'queued', commit: SHA('c') }, { commit: SHA('a') }, none, 'late'],

@@ -80,6 +80,14 @@ describe('the controller after a crash', () => {
     expect(result.stdout).not.toContain('listening on');
   });
 
+  it('refuses several controllers on the sqlite store, a file of one machine', () => {
+    const result = spawnSync(process.execPath, ['bin/platform.js', 'serve', '--repo', remote.bare, '--port', '0', '--controllers', '2', '--data-dir', mkdtempSync(join(tmpdir(), 'controller-sqlite-'))], {
+      env: { ...process.env, WEBHOOK_SECRET, API_TOKEN, CHECKPOINT_DISABLE: '1' }, encoding: 'utf8', timeout: 60_000,
+    });
+    expect(result.status).toBe(2);
+    expect(result.stderr.trim()).toBe('--controllers 2 needs --store dynamodb://TABLE: the sqlite store is a file of one machine, and controllers share a queue only through one table');
+  });
+
   it('stops on a SIGTERM sent to `npm run serve` (the script execs node)', async () => {
     const npm = spawn('npm', ['run', '--silent', 'serve', '--', '--repo', remote.bare, '--data-dir', mkdtempSync(join(tmpdir(), 'controller-npm-')), '--port', '0', '--offline'], {
       env: { ...process.env, WEBHOOK_SECRET, API_TOKEN, CHECKPOINT_DISABLE: '1' },

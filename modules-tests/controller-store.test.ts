@@ -12,7 +12,7 @@ import Database from 'better-sqlite3';
 import type { Run } from '../src/controller/run';
 import { DynamoDbStore } from '../src/controller/store/dynamodb-store';
 import { openStore } from '../src/controller/store/open-store';
-import { SqliteStore } from '../src/controller/store/sqlite-store';
+import { SQLITE_SCHEMA_VERSION, SqliteStore } from '../src/controller/store/sqlite-store';
 import { resolveLimit, type RunStore } from '../src/controller/store/store';
 import { startDynamoDb, type DynamoDbServer } from '../src/terraform/backend-servers';
 
@@ -51,7 +51,7 @@ function newTableName(): string {
   return `runs-${process.pid}-${++tableCount}`;
 }
 
-function dynamoStore(tableName: string, props: { client?: DynamoDBClient; logRetentionDays?: number } = {}): DynamoDbStore {
+function dynamoStore(tableName: string, props: { client?: DynamoDBClient; logRetentionDays?: number; pendingStaleMs?: number } = {}): DynamoDbStore {
   return track(new DynamoDbStore({ tableName, region: REGION, endpoint, credentials: CREDENTIALS, ...props }));
 }
 
@@ -383,6 +383,69 @@ describe.each(backends)('%s', (_name, create) => {
     expect(await reopened.acceptDelivery('delivery-5', [newRun()])).toBe(false);
   });
 
+  test('of several processes claiming an environment at once, exactly one gets it; released, it is claimed again with a higher token', async () => {
+    const other = await harness.reopen();
+    const claims = await Promise.all([...Array(6)].map((_, i) => (i % 2 ? other : store).acquireLease('dev', `run-${i}`, `process-${i}`, 30_000)));
+    const won = claims.filter((lease) => lease !== undefined);
+    expect(won).toHaveLength(1);
+    const [lease] = won;
+    expect(lease).toMatchObject({ environment: 'dev', token: 1 });
+    expect(lease!.expiresAt).toBeGreaterThan(Date.now() + 25_000);
+    // Other environments are claimed independently.
+    expect(await other.acquireLease('staging', 'run-s', 'process-x', 30_000)).toMatchObject({ environment: 'staging', token: 1, owner: 'process-x' });
+    expect(await store.acquireLease('dev', 'run-late', 'process-late', 30_000)).toBeUndefined();
+    expect((await store.listLeases()).map((l) => [l.environment, l.runId, l.token])).toEqual([['dev', lease!.runId, 1], ['staging', 'run-s', 1]]);
+    expect(await store.releaseLease(lease!)).toBe(true);
+    expect(await store.releaseLease(lease!)).toBe(false);
+    expect((await store.listLeases()).map((l) => l.environment)).toEqual(['staging']);
+    expect(await other.acquireLease('dev', 'run-next', 'process-next', 30_000)).toMatchObject({ runId: 'run-next', owner: 'process-next', token: 2 });
+    await expect(store.acquireLease('qa', 'run-q', 'p', 0)).rejects.toThrow(/positive/);
+  });
+
+  test('a lease is renewed by its holder only; an expired one is taken over once, with a higher token, and the old holder can neither renew nor release it', async () => {
+    const lease = (await store.acquireLease('dev', 'run-a', 'process-a', 30_000))!;
+    const renewed = await store.renewLease(lease, 60_000);
+    expect(renewed).toMatchObject({ token: lease.token, owner: 'process-a', runId: 'run-a' });
+    expect(renewed!.expiresAt).toBeGreaterThan(lease.expiresAt);
+    expect(await store.renewLease({ ...lease, owner: 'process-b' }, 60_000)).toBeUndefined();
+    // Alive: nobody else takes it over.
+    expect(await store.takeOverLease(lease, 'process-b', 30_000)).toBeUndefined();
+    const short = (await store.renewLease(lease, 1))!;
+    await new Promise((r) => setTimeout(r, 20));
+    const other = await harness.reopen();
+    const takers = await Promise.all([store.takeOverLease(short, 'process-b', 30_000), other.takeOverLease(short, 'process-c', 30_000)]);
+    const taken = takers.filter((t) => t !== undefined);
+    expect(taken).toHaveLength(1);
+    expect(taken[0]).toMatchObject({ environment: 'dev', runId: 'run-a', token: lease.token + 1 });
+    expect(await store.renewLease(lease, 30_000)).toBeUndefined();
+    expect(await store.releaseLease(lease)).toBe(false);
+    expect(await store.acquireLease('dev', 'run-z', 'process-z', 30_000)).toBeUndefined();
+    // A restarted process takes over what it held itself at once, expired or not.
+    const mine = (await store.acquireLease('staging', 'run-s', 'process-s', 30_000))!;
+    expect(await store.takeOverLease(mine, 'process-s', 30_000)).toMatchObject({ token: mine.token + 1, owner: 'process-s' });
+  });
+
+  test('writes fenced with a token fail once the run carries a newer one; fence 0 matches only a run never fenced', async () => {
+    const run = newRun();
+    await store.insertRuns([run]);
+    expect(await store.updateRun(run.id, { reason: 'legacy' }, { fence: 0 })).toMatchObject({ reason: 'legacy' });
+    expect(await store.fenceRun(run.id, 3, ['running'])).toBe(false);
+    expect(await store.fenceRun(run.id, 3, ['queued'])).toBe(true);
+    expect(await store.getRun(run.id)).toStrictEqual({ ...run, reason: 'legacy' });
+    expect(await store.updateRun(run.id, { reason: 'unfenced' }, { fence: 0 })).toBeUndefined();
+    expect(await store.updateRun(run.id, { status: 'running' }, { status: ['queued'], fence: 3 })).toMatchObject({ status: 'running' });
+    await store.appendLog(run.id, 'planning\n', 3);
+    // Another process took over: its token is newer; an older one never replaces it.
+    expect(await store.fenceRun(run.id, 4, ['running', 'applying'])).toBe(true);
+    expect(await store.fenceRun(run.id, 3, ['running'])).toBe(false);
+    expect(await store.updateRun(run.id, { status: 'planned' }, { status: ['running'], fence: 3 })).toBeUndefined();
+    await expect(store.appendLog(run.id, 'still planning\n', 3)).rejects.toMatchObject({ code: 'fenced' });
+    await expect(store.appendLog('no-such-run', 'x', 3)).rejects.toMatchObject({ code: 'unknown-run' });
+    expect(await store.updateRun(run.id, { status: 'interrupted' }, { status: ['running'], fence: 4 })).toMatchObject({ status: 'interrupted' });
+    expect(await store.getLog(run.id)).toBe('planning\n');
+    expect((await store.getRun(run.id))!.status).toBe('interrupted');
+  });
+
   test('ping is true while the store is open; once closed, ping is false and calls reject', async () => {
     expect(await store.ping()).toBe(true);
     await store.close();
@@ -411,7 +474,7 @@ describe('SqliteStore', () => {
     const other = new Database(store.file, { readonly: true });
     try {
       expect(other.pragma('journal_mode', { simple: true })).toBe('wal');
-      expect(other.pragma('user_version', { simple: true })).toBe(1);
+      expect(other.pragma('user_version', { simple: true })).toBe(SQLITE_SCHEMA_VERSION);
     } finally {
       other.close();
     }
@@ -423,7 +486,24 @@ describe('SqliteStore', () => {
     const db = new Database(join(dataDir, 'runs.sqlite'));
     db.pragma('user_version = 99');
     db.close();
-    expect(() => new SqliteStore({ dataDir })).toThrow(/schema version 99, newer than this controller's 1/);
+    expect(() => new SqliteStore({ dataDir })).toThrow(/schema version 99, newer than this controller's 2/);
+  });
+
+  test('a file of schema version 1 (before claims) is migrated: its runs kept, unfenced, and claims work', async () => {
+    const dataDir = mkdtempSync(join(root, 'sqlite-'));
+    const run = newRun({ status: 'running' });
+    const store = new SqliteStore({ dataDir });
+    await store.insertRuns([run]);
+    await store.close();
+    const db = new Database(join(dataDir, 'runs.sqlite'));
+    db.exec('DROP TABLE leases; ALTER TABLE runs DROP COLUMN fence;');
+    db.pragma('user_version = 1');
+    db.close();
+    const migrated = track(new SqliteStore({ dataDir }));
+    expect(await migrated.getRun(run.id)).toStrictEqual(run);
+    // Left running by a controller before claims: interrupted with fence 0 (never fenced).
+    expect(await migrated.updateRun(run.id, { status: 'interrupted' }, { status: ['running'], fence: 0 })).toMatchObject({ status: 'interrupted' });
+    expect(await migrated.acquireLease('dev', 'run-x', 'p', 30_000)).toMatchObject({ token: 1 });
   });
 
   test('an accepted run survives a SIGKILL of the process that accepted it', async () => {
@@ -570,7 +650,11 @@ describe('DynamoDbStore', () => {
     const inserted = [newRun(), newRun()];
     await expect(dynamoStore(table, { client: dying() }).insertRuns(inserted)).rejects.toThrow('injected failure');
 
-    const survivor = dynamoStore(table);
+    // While young, a pending write may be another live process's: a redelivery counts as seen, recovery leaves it.
+    const neighbour = dynamoStore(table);
+    expect(await neighbour.acceptDelivery('delivery-7', [newRun()])).toBe(false);
+    expect(await neighbour.recoverPendingWrites()).toBe(0);
+    const survivor = dynamoStore(table, { pendingStaleMs: 0 });
     expect(await survivor.getRun(delivered[0].id)).toStrictEqual(delivered[0]);
     expect(await survivor.getRun(inserted[0].id)).toStrictEqual(inserted[0]);
     // A redelivery takes over the delivery's pending claim.

@@ -9,8 +9,10 @@
  * run; then one `npm test`, its wall time and the peak memory of its whole
  * process tree (jest runs workers); then the controller's pull request to
  * plan comment time against a bare `terraform plan`
- * (scripts/bench-controller.ts; `--controller-only` runs just that). Every
- * figure is a fresh child process, timed from outside; the load average
+ * (scripts/bench-controller.ts; `--controller-only` runs just that); then
+ * the 60-environment fan-out with 1 and 3 controllers (scripts/bench-fanout.ts;
+ * `--fanout-only` runs just that). Every figure is a fresh child process,
+ * timed from outside; the load average
  * (/proc/loadavg) is printed before and after, since a busy machine moves
  * every figure.
  */
@@ -19,6 +21,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { measureControllerPlan } from './bench-controller';
+import { measureFanOut, type FanOutFigures } from './bench-fanout';
 
 const RUNS = 3;
 /** Start-up is short and noisy: more runs. */
@@ -108,7 +111,17 @@ ${services}`);
   for (const env of ['dev', 'staging', 'prod']) writeFileSync(join(dir, `${env}.yaml`), `network: { cidr: 10.${env.length}.0.0/16 }\n${env === 'prod' ? 'gitops: { approvers: [bench-lead] }\n' : ''}`);
 }
 
+function printFanOut(f: FanOutFigures): void {
+  const ratio = f.three / f.one;
+  console.log(`${'fan-out: 60 environments, 1 controller'.padEnd(40)} ${f.one.toFixed(2).padStart(6)} s`);
+  console.log(`${'fan-out: 60 environments, 3 controllers'.padEnd(40)} ${f.three.toFixed(2).padStart(6)} s            ${ratio.toFixed(2)}x one controller (target <= 0.5x: ${ratio <= 0.5 ? 'met' : 'MISSED'})`);
+}
+
 async function main(): Promise<void> {
+  if (process.argv.includes('--fanout-only')) {
+    printFanOut(await measureFanOut());
+    return;
+  }
   if (process.argv.includes('--controller-only')) {
     const c = await measureControllerPlan();
     console.log(`controller: pull request to plan comment ${c.toComment.toFixed(2)} s, bare terraform plan ${c.barePlan.toFixed(2)} s: ${(c.toComment / c.barePlan).toFixed(2)}x (target <= 1.15x)`);
@@ -162,6 +175,7 @@ async function main(): Promise<void> {
     const ratio = controller.toComment / controller.barePlan;
     console.log(`load average after the tests: ${load()}`);
     console.log(`${'controller: pull request to plan comment'.padEnd(40)} ${controller.toComment.toFixed(2).padStart(6)} s            ${ratio.toFixed(2)}x a bare terraform plan (${controller.barePlan.toFixed(2)} s)  (target <= 1.15x: ${ratio <= 1.15 ? 'met' : 'MISSED'})`);
+    printFanOut(await measureFanOut());
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }

@@ -24,6 +24,8 @@ interface ServeFlags {
   sandbox?: boolean;
   sandboxApplySeconds?: string;
   maxParallel: string;
+  leaseSeconds: string;
+  controllers: string;
   publicUrl?: string;
   stopTimeoutSeconds: string;
   requestTimeoutSeconds: string;
@@ -51,6 +53,8 @@ export function serveCommand(program: Command): void {
     .option('--sandbox-apply-seconds <n>', 'with --sandbox: each apply takes this long')
     .option('--endpoint <url>', `an AWS API emulator (moto, LocalStack) for every plan and apply, the S3 backend included, with dummy credentials (default: $${AWS_ENDPOINT_VARIABLE})`)
     .option('--max-parallel <n>', 'runs of different environments at once', '2')
+    .option('--controllers <n>', 'how many controller processes share this store\'s queue (more than 1 needs --store dynamodb://TABLE)', '1')
+    .option('--lease-seconds <n>', 'how long a claim of an environment lasts unless renewed: a stopped controller\'s runs are recovered by another after this long', '30')
     .option('--public-url <url>', "the controller's own address, for links from GitHub")
     .option('--stop-timeout-seconds <n>', 'on SIGTERM, how long the current step may take to finish', '60')
     .option('--request-timeout-seconds <n>', 'how long a request (headers and body) may take to arrive; slower ones are cut off', '30')
@@ -90,6 +94,10 @@ export function serveCommand(program: Command): void {
         console.error('--offline and --sandbox exclude each other: --offline never applies, --sandbox applies stand-ins');
         process.exit(2);
       }
+      if (number('controllers', flags.controllers, 1) > 1 && flags.store === 'sqlite') {
+        console.error(`--controllers ${flags.controllers} needs --store dynamodb://TABLE: the sqlite store is a file of one machine, and controllers share a queue only through one table`);
+        process.exit(2);
+      }
       const dataDir = resolve(flags.dataDir);
       // The mirror, saved plans and the store: the controller's user only.
       mkdirSync(dataDir, { recursive: true, mode: 0o700 });
@@ -111,6 +119,7 @@ export function serveCommand(program: Command): void {
         endpoint: emulatorOf(flags),
         sandbox: flags.sandbox ? { applySeconds: flags.sandboxApplySeconds ? number('sandbox-apply-seconds', flags.sandboxApplySeconds, 0) : undefined } : undefined,
         maxParallel: number('max-parallel', flags.maxParallel, 1),
+        leaseMs: number('lease-seconds', flags.leaseSeconds, 1, false) * 1000,
         publicUrl: flags.publicUrl,
         stopTimeoutMs: number('stop-timeout-seconds', flags.stopTimeoutSeconds, 0) * 1000,
         requestTimeoutMs: number('request-timeout-seconds', flags.requestTimeoutSeconds, 1) * 1000,

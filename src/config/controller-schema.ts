@@ -63,6 +63,8 @@ export const controllerSchema = strictObject({
     .describe('Task CPU units; Terraform plans run inside the task (default: 1024)'),
   memory: z.number().int().positive().default(2048).describe('Task memory in MiB, one Fargate pairs with cpu (default: 2048)'),
   driftMinutes: z.number().int().min(0).default(0).describe('Plan every environment this often to find drift, serve --drift-minutes (default: 0: never)'),
+  desiredCount: z.number().int().min(1).max(10).default(2)
+    .describe('Controller tasks behind the load balancer, sharing the queue in the runs table: each environment runs in one task at a time, different environments in parallel, and a task that dies has its runs recovered by another (docs/controller-scaling.md); 1 stops the old task before starting the new one on a deployment (default: 2)'),
   network: strictObject({
     cidr: cidr.refine((c) => { const bits = Number(c.split('/')[1]); return bits >= 16 && bits <= 22; }, 'the controller\'s VPC is /16 to /22: it is split in 16 subnets, and its load balancer needs /27 or larger').optional()
       .describe('A VPC of the controller\'s own, /16 to /22 (default: 10.250.0.0/22 when existing is not given)'),

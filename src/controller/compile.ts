@@ -113,7 +113,7 @@ export function compileEnvironment(request: CompileRequest): CompileResult {
 /** The worker's entry file: registers the TypeScript runtime, then calls answerCompileRequests. */
 export const WORKER_ENTRY = join(__dirname, 'compile-worker.js');
 
-type Message = { readonly id: number; readonly kind: 'compile' | 'facts'; readonly request: CompileRequest };
+type Message = { readonly id: number; readonly kind: 'compile' | 'facts' | 'warm'; readonly request: CompileRequest };
 type Reply = { readonly id: number; readonly result?: CompileResult | FactsResult; readonly error?: string };
 
 /** One long-lived worker; requests are answered in turn. */
@@ -129,6 +129,11 @@ export class Compiler {
   /** The policy facts of an environment, without synthesis. */
   facts(request: CompileRequest): Promise<FactsResult> {
     return this.ask('facts', request);
+  }
+
+  /** Starts the worker and loads the core in it, so that the first run does not wait for that (seconds). */
+  async warm(): Promise<void> {
+    await this.ask('warm', { configDir: '', relativeTo: '', environment: '' });
   }
 
   private ask<R>(kind: Message['kind'], request: CompileRequest): Promise<R> {
@@ -176,7 +181,8 @@ export function answerCompileRequests(): void {
   if (!port) throw new Error('answerCompileRequests runs in the compile worker only');
   port.on('message', ({ id, kind, request }: Message) => {
     try {
-      port.postMessage({ id, result: kind === 'facts' ? readFacts(request) : compileEnvironment(request) } satisfies Reply);
+      if (kind === 'warm') require('../core/index');
+      port.postMessage({ id, result: kind === 'warm' ? { found: false } : kind === 'facts' ? readFacts(request) : compileEnvironment(request) } satisfies Reply);
     } catch (error) {
       port.postMessage({ id, error: error instanceof Error ? error.stack ?? error.message : String(error) } satisfies Reply);
     }

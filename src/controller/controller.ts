@@ -1,7 +1,9 @@
 /**
  * The GitOps controller: turns webhook deliveries, API calls and drift
  * checks into runs, keeps them in the store, runs them one at a time per
- * environment (runner.ts), and recovers what a crash left behind.
+ * environment across every controller sharing the store (each run claimed
+ * first, claims.ts; runner.ts does the work), and recovers what a stopped
+ * controller left behind (docs/controller-scaling.md).
  */
 import { randomBytes } from 'node:crypto';
 import { CommitChain } from './commit-chain';
@@ -14,8 +16,10 @@ import type { Redactor } from './redact';
 import { laneOf, transition, WAITING } from './lifecycle';
 import { FINAL_STATUSES, type Run, type RunStatus, type RunTrigger } from './run';
 import { Runner, type RunnerOptions } from './runner';
+import { Claim, DEFAULT_LEASE_MS } from './claims';
+import { FencedStore } from './store/fenced-store';
 import { supersedeRules } from './supersede';
-import type { RunStore } from './store/store';
+import type { Lease, LockRecord, RunStore } from './store/store';
 
 export interface ControllerOptions extends Omit<RunnerOptions, 'store' | 'log'> {
   readonly store: RunStore;
@@ -32,6 +36,14 @@ export interface ControllerOptions extends Omit<RunnerOptions, 'store' | 'log'> 
   readonly repositoryName?: string;
   /** One line of the controller's log (already redacted). */
   readonly log: (line: string) => void;
+  /**
+   * This process's ID, the owner of the leases it takes. A restarted process
+   * with the same ID recovers what it held at once; others wait for the
+   * leases to expire. @default a random one
+   */
+  readonly controllerId?: string;
+  /** How long a lease lasts unless renewed (renewed every third of it). @default 30000 */
+  readonly leaseMs?: number;
 }
 
 export interface Accepted {
@@ -45,8 +57,18 @@ export type ActionResult =
 
 export class Controller {
   private readonly runner: Runner;
+  /** The store the runner writes through: fenced by the claims this process holds. */
+  private readonly fenced: FencedStore;
+  readonly id: string;
+  private readonly leaseMs: number;
+  private recovering = false;
   private readonly busy = new Set<string>();
   private readonly active = new Map<string, { readonly runId: string; readonly abort: AbortController; readonly done: Promise<void> }>();
+  private recoverTimer?: NodeJS.Timeout;
+  /** Lock IDs this process could not release: not tried again until a restart. */
+  private readonly stuckLocks = new Set<string>();
+  /** This process's presence (a lease on `controller/<id>`): while it is alive, the runs it planned wait for it to apply them. */
+  private presence?: Lease;
   private known: string[] = [];
   private readonly chain = new CommitChain();
   /** Commits pushed with --force: never taken for late deliveries. */
@@ -58,7 +80,10 @@ export class Controller {
   private pumpTimer?: NodeJS.Timeout;
 
   constructor(private readonly options: ControllerOptions) {
-    this.runner = new Runner({ ...options, log: (line) => this.log(line), stopping: () => this.stopping });
+    this.id = options.controllerId ?? `controller-${randomBytes(6).toString('hex')}`;
+    this.leaseMs = options.leaseMs ?? DEFAULT_LEASE_MS;
+    this.fenced = new FencedStore(options.store);
+    this.runner = new Runner({ ...options, store: this.fenced, controllerId: this.id, log: (line) => this.log(line), stopping: () => this.stopping });
   }
 
   /** Environments of the default branch head, as last fetched. */
@@ -67,20 +92,35 @@ export class Controller {
   }
 
   /**
-   * Recovers from a crash (runs left running or applying are interrupted,
+   * Recovers from a crash (runs left running or applying by this process in
+   * an earlier life, or by any process whose lease expired, are interrupted,
    * their plans discarded, their recorded locks released, and their
-   * environments planned again), then starts the queue and drift checks.
+   * environments planned again), then starts the queue and drift checks;
+   * from then on, looks for expired leases every third of a lease.
    */
   async start(): Promise<void> {
     await this.refreshEnvironments().catch((error: Error) => this.log(`repository not reachable yet: ${error.message}`));
-    await this.recover();
+    this.log(`controller ${this.id}: leases of ${this.leaseMs} ms`);
+    // In the background: the first run would otherwise wait seconds for the compile worker to load the core.
+    void this.options.compiler.warm().catch((error: Error) => this.log(`compile worker: ${error.message}`));
+    await this.keepPresence();
+    await this.recover(true);
+    this.recoverTimer = setInterval(() => {
+      if (this.recovering || this.stopping) return;
+      this.recovering = true;
+      void this.keepPresence().then(() => this.recover(false)).catch((error: Error) => this.log(`recovery: ${error.message}`)).finally(() => { this.recovering = false; });
+    }, Math.max(100, Math.floor(this.leaseMs / 3)));
+    this.recoverTimer.unref();
     const minutes = this.options.driftMinutes ?? 0;
     if (minutes > 0) {
-      this.driftTimer = setInterval(() => void this.checkDrift().catch((error: Error) => this.log(`drift check failed: ${error.message}`)), minutes * 60_000);
+      // Every controller keeps the timer; the one that claims the round plans it.
+      this.driftTimer = setInterval(() => void this.claimDriftRound(minutes * 60_000)
+        .then((mine) => (mine ? this.checkDrift() : undefined))
+        .catch((error: Error) => this.log(`drift check failed: ${error.message}`)), minutes * 60_000);
       this.driftTimer.unref();
     }
-    // A store's index may lag its writes (DynamoDB): look again now and then, so nothing waits for the next event.
-    this.pumpTimer = setInterval(() => this.pump(), 5_000);
+    // Runs accepted by another controller, and a store's index lagging its writes (DynamoDB): look every second, so nothing waits for the next event here.
+    this.pumpTimer = setInterval(() => this.pump(), 1_000);
     this.pumpTimer.unref();
     this.pump();
   }
@@ -88,6 +128,7 @@ export class Controller {
   /** Stops taking work, lets the current steps finish for up to `timeoutMs`, then stops them (their runs are interrupted). */
   async stop(timeoutMs: number): Promise<void> {
     this.stopping = true;
+    if (this.recoverTimer) clearInterval(this.recoverTimer);
     if (this.driftTimer) clearInterval(this.driftTimer);
     if (this.pumpTimer) clearInterval(this.pumpTimer);
     const running = [...this.active.values()];
@@ -99,6 +140,28 @@ export class Controller {
       await Promise.race([finished, new Promise((r) => setTimeout(r, 10_000).unref())]);
     }
     await this.runner.close();
+    if (this.presence) await this.options.store.releaseLease(this.presence).catch(() => undefined);
+  }
+
+  /** Whether this controller plans this drift round: of the controllers sharing the store, the first to claim it (a lease lasting most of a period). */
+  private async claimDriftRound(periodMs: number): Promise<boolean> {
+    const { store } = this.options;
+    const leaseMs = Math.floor(periodMs * 0.9);
+    if (await store.acquireLease(DRIFT_ROUND, this.id, this.id, leaseMs)) return true;
+    const held = (await store.listLeases()).find((lease) => lease.environment === DRIFT_ROUND);
+    return held !== undefined && (await store.takeOverLease(held, this.id, leaseMs)) !== undefined;
+  }
+
+  /** Renews this process's presence, or takes it (again: after a restart, or when it lapsed). */
+  private async keepPresence(): Promise<void> {
+    const { store } = this.options;
+    const name = presenceOf(this.id);
+    if (this.presence) this.presence = await store.renewLease(this.presence, this.leaseMs);
+    this.presence ??= await store.acquireLease(name, this.id, this.id, this.leaseMs);
+    if (!this.presence) {
+      const earlier = (await store.listLeases()).find((lease) => lease.environment === name);
+      if (earlier) this.presence = await store.takeOverLease(earlier, this.id, this.leaseMs);
+    }
   }
 
   /**
@@ -394,9 +457,17 @@ export class Controller {
     const limit = this.options.maxParallel ?? 2;
     const statuses: RunStatus[] = this.options.offline ? ['queued'] : ['queued', 'approved'];
     const waiting = (await this.options.store.listRuns({ status: statuses, limit: 500 })).reverse();
+    if (waiting.length === 0) return;
+    // Environments another process works on (or that wait for recovery): one read instead of a refused claim each.
+    const leases = await this.options.store.listLeases();
+    const held = new Set(leases.map((lease) => lease.environment));
+    const now = Date.now();
+    const alive = new Set(leases.filter((lease) => lease.environment === presenceOf(lease.owner) && lease.expiresAt > now).map((lease) => lease.owner));
     for (const run of waiting) {
-      if (this.active.size >= limit) return;
-      if (this.busy.has(run.environment)) continue;
+      if (this.active.size >= limit || this.stopping) return;
+      if (this.busy.has(run.environment) || held.has(run.environment)) continue;
+      // An approved run is applied by the controller holding its saved plan, while that one is alive.
+      if (run.status === 'approved' && run.plannedBy && run.plannedBy !== this.id && !this.runner.hasPlan(run) && alive.has(run.plannedBy)) continue;
       this.busy.add(run.environment);
       const newer = run.status === 'queued' ? await this.newerRunOf(run).catch(() => undefined) : undefined;
       if (newer) {
@@ -404,13 +475,31 @@ export class Controller {
         this.busy.delete(run.environment);
         continue;
       }
+      // Another process may hold the environment, or have taken this run already.
+      const claim = await Claim.take(this.options.store, run, this.id, this.leaseMs, [run.status], (line) => this.log(line)).catch((error: Error) => {
+        this.log(`run ${run.id}: claim failed: ${error.message}`);
+        return undefined;
+      });
+      if (!claim) {
+        this.busy.delete(run.environment);
+        continue;
+      }
+      this.log(`claimed ${run.environment} for run ${run.id} (token ${claim.lease.token})`);
+      this.fenced.hold(run.id, claim);
       const abort = new AbortController();
-      const done = (run.status === 'approved' ? this.runner.apply(run, abort.signal) : this.runner.execute(run, abort.signal))
-        .catch((error: Error) => this.log(`run ${run.id}: ${error.stack ?? error.message}`))
+      const signal = AbortSignal.any([abort.signal, claim.signal]);
+      const done = (run.status === 'approved' ? this.runner.apply(run, signal).then((outcome) => this.afterApply(run, outcome)) : this.runner.execute(run, signal))
+        .catch((error: Error) => this.log(claim.lost ? `run ${run.id}: stopped, its lease lost (${error.message})` : `run ${run.id}: ${error.stack ?? error.message}`))
         .then(async () => {
           if (run.environment && run.branch === this.options.branch) await this.refreshEnvironments().catch(() => undefined);
         })
-        .finally(() => {
+        .finally(async () => {
+          this.fenced.unhold(run.id);
+          // A run stopped half-way (the controller stopping) keeps its lease until it expires: then it is recovered.
+          const after = await this.options.store.getRun(run.id).catch(() => undefined);
+          const unfinished = after !== undefined && (after.status === 'running' || after.status === 'applying');
+          this.log(`released ${run.environment} after run ${run.id}${unfinished ? ' (unfinished: its lease is left to expire)' : ''}`);
+          await claim.release(unfinished).catch((error: Error) => this.log(`lease of ${run.environment}: release failed: ${error.message}`));
           this.busy.delete(run.environment);
           this.active.delete(run.environment);
           this.pump();
@@ -419,31 +508,113 @@ export class Controller {
     }
   }
 
-  /** Runs left running or applying by a crash: interrupted, plans discarded, recorded locks released, planned again. */
-  private async recover(): Promise<void> {
-    const left = await this.options.store.listRuns({ status: ['running', 'applying'], limit: 500 });
+  /** An approved run whose saved plan was lost with the controller holding it: its environment is planned again (the new plan waits for its own approval). */
+  private async afterApply(run: Run, outcome: 'plan-gone' | undefined): Promise<void> {
+    if (outcome !== 'plan-gone' || run.branch !== this.options.branch) return;
+    // Another process may have taken the latest push: fetch before reading the head.
+    await this.refreshEnvironments().catch((error: Error) => this.log(`fetch failed (${error.message}); planning the mirror's head`));
+    const commit = await this.options.repository.head(this.options.branch);
+    if (!commit) return;
+    const again = this.newRun({ environment: run.environment, commit, branch: this.options.branch, trigger: 'manual', requestedBy: 'recovery' });
+    await this.options.store.insertRuns([again]);
+    await this.afterAccept([again]);
+  }
+
+  /**
+   * Runs whose process is gone: those whose lease expired (or, at start,
+   * that this process held in an earlier life), and at start the runs left
+   * running or applying with no fencing token (by a controller before
+   * leases). Each is interrupted (after taking its lease over and fencing
+   * the run), its plan discarded, the state locks its run recorded released,
+   * and its environment planned again; so are the environments of lock
+   * records whose run no longer works and that no process has claimed.
+   */
+  private async recover(atStart: boolean): Promise<void> {
+    const { store } = this.options;
     const replan = new Set<string>();
-    for (const run of left) {
-      const interrupted = await transition(this.options.store, run.id, 'interrupted', {
-        error: `the controller stopped while this run was ${run.status}; its plan was discarded and ${run.environment} is planned again`,
-      }, [run.status]);
-      if (!interrupted) continue;
-      this.log(`run ${run.id} (${run.environment}) interrupted by a restart`);
-      await this.runner.discardPlan(interrupted);
-      await this.runner.report(interrupted);
-      if (run.status === 'applying' || run.branch === this.options.branch) replan.add(run.environment);
+    const now = Date.now();
+    for (const lease of await store.listLeases()) {
+      const mine = lease.owner === this.id;
+      if (lease.environment.startsWith(PRESENCE_PREFIX)) {
+        // A stopped controller's presence: forgotten, once expired.
+        const taken = !mine && lease.expiresAt < now ? await store.takeOverLease(lease, this.id, this.leaseMs) : undefined;
+        if (taken) await store.releaseLease(taken);
+        continue;
+      }
+      if (mine ? !atStart : lease.expiresAt >= now) continue;
+      const taken = await store.takeOverLease(lease, this.id, this.leaseMs);
+      if (!taken) continue;
+      this.log(`lease of ${lease.environment} (run ${lease.runId}, ${mine ? 'this controller before a restart' : `controller ${lease.owner}`}) ${mine ? 'left by a restart' : 'expired'}: taken over (token ${taken.token})`);
+      try {
+        const run = await store.getRun(lease.runId);
+        // Approved under the lease: stopped between its plan and its apply; the saved plan went with that controller.
+        const working = run && (run.status === 'running' || run.status === 'applying' || (run.status === 'approved' && !mine && run.plannedBy === lease.owner));
+        if (run && working && (await store.fenceRun(run.id, taken.token, [run.status]))) {
+          if (await this.interrupt(run, taken.token)) replan.add(run.environment);
+        }
+        // Its state locks, while the lease is still held here: no other process's sweep takes them meanwhile.
+        if (run) await this.releaseLocks(run.id);
+      } finally {
+        await store.releaseLease(taken);
+      }
     }
-    for (const lock of await this.options.store.listLocks()) {
-      const released = await this.runner.releaseLock(lock.environment, lock.lockId);
-      this.log(`state lock ${lock.lockId} of ${lock.environment} (run ${lock.runId}): ${released ? 'released' : 'could not be released; see the run log'}`);
-      if (released) await this.options.store.clearLock(lock.environment, lock.lockId);
-      replan.add(lock.environment);
+    if (atStart) {
+      for (const run of await store.listRuns({ status: ['running', 'applying'], limit: 500 })) {
+        if (await this.interrupt(run, 0)) replan.add(run.environment);
+      }
     }
-    const commit = replan.size > 0 ? await this.options.repository.head(this.options.branch) : undefined;
+    const locks = await store.listLocks();
+    // An environment claimed by a process (or being recovered by one) keeps its locks: its run may be finishing with them.
+    const held = locks.length > 0 ? new Set((await store.listLeases()).map((lease) => lease.environment)) : new Set<string>();
+    for (const lock of locks) {
+      if (held.has(lock.environment) || this.busy.has(lock.environment)) continue;
+      const run = await store.getRun(lock.runId);
+      if (run && (run.status === 'running' || run.status === 'applying')) continue;
+      // Of several processes sweeping at once, the one whose clear removed the record plans the environment again.
+      if (await this.releaseLock(lock)) replan.add(lock.environment);
+    }
+    if (replan.size === 0) return;
+    // Another process may have taken the latest push: fetch before reading the head.
+    await this.refreshEnvironments().catch((error: Error) => this.log(`fetch failed (${error.message}); planning the mirror's head`));
+    const commit = await this.options.repository.head(this.options.branch);
     if (!commit) return;
     const runs = [...replan].filter((e) => this.known.includes(e)).map((environment) => this.newRun({ environment, commit, branch: this.options.branch, trigger: 'manual', requestedBy: 'recovery' }));
-    await this.options.store.insertRuns(runs);
+    await store.insertRuns(runs);
     await this.afterAccept(runs);
+  }
+
+  /** Releases the state locks a run recorded (recovery holds its environment's lease meanwhile). */
+  private async releaseLocks(runId: string): Promise<void> {
+    for (const lock of (await this.options.store.listLocks()).filter((l) => l.runId === runId)) await this.releaseLock(lock);
+  }
+
+  /**
+   * Releases a recorded state lock by its ID and clears the record; resolves
+   * whether its environment is to be planned again: when this call cleared
+   * the record, or the lock could not be released (the new run's log shows
+   * Terraform's lock error; it is tried again at the next start only).
+   */
+  private async releaseLock(lock: LockRecord): Promise<boolean> {
+    if (this.stuckLocks.has(lock.lockId)) return false;
+    const released = await this.runner.releaseLock(lock.environment, lock.lockId);
+    this.log(`state lock ${lock.lockId} of ${lock.environment} (run ${lock.runId}): ${released ? 'released' : 'could not be released; see the run log'}`);
+    if (!released) {
+      this.stuckLocks.add(lock.lockId);
+      return true;
+    }
+    return this.options.store.clearLock(lock.environment, lock.lockId);
+  }
+
+  /** Marks a run interrupted, fenced by `fence` (0: a run never fenced); resolves whether its environment is planned again. */
+  private async interrupt(run: Run, fence: number): Promise<boolean> {
+    const interrupted = await transition(this.options.store, run.id, 'interrupted', {
+      error: `the controller stopped while this run was ${run.status}; its plan was discarded and ${run.environment} is planned again`,
+    }, [run.status], fence);
+    if (!interrupted) return false;
+    this.log(`run ${run.id} (${run.environment}) interrupted: its controller stopped`);
+    await this.runner.discardPlan(interrupted);
+    await this.runner.report(interrupted);
+    return run.status === 'applying' || run.branch === this.options.branch;
   }
 
   private async refreshEnvironments(): Promise<void> {
@@ -459,6 +630,16 @@ export class Controller {
   private log(line: string): void {
     this.options.log(this.options.redactor.redact(line));
   }
+}
+
+/** Leases named `controller/<id>` are controllers' presences (and `controller/drift-round` the drift round's), never environments (whose names have no slash). */
+const PRESENCE_PREFIX = 'controller/';
+
+/** The lease of a drift round: one controller of those sharing the store plans it. */
+const DRIFT_ROUND = `${PRESENCE_PREFIX}drift-round`;
+
+function presenceOf(controllerId: string): string {
+  return `${PRESENCE_PREFIX}${controllerId}`;
 }
 
 /** Sortable by creation: milliseconds in base 36, then random. */

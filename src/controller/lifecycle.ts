@@ -9,7 +9,7 @@
  *   queued ──> running ──> planned | failed | cancelled | interrupted
  *     │           ├──> awaiting-approval ──> approved | cancelled | superseded
  *     │           └──> approved ──> applying ──> applied | failed | interrupted
- *     └──> cancelled | superseded            └──> cancelled
+ *     └──> cancelled | superseded            └──> cancelled | interrupted (its controller stopped before the apply began)
  */
 import { FINAL_STATUSES, type Run, type RunPatch, type RunStatus } from './run';
 import type { RunStore } from './store/store';
@@ -19,7 +19,7 @@ export const TRANSITIONS: Readonly<Record<RunStatus, readonly RunStatus[]>> = {
   queued: ['running', 'cancelled', 'superseded'],
   running: ['planned', 'awaiting-approval', 'approved', 'failed', 'cancelled', 'interrupted'],
   'awaiting-approval': ['approved', 'cancelled', 'superseded'],
-  approved: ['applying', 'cancelled'],
+  approved: ['applying', 'cancelled', 'interrupted'],
   applying: ['applied', 'failed', 'interrupted'],
   planned: [],
   applied: [],
@@ -60,15 +60,16 @@ export class LifecycleError extends Error {}
  * narrowed to `from` when given; final statuses get `finishedAt`, `running`
  * gets `startedAt`. Resolves the moved run, or undefined when the run is
  * (by now) in a status it may not move from: another writer won. Throws
- * when `from` names a status the table never allows to reach `to`.
+ * when `from` names a status the table never allows to reach `to`. With
+ * `fence`, only while the run carries that fencing token (0: none).
  */
-export async function transition(store: RunStore, id: string, to: RunStatus, patch: Omit<RunPatch, 'status'> = {}, from?: readonly RunStatus[]): Promise<Run | undefined> {
+export async function transition(store: RunStore, id: string, to: RunStatus, patch: Omit<RunPatch, 'status'> = {}, from?: readonly RunStatus[], fence?: number): Promise<Run | undefined> {
   const allowed = sourcesOf(to);
   const refused = (from ?? []).filter((status) => !allowed.includes(status));
   if (refused.length > 0) throw new LifecycleError(`run ${id}: ${refused.join(', ')} -> ${to} is not a transition of the run lifecycle`);
   if ('status' in patch) throw new LifecycleError(`run ${id}: the status is changed by transition()'s target, not by a patch`);
   const stamps: RunPatch = FINAL_STATUSES.has(to) ? { finishedAt: now() } : to === 'running' ? { startedAt: now() } : {};
-  return store.updateRun(id, { ...stamps, ...patch, status: to }, { status: from ?? allowed });
+  return store.updateRun(id, { ...stamps, ...patch, status: to }, { status: from ?? allowed, ...(fence !== undefined && { fence }) });
 }
 
 /** Changes a run's fields other than its status (the status only ever changes through `transition`). */

@@ -67,6 +67,8 @@ export interface Run {
   readonly reason?: string;
   /** The sha256 (hex) of the saved plan file; an approval names it. */
   readonly planHash?: string;
+  /** The controller (its ID) whose data folder holds the saved plan: it applies the run once approved, wherever the approval landed. */
+  readonly plannedBy?: string;
   /** A push's `before` (the branch before the change): the policy of an environment's first run comes from it. */
   readonly before?: string;
 }

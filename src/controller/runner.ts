@@ -93,6 +93,8 @@ export interface RunnerOptions {
   readonly log: (line: string) => void;
   /** True once the controller stops: no new apply starts (the approved run is applied after the restart). */
   readonly stopping?: () => boolean;
+  /** This controller's ID, recorded on a run as `plannedBy` with its saved plan. @default none recorded */
+  readonly controllerId?: string;
 }
 
 export class Runner {
@@ -268,7 +270,7 @@ export class Runner {
     const file = join(this.workDir(run), planFileName(run));
     if (existsSync(file)) chmodSync(file, 0o600);
     const planHash = existsSync(file) ? createHash('sha256').update(readFileSync(file)).digest('hex') : undefined;
-    return { run: planHash ? await this.amend(run, { planHash }) : run, plan };
+    return { run: planHash ? await this.amend(run, { planHash, ...(this.options.controllerId && { plannedBy: this.options.controllerId }) }) : run, plan };
   }
 
   /** The policy's decision on a plan (policy.ts), from the policy the run goes by. */
@@ -314,25 +316,31 @@ export class Runner {
     else if (approved.status === 'approved' && !this.options.stopping?.()) await this.apply(approved, signal);
   }
 
-  /** Applies the saved plan of an approved run. Terraform itself refuses a plan whose state moved on. */
-  async apply(approved: Run, signal: AbortSignal): Promise<void> {
-    if (this.options.offline) return;
+  /**
+   * Applies the saved plan of an approved run. Terraform itself refuses a
+   * plan whose state moved on. Resolves 'plan-gone' when the saved plan is
+   * not in this controller's data folder (the run failed; plan again).
+   */
+  async apply(approved: Run, signal: AbortSignal): Promise<'plan-gone' | undefined> {
+    if (this.options.offline) return undefined;
     const { store } = this.options;
     const run = await transition(store, approved.id, 'applying', {}, ['approved']);
-    if (!run) return;
+    if (!run) return undefined;
     await this.report(run);
     const planFile = planFileName(run);
     const workspace = TerraformWorkspace.open(run.environment, this.workDir(run), { offline: true, settings: this.settingsFor(run.environment) });
     if (!existsSync(join(workspace.dir, planFile))) {
-      await this.finish(run, 'failed', { error: 'the saved plan is gone; plan again' });
-      return;
+      const elsewhere = run.plannedBy && run.plannedBy !== this.options.controllerId ? ` (it was in the data folder of controller ${run.plannedBy}, which stopped)` : '';
+      await this.finish(run, 'failed', { error: `the saved plan is gone${elsewhere}; plan again` });
+      return 'plan-gone';
     }
     let recorded: string | undefined;
+    let recording: Promise<void> | undefined;
     const watch = setInterval(() => {
       const lock = workspace.localLock();
       if (!lock || recorded) return;
       recorded = lock.id;
-      store.recordLock({ environment: run.environment, runId: run.id, lockId: lock.id, acquiredAt: now() })
+      recording = store.recordLock({ environment: run.environment, runId: run.id, lockId: lock.id, acquiredAt: now() })
         .catch((error: Error) => this.options.log(`run ${run.id}: could not record lock ${lock.id}: ${error.message}`));
     }, 100);
     try {
@@ -346,9 +354,17 @@ export class Runner {
       }
     } finally {
       clearInterval(watch);
+      // The record may still be on its way: clear it once written, not before.
+      await recording;
       if (recorded) await store.clearLock(run.environment, recorded);
       this.removePlan(run);
     }
+    return undefined;
+  }
+
+  /** Whether this controller's data folder holds the run's saved plan. */
+  hasPlan(run: Run): boolean {
+    return existsSync(join(this.workDir(run), planFileName(run)));
   }
 
   /** The commit status, and on pull requests the plan comment, of a run as it is now. */

@@ -1,4 +1,6 @@
 /** Starts the controller: store, repository mirror, reporter, queue, HTTP server; `stop()` stops it cleanly (the CLI calls it on SIGTERM and SIGINT). */
+import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { terraformSettings } from '../core/index';
 import { Compiler } from './compile';
@@ -30,6 +32,8 @@ export interface ServeOptions {
   readonly endpoint?: string;
   readonly sandbox?: { readonly applySeconds?: number };
   readonly maxParallel: number;
+  /** How long a claim of an environment lasts unless renewed (ControllerOptions.leaseMs). */
+  readonly leaseMs?: number;
   readonly publicUrl?: string;
   /** How long the current step may take to finish after SIGTERM. */
   readonly stopTimeoutMs: number;
@@ -80,6 +84,8 @@ export async function startController(options: ServeOptions): Promise<RunningCon
     endpoint: options.endpoint,
     settings,
     maxParallel: options.maxParallel,
+    leaseMs: options.leaseMs,
+    controllerId: controllerIdOf(options.dataDir),
     driftMinutes: options.driftMinutes,
     publicUrl: options.publicUrl,
     repositoryName: options.githubOwner && options.githubRepo ? `${options.githubOwner}/${options.githubRepo}` : githubNameOf(options.repository),
@@ -112,6 +118,22 @@ export async function startController(options: ServeOptions): Promise<RunningCon
     return stopping;
   };
   return { url, stop };
+}
+
+/**
+ * The ID this controller owns leases under, kept in its data directory: a
+ * process restarted on the same data (a crash, a SIGKILL) recovers the runs
+ * it held at once; a new task (a fresh data volume) is a new controller.
+ */
+function controllerIdOf(dataDir: string): string {
+  const file = join(dataDir, 'controller-id');
+  if (existsSync(file)) {
+    const id = readFileSync(file, 'utf8').trim();
+    if (/^[\w.-]{1,100}$/.test(id)) return id;
+  }
+  const id = `controller-${randomBytes(6).toString('hex')}`;
+  writeFileSync(file, `${id}\n`, { mode: 0o600 });
+  return id;
 }
 
 /** The check run reporter of a GitHub App on the watched repository. */

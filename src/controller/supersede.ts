@@ -10,13 +10,16 @@
  *    the lane came late: it is superseded by that run (unless its commit was
  *    pushed with --force: going back to an older commit is then on purpose).
  * 3. Otherwise it replaces the waiting runs (queued, awaiting approval) of
- *    its lane: on a branch those at the same commit or a known ancestor (git
- *    decides the rest before a run starts); in other lanes (a pull request,
- *    drift) every one created before it.
+ *    its lane: on a branch those at the same commit created before it (two
+ *    controllers queueing the same commit at once keep the newer run, not
+ *    neither) or at a known ancestor (git decides the rest before a run
+ *    starts); in other lanes (a pull request, drift) every one created
+ *    before it.
  *
  * Running, approved and applying runs are never replaced: they finish.
  */
 import { laneOf, WAITING } from './lifecycle';
+import { orderKey } from './store/store';
 import type { Run } from './run';
 
 export interface SupersedeInput {
@@ -42,6 +45,6 @@ export function supersedeRules({ run, others, isAncestor, forced }: SupersedeInp
   const newer = forced(run.commit) ? undefined : sameLane.find((other) => isAncestor(run.commit, other.commit));
   if (newer) return { supersededBy: newer, replaces: [] };
   const replaces = sameLane.filter((old) => WAITING.includes(old.status) && (
-    old.commit === run.commit || isAncestor(old.commit, run.commit) || (!lane.startsWith('branch:') && old.createdAt <= run.createdAt)));
+    (old.commit === run.commit && orderKey(old) < orderKey(run)) || isAncestor(old.commit, run.commit) || (!lane.startsWith('branch:') && old.createdAt <= run.createdAt)));
   return { replaces };
 }

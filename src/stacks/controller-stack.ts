@@ -165,6 +165,7 @@ export class ControllerStack extends TerraformStack {
       '--data-dir', CONTROLLER_DATA_DIR,
       '--store', `dynamodb://${this.table.name}`,
       '--drift-minutes', String(config.driftMinutes),
+      '--controllers', String(config.desiredCount),
       ...(github ? ['--github-repository', github] : []),
     ];
     this.service = new ControllerService(this, 'service', {
@@ -179,6 +180,7 @@ export class ControllerStack extends TerraformStack {
       image: `${accountId}.dkr.ecr.${region}.${dnsSuffixOf(region)}/${this.repository.name}:${tag}`,
       repositoryArn: this.repository.arn,
       cpu: config.cpu,
+      desiredCount: config.desiredCount,
       memory: config.memory,
       command,
       environment: {

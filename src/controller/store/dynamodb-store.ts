@@ -10,6 +10,10 @@
  * | insert batch  | `BATCH#<token>`   | `BATCH`            | entity `pending`, batch, orderKey, runIds; exists only while an `insertRuns` of several runs is being written |
  * | lock          | `LOCK`            | `<env>#<lockId>` (each URI-encoded) | entity `lock`, environment, lockId, runId, acquiredAt |
  * | environment   | `ENVIRONMENT`     | `<env>`            | entity `environment`, environment, drift, checkedAt, commit |
+ * | lease         | `LEASE`           | `<env>` (URI-encoded) | entity `lease`, environment, token (N), leaseUntil (N, epoch ms; not the TTL attribute), owner and runId while held |
+ *
+ * A run item also carries `fence` (N), the fencing token of the lease it was
+ * last claimed under (dynamodb-claims.ts).
  *
  * orderKey is `<createdAt as ISO-8601 UTC>#<id>` for runs and
  * `<claimedAt>#<batch>` for pending writes. Three global secondary indexes,
@@ -32,26 +36,35 @@
  * committed, conditionally. A write that fails rolls back what it wrote; one
  * that could not (the process died, the network went away) leaves its claim
  * pending, and `recoverPendingWrites` (run by openStore) rolls it back, as
- * does a later `acceptDelivery` of the same delivery. So after recovery a
- * delivery is recorded exactly when all its runs are. Readers may see some
- * runs of a batch before it commits. This assumes one controller writes the
- * table at a time, as the in-memory queue and the lock records already do.
+ * does a later `acceptDelivery` of the same delivery, once the claim is
+ * older than `PENDING_STALE_MS` (younger, another process may still be
+ * writing it: the delivery counts as seen). So after recovery a delivery is
+ * recorded exactly when all its runs are. Readers may see some runs of a
+ * batch before it commits.
+ *
+ * One concern per module: table administration (dynamodb-table.ts), the
+ * claim protocol (dynamodb-claims.ts), record mapping (dynamodb-records.ts);
+ * this file holds runs, deliveries, logs, locks and environment states.
  */
 import { randomUUID } from 'node:crypto';
 import {
-  CreateTableCommand, DeleteItemCommand, DescribeTableCommand, DynamoDBClient, GetItemCommand,
-  PutItemCommand, QueryCommand, UpdateItemCommand, UpdateTimeToLiveCommand,
+  DeleteItemCommand, DynamoDBClient, GetItemCommand, PutItemCommand, QueryCommand, UpdateItemCommand,
   type AttributeValue, type QueryCommandInput,
 } from '@aws-sdk/client-dynamodb';
-import type { Run, RunPatch } from '../run';
+import type { Run, RunPatch, RunStatus } from '../run';
+import { DynamoDbClaims, fenceCondition } from './dynamodb-claims';
+import { attributeOf, isAwsError, lockKey, runAttributes, runKey, runOf, type Item } from './dynamodb-records';
+import { createRunsTable, TABLE_NAME_PATTERN, type CreateTableOptions } from './dynamodb-table';
 import {
   checkNewRuns, newestFirst, orderKey, patchEntries, resolveLimit, RunStoreError, statusesOf,
-  type DriftState, type EnvironmentState, type EnvironmentStateInput, type ListRunsQuery,
+  type DriftState, type EnvironmentState, type EnvironmentStateInput, type Lease, type ListRunsQuery,
   type LockRecord, type RunStore, type UpdateCondition,
 } from './store';
 
-/** A valid DynamoDB table name. */
-export const TABLE_NAME_PATTERN = /^[A-Za-z0-9_.-]{3,255}$/;
+export { TABLE_NAME_PATTERN, type CreateTableOptions } from './dynamodb-table';
+
+/** How old a pending write must be before another process may roll it back: younger, its writer may still be at it. */
+export const PENDING_STALE_MS = 60_000;
 
 /** How long log items are kept by default, in days. */
 export const DEFAULT_LOG_RETENTION_DAYS = 90;
@@ -60,8 +73,6 @@ export const DEFAULT_LOG_RETENTION_DAYS = 90;
 const LOG_CHUNK_UNITS = 100_000;
 /** How many writes of one batch run at once. */
 const WRITE_CONCURRENCY = 16;
-/** Attributes of a run item that are not Run fields. */
-const INTERNAL_ATTRIBUTES: ReadonlySet<string> = new Set(['pk', 'sk', 'entity', 'orderKey', 'logSeq', 'batch']);
 
 export interface DynamoDbStoreProps {
   /** The table (create it with `createTable`). */
@@ -78,14 +89,10 @@ export interface DynamoDbStoreProps {
   readonly logRetentionDays?: number;
   /** How long `ping` waits for an answer, in milliseconds. Default: 2000. */
   readonly pingTimeoutMs?: number;
+  /** How old another writer's pending write must be before it is rolled back, in milliseconds. Default: 60000 (`PENDING_STALE_MS`). */
+  readonly pendingStaleMs?: number;
 }
 
-export interface CreateTableOptions {
-  /** How long to wait for the table and its indexes to become ACTIVE, in milliseconds. Default: 300000. */
-  readonly timeoutMs?: number;
-}
-
-type Item = Record<string, AttributeValue>;
 
 /** A pending write: the claim item's key, its token and the runs it inserts. */
 interface Claim {
@@ -101,11 +108,13 @@ export class DynamoDbStore implements RunStore {
   private readonly ownsClient: boolean;
   private readonly retentionSeconds: number;
   private readonly pingTimeoutMs: number;
+  private readonly pendingStaleMs: number;
   /** Tokens of the batches this store is writing now. */
   private readonly inFlight = new Set<string>();
   /** Per run, the last append queued: appends of one run are written one after the other. */
   private readonly logTails = new Map<string, Promise<void>>();
   private closed = false;
+  private readonly claims: DynamoDbClaims;
 
   constructor(props: DynamoDbStoreProps) {
     if (!TABLE_NAME_PATTERN.test(props.tableName)) throw new RunStoreError('invalid', `"${props.tableName}" is not a DynamoDB table name (3 to 255 of A-Z a-z 0-9 _ . -)`);
@@ -114,12 +123,14 @@ export class DynamoDbStore implements RunStore {
     this.tableName = props.tableName;
     this.retentionSeconds = Math.round(retentionDays * 86_400);
     this.pingTimeoutMs = props.pingTimeoutMs ?? 2000;
+    this.pendingStaleMs = props.pendingStaleMs ?? PENDING_STALE_MS;
     this.ownsClient = props.client === undefined;
     this.client = props.client ?? new DynamoDBClient({
       region: props.region ?? 'us-east-1',
       ...(props.endpoint !== undefined && { endpoint: props.endpoint }),
       ...(props.credentials !== undefined && { credentials: props.credentials }),
     });
+    this.claims = new DynamoDbClaims(() => this.db, this.tableName);
   }
 
   /**
@@ -130,35 +141,14 @@ export class DynamoDbStore implements RunStore {
    * whose log items never expire.
    */
   async createTable(options: CreateTableOptions = {}): Promise<boolean> {
-    const deadline = Date.now() + (options.timeoutMs ?? 300_000);
-    if (!(await this.tableExists())) {
-      try {
-        await this.db.send(new CreateTableCommand({
-          TableName: this.tableName,
-          BillingMode: 'PAY_PER_REQUEST',
-          AttributeDefinitions: ['pk', 'sk', 'entity', 'orderKey', 'environment', 'status'].map((name) => ({ AttributeName: name, AttributeType: 'S' })),
-          KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }, { AttributeName: 'sk', KeyType: 'RANGE' }],
-          GlobalSecondaryIndexes: [['byEntity', 'entity'], ['byEnvironment', 'environment'], ['byStatus', 'status']].map(([index, hash]) => ({
-            IndexName: index,
-            KeySchema: [{ AttributeName: hash, KeyType: 'HASH' }, { AttributeName: 'orderKey', KeyType: 'RANGE' }],
-            Projection: { ProjectionType: 'ALL' },
-          })),
-        }));
-        await this.waitUntilActive(deadline);
-        await this.enableTimeToLive();
-        return true;
-      } catch (error) {
-        if (!isAwsError(error, 'ResourceInUseException')) throw error;
-      }
-    }
-    await this.waitUntilActive(deadline);
-    return false;
+    return createRunsTable(this.db, this.tableName, options);
   }
 
   /**
    * Rolls back the writes left pending by a process that stopped in the middle
-   * of one (see the file's comment). openStore runs it; run it before
-   * reading the queued runs. Resolves how many it rolled back.
+   * of one (see the file's comment), once older than `pendingStaleMs`.
+   * openStore runs it; run it before reading the queued runs.
+   * Resolves how many it rolled back.
    */
   async recoverPendingWrites(): Promise<number> {
     const items = await this.queryAll({
@@ -170,7 +160,7 @@ export class DynamoDbStore implements RunStore {
     let rolledBack = 0;
     for (const item of items) {
       const claim = claimOf(item);
-      if (claim && !this.inFlight.has(claim.token) && (await this.rollBack(claim))) rolledBack++;
+      if (claim && !this.inFlight.has(claim.token) && isStale(item, this.pendingStaleMs) && (await this.rollBack(claim))) rolledBack++;
     }
     return rolledBack;
   }
@@ -203,7 +193,8 @@ export class DynamoDbStore implements RunStore {
       const existing = await this.getItem(key);
       if (existing === undefined) continue;
       const pending = existing.entity?.S === 'pending' ? claimOf(existing) : undefined;
-      if (pending === undefined || this.inFlight.has(pending.token)) return false;
+      // Being written by this store, or perhaps by another process: seen.
+      if (pending === undefined || this.inFlight.has(pending.token) || !isStale(existing, this.pendingStaleMs)) return false;
       // Left pending by an attempt that neither committed nor rolled back: undo it and claim again.
       await this.rollBack(pending);
     }
@@ -235,7 +226,7 @@ export class DynamoDbStore implements RunStore {
 
   async getRun(id: string): Promise<Run | undefined> {
     const item = await this.getItem(runKey(id));
-    return item && toRun(item);
+    return item && runOf(item);
   }
 
   async listRuns(query: ListRunsQuery = {}): Promise<Run[]> {
@@ -252,7 +243,7 @@ export class DynamoDbStore implements RunStore {
 
   async updateRun(id: string, patch: RunPatch, expect?: UpdateCondition): Promise<Run | undefined> {
     const entries = patchEntries(patch);
-    if (expect?.status.length === 0) return undefined;
+    if (expect?.status?.length === 0) return undefined;
     const names: Record<string, string> = { '#pk': 'pk' };
     const values: Item = {};
     const sets: string[] = [];
@@ -262,7 +253,7 @@ export class DynamoDbStore implements RunStore {
       if (value === undefined) {
         removes.push(`#f${i}`);
       } else {
-        values[`:f${i}`] = toAttribute(value);
+        values[`:f${i}`] = attributeOf(value);
         sets.push(`#f${i} = :f${i}`);
       }
     });
@@ -273,7 +264,8 @@ export class DynamoDbStore implements RunStore {
       sets.push('#entity = :entity');
     }
     let condition = 'attribute_exists(#pk)';
-    if (expect) {
+    if (expect?.fence !== undefined) condition += ` AND ${fenceCondition(expect.fence, names, values)}`;
+    if (expect?.status) {
       names['#status'] = 'status';
       const allowed = expect.status.map((status, i) => {
         values[`:s${i}`] = { S: status };
@@ -291,17 +283,17 @@ export class DynamoDbStore implements RunStore {
         ...(Object.keys(values).length > 0 && { ExpressionAttributeValues: values }),
         ReturnValues: 'ALL_NEW',
       }));
-      return result.Attributes && toRun(result.Attributes);
+      return result.Attributes && runOf(result.Attributes);
     } catch (error) {
       if (isAwsError(error, 'ConditionalCheckFailedException')) return undefined;
       throw error;
     }
   }
 
-  async appendLog(id: string, text: string): Promise<void> {
+  async appendLog(id: string, text: string, fence?: number): Promise<void> {
     if (text === '') return;
     const previous = this.logTails.get(id) ?? Promise.resolve();
-    const written = previous.then(() => this.writeLog(id, text));
+    const written = previous.then(() => this.writeLog(id, text, fence));
     const tail = written.then(() => undefined, () => undefined);
     this.logTails.set(id, tail);
     void tail.then(() => {
@@ -383,6 +375,30 @@ export class DynamoDbStore implements RunStore {
         ...(item.commit?.S !== undefined && { commit: item.commit.S }),
       }))
       .sort((a, b) => compare(a.environment, b.environment));
+  }
+
+  acquireLease(environment: string, runId: string, owner: string, leaseMs: number): Promise<Lease | undefined> {
+    return this.claims.acquire(environment, runId, owner, leaseMs);
+  }
+
+  renewLease(lease: Lease, leaseMs: number): Promise<Lease | undefined> {
+    return this.claims.renew(lease, leaseMs);
+  }
+
+  releaseLease(lease: Lease): Promise<boolean> {
+    return this.claims.release(lease);
+  }
+
+  takeOverLease(lease: Lease, owner: string, leaseMs: number): Promise<Lease | undefined> {
+    return this.claims.takeOver(lease, owner, leaseMs);
+  }
+
+  listLeases(): Promise<Lease[]> {
+    return this.claims.list();
+  }
+
+  fenceRun(id: string, token: number, status: readonly RunStatus[]): Promise<boolean> {
+    return this.claims.fenceRun(id, token, status);
   }
 
   async ping(): Promise<boolean> {
@@ -467,7 +483,7 @@ export class DynamoDbStore implements RunStore {
 
   /** Puts a new run; a run with that ID already there is a duplicate unless this very write (`token`) put it. */
   private async putRun(run: Run, token: string): Promise<void> {
-    const item = { ...toItem(run), ...runKey(run.id), entity: { S: 'run' }, orderKey: { S: orderKey(run) }, batch: { S: token } };
+    const item = { ...runAttributes(run), ...runKey(run.id), entity: { S: 'run' }, orderKey: { S: orderKey(run) }, batch: { S: token } };
     if (await this.putIfAbsent(item)) return;
     const existing = await this.getItem(runKey(run.id));
     if (existing?.batch?.S !== token) throw new RunStoreError('duplicate-run', `run ${run.id} already exists`);
@@ -485,23 +501,27 @@ export class DynamoDbStore implements RunStore {
   }
 
   /** Writes one append as log chunks, after reserving their sequence numbers on the run item. */
-  private async writeLog(id: string, text: string): Promise<void> {
+  private async writeLog(id: string, text: string, fence?: number): Promise<void> {
     const chunks = splitText(text, LOG_CHUNK_UNITS);
     let last: number;
+    const names: Record<string, string> = { '#logSeq': 'logSeq', '#pk': 'pk' };
+    const values: Item = { ':count': { N: String(chunks.length) } };
+    const fenced = fence === undefined ? '' : ` AND ${fenceCondition(fence, names, values)}`;
     try {
       const result = await this.db.send(new UpdateItemCommand({
         TableName: this.tableName,
         Key: runKey(id),
         UpdateExpression: 'ADD #logSeq :count',
-        ConditionExpression: 'attribute_exists(#pk)',
-        ExpressionAttributeNames: { '#logSeq': 'logSeq', '#pk': 'pk' },
-        ExpressionAttributeValues: { ':count': { N: String(chunks.length) } },
+        ConditionExpression: `attribute_exists(#pk)${fenced}`,
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: values,
         ReturnValues: 'UPDATED_NEW',
       }));
       last = Number(result.Attributes?.logSeq?.N);
     } catch (error) {
-      if (isAwsError(error, 'ConditionalCheckFailedException')) throw new RunStoreError('unknown-run', `no run ${id} to append a log to`);
-      throw error;
+      if (!isAwsError(error, 'ConditionalCheckFailedException')) throw error;
+      if (fence !== undefined && (await this.getItem(runKey(id)))) throw new RunStoreError('fenced', `run ${id} no longer carries fencing token ${fence}: its lease was taken over`);
+      throw new RunStoreError('unknown-run', `no run ${id} to append a log to`);
     }
     const expiresAt = String(Math.floor(Date.now() / 1000) + this.retentionSeconds);
     const first = last - chunks.length + 1;
@@ -547,7 +567,7 @@ export class DynamoDbStore implements RunStore {
         Limit: conditions.length > 0 ? Math.max(limit, 100) : limit - runs.length,
         ExclusiveStartKey: start,
       }));
-      runs.push(...(page.Items ?? []).map(toRun));
+      runs.push(...(page.Items ?? []).map(runOf));
       start = page.LastEvaluatedKey;
     } while (start !== undefined && runs.length < limit);
     return runs.slice(0, limit);
@@ -569,41 +589,6 @@ export class DynamoDbStore implements RunStore {
     const result = await this.db.send(new GetItemCommand({ TableName: this.tableName, Key: key, ConsistentRead: true }));
     return result.Item;
   }
-
-  private async tableExists(): Promise<boolean> {
-    try {
-      await this.db.send(new DescribeTableCommand({ TableName: this.tableName }));
-      return true;
-    } catch (error) {
-      if (isAwsError(error, 'ResourceNotFoundException')) return false;
-      throw error;
-    }
-  }
-
-  private async waitUntilActive(deadline: number): Promise<void> {
-    for (let delay = 50; ; delay = Math.min(delay * 2, 2000)) {
-      const { Table: table } = await this.db.send(new DescribeTableCommand({ TableName: this.tableName }));
-      if (table?.TableStatus === 'ACTIVE' && (table.GlobalSecondaryIndexes ?? []).every((index) => index.IndexStatus === 'ACTIVE')) return;
-      if (Date.now() + delay > deadline) throw new Error(`DynamoDB table ${this.tableName} is still ${table?.TableStatus ?? 'missing'}: gave up waiting for it to become ACTIVE`);
-      await new Promise((resolve) => setTimeout(resolve, delay));
-    }
-  }
-
-  private async enableTimeToLive(): Promise<void> {
-    try {
-      await this.db.send(new UpdateTimeToLiveCommand({ TableName: this.tableName, TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true } }));
-    } catch (error) {
-      if (!isAwsError(error, 'UnknownOperationException')) throw error;
-    }
-  }
-}
-
-function runKey(id: string): Item {
-  return { pk: { S: `RUN#${id}` }, sk: { S: 'RUN' } };
-}
-
-function lockKey(environment: string, lockId: string): Item {
-  return { pk: { S: 'LOCK' }, sk: { S: `${encodeURIComponent(environment)}#${encodeURIComponent(lockId)}` } };
 }
 
 /** The pending write an item claims, or undefined when it claims none. */
@@ -611,10 +596,6 @@ function claimOf(item: Item): Claim | undefined {
   const token = item.batch?.S;
   if (token === undefined || item.pk === undefined || item.sk === undefined) return undefined;
   return { key: { pk: item.pk, sk: item.sk }, token, runIds: (item.runIds?.L ?? []).map((id) => str(id)) };
-}
-
-function isAwsError(error: unknown, name: string): boolean {
-  return error instanceof Error && error.name === name;
 }
 
 function str(value: AttributeValue | undefined): string {
@@ -656,46 +637,8 @@ async function settleAll<T>(items: readonly T[], task: (item: T, index: number) 
   if (failure) throw failure.error;
 }
 
-function toRun(item: Item): Run {
-  const run: Record<string, unknown> = {};
-  for (const [name, value] of Object.entries(item)) {
-    if (!INTERNAL_ATTRIBUTES.has(name)) run[name] = fromAttribute(value);
-  }
-  return run as unknown as Run;
-}
-
-function toItem(object: object): Item {
-  const item: Item = {};
-  for (const [name, value] of Object.entries(object)) {
-    if (value !== undefined) item[name] = toAttribute(value);
-  }
-  return item;
-}
-
-/** A JSON-like value as a native DynamoDB attribute value. */
-function toAttribute(value: unknown): AttributeValue {
-  if (value === null || value === undefined) return { NULL: true };
-  if (typeof value === 'string') return { S: value };
-  if (typeof value === 'boolean') return { BOOL: value };
-  if (typeof value === 'number') {
-    if (!Number.isFinite(value)) throw new RunStoreError('invalid', `cannot store the number ${value}`);
-    return { N: String(value) };
-  }
-  if (Array.isArray(value)) return { L: value.map(toAttribute) };
-  if (typeof value === 'object') return { M: toItem(value) };
-  throw new RunStoreError('invalid', `cannot store a ${typeof value}`);
-}
-
-function fromAttribute(value: AttributeValue): unknown {
-  if (value.S !== undefined) return value.S;
-  if (value.N !== undefined) return Number(value.N);
-  if (value.BOOL !== undefined) return value.BOOL;
-  if (value.NULL !== undefined) return null;
-  if (value.L !== undefined) return value.L.map(fromAttribute);
-  if (value.M !== undefined) {
-    const object: Record<string, unknown> = {};
-    for (const [name, member] of Object.entries(value.M)) object[name] = fromAttribute(member);
-    return object;
-  }
-  throw new Error(`unexpected DynamoDB attribute value ${JSON.stringify(value)}`);
+/** Whether a pending write's claim (orderKey `<claimedAt>#<token>`) is older than `staleMs`. */
+function isStale(item: Item, staleMs: number): boolean {
+  const claimedAt = Date.parse(item.orderKey?.S?.split('#')[0] ?? '');
+  return Number.isNaN(claimedAt) || Date.now() - claimedAt >= staleMs;
 }

@@ -10,15 +10,15 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import type { Run, RunPatch } from '../run';
+import type { Run, RunPatch, RunStatus } from '../run';
 import {
   applyPatch, checkNewRuns, orderKey, resolveLimit, RunStoreError, statusesOf,
   type DriftState, type EnvironmentState, type EnvironmentStateInput, type ListRunsQuery,
-  type LockRecord, type RunStore, type UpdateCondition,
+  type Lease, type LockRecord, type RunStore, type UpdateCondition, checkLeaseMs,
 } from './store';
 
 /** The schema version this code writes; a file with a newer one is refused. */
-export const SQLITE_SCHEMA_VERSION = 1;
+export const SQLITE_SCHEMA_VERSION = 2;
 
 /** Migrations: entry N takes the schema from version N to N + 1. */
 const MIGRATIONS: readonly string[] = [
@@ -57,6 +57,15 @@ const MIGRATIONS: readonly string[] = [
      checked_at TEXT,
      commit_sha TEXT
    );`,
+  // 2: claims. The fencing token a run carries, and each environment's lease (owner and run NULL once released).
+  `ALTER TABLE runs ADD COLUMN fence INTEGER;
+   CREATE TABLE leases (
+     environment TEXT PRIMARY KEY,
+     owner TEXT,
+     run_id TEXT,
+     token INTEGER NOT NULL,
+     expires_at INTEGER NOT NULL
+   );`,
 ];
 
 export interface SqliteStoreProps {
@@ -68,9 +77,14 @@ export interface SqliteStoreProps {
   readonly busyTimeoutMs?: number;
 }
 
-interface RunRow { readonly data: string }
+interface RunRow { readonly data: string; readonly fence: number | null }
+interface LeaseRow { readonly environment: string; readonly owner: string; readonly run_id: string; readonly token: number; readonly expires_at: number }
 interface LockRow { readonly environment: string; readonly lock_id: string; readonly run_id: string; readonly acquired_at: string }
 interface EnvironmentRow { readonly environment: string; readonly drift: string; readonly checked_at: string | null; readonly commit_sha: string | null }
+
+function leaseOf(row: LeaseRow): Lease {
+  return { environment: row.environment, owner: row.owner, runId: row.run_id, token: row.token, expiresAt: row.expires_at };
+}
 
 /** A `RunStore` in a SQLite file; opening it creates or migrates the schema. */
 export class SqliteStore implements RunStore {
@@ -140,10 +154,11 @@ export class SqliteStore implements RunStore {
 
   async updateRun(id: string, patch: RunPatch, expect?: UpdateCondition): Promise<Run | undefined> {
     return this.db.transaction((): Run | undefined => {
-      const row = this.db.prepare<[string], RunRow>('SELECT data FROM runs WHERE id = ?').get(id);
+      const row = this.db.prepare<[string], RunRow>('SELECT data, fence FROM runs WHERE id = ?').get(id);
       if (!row) return undefined;
       const run = JSON.parse(row.data) as Run;
-      if (expect && !expect.status.includes(run.status)) return undefined;
+      if (expect?.status && !expect.status.includes(run.status)) return undefined;
+      if (expect?.fence !== undefined && (row.fence ?? 0) !== expect.fence) return undefined;
       const next = applyPatch(run, patch);
       this.db
         .prepare('UPDATE runs SET status = ?, pull_request = ?, data = ? WHERE id = ?')
@@ -152,14 +167,62 @@ export class SqliteStore implements RunStore {
     }).immediate();
   }
 
-  async appendLog(id: string, text: string): Promise<void> {
+  async appendLog(id: string, text: string, fence?: number): Promise<void> {
     if (text === '') return;
-    const appended = this.db
-      .prepare(`INSERT INTO run_logs (run_id, seq, text)
-                SELECT ?, COALESCE((SELECT MAX(seq) FROM run_logs WHERE run_id = ?), 0) + 1, ?
-                WHERE EXISTS (SELECT 1 FROM runs WHERE id = ?)`)
-      .run(id, id, text, id);
-    if (appended.changes === 0) throw new RunStoreError('unknown-run', `no run ${id} to append a log to`);
+    this.db.transaction(() => {
+      const row = this.db.prepare<[string], { fence: number | null }>('SELECT fence FROM runs WHERE id = ?').get(id);
+      if (!row) throw new RunStoreError('unknown-run', `no run ${id} to append a log to`);
+      if (fence !== undefined && (row.fence ?? 0) !== fence) throw new RunStoreError('fenced', `run ${id} no longer carries fencing token ${fence}: its lease was taken over`);
+      this.db
+        .prepare('INSERT INTO run_logs (run_id, seq, text) SELECT ?, COALESCE((SELECT MAX(seq) FROM run_logs WHERE run_id = ?), 0) + 1, ?')
+        .run(id, id, text);
+    }).immediate();
+  }
+
+  async acquireLease(environment: string, runId: string, owner: string, leaseMs: number): Promise<Lease | undefined> {
+    checkLeaseMs(leaseMs);
+    const expiresAt = Date.now() + leaseMs;
+    const row = this.db
+      .prepare<[string, string, string, number, string, string, number], LeaseRow>(`INSERT INTO leases (environment, owner, run_id, token, expires_at) VALUES (?, ?, ?, 1, ?)
+                ON CONFLICT (environment) DO UPDATE SET owner = ?, run_id = ?, token = token + 1, expires_at = ? WHERE leases.run_id IS NULL
+                RETURNING *`)
+      .get(environment, owner, runId, expiresAt, owner, runId, expiresAt);
+    return row && leaseOf(row);
+  }
+
+  async renewLease(lease: Lease, leaseMs: number): Promise<Lease | undefined> {
+    checkLeaseMs(leaseMs);
+    const row = this.db
+      .prepare<[number, string, number, string, string], LeaseRow>('UPDATE leases SET expires_at = ? WHERE environment = ? AND token = ? AND owner = ? AND run_id = ? RETURNING *')
+      .get(Date.now() + leaseMs, lease.environment, lease.token, lease.owner, lease.runId);
+    return row && leaseOf(row);
+  }
+
+  async releaseLease(lease: Lease): Promise<boolean> {
+    return this.db
+      .prepare('UPDATE leases SET owner = NULL, run_id = NULL, expires_at = 0 WHERE environment = ? AND token = ? AND run_id IS NOT NULL')
+      .run(lease.environment, lease.token).changes > 0;
+  }
+
+  async takeOverLease(lease: Lease, owner: string, leaseMs: number): Promise<Lease | undefined> {
+    checkLeaseMs(leaseMs);
+    const now = Date.now();
+    const row = this.db
+      .prepare<[string, number, string, number, number, string], LeaseRow>(`UPDATE leases SET owner = ?, token = token + 1, expires_at = ?
+                WHERE environment = ? AND token = ? AND run_id IS NOT NULL AND (expires_at < ? OR owner = ?) RETURNING *`)
+      .get(owner, now + leaseMs, lease.environment, lease.token, now, owner);
+    return row && leaseOf(row);
+  }
+
+  async listLeases(): Promise<Lease[]> {
+    return this.db.prepare<[], LeaseRow>('SELECT * FROM leases WHERE run_id IS NOT NULL ORDER BY environment').all().map(leaseOf);
+  }
+
+  async fenceRun(id: string, token: number, status: readonly RunStatus[]): Promise<boolean> {
+    if (status.length === 0) return false;
+    return this.db
+      .prepare(`UPDATE runs SET fence = ? WHERE id = ? AND status IN (${status.map(() => '?').join(', ')}) AND COALESCE(fence, 0) < ?`)
+      .run(token, id, ...status, token).changes > 0;
   }
 
   async getLog(id: string): Promise<string> {

@@ -4,8 +4,15 @@
  * each environment's drift. One interface, two implementations
  * (sqlite-store.ts, dynamodb-store.ts); open-store.ts picks one from `--store`.
  *
- * The run queue lives in memory above the store: the store only answers
- * "which runs are queued" (`listRuns({ status: 'queued' })`).
+ * The queue is the store itself, shared by every controller process on it:
+ * a process finds the waiting runs (`listRuns({ status: 'queued' })`) and
+ * takes one by claiming its environment (`acquireLease`, then `fenceRun`):
+ * a lease with an owner, an expiry and a fencing token that grows with each
+ * claim of that environment. The owner renews the lease while it works, and
+ * every write it makes for the run is conditional on the run still carrying
+ * its token (`UpdateCondition.fence`, `appendLog`'s `fence`): once another
+ * process took over an expired lease and fenced the run with a newer token,
+ * the old owner can no longer write (docs/controller-scaling.md).
  */
 import type { Run, RunPatch, RunStatus } from '../run';
 
@@ -26,10 +33,28 @@ export interface ListRunsQuery {
   readonly limit?: number;
 }
 
-/** The condition of a conditional `updateRun`. */
+/** The condition of a conditional `updateRun`: every condition given must hold. */
 export interface UpdateCondition {
-  /** The update applies only while the run's status is one of these (an empty list never matches). */
-  readonly status: readonly RunStatus[];
+  /** The update applies only while the run's status is one of these (an empty list never matches). Default: any status. */
+  readonly status?: readonly RunStatus[];
+  /** The update applies only while the run carries this fencing token (`fenceRun`); 0: only while it carries none. Default: any. */
+  readonly fence?: number;
+}
+
+/**
+ * A claim of one environment by one controller process, for one run: at most
+ * one run of an environment is worked on at a time across every process.
+ */
+export interface Lease {
+  readonly environment: string;
+  /** The process holding it (its controller ID). */
+  readonly owner: string;
+  /** The run it is held for. */
+  readonly runId: string;
+  /** The fencing token: one more with every claim or take-over of the environment, never reused. */
+  readonly token: number;
+  /** When it expires unless renewed, in milliseconds since the epoch (the writer's clock). */
+  readonly expiresAt: number;
 }
 
 /** A Terraform state lock the controller acquired and has not released yet. */
@@ -94,8 +119,45 @@ export interface RunStore {
    */
   updateRun(id: string, patch: RunPatch, expect?: UpdateCondition): Promise<Run | undefined>;
 
-  /** Appends to a run's log; appends keep the order of the calls. Rejects when the run does not exist; an empty `text` does nothing. */
-  appendLog(id: string, text: string): Promise<void>;
+  /**
+   * Appends to a run's log; appends keep the order of the calls. Rejects when
+   * the run does not exist (`unknown-run`), or with `fence` when the run no
+   * longer carries that fencing token (`fenced`); an empty `text` does nothing.
+   */
+  appendLog(id: string, text: string, fence?: number): Promise<void>;
+
+  /**
+   * Claims an environment for a run, as `owner`, for `leaseMs`: only when no
+   * run holds it (never claimed, or released). Resolves the lease with a
+   * fencing token one above the environment's last, or undefined when the
+   * environment is held (even by an expired lease: `takeOverLease` recovers
+   * those). Of several processes claiming at once, exactly one gets it.
+   */
+  acquireLease(environment: string, runId: string, owner: string, leaseMs: number): Promise<Lease | undefined>;
+
+  /** Extends a lease still held with its token by its owner to now + `leaseMs`; undefined when it was lost (taken over or released). */
+  renewLease(lease: Lease, leaseMs: number): Promise<Lease | undefined>;
+
+  /** Releases a lease still held with its token; resolves whether it was. The token counter stays. */
+  releaseLease(lease: Lease): Promise<boolean>;
+
+  /**
+   * Takes over a lease as `owner` (same run, a token one above), only while
+   * it is still exactly `lease` (same token) and has expired, or its owner is
+   * `owner` itself (a restarted process recovering what it held before).
+   * Undefined when another process got there first or it is alive.
+   */
+  takeOverLease(lease: Lease, owner: string, leaseMs: number): Promise<Lease | undefined>;
+
+  /** The leases held (not released), expired or not, by environment. */
+  listLeases(): Promise<Lease[]>;
+
+  /**
+   * Marks a run with the fencing token `token`, only while its status is one
+   * of `status` and it carries no token or an older one. Resolves whether it
+   * did: from then on, writes fenced with an older token fail.
+   */
+  fenceRun(id: string, token: number, status: readonly RunStatus[]): Promise<boolean>;
 
   /** A run's whole log, '' when it has none (or the run does not exist). */
   getLog(id: string): Promise<string>;
@@ -125,13 +187,18 @@ export interface RunStore {
 /** Why a store refused a write the caller got wrong. */
 export class RunStoreError extends Error {
   constructor(
-    /** `duplicate-run`: a run with that ID exists; `unknown-run`: no run has that ID; `invalid`: the arguments are not usable. */
-    readonly code: 'duplicate-run' | 'unknown-run' | 'invalid',
+    /** `duplicate-run`: a run with that ID exists; `unknown-run`: no run has that ID; `fenced`: the run carries another fencing token; `invalid`: the arguments are not usable. */
+    readonly code: 'duplicate-run' | 'unknown-run' | 'fenced' | 'invalid',
     message: string,
   ) {
     super(message);
     this.name = 'RunStoreError';
   }
+}
+
+/** Throws unless a lease duration is a positive number of milliseconds. */
+export function checkLeaseMs(leaseMs: number): void {
+  if (!(Number.isFinite(leaseMs) && leaseMs > 0)) throw new RunStoreError('invalid', `a lease lasts a positive number of milliseconds, got ${leaseMs}`);
 }
 
 /** The fields `updateRun` never changes. */

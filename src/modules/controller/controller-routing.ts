@@ -52,8 +52,10 @@ export class ControllerRouting extends Construct {
       protocol: 'HTTP',
       targetType: 'ip',
       vpcId: props.vpcId,
-      // One task, serialized runs: a replaced task finishes its step (serve --stop-timeout-seconds) before it goes.
+      // A replaced task finishes its step (serve --stop-timeout-seconds) before it goes.
       deregistrationDelay: '60',
+      // The status page's sessions live in the task that signed the browser in: keep a browser on that task.
+      stickiness: { type: 'lb_cookie', enabled: true, cookieDuration: 12 * 3600 },
       healthCheck: { enabled: true, path: '/healthz', matcher: '200', interval: 30, timeout: 5, healthyThreshold: 2, unhealthyThreshold: 3, protocol: 'HTTP' },
     });
     const forward = [{ type: 'forward', targetGroupArn: this.targetGroup.arn }];

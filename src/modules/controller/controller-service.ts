@@ -37,6 +37,8 @@ export interface ControllerServiceProps {
   readonly repositoryArn: string;
   readonly cpu: number;
   readonly memory: number;
+  /** Tasks sharing the runs table's queue (serve claims each run). @default 1 */
+  readonly desiredCount?: number;
   /** The arguments after the image's entry point: `serve ...`. */
   readonly command: readonly string[];
   readonly environment: Readonly<Record<string, string>>;
@@ -52,9 +54,10 @@ export interface ControllerServiceProps {
 }
 
 /**
- * The controller's one Fargate task and its service: one controller per
- * repository, since runs are serialized, so a deployment stops the old task
- * before it starts the new one (maximum 100 %, minimum 0 %). Private
+ * The controller's Fargate tasks and their service. The tasks share one
+ * queue (the runs table; each run is claimed by one task at a time), so a
+ * deployment replaces them one at a time (maximum 100 %, minimum 50 %); a
+ * single task is stopped before the new one starts (minimum 0 %). Private
  * subnets, no public IP, a read-only root filesystem with a writable data
  * volume, secrets injected by ECS from Secrets Manager.
  */
@@ -148,10 +151,10 @@ export class ControllerService extends Construct {
       name: props.namePrefix,
       cluster: props.cluster.arn,
       taskDefinition: this.taskDefinition.arn,
-      desiredCount: 1,
+      desiredCount: props.desiredCount ?? 1,
       launchType: 'FARGATE',
       platformVersion: 'LATEST',
-      deploymentMinimumHealthyPercent: 0,
+      deploymentMinimumHealthyPercent: (props.desiredCount ?? 1) > 1 ? 50 : 0,
       deploymentMaximumPercent: 100,
       deploymentCircuitBreaker: { enable: true, rollback: true },
       enableExecuteCommand: false,

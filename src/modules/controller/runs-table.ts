@@ -4,7 +4,8 @@ import { Construct } from 'constructs';
 /**
  * The shape `src/controller/store/dynamodb-store.ts` reads and writes: keys
  * pk/sk, three sparse indexes ordered by orderKey, the TTL attribute of log
- * items. modules-tests/controller-infrastructure.test.ts checks both agree.
+ * items (lease items, which the controllers claim runs with, never carry
+ * it). modules-tests/controller-infrastructure.test.ts checks both agree.
  */
 export const RUNS_TABLE_SHAPE = {
   hashKey: 'pk',
