@@ -553,6 +553,9 @@ function freeTierLines(lines: readonly CostLine[], resources: Resources, prices:
     allow('Load balancer: 750 hours (12 months)', 750, lbHours, 'hour', prices.alb.hour);
     allow('Load balancer: 15 LCUs (12 months)', 15 * HOURS_PER_MONTH, provisioned('LCU-hour'), 'LCU-hour', prices.alb.lcuHour);
   }
+  // Since public IPv4 addresses are billed (2024-02-01), the 12-month free tier has 750 hours of them a month.
+  const ipv4 = lines.filter((l) => l.item.startsWith('public IPv4')).reduce((sum, l) => sum + l.quantity, 0);
+  if (ipv4 > 0) allow('Public IPv4: 750 hours of in-use addresses (12 months)', 750, ipv4, 'hour', prices.publicIpv4Hour);
   const ecr = lines.filter((l) => l.address.startsWith('aws_ecr_repository.')).reduce((sum, l) => sum + l.quantity, 0);
   if (ecr > 0) allow('ECR: 0.5 GB of private image storage (12 months)', 0.5, ecr, 'GB-month', prices.ecrGbMonth);
   const efs = lines.filter((l) => l.address.startsWith('aws_efs_file_system.')).reduce((sum, l) => sum + l.quantity, 0);
