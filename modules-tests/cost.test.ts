@@ -230,8 +230,9 @@ describe('the free tier', () => {
       ['Load balancer:hour', 730, false],
     ]));
     const free = dev!.lines.filter((l) => l.address === 'free-tier');
-    // The micro instance's 730 hours, 20 GB, 10 alarms, 5 GB of logs, table storage, the load balancer's hours and LCUs, 0.5 GB of ECR.
-    const expected = 730 * 0.017 + 20 * 0.127 + 10 * 0.1 + 5 * 0.57 + 1 * 0.283 + 730 * 0.0252 + 146 * 0.008 + 0.5 * 0.1;
+    // The micro instance's 730 hours, 20 GB, 10 alarms, 5 GB of logs, table storage, the load balancer's hours and LCUs, 750 hours of public IPv4
+    // (dev uses 2,190: the NAT gateway's and the load balancer's two zones), 0.5 GB of ECR.
+    const expected = 730 * 0.017 + 20 * 0.127 + 10 * 0.1 + 5 * 0.57 + 1 * 0.283 + 730 * 0.0252 + 146 * 0.008 + 750 * 0.005 + 0.5 * 0.1;
     expect(free.reduce((s, l) => s + l.monthly, 0)).toBeCloseTo(-expected, 4);
     // Both totals are rounded to cents: at most a cent apart.
     expect(Math.abs(dev!.total - (byName('dev').total - expected))).toBeLessThanOrEqual(0.01);
@@ -244,8 +245,8 @@ describe('the free tier', () => {
     const twelveMonth = (options: { accountCreated?: string; asOf?: string }) => estimateStack(devJson, 'dev', { freeTier: true, ...options });
     const allowances = (e: CostEstimate) => e.freeTier!.map((u) => u.allowance);
     const withTwelve = allowances(twelveMonth(legacy));
-    // dev has no S3 bucket or EFS: RDS hours and storage, load balancer hours and LCUs, ECR.
-    expect(withTwelve.filter((a) => a.endsWith('(12 months)')).map((a) => a.split(':')[0])).toEqual(['RDS', 'RDS', 'Load balancer', 'Load balancer', 'ECR']);
+    // dev has no S3 bucket or EFS: RDS hours and storage, load balancer hours and LCUs, public IPv4 hours, ECR.
+    expect(withTwelve.filter((a) => a.endsWith('(12 months)')).map((a) => a.split(':')[0])).toEqual(['RDS', 'RDS', 'Load balancer', 'Load balancer', 'Public IPv4', 'ECR']);
     for (const options of [{ accountCreated: '2024-06-01', asOf: '2025-06-01' }, { accountCreated: '2025-07-15', asOf: '2025-08-01' }, {}]) {
       const estimate = twelveMonth(options);
       expect(allowances(estimate)).toEqual(withTwelve.filter((a) => !a.endsWith('(12 months)')));
