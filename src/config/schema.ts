@@ -678,7 +678,7 @@ const costSchema = strictObject({
   accountCreated: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, 'a date, YYYY-MM-DD (quote it: "2024-03-01")').optional().describe('Cost estimate: the AWS account\'s creation date, YYYY-MM-DD; before 2025-07-15 the 12-month free-tier allowances apply in its first 12 months, from then the Free plan\'s credits (default: unknown, always-free allowances only)'),
   monthlyBudget: z.number().positive().max(1e9).optional().describe('USD a month: an AWS Budgets cost budget of the resources tagged with this environment, alerts at 80% actual and 100% forecast to monitoring.topicArn or alarmEmails (default: no budget)'),
   /** Fargate Spot's discount off on-demand. @default the region's, from the price table (src/cost/prices.ts, SPOT_DISCOUNT_SOURCE) */
-  spotDiscount: z.number().min(0).max(0.9).optional().describe('Cost estimate: Fargate Spot\'s discount off on-demand prices, 0-0.9 (Spot prices move; default: the region\'s observed discount in the price table, 0.6704 as of 2025-01-15)'),
+  spotDiscount: z.number().min(0).max(0.9).optional().describe('Cost estimate: Fargate Spot\'s discount off on-demand prices, 0-0.9; Spot prices move (default: the region\'s in the price table, 0.6704 as of 2025-01-15)'),
   /** Usage of named resources instead of the environment-wide figures. @default none */
   overrides: costOverridesSchema.prefault({}).describe('Cost estimate: usage of named services instead of the environment-wide assumptions (default: none)'),
 });
