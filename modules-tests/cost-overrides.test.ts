@@ -8,7 +8,7 @@
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { estimateCost, formatEstimateTable, type CostEstimate } from '../src/core/index';
+import { estimateCost, formatEstimateMarkdown, formatEstimateTable, type CostEstimate } from '../src/core/index';
 import { PRICES, SPOT_DISCOUNT_SOURCE } from '../src/cost/prices';
 import { EXAMPLES_DIR, MINIMAL_ENVIRONMENT, problemsOf } from './helpers';
 
@@ -68,6 +68,13 @@ describe('cost.overrides.services', () => {
     expect(vcpu.item).toContain('cost.overrides.services.api.tasks: 5 on average');
     // Its Cloud Map instances follow: 5 instead of 3.
     expect(find(prod, 'aws_service_discovery_service.', 'registered instances').quantity).toBe(5);
+  });
+
+  it('prints the overrides with the assumptions, and only when there are some', () => {
+    expect(prod.overrides).toEqual({ services: { api: { tasks: 5, requestsPerSecond: 45, logGbPerDay: 2 } } });
+    expect(formatEstimateTable(prod)).toContain('\n  cost.overrides.services.api: tasks 5, requestsPerSecond 45, logGbPerDay 2\n');
+    expect(formatEstimateMarkdown(prod)).toContain('; cost.overrides.services.api: tasks 5, requestsPerSecond 45, logGbPerDay 2; tasks: ');
+    expect(base('prod')).not.toHaveProperty('overrides');
   });
 
   it('adds its requests to the other routed services\' share of albRequestsPerSecond', () => {

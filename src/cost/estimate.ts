@@ -46,6 +46,8 @@ export interface CostEstimate {
   readonly pricesAsOf: string;
   readonly hoursPerMonth: number;
   readonly assumptions: CostAssumptions;
+  /** Present when cost.overrides names services: their usage, used instead of the assumptions. */
+  readonly overrides?: UsageOverrides;
   readonly lines: readonly CostLine[];
   /** USD a month, rounded to cents. */
   readonly total: number;
@@ -122,6 +124,7 @@ export function estimateStack(stackJson: string, environment: string, options: E
   const all = freeTier ? [...lines, ...freeTier.lines] : lines;
   return {
     environment, region, currency: 'USD', pricesAsOf: PRICES_AS_OF, hoursPerMonth: HOURS_PER_MONTH, assumptions,
+    ...(Object.keys(overrides).length > 0 ? { overrides: { services: overrides } } : {}),
     lines: all, total: cents(all.reduce((sum, line) => sum + line.monthly, 0)), notPriced: notPriced(lines, context),
     ...(freeTier ? { freeTier: freeTier.uses, freeTierRules: rules.text } : {}),
     ...(options.monthlyBudget !== undefined ? { budget: budgetUse(all, options.monthlyBudget) } : {}),
