@@ -670,7 +670,7 @@ const costSchema = strictObject({
   dynamodbStorageGb: z.number().min(0).default(1).describe('Cost estimate: GB stored in each DynamoDB table (default: 1)'),
   ecrStorageGb: z.number().min(0).default(1).describe('Cost estimate: GB of images kept in each ECR repository (default: 1)'),
   efsStorageGb: z.number().min(0).default(10).describe('Cost estimate: GB stored in each EFS file system (default: 10)'),
-  s3StorageGb: z.number().min(0).default(1).describe('Cost estimate: GB stored in each S3 bucket of the environment, such as access logs (default: 1)'),
+  s3StorageGb: z.number().min(0).default(1).describe('Cost estimate: GB stored in each S3 bucket of the environment other than the load balancer\'s access logs, which are priced from the requests (default: 1)'),
   sqsRequestsMillionPerQueue: z.number().min(0).default(1).describe('Cost estimate: million SQS requests a month of each queue, dead-letter queues aside (default: 1)'),
   jobRunMinutes: z.number().min(0).max(1440).default(10).describe('Cost estimate: minutes each run of a scheduled job takes (default: 10)'),
   /** USD a month: an AWS Budgets cost budget of the environment's Environment tag, alerting at 80% actual and 100% forecast. @default no budget */
