@@ -298,8 +298,9 @@ const PRICERS: Readonly<Record<string, Pricer>> = {
       add(line(address, `Fargate memory (${shape}${spot > 0 ? `, on-demand share ${exact(onDemand)}` : ''})`, onDemand * gb * hours, 'GB-hour', arm ? f.arm64GbHour : f.gbHour));
     }
     if (spot > 0) {
-      add(line(address, `Fargate Spot vCPU (${shape}, Spot share ${exact(spot)}, ${f.spotDiscount * 100}% off)`, spot * vcpu * hours, 'vCPU-hour', exact(f.vcpuHour * (1 - f.spotDiscount))));
-      add(line(address, `Fargate Spot memory (${shape}, Spot share ${exact(spot)}, ${f.spotDiscount * 100}% off)`, spot * gb * hours, 'GB-hour', exact(f.gbHour * (1 - f.spotDiscount))));
+      const discount = assumptions.spotDiscount;
+      add(line(address, `Fargate Spot vCPU (${shape}, Spot share ${exact(spot)}, ${spotOff(discount)})`, spot * vcpu * hours, 'vCPU-hour', exact(f.vcpuHour * (1 - discount))));
+      add(line(address, `Fargate Spot memory (${shape}, Spot share ${exact(spot)}, ${spotOff(discount)})`, spot * gb * hours, 'GB-hour', exact(f.gbHour * (1 - discount))));
     }
   },
   // Target tracking creates its own two alarms (scale out, scale in), billed like any other.
@@ -308,6 +309,11 @@ const PRICERS: Readonly<Record<string, Pricer>> = {
     add(line(address, AUTOSCALING_ALARM_ITEM, TARGET_TRACKING_ALARMS, 'alarm metric-month', prices.cloudwatch.alarmMonth));
   },
 };
+
+/** `67.04% off (cost.spotDiscount)`: the Spot assumption, said in every Spot line. */
+function spotOff(discount: number): string {
+  return `${exact(discount * 100)}% off (cost.spotDiscount)`;
+}
 
 /** Log groups and buckets that never expire are priced at a year's worth (they keep growing). */
 const NEVER_EXPIRES_DAYS = 365;
@@ -480,7 +486,7 @@ function priceService(address: string, service: Resource, { resources, prices, a
   const shape = `${tasks} task(s) of ${vcpu} vCPU, ${gb} GB${arm ? ', ARM64' : ''}${usage.note ? `; ${usage.note}` : ''}`;
   const f = prices.fargate;
   const discount = assumptions.spotDiscount;
-  const off = `${exact(discount * 100)}% off (cost.spotDiscount)`;
+  const off = spotOff(discount);
   if (onDemand > 0 || spot === 0) {
     const which = spot > 0 ? `, on-demand share ${exact(onDemand)}` : '';
     add(line(address, `Fargate vCPU (${shape}${which})`, onDemand * vcpu * HOURS_PER_MONTH, 'vCPU-hour', arm ? f.arm64VcpuHour : f.vcpuHour));
