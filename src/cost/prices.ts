@@ -51,6 +51,8 @@ export const PRICE_SOURCES: readonly PriceSource[] = [
  */
 export const SPOT_DISCOUNT_SOURCE = {
   url: 'https://aws.amazon.com/fargate/pricing/ (the Fargate Spot tab: current Spot price per region)',
+  /** The figure as quoted from that page's Spot table by a published comparison, not re-read here (no internet on the build machines). */
+  quotedBy: 'https://tomgregory.com/aws/aws-fargate-spot-vs-fargate-price-comparison/ (eu-west-1)',
   asOf: '2025-01-15',
   /** `region = Spot vCPU-hour / on-demand vCPU-hour`, as read: 1 - 0.01334053 / 0.04048 = 0.6704. */
   quoted: ['eu-west-1 = 0.01334053 / 0.04048'],
