@@ -65,7 +65,9 @@ describe('cost --env prod --format json', () => {
     const rds = 0.262 * H * 2 + 100 * 2 * 0.127; // db.r7g.large postgres, Multi-AZ
     const dynamodb = ((1 * SECONDS * 2) / 1e6) * 0.7068 + ((5 * SECONDS) / 1e6) * 0.1413 + 0.283 + 0.2264; // one index, PITR on
     const cloudwatch = count('prod', 'aws_cloudwatch_metric_alarm') * 0.1 + 3 + (1 * H / 24) * 0.57;
-    const rest = 2 * 1 + 0.4 + 3 * 0.1 + 0.023 + 0.5 + 3 * 0.1; // KMS keys, the database secret, 3 repositories, access logs, Cloud Map zone and api's 3 instances
+    const rest = 2 * 1 + 0.4 + 3 * 0.1 + 0.5 + 3 * 0.1; // KMS keys, the database secret, 3 repositories, Cloud Map zone and api's 3 instances
+    // Access logs: 5 requests a second of 100 bytes (compressed) kept 90 days; a file every 5 minutes from each of 3 nodes, $0.005 per 1,000 PUTs.
+    const accessLogs = ((5 * 86400 * 100) / 1e9) * 90 * 0.023 + ((3 * 12 * H) / 1000) * 0.005;
     const insights = (12 + 3 * 25) * 0.3; // Container Insights: the cluster's metrics and each of 3 services', custom metrics at $0.30
     const autoscalingAlarms = (2 + 3) * 2 * 0.1; // target tracking: web's cpu and requests, api's cpu, memory and requests; two alarms each
     // Seven log groups share 1 GB a day; each keeps its retention's worth: the database's two 90 days, flow logs 365, api 180, web, worker and the WAF's 90.
@@ -74,7 +76,7 @@ describe('cost --env prod --format json', () => {
     const waf = 5 + 4 * 1 + ((5 * SECONDS) / 1e6) * 0.6;
     expect(count('prod', 'aws_kms_key')).toBe(2);
     expect(count('prod', 'aws_cloudwatch_log_group')).toBe(7);
-    expect(prod.total).toBeCloseTo(fargate + nat + publicIps + alb + rds + dynamodb + cloudwatch + rest + insights + autoscalingAlarms + logStorage + waf, 2);
+    expect(prod.total).toBeCloseTo(fargate + nat + publicIps + alb + rds + dynamodb + cloudwatch + rest + accessLogs + insights + autoscalingAlarms + logStorage + waf, 2);
   });
 
   it('counts Container Insights, the alarms of target tracking and log storage as lines of their own', () => {
@@ -90,7 +92,7 @@ describe('cost --env prod --format json', () => {
   it('lists what it does not price, with why, in JSON, the table and markdown', () => {
     expect(prod.notPriced.map((n) => n.what)).toEqual([
       'aws_ecs_cluster.cluster_A4C38409: Container Insights performance log events',
-      'aws_lb.load-balancer_30A23327: S3 PUT requests of the access logs',
+      'aws_lb.load-balancer_30A23327: access log PUT requests of nodes beyond one per zone',
       'aws_wafv2_web_acl.waf_web-acl_54BA89C4: the managed rule groups\' own fees',
       'data transfer out to the internet and between availability zones',
       'API requests (KMS, Secrets Manager, CloudWatch metric reads, S3, ECR image pulls)',
@@ -117,7 +119,8 @@ describe('cost --env prod --format json', () => {
 describe('dev against prod', () => {
   it('differs by what dev leaves out, worked out by hand', () => {
     const dev = byName('dev');
-    const spot = (vcpu: number, gb: number) => (vcpu * 0.04048 * 0.3 + gb * 0.004445 * 0.3) * H;
+    // Spot: the table's eu-west-1 discount, 1 - 0.01334053 / 0.04048 = 67.04% off.
+    const spot = (vcpu: number, gb: number) => (vcpu * 0.04048 * 0.3296 + gb * 0.004445 * 0.3296) * H;
     // One Spot task each; api's schedules take it to 0 at 20:00 and back to 1 (its desired count, held in 1-2) at 06:00: 14 of 24 hours.
     const apiShare = 14 / 24;
     const fargate = spot(0.5, 1) * apiShare + spot(0.25, 0.5) + spot(0.25, 0.5);
@@ -230,8 +233,9 @@ describe('the free tier', () => {
       ['Load balancer:hour', 730, false],
     ]));
     const free = dev!.lines.filter((l) => l.address === 'free-tier');
-    // The micro instance's 730 hours, 20 GB, 10 alarms, 5 GB of logs, table storage, the load balancer's hours and LCUs, 0.5 GB of ECR.
-    const expected = 730 * 0.017 + 20 * 0.127 + 10 * 0.1 + 5 * 0.57 + 1 * 0.283 + 730 * 0.0252 + 146 * 0.008 + 0.5 * 0.1;
+    // The micro instance's 730 hours, 20 GB, 10 alarms, 5 GB of logs, table storage, the load balancer's hours and LCUs, 750 hours of public IPv4
+    // (dev uses 2,190: the NAT gateway's and the load balancer's two zones), 0.5 GB of ECR.
+    const expected = 730 * 0.017 + 20 * 0.127 + 10 * 0.1 + 5 * 0.57 + 1 * 0.283 + 730 * 0.0252 + 146 * 0.008 + 750 * 0.005 + 0.5 * 0.1;
     expect(free.reduce((s, l) => s + l.monthly, 0)).toBeCloseTo(-expected, 4);
     // Both totals are rounded to cents: at most a cent apart.
     expect(Math.abs(dev!.total - (byName('dev').total - expected))).toBeLessThanOrEqual(0.01);
@@ -244,8 +248,8 @@ describe('the free tier', () => {
     const twelveMonth = (options: { accountCreated?: string; asOf?: string }) => estimateStack(devJson, 'dev', { freeTier: true, ...options });
     const allowances = (e: CostEstimate) => e.freeTier!.map((u) => u.allowance);
     const withTwelve = allowances(twelveMonth(legacy));
-    // dev has no S3 bucket or EFS: RDS hours and storage, load balancer hours and LCUs, ECR.
-    expect(withTwelve.filter((a) => a.endsWith('(12 months)')).map((a) => a.split(':')[0])).toEqual(['RDS', 'RDS', 'Load balancer', 'Load balancer', 'ECR']);
+    // dev has no S3 bucket or EFS: RDS hours and storage, load balancer hours and LCUs, public IPv4 hours, ECR.
+    expect(withTwelve.filter((a) => a.endsWith('(12 months)')).map((a) => a.split(':')[0])).toEqual(['RDS', 'RDS', 'Load balancer', 'Load balancer', 'Public IPv4', 'ECR']);
     for (const options of [{ accountCreated: '2024-06-01', asOf: '2025-06-01' }, { accountCreated: '2025-07-15', asOf: '2025-08-01' }, {}]) {
       const estimate = twelveMonth(options);
       expect(allowances(estimate)).toEqual(withTwelve.filter((a) => !a.endsWith('(12 months)')));
@@ -306,8 +310,8 @@ describe('what the stack cannot say', () => {
     const base = estimateStack(prodJson, 'prod');
     const busy = estimateStack(prodJson, 'prod', { assumptions: { natGbPerMonth: 1000, albRequestsPerSecond: 100, logGbPerDay: 10 } });
     // NAT: 900 GB more; LCUs: 100/25 = 4 instead of 0.2; logs: 9 GB a day more, ingested and kept (9/7 GB a day more per group, 995 retention days in all);
-    // the web ACL inspects 95 requests a second more.
-    const expected = 900 * 0.048 + (4 - 0.2) * H * 0.008 + ((9 * H) / 24) * 0.57 + (9 / 7) * 995 * 0.03 + ((95 * H * 3600) / 1e6) * 0.6;
+    // the web ACL inspects 95 requests a second more; access logs: 95 requests a second more, 100 bytes each, kept 90 days.
+    const expected = 900 * 0.048 + (4 - 0.2) * H * 0.008 + ((9 * H) / 24) * 0.57 + (9 / 7) * 995 * 0.03 + ((95 * H * 3600) / 1e6) * 0.6 + ((95 * 86400 * 100) / 1e9) * 90 * 0.023;
     expect(busy.total - base.total).toBeCloseTo(expected, 1);
     expect(busy.assumptions.natGbPerMonth).toBe(1000);
   });

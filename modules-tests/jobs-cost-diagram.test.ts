@@ -25,11 +25,15 @@ describe('the cost of jobs and queues', () => {
     const job = of('aws_scheduler_schedule.job-reindex_schedule_');
     expect(job.map((l) => l.item)).toEqual([
       expect.stringMatching(/^Scheduler invocations \(30\.41\d+ run\(s\) a month\)$/),
-      expect.stringMatching(/^Fargate Spot vCPU \(30\.4\d+ run\(s\) of 10 min, 0\.5 vCPU, 1 GB, Spot share 1, 70% off\)$/),
+      expect.stringMatching(/^Fargate Spot vCPU \(30\.4\d+ run\(s\) of 10 min, 0\.5 vCPU, 1 GB, Spot share 1, 67\.04% off \(cost\.spotDiscount\)\)$/),
       expect.stringMatching(/^Fargate Spot memory /),
     ]);
     // 365 runs a year / 12, 10 minutes each, 0.5 vCPU.
     expect(job[1]!.quantity).toBeCloseTo((365 / 12) * (10 / 60) * 0.5, 3);
+    // Spot runs follow cost.spotDiscount like services do.
+    const halfOff = estimateStack(dev, 'dev', { assumptions: { spotDiscount: 0.5 } }).lines.filter((l) => l.address.startsWith('aws_scheduler_schedule.job-reindex_schedule_'));
+    expect(halfOff[1]!.unitPrice).toBeCloseTo(job[1]!.unitPrice! * (0.5 / (1 - 0.6704)), 5);
+    expect(halfOff[1]!.item).toContain('50% off (cost.spotDiscount)');
     // A disabled schedule runs nothing.
     expect(of('aws_scheduler_schedule.job-report_schedule_').map((l) => l.monthly)).toEqual([0]);
     // Production's mixed strategy splits on-demand and Spot 1:3; an hourly job runs 730 times a month.

@@ -354,6 +354,19 @@ const alarmRules: Rule = (env) => {
   return issues;
 };
 
+/** cost.overrides name services of this environment; a load balancer's requests go only to routed services. */
+const costOverrideRules: Rule = (env) => Object.entries(env.cost.overrides.services).flatMap(([name, usage]): ServiceRuleIssue[] => {
+  const service = env.services[name];
+  const known = Object.keys(env.services).sort();
+  if (service === undefined) {
+    return [{ path: ['cost', 'overrides', 'services', name], message: `no service named ${name} in this environment; cost.overrides.services takes ${known.length > 0 ? known.join(', ') : 'no names (the environment has no services)'}` }];
+  }
+  if (usage.requestsPerSecond !== undefined && service.routing === undefined) {
+    return [{ path: ['cost', 'overrides', 'services', name, 'requestsPerSecond'], message: `service ${name} has no routing, so the load balancer sends it no requests; remove requestsPerSecond or give the service routing` }];
+  }
+  return [];
+});
+
 const DAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
 const WEEK = 7 * 1440;
 const minutes = (hhmm: string) => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
@@ -380,5 +393,5 @@ const databaseWindows: Rule = (env) => Object.values(env.databases).flatMap((db)
 
 /** Every issue of the service-related rules. */
 export function checkServices(env: EnvironmentConfig): ServiceRuleIssue[] {
-  return [imageTags, sidecarRules, volumeRules, taskRoleRules, networkingRules, dnsRules, certificateRules, alarmRules, databaseWindows].flatMap((rule) => rule(env));
+  return [imageTags, sidecarRules, volumeRules, taskRoleRules, networkingRules, dnsRules, certificateRules, alarmRules, costOverrideRules, databaseWindows].flatMap((rule) => rule(env));
 }

@@ -28,8 +28,8 @@ export interface CostOptions {
 
 /** The estimate of one environment from its synthesized stack JSON. */
 export function estimateEnvironment(config: EnvironmentConfig, stackJson: string, options: CostOptions = {}): CostEstimate {
-  const { monthlyBudget, accountCreated, ...assumptions } = config.cost;
-  return estimateStack(stackJson, config.environment, { assumptions, freeTier: options.freeTier, monthlyBudget, accountCreated, asOf: options.asOf });
+  const { monthlyBudget, accountCreated, overrides, ...assumptions } = config.cost;
+  return estimateStack(stackJson, config.environment, { assumptions, overrides, freeTier: options.freeTier, monthlyBudget, accountCreated, asOf: options.asOf });
 }
 
 /** Estimates of loaded environments (synthesized once, together); a region without prices is a ConfigError at aws.region. */

@@ -20,15 +20,33 @@ export interface CostAssumptions {
   readonly ecrStorageGb: number;
   /** GB stored in each EFS file system, all in the standard class (default: 10). */
   readonly efsStorageGb: number;
-  /** GB stored in each S3 bucket of the environment (access logs) (default: 1). */
+  /** GB stored in each S3 bucket of the environment that is not the load balancer's access logs (default: 1). */
   readonly s3StorageGb: number;
   /** Million SQS requests a month of each queue (send, receive, delete; long polling keeps empty receives few) (default: 1). */
   readonly sqsRequestsMillionPerQueue: number;
   /** Minutes one run of a scheduled job takes (default: 10). */
   readonly jobRunMinutes: number;
+  /** Fargate Spot's discount off on-demand, 0-1 (default: the region's in the price table, SPOT_DISCOUNT_SOURCE). */
+  readonly spotDiscount: number;
 }
 
-export const DEFAULT_ASSUMPTIONS: CostAssumptions = {
+/** Usage of one service that replaces the environment-wide assumptions (cost.overrides.services.NAME). */
+export interface ServiceUsage {
+  /** Tasks running on average, instead of the desired count and schedules. */
+  readonly tasks?: number;
+  /** Requests a second the load balancer routes to the service (the routed services without one share albRequestsPerSecond). */
+  readonly requestsPerSecond?: number;
+  /** GB of logs the service's log group ingests a day (the log groups without one share logGbPerDay). */
+  readonly logGbPerDay?: number;
+}
+
+/** Per-resource usage, by the names teams give them in the environment file (cost.overrides). */
+export interface UsageOverrides {
+  readonly services?: Readonly<Record<string, ServiceUsage>>;
+}
+
+/** The defaults; spotDiscount's is the region's (see estimateStack). */
+export const DEFAULT_ASSUMPTIONS: Omit<CostAssumptions, 'spotDiscount'> = {
   natGbPerMonth: 100,
   albRequestsPerSecond: 5,
   logGbPerDay: 1,
@@ -52,7 +70,8 @@ export const ASSUMPTION_TEXT: Readonly<Record<keyof CostAssumptions, string>> = 
   dynamodbStorageGb: 'GB stored per table',
   ecrStorageGb: 'GB of images per repository',
   efsStorageGb: 'GB stored per file system',
-  s3StorageGb: 'GB stored per bucket',
+  s3StorageGb: 'GB stored per bucket (not the access logs, priced from the requests)',
   sqsRequestsMillionPerQueue: 'million SQS requests a month per queue (dead-letter queues: none)',
   jobRunMinutes: 'minutes a scheduled job runs each time',
+  spotDiscount: 'Fargate Spot\'s discount off on-demand (default: the region\'s, from the price table\'s Spot source)',
 };

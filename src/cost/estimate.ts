@@ -4,7 +4,7 @@
  * itself, or listed as "not priced" (never dropped). Usage the stack cannot
  * say (traffic, stored data) comes from the assumptions.
  */
-import { DEFAULT_ASSUMPTIONS, type CostAssumptions } from './assumptions';
+import { DEFAULT_ASSUMPTIONS, type CostAssumptions, type ServiceUsage, type UsageOverrides } from './assumptions';
 import { elasticacheNodeHour, HOURS_PER_MONTH, PRICES_AS_OF, pricesFor, rdsInstanceHour, type RegionPrices } from './prices';
 import { runsPerMonth, scheduledTasks } from './schedule';
 
@@ -46,6 +46,8 @@ export interface CostEstimate {
   readonly pricesAsOf: string;
   readonly hoursPerMonth: number;
   readonly assumptions: CostAssumptions;
+  /** Present when cost.overrides names services: their usage, used instead of the assumptions. */
+  readonly overrides?: UsageOverrides;
   readonly lines: readonly CostLine[];
   /** USD a month, rounded to cents. */
   readonly total: number;
@@ -70,6 +72,8 @@ export interface EstimateOptions {
   readonly asOf?: string;
   /** USD a month the estimate is held against (cost.monthlyBudget). @default none */
   readonly monthlyBudget?: number;
+  /** Usage of named services instead of the environment-wide assumptions (cost.overrides). @default none */
+  readonly overrides?: UsageOverrides;
 }
 
 type Resource = Record<string, unknown>;
@@ -102,10 +106,12 @@ export function estimateStack(stackJson: string, environment: string, options: E
   const document = JSON.parse(stackJson) as { provider?: { aws?: { region?: string }[] }; resource?: Resources };
   const region = document.provider?.aws?.[0]?.region ?? '';
   const prices = pricesFor(region);
-  const assumptions = { ...DEFAULT_ASSUMPTIONS, ...options.assumptions };
+  const given = Object.fromEntries(Object.entries(options.assumptions ?? {}).filter(([, value]) => value !== undefined));
+  const assumptions: CostAssumptions = { ...DEFAULT_ASSUMPTIONS, spotDiscount: prices.fargate.spotDiscount, ...given };
   const resources = document.resource ?? {};
   const lines: CostLine[] = [];
-  const context: Context = { resources, prices, assumptions, add: (line) => lines.push(line) };
+  const overrides = options.overrides?.services ?? {};
+  const context: Context = { resources, prices, assumptions, usage: (service) => overrides[String(service.name)], add: (line) => lines.push(line) };
   for (const type of Object.keys(resources).sort()) {
     const priceType = PRICERS[type];
     for (const name of Object.keys(resources[type]!).sort()) {
@@ -120,7 +126,8 @@ export function estimateStack(stackJson: string, environment: string, options: E
   const all = freeTier ? [...lines, ...freeTier.lines] : lines;
   return {
     environment, region, currency: 'USD', pricesAsOf: PRICES_AS_OF, hoursPerMonth: HOURS_PER_MONTH, assumptions,
-    lines: all, total: cents(all.reduce((sum, line) => sum + line.monthly, 0)), notPriced: notPriced(lines, resources),
+    ...(Object.keys(overrides).length > 0 ? { overrides: { services: overrides } } : {}),
+    lines: all, total: cents(all.reduce((sum, line) => sum + line.monthly, 0)), notPriced: notPriced(lines, context),
     ...(freeTier ? { freeTier: freeTier.uses, freeTierRules: rules.text } : {}),
     ...(options.monthlyBudget !== undefined ? { budget: budgetUse(all, options.monthlyBudget) } : {}),
   };
@@ -130,6 +137,8 @@ interface Context {
   readonly resources: Resources;
   readonly prices: RegionPrices;
   readonly assumptions: CostAssumptions;
+  /** The cost.overrides of an aws_ecs_service (by its name, the service's name in the environment file). */
+  usage(service: Resource): ServiceUsage | undefined;
   add(line: CostLine): void;
 }
 
@@ -147,16 +156,23 @@ const PRICERS: Readonly<Record<string, Pricer>> = {
     add(line(address, `data processed (${assumptions.natGbPerMonth} GB a month across ${gateways} gateway(s))`, assumptions.natGbPerMonth / gateways, 'GB', prices.nat.gb));
   },
   aws_eip: (address, _r, { prices, add }) => add(line(address, 'public IPv4 address', HOURS_PER_MONTH, 'hour', prices.publicIpv4Hour)),
-  aws_lb: (address, lb, { resources, prices, assumptions, add }) => {
+  aws_lb: (address, lb, context) => {
+    const { resources, prices, add } = context;
     add(line(address, 'load balancer hours', HOURS_PER_MONTH, 'hour', prices.alb.hour));
     // LCUs: new connections (one request per connection, 25 a second per LCU) or rule evaluations beyond the 10 free (1,000 a second per LCU).
     const rules = Object.keys(resources.aws_lb_listener_rule ?? {}).length;
-    const rps = assumptions.albRequestsPerSecond;
+    const requests = loadBalancerRequests(context);
+    const rps = requests.perSecond;
     const lcus = Math.max(rps / 25, (rps * Math.max(0, rules - 10)) / 1000);
-    add(line(address, `LCUs (${rps} requests a second, ${rules} rules)`, lcus * HOURS_PER_MONTH, 'LCU-hour', prices.alb.lcuHour));
+    add(line(address, `LCUs (${rps} requests a second${requests.note}, ${rules} rules)`, lcus * HOURS_PER_MONTH, 'LCU-hour', prices.alb.lcuHour));
+    const zones = Array.isArray(lb.subnets) ? lb.subnets.length : 2;
     if (lb.internal !== true) {
-      const zones = Array.isArray(lb.subnets) ? lb.subnets.length : 2;
       add(line(address, `public IPv4 addresses (one per zone, ${zones})`, zones * HOURS_PER_MONTH, 'hour', prices.publicIpv4Hour));
+    }
+    // Each load balancer node (one per zone at least) delivers a log file every 5 minutes: one PUT each.
+    if ((lb.access_logs as { enabled?: boolean } | undefined)?.enabled === true) {
+      const puts = zones * ACCESS_LOG_FILES_PER_HOUR * HOURS_PER_MONTH;
+      add(line(address, `access log S3 PUT requests (a file every 5 minutes from each of ${zones} node(s))`, puts / 1000, '1,000 requests', prices.s3PutThousand));
     }
   },
   aws_db_instance: (address, db, { prices, add }) => {
@@ -202,34 +218,60 @@ const PRICERS: Readonly<Record<string, Pricer>> = {
     else add(line(address, item, nodes * HOURS_PER_MONTH, 'node-hour', hourly));
   },
   // A web ACL, each of its rules (a managed rule group is one), and every request through the load balancer inspected.
-  aws_wafv2_web_acl: (address, acl, { prices, assumptions, add }) => {
+  aws_wafv2_web_acl: (address, acl, context) => {
+    const { prices, add } = context;
     const rules = Array.isArray(acl.rule) ? acl.rule.length : 0;
     add(line(address, 'web ACL', 1, 'web ACL-month', prices.waf.webAclMonth));
     add(line(address, `rules (${rules}: the rate limit and each managed rule group)`, rules, 'rule-month', prices.waf.ruleMonth));
-    const millions = (assumptions.albRequestsPerSecond * HOURS_PER_MONTH * 3600) / 1e6;
-    add(line(address, `requests inspected (${assumptions.albRequestsPerSecond} a second)`, millions, 'million requests', prices.waf.requestsMillion));
+    // The load balancer's requests, per-service overrides included.
+    const requests = loadBalancerRequests(context);
+    const millions = (requests.perSecond * HOURS_PER_MONTH * 3600) / 1e6;
+    add(line(address, `requests inspected (${requests.perSecond} a second${requests.note})`, millions, 'million requests', prices.waf.requestsMillion));
   },
   aws_cloudwatch_dashboard: (address, _r, { prices, add }) => add(line(address, 'dashboard', 1, 'dashboard-month', prices.cloudwatch.dashboardMonth)),
   aws_kms_key: (address, _r, { prices, add }) => add(line(address, 'customer-managed key', 1, 'key-month', prices.kmsKeyMonth)),
   aws_secretsmanager_secret: (address, _r, { prices, add }) => add(line(address, 'secret', 1, 'secret-month', prices.secretMonth)),
   aws_ecr_repository: (address, _r, { prices, assumptions, add }) => add(line(address, 'image storage', assumptions.ecrStorageGb, 'GB-month', prices.ecrGbMonth)),
   aws_efs_file_system: (address, _r, { prices, assumptions, add }) => add(line(address, 'standard storage', assumptions.efsStorageGb, 'GB-month', prices.efsStandardGbMonth)),
-  aws_s3_bucket: (address, _r, { prices, assumptions, add }) => add(line(address, 'standard storage', assumptions.s3StorageGb, 'GB-month', prices.s3StandardGbMonth)),
+  aws_s3_bucket: (address, bucket, context) => {
+    const { prices, assumptions, add } = context;
+    const accessLogs = Object.values(context.resources.aws_lb ?? {}).some((lb) => {
+      const logs = lb.access_logs as { enabled?: boolean; bucket?: string } | undefined;
+      return logs?.enabled === true && logs.bucket !== undefined && logs.bucket === bucket.bucket;
+    });
+    if (!accessLogs) {
+      add(line(address, 'standard storage', assumptions.s3StorageGb, 'GB-month', prices.s3StandardGbMonth));
+      return;
+    }
+    // The access logs kept: every request's entry, compressed, for the days the lifecycle keeps them.
+    const rps = loadBalancerRequests(context).perSecond;
+    const expiry = bucketExpiryDays(address, context.resources);
+    const days = expiry ?? NEVER_EXPIRES_DAYS;
+    const perDay = (rps * 86400 * ACCESS_LOG_BYTES_PER_REQUEST) / 1e9;
+    const kept = expiry !== undefined ? `kept ${expiry} days` : `never expire, priced at ${NEVER_EXPIRES_DAYS} days' worth`;
+    add(line(address, `access log storage (${rps} requests a second, ${ACCESS_LOG_BYTES_PER_REQUEST} bytes each compressed, ${kept})`, perDay * days, 'GB-month', prices.s3StandardGbMonth));
+  },
   aws_route53_zone: (address, _r, { prices, add }) => add(line(address, 'hosted zone', 1, 'zone-month', prices.route53ZoneMonth)),
   // A private DNS namespace is a Route 53 private hosted zone.
   aws_service_discovery_private_dns_namespace: (address, _r, { prices, add }) => add(line(address, 'private hosted zone (Cloud Map namespace)', 1, 'zone-month', prices.route53ZoneMonth)),
-  aws_service_discovery_service: (address, _r, { resources, prices, add }) => {
+  aws_service_discovery_service: (address, _r, { resources, prices, usage, add }) => {
     const name = address.slice(address.indexOf('.') + 1);
     const tasks = Object.values(resources.aws_ecs_service ?? {})
       .filter((s) => JSON.stringify(s.service_registries ?? '').includes(`aws_service_discovery_service.${name}.`))
-      .reduce((sum, s) => sum + taskCount(s, resources), 0);
+      .reduce((sum, s) => sum + taskUsage(s, resources, usage(s)?.tasks).tasks, 0);
     add(line(address, 'registered instances (tasks)', tasks, 'instance-month', prices.cloudMapInstanceMonth));
   },
-  // Log ingestion is an environment-wide assumption, shared evenly by the log groups; each keeps its retention's worth.
-  aws_cloudwatch_log_group: (address, group, { resources, prices, assumptions, add }) => {
-    const groups = Object.keys(resources.aws_cloudwatch_log_group ?? {}).length;
-    const perDay = assumptions.logGbPerDay / groups;
-    add(line(address, `log ingestion (${assumptions.logGbPerDay} GB a day across ${groups} log group(s))`, (perDay * HOURS_PER_MONTH) / 24, 'GB', prices.cloudwatch.logIngestGb));
+  // Log ingestion is an environment-wide assumption, shared evenly by the log groups without a figure of their own
+  // (cost.overrides.services.NAME.logGbPerDay); each keeps its retention's worth.
+  aws_cloudwatch_log_group: (address, group, context) => {
+    const { prices, assumptions, add } = context;
+    const own = logGroupUsage(context);
+    const name = address.slice(address.indexOf('.') + 1);
+    const shared = Object.keys(context.resources.aws_cloudwatch_log_group ?? {}).filter((g) => own.get(g) === undefined).length;
+    const ownPerDay = own.get(name);
+    const perDay = ownPerDay ?? assumptions.logGbPerDay / shared;
+    const ingested = ownPerDay !== undefined ? `${ownPerDay} GB a day, ${own.source.get(name)}` : `${assumptions.logGbPerDay} GB a day across ${shared} log group(s)`;
+    add(line(address, `log ingestion (${ingested})`, (perDay * HOURS_PER_MONTH) / 24, 'GB', prices.cloudwatch.logIngestGb));
     const retention = Number(group.retention_in_days ?? 0);
     const days = retention > 0 ? retention : NEVER_EXPIRES_DAYS;
     const kept = retention > 0 ? `${retention} days' retention` : `never expires, priced at ${NEVER_EXPIRES_DAYS} days' worth`;
@@ -279,8 +321,9 @@ const PRICERS: Readonly<Record<string, Pricer>> = {
       add(line(address, `Fargate memory (${shape}${spot > 0 ? `, on-demand share ${exact(onDemand)}` : ''})`, onDemand * gb * hours, 'GB-hour', arm ? f.arm64GbHour : f.gbHour));
     }
     if (spot > 0) {
-      add(line(address, `Fargate Spot vCPU (${shape}, Spot share ${exact(spot)}, ${f.spotDiscount * 100}% off)`, spot * vcpu * hours, 'vCPU-hour', exact(f.vcpuHour * (1 - f.spotDiscount))));
-      add(line(address, `Fargate Spot memory (${shape}, Spot share ${exact(spot)}, ${f.spotDiscount * 100}% off)`, spot * gb * hours, 'GB-hour', exact(f.gbHour * (1 - f.spotDiscount))));
+      const discount = assumptions.spotDiscount;
+      add(line(address, `Fargate Spot vCPU (${shape}, Spot share ${exact(spot)}, ${spotOff(discount)})`, spot * vcpu * hours, 'vCPU-hour', exact(f.vcpuHour * (1 - discount))));
+      add(line(address, `Fargate Spot memory (${shape}, Spot share ${exact(spot)}, ${spotOff(discount)})`, spot * gb * hours, 'GB-hour', exact(f.gbHour * (1 - discount))));
     }
   },
   // Target tracking creates its own two alarms (scale out, scale in), billed like any other.
@@ -290,8 +333,73 @@ const PRICERS: Readonly<Record<string, Pricer>> = {
   },
 };
 
-/** Log groups that never expire are priced at a year's logs (they keep growing). */
+/** `67.04% off (cost.spotDiscount)`: the Spot assumption, said in every Spot line. */
+function spotOff(discount: number): string {
+  return `${exact(discount * 100)}% off (cost.spotDiscount)`;
+}
+
+/** Log groups and buckets that never expire are priced at a year's worth (they keep growing). */
 const NEVER_EXPIRES_DAYS = 365;
+
+/** Log files a load balancer node delivers an hour (one every 5 minutes). */
+const ACCESS_LOG_FILES_PER_HOUR = 12;
+
+/**
+ * Bytes stored per request in the access logs: an entry is about 700 bytes
+ * of text (some 30 fields, ARNs among them) and the files are gzip-compressed,
+ * about 7 to 1.
+ */
+export const ACCESS_LOG_BYTES_PER_REQUEST = 100;
+
+/**
+ * The requests a second through the load balancer: the routed services'
+ * own figures (cost.overrides.services.NAME.requestsPerSecond), plus
+ * albRequestsPerSecond for the routed services without one (or when none is routed).
+ */
+function loadBalancerRequests({ resources, assumptions, usage }: Context): { perSecond: number; note: string } {
+  const routed = Object.values(resources.aws_ecs_service ?? {}).filter((s) => Array.isArray(s.load_balancer) && s.load_balancer.length > 0);
+  const own = routed.filter((s) => usage(s)?.requestsPerSecond !== undefined);
+  if (own.length === 0) return { perSecond: assumptions.albRequestsPerSecond, note: '' };
+  const ownSum = own.reduce((sum, s) => sum + usage(s)!.requestsPerSecond!, 0);
+  const rest = own.length < routed.length ? assumptions.albRequestsPerSecond : 0;
+  const names = own.map((s) => String(s.name)).sort().join(', ');
+  return { perSecond: exact(ownSum + rest), note: `: ${exact(ownSum)} to ${names} (cost.overrides)${rest > 0 ? `, ${rest} to the other services` : ''}` };
+}
+
+/** Log groups with a daily volume of their own (a service's cost.overrides), by resource name, and where the figure comes from. */
+function logGroupUsage({ resources, usage }: Context): { get(name: string): number | undefined; source: Map<string, string> } {
+  const own = new Map<string, number>();
+  const source = new Map<string, string>();
+  for (const service of Object.values(resources.aws_ecs_service ?? {})) {
+    const perDay = usage(service)?.logGbPerDay;
+    if (perDay === undefined) continue;
+    // The service's log group is the one its task definition's main container sends to.
+    const taskName = reference(service.task_definition, 'aws_ecs_task_definition');
+    const containers = String(resources.aws_ecs_task_definition?.[taskName ?? '']?.container_definitions ?? '');
+    for (const group of Object.keys(resources.aws_cloudwatch_log_group ?? {})) {
+      const groupName = String(resources.aws_cloudwatch_log_group![group]!.name ?? '');
+      if (groupName !== '' && (containers.includes(`"awslogs-group":"${groupName}"`) || containers.includes(`aws_cloudwatch_log_group.${group}.name`))) {
+        own.set(group, perDay);
+        source.set(group, `cost.overrides.services.${String(service.name)}`);
+      }
+    }
+  }
+  return { get: (name) => own.get(name), source };
+}
+
+/** The expiration days of a bucket's lifecycle rule, if one expires its objects. */
+function bucketExpiryDays(address: string, resources: Resources): number | undefined {
+  const name = address.slice(address.indexOf('.') + 1);
+  for (const lifecycle of Object.values(resources.aws_s3_bucket_lifecycle_configuration ?? {})) {
+    if (reference(lifecycle.bucket, 'aws_s3_bucket') !== name) continue;
+    const rules = Array.isArray(lifecycle.rule) ? (lifecycle.rule as Resource[]) : [];
+    for (const rule of rules) {
+      const expiration = (Array.isArray(rule.expiration) ? rule.expiration[0] : rule.expiration) as { days?: number } | undefined;
+      if (rule.status === 'Enabled' && expiration?.days !== undefined) return Number(expiration.days);
+    }
+  }
+  return undefined;
+}
 
 /**
  * Container Insights (standard) custom metrics: the cluster-level metrics
@@ -321,8 +429,8 @@ function reference(value: unknown, type: string): string | undefined {
 }
 
 /** Tasks a service runs on average (see taskUsage). */
-export function taskCount(service: Resource, resources: Resources): number {
-  return taskUsage(service, resources).tasks;
+export function taskCount(service: Resource, resources: Resources, override?: number): number {
+  return taskUsage(service, resources, override).tasks;
 }
 
 /** The tasks a service runs on average, and how the estimate got there (said in its lines). */
@@ -340,7 +448,8 @@ export interface TaskUsage {
  * load it is sized for; the tasks target tracking adds or removes are not
  * known), and its scheduled actions by the hours they run.
  */
-export function taskUsage(service: Resource, resources: Resources): TaskUsage {
+export function taskUsage(service: Resource, resources: Resources, override?: number): TaskUsage {
+  if (override !== undefined) return { tasks: override, note: `cost.overrides.services.${String(service.name)}.tasks: ${override} on average`, skipped: [] };
   const desired = Number(service.desired_count ?? 1);
   const serviceName = Object.entries(resources.aws_ecs_service ?? {}).find(([, s]) => s === service)?.[0];
   const targetEntry = Object.entries(resources.aws_appautoscaling_target ?? {}).find(([, t]) => serviceName !== undefined && reference(t.resource_id, 'aws_ecs_service') === serviceName);
@@ -382,14 +491,14 @@ export function capacitySplit(strategy: readonly Strategy[], tasks: number): { o
   return { onDemand, spot: tasks - onDemand };
 }
 
-function priceService(address: string, service: Resource, { resources, prices, add }: Context): void {
+function priceService(address: string, service: Resource, { resources, prices, assumptions, usage: usageOf, add }: Context): void {
   const taskName = reference(service.task_definition, 'aws_ecs_task_definition');
   const task = taskName ? resources.aws_ecs_task_definition?.[taskName] : undefined;
   if (!task) {
     add({ address, item: 'not priced: the task definition is not in this stack', quantity: 1, unit: 'service', unitPrice: null, monthly: 0, priced: false });
     return;
   }
-  const usage = taskUsage(service, resources);
+  const usage = taskUsage(service, resources, usageOf(service)?.tasks);
   const tasks = usage.tasks;
   const vcpu = Number(task.cpu) / 1024;
   const gb = Number(task.memory) / 1024;
@@ -399,6 +508,8 @@ function priceService(address: string, service: Resource, { resources, prices, a
   const { onDemand, spot } = capacitySplit(strategy, tasks);
   const shape = `${tasks} task(s) of ${vcpu} vCPU, ${gb} GB${arm ? ', ARM64' : ''}${usage.note ? `; ${usage.note}` : ''}`;
   const f = prices.fargate;
+  const discount = assumptions.spotDiscount;
+  const off = spotOff(discount);
   if (onDemand > 0 || spot === 0) {
     const which = spot > 0 ? `, on-demand share ${exact(onDemand)}` : '';
     add(line(address, `Fargate vCPU (${shape}${which})`, onDemand * vcpu * HOURS_PER_MONTH, 'vCPU-hour', arm ? f.arm64VcpuHour : f.vcpuHour));
@@ -406,8 +517,8 @@ function priceService(address: string, service: Resource, { resources, prices, a
   }
   if (spot > 0) {
     const which = onDemand > 0 ? `, Spot share ${exact(spot)}` : ', Spot';
-    add(line(address, `Fargate Spot vCPU (${shape}${which}, ${f.spotDiscount * 100}% off)`, spot * vcpu * HOURS_PER_MONTH, 'vCPU-hour', exact(f.vcpuHour * (1 - f.spotDiscount))));
-    add(line(address, `Fargate Spot memory (${shape}${which}, ${f.spotDiscount * 100}% off)`, spot * gb * HOURS_PER_MONTH, 'GB-hour', exact(f.gbHour * (1 - f.spotDiscount))));
+    add(line(address, `Fargate Spot vCPU (${shape}${which}, ${off})`, spot * vcpu * HOURS_PER_MONTH, 'vCPU-hour', exact(f.vcpuHour * (1 - discount))));
+    add(line(address, `Fargate Spot memory (${shape}${which}, ${off})`, spot * gb * HOURS_PER_MONTH, 'GB-hour', exact(f.gbHour * (1 - discount))));
   }
   const ephemeral = Number((task.ephemeral_storage as { size_in_gib?: number } | undefined)?.size_in_gib ?? 20);
   if (ephemeral > 20) add(line(address, `ephemeral storage beyond 20 GB (${ephemeral} GB a task)`, tasks * (ephemeral - 20) * HOURS_PER_MONTH, 'GB-hour', f.ephemeralGbHour));
@@ -417,10 +528,11 @@ function priceService(address: string, service: Resource, { resources, prices, a
 }
 
 /** Billed but not in the total: resources without a price, usage the assumptions do not cover, schedules it cannot replay. */
-function notPriced(lines: readonly CostLine[], resources: Resources): NotPriced[] {
+function notPriced(lines: readonly CostLine[], { resources, usage }: Context): NotPriced[] {
   const out: NotPriced[] = lines.filter((l) => !l.priced).map((l) => ({ what: l.address, why: l.item.replace(/^not priced: /, '') }));
   for (const name of Object.keys(resources.aws_ecs_service ?? {}).sort()) {
-    for (const skipped of taskUsage(resources.aws_ecs_service![name]!, resources).skipped) {
+    const service = resources.aws_ecs_service![name]!;
+    for (const skipped of taskUsage(service, resources, usage(service)?.tasks).skipped) {
       out.push({ what: `aws_ecs_service.${name}: scheduled action ${skipped.schedule}`, why: `${skipped.why}; priced as if it never fired` });
     }
   }
@@ -432,7 +544,7 @@ function notPriced(lines: readonly CostLine[], resources: Resources): NotPriced[
   }
   for (const name of Object.keys(resources.aws_lb ?? {}).sort()) {
     if ((resources.aws_lb![name]!.access_logs as { enabled?: boolean } | undefined)?.enabled === true) {
-      out.push({ what: `aws_lb.${name}: S3 PUT requests of the access logs`, why: 'a log file every 5 minutes per load balancer node; AWS adds nodes with traffic (cents a month per node)' });
+      out.push({ what: `aws_lb.${name}: access log PUT requests of nodes beyond one per zone`, why: 'AWS adds load balancer nodes with traffic; each delivers its own file every 5 minutes (4 cents a month per node)' });
     }
   }
   for (const name of Object.keys(resources.aws_elasticache_replication_group ?? {}).sort()) {
@@ -481,6 +593,9 @@ function freeTierLines(lines: readonly CostLine[], resources: Resources, prices:
     allow('Load balancer: 750 hours (12 months)', 750, lbHours, 'hour', prices.alb.hour);
     allow('Load balancer: 15 LCUs (12 months)', 15 * HOURS_PER_MONTH, provisioned('LCU-hour'), 'LCU-hour', prices.alb.lcuHour);
   }
+  // Since public IPv4 addresses are billed (2024-02-01), the 12-month free tier has 750 hours of them a month.
+  const ipv4 = lines.filter((l) => l.item.startsWith('public IPv4')).reduce((sum, l) => sum + l.quantity, 0);
+  if (ipv4 > 0) allow('Public IPv4: 750 hours of in-use addresses (12 months)', 750, ipv4, 'hour', prices.publicIpv4Hour);
   const ecr = lines.filter((l) => l.address.startsWith('aws_ecr_repository.')).reduce((sum, l) => sum + l.quantity, 0);
   if (ecr > 0) allow('ECR: 0.5 GB of private image storage (12 months)', 0.5, ecr, 'GB-month', prices.ecrGbMonth);
   const efs = lines.filter((l) => l.address.startsWith('aws_efs_file_system.')).reduce((sum, l) => sum + l.quantity, 0);

@@ -27,6 +27,14 @@ function assumptionLines(assumptions: CostAssumptions): string[] {
   return (Object.keys(ASSUMPTION_TEXT) as (keyof CostAssumptions)[]).map((key) => `${key}: ${assumptions[key]} (${ASSUMPTION_TEXT[key]})`);
 }
 
+/** `cost.overrides.services.api: requestsPerSecond 60, logGbPerDay 3`, one per overridden service. */
+function overrideLines(estimate: CostEstimate): string[] {
+  return Object.keys(estimate.overrides?.services ?? {}).sort().map((name) => {
+    const usage = estimate.overrides!.services![name]!;
+    return `cost.overrides.services.${name}: ${Object.entries(usage).filter(([, v]) => v !== undefined).map(([k, v]) => `${k} ${v}`).join(', ')}`;
+  });
+}
+
 function budgetText(estimate: CostEstimate): string[] {
   const budget = estimate.budget;
   if (!budget) return [];
@@ -59,6 +67,7 @@ export function formatEstimateTable(estimate: CostEstimate): string {
     ...budgetText(estimate),
     'assumptions (cost: in the environment file):',
     ...assumptionLines(estimate.assumptions).map((l) => `  ${l}`),
+    ...overrideLines(estimate).map((l) => `  ${l}`),
     `  tasks: ${TASKS_TEXT}`,
     'not priced (billed, not in the total):',
     ...notPricedText(estimate).map((l) => `  ${l}`),
@@ -81,7 +90,7 @@ export function formatEstimateMarkdown(estimate: CostEstimate): string {
     `| **total** | | | | | **${usd(estimate.total)}** |`,
     ...budgetText(estimate).flatMap((l) => ['', l]),
     '',
-    `Assumptions: ${assumptionLines(estimate.assumptions).join('; ')}; tasks: ${TASKS_TEXT}.`,
+    `Assumptions: ${[...assumptionLines(estimate.assumptions), ...overrideLines(estimate)].join('; ')}; tasks: ${TASKS_TEXT}.`,
     '',
     'Not priced (billed, not in the total):',
     '',

@@ -37,13 +37,30 @@ export const PRICE_SOURCES: readonly PriceSource[] = [
   { service: 'AWS Secrets Manager', url: 'https://aws.amazon.com/secrets-manager/pricing/', quoted: ['us-east-1 secretMonth = 0.4'] },
   { service: 'Amazon ECR', url: 'https://aws.amazon.com/ecr/pricing/', quoted: ['us-east-1 ecrGbMonth = 0.1'] },
   { service: 'Amazon EFS', url: 'https://aws.amazon.com/efs/pricing/', quoted: ['us-east-1 efsStandardGbMonth = 0.3'] },
-  { service: 'Amazon S3', url: 'https://aws.amazon.com/s3/pricing/', quoted: ['us-east-1 s3StandardGbMonth = 0.023'] },
+  { service: 'Amazon S3', url: 'https://aws.amazon.com/s3/pricing/', quoted: ['us-east-1 s3StandardGbMonth = 0.023', 'us-east-1 s3PutThousand = 0.005', 'eu-central-1 s3PutThousand = 0.0054'] },
   { service: 'Amazon SQS', url: 'https://aws.amazon.com/sqs/pricing/', quoted: ['us-east-1 sqsStandardRequestMillion = 0.4', 'us-east-1 sqsFifoRequestMillion = 0.5'] },
   { service: 'Amazon EventBridge Scheduler', url: 'https://aws.amazon.com/eventbridge/pricing/', quoted: ['us-east-1 schedulerInvocationMillion = 1'] },
   { service: 'Amazon ElastiCache (node-based, Redis OSS; Valkey 20% less; outside us-east-1 and us-west-2 the figures follow the region\'s RDS ratio: check the page)', url: 'https://aws.amazon.com/elasticache/pricing/', quoted: ['us-east-1 elasticache.t4g.micro = 0.016', 'us-east-1 elasticache.t4g.small = 0.032', 'us-east-1 elasticache.t3.micro = 0.017', 'us-east-1 elasticache.r7g.large = 0.219', 'us-east-1 elasticache.valkeyDiscount = 0.2'] },
   { service: 'AWS WAF', url: 'https://aws.amazon.com/waf/pricing/', quoted: ['us-east-1 waf.webAclMonth = 5', 'us-east-1 waf.ruleMonth = 1', 'us-east-1 waf.requestsMillion = 0.6'] },
   { service: 'Amazon Route 53 and AWS Cloud Map', url: 'https://aws.amazon.com/route53/pricing/ and https://aws.amazon.com/cloud-map/pricing/', quoted: ['us-east-1 route53ZoneMonth = 0.5', 'us-east-1 cloudMapInstanceMonth = 0.1'] },
 ];
+
+/**
+ * Where the per-region Spot discounts come from and when: Spot prices are
+ * not list prices, so each region's figure is the discount of its current
+ * Spot price off its on-demand price as read then (printed with every
+ * estimate that has Spot tasks; cost.spotDiscount overrides it).
+ */
+export const SPOT_DISCOUNT_SOURCE = {
+  url: 'https://aws.amazon.com/fargate/pricing/ (the Fargate Spot tab: current Spot price per region)',
+  /** The figure as quoted from that page's Spot table by a published comparison, not re-read here (no internet on the build machines). */
+  quotedBy: 'https://tomgregory.com/aws/aws-fargate-spot-vs-fargate-price-comparison/ (eu-west-1)',
+  asOf: '2025-01-15',
+  /** `region = Spot vCPU-hour / on-demand vCPU-hour`, as read: 1 - 0.01334053 / 0.04048 = 0.6704. */
+  quoted: ['eu-west-1 = 0.01334053 / 0.04048'],
+  /** The regions without a figure of their own read take eu-west-1's discount (Spot discounts are close across regions); read them before relying on it. */
+  assumedLikeEuWest1: ['us-east-1', 'us-west-2', 'eu-central-1', 'ap-southeast-1'],
+} as const;
 
 /** RDS instance classes by engine family: USD per instance-hour, single-AZ (Multi-AZ is twice). */
 export type RdsClassPrices = Readonly<Record<string, number>>;
@@ -59,7 +76,12 @@ export interface RegionPrices {
     readonly arm64GbHour: number;
     /** Per GB-hour of ephemeral storage beyond the 20 GB every task has. */
     readonly ephemeralGbHour: number;
-    /** Fargate Spot's discount off the x86 prices (Spot prices move; AWS quotes up to 70%). */
+    /**
+     * Fargate Spot's discount off the x86 prices, an assumption: Spot prices
+     * move with supply and demand (AWS quotes "up to 70%"); this is the
+     * region's observed discount (SPOT_DISCOUNT_SOURCE), overridable with
+     * cost.spotDiscount.
+     */
     readonly spotDiscount: number;
   };
   readonly nat: { readonly hour: number; readonly gb: number };
@@ -105,6 +127,8 @@ export interface RegionPrices {
   readonly sqsFifoRequestMillion: number;
   /** EventBridge Scheduler invocations, per million beyond the 14 million a month free. */
   readonly schedulerInvocationMillion: number;
+  /** S3 Standard PUT, COPY, POST and LIST requests, per 1,000. */
+  readonly s3PutThousand: number;
   readonly route53ZoneMonth: number;
   readonly cloudMapInstanceMonth: number;
   /**
@@ -138,12 +162,12 @@ function rds(classes: readonly number[]): RdsClassPrices {
   return Object.fromEntries(names.map((name, i) => [name, classes[i]!]));
 }
 
-const FLAT = { kmsKeyMonth: 1, secretMonth: 0.4, ecrGbMonth: 0.1, route53ZoneMonth: 0.5, cloudMapInstanceMonth: 0.1, publicIpv4Hour: 0.005, sqsStandardRequestMillion: 0.4, sqsFifoRequestMillion: 0.5, schedulerInvocationMillion: 1, waf: { webAclMonth: 5, ruleMonth: 1, requestsMillion: 0.6 } } as const;
+const FLAT = { s3PutThousand: 0.005, kmsKeyMonth: 1, secretMonth: 0.4, ecrGbMonth: 0.1, route53ZoneMonth: 0.5, cloudMapInstanceMonth: 0.1, publicIpv4Hour: 0.005, sqsStandardRequestMillion: 0.4, sqsFifoRequestMillion: 0.5, schedulerInvocationMillion: 1, waf: { webAclMonth: 5, ruleMonth: 1, requestsMillion: 0.6 } } as const;
 
 /** us-east-1 (N. Virginia); us-west-2 (Oregon) lists the same figures. */
 const US_EAST_1: RegionPrices = {
   ...FLAT,
-  fargate: { vcpuHour: 0.04048, gbHour: 0.004445, arm64VcpuHour: 0.03238, arm64GbHour: 0.00356, ephemeralGbHour: 0.000111, spotDiscount: 0.7 },
+  fargate: { vcpuHour: 0.04048, gbHour: 0.004445, arm64VcpuHour: 0.03238, arm64GbHour: 0.00356, ephemeralGbHour: 0.000111, spotDiscount: 0.6704 },
   nat: { hour: 0.045, gb: 0.045 },
   alb: { hour: 0.0225, lcuHour: 0.008 },
   rds: {
@@ -163,7 +187,7 @@ export const PRICES: Readonly<Record<string, RegionPrices>> = {
   'us-west-2': US_EAST_1,
   'eu-west-1': {
     ...FLAT,
-    fargate: { vcpuHour: 0.04048, gbHour: 0.004445, arm64VcpuHour: 0.03238, arm64GbHour: 0.00356, ephemeralGbHour: 0.000111, spotDiscount: 0.7 },
+    fargate: { vcpuHour: 0.04048, gbHour: 0.004445, arm64VcpuHour: 0.03238, arm64GbHour: 0.00356, ephemeralGbHour: 0.000111, spotDiscount: 0.6704 },
     nat: { hour: 0.048, gb: 0.048 },
     alb: { hour: 0.0252, lcuHour: 0.008 },
     rds: {
@@ -180,7 +204,7 @@ export const PRICES: Readonly<Record<string, RegionPrices>> = {
   },
   'eu-central-1': {
     ...FLAT,
-    fargate: { vcpuHour: 0.04656, gbHour: 0.00511, arm64VcpuHour: 0.03725, arm64GbHour: 0.00409, ephemeralGbHour: 0.000122, spotDiscount: 0.7 },
+    fargate: { vcpuHour: 0.04656, gbHour: 0.00511, arm64VcpuHour: 0.03725, arm64GbHour: 0.00409, ephemeralGbHour: 0.000122, spotDiscount: 0.6704 },
     nat: { hour: 0.052, gb: 0.052 },
     alb: { hour: 0.027, lcuHour: 0.008 },
     rds: {
@@ -192,12 +216,12 @@ export const PRICES: Readonly<Record<string, RegionPrices>> = {
     cloudwatch: { alarmMonth: 0.1, highResolutionAlarmMonth: 0.3, dashboardMonth: 3, logIngestGb: 0.63, logStorageGbMonth: 0.0324, customMetricMonth: 0.3 },
     efsStandardGbMonth: 0.36,
     s3StandardGbMonth: 0.0245,
-
+    s3PutThousand: 0.0054,
     elasticache: elasticache([0.02, 0.039, 0.078], [0.019, 0.037, 0.074], [0.179, 0.19, 0.247, 0.263]),
   },
   'ap-southeast-1': {
     ...FLAT,
-    fargate: { vcpuHour: 0.05056, gbHour: 0.00553, arm64VcpuHour: 0.04045, arm64GbHour: 0.00442, ephemeralGbHour: 0.000122, spotDiscount: 0.7 },
+    fargate: { vcpuHour: 0.05056, gbHour: 0.00553, arm64VcpuHour: 0.04045, arm64GbHour: 0.00442, ephemeralGbHour: 0.000122, spotDiscount: 0.6704 },
     nat: { hour: 0.059, gb: 0.059 },
     alb: { hour: 0.0252, lcuHour: 0.008 },
     rds: {
