@@ -5,6 +5,7 @@ import type { Command } from 'commander';
 import type { ServeOptions } from '../controller/serve';
 import { AWS_ENDPOINT_VARIABLE } from '../core/names';
 import { emulatorOf } from './endpoint';
+import { core } from './core';
 
 /** The shortest WEBHOOK_SECRET and API_TOKEN accepted. */
 const MIN_SECRET_LENGTH = 32;
@@ -21,6 +22,7 @@ interface ServeFlags {
   githubApiUrl?: string;
   githubRepository?: string;
   offline?: boolean;
+  basePlans?: boolean;
   sandbox?: boolean;
   sandboxApplySeconds?: string;
   maxParallel: string;
@@ -49,6 +51,7 @@ export function serveCommand(program: Command): void {
     .option('--github-app-id <id>', 'report as this GitHub App (check runs; its private key, PEM, in GITHUB_APP_PRIVATE_KEY)')
     .option('--github-repository <owner/repo>', 'the GitHub repository to report to, when --repo does not name one (a local path)')
     .option('--offline', 'plan with a local backend and dummy credentials; never apply (runs that would apply end in approved)')
+    .option('--base-plans', 'pull requests planned without AWS (--offline, or from forks) are planned against the default branch applied to an AWS API emulator (moto; as plan --base): the real creates, updates and replaces')
     .option('--sandbox', 'every resource stands in as terraform_data on a local state: real plans and applies that change nothing (demos, tests)')
     .option('--sandbox-apply-seconds <n>', 'with --sandbox: each apply takes this long')
     .option('--endpoint <url>', `an AWS API emulator (moto, LocalStack) for every plan and apply, the S3 backend included, with dummy credentials (default: $${AWS_ENDPOINT_VARIABLE})`)
@@ -94,6 +97,19 @@ export function serveCommand(program: Command): void {
         console.error('--offline and --sandbox exclude each other: --offline never applies, --sandbox applies stand-ins');
         process.exit(2);
       }
+      if (flags.basePlans) {
+        if (flags.sandbox) {
+          console.error('--base-plans cannot go with --sandbox: sandbox plans stand every resource in');
+          process.exit(2);
+        }
+        // Refused at the start, not at the first pull request: the emulator must be installed.
+        try {
+          core().emulatorPython();
+        } catch (error) {
+          console.error(`--base-plans: ${(error as Error).message}`);
+          process.exit(2);
+        }
+      }
       if (number('controllers', flags.controllers, 1) > 1 && flags.store === 'sqlite') {
         console.error(`--controllers ${flags.controllers} needs --store dynamodb://TABLE: the sqlite store is a file of one machine, and controllers share a queue only through one table`);
         process.exit(2);
@@ -116,6 +132,7 @@ export function serveCommand(program: Command): void {
         githubOwner: owner,
         githubRepo: repo,
         offline: flags.offline === true,
+        basePlans: flags.basePlans === true,
         endpoint: emulatorOf(flags),
         sandbox: flags.sandbox ? { applySeconds: flags.sandboxApplySeconds ? number('sandbox-apply-seconds', flags.sandboxApplySeconds, 0) : undefined } : undefined,
         maxParallel: number('max-parallel', flags.maxParallel, 1),

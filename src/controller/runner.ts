@@ -7,7 +7,8 @@
 import { chmodSync, existsSync, readFileSync, rmSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  compareEstimates, formatComparisonMarkdown, formatSummary, planStack, sandboxSettings, TerraformWorkspace, type CoreEvent, type SynthesizedStack, type TerraformSettings,
+  compareEstimates, formatComparisonMarkdown, formatSummary, planAgainstBase, planStack, sandboxSettings, TerraformWorkspace,
+  type BasePlan, type BaseStack, type CoreEvent, type SynthesizedStack, type TerraformSettings,
 } from '../core/index';
 
 type PlanResult = Awaited<ReturnType<typeof planStack>>;
@@ -19,6 +20,8 @@ interface PolicySource {
   readonly problems?: readonly string[];
   /** Pull requests: the default branch compiled (its cost is the comparison's base). */
   readonly compiled?: CompileResult;
+  /** Pull requests: the default branch's head, where `compiled` comes from. */
+  readonly head?: string;
   /** The commit last applied to the environment, when one was. */
   readonly applied?: string;
 }
@@ -85,6 +88,14 @@ export interface RunnerOptions {
    * tests of the apply path). `applySeconds` makes each apply take that long.
    */
   readonly sandbox?: { readonly applySeconds?: number };
+  /**
+   * Pull requests planned without AWS (offline, or from a fork) are planned
+   * against the default branch's environment applied to an AWS API emulator
+   * (core/base-plan.ts, `plan --base`): their plans show what the change
+   * creates, updates and replaces. Needs moto (PLATFORM_EMULATOR_PYTHON or a
+   * .venv). @default false: an offline plan, which adds everything
+   */
+  readonly basePlans?: boolean;
   readonly settings: TerraformSettings;
   /** The commit status context is `<statusName>/<environment>`. @default fargate-platform */
   readonly statusName?: string;
@@ -118,7 +129,7 @@ export class Runner {
       const compiled = await this.compile(run, root);
       if (!compiled || signal.aborted) return;
       run = compiled.run;
-      const planned = await this.plan(run, compiled.stack, signal);
+      const planned = await this.plan(run, compiled.stack, signal, compiled.base);
       if (!planned || signal.aborted) return;
       run = planned.run;
       const decision = this.decide(run, compiled.policy, planned.plan);
@@ -138,7 +149,7 @@ export class Runner {
    * synthesizes. Records on the run the policy it goes by and why it waits
    * when the change lowers that policy.
    */
-  private async compile(queued: Run, root: string): Promise<{ run: Run; stack: SynthesizedStack; policy: RunPolicy } | undefined> {
+  private async compile(queued: Run, root: string): Promise<{ run: Run; stack: SynthesizedStack; base?: BaseStack; policy: RunPolicy } | undefined> {
     const { repository } = this.options;
     let run = queued;
     // Usually the webhook's handling already fetched the commit.
@@ -189,7 +200,10 @@ export class Runner {
       run = await this.amend(run, { reason });
       await this.note(run, reason);
     }
-    return { run, stack: compiled.stack, policy: { ...policy!, lowered: reasons.length > 0, rollback } };
+    const base: BaseStack | undefined = run.pullRequest !== undefined && source.head !== undefined
+      ? { ref: this.options.branch, commit: source.head, stack: source.compiled?.ok ? source.compiled.stack : undefined }
+      : undefined;
+    return { run, stack: compiled.stack, base, policy: { ...policy!, lowered: reasons.length > 0, rollback } };
   }
 
   /**
@@ -208,7 +222,7 @@ export class Runner {
       const compiled = await this.compiledAt(head, run.environment);
       const { commit, applied } = await this.policySource(run.environment, head, run.id);
       const source = commit === head ? { facts: compiled?.facts } : await this.factsRead(commit, run.environment);
-      return { commit, compiled, ...source, ...(applied ? { applied } : {}) };
+      return { commit, compiled, head, ...source, ...(applied ? { applied } : {}) };
     }
     const fallback = (run.before && !/^0+$/.test(run.before) && (await repository.hasCommit(run.before)) ? run.before : undefined)
       ?? (await repository.parentOf(run.commit))
@@ -249,9 +263,13 @@ export class Runner {
   }
 
   /** Init and plan to the run's saved plan file; records the file's hash. Undefined when the plan failed (the run is settled). */
-  private async plan(run: Run, stack: SynthesizedStack, signal: AbortSignal): Promise<{ run: Run; plan: PlanResult } | undefined> {
+  private async plan(run: Run, stack: SynthesizedStack, signal: AbortSignal, base?: BaseStack): Promise<{ run: Run; plan: PlanResult } | undefined> {
     const offline = this.options.offline || run.fromFork === true;
-    const plan = await planStack(this.withApplyDelay(stack, run), {
+    const onEvent = (event: CoreEvent) => void this.event(run, event).catch(() => undefined);
+    // A pull request's plan without AWS, against the default branch applied to an emulator: only ever reported.
+    const plan = offline && this.options.basePlans && base && run.pullRequest !== undefined && !run.destroy && this.options.sandbox === undefined
+      ? await planAgainstBase({ base, stack: { ...stack, environment: run.environment }, workDir: this.workDir(run), settings: this.settingsFor(), signal, onEvent })
+      : await planStack(this.withApplyDelay(stack, run), {
       offline: offline || this.options.sandbox !== undefined,
       endpoint: offline || this.options.sandbox !== undefined ? undefined : this.options.endpoint,
       workDir: this.workDir(run),
@@ -259,15 +277,19 @@ export class Runner {
       destroy: run.destroy,
       planFile: planFileName(run),
       signal,
-      onEvent: (event) => void this.event(run, event).catch(() => undefined),
+      onEvent,
     });
-    await this.note(run, plan.output);
+    const { baseFailure } = plan as Partial<BasePlan>;
+    await this.note(run, baseFailure ?? plan.output);
     if (signal.aborted) return undefined;
     if (!plan.ok) {
-      await this.finish(run, 'failed', { error: `terraform ${plan.failedStep} failed; see the log` });
+      const error = baseFailure !== undefined
+        ? `${this.options.branch}'s ${run.environment} could not be applied to the AWS API emulator to plan against; see the log`
+        : `terraform ${plan.failedStep} failed; see the log`;
+      await this.finish(run, 'failed', { error });
       return undefined;
     }
-    const file = join(this.workDir(run), planFileName(run));
+    const file = join(this.workDir(run), plan.planFile);
     if (existsSync(file)) chmodSync(file, 0o600);
     const planHash = existsSync(file) ? createHash('sha256').update(readFileSync(file)).digest('hex') : undefined;
     return { run: planHash ? await this.amend(run, { planHash, ...(this.options.controllerId && { plannedBy: this.options.controllerId }) }) : run, plan };

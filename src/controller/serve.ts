@@ -28,6 +28,8 @@ export interface ServeOptions {
   readonly githubOwner?: string;
   readonly githubRepo?: string;
   readonly offline: boolean;
+  /** Pull requests without AWS planned against the default branch on an emulator (RunnerOptions.basePlans). @default false */
+  readonly basePlans?: boolean;
   /** An AWS API emulator instead of AWS (RunnerOptions.endpoint). @default AWS */
   readonly endpoint?: string;
   readonly sandbox?: { readonly applySeconds?: number };
@@ -80,6 +82,7 @@ export async function startController(options: ServeOptions): Promise<RunningCon
     compiler: new Compiler(),
     dataDir: options.dataDir,
     offline: options.offline,
+    basePlans: options.basePlans,
     sandbox: options.sandbox,
     endpoint: options.endpoint,
     settings,

@@ -49,8 +49,8 @@ export interface BasePlanOptions {
   readonly base: BaseStack;
   /** The environment's stack as it is now (the working tree's). */
   readonly stack: SynthesizedStack & { readonly environment: string };
-  /** The environment's AWS account: the emulator answers as it. */
-  readonly account: string;
+  /** The environment's AWS account: the emulator answers as it. @default the stack's allowed account */
+  readonly account?: string;
   /** A throw-away working folder; emptied first. */
   readonly workDir: string;
   readonly settings: TerraformSettings;
@@ -87,7 +87,8 @@ export async function planAgainstBase(options: BasePlanOptions): Promise<BasePla
   // Both sides stand in what the emulator cannot serve, so a stand-in is never a change of its own.
   const standIns = [...new Set([...(baseStack ? standInsOf(baseStack.json) : []), ...standInsOf(options.stack.json)].map((s) => s.address))].sort();
   const existing = existingResourcesOf([options.stack.json, ...(baseStack ? [baseStack.json] : [])]);
-  const emulator = options.endpoint === undefined ? await startEmulator({ account: options.account, ...existing }) : undefined;
+  const account = options.account ?? allowedAccountOf(options.stack.json);
+  const emulator = options.endpoint === undefined ? await startEmulator({ account, ...existing }) : undefined;
   const endpoint = options.endpoint ?? emulator!.endpoint;
   onEvent({ type: 'note', stack: environment, message: `--base ${options.base.ref}: ${baseStack ? `the environment at ${baseCommit.slice(0, 12)} applied` : `no ${environment} at ${baseCommit.slice(0, 12)}: planned`} against the AWS API emulator at ${endpoint}${standIns.length ? `; ${standIns.length} resources it cannot serve stand in: ${standIns.join(', ')}` : ''}` });
   rmSync(options.workDir, { recursive: true, force: true });
@@ -114,6 +115,13 @@ export async function planAgainstBase(options: BasePlanOptions): Promise<BasePla
   } finally {
     await emulator?.stop();
   }
+}
+
+/** The account the stack's AWS provider is allowed to use. */
+function allowedAccountOf(stackJson: string): string {
+  const account = (JSON.parse(stackJson) as { provider?: { aws?: { allowed_account_ids?: string[] }[] } }).provider?.aws?.[0]?.allowed_account_ids?.[0];
+  if (account === undefined) throw new Error('the stack names no allowed AWS account to answer as');
+  return account;
 }
 
 function hasResource(stackJson: string, address: string): boolean {
