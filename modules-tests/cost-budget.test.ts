@@ -5,7 +5,7 @@
  * against it; a budget whose alerts go nowhere refused with the key to set.
  */
 import { estimateStack } from '../src/cost/estimate';
-import { formatEstimateTable } from '../src/core/index';
+import { compareEstimates, formatComparisonMarkdown, formatEstimateTable } from '../src/core/index';
 import { MINIMAL_ENVIRONMENT, configOf, problemsOf, resourcesOf, synthEnvironment } from './helpers';
 
 const TOPIC = 'arn:aws:sns:eu-west-1:123456789012:ops';
@@ -53,5 +53,25 @@ describe('cost.monthlyBudget', () => {
     expect(estimate.budget).toEqual({ monthly: 50, percent: Math.round((estimate.total / 50) * 1000) / 10, over: estimate.total > 50 });
     expect(formatEstimateTable(estimate)).toContain(`budget (cost.monthlyBudget): $50.00 a month; this estimate is ${estimate.budget!.percent}% of it`);
     expect(estimateStack(stack, 'dev').budget).toBeUndefined();
+  });
+
+  it('warns in the pull request comment when a change crosses the budget, and when it stays over it', () => {
+    const yaml = (services: string) => `${MINIMAL_ENVIRONMENT}monitoring: { alarmEmails: [oncall@shop.example.com] }\ncost: { monthlyBudget: 100 }\n${services}`;
+    const worker = (name: string) => `  ${name}:\n    image: public.ecr.aws/nginx/nginx:1.27.3\n    cpu: 1024\n    memory: 2048\n    egress:\n      - { cidr: 0.0.0.0/0, ports: [443] }\n`;
+    const stack = (services: string) => synthEnvironment(configOf(yaml(services)));
+    const [smallStack, largeStack] = [stack(''), stack(`services:\n${worker('a')}${worker('b')}`)];
+    // A budget between the two: two more services cross it.
+    const budget = Math.round((estimateStack(smallStack, 'dev').total + estimateStack(largeStack, 'dev').total) / 2);
+    const small = estimateStack(smallStack, 'dev', { monthlyBudget: budget });
+    const large = estimateStack(largeStack, 'dev', { monthlyBudget: budget });
+    expect(small.budget!.over).toBe(false);
+    expect(large.budget!.over).toBe(true);
+    const crossing = compareEstimates([small], [large]);
+    expect(crossing.environments[0]!.budget).toEqual({ monthly: budget, over: true, crossed: true });
+    const comment = formatComparisonMarkdown(crossing);
+    expect(comment).toContain(`> **Over budget:** this change takes dev to $${large.total.toFixed(2)} a month, over its \`cost.monthlyBudget\` of $${budget.toFixed(2)} ($${small.total.toFixed(2)} before).`);
+    // Already over: said, but not as this change's doing; within it: nothing.
+    expect(formatComparisonMarkdown(compareEstimates([large], [large]))).toContain(`> **Over budget:** dev stays over its \`cost.monthlyBudget\` of $${budget.toFixed(2)}`);
+    expect(formatComparisonMarkdown(compareEstimates([small], [small]))).not.toContain('Over budget');
   });
 });

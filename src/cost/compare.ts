@@ -17,6 +17,12 @@ export interface EnvironmentDifference {
   readonly difference: number;
   /** The lines whose monthly amount changed, largest change first. */
   readonly lines: readonly LineDifference[];
+  /**
+   * With cost.monthlyBudget (after the change): the budget, whether the
+   * estimate is over it, and whether it was within it before (the change
+   * crosses it).
+   */
+  readonly budget?: { readonly monthly: number; readonly over: boolean; readonly crossed: boolean };
 }
 
 export interface CostComparison {
@@ -41,6 +47,7 @@ export function compareEstimates(before: readonly CostEstimate[], after: readonl
       ...(now ? { after: now.total } : {}),
       difference: cents((now?.total ?? 0) - (old?.total ?? 0)),
       lines: lineDifferences(old?.lines ?? [], now?.lines ?? []),
+      ...(now?.budget ? { budget: { monthly: now.budget.monthly, over: now.budget.over, crossed: now.budget.over && (old === undefined || old.total <= now.budget.monthly) } } : {}),
     };
   });
   return { environments, difference: cents(environments.reduce((sum, e) => sum + e.difference, 0)) };

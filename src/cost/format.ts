@@ -110,6 +110,13 @@ export function formatComparisonMarkdown(comparison: CostComparison, title = 'Mo
     '| --- | ---: | ---: | ---: |',
     ...comparison.environments.map((e) => `| ${e.environment} | ${total(e.before)} | ${total(e.after)} | ${signedUsd(e.difference)} |`),
   ];
+  // The budget warning a reviewer must not miss: above the details.
+  for (const e of comparison.environments.filter((x) => x.budget?.over)) {
+    const { monthly, crossed } = e.budget!;
+    out.push('', crossed
+      ? `> **Over budget:** this change takes ${e.environment} to ${total(e.after)} a month, over its \`cost.monthlyBudget\` of ${usd(monthly)}${e.before === undefined ? '' : ` (${total(e.before)} before)`}.`
+      : `> **Over budget:** ${e.environment} stays over its \`cost.monthlyBudget\` of ${usd(monthly)}: ${total(e.after)} a month.`);
+  }
   for (const e of comparison.environments.filter((x) => x.lines.length > 0)) {
     out.push('', `<details><summary>${e.environment}: ${signedUsd(e.difference)} a month, ${e.lines.length} line(s) changed</summary>`, '',
       '| resource | item | before | after | difference |', '| --- | --- | ---: | ---: | ---: |',
