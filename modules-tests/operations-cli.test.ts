@@ -55,7 +55,9 @@ test('no credentials and no endpoint: one line saying how to provide them, exit 
   expect(result.status).toBe(1);
   expect(result.stderr).toBe('DescribeServices in cluster shop-dev: no AWS credentials found; set AWS_PROFILE (after `aws sso login --profile NAME` for SSO), or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or run where a role is available\n');
   expect(result.stdout).toBe('');
-  expect(Date.now() - started).toBeLessThan(15_000);
+  // Not a speed target (npm run bench measures those): it fails a credential chain that waits out the instance metadata
+  // service's retries (minutes); a process start under a heavily loaded machine has taken 15 s.
+  expect(Date.now() - started).toBeLessThan(45_000);
 });
 
 test('credentials but an unreachable endpoint: one line naming it, exit 1, no stack trace', async () => {
