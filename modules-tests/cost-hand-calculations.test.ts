@@ -26,8 +26,8 @@ const folders = readdirSync(FIXTURES, { withFileTypes: true }).filter((d) => d.i
 const totals = folders.flatMap((folder) => handTotals(folder, readFileSync(join(FIXTURES, folder, 'CALCULATION.md'), 'utf8')));
 
 describe('hand-worked fixtures', () => {
-  it('are the three realistic environments, each environment with a hand total', () => {
-    expect(folders).toEqual(expect.arrayContaining(['free-tier-demo', 'production-seven-services', 'small-two-environments']));
+  it('are the four realistic environments, each environment with a hand total', () => {
+    expect(folders).toEqual(expect.arrayContaining(['free-tier-demo', 'production-seven-services', 'small-two-environments', 'workers-and-caches']));
     for (const folder of folders) {
       const environments = loadEnvironments(join(FIXTURES, folder)).map((e) => e.config.environment).sort();
       expect([folder, [...new Set(totals.filter((t) => t.folder === folder).map((t) => t.environment))].sort()]).toEqual([folder, environments]);

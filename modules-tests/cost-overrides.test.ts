@@ -90,7 +90,12 @@ describe('cost.overrides.services', () => {
     const api = find(prod, 'aws_cloudwatch_log_group.service-api', 'log ingestion');
     expect(api.quantity).toBeCloseTo((2 * H) / 24, 6);
     expect(api.item).toBe('log ingestion (2 GB a day, cost.overrides.services.api)');
-    expect(find(prod, 'aws_cloudwatch_log_group.service-web', 'log ingestion').quantity).toBeCloseTo(((1 / 5) * H) / 24, 6);
+    // The other six share prod's logGbPerDay (1 GB): web, worker, the database's postgresql and upgrade, the flow logs,
+    // and the web ACL's aws-waf-logs-* group (the WAF is on by default in production): 1/6 GB a day each.
+    const shared = prod.lines.filter((l) => l.address.startsWith('aws_cloudwatch_log_group.') && l.item.startsWith('log ingestion') && !l.address.startsWith('aws_cloudwatch_log_group.service-api'));
+    expect(shared.map((l) => l.address.replace(/^aws_cloudwatch_log_group\.|_group_[0-9A-F]+$/g, ''))).toEqual(
+      ['database-main_log-postgresql', 'database-main_log-upgrade', 'network_flow-logs', 'service-web_logs', 'service-worker_logs', 'waf_logs']);
+    for (const group of shared) expect([group.item, group.quantity]).toEqual(['log ingestion (1 GB a day across 6 log group(s))', expect.closeTo(((1 / 6) * H) / 24, 6)]);
     // api keeps 180 days of 2 GB a day.
     expect(find(prod, 'aws_cloudwatch_log_group.service-api', 'log storage').quantity).toBeCloseTo(2 * 180, 6);
   });

@@ -42,6 +42,17 @@ describe('the cost of jobs and queues', () => {
     expect(prodLines.find((l) => l.address.startsWith('aws_scheduler_schedule.job-report_') && l.item.startsWith('Fargate vCPU'))!.quantity).toBeCloseTo(730 * (10 / 60) * 0.25, 3);
   });
 
+  it('prices the queue worker\'s target-tracking alarms per metric they read: two alarms of two metrics (visible messages, running tasks)', () => {
+    const tracking = of('aws_appautoscaling_policy.service-worker_autoscaling_queue_');
+    expect(tracking).toEqual([expect.objectContaining({
+      item: 'alarms Application Auto Scaling creates (target tracking: scale out and scale in), each reading the 2 metrics of its metric math',
+      quantity: 4, unit: 'alarm metric-month', unitPrice: 0.1, monthly: 0.4,
+    })]);
+    // The step policy that starts the first task from zero has no alarms of its own (its alarm is an aws_cloudwatch_metric_alarm);
+    // a policy on a predefined metric reads one, two alarm metrics (modules-tests/cost.test.ts).
+    expect(of('aws_appautoscaling_policy.service-worker_autoscaling_queue-from-zero_')).toEqual([]);
+  });
+
   it('leaves nothing of them unpriced', () => {
     expect(lines.filter((l) => !l.priced)).toEqual([]);
   });

@@ -326,10 +326,12 @@ const PRICERS: Readonly<Record<string, Pricer>> = {
       add(line(address, `Fargate Spot memory (${shape}, Spot share ${exact(spot)}, ${spotOff(discount)})`, spot * gb * hours, 'GB-hour', exact(f.gbHour * (1 - discount))));
     }
   },
-  // Target tracking creates its own two alarms (scale out, scale in), billed like any other.
+  // Target tracking creates its own two alarms (scale out, scale in), billed like any other: per metric each reads.
   aws_appautoscaling_policy: (address, policy, { prices, add }) => {
     if (policy.policy_type !== 'TargetTrackingScaling') return;
-    add(line(address, AUTOSCALING_ALARM_ITEM, TARGET_TRACKING_ALARMS, 'alarm metric-month', prices.cloudwatch.alarmMonth));
+    const metrics = targetTrackingMetrics(policy);
+    const item = metrics > 1 ? `${AUTOSCALING_ALARM_ITEM}, each reading the ${metrics} metrics of its metric math` : AUTOSCALING_ALARM_ITEM;
+    add(line(address, item, TARGET_TRACKING_ALARMS * metrics, 'alarm metric-month', prices.cloudwatch.alarmMonth));
   },
 };
 
@@ -415,6 +417,19 @@ export const CONTAINER_INSIGHTS_METRICS = { cluster: 12, service: 25 } as const;
 export const TARGET_TRACKING_ALARMS = 2;
 
 const AUTOSCALING_ALARM_ITEM = 'alarms Application Auto Scaling creates (target tracking: scale out and scale in)';
+
+/**
+ * The metrics a target-tracking policy's alarms read: one (a predefined or a
+ * single custom metric), or each metric of its metric math (a queue's
+ * backlog per task reads the visible messages and the running tasks).
+ * CloudWatch bills an alarm per metric it reads, as for any alarm.
+ */
+function targetTrackingMetrics(policy: Resource): number {
+  const one = (value: unknown) => (Array.isArray(value) ? value[0] : value) as Resource | undefined;
+  const custom = one(one(policy.target_tracking_scaling_policy_configuration)?.customized_metric_specification);
+  const metrics = Array.isArray(custom?.metrics) ? (custom.metrics as Resource[]).filter((m) => one(m.metric_stat) !== undefined).length : 0;
+  return Math.max(1, metrics);
+}
 
 /** The alarms a stack creates: its own alarm resources and the two of each target-tracking policy. */
 export function stackAlarms(resources: Resources): { own: number; autoscaling: number } {
@@ -577,7 +592,7 @@ function freeTierLines(lines: readonly CostLine[], resources: Resources, prices:
   allow('RDS: 750 hours of a single-AZ db.t2/t3/t4g.micro (12 months)', 750, micro.length * HOURS_PER_MONTH, 'hour', microHourly);
   const storage = Object.values(resources.aws_db_instance ?? {}).reduce((sum, db) => sum + Number(db.allocated_storage ?? 20) * (db.multi_az === true ? 2 : 1), 0);
   if (storage > 0) allow('RDS: 20 GB of General Purpose storage (12 months)', 20, storage, 'GB-month', prices.rds.gp3GbMonth);
-  const alarms = lines.filter((l) => l.unit === 'alarm metric-month' && (l.item === 'alarm' || l.item === AUTOSCALING_ALARM_ITEM)).reduce((sum, l) => sum + l.quantity, 0);
+  const alarms = lines.filter((l) => l.unit === 'alarm metric-month' && (l.item === 'alarm' || l.item.startsWith(AUTOSCALING_ALARM_ITEM))).reduce((sum, l) => sum + l.quantity, 0);
   allow('CloudWatch: 10 standard alarm metrics (always)', 10, alarms, 'alarm metric-month', prices.cloudwatch.alarmMonth);
   const dashboards = Object.keys(resources.aws_cloudwatch_dashboard ?? {}).length;
   if (dashboards > 0) allow('CloudWatch: 3 dashboards (always)', 3, dashboards, 'dashboard-month', prices.cloudwatch.dashboardMonth);
