@@ -49,6 +49,13 @@ describe('a queue', () => {
     expect(Object.values(resourcesOf(dev, 'aws_kms_key')).filter((k) => /SQS queues/.test(k.description))).toEqual([]);
   });
 
+  it('cannot be destroyed by a plan in production (its messages are data); dev\'s can', () => {
+    const queues = named(production, 'aws_sqs_queue', 'queue-');
+    expect(queues).toHaveLength(4);
+    for (const queue of queues) expect(queue.lifecycle).toEqual({ prevent_destroy: true });
+    for (const queue of named(dev, 'aws_sqs_queue', 'queue-')) expect(queue.lifecycle).toBeUndefined();
+  });
+
   it('grants send and receive to exactly the task roles listed, with the key in production, and injects QUEUE_<NAME>_URL', () => {
     const grants = (stack: string) => Object.entries(resourcesOf(stack, 'aws_iam_role_policy')).filter(([n]) => n.startsWith('queue-orders_grant-'))
       .map(([n, p]) => [n.replace(/_\w+$/, ''), p.role, JSON.parse(p.policy).Statement] as const);

@@ -41,6 +41,8 @@ export function addQueues(scope: Construct, config: EnvironmentConfig, prefix: s
       receiveWaitTimeSeconds: queue.receiveWaitTimeSeconds,
       delaySeconds: queue.delaySeconds,
       kmsKeyArn: queue.customerKey ? key?.arn : undefined,
+      // Production's messages are data: a plan that destroys a queue is refused, as for buckets and file systems.
+      preventDestroy: config.production,
     });
   }
   return { queues: result, key };

@@ -36,6 +36,8 @@ export interface QueueProps {
   readonly delaySeconds?: number;
   /** A customer-managed KMS key for both queues. @default SQS-managed encryption (SSE-SQS) */
   readonly kmsKeyArn?: string;
+  /** Terraform refuses to destroy either queue (their messages are data): production. @default false */
+  readonly preventDestroy?: boolean;
 }
 
 /**
@@ -60,11 +62,13 @@ export class Queue extends Construct {
       ? { kmsMasterKeyId: props.kmsKeyArn, kmsDataKeyReusePeriodSeconds: 300 }
       : { sqsManagedSseEnabled: true };
     const fifoSettings = fifo ? { fifoQueue: true, contentBasedDeduplication: props.contentBasedDeduplication ?? false } : {};
+    const lifecycle = props.preventDestroy ? { lifecycle: { preventDestroy: true } } : {};
     this.deadLetterQueue = new SqsQueue(this, 'dead-letter-queue', {
       name: props.deadLetterQueueName,
       messageRetentionSeconds: props.deadLetterRetentionSeconds ?? 1209600,
       ...encryption,
       ...fifoSettings,
+      ...lifecycle,
     });
     this.queue = new SqsQueue(this, 'queue', {
       name: props.name,
@@ -75,6 +79,7 @@ export class Queue extends Construct {
       redrivePolicy: JSON.stringify({ deadLetterTargetArn: this.deadLetterQueue.arn, maxReceiveCount: props.maxReceiveCount ?? 5 }),
       ...encryption,
       ...fifoSettings,
+      ...lifecycle,
     });
     new SqsQueueRedriveAllowPolicy(this, 'redrive-allow', {
       queueUrl: this.deadLetterQueue.url,
