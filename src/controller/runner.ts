@@ -129,7 +129,7 @@ export class Runner {
       const compiled = await this.compile(run, root);
       if (!compiled || signal.aborted) return;
       run = compiled.run;
-      const planned = await this.plan(run, compiled.stack, signal, compiled.base);
+      const planned = await this.plan(run, compiled.stack, signal, compiled.base && { ...compiled.base, workDir: join(root, 'base-plan') });
       if (!planned || signal.aborted) return;
       run = planned.run;
       const decision = this.decide(run, compiled.policy, planned.plan);
@@ -263,12 +263,13 @@ export class Runner {
   }
 
   /** Init and plan to the run's saved plan file; records the file's hash. Undefined when the plan failed (the run is settled). */
-  private async plan(run: Run, stack: SynthesizedStack, signal: AbortSignal, base?: BaseStack): Promise<{ run: Run; plan: PlanResult } | undefined> {
+  private async plan(run: Run, stack: SynthesizedStack, signal: AbortSignal, base?: BaseStack & { readonly workDir: string }): Promise<{ run: Run; plan: PlanResult } | undefined> {
     const offline = this.options.offline || run.fromFork === true;
     const onEvent = (event: CoreEvent) => void this.event(run, event).catch(() => undefined);
     // A pull request's plan without AWS, against the default branch applied to an emulator: only ever reported.
     const plan = offline && this.options.basePlans && base && run.pullRequest !== undefined && !run.destroy && this.options.sandbox === undefined
-      ? await planAgainstBase({ base, stack: { ...stack, environment: run.environment }, workDir: this.workDir(run), settings: this.settingsFor(), signal, onEvent })
+      // Its own folder under the run's (removed with it): the emulator's state is thrown away, and the environment's folder keeps other runs' saved plans.
+      ? await planAgainstBase({ base, stack: { ...stack, environment: run.environment }, workDir: base.workDir, settings: this.settingsFor(), signal, onEvent })
       : await planStack(this.withApplyDelay(stack, run), {
       offline: offline || this.options.sandbox !== undefined,
       endpoint: offline || this.options.sandbox !== undefined ? undefined : this.options.endpoint,
@@ -289,7 +290,7 @@ export class Runner {
       await this.finish(run, 'failed', { error });
       return undefined;
     }
-    const file = join(this.workDir(run), plan.planFile);
+    const file = join(plan.workspace.dir, plan.planFile);
     if (existsSync(file)) chmodSync(file, 0o600);
     const planHash = existsSync(file) ? createHash('sha256').update(readFileSync(file)).digest('hex') : undefined;
     return { run: planHash ? await this.amend(run, { planHash, ...(this.options.controllerId && { plannedBy: this.options.controllerId }) }) : run, plan };
