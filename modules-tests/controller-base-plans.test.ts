@@ -9,15 +9,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigRemote, deliver, pullRequestPayload, REPOSITORY, startController, waitForRun, type Started } from './controller-harness';
-import { MINIMAL_ENVIRONMENT } from './helpers';
+import { MINIMAL_ENVIRONMENT, minimalService as service } from './helpers';
 
-const service = (name: string) => `  ${name}:
-    image: public.ecr.aws/nginx/nginx:1.27.3
-    cpu: 256
-    memory: 512
-    egress:
-      - { cidr: 0.0.0.0/0, ports: [443] }
-`;
 const DEV = `${MINIMAL_ENVIRONMENT}services:\n${service('worker')}`;
 
 jest.setTimeout(15 * 60_000);

@@ -30,6 +30,11 @@ network:
   cidr: 10.0.0.0/16
 `;
 
+/** A small service for MINIMAL_ENVIRONMENT's `services:` map (public image, 0.25 vCPU, HTTPS out only), as YAML lines. */
+export function minimalService(name: string): string {
+  return `  ${name}:\n    image: public.ecr.aws/nginx/nginx:1.27.3\n    cpu: 256\n    memory: 512\n    egress:\n      - { cidr: 0.0.0.0/0, ports: [443] }\n`;
+}
+
 /** Writes `files` into a fresh folder and returns its path. */
 export function writeConfig(files: Record<string, string>): string {
   const dir = mkdtempSync(join(tmpdir(), 'platform-config-'));

@@ -10,19 +10,12 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { MINIMAL_ENVIRONMENT, runCli, writeConfig } from './helpers';
+import { MINIMAL_ENVIRONMENT, minimalService as service, runCli, writeConfig } from './helpers';
 
 jest.setTimeout(15 * 60_000);
 
 const git = (dir: string, ...args: string[]) => execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.com', ...args], { cwd: dir, encoding: 'utf8' }).trim();
 
-const service = (name: string) => `  ${name}:
-    image: public.ecr.aws/nginx/nginx:1.27.3
-    cpu: 256
-    memory: 512
-    egress:
-      - { cidr: 0.0.0.0/0, ports: [443] }
-`;
 const database = (username: string) => `databases:
   main:
     engine: postgres
