@@ -7,7 +7,7 @@ const esmOnly = ['@octokit', 'commander', 'universal-user-agent', 'before-after-
 const swc = ['@swc/jest', { jsc: { target: 'es2022', parser: { syntax: 'typescript' } }, module: { type: 'commonjs' } }];
 
 /** End-to-end tests (the controller's own processes, git, real Terraform, Chromium, many CLI processes) run as `npm run test:controller`. */
-const endToEnd = ['controller\\.test', 'controller-recovery', 'controller-offline', 'controller-load', 'controller-page', 'cli-apply', 'controller-store', 'plan-summary-terraform', 'controller-dynamodb', 'check-backend', 'backend-servers', 'cli-workflow', 'diagram-browser', 'diagram-svg', 'workflows-actionlint', 'dockerfile-terraform', 'cli\\.test', 'cli-synth', 'cli-catch-all', 'operations-cli', 'cost-cli', 'controller-git-credentials', 'database-password-migration', 'controller-emulator', 'plan-base', 'controller-base-plans', 'controller-scaling'];
+const endToEnd = ['controller\\.test', 'controller-recovery', 'controller-offline', 'controller-load', 'controller-page', 'cli-apply', 'controller-store', 'plan-summary-terraform', 'controller-dynamodb', 'check-backend', 'backend-servers', 'cli-workflow', 'diagram-browser', 'diagram-svg', 'workflows-actionlint', 'dockerfile-terraform', 'cli\\.test', 'cli-synth', 'cli-catch-all', 'operations-cli', 'cost-cli', 'controller-git-credentials', 'database-password-migration', 'controller-emulator', 'plan-base', 'controller-base-plans', 'controller-scaling', 'controller-crash-backend'];
 
 module.exports = {
   testEnvironment: 'node',

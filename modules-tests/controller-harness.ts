@@ -146,6 +146,8 @@ export interface Started {
   stop(): Promise<number | null>;
   /** SIGKILL the controller and everything it started (its process group), as a crashed task would lose them. */
   kill(): Promise<void>;
+  /** SIGKILL the controller's node process alone: what it started (Terraform) outlives it. */
+  killNodeOnly(): Promise<void>;
 }
 
 /**
@@ -184,6 +186,10 @@ export function startController(args: readonly string[], env: NodeJS.ProcessEnv 
             } catch {
               // Already gone.
             }
+            await exited;
+          },
+          killNodeOnly: async () => {
+            child.kill('SIGKILL');
             await exited;
           },
         });

@@ -17,7 +17,7 @@ jest.setTimeout(240_000);
 describe('the controller after a crash', () => {
   const remote = new ConfigRemote();
   const dataDir = mkdtempSync(join(tmpdir(), 'controller-data-'));
-  const args = ['--repo', remote.bare, '--data-dir', dataDir, '--sandbox', '--sandbox-apply-seconds', '8'];
+  const args = ['--repo', remote.bare, '--data-dir', dataDir, '--sandbox', '--apply-delay-seconds', '8'];
   let controller: Started | undefined;
 
   afterAll(async () => {

@@ -24,7 +24,7 @@ interface ServeFlags {
   offline?: boolean;
   basePlans?: boolean;
   sandbox?: boolean;
-  sandboxApplySeconds?: string;
+  applyDelaySeconds?: string;
   maxParallel: string;
   leaseSeconds: string;
   controllers: string;
@@ -53,7 +53,7 @@ export function serveCommand(program: Command): void {
     .option('--offline', 'plan with a local backend and dummy credentials; never apply (runs that would apply end in approved)')
     .option('--base-plans', 'pull requests planned without AWS (--offline, or from forks) are planned against the default branch applied to an AWS API emulator (moto; as plan --base): the real creates, updates and replaces')
     .option('--sandbox', 'every resource stands in as terraform_data on a local state: real plans and applies that change nothing (demos, tests)')
-    .option('--sandbox-apply-seconds <n>', 'with --sandbox: each apply takes this long')
+    .option('--apply-delay-seconds <n>', 'a test aid, with --sandbox or an AWS API emulator only: each apply first waits this long, before it creates anything')
     .option('--endpoint <url>', `an AWS API emulator (moto, LocalStack) for every plan and apply, the S3 backend included, with dummy credentials (default: $${AWS_ENDPOINT_VARIABLE})`)
     .option('--max-parallel <n>', 'runs of different environments at once', '2')
     .option('--controllers <n>', 'how many controller processes share this store\'s queue (more than 1 needs --store dynamodb://TABLE)', '1')
@@ -97,6 +97,10 @@ export function serveCommand(program: Command): void {
         console.error('--offline and --sandbox exclude each other: --offline never applies, --sandbox applies stand-ins');
         process.exit(2);
       }
+      if (flags.applyDelaySeconds !== undefined && !flags.sandbox && !emulatorOf(flags)) {
+        console.error('--apply-delay-seconds is a test aid for --sandbox or an AWS API emulator (--endpoint): it would hold real applies');
+        process.exit(2);
+      }
       if (flags.basePlans) {
         if (flags.sandbox) {
           console.error('--base-plans cannot go with --sandbox: sandbox plans stand every resource in');
@@ -134,7 +138,8 @@ export function serveCommand(program: Command): void {
         offline: flags.offline === true,
         basePlans: flags.basePlans === true,
         endpoint: emulatorOf(flags),
-        sandbox: flags.sandbox ? { applySeconds: flags.sandboxApplySeconds ? number('sandbox-apply-seconds', flags.sandboxApplySeconds, 0) : undefined } : undefined,
+        sandbox: flags.sandbox === true,
+        applyDelaySeconds: flags.applyDelaySeconds === undefined ? undefined : number('apply-delay-seconds', flags.applyDelaySeconds, 0),
         maxParallel: number('max-parallel', flags.maxParallel, 1),
         leaseMs: number('lease-seconds', flags.leaseSeconds, 1, false) * 1000,
         publicUrl: flags.publicUrl,

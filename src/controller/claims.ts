@@ -41,6 +41,11 @@ export class Claim {
     return new Claim(store, lease, leaseMs, sent, log);
   }
 
+  /** Keeps renewing a lease this process already holds (one taken over in recovery). */
+  static hold(store: RunStore, lease: Lease, leaseMs: number, log: (line: string) => void): Claim {
+    return new Claim(store, lease, leaseMs, Date.now(), log);
+  }
+
   private constructor(private readonly store: RunStore, private current: Lease, private readonly leaseMs: number, sent: number, private readonly log: (line: string) => void) {
     this.safeUntil = sent + leaseMs;
     this.timer = setInterval(() => void this.renew(), Math.max(50, Math.floor(leaseMs / 3)));

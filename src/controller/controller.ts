@@ -20,6 +20,7 @@ import { Claim, DEFAULT_LEASE_MS } from './claims';
 import { FencedStore } from './store/fenced-store';
 import { supersedeRules } from './supersede';
 import type { Lease, LockRecord, RunStore } from './store/store';
+import type { TerraformProcess } from '../core/index';
 
 export interface ControllerOptions extends Omit<RunnerOptions, 'store' | 'log'> {
   readonly store: RunStore;
@@ -511,13 +512,7 @@ export class Controller {
   /** An approved run whose saved plan was lost with the controller holding it: its environment is planned again (the new plan waits for its own approval). */
   private async afterApply(run: Run, outcome: 'plan-gone' | undefined): Promise<void> {
     if (outcome !== 'plan-gone' || run.branch !== this.options.branch) return;
-    // Another process may have taken the latest push: fetch before reading the head.
-    await this.refreshEnvironments().catch((error: Error) => this.log(`fetch failed (${error.message}); planning the mirror's head`));
-    const commit = await this.options.repository.head(this.options.branch);
-    if (!commit) return;
-    const again = this.newRun({ environment: run.environment, commit, branch: this.options.branch, trigger: 'manual', requestedBy: 'recovery' });
-    await this.options.store.insertRuns([again]);
-    await this.afterAccept([again]);
+    await this.planAgain([run.environment]);
   }
 
   /**
@@ -545,17 +540,25 @@ export class Controller {
       const taken = await store.takeOverLease(lease, this.id, this.leaseMs);
       if (!taken) continue;
       this.log(`lease of ${lease.environment} (run ${lease.runId}, ${mine ? 'this controller before a restart' : `controller ${lease.owner}`}) ${mine ? 'left by a restart' : 'expired'}: taken over (token ${taken.token})`);
+      let waiting = false;
       try {
         const run = await store.getRun(lease.runId);
         // Approved under the lease: stopped between its plan and its apply; the saved plan went with that controller.
         const working = run && (run.status === 'running' || run.status === 'applying' || (run.status === 'approved' && !mine && run.plannedBy === lease.owner));
-        if (run && working && (await store.fenceRun(run.id, taken.token, [run.status]))) {
-          if (await this.interrupt(run, taken.token)) replan.add(run.environment);
+        let again = false;
+        if (run && working && (await store.fenceRun(run.id, taken.token, [run.status]))) again = await this.interrupt(run, taken.token);
+        const left = this.runner.leftRunning(lease.environment);
+        if (left) {
+          // Its Terraform outlived it and still holds the state lock: the lock, the lease and the next plan wait for it to end.
+          waiting = true;
+          this.awaitTerraform(taken, left, again);
+        } else {
+          if (again) replan.add(lease.environment);
+          // Its state locks, while the lease is still held here: no other process's sweep takes them meanwhile.
+          if (run) await this.releaseLocks(run.id);
         }
-        // Its state locks, while the lease is still held here: no other process's sweep takes them meanwhile.
-        if (run) await this.releaseLocks(run.id);
       } finally {
-        await store.releaseLease(taken);
+        if (!waiting) await store.releaseLease(taken);
       }
     }
     if (atStart) {
@@ -573,14 +576,52 @@ export class Controller {
       // Of several processes sweeping at once, the one whose clear removed the record plans the environment again.
       if (await this.releaseLock(lock)) replan.add(lock.environment);
     }
-    if (replan.size === 0) return;
+    await this.planAgain([...replan]);
+  }
+
+  /** Plans environments again at the default branch's head (after recovery). */
+  private async planAgain(environments: readonly string[]): Promise<void> {
+    if (environments.length === 0) return;
     // Another process may have taken the latest push: fetch before reading the head.
     await this.refreshEnvironments().catch((error: Error) => this.log(`fetch failed (${error.message}); planning the mirror's head`));
     const commit = await this.options.repository.head(this.options.branch);
     if (!commit) return;
-    const runs = [...replan].filter((e) => this.known.includes(e)).map((environment) => this.newRun({ environment, commit, branch: this.options.branch, trigger: 'manual', requestedBy: 'recovery' }));
-    await store.insertRuns(runs);
+    const runs = environments.filter((e) => this.known.includes(e)).map((environment) => this.newRun({ environment, commit, branch: this.options.branch, trigger: 'manual', requestedBy: 'recovery' }));
+    await this.options.store.insertRuns(runs);
     await this.afterAccept(runs);
+  }
+
+  /**
+   * Holds a taken-over lease while the Terraform that a stopped controller
+   * started in the environment's folder still runs (it finishes its apply,
+   * writes the state and releases its lock itself); once it ended, releases
+   * whatever lock its run recorded (by that ID only), then the lease, and
+   * plans the environment again when `replan`.
+   */
+  private awaitTerraform(lease: Lease, left: TerraformProcess, replan: boolean): void {
+    const { environment } = lease;
+    this.log(`${environment}: the terraform ${left.step} (pid ${left.pid}) of run ${lease.runId} outlived its controller; its state lock is left to it until it ends`);
+    const claim = Claim.hold(this.options.store, lease, this.leaseMs, (line) => this.log(line));
+    this.busy.add(environment);
+    const ended = new Promise<void>((resolveEnded) => {
+      const timer = setInterval(() => {
+        if (this.runner.leftRunning(environment) && !this.stopping && !claim.lost) return;
+        clearInterval(timer);
+        resolveEnded();
+      }, 1_000);
+    });
+    void ended.then(async () => {
+      // Stopping: the lease is left to expire, and the next controller waits for that Terraform in turn.
+      if (this.stopping || claim.lost) return claim.release(true);
+      this.log(`${environment}: the terraform ${left.step} (pid ${left.pid}) ended`);
+      await this.releaseLocks(lease.runId);
+      await claim.release();
+      if (replan) await this.planAgain([environment]);
+    }).catch((error: Error) => this.log(`${environment}: recovery after terraform ${left.pid}: ${error.message}`))
+      .finally(() => {
+        this.busy.delete(environment);
+        this.pump();
+      });
   }
 
   /** Releases the state locks a run recorded (recovery holds its environment's lease meanwhile). */

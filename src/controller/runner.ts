@@ -7,8 +7,8 @@
 import { chmodSync, existsSync, readFileSync, rmSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  compareEstimates, formatComparisonMarkdown, formatSummary, planAgainstBase, planStack, sandboxSettings, TerraformWorkspace,
-  type BasePlan, type BaseStack, type CoreEvent, type SynthesizedStack, type TerraformSettings,
+  compareEstimates, formatComparisonMarkdown, formatSummary, planAgainstBase, planStack, sandboxSettings, TerraformWorkspace, lockAbsent,
+  type BasePlan, type BaseStack, type CoreEvent, type SynthesizedStack, type TerraformProcess, type TerraformSettings,
 } from '../core/index';
 
 type PlanResult = Awaited<ReturnType<typeof planStack>>;
@@ -85,9 +85,16 @@ export interface RunnerOptions {
   /**
    * Every provider's resources stand in as terraform_data, on a local state:
    * real Terraform plans and applies that change nothing anywhere (demos and
-   * tests of the apply path). `applySeconds` makes each apply take that long.
+   * tests of the apply path). @default false
    */
-  readonly sandbox?: { readonly applySeconds?: number };
+  readonly sandbox?: boolean;
+  /**
+   * A test aid, with the sandbox or an emulator only: every apply first
+   * waits this long in a terraform_data that every other resource depends
+   * on, so that tests can stop the controller in an apply before anything
+   * is created. @default none
+   */
+  readonly applyDelaySeconds?: number;
   /**
    * Pull requests planned without AWS (offline, or from a fork) are planned
    * against the default branch's environment applied to an AWS API emulator
@@ -267,12 +274,12 @@ export class Runner {
     const offline = this.options.offline || run.fromFork === true;
     const onEvent = (event: CoreEvent) => void this.event(run, event).catch(() => undefined);
     // A pull request's plan without AWS, against the default branch applied to an emulator: only ever reported.
-    const plan = offline && this.options.basePlans && base && run.pullRequest !== undefined && !run.destroy && this.options.sandbox === undefined
+    const plan = offline && this.options.basePlans && base && run.pullRequest !== undefined && !run.destroy && !this.options.sandbox
       // Its own folder under the run's (removed with it): the emulator's state is thrown away, and the environment's folder keeps other runs' saved plans.
       ? await planAgainstBase({ base, stack: { ...stack, environment: run.environment }, workDir: base.workDir, settings: this.settingsFor(), signal, onEvent })
-      : await planStack(this.withApplyDelay(stack, run), {
-      offline: offline || this.options.sandbox !== undefined,
-      endpoint: offline || this.options.sandbox !== undefined ? undefined : this.options.endpoint,
+      : await planStack(this.withApplyDelay(stack), {
+      offline: offline || this.options.sandbox === true,
+      endpoint: offline || this.options.sandbox === true ? undefined : this.options.endpoint,
       workDir: this.workDir(run),
       settings: offline ? this.settingsFor() : this.settingsFor(run.environment),
       destroy: run.destroy,
@@ -360,10 +367,11 @@ export class Runner {
     let recorded: string | undefined;
     let recording: Promise<void> | undefined;
     const watch = setInterval(() => {
-      const lock = workspace.localLock();
+      const lock = workspace.heldLock();
       if (!lock || recorded) return;
       recorded = lock.id;
       recording = store.recordLock({ environment: run.environment, runId: run.id, lockId: lock.id, acquiredAt: now() })
+        .then(() => this.options.log(`run ${run.id}: state lock ${lock.id} of ${run.environment} recorded`))
         .catch((error: Error) => this.options.log(`run ${run.id}: could not record lock ${lock.id}: ${error.message}`));
     }, 100);
     try {
@@ -383,6 +391,11 @@ export class Runner {
       this.removePlan(run);
     }
     return undefined;
+  }
+
+  /** The plan or apply Terraform that a controller before a crash left running in the environment's folder, while it still runs on this host. */
+  leftRunning(environment: string): TerraformProcess | undefined {
+    return TerraformWorkspace.open(environment, join(this.options.dataDir, 'work', environment), { offline: true, settings: this.settingsFor() }).running();
   }
 
   /** Whether this controller's data folder holds the run's saved plan. */
@@ -428,7 +441,7 @@ export class Runner {
         // Unreadable: left for a person to look at.
       }
     }
-    return result.ok || /not locked/i.test(result.output);
+    return result.ok || lockAbsent(result.output);
   }
 
   private async compiledAt(commit: string, environment: string): Promise<CompileResult | undefined> {
@@ -462,13 +475,17 @@ export class Runner {
     return withEnvironmentRole(settings, environment, join(this.options.dataDir, 'aws'));
   }
 
-  /** In the sandbox, an apply that takes `applySeconds` (a stand-in that sleeps), so that tests can stop the controller during one. */
-  private withApplyDelay(stack: SynthesizedStack, run: Run): SynthesizedStack {
-    const seconds = this.options.sandbox?.applySeconds;
+  /** With applyDelaySeconds: the stack with a terraform_data that sleeps that long, on which every other resource depends (created first). */
+  private withApplyDelay(stack: SynthesizedStack): SynthesizedStack {
+    const seconds = this.options.applyDelaySeconds;
     if (!seconds) return stack;
-    const json = JSON.parse(stack.json) as { resource?: Record<string, Record<string, unknown>> };
+    const json = JSON.parse(stack.json) as { resource?: Record<string, Record<string, Record<string, unknown> & { depends_on?: string[] }>> };
     json.resource ??= {};
-    json.resource.terraform_data = { ...json.resource.terraform_data, sandbox_apply_delay: { input: run.id, provisioner: [{ 'local-exec': { command: `sleep ${Math.ceil(seconds)}` } }] } };
+    for (const resources of Object.values(json.resource)) {
+      for (const resource of Object.values(resources)) resource.depends_on = [...(resource.depends_on ?? []), 'terraform_data.apply_delay'];
+    }
+    // The same input each run: a plan after a finished apply has no changes of its own.
+    json.resource.terraform_data = { ...json.resource.terraform_data, apply_delay: { input: `${seconds}`, provisioner: [{ 'local-exec': { command: `sleep ${Math.ceil(seconds)}` } }] } };
     return { ...stack, json: JSON.stringify(json) };
   }
 

@@ -32,7 +32,10 @@ export interface ServeOptions {
   readonly basePlans?: boolean;
   /** An AWS API emulator instead of AWS (RunnerOptions.endpoint). @default AWS */
   readonly endpoint?: string;
-  readonly sandbox?: { readonly applySeconds?: number };
+  /** Every resource stands in on a local state (RunnerOptions.sandbox). @default false */
+  readonly sandbox?: boolean;
+  /** A test aid: each apply first waits this long (RunnerOptions.applyDelaySeconds). @default none */
+  readonly applyDelaySeconds?: number;
   readonly maxParallel: number;
   /** How long a claim of an environment lasts unless renewed (ControllerOptions.leaseMs). */
   readonly leaseMs?: number;
@@ -84,6 +87,7 @@ export async function startController(options: ServeOptions): Promise<RunningCon
     offline: options.offline,
     basePlans: options.basePlans,
     sandbox: options.sandbox,
+    applyDelaySeconds: options.applyDelaySeconds,
     endpoint: options.endpoint,
     settings,
     maxParallel: options.maxParallel,

@@ -13,8 +13,8 @@ export { DEFAULT_LOCK_PLATFORMS, lockProviders, type LockResult } from './provid
 export { acceptAddresses, addressRecordDir, checkAddresses, staleRecords, stackAddresses, type AddressCheck } from './addresses';
 export { evaluateGuardrails, formatReport, type GuardrailReport } from './guardrails';
 export {
-  sandboxSettings, terraformCliDir, terraformSettings, TerraformWorkspace,
-  type CommandResult, type StateLock, type TerraformSettings,
+  lockAbsent, sandboxSettings, terraformCliDir, terraformSettings, TerraformWorkspace,
+  type CommandResult, type StateLock, type TerraformProcess, type TerraformSettings,
 } from './terraform';
 export { TerraformMissingError } from '../terraform/run';
 export { EMULATED_SERVICES, EMULATOR_CREDENTIALS, emulatorEndpoint } from '../terraform/emulator';

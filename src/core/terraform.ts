@@ -6,17 +6,18 @@
  * S3 backend and the caller's AWS credentials.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { mirrorHas, terraformEnvironment } from '../terraform/cli-config';
 import { EMULATOR_OVERRIDE_FILE, emulatorBackendConfig, emulatorProviderOverride } from '../terraform/emulator';
 import { OFFLINE_OVERRIDE, OVERRIDE_FILES, prepareOfflineStack } from '../terraform/offline';
+import { APPLY_LOG_FILE, OUTPUT_FILE, RECORD_DIR, forgetProcess, lockFromLog, recordPath, recordProcess, runningTerraform, type TerraformProcess } from '../terraform/process-record';
 import { terraform, type CommandResult, type RunOptions } from '../terraform/run';
 import { IGNORE_EVENTS, timedStep, type CoreListener } from './events';
 import { summarizePlan, type PlanJson, type PlanSummary } from './plan-summary';
 import type { SynthesizedStack } from './synthesize';
 
-export type { CommandResult };
+export type { CommandResult, TerraformProcess };
 
 /** Providers the stacks use that may be missing where Terraform runs. */
 const OPTIONAL_PROVIDERS = ['random'];
@@ -280,9 +281,18 @@ export class TerraformWorkspace {
     return summarizePlan(await this.show(planFile));
   }
 
-  /** Applies exactly the saved plan (Terraform refuses it when the state moved on since). */
+  /**
+   * Applies exactly the saved plan (Terraform refuses it when the state
+   * moved on since). Terraform logs its core at INFO into the folder, where
+   * an S3 backend names the lock it takes (heldLock), unless the caller's
+   * environment sets Terraform's logging itself.
+   */
   apply(planFile: string, options: ApplyOptions = {}): Promise<CommandResult> {
-    return this.step('apply', ['apply', '-input=false', '-no-color', '-auto-approve', `-lock-timeout=${options.lockTimeoutSeconds ?? 0}s`, planFile], options);
+    const log = recordPath(this.dir, APPLY_LOG_FILE);
+    rmSync(log, { force: true });
+    const own = ['TF_LOG', 'TF_LOG_CORE', 'TF_LOG_PATH'].some((name) => this.settings.env[name] !== undefined);
+    const env = own ? this.settings.env : { ...this.settings.env, TF_LOG_CORE: 'INFO', TF_LOG_PATH: log };
+    return this.step('apply', ['apply', '-input=false', '-no-color', '-auto-approve', `-lock-timeout=${options.lockTimeoutSeconds ?? 0}s`, planFile], options, env);
   }
 
   /** Releases the state lock with exactly this ID (Terraform refuses any other ID). */
@@ -291,19 +301,29 @@ export class TerraformWorkspace {
   }
 
   /**
-   * The lock held on a local-backend state (offline workspaces), read from
-   * Terraform's lock file; undefined when none is held. Online backends keep
-   * their lock in the lock table or bucket.
+   * The lock the apply running here holds: on a local state, read from
+   * Terraform's lock file; on an S3 backend (the lock table, the lock file
+   * or both hold the same ID), from the apply's log. Undefined when none is
+   * held (yet).
    */
-  localLock(): StateLock | undefined {
+  heldLock(): StateLock | undefined {
     const file = join(this.dir, '.terraform.tfstate.lock.info');
-    if (!existsSync(file)) return undefined;
-    try {
-      const info = JSON.parse(readFileSync(file, 'utf8')) as { ID?: string; Operation?: string; Who?: string; Created?: string };
-      return info.ID ? { id: info.ID, operation: info.Operation, who: info.Who, created: info.Created } : undefined;
-    } catch {
-      return undefined;
+    if (existsSync(file)) {
+      try {
+        const info = JSON.parse(readFileSync(file, 'utf8')) as { ID?: string; Operation?: string; Who?: string; Created?: string };
+        if (info.ID) return { id: info.ID, operation: info.Operation, who: info.Who, created: info.Created };
+      } catch {
+        // Being written: looked at again on the next call.
+      }
     }
+    const log = join(this.dir, RECORD_DIR, APPLY_LOG_FILE);
+    const id = existsSync(log) ? lockFromLog(readFileSync(log, 'utf8')) : undefined;
+    return id ? { id, operation: 'OperationTypeApply' } : undefined;
+  }
+
+  /** The plan or apply Terraform that a process (this one, or one before a crash) started here, while it still runs on this host. */
+  running(): TerraformProcess | undefined {
+    return runningTerraform(this.dir);
   }
 
   /** Runs any terraform command here (for checks that need more than the steps above). */
@@ -311,9 +331,29 @@ export class TerraformWorkspace {
     return terraform(args, this.dir, this.settings.env, options);
   }
 
-  private step(step: 'init' | 'validate' | 'plan' | 'show' | 'apply', args: readonly string[], options: RunOptions): Promise<CommandResult> {
-    return timedStep(this.onEvent, step, this.stack, () => terraform(args, this.dir, this.settings.env, options), (r) => r.ok);
+  private step(step: 'init' | 'validate' | 'plan' | 'show' | 'apply', args: readonly string[], options: RunOptions, env = this.settings.env): Promise<CommandResult> {
+    if (step !== 'plan' && step !== 'apply') return timedStep(this.onEvent, step, this.stack, () => terraform(args, this.dir, env, options), (r) => r.ok);
+    // The steps that hold the state lock: their output goes to a file, so that Terraform outlives a crash of this process, and they are recorded (running()).
+    const recorded: RunOptions = {
+      ...options,
+      outputFile: recordPath(this.dir, OUTPUT_FILE),
+      onStart: (pid) => {
+        recordProcess(this.dir, pid, step);
+        options.onStart?.(pid);
+      },
+    };
+    return timedStep(this.onEvent, step, this.stack, () => terraform(args, this.dir, env, recorded).finally(() => forgetProcess(this.dir)), (r) => r.ok);
   }
+}
+
+/**
+ * Whether `terraform force-unlock`'s output says the state holds no lock
+ * (its holder released it): a local state is "not locked"; an S3 backend
+ * finds no lock file (NoSuchKey) and an empty lock table entry ("unexpected
+ * end of JSON input"). Not when the state holds another lock ("does not match").
+ */
+export function lockAbsent(output: string): boolean {
+  return /not locked|NoSuchKey|unexpected end of JSON input/i.test(output) && !/does not match/i.test(output);
 }
 
 let initQueue: Promise<unknown> = Promise.resolve();
