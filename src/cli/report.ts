@@ -75,7 +75,7 @@ export function reportJson(report: GuardrailReport) {
     environment: report.environment,
     production: report.production,
     failed: report.failed,
-    results: report.results.map((r) => ({ rule: r.rule.id, status: r.status, reason: r.reason, findings: r.findings })),
+    results: report.results.map((r) => ({ rule: r.rule.id, status: r.status, reason: r.reason, threw: r.threw, findings: r.findings })),
     unneededWaivers: report.unneededWaivers,
   };
 }

@@ -33,9 +33,36 @@ export interface Resource {
   readonly values: any;
 }
 
-/** Every resource of one type. */
+/**
+ * The address of the resource a rule read last (through `resources`), so
+ * that a rule that throws is reported on the resource it was checking
+ * (src/guardrails/run.ts); undefined before it reads one.
+ */
+let lastRead: string | undefined;
+
+/** Forgets the resource read last: called before each rule runs. */
+export function startReading(): void {
+  lastRead = undefined;
+}
+
+/** The resource the running rule read last, if any. */
+export function lastReadResource(): string | undefined {
+  return lastRead;
+}
+
+/** Every resource of one type. Reading a resource's values records it as the one being checked. */
 export function resources(stack: StackJson, type: string): Resource[] {
-  return Object.entries(stack.resource?.[type] ?? {}).map(([name, values]) => ({ address: `${type}.${name}`, name, values }));
+  return Object.entries(stack.resource?.[type] ?? {}).map(([name, values]) => {
+    const address = `${type}.${name}`;
+    return {
+      address,
+      name,
+      get values() {
+        lastRead = address;
+        return values;
+      },
+    };
+  });
 }
 
 /** Whether a value (an attribute or a whole block) refers to a resource. */
