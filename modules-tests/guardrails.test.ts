@@ -1,9 +1,10 @@
 /** Guardrails: one compliant and one non-compliant stack per rule, then the example environments. */
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { reportJson } from '../src/cli/report';
 import { evaluateGuardrails } from '../src/core/index';
-import { RULES } from '../src/guardrails/index';
-import { resources, type GuardrailRule, type StackJson } from '../src/guardrails/rule';
+import { RULE_IDS, RULES } from '../src/guardrails/index';
+import { defineRule, resources, type GuardrailRule, type StackJson } from '../src/guardrails/rule';
 import { formatReport, runGuardrails, WHOLE_STACK } from '../src/guardrails/run';
 import { TELEPORT_GUARDRAIL_FIXTURES } from './fixtures/teleport/guardrail-fixtures';
 import { JOBS_GUARDRAIL_FIXTURES } from './fixtures/jobs/guardrail-fixtures';
@@ -299,7 +300,7 @@ describe('running the rules', () => {
 
 describe('a rule that throws', () => {
   const lb = stack({ aws_lb: { lb: {} } });
-  const throwing = (check: GuardrailRule['check']): GuardrailRule => ({ id: 'broken-rule', description: 'a rule with a bug', scannerIds: [], scope: 'all', fix: 'the fix of the rule', check });
+  const throwing = (check: GuardrailRule['check']) => defineRule('/rules/broken-rule.ts', { description: 'a rule with a bug', scannerIds: [], scope: 'all', fix: 'the fix of the rule', check });
   // Reads a block the load balancer does not have: a TypeError on aws_lb.lb.
   const broken = throwing((s) => resources(s, 'aws_lb').flatMap((r) => (r.values.access_logs.bucket ? [] : [])));
   const rules = [broken, ...RULES.filter((r) => r.id === 'alb-access-logs' || r.id === 'alb-drop-invalid-headers')];
@@ -330,6 +331,29 @@ describe('a rule that throws', () => {
   it('says what it threw in the JSON report', () => {
     const report = runGuardrails({ environment: 'qa', production: false, waivers: {}, stack: lb }, [broken]);
     expect(reportJson(report).results[0]).toEqual({ rule: 'broken-rule', status: 'fail', reason: undefined, threw: report.results[0]!.threw, findings: report.results[0]!.findings });
+  });
+});
+
+describe('rule IDs', () => {
+  const dir = join(__dirname, '..', 'src', 'guardrails', 'rules');
+  const files = readdirSync(dir).filter((f) => f.endsWith('.ts')).map((f) => f.replace(/\.ts$/, '')).sort();
+  const isRule = (value: unknown): value is GuardrailRule => typeof value === 'object' && value !== null && typeof (value as GuardrailRule).check === 'function';
+
+  it('are the file names: one rule per file of src/guardrails/rules, each in the index', () => {
+    expect(files.length).toBeGreaterThan(40);
+    const declared = files.map((file) => {
+      const rules = Object.values(require(join(dir, file)) as Record<string, unknown>).filter(isRule);
+      expect(rules).toHaveLength(1);
+      return rules[0]!.id;
+    });
+    expect(declared).toEqual(files);
+    expect([...RULE_IDS].sort()).toEqual(files);
+  });
+
+  it('come from the file name whatever the runtime loads (TypeScript here, compiled JavaScript in the package)', () => {
+    const rule = { description: 'd', scannerIds: [], scope: 'all' as const, fix: 'f', check: () => [] };
+    expect(defineRule('/app/dist/guardrails/rules/kms-rotation.js', rule).id).toBe('kms-rotation');
+    expect(defineRule('/src/guardrails/rules/kms-rotation.ts', rule).id).toBe('kms-rotation');
   });
 });
 

@@ -1,4 +1,5 @@
 /** Guardrails: small pure rules over a synthesized stack (cdk.tf.json), each with an ID and a fix. */
+import { basename } from 'node:path';
 
 /** A synthesized stack as Terraform JSON. */
 export type StackJson = { resource?: Record<string, Record<string, any>>; [key: string]: unknown };
@@ -15,7 +16,7 @@ export interface RuleContext {
 }
 
 export interface GuardrailRule {
-  /** Stable ID, used in `guardrails.waivers`. */
+  /** Stable ID, used in `guardrails.waivers`: the name of the rule's file (defineRule). */
   readonly id: string;
   readonly description: string;
   /** The matching checks of common scanners (Checkov IDs), where one exists. */
@@ -25,6 +26,15 @@ export interface GuardrailRule {
   /** How to comply, said once for every finding. */
   readonly fix: string;
   readonly check: (stack: StackJson, context: RuleContext) => Finding[];
+}
+
+/**
+ * A rule of src/guardrails/rules/<id>.ts, its ID taken from its file name
+ * (`defineRule(__filename, ...)`), so that the ID waivers name and the file
+ * that holds the rule can never differ.
+ */
+export function defineRule(file: string, rule: Omit<GuardrailRule, 'id'>): GuardrailRule {
+  return { id: basename(file).replace(/\.[cm]?[jt]s$/, ''), ...rule };
 }
 
 export interface Resource {
