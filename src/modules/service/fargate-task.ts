@@ -144,7 +144,7 @@ export interface FargateTask {
  * container, two sidecars of one name. Called before the service or job makes
  * any resource, so that nothing is half built when it throws.
  */
-export function checkFargateTask(scope: Construct, props: Pick<FargateTaskProps, 'name' | 'description' | 'sidecars'>): void {
+function checkFargateTask(scope: Construct, props: Pick<FargateTaskProps, 'name' | 'description' | 'sidecars'>): void {
   const seen = new Set<string>();
   for (const sidecar of props.sidecars ?? []) {
     if (sidecar.name === props.name) throw new ValidationError(`${props.description}: a sidecar cannot take the main container's name`, scope);
