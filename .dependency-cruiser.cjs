@@ -3,7 +3,7 @@
  *   front ends  src/cli, src/controller, src/testing, main.ts -> src/core only (its index; the CLI's help also reads src/core/names.ts)
  *   core        src/core                              -> everything below
  *   below       src/stacks -> src/modules ; src/guardrails ; src/cost ; src/diagram ; src/terraform
- *   ground      src/config ; naming, AWS facts, CIDR, values (src/*.ts)
+ *   ground      src/config ; naming, AWS facts, CIDR, values, the ValidationError constructs throw (src/*.ts)
  *   beside      src/verification (the project's own checks, run by scripts/) -> src/core/index.ts only;
  *               nothing in the product imports it, so its dev dependencies never load at run time
  * `npm test` runs it (check:layers); a broken rule fails the tests.

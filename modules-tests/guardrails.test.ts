@@ -1,9 +1,11 @@
 /** Guardrails: one compliant and one non-compliant stack per rule, then the example environments. */
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { reportJson } from '../src/cli/report';
 import { evaluateGuardrails } from '../src/core/index';
-import { RULES } from '../src/guardrails/index';
-import type { StackJson } from '../src/guardrails/rule';
-import { formatReport, runGuardrails } from '../src/guardrails/run';
+import { RULE_IDS, RULES } from '../src/guardrails/index';
+import { defineRule, resources, type GuardrailRule, type StackJson } from '../src/guardrails/rule';
+import { formatReport, runGuardrails, WHOLE_STACK } from '../src/guardrails/run';
 import { TELEPORT_GUARDRAIL_FIXTURES } from './fixtures/teleport/guardrail-fixtures';
 import { JOBS_GUARDRAIL_FIXTURES } from './fixtures/jobs/guardrail-fixtures';
 import { WORKLOAD_GUARDRAIL_FIXTURES } from './fixtures/workloads/guardrail-fixtures';
@@ -293,6 +295,65 @@ describe('running the rules', () => {
     expect(problemsOf({ 'dev.yaml': `${MINIMAL_ENVIRONMENT}guardrails:\n  waivers:\n    alb-acess-logs: "a reason long enough"\n` })).toEqual([
       'cfg/dev.yaml:12:21 guardrails.waivers.alb-acess-logs: no guardrail "alb-acess-logs"; did you mean "alb-access-logs"?',
     ]);
+  });
+});
+
+describe('a rule that throws', () => {
+  const lb = stack({ aws_lb: { lb: {} } });
+  const throwing = (check: GuardrailRule['check']) => defineRule('/rules/broken-rule.ts', { description: 'a rule with a bug', scannerIds: [], scope: 'all', fix: 'the fix of the rule', check });
+  // Reads a block the load balancer does not have: a TypeError on aws_lb.lb.
+  const broken = throwing((s) => resources(s, 'aws_lb').flatMap((r) => (r.values.access_logs.bucket ? [] : [])));
+  const rules = [broken, ...RULES.filter((r) => r.id === 'alb-access-logs' || r.id === 'alb-drop-invalid-headers')];
+
+  it('is a failing finding of that rule on the resource it was reading, with what it threw, and the other rules still run', () => {
+    const report = runGuardrails({ environment: 'qa', production: false, waivers: {}, stack: lb }, rules);
+    expect(report.failed).toBe(true);
+    expect(report.results.map((r) => [r.rule.id, r.status])).toEqual([['broken-rule', 'fail'], ['alb-access-logs', 'fail'], ['alb-drop-invalid-headers', 'fail']]);
+    const [result] = report.results;
+    expect(result!.threw).toMatch(/Cannot read properties of undefined \(reading 'bucket'\)/);
+    expect(result!.findings).toEqual([{ address: 'aws_lb.lb', message: `the rule threw while checking it: ${result!.threw}` }]);
+    expect(report.results[1]!.findings).toEqual([{ address: 'aws_lb.lb', message: 'access logs are off' }]);
+    expect(formatReport(report)).toContain(`  FAIL broken-rule aws_lb.lb: the rule threw while checking it: ${result!.threw}; a bug in the rule (src/guardrails/rules), not in the stack: report it`);
+  });
+
+  it('fails even where the rule is waived, and its waiver is not called unneeded', () => {
+    const report = runGuardrails({ environment: 'qa', production: false, waivers: { 'broken-rule': 'a reason long enough' }, stack: lb }, [broken]);
+    expect(report.results[0]!.status).toBe('fail');
+    expect(report.failed).toBe(true);
+    expect(report.unneededWaivers).toEqual([]);
+  });
+
+  it('names the whole stack when it threw before reading a resource', () => {
+    const report = runGuardrails({ environment: 'qa', production: false, waivers: {}, stack: lb }, [throwing(() => { throw new Error('not ready'); })]);
+    expect(report.results[0]!.findings).toEqual([{ address: WHOLE_STACK, message: 'the rule threw while checking it: not ready' }]);
+  });
+
+  it('says what it threw in the JSON report', () => {
+    const report = runGuardrails({ environment: 'qa', production: false, waivers: {}, stack: lb }, [broken]);
+    expect(reportJson(report).results[0]).toEqual({ rule: 'broken-rule', status: 'fail', reason: undefined, threw: report.results[0]!.threw, findings: report.results[0]!.findings });
+  });
+});
+
+describe('rule IDs', () => {
+  const dir = join(__dirname, '..', 'src', 'guardrails', 'rules');
+  const files = readdirSync(dir).filter((f) => f.endsWith('.ts')).map((f) => f.replace(/\.ts$/, '')).sort();
+  const isRule = (value: unknown): value is GuardrailRule => typeof value === 'object' && value !== null && typeof (value as GuardrailRule).check === 'function';
+
+  it('are the file names: one rule per file of src/guardrails/rules, each in the index', () => {
+    expect(files.length).toBeGreaterThan(40);
+    const declared = files.map((file) => {
+      const rules = Object.values(require(join(dir, file)) as Record<string, unknown>).filter(isRule);
+      expect(rules).toHaveLength(1);
+      return rules[0]!.id;
+    });
+    expect(declared).toEqual(files);
+    expect([...RULE_IDS].sort()).toEqual(files);
+  });
+
+  it('come from the file name whatever the runtime loads (TypeScript here, compiled JavaScript in the package)', () => {
+    const rule = { description: 'd', scannerIds: [], scope: 'all' as const, fix: 'f', check: () => [] };
+    expect(defineRule('/app/dist/guardrails/rules/kms-rotation.js', rule).id).toBe('kms-rotation');
+    expect(defineRule('/src/guardrails/rules/kms-rotation.ts', rule).id).toBe('kms-rotation');
   });
 });
 

@@ -17,21 +17,30 @@ export function printJson(value: unknown): void {
 
 /**
  * Runs `work`; a ConfigError becomes exactly one line per problem on stderr
- * (the count goes to stdout, so stderr stays machine-readable), a guardrail
- * failure its findings; with `--json` either is a JSON document on stdout.
- * Exit codes: 1 for problems, 3 for guardrails; no stack trace.
+ * (the count goes to stdout, so stderr stays machine-readable), a construct's
+ * ValidationError its message and construct path, a guardrail failure its
+ * findings; with `--json` each is a JSON document on stdout. Exit codes: 1
+ * for problems and refused input, 3 for guardrails; no stack trace.
  */
 export function exitOnUserError<T>(work: () => T, options: OutputOptions = {}): T {
   try {
     return work();
   } catch (error) {
-    const { ConfigError, formatProblem, formatReport, GuardrailError } = core();
+    const { ConfigError, formatProblem, formatReport, GuardrailError, ValidationError } = core();
     if (error instanceof ConfigError) {
       if (options.json) printJson({ ok: false, problems: error.problems.map((p) => ({ ...p, text: formatProblem(p) })) });
       else {
         // Synchronous: every line is out before the exit, even on a slow pipe.
         writeAllSync(2, error.problems.map((problem) => `${stderrColour('red', formatProblem(problem))}\n`).join(''));
         writeAllSync(1, `${error.problems.length} problem(s) found; nothing was written.\n`);
+      }
+      process.exit(EXIT.userError);
+    }
+    if (error instanceof ValidationError) {
+      if (options.json) printJson({ ok: false, invalid: { message: error.detail, constructPath: error.constructPath } });
+      else {
+        writeAllSync(2, `${stderrColour('red', `invalid input: ${error.detail}`)}\n  at ${error.constructPath}\n`);
+        writeAllSync(1, 'nothing was written.\n');
       }
       process.exit(EXIT.userError);
     }
@@ -66,7 +75,7 @@ export function reportJson(report: GuardrailReport) {
     environment: report.environment,
     production: report.production,
     failed: report.failed,
-    results: report.results.map((r) => ({ rule: r.rule.id, status: r.status, reason: r.reason, findings: r.findings })),
+    results: report.results.map((r) => ({ rule: r.rule.id, status: r.status, reason: r.reason, threw: r.threw, findings: r.findings })),
     unneededWaivers: report.unneededWaivers,
   };
 }

@@ -36,6 +36,7 @@ export { checkBackend, type BackendCheckOptions } from './check-backend';
 export { backendOverrides, BACKEND_CONFIG_VARIABLE, DYNAMODB_ENDPOINT_VARIABLE, S3_ENDPOINT_VARIABLE, type BackendOverrides } from './backend-overrides';
 export { IGNORE_EVENTS, type CoreEvent, type CoreListener, type CoreStep } from './events';
 export { ConfigError, formatProblem, type Problem } from '../config/problems';
+export { ValidationError } from '../validation-error';
 export { isProductionName, type EnvironmentConfig } from '../config/resolve';
 export { NAME_PATTERN as ENVIRONMENT_NAME } from '../config/schema';
 export { defaultsJsonSchema, environmentJsonSchema, SCHEMA_FILES, writeSchemas } from '../config/json-schema';

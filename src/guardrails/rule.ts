@@ -1,4 +1,5 @@
 /** Guardrails: small pure rules over a synthesized stack (cdk.tf.json), each with an ID and a fix. */
+import { basename } from 'node:path';
 
 /** A synthesized stack as Terraform JSON. */
 export type StackJson = { resource?: Record<string, Record<string, any>>; [key: string]: unknown };
@@ -15,7 +16,7 @@ export interface RuleContext {
 }
 
 export interface GuardrailRule {
-  /** Stable ID, used in `guardrails.waivers`. */
+  /** Stable ID, used in `guardrails.waivers`: the name of the rule's file (defineRule). */
   readonly id: string;
   readonly description: string;
   /** The matching checks of common scanners (Checkov IDs), where one exists. */
@@ -27,15 +28,51 @@ export interface GuardrailRule {
   readonly check: (stack: StackJson, context: RuleContext) => Finding[];
 }
 
+/**
+ * A rule of src/guardrails/rules/<id>.ts, its ID taken from its file name
+ * (`defineRule(__filename, ...)`), so that the ID waivers name and the file
+ * that holds the rule can never differ.
+ */
+export function defineRule(file: string, rule: Omit<GuardrailRule, 'id'>): GuardrailRule {
+  return { id: basename(file).replace(/\.[cm]?[jt]s$/, ''), ...rule };
+}
+
 export interface Resource {
   readonly address: string;
   readonly name: string;
   readonly values: any;
 }
 
-/** Every resource of one type. */
+/**
+ * The address of the resource a rule read last (through `resources`), so
+ * that a rule that throws is reported on the resource it was checking
+ * (src/guardrails/run.ts); undefined before it reads one.
+ */
+let lastRead: string | undefined;
+
+/** Forgets the resource read last: called before each rule runs. */
+export function startReading(): void {
+  lastRead = undefined;
+}
+
+/** The resource the running rule read last, if any. */
+export function lastReadResource(): string | undefined {
+  return lastRead;
+}
+
+/** Every resource of one type. Reading a resource's values records it as the one being checked. */
 export function resources(stack: StackJson, type: string): Resource[] {
-  return Object.entries(stack.resource?.[type] ?? {}).map(([name, values]) => ({ address: `${type}.${name}`, name, values }));
+  return Object.entries(stack.resource?.[type] ?? {}).map(([name, values]) => {
+    const address = `${type}.${name}`;
+    return {
+      address,
+      name,
+      get values() {
+        lastRead = address;
+        return values;
+      },
+    };
+  });
 }
 
 /** Whether a value (an attribute or a whole block) refers to a resource. */

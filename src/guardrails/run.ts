@@ -1,6 +1,6 @@
 /** Runs every guardrail over a synthesized environment and applies its waivers. */
 import { RULES } from './index';
-import type { Finding, GuardrailRule, StackJson } from './rule';
+import { lastReadResource, startReading, type Finding, type GuardrailRule, type StackJson } from './rule';
 
 export interface RuleResult {
   readonly rule: GuardrailRule;
@@ -9,6 +9,8 @@ export interface RuleResult {
   readonly findings: readonly Finding[];
   /** The waiver's reason, when waived. */
   readonly reason?: string;
+  /** What the rule threw instead of returning its findings: the result fails, waiver or not. */
+  readonly threw?: string;
 }
 
 export interface GuardrailReport {
@@ -28,15 +30,34 @@ export interface GuardrailInput {
   readonly stack: StackJson;
 }
 
+/** Where a rule that threw was in the stack when it did: the resource it read last, else the stack as a whole. */
+export const WHOLE_STACK = '(the whole stack)';
+
+/**
+ * Runs one rule. A rule that throws (a value it did not expect) does not
+ * stop the others: like cdk-nag's rule errors, the throw becomes a finding of
+ * that rule on the resource it was checking, and the rule fails, waived or
+ * not, so that an unchecked stack never passes.
+ */
+function runRule(rule: GuardrailRule, input: GuardrailInput): RuleResult {
+  if (rule.scope === 'production' && !input.production) return { rule, status: 'skipped', findings: [] };
+  let findings: Finding[];
+  try {
+    startReading();
+    findings = rule.check(input.stack, { production: input.production });
+  } catch (error) {
+    const threw = error instanceof Error ? error.message : String(error);
+    return { rule, status: 'fail', threw, findings: [{ address: lastReadResource() ?? WHOLE_STACK, message: `the rule threw while checking it: ${threw}` }] };
+  }
+  const reason = input.waivers[rule.id];
+  if (findings.length === 0) return { rule, status: 'pass', findings };
+  return reason !== undefined ? { rule, status: 'waived', findings, reason } : { rule, status: 'fail', findings };
+}
+
 export function runGuardrails(input: GuardrailInput, rules: readonly GuardrailRule[] = RULES): GuardrailReport {
-  const results = rules.map((rule): RuleResult => {
-    if (rule.scope === 'production' && !input.production) return { rule, status: 'skipped', findings: [] };
-    const findings = rule.check(input.stack, { production: input.production });
-    const reason = input.waivers[rule.id];
-    if (findings.length === 0) return { rule, status: 'pass', findings };
-    return reason !== undefined ? { rule, status: 'waived', findings, reason } : { rule, status: 'fail', findings };
-  });
-  const unneededWaivers = Object.keys(input.waivers).filter((id) => results.find((r) => r.rule.id === id)?.status !== 'waived');
+  const results = rules.map((rule) => runRule(rule, input));
+  // A waiver of a rule that threw is not known to be unneeded: the rule did not finish.
+  const unneededWaivers = Object.keys(input.waivers).filter((id) => !results.some((r) => r.rule.id === id && (r.status === 'waived' || r.threw !== undefined)));
   return { environment: input.environment, production: input.production, results, unneededWaivers, failed: results.some((r) => r.status === 'fail') };
 }
 
@@ -47,7 +68,9 @@ export function formatReport(report: GuardrailReport): string[] {
   for (const result of report.results) {
     const scanners = result.rule.scannerIds.length ? ` [${result.rule.scannerIds.join(', ')}]` : '';
     if (result.status === 'fail') {
-      for (const finding of result.findings) lines.push(`  FAIL ${result.rule.id}${scanners} ${finding.address}: ${finding.message}; fix: ${result.rule.fix}`);
+      // A rule that threw has no fix to give: the fault is the rule's, not the stack's.
+      const fix = result.threw === undefined ? `fix: ${result.rule.fix}` : 'a bug in the rule (src/guardrails/rules), not in the stack: report it';
+      for (const finding of result.findings) lines.push(`  FAIL ${result.rule.id}${scanners} ${finding.address}: ${finding.message}; ${fix}`);
     }
     if (result.status === 'waived') {
       lines.push(`  WAIVED ${result.rule.id}${scanners}: ${result.reason} (${result.findings.length} finding(s): ${result.findings.map((f) => f.message).join('; ')})`);

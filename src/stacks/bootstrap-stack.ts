@@ -17,6 +17,7 @@ import { GuardrailWaivers } from './guardrail-waivers';
 import { boundaryPolicyName, chunkStatements, deployStatements, managementStatements, policyStatements, serviceRoleNames, wildcardWaiver, type ReasonedStatement } from './management-policy';
 import { BOUNDARY_POLICY_CHARACTERS, boundaryStatements } from './permissions-boundary';
 import { addS3Backend } from './s3-backend';
+import { ValidationError } from '../validation-error';
 
 /** Where the bootstrap stack keeps its state once it is in the bucket. */
 export const BOOTSTRAP_STATE_KEY = 'bootstrap/terraform.tfstate';
@@ -60,6 +61,8 @@ export class BootstrapStack extends TerraformStack {
 
   constructor(scope: Construct, backend: BackendConfig, tags: Readonly<Record<string, string>>, environments: readonly EnvironmentConfig[] = [], all: readonly EnvironmentConfig[] = environments) {
     super(scope, bootstrapStackName(backend));
+    // Checked before the first resource: a refused input leaves nothing half built.
+    const boundaries = this.boundaryPolicies(backend, environments, all);
     new AwsProvider(this, 'aws', {
       region: backend.region,
       allowedAccountIds: [backend.accountId],
@@ -80,19 +83,25 @@ export class BootstrapStack extends TerraformStack {
     new StateBackend(this, 'state', { bucket: backend.bucket, lockTable: backend.lockTable, partition });
     this.waivers = new GuardrailWaivers(this, 'guardrail-waivers');
     this.waivers.add('alarms-enabled', 'the bootstrap stack holds the state bucket, its lock table and IAM roles, nothing that serves traffic: a missing bucket or table fails every init and plan, and CloudTrail records their use');
-    this.addBoundaries(backend, environments, all);
+    this.addBoundaries(boundaries);
     this.addGithubRoles(backend, environments, all);
     this.addControllerRoles(backend, environments, all);
   }
 
-  /** The permissions boundary of each environment in this account (one in another account is made there by hand), fenced from every other environment. */
-  private addBoundaries(backend: BackendConfig, environments: readonly EnvironmentConfig[], all: readonly EnvironmentConfig[]): void {
+  /** The permissions boundary of each environment in this account (one in another account is made there by hand), fenced from every other environment; refused when one is over IAM's size. */
+  private boundaryPolicies(backend: BackendConfig, environments: readonly EnvironmentConfig[], all: readonly EnvironmentConfig[]): { config: EnvironmentConfig; policy: string }[] {
     const here = [...environments].filter((c) => c.aws.accountId === backend.accountId).sort((a, b) => a.environment.localeCompare(b.environment));
-    for (const config of here) {
+    return here.map((config) => {
       const policy = policyDocument(...boundaryStatements(config, all));
       if (policy.replace(/\s/g, '').length > BOUNDARY_POLICY_CHARACTERS) {
-        throw new Error(`the permissions boundary of ${config.environment} is ${policy.length} characters, over IAM's ${BOUNDARY_POLICY_CHARACTERS} for one managed policy; name fewer resources in its taskRole statements`);
+        throw new ValidationError(`the permissions boundary of ${config.environment} is ${policy.length} characters, over IAM's ${BOUNDARY_POLICY_CHARACTERS} for one managed policy; name fewer resources in its taskRole statements`, this);
       }
+      return { config, policy };
+    });
+  }
+
+  private addBoundaries(boundaries: readonly { config: EnvironmentConfig; policy: string }[]): void {
+    for (const { config, policy } of boundaries) {
       new IamPolicy(this, `boundary-${config.environment}`, {
         name: boundaryPolicyName(config),
         description: `The permissions boundary of every role ${config.environment} creates: its own resources only, no other environment, no IAM writes`,

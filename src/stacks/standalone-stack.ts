@@ -2,6 +2,7 @@ import { DefaultTokenResolver, StringConcat, TerraformElement, TerraformOutput, 
 // cdktf's own merge, so fragments combine exactly as in TerraformStack.toTerraform.
 import { deepMerge } from 'cdktf/lib/util';
 import type { IConstruct } from 'constructs';
+import { ValidationError } from '../validation-error';
 
 const RESOLVER = new DefaultTokenResolver(new StringConcat());
 
@@ -28,7 +29,7 @@ export class StandaloneStack extends TerraformStack {
    * them the second pass has nothing to do, so they are refused here.
    */
   override addOverride(path: string, _value: unknown): never {
-    throw new Error(`${this.node.id}: stack-level override "${path}" refused; override the element it changes instead (element.addOverride)`);
+    throw new ValidationError(`${this.node.id}: stack-level override "${path}" refused; override the element it changes instead (element.addOverride)`, this);
   }
 
   /**

@@ -1,8 +1,7 @@
 import { TLS12_SSL_POLICIES } from '../../aws-facts';
-import { resources, type GuardrailRule } from '../rule';
+import { defineRule, resources } from '../rule';
 
-export const albHttpsOnly: GuardrailRule = {
-  id: 'alb-https-only',
+export const albHttpsOnly = defineRule(__filename, {
   description: 'Load balancers serve HTTPS with TLS 1.2+ and redirect HTTP to it',
   scannerIds: ['CKV_AWS_2', 'CKV_AWS_103', 'CKV2_AWS_20'],
   scope: 'all',
@@ -15,4 +14,4 @@ export const albHttpsOnly: GuardrailRule = {
     const redirects = (v.default_action ?? []).some((a: any) => a.type === 'redirect' && a.redirect?.protocol === 'HTTPS');
     return redirects ? [] : [{ address: listener.address, message: `listener on port ${v.port} serves plain ${v.protocol}` }];
   }),
-};
+});

@@ -1,10 +1,9 @@
-import { everyResource, type GuardrailRule } from '../rule';
+import { defineRule, everyResource } from '../rule';
 
-export const ecrImmutableTags: GuardrailRule = {
-  id: 'ecr-immutable-tags',
+export const ecrImmutableTags = defineRule(__filename, {
   description: 'Image tags cannot be overwritten',
   scannerIds: ['CKV_AWS_51'],
   scope: 'all',
   fix: 'set registry.immutableTags: true',
   check: (stack) => everyResource(stack, 'aws_ecr_repository', (r) => r.image_tag_mutability === 'IMMUTABLE', 'tags are mutable'),
-};
+});

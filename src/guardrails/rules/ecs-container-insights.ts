@@ -1,7 +1,6 @@
-import { everyResource, type GuardrailRule } from '../rule';
+import { defineRule, everyResource } from '../rule';
 
-export const ecsContainerInsights: GuardrailRule = {
-  id: 'ecs-container-insights',
+export const ecsContainerInsights = defineRule(__filename, {
   description: 'ECS clusters collect Container Insights metrics',
   scannerIds: ['CKV_AWS_65'],
   scope: 'all',
@@ -9,4 +8,4 @@ export const ecsContainerInsights: GuardrailRule = {
   check: (stack) => everyResource(stack, 'aws_ecs_cluster',
     (c) => (c.setting ?? []).some((s: any) => s.name === 'containerInsights' && ['enabled', 'enhanced'].includes(s.value)),
     'Container Insights is off'),
-};
+});

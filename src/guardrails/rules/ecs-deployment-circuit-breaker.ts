@@ -1,7 +1,6 @@
-import { everyResource, type GuardrailRule } from '../rule';
+import { defineRule, everyResource } from '../rule';
 
-export const ecsDeploymentCircuitBreaker: GuardrailRule = {
-  id: 'ecs-deployment-circuit-breaker',
+export const ecsDeploymentCircuitBreaker = defineRule(__filename, {
   description: 'Failing deployments stop and roll back',
   scannerIds: [],
   scope: 'all',
@@ -9,4 +8,4 @@ export const ecsDeploymentCircuitBreaker: GuardrailRule = {
   check: (stack) => everyResource(stack, 'aws_ecs_service',
     (s) => s.deployment_circuit_breaker?.enable === true && s.deployment_circuit_breaker?.rollback === true,
     'no deployment circuit breaker with rollback'),
-};
+});

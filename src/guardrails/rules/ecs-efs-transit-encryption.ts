@@ -1,7 +1,6 @@
-import { resources, type Finding, type GuardrailRule } from '../rule';
+import { defineRule, resources, type Finding } from '../rule';
 
-export const ecsEfsTransitEncryption: GuardrailRule = {
-  id: 'ecs-efs-transit-encryption',
+export const ecsEfsTransitEncryption = defineRule(__filename, {
   description: 'Tasks mount EFS volumes with TLS and their IAM identity',
   scannerIds: ['CKV_AWS_97'],
   scope: 'all',
@@ -13,4 +12,4 @@ export const ecsEfsTransitEncryption: GuardrailRule = {
         ? []
         : [{ address: task.address, message: `volume ${v.name} is mounted without TLS or without IAM authorization` }];
     })),
-};
+});

@@ -1,7 +1,6 @@
-import { resources, type GuardrailRule } from '../rule';
+import { defineRule, resources } from '../rule';
 
-export const ecsExecLogging: GuardrailRule = {
-  id: 'ecs-exec-logging',
+export const ecsExecLogging = defineRule(__filename, {
   description: 'ECS Exec sessions are logged to an encrypted log group',
   scannerIds: ['CKV_AWS_223'],
   scope: 'all',
@@ -15,4 +14,4 @@ export const ecsExecLogging: GuardrailRule = {
       })
       .map((c) => ({ address: c.address, message: 'a service allows exec but sessions are not logged encrypted' }));
   },
-};
+});

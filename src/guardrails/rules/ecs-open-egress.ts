@@ -1,4 +1,4 @@
-import { refersTo, resources, type GuardrailRule } from '../rule';
+import { defineRule, refersTo, resources } from '../rule';
 
 const ANYWHERE = ['0.0.0.0/0', '::/0'];
 
@@ -7,8 +7,7 @@ function allPorts(rule: any): boolean {
   return String(rule.ip_protocol) === '-1' || (rule.from_port === 0 && rule.to_port === 65535) || (rule.from_port === undefined && rule.to_port === undefined && String(rule.ip_protocol) !== 'icmp');
 }
 
-export const ecsOpenEgress: GuardrailRule = {
-  id: 'ecs-open-egress',
+export const ecsOpenEgress = defineRule(__filename, {
   description: 'Tasks do not connect anywhere on any port: their egress names destinations and ports',
   scannerIds: ['CKV_AWS_382'],
   scope: 'all',
@@ -21,4 +20,4 @@ export const ecsOpenEgress: GuardrailRule = {
       .filter((rule) => taskGroups.some((group) => refersTo(rule.values.security_group_id, group)))
       .map((rule) => ({ address: rule.address, message: `tasks may connect to ${rule.values.cidr_ipv4 ?? rule.values.cidr_ipv6} on every port` }));
   },
-};
+});

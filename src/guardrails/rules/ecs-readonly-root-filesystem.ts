@@ -1,7 +1,6 @@
-import { resources, type GuardrailRule } from '../rule';
+import { defineRule, resources } from '../rule';
 
-export const ecsReadonlyRootFilesystem: GuardrailRule = {
-  id: 'ecs-readonly-root-filesystem',
+export const ecsReadonlyRootFilesystem = defineRule(__filename, {
   description: 'Containers mount their root filesystem read-only',
   scannerIds: ['CKV_AWS_336'],
   scope: 'all',
@@ -10,4 +9,4 @@ export const ecsReadonlyRootFilesystem: GuardrailRule = {
     (JSON.parse(task.values.container_definitions) as { name: string; readonlyRootFilesystem?: boolean }[])
       .filter((container) => container.readonlyRootFilesystem !== true)
       .map((container) => ({ address: task.address, message: `container ${container.name} has a writable root filesystem` }))),
-};
+});

@@ -1,7 +1,6 @@
-import { everyResource, type GuardrailRule } from '../rule';
+import { defineRule, everyResource } from '../rule';
 
-export const ecsSeparateTaskRole: GuardrailRule = {
-  id: 'ecs-separate-task-role',
+export const ecsSeparateTaskRole = defineRule(__filename, {
   description: 'Tasks run with a task role separate from the execution role',
   scannerIds: ['CKV_AWS_249'],
   scope: 'all',
@@ -9,4 +8,4 @@ export const ecsSeparateTaskRole: GuardrailRule = {
   check: (stack) => everyResource(stack, 'aws_ecs_task_definition',
     (t) => Boolean(t.task_role_arn) && t.task_role_arn !== t.execution_role_arn,
     'the task role is missing or is the execution role'),
-};
+});

@@ -1,10 +1,9 @@
-import { resources, type GuardrailRule } from '../rule';
+import { defineRule, resources } from '../rule';
 
 /** ElastiCache takes at_rest_encryption_enabled as a string in provider 5.x ('true'), a bool in 6.x. */
 const on = (value: unknown) => value === true || value === 'true';
 
-export const elasticacheEncryption: GuardrailRule = {
-  id: 'elasticache-encryption',
+export const elasticacheEncryption = defineRule(__filename, {
   description: 'Caches encrypt at rest and in transit, and require an AUTH token',
   scannerIds: ['CKV_AWS_29', 'CKV_AWS_30', 'CKV_AWS_31'],
   scope: 'all',
@@ -17,4 +16,4 @@ export const elasticacheEncryption: GuardrailRule = {
     ].filter(Boolean);
     return missing.length > 0 ? [{ address: group.address, message: `the cache lacks ${missing.join(', ')}` }] : [];
   }),
-};
+});

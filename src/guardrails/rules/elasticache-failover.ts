@@ -1,7 +1,6 @@
-import { resources, type GuardrailRule } from '../rule';
+import { defineRule, resources } from '../rule';
 
-export const elasticacheFailover: GuardrailRule = {
-  id: 'elasticache-failover',
+export const elasticacheFailover = defineRule(__filename, {
   description: 'Production caches have a replica in another zone, automatic failover and daily snapshots',
   scannerIds: ['CKV_AWS_134'],
   scope: 'production',
@@ -14,4 +13,4 @@ export const elasticacheFailover: GuardrailRule = {
     ].filter(Boolean);
     return missing.length > 0 ? [{ address: group.address, message: `the cache lacks ${missing.join(', ')}` }] : [];
   }),
-};
+});

@@ -1,12 +1,11 @@
 import { ACTIONS_WITHOUT_RESOURCES } from '../../aws-facts';
-import { resources, type Finding, type GuardrailRule } from '../rule';
+import { defineRule, resources, type Finding } from '../rule';
 
 export { ACTIONS_WITHOUT_RESOURCES };
 
 const list = (value: unknown): string[] => (value === undefined ? [] : Array.isArray(value) ? value : [String(value)]);
 
-export const iamNoWildcards: GuardrailRule = {
-  id: 'iam-no-wildcards',
+export const iamNoWildcards = defineRule(__filename, {
   description: 'IAM policies name their actions and, where an ARN is known, their resources',
   scannerIds: ['CKV_AWS_355', 'CKV_AWS_290'],
   scope: 'all',
@@ -23,4 +22,4 @@ export const iamNoWildcards: GuardrailRule = {
       return findings;
     });
   }),
-};
+});

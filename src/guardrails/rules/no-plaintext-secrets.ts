@@ -1,4 +1,4 @@
-import { resources, type Finding, type GuardrailRule, type StackJson } from '../rule';
+import { defineRule, resources, type Finding, type StackJson } from '../rule';
 
 /** Variable names that say they hold a secret. */
 const SECRET_NAME = /(PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|CREDENTIAL)/i;
@@ -39,11 +39,10 @@ function valueFindings(stack: StackJson): Finding[] {
       .map(([, what]) => ({ address: `${type}.${name}`, message: `${path} holds ${what} in plain text` })))));
 }
 
-export const noPlaintextSecrets: GuardrailRule = {
-  id: 'no-plaintext-secrets',
+export const noPlaintextSecrets = defineRule(__filename, {
   description: 'No secret value is written in plain text into the stack or a container environment',
   scannerIds: ['CKV_SECRET_2'],
   scope: 'all',
   fix: 'keep secrets in Secrets Manager or SSM and reference them under services.<name>.secrets',
   check: (stack) => [...containerFindings(stack), ...attributeFindings(stack), ...valueFindings(stack)],
-};
+});

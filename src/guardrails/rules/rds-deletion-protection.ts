@@ -1,7 +1,6 @@
-import { everyResource, type GuardrailRule } from '../rule';
+import { defineRule, everyResource } from '../rule';
 
-export const rdsDeletionProtection: GuardrailRule = {
-  id: 'rds-deletion-protection',
+export const rdsDeletionProtection = defineRule(__filename, {
   description: 'Production databases are protected from deletion and keep a final snapshot',
   scannerIds: ['CKV_AWS_293'],
   scope: 'production',
@@ -9,4 +8,4 @@ export const rdsDeletionProtection: GuardrailRule = {
   check: (stack) => everyResource(stack, 'aws_db_instance',
     (db) => db.deletion_protection === true && db.skip_final_snapshot !== true,
     'deletion protection is off or no final snapshot is taken'),
-};
+});

@@ -1,9 +1,8 @@
-import { resources, type GuardrailRule } from '../rule';
+import { defineRule, resources } from '../rule';
 
 const FORCING = [{ name: 'rds.force_ssl', values: ['1'] }, { name: 'require_secure_transport', values: ['1', 'ON'] }];
 
-export const rdsForceTls: GuardrailRule = {
-  id: 'rds-force-tls',
+export const rdsForceTls = defineRule(__filename, {
   description: 'Databases refuse unencrypted connections',
   scannerIds: ['CKV2_AWS_69'],
   scope: 'all',
@@ -15,4 +14,4 @@ export const rdsForceTls: GuardrailRule = {
       .filter((db) => !forcing.some((group) => String(db.values.parameter_group_name ?? '').includes(`\${${group.address}.`)))
       .map((db) => ({ address: db.address, message: 'the parameter group does not force TLS' }));
   },
-};
+});

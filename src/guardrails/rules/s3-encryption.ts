@@ -1,7 +1,6 @@
-import { referencing, resources, type GuardrailRule } from '../rule';
+import { defineRule, referencing, resources } from '../rule';
 
-export const s3Encryption: GuardrailRule = {
-  id: 's3-encryption',
+export const s3Encryption = defineRule(__filename, {
   description: 'Buckets encrypt objects by default',
   scannerIds: ['CKV_AWS_19'],
   scope: 'all',
@@ -9,4 +8,4 @@ export const s3Encryption: GuardrailRule = {
   check: (stack) => resources(stack, 'aws_s3_bucket')
     .filter((bucket) => referencing(stack, 'aws_s3_bucket_server_side_encryption_configuration', 'bucket', bucket).length === 0)
     .map((bucket) => ({ address: bucket.address, message: 'no default encryption' })),
-};
+});

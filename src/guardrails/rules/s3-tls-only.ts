@@ -1,7 +1,6 @@
-import { referencing, resources, type GuardrailRule } from '../rule';
+import { defineRule, referencing, resources } from '../rule';
 
-export const s3TlsOnly: GuardrailRule = {
-  id: 's3-tls-only',
+export const s3TlsOnly = defineRule(__filename, {
   description: 'Buckets refuse requests without TLS',
   scannerIds: [],
   scope: 'all',
@@ -12,4 +11,4 @@ export const s3TlsOnly: GuardrailRule = {
       return statements.some((s) => s.Effect === 'Deny' && s.Condition?.Bool?.['aws:SecureTransport'] === 'false');
     }))
     .map((bucket) => ({ address: bucket.address, message: 'requests without TLS are not denied' })),
-};
+});

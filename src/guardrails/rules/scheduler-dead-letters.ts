@@ -1,7 +1,6 @@
-import { everyResource, type GuardrailRule } from '../rule';
+import { defineRule, everyResource } from '../rule';
 
-export const schedulerDeadLetters: GuardrailRule = {
-  id: 'scheduler-dead-letters',
+export const schedulerDeadLetters = defineRule(__filename, {
   description: 'Every schedule retries a failed invocation and keeps what it gave up on in a dead-letter queue (no run is lost without a trace)',
   scannerIds: [],
   scope: 'all',
@@ -9,4 +8,4 @@ export const schedulerDeadLetters: GuardrailRule = {
   check: (stack) => everyResource(stack, 'aws_scheduler_schedule',
     (s) => Boolean(s.target?.dead_letter_config?.arn) && s.target?.retry_policy !== undefined,
     'a failed invocation is dropped: no retry policy or no dead-letter queue'),
-};
+});

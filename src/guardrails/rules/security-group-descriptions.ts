@@ -1,7 +1,6 @@
-import { resources, type GuardrailRule } from '../rule';
+import { defineRule, resources } from '../rule';
 
-export const securityGroupDescriptions: GuardrailRule = {
-  id: 'security-group-descriptions',
+export const securityGroupDescriptions = defineRule(__filename, {
   description: 'Security groups and their rules say what they are for',
   scannerIds: ['CKV_AWS_23'],
   scope: 'all',
@@ -10,4 +9,4 @@ export const securityGroupDescriptions: GuardrailRule = {
     .flatMap((type) => resources(stack, type))
     .filter((r) => !r.values.description)
     .map((r) => ({ address: r.address, message: 'no description' })),
-};
+});

@@ -1,10 +1,9 @@
-import { refersTo, resources, type GuardrailRule } from '../rule';
+import { defineRule, refersTo, resources } from '../rule';
 
 const ANYWHERE = ['0.0.0.0/0', '::/0'];
 const LISTENER_PORTS = [80, 443];
 
-export const securityGroupOpenIngress: GuardrailRule = {
-  id: 'security-group-open-ingress',
+export const securityGroupOpenIngress = defineRule(__filename, {
   description: 'Nothing accepts traffic from anywhere but a public load balancer on its listener ports',
   scannerIds: ['CKV_AWS_24', 'CKV_AWS_25'],
   scope: 'all',
@@ -18,4 +17,4 @@ export const securityGroupOpenIngress: GuardrailRule = {
         publicLoadBalancerGroups.some((group) => refersTo(rule.values.security_group_id, group))))
       .map((rule) => ({ address: rule.address, message: `port ${rule.values.from_port} is open to ${rule.values.cidr_ipv4 ?? rule.values.cidr_ipv6}` }));
   },
-};
+});

@@ -1,7 +1,6 @@
-import { referencing, resources, type GuardrailRule } from '../rule';
+import { defineRule, referencing, resources } from '../rule';
 
-export const sqsTlsOnly: GuardrailRule = {
-  id: 'sqs-tls-only',
+export const sqsTlsOnly = defineRule(__filename, {
   description: 'SQS queues refuse requests without TLS',
   scannerIds: [],
   scope: 'all',
@@ -12,4 +11,4 @@ export const sqsTlsOnly: GuardrailRule = {
       return statements.some((s) => s.Effect === 'Deny' && s.Condition?.Bool?.['aws:SecureTransport'] === 'false');
     }))
     .map((queue) => ({ address: queue.address, message: 'requests without TLS are not denied' })),
-};
+});

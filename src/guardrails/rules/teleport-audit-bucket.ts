@@ -1,4 +1,4 @@
-import { referencing, resources, type GuardrailRule, type Resource, type StackJson } from '../rule';
+import { defineRule, referencing, resources, type Resource, type StackJson } from '../rule';
 
 /** The session recordings buckets: those a Teleport configuration names in audit_sessions_uri. */
 export function teleportAuditBuckets(stack: StackJson): Resource[] {
@@ -7,8 +7,7 @@ export function teleportAuditBuckets(stack: StackJson): Resource[] {
   return resources(stack, 'aws_s3_bucket').filter((b) => names.includes(b.values.bucket));
 }
 
-export const teleportAuditBucket: GuardrailRule = {
-  id: 'teleport-audit-bucket',
+export const teleportAuditBucket = defineRule(__filename, {
   description: 'Teleport session recordings are encrypted with a customer key, versioned and reachable over TLS only',
   scannerIds: [],
   scope: 'all',
@@ -25,4 +24,4 @@ export const teleportAuditBucket: GuardrailRule = {
     if (!versioned) findings.push('versioning is off, so a recording can be overwritten');
     return findings.map((message) => ({ address: bucket.address, message }));
   }),
-};
+});

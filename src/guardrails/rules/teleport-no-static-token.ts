@@ -1,4 +1,4 @@
-import { resources, type GuardrailRule } from '../rule';
+import { defineRule, resources } from '../rule';
 
 /** A literal `token:` (or `auth_token:`) value, or a static join token, in a Teleport file or command line. */
 const STATIC_TOKEN = /^\s*(auth_)?token(_name)?:\s*\S+/m;
@@ -15,8 +15,7 @@ function configString(command: readonly string[]): string | undefined {
   return arg === undefined ? undefined : Buffer.from(arg.slice('--config-string='.length), 'base64').toString('utf8');
 }
 
-export const teleportNoStaticToken: GuardrailRule = {
-  id: 'teleport-no-static-token',
+export const teleportNoStaticToken = defineRule(__filename, {
   description: 'Teleport agents join with the IAM join method; no static join token is written in plain text',
   scannerIds: [],
   scope: 'all',
@@ -39,4 +38,4 @@ export const teleportNoStaticToken: GuardrailRule = {
           : [];
       })),
   ],
-};
+});

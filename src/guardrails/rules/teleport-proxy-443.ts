@@ -1,8 +1,7 @@
-import { refersTo, resources, type GuardrailRule } from '../rule';
+import { defineRule, refersTo, resources } from '../rule';
 
 /** The Teleport proxy's load balancers: those forwarding to a target group of the Teleport service. */
-export const teleportProxy443: GuardrailRule = {
-  id: 'teleport-proxy-443',
+export const teleportProxy443 = defineRule(__filename, {
   description: 'The Teleport proxy is reachable on 443 only (TLS routing), over HTTPS with TLS 1.2+',
   scannerIds: [],
   scope: 'all',
@@ -20,4 +19,4 @@ export const teleportProxy443: GuardrailRule = {
       return [...bad, ...open, ...(listeners.length === 0 ? [{ address: lb.address, message: 'no HTTPS 443 listener' }] : [])];
     });
   },
-};
+});

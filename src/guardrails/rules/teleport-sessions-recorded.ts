@@ -1,10 +1,9 @@
 import { parse } from 'yaml';
-import { resources, type GuardrailRule } from '../rule';
+import { defineRule, resources } from '../rule';
 
 const RECORDED = ['node', 'proxy', 'node-sync', 'proxy-sync'];
 
-export const teleportSessionsRecorded: GuardrailRule = {
-  id: 'teleport-sessions-recorded',
+export const teleportSessionsRecorded = defineRule(__filename, {
   description: 'Teleport records every session and keeps the recordings and audit events',
   scannerIds: [],
   scope: 'all',
@@ -25,4 +24,4 @@ export const teleportSessionsRecorded: GuardrailRule = {
     if (!(storage.audit_events_uri ?? []).some((uri: string) => /^dynamodb:\/\//.test(uri))) problems.push('audit events do not go to DynamoDB (audit_events_uri)');
     return problems.map((message) => ({ address: p.address, message }));
   }),
-};
+});

@@ -1,7 +1,6 @@
-import { referencing, resources, type GuardrailRule } from '../rule';
+import { defineRule, referencing, resources } from '../rule';
 
-export const vpcFlowLogs: GuardrailRule = {
-  id: 'vpc-flow-logs',
+export const vpcFlowLogs = defineRule(__filename, {
   description: 'VPCs log their traffic',
   scannerIds: ['CKV2_AWS_11'],
   scope: 'all',
@@ -9,4 +8,4 @@ export const vpcFlowLogs: GuardrailRule = {
   check: (stack) => resources(stack, 'aws_vpc')
     .filter((vpc) => referencing(stack, 'aws_flow_log', 'vpc_id', vpc).length === 0)
     .map((vpc) => ({ address: vpc.address, message: 'no flow log' })),
-};
+});

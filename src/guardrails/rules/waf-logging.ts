@@ -1,7 +1,6 @@
-import { referencing, resources, type GuardrailRule } from '../rule';
+import { defineRule, referencing, resources } from '../rule';
 
-export const wafLogging: GuardrailRule = {
-  id: 'waf-logging',
+export const wafLogging = defineRule(__filename, {
   description: 'Web ACLs log the requests they inspect',
   scannerIds: ['CKV2_AWS_31'],
   scope: 'all',
@@ -9,4 +8,4 @@ export const wafLogging: GuardrailRule = {
   check: (stack) => resources(stack, 'aws_wafv2_web_acl')
     .filter((acl) => referencing(stack, 'aws_wafv2_web_acl_logging_configuration', 'resource_arn', acl).length === 0)
     .map((acl) => ({ address: acl.address, message: 'the web ACL logs nothing' })),
-};
+});

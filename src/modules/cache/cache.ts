@@ -7,6 +7,7 @@ import { Construct } from 'constructs';
 import { securityGroupName } from '../../naming';
 import { allowIngressFrom } from '../network/group-access';
 import { RandomPassword } from './random-password';
+import { ValidationError } from '../../validation-error';
 
 export interface CacheProps {
   /** The cache key; resource names are `<prefix>-<name>`. */
@@ -66,8 +67,8 @@ export class Cache extends Construct {
 
   constructor(scope: Construct, id: string, props: CacheProps) {
     super(scope, id);
-    if (props.subnetIds.length < 2) throw new Error(`Cache ${props.name}: subnetIds needs subnets in at least two zones`);
-    if (props.multiAz && props.nodes < 2) throw new Error(`Cache ${props.name}: Multi-AZ needs a replica (nodes >= 2)`);
+    if (props.subnetIds.length < 2) throw new ValidationError(`Cache ${props.name}: subnetIds needs subnets in at least two zones`, this);
+    if (props.multiAz && props.nodes < 2) throw new ValidationError(`Cache ${props.name}: Multi-AZ needs a replica (nodes >= 2)`, this);
     const fullName = `${props.namePrefix}-${props.name}`;
     this.port = props.port;
     this.groupId = props.groupId;

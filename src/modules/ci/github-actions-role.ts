@@ -2,6 +2,7 @@ import { Construct } from 'constructs';
 import { policyDocument, type PolicyStatement } from '../iam/policy-document';
 import { GITHUB_OIDC_ISSUER } from './github-oidc-provider';
 import { PolicyRole } from './policy-role';
+import { ValidationError } from '../../validation-error';
 
 export interface GithubActionsRoleProps {
   /** The role name, githubRoleName(project, environment, purpose). */
@@ -26,9 +27,9 @@ export class GithubActionsRole extends Construct {
 
   constructor(scope: Construct, id: string, props: GithubActionsRoleProps) {
     super(scope, id);
-    if (props.subjects.length === 0) throw new Error(`GithubActionsRole ${props.name}: no trusted subject`);
+    if (props.subjects.length === 0) throw new ValidationError(`GithubActionsRole ${props.name}: no trusted subject`, this);
     const wide = props.subjects.find((s) => !/^repo:[^*?:]+\/[^*?:]+:(ref:refs\/heads\/[^*?:]+\*?|environment:[^*?:]+)$/.test(s));
-    if (wide) throw new Error(`GithubActionsRole ${props.name}: subject ${wide} does not name one repository and a branch or environment`);
+    if (wide) throw new ValidationError(`GithubActionsRole ${props.name}: subject ${wide} does not name one repository and a branch or environment`, this);
     const trust = policyDocument({
       Effect: 'Allow',
       Principal: { Federated: props.oidcProviderArn },

@@ -4,6 +4,7 @@ import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy
 import { Construct } from 'constructs';
 import { fitName, NAME_LIMITS } from '../../naming';
 import { policyDocument, type PolicyStatement } from '../iam/policy-document';
+import { ValidationError } from '../../validation-error';
 
 export interface PolicyRoleProps {
   /** The role name. */
@@ -31,7 +32,7 @@ export class PolicyRole extends Construct {
 
   constructor(scope: Construct, id: string, props: PolicyRoleProps) {
     super(scope, id);
-    if (props.statementGroups.length > 10) throw new Error(`PolicyRole ${props.name}: ${props.statementGroups.length} policies, more than IAM attaches to a role (10)`);
+    if (props.statementGroups.length > 10) throw new ValidationError(`PolicyRole ${props.name}: ${props.statementGroups.length} policies, more than IAM attaches to a role (10)`, this);
     this.role = new IamRole(this, 'role', {
       name: props.name,
       description: props.description,

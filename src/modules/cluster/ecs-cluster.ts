@@ -2,6 +2,7 @@ import { EcsCluster as EcsClusterResource } from '@cdktf/provider-aws/lib/ecs-cl
 import { EcsClusterCapacityProviders } from '@cdktf/provider-aws/lib/ecs-cluster-capacity-providers';
 import { Construct } from 'constructs';
 import { LogGroup } from '../logs/log-group';
+import { ValidationError } from '../../validation-error';
 
 /** One entry of a capacity provider strategy. */
 export interface CapacityProviderShare {
@@ -36,7 +37,7 @@ export class EcsCluster extends Construct {
 
   constructor(scope: Construct, id: string, props: EcsClusterProps) {
     super(scope, id);
-    if (props.defaultCapacity.length === 0) throw new Error('EcsCluster: defaultCapacity needs at least one provider');
+    if (props.defaultCapacity.length === 0) throw new ValidationError('EcsCluster: defaultCapacity needs at least one provider', this);
     if (props.execLogging) {
       this.execLogGroup = new LogGroup(this, 'exec-logs', {
         name: `/ecs/${props.name}/exec`,

@@ -1,6 +1,7 @@
 import { LbListenerRule } from '@cdktf/provider-aws/lib/lb-listener-rule';
 import { LbTargetGroup } from '@cdktf/provider-aws/lib/lb-target-group';
 import { Construct } from 'constructs';
+import { ValidationError } from '../../validation-error';
 
 /** The path GitHub delivers webhooks to (src/controller/server.ts). */
 export const WEBHOOK_PATH = '/webhooks/github';
@@ -45,7 +46,7 @@ export class ControllerRouting extends Construct {
     const webhook = chunks(props.webhookCidrs, WEBHOOK_CIDRS_PER_RULE);
     const ui = chunks(props.allowedCidrs ?? [], UI_CIDRS_PER_RULE);
     const host = { hostHeader: { values: [props.host] } };
-    if (webhook.length + ui.length > CONTROLLER_RULE_PRIORITIES) throw new Error(`ControllerRouting: ${webhook.length + ui.length} rules, more than the ${CONTROLLER_RULE_PRIORITIES} priorities reserved`);
+    if (webhook.length + ui.length > CONTROLLER_RULE_PRIORITIES) throw new ValidationError(`ControllerRouting: ${webhook.length + ui.length} rules, more than the ${CONTROLLER_RULE_PRIORITIES} priorities reserved`, this);
     this.targetGroup = new LbTargetGroup(this, 'target-group', {
       name: `${props.name.slice(0, 25)}-tg`,
       port: props.port,

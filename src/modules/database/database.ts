@@ -13,6 +13,7 @@ import { fitName, NAME_LIMITS, rdsIdentifier, securityGroupName } from '../../na
 import { assumeRolePolicy } from '../iam/policy-document';
 import { LogGroup } from '../logs/log-group';
 import { allowIngressFrom } from '../network/group-access';
+import { ValidationError } from '../../validation-error';
 
 export type DatabaseEngineName = 'postgres' | 'mysql' | 'mariadb';
 
@@ -119,9 +120,9 @@ export class Database extends Construct {
 
   constructor(scope: Construct, id: string, props: DatabaseProps) {
     super(scope, id);
-    if (props.subnetIds.length < 2) throw new Error(`Database ${props.name}: subnetIds needs subnets in at least two zones`);
+    if (props.subnetIds.length < 2) throw new ValidationError(`Database ${props.name}: subnetIds needs subnets in at least two zones`, this);
     if (props.maxAllocatedStorage !== undefined && props.maxAllocatedStorage < props.allocatedStorage) {
-      throw new Error(`Database ${props.name}: maxAllocatedStorage is below allocatedStorage`);
+      throw new ValidationError(`Database ${props.name}: maxAllocatedStorage is below allocatedStorage`, this);
     }
     const fullName = `${props.namePrefix}-${props.name}`;
     const names = databaseNames(props.namePrefix, props.name, props.parameterGroupFamily);

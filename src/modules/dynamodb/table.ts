@@ -1,8 +1,9 @@
 import { DynamodbTable } from '@cdktf/provider-aws/lib/dynamodb-table';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
-import { Construct } from 'constructs';
+import { Construct, type IConstruct } from 'constructs';
 import { fitName, NAME_LIMITS } from '../../naming';
 import { policyDocument } from '../iam/policy-document';
+import { ValidationError } from '../../validation-error';
 
 export interface KeyAttribute {
   readonly name: string;
@@ -41,14 +42,14 @@ export interface TableProps {
 export const READ_ACTIONS = ['dynamodb:BatchGetItem', 'dynamodb:ConditionCheckItem', 'dynamodb:DescribeTable', 'dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:Scan'];
 export const WRITE_ACTIONS = ['dynamodb:BatchWriteItem', 'dynamodb:DeleteItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'];
 
-/** Every attribute a key of the table or an index uses, once, in name order. */
-export function keyAttributes(props: Pick<TableProps, 'hashKey' | 'sortKey' | 'globalSecondaryIndexes'>): KeyAttribute[] {
+/** Every attribute a key of the table or an index uses, once, in name order; `scope` is the table that refuses one attribute of two types. */
+export function keyAttributes(scope: IConstruct, props: Pick<TableProps, 'hashKey' | 'sortKey' | 'globalSecondaryIndexes'>): KeyAttribute[] {
   const all = [props.hashKey, props.sortKey, ...props.globalSecondaryIndexes.flatMap((i) => [i.hashKey, i.sortKey])];
   const byName = new Map<string, KeyAttribute>();
   for (const attribute of all) {
     if (!attribute) continue;
     const known = byName.get(attribute.name);
-    if (known && known.type !== attribute.type) throw new Error(`Table: attribute ${attribute.name} is both ${known.type} and ${attribute.type}`);
+    if (known && known.type !== attribute.type) throw new ValidationError(`Table: attribute ${attribute.name} is both ${known.type} and ${attribute.type}`, scope);
     byName.set(attribute.name, attribute);
   }
   return [...byName.values()].sort((a, b) => a.name.localeCompare(b.name));
@@ -61,6 +62,7 @@ export class Table extends Construct {
 
   constructor(scope: Construct, id: string, props: TableProps) {
     super(scope, id);
+    const attributes = keyAttributes(this, props);
     const provisioned = props.billingMode === 'PROVISIONED';
     this.name = props.tableName;
     this.table = new DynamodbTable(this, 'table', {
@@ -70,7 +72,7 @@ export class Table extends Construct {
       writeCapacity: provisioned ? props.writeCapacity : undefined,
       hashKey: props.hashKey.name,
       rangeKey: props.sortKey?.name,
-      attribute: keyAttributes(props).map((a) => ({ name: a.name, type: a.type })),
+      attribute: attributes.map((a) => ({ name: a.name, type: a.type })),
       globalSecondaryIndex: props.globalSecondaryIndexes.map((index) => ({
         name: index.name,
         hashKey: index.hashKey.name,

@@ -10,6 +10,7 @@ import { securityGroupName } from '../../naming';
 import { policyDocument } from '../iam/policy-document';
 import { denyInsecureTransport } from '../iam/statements';
 import { allowIngressFrom } from '../network/group-access';
+import { ValidationError } from '../../validation-error';
 
 /** The port EFS mount targets serve NFS on. */
 export const NFS_PORT = 2049;
@@ -58,7 +59,7 @@ export class EfsFileSystem extends Construct {
 
   constructor(scope: Construct, id: string, props: EfsFileSystemProps) {
     super(scope, id);
-    if (props.subnetIds.length === 0) throw new Error(`EfsFileSystem ${props.name}: needs subnets for its mount targets`);
+    if (props.subnetIds.length === 0) throw new ValidationError(`EfsFileSystem ${props.name}: needs subnets for its mount targets`, this);
     const fullName = `${props.namePrefix}-${props.name}`;
     this.name = props.name;
     this.fileSystem = new EfsFileSystemResource(this, 'file-system', {
@@ -114,7 +115,7 @@ export class EfsFileSystem extends Construct {
    */
   grantMount(key: string, access: { readonly service: string; readonly securityGroupId: string; readonly taskRoleId: string; readonly readOnly: boolean }): void {
     const accessPoint = this.accessPoints[key];
-    if (!accessPoint) throw new Error(`EfsFileSystem ${this.name}: no access point ${key}`);
+    if (!accessPoint) throw new ValidationError(`EfsFileSystem ${this.name}: no access point ${key}`, this);
     if (!this.admitted.has(access.service)) {
       allowIngressFrom(this, `from-${access.service}`, { securityGroupId: this.securityGroup.id, peerSecurityGroupId: access.securityGroupId, port: NFS_PORT, peer: `service ${access.service}` });
       this.admitted.add(access.service);

@@ -12,6 +12,7 @@ import { denyInsecureTransport } from '../iam/statements';
 import { QUEUE_KEY_ACTIONS } from '../kms/queues-key';
 import { allowEgressTo } from '../network/group-access';
 import { addFargateTask, type FargateTask, type FargateTaskProps } from '../service/fargate-task';
+import { ValidationError } from '../../validation-error';
 
 /** Names the operations commands (`platform run`) find a job's parts by. */
 export const jobNames = {
@@ -79,7 +80,7 @@ export class ScheduledJob extends Construct {
 
   constructor(scope: Construct, id: string, props: ScheduledJobProps) {
     super(scope, id);
-    if (props.capacity.length === 0) throw new Error(`ScheduledJob ${props.name}: capacity needs at least one provider`);
+    if (props.capacity.length === 0) throw new ValidationError(`ScheduledJob ${props.name}: capacity needs at least one provider`, this);
     this.name = props.name;
     const fullName = `${props.namePrefix}-${props.name}`;
     this.task = addFargateTask(this, { ...props, network: { vpcId: props.network.vpcId }, description: `Job ${props.name} tasks` });

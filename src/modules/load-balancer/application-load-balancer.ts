@@ -10,6 +10,7 @@ import { NAME_LIMITS, securityGroupName, trimmedName } from '../../naming';
 import { legacyAddress, MovedBlock } from '../addresses/moved-block';
 import { allowEgressTo } from '../network/group-access';
 import { AccessLogBucket, type AccessLogBucketProps } from './access-log-bucket';
+import { ValidationError } from '../../validation-error';
 
 /** The target group of one routed target: `<load balancer>-<target>`, shortened to 32 characters with a hash when longer. */
 export function targetGroupName(loadBalancerName: string, target: string): string {
@@ -95,10 +96,10 @@ export class ApplicationLoadBalancer extends Construct {
 
   constructor(scope: Construct, id: string, props: ApplicationLoadBalancerProps) {
     super(scope, id);
-    if (props.subnetIds.length < 2) throw new Error('ApplicationLoadBalancer: subnetIds needs subnets in at least two zones');
-    if (props.allowedCidrs.length === 0) throw new Error('ApplicationLoadBalancer: allowedCidrs is empty; nobody could connect');
+    if (props.subnetIds.length < 2) throw new ValidationError('ApplicationLoadBalancer: subnetIds needs subnets in at least two zones', this);
+    if (props.allowedCidrs.length === 0) throw new ValidationError('ApplicationLoadBalancer: allowedCidrs is empty; nobody could connect', this);
     if (!/^(?!internal-)[A-Za-z0-9](?:[A-Za-z0-9-]{0,30}[A-Za-z0-9])?$/.test(props.name)) {
-      throw new Error(`ApplicationLoadBalancer: "${props.name}" is not a valid load balancer name (Naming.loadBalancer() builds one)`);
+      throw new ValidationError(`ApplicationLoadBalancer: "${props.name}" is not a valid load balancer name (Naming.loadBalancer() builds one)`, this);
     }
     this.name = props.name;
     const ports = props.https ? [443, 80] : [80];
@@ -184,7 +185,7 @@ export class ApplicationLoadBalancer extends Construct {
   addTarget(props: RoutedTargetProps): { targetGroup: LbTargetGroup; rule: LbListenerRule } {
     const hosts = props.hosts ?? [];
     const paths = props.paths ?? [];
-    if (hosts.length + paths.length === 0) throw new Error(`ApplicationLoadBalancer: target ${props.name} needs hosts or paths`);
+    if (hosts.length + paths.length === 0) throw new ValidationError(`ApplicationLoadBalancer: target ${props.name} needs hosts or paths`, this);
     const targetGroup = new LbTargetGroup(this, `target-${props.name}`, {
       name: targetGroupName(this.name, props.name),
       port: props.port,

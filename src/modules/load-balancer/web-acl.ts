@@ -3,6 +3,7 @@ import { Wafv2WebAclAssociation } from '@cdktf/provider-aws/lib/wafv2-web-acl-as
 import { Wafv2WebAclLoggingConfiguration } from '@cdktf/provider-aws/lib/wafv2-web-acl-logging-configuration';
 import { Construct } from 'constructs';
 import { LogGroup } from '../logs/log-group';
+import { ValidationError } from '../../validation-error';
 
 /** The AWS managed rule groups the project offers, by the short names config uses. */
 export const MANAGED_RULE_GROUPS = {
@@ -50,7 +51,7 @@ export class WebAcl extends Construct {
 
   constructor(scope: Construct, id: string, props: WebAclProps) {
     super(scope, id);
-    if (!props.logs.name.startsWith('aws-waf-logs-')) throw new Error(`WebAcl: WAF logs only to log groups named aws-waf-logs-*, not ${props.logs.name}`);
+    if (!props.logs.name.startsWith('aws-waf-logs-')) throw new ValidationError(`WebAcl: WAF logs only to log groups named aws-waf-logs-*, not ${props.logs.name}`, this);
     const counted = new Set(props.countOnly ?? []);
     const visibility = (name: string) => ({ cloudwatchMetricsEnabled: true, metricName: metricName(name), sampledRequestsEnabled: true });
     const rules = [

@@ -2,6 +2,7 @@ import { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric
 import { Construct } from 'constructs';
 import { fitName, NAME_LIMITS } from '../../naming';
 import type { Metric } from './metrics';
+import { ValidationError } from '../../validation-error';
 
 export type Comparison = 'GreaterThanThreshold' | 'LessThanThreshold';
 
@@ -41,7 +42,7 @@ export class Alarm extends Construct {
     super(scope, id);
     const evaluationPeriods = props.evaluationPeriods ?? 5;
     const datapointsToAlarm = props.datapointsToAlarm ?? 3;
-    if (datapointsToAlarm > evaluationPeriods) throw new Error(`Alarm ${props.name}: datapointsToAlarm is above evaluationPeriods`);
+    if (datapointsToAlarm > evaluationPeriods) throw new ValidationError(`Alarm ${props.name}: datapointsToAlarm is above evaluationPeriods`, this);
     this.alarm = new CloudwatchMetricAlarm(this, 'alarm', {
       alarmName: fitName(props.name, NAME_LIMITS.alarm),
       alarmDescription: props.description,

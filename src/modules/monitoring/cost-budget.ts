@@ -1,5 +1,6 @@
 import { BudgetsBudget } from '@cdktf/provider-aws/lib/budgets-budget';
 import { Construct } from 'constructs';
+import { ValidationError } from '../../validation-error';
 
 export interface CostBudgetProps {
   /** The budget's name, `<project>-<environment>`. */
@@ -26,7 +27,7 @@ export class CostBudget extends Construct {
 
   constructor(scope: Construct, id: string, props: CostBudgetProps) {
     super(scope, id);
-    if ((props.emails ?? []).length === 0 && props.topicArn === undefined) throw new Error(`CostBudget ${props.name}: alerts need emails or a topic`);
+    if ((props.emails ?? []).length === 0 && props.topicArn === undefined) throw new ValidationError(`CostBudget ${props.name}: alerts need emails or a topic`, this);
     this.budget = new BudgetsBudget(this, 'budget', {
       name: props.name,
       budgetType: 'COST',

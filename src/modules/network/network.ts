@@ -12,6 +12,7 @@ import { Subnet } from '@cdktf/provider-aws/lib/subnet';
 import { Vpc } from '@cdktf/provider-aws/lib/vpc';
 import { Construct } from 'constructs';
 import { cidrSubnet } from '../../cidr';
+import { ValidationError } from '../../validation-error';
 import { fitName, NAME_LIMITS } from '../../naming';
 import { assumeRolePolicy, policyDocument } from '../iam/policy-document';
 import { LogGroup } from '../logs/log-group';
@@ -81,7 +82,21 @@ export class Network extends Construct {
     if (props.flowLogs) this.createFlowLogs(props.namePrefix, props.flowLogs);
   }
 
+  /** The public and the private subnet block of each zone, refused before any resource when they do not fit in the VPC's block. */
+  private subnetCidrs(cidr: string, zones: readonly string[]): { public: string[]; private: string[] } {
+    if (zones.length > PRIVATE_BLOCK_OFFSET) throw new ValidationError(`Network: ${zones.length} zones, more than the ${PRIVATE_BLOCK_OFFSET} the subnet layout has room for`, this);
+    try {
+      return {
+        public: zones.map((_, i) => cidrSubnet(cidr, SUBNET_NEW_BITS, i)),
+        private: zones.map((_, i) => cidrSubnet(cidr, SUBNET_NEW_BITS, PRIVATE_BLOCK_OFFSET + i)),
+      };
+    } catch (error) {
+      throw new ValidationError(`Network: the VPC block ${cidr} is too small for its subnets (${(error as Error).message}); give a /16 to /24`, this);
+    }
+  }
+
   private createVpc(namePrefix: string, zones: readonly string[], props: NewVpcProps) {
+    const cidrs = this.subnetCidrs(props.cidr, zones);
     const vpc = new Vpc(this, 'vpc', {
       cidrBlock: props.cidr,
       enableDnsHostnames: true,
@@ -99,7 +114,7 @@ export class Network extends Construct {
       const subnet = new Subnet(this, `public-${zone}`, {
         vpcId: vpc.id,
         availabilityZone: zone,
-        cidrBlock: cidrSubnet(props.cidr, SUBNET_NEW_BITS, i),
+        cidrBlock: cidrs.public[i],
         mapPublicIpOnLaunch: false,
         tags: { Name: `${namePrefix}-public-${zone}`, Tier: 'public' },
       });
@@ -125,7 +140,7 @@ export class Network extends Construct {
       const subnet = new Subnet(this, `private-${zone}`, {
         vpcId: vpc.id,
         availabilityZone: zone,
-        cidrBlock: cidrSubnet(props.cidr, SUBNET_NEW_BITS, PRIVATE_BLOCK_OFFSET + i),
+        cidrBlock: cidrs.private[i],
         tags: { Name: `${namePrefix}-private-${zone}`, Tier: 'private' },
       });
       // One route table per zone, so that moving from one NAT to one per zone only changes routes.

@@ -6,6 +6,7 @@ import { Construct } from 'constructs';
 import { policyDocument, type PolicyStatement } from '../iam/policy-document';
 import { denyInsecureTransport } from '../iam/statements';
 import { QUEUE_KEY_ACTIONS } from '../kms/queues-key';
+import { ValidationError } from '../../validation-error';
 
 /** What a grant allows: nothing more than these actions on the queue. */
 export const QUEUE_ACTIONS = {
@@ -55,7 +56,7 @@ export class Queue extends Construct {
     super(scope, id);
     const fifo = props.fifo ?? false;
     if (fifo !== props.name.endsWith('.fifo') || fifo !== props.deadLetterQueueName.endsWith('.fifo')) {
-      throw new Error(`Queue ${props.name}: a FIFO queue and its dead-letter queue end in .fifo, and only they do`);
+      throw new ValidationError(`Queue ${props.name}: a FIFO queue and its dead-letter queue end in .fifo, and only they do`, this);
     }
     this.kmsKeyArn = props.kmsKeyArn;
     const encryption = props.kmsKeyArn

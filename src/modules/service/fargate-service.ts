@@ -9,6 +9,7 @@ import { addFargateTask, serviceNames, type FargateTaskProps } from './fargate-t
 import type { ServiceRoles } from './service-roles';
 import type { EcsTaskDefinition } from '@cdktf/provider-aws/lib/ecs-task-definition';
 import type { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
+import { ValidationError } from '../../validation-error';
 
 export { serviceNames, type ContainerSettings, type SidecarProps, type TaskVolume, type ServiceEgress } from './fargate-task';
 
@@ -65,8 +66,8 @@ export class FargateService extends Construct {
 
   constructor(scope: Construct, id: string, props: FargateServiceProps) {
     super(scope, id);
-    if (props.capacity.length === 0) throw new Error(`FargateService ${props.name}: capacity needs at least one provider`);
-    if (props.loadBalancer && props.port === undefined) throw new Error(`FargateService ${props.name}: a load balancer needs a port`);
+    if (props.capacity.length === 0) throw new ValidationError(`FargateService ${props.name}: capacity needs at least one provider`, this);
+    if (props.loadBalancer && props.port === undefined) throw new ValidationError(`FargateService ${props.name}: a load balancer needs a port`, this);
     const readonlyRootFilesystem = props.readonlyRootFilesystem ?? true;
     const gracePeriod = props.healthCheckGracePeriodSeconds ?? 60;
     this.name = props.name;
@@ -141,7 +142,7 @@ export class FargateService extends Construct {
   }
 
   allowFrom(id: string, securityGroupId: string, what: string): void {
-    if (this.port === undefined) throw new Error(`FargateService ${this.name}: it has no port to allow traffic to`);
+    if (this.port === undefined) throw new ValidationError(`FargateService ${this.name}: it has no port to allow traffic to`, this);
     allowIngressFrom(this, id, { securityGroupId: this.securityGroup.id, peerSecurityGroupId: securityGroupId, port: this.port, peer: what });
   }
 }

@@ -16,6 +16,7 @@ import { containerDefinition, TMP_VOLUME, type ContainerHealthCheck, type Contai
 import type { PolicyStatement } from '../iam/policy-document';
 import type { ITerraformDependable } from 'cdktf';
 import { ServiceRoles } from './service-roles';
+import { ValidationError } from '../../validation-error';
 
 /** Settings of a container beyond image, command, environment and secrets. */
 export type ContainerSettings = Pick<ContainerProps, 'user' | 'ulimits' | 'workingDirectory' | 'dockerLabels' | 'mountPoints' | 'dependsOn' | 'entryPoint'>;
@@ -138,7 +139,22 @@ export interface FargateTask {
   readonly taskDefinition: EcsTaskDefinition;
 }
 
+/**
+ * Refuses a task that cannot be built: a sidecar named like the main
+ * container, two sidecars of one name. Called before the service or job makes
+ * any resource, so that nothing is half built when it throws.
+ */
+function checkFargateTask(scope: Construct, props: Pick<FargateTaskProps, 'name' | 'description' | 'sidecars'>): void {
+  const seen = new Set<string>();
+  for (const sidecar of props.sidecars ?? []) {
+    if (sidecar.name === props.name) throw new ValidationError(`${props.description}: a sidecar cannot take the main container's name`, scope);
+    if (seen.has(sidecar.name)) throw new ValidationError(`${props.description}: two sidecars are named ${sidecar.name}; container names are unique in a task`, scope);
+    seen.add(sidecar.name);
+  }
+}
+
 export function addFargateTask(scope: Construct, props: FargateTaskProps): FargateTask {
+  checkFargateTask(scope, props);
   const fullName = `${props.namePrefix}-${props.name}`;
   const readonlyRootFilesystem = props.readonlyRootFilesystem ?? true;
   const gracePeriod = props.healthCheckGracePeriodSeconds ?? 60;
@@ -146,7 +162,6 @@ export function addFargateTask(scope: Construct, props: FargateTaskProps): Farga
   const logGroup = new LogGroup(scope, 'logs', { name: serviceNames.logGroup(props.namePrefix, props.name), retentionDays: props.logs.retentionDays, kmsKeyArn: props.logs.kmsKeyArn });
   const sidecars = props.sidecars ?? [];
   for (const sidecar of sidecars) {
-    if (sidecar.name === props.name) throw new Error(`${props.description}: a sidecar cannot take the main container's name`);
     sidecarLogGroups[sidecar.name] = new LogGroup(scope, `logs-${sidecar.name}`, { name: serviceNames.logGroup(props.namePrefix, props.name, sidecar.name), retentionDays: props.logs.retentionDays, kmsKeyArn: props.logs.kmsKeyArn });
   }
   const roles = new ServiceRoles(scope, 'roles', {

@@ -4,6 +4,7 @@ import { AppautoscalingTarget } from '@cdktf/provider-aws/lib/appautoscaling-tar
 import { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm';
 import { Construct } from 'constructs';
 import { fitName, NAME_LIMITS } from '../../naming';
+import { ValidationError } from '../../validation-error';
 
 export interface ScheduledCapacity {
   readonly name: string;
@@ -48,7 +49,7 @@ export class ServiceAutoscaling extends Construct {
 
   constructor(scope: Construct, id: string, props: ServiceAutoscalingProps) {
     super(scope, id);
-    if (props.min > props.max) throw new Error(`ServiceAutoscaling ${props.serviceName}: min ${props.min} is above max ${props.max}`);
+    if (props.min > props.max) throw new ValidationError(`ServiceAutoscaling ${props.serviceName}: min ${props.min} is above max ${props.max}`, this);
     this.target = new AppautoscalingTarget(this, 'target', {
       serviceNamespace: 'ecs',
       scalableDimension: 'ecs:service:DesiredCount',

@@ -7,6 +7,7 @@ import { CONFIG_VOLUME, CONFIG_WRITER, configWriterSidecar } from './config-writ
 import { tctlSidecar } from './tctl-sidecar';
 import { TELEPORT_CONFIG_DIR, TELEPORT_CONFIG_FILE, TELEPORT_CONNECTOR_FILE, TELEPORT_DATA_DIR, TELEPORT_RESOURCES_FILE, TELEPORT_WEB_PORT } from './teleport-config';
 import { TeleportLoadBalancer } from './teleport-load-balancer';
+import { ValidationError } from '../../validation-error';
 
 /** The ECS service (and main container) name of the auth and proxy service. */
 export const TELEPORT_SERVICE = 'teleport';
@@ -69,7 +70,7 @@ export class TeleportCluster extends Construct {
 
   constructor(scope: Construct, id: string, props: TeleportClusterProps) {
     super(scope, id);
-    if (props.taskSubnetIds.length < 1 || props.publicSubnetIds.length < 2) throw new Error('TeleportCluster: needs private subnets and public subnets in two zones');
+    if (props.taskSubnetIds.length < 1 || props.publicSubnetIds.length < 2) throw new ValidationError('TeleportCluster: needs private subnets and public subnets in two zones', this);
     const parameterName = (file: string) => `/${props.namePrefix}/teleport/${file}`;
     const parameterArn = (file: string) => `arn:${props.partition}:ssm:${props.region}:${props.accountId}:parameter${parameterName(file)}`;
     const parameter = (key: string, file: string, value: string, description: string) => new SsmParameter(this, key, {
