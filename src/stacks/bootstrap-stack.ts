@@ -8,6 +8,7 @@ import { controllerNames } from '../config/controller-schema';
 import { githubTrust, resolveController } from '../config/controller';
 import { bootstrapStackName as bootstrapStackNameOf } from '../config/stack-names';
 import { githubRoleName } from '../naming';
+import { AwsContext } from '../modules/aws-context';
 import { GithubActionsRole } from '../modules/ci/github-actions-role';
 import { GithubOidcProvider, githubOidcProviderArn } from '../modules/ci/github-oidc-provider';
 import { PolicyRole } from '../modules/ci/policy-role';
@@ -60,6 +61,8 @@ export class BootstrapStack extends TerraformStack {
 
   constructor(scope: Construct, backend: BackendConfig, tags: Readonly<Record<string, string>>, environments: readonly EnvironmentConfig[] = [], all: readonly EnvironmentConfig[] = environments) {
     super(scope, bootstrapStackName(backend));
+    // The state bucket's place; its modules read the partition and account from here.
+    AwsContext.set(this, backend);
     new AwsProvider(this, 'aws', {
       region: backend.region,
       allowedAccountIds: [backend.accountId],

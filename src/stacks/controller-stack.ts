@@ -16,6 +16,7 @@ import { Construct } from 'constructs';
 import { dnsSuffixOf } from '../aws-facts';
 import { CONTROLLER_DEFAULT_CIDR, CONTROLLER_STACK, controllerNames } from '../config/controller-schema';
 import type { ControllerConfig } from '../config/controller';
+import { AwsContext } from '../modules/aws-context';
 import { EcsCluster } from '../modules/cluster/ecs-cluster';
 import { ApplicationLoadBalancer } from '../modules/load-balancer/application-load-balancer';
 import { LogGroup } from '../modules/logs/log-group';
@@ -74,7 +75,7 @@ export class ControllerStack extends TerraformStack {
     super(scope, CONTROLLER_STACK);
     this.config = config;
     const prefix = controllerNames.prefix(config.project);
-    const { partition, region, accountId } = config;
+    const { partition, region, accountId, dnsSuffix } = AwsContext.set(this, config);
     new AwsProvider(this, 'aws', {
       region,
       allowedAccountIds: [accountId],
@@ -177,7 +178,7 @@ export class ControllerStack extends TerraformStack {
       loadBalancerSecurityGroupId,
       targetGroupArn: this.routing.targetGroup.arn,
       dependsOn: this.routing.rules,
-      image: `${accountId}.dkr.ecr.${region}.${dnsSuffixOf(region)}/${this.repository.name}:${tag}`,
+      image: `${accountId}.dkr.ecr.${region}.${dnsSuffix}/${this.repository.name}:${tag}`,
       repositoryArn: this.repository.arn,
       cpu: config.cpu,
       desiredCount: config.desiredCount,

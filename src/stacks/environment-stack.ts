@@ -3,6 +3,7 @@ import { Aspects, TerraformOutput } from 'cdktf';
 import { Construct } from 'constructs';
 import { dnsSuffixOf } from '../aws-facts';
 import type { EnvironmentConfig } from '../config/resolve';
+import { AwsContext } from '../modules/aws-context';
 import { DnsValidatedCertificate } from '../modules/certificates/dns-validated-certificate';
 import { EcsCluster } from '../modules/cluster/ecs-cluster';
 import { AliasRecords } from '../modules/dns/alias-records';
@@ -92,6 +93,8 @@ export class EnvironmentStack extends StandaloneStack {
     this.naming = new Naming(config.project, config.environment);
     const { aws } = config;
     const services = Object.values(config.services);
+    // Every module below reads the partition, region and account from here.
+    AwsContext.set(this, aws);
 
     new AwsProvider(this, 'aws', {
       region: aws.region,
