@@ -13,7 +13,6 @@ import { join } from 'node:path';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { TerraformOutput, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
-import { dnsSuffixOf } from '../aws-facts';
 import { CONTROLLER_DEFAULT_CIDR, CONTROLLER_STACK, controllerNames } from '../config/controller-schema';
 import type { ControllerConfig } from '../config/controller';
 import { AwsContext } from '../modules/aws-context';
@@ -84,7 +83,7 @@ export class ControllerStack extends TerraformStack {
     });
     addS3Backend(this, { bucket: config.backend.bucket, key: controllerStateKey(config), region: config.backend.region, lockTable: config.backend.lockTable, useLockfile: config.backend.useLockfile });
 
-    const key = new ControllerKey(this, 'key', { namePrefix: prefix, partition, region, accountId, dnsSuffix: dnsSuffixOf(region) });
+    const key = new ControllerKey(this, 'key', { namePrefix: prefix });
     this.repository = new EcrRepository(this, 'repository', {
       name: `${config.project}/controller`,
       scanOnPush: true,
@@ -201,7 +200,7 @@ export class ControllerStack extends TerraformStack {
     });
     this.loadBalancer?.allowTo('controller', this.service.securityGroup.id, CONTROLLER_PORT, 'the controller');
 
-    const topicArn = config.alarms.topicArn ?? (this.alertTopic = new AlertTopic(this, 'alerts', { namePrefix: prefix, partition, region, accountId, emails: config.alarms.emails })).arn;
+    const topicArn = config.alarms.topicArn ?? (this.alertTopic = new AlertTopic(this, 'alerts', { namePrefix: prefix, emails: config.alarms.emails })).arn;
     const dimensions = { ClusterName: cluster.name, ServiceName: prefix };
     new Alarm(this, 'alarm-not-running', {
       name: `${prefix}-not-running`,

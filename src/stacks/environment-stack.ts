@@ -1,7 +1,6 @@
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { Aspects, TerraformOutput } from 'cdktf';
 import { Construct } from 'constructs';
-import { dnsSuffixOf } from '../aws-facts';
 import type { EnvironmentConfig } from '../config/resolve';
 import { AwsContext } from '../modules/aws-context';
 import { DnsValidatedCertificate } from '../modules/certificates/dns-validated-certificate';
@@ -116,13 +115,7 @@ export class EnvironmentStack extends StandaloneStack {
     // Buckets encrypted with the customer key too.
     const anyKmsBucket = Object.values(config.buckets).some((b) => b.encryption === 'kms');
     if (config.logsCustomerKey || anyExec || anyEfs || anyKmsBucket) {
-      this.logsKey = new LogsKey(this, 'logs-key', {
-        namePrefix: this.naming.prefix,
-        partition: aws.partition,
-        region: aws.region,
-        accountId: aws.accountId,
-        dnsSuffix: dnsSuffixOf(aws.region),
-      });
+      this.logsKey = new LogsKey(this, 'logs-key', { namePrefix: this.naming.prefix });
     }
 
     const { network } = config;
@@ -270,13 +263,7 @@ export class EnvironmentStack extends StandaloneStack {
     addTeleport(this, config, { network: this.network, cluster: this.cluster, certificateArns: this.certificateArns, databases: this.databases, services: this.services, logsKeyArn: this.logsKeyArn() });
     const { monitoring } = config;
     if (monitoring.alarms.enabled && monitoring.topicArn === undefined) {
-      this.alertTopic = new AlertTopic(this, 'alerts', {
-        namePrefix: this.naming.prefix,
-        partition: aws.partition,
-        region: aws.region,
-        accountId: aws.accountId,
-        emails: monitoring.alarmEmails,
-      });
+      this.alertTopic = new AlertTopic(this, 'alerts', { namePrefix: this.naming.prefix, emails: monitoring.alarmEmails });
     }
     const monitored = this.monitoredEnvironment();
     if (monitoring.alarms.enabled && monitoring.topicArn !== undefined && monitoring.alarmEmails.length > 0) {

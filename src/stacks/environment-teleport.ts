@@ -74,9 +74,6 @@ export function addTeleport(scope: Construct, config: EnvironmentConfig, env: Te
 
   const storage = new TeleportStorage(scope, 'teleport-storage', {
     namePrefix: naming.prefix,
-    partition: aws.partition,
-    region: aws.region,
-    accountId: aws.accountId,
     stateTableName: t.dynamodbTable,
     eventsTableName: t.eventsTable,
     auditBucketName: t.auditBucket,
