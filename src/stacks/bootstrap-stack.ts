@@ -3,7 +3,6 @@ import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { LocalBackend, TerraformOutput, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import type { EnvironmentConfig } from '../config/resolve';
-import { partitionOf } from '../aws-facts';
 import { controllerNames } from '../config/controller-schema';
 import { githubTrust, resolveController } from '../config/controller';
 import { bootstrapStackName as bootstrapStackNameOf } from '../config/stack-names';
@@ -79,8 +78,7 @@ export class BootstrapStack extends TerraformStack {
     } else {
       new LocalBackend(this, { path: 'terraform.tfstate' });
     }
-    const partition = partitionOf(backend.region);
-    new StateBackend(this, 'state', { bucket: backend.bucket, lockTable: backend.lockTable, partition });
+    new StateBackend(this, 'state', { bucket: backend.bucket, lockTable: backend.lockTable });
     this.waivers = new GuardrailWaivers(this, 'guardrail-waivers');
     this.waivers.add('alarms-enabled', 'the bootstrap stack holds the state bucket, its lock table and IAM roles, nothing that serves traffic: a missing bucket or table fails every init and plan, and CloudTrail records their use');
     this.addBoundaries(backend, environments, all);
@@ -107,10 +105,9 @@ export class BootstrapStack extends TerraformStack {
   private addGithubRoles(backend: BackendConfig, environments: readonly EnvironmentConfig[], all: readonly EnvironmentConfig[]): void {
     const withCi = [...environments].filter((c) => c.ci.github && c.aws.accountId === backend.accountId).sort((a, b) => a.environment.localeCompare(b.environment));
     if (withCi.length === 0) return;
-    const partition = partitionOf(backend.region);
     const providerArn = createsOidcProvider(all, backend.bucket, backend.accountId)
-      ? new GithubOidcProvider(this, 'github-oidc', { partition, accountId: backend.accountId }).arn
-      : githubOidcProviderArn(partition, backend.accountId);
+      ? new GithubOidcProvider(this, 'github-oidc').arn
+      : githubOidcProviderArn(AwsContext.of(this).partition, backend.accountId);
     const reasoned: ReasonedStatement[] = [];
     for (const config of withCi) {
       const trust = githubTrust(config)!;

@@ -132,7 +132,6 @@ export class ControllerStack extends TerraformStack {
         https: { certificateArn: config.loadBalancer.certificateArn!, sslPolicy: config.loadBalancer.sslPolicy },
         deletionProtection: true,
         accessLogs: config.loadBalancer.accessLogs ? { bucketName: naming.bucket(accountId, region, 'alb-logs'), expiryDays: 90, forceDestroy: false } : undefined,
-        partition, region, accountId,
       });
       listenerArn = this.loadBalancer.listener.arn;
       loadBalancerSecurityGroupId = this.loadBalancer.securityGroup.id;

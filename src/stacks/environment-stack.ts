@@ -181,7 +181,6 @@ export class EnvironmentStack extends StandaloneStack {
       this.databases[database.name] = new Database(this, `database-${database.name}`, {
         ...database,
         namePrefix: this.naming.prefix,
-        partition: aws.partition,
         vpcId: this.network.vpcId,
         subnetIds: this.network.privateSubnetIds,
         logs: { retentionDays: config.logRetentionDays, kmsKeyArn: this.logsKeyArn() },
@@ -206,7 +205,6 @@ export class EnvironmentStack extends StandaloneStack {
     for (const bucket of Object.values(config.buckets)) {
       this.buckets[bucket.name] = new ApplicationBucket(this, `bucket-${bucket.name}`, {
         ...bucket,
-        partition: aws.partition,
         kmsKeyArn: bucket.encryption === 'kms' ? this.logsKey!.arn : undefined,
       });
     }
@@ -297,7 +295,6 @@ export class EnvironmentStack extends StandaloneStack {
     const { config, loadBalancer } = this;
     return {
       prefix: this.naming.prefix,
-      region: config.aws.region,
       containerInsights: config.cluster.containerInsights,
       thresholds: config.monitoring.thresholds,
       alarms: config.monitoring.alarms,
@@ -339,9 +336,6 @@ export class EnvironmentStack extends StandaloneStack {
           forceDestroy: lb.accessLogsForceDestroy,
         }
         : undefined,
-      partition: config.aws.partition,
-      region: config.aws.region,
-      accountId: config.aws.accountId,
     });
   }
 

@@ -6,7 +6,7 @@ import { FargateService, type FargateServiceProps } from '../service/fargate-ser
 import { CONFIG_VOLUME, CONFIG_WRITER, configWriterSidecar } from './config-writer';
 import { tctlSidecar } from './tctl-sidecar';
 import { TELEPORT_CONFIG_DIR, TELEPORT_CONFIG_FILE, TELEPORT_CONNECTOR_FILE, TELEPORT_DATA_DIR, TELEPORT_RESOURCES_FILE, TELEPORT_WEB_PORT } from './teleport-config';
-import { TeleportLoadBalancer } from './teleport-load-balancer';
+import { TeleportLoadBalancer, type TeleportLoadBalancerProps } from './teleport-load-balancer';
 
 /** The ECS service (and main container) name of the auth and proxy service. */
 export const TELEPORT_SERVICE = 'teleport';
@@ -48,7 +48,7 @@ export interface TeleportClusterProps {
   readonly github?: { readonly connectorYaml: string; readonly clientId: ContainerSecret; readonly clientSecret: ContainerSecret };
   /** What the auth service may do: its tables, bucket and key (TeleportStorage.taskStatements). */
   readonly taskStatements: readonly PolicyStatement[];
-  readonly loadBalancer: Omit<ConstructorParameters<typeof TeleportLoadBalancer>[2], 'namePrefix' | 'vpcId' | 'subnetIds' | 'targetPort' | 'partition' | 'region' | 'accountId'>;
+  readonly loadBalancer: Omit<TeleportLoadBalancerProps, 'namePrefix' | 'vpcId' | 'subnetIds' | 'targetPort'>;
   readonly logs: FargateServiceProps['logs'];
 }
 
@@ -92,9 +92,6 @@ export class TeleportCluster extends Construct {
       vpcId: props.vpcId,
       subnetIds: props.publicSubnetIds,
       targetPort: TELEPORT_WEB_PORT,
-      partition: props.partition,
-      region: props.region,
-      accountId: props.accountId,
     });
 
     const writer = configWriterSidecar({
