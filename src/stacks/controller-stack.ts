@@ -169,7 +169,6 @@ export class ControllerStack extends TerraformStack {
     ];
     this.service = new ControllerService(this, 'service', {
       namePrefix: prefix,
-      partition, region, accountId,
       cluster,
       vpcId: network.vpcId,
       subnetIds: network.privateSubnetIds,

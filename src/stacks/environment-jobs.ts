@@ -65,9 +65,6 @@ export function addJob(scope: Construct, job: JobConfig, env: JobSurroundings): 
   return new ScheduledJob(scope, `job-${job.name}`, {
     name: job.name,
     namePrefix: env.prefix,
-    partition: config.aws.partition,
-    region: config.aws.region,
-    accountId: config.aws.accountId,
     cluster: { name: env.cluster.name, arn: env.cluster.arn },
     image: imageOf(config, job.image),
     repositoryArns: [job.image, ...Object.values(job.sidecars).map((s) => s.image)].flatMap((image) => pullRepositoryArn(image, env.repositoryArns) ?? []),

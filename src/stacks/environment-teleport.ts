@@ -107,9 +107,6 @@ export function addTeleport(scope: Construct, config: EnvironmentConfig, env: Te
   if (fronted.length > 0 || apps.length > 0) {
     agent = new TeleportDatabaseAgent(scope, 'teleport-agent', {
       namePrefix: naming.prefix,
-      partition: aws.partition,
-      region: aws.region,
-      accountId: aws.accountId,
       cluster: ecsCluster,
       vpcId: taskNetwork.vpcId,
       subnetIds: taskNetwork.subnetIds,
@@ -173,9 +170,6 @@ export function addTeleport(scope: Construct, config: EnvironmentConfig, env: Te
 
   const cluster = new TeleportCluster(scope, 'teleport', {
     namePrefix: naming.prefix,
-    partition: aws.partition,
-    region: aws.region,
-    accountId: aws.accountId,
     cluster: ecsCluster,
     vpcId: taskNetwork.vpcId,
     taskSubnetIds: taskNetwork.subnetIds,

@@ -1,5 +1,6 @@
 import { SsmParameter } from '@cdktf/provider-aws/lib/ssm-parameter';
 import { Construct } from 'constructs';
+import { AwsContext } from '../aws-context';
 import type { PolicyStatement } from '../iam/policy-document';
 import type { ContainerSecret } from '../service/container-definition';
 import { FargateService, type FargateServiceProps } from '../service/fargate-service';
@@ -15,9 +16,6 @@ const DATA_VOLUME = 'teleport-data';
 export interface TeleportClusterProps {
   /** `<project>-<environment>`. */
   readonly namePrefix: string;
-  readonly partition: string;
-  readonly region: string;
-  readonly accountId: string;
   readonly cluster: FargateServiceProps['cluster'];
   readonly vpcId: string;
   /** Where the tasks run: the private subnets, or the public ones with public IPs in a network without NAT. */
@@ -71,7 +69,8 @@ export class TeleportCluster extends Construct {
     super(scope, id);
     if (props.taskSubnetIds.length < 1 || props.publicSubnetIds.length < 2) throw new Error('TeleportCluster: needs private subnets and public subnets in two zones');
     const parameterName = (file: string) => `/${props.namePrefix}/teleport/${file}`;
-    const parameterArn = (file: string) => `arn:${props.partition}:ssm:${props.region}:${props.accountId}:parameter${parameterName(file)}`;
+    const { partition, region, accountId } = AwsContext.of(this);
+    const parameterArn = (file: string) => `arn:${partition}:ssm:${region}:${accountId}:parameter${parameterName(file)}`;
     const parameter = (key: string, file: string, value: string, description: string) => new SsmParameter(this, key, {
       name: parameterName(file),
       description,
@@ -117,8 +116,6 @@ export class TeleportCluster extends Construct {
       // AWS APIs (DynamoDB, S3, SSM, KMS) and GitHub over HTTPS; agents dial in, so nothing else.
       egress: { cidrs: [{ cidr: '0.0.0.0/0', ports: [443] }] },
       cluster: props.cluster,
-      region: props.region,
-      accountId: props.accountId,
       image: props.image,
       cpu: props.cpu,
       memory: props.memory,
