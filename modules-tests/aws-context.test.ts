@@ -2,6 +2,7 @@
 import { Testing, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import { AwsContext } from '../src/modules/aws-context';
+import { QueuesKey } from '../src/modules/kms/queues-key';
 
 describe('AwsContext', () => {
   it('is read from the enclosing stack at any depth, with the partition and DNS suffix of its region', () => {
@@ -28,6 +29,11 @@ describe('AwsContext', () => {
     const stack = new TerraformStack(Testing.app(), 'bare');
     const module = new Construct(new Construct(stack, 'service-api'), 'roles');
     expect(() => AwsContext.of(module)).toThrow('bare/service-api/roles: its stack bare has no AWS context; the stack calls AwsContext.set(this, { region, accountId }) in its constructor, before it adds modules');
+  });
+
+  it('stops a module used in a stack without one, naming the module', () => {
+    const stack = new TerraformStack(Testing.app(), 'bare');
+    expect(() => new QueuesKey(stack, 'queues-key', { namePrefix: 'shop-dev' })).toThrow('bare/queues-key: its stack bare has no AWS context');
   });
 
   it('names the construct when it is in no stack at all', () => {
