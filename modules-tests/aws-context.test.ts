@@ -13,6 +13,7 @@ describe('AwsContext', () => {
     expect(read).toBe(set);
     expect({ ...read }).toEqual({ partition: 'aws-cn', region: 'cn-north-1', accountId: '123456789012', dnsSuffix: 'amazonaws.com.cn' });
     expect(AwsContext.of(stack)).toBe(set);
+    expect(read.arn('ssm', 'parameter/shop-dev/teleport/agent.yaml')).toBe('arn:aws-cn:ssm:cn-north-1:123456789012:parameter/shop-dev/teleport/agent.yaml');
   });
 
   it('belongs to one stack: each stack of an app reads its own', () => {

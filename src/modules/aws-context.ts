@@ -37,6 +37,11 @@ export class AwsContext {
     this.dnsSuffix = dnsSuffixOf(place.region);
   }
 
+  /** An ARN in this partition, region and account: `arn:<partition>:<service>:<region>:<account>:<resource>`. */
+  arn(service: string, resource: string): string {
+    return `arn:${this.partition}:${service}:${this.region}:${this.accountId}:${resource}`;
+  }
+
   /** Gives `stack` its context; once per stack. */
   static set(stack: TerraformStack, place: AwsPlace): AwsContext {
     if (CONTEXTS.has(stack)) throw new Error(`${stack.node.path}: the stack's AWS context is set already; a stack has one place (one region and account)`);

@@ -74,7 +74,8 @@ export class ControllerStack extends TerraformStack {
     super(scope, CONTROLLER_STACK);
     this.config = config;
     const prefix = controllerNames.prefix(config.project);
-    const { partition, region, accountId, dnsSuffix } = AwsContext.set(this, config);
+    const aws = AwsContext.set(this, config);
+    const { region, accountId } = aws;
     new AwsProvider(this, 'aws', {
       region,
       allowedAccountIds: [accountId],
@@ -105,7 +106,7 @@ export class ControllerStack extends TerraformStack {
     });
 
     const cluster = config.cluster.existing
-      ? existingCluster(config.cluster.existing, partition, region, accountId)
+      ? existingCluster(config.cluster.existing, aws)
       : new EcsCluster(this, 'cluster', { name: prefix, containerInsights: true, defaultCapacity: [{ provider: 'FARGATE', weight: 1 }] });
 
     let listenerArn: string;
@@ -175,7 +176,7 @@ export class ControllerStack extends TerraformStack {
       loadBalancerSecurityGroupId,
       targetGroupArn: this.routing.targetGroup.arn,
       dependsOn: this.routing.rules,
-      image: `${accountId}.dkr.ecr.${region}.${dnsSuffix}/${this.repository.name}:${tag}`,
+      image: `${accountId}.dkr.ecr.${region}.${aws.dnsSuffix}/${this.repository.name}:${tag}`,
       repositoryArn: this.repository.arn,
       cpu: config.cpu,
       desiredCount: config.desiredCount,
@@ -233,7 +234,7 @@ export class ControllerStack extends TerraformStack {
 }
 
 /** An existing cluster by name or ARN: its name (metrics) and ARN (the service). */
-function existingCluster(nameOrArn: string, partition: string, region: string, accountId: string): { name: string; arn: string } {
+function existingCluster(nameOrArn: string, aws: AwsContext): { name: string; arn: string } {
   if (nameOrArn.startsWith('arn:')) return { name: nameOrArn.split(':cluster/')[1]!, arn: nameOrArn };
-  return { name: nameOrArn, arn: `arn:${partition}:ecs:${region}:${accountId}:cluster/${nameOrArn}` };
+  return { name: nameOrArn, arn: aws.arn('ecs', `cluster/${nameOrArn}`) };
 }

@@ -26,6 +26,6 @@ export function cloudWatchLogsUse(aws: AwsContext): PolicyStatement {
     Principal: { Service: `logs.${aws.region}.${aws.dnsSuffix}` },
     Action: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
     Resource: '*',
-    Condition: { ArnLike: { 'kms:EncryptionContext:aws:logs:arn': `arn:${aws.partition}:logs:${aws.region}:${aws.accountId}:log-group:*` } },
+    Condition: { ArnLike: { 'kms:EncryptionContext:aws:logs:arn': aws.arn('logs', 'log-group:*') } },
   };
 }

@@ -30,7 +30,7 @@ export class AlertTopic extends Construct {
     super(scope, id);
     const aws = AwsContext.of(this);
     const topicName = fitName(`${props.namePrefix}-alerts`, NAME_LIMITS.snsTopic);
-    const topicArn = `arn:${aws.partition}:sns:${aws.region}:${aws.accountId}:${topicName}`;
+    const topicArn = aws.arn('sns', topicName);
     const alarmsOfThisAccount = { StringEquals: { 'aws:SourceAccount': aws.accountId } };
     this.key = new KmsKey(this, 'key', {
       description: `${props.namePrefix} alert topic`,

@@ -69,8 +69,8 @@ export class TeleportCluster extends Construct {
     super(scope, id);
     if (props.taskSubnetIds.length < 1 || props.publicSubnetIds.length < 2) throw new Error('TeleportCluster: needs private subnets and public subnets in two zones');
     const parameterName = (file: string) => `/${props.namePrefix}/teleport/${file}`;
-    const { partition, region, accountId } = AwsContext.of(this);
-    const parameterArn = (file: string) => `arn:${partition}:ssm:${region}:${accountId}:parameter${parameterName(file)}`;
+    const aws = AwsContext.of(this);
+    const parameterArn = (file: string) => aws.arn('ssm', `parameter${parameterName(file)}`);
     const parameter = (key: string, file: string, value: string, description: string) => new SsmParameter(this, key, {
       name: parameterName(file),
       description,

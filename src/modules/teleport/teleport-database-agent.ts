@@ -44,7 +44,7 @@ export interface TeleportDatabaseAgentProps {
 /** rds-db:connect for exactly the configured users of each database (in `aws`'s partition, region and account), and the look-up of those instances. */
 export function databaseAgentStatements(aws: AwsContext, databases: readonly AgentDatabaseAccess[]): PolicyStatement[] {
   const users = databases.flatMap((db) => [...db.users].sort()
-    .map((user) => `arn:${aws.partition}:rds-db:${aws.region}:${aws.accountId}:dbuser:${db.resourceId}/${user}`));
+    .map((user) => aws.arn('rds-db', `dbuser:${db.resourceId}/${user}`)));
   if (users.length === 0) return [];
   return [
     { Sid: 'RdsIamConnect', Effect: 'Allow', Action: 'rds-db:connect', Resource: users },
@@ -77,7 +77,7 @@ export class TeleportDatabaseAgent extends Construct {
     });
     const writer = configWriterSidecar({
       image: props.configWriterImage,
-      files: [{ variable: 'TELEPORT_YAML', path: TELEPORT_CONFIG_FILE, parameterArn: `arn:${aws.partition}:ssm:${aws.region}:${aws.accountId}:parameter${name}` }],
+      files: [{ variable: 'TELEPORT_YAML', path: TELEPORT_CONFIG_FILE, parameterArn: aws.arn('ssm', `parameter${name}`) }],
     });
     this.service = new FargateService(this, 'service', {
       name: TELEPORT_AGENT_SERVICE,
