@@ -9,7 +9,11 @@ export interface AwsPlace {
   readonly accountId: string;
 }
 
-/** The stacks that set a context, and theirs. */
+/**
+ * Each stack's context. Kept here rather than in construct context
+ * (node.setContext), which is untyped and falls back to the app's: a stack
+ * that set nothing must fail, not read another's place.
+ */
 const CONTEXTS = new WeakMap<TerraformStack, AwsContext>();
 
 /**
