@@ -9,6 +9,7 @@ import { ServiceDiscoveryPrivateDnsNamespace } from '@cdktf/provider-aws/lib/ser
 import { ServiceDiscoveryService } from '@cdktf/provider-aws/lib/service-discovery-service';
 import { Testing, TerraformStack } from 'cdktf';
 import type { ContainerDefinition } from '@aws-sdk/client-ecs';
+import { AwsContext } from '../src/modules/aws-context';
 import { EcsCluster as EcsClusterConstruct } from '../src/modules/cluster/ecs-cluster';
 import { FargateService } from '../src/modules/service/fargate-service';
 import { ServiceAutoscaling } from '../src/modules/service/service-autoscaling';
@@ -330,7 +331,11 @@ describe('service discovery', () => {
 });
 
 describe('module prop checks', () => {
-  const scope = () => new TerraformStack(Testing.app(), 'test');
+  const scope = () => {
+    const stack = new TerraformStack(Testing.app(), 'test');
+    AwsContext.set(stack, { region: 'eu-west-1', accountId: '123456789012' });
+    return stack;
+  };
 
   it('EcsCluster needs a default capacity', () => {
     expect(() => new EcsClusterConstruct(scope(), 'c', { name: 'x', defaultCapacity: [] })).toThrow('EcsCluster: defaultCapacity needs at least one provider');
@@ -342,7 +347,7 @@ describe('module prop checks', () => {
 
   it('FargateService needs a port to join a load balancer', () => {
     expect(() => new FargateService(scope(), 's', {
-      name: 'api', namePrefix: 'shop-dev', cluster: { name: 'c', arn: 'arn' }, region: 'eu-west-1', accountId: '123456789012',
+      name: 'api', namePrefix: 'shop-dev', cluster: { name: 'c', arn: 'arn' },
       image: 'nginx:1', cpu: 256, memory: 512, logs: { retentionDays: 7 }, desiredCount: 1,
       capacity: [{ provider: 'FARGATE', weight: 1 }],
       deployment: { minHealthyPercent: 100, maxPercent: 200, circuitBreaker: true, externalImageUpdates: false },

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TerraformResource, TerraformStack, Testing } from 'cdktf';
 import type { IConstruct } from 'constructs';
+import { AwsContext } from '../src/modules/aws-context';
 import { EcsCluster } from '../src/modules/cluster/ecs-cluster';
 import { Table } from '../src/modules/dynamodb/table';
 import { ScheduledJob, type ScheduledJobProps } from '../src/modules/job/scheduled-job';
@@ -24,6 +25,7 @@ const resourcesIn = (scope: IConstruct) => scope.node.findAll().filter((c) => c 
 /** What `make` throws in a fresh stack, and the resources the stack holds after it. */
 function refusal(make: (stack: TerraformStack) => unknown): { error: ValidationError; resources: string[] } {
   const stack = new TerraformStack(Testing.app(), 'shop-dev');
+  AwsContext.set(stack, { region: 'eu-west-1', accountId: '123456789012' });
   try {
     make(stack);
   } catch (error) {
@@ -34,13 +36,13 @@ function refusal(make: (stack: TerraformStack) => unknown): { error: ValidationE
 }
 
 const SERVICE: FargateServiceProps = {
-  name: 'api', namePrefix: 'shop-dev', cluster: { name: 'c', arn: 'arn' }, region: 'eu-west-1', accountId: '123456789012',
+  name: 'api', namePrefix: 'shop-dev', cluster: { name: 'c', arn: 'arn' },
   image: 'nginx:1', cpu: 256, memory: 512, logs: { retentionDays: 7 }, desiredCount: 1,
   capacity: [{ provider: 'FARGATE', weight: 1 }],
   deployment: { minHealthyPercent: 100, maxPercent: 200, circuitBreaker: true, externalImageUpdates: false },
   network: { vpcId: 'vpc', subnetIds: ['s'], assignPublicIp: false },
 };
-const JOB: ScheduledJobProps = { ...SERVICE, partition: 'aws', schedule: 'rate(1 hour)', network: SERVICE.network };
+const JOB: ScheduledJobProps = { ...SERVICE, schedule: 'rate(1 hour)', network: SERVICE.network };
 const sidecar = (name: string) => ({ name, image: 'otel/collector:1', essential: false });
 
 describe('ValidationError', () => {
@@ -75,6 +77,7 @@ describe('every check before any resource', () => {
 
   it('a valid service makes its resources (the check above can fail)', () => {
     const stack = new TerraformStack(Testing.app(), 'shop-dev');
+    AwsContext.set(stack, { region: 'eu-west-1', accountId: '123456789012' });
     new FargateService(stack, 'service-api', { ...SERVICE, sidecars: [sidecar('otel')] });
     expect(resourcesIn(stack).length).toBeGreaterThan(5);
   });

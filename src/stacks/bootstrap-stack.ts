@@ -3,11 +3,11 @@ import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { LocalBackend, TerraformOutput, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import type { EnvironmentConfig } from '../config/resolve';
-import { partitionOf } from '../aws-facts';
 import { controllerNames } from '../config/controller-schema';
 import { githubTrust, resolveController } from '../config/controller';
 import { bootstrapStackName as bootstrapStackNameOf } from '../config/stack-names';
 import { githubRoleName } from '../naming';
+import { AwsContext } from '../modules/aws-context';
 import { GithubActionsRole } from '../modules/ci/github-actions-role';
 import { GithubOidcProvider, githubOidcProviderArn } from '../modules/ci/github-oidc-provider';
 import { PolicyRole } from '../modules/ci/policy-role';
@@ -61,6 +61,8 @@ export class BootstrapStack extends TerraformStack {
 
   constructor(scope: Construct, backend: BackendConfig, tags: Readonly<Record<string, string>>, environments: readonly EnvironmentConfig[] = [], all: readonly EnvironmentConfig[] = environments) {
     super(scope, bootstrapStackName(backend));
+    // The state bucket's place; its modules read the partition and account from here.
+    AwsContext.set(this, backend);
     // Checked before the first resource: a refused input leaves nothing half built.
     const boundaries = this.boundaryPolicies(backend, environments, all);
     new AwsProvider(this, 'aws', {
@@ -79,8 +81,7 @@ export class BootstrapStack extends TerraformStack {
     } else {
       new LocalBackend(this, { path: 'terraform.tfstate' });
     }
-    const partition = partitionOf(backend.region);
-    new StateBackend(this, 'state', { bucket: backend.bucket, lockTable: backend.lockTable, partition });
+    new StateBackend(this, 'state', { bucket: backend.bucket, lockTable: backend.lockTable });
     this.waivers = new GuardrailWaivers(this, 'guardrail-waivers');
     this.waivers.add('alarms-enabled', 'the bootstrap stack holds the state bucket, its lock table and IAM roles, nothing that serves traffic: a missing bucket or table fails every init and plan, and CloudTrail records their use');
     this.addBoundaries(boundaries);
@@ -113,10 +114,9 @@ export class BootstrapStack extends TerraformStack {
   private addGithubRoles(backend: BackendConfig, environments: readonly EnvironmentConfig[], all: readonly EnvironmentConfig[]): void {
     const withCi = [...environments].filter((c) => c.ci.github && c.aws.accountId === backend.accountId).sort((a, b) => a.environment.localeCompare(b.environment));
     if (withCi.length === 0) return;
-    const partition = partitionOf(backend.region);
     const providerArn = createsOidcProvider(all, backend.bucket, backend.accountId)
-      ? new GithubOidcProvider(this, 'github-oidc', { partition, accountId: backend.accountId }).arn
-      : githubOidcProviderArn(partition, backend.accountId);
+      ? new GithubOidcProvider(this, 'github-oidc').arn
+      : githubOidcProviderArn(AwsContext.of(this).partition, backend.accountId);
     const reasoned: ReasonedStatement[] = [];
     for (const config of withCi) {
       const trust = githubTrust(config)!;

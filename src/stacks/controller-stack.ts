@@ -13,9 +13,9 @@ import { join } from 'node:path';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { TerraformOutput, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
-import { dnsSuffixOf } from '../aws-facts';
 import { CONTROLLER_DEFAULT_CIDR, CONTROLLER_STACK, controllerNames } from '../config/controller-schema';
 import type { ControllerConfig } from '../config/controller';
+import { AwsContext } from '../modules/aws-context';
 import { EcsCluster } from '../modules/cluster/ecs-cluster';
 import { ApplicationLoadBalancer } from '../modules/load-balancer/application-load-balancer';
 import { LogGroup } from '../modules/logs/log-group';
@@ -74,7 +74,8 @@ export class ControllerStack extends TerraformStack {
     super(scope, CONTROLLER_STACK);
     this.config = config;
     const prefix = controllerNames.prefix(config.project);
-    const { partition, region, accountId } = config;
+    const aws = AwsContext.set(this, config);
+    const { region, accountId } = aws;
     new AwsProvider(this, 'aws', {
       region,
       allowedAccountIds: [accountId],
@@ -83,7 +84,7 @@ export class ControllerStack extends TerraformStack {
     });
     addS3Backend(this, { bucket: config.backend.bucket, key: controllerStateKey(config), region: config.backend.region, lockTable: config.backend.lockTable, useLockfile: config.backend.useLockfile });
 
-    const key = new ControllerKey(this, 'key', { namePrefix: prefix, partition, region, accountId, dnsSuffix: dnsSuffixOf(region) });
+    const key = new ControllerKey(this, 'key', { namePrefix: prefix });
     this.repository = new EcrRepository(this, 'repository', {
       name: `${config.project}/controller`,
       scanOnPush: true,
@@ -105,7 +106,7 @@ export class ControllerStack extends TerraformStack {
     });
 
     const cluster = config.cluster.existing
-      ? existingCluster(config.cluster.existing, partition, region, accountId)
+      ? existingCluster(config.cluster.existing, aws)
       : new EcsCluster(this, 'cluster', { name: prefix, containerInsights: true, defaultCapacity: [{ provider: 'FARGATE', weight: 1 }] });
 
     let listenerArn: string;
@@ -132,7 +133,6 @@ export class ControllerStack extends TerraformStack {
         https: { certificateArn: config.loadBalancer.certificateArn!, sslPolicy: config.loadBalancer.sslPolicy },
         deletionProtection: true,
         accessLogs: config.loadBalancer.accessLogs ? { bucketName: naming.bucket(accountId, region, 'alb-logs'), expiryDays: 90, forceDestroy: false } : undefined,
-        partition, region, accountId,
       });
       listenerArn = this.loadBalancer.listener.arn;
       loadBalancerSecurityGroupId = this.loadBalancer.securityGroup.id;
@@ -170,14 +170,13 @@ export class ControllerStack extends TerraformStack {
     ];
     this.service = new ControllerService(this, 'service', {
       namePrefix: prefix,
-      partition, region, accountId,
       cluster,
       vpcId: network.vpcId,
       subnetIds: network.privateSubnetIds,
       loadBalancerSecurityGroupId,
       targetGroupArn: this.routing.targetGroup.arn,
       dependsOn: this.routing.rules,
-      image: `${accountId}.dkr.ecr.${region}.${dnsSuffixOf(region)}/${this.repository.name}:${tag}`,
+      image: `${accountId}.dkr.ecr.${region}.${aws.dnsSuffix}/${this.repository.name}:${tag}`,
       repositoryArn: this.repository.arn,
       cpu: config.cpu,
       desiredCount: config.desiredCount,
@@ -200,7 +199,7 @@ export class ControllerStack extends TerraformStack {
     });
     this.loadBalancer?.allowTo('controller', this.service.securityGroup.id, CONTROLLER_PORT, 'the controller');
 
-    const topicArn = config.alarms.topicArn ?? (this.alertTopic = new AlertTopic(this, 'alerts', { namePrefix: prefix, partition, region, accountId, emails: config.alarms.emails })).arn;
+    const topicArn = config.alarms.topicArn ?? (this.alertTopic = new AlertTopic(this, 'alerts', { namePrefix: prefix, emails: config.alarms.emails })).arn;
     const dimensions = { ClusterName: cluster.name, ServiceName: prefix };
     new Alarm(this, 'alarm-not-running', {
       name: `${prefix}-not-running`,
@@ -235,7 +234,7 @@ export class ControllerStack extends TerraformStack {
 }
 
 /** An existing cluster by name or ARN: its name (metrics) and ARN (the service). */
-function existingCluster(nameOrArn: string, partition: string, region: string, accountId: string): { name: string; arn: string } {
+function existingCluster(nameOrArn: string, aws: AwsContext): { name: string; arn: string } {
   if (nameOrArn.startsWith('arn:')) return { name: nameOrArn.split(':cluster/')[1]!, arn: nameOrArn };
-  return { name: nameOrArn, arn: `arn:${partition}:ecs:${region}:${accountId}:cluster/${nameOrArn}` };
+  return { name: nameOrArn, arn: aws.arn('ecs', `cluster/${nameOrArn}`) };
 }

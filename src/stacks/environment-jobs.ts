@@ -26,7 +26,7 @@ export interface QueuesAndKey {
 export function addQueues(scope: Construct, config: EnvironmentConfig, prefix: string): QueuesAndKey {
   const queues = Object.values(config.queues);
   const needsKey = config.production && (queues.length > 0 || Object.keys(config.jobs).length > 0);
-  const key = needsKey ? new QueuesKey(scope, 'queues-key', { namePrefix: prefix, partition: config.aws.partition, accountId: config.aws.accountId }) : undefined;
+  const key = needsKey ? new QueuesKey(scope, 'queues-key', { namePrefix: prefix }) : undefined;
   const result: Record<string, Queue> = {};
   for (const queue of queues) {
     result[queue.name] = new Queue(scope, `queue-${queue.name}`, {
@@ -65,9 +65,6 @@ export function addJob(scope: Construct, job: JobConfig, env: JobSurroundings): 
   return new ScheduledJob(scope, `job-${job.name}`, {
     name: job.name,
     namePrefix: env.prefix,
-    partition: config.aws.partition,
-    region: config.aws.region,
-    accountId: config.aws.accountId,
     cluster: { name: env.cluster.name, arn: env.cluster.arn },
     image: imageOf(config, job.image),
     repositoryArns: [job.image, ...Object.values(job.sidecars).map((s) => s.image)].flatMap((image) => pullRepositoryArn(image, env.repositoryArns) ?? []),

@@ -7,6 +7,7 @@ import { Construct } from 'constructs';
 import type { EnvironmentConfig, ServiceConfig } from '../config/resolve';
 import { Alarm, type AlarmDefinition } from '../modules/monitoring/alarm';
 import { cacheAlarms, cacheNodeIds, databaseAlarms, loadBalancerAlarms, serviceAlarms, tableAlarms, targetAlarms } from '../modules/monitoring/alarm-definitions';
+import { AwsContext } from '../modules/aws-context';
 import { Dashboard, type DashboardSection } from '../modules/monitoring/dashboard';
 import { cacheMetrics, databaseMetrics, loadBalancerMetrics, serviceMetrics, tableMetrics, webAclMetrics } from '../modules/monitoring/metrics';
 import { fitName, NAME_LIMITS } from '../naming';
@@ -16,7 +17,6 @@ import { ownValue } from '../values';
 export interface MonitoredEnvironment {
   /** `<project>-<environment>`: alarm and dashboard names start with it. */
   readonly prefix: string;
-  readonly region: string;
   readonly containerInsights: boolean;
   readonly thresholds: EnvironmentConfig['monitoring']['thresholds'];
   /** Which kinds of alarms to create. */
@@ -157,10 +157,10 @@ export function addDashboard(scope: Construct, env: MonitoredEnvironment): void 
     });
   }
   if (env.webAclName !== undefined) {
-    const waf = webAclMetrics(env.webAclName, env.region);
+    const waf = webAclMetrics(env.webAclName, AwsContext.of(scope).region);
     sections.push({ heading: 'Web application firewall', graphs: [{ title: 'Requests allowed, blocked, counted', metrics: [waf.allowed, waf.blocked, waf.counted] }] });
   }
   // CloudWatch has nothing to draw for an environment with no service, load balancer, database or table.
   if (sections.length === 0) return;
-  new Dashboard(scope, 'dashboard', { name: fitName(env.prefix, NAME_LIMITS.dashboard), region: env.region, sections });
+  new Dashboard(scope, 'dashboard', { name: fitName(env.prefix, NAME_LIMITS.dashboard), sections });
 }

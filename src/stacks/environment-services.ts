@@ -66,8 +66,6 @@ export function addService(scope: Construct, service: ServiceConfig, env: Servic
     name: service.name,
     namePrefix: env.prefix,
     cluster: { name: env.cluster.name, arn: env.cluster.arn, ready: env.cluster.capacityProviders },
-    region: config.aws.region,
-    accountId: config.aws.accountId,
     image: imageOf(config, service.image),
     repositoryArns: [service.image, ...Object.values(service.sidecars).map((s) => s.image)]
       .flatMap((image) => pullRepositoryArn(image, env.repositoryArns) ?? []),

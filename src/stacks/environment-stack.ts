@@ -1,8 +1,8 @@
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { Aspects, TerraformOutput } from 'cdktf';
 import { Construct } from 'constructs';
-import { dnsSuffixOf } from '../aws-facts';
 import type { EnvironmentConfig } from '../config/resolve';
+import { AwsContext } from '../modules/aws-context';
 import { DnsValidatedCertificate } from '../modules/certificates/dns-validated-certificate';
 import { EcsCluster } from '../modules/cluster/ecs-cluster';
 import { AliasRecords } from '../modules/dns/alias-records';
@@ -92,6 +92,8 @@ export class EnvironmentStack extends StandaloneStack {
     this.naming = new Naming(config.project, config.environment);
     const { aws } = config;
     const services = Object.values(config.services);
+    // Every module below reads the partition, region and account from here.
+    AwsContext.set(this, aws);
 
     new AwsProvider(this, 'aws', {
       region: aws.region,
@@ -113,13 +115,7 @@ export class EnvironmentStack extends StandaloneStack {
     // Buckets encrypted with the customer key too.
     const anyKmsBucket = Object.values(config.buckets).some((b) => b.encryption === 'kms');
     if (config.logsCustomerKey || anyExec || anyEfs || anyKmsBucket) {
-      this.logsKey = new LogsKey(this, 'logs-key', {
-        namePrefix: this.naming.prefix,
-        partition: aws.partition,
-        region: aws.region,
-        accountId: aws.accountId,
-        dnsSuffix: dnsSuffixOf(aws.region),
-      });
+      this.logsKey = new LogsKey(this, 'logs-key', { namePrefix: this.naming.prefix });
     }
 
     const { network } = config;
@@ -185,7 +181,6 @@ export class EnvironmentStack extends StandaloneStack {
       this.databases[database.name] = new Database(this, `database-${database.name}`, {
         ...database,
         namePrefix: this.naming.prefix,
-        partition: aws.partition,
         vpcId: this.network.vpcId,
         subnetIds: this.network.privateSubnetIds,
         logs: { retentionDays: config.logRetentionDays, kmsKeyArn: this.logsKeyArn() },
@@ -210,7 +205,6 @@ export class EnvironmentStack extends StandaloneStack {
     for (const bucket of Object.values(config.buckets)) {
       this.buckets[bucket.name] = new ApplicationBucket(this, `bucket-${bucket.name}`, {
         ...bucket,
-        partition: aws.partition,
         kmsKeyArn: bucket.encryption === 'kms' ? this.logsKey!.arn : undefined,
       });
     }
@@ -267,13 +261,7 @@ export class EnvironmentStack extends StandaloneStack {
     addTeleport(this, config, { network: this.network, cluster: this.cluster, certificateArns: this.certificateArns, databases: this.databases, services: this.services, logsKeyArn: this.logsKeyArn() });
     const { monitoring } = config;
     if (monitoring.alarms.enabled && monitoring.topicArn === undefined) {
-      this.alertTopic = new AlertTopic(this, 'alerts', {
-        namePrefix: this.naming.prefix,
-        partition: aws.partition,
-        region: aws.region,
-        accountId: aws.accountId,
-        emails: monitoring.alarmEmails,
-      });
+      this.alertTopic = new AlertTopic(this, 'alerts', { namePrefix: this.naming.prefix, emails: monitoring.alarmEmails });
     }
     const monitored = this.monitoredEnvironment();
     if (monitoring.alarms.enabled && monitoring.topicArn !== undefined && monitoring.alarmEmails.length > 0) {
@@ -307,7 +295,6 @@ export class EnvironmentStack extends StandaloneStack {
     const { config, loadBalancer } = this;
     return {
       prefix: this.naming.prefix,
-      region: config.aws.region,
       containerInsights: config.cluster.containerInsights,
       thresholds: config.monitoring.thresholds,
       alarms: config.monitoring.alarms,
@@ -349,9 +336,6 @@ export class EnvironmentStack extends StandaloneStack {
           forceDestroy: lb.accessLogsForceDestroy,
         }
         : undefined,
-      partition: config.aws.partition,
-      region: config.aws.region,
-      accountId: config.aws.accountId,
     });
   }
 

@@ -74,9 +74,6 @@ export function addTeleport(scope: Construct, config: EnvironmentConfig, env: Te
 
   const storage = new TeleportStorage(scope, 'teleport-storage', {
     namePrefix: naming.prefix,
-    partition: aws.partition,
-    region: aws.region,
-    accountId: aws.accountId,
     stateTableName: t.dynamodbTable,
     eventsTableName: t.eventsTable,
     auditBucketName: t.auditBucket,
@@ -110,9 +107,6 @@ export function addTeleport(scope: Construct, config: EnvironmentConfig, env: Te
   if (fronted.length > 0 || apps.length > 0) {
     agent = new TeleportDatabaseAgent(scope, 'teleport-agent', {
       namePrefix: naming.prefix,
-      partition: aws.partition,
-      region: aws.region,
-      accountId: aws.accountId,
       cluster: ecsCluster,
       vpcId: taskNetwork.vpcId,
       subnetIds: taskNetwork.subnetIds,
@@ -139,8 +133,8 @@ export function addTeleport(scope: Construct, config: EnvironmentConfig, env: Te
   // agent's task role as Db and App, the sidecars' task roles as Node only (an application's role cannot join as a database agent).
   const sidecarRoles = Object.values(config.services).filter((s) => s.teleport.ssh).map((s) => env.services[s.name]!.roles.taskRole.name);
   const tokens = [
-    ...(agent ? [joinTokenResource({ name: AGENT_JOIN_TOKEN, teleportRoles: ['Db', 'App'], accountId: aws.accountId, partition: aws.partition, roleNames: [agent.service.roles.taskRole.name] })] : []),
-    ...(sidecarRoles.length > 0 ? [joinTokenResource({ name: NODE_JOIN_TOKEN, teleportRoles: ['Node'], accountId: aws.accountId, partition: aws.partition, roleNames: sidecarRoles })] : []),
+    ...(agent ? [joinTokenResource({ name: AGENT_JOIN_TOKEN, teleportRoles: ['Db', 'App'], roleNames: [agent.service.roles.taskRole.name] }, aws)] : []),
+    ...(sidecarRoles.length > 0 ? [joinTokenResource({ name: NODE_JOIN_TOKEN, teleportRoles: ['Node'], roleNames: sidecarRoles }, aws)] : []),
   ];
   const github = t.sso.github;
   const githubOn = github.enabled && github.clientIdRef !== undefined && github.clientSecretRef !== undefined;
@@ -176,9 +170,6 @@ export function addTeleport(scope: Construct, config: EnvironmentConfig, env: Te
 
   const cluster = new TeleportCluster(scope, 'teleport', {
     namePrefix: naming.prefix,
-    partition: aws.partition,
-    region: aws.region,
-    accountId: aws.accountId,
     cluster: ecsCluster,
     vpcId: taskNetwork.vpcId,
     taskSubnetIds: taskNetwork.subnetIds,

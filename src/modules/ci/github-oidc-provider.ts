@@ -1,5 +1,6 @@
 import { IamOpenidConnectProvider } from '@cdktf/provider-aws/lib/iam-openid-connect-provider';
 import { Construct } from 'constructs';
+import { AwsContext } from '../aws-context';
 
 /** The issuer of GitHub Actions' OIDC tokens. */
 export const GITHUB_OIDC_ISSUER = 'token.actions.githubusercontent.com';
@@ -9,25 +10,22 @@ export function githubOidcProviderArn(partition: string, accountId: string): str
   return `arn:${partition}:iam::${accountId}:oidc-provider/${GITHUB_OIDC_ISSUER}`;
 }
 
-export interface GithubOidcProviderProps {
-  readonly partition: string;
-  readonly accountId: string;
-}
-
 /**
  * The account's one GitHub Actions OIDC provider, for sts.amazonaws.com.
  * No thumbprint: AWS verifies GitHub's certificate itself for this issuer.
+ * Its ARN is in the account of its stack's AWS context.
  */
 export class GithubOidcProvider extends Construct {
   readonly provider: IamOpenidConnectProvider;
   readonly arn: string;
 
-  constructor(scope: Construct, id: string, props: GithubOidcProviderProps) {
+  constructor(scope: Construct, id: string) {
     super(scope, id);
     this.provider = new IamOpenidConnectProvider(this, 'provider', {
       url: `https://${GITHUB_OIDC_ISSUER}`,
       clientIdList: ['sts.amazonaws.com'],
     });
-    this.arn = githubOidcProviderArn(props.partition, props.accountId);
+    const { partition, accountId } = AwsContext.of(this);
+    this.arn = githubOidcProviderArn(partition, accountId);
   }
 }

@@ -1,17 +1,13 @@
 import { KmsAlias } from '@cdktf/provider-aws/lib/kms-alias';
 import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import { Construct } from 'constructs';
+import { AwsContext } from '../aws-context';
 import { policyDocument } from '../iam/policy-document';
 import { accountAdministers, cloudWatchLogsUse } from '../iam/statements';
 
 export interface ControllerKeyProps {
   /** `<project>-controller`: the alias is alias/<namePrefix>. */
   readonly namePrefix: string;
-  readonly partition: string;
-  readonly region: string;
-  readonly accountId: string;
-  /** The DNS suffix of the region (amazonaws.com, amazonaws.com.cn). */
-  readonly dnsSuffix: string;
 }
 
 /**
@@ -26,14 +22,12 @@ export class ControllerKey extends Construct {
 
   constructor(scope: Construct, id: string, props: ControllerKeyProps) {
     super(scope, id);
+    const aws = AwsContext.of(this);
     this.key = new KmsKey(this, 'key', {
       description: `${props.namePrefix}: secrets, logs and runs table`,
       enableKeyRotation: true,
       deletionWindowInDays: 30,
-      policy: policyDocument(
-        accountAdministers(props.partition, props.accountId),
-        cloudWatchLogsUse(props),
-      ),
+      policy: policyDocument(accountAdministers(aws), cloudWatchLogsUse(aws)),
     });
     new KmsAlias(this, 'alias', { name: `alias/${props.namePrefix}`, targetKeyId: this.key.keyId });
     this.arn = this.key.arn;

@@ -8,6 +8,7 @@ import { VpcSecurityGroupEgressRule } from '@cdktf/provider-aws/lib/vpc-security
 import type { ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
 import { securityGroupName } from '../../naming';
+import { AwsContext } from '../aws-context';
 import { PolicyRole } from '../ci/policy-role';
 import { allowIngressFrom } from '../network/group-access';
 import { assumeRolePolicy, policyDocument, type PolicyStatement } from '../iam/policy-document';
@@ -22,9 +23,6 @@ export const CONTROLLER_DATA_DIR = '/data';
 export interface ControllerServiceProps {
   /** `<project>-controller`: names of the roles, group, family and service. */
   readonly namePrefix: string;
-  readonly partition: string;
-  readonly region: string;
-  readonly accountId: string;
   readonly cluster: { readonly name: string; readonly arn: string };
   readonly vpcId: string;
   readonly subnetIds: readonly string[];
@@ -70,7 +68,8 @@ export class ControllerService extends Construct {
 
   constructor(scope: Construct, id: string, props: ControllerServiceProps) {
     super(scope, id);
-    const trust = assumeRolePolicy('ecs-tasks.amazonaws.com', { StringEquals: { 'aws:SourceAccount': props.accountId } });
+    const { region, accountId } = AwsContext.of(this);
+    const trust = assumeRolePolicy('ecs-tasks.amazonaws.com', { StringEquals: { 'aws:SourceAccount': accountId } });
     this.executionRole = new IamRole(this, 'execution-role', {
       name: `${props.namePrefix}-execution`,
       description: 'ECS starts the controller: pulls its image, writes its logs, reads its three secrets',
@@ -86,7 +85,7 @@ export class ControllerService extends Construct {
         { Sid: 'PullImage', Effect: 'Allow', Action: ['ecr:BatchCheckLayerAvailability', 'ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer'], Resource: props.repositoryArn },
         { Sid: 'WriteLogs', Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: `${props.logGroupArn}:*` },
         { Sid: 'ReadSecrets', Effect: 'Allow', Action: 'secretsmanager:GetSecretValue', Resource: secretArns },
-        { Sid: 'DecryptSecrets', Effect: 'Allow', Action: 'kms:Decrypt', Resource: props.kmsKeyArn, Condition: { StringEquals: { 'kms:ViaService': `secretsmanager.${props.region}.amazonaws.com` } } },
+        { Sid: 'DecryptSecrets', Effect: 'Allow', Action: 'kms:Decrypt', Resource: props.kmsKeyArn, Condition: { StringEquals: { 'kms:ViaService': `secretsmanager.${region}.amazonaws.com` } } },
       ),
     });
     this.taskRole = new PolicyRole(this, 'task-role', {
@@ -131,7 +130,7 @@ export class ControllerService extends Construct {
       // The image's entry point is tini (PID 1), which passes SIGTERM on and reaps; no ECS init process beside it.
       // serve finishes its current step on SIGTERM (bounded by --stop-timeout-seconds 60); ECS allows 120 s at most.
       stopTimeout: 120,
-      logConfiguration: { logDriver: 'awslogs', options: { 'awslogs-group': props.logGroupName, 'awslogs-region': props.region, 'awslogs-stream-prefix': 'controller' } },
+      logConfiguration: { logDriver: 'awslogs', options: { 'awslogs-group': props.logGroupName, 'awslogs-region': region, 'awslogs-stream-prefix': 'controller' } },
     };
     this.taskDefinition = new EcsTaskDefinition(this, 'task-definition', {
       family: props.namePrefix,

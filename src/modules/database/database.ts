@@ -10,6 +10,7 @@ import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
 import { Fn, TerraformResource } from 'cdktf';
 import { Construct } from 'constructs';
 import { fitName, NAME_LIMITS, rdsIdentifier, securityGroupName } from '../../naming';
+import { AwsContext } from '../aws-context';
 import { assumeRolePolicy } from '../iam/policy-document';
 import { LogGroup } from '../logs/log-group';
 import { allowIngressFrom } from '../network/group-access';
@@ -73,8 +74,6 @@ export interface DatabaseProps {
   readonly performanceInsights: boolean;
   /** Enhanced monitoring every 60 s. */
   readonly enhancedMonitoring: boolean;
-  /** The ARN partition (aws, aws-cn, aws-us-gov). */
-  readonly partition: string;
   readonly vpcId: string;
   /** Private subnets in two zones at least. */
   readonly subnetIds: readonly string[];
@@ -165,7 +164,7 @@ export class Database extends Construct {
       });
       new IamRolePolicyAttachment(this, 'monitoring-policy', {
         role: monitoringRole.name,
-        policyArn: `arn:${props.partition}:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole`,
+        policyArn: `arn:${AwsContext.of(this).partition}:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole`,
       });
     }
 

@@ -1,4 +1,5 @@
 /** Policy statements that several resources share, written once. */
+import type { AwsContext } from '../aws-context';
 import type { PolicyStatement } from './policy-document';
 
 /** Denies `actions` on `resources` to any request not made over TLS [CKV2_AWS_69-style TLS-only policies]. */
@@ -10,21 +11,21 @@ export function denyInsecureTransport(actions: string | readonly string[], resou
  * The first statement of every customer key's policy: the account (through
  * IAM) administers the key, so that no key is ever left without an owner.
  */
-export function accountAdministers(partition: string, accountId: string): PolicyStatement {
-  return { Sid: 'AccountAdministers', Effect: 'Allow', Principal: { AWS: `arn:${partition}:iam::${accountId}:root` }, Action: 'kms:*', Resource: '*' };
+export function accountAdministers(aws: Pick<AwsContext, 'partition' | 'accountId'>): PolicyStatement {
+  return { Sid: 'AccountAdministers', Effect: 'Allow', Principal: { AWS: `arn:${aws.partition}:iam::${aws.accountId}:root` }, Action: 'kms:*', Resource: '*' };
 }
 
 /**
  * A key policy statement: CloudWatch Logs in this region may use the key for
  * this account's log groups only (the encryption context names the group).
  */
-export function cloudWatchLogsUse(props: { readonly partition: string; readonly region: string; readonly accountId: string; readonly dnsSuffix: string }): PolicyStatement {
+export function cloudWatchLogsUse(aws: AwsContext): PolicyStatement {
   return {
     Sid: 'CloudWatchLogsUse',
     Effect: 'Allow',
-    Principal: { Service: `logs.${props.region}.${props.dnsSuffix}` },
+    Principal: { Service: `logs.${aws.region}.${aws.dnsSuffix}` },
     Action: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
     Resource: '*',
-    Condition: { ArnLike: { 'kms:EncryptionContext:aws:logs:arn': `arn:${props.partition}:logs:${props.region}:${props.accountId}:log-group:*` } },
+    Condition: { ArnLike: { 'kms:EncryptionContext:aws:logs:arn': aws.arn('logs', 'log-group:*') } },
   };
 }

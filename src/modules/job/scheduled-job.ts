@@ -6,6 +6,7 @@ import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
 import { SqsQueuePolicy } from '@cdktf/provider-aws/lib/sqs-queue-policy';
 import { Construct } from 'constructs';
 import { fitName, NAME_LIMITS } from '../../naming';
+import { AwsContext } from '../aws-context';
 import type { CapacityProviderShare } from '../cluster/ecs-cluster';
 import { assumeRolePolicy, policyDocument, type PolicyStatement } from '../iam/policy-document';
 import { denyInsecureTransport } from '../iam/statements';
@@ -30,7 +31,6 @@ export const jobNames = {
 const SCHEDULE_NAME_LIMIT = 64;
 
 export interface ScheduledJobProps extends Omit<FargateTaskProps, 'network' | 'description' | 'port' | 'healthCheckGracePeriodSeconds'> {
-  readonly partition: string;
   /** The cluster the task runs in. */
   readonly cluster: { readonly name: string; readonly arn: string };
   /** cron(...) or rate(...). */
@@ -85,7 +85,8 @@ export class ScheduledJob extends Construct {
     const fullName = `${props.namePrefix}-${props.name}`;
     this.task = addFargateTask(this, { ...props, network: { vpcId: props.network.vpcId }, description: `Job ${props.name} tasks` });
     this.family = jobNames.family(props.namePrefix, props.name);
-    const taskDefinitionFamilyArn = `arn:${props.partition}:ecs:${props.region}:${props.accountId}:task-definition/${this.family}:*`;
+    const aws = AwsContext.of(this);
+    const taskDefinitionFamilyArn = aws.arn('ecs', `task-definition/${this.family}:*`);
 
     this.deadLetterQueueName = fitName(`${fullName}-job-dlq`, 80);
     this.ruleName = fitName(`${fullName}-failed-runs`, SCHEDULE_NAME_LIMIT);
@@ -100,12 +101,12 @@ export class ScheduledJob extends Construct {
       name: jobNames.schedulerRole(props.namePrefix, props.name),
       description: `EventBridge Scheduler runs job ${props.name}`,
       // Only this account's schedules may assume it (confused deputy).
-      assumeRolePolicy: assumeRolePolicy('scheduler.amazonaws.com', { StringEquals: { 'aws:SourceAccount': props.accountId } }),
+      assumeRolePolicy: assumeRolePolicy('scheduler.amazonaws.com', { StringEquals: { 'aws:SourceAccount': aws.accountId } }),
     });
     const statements: PolicyStatement[] = [
       { Sid: 'RunTask', Effect: 'Allow', Action: 'ecs:RunTask', Resource: taskDefinitionFamilyArn, Condition: { ArnEquals: { 'ecs:cluster': props.cluster.arn } } },
       // Tasks started with tags (managed tags, propagated from the task definition) need TagResource at creation only.
-      { Sid: 'TagTask', Effect: 'Allow', Action: 'ecs:TagResource', Resource: `arn:${props.partition}:ecs:${props.region}:${props.accountId}:task/${props.cluster.name}/*`, Condition: { StringEquals: { 'ecs:CreateAction': 'RunTask' } } },
+      { Sid: 'TagTask', Effect: 'Allow', Action: 'ecs:TagResource', Resource: aws.arn('ecs', `task/${props.cluster.name}/*`), Condition: { StringEquals: { 'ecs:CreateAction': 'RunTask' } } },
       { Sid: 'PassTaskRoles', Effect: 'Allow', Action: 'iam:PassRole', Resource: [this.task.roles.executionRole.arn, this.task.roles.taskRole.arn], Condition: { StringEquals: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' } } },
       { Sid: 'DeadLetters', Effect: 'Allow', Action: 'sqs:SendMessage', Resource: this.deadLetterQueue.arn },
       ...(props.queueKmsKeyArn ? [{ Sid: 'DeadLetterKey', Effect: 'Allow' as const, Action: [...QUEUE_KEY_ACTIONS], Resource: props.queueKmsKeyArn }] : []),

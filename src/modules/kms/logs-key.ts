@@ -1,17 +1,13 @@
 import { KmsAlias } from '@cdktf/provider-aws/lib/kms-alias';
 import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import { Construct } from 'constructs';
+import { AwsContext } from '../aws-context';
 import { policyDocument } from '../iam/policy-document';
 import { accountAdministers, cloudWatchLogsUse } from '../iam/statements';
 
 export interface LogsKeyProps {
   /** Prefix of the alias, `<project>-<environment>`. */
   readonly namePrefix: string;
-  readonly partition: string;
-  readonly region: string;
-  readonly accountId: string;
-  /** The DNS suffix of the region (amazonaws.com, amazonaws.com.cn). */
-  readonly dnsSuffix: string;
   /** Days before a deleted key is gone. @default 30 */
   readonly deletionWindowDays?: number;
 }
@@ -27,14 +23,12 @@ export class LogsKey extends Construct {
 
   constructor(scope: Construct, id: string, props: LogsKeyProps) {
     super(scope, id);
+    const aws = AwsContext.of(this);
     this.key = new KmsKey(this, 'key', {
       description: `${props.namePrefix} CloudWatch Logs and ECS Exec`,
       enableKeyRotation: true,
       deletionWindowInDays: props.deletionWindowDays ?? 30,
-      policy: policyDocument(
-        accountAdministers(props.partition, props.accountId),
-        cloudWatchLogsUse(props),
-      ),
+      policy: policyDocument(accountAdministers(aws), cloudWatchLogsUse(aws)),
     });
     new KmsAlias(this, 'alias', { name: `alias/${props.namePrefix}-logs`, targetKeyId: this.key.keyId });
     this.arn = this.key.arn;

@@ -1,14 +1,13 @@
 import { KmsAlias } from '@cdktf/provider-aws/lib/kms-alias';
 import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import { Construct } from 'constructs';
+import { AwsContext } from '../aws-context';
 import { policyDocument } from '../iam/policy-document';
 import { accountAdministers } from '../iam/statements';
 
 export interface QueuesKeyProps {
   /** Prefix of the alias, `<project>-<environment>`. */
   readonly namePrefix: string;
-  readonly partition: string;
-  readonly accountId: string;
   /** Days before a deleted key is gone. @default 30 */
   readonly deletionWindowDays?: number;
 }
@@ -29,7 +28,7 @@ export class QueuesKey extends Construct {
       description: `${props.namePrefix} SQS queues`,
       enableKeyRotation: true,
       deletionWindowInDays: props.deletionWindowDays ?? 30,
-      policy: policyDocument(accountAdministers(props.partition, props.accountId)),
+      policy: policyDocument(accountAdministers(AwsContext.of(this))),
     });
     new KmsAlias(this, 'alias', { name: `alias/${props.namePrefix}-queues`, targetKeyId: this.key.keyId });
     this.arn = this.key.arn;

@@ -50,10 +50,7 @@ export interface ApplicationLoadBalancerProps {
   /** @default true */
   readonly deletionProtection?: boolean;
   /** Access logs to a bucket created for them. @default no access logs */
-  readonly accessLogs?: Omit<AccessLogBucketProps, 'partition' | 'region' | 'accountId'>;
-  readonly partition: string;
-  readonly region: string;
-  readonly accountId: string;
+  readonly accessLogs?: AccessLogBucketProps;
 }
 
 export interface RoutedTargetProps {
@@ -128,12 +125,7 @@ export class ApplicationLoadBalancer extends Construct {
     }
 
     if (props.accessLogs) {
-      this.accessLogBucket = new AccessLogBucket(this, 'access-logs', {
-        ...props.accessLogs,
-        partition: props.partition,
-        region: props.region,
-        accountId: props.accountId,
-      });
+      this.accessLogBucket = new AccessLogBucket(this, 'access-logs', props.accessLogs);
     }
 
     this.loadBalancer = new Lb(this, 'load-balancer', {

@@ -5,15 +5,13 @@ import { SnsTopicPolicy } from '@cdktf/provider-aws/lib/sns-topic-policy';
 import { SnsTopicSubscription } from '@cdktf/provider-aws/lib/sns-topic-subscription';
 import { Construct } from 'constructs';
 import { fitName, NAME_LIMITS } from '../../naming';
+import { AwsContext } from '../aws-context';
 import { policyDocument } from '../iam/policy-document';
 import { accountAdministers, denyInsecureTransport } from '../iam/statements';
 
 export interface AlertTopicProps {
   /** Prefix of names, `<project>-<environment>`. */
   readonly namePrefix: string;
-  readonly partition: string;
-  readonly region: string;
-  readonly accountId: string;
   /** Addresses subscribed by email (each confirms by mail). @default [] */
   readonly emails?: readonly string[];
 }
@@ -30,15 +28,16 @@ export class AlertTopic extends Construct {
 
   constructor(scope: Construct, id: string, props: AlertTopicProps) {
     super(scope, id);
+    const aws = AwsContext.of(this);
     const topicName = fitName(`${props.namePrefix}-alerts`, NAME_LIMITS.snsTopic);
-    const topicArn = `arn:${props.partition}:sns:${props.region}:${props.accountId}:${topicName}`;
-    const alarmsOfThisAccount = { StringEquals: { 'aws:SourceAccount': props.accountId } };
+    const topicArn = aws.arn('sns', topicName);
+    const alarmsOfThisAccount = { StringEquals: { 'aws:SourceAccount': aws.accountId } };
     this.key = new KmsKey(this, 'key', {
       description: `${props.namePrefix} alert topic`,
       enableKeyRotation: true,
       deletionWindowInDays: 30,
       policy: policyDocument(
-        accountAdministers(props.partition, props.accountId),
+        accountAdministers(aws),
         // CloudWatch encrypts the messages it publishes to the topic with this key.
         { Sid: 'CloudWatchPublishes', Effect: 'Allow', Principal: { Service: 'cloudwatch.amazonaws.com' }, Action: ['kms:Decrypt', 'kms:GenerateDataKey*'], Resource: '*', Condition: alarmsOfThisAccount },
       ),

@@ -1,5 +1,6 @@
 import { CloudwatchDashboard } from '@cdktf/provider-aws/lib/cloudwatch-dashboard';
 import { Construct } from 'constructs';
+import { AwsContext } from '../aws-context';
 import type { Metric } from './metrics';
 
 /** One graph: a title and the metrics drawn in it. */
@@ -16,7 +17,6 @@ export interface DashboardSection {
 
 export interface DashboardProps {
   readonly name: string;
-  readonly region: string;
   readonly sections: readonly DashboardSection[];
 }
 
@@ -86,7 +86,7 @@ export function dashboardBody(region: string, sections: readonly DashboardSectio
   return { widgets };
 }
 
-/** A CloudWatch dashboard built from typed sections. */
+/** A CloudWatch dashboard built from typed sections; its graphs show metrics of its stack's region (AwsContext). */
 export class Dashboard extends Construct {
   readonly dashboard: CloudwatchDashboard;
 
@@ -94,7 +94,7 @@ export class Dashboard extends Construct {
     super(scope, id);
     this.dashboard = new CloudwatchDashboard(this, 'dashboard', {
       dashboardName: props.name,
-      dashboardBody: JSON.stringify(dashboardBody(props.region, props.sections)),
+      dashboardBody: JSON.stringify(dashboardBody(AwsContext.of(this).region, props.sections)),
     });
   }
 }

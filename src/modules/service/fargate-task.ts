@@ -11,6 +11,7 @@ import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
 import { VpcSecurityGroupEgressRule } from '@cdktf/provider-aws/lib/vpc-security-group-egress-rule';
 import type { Construct } from 'constructs';
 import { fitName, NAME_LIMITS, securityGroupName } from '../../naming';
+import { AwsContext } from '../aws-context';
 import { LogGroup } from '../logs/log-group';
 import { containerDefinition, TMP_VOLUME, type ContainerHealthCheck, type ContainerProps, type ContainerSecret } from './container-definition';
 import type { PolicyStatement } from '../iam/policy-document';
@@ -48,8 +49,6 @@ export interface FargateTaskProps {
   readonly name: string;
   /** Prefix of AWS names, `<project>-<environment>`. */
   readonly namePrefix: string;
-  readonly region: string;
-  readonly accountId: string;
 
   /** The image reference, with its tag or digest. */
   readonly image: string;
@@ -155,6 +154,7 @@ function checkFargateTask(scope: Construct, props: Pick<FargateTaskProps, 'name'
 
 export function addFargateTask(scope: Construct, props: FargateTaskProps): FargateTask {
   checkFargateTask(scope, props);
+  const { region } = AwsContext.of(scope);
   const fullName = `${props.namePrefix}-${props.name}`;
   const readonlyRootFilesystem = props.readonlyRootFilesystem ?? true;
   const gracePeriod = props.healthCheckGracePeriodSeconds ?? 60;
@@ -166,7 +166,6 @@ export function addFargateTask(scope: Construct, props: FargateTaskProps): Farga
   }
   const roles = new ServiceRoles(scope, 'roles', {
     namePrefix: fullName,
-    accountId: props.accountId,
     repositoryArns: props.repositoryArns,
     logGroupArns: [logGroup.arn, ...sidecars.map((s) => sidecarLogGroups[s.name]!.arn)],
     secrets: [...(props.secrets ?? []), ...sidecars.flatMap((s) => s.secrets ?? [])],
@@ -217,7 +216,7 @@ export function addFargateTask(scope: Construct, props: FargateTaskProps): Farga
     stopTimeoutSeconds: props.stopTimeoutSeconds ?? 30,
     initProcess: props.exec !== undefined,
     logGroupName: logGroup.name,
-    region: props.region,
+    region,
   });
   const sidecarContainers = sidecars.map((sidecar) => containerDefinition({
     ...sidecar,
@@ -228,7 +227,7 @@ export function addFargateTask(scope: Construct, props: FargateTaskProps): Farga
     stopTimeoutSeconds: sidecar.stopTimeoutSeconds ?? 30,
     initProcess: props.exec !== undefined,
     logGroupName: sidecarLogGroups[sidecar.name]!.name,
-    region: props.region,
+    region,
   }));
   // Each read-only container gets its own writable /tmp, so that containers share no scratch files.
   const volumes = [

@@ -3,6 +3,7 @@ import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
 import { Construct } from 'constructs';
 import { fitName, NAME_LIMITS } from '../../naming';
+import { AwsContext } from '../aws-context';
 import { assumeRolePolicy, policyDocument, type PolicyStatement } from '../iam/policy-document';
 import { stableUnique } from '../stable-order';
 import type { ContainerSecret } from './container-definition';
@@ -15,7 +16,6 @@ export function serviceRoleName(namePrefix: string, kind: 'execution' | 'task'):
 export interface ServiceRolesProps {
   /** Prefix of the role names, `<project>-<environment>-<service>`. */
   readonly namePrefix: string;
-  readonly accountId: string;
   /** The ECR repositories the task's images come from. @default [] (images from elsewhere) */
   readonly repositoryArns?: readonly string[];
   /** The log groups of the task's containers. */
@@ -45,8 +45,8 @@ export class ServiceRoles extends Construct {
 
   constructor(scope: Construct, id: string, props: ServiceRolesProps) {
     super(scope, id);
-    // Only tasks of this account may assume the roles (confused deputy).
-    const trust = assumeRolePolicy('ecs-tasks.amazonaws.com', { StringEquals: { 'aws:SourceAccount': props.accountId } });
+    // Only tasks of this account (its stack's AWS context) may assume the roles (confused deputy).
+    const trust = assumeRolePolicy('ecs-tasks.amazonaws.com', { StringEquals: { 'aws:SourceAccount': AwsContext.of(this).accountId } });
     this.executionRole = new IamRole(this, 'execution-role', {
       name: serviceRoleName(props.namePrefix, 'execution'),
       description: 'ECS starts the task: pulls its image, writes its logs, reads its secrets',

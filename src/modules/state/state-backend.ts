@@ -12,8 +12,6 @@ export interface StateBackendProps {
   readonly bucket: string;
   /** The lock table's name; absent: no table (S3-native locking only). */
   readonly lockTable?: string;
-  /** The ARN partition (aws, aws-cn, aws-us-gov). */
-  readonly partition: string;
   /** Days to keep replaced state versions. @default 90 */
   readonly noncurrentVersionExpiryDays?: number;
 }
@@ -35,7 +33,6 @@ export class StateBackend extends Construct {
 
     this.bucket = createHardenedBucket(this, {
       bucketName: props.bucket,
-      partition: props.partition,
       encryption: 'aws:kms',
       preventDestroy: true,
       policyId: 'tls-only',

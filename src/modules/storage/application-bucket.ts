@@ -3,6 +3,7 @@ import { S3BucketCorsConfiguration } from '@cdktf/provider-aws/lib/s3-bucket-cor
 import { S3BucketLifecycleConfiguration } from '@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration';
 import { S3BucketVersioningA } from '@cdktf/provider-aws/lib/s3-bucket-versioning';
 import { Construct } from 'constructs';
+import { AwsContext } from '../aws-context';
 import { fitName, NAME_LIMITS } from '../../naming';
 import { policyDocument, type PolicyStatement } from '../iam/policy-document';
 import { createHardenedBucket, type HardenedBucket } from './hardened-bucket';
@@ -12,7 +13,6 @@ export interface ApplicationBucketProps {
   readonly name: string;
   /** The bucket name, unique per account and region (Naming.bucket). */
   readonly bucketName: string;
-  readonly partition: string;
   /** SSE-KMS with this customer key; absent: SSE-S3. @default SSE-S3 */
   readonly kmsKeyArn?: string;
   /** Keep every object version. */
@@ -57,11 +57,10 @@ export class ApplicationBucket extends Construct {
   constructor(scope: Construct, id: string, props: ApplicationBucketProps) {
     super(scope, id);
     this.bucketName = props.bucketName;
-    this.arn = `arn:${props.partition}:s3:::${props.bucketName}`;
+    this.arn = `arn:${AwsContext.of(this).partition}:s3:::${props.bucketName}`;
     this.kmsKeyArn = props.kmsKeyArn;
     const { bucket } = createHardenedBucket(this, {
       bucketName: props.bucketName,
-      partition: props.partition,
       encryption: props.kmsKeyArn ? 'aws:kms' : 'AES256',
       kmsKeyArn: props.kmsKeyArn,
       forceDestroy: props.forceDestroy,

@@ -4,14 +4,13 @@ import { S3BucketPolicy } from '@cdktf/provider-aws/lib/s3-bucket-policy';
 import { S3BucketPublicAccessBlock } from '@cdktf/provider-aws/lib/s3-bucket-public-access-block';
 import { S3BucketServerSideEncryptionConfigurationA } from '@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration';
 import type { Construct } from 'constructs';
+import { AwsContext } from '../aws-context';
 import { policyDocument, type PolicyStatement } from '../iam/policy-document';
 import { denyInsecureTransport } from '../iam/statements';
 
 export interface HardenedBucketProps {
   /** The bucket name (globally unique). */
   readonly bucketName: string;
-  /** The ARN partition (aws, aws-cn, aws-us-gov). */
-  readonly partition: string;
   /** `AES256` (S3-managed keys; what log delivery needs) or `aws:kms` (with an S3 bucket key). */
   readonly encryption: 'AES256' | 'aws:kms';
   /** With `aws:kms`: the customer key. @default S3's AWS managed key (aws/s3) */
@@ -39,7 +38,7 @@ export interface HardenedBucket {
  * the buckets built with it keep their Terraform addresses.
  */
 export function createHardenedBucket(scope: Construct, props: HardenedBucketProps): HardenedBucket {
-  const arn = `arn:${props.partition}:s3:::${props.bucketName}`;
+  const arn = `arn:${AwsContext.of(scope).partition}:s3:::${props.bucketName}`;
   const bucket = new S3Bucket(scope, 'bucket', {
     bucket: props.bucketName,
     forceDestroy: props.preventDestroy ? undefined : (props.forceDestroy ?? false),

@@ -1,12 +1,13 @@
 import { SsmParameter } from '@cdktf/provider-aws/lib/ssm-parameter';
 import { Construct } from 'constructs';
+import { AwsContext } from '../aws-context';
 import type { PolicyStatement } from '../iam/policy-document';
 import type { ContainerSecret } from '../service/container-definition';
 import { FargateService, type FargateServiceProps } from '../service/fargate-service';
 import { CONFIG_VOLUME, CONFIG_WRITER, configWriterSidecar } from './config-writer';
 import { tctlSidecar } from './tctl-sidecar';
 import { TELEPORT_CONFIG_DIR, TELEPORT_CONFIG_FILE, TELEPORT_CONNECTOR_FILE, TELEPORT_DATA_DIR, TELEPORT_RESOURCES_FILE, TELEPORT_WEB_PORT } from './teleport-config';
-import { TeleportLoadBalancer } from './teleport-load-balancer';
+import { TeleportLoadBalancer, type TeleportLoadBalancerProps } from './teleport-load-balancer';
 import { ValidationError } from '../../validation-error';
 
 /** The ECS service (and main container) name of the auth and proxy service. */
@@ -16,9 +17,6 @@ const DATA_VOLUME = 'teleport-data';
 export interface TeleportClusterProps {
   /** `<project>-<environment>`. */
   readonly namePrefix: string;
-  readonly partition: string;
-  readonly region: string;
-  readonly accountId: string;
   readonly cluster: FargateServiceProps['cluster'];
   readonly vpcId: string;
   /** Where the tasks run: the private subnets, or the public ones with public IPs in a network without NAT. */
@@ -49,7 +47,7 @@ export interface TeleportClusterProps {
   readonly github?: { readonly connectorYaml: string; readonly clientId: ContainerSecret; readonly clientSecret: ContainerSecret };
   /** What the auth service may do: its tables, bucket and key (TeleportStorage.taskStatements). */
   readonly taskStatements: readonly PolicyStatement[];
-  readonly loadBalancer: Omit<ConstructorParameters<typeof TeleportLoadBalancer>[2], 'namePrefix' | 'vpcId' | 'subnetIds' | 'targetPort' | 'partition' | 'region' | 'accountId'>;
+  readonly loadBalancer: Omit<TeleportLoadBalancerProps, 'namePrefix' | 'vpcId' | 'subnetIds' | 'targetPort'>;
   readonly logs: FargateServiceProps['logs'];
 }
 
@@ -72,7 +70,8 @@ export class TeleportCluster extends Construct {
     super(scope, id);
     if (props.taskSubnetIds.length < 1 || props.publicSubnetIds.length < 2) throw new ValidationError('TeleportCluster: needs private subnets and public subnets in two zones', this);
     const parameterName = (file: string) => `/${props.namePrefix}/teleport/${file}`;
-    const parameterArn = (file: string) => `arn:${props.partition}:ssm:${props.region}:${props.accountId}:parameter${parameterName(file)}`;
+    const aws = AwsContext.of(this);
+    const parameterArn = (file: string) => aws.arn('ssm', `parameter${parameterName(file)}`);
     const parameter = (key: string, file: string, value: string, description: string) => new SsmParameter(this, key, {
       name: parameterName(file),
       description,
@@ -93,9 +92,6 @@ export class TeleportCluster extends Construct {
       vpcId: props.vpcId,
       subnetIds: props.publicSubnetIds,
       targetPort: TELEPORT_WEB_PORT,
-      partition: props.partition,
-      region: props.region,
-      accountId: props.accountId,
     });
 
     const writer = configWriterSidecar({
@@ -121,8 +117,6 @@ export class TeleportCluster extends Construct {
       // AWS APIs (DynamoDB, S3, SSM, KMS) and GitHub over HTTPS; agents dial in, so nothing else.
       egress: { cidrs: [{ cidr: '0.0.0.0/0', ports: [443] }] },
       cluster: props.cluster,
-      region: props.region,
-      accountId: props.accountId,
       image: props.image,
       cpu: props.cpu,
       memory: props.memory,

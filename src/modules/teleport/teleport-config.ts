@@ -10,6 +10,7 @@
  * appended to the connector file inside the task (see `appendGithubCredentials`).
  */
 import { stringify } from 'yaml';
+import type { AwsContext } from '../aws-context';
 
 /** Where the files live in the task: a volume the config writer fills and Teleport reads. */
 export const TELEPORT_CONFIG_DIR = '/etc/teleport';
@@ -191,8 +192,6 @@ export interface JoinTokenSpec {
   readonly name: string;
   /** What a task joining with it may be: [Db, App] for the agent, [Node] for sidecars. */
   readonly teleportRoles: readonly ('Node' | 'Db' | 'App')[];
-  readonly accountId: string;
-  readonly partition: string;
   /** Task role names that may join with this token, and no other. */
   readonly roleNames: readonly string[];
 }
@@ -218,8 +217,8 @@ export function roleResource(role: RoleSpec): Record<string, unknown> {
   };
 }
 
-/** An IAM join token: tasks running as these roles of this account join as the given Teleport roles; no shared secret exists. */
-export function joinTokenResource(spec: JoinTokenSpec): Record<string, unknown> {
+/** An IAM join token: tasks running as these roles of `aws`'s account join as the given Teleport roles; no shared secret exists. */
+export function joinTokenResource(spec: JoinTokenSpec, aws: Pick<AwsContext, 'partition' | 'accountId'>): Record<string, unknown> {
   return {
     kind: 'token',
     version: 'v2',
@@ -227,7 +226,7 @@ export function joinTokenResource(spec: JoinTokenSpec): Record<string, unknown> 
     spec: {
       roles: [...spec.teleportRoles],
       join_method: 'iam',
-      allow: spec.roleNames.map((role) => ({ aws_account: spec.accountId, aws_arn: `arn:${spec.partition}:sts::${spec.accountId}:assumed-role/${role}/*` })),
+      allow: spec.roleNames.map((role) => ({ aws_account: aws.accountId, aws_arn: `arn:${aws.partition}:sts::${aws.accountId}:assumed-role/${role}/*` })),
     },
   };
 }

@@ -1,5 +1,6 @@
 import { SsmParameter } from '@cdktf/provider-aws/lib/ssm-parameter';
 import { Construct } from 'constructs';
+import { AwsContext } from '../aws-context';
 import type { PolicyStatement } from '../iam/policy-document';
 import { FargateService, type FargateServiceProps } from '../service/fargate-service';
 import { CONFIG_VOLUME, CONFIG_WRITER, configWriterSidecar } from './config-writer';
@@ -23,9 +24,6 @@ export interface AgentDatabaseAccess {
 
 export interface TeleportDatabaseAgentProps {
   readonly namePrefix: string;
-  readonly partition: string;
-  readonly region: string;
-  readonly accountId: string;
   readonly cluster: FargateServiceProps['cluster'];
   readonly vpcId: string;
   readonly subnetIds: readonly string[];
@@ -43,15 +41,15 @@ export interface TeleportDatabaseAgentProps {
   readonly logs: FargateServiceProps['logs'];
 }
 
-/** rds-db:connect for exactly the configured users of each database, and the look-up of those instances. */
-export function databaseAgentStatements(props: Pick<TeleportDatabaseAgentProps, 'partition' | 'region' | 'accountId' | 'databases'>): PolicyStatement[] {
-  const users = props.databases.flatMap((db) => [...db.users].sort()
-    .map((user) => `arn:${props.partition}:rds-db:${props.region}:${props.accountId}:dbuser:${db.resourceId}/${user}`));
+/** rds-db:connect for exactly the configured users of each database (in `aws`'s partition, region and account), and the look-up of those instances. */
+export function databaseAgentStatements(aws: AwsContext, databases: readonly AgentDatabaseAccess[]): PolicyStatement[] {
+  const users = databases.flatMap((db) => [...db.users].sort()
+    .map((user) => aws.arn('rds-db', `dbuser:${db.resourceId}/${user}`)));
   if (users.length === 0) return [];
   return [
     { Sid: 'RdsIamConnect', Effect: 'Allow', Action: 'rds-db:connect', Resource: users },
     // Teleport reads the instance's endpoint and IAM setting when it registers it.
-    { Sid: 'RdsDescribe', Effect: 'Allow', Action: 'rds:DescribeDBInstances', Resource: props.databases.map((db) => db.instanceArn) },
+    { Sid: 'RdsDescribe', Effect: 'Allow', Action: 'rds:DescribeDBInstances', Resource: databases.map((db) => db.instanceArn) },
   ];
 }
 
@@ -68,6 +66,7 @@ export class TeleportDatabaseAgent extends Construct {
 
   constructor(scope: Construct, id: string, props: TeleportDatabaseAgentProps) {
     super(scope, id);
+    const aws = AwsContext.of(this);
     const name = `/${props.namePrefix}/teleport/agent.yaml`;
     this.configParameter = new SsmParameter(this, 'config', {
       name,
@@ -78,7 +77,7 @@ export class TeleportDatabaseAgent extends Construct {
     });
     const writer = configWriterSidecar({
       image: props.configWriterImage,
-      files: [{ variable: 'TELEPORT_YAML', path: TELEPORT_CONFIG_FILE, parameterArn: `arn:${props.partition}:ssm:${props.region}:${props.accountId}:parameter${name}` }],
+      files: [{ variable: 'TELEPORT_YAML', path: TELEPORT_CONFIG_FILE, parameterArn: aws.arn('ssm', `parameter${name}`) }],
     });
     this.service = new FargateService(this, 'service', {
       name: TELEPORT_AGENT_SERVICE,
@@ -86,8 +85,6 @@ export class TeleportDatabaseAgent extends Construct {
       // The proxy's public address and AWS APIs over HTTPS; the databases and applications it fronts are added by allowTo.
       egress: { cidrs: [{ cidr: '0.0.0.0/0', ports: [443] }] },
       cluster: props.cluster,
-      region: props.region,
-      accountId: props.accountId,
       image: props.image,
       cpu: props.cpu ?? 256,
       memory: props.memory ?? 512,
@@ -102,7 +99,7 @@ export class TeleportDatabaseAgent extends Construct {
       },
       sidecars: [writer],
       volumes: [{ name: CONFIG_VOLUME }, { name: DATA_VOLUME }],
-      taskStatements: databaseAgentStatements(props),
+      taskStatements: databaseAgentStatements(aws, props.databases),
       readonlyRootFilesystem: true,
       logs: props.logs,
       desiredCount: 1,

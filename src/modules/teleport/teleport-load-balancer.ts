@@ -31,9 +31,6 @@ export interface TeleportLoadBalancerProps {
   readonly deletionProtection: boolean;
   /** Access logs to a bucket of their own. */
   readonly accessLogs: { readonly bucketName: string; readonly expiryDays: number; readonly forceDestroy: boolean };
-  readonly partition: string;
-  readonly region: string;
-  readonly accountId: string;
   /** Seconds an idle connection (an SSH or database session) stays open. @default 3600 */
   readonly idleTimeoutSeconds?: number;
 }
@@ -83,7 +80,7 @@ export class TeleportLoadBalancer extends Construct {
         cidrIpv4: cidr,
       });
     });
-    const logs = new AccessLogBucket(this, 'access-logs', { ...props.accessLogs, partition: props.partition, region: props.region, accountId: props.accountId });
+    const logs = new AccessLogBucket(this, 'access-logs', props.accessLogs);
     this.loadBalancer = new Lb(this, 'load-balancer', {
       name,
       loadBalancerType: 'application',

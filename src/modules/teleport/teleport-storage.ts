@@ -11,15 +11,13 @@ import { S3BucketPublicAccessBlock } from '@cdktf/provider-aws/lib/s3-bucket-pub
 import { S3BucketServerSideEncryptionConfigurationA } from '@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration';
 import { Construct } from 'constructs';
 import { fitName, NAME_LIMITS } from '../../naming';
+import { AwsContext } from '../aws-context';
 import { policyDocument, type PolicyStatement } from '../iam/policy-document';
 import { accountAdministers, denyInsecureTransport } from '../iam/statements';
 
 export interface TeleportStorageProps {
   /** `<project>-<environment>`, for the key alias. */
   readonly namePrefix: string;
-  readonly partition: string;
-  readonly region: string;
-  readonly accountId: string;
   /** The cluster state table (Teleport's `storage.table_name`). */
   readonly stateTableName: string;
   /** The audit events table (`audit_events_uri`). */
@@ -48,17 +46,16 @@ export class TeleportStorage extends Construct {
   readonly eventsTable: DynamodbTable;
   readonly bucket: S3Bucket;
   readonly bucketName: string;
-  private readonly partition: string;
 
   constructor(scope: Construct, id: string, props: TeleportStorageProps) {
     super(scope, id);
-    this.partition = props.partition;
+    const aws = AwsContext.of(this);
     this.bucketName = props.auditBucketName;
     this.key = new KmsKey(this, 'key', {
       description: `Teleport state, audit events and session recordings of ${props.namePrefix}`,
       enableKeyRotation: true,
       deletionWindowInDays: 30,
-      policy: policyDocument(accountAdministers(props.partition, props.accountId)),
+      policy: policyDocument(accountAdministers(aws)),
     });
     new KmsAlias(this, 'key-alias', { name: fitName(`alias/${props.namePrefix}-teleport`, NAME_LIMITS.kmsAlias), targetKeyId: this.key.keyId });
 
@@ -90,7 +87,7 @@ export class TeleportStorage extends Construct {
       globalSecondaryIndex: [{ name: 'timesearchV2', hashKey: 'CreatedAtDate', rangeKey: 'CreatedAt', projectionType: 'ALL' }],
     });
 
-    const arn = `arn:${props.partition}:s3:::${props.auditBucketName}`;
+    const arn = `arn:${aws.partition}:s3:::${props.auditBucketName}`;
     this.bucket = new S3Bucket(this, 'bucket', {
       bucket: props.auditBucketName,
       objectLockEnabled: props.objectLock !== undefined ? true : undefined,
@@ -144,7 +141,7 @@ export class TeleportStorage extends Construct {
 
   /** Exactly what the auth service needs: its two tables (with their index and stream), its bucket, and its key. */
   taskStatements(): PolicyStatement[] {
-    const bucketArn = `arn:${this.partition}:s3:::${this.bucketName}`;
+    const bucketArn = `arn:${AwsContext.of(this).partition}:s3:::${this.bucketName}`;
     return [
       {
         Sid: 'TeleportTables',
