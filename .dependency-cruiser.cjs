@@ -4,8 +4,9 @@
  *   core        src/core                              -> everything below
  *   below       src/stacks -> src/modules ; src/guardrails ; src/cost ; src/diagram ; src/terraform
  *   ground      src/config ; naming, AWS facts, CIDR, values, the ValidationError constructs throw (src/*.ts)
- *   beside      src/verification (the project's own checks, run by scripts/) -> src/core/index.ts only;
- *               nothing in the product imports it, so its dev dependencies never load at run time
+ *   beside      src/verification (the project's own checks and the README's generated sections, run by
+ *               scripts/ and the tests) -> the core and everything below it; nothing of the product
+ *               imports it, and the product imports no dev dependency, so an install without them runs
  * `npm test` runs it (check:layers); a broken rule fails the tests.
  */
 const below = (from, allowed, comment) => ({
@@ -31,12 +32,27 @@ module.exports = {
     below('^src/cli/', '^src/(cli/|core/(index|names)\\.ts$|controller/)', 'the CLI calls the core (and starts the controller)'),
     below('^src/controller/', '^src/(controller/|core/index\\.ts$|runtime\\.js$)', 'the controller calls the core, never a copy and nothing below it (its compile worker registers the TypeScript runtime, src/runtime.js, as a process does)'),
     below('^src/testing/', '^src/(testing/|core/index\\.ts$)', 'the testing helpers for teams call the core'),
-    below('^src/verification/', '^src/(verification/|core/index\\.ts$)', 'the project\'s own checks call the core like a front end; nothing of the product imports them'),
+    below('^src/verification/', '^src/(verification/|core/|stacks/|modules/|config/|guardrails/|terraform/|cost/|diagram/|[^/]+\\.ts$)', 'the project\'s own checks may use the product (the core and everything below it), never a front end'),
+    {
+      name: 'product-never-imports-verification',
+      comment: 'the product (everything but src/verification) never loads the project\'s own checks: they need dev dependencies',
+      severity: 'error',
+      from: { path: '^(src/(?!verification/)|main\\.ts$)' },
+      to: { path: '^src/verification/' },
+    },
+    {
+      name: 'product-imports-no-dev-dependency',
+      comment: 'a team installs the production dependencies only: an import of a dev dependency would fail there (a type import too: the shipped .d.ts files keep it)',
+      severity: 'error',
+      from: { path: '^(src/(?!verification/)|main\\.ts$)' },
+      to: { dependencyTypes: ['npm-dev'] },
+    },
     below('^main\\.ts$', '^src/(core/index\\.ts$|cli/(report|catch-all)\\.ts)', 'the cdktf app calls the core (and reports like the CLI)'),
   ],
   options: {
     doNotFollow: { path: 'node_modules' },
-    exclude: { path: '^(node_modules|cdktf\\.out)' },
+    // node_modules is not followed, but not excluded either: the dependency types of npm packages are checked.
+    exclude: { path: '^cdktf\\.out' },
     parser: 'swc',
     tsPreCompilationDeps: true,
     moduleSystems: ['cjs', 'es6'],

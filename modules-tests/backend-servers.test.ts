@@ -6,7 +6,7 @@
  */
 import { existsSync } from 'node:fs';
 import { PutItemCommand } from '@aws-sdk/client-dynamodb';
-import { createTable, scanTable, serverBackendConfig, startBackendServers, startS3, type BackendServers } from '../src/terraform/backend-servers';
+import { createTable, scanTable, serverBackendConfig, startBackendServers, startS3, type BackendServers } from '../src/verification/backend-servers';
 
 jest.setTimeout(30_000);
 

@@ -9,8 +9,9 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { backendOverrides, BACKEND_CONFIG_VARIABLE, checkBackend, DYNAMODB_ENDPOINT_VARIABLE, planStack, S3_ENDPOINT_VARIABLE, terraformSettings, type CoreEvent } from '../src/core/index';
-import { createTable, SERVER_CREDENTIALS, startBackendServers, type BackendServers } from '../src/terraform/backend-servers';
+import { backendOverrides, BACKEND_CONFIG_VARIABLE, DYNAMODB_ENDPOINT_VARIABLE, planStack, S3_ENDPOINT_VARIABLE, terraformSettings, type CoreEvent } from '../src/core/index';
+import { checkBackend } from '../src/verification/check-backend';
+import { createTable, SERVER_CREDENTIALS, startBackendServers, type BackendServers } from '../src/verification/backend-servers';
 import { configsOf, MINIMAL_ENVIRONMENT } from './helpers';
 
 jest.setTimeout(180_000);

@@ -170,7 +170,8 @@ describe('init', () => {
     const stackJson = (name: string) => JSON.parse(readFileSync(join(scratch, 'new-project-out', 'stacks', name, 'cdk.tf.json'), 'utf8'));
     expect(stackJson('dev').terraform.backend.s3).toEqual({ bucket: 'acme-tf-state-111122223333', key: 'acme/dev.tfstate', region: 'us-east-1', encrypt: true, use_lockfile: true });
     expect(stackJson('bootstrap-acme-tf-state-111122223333').resource.aws_dynamodb_table).toBeUndefined();
-    const backend = runCli(['check-backend', '--config', config, '--out', join(scratch, 'new-project-out')]);
+    // The backend check is the project's own (dev dependencies: s3rver, dynalite), an npm script rather than a platform command.
+    const backend = spawnSync(process.execPath, ['--require', './src/runtime.js', 'scripts/check-backend.ts', '--config', config, '--out', join(scratch, 'new-project-out')], { encoding: 'utf8', env: { ...process.env, CHECKPOINT_DISABLE: '1' } });
     expect({ status: backend.status, stderr: backend.stderr }).toEqual({ status: 0, stderr: '' });
     expect(backend.stdout).toContain('init ok (s3://acme-tf-state-111122223333/acme/dev.tfstate, lock file, no dynamodb_table, no deprecation warning)');
     const before = readFileSync(join(config, 'dev.yaml'), 'utf8');
@@ -280,7 +281,7 @@ describe('check-addresses (the team\'s own environments)', () => {
 });
 
 describe('the command line', () => {
-  const commands = ['validate', 'synth', 'plan', 'apply', 'init', 'lock', 'check-addresses', 'check-terraform', 'check-guardrails', 'check-backend', 'schema', 'serve'];
+  const commands = ['validate', 'synth', 'plan', 'apply', 'init', 'lock', 'check-addresses', 'check-terraform', 'check-guardrails', 'schema', 'serve'];
 
   it('lists every command, and each has --help', () => {
     const help = runCli(['--help']);
@@ -292,6 +293,8 @@ describe('the command line', () => {
       expect(own.stdout).toMatch(new RegExp(`^Usage: platform ${command} `));
     }
     expect(help.stdout).toContain('Exit codes: 0 ok, 1 a problem in the input');
+    // The project's own checks (npm run check:backend, check:apply) need dev dependencies: not commands of the installed platform.
+    expect(help.stdout).not.toMatch(/^ {2}check-(backend|apply) /m);
   });
 
   it('exits 2 on usage errors', () => {

@@ -7,7 +7,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
-import { startDynamoDb, type DynamoDbServer } from '../src/terraform/backend-servers';
+import { startDynamoDb, type DynamoDbServer } from '../src/verification/backend-servers';
 import { api, API_TOKEN, ConfigRemote, deliver, startController, waitForRun, type Started } from './controller-harness';
 import { EXAMPLES_DIR } from './fixture-dirs';
 

@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { CloudWatchClient, DescribeAlarmsCommand, PutMetricAlarmCommand } from '@aws-sdk/client-cloudwatch';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DescribeServicesCommand, ECSClient } from '@aws-sdk/client-ecs';
-import { createTable } from '../src/terraform/backend-servers';
+import { createTable } from '../src/verification/backend-servers';
 import { startEmulator, type Emulator } from '../src/verification/emulator';
 import { API_TOKEN, ConfigRemote, REPOSITORY, api, deliver, startController, waitForRun, type Started } from './controller-harness';
 import { MINIMAL_ENVIRONMENT } from './helpers';

@@ -11,7 +11,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startDynamoDb } from '../src/terraform/backend-servers';
+import { startDynamoDb } from '../src/verification/backend-servers';
 import { api, ConfigRemote, send, signedDelivery, startController, type Started } from './controller-harness';
 
 export interface FanOutOptions {

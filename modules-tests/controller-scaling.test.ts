@@ -13,7 +13,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startDynamoDb, type DynamoDbServer } from '../src/terraform/backend-servers';
+import { startDynamoDb, type DynamoDbServer } from '../src/verification/backend-servers';
 import { api, approve, ConfigRemote, deliver, GITHUB_TOKEN, REPOSITORY, startController, USER_TOKENS, waitForRun, type Started } from './controller-harness';
 import { environmentFiles, fanOut, overlaps, peakConcurrency, type FanOutResult } from './controller-fanout';
 import { GitHubStandIn } from './github-standin';

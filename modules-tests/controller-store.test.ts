@@ -14,7 +14,7 @@ import { DynamoDbStore } from '../src/controller/store/dynamodb-store';
 import { openStore } from '../src/controller/store/open-store';
 import { SQLITE_SCHEMA_VERSION, SqliteStore } from '../src/controller/store/sqlite-store';
 import { resolveLimit, type RunStore } from '../src/controller/store/store';
-import { startDynamoDb, type DynamoDbServer } from '../src/terraform/backend-servers';
+import { startDynamoDb, type DynamoDbServer } from '../src/verification/backend-servers';
 
 
 const REGION = 'us-east-1';

@@ -26,7 +26,7 @@ describe('layers', () => {
   });
 
   // The rules themselves, against upward imports: a scratch tree of the same layout (a few files, not a copy of src/).
-  it('fail when config imports the guardrails, a front end reaches below the core, or the product loads the verification checks', () => {
+  it('fail when config imports the guardrails, a front end reaches below the core, the product loads the verification checks or a dev dependency, or a check reaches a front end', () => {
     const tree = mkdtempSync(join(tmpdir(), 'layers-'));
     try {
       const files: Record<string, string> = {
@@ -38,7 +38,14 @@ describe('layers', () => {
         'src/core/cost.ts': "import { checkApply } from '../verification/check-apply';\nvoid checkApply;\nexport const estimate = 1;\n",
         'src/verification/check-apply.ts': 'export const checkApply = 1;\n',
         'src/verification/emulator-gaps.ts': "import { synthesizeApp } from '../stacks/app';\nvoid synthesizeApp;\n",
+        'src/verification/backend-servers.ts': "import { report } from '../cli/report';\nvoid report;\nexport const start = () => require('dev-server');\n",
+        'src/stacks/plan.ts': "export const plan = () => require('dev-server');\n",
+        'src/stacks/types.ts': "import type { Server } from 'dev-server';\nexport type S = Server;\n",
         'main.ts': "import { core } from './src/core/index';\nvoid core;\n",
+        'package.json': JSON.stringify({ name: 'scratch', dependencies: {}, devDependencies: { 'dev-server': '1.0.0' } }),
+        'node_modules/dev-server/package.json': JSON.stringify({ name: 'dev-server', version: '1.0.0', main: 'index.js' }),
+        'node_modules/dev-server/index.js': 'module.exports = {};\n',
+        'node_modules/dev-server/index.d.ts': 'export interface Server { port: number }\n',
       };
       for (const [file, text] of Object.entries(files)) {
         mkdirSync(join(tree, dirname(file)), { recursive: true });
@@ -51,7 +58,14 @@ describe('layers', () => {
       expect(output).toMatch(/src-config--imports-only-down: src\/config\/rules\.ts → src\/guardrails\/index\.ts/);
       expect(output).toContain('src/cli/report.ts → src/stacks/app.ts');
       expect(output).toMatch(/src-core--imports-only-down: src\/core\/cost\.ts → src\/verification\/check-apply\.ts/);
-      expect(output).toMatch(/src-verification--imports-only-down: src\/verification\/emulator-gaps\.ts → src\/stacks\/app\.ts/);
+      expect(output).toMatch(/product-never-imports-verification: src\/core\/cost\.ts → src\/verification\/check-apply\.ts/);
+      // An import of a dev dependency is refused in the product: a require inside a function, and a type import (the shipped .d.ts keeps it).
+      expect(output).toMatch(/product-imports-no-dev-dependency: src\/stacks\/plan\.ts → node_modules\/dev-server\/index\.js/);
+      expect(output).toMatch(/product-imports-no-dev-dependency: src\/stacks\/types\.ts → node_modules\/dev-server\/index\.js/);
+      // The checks may use the product below the front ends, and dev dependencies, but not a front end.
+      expect(output).toMatch(/src-verification--imports-only-down: src\/verification\/backend-servers\.ts → src\/cli\/report\.ts/);
+      expect(output).not.toContain('src/verification/emulator-gaps.ts →');
+      expect(output).not.toContain('src/verification/backend-servers.ts → node_modules');
       // The allowed imports of the scratch tree (the CLI and main.ts to the core's index) are not reported.
       expect(output).not.toContain('src/cli/report.ts → src/core/index.ts');
       expect(output).not.toContain('main.ts → src/core/index.ts');

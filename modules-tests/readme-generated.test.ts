@@ -5,7 +5,7 @@
  * and commit the README.
  */
 import { readFileSync } from 'node:fs';
-import { iamDocSections, readmeSections, replaceSections } from '../src/core/index';
+import { iamDocSections, readmeSections, replaceSections } from '../src/verification/readme-sections';
 import { EXAMPLES_DIR } from './helpers';
 
 const readme = readFileSync('README.md', 'utf8');

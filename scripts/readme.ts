@@ -5,7 +5,7 @@
  * `node --require ./src/runtime.js scripts/readme.ts`.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
-import { iamDocSections, readmeSections, replaceSections } from '../src/core/index';
+import { iamDocSections, readmeSections, replaceSections } from '../src/verification/readme-sections';
 
 const EXAMPLES = 'modules-tests/fixtures/examples';
 for (const [file, sections] of [['README.md', readmeSections(EXAMPLES)], ['docs/iam.md', iamDocSections(EXAMPLES)]] as const) {

@@ -19,7 +19,6 @@ import { applyCommand, guardrailsOption, planCommand, planOptions, type PlanComm
 import { basePlanCommand } from './plan-base';
 import { exitOnUserError, printEvent, printJson, reportJson, warnGuardrails, withTerraform } from './report';
 import { serveCommand } from './serve';
-import { checkBackendCommand } from './check-backend';
 import { core } from './core';
 import { costCommand } from './cost';
 import { diagramCommand } from './diagram';
@@ -134,7 +133,6 @@ export function createProgram(): Command {
     });
 
   serveCommand(program);
-  checkBackendCommand(program);
   costCommand(program);
   diagramCommand(program);
   // Operations over the AWS API (the environment must be applied; credentials from the SDK's default chain).

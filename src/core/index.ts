@@ -32,7 +32,6 @@ export { actionOf, changedAttributesFromText, destructiveChanges, formatSummary,
 export { checkTerraform, type StackCheck } from './check-terraform';
 export { changesOf, isReplacement, type PlannedChange } from './change-check';
 export { changeScenarios, type ChangeScenario } from './change-scenarios';
-export { checkBackend, type BackendCheckOptions } from './check-backend';
 export { backendOverrides, BACKEND_CONFIG_VARIABLE, DYNAMODB_ENDPOINT_VARIABLE, S3_ENDPOINT_VARIABLE, type BackendOverrides } from './backend-overrides';
 export { IGNORE_EVENTS, type CoreEvent, type CoreListener, type CoreStep } from './events';
 export { ConfigError, formatProblem, type Problem } from '../config/problems';
@@ -44,7 +43,6 @@ export { bootstrapStackName } from '../stacks/bootstrap-stack';
 export { hasAwsCredentials } from './aws-credentials';
 export { compareCost, compareEstimates, estimateCost, estimateEnvironment, estimateLoaded, formatComparisonMarkdown, formatEstimateMarkdown, formatEstimateTable, PRICE_SOURCES, PRICES, PRICES_AS_OF, DEFAULT_ASSUMPTIONS, signedUsd, usd, type CostAssumptions, type CostComparison, type CostEstimate, type CostLine, type CostOptions, type EnvironmentDifference, type FreeTierUse, type LineDifference } from './cost';
 export { DIAGRAM_FORMATS, diagramEnvironments, renderDiagram, type Diagram, type DiagramEdge, type DiagramFormat, type DiagramNode } from './diagram';
-export { iamDocSections, readmeSections, replaceSections } from './readme-sections';
 export { AWS_ENDPOINT_VARIABLE, awsClients, closeClients, OperationError, type AwsClientOptions, type AwsClients } from './operations/aws-clients';
 export { containerOf, environmentTarget, jobTarget, loadEnvironmentTarget, serviceTarget, type EnvironmentTarget, type JobTarget, type ServiceTarget } from './operations/targets';
 export { runJob, type RunJobResult } from './operations/run-job';

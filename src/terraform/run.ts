@@ -20,8 +20,8 @@ export interface RunOptions {
   readonly signal?: AbortSignal;
   /** Exit codes that count as success. @default [0] */
   readonly okCodes?: readonly number[];
-  /** Called with the child's process ID once it started. */
-  readonly onStart?: (pid: number) => void;
+  /** Aborting SIGKILLs terraform, as a crash would: it cannot release its lock (a run that already ended is left alone). */
+  readonly kill?: AbortSignal;
   /**
    * Piped into terraform's standard input, which then answers its prompts
    * (input is switched on for this run). @default no input
@@ -50,7 +50,9 @@ export function terraform(args: readonly string[], cwd: string, env: NodeJS.Proc
     let output = '';
     let stdout = '';
     const onAbort = () => child.kill('SIGINT');
+    const onKill = () => child.kill('SIGKILL');
     options.signal?.addEventListener('abort', onAbort, { once: true });
+    options.kill?.addEventListener('abort', onKill, { once: true });
     child.stdout.setEncoding('utf8').on('data', (text: string) => {
       output += text;
       stdout += text;
@@ -60,13 +62,14 @@ export function terraform(args: readonly string[], cwd: string, env: NodeJS.Proc
       output += text;
       options.onOutput?.(text);
     });
-    child.on('spawn', () => { if (child.pid !== undefined) options.onStart?.(child.pid); });
     child.on('error', (error: NodeJS.ErrnoException) => {
       options.signal?.removeEventListener('abort', onAbort);
+      options.kill?.removeEventListener('abort', onKill);
       reject(error.code === 'ENOENT' ? new TerraformMissingError() : error);
     });
     child.on('close', (code) => {
       options.signal?.removeEventListener('abort', onAbort);
+      options.kill?.removeEventListener('abort', onKill);
       const okCodes = options.okCodes ?? [0];
       resolvePromise({ ok: code !== null && okCodes.includes(code), exitCode: code, output, stdout, seconds: (Date.now() - started) / 1000 });
     });

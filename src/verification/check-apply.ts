@@ -113,10 +113,10 @@ async function checkStack(stack: SynthesizedStack, context: Context): Promise<St
   const said = new Set<string>();
   // On time out: SIGINT to Terraform through the signal, then SIGKILL to an apply still running 30 s later.
   const timeout = new AbortController();
-  let applying: number | undefined;
+  const kill = new AbortController();
   const timer = setTimeout(() => {
     timeout.abort();
-    setTimeout(() => { if (applying !== undefined) try { process.kill(applying, 'SIGKILL'); } catch { /* gone */ } }, 30_000).unref();
+    setTimeout(() => kill.abort(), 30_000).unref();
   }, STACK_TIMEOUT_MS);
   const planOptions = {
     offline: false, workDir: join(context.workRoot, stack.name), settings: context.settings, endpoint: context.emulator.endpoint,
@@ -128,7 +128,7 @@ async function checkStack(stack: SynthesizedStack, context: Context): Promise<St
       context.log(`${stack.name}: ${event.message}`);
     },
   };
-  const applyOptions = { signal: timeout.signal, onStart: (pid: number) => { applying = pid; } };
+  const applyOptions = { signal: timeout.signal, kill: kill.signal };
   const clients = readBackClients(context.emulator.clientSettings(regionOf(stack.json)));
   const fail = (failure: string): StackApplyResult => {
     const timedOut = timeout.signal.aborted ? ` (timed out after ${STACK_TIMEOUT_MS / 60_000} min: Terraform was stopped)` : '';

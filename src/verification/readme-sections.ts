@@ -12,9 +12,9 @@ import { formatCategoryMarkdown } from '../cost/format';
 import { DEFAULT_ASSUMPTIONS } from '../cost/assumptions';
 import { PRICES_AS_OF } from '../cost/prices';
 import { referenceMarkdown } from '../config/reference';
-import { estimateLoaded } from './cost';
-import { loadEnvironments } from './environments';
-import { synthesize } from './synthesize';
+import { estimateLoaded } from '../core/cost';
+import { loadEnvironments } from '../core/environments';
+import { synthesize } from '../core/synthesize';
 
 /** Section name -> its generated markdown. */
 export function readmeSections(configDir: string): Record<string, string> {

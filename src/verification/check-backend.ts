@@ -1,6 +1,6 @@
 /**
  * `check-backend`: the generated S3 backend blocks, run by real Terraform
- * against local S3 and DynamoDB servers (terraform/backend-servers.ts):
+ * against local S3 and DynamoDB servers (backend-servers.ts):
  *
  * - every environment initialises with its own backend block (only the
  *   servers' endpoints and keys added as `-backend-config`), stores its state
@@ -22,6 +22,7 @@
  * created anywhere. The bootstrap stack is planned with the real AWS
  * provider (dummy credentials, no refresh).
  */
+import assert, { AssertionError } from 'node:assert';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -29,12 +30,12 @@ import { PassThrough } from 'node:stream';
 import type { EnvironmentConfig } from '../config/resolve';
 import { BOOTSTRAP_STATE_KEY, bootstrapStackName } from '../stacks/bootstrap-stack';
 import { CONTROLLER_STACK } from '../config/controller-schema';
-import { createTable, scanTable, startBackendServers, type BackendServers } from '../terraform/backend-servers';
+import { createTable, scanTable, startBackendServers, type BackendServers } from './backend-servers';
 import { applyPlanToState, type ProviderSchemas } from '../terraform/fake-state';
-import type { StackCheck } from './checks';
-import type { CoreListener } from './events';
-import { synthesize, type SynthesizedStack } from './synthesize';
-import { sandboxSettings, terraformCliDir, terraformSettings, TerraformWorkspace, type CommandResult, type TerraformSettings } from './terraform';
+import type { StackCheck } from '../core/checks';
+import type { CoreListener } from '../core/events';
+import { synthesize, type SynthesizedStack } from '../core/synthesize';
+import { sandboxSettings, terraformCliDir, terraformSettings, TerraformWorkspace, type CommandResult, type TerraformSettings } from '../core/terraform';
 
 export interface BackendCheckOptions {
   /** The output folder: the working folders go under `<outDir>/backend-check/` (replaced), the CLI configuration where check-terraform keeps it. */
@@ -122,22 +123,22 @@ interface LockInfo {
   readonly Who: string;
 }
 
-/** A failed expectation: the check's summary says what was expected. */
+/**
+ * A failed expectation with Terraform's output to show (`assert(condition, new CheckFailure(...))`);
+ * a plain `assert(condition, message)` fails without output. Either way the check's summary says what was expected.
+ */
 class CheckFailure extends Error {
   constructor(message: string, readonly output?: string) {
     super(message);
   }
 }
 
-function expectThat(condition: boolean, message: string, output?: string): asserts condition {
-  if (!condition) throw new CheckFailure(message, output);
-}
-
 async function check(name: string, work: () => Promise<string>): Promise<StackCheck> {
   try {
     return { stack: name, ok: true, summary: `${name}: ${await work()}` };
   } catch (error) {
-    const failure = error instanceof CheckFailure ? error.output : error instanceof Error ? error.stack : undefined;
+    // An unexpected error (not a failed expectation) shows where it came from.
+    const failure = error instanceof CheckFailure ? error.output : error instanceof AssertionError ? undefined : error instanceof Error ? error.stack : undefined;
     return { stack: name, ok: false, summary: `${name}: FAILED, ${error instanceof Error ? error.message : String(error)}`, failure };
   }
 }
@@ -177,7 +178,7 @@ function standInWorkspace(stack: SynthesizedStack, dir: string, context: Context
 /** The backend block as init recorded it in `.terraform/terraform.tfstate`. */
 function initialisedBackend(workspace: TerraformWorkspace): { type: string; config: Record<string, unknown> } {
   const file = join(workspace.dir, '.terraform', 'terraform.tfstate');
-  expectThat(existsSync(file), `init wrote no ${file}`);
+  assert(existsSync(file), `init wrote no ${file}`);
   return JSON.parse(readFileSync(file, 'utf8')).backend;
 }
 
@@ -185,42 +186,40 @@ function initialisedBackend(workspace: TerraformWorkspace): { type: string; conf
 async function checkEnvironment(config: EnvironmentConfig, stack: SynthesizedStack, context: Context): Promise<string> {
   const block = s3Block(stack);
   const expectedKey = `${config.backend.keyPrefix}/${config.environment}.tfstate`;
-  expectThat(block.key === expectedKey, `the generated key is ${block.key}, expected ${expectedKey}`);
-  expectThat(block.bucket === config.backend.bucket && block.dynamodb_table === config.backend.lockTable && block.region === config.backend.region && block.encrypt === true,
-    `the generated block ${JSON.stringify(block)} does not match backend ${JSON.stringify(config.backend)}`);
+  assert(block.key === expectedKey, `the generated key is ${block.key}, expected ${expectedKey}`);
+  assert(block.bucket === config.backend.bucket && block.dynamodb_table === config.backend.lockTable && block.region === config.backend.region && block.encrypt === true, `the generated block ${JSON.stringify(block)} does not match backend ${JSON.stringify(config.backend)}`);
   const locking = lockingOf(block);
-  expectThat(locking.table || locking.file, `the generated block ${JSON.stringify(block)} locks nothing`);
+  assert(locking.table || locking.file, `the generated block ${JSON.stringify(block)} locks nothing`);
   const workspace = standInWorkspace(stack, join(context.workRoot, config.environment), context);
   const initialised = await must(workspace.init(), 'init');
-  if (!locking.table) expectThat(!('dynamodb_table' in block) && !DEPRECATION.test(initialised.output), 'init printed a deprecation warning for a backend without a lock table', initialised.output);
+  if (!locking.table) assert(!('dynamodb_table' in block) && !DEPRECATION.test(initialised.output), new CheckFailure('init printed a deprecation warning for a backend without a lock table', initialised.output));
   const recorded = initialisedBackend(workspace);
   for (const [name, value] of Object.entries(block)) {
-    expectThat(recorded.type === 's3' && recorded.config[name] === value, `init recorded backend ${recorded.type} with ${name} = ${JSON.stringify(recorded.config[name])}, the block says ${JSON.stringify(value)}`);
+    assert(recorded.type === 's3' && recorded.config[name] === value, `init recorded backend ${recorded.type} with ${name} = ${JSON.stringify(recorded.config[name])}, the block says ${JSON.stringify(value)}`);
   }
 
   const holder = await holdLock(context, workspace, []);
   const held = await expectLocks(context.servers, block, locking, 'while an apply waits for approval');
-  expectThat(held.Operation === 'OperationTypeApply', `the lock records ${held.Operation}, not the apply`);
+  assert(held.Operation === 'OperationTypeApply', `the lock records ${held.Operation}, not the apply`);
   const refusal = await expectRefused(workspace, held);
   const applied = await holder.answer('yes');
-  expectThat(applied.ok && /Apply complete!/.test(applied.output), 'the approved apply failed', applied.output);
+  assert(applied.ok && /Apply complete!/.test(applied.output), new CheckFailure('the approved apply failed', applied.output));
   const after = await readLocks(context.servers, block);
-  expectThat(after.table === undefined && after.file === undefined, `the lock is still held after the apply ended: ${JSON.stringify(after)}`);
+  assert(after.table === undefined && after.file === undefined, `the lock is still held after the apply ended: ${JSON.stringify(after)}`);
 
   const stateText = await context.servers.s3.getObject(block.bucket, block.key);
-  expectThat(stateText !== undefined, `no state at s3://${block.bucket}/${block.key} after the apply`);
+  assert(stateText !== undefined, `no state at s3://${block.bucket}/${block.key} after the apply`);
   const stored = storedInputs(stateText);
   const configured = configuredInputs(workspace);
-  expectThat(stored.length === configured.length && stored.every((input, i) => input === configured[i]),
-    `the state at ${block.key} holds ${stored.length} resources, not this environment's ${configured.length}`);
+  assert(stored.length === configured.length && stored.every((input, i) => input === configured[i]), `the state at ${block.key} holds ${stored.length} resources, not this environment's ${configured.length}`);
   if (locking.table) {
     const digest = (await scanTable(context.servers.dynamodb.client, block.dynamodb_table!)).find((item) => item.LockID === `${block.bucket}/${block.key}-md5`);
     const md5 = createHash('md5').update(stateText).digest('hex');
-    expectThat(digest?.Digest === md5, `the lock table's digest of ${block.key} is ${digest?.Digest}, the stored state's MD5 is ${md5}`);
+    assert(digest?.Digest === md5, `the lock table's digest of ${block.key} is ${digest?.Digest}, the stored state's MD5 is ${md5}`);
   }
 
   const plan = await workspace.plan({ planFile: 'after.tfplan' });
-  expectThat(plan.ok && !plan.changes, 'a plan after the apply did not read the stored state back (it plans changes or fails)', plan.output);
+  assert(plan.ok && !plan.changes, new CheckFailure('a plan after the apply did not read the stored state back (it plans changes or fails)', plan.output));
   return `init ok (s3://${block.bucket}/${block.key}, ${describeLocking(block)}${locking.table ? '' : ', no dynamodb_table, no deprecation warning'}); ` +
     `an apply waiting for approval holds the lock (ID ${held.ID}); ${refusal}; ` +
     `approved: state stored at ${block.key} (${stored.length} resources${locking.table ? ', digest in the table matches' : ''}), lock released; a plan after it: no changes`;
@@ -232,9 +231,9 @@ async function checkKeys(configs: readonly EnvironmentConfig[], servers: Backend
   const lines: string[] = [];
   for (const bucket of buckets) {
     const expected = configs.filter((c) => c.backend.bucket === bucket).map((c) => `${c.backend.keyPrefix}/${c.environment}.tfstate`).sort();
-    expectThat(new Set(expected).size === expected.length, `environments in ${bucket} share a key: ${expected.join(', ')}`);
+    assert(new Set(expected).size === expected.length, `environments in ${bucket} share a key: ${expected.join(', ')}`);
     const found = (await servers.s3.listKeys(bucket)).filter((key) => key.endsWith('.tfstate') && key !== BOOTSTRAP_STATE_KEY);
-    expectThat(found.join(',') === expected.join(','), `s3://${bucket} holds the states ${found.join(', ') || 'none'}, expected ${expected.join(', ')}`);
+    assert(found.join(',') === expected.join(','), `s3://${bucket} holds the states ${found.join(', ') || 'none'}, expected ${expected.join(', ')}`);
     lines.push(`s3://${bucket}: ${found.join(', ')}`);
   }
   return `${lines.join('; ')} (one key per environment, none shared)`;
@@ -282,7 +281,7 @@ async function checkLocking(config: EnvironmentConfig, mode: LockMode, context: 
   const stack = synthesize([withLocking(config, mode)]).find((s) => s.environment === config.environment)!;
   const block = s3Block(stack);
   const generated = lockingOf(block);
-  expectThat(generated.table === mode.table && generated.file === mode.file, `the generated block locks with ${describeLocking(block)}, not the ${mode.name}`);
+  assert(generated.table === mode.table && generated.file === mode.file, `the generated block locks with ${describeLocking(block)}, not the ${mode.name}`);
   const workspace = standInWorkspace(stack, join(context.workRoot, `locking-${mode.name.replace(/\W+/g, '-')}`), context);
   await must(workspace.init(), 'init');
   const replace = `-replace=terraform_data.${Object.keys(JSON.parse(readFileSync(join(workspace.dir, 'cdk.tf.json'), 'utf8')).resource.terraform_data)[0]}`;
@@ -292,26 +291,26 @@ async function checkLocking(config: EnvironmentConfig, mode: LockMode, context: 
   const held = await expectLocks(context.servers, block, mode, 'while an apply waits for approval');
   const refusal = await expectRefused(workspace, held);
   const declined = await holder.answer('no');
-  expectThat(!declined.ok && /Apply cancelled/.test(declined.output), 'the declined apply did not end as cancelled', declined.output);
+  assert(!declined.ok && /Apply cancelled/.test(declined.output), new CheckFailure('the declined apply did not end as cancelled', declined.output));
   const released = await readLocks(context.servers, block);
-  expectThat(released.table === undefined && released.file === undefined, `the lock is still held after its run ended: ${JSON.stringify(released)}`);
+  assert(released.table === undefined && released.file === undefined, `the lock is still held after its run ended: ${JSON.stringify(released)}`);
   const next = await workspace.plan({ planFile: 'next.tfplan' });
-  expectThat(next.ok, 'the next plan failed after the holder ended', next.output);
+  assert(next.ok, new CheckFailure('the next plan failed after the holder ended', next.output));
 
   const crashed = await holdLock(context, workspace, [replace]);
   const left = await expectLocks(context.servers, block, mode, 'while a second apply waits');
   await crashed.kill();
   const stale = await readLocks(context.servers, block);
-  expectThat((mode.table ? stale.table?.ID : stale.file?.ID) === left.ID, `the killed run's lock ${left.ID} is gone: ${JSON.stringify(stale)}`);
+  assert((mode.table ? stale.table?.ID : stale.file?.ID) === left.ID, `the killed run's lock ${left.ID} is gone: ${JSON.stringify(stale)}`);
   await expectRefused(workspace, left);
   const unlocked = await workspace.forceUnlock(left.ID);
-  expectThat(unlocked.ok, `force-unlock ${left.ID} failed`, unlocked.output);
+  assert(unlocked.ok, new CheckFailure(`force-unlock ${left.ID} failed`, unlocked.output));
   const cleared = await readLocks(context.servers, block);
-  expectThat(cleared.table === undefined && cleared.file === undefined, `force-unlock left ${JSON.stringify(cleared)}`);
+  assert(cleared.table === undefined && cleared.file === undefined, `force-unlock left ${JSON.stringify(cleared)}`);
   const recovered = await workspace.plan({ planFile: 'recovered.tfplan' });
-  expectThat(recovered.ok, 'a plan after force-unlock failed', recovered.output);
+  assert(recovered.ok, new CheckFailure('a plan after force-unlock failed', recovered.output));
   const refusedPuts = context.servers.s3.refusedConditionalPuts() - refusedBefore;
-  if (mode.file && !mode.table) expectThat(refusedPuts > 0, 'the lock file refused nothing: no conditional PUT was answered 412');
+  if (mode.file && !mode.table) assert(refusedPuts > 0, 'the lock file refused nothing: no conditional PUT was answered 412');
   return `${refusal}${mode.file ? ` (${refusedPuts} conditional PUT(s) of the lock file answered 412)` : ''}; after the holder ended, no lock and the next plan ran; ` +
     `a SIGKILLed holder left lock ${left.ID}, which refused a plan until force-unlock with that ID, then a plan ran`;
 }
@@ -349,23 +348,22 @@ async function checkLockMigration(config: EnvironmentConfig, context: Context): 
     const workspace = standInWorkspace(stack, dir, context);
     const initialised = await must(workspace.init(), `init (${step.name})`);
     const recorded = initialisedBackend(workspace);
-    expectThat((recorded.config.dynamodb_table ?? null) === (block.dynamodb_table ?? null) && (recorded.config.use_lockfile ?? null) === (block.use_lockfile ?? null),
-      `init recorded dynamodb_table ${String(recorded.config.dynamodb_table)} and use_lockfile ${String(recorded.config.use_lockfile)}, the ${step.name} block says ${describeLocking(block)}`);
-    if (!step.locking.table) expectThat(!('dynamodb_table' in block) && !DEPRECATION.test(initialised.output), `init (${step.name}) printed a deprecation warning`, initialised.output);
+    assert((recorded.config.dynamodb_table ?? null) === (block.dynamodb_table ?? null) && (recorded.config.use_lockfile ?? null) === (block.use_lockfile ?? null), `init recorded dynamodb_table ${String(recorded.config.dynamodb_table)} and use_lockfile ${String(recorded.config.use_lockfile)}, the ${step.name} block says ${describeLocking(block)}`);
+    if (!step.locking.table) assert(!('dynamodb_table' in block) && !DEPRECATION.test(initialised.output), new CheckFailure(`init (${step.name}) printed a deprecation warning`, initialised.output));
     const plan = await workspace.plan({ planFile: 'migrated.tfplan' });
-    expectThat(plan.ok && !plan.changes, `a plan after ${step.name} did not read the same state back (it plans changes or fails)`, plan.output);
+    assert(plan.ok && !plan.changes, new CheckFailure(`a plan after ${step.name} did not read the same state back (it plans changes or fails)`, plan.output));
     const replace = `-replace=terraform_data.${Object.keys(JSON.parse(readFileSync(join(workspace.dir, 'cdk.tf.json'), 'utf8')).resource.terraform_data)[0]}`;
     const holder = await holdLock(context, workspace, [replace]);
     const held = await expectLocks(context.servers, block, step.locking, `${step.name}, while an apply waits for approval`);
     if (!step.locking.table) {
       const entry = (await scanTable(context.servers.dynamodb.client, table)).find((item) => item.LockID === `${block.bucket}/${block.key}`);
-      expectThat(entry === undefined, `${step.name}: the apply holds an entry in ${table} too`);
+      assert(entry === undefined, `${step.name}: the apply holds an entry in ${table} too`);
     }
     const refusal = await expectRefused(behind, held);
     const declined = await holder.answer('no');
-    expectThat(!declined.ok && /Apply cancelled/.test(declined.output), 'the declined apply did not end as cancelled', declined.output);
+    assert(!declined.ok && /Apply cancelled/.test(declined.output), new CheckFailure('the declined apply did not end as cancelled', declined.output));
     const released = await readLocks(context.servers, block);
-    expectThat(released.table === undefined && released.file === undefined, `${step.name}: the lock is still held after its run ended: ${JSON.stringify(released)}`);
+    assert(released.table === undefined && released.file === undefined, `${step.name}: the lock is still held after its run ended: ${JSON.stringify(released)}`);
     lines.push(`${step.name} (${describeLocking(block)}): init in the same folder ok${step.locking.table ? '' : ' (no dynamodb_table, no deprecation warning)'}, a plan: no changes; ` +
       `its apply holds the lock and a runner still on "${steps[i - 1]!.name}" is refused (${refusal.replace(/^a concurrent plan /, '')})`);
   }
@@ -381,7 +379,7 @@ async function checkLockMigration(config: EnvironmentConfig, context: Context): 
 async function checkBootstrapMigration(config: EnvironmentConfig, context: Context): Promise<string> {
   const name = bootstrapStackName(config.backend);
   const local = synthesize([{ ...config, backend: { ...config.backend, bootstrapStateInBucket: false } }]).find((s) => s.name === name)!;
-  expectThat(JSON.parse(local.json).terraform?.backend?.local !== undefined, `${name} has no local backend before bootstrapStateInBucket`);
+  assert(JSON.parse(local.json).terraform?.backend?.local !== undefined, `${name} has no local backend before bootstrapStateInBucket`);
   const dir = join(context.workRoot, name);
   const before = TerraformWorkspace.prepare(local, dir, { offline: true, settings: context.settings });
   await must(before.init(), 'init (local state)');
@@ -390,7 +388,7 @@ async function checkBootstrapMigration(config: EnvironmentConfig, context: Conte
     must(before.run(['providers', 'schema', '-json']), 'providers schema').then((result) => JSON.parse(result.stdout) as ProviderSchemas),
     before.plan({ planFile: 'bootstrap.tfplan' }),
   ]);
-  expectThat(plan.ok && plan.changes, 'the bootstrap plan on an empty local state failed or planned nothing', plan.output);
+  assert(plan.ok && plan.changes, new CheckFailure('the bootstrap plan on an empty local state failed or planned nothing', plan.output));
   // As if applied: the plan folded into a state with placeholder IDs (terraform/fake-state.ts).
   const state = applyPlanToState((await before.show(plan.planFile)) as never, schemas) as State;
   writeFileSync(join(dir, 'terraform.tfstate'), JSON.stringify(state));
@@ -398,19 +396,19 @@ async function checkBootstrapMigration(config: EnvironmentConfig, context: Conte
 
   const inBucket = synthesize([{ ...config, backend: { ...config.backend, bootstrapStateInBucket: true } }]).find((s) => s.name === name)!;
   const block = s3Block(inBucket);
-  expectThat(block.key === BOOTSTRAP_STATE_KEY && block.bucket === config.backend.bucket, `the bootstrap backend is s3://${block.bucket}/${block.key}, expected s3://${config.backend.bucket}/${BOOTSTRAP_STATE_KEY}`);
+  assert(block.key === BOOTSTRAP_STATE_KEY && block.bucket === config.backend.bucket, `the bootstrap backend is s3://${block.bucket}/${block.key}, expected s3://${config.backend.bucket}/${BOOTSTRAP_STATE_KEY}`);
   const after = TerraformWorkspace.prepare(inBucket, dir, { offline: true, keepBackend: true, settings: context.settings, backendConfig: context.servers.backendConfig });
   await must(after.init({ migrateState: true }), 'init -migrate-state');
   const migratedText = await context.servers.s3.getObject(block.bucket, block.key);
-  expectThat(migratedText !== undefined, `no state at s3://${block.bucket}/${block.key} after init -migrate-state`);
+  assert(migratedText !== undefined, `no state at s3://${block.bucket}/${block.key} after init -migrate-state`);
   // Terraform gives the copy a lineage of its own: the resources and their IDs are what must have moved.
   const migrated = resourceIds(JSON.parse(migratedText) as State);
-  expectThat(migrated.join() === resources.join(), `the state in the bucket holds ${migrated.join(', ')}, not the local state's ${resources.join(', ')}`);
+  assert(migrated.join() === resources.join(), `the state in the bucket holds ${migrated.join(', ')}, not the local state's ${resources.join(', ')}`);
   // Terraform leaves the local file behind; with it gone, the folder's state can only come from the bucket.
   rmSync(join(dir, 'terraform.tfstate'));
   const listed = await must(after.run(['state', 'list', '-no-color']), 'state list');
   const addresses = [...new Set(resources.map((r) => r.split('=')[0]!))];
-  expectThat(listed.stdout.trim().split('\n').sort().join() === addresses.join(), `terraform state list through the backend shows ${listed.stdout.trim() || 'nothing'}`, listed.output);
+  assert(listed.stdout.trim().split('\n').sort().join() === addresses.join(), new CheckFailure(`terraform state list through the backend shows ${listed.stdout.trim() || 'nothing'}`, listed.output));
   return `planned on a local state, written as if applied (${resources.length} resources); with bootstrapStateInBucket, init -migrate-state -force-copy ` +
     `moved it to s3://${block.bucket}/${block.key} (the same resources and IDs), and terraform state list reads it from there`;
 }
@@ -445,13 +443,13 @@ async function endHeldRuns(context: Context): Promise<void> {
 /** `terraform apply` (asking for approval) with `args`, once it asks: it holds the lock from before its plan until it ends. */
 async function holdLock(context: Context, workspace: TerraformWorkspace, args: readonly string[]): Promise<HeldRun> {
   const input = new PassThrough();
-  let pid: number | undefined;
+  const kill = new AbortController();
   let output = '';
   let prompted!: () => void;
   const asked = new Promise<void>((resolveAsked) => { prompted = resolveAsked; });
   const done = workspace.run(['apply', '-no-color', '-refresh=false', '-lock-timeout=0s', ...args], {
     input,
-    onStart: (started) => { pid = started; },
+    kill: kill.signal,
     onOutput: (text) => {
       output += text;
       if (output.includes('Enter a value:')) prompted();
@@ -465,40 +463,27 @@ async function holdLock(context: Context, workspace: TerraformWorkspace, args: r
       new Promise((_, reject) => { timer = setTimeout(() => reject(new CheckFailure(`the apply did not ask for approval within ${PROMPT_TIMEOUT_MS / 1000}s`, output)), PROMPT_TIMEOUT_MS); }),
     ]);
   } catch (error) {
-    if (pid !== undefined) killQuietly(pid);
+    kill.abort();
     input.end();
     await done;
     throw error;
   } finally {
     clearTimeout(timer);
   }
-  let ended = false;
   const run: HeldRun = {
     answer: (text) => {
       input.end(`${text}\n`);
       return done;
     },
     kill: () => {
-      if (!ended) killQuietly(pid!);
+      kill.abort();
       input.end();
       return done;
     },
   };
   context.held.add(run);
-  void done.then(() => {
-    ended = true;
-    context.held.delete(run);
-  });
+  void done.then(() => context.held.delete(run));
   return run;
-}
-
-/** SIGKILL, where the process may have just ended by itself. */
-function killQuietly(pid: number): void {
-  try {
-    process.kill(pid, 'SIGKILL');
-  } catch {
-    // Already gone: its close event is on the way.
-  }
 }
 
 /** A plan that must fail at once on the held lock and name its holder. */
@@ -506,20 +491,19 @@ async function expectRefused(workspace: TerraformWorkspace, holder: LockInfo): P
   const started = Date.now();
   const contender = await workspace.plan({ planFile: 'contender.tfplan', lockTimeoutSeconds: 0 });
   const seconds = (Date.now() - started) / 1000;
-  expectThat(!contender.ok, 'a concurrent plan ran while the lock was held', contender.output);
-  expectThat(/Error acquiring the state lock/.test(contender.output), 'the concurrent plan failed, but not on the state lock', contender.output);
-  expectThat(new RegExp(`ID:\\s+${holder.ID}\\b`).test(contender.output) && contender.output.includes(holder.Who),
-    `the lock error does not name the holder (ID ${holder.ID}, ${holder.Who})`, contender.output);
-  expectThat(seconds < FAIL_FAST_SECONDS, `the concurrent plan took ${seconds.toFixed(1)}s to fail`);
+  assert(!contender.ok, new CheckFailure('a concurrent plan ran while the lock was held', contender.output));
+  assert(/Error acquiring the state lock/.test(contender.output), new CheckFailure('the concurrent plan failed, but not on the state lock', contender.output));
+  assert(new RegExp(`ID:\\s+${holder.ID}\\b`).test(contender.output) && contender.output.includes(holder.Who), new CheckFailure(`the lock error does not name the holder (ID ${holder.ID}, ${holder.Who})`, contender.output));
+  assert(seconds < FAIL_FAST_SECONDS, `the concurrent plan took ${seconds.toFixed(1)}s to fail`);
   return `a concurrent plan failed in ${seconds.toFixed(1)}s with the holder's lock (ID ${holder.ID}, ${holder.Who})`;
 }
 
 /** The locks a mode takes are both there (the same ID where both are), and no other. */
 async function expectLocks(servers: BackendServers, block: S3Block, mode: Locking, when: string): Promise<LockInfo> {
   const locks = await readLocks(servers, block);
-  expectThat(mode.table === (locks.table !== undefined), `${when}: ${mode.table ? 'no' : 'an unexpected'} lock entry in the table`);
-  expectThat(mode.file === (locks.file !== undefined), `${when}: ${mode.file ? 'no' : 'an unexpected'} lock file ${block.key}.tflock`);
-  if (locks.table && locks.file) expectThat(locks.table.ID === locks.file.ID, `${when}: the table's lock ${locks.table.ID} and the lock file's ${locks.file.ID} differ`);
+  assert(mode.table === (locks.table !== undefined), `${when}: ${mode.table ? 'no' : 'an unexpected'} lock entry in the table`);
+  assert(mode.file === (locks.file !== undefined), `${when}: ${mode.file ? 'no' : 'an unexpected'} lock file ${block.key}.tflock`);
+  if (locks.table && locks.file) assert(locks.table.ID === locks.file.ID, `${when}: the table's lock ${locks.table.ID} and the lock file's ${locks.file.ID} differ`);
   return (locks.table ?? locks.file)!;
 }
 
