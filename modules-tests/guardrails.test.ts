@@ -376,9 +376,9 @@ describe('the example environments', () => {
   });
 });
 
-describe('the README', () => {
+describe('the guardrails page (docs/guardrails.md)', () => {
   it('lists every rule with its scanner IDs and scope', () => {
-    const readme = readFileSync('README.md', 'utf8');
+    const readme = readFileSync('docs/guardrails.md', 'utf8');
     for (const rule of RULES) {
       const scanners = rule.scannerIds.join(', ') || '—';
       expect(readme).toContain(`| \`${rule.id}\` | ${rule.description} | ${scanners} | ${rule.scope} |`);

@@ -1,23 +1,28 @@
 /**
- * The README's generated sections (the examples' Mermaid diagrams and cost
- * table, from modules-tests/fixtures/examples) are what the code generates
- * now. When this fails, run `node --require ./src/runtime.js scripts/readme.ts`
- * and commit the README.
+ * The docs' generated sections (the configuration reference, the examples'
+ * Mermaid diagrams and cost table, the IAM diagram, from
+ * modules-tests/fixtures/examples) are what the code generates now. When
+ * this fails, run `npm run readme` and commit the docs.
  */
 import { readFileSync } from 'node:fs';
-import { iamDocSections, readmeSections, replaceSections } from '../src/verification/readme-sections';
+import { generatedDocs, iamDocSections, readmeSections, replaceSections } from '../src/verification/readme-sections';
 import { EXAMPLES_DIR } from './helpers';
 
-const readme = readFileSync('README.md', 'utf8');
 const sections = readmeSections(EXAMPLES_DIR);
+const pages = generatedDocs(EXAMPLES_DIR);
 
-describe('the README\'s generated sections', () => {
-  it.each(Object.keys(sections))('%s is current (regenerate: node --require ./src/runtime.js scripts/readme.ts)', (name) => {
+describe('the docs\' generated sections', () => {
+  it.each(Object.entries(pages).flatMap(([file, named]) => Object.keys(named).map((name) => [file, name])))('%s: %s is current (regenerate: npm run readme)', (file, name) => {
+    const text = readFileSync(file, 'utf8');
     const start = `<!-- generated:${name}:start -->\n`;
-    const from = readme.indexOf(start);
+    const from = text.indexOf(start);
     expect(from).toBeGreaterThan(0);
-    const to = readme.indexOf(`\n<!-- generated:${name}:end -->`, from);
-    expect(readme.slice(from + start.length, to)).toBe(sections[name]);
+    const to = text.indexOf(`\n<!-- generated:${name}:end -->`, from);
+    expect(text.slice(from + start.length, to)).toBe(pages[file]![name]);
+  });
+
+  it('places every generated section in one page', () => {
+    expect(Object.values(pages).flatMap((named) => Object.keys(named)).sort()).toEqual([...Object.keys(sections), 'iam-diagram'].sort());
   });
 
   it('has a reference row for every key, with the default read from its description', () => {
@@ -27,15 +32,16 @@ describe('the README\'s generated sections', () => {
   });
 
   it('has a diagram of every example environment and their totals', () => {
-    for (const environment of ['dev', 'staging', 'prod']) expect(sections.diagrams).toContain(`#### ${environment}\n\n\`\`\`mermaid\nflowchart LR\n`);
+    for (const environment of ['dev', 'staging', 'prod']) expect(sections.diagrams).toContain(`### ${environment}\n\n\`\`\`mermaid\nflowchart LR\n`);
     expect(sections.costs).toMatch(/^\| monthly, USD \| dev \(eu-west-1\) \| prod \(eu-west-1\) \| staging \(eu-west-1\) \|$/m);
     expect(sections.costs).toMatch(/^\| \*\*total\*\* \| \*\*\$[\d,]+\.\d\d\*\* \| \*\*\$[\d,]+\.\d\d\*\* \| \*\*\$[\d,]+\.\d\d\*\* \|$/m);
   });
 
   it('would notice a stale section', () => {
-    const stale = readme.replace(/(<!-- generated:costs:start -->\n)\| monthly/, '$1| yesterday');
-    expect(stale).not.toBe(readme);
-    expect(replaceSections(stale, sections)).toBe(readme);
+    const doc = readFileSync('docs/cost.md', 'utf8');
+    const stale = doc.replace(/(<!-- generated:costs:start -->\n)\| monthly/, '$1| yesterday');
+    expect(stale).not.toBe(doc);
+    expect(replaceSections(stale, pages['docs/cost.md']!)).toBe(doc);
     expect(() => replaceSections('no markers here', sections)).toThrow('no <!-- generated:reference:start --> ... <!-- generated:reference:end --> markers');
   });
 });
@@ -44,7 +50,7 @@ describe('docs/iam.md\'s generated diagram', () => {
   const doc = readFileSync('docs/iam.md', 'utf8');
   const { 'iam-diagram': diagram } = iamDocSections(EXAMPLES_DIR);
 
-  it('is current (regenerate: node --require ./src/runtime.js scripts/readme.ts)', () => {
+  it('is current (regenerate: npm run readme)', () => {
     expect(replaceSections(doc, { 'iam-diagram': diagram! })).toBe(doc);
   });
 

@@ -1,14 +1,14 @@
 /**
- * Regenerates the README's generated sections (the example environments'
- * diagrams and cost tables) and docs/iam.md's (the IAM diagram) from
- * modules-tests/fixtures/examples:
- * `node --require ./src/runtime.js scripts/readme.ts`.
+ * `npm run readme`: regenerates the docs' generated sections (the
+ * configuration reference in docs/configuration.md, the example
+ * environments' diagrams and cost tables in docs/cost.md, the IAM diagram in
+ * docs/iam.md) from modules-tests/fixtures/examples.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
-import { iamDocSections, readmeSections, replaceSections } from '../src/verification/readme-sections';
+import { generatedDocs, replaceSections } from '../src/verification/readme-sections';
 
 const EXAMPLES = 'modules-tests/fixtures/examples';
-for (const [file, sections] of [['README.md', readmeSections(EXAMPLES)], ['docs/iam.md', iamDocSections(EXAMPLES)]] as const) {
+for (const [file, sections] of Object.entries(generatedDocs(EXAMPLES))) {
   const before = readFileSync(file, 'utf8');
   const after = replaceSections(before, sections);
   if (after === before) console.log(`${file}: generated sections are current`);

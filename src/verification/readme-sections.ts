@@ -1,8 +1,9 @@
 /**
- * The README's generated sections: the configuration reference (from the
- * schema's descriptions), the example environments' diagrams (Mermaid) and
- * cost tables, between `<!-- generated:NAME:start -->` and
- * `<!-- generated:NAME:end -->` markers. `node --require ./src/runtime.js scripts/readme.ts`
+ * The docs' generated sections: the configuration reference (from the
+ * schema's descriptions) in docs/configuration.md, the example environments'
+ * diagrams (Mermaid) and cost tables in docs/cost.md, the IAM diagram in
+ * docs/iam.md, between `<!-- generated:NAME:start -->` and
+ * `<!-- generated:NAME:end -->` markers. `npm run readme` (scripts/readme.ts)
  * writes them; modules-tests/readme-generated.test.ts fails when they are stale.
  */
 import { toMermaid } from '../diagram/mermaid';
@@ -22,7 +23,7 @@ export function readmeSections(configDir: string): Record<string, string> {
   const stacks = synthesize(loaded.map((e) => e.config));
   const diagrams = loaded.map(({ config }) => {
     const json = stacks.find((s) => s.environment === config.environment)!.json;
-    return `#### ${config.environment}\n\n\`\`\`mermaid\n${toMermaid(diagramOf(json, config.environment))}\`\`\``;
+    return `### ${config.environment}\n\n\`\`\`mermaid\n${toMermaid(diagramOf(json, config.environment))}\`\`\``;
   });
   const assumptions = Object.entries(DEFAULT_ASSUMPTIONS).map(([key, value]) => `\`${key}: ${value}\``).join(', ');
   const costs = `${formatCategoryMarkdown(estimateLoaded(loaded))}\n\nList prices as of ${PRICES_AS_OF}, 730 hours a month, the default assumptions (${assumptions}); \`npx platform cost --env NAME\` lists every line.`;
@@ -33,6 +34,16 @@ export function readmeSections(configDir: string): Record<string, string> {
 export function iamDocSections(configDir: string): Record<string, string> {
   const stacks = synthesize(loadEnvironments(configDir).map((e) => e.config));
   return { 'iam-diagram': `\`\`\`mermaid\n${toMermaid(iamDiagramOf(stacks))}\`\`\`` };
+}
+
+/** Each page with generated sections -> its sections (the examples of `configDir`). */
+export function generatedDocs(configDir: string): Record<string, Record<string, string>> {
+  const { reference, diagrams, costs } = readmeSections(configDir);
+  return {
+    'docs/configuration.md': { reference: reference! },
+    'docs/cost.md': { diagrams: diagrams!, costs: costs! },
+    'docs/iam.md': iamDocSections(configDir),
+  };
 }
 
 /** `text` with each section between its markers replaced; an error names a missing marker. */
