@@ -1,4 +1,4 @@
-/** `serve`: the GitOps controller (src/controller), configured from flags and the environment (shared/gitops-contract.md). */
+/** `serve`: the GitOps controller (src/controller), configured from flags and the environment (docs/controller-api.md). */
 import { chmodSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';

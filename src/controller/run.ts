@@ -1,5 +1,5 @@
 /**
- * A run of the GitOps controller, as the API returns it (shared/gitops-contract.md):
+ * A run of the GitOps controller, as the API returns it (docs/controller-api.md):
  * one environment, one commit, from queued to a final status.
  */
 

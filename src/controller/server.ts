@@ -1,5 +1,5 @@
 /**
- * The controller's HTTP surface (shared/gitops-contract.md): health,
+ * The controller's HTTP surface (docs/controller-api.md): health,
  * readiness, the GitHub webhook, the run API and the status page. Bad
  * requests get their status code and the server keeps going; a webhook is
  * answered as soon as its runs are recorded (the work is queued).

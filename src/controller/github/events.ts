@@ -291,7 +291,7 @@ export interface TouchedEnvironments {
 }
 
 /**
- * Which environments a change touches (shared/gitops-contract.md): only
+ * Which environments a change touches (docs/controller.md, Runs and policy): only
  * direct `*.yaml` children of `configPath` count. `<env>.yaml` added or
  * modified: plan it; `defaults.yaml` changed (or removed): plan every `known`
  * environment; `<env>.yaml` removed: destroy it. Names are file stems, sorted
