@@ -1,10 +1,10 @@
 /**
- * Layer rules (README: Layers): an import only points down.
+ * Layer rules (docs/layers.md): an import only points down.
  *   front ends  src/cli, src/controller, src/testing, main.ts -> src/core only (its index; the CLI's help also reads src/core/names.ts)
  *   core        src/core                              -> everything below
  *   below       src/stacks -> src/modules ; src/guardrails ; src/cost ; src/diagram ; src/terraform
  *   ground      src/config ; naming, AWS facts, CIDR, values, the ValidationError constructs throw (src/*.ts)
- *   beside      src/verification (the project's own checks and the README's generated sections, run by
+ *   beside      src/verification (the project's own checks and the docs' generated sections, run by
  *               scripts/ and the tests) -> the core and everything below it; nothing of the product
  *               imports it, and the product imports no dev dependency, so an install without them runs
  * `npm test` runs it (check:layers); a broken rule fails the tests.

@@ -16,7 +16,7 @@
 # 20.1.0). The stacks no longer use the random provider (RDS manages database
 # master passwords); it stays in the mirror, at the version of
 # @cdktf/provider-random 12.0.1, so that states deployed before can plan their
-# random_password away (README, "Address changes in this release").
+# random_password away (docs/upgrading.md, "Address changes in this release").
 # modules-tests/dockerfile.test.ts keeps them equal.
 
 ARG NODE_IMAGE=node:22.23-bookworm-slim

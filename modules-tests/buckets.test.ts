@@ -1,5 +1,5 @@
 /**
- * Application buckets (README: Application buckets): the hardened bucket,
+ * Application buckets (docs/workloads.md): the hardened bucket,
  * versioning, encryption, lifecycle, CORS and grants in the workloads
  * fixture's dev and production stacks, the injected BUCKET_<NAME>_NAME, the
  * boundary, the validation problems, cost lines and diagram edges.

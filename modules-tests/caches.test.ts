@@ -1,5 +1,5 @@
 /**
- * Caches (README: Caches): the replication group, its token, network and
+ * Caches (docs/workloads.md): the replication group, its token, network and
  * injected variables in the workloads fixture's dev and production stacks,
  * the validation problems, alarms, dashboard row, cost lines and diagram
  * edges. modules-tests/fixtures/workloads is planned by real Terraform in

@@ -19,7 +19,7 @@ import { EXAMPLES_DIR } from './helpers';
 import { synthesizedFixture } from './synth-cache';
 
 /** `providerVersion: '5.100.0'` of a generated @cdktf provider package. */
-/** The random provider of states written before databases used RDS managed master passwords (README, address changes). */
+/** The random provider of states written before databases used RDS managed master passwords (docs/upgrading.md). */
 const LEGACY_RANDOM_PROVIDER_VERSION = '3.7.2';
 
 function cdktfProviderVersion(packageName: string): string {

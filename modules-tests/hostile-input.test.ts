@@ -1,5 +1,5 @@
 /**
- * Hostile and careless YAML (README: Input the project refuses, and why):
+ * Hostile and careless YAML (docs/refused-input.md):
  * each class is refused with its exact FILE:LINE:COL KEY.PATH line, or,
  * where AWS takes the input, accepted and synthesized as written. Never a
  * crash, never a silently dropped key.

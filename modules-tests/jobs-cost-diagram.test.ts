@@ -1,4 +1,4 @@
-/** Cost lines and diagram edges of jobs and queues (README: Jobs and queues), on the jobs fixture's stacks. */
+/** Cost lines and diagram edges of jobs and queues (docs/jobs-and-queues.md), on the jobs fixture's stacks. */
 import { loadEnvironments } from '../src/core/index';
 import { estimateStack } from '../src/cost/estimate';
 import { diagramOf } from '../src/diagram/model';

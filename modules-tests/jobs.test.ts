@@ -1,5 +1,5 @@
 /**
- * Scheduled jobs (README: Jobs and queues), on the synthesized JSON of the
+ * Scheduled jobs (docs/jobs-and-queues.md), on the synthesized JSON of the
  * jobs fixture: the task as a service's, the schedule with its time zone,
  * capacity, network, retries and dead-letter queue, the Scheduler role's
  * exact permissions, the failed-runs rule and alarms; and the problems of

@@ -1,5 +1,5 @@
 /**
- * Queues and queue workers (README: Jobs and queues), on the synthesized
+ * Queues and queue workers (docs/jobs-and-queues.md), on the synthesized
  * JSON of the jobs fixture: queues with dead-letter queues and redrive,
  * encryption (SSE-SQS, a customer key in production), FIFO names, grants
  * and QUEUE_<NAME>_URL to exactly the listed services and jobs, alarms,

@@ -1,5 +1,5 @@
 /**
- * Services real applications need (README: Sidecars, volumes, permissions, DNS and alarms): images without
+ * Services real applications need (docs/services.md): images without
  * surprises, sidecars, volumes, task role permissions, networking, DNS records, several certificates, alarm
  * control, container settings and RDS windows. The `apps` and `production` fixtures under
  * modules-tests/fixtures/unusual use every key and are planned by real Terraform in CI.

@@ -1,5 +1,5 @@
 /**
- * Teleport (README: Teleport): the configuration block as the contract and
+ * Teleport (docs/teleport.md): the configuration block as the contract and
  * the reference operator write it, the generated teleport.yaml and
  * resources parsed and checked, the exact IAM policies, RDS IAM
  * authentication, the agent sidecar only where asked, and the guardrails.

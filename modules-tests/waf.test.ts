@@ -1,5 +1,5 @@
 /**
- * The web application firewall (README: Web application firewall): the web
+ * The web application firewall (docs/workloads.md): the web
  * ACL, its rules, association and logs in the workloads fixture, on by
  * default in the production example, the waf-enabled guardrail and its
  * waiver, the validation problems, cost lines and diagram edge.

@@ -1,6 +1,6 @@
 /**
  * Your tests of your environments: a starting point to copy and extend
- * (README: "Testing your environments"). They run in `npm test`, over
+ * (docs/testing-your-environments.md). They run in `npm test`, over
  * whatever environments the folder holds, so adding or renaming one needs
  * no change here. Import only from src/testing and the provider's types.
  */

@@ -14,7 +14,7 @@
 import { EXIT } from './exit-codes';
 import { writeAllSync } from './sync-output';
 
-/** Where bugs go (README: Reporting a bug). */
+/** Where bugs go. */
 export const REPORT_BUGS_TO = 'the platform repository\'s issue tracker, with the command, the config folder and the output of the same command run with PLATFORM_DEBUG=1';
 
 /**

@@ -2,7 +2,7 @@
  * The core API, loaded when a command's action first asks for it: `platform
  * --help`, a usage error and the commands that need little never load cdktf,
  * the provider bindings, the AWS SDK, Graphviz or the controller's server
- * (README: Start-up). Types come from `import type` (erased); the help's
+ * (docs/package.md, Start-up). Types come from `import type` (erased); the help's
  * names and defaults from src/core/names.ts.
  */
 import type * as Core from '../core/index';

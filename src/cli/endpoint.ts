@@ -1,4 +1,4 @@
-/** `--endpoint` of plan, apply and serve: an AWS API emulator instead of AWS (README: docs/apply-check.md). */
+/** `--endpoint` of plan, apply and serve: an AWS API emulator instead of AWS (docs/apply-check.md). */
 import { AWS_ENDPOINT_VARIABLE } from '../core/names';
 import { core } from './core';
 import { EXIT } from './exit-codes';

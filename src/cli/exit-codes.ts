@@ -1,4 +1,4 @@
-/** The CLI's exit codes (README: Command line). */
+/** The CLI's exit codes (docs/command-line.md). */
 export const EXIT = {
   /** Done; for `plan`, also when there are changes. */
   ok: 0,

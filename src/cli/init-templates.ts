@@ -11,7 +11,7 @@ export function defaultsTemplate(a: ProjectAnswers): string {
   return `# yaml-language-server: $schema=../schema/defaults.schema.json
 # Keys every environment inherits. An environment file (<name>.yaml) overrides
 # them key by key; a list or a scalar there replaces the whole value here, and
-# null removes a default. Reference: README, "Configuration".
+# null removes a default. Reference: docs/configuration.md of fargate-platform.
 
 # Prefixes every AWS name: 2-20 lowercase letters, digits, hyphens.
 project: ${a.project}
@@ -22,7 +22,7 @@ aws:
   accountId: "${a.accountId}"
 
 # Terraform state: one S3 bucket for the project, created by the bootstrap
-# stack (README: "Bootstrap, then environments"). Runs lock a state with a
+# stack (fargate-platform's docs/bootstrap.md). Runs lock a state with a
 # lock file beside it (S3-native locking, Terraform >= 1.10): no lock table.
 backend:
   bucket: ${a.project}-tf-state-${a.accountId}
@@ -66,7 +66,7 @@ export function environmentTemplate(a: ProjectAnswers, cidrSecondOctet: number, 
   const gitops = approvers.length > 0 ? `\n# Runs of this environment wait for one of these GitHub logins to approve the very plan.\ngitops:\n  approvers: [${approvers.join(', ')}]\n` : '';
   // Services of defaults.yaml with no egress connect anywhere: said plainly, on every check, until they are narrowed.
   const waiver = openEgressServices.length > 0
-    ? `\n# Narrow each service's egress (README: Egress), then remove this waiver.\nguardrails:\n  waivers:\n    ecs-open-egress: "defaults.yaml's services ${openEgressServices.join(', ')} set no egress yet"\n`
+    ? `\n# Narrow each service's egress (fargate-platform's docs/services.md), then remove this waiver.\nguardrails:\n  waivers:\n    ecs-open-egress: "defaults.yaml's services ${openEgressServices.join(', ')} set no egress yet"\n`
     : '';
   return `# yaml-language-server: $schema=../schema/environment.schema.json
 # The ${a.environment} environment: its own VPC, cluster and services, merged over defaults.yaml.
@@ -134,7 +134,7 @@ export function packageJsonTemplate(project: string, spec: string, testTools: Re
 
 /** The team's first test (tests/environments.test.ts): every environment synthesizes, with its services on Fargate. */
 export const EXAMPLE_TEST = `/**
- * Your tests of your environments (README: "Testing your environments"):
+ * Your tests of your environments (fargate-platform's docs/testing-your-environments.md):
  * they run in \`npm test\` through the platform's jest preset, over whatever
  * environments the folder holds. Helpers: ${PLATFORM_PACKAGE}/testing.
  */

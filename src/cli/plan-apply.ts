@@ -64,7 +64,7 @@ function refuseOwnFlags(terraformArgs: readonly string[]): void {
 async function planOnly(options: PlanCommandOptions, terraformArgs: readonly string[]): Promise<{ plan: EnvironmentPlan; offline: boolean }> {
   refuseOwnFlags(terraformArgs);
   const { backendOverrides, environmentWorkDir, planStack, sandboxSettings, selectStack, terraformCliDir, terraformSettings, writeStacks } = core();
-  // S3-compatible or local backends (README: Command line), checked before anything is written; an offline plan's backend is local and uses none of it.
+  // S3-compatible or local backends (docs/command-line.md), checked before anything is written; an offline plan's backend is local and uses none of it.
   const backend = backendOverrides(process.env);
   const say = options.json ? (_: string) => undefined : (text: string) => console.log(text);
   const endpoint = emulatorOf(options);

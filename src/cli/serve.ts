@@ -38,7 +38,7 @@ interface ServeFlags {
 export function serveCommand(program: Command): void {
   program
     .command('serve')
-    .description('run the GitOps controller: webhook, run queue, plans, applies, API and status page (README: GitOps controller)')
+    .description('run the GitOps controller: webhook, run queue, plans, applies, API and status page (docs/controller.md)')
     .requiredOption('--repo <url-or-path>', 'the configuration repository (a git URL or a local path)')
     .option('--branch <name>', 'the default branch: pushes to it apply where the policy allows', 'main')
     .option('--config-path <dir>', 'the environments folder inside the repository', 'environments')

@@ -1,6 +1,5 @@
 /**
- * Defaults of jobs and queues that depend on other keys (README: Jobs and
- * queues): a job's capacity, log retention and public IPs as a service's;
+ * Defaults of jobs and queues that depend on other keys (docs/jobs-and-queues.md): a job's capacity, log retention and public IPs as a service's;
  * a queue's AWS names (80 characters, `.fifo` for FIFO queues) and its
  * encryption, a customer key in production.
  */

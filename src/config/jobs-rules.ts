@@ -1,6 +1,5 @@
 /**
- * Cross-key rules of jobs, queues and queue scaling (README: Jobs and
- * queues): names that would meet, containers of a job's task, the queues a
+ * Cross-key rules of jobs, queues and queue scaling (docs/jobs-and-queues.md): names that would meet, containers of a job's task, the queues a
  * service scales on and may receive from, the services and jobs a queue
  * lists, and the variables the project injects.
  */

@@ -1,7 +1,7 @@
 /**
  * Scheduled jobs (`jobs.<name>`), queues (`queues.<name>`) and a service's
  * scaling on a queue's backlog (`services.<name>.autoscaling.queue`)
- * (README: Jobs and queues). A job takes the container keys of a service
+ * (docs/jobs-and-queues.md). A job takes the container keys of a service
  * (image, cpu/memory, command, environment, secrets, sidecars, task role,
  * container settings), so its schema is built from the service schema's
  * parts, which `schema.ts` hands over (this file imports nothing of it, so

@@ -1,8 +1,7 @@
 /**
  * Defaults that depend on other keys, resolved once after validation so that
  * stacks and modules see one complete, typed EnvironmentConfig. This is the
- * one home of every "production is stricter" decision (README: what
- * production changes); stacks map these values onto module props and decide
+ * one home of every "production is stricter" decision (docs/production.md); stacks map these values onto module props and decide
  * nothing themselves.
  */
 import { DATABASE_PORTS, parameterGroupFamily, partitionOf, supportsPerformanceInsights } from '../aws-facts';

@@ -8,7 +8,7 @@
 import { fitName, NAME_LIMITS, Naming } from '../naming';
 import type { ParsedTeleport, TeleportRole } from './teleport-schema';
 
-/** The database users the default roles use; they must exist in the engine with IAM login granted (README: Teleport). */
+/** The database users the default roles use; they must exist in the engine with IAM login granted (docs/teleport.md). */
 export const TELEPORT_READONLY_USER = 'teleport_readonly';
 export const TELEPORT_ADMIN_USER = 'teleport_admin';
 

@@ -1,4 +1,4 @@
-/** Cross-key rules of `teleport:` and `services.<name>.teleport` (README: Teleport). */
+/** Cross-key rules of `teleport:` and `services.<name>.teleport` (docs/teleport.md). */
 import { FARGATE_MEMORY_BY_CPU } from '../aws-facts';
 import type { EnvironmentConfig } from './resolve';
 import { TELEPORT_PRESET_ROLES } from './teleport-schema';

@@ -1,6 +1,6 @@
 /**
  * The `teleport:` block of an environment and `services.<name>.teleport`
- * (README: Teleport). Cross-key rules (databases that exist, certificates
+ * (docs/teleport.md). Cross-key rules (databases that exist, certificates
  * that cover the domain, services that need a port) are in
  * `teleport-rules.ts`; defaults that depend on other keys in
  * `teleport-resolve.ts`.

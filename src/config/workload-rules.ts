@@ -1,4 +1,4 @@
-/** Cross-key rules of `caches`, `buckets` and `loadBalancer.waf` (README: Caches, application buckets and the web application firewall). */
+/** Cross-key rules of `caches`, `buckets` and `loadBalancer.waf` (docs/workloads.md). */
 import { ELASTICACHE_ENGINE_VERSIONS } from '../aws-facts';
 import type { EnvironmentConfig } from './resolve';
 import type { KeyPath } from './yaml-source';

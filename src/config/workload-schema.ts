@@ -1,6 +1,5 @@
 /**
- * `caches.<name>`, `buckets.<name>` and `loadBalancer.waf` (README: Caches,
- * application buckets and the web application firewall). Cross-key rules
+ * `caches.<name>`, `buckets.<name>` and `loadBalancer.waf` (docs/workloads.md). Cross-key rules
  * (services that exist, production's stricter needs) are in
  * `workload-rules.ts`; defaults that depend on other keys (production) in
  * `workload-resolve.ts`.

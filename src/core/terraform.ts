@@ -137,7 +137,7 @@ const LOCKING_SETTINGS = ['dynamodb_table', 'use_lockfile'];
 
 /**
  * Whether `dir` was initialised with an S3 backend that differs from its
- * stack's block only in the locking settings (README: state locking, the
+ * stack's block only in the locking settings (docs/bootstrap.md: state locking, the
  * migration). Any other change (bucket, key, region) is left to init, which
  * refuses it without -migrate-state.
  */

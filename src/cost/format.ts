@@ -1,4 +1,4 @@
-/** Estimates and comparisons as text for people: a terminal table, or markdown for pull requests and the README. */
+/** Estimates and comparisons as text for people: a terminal table, or markdown for pull requests and the docs. */
 import { ASSUMPTION_TEXT, type CostAssumptions } from './assumptions';
 import type { CostComparison } from './compare';
 import type { CostEstimate, CostLine } from './estimate';
@@ -79,7 +79,7 @@ function cell(text: string): string {
   return text.replaceAll('|', '\\|');
 }
 
-/** A markdown table of one estimate (the README's generated sections use it too). */
+/** A markdown table of one estimate (the docs' generated sections use it too). */
 export function formatEstimateMarkdown(estimate: CostEstimate): string {
   const out = [
     `**${estimate.environment}** (${estimate.region}): **${usd(estimate.total)}** a month`,
@@ -141,7 +141,7 @@ const CATEGORIES: readonly (readonly [string, (line: CostLine) => boolean])[] = 
   ['Free tier', (l) => l.address === 'free-tier'],
 ];
 
-/** One column per environment, one row per kind of cost (the README's generated cost table). */
+/** One column per environment, one row per kind of cost (docs/cost.md's generated cost table). */
 export function formatCategoryMarkdown(estimates: readonly CostEstimate[]): string {
   const rows: string[][] = [];
   const claimed = new Set<CostLine>();

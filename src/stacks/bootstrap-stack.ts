@@ -43,7 +43,7 @@ export function createsOidcProvider(all: readonly EnvironmentConfig[], bucket: s
 /**
  * Creates the state bucket and lock table that environment stacks use. Its
  * own state is local until `backend.bootstrapStateInBucket` moves it into the
- * bucket it created (README: bootstrap), locked like the environments'
+ * bucket it created (docs/bootstrap.md), locked like the environments'
  * states (with the lock file too when they use it; environments sharing a
  * bucket must agree on `useLockfile`).
  *

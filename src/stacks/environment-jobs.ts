@@ -1,5 +1,5 @@
 /**
- * Queues and scheduled jobs of an environment (README: Jobs and queues):
+ * Queues and scheduled jobs of an environment (docs/jobs-and-queues.md):
  * the queues (with the customer key in production), the jobs' tasks and
  * schedules, and the grants that need services and jobs: send and receive
  * on the queues they are listed in, egress from jobs to the services they

@@ -1,6 +1,6 @@
 /**
  * Teleport in an environment: the only place where `teleport:` and
- * `services.<name>.teleport` become module props (README: Teleport). The
+ * `services.<name>.teleport` become module props (docs/teleport.md). The
  * stack calls `teleportSidecar` while it builds services, and `addTeleport`
  * once the services and databases exist.
  */

@@ -1,6 +1,5 @@
 /**
- * Alarms and dashboard rows of queues and scheduled jobs (README: Jobs and
- * queues). A queue alarms when its oldest message is older than its
+ * Alarms and dashboard rows of queues and scheduled jobs (docs/jobs-and-queues.md). A queue alarms when its oldest message is older than its
  * threshold and when any message is in its dead-letter queue. A job alarms
  * on what truly marks a failed run:
  * - `failed-runs`: its EventBridge rule's MatchedEvents (AWS/Events, by

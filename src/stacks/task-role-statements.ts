@@ -1,7 +1,7 @@
 /**
  * The task role's declared permissions: `taskRole.statements` as written,
  * then the shorthands for S3 buckets, SQS queues and SNS topics expanded to
- * exact action lists on exact ARNs (README: Sidecars, volumes, permissions).
+ * exact action lists on exact ARNs (docs/services.md).
  */
 import type { EnvironmentConfig, ServiceConfig } from '../config/resolve';
 import type { PolicyStatement } from '../modules/iam/policy-document';

@@ -2,7 +2,7 @@
  * What the AWS API emulator (moto, the version in requirements-dev.txt)
  * cannot prove, in one list: resources that stand in as terraform_data when
  * applied to it, and attribute differences it causes in a second plan. Each
- * entry quotes moto or says what it does; the README's "What the emulator
+ * entry quotes moto or says what it does; docs/apply-check.md's "What the emulator
  * cannot prove" is this list. Anything not matched here is the project's
  * fault and fails the check.
  *

@@ -1,6 +1,5 @@
 /**
- * Helpers for a team's own tests of their environments (README: "Testing
- * your environments"): synthesize from YAML text or from a config folder
+ * Helpers for a team's own tests of their environments (docs/testing-your-environments.md): synthesize from YAML text or from a config folder
  * and get the stack JSON that cdktf's `Testing` matchers take
  * (`expect(json).toHaveResourceWithProperties(EcsService, {...})`).
  * They go through the core, like every front end: the same validation,

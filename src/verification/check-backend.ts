@@ -10,7 +10,7 @@
  * - a second run fails fast on a held lock, naming the holder, through the
  *   DynamoDB table, the lock file and both; a run killed while holding the
  *   lock leaves it, and `force-unlock` with its ID clears it;
- * - the lock table migration (README: state locking): a state locked by the
+ * - the lock table migration (docs/bootstrap.md, state locking): a state locked by the
  *   table only, then by both, then by the lock file only, each step re-read
  *   by init in the same folder with no change planned, and a run still one
  *   step behind refused while the new step holds the lock;
@@ -316,7 +316,7 @@ async function checkLocking(config: EnvironmentConfig, mode: LockMode, context: 
 }
 
 /**
- * The README's migration from the lock table to the lock file, on one
+ * docs/bootstrap.md's migration from the lock table to the lock file, on one
  * environment: its state under the table alone; step 1 (lockTable and
  * useLockfile) and step 2 (useLockfile alone) each taken up by init in the
  * same folder (only the locking changed, so the state stays: -reconfigure)
@@ -371,7 +371,7 @@ async function checkLockMigration(config: EnvironmentConfig, context: Context): 
 }
 
 /**
- * The README's bootstrap flow: the bootstrap stack planned on its local
+ * docs/bootstrap.md's bootstrap flow: the bootstrap stack planned on its local
  * state and that state written as if applied; then with
  * `bootstrapStateInBucket` its generated S3 backend, `init -migrate-state
  * -force-copy`, and the same state at `bootstrap/terraform.tfstate`.

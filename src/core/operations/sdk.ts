@@ -1,7 +1,7 @@
 /**
  * The AWS SDK clients of the operations commands, loaded by the first call
  * that needs one: the other commands (validate, synth, plan), the cdktf app
- * and the tests that load the core never pay for the SDK (README: Start-up).
+ * and the tests that load the core never pay for the SDK (docs/package.md, Start-up).
  * The modules here import the SDK's types only.
  */
 export const ecsSdk = (): typeof import('@aws-sdk/client-ecs') => require('@aws-sdk/client-ecs');

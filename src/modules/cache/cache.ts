@@ -55,7 +55,7 @@ export interface CacheProps {
  * ephemeral form of the replication group's `auth_token`, so the token is in
  * the Terraform state twice (the password's result and the group's
  * argument, both marked sensitive): protect the state bucket as a secret
- * store (README: Caches).
+ * store (docs/workloads.md).
  */
 export class Cache extends Construct {
   readonly group: ElasticacheReplicationGroup;

@@ -51,7 +51,7 @@ export class StateBackend extends Construct {
 
     if (props.lockTable === undefined) {
       // A project that moved to the lock file: Terraform forgets the table it created and leaves it in AWS,
-      // with its deletion protection (delete it by hand; README: state locking). For a new project, nothing.
+      // with its deletion protection (delete it by hand; docs/bootstrap.md, state locking). For a new project, nothing.
       new RemovedBlock(this, 'lock-table-removed', legacyAddress(this, 'aws_dynamodb_table', 'lock-table'));
       return;
     }
