@@ -1,7 +1,8 @@
 /**
  * Every relative link in README.md and docs/*.md leads to a file of the
  * repository, and every #anchor to a heading of its page (GitHub's slugs);
- * the README links every page of docs/; no text cites a contract that is
+ * the README links every page of docs/ and tests with the command .ci/run
+ * runs; no text cites a contract that is
  * not in the repository. In-process: files are read, nothing is fetched.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
@@ -106,6 +107,14 @@ describe('the docs\' links', () => {
   it('the README links every page of docs/', () => {
     const linked = new Set(linksOf(readFileSync('README.md', 'utf8')).map((l) => l.target.split('#')[0]));
     expect(PAGES.filter((page) => page !== 'README.md' && !linked.has(page))).toEqual([]);
+  });
+
+  it('the README\'s quick start tests with the command .ci/run runs', () => {
+    const quickStart = /^## Quick start\n[\s\S]*?```sh\n([\s\S]*?)```/m.exec(readFileSync('README.md', 'utf8'))?.[1] ?? '';
+    const commands = quickStart.split('\n').map((line) => line.replace(/#.*/, '').trim()).filter(Boolean);
+    const test = commands.find((command) => /^npm (run )?test\b/.test(command));
+    expect(test).toBe('npm run test:all');
+    expect(readFileSync('.ci/run', 'utf8').split('\n')).toContain(test);
   });
 
   it('makes anchors as GitHub does', () => {
