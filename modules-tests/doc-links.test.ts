@@ -2,8 +2,8 @@
  * Every relative link in README.md and docs/*.md leads to a file of the
  * repository, and every #anchor to a heading of its page (GitHub's slugs);
  * the README links every page of docs/ and tests with the command .ci/run
- * runs; no text cites a contract that is
- * not in the repository. In-process: files are read, nothing is fetched.
+ * runs; no text cites a contract that is not in the repository.
+ * In-process: files are read, nothing is fetched.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
