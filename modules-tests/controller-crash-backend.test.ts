@@ -20,7 +20,7 @@ import { join } from 'node:path';
 import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { DescribeSecurityGroupsCommand, DescribeVpcsCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { ECSClient, ListServicesCommand, ListTaskDefinitionsCommand } from '@aws-sdk/client-ecs';
-import { createTable } from '../src/terraform/backend-servers';
+import { createTable } from '../src/verification/backend-servers';
 import { emulatorPython } from '../src/terraform/emulator-server';
 import { startEmulator, type Emulator } from '../src/verification/emulator';
 import { api, ConfigRemote, deliver, REPOSITORY, startController, waitForRun, type Started } from './controller-harness';

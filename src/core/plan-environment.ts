@@ -97,7 +97,7 @@ export async function planStack(stack: SynthesizedStack, options: Omit<PlanEnvir
 }
 
 /** Applies exactly the saved plan of `plan`. */
-export function applyEnvironmentPlan(plan: EnvironmentPlan, options: { readonly onOutput?: (text: string) => void; readonly signal?: AbortSignal; readonly kill?: AbortSignal } = {}): Promise<CommandResult> {
+export function applyEnvironmentPlan(plan: EnvironmentPlan, options: { readonly onOutput?: (text: string) => void; readonly signal?: AbortSignal; readonly onStart?: (pid: number) => void; readonly kill?: AbortSignal } = {}): Promise<CommandResult> {
   return plan.workspace.apply(plan.planFile, options);
 }
 

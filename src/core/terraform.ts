@@ -119,7 +119,7 @@ export interface PlanResult {
   readonly seconds: number;
 }
 
-export interface ApplyOptions extends Pick<RunOptions, 'onOutput' | 'signal' | 'kill'> {
+export interface ApplyOptions extends Pick<RunOptions, 'onOutput' | 'signal' | 'onStart' | 'kill'> {
   /** Seconds to wait for a held lock. @default 0 */
   readonly lockTimeoutSeconds?: number;
 }

@@ -20,6 +20,8 @@ export interface RunOptions {
   readonly signal?: AbortSignal;
   /** Exit codes that count as success. @default [0] */
   readonly okCodes?: readonly number[];
+  /** Called with the child's process ID once it started. */
+  readonly onStart?: (pid: number) => void;
   /** Aborting SIGKILLs terraform, as a crash would: it cannot release its lock (a run that already ended is left alone). */
   readonly kill?: AbortSignal;
   /**
@@ -62,6 +64,7 @@ export function terraform(args: readonly string[], cwd: string, env: NodeJS.Proc
       output += text;
       options.onOutput?.(text);
     });
+    child.on('spawn', () => { if (child.pid !== undefined) options.onStart?.(child.pid); });
     child.on('error', (error: NodeJS.ErrnoException) => {
       options.signal?.removeEventListener('abort', onAbort);
       options.kill?.removeEventListener('abort', onKill);
@@ -101,13 +104,16 @@ function terraformToFile(args: readonly string[], cwd: string, env: NodeJS.Proce
     }
     const tail = setInterval(readNew, 100);
     const onAbort = () => child.kill('SIGINT');
+    const onKill = () => child.kill('SIGKILL');
     options.signal?.addEventListener('abort', onAbort, { once: true });
+    options.kill?.addEventListener('abort', onKill, { once: true });
     let finished = false;
     const done = () => {
       if (finished) return;
       finished = true;
       clearInterval(tail);
       options.signal?.removeEventListener('abort', onAbort);
+      options.kill?.removeEventListener('abort', onKill);
       readNew();
       closeSync(reader);
     };
