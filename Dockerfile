@@ -17,7 +17,7 @@
 # master passwords); it stays in the mirror, at the version of
 # @cdktf/provider-random 12.0.1, so that states deployed before can plan their
 # random_password away (docs/upgrading.md, "Address changes in this release").
-# modules-tests/dockerfile.test.ts keeps them equal.
+# test/unit/dockerfile.test.ts keeps them equal.
 
 ARG NODE_IMAGE=node:22.23-bookworm-slim
 ARG TERRAFORM_VERSION=1.11.4

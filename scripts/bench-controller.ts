@@ -7,8 +7,8 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ConfigRemote, deliver, pullRequestPayload, REPOSITORY, startController } from '../modules-tests/controller-harness';
-import { GitHubStandIn } from '../modules-tests/github-standin';
+import { ConfigRemote, deliver, pullRequestPayload, REPOSITORY, startController } from '../test/support/controller-harness';
+import { GitHubStandIn } from '../test/support/github-standin';
 
 export interface ControllerFigures {
   /** Median seconds from the webhook delivery to the plan comment showing the new commit. */

@@ -3,9 +3,9 @@
  * planned and applied (`serve --sandbox`) in 60 environments by 1, then by 3
  * controller processes sharing one DynamoDB table (dynalite), each with
  * `--max-parallel 2`; wall time from the delivery to the last run settled
- * (modules-tests/controller-fanout.ts, which the end-to-end test uses too).
+ * (test/support/controller-fanout.ts, which the end-to-end test uses too).
  */
-import { fanOut } from '../modules-tests/controller-fanout';
+import { fanOut } from '../test/support/controller-fanout';
 
 export interface FanOutFigures {
   readonly one: number;

@@ -12,7 +12,7 @@
  * - validate and synth agree: a folder that loads synthesizes;
  * - a failing synth leaves the output folder exactly as it was.
  *
- * modules-tests/fuzz.test.ts runs a bounded, fixed-seed round of it in
+ * test/unit/fuzz.test.ts runs a bounded, fixed-seed round of it in
  * `npm test`; a failure prints the seed and path that replay it.
  */
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -23,7 +23,7 @@ import { isMap, isScalar, isSeq, parseDocument, Scalar, visit, type Node } from 
 import { ConfigError, formatProblem, loadEnvironments, selectEnvironments, synthesize, synthesizeToDir, type Problem } from '../src/core/index';
 
 /** The folders mutated: the examples and the fixtures at the edges of the contract. */
-export const SEED_FOLDERS = ['modules-tests/fixtures/examples', 'modules-tests/fixtures/unusual', 'modules-tests/fixtures/hostile/accepted'];
+export const SEED_FOLDERS = ['test/fixtures/examples', 'test/fixtures/unusual', 'test/fixtures/hostile/accepted'];
 
 /** The seed of the bounded run in `npm test` and the default of `npm run fuzz`. */
 export const DEFAULT_SEED = 20261201;

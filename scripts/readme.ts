@@ -2,12 +2,12 @@
  * `npm run readme`: regenerates the docs' generated sections (the
  * configuration reference in docs/configuration.md, the example
  * environments' diagrams and cost tables in docs/cost.md, the IAM diagram in
- * docs/iam.md) from modules-tests/fixtures/examples.
+ * docs/iam.md) from test/fixtures/examples.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { generatedDocs, replaceSections } from '../src/verification/readme-sections';
 
-const EXAMPLES = 'modules-tests/fixtures/examples';
+const EXAMPLES = 'test/fixtures/examples';
 for (const [file, sections] of Object.entries(generatedDocs(EXAMPLES))) {
   const before = readFileSync(file, 'utf8');
   const after = replaceSections(before, sections);

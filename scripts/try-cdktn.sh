@@ -66,7 +66,7 @@ EOF
 rm -f package-lock.json
 
 step "imports: 'cdktf' -> 'cdktn', '@cdktf/provider-' -> '@cdktn/provider-' (or ./.gen/providers/aws with --generate-aws)"
-files=$(grep -rlE "cdktf" --include='*.ts' --include='*.js' --include='*.cjs' src modules-tests tests main.ts bin jest.config.js .dependency-cruiser.cjs 2>/dev/null)
+files=$(grep -rlE "cdktf" --include='*.ts' --include='*.js' --include='*.cjs' src test tests main.ts bin jest.config.js .dependency-cruiser.cjs 2>/dev/null)
 # Only module names in import/require/import() positions: the tag value ManagedBy: 'cdktf' is output, not a module.
 sed -i -E "s#(from |require\(|import\(|import )(['\"])cdktf(['\"/])#\1\2cdktn\3#g; s#(['\"])@cdktf/provider-random#\1@cdktn/provider-random#g" $files
 if [ -n "$generate_aws" ]; then
@@ -79,7 +79,7 @@ if [ -n "$generate_aws" ]; then
 else
   sed -i -E "s#(['\"])@cdktf/provider-aws#\1@cdktn/provider-aws#g" $files
 fi
-left=$(grep -rnE "(from |require\(|import\(|import )['\"](cdktf|@cdktf/)" src modules-tests tests main.ts bin 2>/dev/null)
+left=$(grep -rnE "(from |require\(|import\(|import )['\"](cdktf|@cdktf/)" src test tests main.ts bin 2>/dev/null)
 [ -z "$left" ] || { echo "still importing cdktf:"; echo "$left"; }
 
 step "S3-native locking through cdktn's own S3Backend.useLockfile (CDKTF 0.21 needed an override), targetVersions in the App's context"
@@ -123,7 +123,7 @@ grep 'error TS' typecheck.log | head -20
 
 step "the fast tests (jest)"
 start=$(date +%s)
-npx jest >jest.log 2>&1; tests=$?
+npx jest --selectProjects unit team >jest.log 2>&1; tests=$?
 echo "jest: exit $tests in $(seconds "$start")"
 grep -E "^(Tests|Test Suites):" jest.log
 grep -E "^FAIL " jest.log | head -20

@@ -3,7 +3,7 @@
  * templates in src/cli/init-templates.ts, their one source):
  * `node --require ./src/runtime.js scripts/workflow-examples.ts`. With
  * `--check` it only compares, and exits 1 naming the files that differ
- * (modules-tests/workflows.test.ts makes the same comparison).
+ * (test/unit/workflows.test.ts makes the same comparison).
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';

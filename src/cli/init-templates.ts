@@ -98,7 +98,7 @@ export const PLATFORM_PACKAGE = 'fargate-platform';
 /**
  * The scripts of a project `init` starts: what its workflows run (`npm
  * test`) and the usual commands, each a command of the platform's `platform`
- * bin (modules-tests/workflows.test.ts checks both).
+ * bin (test/unit/workflows.test.ts checks both).
  */
 export const PROJECT_SCRIPTS: Readonly<Record<string, string>> = {
   validate: 'platform validate',

@@ -1,7 +1,7 @@
 /**
  * The command line's commands and options (commander), each action calling
  * the core (src/core) and printing. src/cli/main.ts parses the process's
- * arguments with it; tests run it in-process (modules-tests/cli-in-process.ts)
+ * arguments with it; tests run it in-process (test/support/cli-in-process.ts)
  * and read its commands. Building it loads commander and the command
  * definitions only: the core loads in an action (src/cli/core.ts).
  * Exit codes: src/cli/exit-codes.ts.

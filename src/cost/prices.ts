@@ -2,7 +2,7 @@
  * The pinned price table: AWS on-demand list prices in USD for the regions
  * the estimate knows, as published on the pages in PRICE_SOURCES on
  * PRICES_AS_OF. Nothing is fetched: refresh the figures by hand from those
- * pages (modules-tests/cost-prices.test.ts keeps the figures quoted in the
+ * pages (test/unit/cost-prices.test.ts keeps the figures quoted in the
  * source notes equal to the table, so an edit by accident fails).
  */
 

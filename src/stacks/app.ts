@@ -42,7 +42,7 @@ export function buildApp(environments: readonly EnvironmentConfig[], options: Bu
  * resolve; that was a third of synthesis time. While synthesizing, explicit
  * captures record nothing, unless PLATFORM_TOKEN_STACK_TRACES=1 (to debug
  * such a message). Errors keep their traces: `new Error()` captures its own.
- * modules-tests/synth-shortcuts.test.ts checks that the output is unchanged.
+ * test/unit/synth-shortcuts.test.ts checks that the output is unchanged.
  */
 export function synthesizeApp(environments: readonly EnvironmentConfig[], options: BuildAppOptions = {}): App {
   const capture = Error.captureStackTrace;

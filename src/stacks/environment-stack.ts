@@ -50,7 +50,7 @@ export function environmentTags(config: EnvironmentConfig): Record<string, strin
 /**
  * One environment: the only place where configuration is mapped onto module
  * props. Construct IDs here become Terraform addresses: renaming one destroys
- * and recreates its resources (modules-tests/addresses.test.ts guards them).
+ * and recreates its resources (test/unit/addresses.test.ts guards them).
  *
  * Order: network and keys; cluster, registry, discovery; certificates,
  * load balancer and its host records; databases, tables and file systems;

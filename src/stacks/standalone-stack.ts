@@ -11,7 +11,7 @@ const RESOLVER = new DefaultTokenResolver(new StringConcat());
  * (overrides go on the element they change). Both let it skip whole-document
  * passes of cdktf that only serve those two features, which were half of the
  * synthesis time of a large environment. The output is the same as cdktf's
- * (modules-tests/synth-shortcuts.test.ts compares them).
+ * (test/unit/synth-shortcuts.test.ts compares them).
  */
 export class StandaloneStack extends TerraformStack {
   /**

@@ -4,7 +4,7 @@
  * diagrams (Mermaid) and cost tables in docs/cost.md, the IAM diagram in
  * docs/iam.md, between `<!-- generated:NAME:start -->` and
  * `<!-- generated:NAME:end -->` markers. `npm run readme` (scripts/readme.ts)
- * writes them; modules-tests/readme-generated.test.ts fails when they are stale.
+ * writes them; test/unit/readme-generated.test.ts fails when they are stale.
  */
 import { toMermaid } from '../diagram/mermaid';
 import { iamDiagramOf } from '../diagram/iam';

@@ -5,7 +5,7 @@ import { Construct } from 'constructs';
  * The shape `src/controller/store/dynamodb-store.ts` reads and writes: keys
  * pk/sk, three sparse indexes ordered by orderKey, the TTL attribute of log
  * items (lease items, which the controllers claim runs with, never carry
- * it). modules-tests/controller-infrastructure.test.ts checks both agree.
+ * it). test/unit/controller-infrastructure.test.ts checks both agree.
  */
 export const RUNS_TABLE_SHAPE = {
   hashKey: 'pk',
