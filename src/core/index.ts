@@ -1,7 +1,7 @@
 /**
  * The core API: the one code path under every front end (the CLI, the cdktf
  * app, the GitOps controller, cost and diagram). Front ends import this file
- * and nothing below it (test/unit/layers.test.ts enforces it). Nothing
+ * and nothing below it (test/e2e/layers.test.ts enforces it). Nothing
  * here writes to the console or exits the process: results are returned,
  * progress is emitted as events.
  */

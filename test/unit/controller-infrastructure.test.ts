@@ -6,7 +6,6 @@
  * runs table against the store's own CreateTable, and the environment role
  * the runner hands to terraform.
  */
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -311,9 +310,9 @@ describe('the environment role a run of terraform assumes', () => {
       'role_session_name = gitops-controller-prod', 'duration_seconds = 3600', 'region = eu-central-1', '',
     ].join('\n'));
     expect(statSync(join(dir, 'prod.config')).mode & 0o777).toBe(0o600);
-    // The child process: the profile, and none of the controller's secrets.
-    const child = spawnSync(process.execPath, ['-e', 'console.log(JSON.stringify([process.env.AWS_PROFILE, process.env.AWS_CONFIG_FILE, process.env.WEBHOOK_SECRET, process.env.API_TOKEN, process.env.GITHUB_TOKEN]))'], { env: result.env, encoding: 'utf8' });
-    expect(JSON.parse(child.stdout)).toEqual([ENVIRONMENT_PROFILE, join(dir, 'prod.config'), null, null, null]);
+    // The environment terraform is started with: the profile, and none of the controller's secrets.
+    const { AWS_PROFILE, AWS_CONFIG_FILE, WEBHOOK_SECRET, API_TOKEN, GITHUB_TOKEN } = result.env;
+    expect([AWS_PROFILE, AWS_CONFIG_FILE, WEBHOOK_SECRET, API_TOKEN, GITHUB_TOKEN]).toEqual([ENVIRONMENT_PROFILE, join(dir, 'prod.config'), undefined, undefined, undefined]);
     expect(result.description).toBe('terraform; prod through the role arn:aws:iam::444455556666:role/acme-prod-controller');
   });
 

@@ -7,10 +7,6 @@
  * application, a container) and the staging example are planned by real
  * Terraform (check-terraform).
  */
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { ContainerDefinition } from '@aws-sdk/client-ecs';
 import { parseAllDocuments, parse } from 'yaml';
 import { evaluateGuardrails, loadEnvironments } from '../../src/core/index';
@@ -18,8 +14,7 @@ import { RULES } from '../../src/guardrails/index';
 import { teleportAuditBuckets } from '../../src/guardrails/rules/teleport-audit-bucket';
 import { formatReport } from '../../src/guardrails/run';
 import { CONFIG_WRITER } from '../../src/modules/teleport/config-writer';
-import { applyConnectorScript, TCTL_CONTAINER } from '../../src/modules/teleport/tctl-sidecar';
-import { appendGithubCredentials, githubConnectorResource, resourcesYaml } from '../../src/modules/teleport/teleport-config';
+import { TCTL_CONTAINER } from '../../src/modules/teleport/tctl-sidecar';
 import { TELEPORT_GUARDRAIL_FIXTURES } from '../fixtures/teleport/guardrail-fixtures';
 import { MINIMAL_ENVIRONMENT, configOf, exampleConfig, problemsOf, resourcesOf, synthEnvironment } from '../support/helpers';
 
@@ -255,25 +250,6 @@ describe('the generated teleport.yaml', () => {
     expect(Object.values(resourcesOf(local, 'aws_ssm_parameter')).map((p) => p.name)).not.toContain('/shop-dev/teleport/github-connector.yaml');
   });
 
-  it('retries tctl until it succeeds, and gives up with a message', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'teleport-'));
-    try {
-      const run = (exitCode: number) => {
-        const tctl = join(dir, 'tctl');
-        writeFileSync(tctl, `#!/bin/sh\necho "$@" >> ${dir}/calls\nexit ${exitCode}\n`, { mode: 0o755 });
-        return spawnSync('sh', ['-c', applyConnectorScript(1).replace('/usr/local/bin/tctl', tctl)], { encoding: 'utf8' });
-      };
-      const ok = run(0);
-      expect([ok.status, ok.stdout.trim()]).toEqual([0, 'GitHub connector created or updated']);
-      expect(readFileSync(join(dir, 'calls'), 'utf8')).toBe('--config=/etc/teleport/teleport.yaml create -f /etc/teleport/github-connector.yaml\n');
-      const failed = run(1);
-      expect(failed.status).toBe(1);
-      expect(failed.stderr).toMatch(/could not be created after 1 tries/);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
-  });
-
   it('reaches the container only as SSM parameters and Secrets Manager references', () => {
     const writer = containersOf(stack, 'shop-access-teleport').find((c) => c.name === CONFIG_WRITER)!;
     expect(writer.essential).toBe(false);
@@ -290,26 +266,6 @@ describe('the generated teleport.yaml', () => {
     expect(teleport.command).toEqual(['start', '--config=/etc/teleport/teleport.yaml', '--apply-on-startup=/etc/teleport/resources.yaml']);
     expect(teleport.image).toBe(access.teleport.image);
     for (const p of Object.values(resourcesOf(stack, 'aws_ssm_parameter'))) expect(p.type).toBe('String');
-  });
-
-  it('gets the GitHub credentials appended in the task as the connector\'s last keys', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'teleport-'));
-    try {
-      const file = join(dir, 'resources.yaml');
-      const text = resourcesYaml([githubConnectorResource({ domain: 't.example.com', teams: [{ organization: 'o', team: 't', roles: ['r'] }] })]);
-      const script = `printf '%s\\n' "$RESOURCES" > ${file}\n${appendGithubCredentials(file)}`;
-      const run = (id: string, secret: string) => spawnSync('sh', ['-c', script], { encoding: 'utf8', env: { RESOURCES: text, GITHUB_CLIENT_ID: id, GITHUB_CLIENT_SECRET: secret } });
-      expect(run('Iv1.0123abcd', '0123456789abcdef0123456789abcdef01234567').status).toBe(0);
-      const documents = parseAllDocuments(readFileSync(file, 'utf8'));
-      expect(documents.length).toBe(1);
-      const connector = documents[0]!.toJSON();
-      expect(connector.spec).toMatchObject({ client_id: 'Iv1.0123abcd', client_secret: '0123456789abcdef0123456789abcdef01234567', teams_to_roles: [{ organization: 'o', team: 't', roles: ['r'] }] });
-      const refused = run('id', "it's");
-      expect(refused.status).toBe(1);
-      expect(refused.stderr).toMatch(/holds a quote or line break/);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
   });
 });
 

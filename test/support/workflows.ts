@@ -1,0 +1,45 @@
+/** The workflows `init` writes, parsed (the unit and end-to-end workflow suites read them). */
+import { parseDocument } from 'yaml';
+import { ACTIONS, WORKFLOWS } from '../../src/cli/init-templates';
+
+export interface Step {
+  id?: string;
+  if?: string;
+  name?: string;
+  uses?: string;
+  run?: string;
+  with?: Record<string, unknown>;
+  env?: Record<string, string>;
+}
+
+export interface Job {
+  needs?: string | string[];
+  if?: string;
+  environment?: string;
+  permissions?: Record<string, string>;
+  concurrency?: { group: string; 'cancel-in-progress': boolean };
+  strategy?: { 'fail-fast'?: boolean; matrix: Record<string, unknown> };
+  outputs?: Record<string, string>;
+  steps: Step[];
+}
+
+export interface Workflow {
+  on: Record<string, unknown>;
+  permissions: Record<string, string>;
+  concurrency?: { group: string; 'cancel-in-progress': boolean };
+  jobs: Record<string, Job>;
+}
+
+/** Where the repository keeps the workflows `init` writes, byte for byte. */
+export const EXAMPLES = 'examples/github-actions';
+
+export function parseWorkflow(name: string): Workflow {
+  const document = parseDocument(WORKFLOWS[name]!, { uniqueKeys: true });
+  if (document.errors.length > 0) throw new Error(`${name}: ${document.errors.map((e) => e.message).join('; ')}`);
+  return document.toJS() as Workflow;
+}
+
+export const workflows = Object.fromEntries(Object.keys(WORKFLOWS).map((name) => [name, parseWorkflow(name)]));
+export const allSteps = (workflow: Workflow) => Object.values(workflow.jobs).flatMap((job) => job.steps);
+export const usesAction = (job: Job, action: string) => job.steps.some((s) => s.uses === action.split(' ')[0]);
+export const ACTIONS_AWS_CREDENTIALS = ACTIONS.awsCredentials;
