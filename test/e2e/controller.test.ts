@@ -13,7 +13,7 @@ import { request } from 'node:http';
 import { join } from 'node:path';
 import { signPayload } from '../../src/controller/github/signature';
 import {
-  api, API_TOKEN, approve, commentPayload, ConfigRemote, controllerSuite, deliver, pullRequestPayload, pushPayload, REPOSITORY, startController, USER_TOKENS, waitForRun, WEBHOOK_SECRET, type Started,
+  api, API_TOKEN, approve, commentPayload, ConfigRemote, controllerSuite, deliver, edit, example, pullRequestPayload, pushPayload, REPOSITORY, startController, USER_TOKENS, waitForRun, WEBHOOK_SECRET, type Started,
 } from '../support/controller-harness';
 import { GitHubStandIn } from '../support/github-standin';
 import { EXAMPLES_DIR } from '../support/fixture-dirs';
@@ -57,7 +57,6 @@ describe('the controller, sandboxed: refusals, approvals, pull requests', () => 
   /** Undone after each test, failed or not (a test left on another branch would fail the next ones). */
   const afterChecks: (() => void)[] = [];
   afterEach(() => afterChecks.splice(0).forEach((undo) => undo()));
-  const read = (path: string) => require('node:fs').readFileSync(path, 'utf8') as string;
   afterAll(() => expect(suite.exitCode).toBe(0));
 
   it('answers health and readiness without a token, and nothing else', async () => {
@@ -71,7 +70,7 @@ describe('the controller, sandboxed: refusals, approvals, pull requests', () => 
   });
 
   it('refuses bad signatures, bad bodies and replays, and says why nothing ran', async () => {
-    remote.write('environments/staging.yaml', `${read('environments/staging.yaml')}tags: { Team: ops }\n`);
+    remote.write('environments/staging.yaml', `${example('staging.yaml')}tags: { Team: ops }\n`);
     remote.commit('staging: tag');
     const payload = remote.push();
     expect((await deliver(suite.controller.url, 'push', payload, { secret: 'another-secret' })).status).toBe(401);
@@ -103,7 +102,7 @@ describe('the controller, sandboxed: refusals, approvals, pull requests', () => 
       expect([path, answer.headers.get('x-frame-options'), answer.headers.get('content-security-policy'), answer.headers.get('x-content-type-options'), answer.headers.get('cache-control')])
         .toEqual([path, 'DENY', "frame-ancestors 'none'", 'nosniff', 'no-store']);
     }
-    remote.write('environments/dev.yaml', `${read('environments/dev.yaml')}tags: { Team: replay }\n`);
+    remote.write('environments/dev.yaml', `${example('dev.yaml')}tags: { Team: replay }\n`);
     remote.commit('dev: replayed');
     const payload = remote.push();
     const first = await deliver(suite.controller.url, 'push', payload);
@@ -150,7 +149,7 @@ describe('the controller, sandboxed: refusals, approvals, pull requests', () => 
   });
 
   it('waits for an approver of that very plan in production, and refuses anyone else', async () => {
-    remote.write('environments/prod.yaml', `${read('environments/prod.yaml')}tags: { Team: sre }\n`);
+    remote.write('environments/prod.yaml', `${example('prod.yaml')}tags: { Team: sre }\n`);
     remote.commit('prod: tag');
     const [id] = (await deliver(suite.controller.url, 'push', remote.push())).body.runs;
     const waiting = await waitForRun(suite.controller.url, id!, (r) => r.status !== 'queued' && r.status !== 'running');
@@ -191,11 +190,11 @@ describe('the controller, sandboxed: refusals, approvals, pull requests', () => 
 
   it('supersedes a plan waiting for approval when a newer commit arrives', async () => {
     // Log retention changes resources (tags would change only the provider, which the sandbox leaves out).
-    remote.write('environments/prod.yaml', read('environments/prod.yaml').replace('logRetentionDays: 90', 'logRetentionDays: 60'));
+    remote.write('environments/prod.yaml', edit(example('prod.yaml'), 'logRetentionDays: 90', 'logRetentionDays: 60'));
     remote.commit('prod: keep logs 60 days');
     const [older] = (await deliver(suite.controller.url, 'push', remote.push())).body.runs;
     expect((await waitForRun(suite.controller.url, older!, settled)).status).toBe('awaiting-approval');
-    remote.write('environments/prod.yaml', read('environments/prod.yaml').replace('logRetentionDays: 90', 'logRetentionDays: 120'));
+    remote.write('environments/prod.yaml', edit(example('prod.yaml'), 'logRetentionDays: 90', 'logRetentionDays: 120'));
     remote.commit('prod: keep logs 120 days');
     const [newer] = (await deliver(suite.controller.url, 'push', remote.push())).body.runs;
     expect((await waitForRun(suite.controller.url, newer!, settled)).status).toBe('awaiting-approval');
@@ -210,7 +209,7 @@ describe('the controller, sandboxed: refusals, approvals, pull requests', () => 
   it('plans pull requests speculatively with a comment, never applies forks, and cancels on close', async () => {
     const base = remote.head('main');
     remote.checkout('feature', true);
-    remote.write('environments/staging.yaml', `${read('environments/staging.yaml')}tags: { Team: web }\n`);
+    remote.write('environments/staging.yaml', `${example('staging.yaml')}tags: { Team: web }\n`);
     const head = remote.commit('staging: web team');
     remote.push('feature');
     const opened = await deliver(suite.controller.url, 'pull_request', pullRequestPayload({ action: 'opened', number: 7, headSha: head, headRef: 'feature', baseSha: base }));
@@ -243,7 +242,7 @@ describe('the controller, sandboxed: refusals, approvals, pull requests', () => 
   it('lets no pull request allow its own fork plans, name its own approvers, or speak for another repository', async () => {
     const base = remote.head('main');
     remote.checkout('takeover', true);
-    remote.write('environments/dev.yaml', `${read('environments/dev.yaml')}gitops:\n  allowForks: true\n  approvers: [mallory]\n`);
+    remote.write('environments/dev.yaml', `${example('dev.yaml')}gitops:\n  allowForks: true\n  approvers: [mallory]\n`);
     const head = remote.commit('dev: let me in');
     remote.push('takeover');
     const fork = await deliver(suite.controller.url, 'pull_request', pullRequestPayload({ action: 'opened', number: 9, headSha: head, headRef: 'takeover', baseSha: base, fork: true, author: 'mallory' }));
@@ -261,7 +260,7 @@ describe('the controller, sandboxed: refusals, approvals, pull requests', () => 
   });
 
   it('approves from a check run\'s "Apply" button as the GitHub user who clicked, only an approver', async () => {
-    remote.write('environments/prod.yaml', read('environments/prod.yaml').replace('logRetentionDays: 90', 'logRetentionDays: 30'));
+    remote.write('environments/prod.yaml', edit(example('prod.yaml'), 'logRetentionDays: 90', 'logRetentionDays: 30'));
     remote.commit('prod: keep logs 30 days');
     const [id] = (await deliver(suite.controller.url, 'push', remote.push())).body.runs;
     expect((await waitForRun(suite.controller.url, id!, settled)).status).toBe('awaiting-approval');
@@ -281,12 +280,12 @@ describe('the controller, sandboxed: refusals, approvals, pull requests', () => 
     const base = remote.head('main');
     remote.checkout('apply-race', true);
     afterChecks.push(() => remote.checkout('main'));
-    remote.write('environments/prod.yaml', `${read('environments/prod.yaml')}tags: { Team: reviewed }\n`);
+    remote.write('environments/prod.yaml', `${example('prod.yaml')}tags: { Team: reviewed }\n`);
     const reviewed = remote.commit('prod: the reviewed change');
     remote.push('apply-race');
     const opened = await deliver(suite.controller.url, 'pull_request', pullRequestPayload({ action: 'opened', number: 21, headSha: reviewed, headRef: 'apply-race', baseSha: base }));
     expect((await waitForRun(suite.controller.url, opened.body.runs[0]!, settled)).status).toBe('planned');
-    remote.write('environments/prod.yaml', `${read('environments/prod.yaml')}tags: { Team: unreviewed }\n`);
+    remote.write('environments/prod.yaml', `${example('prod.yaml')}tags: { Team: unreviewed }\n`);
     const unreviewed = remote.commit('prod: pushed seconds before the comment');
     remote.push('apply-race');
     await deliver(suite.controller.url, 'pull_request', pullRequestPayload({ action: 'synchronize', number: 21, headSha: unreviewed, headRef: 'apply-race', baseSha: base }));
@@ -311,8 +310,7 @@ describe('the controller, sandboxed: refusals, approvals, pull requests', () => 
 describe('the controller, sandboxed: policy that a push cannot lower', () => {
   const suite = controllerSuite(['--sandbox']);
   const { remote } = suite;
-  const read = (path: string) => readFileSync(path, 'utf8');
-  const prod = read('environments/prod.yaml');
+  const prod = example('prod.yaml');
   const APPROVERS = '  approvers: [platform-lead, sre-oncall]';
   afterAll(() => expect(suite.exitCode).toBe(0));
 
@@ -335,7 +333,7 @@ describe('the controller, sandboxed: policy that a push cannot lower', () => {
 
   it('plans production turned off with autoApply turned on under the old policy, and waits', async () => {
     const before = remote.head('main');
-    const run = await push('environments/prod.yaml', `${prod.replace(APPROVERS, `${APPROVERS}\n  autoApply: true`)}production: false\n`, 'prod: not production, apply by itself');
+    const run = await push('environments/prod.yaml', `${edit(prod, APPROVERS, `${APPROVERS}\n  autoApply: true`)}production: false\n`, 'prod: not production, apply by itself');
     expect(run).toMatchObject({ environment: 'prod', status: 'awaiting-approval', decision: 'needs-approval', production: true, policyFrom: before, approvers: ['platform-lead', 'sre-oncall'] });
     expect(run.reason).toContain('production: true -> false');
     expect(run.reason).toContain('gitops.autoApply: false -> true');
@@ -345,7 +343,7 @@ describe('the controller, sandboxed: policy that a push cannot lower', () => {
   });
 
   it('lets only an approver of the old policy approve an added approver, then goes by the applied policy', async () => {
-    const run = await push('environments/prod.yaml', prod.replace(APPROVERS, '  approvers: [platform-lead, sre-oncall, mallory]'), 'prod: mallory approves');
+    const run = await push('environments/prod.yaml', edit(prod, APPROVERS, '  approvers: [platform-lead, sre-oncall, mallory]'), 'prod: mallory approves');
     expect(run).toMatchObject({ status: 'awaiting-approval', decision: 'needs-approval', approvers: ['platform-lead', 'sre-oncall'] });
     expect(run.reason).toContain('gitops.approvers adds mallory');
     const self = await approve(suite.controller.url, run, 'mallory');
@@ -353,7 +351,7 @@ describe('the controller, sandboxed: policy that a push cannot lower', () => {
     // Nor can mallory /apply a pull request while that change waits: comments go by the applied approvers too.
     const base = remote.head('main');
     remote.checkout('mallory-pr', true);
-    remote.write('environments/prod.yaml', `${read('environments/prod.yaml').replace(APPROVERS, '  approvers: [platform-lead, sre-oncall, mallory]')}tags: { Team: mallory }\n`);
+    remote.write('environments/prod.yaml', `${edit(example('prod.yaml'), APPROVERS, '  approvers: [platform-lead, sre-oncall, mallory]')}tags: { Team: mallory }\n`);
     const head = remote.commit('prod: by mallory');
     remote.push('mallory-pr');
     remote.checkout('main');
@@ -364,30 +362,30 @@ describe('the controller, sandboxed: policy that a push cannot lower', () => {
     expect((await approve(suite.controller.url, run, 'platform-lead')).status).toBe(200);
     expect((await waitForRun(suite.controller.url, run.id, (r) => ['applied', 'failed'].includes(r.status))).status).toBe('applied');
     // Applied: the next change goes by the policy of that commit (mallory now approves) and lowers nothing.
-    const next = await push('environments/prod.yaml', prod.replace(APPROVERS, '  approvers: [platform-lead, sre-oncall, mallory]').replace('logRetentionDays: 90', 'logRetentionDays: 60'), 'prod: keep logs 60 days');
+    const next = await push('environments/prod.yaml', edit(edit(prod, APPROVERS, '  approvers: [platform-lead, sre-oncall, mallory]'), 'logRetentionDays: 90', 'logRetentionDays: 60'), 'prod: keep logs 60 days');
     expect(next).toMatchObject({ status: 'awaiting-approval', decision: 'needs-approval', policyFrom: run.commit, approvers: ['platform-lead', 'sre-oncall', 'mallory'] });
     expect(next.reason).toBeUndefined();
   });
 
   it('waits on an approver removed', async () => {
-    const run = await push('environments/prod.yaml', prod.replace(APPROVERS, '  approvers: [platform-lead, mallory]'), 'prod: without sre-oncall');
+    const run = await push('environments/prod.yaml', edit(prod, APPROVERS, '  approvers: [platform-lead, mallory]'), 'prod: without sre-oncall');
     expect(run).toMatchObject({ status: 'awaiting-approval', decision: 'needs-approval' });
     expect(run.reason).toContain('gitops.approvers removes sre-oncall');
   });
 
   it('waits on forks allowed outside production, where the same push would apply by itself', async () => {
-    const run = await push('environments/staging.yaml', `${read('environments/staging.yaml')}gitops:\n  allowForks: true\n`, 'staging: plan forks');
+    const run = await push('environments/staging.yaml', `${example('staging.yaml')}gitops:\n  allowForks: true\n`, 'staging: plan forks');
     expect(run).toMatchObject({ environment: 'staging', status: 'awaiting-approval', decision: 'needs-approval', production: false });
     expect(run.reason).toContain('gitops.allowForks: false -> true');
     // A later push does not go by the policy the unapproved one brought: the source stays what was applied before.
-    const later = await push('environments/staging.yaml', `${read('environments/staging.yaml')}gitops:\n  allowForks: true\ntags: { Team: web }\n`, 'staging: tag');
+    const later = await push('environments/staging.yaml', `${example('staging.yaml')}gitops:\n  allowForks: true\ntags: { Team: web }\n`, 'staging: tag');
     expect(later).toMatchObject({ status: 'awaiting-approval', policyFrom: run.policyFrom });
     expect(later.reason).toContain('gitops.allowForks: false -> true');
   });
 
   it('waits on a guardrail waiver added', async () => {
-    const dev = read('environments/dev.yaml');
-    const run = await push('environments/dev.yaml', dev.replace('  waivers:\n', '  waivers:\n    alb-deletion-protection: "dev load balancers are recreated at will"\n'), 'dev: waive deletion protection');
+    const dev = example('dev.yaml');
+    const run = await push('environments/dev.yaml', edit(dev, '  waivers:\n', '  waivers:\n    alb-deletion-protection: "dev load balancers are recreated at will"\n'), 'dev: waive deletion protection');
     expect(run).toMatchObject({ environment: 'dev', status: 'awaiting-approval', decision: 'needs-approval' });
     expect(run.reason).toContain('guardrails.waivers adds alb-deletion-protection');
   });
@@ -396,7 +394,6 @@ describe('the controller, sandboxed: policy that a push cannot lower', () => {
 describe('the controller, sandboxed: what a push changed is computed, not taken from the payload', () => {
   const suite = controllerSuite(['--sandbox']);
   const { remote } = suite;
-  const read = (path: string) => readFileSync(path, 'utf8');
   const gitIn = (...args: string[]) => execFileSync('git', args, { cwd: remote.work, encoding: 'utf8' }).trim();
   afterAll(() => expect(suite.exitCode).toBe(0));
 
@@ -426,9 +423,9 @@ describe('the controller, sandboxed: what a push changed is computed, not taken 
 
   it('plans every environment a force-push takes back from what it applied, as a rollback that waits', async () => {
     const start = remote.head('main');
-    await applied('environments/staging.yaml', read('environments/staging.yaml').replace('logRetentionDays: 30', 'logRetentionDays: 14'));
+    await applied('environments/staging.yaml', edit(example('staging.yaml'), 'logRetentionDays: 30', 'logRetentionDays: 14'));
     // The force-push drops the staging change and brings a dev one: its payload names dev only.
-    const delivery = await forcePush(start, { file: 'environments/dev.yaml', text: read('environments/dev.yaml').replace('logRetentionDays: 7', 'logRetentionDays: 5') });
+    const delivery = await forcePush(start, { file: 'environments/dev.yaml', text: edit(example('dev.yaml'), 'logRetentionDays: 7', 'logRetentionDays: 5') });
     expect(delivery.status).toBe(202);
     const runs = await Promise.all(delivery.body.runs.map((id: string) => waitForRun(suite.controller.url, id, settled)));
     expect(runs.map((r: any) => r.environment).sort()).toEqual(['dev', 'staging']);
@@ -439,7 +436,7 @@ describe('the controller, sandboxed: what a push changed is computed, not taken 
 
   it('plans a force-push back to an older commit (no commits in the payload) as a rollback that waits', async () => {
     const before = remote.head('main');
-    const dev = await applied('environments/dev.yaml', read('environments/dev.yaml').replace('logRetentionDays: 7', 'logRetentionDays: 3'));
+    const dev = await applied('environments/dev.yaml', edit(example('dev.yaml'), 'logRetentionDays: 7', 'logRetentionDays: 3'));
     expect((await api(suite.controller.url, '/api/runs?environment=dev&status=applied')).body.runs[0].commit).toBe(dev);
     const delivery = await forcePush(before);
     expect(delivery.status).toBe(202);
@@ -450,7 +447,7 @@ describe('the controller, sandboxed: what a push changed is computed, not taken 
   });
 
   it('fetches before a manual plan: after a lost webhook it plans the branch head', async () => {
-    remote.write('environments/staging.yaml', `${read('environments/staging.yaml')}tags: { Team: lost }\n`);
+    remote.write('environments/staging.yaml', `${example('staging.yaml')}tags: { Team: lost }\n`);
     const head = remote.commit('staging: its webhook was lost');
     remote.push();
     const planned = await api(suite.controller.url, '/api/environments/staging/plan', { method: 'POST' });
@@ -465,7 +462,6 @@ describe('the controller as a GitHub App, sandboxed: check runs with an "Apply" 
   const keys = generateKeyPairSync('rsa', { modulusLength: 2048, publicKeyEncoding: { type: 'spki', format: 'pem' }, privateKeyEncoding: { type: 'pkcs1', format: 'pem' } });
   const github = new GitHubStandIn({ owner: 'shop', repo: 'platform-config', users: USER_TOKENS, app: { id: '4242', publicKey: keys.publicKey, installationId: 77 } });
   let controller: Started;
-  const read = (path: string) => readFileSync(path, 'utf8');
 
   beforeAll(async () => {
     const url = await github.start();
@@ -479,7 +475,7 @@ describe('the controller as a GitHub App, sandboxed: check runs with an "Apply" 
   });
 
   it('reports a run waiting for an approval as a check run whose "Apply" approves it as the approver who clicked', async () => {
-    remote.write('environments/prod.yaml', read('environments/prod.yaml').replace('logRetentionDays: 90', 'logRetentionDays: 60'));
+    remote.write('environments/prod.yaml', edit(example('prod.yaml'), 'logRetentionDays: 90', 'logRetentionDays: 60'));
     const commit = remote.commit('prod: keep logs 60 days');
     const [id] = (await deliver(controller.url, 'push', remote.push())).body.runs;
     const waiting = await waitForRun(controller.url, id!, settled);

@@ -6,7 +6,7 @@
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { Agent, request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -22,6 +22,15 @@ export const GITHUB_TOKEN = 'test-github-token-89';
 export const USER_TOKENS: Readonly<Record<string, string>> = { 'user-token-platform-lead': 'platform-lead', 'user-token-sre-oncall': 'sre-oncall', 'user-token-mallory': 'mallory' };
 /** The user token of a login of USER_TOKENS. */
 export const userToken = (login: string) => `user-token-${login}`;
+
+/** A file of the tests' copy of the example environments (never the team's environments/). */
+export const example = (name: string): string => readFileSync(join(EXAMPLES_DIR, name), 'utf8');
+
+/** `text` with `from` replaced by `to`; throws when `from` is not there, so an edit of the examples never silently does nothing. */
+export function edit(text: string, from: string, to: string): string {
+  if (!text.includes(from)) throw new Error(`edit: ${JSON.stringify(from)} is not in the text (did the example environments change?)`);
+  return text.replace(from, to);
+}
 
 export class ConfigRemote {
   readonly root = mkdtempSync(join(tmpdir(), 'controller-repo-'));
