@@ -35,7 +35,7 @@ const withService = (lines: string, more = '') => `${MINIMAL_ENVIRONMENT}service
 const problems = (text: string) => problemsOf({ 'dev.yaml': text });
 const problemOf = (text: string, key: string) => problems(text).find((line) => line.includes(` ${key}: `));
 
-describe('the keys of the configuration contract (Added in this round)', () => {
+describe('the configuration contract\'s keys for certificates, DNS and what a service needs (image, user, security groups, task role, volumes, sidecars, health check)', () => {
   it('are accepted as the contract writes them', () => {
     const text = `${MINIMAL_ENVIRONMENT}certificates:
   web: { domain: shop.example.com }
