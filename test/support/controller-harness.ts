@@ -48,7 +48,7 @@ export class ConfigRemote {
     if (files) {
       for (const [name, text] of Object.entries(files)) this.write(name, text);
     } else {
-      for (const name of readdirSync(EXAMPLES_DIR)) cpSync(join(EXAMPLES_DIR, name), join(this.work, 'environments', name));
+      for (const name of readdirSync(EXAMPLES_DIR).filter((f) => f.endsWith('.yaml'))) cpSync(join(EXAMPLES_DIR, name), join(this.work, 'environments', name));
     }
     writeFileSync(join(this.work, 'README.md'), 'config\n');
     this.commit('initial environments');
