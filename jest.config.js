@@ -4,7 +4,7 @@
  * require: they (and their ESM-only dependencies) are compiled to CommonJS too.
  *
  * Three projects, chosen by folder:
- *   unit  test/unit   in-process only: no child processes (test/support/no-processes.ts refuses them), no browser (`npm test`)
+ *   unit  test/unit   in-process only: no child processes, servers or WebAssembly (test/support/in-process.ts refuses them) (`npm test`)
  *   team  tests       the team's tests of their environments, as `platform init` writes them (`npm test`)
  *   e2e   test/e2e    processes, git, real Terraform, servers, Chromium (`npm run test:e2e`)
  * Shared helpers are in test/support, fixtures in test/fixtures. `npx jest FILE` runs one suite of any project.
@@ -28,7 +28,7 @@ module.exports = {
   // Two workers on two cores (jest's default would be one).
   maxWorkers: 2,
   projects: [
-    { ...common, displayName: 'unit', roots: ['<rootDir>/test/unit'], setupFilesAfterEnv: [...common.setupFilesAfterEnv, '<rootDir>/test/support/no-processes.ts'] },
+    { ...common, displayName: 'unit', roots: ['<rootDir>/test/unit'], setupFilesAfterEnv: [...common.setupFilesAfterEnv, '<rootDir>/test/support/in-process.ts'] },
     { ...common, displayName: 'team', roots: ['<rootDir>/tests'] },
     { ...common, displayName: 'e2e', roots: ['<rootDir>/test/e2e'] },
   ],
