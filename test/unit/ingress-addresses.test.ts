@@ -27,7 +27,7 @@ describe('load balancer ingress addresses', () => {
   it('move the positional addresses of earlier releases to the CIDR-keyed ones', () => {
     const moved = both.moved as { from: string; to: string }[];
     expect(moved).toEqual(expect.arrayContaining([
-      // The addresses these rules had before (test/unit/__snapshots__ of release 0.1).
+      // The addresses these rules had before (the address snapshot of release 0.1).
       { from: 'aws_vpc_security_group_ingress_rule.load-balancer_ingress-443-0_58236C10', to: expect.stringMatching(/^aws_vpc_security_group_ingress_rule\.load-balancer_ingress-443-10-1-0-0-16_[0-9A-F]{8}$/) },
       { from: 'aws_vpc_security_group_ingress_rule.load-balancer_ingress-80-0_6B851741', to: expect.stringMatching(/^aws_vpc_security_group_ingress_rule\.load-balancer_ingress-80-10-1-0-0-16_[0-9A-F]{8}$/) },
     ]));
