@@ -4,8 +4,19 @@ import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writ
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 
-function cruise(root: string) {
-  return spawnSync(process.execPath, [join(process.cwd(), 'node_modules/dependency-cruiser/bin/dependency-cruise.mjs'), '--config', '.dependency-cruiser.cjs', '--output-type', 'err', 'src', 'main.ts'], { cwd: root, encoding: 'utf8' });
+function cruise(root: string, folders: readonly string[] = ['src', 'main.ts']) {
+  return spawnSync(process.execPath, [join(process.cwd(), 'node_modules/dependency-cruiser/bin/dependency-cruise.mjs'), '--config', '.dependency-cruiser.cjs', '--output-type', 'err', ...folders], { cwd: root, encoding: 'utf8' });
+}
+
+/** Writes `files` into a scratch folder with the real rules; returns the folder. */
+function scratchTree(files: Record<string, string>): string {
+  const tree = mkdtempSync(join(tmpdir(), 'layers-'));
+  for (const [file, text] of Object.entries(files)) {
+    mkdirSync(join(tree, dirname(file)), { recursive: true });
+    writeFileSync(join(tree, file), text);
+  }
+  cpSync('.dependency-cruiser.cjs', join(tree, '.dependency-cruiser.cjs'));
+  return tree;
 }
 
 describe('layers', () => {
@@ -69,6 +80,29 @@ describe('layers', () => {
       // The allowed imports of the scratch tree (the CLI and main.ts to the core's index) are not reported.
       expect(output).not.toContain('src/cli/report.ts → src/core/index.ts');
       expect(output).not.toContain('main.ts → src/core/index.ts');
+    } finally {
+      rmSync(tree, { recursive: true, force: true });
+    }
+  });
+
+  it('keep the tests by kind: unit and end-to-end suites never import each other, helpers import no suite, the product imports no test', () => {
+    const tree = scratchTree({
+      'src/core/index.ts': "import { slow } from '../../test/e2e/slow.test';\nexport const core = slow;\n",
+      'test/e2e/slow.test.ts': "import { helper } from '../support/helper';\nexport const slow = helper;\n",
+      'test/unit/fast.test.ts': "import { slow } from '../e2e/slow.test';\nimport { other } from './other';\nvoid slow;\nvoid other;\n",
+      'test/unit/other.ts': 'export const other = 1;\n',
+      'test/support/helper.ts': "import { other } from '../unit/other';\nexport const helper = other;\n",
+    });
+    try {
+      const result = cruise(tree, ['src', 'test']);
+      expect(result.status).not.toBe(0);
+      const output = result.stdout + result.stderr;
+      expect(output).toContain('product-never-imports-tests: src/core/index.ts → test/e2e/slow.test.ts');
+      expect(output).toContain('test-kinds-apart: test/unit/fast.test.ts → test/e2e/slow.test.ts');
+      expect(output).toContain('test-support-below-suites: test/support/helper.ts → test/unit/other.ts');
+      // Within a kind, and from a suite to test/support, imports are allowed.
+      expect(output).not.toContain('test/unit/fast.test.ts → test/unit/other.ts');
+      expect(output).not.toContain('test/e2e/slow.test.ts → test/support/helper.ts');
     } finally {
       rmSync(tree, { recursive: true, force: true });
     }

@@ -50,7 +50,7 @@ afterAll(() => {
 });
 
 // WebAssembly is this suite's own global (jest gives each suite its context).
-const webAssembly = globalThis.WebAssembly as unknown as Record<string, unknown>;
+const webAssembly = (globalThis as unknown as { WebAssembly: Record<string, unknown> }).WebAssembly;
 for (const name of WEBASSEMBLY_ENTRIES) {
   webAssembly[name] = function refused() {
     return refuse(`WebAssembly.${name}`);
