@@ -7,6 +7,7 @@
  *   beside      src/verification (the project's own checks and the docs' generated sections, run by
  *               scripts/ and the tests) -> the core and everything below it; nothing of the product
  *               imports it, and the product imports no dev dependency, so an install without them runs
+ *   tests       test/unit and test/e2e -> src, test/support, test/fixtures; never each other; the product never imports test/
  * `npm test` runs it (check:layers); a broken rule fails the tests.
  */
 const below = (from, allowed, comment) => ({
@@ -47,6 +48,9 @@ module.exports = {
       from: { path: '^(src/(?!verification/)|main\\.ts$)' },
       to: { dependencyTypes: ['npm-dev'] },
     },
+    { name: 'product-never-imports-tests', severity: 'error', comment: 'the product never loads the project\'s tests or their helpers', from: { path: '^(src|main\\.ts)' }, to: { path: '^tests?/' } },
+    { name: 'test-kinds-apart', severity: 'error', comment: 'a unit suite never imports an end-to-end suite, nor the other way round: shared helpers go in test/support', from: { path: '^test/(unit|e2e)/' }, to: { path: '^test/(unit|e2e)/', pathNot: '^test/$1/' } },
+    { name: 'test-support-below-suites', severity: 'error', comment: 'test/support and test/fixtures serve the suites and never import one', from: { path: '^test/(support|fixtures)/' }, to: { path: '^test/(unit|e2e)/' } },
     below('^main\\.ts$', '^src/(core/index\\.ts$|cli/(report|catch-all)\\.ts)', 'the cdktf app calls the core (and reports like the CLI)'),
   ],
   options: {
