@@ -517,7 +517,7 @@ describe('SqliteStore', () => {
         process.stdout.write(accepted ? 'accepted\\n' : 'refused\\n');
         setInterval(() => {}, 1000);
       });`;
-    const child = spawn(process.execPath, ['-e', script, dataDir, JSON.stringify(run)], { cwd: join(__dirname, '..'), stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['-e', script, dataDir, JSON.stringify(run)], { cwd: join(__dirname, '..', '..'), stdio: ['ignore', 'pipe', 'pipe'] });
     let stderr = '';
     child.stderr.on('data', (data) => { stderr += data; });
     const said = await new Promise<string>((resolve) => {
