@@ -95,10 +95,11 @@ export function createProgram(): Command {
     .description('synthesize, then terraform init, validate and plan every stack offline, and the change checks')
     .option('--config <dir>', 'the config folder', 'environments')
     .option('--out <dir>', 'the output folder', 'cdktf.out')
-    .action(async (options: { config: string; out: string }) => {
+    .option('--lock-file <file>', 'the provider lock file copied into each stack folder', '.terraform.lock.hcl')
+    .action(async (options: { config: string; out: string; lockFile: string }) => {
       const { checkTerraform, selectEnvironments } = core();
       const environments = exitOnUserError(() => selectEnvironments(options.config));
-      const results = await withTerraform(() => checkTerraform(environments, { outDir: resolve(options.out), onEvent: printEvent }));
+      const results = await withTerraform(() => checkTerraform(environments, { outDir: resolve(options.out), lockFile: resolve(options.lockFile), onEvent: printEvent }));
       for (const result of results) {
         console.log(result.summary);
         if (result.failure) console.error(result.failure);

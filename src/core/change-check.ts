@@ -29,9 +29,9 @@ const MAX_CONVERGE_ROUNDS = 6;
  * `<workDir>/deployed`; each change is planned in a copy of its own sharing
  * the same providers, several at once.
  */
-export async function planChanges(before: EnvironmentConfig, afters: readonly EnvironmentConfig[], workDir: string, settings: TerraformSettings, concurrency = 3): Promise<PlannedChange[][]> {
+export async function planChanges(before: EnvironmentConfig, afters: readonly EnvironmentConfig[], workDir: string, settings: TerraformSettings, concurrency = 3, lockFile?: string): Promise<PlannedChange[][]> {
   const stackOf = (config: EnvironmentConfig) => synthesize([config]).find((s) => s.environment === config.environment)!;
-  return planStackChanges(stackOf(before), afters.map(stackOf), workDir, settings, concurrency);
+  return planStackChanges(stackOf(before), afters.map(stackOf), workDir, settings, concurrency, lockFile);
 }
 
 /**
@@ -39,9 +39,9 @@ export async function planChanges(before: EnvironmentConfig, afters: readonly En
  * infrastructure deployed from `before`, for changes that are not
  * configuration (a new release of the project writing a resource otherwise).
  */
-export async function planStackChanges(before: SynthesizedStack, afters: readonly SynthesizedStack[], workDir: string, settings: TerraformSettings, concurrency = 3): Promise<PlannedChange[][]> {
+export async function planStackChanges(before: SynthesizedStack, afters: readonly SynthesizedStack[], workDir: string, settings: TerraformSettings, concurrency = 3, lockFile?: string): Promise<PlannedChange[][]> {
   rmSync(workDir, { recursive: true, force: true });
-  const deployed = TerraformWorkspace.prepare(before, join(workDir, 'deployed'), { offline: true, settings });
+  const deployed = TerraformWorkspace.prepare(before, join(workDir, 'deployed'), { offline: true, settings, lockFile });
   await must(deployed.init(), 'init', deployed.dir);
   // The provider schemas (for the simulated state) load while the first plan runs.
   const schemasLoading = must(deployed.run(['providers', 'schema', '-json']), 'providers schema', deployed.dir)

@@ -13,6 +13,11 @@ export type { StackCheck };
 export interface TerraformCheckOptions {
   /** The synth output folder (replaced), with the Terraform working folders under it. */
   readonly outDir: string;
+  /**
+   * The provider lock file copied into every stack folder (CheckOptions.lockFile).
+   * @default none: each init chooses the providers itself
+   */
+  readonly lockFile?: string;
   readonly onEvent?: CoreListener;
 }
 
@@ -27,18 +32,18 @@ export async function checkTerraform(configs: readonly EnvironmentConfig[], opti
   let cacheReady!: () => void;
   const cacheFilled = new Promise<void>((resolveCache) => { cacheReady = resolveCache; });
   const [stackResults, changeResults] = await Promise.all([
-    checkStacks(stacks, { workRoot, settings, onEvent: options.onEvent }, cacheReady),
-    cacheFilled.then(() => checkScenarios(configs, join(workRoot, 'change'), settings)),
+    checkStacks(stacks, { workRoot, settings, lockFile: options.lockFile, onEvent: options.onEvent }, cacheReady),
+    cacheFilled.then(() => checkScenarios(configs, join(workRoot, 'change'), settings, options.lockFile)),
   ]);
   return [...stackResults, ...changeResults];
 }
 
 /** Plans change scenarios (all from one deployed environment) against a simulated deployment and judges each. */
-async function checkScenarios(configs: readonly EnvironmentConfig[], workDir: string, settings: TerraformSettings): Promise<StackCheck[]> {
+async function checkScenarios(configs: readonly EnvironmentConfig[], workDir: string, settings: TerraformSettings, lockFile?: string): Promise<StackCheck[]> {
   const scenarios = configs.map((config) => changeScenarios(config)).find((list) => list.length > 0) ?? [];
   if (scenarios.length === 0) return [];
   const started = Date.now();
-  const planned = await planChanges(scenarios[0]!.before, scenarios.map((s) => s.after), workDir, settings);
+  const planned = await planChanges(scenarios[0]!.before, scenarios.map((s) => s.after), workDir, settings, undefined, lockFile);
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
   return scenarios.map((scenario, i) => {
     const changes = planned[i]!;

@@ -21,6 +21,8 @@ export interface CheckOptions {
   /** Where each stack's working folder goes (`<workRoot>/<stack>`, kept between runs). */
   readonly workRoot: string;
   readonly settings: TerraformSettings;
+  /** The provider lock file copied into each working folder that has none (WorkspaceOptions.lockFile). @default the package's */
+  readonly lockFile?: string;
   /** Stacks checked at once. @default the number of cores */
   readonly concurrency?: number;
   readonly onEvent?: CoreListener;
@@ -42,7 +44,7 @@ export async function checkStacks(stacks: readonly SynthesizedStack[], options: 
 }
 
 async function checkOne(stack: SynthesizedStack, options: CheckOptions, initialized?: () => void): Promise<StackCheck> {
-  const workspace = TerraformWorkspace.prepare(stack, join(options.workRoot, stack.name), { offline: true, settings: options.settings, onEvent: options.onEvent ?? IGNORE_EVENTS });
+  const workspace = TerraformWorkspace.prepare(stack, join(options.workRoot, stack.name), { offline: true, settings: options.settings, lockFile: options.lockFile, onEvent: options.onEvent ?? IGNORE_EVENTS });
   const init = await workspace.init();
   initialized?.();
   if (!init.ok) return { stack: stack.name, ok: false, summary: `${stack.name}: init FAILED`, failure: init.output };

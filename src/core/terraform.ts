@@ -6,7 +6,7 @@
  * S3 backend and the caller's AWS credentials.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { mirrorHas, terraformEnvironment } from '../terraform/cli-config';
 import { EMULATOR_OVERRIDE_FILE, emulatorBackendConfig, emulatorProviderOverride } from '../terraform/emulator';
@@ -15,9 +15,12 @@ import { APPLY_LOG_FILE, OUTPUT_FILE, RECORD_DIR, forgetProcess, lockFromLog, re
 import { terraform, type CommandResult, type RunOptions } from '../terraform/run';
 import { IGNORE_EVENTS, timedStep, type CoreListener } from './events';
 import { summarizePlan, type PlanJson, type PlanSummary } from './plan-summary';
-import type { SynthesizedStack } from './synthesize';
+import { LOCK_FILE, type SynthesizedStack } from './synthesize';
 
 export type { CommandResult, TerraformProcess };
+
+/** The provider lock file the platform package ships (src/core or dist/core, two folders down). */
+const PACKAGE_LOCK_FILE = resolve(__dirname, '..', '..', LOCK_FILE);
 
 /** Providers the stacks use that may be missing where Terraform runs. */
 const OPTIONAL_PROVIDERS = ['random'];
@@ -68,6 +71,15 @@ export interface WorkspaceOptions {
   readonly offline: boolean;
   readonly settings: TerraformSettings;
   readonly onEvent?: CoreListener;
+  /**
+   * The provider lock file `prepare` copies into a folder that has none.
+   * Without one, Terraform (>= 1.4) does not take a provider from the plugin
+   * cache: every first init installs it into the cache again, replacing the
+   * copy that folders planning meanwhile read through their links (their
+   * plan fails: "Required plugins are not installed").
+   * @default the platform package's own lock file (the providers its stacks pin)
+   */
+  readonly lockFile?: string;
   /**
    * Offline, keep the stack's own backend instead of a local one (the S3
    * backend against local servers, pointed there by `backendConfig`).
@@ -177,6 +189,8 @@ export class TerraformWorkspace {
   static prepare(stack: SynthesizedStack, dir: string, options: WorkspaceOptions): TerraformWorkspace {
     const listener = options.onEvent ?? IGNORE_EVENTS;
     mkdirSync(dir, { recursive: true });
+    const lockFile = options.lockFile ?? PACKAGE_LOCK_FILE;
+    if (!existsSync(join(dir, LOCK_FILE)) && existsSync(lockFile)) copyFileSync(lockFile, join(dir, LOCK_FILE));
     if (options.endpoint !== undefined) {
       const override = { ...emulatorProviderOverride(options.endpoint), ...(options.localState ? { terraform: OFFLINE_OVERRIDE.terraform } : {}) };
       const prepared = prepareOfflineStack(stack.json, dir, options.settings.standInProviders, {
