@@ -1,13 +1,13 @@
 /**
  * The CLI boundary: an unexpected exception is one line saying it is a bug in
  * the project and where to report it, exit code 70, and nothing written;
- * stderr keeps every problem line even when it is read slowly.
+ * stderr keeps every problem line even when it is read slowly. What counts as
+ * a bug (no process needed) is test/unit/cli-catch-all.test.ts.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { bugLine, isBug } from '../../src/cli/catch-all';
 import { EXIT } from '../../src/cli/exit-codes';
 import { EXAMPLES_DIR, MINIMAL_ENVIRONMENT, runCli, writeConfig } from '../support/helpers';
 
@@ -57,22 +57,6 @@ describe('an unexpected exception', () => {
     expect(result.status).toBe(EXIT.bug);
     expect(result.stderr).toMatch(/\n\s+at /);
     expect(result.stderr.trim().split('\n').pop()).toMatch(/^platform: internal error, a bug in the project/);
-  });
-});
-
-describe('what counts as a bug', () => {
-  it('is the runtime\'s errors and errors thrown inside a dependency, not a failure reported on purpose', () => {
-    expect(isBug(new TypeError('x'))).toBe(true);
-    expect(isBug('a string')).toBe(true);
-    const fromDependency = new Error('There is already a Construct with name');
-    fromDependency.stack = 'Error: There is already a Construct with name\n    at new Node (/work/main/node_modules/constructs/lib/construct.js:1:1)';
-    expect(isBug(fromDependency)).toBe(true);
-    expect(isBug(new Error('terraform plan failed in cdktf.out/stacks/dev'))).toBe(false);
-    expect(isBug(Object.assign(new Error('EACCES: permission denied, mkdir \'/out\''), { code: 'EACCES' }))).toBe(false);
-  });
-
-  it('is described in one line whatever the error holds', () => {
-    expect(bugLine(new RangeError('first\nsecond'))).toMatch(/^platform: internal error, a bug in the project \(not in your input\): RangeError: first\. Nothing was written\./);
   });
 });
 
