@@ -11,6 +11,7 @@
 import { z } from 'zod';
 import { strictObject } from './strict-object';
 import { refuse, scheduleProblem, timeZoneProblem, uniqueList } from './value-checks';
+import { computedDefault } from './schema-defaults';
 
 /** EventBridge Scheduler takes cron(...) and rate(...) for a recurring schedule (at(...) runs once). */
 const recurringSchedule = z.string().superRefine(refuse((expression: string) => (
@@ -24,39 +25,39 @@ const recurringSchedule = z.string().superRefine(refuse((expression: string) => 
  */
 export const jobKeys = {
   schedule: recurringSchedule.describe('When it runs: an EventBridge Scheduler expression, cron(minutes hours day-of-month month day-of-week year) or rate(value unit) (required)'),
-  timezone: z.string().superRefine(refuse(timeZoneProblem)).default('UTC').describe('The IANA time zone of a cron schedule, for example Europe/Berlin (default: UTC)'),
-  enabled: z.boolean().default(true).describe('false: the schedule exists but is DISABLED; platform run still starts the job (default: true)'),
-  cpuArchitecture: z.enum(['X86_64', 'ARM64']).default('X86_64').describe('X86_64 or ARM64; ARM64 only with on-demand capacity (default: X86_64)'),
-  command: z.array(z.string()).optional().describe('The container\'s command (default: the image\'s)'),
-  retries: z.number().int().min(0).max(185).default(2).describe('Scheduler retries of a failed invocation (RunTask refused: capacity, throttling) before its dead-letter queue, 0-185 (default: 2)'),
-  maximumEventAgeSeconds: z.number().int().min(60).max(86400).default(3600).describe('Seconds the Scheduler keeps retrying an invocation, 60-86400 (default: 3600)'),
-  readonlyRootFilesystem: z.boolean().default(true).describe('A read-only root filesystem with a writable /tmp (default: true)'),
-  stopTimeoutSeconds: z.number().int().min(2).max(120).default(30).describe('Seconds between SIGTERM and SIGKILL, 2-120 (default: 30)'),
-  assignPublicIp: z.boolean().optional().describe('Public IP addresses on the tasks, in public subnets (default: as services: only in a new VPC with natGateways none)'),
+  timezone: z.string().superRefine(refuse(timeZoneProblem)).default('UTC').describe('The IANA time zone of a cron schedule, for example Europe/Berlin'),
+  enabled: z.boolean().default(true).describe('false: the schedule exists but is DISABLED; platform run still starts the job'),
+  cpuArchitecture: z.enum(['X86_64', 'ARM64']).default('X86_64').describe('X86_64 or ARM64; ARM64 only with on-demand capacity'),
+  command: z.array(z.string()).optional().describe('The container\'s command').meta(computedDefault("the image's")),
+  retries: z.number().int().min(0).max(185).default(2).describe('Scheduler retries of a failed invocation (RunTask refused: capacity, throttling) before its dead-letter queue, 0-185'),
+  maximumEventAgeSeconds: z.number().int().min(60).max(86400).default(3600).describe('Seconds the Scheduler keeps retrying an invocation, 60-86400'),
+  readonlyRootFilesystem: z.boolean().default(true).describe('A read-only root filesystem with a writable /tmp'),
+  stopTimeoutSeconds: z.number().int().min(2).max(120).default(30).describe('Seconds between SIGTERM and SIGKILL, 2-120'),
+  assignPublicIp: z.boolean().optional().describe('Public IP addresses on the tasks, in public subnets').meta(computedDefault("as services: only in a new VPC with natGateways none")),
   alarms: strictObject({
-    failedRuns: z.boolean().default(true).describe('Alarm when a run stops with a non-zero exit code of its main container or fails to start, and when the Scheduler gives up on an invocation (default: true)'),
-  }).prefault({}).describe('The job\'s alarms (default: all; monitoring.alarms.enabled false turns them off)'),
+    failedRuns: z.boolean().default(true).describe('Alarm when a run stops with a non-zero exit code of its main container or fails to start, and when the Scheduler gives up on an invocation'),
+  }).prefault({}).describe('The job\'s alarms; monitoring.alarms.enabled false turns them off'),
 };
 
 const QUEUE_DAY = 86400;
 
 export const queueSchema = strictObject({
-  fifo: z.boolean().default(false).describe('A FIFO queue, <prefix>-<name>.fifo, and its dead-letter queue FIFO too (default: false)'),
-  contentBasedDeduplication: z.boolean().default(false).describe('FIFO only: deduplicate by a hash of the body instead of a MessageDeduplicationId (default: false)'),
-  visibilityTimeoutSeconds: z.number().int().min(0).max(43200).default(30).describe('Seconds a received message stays hidden from other consumers, 0-43200; longer than a worker takes (default: 30)'),
-  messageRetentionSeconds: z.number().int().min(60).max(14 * QUEUE_DAY).default(4 * QUEUE_DAY).describe('Seconds a message is kept, 60-1209600 (default: 345600, 4 days)'),
-  deadLetterRetentionSeconds: z.number().int().min(60).max(14 * QUEUE_DAY).default(14 * QUEUE_DAY).describe('Seconds a message is kept in the dead-letter queue, 60-1209600 (default: 1209600, 14 days, the most)'),
-  maxReceiveCount: z.number().int().min(1).max(1000).default(5).describe('Receives before a message moves to the dead-letter queue <name>-dlq, 1-1000 (default: 5)'),
-  receiveWaitTimeSeconds: z.number().int().min(0).max(20).default(20).describe('Long polling: seconds a receive waits for messages, 0-20; fewer empty receives to pay for (default: 20)'),
-  delaySeconds: z.number().int().min(0).max(900).default(0).describe('Seconds every new message stays hidden, 0-900 (default: 0)'),
+  fifo: z.boolean().default(false).describe('A FIFO queue, <prefix>-<name>.fifo, and its dead-letter queue FIFO too'),
+  contentBasedDeduplication: z.boolean().default(false).describe('FIFO only: deduplicate by a hash of the body instead of a MessageDeduplicationId'),
+  visibilityTimeoutSeconds: z.number().int().min(0).max(43200).default(30).describe('Seconds a received message stays hidden from other consumers, 0-43200; longer than a worker takes'),
+  messageRetentionSeconds: z.number().int().min(60).max(14 * QUEUE_DAY).default(4 * QUEUE_DAY).describe('Seconds a message is kept, 60-1209600 (345600: 4 days)'),
+  deadLetterRetentionSeconds: z.number().int().min(60).max(14 * QUEUE_DAY).default(14 * QUEUE_DAY).describe('Seconds a message is kept in the dead-letter queue, 60-1209600 (1209600: 14 days, the most)'),
+  maxReceiveCount: z.number().int().min(1).max(1000).default(5).describe('Receives before a message moves to the dead-letter queue <name>-dlq, 1-1000'),
+  receiveWaitTimeSeconds: z.number().int().min(0).max(20).default(20).describe('Long polling: seconds a receive waits for messages, 0-20; fewer empty receives to pay for'),
+  delaySeconds: z.number().int().min(0).max(900).default(0).describe('Seconds every new message stays hidden, 0-900'),
   allowedServices: strictObject({
     send: uniqueList(z.string()).default([]).describe('Services (or jobs) that may send: sqs:SendMessage, GetQueueAttributes, GetQueueUrl'),
     receive: uniqueList(z.string()).default([]).describe('Services (or jobs) that may receive: sqs:ReceiveMessage, DeleteMessage, ChangeMessageVisibility, GetQueueAttributes, GetQueueUrl'),
-  }).prefault({}).describe('Grants to task roles, each with QUEUE_<NAME>_URL injected: { send: [names], receive: [names] } (default: none)'),
+  }).prefault({}).describe('Grants to task roles, each with QUEUE_<NAME>_URL injected: { send: [names], receive: [names] }'),
   alarms: strictObject({
-    oldestMessageAgeSeconds: z.number().int().positive().max(14 * QUEUE_DAY).default(900).describe('Alarm when the oldest message is older than this (default: 900)'),
-    deadLetterMessages: z.boolean().default(true).describe('Alarm on any message in the dead-letter queue (default: true)'),
-  }).prefault({}).describe('The queue\'s alarms (default: both)'),
+    oldestMessageAgeSeconds: z.number().int().positive().max(14 * QUEUE_DAY).default(900).describe('Alarm when the oldest message is older than this'),
+    deadLetterMessages: z.boolean().default(true).describe('Alarm on any message in the dead-letter queue'),
+  }).prefault({}).describe('The queue\'s alarms'),
 }).superRefine((q, ctx) => {
   if (q.contentBasedDeduplication && !q.fifo) ctx.addIssue({ code: 'custom', path: ['contentBasedDeduplication'], message: 'content-based deduplication is a FIFO queue\'s; set fifo: true or remove it' });
 });
@@ -65,6 +66,6 @@ export const queueSchema = strictObject({
 export const queueScalingSchema = strictObject({
   name: z.string().min(1).describe('A key of queues this service receives from (required)'),
   messagesPerTask: z.number().int().positive().max(1000000).describe('Visible messages per running task to hold: how many one task works off in the time you accept as latency (required)'),
-}).describe('Scale on the queue\'s backlog per task (ApproximateNumberOfMessagesVisible / RunningTaskCount, target tracking; from zero tasks a step policy starts the first): { name, messagesPerTask }; needs cluster.containerInsights (default: none)');
+}).describe('Scale on the queue\'s backlog per task (ApproximateNumberOfMessagesVisible / RunningTaskCount, target tracking; from zero tasks a step policy starts the first): { name, messagesPerTask }; needs cluster.containerInsights');
 
 export type ParsedQueue = z.output<typeof queueSchema>;
