@@ -3,15 +3,19 @@
  * scaling on a queue's backlog (`services.<name>.autoscaling.queue`)
  * (docs/jobs-and-queues.md). A job takes the container keys of a service
  * (image, cpu/memory, command, environment, secrets, sidecars, task role,
- * container settings), so its schema is built from the service schema's
- * parts, which `schema.ts` hands over (this file imports nothing of it, so
- * the two load in either order). Cross-key rules are in `jobs-rules.ts`,
+ * container settings), so its schema is built from the container keys of
+ * container-schema.ts and task-access-schema.ts. Cross-key rules are in `jobs-rules.ts`,
  * defaults that depend on other keys in `jobs-resolve.ts`.
  */
 import { z } from 'zod';
-import { strictObject } from './strict-object';
-import { refuse, scheduleProblem, timeZoneProblem, uniqueList } from './value-checks';
+import { FARGATE_CPU_VALUES, FARGATE_MEMORY_BY_CPU } from '../aws-facts';
+import { capacitySchema } from './cluster-schema';
+import { containerSettings, imageSchema, MAIN_CONTAINER, secretSchema, sidecarSchema } from './container-schema';
 import { computedDefault } from './schema-defaults';
+import { envVarName, namedMap, positiveInt, retentionDays, securityGroupId } from './schema-values';
+import { strictObject } from './strict-object';
+import { egressSchema, taskRoleSchema } from './task-access-schema';
+import { refuse, scheduleProblem, timeZoneProblem, uniqueList } from './value-checks';
 
 /** EventBridge Scheduler takes cron(...) and rate(...) for a recurring schedule (at(...) runs once). */
 const recurringSchedule = z.string().superRefine(refuse((expression: string) => (
@@ -19,7 +23,7 @@ const recurringSchedule = z.string().superRefine(refuse((expression: string) => 
 )));
 
 /**
- * The keys only a job has; `schema.ts` adds the container keys of a service
+ * The keys only a job has; `jobSchema` adds the container keys of a service
  * (image, cpu, memory, environment, secrets, sidecars, taskRole, egress,
  * securityGroupIds, logRetentionDays and the container settings).
  */
@@ -69,3 +73,33 @@ export const queueScalingSchema = strictObject({
 }).describe('Scale on the queue\'s backlog per task (ApproximateNumberOfMessagesVisible / RunningTaskCount, target tracking; from zero tasks a step policy starts the first): { name, messagesPerTask }; needs cluster.containerInsights');
 
 export type ParsedQueue = z.output<typeof queueSchema>;
+
+/** A job's main container takes a service's settings but mountPoints: a job has no volumes. */
+const { mountPoints: _volumesOfServicesOnly, ...jobContainerSettings } = containerSettings;
+
+/** A scheduled job: its own keys (jobs-schema.ts) and the container keys of a service. */
+export const jobSchema = strictObject({
+  image: imageSchema,
+  cpu: z.number().refine((v) => FARGATE_CPU_VALUES.includes(v), { message: `Fargate cpu is one of ${FARGATE_CPU_VALUES.join(', ')}` }).describe('Task CPU units, as services.<name>.cpu (required)'),
+  memory: positiveInt.describe('Task memory in MiB, a valid Fargate pair with cpu, as services.<name>.memory (required)'),
+  capacity: capacitySchema.optional().describe('onDemand, spot or a mix, as cluster.capacity; FARGATE_SPOT suits a job that may be retried').meta(computedDefault("cluster.capacity")),
+  environment: z.record(envVarName, z.union([z.string(), z.number(), z.boolean()])).default({}).describe('Environment variables, as services.<name>.environment'),
+  secrets: z.record(envVarName, secretSchema).default({}).describe('Secrets as environment variables, as services.<name>.secrets; the execution role may read exactly these'),
+  sidecars: namedMap(sidecarSchema).default({}).describe(`More containers in the task, as services.<name>.sidecars; dependsOn names the main container "${MAIN_CONTAINER}"`),
+  taskRole: taskRoleSchema.prefault({}).describe('What the job may do beyond the grants of queues, as services.<name>.taskRole'),
+  egress: z.array(egressSchema).min(1).max(20).optional().describe('Where the tasks may connect, as services.<name>.egress').meta(computedDefault("every address on every port, reported by the ecs-open-egress guardrail")),
+  securityGroupIds: z.array(securityGroupId).max(4).default([]).describe('Existing security groups the tasks join besides their own'),
+  logRetentionDays: retentionDays.optional().describe('Retention of the job\'s log group').meta(computedDefault("logRetentionDays")),
+  ...jobKeys,
+  ...jobContainerSettings,
+}).superRefine((j, ctx) => {
+  const allowed = FARGATE_MEMORY_BY_CPU[j.cpu];
+  if (allowed && !allowed.includes(j.memory)) {
+    ctx.addIssue({ code: 'custom', path: ['memory'], message: `${j.memory} is not a valid Fargate memory for cpu ${j.cpu}; use one of ${allowed.join(', ')}` });
+  }
+  for (const name of Object.keys(j.secrets)) {
+    if (Object.hasOwn(j.environment, name)) ctx.addIssue({ code: 'custom', path: ['secrets', name], message: `${name} is also in environment; a variable comes from one or the other` });
+  }
+});
+
+export type ParsedJob = z.output<typeof jobSchema>;

@@ -15,7 +15,6 @@ const engines = Object.keys(ELASTICACHE_ENGINE_VERSIONS) as CacheEngine[];
 export const cacheSchema = strictObject({
   engine: z.enum(engines as [CacheEngine, ...CacheEngine[]], { error: 'engine is valkey or redis (Redis OSS)' }).default('valkey')
     .describe('valkey or redis (Redis OSS); Valkey costs about 20% less per node'),
-  /** @default the newest version of the engine that ElastiCache offers */
   engineVersion: z.string({ error: 'an engine version is text in quotes, for example "7.2"' }).optional()
     .describe(`Major.minor engine version ElastiCache offers: valkey ${ELASTICACHE_ENGINE_VERSIONS.valkey.join(', ')}; redis ${ELASTICACHE_ENGINE_VERSIONS.redis.join(', ')}`).meta(computedDefault("the newest of the engine")),
   nodeType: z.string().regex(/^cache\.[a-z][a-z0-9-]*\.[a-z0-9]+$/, 'a node type looks like cache.t4g.micro or cache.r7g.large').default('cache.t4g.micro')
@@ -23,7 +22,6 @@ export const cacheSchema = strictObject({
   replicas: z.number().int().min(0).max(5).default(0)
     .describe('Read replicas beside the primary, 0-5; 1 or more turns on Multi-AZ and automatic failover, and production needs 1'),
   port: z.number().int().min(1024).max(65535).default(6379).describe('The port the nodes listen on'),
-  /** @default 7 in production, 0 (no snapshots) elsewhere */
   snapshotRetentionDays: z.number().int().min(0).max(35).optional()
     .describe('Days of daily snapshots kept, 0-35; production needs 1 or more').meta(defaultByEnvironment(PRODUCTION_DEFAULTS.cacheSnapshotRetentionDays)),
   snapshotWindow: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d$/, 'a snapshot window is hh:mm-hh:mm in UTC, for example "02:00-03:00"')
@@ -39,9 +37,7 @@ export const cacheSchema = strictObject({
 const HTTP_METHODS = ['GET', 'PUT', 'POST', 'DELETE', 'HEAD'] as const;
 
 export const bucketSchema = strictObject({
-  /** @default true in production, false elsewhere */
   versioning: z.boolean().optional().describe('Keep every version of every object; production needs it').meta(defaultByEnvironment(PRODUCTION_DEFAULTS.bucketVersioning)),
-  /** @default kms in production, s3 elsewhere */
   encryption: z.enum(['kms', 's3']).optional()
     .describe('kms: SSE-KMS with the environment\'s customer key (rotated yearly; granted services get kms:Decrypt/GenerateDataKey on it); s3: SSE-S3').meta(defaultByEnvironment(PRODUCTION_DEFAULTS.bucketEncryption)),
   cors: strictObject({
@@ -68,7 +64,6 @@ export const WAF_MANAGED_RULES = ['common', 'knownBadInputs', 'ipReputation', 'a
 export type WafManagedRule = (typeof WAF_MANAGED_RULES)[number];
 
 export const wafSchema = strictObject({
-  /** @default true in production (with a load balancer), false elsewhere */
   enabled: z.boolean().optional().describe('A WAFv2 web ACL on the load balancer; production without one needs a waiver of waf-enabled').meta(defaultByEnvironment(PRODUCTION_DEFAULTS.wafEnabled)),
   rateLimitPerFiveMinutes: z.number().int().min(10).max(2_000_000_000).default(2000)
     .describe('Requests one client IP may send in any 5 minutes before it is blocked, 10 or more'),
