@@ -1,7 +1,8 @@
 /**
  * The files `init` writes: a commented config folder, its editor schemas' comment, a package.json, a .gitignore
- * and the GitHub Actions workflows. Files a reader (and actionlint) can read as they are live in templates/:
- * the workflows, copied as they are, and defaults.yaml, whose `${name}` placeholders `fillTemplate` fills.
+ * and the GitHub Actions workflows. The YAML lives in templates/, files a reader (and actionlint) can read as
+ * they are: the workflows, copied as they are, and defaults.yaml and an environment file (from its parts),
+ * whose `${name}` placeholders `fillTemplate` fills.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -29,38 +30,20 @@ export interface EnvironmentTemplateOptions {
   readonly approvers?: readonly string[];
 }
 
-/** A new environment file. */
+/**
+ * A new environment file: templates/project/environment.yaml, then the parts
+ * of templates/project/environment/ the options ask for.
+ */
 export function environmentTemplate(a: ProjectAnswers, cidrSecondOctet: number, options: EnvironmentTemplateOptions = {}): string {
   const { certificate, sampleService = true, openEgressServices = [], approvers = [] } = options;
-  const loadBalancer = certificate ? `\n# HTTPS for the services defaults.yaml routes (HTTP on 80 redirects to it).\nloadBalancer:\n  certificate: ${certificate}\n` : '';
-  const gitops = approvers.length > 0 ? `\n# Runs of this environment wait for one of these GitHub logins to approve the very plan.\ngitops:\n  approvers: [${approvers.join(', ')}]\n` : '';
+  const parts = [fillTemplate(readTemplate('project/environment.yaml'), { environment: a.environment, cidrSecondOctet: String(cidrSecondOctet) })];
+  if (certificate) parts.push(fillTemplate(readTemplate('project/environment/load-balancer.yaml'), { certificate }));
+  if (approvers.length > 0) parts.push(fillTemplate(readTemplate('project/environment/gitops.yaml'), { approvers: approvers.join(', ') }));
+  if (sampleService) parts.push(readTemplate('project/environment/hello-service.yaml'));
   // Services of defaults.yaml with no egress connect anywhere: said plainly, on every check, until they are narrowed.
-  const waiver = openEgressServices.length > 0
-    ? `\n# Narrow each service's egress (fargate-platform's docs/services.md), then remove this waiver.\nguardrails:\n  waivers:\n    ecs-open-egress: "defaults.yaml's services ${openEgressServices.join(', ')} set no egress yet"\n`
-    : '';
-  return `# yaml-language-server: $schema=../schema/environment.schema.json
-# The ${a.environment} environment: its own VPC, cluster and services, merged over defaults.yaml.
-# Check it with \`npx platform validate\`, then \`npx platform plan --env ${a.environment}\`.${loadBalancer}${gitops}
-network:
-  # Each environment needs its own address range.
-  cidr: 10.${cidrSecondOctet}.0.0/16
-  # One NAT gateway for the whole VPC: cheaper, but one zone's outage cuts egress.
-  natGateways: single
-${sampleService ? SAMPLE_SERVICE : ''}${waiver}`;
+  if (openEgressServices.length > 0) parts.push(fillTemplate(readTemplate('project/environment/egress-waiver.yaml'), { services: openEgressServices.join(', ') }));
+  return parts.join('\n');
 }
-
-const SAMPLE_SERVICE = `
-services:
-  hello:
-    # A full image reference (registry/name:tag); for an image of your own ECR
-    # repository write { repository: hello, tag: "1.0.0" }.
-    image: public.ecr.aws/nginx/nginx:1.27
-    cpu: 256
-    memory: 512
-    desiredCount: 1
-    # Outbound HTTPS only (AWS APIs and image pulls through NAT); add services, databases, CIDRs as it needs them.
-    egress: [{ cidr: 0.0.0.0/0, ports: [443] }]
-`;
 
 /** The platform's npm package (this repository's package.json `name`; its `bin` is `platform`): the one dependency of a project `init` starts. */
 export const PLATFORM_PACKAGE = 'fargate-platform';

@@ -10,7 +10,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseDocument } from 'yaml';
-import { defaultsTemplate, fillTemplate, packageJsonTemplate, placeholdersOf, PLATFORM_PACKAGE, PROJECT_SCRIPTS, readTemplate, TEMPLATES_DIR, TERRAFORM_VERSION, WORKFLOW_NAMES } from '../../src/cli/init-templates';
+import { defaultsTemplate, environmentTemplate, fillTemplate, packageJsonTemplate, placeholdersOf, PLATFORM_PACKAGE, PROJECT_SCRIPTS, readTemplate, TEMPLATES_DIR, TERRAFORM_VERSION, WORKFLOW_NAMES } from '../../src/cli/init-templates';
 import { ciInfo, loadEnvironments, loadEnvironmentTarget } from '../../src/core/index';
 import { githubRoleName } from '../../src/naming';
 import { cliCommands } from '../support/cli-commands';
@@ -207,6 +207,24 @@ describe('the project templates init fills', () => {
     const filled = defaultsTemplate({ project: 'acme', region: 'us-east-1', accountId: '111122223333', environment: 'dev' });
     expect(placeholdersOf(filled)).toEqual([]);
     expect(parseDocument(filled).toJS()).toMatchObject({ project: 'acme', aws: { region: 'us-east-1', accountId: '111122223333' }, backend: { bucket: 'acme-tf-state-111122223333' }, tags: { Team: 'acme' } });
+  });
+
+  it('an environment file is environment.yaml and the parts its options ask for, every placeholder filled', () => {
+    expect(placeholdersOf(readTemplate('project/environment.yaml'))).toEqual(['environment', 'cidrSecondOctet']);
+    const parts = Object.fromEntries(readdirSync(join(TEMPLATES_DIR, 'project', 'environment')).map((file) => [file, placeholdersOf(readTemplate(`project/environment/${file}`))]));
+    expect(parts).toEqual({ 'egress-waiver.yaml': ['services'], 'gitops.yaml': ['approvers'], 'hello-service.yaml': [], 'load-balancer.yaml': ['certificate'] });
+    const answers = { project: '', region: '', accountId: '', environment: 'qa' };
+    const all = environmentTemplate(answers, 40, { certificate: 'web', approvers: ['alice', 'bob'], openEgressServices: ['api', 'worker'] });
+    expect(placeholdersOf(all)).toEqual([]);
+    expect(all).toMatch(/^# yaml-language-server: \$schema=\.\.\/schema\/environment\.schema\.json\n# The qa environment: /);
+    expect(parseDocument(all, { uniqueKeys: true }).toJS()).toEqual({
+      network: { cidr: '10.40.0.0/16', natGateways: 'single' },
+      loadBalancer: { certificate: 'web' },
+      gitops: { approvers: ['alice', 'bob'] },
+      services: { hello: { image: 'public.ecr.aws/nginx/nginx:1.27', cpu: 256, memory: 512, desiredCount: 1, egress: [{ cidr: '0.0.0.0/0', ports: [443] }] } },
+      guardrails: { waivers: { 'ecs-open-egress': "defaults.yaml's services api, worker set no egress yet" } },
+    });
+    expect(parseDocument(environmentTemplate(answers, 10, { sampleService: false })).toJS()).toEqual({ network: { cidr: '10.10.0.0/16', natGateways: 'single' } });
   });
 
   it('refuses a placeholder without a value, and a value the template does not use', () => {
