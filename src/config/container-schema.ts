@@ -52,7 +52,7 @@ export const secretSchema = z.union([
     /** A Secrets Manager secret name or ARN. */
     secretsManager: z.string().superRefine(refuse(secretNameProblem)).describe('A Secrets Manager secret name or ARN'),
     /** A JSON key inside the secret. */
-    key: z.string().min(1).optional().describe('A JSON key inside the secret').meta(computedDefault("the whole secret")),
+    key: z.string().min(1).optional().describe('A JSON key inside the secret').meta(computedDefault('the whole secret')),
   }),
   strictObject({
     /** An SSM parameter name (/path/name) or ARN. */
@@ -89,9 +89,9 @@ const dependsOnSchema = strictObject({
 export const containerSettings = {
   user: z.string().regex(/^\d{1,10}(:\d{1,10})?$/, 'a user is a numeric UID or UID:GID in quotes, for example "10001:10001"')
     .refine((u) => !/^0(:|$)/.test(u), 'UID 0 is root; run as a non-root UID, for example "10001:10001"')
-    .optional().describe('Run as this non-root UID or UID:GID').meta(computedDefault("the image's user")),
+    .optional().describe('Run as this non-root UID or UID:GID').meta(computedDefault('the image\'s user')),
   ulimits: z.array(ulimitSchema).default([]).describe('Resource limits, [{ name, soft, hard }], beyond Fargate\'s own'),
-  workingDirectory: z.string().regex(/^\/[A-Za-z0-9_.\/-]*$/, 'a working directory is an absolute path').optional().describe('Working directory of the command').meta(computedDefault("the image's")),
+  workingDirectory: z.string().regex(/^\/[A-Za-z0-9_.\/-]*$/, 'a working directory is an absolute path').optional().describe('Working directory of the command').meta(computedDefault('the image\'s')),
   dockerLabels: z.record(z.string().regex(/^[A-Za-z0-9_.\/-]{1,255}$/, 'label names are letters, digits, _ . / -'), z.string().max(4096)).default({}).describe('Docker labels on the container'),
   mountPoints: z.array(mountPointSchema).default([]).describe('Volumes of the service mounted in this container: [{ volume, path, readOnly }]'),
   dependsOn: z.array(dependsOnSchema).default([]).describe('Containers of the task that must reach a condition before this one starts'),
@@ -108,10 +108,10 @@ const sidecarHealthCheckSchema = strictObject({
 export const sidecarSchema = strictObject({
   image: imageSchema,
   cpu: nonNegativeInt.max(16384).default(0).describe('CPU units reserved for this container, out of the task\'s cpu; 0: a share of what is left'),
-  memory: positiveInt.optional().describe('Hard memory limit in MiB, out of the task\'s memory').meta(computedDefault("no limit of its own")),
+  memory: positiveInt.optional().describe('Hard memory limit in MiB, out of the task\'s memory').meta(computedDefault('no limit of its own')),
   essential: z.boolean().default(true).describe('The task stops when this container stops'),
-  port: z.number().int().min(1).max(65535).optional().describe('A port the container listens on, reachable within the task').meta(computedDefault("none; load balancer traffic goes to the main container")),
-  command: z.array(z.string()).optional().describe('Command').meta(computedDefault("the image's")),
+  port: z.number().int().min(1).max(65535).optional().describe('A port the container listens on, reachable within the task').meta(computedDefault('none; load balancer traffic goes to the main container')),
+  command: z.array(z.string()).optional().describe('Command').meta(computedDefault('the image\'s')),
   environment: z.record(envVarName, z.union([z.string(), z.number(), z.boolean()])).default({}).describe('Plain environment variables'),
   secrets: z.record(envVarName, secretSchema).default({}).describe('Secrets as environment variables; the execution role may read exactly these'),
   healthCheck: sidecarHealthCheckSchema.optional().describe('Container health check'),

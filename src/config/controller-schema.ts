@@ -53,12 +53,12 @@ export const controllerSchema = strictObject({
   branch: z.string().min(1).default('main').describe('Its default branch: pushes to it apply where the policy allows'),
   configPath: z.string().min(1).default('environments').describe('The environments folder inside that repository'),
   aws: strictObject({
-    region: z.enum(AWS_REGIONS).optional().describe('Region of the controller').meta(computedDefault("the region of the environments it manages without a role")),
-    accountId: accountId.optional().describe('Account of the controller').meta(computedDefault("the account of the environments it manages without a role")),
+    region: z.enum(AWS_REGIONS).optional().describe('Region of the controller').meta(computedDefault('the region of the environments it manages without a role')),
+    accountId: accountId.optional().describe('Account of the controller').meta(computedDefault('the account of the environments it manages without a role')),
   }).prefault({}).describe('Where the controller runs'),
   image: strictObject({
     tag: z.string().regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/, 'an image tag: letters, digits, _ . -, at most 128').optional()
-      .describe('Tag of the controller image in its own ECR repository <project>/controller').meta(computedDefault("the project's package.json version")),
+      .describe('Tag of the controller image in its own ECR repository <project>/controller').meta(computedDefault('the project\'s package.json version')),
   }).prefault({}).describe('The controller image, pushed to the repository this stack creates'),
   cpu: z.number().refine((v) => FARGATE_CPU_VALUES.includes(v), { message: `Fargate cpu is one of ${FARGATE_CPU_VALUES.join(', ')}` }).default(1024)
     .describe('Task CPU units; Terraform plans run inside the task'),
@@ -68,17 +68,17 @@ export const controllerSchema = strictObject({
     .describe('Controller tasks behind the load balancer, sharing the queue in the runs table: each environment runs in one task at a time, different environments in parallel, and a task that dies has its runs recovered by another (docs/controller-scaling.md); 1 stops the old task before starting the new one on a deployment'),
   network: strictObject({
     cidr: cidr.refine((c) => { const bits = Number(c.split('/')[1]); return bits >= 16 && bits <= 22; }, 'the controller\'s VPC is /16 to /22: it is split in 16 subnets, and its load balancer needs /27 or larger').optional()
-      .describe('A VPC of the controller\'s own, /16 to /22').meta(computedDefault("10.250.0.0/22 when existing is not given")),
+      .describe('A VPC of the controller\'s own, /16 to /22').meta(computedDefault('10.250.0.0/22 when existing is not given')),
     existing: strictObject({
       vpcId: z.string().regex(/^vpc-[0-9a-f]{8,17}$/, 'a VPC ID looks like vpc-0123456789abcdef0').describe('The VPC ID (required with existing)'),
       publicSubnetIds: uniqueList(subnetId).min(2).optional().describe('Public subnets for the controller\'s own load balancer, 2 or more (required with existing and no loadBalancer.existing)'),
       privateSubnetIds: uniqueList(subnetId).min(2).describe('Private subnets with a way out (NAT) for the task, 2 or more (required with existing)'),
-    }).optional().describe('An existing VPC instead of a new one: { vpcId, privateSubnetIds, publicSubnetIds }').meta(computedDefault("none: a VPC of its own")),
-    availabilityZones: z.array(z.string()).min(2).max(8).optional().describe('Zones of a new VPC').meta(computedDefault("<region>a, <region>b")),
+    }).optional().describe('An existing VPC instead of a new one: { vpcId, privateSubnetIds, publicSubnetIds }').meta(computedDefault('none: a VPC of its own')),
+    availabilityZones: z.array(z.string()).min(2).max(8).optional().describe('Zones of a new VPC').meta(computedDefault('<region>a, <region>b')),
   }).prefault({}).describe('Where the task runs: a VPC of its own (cidr) or an existing one (existing)'),
   cluster: strictObject({
     existing: z.string().regex(/^(arn:aws[a-z-]*:ecs:[a-z0-9-]+:\d{12}:cluster\/)?[A-Za-z0-9_-]{1,255}$/, 'an ECS cluster name or ARN').optional()
-      .describe('An existing ECS cluster by name or ARN').meta(computedDefault("a cluster of its own, <project>-controller")),
+      .describe('An existing ECS cluster by name or ARN').meta(computedDefault('a cluster of its own, <project>-controller')),
   }).prefault({}).describe('The ECS cluster of the controller task'),
   loadBalancer: strictObject({
     host: z.string()
@@ -91,7 +91,7 @@ export const controllerSchema = strictObject({
         .describe('The HTTPS listener of an existing load balancer (required with existing)'),
       securityGroupId: z.string().regex(/^sg-[0-9a-f]{8,17}$/, 'a security group ID looks like sg-0123456789abcdef0').describe('That load balancer\'s security group, admitted to the task port (required with existing)'),
       priority: z.number().int().min(1).max(49990).describe('Priority of the first listener rule; the controller uses up to 10 consecutive ones (required with existing)'),
-    }).optional().describe('An existing HTTPS listener instead of a load balancer of its own: { listenerArn, securityGroupId, priority }').meta(computedDefault("none: a load balancer of its own")),
+    }).optional().describe('An existing HTTPS listener instead of a load balancer of its own: { listenerArn, securityGroupId, priority }').meta(computedDefault('none: a load balancer of its own')),
     sslPolicy: z.string().default('ELBSecurityPolicy-TLS13-1-2-2021-06').describe('TLS policy of the own load balancer\'s listener'),
     accessLogs: z.boolean().default(true).describe('Access logs of the own load balancer to a bucket of its own'),
   }).prefault({}).describe('Where HTTPS requests arrive: the host name (host) and a load balancer of its own (certificateArn) or a listener of an existing one (existing) (required: host and one of them)'),
@@ -102,7 +102,7 @@ export const controllerSchema = strictObject({
     .describe('Retention of the controller\'s log group'),
   alarms: strictObject({
     topicArn: z.string().regex(/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$/, 'an SNS topic ARN').optional()
-      .describe('Send the alarms to this existing topic').meta(computedDefault("a topic <project>-controller-alerts is created")),
+      .describe('Send the alarms to this existing topic').meta(computedDefault('a topic <project>-controller-alerts is created')),
     emails: uniqueList(z.email('not an email address')).default([]).describe('Email subscriptions of the created topic'),
     http5xxPerMinute: z.number().int().min(0).default(5).describe('Alarm above this many 5XX answers of the controller a minute'),
   }).prefault({}).describe('Alarms: the task is not running, the controller answers 5XX'),
@@ -143,7 +143,7 @@ export const ciSchema = strictObject({
     environment: z.string().regex(/^[^\s'"`,;:\\*?][^'"`,;:\\*?]{0,254}$/, 'a GitHub environment name, without wildcards (* ?), quotes, commas, colons or backslashes').optional()
       .describe('A GitHub environment (its protection rules) whose jobs are trusted'),
     applyFromBranches: z.boolean().optional()
-      .describe('The apply and deploy roles also trust the branches, not only the GitHub environment').meta(computedDefault("true outside production, false in production when environment is named")),
+      .describe('The apply and deploy roles also trust the branches, not only the GitHub environment').meta(computedDefault('true outside production, false in production when environment is named')),
     oidcProvider: z.enum(['create', 'existing']).default('create')
       .describe('create: the account\'s first bootstrap stack creates the GitHub OIDC provider; existing: the account has one already'),
   }).superRefine((g, ctx) => {

@@ -5,9 +5,9 @@ import { strictObject } from './strict-object';
 
 /** One service's usage for the cost estimate (src/cost/assumptions.ts ServiceUsage). */
 const serviceUsageSchema = strictObject({
-  tasks: z.number().min(0).max(10000).optional().describe('Tasks running on average, instead of the desired count and schedules').meta(computedDefault("those")),
-  requestsPerSecond: z.number().min(0).optional().describe('Requests a second the load balancer routes to this service; the routed services without one share albRequestsPerSecond').meta(computedDefault("a share of albRequestsPerSecond")),
-  logGbPerDay: z.number().min(0).optional().describe('GB of logs the service writes a day; the log groups without one share logGbPerDay').meta(computedDefault("a share of logGbPerDay")),
+  tasks: z.number().min(0).max(10000).optional().describe('Tasks running on average, instead of the desired count and schedules').meta(computedDefault('those')),
+  requestsPerSecond: z.number().min(0).optional().describe('Requests a second the load balancer routes to this service; the routed services without one share albRequestsPerSecond').meta(computedDefault('a share of albRequestsPerSecond')),
+  logGbPerDay: z.number().min(0).optional().describe('GB of logs the service writes a day; the log groups without one share logGbPerDay').meta(computedDefault('a share of logGbPerDay')),
 });
 
 /** Per-resource usage of the cost estimate, by the names of the environment file. */
@@ -30,10 +30,10 @@ export const costSchema = strictObject({
   jobRunMinutes: z.number().min(0).max(1440).default(10).describe('Cost estimate: minutes each run of a scheduled job takes'),
   /** USD a month: an AWS Budgets cost budget of the environment's Environment tag, alerting at 80% actual and 100% forecast. */
   /** The AWS account's creation date: chooses the free-tier rules of `cost --free-tier`. */
-  accountCreated: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, 'a date, YYYY-MM-DD (quote it: "2024-03-01")').optional().describe('Cost estimate: the AWS account\'s creation date, YYYY-MM-DD; before 2025-07-15 the 12-month free-tier allowances apply in its first 12 months, from then the Free plan\'s credits').meta(computedDefault("unknown, always-free allowances only")),
+  accountCreated: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, 'a date, YYYY-MM-DD (quote it: "2024-03-01")').optional().describe('Cost estimate: the AWS account\'s creation date, YYYY-MM-DD; before 2025-07-15 the 12-month free-tier allowances apply in its first 12 months, from then the Free plan\'s credits').meta(computedDefault('unknown, always-free allowances only')),
   monthlyBudget: z.number().positive().max(1e9).optional().describe('USD a month: an AWS Budgets cost budget of the resources tagged with this environment, alerts at 80% actual and 100% forecast to monitoring.topicArn or alarmEmails'),
   /** Fargate Spot's discount off on-demand. */
-  spotDiscount: z.number().min(0).max(0.9).optional().describe('Cost estimate: Fargate Spot\'s discount off on-demand prices, 0-0.9; Spot prices move').meta(computedDefault("the region's in the price table, 0.6704 as of 2025-01-15")),
+  spotDiscount: z.number().min(0).max(0.9).optional().describe('Cost estimate: Fargate Spot\'s discount off on-demand prices, 0-0.9; Spot prices move').meta(computedDefault('the region\'s in the price table, 0.6704 as of 2025-01-15')),
   /** Usage of named resources instead of the environment-wide figures. */
   overrides: costOverridesSchema.prefault({}).describe('Cost estimate: usage of named services instead of the environment-wide assumptions'),
 });

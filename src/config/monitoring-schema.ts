@@ -30,5 +30,5 @@ export const monitoringSchema = strictObject({
     caches: z.boolean().default(true).describe('Engine CPU, memory and eviction alarms per cache node'),
   }).prefault({}).describe('Which alarms the environment creates; synth prints how many'),
   topicArn: z.string().regex(/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$/, 'an SNS topic ARN looks like arn:aws:sns:REGION:ACCOUNT:NAME').optional()
-    .describe('Send alarms to this existing SNS topic (same region) instead of creating <prefix>-alerts').meta(computedDefault("a topic is created")),
+    .describe('Send alarms to this existing SNS topic (same region) instead of creating <prefix>-alerts').meta(computedDefault('a topic is created')),
 });

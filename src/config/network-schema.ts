@@ -8,10 +8,10 @@ import { uniqueList } from './value-checks';
 export const networkSchema = strictObject({
   /** A new VPC with this CIDR (/16 to /24). */
   cidr: cidrSchema.optional().describe('A new VPC: /16 to /24, a network address; subnets are the VPC split in 16, zone i gets public block i and private block 8+i (exactly one of cidr and existing)'),
-  natGateways: z.enum(['none', 'single', 'perAz']).optional().describe('none (tasks in public subnets with public IPs), single, or perAz').meta(computedDefault("single")),
+  natGateways: z.enum(['none', 'single', 'perAz']).optional().describe('none (tasks in public subnets with public IPs), single, or perAz').meta(computedDefault('single')),
   /** VPC flow logs to CloudWatch Logs. */
   flowLogs: z.boolean().default(true).describe('VPC flow logs of all traffic to /vpc/<prefix>/flow-logs'),
-  flowLogRetentionDays: retentionDays.optional().describe('Retention of the flow logs, a CloudWatch retention value').meta(computedDefault("logRetentionDays")),
+  flowLogRetentionDays: retentionDays.optional().describe('Retention of the flow logs, a CloudWatch retention value').meta(computedDefault('logRetentionDays')),
   existing: strictObject({
     vpcId: z.string().regex(/^vpc-[0-9a-f]{8,17}$/, 'a VPC ID looks like vpc-0123456789abcdef0').describe('The VPC ID, vpc-... (required with existing)'),
     publicSubnetIds: uniqueList(z.string().regex(/^subnet-[0-9a-f]{8,17}$/, 'a subnet ID looks like subnet-0123456789abcdef0')).min(2).describe('Public subnets of that VPC, one per zone, 2 or more, no repeats (required with existing)'),

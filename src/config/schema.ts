@@ -44,9 +44,9 @@ export type { ParsedJob } from './jobs-schema';
 export const environmentSchema = strictObject({
   $schema: z.string().optional().describe('The editor schema this file follows (the yaml-language-server comment does the same); ignored by the CLI'),
   project: nameSchema.describe('Name prefix of every resource: 2-20 lowercase letters, digits, hyphens (required)'),
-  environment: nameSchema.optional().describe('Environment name, also the stack name; unique across files').meta(computedDefault("the file name")),
+  environment: nameSchema.optional().describe('Environment name, also the stack name; unique across files').meta(computedDefault('the file name')),
   /** Production environments get the strict defaults and must pass every guardrail. */
-  production: z.boolean().optional().describe('Stricter defaults and every guardrail').meta(computedDefault("true for prod, production, prod-*")),
+  production: z.boolean().optional().describe('Stricter defaults and every guardrail').meta(computedDefault('true for prod, production, prod-*')),
   aws: awsSchema.describe('Region, account and availability zones'),
   backend: backendSchema.describe('S3 state bucket and DynamoDB lock table'),
   tags: tagsSchema.describe('Tags on every resource, besides Project, Environment and ManagedBy (reserved); AWS\'s characters and lengths, 45 at most'),

@@ -40,7 +40,7 @@ const healthCheckSchema = strictObject({
   command: z.string().min(1).optional().describe('Container health check, run by the shell; exit 0 means healthy'),
   gracePeriodSeconds: nonNegativeInt.max(2147483647).default(60).describe('Seconds after a task starts before load balancer health checks count'),
   retries: z.number().int().min(1).max(10).default(3).describe('Container health check: failures in a row before the container is unhealthy, 1-10; intervalSeconds and timeoutSeconds apply to it too'),
-  startPeriodSeconds: z.number().int().min(0).max(300).optional().describe('Container health check: seconds after start before failures count, 0-300').meta(computedDefault("gracePeriodSeconds, at most 300")),
+  startPeriodSeconds: z.number().int().min(0).max(300).optional().describe('Container health check: seconds after start before failures count, 0-300').meta(computedDefault('gracePeriodSeconds, at most 300')),
 }).superRefine((h, ctx) => {
   if (h.timeoutSeconds >= h.intervalSeconds) {
     ctx.addIssue({ code: 'custom', path: ['timeoutSeconds'], message: `timeoutSeconds ${h.timeoutSeconds} must be below intervalSeconds ${h.intervalSeconds}; the load balancer refuses a check that times out after the next one starts` });
@@ -61,7 +61,7 @@ const deploymentSchema = strictObject({
 const scheduleSchema = strictObject({
   name: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'schedule names are 1-64 letters, digits, _ -').describe('The schedule\'s name, unique in the service'),
   cron: z.string().superRefine(refuse(scheduleProblem)).describe('When: cron(minutes hours day-of-month month day-of-week year) with ? in one of the day fields, rate(...) or at(...)'),
-  timezone: z.string().superRefine(refuse(timeZoneProblem)).optional().describe('An IANA time zone, for example Europe/Berlin').meta(computedDefault("UTC")),
+  timezone: z.string().superRefine(refuse(timeZoneProblem)).optional().describe('An IANA time zone, for example Europe/Berlin').meta(computedDefault('UTC')),
   min: nonNegativeInt.describe('Fewest tasks from then on'),
   max: nonNegativeInt.describe('Most tasks from then on'),
 }).superRefine((s, ctx) => {
@@ -91,19 +91,19 @@ const autoscalingSchema = strictObject({
 });
 
 const alarmThresholdsSchema = strictObject({
-  cpuPercent: percent.optional().describe('Alarm above this average CPU percent').meta(computedDefault("monitoring.thresholds.cpuPercent")),
-  memoryPercent: percent.optional().describe('Alarm above this average memory percent').meta(computedDefault("monitoring.thresholds.memoryPercent")),
-  http5xxPerMinute: nonNegativeInt.optional().describe('Alarm above this many 5XX responses a minute').meta(computedDefault("monitoring.thresholds.http5xxPerMinute")),
-  targetResponseTimeSeconds: z.number().positive().optional().describe('Alarm above this average response time').meta(computedDefault("monitoring.thresholds.targetResponseTimeSeconds")),
+  cpuPercent: percent.optional().describe('Alarm above this average CPU percent').meta(computedDefault('monitoring.thresholds.cpuPercent')),
+  memoryPercent: percent.optional().describe('Alarm above this average memory percent').meta(computedDefault('monitoring.thresholds.memoryPercent')),
+  http5xxPerMinute: nonNegativeInt.optional().describe('Alarm above this many 5XX responses a minute').meta(computedDefault('monitoring.thresholds.http5xxPerMinute')),
+  targetResponseTimeSeconds: z.number().positive().optional().describe('Alarm above this average response time').meta(computedDefault('monitoring.thresholds.targetResponseTimeSeconds')),
 });
 
 const volumeSchema = strictObject({
   efs: strictObject({
     fileSystem: z.string().regex(/^[a-z][a-z0-9-]{0,30}[a-z0-9]$|^[a-z]$/, 'file system names are 1-32 lowercase letters, digits and hyphens').optional()
-      .describe('The environment\'s file system to use; services naming the same one share it').meta(computedDefault("the volume key")),
+      .describe('The environment\'s file system to use; services naming the same one share it').meta(computedDefault('the volume key')),
     rootDirectory: z.string().regex(/^\/[A-Za-z0-9_.\/-]*$/, 'a root directory is an absolute path, for example /data').optional()
-      .describe('The directory of the file system this service sees as its root, created on first use').meta(computedDefault("/<volume key>")),
-    posixUser: posixUser.optional().describe('UID:GID every file operation runs as, and owner of the root directory').meta(computedDefault("the service's user when it is UID:GID, else \"1000:1000\"")),
+      .describe('The directory of the file system this service sees as its root, created on first use').meta(computedDefault('/<volume key>')),
+    posixUser: posixUser.optional().describe('UID:GID every file operation runs as, and owner of the root directory').meta(computedDefault('the service\'s user when it is UID:GID, else "1000:1000"')),
     permissions: z.string().regex(/^0?[0-7]{3}$/, 'permissions are octal, for example "0750"').default('0750').describe('Mode of a newly created root directory'),
   }).optional().describe('A persistent EFS file system: encrypted, mounted with TLS and IAM through an access point'),
   ephemeral: strictObject({
@@ -119,30 +119,30 @@ export const serviceSchema = strictObject({
   image: imageSchema,
   cpu: z.number().refine((v) => FARGATE_CPU_VALUES.includes(v), { message: `Fargate cpu is one of ${FARGATE_CPU_VALUES.join(', ')}` }).describe('Task CPU units: 256, 512, 1024, 2048, 4096, 8192 or 16384, with a memory Fargate pairs with it (required)'),
   memory: positiveInt.describe('Task memory in MiB: 256 takes 512-2048; 512 takes 1024-4096; 1024 takes 2048-8192; 2048 takes 4096-16384; 4096 takes 8192-30720 (1024 steps); 8192 takes 16384-61440 (4096 steps); 16384 takes 32768-122880 (8192 steps) (required)'),
-  port: z.number().int().min(1).max(65535).optional().describe('The container port; needed for routing and for discovery traffic').meta(computedDefault("none: no inbound traffic")),
-  desiredCount: nonNegativeInt.max(5000).optional().describe('Tasks to run; within autoscaling.min..max when autoscaling').meta(computedDefault("autoscaling.min, or 1 without autoscaling")),
-  capacity: capacitySchema.optional().describe('As cluster.capacity, for this service').meta(computedDefault("cluster.capacity")),
+  port: z.number().int().min(1).max(65535).optional().describe('The container port; needed for routing and for discovery traffic').meta(computedDefault('none: no inbound traffic')),
+  desiredCount: nonNegativeInt.max(5000).optional().describe('Tasks to run; within autoscaling.min..max when autoscaling').meta(computedDefault('autoscaling.min, or 1 without autoscaling')),
+  capacity: capacitySchema.optional().describe('As cluster.capacity, for this service').meta(computedDefault('cluster.capacity')),
   cpuArchitecture: z.enum(['X86_64', 'ARM64']).default('X86_64').describe('X86_64 or ARM64; ARM64 only with on-demand capacity, since Fargate Spot runs no ARM64'),
-  command: z.array(z.string()).optional().describe('The container\'s command, a list of strings').meta(computedDefault("the image's")),
+  command: z.array(z.string()).optional().describe('The container\'s command, a list of strings').meta(computedDefault('the image\'s')),
   environment: z.record(envVarName, z.union([z.string(), z.number(), z.boolean()])).default({}).describe('Environment variables, name -> string, number or boolean; quote numbers whose text matters ("1.10")'),
   secrets: z.record(envVarName, secretSchema).default({}).describe('Secrets as environment variables, name -> { secretsManager: NAME_OR_ARN, key: JSON_KEY } or { ssm: /parameter/name or ARN }; the execution role may read exactly these'),
   routing: routingSchema.optional().describe('Load balancer routing to this service: { hosts, paths, priority }; needs a port'),
   healthCheck: healthCheckSchema.prefault({}).describe('Load balancer and container health checks'),
   deployment: deploymentSchema.prefault({}).describe('Rolling deployments: { minHealthyPercent, maxPercent, circuitBreaker, externalImageUpdates }'),
-  autoscaling: autoscalingSchema.optional().describe('Target tracking and schedules: min, max, and any of cpuTarget, memoryTarget, requestsPerTarget, schedules').meta(computedDefault("none: desiredCount tasks")),
+  autoscaling: autoscalingSchema.optional().describe('Target tracking and schedules: min, max, and any of cpuTarget, memoryTarget, requestsPerTarget, schedules').meta(computedDefault('none: desiredCount tasks')),
   serviceDiscovery: z.boolean().default(false).describe('Register in Cloud Map as <name>.<project>-<environment>.local'),
   exec: z.boolean().default(false).describe('ECS Exec, with sessions logged to an encrypted log group'),
   readonlyRootFilesystem: z.boolean().default(true).describe('A read-only root filesystem, with a writable /tmp volume mounted'),
   stopTimeoutSeconds: z.number().int().min(2).max(120).default(30).describe('Seconds between SIGTERM and SIGKILL, 2-120'),
-  logRetentionDays: retentionDays.optional().describe('Retention of the service\'s log group').meta(computedDefault("logRetentionDays")),
+  logRetentionDays: retentionDays.optional().describe('Retention of the service\'s log group').meta(computedDefault('logRetentionDays')),
   alarms: alarmThresholdsSchema.prefault({}).describe('This service\'s alarm thresholds: cpuPercent, memoryPercent, http5xxPerMinute, targetResponseTimeSeconds'),
   sidecars: namedMap(sidecarSchema).default({}).describe(`More containers in the same task (collector, agent, proxy), by name; dependsOn refers to the main container as "${MAIN_CONTAINER}"`),
   volumes: namedMap(volumeSchema).default({}).describe('Volumes containers mount with mountPoints: { efs: {...} } or { ephemeral: { sizeGiB } }'),
   taskRole: taskRoleSchema.prefault({}).describe('What the application may do beyond the grants of databases and tables: statements, shorthands for S3, SQS and SNS, managed policies'),
   securityGroupIds: z.array(securityGroupId).max(4).default([]).describe('Existing security groups the tasks join besides their own'),
   egress: z.array(egressSchema).min(1).max(20).optional()
-    .describe('Where the tasks may connect: CIDRs, prefix lists or the VPC on TCP ports, and other services; the databases that list the service and the file systems it mounts are added. Tasks reach AWS APIs and registries on 443 (through NAT: { cidr: 0.0.0.0/0, ports: [443] }, or VPC endpoints)').meta(computedDefault("every address on every port, reported by the ecs-open-egress guardrail")),
-  assignPublicIp: z.boolean().optional().describe('Public IP addresses on the tasks, in public subnets').meta(computedDefault("true only in a new VPC with natGateways none; only where the network allows it")),
+    .describe('Where the tasks may connect: CIDRs, prefix lists or the VPC on TCP ports, and other services; the databases that list the service and the file systems it mounts are added. Tasks reach AWS APIs and registries on 443 (through NAT: { cidr: 0.0.0.0/0, ports: [443] }, or VPC endpoints)').meta(computedDefault('every address on every port, reported by the ecs-open-egress guardrail')),
+  assignPublicIp: z.boolean().optional().describe('Public IP addresses on the tasks, in public subnets').meta(computedDefault('true only in a new VPC with natGateways none; only where the network allows it')),
   teleport: serviceTeleportSchema.prefault({}).describe('Teleport access to this service: { app, ssh }'),
   ...containerSettings,
 }).superRefine((s, ctx) => {

@@ -11,7 +11,7 @@ const queueRef = z.string().regex(/^[A-Za-z0-9_-]{1,75}(\.fifo)?$|^arn:aws[a-z-]
 const topicRef = z.string().regex(/^[A-Za-z0-9_-]{1,251}(\.fifo)?$|^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,251}(\.fifo)?$/, 'a topic is an SNS topic name or ARN');
 
 const statementSchema = strictObject({
-  sid: z.string().regex(/^[A-Za-z0-9]{1,100}$/, 'a statement ID is letters and digits').optional().describe('Statement ID').meta(computedDefault("Declared<position>")),
+  sid: z.string().regex(/^[A-Za-z0-9]{1,100}$/, 'a statement ID is letters and digits').optional().describe('Statement ID').meta(computedDefault('Declared<position>')),
   effect: z.enum(['Allow', 'Deny']).default('Allow').describe('Allow or Deny'),
   actions: z.array(z.string().regex(/^\*$|^[a-z0-9-]+:[A-Za-z0-9*?]+$/, 'actions look like service:Action, for example sqs:SendMessage')).min(1).describe('IAM actions, service:Action; * or service:* only with a waiver of iam-no-wildcards'),
   resources: z.array(z.string().regex(/^\*$|^arn:/, 'resources are ARNs (arn:PARTITION:SERVICE:REGION:ACCOUNT:...)')).min(1).describe('ARNs in this environment\'s partition, region and account; * only with a waiver of iam-no-wildcards'),

@@ -57,8 +57,8 @@ const githubSchema = strictObject({
   teams: z.record(
     z.string().regex(/^([A-Za-z0-9-]{1,39}\/)?[A-Za-z0-9._-]{1,100}$/, 'a team is its slug, or organization/slug'),
     uniqueList(roleName).min(1),
-  ).optional().describe('GitHub team slug (every allowed organization) or organization/slug -> Teleport roles; admin only where a team is mapped to it').meta(computedDefault("{ developers: [developer] }")),
-  endpointUrl: z.string().regex(/^https:\/\/[a-z0-9.-]+(\/.*)?$/, 'an https:// URL').optional().describe('GitHub Enterprise Server: its https:// URL').meta(computedDefault("github.com")),
+  ).optional().describe('GitHub team slug (every allowed organization) or organization/slug -> Teleport roles; admin only where a team is mapped to it').meta(computedDefault('{ developers: [developer] }')),
+  endpointUrl: z.string().regex(/^https:\/\/[a-z0-9.-]+(\/.*)?$/, 'an https:// URL').optional().describe('GitHub Enterprise Server: its https:// URL').meta(computedDefault('github.com')),
 });
 
 const objectLockSchema = strictObject({
@@ -70,28 +70,28 @@ export const teleportSchema = strictObject({
   enabled: z.boolean().default(false).describe('Run a Teleport cluster in this environment: auth and proxy on Fargate, DynamoDB state, S3 session recordings'),
   domain: domainName.optional().describe('The proxy\'s public name; applications are <service>.<domain> (required when enabled)'),
   clusterName: z.string().regex(/^[a-z0-9][a-z0-9.-]{0,62}$/, 'a cluster name is lowercase letters, digits, dots and hyphens').optional()
-    .describe('The Teleport cluster name; it is part of every certificate, so it cannot change later').meta(computedDefault("the domain")),
-  dynamodbTable: tableName.optional().describe('The cluster state table, with streams and TTL').meta(computedDefault("<project>-<environment>-teleport-state")),
-  eventsTable: tableName.optional().describe('The audit events table').meta(computedDefault("<dynamodbTable>-events")),
-  auditBucket: bucketName.optional().describe('The session recordings bucket: versioned, customer-key encrypted, TLS only').meta(computedDefault("<project>-<environment>-teleport-audit-<account>-<region>")),
+    .describe('The Teleport cluster name; it is part of every certificate, so it cannot change later').meta(computedDefault('the domain')),
+  dynamodbTable: tableName.optional().describe('The cluster state table, with streams and TTL').meta(computedDefault('<project>-<environment>-teleport-state')),
+  eventsTable: tableName.optional().describe('The audit events table').meta(computedDefault('<dynamodbTable>-events')),
+  auditBucket: bucketName.optional().describe('The session recordings bucket: versioned, customer-key encrypted, TLS only').meta(computedDefault('<project>-<environment>-teleport-audit-<account>-<region>')),
   image: imageReference.default(TELEPORT_IMAGE).describe(`The auth and proxy image, pinned`),
   agentImage: imageReference.default(TELEPORT_AGENT_IMAGE).describe(`The image of agent sidecars and the database agent`),
   cpu: z.number().int().refine((v) => [256, 512, 1024, 2048, 4096].includes(v), 'Fargate cpu here is one of 256, 512, 1024, 2048, 4096').default(512).describe('Task CPU units of the auth and proxy service'),
   memory: z.number().int().positive().default(1024).describe('Task memory in MiB, a valid Fargate pair with cpu'),
   replicas: z.number().int().min(1).max(10).default(1).describe('Auth and proxy tasks; more than one share the DynamoDB state'),
-  certificate: z.string().optional().describe('A key of certificates covering domain, and *.domain once a service has teleport.app').meta(computedDefault("a certificate of its own for both")),
+  certificate: z.string().optional().describe('A key of certificates covering domain, and *.domain once a service has teleport.app').meta(computedDefault('a certificate of its own for both')),
   hostedZoneId: z.string().regex(/^Z[A-Z0-9]{1,31}$/, 'a hosted zone ID looks like Z0123456789ABCDEFGHIJ').optional()
-    .describe('Route 53 zone of the domain and *.domain records and of the certificate validation').meta(computedDefault("dns.hostedZoneId; absent: no records")),
+    .describe('Route 53 zone of the domain and *.domain records and of the certificate validation').meta(computedDefault('dns.hostedZoneId; absent: no records')),
   allowedCidrs: uniqueList(z.string().regex(/^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/, 'an IPv4 CIDR, for example 203.0.113.0/24')).min(1).default(['0.0.0.0/0'])
     .describe('Who may reach the proxy on 443; restricted, the NAT gateways\' addresses are admitted too (the environment\'s own agents), and a network without NAT refuses it'),
   sessionRecording: z.enum(['node', 'proxy', 'node-sync', 'proxy-sync']).default('node').describe('Where sessions are recorded; off is not offered'),
   recordingsToInfrequentAccessDays: z.number().int().min(30).max(3650).default(30).describe('Days before recordings move to S3 Standard-IA'),
   recordingsToGlacierDays: z.number().int().min(60).max(3650).default(90).describe('Days before recordings move to Glacier Instant Retrieval'),
-  recordingsExpireDays: z.number().int().min(1).max(36500).optional().describe('Days before recordings are deleted').meta(computedDefault("kept")),
-  objectLock: objectLockSchema.optional().describe('S3 Object Lock on the recordings bucket: { mode, days }; only at bucket creation').meta(computedDefault("off")),
+  recordingsExpireDays: z.number().int().min(1).max(36500).optional().describe('Days before recordings are deleted').meta(computedDefault('kept')),
+  objectLock: objectLockSchema.optional().describe('S3 Object Lock on the recordings bucket: { mode, days }; only at bucket creation').meta(computedDefault('off')),
   sso: strictObject({ github: githubSchema.prefault({}).describe('The GitHub connector') }).prefault({}).describe('Single sign-on'),
   roles: z.record(roleName, teleportRoleSchema).default({}).describe('Teleport roles by name; developer and admin exist by default and are replaced by an entry of the same name'),
-  databases: uniqueList(z.string()).optional().describe('Keys of databases reached through Teleport, with RDS IAM authentication').meta(computedDefault("every database")),
+  databases: uniqueList(z.string()).optional().describe('Keys of databases reached through Teleport, with RDS IAM authentication').meta(computedDefault('every database')),
   databaseAgent: strictObject({
     cpu: z.number().int().refine((v) => [256, 512, 1024].includes(v), 'one of 256, 512, 1024').default(256).describe('Task CPU units'),
     memory: z.number().int().positive().default(512).describe('Task memory in MiB'),

@@ -16,7 +16,7 @@ export const cacheSchema = strictObject({
   engine: z.enum(engines as [CacheEngine, ...CacheEngine[]], { error: 'engine is valkey or redis (Redis OSS)' }).default('valkey')
     .describe('valkey or redis (Redis OSS); Valkey costs about 20% less per node'),
   engineVersion: z.string({ error: 'an engine version is text in quotes, for example "7.2"' }).optional()
-    .describe(`Major.minor engine version ElastiCache offers: valkey ${ELASTICACHE_ENGINE_VERSIONS.valkey.join(', ')}; redis ${ELASTICACHE_ENGINE_VERSIONS.redis.join(', ')}`).meta(computedDefault("the newest of the engine")),
+    .describe(`Major.minor engine version ElastiCache offers: valkey ${ELASTICACHE_ENGINE_VERSIONS.valkey.join(', ')}; redis ${ELASTICACHE_ENGINE_VERSIONS.redis.join(', ')}`).meta(computedDefault('the newest of the engine')),
   nodeType: z.string().regex(/^cache\.[a-z][a-z0-9-]*\.[a-z0-9]+$/, 'a node type looks like cache.t4g.micro or cache.r7g.large').default('cache.t4g.micro')
     .describe('The node type of every node'),
   replicas: z.number().int().min(0).max(5).default(0)
@@ -50,8 +50,8 @@ export const bucketSchema = strictObject({
     maxAgeSeconds: z.number().int().min(0).max(86400).default(3000).describe('Seconds a browser may cache the preflight answer'),
   }).optional().describe('Browser access (uploads from a web page): { allowedOrigins, allowedMethods, allowedHeaders, exposeHeaders, maxAgeSeconds }'),
   lifecycle: strictObject({
-    expireNoncurrentDays: z.number().int().min(1).max(36500).optional().describe('Days before a replaced or deleted version is removed; needs versioning').meta(computedDefault("90 with versioning")),
-    expireDays: z.number().int().min(1).max(36500).optional().describe('Days before current objects expire').meta(computedDefault("never")),
+    expireNoncurrentDays: z.number().int().min(1).max(36500).optional().describe('Days before a replaced or deleted version is removed; needs versioning').meta(computedDefault('90 with versioning')),
+    expireDays: z.number().int().min(1).max(36500).optional().describe('Days before current objects expire').meta(computedDefault('never')),
     abortIncompleteUploadDays: z.number().int().min(1).max(365).default(7).describe('Days before unfinished multipart uploads are removed'),
   }).prefault({}).describe('Lifecycle rules: { expireNoncurrentDays, expireDays, abortIncompleteUploadDays }'),
   allowedServices: strictObject({
@@ -71,7 +71,7 @@ export const wafSchema = strictObject({
     .describe(`AWS managed rule groups, in order: ${WAF_MANAGED_RULES.join(', ')}`),
   countOnly: uniqueList(z.enum([...WAF_MANAGED_RULES, 'rateLimit'], { error: `one of ${WAF_MANAGED_RULES.join(', ')} or rateLimit` })).default([])
     .describe('Rules that only count matches instead of blocking (to try a rule group first): managed rule groups or rateLimit'),
-  logRetentionDays: z.number().refine((v) => (LOG_RETENTION_DAYS as readonly number[]).includes(v), { message: `CloudWatch Logs accepts only ${LOG_RETENTION_DAYS.join(', ')} days` }).optional().describe('Retention of the aws-waf-logs-<prefix> log group').meta(computedDefault("logRetentionDays")),
+  logRetentionDays: z.number().refine((v) => (LOG_RETENTION_DAYS as readonly number[]).includes(v), { message: `CloudWatch Logs accepts only ${LOG_RETENTION_DAYS.join(', ')} days` }).optional().describe('Retention of the aws-waf-logs-<prefix> log group').meta(computedDefault('logRetentionDays')),
 });
 
 export type ParsedCache = z.output<typeof cacheSchema>;
