@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { environmentJsonSchemaObject } from '../../src/config/json-schema';
 import { defaultText, referenceSections } from '../../src/config/reference';
 import { COMPUTED_DEFAULT, DEFAULT_BY_ENVIRONMENT, forEnvironment, PRODUCTION_DEFAULTS } from '../../src/config/schema-defaults';
+import { configOf, MINIMAL_ENVIRONMENT, minimalService } from '../support/helpers';
 
 type Node = Record<string, any>;
 
@@ -71,5 +72,34 @@ describe('the configuration reference', () => {
     for (const file of readdirSync('src/config').filter((f) => f.endsWith('.ts'))) {
       expect({ file, handWritten: readFileSync(join('src/config', file), 'utf8').includes('(default:') }).toEqual({ file, handWritten: false });
     }
+  });
+
+  it('states the production defaults resolve applies: each key left out resolves to the value the reference shows', () => {
+    const environment = (production: boolean) => configOf(`${MINIMAL_ENVIRONMENT}production: ${production}
+gitops: { approvers: [alice] }
+services:
+${minimalService('web').trimEnd()}
+    port: 8080
+    routing: { hosts: [web.example.com], priority: 10 }
+dynamodb:
+  items: { hashKey: { name: id, type: S } }
+caches:
+  sessions: { nodeType: cache.t4g.micro, replicas: 1 }
+buckets:
+  uploads: {}
+`);
+    const resolved = (config: ReturnType<typeof environment>) => ({
+      wafEnabled: config.loadBalancer.waf.enabled,
+      tableDeletionProtection: config.dynamodb.items!.deletionProtection,
+      cacheSnapshotRetentionDays: config.caches.sessions!.snapshotRetentionDays,
+      bucketVersioning: config.buckets.uploads!.versioning,
+      bucketEncryption: config.buckets.uploads!.encryption,
+      autoApply: config.gitops.autoApply,
+    });
+    const expected = (production: boolean) => Object.fromEntries(Object.entries(PRODUCTION_DEFAULTS).map(([key, defaults]) => [key, forEnvironment<unknown>(defaults, production)]));
+    expect(resolved(environment(true))).toEqual(expected(true));
+    expect(resolved(environment(false))).toEqual(expected(false));
+    // And the two differ for every key: production is stricter in each.
+    for (const [key, defaults] of Object.entries(PRODUCTION_DEFAULTS)) expect({ key, same: defaults.production === defaults.others }).toEqual({ key, same: false });
   });
 });
