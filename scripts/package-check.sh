@@ -19,6 +19,11 @@ cd "$top"
 tarball="$scratch/$(npm pack --silent --pack-destination "$scratch" | tail -1)"
 echo "packed $(basename "$tarball"): $(du -k "$tarball" | cut -f1) KB, $(tar -tzf "$tarball" | wc -l) files"
 if tar -tzf "$tarball" | grep -E '\.ts$' | grep -vE '\.d\.ts$'; then echo "error: the package ships TypeScript sources (above); it runs compiled JavaScript only" >&2; exit 1; fi
+# The files init copies (src/cli/templates/, which the build copies beside the compiled init).
+listing="$(tar -tzf "$tarball")"
+for template in $(cd src/cli/templates && find . -type f | sed 's#^\./##' | sort); do
+  if ! grep -qxF "package/dist/cli/templates/$template" <<<"$listing"; then echo "error: the package lacks dist/cli/templates/$template, which init copies" >&2; exit 1; fi
+done
 
 project="$scratch/acme-infra"
 node bin/platform.js init "$project" --project acme --account-id 111122223333 --from-package "$tarball"

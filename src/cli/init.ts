@@ -11,7 +11,7 @@ import { dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { core } from './core';
 import { EXIT } from './exit-codes';
-import { defaultsTemplate, environmentTemplate, EXAMPLE_TEST, GITIGNORE, packageJsonTemplate, PLATFORM_PACKAGE, TEST_TOOLS, WORKFLOWS, type ProjectAnswers } from './init-templates';
+import { defaultsTemplate, environmentTemplate, EXAMPLE_TEST, gitignoreTemplate, packageJsonTemplate, PLATFORM_PACKAGE, TEST_TOOLS, workflowTemplates, type ProjectAnswers } from './init-templates';
 
 interface InitOptions {
   project?: string;
@@ -117,8 +117,8 @@ function projectFiles(dir: string, options: InitOptions, approvers: readonly str
     [join(dir, 'environments', `${options.env}.yaml`)]: environmentTemplate(answers, 10, { approvers }),
     [join(dir, core().SCHEMA_FILES.defaults)]: core().defaultsJsonSchema(),
     [join(dir, core().SCHEMA_FILES.environment)]: core().environmentJsonSchema(),
-    [join(dir, '.gitignore')]: GITIGNORE,
-    ...Object.fromEntries(Object.entries(WORKFLOWS).map(([name, text]) => [join(dir, '.github', 'workflows', name), text])),
+    [join(dir, '.gitignore')]: gitignoreTemplate(),
+    ...Object.fromEntries(Object.entries(workflowTemplates()).map(([name, text]) => [join(dir, '.github', 'workflows', name), text])),
   };
 }
 

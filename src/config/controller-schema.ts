@@ -10,6 +10,7 @@ import { AWS_REGIONS, FARGATE_CPU_VALUES, FARGATE_MEMORY_BY_CPU, LOG_RETENTION_D
 import { isIpv4Cidr } from '../cidr';
 import { strictObject } from './strict-object';
 import { MAX_USER_TAGS, refuse, tagKeyProblem, tagValueProblem, uniqueList } from './value-checks';
+import { computedDefault } from './schema-defaults';
 
 /** The stack of the controller's infrastructure: longer than any environment name (20) and not a bootstrap-* name, so it cannot collide. */
 export const CONTROLLER_STACK = 'controller-infrastructure';
@@ -49,36 +50,36 @@ export const controllerSchema = strictObject({
     .refine((r) => !/^https?:\/\/[^/]*@/i.test(r), 'no credentials in the URL: they would land in Terraform state and logs; the GitHub token comes from the secret GITHUB_TOKEN')
     .refine((r) => !/^(http|git|file):/i.test(r), 'the repository is read over HTTPS only: give an https:// URL or OWNER/NAME')
     .describe('The Git repository the controller watches (serve --repo): an https URL or OWNER/NAME on GitHub; a private GitHub repository is read with the GITHUB_TOKEN secret (ssh is refused: the image has no ssh client or key) (required)'),
-  branch: z.string().min(1).default('main').describe('Its default branch: pushes to it apply where the policy allows (default: main)'),
-  configPath: z.string().min(1).default('environments').describe('The environments folder inside that repository (default: environments)'),
+  branch: z.string().min(1).default('main').describe('Its default branch: pushes to it apply where the policy allows'),
+  configPath: z.string().min(1).default('environments').describe('The environments folder inside that repository'),
   aws: strictObject({
-    region: z.enum(AWS_REGIONS).optional().describe('Region of the controller (default: the region of the environments it manages without a role)'),
-    accountId: accountId.optional().describe('Account of the controller (default: the account of the environments it manages without a role)'),
-  }).prefault({}).describe('Where the controller runs (default: with the environments it manages directly)'),
+    region: z.enum(AWS_REGIONS).optional().describe('Region of the controller').meta(computedDefault('the region of the environments it manages without a role')),
+    accountId: accountId.optional().describe('Account of the controller').meta(computedDefault('the account of the environments it manages without a role')),
+  }).prefault({}).describe('Where the controller runs'),
   image: strictObject({
     tag: z.string().regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/, 'an image tag: letters, digits, _ . -, at most 128').optional()
-      .describe('Tag of the controller image in its own ECR repository <project>/controller (default: the project\'s package.json version)'),
-  }).prefault({}).describe('The controller image, pushed to the repository this stack creates (default: <project>/controller:<package.json version>)'),
+      .describe('Tag of the controller image in its own ECR repository <project>/controller').meta(computedDefault('the project\'s package.json version')),
+  }).prefault({}).describe('The controller image, pushed to the repository this stack creates'),
   cpu: z.number().refine((v) => FARGATE_CPU_VALUES.includes(v), { message: `Fargate cpu is one of ${FARGATE_CPU_VALUES.join(', ')}` }).default(1024)
-    .describe('Task CPU units; Terraform plans run inside the task (default: 1024)'),
-  memory: z.number().int().positive().default(2048).describe('Task memory in MiB, one Fargate pairs with cpu (default: 2048)'),
-  driftMinutes: z.number().int().min(0).default(0).describe('Plan every environment this often to find drift, serve --drift-minutes (default: 0: never)'),
+    .describe('Task CPU units; Terraform plans run inside the task'),
+  memory: z.number().int().positive().default(2048).describe('Task memory in MiB, one Fargate pairs with cpu'),
+  driftMinutes: z.number().int().min(0).default(0).describe('Plan every environment this often to find drift, serve --drift-minutes; 0: never'),
   desiredCount: z.number().int().min(1).max(10).default(2)
-    .describe('Controller tasks behind the load balancer, sharing the queue in the runs table: each environment runs in one task at a time, different environments in parallel, and a task that dies has its runs recovered by another (docs/controller-scaling.md); 1 stops the old task before starting the new one on a deployment (default: 2)'),
+    .describe('Controller tasks behind the load balancer, sharing the queue in the runs table: each environment runs in one task at a time, different environments in parallel, and a task that dies has its runs recovered by another (docs/controller-scaling.md); 1 stops the old task before starting the new one on a deployment'),
   network: strictObject({
     cidr: cidr.refine((c) => { const bits = Number(c.split('/')[1]); return bits >= 16 && bits <= 22; }, 'the controller\'s VPC is /16 to /22: it is split in 16 subnets, and its load balancer needs /27 or larger').optional()
-      .describe('A VPC of the controller\'s own, /16 to /22 (default: 10.250.0.0/22 when existing is not given)'),
+      .describe('A VPC of the controller\'s own, /16 to /22').meta(computedDefault('10.250.0.0/22 when existing is not given')),
     existing: strictObject({
       vpcId: z.string().regex(/^vpc-[0-9a-f]{8,17}$/, 'a VPC ID looks like vpc-0123456789abcdef0').describe('The VPC ID (required with existing)'),
       publicSubnetIds: uniqueList(subnetId).min(2).optional().describe('Public subnets for the controller\'s own load balancer, 2 or more (required with existing and no loadBalancer.existing)'),
       privateSubnetIds: uniqueList(subnetId).min(2).describe('Private subnets with a way out (NAT) for the task, 2 or more (required with existing)'),
-    }).optional().describe('An existing VPC instead of a new one: { vpcId, privateSubnetIds, publicSubnetIds } (default: none: a VPC of its own)'),
-    availabilityZones: z.array(z.string()).min(2).max(8).optional().describe('Zones of a new VPC (default: <region>a, <region>b)'),
-  }).prefault({}).describe('Where the task runs: a VPC of its own (cidr) or an existing one (existing) (default: a new VPC 10.250.0.0/22 with one NAT gateway)'),
+    }).optional().describe('An existing VPC instead of a new one: { vpcId, privateSubnetIds, publicSubnetIds }').meta(computedDefault('none: a VPC of its own')),
+    availabilityZones: z.array(z.string()).min(2).max(8).optional().describe('Zones of a new VPC').meta(computedDefault('<region>a, <region>b')),
+  }).prefault({}).describe('Where the task runs: a VPC of its own (cidr) or an existing one (existing)'),
   cluster: strictObject({
     existing: z.string().regex(/^(arn:aws[a-z-]*:ecs:[a-z0-9-]+:\d{12}:cluster\/)?[A-Za-z0-9_-]{1,255}$/, 'an ECS cluster name or ARN').optional()
-      .describe('An existing ECS cluster by name or ARN (default: a cluster of its own, <project>-controller)'),
-  }).prefault({}).describe('The ECS cluster of the controller task (default: a cluster of its own)'),
+      .describe('An existing ECS cluster by name or ARN').meta(computedDefault('a cluster of its own, <project>-controller')),
+  }).prefault({}).describe('The ECS cluster of the controller task'),
   loadBalancer: strictObject({
     host: z.string()
       .regex(/^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,61}[a-z0-9]$/, 'a host name in lower case, without wildcard or port, for example gitops.example.com')
@@ -90,26 +91,26 @@ export const controllerSchema = strictObject({
         .describe('The HTTPS listener of an existing load balancer (required with existing)'),
       securityGroupId: z.string().regex(/^sg-[0-9a-f]{8,17}$/, 'a security group ID looks like sg-0123456789abcdef0').describe('That load balancer\'s security group, admitted to the task port (required with existing)'),
       priority: z.number().int().min(1).max(49990).describe('Priority of the first listener rule; the controller uses up to 10 consecutive ones (required with existing)'),
-    }).optional().describe('An existing HTTPS listener instead of a load balancer of its own: { listenerArn, securityGroupId, priority } (default: none: a load balancer of its own)'),
-    sslPolicy: z.string().default('ELBSecurityPolicy-TLS13-1-2-2021-06').describe('TLS policy of the own load balancer\'s listener (default: ELBSecurityPolicy-TLS13-1-2-2021-06)'),
-    accessLogs: z.boolean().default(true).describe('Access logs of the own load balancer to a bucket of its own (default: true)'),
+    }).optional().describe('An existing HTTPS listener instead of a load balancer of its own: { listenerArn, securityGroupId, priority }').meta(computedDefault('none: a load balancer of its own')),
+    sslPolicy: z.string().default('ELBSecurityPolicy-TLS13-1-2-2021-06').describe('TLS policy of the own load balancer\'s listener'),
+    accessLogs: z.boolean().default(true).describe('Access logs of the own load balancer to a bucket of its own'),
   }).prefault({}).describe('Where HTTPS requests arrive: the host name (host) and a load balancer of its own (certificateArn) or a listener of an existing one (existing) (required: host and one of them)'),
-  allowedCidrs: uniqueList(cidr).max(15).default([]).describe('Who may reach the UI and API paths (everything but /webhooks/github); up to 15 CIDRs (default: none: only the webhook is reachable)'),
+  allowedCidrs: uniqueList(cidr).max(15).default([]).describe('Who may reach the UI and API paths (everything but /webhooks/github); up to 15 CIDRs; none: only the webhook is reachable'),
   webhookCidrs: uniqueList(cidr).min(1).max(15).default([...GITHUB_HOOK_CIDRS])
-    .describe('Who may reach /webhooks/github: GitHub\'s hook ranges from api.github.com/meta; GitHub Enterprise Server: its egress addresses (default: 192.30.252.0/22, 185.199.108.0/22, 140.82.112.0/20, 143.55.64.0/20)'),
+    .describe('Who may reach /webhooks/github: GitHub\'s hook ranges from api.github.com/meta; GitHub Enterprise Server: its egress addresses'),
   logRetentionDays: z.number().refine((v) => (LOG_RETENTION_DAYS as readonly number[]).includes(v), { message: `CloudWatch Logs accepts only ${LOG_RETENTION_DAYS.join(', ')} days` }).default(90)
-    .describe('Retention of the controller\'s log group (default: 90)'),
+    .describe('Retention of the controller\'s log group'),
   alarms: strictObject({
     topicArn: z.string().regex(/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$/, 'an SNS topic ARN').optional()
-      .describe('Send the alarms to this existing topic (default: a topic <project>-controller-alerts is created)'),
-    emails: uniqueList(z.email('not an email address')).default([]).describe('Email subscriptions of the created topic (default: none)'),
-    http5xxPerMinute: z.number().int().min(0).default(5).describe('Alarm above this many 5XX answers of the controller a minute (default: 5)'),
-  }).prefault({}).describe('Alarms: the task is not running, the controller answers 5XX (default: both, to a topic of its own)'),
+      .describe('Send the alarms to this existing topic').meta(computedDefault('a topic <project>-controller-alerts is created')),
+    emails: uniqueList(z.email('not an email address')).default([]).describe('Email subscriptions of the created topic'),
+    http5xxPerMinute: z.number().int().min(0).default(5).describe('Alarm above this many 5XX answers of the controller a minute'),
+  }).prefault({}).describe('Alarms: the task is not running, the controller answers 5XX'),
   environmentRoles: z.record(z.string(), roleArn).default({})
-    .describe('Environment name -> the role the controller assumes to plan and apply it (another account, for example); the task role then gets only sts:AssumeRole on it (default: none: the task role manages the environment itself)'),
-  tags: tags.describe('Tags on every controller resource, besides Project and ManagedBy (default: none)'),
+    .describe('Environment name -> the role the controller assumes to plan and apply it (another account, for example); the task role then gets only sts:AssumeRole on it; an environment without one is managed by the task role itself'),
+  tags: tags.describe('Tags on every controller resource, besides Project and ManagedBy'),
   waivers: z.record(z.string(), z.string().trim().min(10, 'give the reason for the waiver in a sentence')).default({})
-    .describe('Guardrail rule ID -> the reason it does not apply to the controller\'s stack, which is checked as production; reported on every check (default: none)'),
+    .describe('Guardrail rule ID -> the reason it does not apply to the controller\'s stack, which is checked as production; reported on every check'),
 }).superRefine((c, ctx) => {
   const allowed = FARGATE_MEMORY_BY_CPU[c.cpu];
   if (allowed && !allowed.includes(c.memory)) ctx.addIssue({ code: 'custom', path: ['memory'], message: `Fargate pairs cpu ${c.cpu} with memory ${allowed.join(', ')}` });
@@ -136,20 +137,20 @@ export const controllerSchema = strictObject({
 export const ciSchema = strictObject({
   github: strictObject({
     repository: githubRepository.describe('The repository whose workflows may assume this environment\'s roles, owner/name (required)'),
-    branches: uniqueList(branchName).min(1).default(['main']).describe('Branches whose workflow runs are trusted, refs/heads/<branch> in the OIDC sub claim; a trailing * (release/*) matches a prefix only with branchPatterns: true (default: [main])'),
+    branches: uniqueList(branchName).min(1).default(['main']).describe('Branches whose workflow runs are trusted, refs/heads/<branch> in the OIDC sub claim; a trailing * (release/*) matches a prefix only with branchPatterns: true'),
     branchPatterns: z.boolean().default(false)
-      .describe('Allow branch patterns with a trailing * (release/*): whoever may push a matching branch may then assume the roles (default: false: exact branch names only)'),
+      .describe('Allow branch patterns with a trailing * (release/*): whoever may push a matching branch may then assume the roles; false: exact branch names only'),
     environment: z.string().regex(/^[^\s'"`,;:\\*?][^'"`,;:\\*?]{0,254}$/, 'a GitHub environment name, without wildcards (* ?), quotes, commas, colons or backslashes').optional()
-      .describe('A GitHub environment (its protection rules) whose jobs are trusted (default: none)'),
+      .describe('A GitHub environment (its protection rules) whose jobs are trusted'),
     applyFromBranches: z.boolean().optional()
-      .describe('The apply and deploy roles also trust the branches, not only the GitHub environment (default: true outside production, false in production when environment is named)'),
+      .describe('The apply and deploy roles also trust the branches, not only the GitHub environment').meta(computedDefault('true outside production, false in production when environment is named')),
     oidcProvider: z.enum(['create', 'existing']).default('create')
-      .describe('create: the account\'s first bootstrap stack creates the GitHub OIDC provider; existing: the account has one already (default: create)'),
+      .describe('create: the account\'s first bootstrap stack creates the GitHub OIDC provider; existing: the account has one already'),
   }).superRefine((g, ctx) => {
     g.branches.forEach((branch, i) => {
       if (branch.endsWith('*') && !g.branchPatterns) ctx.addIssue({ code: 'custom', path: ['branches', i], message: `${branch} is a pattern: every branch it matches could assume the roles; name the branch exactly, or set ci.github.branchPatterns: true` });
     });
-  }).optional().describe('GitHub Actions OIDC: the bootstrap creates <project>-<env>-gh-deploy and -gh-apply trusted only by this repository (default: none)'),
+  }).optional().describe('GitHub Actions OIDC: the bootstrap creates <project>-<env>-gh-deploy and -gh-apply trusted only by this repository'),
 }).prefault({});
 
 export type ParsedController = z.output<typeof controllerSchema>;

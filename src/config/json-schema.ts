@@ -13,6 +13,7 @@
 import { z } from 'zod';
 import { FARGATE_MEMORY_BY_CPU } from '../aws-facts';
 import { environmentSchema } from './schema';
+import { COMPUTED_DEFAULT, DEFAULT_BY_ENVIRONMENT } from './schema-defaults';
 
 import { SCHEMA_FILES } from './schema-files';
 
@@ -32,7 +33,12 @@ export function defaultsJsonSchema(): string {
 
 /** The schema for an environment file (`<name>.yaml`). */
 export function environmentJsonSchema(): string {
-  return render({ ...editorSchema(), title: 'Environment', description: 'One environment (<name>.yaml), merged over defaults.yaml: keys defaults.yaml supplies may be left out' });
+  return render(environmentJsonSchemaObject());
+}
+
+/** The schema for an environment file, as an object (the configuration reference is generated from it). */
+export function environmentJsonSchemaObject(): Node {
+  return { ...editorSchema(), title: 'Environment', description: 'One environment (<name>.yaml), merged over defaults.yaml: keys defaults.yaml supplies may be left out' };
 }
 
 /** Writes both schemas with `write` (fs.writeFileSync); returns the files written. */
@@ -76,9 +82,10 @@ function relax(node: unknown, inListItem: boolean): void {
   for (const value of Object.values((schema.$defs ?? {}) as Record<string, Node>)) relax(value, inListItem);
 }
 
+/** The schema, or null; the description and the default stay at the top, where editors and the reference read them. */
 function nullable(schema: Node): Node {
-  const { description } = schema;
-  return { ...(description !== undefined ? { description } : {}), anyOf: [schema, { type: 'null' }] };
+  const top = Object.fromEntries(['description', 'default', COMPUTED_DEFAULT, DEFAULT_BY_ENVIRONMENT].filter((key) => key in schema).map((key) => [key, schema[key]]));
+  return { ...top, anyOf: [schema, { type: 'null' }] };
 }
 
 /** cpu as Fargate's values, and for each the memory sizes it allows (when both are in the same file). */

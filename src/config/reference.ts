@@ -1,45 +1,54 @@
 /**
- * The README's configuration reference, generated from the same zod schema
- * (and its `.describe()` texts) as the editor JSON Schemas: one table per
- * top-level key, a row per key inside it, the default read from the
- * description's "(default: ...)" or "(required)".
+ * The configuration reference, generated from the environment file's JSON
+ * Schema (the editors' schema, itself generated from the zod schema): one
+ * table per top-level key, a row per key inside it, with its `description`
+ * and its default: the schema's `default` (zod's `.default()`), or the
+ * annotations of schema-defaults.ts for a default production makes stricter
+ * or resolve computes from other keys. Descriptions never state a default.
  */
-import { z } from 'zod';
-import { environmentSchema } from './schema';
+import { parse } from 'yaml';
+import { environmentJsonSchemaObject } from './json-schema';
+import { COMPUTED_DEFAULT, DEFAULT_BY_ENVIRONMENT, type ByEnvironment } from './schema-defaults';
 
 type Node = Record<string, any>;
 
-interface Row {
+export interface ReferenceRow {
   readonly key: string;
+  /** The default as the reference shows it; '—' for none. */
   readonly defaultText: string;
   readonly description: string;
 }
 
 /** The reference as markdown: a `###` heading and a table per section. */
 export function referenceMarkdown(): string {
-  const schema = z.toJSONSchema(environmentSchema, { io: 'input', unrepresentable: 'any' }) as Node;
-  const topLevel: Row[] = [];
-  const sections: string[] = [];
+  return referenceSections().map(({ title, rows }) => section(title, rows)).join('\n\n');
+}
+
+/** The reference's sections and rows: the top-level scalars, then a section per object or map. */
+export function referenceSections(): { title: string; rows: ReferenceRow[] }[] {
+  const schema = environmentJsonSchemaObject();
+  const topLevel: ReferenceRow[] = [];
+  const sections: { title: string; rows: ReferenceRow[] }[] = [];
   for (const [key, value] of Object.entries(schema.properties as Record<string, Node>)) {
     if (key === '$schema') continue;
     const object = objectOf(value);
     const entries = mapValueOf(value);
-    if (object) sections.push(section(`\`${key}\``, rowsOf(object, '')));
-    else if (entries) sections.push(section(`\`${key}.<name>\``, rowsOf(entries, '')));
+    if (object) sections.push({ title: `\`${key}\``, rows: rowsOf(object, '') });
+    else if (entries) sections.push({ title: `\`${key}.<name>\``, rows: rowsOf(entries, '') });
     else topLevel.push(row(key, value));
   }
-  return [section('Top level', topLevel), ...sections].join('\n\n');
+  return [{ title: 'Top level', rows: topLevel }, ...sections];
 }
 
-function section(title: string, rows: readonly Row[]): string {
+function section(title: string, rows: readonly ReferenceRow[]): string {
   const cell = (text: string) => text.replaceAll('|', '\\|');
   const lines = rows.map((r) => `| \`${r.key}\` | ${cell(r.defaultText)} | ${cell(r.description)} |`);
   return [`### ${title}`, '', '| key | default | what it does; limits |', '| --- | --- | --- |', ...lines].join('\n');
 }
 
 /** Rows for every key of an object schema, nested keys as dotted paths. */
-function rowsOf(object: Node, prefix: string): Row[] {
-  const rows: Row[] = [];
+function rowsOf(object: Node, prefix: string): ReferenceRow[] {
+  const rows: ReferenceRow[] = [];
   for (const [key, value] of Object.entries((object.properties ?? {}) as Record<string, Node>)) {
     const path = `${prefix}${key}`;
     rows.push(row(path, value));
@@ -53,15 +62,40 @@ function rowsOf(object: Node, prefix: string): Row[] {
   return rows;
 }
 
-function row(key: string, schema: Node): Row {
+function row(key: string, schema: Node): ReferenceRow {
   const text = String(schema.description ?? '');
-  const defaultAt = text.lastIndexOf('(default: ');
-  if (defaultAt >= 0 && text.endsWith(')')) {
-    return { key, defaultText: text.slice(defaultAt + '(default: '.length, -1), description: text.slice(0, defaultAt).trim() };
-  }
+  // "(required)" stays in the description: whether a key is required depends on the other file (defaults.yaml or the environment's).
   const required = /\s*\((required[^)]*)\)$/.exec(text);
-  if (required) return { key, defaultText: required[1]!, description: text.slice(0, required.index).trim() };
-  return { key, defaultText: '—', description: text };
+  const shown = defaultText(schema);
+  if (required && shown === '—') return { key, defaultText: required[1]!, description: text.slice(0, required.index).trim() };
+  return { key, defaultText: shown, description: text };
+}
+
+/** What the reference shows as a key's default: by environment, computed, the schema's value, or '—'. */
+export function defaultText(schema: Node): string {
+  const byEnvironment = schema[DEFAULT_BY_ENVIRONMENT] as ByEnvironment<unknown> | undefined;
+  if (byEnvironment) return `production: ${valueText(byEnvironment.production)}, others: ${valueText(byEnvironment.others)}`;
+  if (typeof schema[COMPUTED_DEFAULT] === 'string') return schema[COMPUTED_DEFAULT];
+  if ('default' in schema) return valueText(schema.default);
+  return '—';
+}
+
+/** A value as it would be written in YAML, in one line: [a, b], {}, a string quoted only when YAML would read it as something else. */
+function valueText(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(valueText).join(', ')}]`;
+  if (typeof value === 'object' && value !== null) return `{${Object.entries(value).map(([k, v]) => ` ${k}: ${valueText(v)}`).join(',')}${Object.keys(value).length > 0 ? ' ' : ''}}`;
+  if (typeof value === 'string') return readsAsItself(value) ? value : JSON.stringify(value);
+  return String(value);
+}
+
+/** Whether YAML reads the text, unquoted, as that same string (not "0750", which is a number, nor "*", an alias). */
+function readsAsItself(text: string): boolean {
+  if (/[,[\]{}]/.test(text)) return false;
+  try {
+    return parse(text) === text;
+  } catch {
+    return false;
+  }
 }
 
 /** The branches of a schema: itself, or the members of its union. */

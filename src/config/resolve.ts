@@ -11,6 +11,7 @@ import { resolveTeleport } from './teleport-resolve';
 import { resolveJobs, resolveQueues } from './jobs-resolve';
 import { Naming } from '../naming';
 import { resolveBucket, resolveCache, resolveWaf, type WorkloadContext } from './workload-resolve';
+import { forEnvironment, PRODUCTION_DEFAULTS } from './schema-defaults';
 
 /** Environments named prod, production or prod-* are production unless `production` says otherwise. */
 export function isProductionName(environment: string): boolean {
@@ -107,14 +108,14 @@ export function resolveEnvironment(validated: ParsedEnvironment, fileStem: strin
     queues: resolveQueues(parsed, workloadContext),
     gitops: {
       ...parsed.gitops,
-      autoApply: parsed.gitops.autoApply ?? !production,
+      autoApply: parsed.gitops.autoApply ?? forEnvironment(PRODUCTION_DEFAULTS.autoApply, production),
     },
     caches: mapEntries(parsed.caches, (cache, name) => resolveCache(cache, name, workload)),
     buckets: mapEntries(parsed.buckets, (bucket, name) => resolveBucket(bucket, name, workload)),
     dynamodb: mapEntries(parsed.dynamodb, (table, name) => ({
       ...table,
       name,
-      deletionProtection: table.deletionProtection ?? production,
+      deletionProtection: table.deletionProtection ?? forEnvironment(PRODUCTION_DEFAULTS.tableDeletionProtection, production),
     })),
   };
 }

@@ -7,6 +7,7 @@
 import { ELASTICACHE_ENGINE_VERSIONS } from '../aws-facts';
 import { fitName, Naming, rdsIdentifier } from '../naming';
 import type { ParsedBucket, ParsedCache, ParsedWaf } from './workload-schema';
+import { forEnvironment, PRODUCTION_DEFAULTS } from './schema-defaults';
 
 /** What of the rest of the environment these defaults depend on. */
 export interface WorkloadContext {
@@ -38,7 +39,7 @@ export function resolveCache(cache: ParsedCache, name: string, context: Workload
     nodes: cache.replicas + 1,
     /** Multi-AZ and automatic failover need a replica to fail over to. */
     multiAz: cache.replicas >= 1,
-    snapshotRetentionDays: cache.snapshotRetentionDays ?? (context.production ? 7 : 0),
+    snapshotRetentionDays: cache.snapshotRetentionDays ?? forEnvironment(PRODUCTION_DEFAULTS.cacheSnapshotRetentionDays, context.production),
     /** A final snapshot when the group is destroyed (production). */
     finalSnapshot: context.production,
     groupId: cacheGroupId(prefix, name),
@@ -50,12 +51,12 @@ export function resolveCache(cache: ParsedCache, name: string, context: Workload
 }
 
 export function resolveBucket(bucket: ParsedBucket, name: string, context: WorkloadContext) {
-  const versioning = bucket.versioning ?? context.production;
+  const versioning = bucket.versioning ?? forEnvironment(PRODUCTION_DEFAULTS.bucketVersioning, context.production);
   return {
     ...bucket,
     name,
     versioning,
-    encryption: bucket.encryption ?? (context.production ? 'kms' as const : 's3' as const),
+    encryption: bucket.encryption ?? forEnvironment(PRODUCTION_DEFAULTS.bucketEncryption, context.production),
     lifecycle: {
       ...bucket.lifecycle,
       expireNoncurrentDays: bucket.lifecycle.expireNoncurrentDays ?? (versioning ? 90 : undefined),
@@ -74,7 +75,7 @@ export function resolveWaf(waf: ParsedWaf, context: WorkloadContext, hasLoadBala
   return {
     ...waf,
     /** On by default in production, and only where there is a load balancer. */
-    enabled: (waf.enabled ?? context.production) && hasLoadBalancer,
+    enabled: (waf.enabled ?? forEnvironment(PRODUCTION_DEFAULTS.wafEnabled, context.production)) && hasLoadBalancer,
     /** Whether the file asked for it explicitly (a rule reports a WAF asked for without a load balancer). */
     requested: waf.enabled === true,
     logRetentionDays: waf.logRetentionDays ?? context.logRetentionDays,

@@ -8,11 +8,10 @@ import { spawnSync } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ACTIONS } from '../../src/cli/init-templates';
 import { ciInfo, loadEnvironmentTarget } from '../../src/core/index';
 import { cli } from '../support/cli-in-process';
 import { EXAMPLES_DIR } from '../support/helpers';
-import { workflows } from '../support/workflows';
+import { ACTIONS, isAction, workflows } from '../support/workflows';
 
 jest.setTimeout(60_000);
 
@@ -34,8 +33,8 @@ describe('the image platform', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
-    const qemu = steps.findIndex((s) => s.uses === ACTIONS.setupQemu.split(' ')[0]);
-    const buildx = steps.findIndex((s) => s.uses === ACTIONS.setupBuildx.split(' ')[0]);
+    const qemu = steps.findIndex((s) => isAction(s, ACTIONS.setupQemu));
+    const buildx = steps.findIndex((s) => isAction(s, ACTIONS.setupBuildx));
     const build = steps.findIndex((s) => s.id === 'image');
     expect(steps[qemu]!.if).toBe("steps.ci.outputs.platform != 'linux/amd64'");
     expect(qemu).toBeLessThan(buildx);

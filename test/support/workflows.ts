@@ -1,6 +1,17 @@
 /** The workflows `init` writes, parsed (the unit and end-to-end workflow suites read them). */
 import { parseDocument } from 'yaml';
-import { ACTIONS, WORKFLOWS } from '../../src/cli/init-templates';
+import { workflowTemplates } from '../../src/cli/init-templates';
+
+/** The workflows `init` writes, by file name, as src/cli/templates/workflows/ holds them. */
+export const WORKFLOWS: Record<string, string> = workflowTemplates();
+
+/** The actions the tests look for, by name (the workflows pin each by commit SHA: test/unit/workflows.test.ts checks it). */
+export const ACTIONS = {
+  awsCredentials: 'aws-actions/configure-aws-credentials',
+  setupTerraform: 'hashicorp/setup-terraform',
+  setupQemu: 'docker/setup-qemu-action',
+  setupBuildx: 'docker/setup-buildx-action',
+} as const;
 
 export interface Step {
   id?: string;
@@ -30,9 +41,6 @@ export interface Workflow {
   jobs: Record<string, Job>;
 }
 
-/** Where the repository keeps the workflows `init` writes, byte for byte. */
-export const EXAMPLES = 'examples/github-actions';
-
 export function parseWorkflow(name: string): Workflow {
   const document = parseDocument(WORKFLOWS[name]!, { uniqueKeys: true });
   if (document.errors.length > 0) throw new Error(`${name}: ${document.errors.map((e) => e.message).join('; ')}`);
@@ -41,5 +49,6 @@ export function parseWorkflow(name: string): Workflow {
 
 export const workflows = Object.fromEntries(Object.keys(WORKFLOWS).map((name) => [name, parseWorkflow(name)]));
 export const allSteps = (workflow: Workflow) => Object.values(workflow.jobs).flatMap((job) => job.steps);
-export const usesAction = (job: Job, action: string) => job.steps.some((s) => s.uses === action.split(' ')[0]);
+export const isAction = (step: Step, action: string) => step.uses?.split('@')[0] === action;
+export const usesAction = (job: Job, action: string) => job.steps.some((s) => isAction(s, action));
 export const ACTIONS_AWS_CREDENTIALS = ACTIONS.awsCredentials;

