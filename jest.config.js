@@ -9,7 +9,16 @@
  *   e2e   test/e2e    processes, git, real Terraform, servers, Chromium (`npm run test:e2e`)
  * Shared helpers are in test/support, fixtures in test/fixtures. `npx jest FILE` runs one suite of any project.
  */
-const esmOnly = ['@octokit', 'commander', 'universal-user-agent', 'before-after-hook', 'fast-content-type-parse', 'bottleneck', 'json-with-bigint', 'content-type'];
+const esmOnly = [
+  '@octokit',
+  'commander',
+  'universal-user-agent',
+  'before-after-hook',
+  'fast-content-type-parse',
+  'bottleneck',
+  'json-with-bigint',
+  'content-type',
+];
 const swc = ['@swc/jest', { jsc: { target: 'es2022', parser: { syntax: 'typescript' } }, module: { type: 'commonjs' } }];
 
 /** What every project shares. */
@@ -28,7 +37,12 @@ module.exports = {
   // Two workers on two cores (jest's default would be one).
   maxWorkers: 2,
   projects: [
-    { ...common, displayName: 'unit', roots: ['<rootDir>/test/unit'], setupFilesAfterEnv: [...common.setupFilesAfterEnv, '<rootDir>/test/support/in-process.ts'] },
+    {
+      ...common,
+      displayName: 'unit',
+      roots: ['<rootDir>/test/unit'],
+      setupFilesAfterEnv: [...common.setupFilesAfterEnv, '<rootDir>/test/support/in-process.ts'],
+    },
     { ...common, displayName: 'team', roots: ['<rootDir>/tests'] },
     { ...common, displayName: 'e2e', roots: ['<rootDir>/test/e2e'] },
   ],

@@ -24,7 +24,17 @@ export async function measureControllerPlan(): Promise<ControllerFigures> {
   const dataDir = mkdtempSync(join(tmpdir(), 'bench-controller-'));
   const github = new GitHubStandIn({ token: 'bench-github-token-1', owner: 'shop', repo: 'platform-config' });
   const controller = await startController(
-    ['--repo', remote.bare, '--data-dir', dataDir, '--offline', '--github-api-url', await github.start(), '--github-repository', REPOSITORY],
+    [
+      '--repo',
+      remote.bare,
+      '--data-dir',
+      dataDir,
+      '--offline',
+      '--github-api-url',
+      await github.start(),
+      '--github-repository',
+      REPOSITORY,
+    ],
     { GITHUB_TOKEN: 'bench-github-token-1' },
   );
   try {
@@ -36,8 +46,14 @@ export async function measureControllerPlan(): Promise<ControllerFigures> {
       const head = remote.commit(`dev: build ${i}`);
       remote.push('feature');
       const started = Date.now();
-      await deliver(controller.url, 'pull_request', pullRequestPayload({ action: i === 0 ? 'opened' : 'synchronize', number: 1, headSha: head, headRef: 'feature', baseSha: base }));
-      while (!github.comments.some((c: { body: string }) => c.body.includes(head.slice(0, 7)) && /fargate-platform:plan:dev/.test(c.body))) {
+      await deliver(
+        controller.url,
+        'pull_request',
+        pullRequestPayload({ action: i === 0 ? 'opened' : 'synchronize', number: 1, headSha: head, headRef: 'feature', baseSha: base }),
+      );
+      while (
+        !github.comments.some((c: { body: string }) => c.body.includes(head.slice(0, 7)) && /fargate-platform:plan:dev/.test(c.body))
+      ) {
         if (Date.now() - started > 300_000) throw new Error(`no plan comment for ${head}:\n${controller.output().slice(-3000)}`);
         await new Promise((r) => setTimeout(r, 25));
       }
@@ -49,7 +65,11 @@ export async function measureControllerPlan(): Promise<ControllerFigures> {
     const bare: number[] = [];
     for (let i = 0; i < RUNS; i++) {
       const started = Date.now();
-      execFileSync('terraform', ['plan', '-input=false', '-no-color', '-refresh=false', '-lock=false'], { cwd: workDir, env, stdio: 'ignore' });
+      execFileSync('terraform', ['plan', '-input=false', '-no-color', '-refresh=false', '-lock=false'], {
+        cwd: workDir,
+        env,
+        stdio: 'ignore',
+      });
       bare.push((Date.now() - started) / 1000);
     }
     return { toComment: median(timings), barePlan: median(bare) };

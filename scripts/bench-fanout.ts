@@ -16,7 +16,8 @@ export async function measureFanOut(): Promise<FanOutFigures> {
   const seconds = async (controllers: number) => {
     const result = await fanOut({ controllers, environments: 60, maxParallel: 2 });
     const failed = result.runs.filter((run) => run.status === 'failed');
-    if (failed.length > 0) throw new Error(`${failed.length} run(s) failed in the fan-out with ${controllers} controller(s): ${failed[0].error}`);
+    if (failed.length > 0)
+      throw new Error(`${failed.length} run(s) failed in the fan-out with ${controllers} controller(s): ${failed[0].error}`);
     return result.ms / 1000;
   };
   return { one: await seconds(1), three: await seconds(3) };

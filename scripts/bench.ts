@@ -28,7 +28,11 @@ const RUNS = 3;
 const START_RUNS = 7;
 
 /** Wall seconds and peak memory of the median run; CPU seconds (user + system) the median of the runs, steadier on a shared machine. */
-interface Figure { seconds: number; peakMb: number; cpu?: number }
+interface Figure {
+  seconds: number;
+  peakMb: number;
+  cpu?: number;
+}
 
 function measure(args: string[], runs = RUNS, env: NodeJS.ProcessEnv = {}): Figure {
   const samples: Figure[] = [];
@@ -79,7 +83,9 @@ function measureTests(): Promise<Figure> {
     const started = process.hrtime.bigint();
     const child = spawn('npm', ['test'], { stdio: 'ignore', env: { ...process.env, CHECKPOINT_DISABLE: '1' } });
     let peakMb = 0;
-    const sampler = setInterval(() => { peakMb = Math.max(peakMb, treeRssMb(child.pid!)); }, 100);
+    const sampler = setInterval(() => {
+      peakMb = Math.max(peakMb, treeRssMb(child.pid!));
+    }, 100);
     child.on('exit', (code) => {
       clearInterval(sampler);
       if (code !== 0) reject(new Error(`npm test failed (exit ${code})`));
@@ -89,7 +95,9 @@ function measureTests(): Promise<Figure> {
 }
 
 function generatedConfig(dir: string): void {
-  const services = Array.from({ length: 100 }, (_, i) => `  svc-${i}:
+  const services = Array.from(
+    { length: 100 },
+    (_, i) => `  svc-${i}:
     image: { repository: svc-${i}, tag: "1.0.${i}" }
     cpu: 256
     memory: 512
@@ -97,8 +105,11 @@ function generatedConfig(dir: string): void {
     routing: { paths: ["/svc-${i}/*"], priority: ${i + 1} }
     autoscaling: { min: 1, max: 4, cpuTarget: 70 }
     secrets: { TOKEN: { ssm: /bench/shared/token } }
-`).join('');
-  writeFileSync(join(dir, 'defaults.yaml'), `project: bench
+`,
+  ).join('');
+  writeFileSync(
+    join(dir, 'defaults.yaml'),
+    `project: bench
 aws: { region: eu-west-1, accountId: "123456789012" }
 backend: { bucket: bench-tf-state, lockTable: bench-tf-locks }
 network: { cidr: 10.0.0.0/16 }
@@ -107,14 +118,21 @@ guardrails:
     alb-https-only: "the bench has no certificate: plain HTTP is what it measures"
     ecs-open-egress: "the bench's services name no egress"
 services:
-${services}`);
-  for (const env of ['dev', 'staging', 'prod']) writeFileSync(join(dir, `${env}.yaml`), `network: { cidr: 10.${env.length}.0.0/16 }\n${env === 'prod' ? 'gitops: { approvers: [bench-lead] }\n' : ''}`);
+${services}`,
+  );
+  for (const env of ['dev', 'staging', 'prod'])
+    writeFileSync(
+      join(dir, `${env}.yaml`),
+      `network: { cidr: 10.${env.length}.0.0/16 }\n${env === 'prod' ? 'gitops: { approvers: [bench-lead] }\n' : ''}`,
+    );
 }
 
 function printFanOut(f: FanOutFigures): void {
   const ratio = f.three / f.one;
   console.log(`${'fan-out: 60 environments, 1 controller'.padEnd(40)} ${f.one.toFixed(2).padStart(6)} s`);
-  console.log(`${'fan-out: 60 environments, 3 controllers'.padEnd(40)} ${f.three.toFixed(2).padStart(6)} s            ${ratio.toFixed(2)}x one controller (target <= 0.5x: ${ratio <= 0.5 ? 'met' : 'MISSED'})`);
+  console.log(
+    `${'fan-out: 60 environments, 3 controllers'.padEnd(40)} ${f.three.toFixed(2).padStart(6)} s            ${ratio.toFixed(2)}x one controller (target <= 0.5x: ${ratio <= 0.5 ? 'met' : 'MISSED'})`,
+  );
 }
 
 async function main(): Promise<void> {
@@ -124,7 +142,9 @@ async function main(): Promise<void> {
   }
   if (process.argv.includes('--controller-only')) {
     const c = await measureControllerPlan();
-    console.log(`controller: pull request to plan comment ${c.toComment.toFixed(2)} s, bare terraform plan ${c.barePlan.toFixed(2)} s: ${(c.toComment / c.barePlan).toFixed(2)}x (target <= 1.15x)`);
+    console.log(
+      `controller: pull request to plan comment ${c.toComment.toFixed(2)} s, bare terraform plan ${c.barePlan.toFixed(2)} s: ${(c.toComment / c.barePlan).toFixed(2)}x (target <= 1.15x)`,
+    );
     return;
   }
   const scratch = mkdtempSync(join(tmpdir(), 'platform-bench-'));
@@ -144,7 +164,9 @@ async function main(): Promise<void> {
       const dist = measure(platform(...args), START_RUNS);
       const source = measure(platform(...args), START_RUNS, { PLATFORM_FROM_SOURCE: '1' });
       const verdict = dist.seconds < target ? 'met' : 'MISSED';
-      console.log(`${name.padEnd(40)} ${dist.seconds.toFixed(2).padStart(6)} s ${dist.peakMb.toFixed(0).padStart(5)} MB   CPU ${dist.cpu!.toFixed(2)} s; from src/ through tsx: ${source.seconds.toFixed(2)} s, CPU ${source.cpu!.toFixed(2)} s  (target < ${target} s: ${verdict})`);
+      console.log(
+        `${name.padEnd(40)} ${dist.seconds.toFixed(2).padStart(6)} s ${dist.peakMb.toFixed(0).padStart(5)} MB   CPU ${dist.cpu!.toFixed(2)} s; from src/ through tsx: ${source.seconds.toFixed(2)} s, CPU ${source.cpu!.toFixed(2)} s  (target < ${target} s: ${verdict})`,
+      );
     };
     console.log(`start-up, median of ${START_RUNS} runs, bin/platform.js on dist/`);
     start('platform --help', ['--help'], 0.3);
@@ -157,7 +179,9 @@ async function main(): Promise<void> {
     const row = (name: string, f: Figure, target?: number) => {
       const ratio = f.seconds / barrel.seconds;
       const verdict = target === undefined ? '' : ratio <= target ? `  (target <= ${target}x: met)` : `  (target <= ${target}x: MISSED)`;
-      console.log(`${name.padEnd(40)} ${f.seconds.toFixed(2).padStart(6)} s ${f.peakMb.toFixed(0).padStart(5)} MB   ${ratio.toFixed(2)}x time ${(f.peakMb / barrel.peakMb).toFixed(2)}x memory; CPU ${f.cpu!.toFixed(2)} s, ${(f.cpu! / barrel.cpu!).toFixed(2)}x${verdict}`);
+      console.log(
+        `${name.padEnd(40)} ${f.seconds.toFixed(2).padStart(6)} s ${f.peakMb.toFixed(0).padStart(5)} MB   ${ratio.toFixed(2)}x time ${(f.peakMb / barrel.peakMb).toFixed(2)}x memory; CPU ${f.cpu!.toFixed(2)} s, ${(f.cpu! / barrel.cpu!).toFixed(2)}x${verdict}`,
+      );
     };
     console.log(`median of ${RUNS} runs each, fresh process, wall time from outside`);
     row("require('@cdktf/provider-aws') (reference)", barrel);
@@ -168,13 +192,17 @@ async function main(): Promise<void> {
     if (process.argv.includes('--no-loop')) return;
     const tests = await measureTests();
     const met = tests.seconds < 30 && tests.peakMb < 1536 ? 'met' : 'MISSED';
-    console.log(`${'npm test (one run, whole process tree)'.padEnd(40)} ${tests.seconds.toFixed(2).padStart(6)} s ${tests.peakMb.toFixed(0).padStart(5)} MB   (target < 30 s and 1.5 GB: ${met})`);
+    console.log(
+      `${'npm test (one run, whole process tree)'.padEnd(40)} ${tests.seconds.toFixed(2).padStart(6)} s ${tests.peakMb.toFixed(0).padStart(5)} MB   (target < 30 s and 1.5 GB: ${met})`,
+    );
 
     if (process.argv.includes('--no-controller')) return;
     const controller = await measureControllerPlan();
     const ratio = controller.toComment / controller.barePlan;
     console.log(`load average after the tests: ${load()}`);
-    console.log(`${'controller: pull request to plan comment'.padEnd(40)} ${controller.toComment.toFixed(2).padStart(6)} s            ${ratio.toFixed(2)}x a bare terraform plan (${controller.barePlan.toFixed(2)} s)  (target <= 1.15x: ${ratio <= 1.15 ? 'met' : 'MISSED'})`);
+    console.log(
+      `${'controller: pull request to plan comment'.padEnd(40)} ${controller.toComment.toFixed(2).padStart(6)} s            ${ratio.toFixed(2)}x a bare terraform plan (${controller.barePlan.toFixed(2)} s)  (target <= 1.15x: ${ratio <= 1.15 ? 'met' : 'MISSED'})`,
+    );
     printFanOut(await measureFanOut());
   } finally {
     rmSync(scratch, { recursive: true, force: true });

@@ -21,7 +21,11 @@ function options(name: string): string[] {
   return process.argv.flatMap((arg, index) => (arg === name && process.argv[index + 1] ? [process.argv[index + 1]!] : []));
 }
 
-async function checkFolder(config: string, outDir: string, prefix: string): Promise<{ config: string; results: StackApplyResult[]; seconds: number }> {
+async function checkFolder(
+  config: string,
+  outDir: string,
+  prefix: string,
+): Promise<{ config: string; results: StackApplyResult[]; seconds: number }> {
   const started = Date.now();
   const results = await checkApply(selectEnvironments(config), {
     outDir,
@@ -40,7 +44,9 @@ function report({ config, results, seconds }: { config: string; results: StackAp
   if (gaps.length > 0) console.log(`(why: ${gaps.map((g) => `${g.type}: ${g.moto}`).join('; ')})`);
   const failed = results.filter((r) => !r.ok).length;
   const percent = resources > 0 ? ((100 * standIns.length) / resources).toFixed(1) : '0';
-  console.log(`${config}: ${results.length} stacks applied (${results.map((r) => r.stack).join(', ')}), ${resources} resources, ${standIns.length} stood in (${percent}%), ${failed} failed, in ${seconds.toFixed(0)}s`);
+  console.log(
+    `${config}: ${results.length} stacks applied (${results.map((r) => r.stack).join(', ')}), ${resources} resources, ${standIns.length} stood in (${percent}%), ${failed} failed, in ${seconds.toFixed(0)}s`,
+  );
   return failed === 0;
 }
 
@@ -49,11 +55,18 @@ async function main(): Promise<void> {
   const folders = configs.length > 0 ? configs : ['environments'];
   const out = option('--out', 'cdktf.out');
   const started = Date.now();
-  const checked = await Promise.all(folders.map((config) => (folders.length === 1
-    ? checkFolder(config, out, '')
-    : checkFolder(config, join(out, 'check-apply', config.replace(/[^A-Za-z0-9]+/g, '-')), `[${config}] `))));
+  const checked = await Promise.all(
+    folders.map((config) =>
+      folders.length === 1
+        ? checkFolder(config, out, '')
+        : checkFolder(config, join(out, 'check-apply', config.replace(/[^A-Za-z0-9]+/g, '-')), `[${config}] `),
+    ),
+  );
   const ok = checked.map(report).every(Boolean);
-  if (folders.length > 1) console.log(`${folders.length} folders, ${checked.reduce((n, c) => n + c.results.length, 0)} stacks, in ${((Date.now() - started) / 1000).toFixed(0)}s`);
+  if (folders.length > 1)
+    console.log(
+      `${folders.length} folders, ${checked.reduce((n, c) => n + c.results.length, 0)} stacks, in ${((Date.now() - started) / 1000).toFixed(0)}s`,
+    );
   if (!ok) process.exitCode = 1;
 }
 

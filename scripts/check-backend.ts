@@ -19,7 +19,9 @@ async function main(): Promise<void> {
   const environments = selectEnvironments(option('--config', 'environments'));
   const results = await checkBackend(environments, {
     outDir: resolve(option('--out', 'cdktf.out')),
-    onEvent: (event) => { if (event.type === 'note') console.log(event.stack ? `${event.stack}: ${event.message}` : event.message); },
+    onEvent: (event) => {
+      if (event.type === 'note') console.log(event.stack ? `${event.stack}: ${event.message}` : event.message);
+    },
   });
   for (const result of results) {
     console.log(result.summary);

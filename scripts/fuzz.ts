@@ -20,7 +20,15 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import fc from 'fast-check';
 import { isMap, isScalar, isSeq, parseDocument, Scalar, visit, type Node } from 'yaml';
-import { ConfigError, formatProblem, loadEnvironments, selectEnvironments, synthesize, synthesizeToDir, type Problem } from '../src/core/index';
+import {
+  ConfigError,
+  formatProblem,
+  loadEnvironments,
+  selectEnvironments,
+  synthesize,
+  synthesizeToDir,
+  type Problem,
+} from '../src/core/index';
 
 /** The folders mutated: the examples and the fixtures at the edges of the contract. */
 export const SEED_FOLDERS = ['test/fixtures/examples', 'test/fixtures/unusual', 'test/fixtures/hostile/accepted'];
@@ -32,21 +40,91 @@ const LONG = 'x'.repeat(200_000);
 
 /** Values that have broken, or could break, a loader: prototype names, huge, empty, odd types and AWS-shaped nonsense. */
 const HOSTILE_VALUES: readonly unknown[] = [
-  null, true, false, 0, -1, 1.5, 1e21, 2 ** 53 + 1, 65536, '', ' ', LONG, 'a'.repeat(300), '__proto__', 'constructor', 'toString',
-  'hasOwnProperty', 'valueOf', '${file("/etc/passwd")}', '%{ if true }', 'é', '🙂', 'line\nbreak', 'null', '0.0.0.0/0', 'cron(0 0 * * * *)',
-  'rate(0 minutes)', 'at(2026-02-30T00:00:00)', '../../etc', '/leading', 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:x',
-  [], {}, [1, 2], ['api', 'api'], { a: 1 }, { __proto__: null, constructor: 1 }, [{}], [null],
+  null,
+  true,
+  false,
+  0,
+  -1,
+  1.5,
+  1e21,
+  2 ** 53 + 1,
+  65536,
+  '',
+  ' ',
+  LONG,
+  'a'.repeat(300),
+  '__proto__',
+  'constructor',
+  'toString',
+  'hasOwnProperty',
+  'valueOf',
+  '${file("/etc/passwd")}',
+  '%{ if true }',
+  'é',
+  '🙂',
+  'line\nbreak',
+  'null',
+  '0.0.0.0/0',
+  'cron(0 0 * * * *)',
+  'rate(0 minutes)',
+  'at(2026-02-30T00:00:00)',
+  '../../etc',
+  '/leading',
+  'arn:aws:secretsmanager:eu-west-1:123456789012:secret:x',
+  [],
+  {},
+  [1, 2],
+  ['api', 'api'],
+  { a: 1 },
+  { __proto__: null, constructor: 1 },
+  [{}],
+  [null],
 ];
 
 const HOSTILE_KEYS: readonly string[] = [
-  '__proto__', 'constructor', 'toString', 'valueOf', 'hasOwnProperty', 'isPrototypeOf', '', 'A'.repeat(200), 'api', 'main', 'environment',
-  'services', 'tags', 'Project', 'aws:x', 'x y', 'é',
+  '__proto__',
+  'constructor',
+  'toString',
+  'valueOf',
+  'hasOwnProperty',
+  'isPrototypeOf',
+  '',
+  'A'.repeat(200),
+  'api',
+  'main',
+  'environment',
+  'services',
+  'tags',
+  'Project',
+  'aws:x',
+  'x y',
+  'é',
 ];
 
 /** Lines of YAML trouble inserted as text. */
 const HOSTILE_LINES: readonly string[] = [
-  'x: *undefined', 'x: &a [*a]', '<<: 5', '<<: [1, 2]', '<<: *nowhere', '---', '--- !!map', '\tkey: tab', '? [a, b]\n: c', 'x: !!binary aGk=',
-  'x: !!set {a}', 'x: !custom 1', ':', '{', '"unterminated', 'a: b: c', 'x: 1.10', 'x: 0022', 'x: True', '%YAML 1.1', '&anchor', 'x: *',
+  'x: *undefined',
+  'x: &a [*a]',
+  '<<: 5',
+  '<<: [1, 2]',
+  '<<: *nowhere',
+  '---',
+  '--- !!map',
+  '\tkey: tab',
+  '? [a, b]\n: c',
+  'x: !!binary aGk=',
+  'x: !!set {a}',
+  'x: !custom 1',
+  ':',
+  '{',
+  '"unterminated',
+  'a: b: c',
+  'x: 1.10',
+  'x: 0022',
+  'x: True',
+  '%YAML 1.1',
+  '&anchor',
+  'x: *',
   'b0: &b0 [a, a, a, a, a, a, a, a, a, a]\nb1: &b1 [*b0, *b0, *b0, *b0, *b0, *b0, *b0, *b0, *b0, *b0]\nb2: &b2 [*b1, *b1, *b1, *b1, *b1, *b1, *b1, *b1, *b1, *b1]\nb3: [*b2, *b2, *b2, *b2, *b2, *b2, *b2, *b2, *b2, *b2]\nb4: &b4 [*b2, *b2, *b2, *b2, *b2, *b2, *b2, *b2, *b2, *b2]\nb5: [*b4, *b4, *b4, *b4, *b4, *b4, *b4, *b4, *b4, *b4]',
 ];
 
@@ -98,7 +176,13 @@ export function mutate(text: string, mutations: readonly Mutation[]): Buffer {
     switch (m.kind) {
       case 'line': {
         const at = m.at % (lines.length + 1);
-        lines.splice(at, 0, ...pick(HOSTILE_LINES, m.line).split('\n').map((line) => ' '.repeat(m.indent) + line));
+        lines.splice(
+          at,
+          0,
+          ...pick(HOSTILE_LINES, m.line)
+            .split('\n')
+            .map((line) => ' '.repeat(m.indent) + line),
+        );
         bytes = Buffer.from(lines.join('\n'));
         break;
       }
@@ -174,7 +258,9 @@ function mutateDocument(text: string, m: Exclude<Mutation, { kind: 'line' | 'dro
 export function checkCase(c: FuzzCase): string | undefined {
   const dir = mkdtempSync(join(tmpdir(), 'platform-fuzz-'));
   try {
-    const files = readdirSync(c.folder).filter((name) => statSync(join(c.folder, name)).isFile()).sort();
+    const files = readdirSync(c.folder)
+      .filter((name) => statSync(join(c.folder, name)).isFile())
+      .sort();
     for (const name of files) writeFileSync(join(dir, name), readFileSync(join(c.folder, name)));
     const target = pick(files, c.file);
     writeFileSync(join(dir, target), mutate(readFileSync(join(c.folder, target), 'utf8'), c.mutations));
@@ -211,11 +297,14 @@ export function problemLinesProblem(dir: string, problems: readonly Problem[]): 
   if (problems.length === 0) return 'a ConfigError without problems';
   const lines = problems.map(formatProblem);
   if (new Set(lines).size !== lines.length) return `a problem is reported twice: ${lines.find((l, i) => lines.indexOf(l) !== i)}`;
-  const order = [...problems].sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column || a.keyPath.localeCompare(b.keyPath));
+  const order = [...problems].sort(
+    (a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column || a.keyPath.localeCompare(b.keyPath),
+  );
   if (order.some((p, i) => p !== problems[i])) return 'problems are not sorted by file, line and column';
   for (const [i, p] of problems.entries()) {
     const line = lines[i]!;
-    if (!PROBLEM_LINE.test(line) || line.includes('\n') || /\n\s+at /.test(p.message)) return `not a FILE:LINE:COL KEY.PATH: message line: ${line.slice(0, 300)}`;
+    if (!PROBLEM_LINE.test(line) || line.includes('\n') || /\n\s+at /.test(p.message))
+      return `not a FILE:LINE:COL KEY.PATH: message line: ${line.slice(0, 300)}`;
     if (line.length > 2000) return `a problem line of ${line.length} characters (values must be quoted as excerpts)`;
     const inside = relative(dir, p.file);
     if (inside.startsWith('..')) return `a problem names a file outside the config folder: ${line.slice(0, 300)}`;
@@ -226,7 +315,8 @@ export function problemLinesProblem(dir: string, problems: readonly Problem[]): 
     }
     const text = readFileSync(p.file).toString('utf8').split('\n');
     if (p.line < 1 || p.line > text.length) return `line ${p.line} is outside ${inside} (${text.length} lines): ${line.slice(0, 300)}`;
-    if (p.column < 1 || p.column > text[p.line - 1]!.length + 1) return `column ${p.column} is outside line ${p.line} of ${inside}: ${line.slice(0, 300)}`;
+    if (p.column < 1 || p.column > text[p.line - 1]!.length + 1)
+      return `column ${p.column} is outside line ${p.line} of ${inside}: ${line.slice(0, 300)}`;
   }
   return undefined;
 }
@@ -264,7 +354,9 @@ function snapshot(dir: string): string {
 }
 
 function describe(error: unknown): string {
-  return error instanceof Error ? `${error.name}: ${error.message.slice(0, 500)}\n${error.stack?.split('\n').slice(1, 6).join('\n')}` : String(error);
+  return error instanceof Error
+    ? `${error.name}: ${error.message.slice(0, 500)}\n${error.stack?.split('\n').slice(1, 6).join('\n')}`
+    : String(error);
 }
 
 /**
@@ -278,12 +370,15 @@ export function runFuzz(options: { runs: number; seed?: number; timeLimitMs?: nu
   const seed = options.seed ?? DEFAULT_SEED;
   const started = Date.now();
   let checked = 0;
-  fc.assert(fc.property(fuzzCase, (c) => {
-    if (options.timeLimitMs !== undefined && checked >= (options.minRuns ?? 5) && Date.now() - started > options.timeLimitMs) return;
-    checked++;
-    const problem = checkCase(c);
-    if (problem) throw new Error(problem);
-  }), { numRuns: options.runs, seed, endOnFailure: true });
+  fc.assert(
+    fc.property(fuzzCase, (c) => {
+      if (options.timeLimitMs !== undefined && checked >= (options.minRuns ?? 5) && Date.now() - started > options.timeLimitMs) return;
+      checked++;
+      const problem = checkCase(c);
+      if (problem) throw new Error(problem);
+    }),
+    { numRuns: options.runs, seed, endOnFailure: true },
+  );
   return { runs: checked, seed };
 }
 

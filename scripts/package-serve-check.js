@@ -16,7 +16,8 @@ const { join } = require('node:path');
 
 const WEBHOOK_SECRET = randomUUID();
 const API_TOKEN = randomUUID();
-const git = (...args) => execFileSync('git', ['-c', 'user.name=check', '-c', 'user.email=check@example.com', ...args], { encoding: 'utf8' }).trim();
+const git = (...args) =>
+  execFileSync('git', ['-c', 'user.name=check', '-c', 'user.email=check@example.com', ...args], { encoding: 'utf8' }).trim();
 
 async function main() {
   git('init', '-q', '-b', 'main');
@@ -25,37 +26,78 @@ async function main() {
   const before = git('rev-parse', 'HEAD');
   const dataDir = mkdtempSync(join(tmpdir(), 'package-serve-'));
   const command = process.env.PLATFORM_BIN ? [process.execPath, process.env.PLATFORM_BIN] : [join('node_modules', '.bin', 'platform')];
-  const serve = spawn(command[0], [...command.slice(1), 'serve', '--repo', process.cwd(), '--port', '0', '--data-dir', dataDir, '--offline'], {
-    env: { ...process.env, WEBHOOK_SECRET, API_TOKEN, CHECKPOINT_DISABLE: '1' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const serve = spawn(
+    command[0],
+    [...command.slice(1), 'serve', '--repo', process.cwd(), '--port', '0', '--data-dir', dataDir, '--offline'],
+    {
+      env: { ...process.env, WEBHOOK_SECRET, API_TOKEN, CHECKPOINT_DISABLE: '1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let output = '';
-  for (const stream of [serve.stdout, serve.stderr]) stream.setEncoding('utf8').on('data', (text) => { output += text; });
+  for (const stream of [serve.stdout, serve.stderr])
+    stream.setEncoding('utf8').on('data', (text) => {
+      output += text;
+    });
   try {
-    const url = await waitFor(() => /listening on (http:\/\/\S+)/.exec(output)?.[1], 60, () => `serve did not listen:\n${output}`);
+    const url = await waitFor(
+      () => /listening on (http:\/\/\S+)/.exec(output)?.[1],
+      60,
+      () => `serve did not listen:\n${output}`,
+    );
     appendFileSync('environments/dev.yaml', 'tags: { Checked: package }\n');
     git('commit', '-q', '-am', 'tag dev');
     const after = git('rev-parse', 'HEAD');
     const body = JSON.stringify({
-      ref: 'refs/heads/main', before, after, created: false, deleted: false, forced: false,
+      ref: 'refs/heads/main',
+      before,
+      after,
+      created: false,
+      deleted: false,
+      forced: false,
       repository: { id: 1, name: 'acme-infra', full_name: 'acme/acme-infra', default_branch: 'main', owner: { login: 'acme' } },
-      pusher: { name: 'check', email: 'check@example.com' }, sender: { login: 'check' },
-      commits: [{ id: after, message: 'tag dev', timestamp: new Date().toISOString(), author: { name: 'check', email: 'check@example.com', username: 'check' }, added: [], modified: ['environments/dev.yaml'], removed: [] }],
+      pusher: { name: 'check', email: 'check@example.com' },
+      sender: { login: 'check' },
+      commits: [
+        {
+          id: after,
+          message: 'tag dev',
+          timestamp: new Date().toISOString(),
+          author: { name: 'check', email: 'check@example.com', username: 'check' },
+          added: [],
+          modified: ['environments/dev.yaml'],
+          removed: [],
+        },
+      ],
     });
     const signature = `sha256=${createHmac('sha256', WEBHOOK_SECRET).update(body).digest('hex')}`;
     const delivered = await fetch(`${url}/webhooks/github`, {
-      method: 'POST', body,
-      headers: { 'content-type': 'application/json', 'x-github-event': 'push', 'x-github-delivery': randomUUID(), 'x-hub-signature-256': signature },
+      method: 'POST',
+      body,
+      headers: {
+        'content-type': 'application/json',
+        'x-github-event': 'push',
+        'x-github-delivery': randomUUID(),
+        'x-hub-signature-256': signature,
+      },
     });
     const answer = await delivered.json();
-    if (!delivered.ok || !Array.isArray(answer.runs) || answer.runs.length !== 1) throw new Error(`the signed push was answered ${delivered.status} ${JSON.stringify(answer)}`);
-    const run = await waitFor(async () => {
-      const response = await fetch(`${url}/api/runs/${answer.runs[0]}`, { headers: { authorization: `Bearer ${API_TOKEN}` } });
-      const current = await response.json();
-      return ['queued', 'running'].includes(current.status) ? undefined : current;
-    }, 180, () => `the run did not finish planning:\n${output}`);
-    if (!['planned', 'approved'].includes(run.status) || run.environment !== 'dev') throw new Error(`the run ended ${run.status} (${JSON.stringify(run).slice(0, 400)}):\n${output}`);
-    console.log(`serve from ${process.env.PLATFORM_BIN ? 'the image\'s program' : 'the package'}: a signed push of ${after.slice(0, 7)} planned dev (run ${run.id}: ${run.status}, offline)`);
+    if (!delivered.ok || !Array.isArray(answer.runs) || answer.runs.length !== 1)
+      throw new Error(`the signed push was answered ${delivered.status} ${JSON.stringify(answer)}`);
+    const run = await waitFor(
+      async () => {
+        const response = await fetch(`${url}/api/runs/${answer.runs[0]}`, { headers: { authorization: `Bearer ${API_TOKEN}` } });
+        const current = await response.json();
+        return ['queued', 'running'].includes(current.status) ? undefined : current;
+      },
+      180,
+      () => `the run did not finish planning:\n${output}`,
+    );
+    if (!['planned', 'approved'].includes(run.status) || run.environment !== 'dev')
+      throw new Error(`the run ended ${run.status} (${JSON.stringify(run).slice(0, 400)}):\n${output}`);
+    console.log(
+      `serve from ${process.env.PLATFORM_BIN ? "the image's program" : 'the package'}: a signed push of ${after.slice(0, 7)} planned dev (run ${run.id}: ${run.status}, offline)`,
+    );
   } finally {
     serve.kill('SIGTERM');
     await new Promise((resolve) => serve.on('exit', resolve));

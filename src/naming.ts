@@ -37,7 +37,12 @@ export function trimmedName(name: string, maxLength: number): string {
  * to fit, a hash of the original keeps it unique.
  */
 export function rdsIdentifier(name: string, maxLength: number = NAME_LIMITS.rdsIdentifier): string {
-  const cleaned = name.toLowerCase().replace(/[^a-z0-9-]/g, '-').replace(/-+/g, '-').replace(/^[^a-z]+/, '').replace(/-$/, '');
+  const cleaned = name
+    .toLowerCase()
+    .replace(/[^a-z0-9-]/g, '-')
+    .replace(/-+/g, '-')
+    .replace(/^[^a-z]+/, '')
+    .replace(/-$/, '');
   if (cleaned === name) return fitName(name, maxLength);
   const hash = shortHash(name);
   return `${fitName(cleaned, maxLength - hash.length - 1).replace(/-$/, '')}-${hash}`;
@@ -51,10 +56,13 @@ export function rdsIdentifier(name: string, maxLength: number = NAME_LIMITS.rdsI
  * of itself, so that it stays apart from the one it was cleaned into (`qa`).
  */
 export function ecrRepositoryName(name: string): string {
-  return name.split('/').map((component) => {
-    const cleaned = component.replace(/[._-]{2,}/g, (run) => run[0]!).replace(/^[._-]+|[._-]+$/g, '');
-    return cleaned === component ? component : `${cleaned}-${shortHash(component)}`;
-  }).join('/');
+  return name
+    .split('/')
+    .map((component) => {
+      const cleaned = component.replace(/[._-]{2,}/g, (run) => run[0]!).replace(/^[._-]+|[._-]+$/g, '');
+      return cleaned === component ? component : `${cleaned}-${shortHash(component)}`;
+    })
+    .join('/');
 }
 
 /** A security group name: 255 at most, and AWS reserves the sg- prefix for group IDs. */

@@ -15,7 +15,9 @@ describe.each(environments.map((e) => [e.name, e] as const))('environment %s', (
   it('runs every configured service on Fargate (a launch type or FARGATE / FARGATE_SPOT capacity providers)', () => {
     const services = Object.values(resourcesOf(env.json, EcsService.tfResourceType));
     // Every configured service is there (a Teleport cluster adds its own two, teleport and teleport-agent).
-    expect(services.map((s) => String(s.name)).filter((name) => Object.hasOwn(env.config.services, name))).toHaveLength(Object.keys(env.config.services).length);
+    expect(services.map((s) => String(s.name)).filter((name) => Object.hasOwn(env.config.services, name))).toHaveLength(
+      Object.keys(env.config.services).length,
+    );
     for (const service of services) {
       const providers = ((service.capacity_provider_strategy ?? []) as { capacity_provider: string }[]).map((s) => s.capacity_provider);
       expect(service.launch_type === 'FARGATE' || (providers.length > 0 && providers.every((p) => p.startsWith('FARGATE')))).toBe(true);

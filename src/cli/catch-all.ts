@@ -15,7 +15,8 @@ import { EXIT } from './exit-codes';
 import { writeAllSync } from './sync-output';
 
 /** Where bugs go. */
-export const REPORT_BUGS_TO = 'the platform repository\'s issue tracker, with the command, the config folder and the output of the same command run with PLATFORM_DEBUG=1';
+export const REPORT_BUGS_TO =
+  "the platform repository's issue tracker, with the command, the config folder and the output of the same command run with PLATFORM_DEBUG=1";
 
 /**
  * Whether `error` is a bug rather than a failure the project reports on
@@ -29,7 +30,11 @@ export function isBug(error: unknown): boolean {
   if (!(error instanceof Error)) return true;
   if (typeof (error as NodeJS.ErrnoException).code === 'string' && /^E[A-Z]+$/.test((error as NodeJS.ErrnoException).code!)) return false;
   if ([TypeError, RangeError, ReferenceError, SyntaxError, EvalError, URIError].some((kind) => error instanceof kind)) return true;
-  const thrownAt = (error.stack ?? '').split('\n').slice(1).find((line) => /\(?\/|\(node:/.test(line)) ?? '';
+  const thrownAt =
+    (error.stack ?? '')
+      .split('\n')
+      .slice(1)
+      .find((line) => /\(?\/|\(node:/.test(line)) ?? '';
   return thrownAt.includes('/node_modules/') || thrownAt.includes('(node:internal');
 }
 

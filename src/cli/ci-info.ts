@@ -7,7 +7,9 @@ import { orExit } from './operations-report';
 export function ciInfoCommand(program: Command): void {
   program
     .command('ci-info')
-    .description('print JSON for pipelines: region, account, the GitHub OIDC deploy and apply role ARNs, cluster, and each service\'s ECS name, ECR repository URL and image platform (no AWS call)')
+    .description(
+      "print JSON for pipelines: region, account, the GitHub OIDC deploy and apply role ARNs, cluster, and each service's ECS name, ECR repository URL and image platform (no AWS call)",
+    )
     .option('--config <dir>', 'the config folder', 'environments')
     .requiredOption('--env <name>', 'the environment')
     .option('--service <name>', 'only this service')

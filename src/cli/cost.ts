@@ -16,17 +16,28 @@ interface CostCommandOptions {
 export function costCommand(program: Command): void {
   program
     .command('cost')
-    .description('estimate each environment\'s monthly AWS cost from its synthesized stack (pinned list prices, the cost: assumptions)')
+    .description("estimate each environment's monthly AWS cost from its synthesized stack (pinned list prices, the cost: assumptions)")
     .option('--config <dir>', 'the config folder', 'environments')
     .option('--env <name>', 'only this environment')
-    .addOption(new Option('--format <format>', 'table, json, or markdown (with --compare: markdown unless json)').choices(['table', 'json', 'markdown']).default('table'))
+    .addOption(
+      new Option('--format <format>', 'table, json, or markdown (with --compare: markdown unless json)')
+        .choices(['table', 'json', 'markdown'])
+        .default('table'),
+    )
     .option('--json', 'the result as JSON on stdout (the same as --format json)')
     .option('--free-tier', 'subtract the free-tier allowances that apply and say which ones the environment exceeds')
-    .option('--as-of <date>', 'with --free-tier: the day (YYYY-MM-DD) its rules are judged on, by cost.accountCreated (default: today, UTC)', (value: string) => {
-      if (!/^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/.test(value)) throw new InvalidArgumentError('a date, YYYY-MM-DD');
-      return value;
-    })
-    .option('--compare <ref>', 'the monthly difference from a git ref (branch, tag, commit) or a second config folder, per environment and line')
+    .option(
+      '--as-of <date>',
+      'with --free-tier: the day (YYYY-MM-DD) its rules are judged on, by cost.accountCreated (default: today, UTC)',
+      (value: string) => {
+        if (!/^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/.test(value)) throw new InvalidArgumentError('a date, YYYY-MM-DD');
+        return value;
+      },
+    )
+    .option(
+      '--compare <ref>',
+      'the monthly difference from a git ref (branch, tag, commit) or a second config folder, per environment and line',
+    )
     .action((options: CostCommandOptions) => {
       const { compareCost, estimateCost, formatComparisonMarkdown, formatEstimateMarkdown, formatEstimateTable, PRICES_AS_OF } = core();
       const json = options.json === true || options.format === 'json';

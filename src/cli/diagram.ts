@@ -13,7 +13,7 @@ const EXTENSIONS: Record<DiagramFormat, string> = { mermaid: 'mmd', dot: 'dot', 
 export function diagramCommand(program: Command): void {
   program
     .command('diagram')
-    .description('draw each environment\'s architecture from its synthesized stack: Mermaid (renders on GitHub), DOT or SVG')
+    .description("draw each environment's architecture from its synthesized stack: Mermaid (renders on GitHub), DOT or SVG")
     .option('--config <dir>', 'the config folder', 'environments')
     .option('--env <name>', 'only this environment')
     .addOption(new Option('--format <format>', 'mermaid, dot or svg').choices([...DIAGRAM_FORMATS]).default('mermaid'))
@@ -31,7 +31,9 @@ export function diagramCommand(program: Command): void {
         return;
       }
       if (diagrams.length > 1 && options.format === 'svg') {
-        console.error(`diagram --format svg draws one environment on stdout: add --env (${diagrams.map((d) => d.title).join(', ')}) or --out DIR`);
+        console.error(
+          `diagram --format svg draws one environment on stdout: add --env (${diagrams.map((d) => d.title).join(', ')}) or --out DIR`,
+        );
         process.exit(EXIT.usage);
       }
       if (diagrams.length === 1) {

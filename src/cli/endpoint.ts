@@ -17,7 +17,10 @@ export interface EndpointFlags {
  */
 export function emulatorOf(flags: EndpointFlags): string | undefined {
   if (flags.sandbox || flags.offline) {
-    if (flags.endpoint) refuse(`--endpoint cannot go with ${flags.sandbox ? '--sandbox' : '--offline'}: a run against an emulator is online, against the emulator`);
+    if (flags.endpoint)
+      refuse(
+        `--endpoint cannot go with ${flags.sandbox ? '--sandbox' : '--offline'}: a run against an emulator is online, against the emulator`,
+      );
     return undefined;
   }
   const value = flags.endpoint ?? (process.env[AWS_ENDPOINT_VARIABLE] || undefined);

@@ -13,7 +13,9 @@ interface ExecOptions extends EnvironmentOptions {
 export function execCommand(program: Command): void {
   program
     .command('exec')
-    .description('find a running task of a service and print the aws ecs execute-command line for it; --run runs it (needs the AWS CLI and the Session Manager plugin)')
+    .description(
+      'find a running task of a service and print the aws ecs execute-command line for it; --run runs it (needs the AWS CLI and the Session Manager plugin)',
+    )
     .option('--config <dir>', 'the config folder', 'environments')
     .requiredOption('--env <name>', 'the environment')
     .requiredOption('--service <name>', 'the service (with exec: true in config)')
@@ -23,7 +25,10 @@ export function execCommand(program: Command): void {
     .action(async (options: ExecOptions) => {
       const { execTarget, runExecSession, serviceTarget } = core();
       const code = await withAws(options, async (target, clients) => {
-        const exec = await execTarget(target, serviceTarget(target, options.service), clients, { container: options.container, command: options.command });
+        const exec = await execTarget(target, serviceTarget(target, options.service), clients, {
+          container: options.container,
+          command: options.command,
+        });
         if (!options.run) {
           console.log(exec.line);
           return 0;

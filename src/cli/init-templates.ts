@@ -36,12 +36,15 @@ export interface EnvironmentTemplateOptions {
  */
 export function environmentTemplate(a: ProjectAnswers, cidrSecondOctet: number, options: EnvironmentTemplateOptions = {}): string {
   const { certificate, sampleService = true, openEgressServices = [], approvers = [] } = options;
-  const parts = [fillTemplate(readTemplate('project/environment.yaml'), { environment: a.environment, cidrSecondOctet: String(cidrSecondOctet) })];
+  const parts = [
+    fillTemplate(readTemplate('project/environment.yaml'), { environment: a.environment, cidrSecondOctet: String(cidrSecondOctet) }),
+  ];
   if (certificate) parts.push(fillTemplate(readTemplate('project/environment/load-balancer.yaml'), { certificate }));
   if (approvers.length > 0) parts.push(fillTemplate(readTemplate('project/environment/gitops.yaml'), { approvers: approvers.join(', ') }));
   if (sampleService) parts.push(readTemplate('project/environment/hello-service.yaml'));
   // Services of defaults.yaml with no egress connect anywhere: said plainly, on every check, until they are narrowed.
-  if (openEgressServices.length > 0) parts.push(fillTemplate(readTemplate('project/environment/egress-waiver.yaml'), { services: openEgressServices.join(', ') }));
+  if (openEgressServices.length > 0)
+    parts.push(fillTemplate(readTemplate('project/environment/egress-waiver.yaml'), { services: openEgressServices.join(', ') }));
   return parts.join('\n');
 }
 
@@ -131,7 +134,10 @@ export const WORKFLOW_NAMES = ['apply.yml', 'image.yml', 'pull-request.yml'] as 
 
 /** The workflows by file name, read from templates/workflows/. */
 export function workflowTemplates(): Record<(typeof WORKFLOW_NAMES)[number], string> {
-  return Object.fromEntries(WORKFLOW_NAMES.map((name) => [name, readTemplate(`workflows/${name}`)])) as Record<(typeof WORKFLOW_NAMES)[number], string>;
+  return Object.fromEntries(WORKFLOW_NAMES.map((name) => [name, readTemplate(`workflows/${name}`)])) as Record<
+    (typeof WORKFLOW_NAMES)[number],
+    string
+  >;
 }
 
 /**
@@ -158,6 +164,9 @@ export function fillTemplate(template: string, values: Readonly<Record<string, s
   const used = placeholdersOf(template);
   const missing = used.filter((name) => !Object.hasOwn(values, name));
   const unused = Object.keys(values).filter((name) => !used.includes(name));
-  if (missing.length > 0 || unused.length > 0) throw new Error(`template placeholders: ${[...missing.map((n) => `no value for \${${n}}`), ...unused.map((n) => `${n} is not in the template`)].join('; ')}`);
+  if (missing.length > 0 || unused.length > 0)
+    throw new Error(
+      `template placeholders: ${[...missing.map((n) => `no value for \${${n}}`), ...unused.map((n) => `${n} is not in the template`)].join('; ')}`,
+    );
   return template.replace(PLACEHOLDER, (_, name: string) => values[name]!);
 }

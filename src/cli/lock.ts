@@ -17,7 +17,8 @@ export function lockCommand(program: Command): void {
       const configs = exitOnUserError(() => selectEnvironments(options.config));
       const result = await withTerraform(() => lockProviders(configs, options.lockFile, options.platform));
       for (const pair of result.locked) console.log(`locked ${pair}`);
-      for (const pair of result.missing) console.log(`not locked: ${pair} (run \`npx platform lock\` where the registry is reachable to add it)`);
+      for (const pair of result.missing)
+        console.log(`not locked: ${pair} (run \`npx platform lock\` where the registry is reachable to add it)`);
       if (result.locked.length === 0) {
         console.error('no provider could be locked here; nothing was written');
         process.exit(EXIT.userError);

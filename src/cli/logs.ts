@@ -18,21 +18,35 @@ interface LogsOptions extends EnvironmentOptions {
 export function logsCommand(program: Command): void {
   program
     .command('logs')
-    .description('a service\'s log events (FilterLogEvents on its log group); --follow polls for new ones until Ctrl-C')
+    .description("a service's log events (FilterLogEvents on its log group); --follow polls for new ones until Ctrl-C")
     .option('--config <dir>', 'the config folder', 'environments')
     .requiredOption('--env <name>', 'the environment')
     .requiredOption('--service <name>', 'the service')
     .option('--container <name>', 'app (the main container) or a sidecar: each has its own log group', 'app')
-    .option('--since <time>', 'how far back: 30s, 10m, 2h, 1d or an ISO 8601 time', (value): number | string => parseSinceOption(value), '10m')
+    .option(
+      '--since <time>',
+      'how far back: 30s, 10m, 2h, 1d or an ISO 8601 time',
+      (value): number | string => parseSinceOption(value),
+      '10m',
+    )
     .option('--filter <pattern>', 'a CloudWatch Logs filter pattern, for example ERROR or "{ $.level = \\"error\\" }"')
     .option('--follow', 'keep polling for new events until Ctrl-C')
-    .option('--follow-lookback <seconds>', 'with --follow: each poll reaches this far back before the newest event shown, for events of other streams that arrive late (each is shown once)', parseSeconds, FOLLOW_LOOKBACK_MS / 1000)
+    .option(
+      '--follow-lookback <seconds>',
+      'with --follow: each poll reaches this far back before the newest event shown, for events of other streams that arrive late (each is shown once)',
+      parseSeconds,
+      FOLLOW_LOOKBACK_MS / 1000,
+    )
     .action(async (options: LogsOptions) => {
       const { containerOf, fetchLogs, followLogs, formatLogEvent, serviceTarget } = core();
       await withAws(options, async (target, clients) => {
         const service = serviceTarget(target, options.service);
         const since = typeof options.since === 'string' ? parseSinceOption(options.since) : options.since;
-        const query = { logGroup: containerOf(target, service, options.container).logGroup, startTime: since, filterPattern: options.filter };
+        const query = {
+          logGroup: containerOf(target, service, options.container).logGroup,
+          startTime: since,
+          filterPattern: options.filter,
+        };
         const print = (event: LogEvent) => process.stdout.write(`${formatLogEvent(event)}\n`);
         if (!options.follow) {
           const events = await fetchLogs(clients, query);
@@ -49,7 +63,8 @@ export function logsCommand(program: Command): void {
 }
 
 function parseSeconds(value: string): number {
-  if (!/^\d+$/.test(value) || Number(value) > 3600) throw new InvalidArgumentError('a whole number of seconds from 0 to 3600, for example 30');
+  if (!/^\d+$/.test(value) || Number(value) > 3600)
+    throw new InvalidArgumentError('a whole number of seconds from 0 to 3600, for example 30');
   return Number(value);
 }
 

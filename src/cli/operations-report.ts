@@ -17,7 +17,10 @@ export interface EnvironmentOptions {
  * and runs `work`; an OperationError (no credentials, no network, a refusal,
  * a failed rollout) is its one line on stderr and exit 1, never a stack trace.
  */
-export async function withAws<T>(options: EnvironmentOptions, work: (target: EnvironmentTarget, clients: AwsClients) => Promise<T>): Promise<T> {
+export async function withAws<T>(
+  options: EnvironmentOptions,
+  work: (target: EnvironmentTarget, clients: AwsClients) => Promise<T>,
+): Promise<T> {
   const { awsClients, closeClients, loadEnvironmentTarget, OperationError } = core();
   const target = exitOnUserError(() => loadEnvironmentTarget(options.config, options.env));
   let clients: AwsClients | undefined;

@@ -25,7 +25,10 @@ export interface PlanCommandOptions {
 
 /** `--guardrails enforce|report`, for every command that writes stacks. */
 export function guardrailsOption(): Option {
-  return new Option('--guardrails <mode>', 'enforce: a guardrail failure stops the command (exit 3), nothing written; report: warn and go on, for exploring')
+  return new Option(
+    '--guardrails <mode>',
+    'enforce: a guardrail failure stops the command (exit 3), nothing written; report: warn and go on, for exploring',
+  )
     .choices(['enforce', 'report'])
     .default('enforce');
 }
@@ -41,7 +44,10 @@ export function planOptions(command: Command): Command {
     .option('--offline', 'local backend and dummy credentials (the default when no AWS credentials are found)')
     .option('--online', 'the real S3 backend and your AWS credentials')
     .option('--sandbox', 'every resource stands in as terraform_data on a local state: real plans and applies that change nothing')
-    .option('--endpoint <url>', `an AWS API emulator (moto, LocalStack) for every AWS call, the S3 backend included, with dummy credentials (default: $${AWS_ENDPOINT_VARIABLE})`)
+    .option(
+      '--endpoint <url>',
+      `an AWS API emulator (moto, LocalStack) for every AWS call, the S3 backend included, with dummy credentials (default: $${AWS_ENDPOINT_VARIABLE})`,
+    )
     .option('-v, --verbose', "print Terraform's own output in full, not only the summary")
     .argument('[terraform-args...]', 'after --: more arguments for terraform plan (-target=..., -parallelism=...)');
 }
@@ -55,39 +61,56 @@ const OWN_PLAN_FLAGS = ['-out', '-lock', '-lock-timeout', '-input', '-detailed-e
 function refuseOwnFlags(terraformArgs: readonly string[]): void {
   const own = terraformArgs.filter((arg) => OWN_PLAN_FLAGS.includes(arg.split('=')[0]!));
   if (own.length > 0) {
-    console.error(`refused: ${own.join(' ')} after --; the project sets ${OWN_PLAN_FLAGS.join(', ')} itself (the saved plan file is what apply applies). Pass other terraform plan flags, for example -target=ADDRESS, -replace=ADDRESS, -var=..., -parallelism=N`);
+    console.error(
+      `refused: ${own.join(' ')} after --; the project sets ${OWN_PLAN_FLAGS.join(', ')} itself (the saved plan file is what apply applies). Pass other terraform plan flags, for example -target=ADDRESS, -replace=ADDRESS, -var=..., -parallelism=N`,
+    );
     process.exit(EXIT.usage);
   }
 }
 
 /** Synthesizes the stack (and what it needs) into OUT, then plans it to a saved plan file. */
-async function planOnly(options: PlanCommandOptions, terraformArgs: readonly string[]): Promise<{ plan: EnvironmentPlan; offline: boolean }> {
+async function planOnly(
+  options: PlanCommandOptions,
+  terraformArgs: readonly string[],
+): Promise<{ plan: EnvironmentPlan; offline: boolean }> {
   refuseOwnFlags(terraformArgs);
-  const { backendOverrides, environmentWorkDir, planStack, sandboxSettings, selectStack, terraformCliDir, terraformSettings, writeStacks } = core();
+  const { backendOverrides, environmentWorkDir, planStack, sandboxSettings, selectStack, terraformCliDir, terraformSettings, writeStacks } =
+    core();
   // S3-compatible or local backends (docs/command-line.md), checked before anything is written; an offline plan's backend is local and uses none of it.
   const backend = backendOverrides(process.env);
   const say = options.json ? (_: string) => undefined : (text: string) => console.log(text);
   const endpoint = emulatorOf(options);
   const selection = exitOnUserError(() => selectStack(options.config, options.env), options);
-  const written = exitOnUserError(() => writeStacks(selection.configs, options.out, { prune: false, lockFile: options.lockFile, guardrails: options.guardrails }), options);
+  const written = exitOnUserError(
+    () => writeStacks(selection.configs, options.out, { prune: false, lockFile: options.lockFile, guardrails: options.guardrails }),
+    options,
+  );
   if (!options.json) warnGuardrails(written.guardrails);
   const offline = endpoint === undefined && plansOffline(options);
   if (endpoint !== undefined) say(`AWS API emulator at ${endpoint}: every AWS call and the S3 backend go there, with dummy credentials`);
-  if (offline && !options.offline && !options.sandbox) say('No AWS credentials found: planning offline (local backend, dummy credentials, no refresh). Pass --online to use the real backend.');
+  if (offline && !options.offline && !options.sandbox)
+    say(
+      'No AWS credentials found: planning offline (local backend, dummy credentials, no refresh). Pass --online to use the real backend.',
+    );
   const plain = terraformSettings(terraformCliDir(options.out));
   const settings = options.sandbox ? sandboxSettings(plain) : plain;
   say(settings.description);
-  if (backend.description && endpoint === undefined) say(offline ? `${backend.description}: not used, the plan is offline (local backend)` : backend.description);
-  const plan = await withTerraform(() => planStack(written.stacks.find((s) => s.name === selection.stack)!, {
-    offline,
-    workDir: options.sandbox ? resolve(options.out, 'sandbox', options.env) : environmentWorkDir(options.out, options.env, offline, endpoint),
-    settings,
-    endpoint,
-    backendConfig: endpoint === undefined ? backend.backendConfig : [],
-    extraArgs: terraformArgs,
-    onEvent: options.json ? undefined : printEvent,
-    onOutput: options.verbose && !options.json ? (text) => process.stdout.write(text) : undefined,
-  }));
+  if (backend.description && endpoint === undefined)
+    say(offline ? `${backend.description}: not used, the plan is offline (local backend)` : backend.description);
+  const plan = await withTerraform(() =>
+    planStack(written.stacks.find((s) => s.name === selection.stack)!, {
+      offline,
+      workDir: options.sandbox
+        ? resolve(options.out, 'sandbox', options.env)
+        : environmentWorkDir(options.out, options.env, offline, endpoint),
+      settings,
+      endpoint,
+      backendConfig: endpoint === undefined ? backend.backendConfig : [],
+      extraArgs: terraformArgs,
+      onEvent: options.json ? undefined : printEvent,
+      onOutput: options.verbose && !options.json ? (text) => process.stdout.write(text) : undefined,
+    }),
+  );
   if (!plan.ok) {
     // Without --verbose the output was not shown: show it now, it says why.
     if (!options.verbose) process.stderr.write(plan.output);
@@ -101,7 +124,16 @@ function printPlan(options: PlanCommandOptions, plan: EnvironmentPlan, offline: 
   const { formatSummary, reviewLines } = core();
   const planPath = relative(process.cwd(), resolve(plan.workspace.dir, plan.planFile));
   if (options.json) {
-    printJson({ ok: true, stack: options.env, offline, changes: plan.changes === true, summary: plan.summary, attributes: plan.attributes ?? {}, destructive: plan.destructive, planFile: planPath });
+    printJson({
+      ok: true,
+      stack: options.env,
+      offline,
+      changes: plan.changes === true,
+      summary: plan.summary,
+      attributes: plan.attributes ?? {},
+      destructive: plan.destructive,
+      planFile: planPath,
+    });
     return;
   }
   console.log(`${options.env}: ${formatSummary(plan.summary!)}`);
@@ -120,9 +152,14 @@ function plansOffline(options: PlanCommandOptions): boolean {
   return options.sandbox === true || (options.online ? false : options.offline === true || !core().hasAwsCredentials());
 }
 
-export async function applyCommand(options: PlanCommandOptions & { yes?: boolean; allowDestroy?: boolean }, terraformArgs: readonly string[]): Promise<void> {
+export async function applyCommand(
+  options: PlanCommandOptions & { yes?: boolean; allowDestroy?: boolean },
+  terraformArgs: readonly string[],
+): Promise<void> {
   if (plansOffline(options) && !options.sandbox && emulatorOf(options) === undefined) {
-    console.error('refused: an offline plan uses a local backend and dummy credentials; it cannot be applied (use --online with AWS credentials, or --sandbox to try the apply path on stand-ins)');
+    console.error(
+      'refused: an offline plan uses a local backend and dummy credentials; it cannot be applied (use --online with AWS credentials, or --sandbox to try the apply path on stand-ins)',
+    );
     process.exit(EXIT.userError);
   }
   const { plan, offline } = await planOnly(options, terraformArgs);
@@ -134,7 +171,9 @@ export async function applyCommand(options: PlanCommandOptions & { yes?: boolean
     return;
   }
   if (plan.destructive.length > 0 && !options.allowDestroy) {
-    console.error(`refused: the plan destroys or replaces resources that hold data: ${plan.destructive.join(', ')}; review it, then run again with --allow-destroy`);
+    console.error(
+      `refused: the plan destroys or replaces resources that hold data: ${plan.destructive.join(', ')}; review it, then run again with --allow-destroy`,
+    );
     process.exit(EXIT.userError);
   }
   if (!options.yes && !(await confirm(`Apply this plan to ${options.env}? Type "yes": `))) {

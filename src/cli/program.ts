@@ -37,7 +37,10 @@ export function createProgram(): Command {
     .description('YAML environments to CDKTF stacks for ECS Fargate, and a GitOps controller that plans and applies them')
     .showHelpAfterError()
     .exitOverride((error) => process.exit(error.exitCode === 0 ? EXIT.ok : EXIT.usage))
-    .addHelpText('after', '\nExit codes: 0 ok, 1 a problem in the input or in Terraform\'s run, 2 usage, 3 a guardrail failure (nothing written), 70 a bug in the project.');
+    .addHelpText(
+      'after',
+      "\nExit codes: 0 ok, 1 a problem in the input or in Terraform's run, 2 usage, 3 a guardrail failure (nothing written), 70 a bug in the project.",
+    );
 
   program
     .command('validate')
@@ -63,28 +66,53 @@ export function createProgram(): Command {
     .option('--json', 'the stacks written as JSON on stdout')
     .action((options: { config: string; out: string; env?: string; lockFile: string; guardrails: GuardrailMode; json?: boolean }) => {
       const { alarmBreakdown, alarmCount, formatAlarmCount, selectEnvironments, writeStacks } = core();
-      const written = exitOnUserError(() => writeStacks(selectEnvironments(options.config, options.env), options.out, {
-        prune: options.env === undefined, lockFile: options.lockFile, guardrails: options.guardrails,
-      }), options);
+      const written = exitOnUserError(
+        () =>
+          writeStacks(selectEnvironments(options.config, options.env), options.out, {
+            prune: options.env === undefined,
+            lockFile: options.lockFile,
+            guardrails: options.guardrails,
+          }),
+        options,
+      );
       if (options.json) {
-        printJson({ ok: true, out: options.out, stacks: written.stacks.map((s) => ({ name: s.name, environment: s.environment ?? null })), keptWithState: written.keptWithState });
+        printJson({
+          ok: true,
+          out: options.out,
+          stacks: written.stacks.map((s) => ({ name: s.name, environment: s.environment ?? null })),
+          keptWithState: written.keptWithState,
+        });
         return;
       }
       warnGuardrails(written.guardrails);
-      console.log(`synthesized ${written.stacks.length} stack(s) into ${options.out}/stacks: ${written.stacks.map((s) => s.name).join(', ')}`);
-      for (const stack of written.stacks) if (stack.environment !== undefined) console.log(formatAlarmCount(stack.name, alarmCount(stack.json), alarmBreakdown(stack.json).autoscaling));
-      for (const name of written.keptWithState) console.log(`kept ${options.out}/stacks/${name}: the stack is no longer configured, but its folder holds a local state file`);
+      console.log(
+        `synthesized ${written.stacks.length} stack(s) into ${options.out}/stacks: ${written.stacks.map((s) => s.name).join(', ')}`,
+      );
+      for (const stack of written.stacks)
+        if (stack.environment !== undefined)
+          console.log(formatAlarmCount(stack.name, alarmCount(stack.json), alarmBreakdown(stack.json).autoscaling));
+      for (const name of written.keptWithState)
+        console.log(`kept ${options.out}/stacks/${name}: the stack is no longer configured, but its folder holds a local state file`);
     });
 
-  planOptions(program.command('plan').description('synthesize one stack, then terraform init and plan it to a saved plan file; prints a summary'))
+  planOptions(
+    program.command('plan').description('synthesize one stack, then terraform init and plan it to a saved plan file; prints a summary'),
+  )
     .option('--json', 'the summary as JSON on stdout')
-    .option('--base <ref>', 'plan against the environment as it is at this git ref (branch, tag, commit), applied first to an AWS API emulator (moto): the real creates, updates, replacements and destroys of the change, with no AWS account')
-    .action((terraformArgs: string[], options: PlanCommandOptions & { base?: string }) => (options.base !== undefined ? basePlanCommand({ ...options, base: options.base }, terraformArgs) : planCommand(options, terraformArgs)));
+    .option(
+      '--base <ref>',
+      'plan against the environment as it is at this git ref (branch, tag, commit), applied first to an AWS API emulator (moto): the real creates, updates, replacements and destroys of the change, with no AWS account',
+    )
+    .action((terraformArgs: string[], options: PlanCommandOptions & { base?: string }) =>
+      options.base !== undefined ? basePlanCommand({ ...options, base: options.base }, terraformArgs) : planCommand(options, terraformArgs),
+    );
 
   planOptions(program.command('apply').description('plan one stack, show the summary, ask, then apply exactly that saved plan'))
     .option('--yes', 'apply without asking')
     .option('--allow-destroy', 'allow a plan that destroys or replaces databases, tables, buckets, keys, log groups or other data')
-    .action((terraformArgs: string[], options: PlanCommandOptions & { yes?: boolean; allowDestroy?: boolean }) => applyCommand(options, terraformArgs));
+    .action((terraformArgs: string[], options: PlanCommandOptions & { yes?: boolean; allowDestroy?: boolean }) =>
+      applyCommand(options, terraformArgs),
+    );
 
   initCommand(program);
   lockCommand(program);
@@ -99,7 +127,9 @@ export function createProgram(): Command {
     .action(async (options: { config: string; out: string; lockFile: string }) => {
       const { checkTerraform, selectEnvironments } = core();
       const environments = exitOnUserError(() => selectEnvironments(options.config));
-      const results = await withTerraform(() => checkTerraform(environments, { outDir: resolve(options.out), lockFile: resolve(options.lockFile), onEvent: printEvent }));
+      const results = await withTerraform(() =>
+        checkTerraform(environments, { outDir: resolve(options.out), lockFile: resolve(options.lockFile), onEvent: printEvent }),
+      );
       for (const result of results) {
         console.log(result.summary);
         if (result.failure) console.error(result.failure);

@@ -47,7 +47,8 @@ export function exitOnUserError<T>(work: () => T, options: OutputOptions = {}): 
     if (error instanceof GuardrailError) {
       if (options.json) printJson({ ok: false, guardrails: error.reports.map(reportJson) });
       else {
-        for (const report of error.reports.filter((r) => r.failed)) for (const line of formatReport(report)) process.stderr.write(`${line}\n`);
+        for (const report of error.reports.filter((r) => r.failed))
+          for (const line of formatReport(report)) process.stderr.write(`${line}\n`);
         process.stderr.write(`${stderrColour('red', error.message)}\n`);
       }
       process.exit(EXIT.guardrails);
@@ -85,7 +86,9 @@ export function warnGuardrails(reports: readonly GuardrailReport[]): void {
   const { formatReport } = core();
   for (const report of reports.filter((r) => r.failed)) {
     for (const line of formatReport(report)) process.stderr.write(`${stderrColour('yellow', line)}\n`);
-    process.stderr.write(`${stderrColour('yellow', `warning: ${report.environment} fails its guardrails; written anyway (--guardrails report)`)}\n`);
+    process.stderr.write(
+      `${stderrColour('yellow', `warning: ${report.environment} fails its guardrails; written anyway (--guardrails report)`)}\n`,
+    );
   }
 }
 

@@ -11,7 +11,9 @@ interface RunOptions extends EnvironmentOptions {
 export function runCommand(program: Command): void {
   program
     .command('run')
-    .description('start a scheduled job now, as its schedule would: the same task definition revision, capacity (FARGATE or FARGATE_SPOT), subnets and security groups (GetSchedule, then RunTask); PLATFORM_AWS_ENDPOINT points it at an emulator')
+    .description(
+      'start a scheduled job now, as its schedule would: the same task definition revision, capacity (FARGATE or FARGATE_SPOT), subnets and security groups (GetSchedule, then RunTask); PLATFORM_AWS_ENDPOINT points it at an emulator',
+    )
     .argument('<job>', 'the job, a key of jobs in the environment')
     .option('--config <dir>', 'the config folder', 'environments')
     .requiredOption('--env <name>', 'the environment')
@@ -23,7 +25,12 @@ export function runCommand(program: Command): void {
         printJson({ ok: true, ...result });
         return;
       }
-      const capacity = result.capacity.map((c) => (result.capacity.length > 1 ? `${c.capacityProvider} weight ${c.weight}${c.base ? ` base ${c.base}` : ''}` : c.capacityProvider)).join(', ') || 'FARGATE';
+      const capacity =
+        result.capacity
+          .map((c) =>
+            result.capacity.length > 1 ? `${c.capacityProvider} weight ${c.weight}${c.base ? ` base ${c.base}` : ''}` : c.capacityProvider,
+          )
+          .join(', ') || 'FARGATE';
       console.log(`${result.job}: started ${result.taskArn}`);
       console.log(`  task definition ${result.taskDefinitionArn}, cluster ${result.cluster}, ${capacity}`);
       console.log(`  logs in /ecs/${result.cluster}/${result.job}; a non-zero exit raises the job's failed-run alarm`);

@@ -14,7 +14,9 @@ interface ScaleOptions extends EnvironmentOptions {
 export function scaleCommand(program: Command): void {
   program
     .command('scale')
-    .description('set a service\'s desired count (UpdateService); refused when autoscaling owns the count unless --force; a Terraform apply may set it back')
+    .description(
+      "set a service's desired count (UpdateService); refused when autoscaling owns the count unless --force; a Terraform apply may set it back",
+    )
     .option('--config <dir>', 'the config folder', 'environments')
     .requiredOption('--env <name>', 'the environment')
     .requiredOption('--service <name>', 'the service')
@@ -23,7 +25,9 @@ export function scaleCommand(program: Command): void {
     .option('--json', 'the result as JSON on stdout')
     .action(async (options: ScaleOptions) => {
       const { scaleService, serviceTarget } = core();
-      const result = await withAws(options, (target, clients) => scaleService(target, serviceTarget(target, options.service), clients, options.count, options.force));
+      const result = await withAws(options, (target, clients) =>
+        scaleService(target, serviceTarget(target, options.service), clients, options.count, options.force),
+      );
       if (options.json) {
         printJson({ ok: true, ...result });
         return;

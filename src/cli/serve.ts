@@ -51,13 +51,29 @@ export function serveCommand(program: Command): void {
     .option('--github-app-id <id>', 'report as this GitHub App (check runs; its private key, PEM, in GITHUB_APP_PRIVATE_KEY)')
     .option('--github-repository <owner/repo>', 'the GitHub repository to report to, when --repo does not name one (a local path)')
     .option('--offline', 'plan with a local backend and dummy credentials; never apply (runs that would apply end in approved)')
-    .option('--base-plans', 'pull requests planned without AWS (--offline, or from forks) are planned against the default branch applied to an AWS API emulator (moto; as plan --base): the real creates, updates and replaces')
-    .option('--sandbox', 'every resource stands in as terraform_data on a local state: real plans and applies that change nothing (demos, tests)')
-    .option('--apply-delay-seconds <n>', 'a test aid, with --sandbox or an AWS API emulator only: each apply first waits this long, before it creates anything')
-    .option('--endpoint <url>', `an AWS API emulator (moto, LocalStack) for every plan and apply, the S3 backend included, with dummy credentials (default: $${AWS_ENDPOINT_VARIABLE})`)
+    .option(
+      '--base-plans',
+      'pull requests planned without AWS (--offline, or from forks) are planned against the default branch applied to an AWS API emulator (moto; as plan --base): the real creates, updates and replaces',
+    )
+    .option(
+      '--sandbox',
+      'every resource stands in as terraform_data on a local state: real plans and applies that change nothing (demos, tests)',
+    )
+    .option(
+      '--apply-delay-seconds <n>',
+      'a test aid, with --sandbox or an AWS API emulator only: each apply first waits this long, before it creates anything',
+    )
+    .option(
+      '--endpoint <url>',
+      `an AWS API emulator (moto, LocalStack) for every plan and apply, the S3 backend included, with dummy credentials (default: $${AWS_ENDPOINT_VARIABLE})`,
+    )
     .option('--max-parallel <n>', 'runs of different environments at once', '2')
-    .option('--controllers <n>', 'how many controller processes share this store\'s queue (more than 1 needs --store dynamodb://TABLE)', '1')
-    .option('--lease-seconds <n>', 'how long a claim of an environment lasts unless renewed: a stopped controller\'s runs are recovered by another after this long', '30')
+    .option('--controllers <n>', "how many controller processes share this store's queue (more than 1 needs --store dynamodb://TABLE)", '1')
+    .option(
+      '--lease-seconds <n>',
+      "how long a claim of an environment lasts unless renewed: a stopped controller's runs are recovered by another after this long",
+      '30',
+    )
     .option('--public-url <url>', "the controller's own address, for links from GitHub")
     .option('--stop-timeout-seconds <n>', 'on SIGTERM, how long the current step may take to finish', '60')
     .option('--request-timeout-seconds <n>', 'how long a request (headers and body) may take to arrive; slower ones are cut off', '30')
@@ -72,7 +88,7 @@ export function serveCommand(program: Command): void {
         process.exit(2);
       }
       if (flags.githubAppId && !/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(process.env.GITHUB_APP_PRIVATE_KEY ?? '')) {
-        console.error('GITHUB_APP_PRIVATE_KEY is required with --github-app-id: the App\'s private key (PEM)');
+        console.error("GITHUB_APP_PRIVATE_KEY is required with --github-app-id: the App's private key (PEM)");
         process.exit(1);
       }
       const short = ['WEBHOOK_SECRET', 'API_TOKEN'].filter((name) => process.env[name]!.length < MIN_SECRET_LENGTH);
@@ -115,7 +131,9 @@ export function serveCommand(program: Command): void {
         }
       }
       if (number('controllers', flags.controllers, 1) > 1 && flags.store === 'sqlite') {
-        console.error(`--controllers ${flags.controllers} needs --store dynamodb://TABLE: the sqlite store is a file of one machine, and controllers share a queue only through one table`);
+        console.error(
+          `--controllers ${flags.controllers} needs --store dynamodb://TABLE: the sqlite store is a file of one machine, and controllers share a queue only through one table`,
+        );
         process.exit(2);
       }
       const dataDir = resolve(flags.dataDir);
@@ -154,10 +172,17 @@ export function serveCommand(program: Command): void {
       const running = await startController(options);
       // The process is the CLI's: on SIGTERM (a container stop) or SIGINT, the controller stops, then the process exits.
       for (const signal of ['SIGTERM', 'SIGINT'] as const) {
-        process.once(signal, () => void running.stop().then(() => process.exit(0), (error: Error) => {
-          options.log(`stop failed: ${error.message}`);
-          process.exit(1);
-        }));
+        process.once(
+          signal,
+          () =>
+            void running.stop().then(
+              () => process.exit(0),
+              (error: Error) => {
+                options.log(`stop failed: ${error.message}`);
+                process.exit(1);
+              },
+            ),
+        );
       }
     });
 }

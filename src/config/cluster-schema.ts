@@ -13,7 +13,11 @@ export const capacitySchema = z.union([
     spotWeight: nonNegativeInt.max(1000).default(1).describe('Share of the remaining tasks on FARGATE_SPOT; a weight above 0 in all'),
   }).superRefine((c, ctx) => {
     if (c.onDemandBase > 0 && c.spotBase > 0) {
-      ctx.addIssue({ code: 'custom', path: ['spotBase'], message: 'only one capacity provider may have a base; set onDemandBase or spotBase, not both' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['spotBase'],
+        message: 'only one capacity provider may have a base; set onDemandBase or spotBase, not both',
+      });
     }
     if (c.onDemandWeight + c.spotWeight === 0) {
       ctx.addIssue({ code: 'custom', path: ['spotWeight'], message: 'at least one of onDemandWeight and spotWeight must be above 0' });
@@ -23,7 +27,9 @@ export const capacitySchema = z.union([
 
 export const clusterSchema = strictObject({
   containerInsights: z.boolean().default(true).describe('CloudWatch Container Insights on the cluster'),
-  capacity: capacitySchema.default('onDemand').describe('onDemand (FARGATE only), spot (FARGATE_SPOT only), or { onDemandBase, spotBase, onDemandWeight, spotWeight }'),
+  capacity: capacitySchema
+    .default('onDemand')
+    .describe('onDemand (FARGATE only), spot (FARGATE_SPOT only), or { onDemandBase, spotBase, onDemandWeight, spotWeight }'),
 });
 
 export type Capacity = z.output<typeof capacitySchema>;

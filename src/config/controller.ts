@@ -61,7 +61,10 @@ export function resolveController(configs: readonly EnvironmentConfig[]): Contro
   const home = direct[0] ?? sorted[0]!;
   const region = parsed.aws.region ?? home.aws.region;
   const accountId = parsed.aws.accountId ?? home.aws.accountId;
-  const sameAccount = direct.find((c) => c.aws.accountId === accountId && c.backend.accountId === accountId) ?? sorted.find((c) => c.backend.accountId === accountId) ?? home;
+  const sameAccount =
+    direct.find((c) => c.aws.accountId === accountId && c.backend.accountId === accountId) ??
+    sorted.find((c) => c.backend.accountId === accountId) ??
+    home;
   return {
     ...parsed,
     project: home.project,
@@ -76,10 +79,16 @@ export function resolveController(configs: readonly EnvironmentConfig[]): Contro
 }
 
 /** Why an ARN is not in the given partition, region (when it has one) and account, or undefined. */
-export function arnPlaceProblem(arn: string, place: { readonly partition: string; readonly region?: string; readonly accountId: string }, whose: string): string | undefined {
+export function arnPlaceProblem(
+  arn: string,
+  place: { readonly partition: string; readonly region?: string; readonly accountId: string },
+  whose: string,
+): string | undefined {
   const [, partition, , region, account] = arn.split(':');
-  if (partition !== place.partition) return `${arn} is in partition ${partition}, ${whose} in ${place.partition}; use arn:${place.partition}:...`;
-  if (place.region !== undefined && region !== place.region) return `${arn} is in region ${region}, ${whose} in ${place.region}; use ${place.region}`;
+  if (partition !== place.partition)
+    return `${arn} is in partition ${partition}, ${whose} in ${place.partition}; use arn:${place.partition}:...`;
+  if (place.region !== undefined && region !== place.region)
+    return `${arn} is in region ${region}, ${whose} in ${place.region}; use ${place.region}`;
   if (account !== place.accountId) return `${arn} is in account ${account}, ${whose} in ${place.accountId}; use ${place.accountId}`;
   return undefined;
 }
@@ -103,19 +112,35 @@ export function controllerProblems(loaded: readonly Located[]): Problem[] {
     const { config } = env;
     const github = config.ci.github;
     if (github && config.production && github.environment === undefined && github.applyFromBranches !== true) {
-      problems.push(env.source.problem(['ci', 'github', 'environment'], 'production\'s apply role trusts only a GitHub environment with protection rules: name it here (ci.github.environment), or set ci.github.applyFromBranches: true to trust every push to the branches'));
+      problems.push(
+        env.source.problem(
+          ['ci', 'github', 'environment'],
+          "production's apply role trusts only a GitHub environment with protection rules: name it here (ci.github.environment), or set ci.github.applyFromBranches: true to trust every push to the branches",
+        ),
+      );
     }
     if (github && config.aws.accountId !== config.backend.accountId) {
-      problems.push(env.source.problem(['ci', 'github'], `the bootstrap stack of bucket ${config.backend.bucket} runs in account ${config.backend.accountId}, but this environment's roles belong in ${config.aws.accountId}; keep the state bucket in the environment's account, or make the roles by hand`));
+      problems.push(
+        env.source.problem(
+          ['ci', 'github'],
+          `the bootstrap stack of bucket ${config.backend.bucket} runs in account ${config.backend.accountId}, but this environment's roles belong in ${config.aws.accountId}; keep the state bucket in the environment's account, or make the roles by hand`,
+        ),
+      );
     }
   }
   const byAccount = new Map<string, Located[]>();
-  for (const env of loaded.filter((e) => e.config.ci.github)) byAccount.set(env.config.aws.accountId, [...(byAccount.get(env.config.aws.accountId) ?? []), env]);
+  for (const env of loaded.filter((e) => e.config.ci.github))
+    byAccount.set(env.config.aws.accountId, [...(byAccount.get(env.config.aws.accountId) ?? []), env]);
   for (const [account, envs] of byAccount) {
     const kinds = new Set(envs.map((e) => e.config.ci.github!.oidcProvider));
     if (kinds.size > 1) {
       const existing = envs.find((e) => e.config.ci.github!.oidcProvider === 'existing')!;
-      problems.push(existing.source.problem(['ci', 'github', 'oidcProvider'], `account ${account} has one GitHub OIDC provider: its environments must agree on create or existing (${envs.map((e) => `${e.config.environment}: ${e.config.ci.github!.oidcProvider}`).join(', ')})`));
+      problems.push(
+        existing.source.problem(
+          ['ci', 'github', 'oidcProvider'],
+          `account ${account} has one GitHub OIDC provider: its environments must agree on create or existing (${envs.map((e) => `${e.config.environment}: ${e.config.ci.github!.oidcProvider}`).join(', ')})`,
+        ),
+      );
     }
   }
 
@@ -123,37 +148,77 @@ export function controllerProblems(loaded: readonly Located[]): Problem[] {
   if (!controller) return problems;
   const first = loaded[0]!;
   if (controller.direct.length === 0 && controller.aws.accountId === undefined) {
-    problems.push(first.source.problem(['controller', 'environmentRoles'], 'every environment is reached through a role, so the controller\'s account cannot be taken from one: give controller.aws.accountId and controller.aws.region'));
+    problems.push(
+      first.source.problem(
+        ['controller', 'environmentRoles'],
+        "every environment is reached through a role, so the controller's account cannot be taken from one: give controller.aws.accountId and controller.aws.region",
+      ),
+    );
   } else if (!loaded.some((e) => e.config.backend.accountId === controller.accountId)) {
-    problems.push(first.source.problem(['controller'], `no environment keeps its state in the controller's account ${controller.accountId}, so its own stack has no state bucket there; run the controller in the account of one of them (controller.aws.accountId)`));
+    problems.push(
+      first.source.problem(
+        ['controller'],
+        `no environment keeps its state in the controller's account ${controller.accountId}, so its own stack has no state bucket there; run the controller in the account of one of them (controller.aws.accountId)`,
+      ),
+    );
   }
   const names = new Set(loaded.map((e) => e.config.environment));
   for (const [name, roleArn] of Object.entries(controller.environmentRoles)) {
     const target = loaded.find((e) => e.config.environment === name)?.config;
-    if (!target) problems.push(first.source.problem(['controller', 'environmentRoles', name], `no environment "${name}"; found ${[...names].sort().join(', ')}`));
+    if (!target)
+      problems.push(
+        first.source.problem(['controller', 'environmentRoles', name], `no environment "${name}"; found ${[...names].sort().join(', ')}`),
+      );
     // The role plans and applies that environment: it belongs to its partition and account.
-    const misplaced = target && arnPlaceProblem(roleArn, { partition: target.aws.partition, accountId: target.aws.accountId }, `environment ${name}`);
+    const misplaced =
+      target && arnPlaceProblem(roleArn, { partition: target.aws.partition, accountId: target.aws.accountId }, `environment ${name}`);
     if (misplaced) problems.push(first.source.problem(['controller', 'environmentRoles', name], misplaced));
   }
   const certificate = controller.loadBalancer.certificateArn;
-  const misplacedCertificate = certificate && arnPlaceProblem(certificate, controller, 'the controller\'s load balancer');
-  if (misplacedCertificate) problems.push(first.source.problem(['controller', 'loadBalancer', 'certificateArn'], `${misplacedCertificate} (an ALB takes only certificates of its own region and account)`));
+  const misplacedCertificate = certificate && arnPlaceProblem(certificate, controller, "the controller's load balancer");
+  if (misplacedCertificate)
+    problems.push(
+      first.source.problem(
+        ['controller', 'loadBalancer', 'certificateArn'],
+        `${misplacedCertificate} (an ALB takes only certificates of its own region and account)`,
+      ),
+    );
   // Where a missing role is asked for: environmentRoles, or controller itself when it has none yet.
   const rolesAt = Object.keys(controller.environmentRoles).length > 0 ? ['controller', 'environmentRoles'] : ['controller'];
   for (const env of loaded) {
     const { config } = env;
     if (config.environment === CONTROLLER_NAME_PART) {
-      problems.push(env.source.problem(['environment'], `with controller: set, its resources are named ${config.project}-controller-*; rename the environment "controller"`));
+      problems.push(
+        env.source.problem(
+          ['environment'],
+          `with controller: set, its resources are named ${config.project}-controller-*; rename the environment "controller"`,
+        ),
+      );
     }
     if (Object.hasOwn(controller.environmentRoles, config.environment)) continue;
     if (config.aws.accountId !== controller.accountId) {
-      problems.push(first.source.problem(rolesAt, `the controller runs in account ${controller.accountId} and ${config.environment} is in ${config.aws.accountId}: give controller.environmentRoles.${config.environment}, a role in that account the controller assumes`));
+      problems.push(
+        first.source.problem(
+          rolesAt,
+          `the controller runs in account ${controller.accountId} and ${config.environment} is in ${config.aws.accountId}: give controller.environmentRoles.${config.environment}, a role in that account the controller assumes`,
+        ),
+      );
     } else if (config.aws.partition !== controller.partition) {
       // Credentials of one partition are worthless in another: its own account there is another account.
-      problems.push(first.source.problem(rolesAt, `the controller runs in partition ${controller.partition} (${controller.region}) and ${config.environment} in ${config.aws.partition} (${config.aws.region}): give controller.environmentRoles.${config.environment}, a role in ${config.environment}'s partition the controller assumes`));
+      problems.push(
+        first.source.problem(
+          rolesAt,
+          `the controller runs in partition ${controller.partition} (${controller.region}) and ${config.environment} in ${config.aws.partition} (${config.aws.region}): give controller.environmentRoles.${config.environment}, a role in ${config.environment}'s partition the controller assumes`,
+        ),
+      );
     }
     if (config.project !== controller.project) {
-      problems.push(env.source.problem(['project'], `the controller manages one project (${controller.project}); ${config.environment} is ${config.project}`));
+      problems.push(
+        env.source.problem(
+          ['project'],
+          `the controller manages one project (${controller.project}); ${config.environment} is ${config.project}`,
+        ),
+      );
     }
   }
   return problems;

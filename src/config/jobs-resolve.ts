@@ -23,25 +23,37 @@ interface Context {
 }
 
 export function resolveJobs(parsed: ParsedEnvironment, context: Context) {
-  return Object.fromEntries(Object.entries(parsed.jobs).map(([name, job]) => [name, {
-    ...job,
-    name,
-    capacity: job.capacity ?? parsed.cluster.capacity,
-    logRetentionDays: job.logRetentionDays ?? parsed.logRetentionDays,
-    assignPublicIp: job.assignPublicIp ?? context.publicIpDefault,
-    sidecars: Object.fromEntries(Object.entries(job.sidecars).map(([sidecarName, sidecar]) => [sidecarName, { ...sidecar, name: sidecarName }])),
-    /** Jobs mount no volumes (a rule refuses mountPoints). */
-    volumes: {} as Record<string, never>,
-  }]));
+  return Object.fromEntries(
+    Object.entries(parsed.jobs).map(([name, job]) => [
+      name,
+      {
+        ...job,
+        name,
+        capacity: job.capacity ?? parsed.cluster.capacity,
+        logRetentionDays: job.logRetentionDays ?? parsed.logRetentionDays,
+        assignPublicIp: job.assignPublicIp ?? context.publicIpDefault,
+        sidecars: Object.fromEntries(
+          Object.entries(job.sidecars).map(([sidecarName, sidecar]) => [sidecarName, { ...sidecar, name: sidecarName }]),
+        ),
+        /** Jobs mount no volumes (a rule refuses mountPoints). */
+        volumes: {} as Record<string, never>,
+      },
+    ]),
+  );
 }
 
 export function resolveQueues(parsed: ParsedEnvironment, context: Context) {
-  return Object.fromEntries(Object.entries(parsed.queues).map(([name, queue]) => [name, {
-    ...queue,
-    name,
-    queueName: queueName(context.prefix, name, queue.fifo),
-    deadLetterQueueName: queueName(context.prefix, name, queue.fifo, true),
-    /** Production: the environment's queue key (a customer managed KMS key); elsewhere SQS's own SSE. */
-    customerKey: context.production,
-  }]));
+  return Object.fromEntries(
+    Object.entries(parsed.queues).map(([name, queue]) => [
+      name,
+      {
+        ...queue,
+        name,
+        queueName: queueName(context.prefix, name, queue.fifo),
+        deadLetterQueueName: queueName(context.prefix, name, queue.fifo, true),
+        /** Production: the environment's queue key (a customer managed KMS key); elsewhere SQS's own SSE. */
+        customerKey: context.production,
+      },
+    ]),
+  );
 }

@@ -22,13 +22,38 @@ export { SCHEMA_FILES };
 type Node = Record<string, any>;
 
 /** The formats JSON Schema 2020-12 defines (editors know these). */
-const STANDARD_FORMATS = new Set(['date-time', 'date', 'time', 'duration', 'email', 'idn-email', 'hostname', 'idn-hostname', 'ipv4', 'ipv6', 'uri', 'uri-reference', 'iri', 'iri-reference', 'uuid', 'uri-template', 'json-pointer', 'relative-json-pointer', 'regex']);
+const STANDARD_FORMATS = new Set([
+  'date-time',
+  'date',
+  'time',
+  'duration',
+  'email',
+  'idn-email',
+  'hostname',
+  'idn-hostname',
+  'ipv4',
+  'ipv6',
+  'uri',
+  'uri-reference',
+  'iri',
+  'iri-reference',
+  'uuid',
+  'uri-template',
+  'json-pointer',
+  'relative-json-pointer',
+  'regex',
+]);
 
 /** The schema for `defaults.yaml`: every key but `environment`, which names one file's environment. */
 export function defaultsJsonSchema(): string {
   const schema = editorSchema();
   delete schema.properties.environment;
-  return render({ ...schema, title: 'Defaults', description: 'Keys every environment of the folder inherits (defaults.yaml); an environment file overrides them key by key, and null removes one' });
+  return render({
+    ...schema,
+    title: 'Defaults',
+    description:
+      'Keys every environment of the folder inherits (defaults.yaml); an environment file overrides them key by key, and null removes one',
+  });
 }
 
 /** The schema for an environment file (`<name>.yaml`). */
@@ -38,7 +63,11 @@ export function environmentJsonSchema(): string {
 
 /** The schema for an environment file, as an object (the configuration reference is generated from it). */
 export function environmentJsonSchemaObject(): Node {
-  return { ...editorSchema(), title: 'Environment', description: 'One environment (<name>.yaml), merged over defaults.yaml: keys defaults.yaml supplies may be left out' };
+  return {
+    ...editorSchema(),
+    title: 'Environment',
+    description: 'One environment (<name>.yaml), merged over defaults.yaml: keys defaults.yaml supplies may be left out',
+  };
 }
 
 /** Writes both schemas with `write` (fs.writeFileSync); returns the files written. */
@@ -84,7 +113,9 @@ function relax(node: unknown, inListItem: boolean): void {
 
 /** The schema, or null; the description and the default stay at the top, where editors and the reference read them. */
 function nullable(schema: Node): Node {
-  const top = Object.fromEntries(['description', 'default', COMPUTED_DEFAULT, DEFAULT_BY_ENVIRONMENT].filter((key) => key in schema).map((key) => [key, schema[key]]));
+  const top = Object.fromEntries(
+    ['description', 'default', COMPUTED_DEFAULT, DEFAULT_BY_ENVIRONMENT].filter((key) => key in schema).map((key) => [key, schema[key]]),
+  );
   return { ...top, anyOf: [schema, { type: 'null' }] };
 }
 
@@ -94,6 +125,13 @@ function addFargateSizes(service: Node): void {
   service.properties.cpu = { ...service.properties.cpu, enum: cpus };
   service.allOf = cpus.map((cpu) => ({
     if: { properties: { cpu: { const: cpu } }, required: ['cpu', 'memory'] },
-    then: { properties: { memory: { enum: [...FARGATE_MEMORY_BY_CPU[cpu]!], description: `Fargate allows ${FARGATE_MEMORY_BY_CPU[cpu]!.join(', ')} MiB with cpu ${cpu}` } } },
+    then: {
+      properties: {
+        memory: {
+          enum: [...FARGATE_MEMORY_BY_CPU[cpu]!],
+          description: `Fargate allows ${FARGATE_MEMORY_BY_CPU[cpu]!.join(', ')} MiB with cpu ${cpu}`,
+        },
+      },
+    },
   }));
 }

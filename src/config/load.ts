@@ -52,11 +52,19 @@ export interface LoadOptions {
 export function loadEnvironments(dir: string, options: LoadOptions): LoadedEnvironment[] {
   const problems: Problem[] = [];
   if (!existsSync(dir) || !statSync(dir).isDirectory()) {
-    throw new ConfigError([{ file: dir, line: 1, column: 1, keyPath: '', message: 'config folder not found; pass --config DIR with your environments/*.yaml' }]);
+    throw new ConfigError([
+      { file: dir, line: 1, column: 1, keyPath: '', message: 'config folder not found; pass --config DIR with your environments/*.yaml' },
+    ]);
   }
   const names = readdirSync(dir).sort();
   for (const name of names.filter((n) => n.endsWith('.yml'))) {
-    problems.push({ file: join(dir, name), line: 1, column: 1, keyPath: '', message: `environment files end in .yaml; rename it to ${name.replace(/\.yml$/, '.yaml')}` });
+    problems.push({
+      file: join(dir, name),
+      line: 1,
+      column: 1,
+      keyPath: '',
+      message: `environment files end in .yaml; rename it to ${name.replace(/\.yml$/, '.yaml')}`,
+    });
   }
   const defaultsPath = join(dir, DEFAULTS_FILE);
   const defaults = existsSync(defaultsPath) ? new YamlSource(defaultsPath) : undefined;
@@ -77,7 +85,13 @@ export function loadEnvironments(dir: string, options: LoadOptions): LoadedEnvir
     problems.push(...source.problems);
     if (source.problems.length > 0 || (defaults && defaults.problems.length > 0)) continue;
     if (!isMap(source.data)) {
-      problems.push({ file: source.file, line: 1, column: 1, keyPath: '', message: 'an environment file must be a map of keys (project, aws, backend, ...)' });
+      problems.push({
+        file: source.file,
+        line: 1,
+        column: 1,
+        keyPath: '',
+        message: 'an environment file must be a map of keys (project, aws, backend, ...)',
+      });
       continue;
     }
     const result = loadEnvironment(source, defaults, basename(name, '.yaml'), options);
@@ -89,16 +103,27 @@ export function loadEnvironments(dir: string, options: LoadOptions): LoadedEnvir
   return loaded;
 }
 
-function loadEnvironment(source: YamlSource, defaults: YamlSource | undefined, fileStem: string, options: LoadOptions): LoadedEnvironment | { problems: Problem[] } {
+function loadEnvironment(
+  source: YamlSource,
+  defaults: YamlSource | undefined,
+  fileStem: string,
+  options: LoadOptions,
+): LoadedEnvironment | { problems: Problem[] } {
   const merged = new MergedSource(source, defaults);
   const data = mergeDefaults(defaults?.data ?? {}, source.data) as Record<string, unknown>;
   const problems: Problem[] = [];
   if (!Object.hasOwn(data, 'environment') && !NAME_PATTERN.test(fileStem)) {
-    problems.push(merged.problem(['environment'], `the file name "${fileStem}" is not a valid environment name (2-20 lowercase letters, digits, hyphens); rename the file or set environment:`));
+    problems.push(
+      merged.problem(
+        ['environment'],
+        `the file name "${fileStem}" is not a valid environment name (2-20 lowercase letters, digits, hyphens); rename the file or set environment:`,
+      ),
+    );
   }
   for (const issue of lossyVariables(data, [source, defaults])) problems.push(merged.problem(issue.path, issue.message));
   // One controller per repository: every environment must see the same controller: section.
-  if (source.has(['controller'])) problems.push(merged.problem(['controller'], `controller: is one per repository and belongs in ${DEFAULTS_FILE}; move it there`, true));
+  if (source.has(['controller']))
+    problems.push(merged.problem(['controller'], `controller: is one per repository and belongs in ${DEFAULTS_FILE}; move it there`, true));
   const { config, issues } = validate(data, fileStem, options);
   for (const issue of issues) problems.push(merged.problem(issue.path, issue.message, issue.atKey));
   return problems.length > 0 || !config ? { problems } : { config, file: source.file, source: merged };
@@ -159,7 +184,11 @@ const STAND_INS: Readonly<Record<string, unknown>> = {
  * removes its parent, and a top-level key is stood in for. Undefined when
  * nothing more can be taken out.
  */
-function withoutRefused(data: Record<string, unknown>, issues: readonly KeyIssueLike[], removed: KeyPath[]): Record<string, unknown> | undefined {
+function withoutRefused(
+  data: Record<string, unknown>,
+  issues: readonly KeyIssueLike[],
+  removed: KeyPath[],
+): Record<string, unknown> | undefined {
   const copy = structuredClone(data) as Record<string, unknown>;
   let changed = false;
   for (const issue of issues) {
@@ -210,7 +239,8 @@ function valueAtPath(data: unknown, path: KeyPath): unknown {
  * keys (not on the file as written), so a removed entry it names was missing.
  */
 function fromRemoval(issue: Issue, removed: readonly KeyPath[], checkedWithout = false): boolean {
-  const starts = (path: KeyPath, prefix: KeyPath) => prefix.length <= path.length && prefix.every((segment, i) => String(path[i]) === String(segment));
+  const starts = (path: KeyPath, prefix: KeyPath) =>
+    prefix.length <= path.length && prefix.every((segment, i) => String(path[i]) === String(segment));
   return removed.some((path) => {
     if (starts(issue.path, path) || starts(path, issue.path)) return true;
     const named = new RegExp(`\\b${escapeRegExp(String(path[path.length - 1]))}\\b`).test(issue.message);
@@ -260,17 +290,27 @@ function crossEnvironmentProblems(loaded: readonly LoadedEnvironment[]): Problem
   for (const env of loaded) {
     const { environment, backend } = env.config;
     const sameName = byName.get(environment);
-    if (sameName) problems.push(at(env, ['environment'], `environment "${environment}" is also defined by ${sameName.file}; each environment needs its own name`));
+    if (sameName)
+      problems.push(
+        at(env, ['environment'], `environment "${environment}" is also defined by ${sameName.file}; each environment needs its own name`),
+      );
     byName.set(environment, env);
     const stateKey = `${backend.bucket}/${backend.keyPrefix}/${environment}`;
     const sameState = byStateKey.get(stateKey);
-    if (sameState && !sameName) problems.push(at(env, ['backend', 'keyPrefix'], `state file ${stateKey}.tfstate is also used by ${sameState.file}`));
+    if (sameState && !sameName)
+      problems.push(at(env, ['backend', 'keyPrefix'], `state file ${stateKey}.tfstate is also used by ${sameState.file}`));
     byStateKey.set(stateKey, env);
     const sameBucket = byBucket.get(backend.bucket);
     if (sameBucket) {
       for (const key of ['lockTable', 'region', 'accountId', 'bootstrapStateInBucket', 'useLockfile'] as const) {
         if (sameBucket.config.backend[key] !== backend[key]) {
-          problems.push(at(env, ['backend', key], `bucket ${backend.bucket} is also used by ${sameBucket.file} with ${key} ${String(sameBucket.config.backend[key] ?? 'unset')}; environments sharing a state bucket must agree on it`));
+          problems.push(
+            at(
+              env,
+              ['backend', key],
+              `bucket ${backend.bucket} is also used by ${sameBucket.file} with ${key} ${String(sameBucket.config.backend[key] ?? 'unset')}; environments sharing a state bucket must agree on it`,
+            ),
+          );
         }
       }
     }
@@ -291,14 +331,24 @@ function stackNameProblems(loaded: readonly LoadedEnvironment[]): Problem[] {
     const name = bootstrapStackName(bucket);
     const other = bucketOf.get(name);
     if (other !== undefined && other !== bucket) {
-      problems.push(env.source.problem(['backend', 'bucket'], `buckets ${other} and ${bucket} would both get the bootstrap stack ${name}; use one of them for both, or another name`));
+      problems.push(
+        env.source.problem(
+          ['backend', 'bucket'],
+          `buckets ${other} and ${bucket} would both get the bootstrap stack ${name}; use one of them for both, or another name`,
+        ),
+      );
     }
     bucketOf.set(name, bucket);
   }
   for (const env of loaded) {
     const bucket = bucketOf.get(env.config.environment);
     if (bucket !== undefined) {
-      problems.push(env.source.problem(['environment'], `the environment name ${env.config.environment} is the name of the bootstrap stack of bucket ${bucket}; stack names must be unique, so rename the environment`));
+      problems.push(
+        env.source.problem(
+          ['environment'],
+          `the environment name ${env.config.environment} is the name of the bootstrap stack of bucket ${bucket}; stack names must be unique, so rename the environment`,
+        ),
+      );
     }
   }
   return problems;

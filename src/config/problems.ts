@@ -17,7 +17,11 @@ export interface Problem {
  * quoted, tags."Cost Center".
  */
 export function formatKeyPath(path: readonly (string | number)[]): string {
-  return path.map((segment) => (typeof segment === 'string' && (segment === '' || /[\s."]/.test(segment)) ? JSON.stringify(segment) : String(segment))).join('.');
+  return path
+    .map((segment) =>
+      typeof segment === 'string' && (segment === '' || /[\s."]/.test(segment)) ? JSON.stringify(segment) : String(segment),
+    )
+    .join('.');
 }
 
 /** The longest stretch of a value a message quotes (a 1 MB value is shown as its start and its length). */
@@ -42,7 +46,13 @@ export function clipProblem(p: Problem): Problem {
   // One line per problem: control characters (a newline inside a quoted key) are shown escaped.
   const oneLine = (text: string) => text.replace(/[\u0000-\u001f\u007f]/g, (c) => JSON.stringify(c).slice(1, -1));
   const clip = (text: string) => oneLine(text.length <= 100 ? text : text.replace(/\S{101,}/g, (long) => excerpt(long)));
-  const keyPath = p.keyPath.length <= 100 ? p.keyPath : p.keyPath.split('.').map((segment) => (segment.length > 60 ? `${segment.slice(0, 60)}...` : segment)).join('.');
+  const keyPath =
+    p.keyPath.length <= 100
+      ? p.keyPath
+      : p.keyPath
+          .split('.')
+          .map((segment) => (segment.length > 60 ? `${segment.slice(0, 60)}...` : segment))
+          .join('.');
   return { ...p, keyPath: oneLine(keyPath), message: clip(p.message) };
 }
 

@@ -22,7 +22,9 @@ export function encodeKeys(value: unknown): unknown {
 export function decodeKeys<T>(value: T): T {
   if (Array.isArray(value)) return value.map(decodeKeys) as T;
   if (!isMap(value)) return value;
-  return Object.fromEntries(Object.entries(value).map(([key, inner]) => [key === PROTO_STAND_IN ? PROTO_KEY : key, decodeKeys(inner)])) as T;
+  return Object.fromEntries(
+    Object.entries(value).map(([key, inner]) => [key === PROTO_STAND_IN ? PROTO_KEY : key, decodeKeys(inner)]),
+  ) as T;
 }
 
 /** An issue of the schema with `__proto__` in its path and message again. */

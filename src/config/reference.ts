@@ -21,7 +21,9 @@ export interface ReferenceRow {
 
 /** The reference as markdown: a `###` heading and a table per section. */
 export function referenceMarkdown(): string {
-  return referenceSections().map(({ title, rows }) => section(title, rows)).join('\n\n');
+  return referenceSections()
+    .map(({ title, rows }) => section(title, rows))
+    .join('\n\n');
 }
 
 /** The reference's sections and rows: the top-level scalars, then a section per object or map. */
@@ -83,7 +85,10 @@ export function defaultText(schema: Node): string {
 /** A value as it would be written in YAML, in one line: [a, b], {}, a string quoted only when YAML would read it as something else. */
 function valueText(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(valueText).join(', ')}]`;
-  if (typeof value === 'object' && value !== null) return `{${Object.entries(value).map(([k, v]) => ` ${k}: ${valueText(v)}`).join(',')}${Object.keys(value).length > 0 ? ' ' : ''}}`;
+  if (typeof value === 'object' && value !== null)
+    return `{${Object.entries(value)
+      .map(([k, v]) => ` ${k}: ${valueText(v)}`)
+      .join(',')}${Object.keys(value).length > 0 ? ' ' : ''}}`;
   if (typeof value === 'string') return readsAsItself(value) ? value : JSON.stringify(value);
   return String(value);
 }

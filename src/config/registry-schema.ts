@@ -9,6 +9,11 @@ export const registrySchema = strictObject({
   lifecycle: strictObject({
     keepTaggedImages: positiveInt.max(10000).default(30).describe('The newest tagged images kept per repository'),
     untaggedExpiryDays: positiveInt.max(3650).default(7).describe('Days before an untagged image expires'),
-    protectedTagPrefixes: z.array(z.string().regex(/^[A-Za-z0-9_.-]+$/, 'tag prefixes are letters, digits, _ . -')).default([]).describe('Images with a tag starting with one of these never expire'),
-  }).prefault({}).describe('How long images are kept: { keepTaggedImages, untaggedExpiryDays, protectedTagPrefixes }'),
+    protectedTagPrefixes: z
+      .array(z.string().regex(/^[A-Za-z0-9_.-]+$/, 'tag prefixes are letters, digits, _ . -'))
+      .default([])
+      .describe('Images with a tag starting with one of these never expire'),
+  })
+    .prefault({})
+    .describe('How long images are kept: { keepTaggedImages, untaggedExpiryDays, protectedTagPrefixes }'),
 });

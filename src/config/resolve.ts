@@ -30,7 +30,14 @@ export function resolveEnvironment(validated: ParsedEnvironment, fileStem: strin
     production,
     publicIpDefault: existing === undefined && (natGateways ?? 'single') === 'none',
   };
-  const workload: WorkloadContext = { project: parsed.project, environment, production, accountId: parsed.aws.accountId, region, logRetentionDays: parsed.logRetentionDays };
+  const workload: WorkloadContext = {
+    project: parsed.project,
+    environment,
+    production,
+    accountId: parsed.aws.accountId,
+    region,
+    logRetentionDays: parsed.logRetentionDays,
+  };
   return {
     ...parsed,
     environment,
@@ -55,7 +62,11 @@ export function resolveEnvironment(validated: ParsedEnvironment, fileStem: strin
       allowedCidrs: parsed.loadBalancer.allowedCidrs ?? (parsed.loadBalancer.internal ? (cidr ? [cidr] : []) : ['0.0.0.0/0']),
       /** Outside production, `terraform destroy` may delete the access logs with the environment. */
       accessLogsForceDestroy: !production,
-      waf: resolveWaf(parsed.loadBalancer.waf, workload, Object.values(parsed.services).some((s) => s.routing !== undefined)),
+      waf: resolveWaf(
+        parsed.loadBalancer.waf,
+        workload,
+        Object.values(parsed.services).some((s) => s.routing !== undefined),
+      ),
     },
     network: existing
       ? { kind: 'existing' as const, ...existing, flowLogs, flowLogRetentionDays }
@@ -102,7 +113,13 @@ export function resolveEnvironment(validated: ParsedEnvironment, fileStem: strin
       iamDatabaseAuthentication: parsed.teleport.enabled && (parsed.teleport.databases ?? Object.keys(parsed.databases)).includes(name),
     })),
     teleport: resolveTeleport(parsed.teleport, {
-      project: parsed.project, environment, production, accountId: parsed.aws.accountId, region, databases: Object.keys(parsed.databases), hostedZoneId: parsed.dns?.hostedZoneId,
+      project: parsed.project,
+      environment,
+      production,
+      accountId: parsed.aws.accountId,
+      region,
+      databases: Object.keys(parsed.databases),
+      hostedZoneId: parsed.dns?.hostedZoneId,
     }),
     jobs: resolveJobs(parsed, workloadContext),
     queues: resolveQueues(parsed, workloadContext),

@@ -31,13 +31,20 @@ type Rule = (env: EnvironmentConfig, ruleIds: readonly string[]) => RuleIssue[];
 export interface References {
   readonly loadBalancer: { readonly certificate?: string };
   readonly certificates: Readonly<Record<string, unknown>>;
-  readonly services: Readonly<Record<string, {
-    readonly port?: number;
-    readonly routing?: { readonly priority?: number };
-    readonly autoscaling?: { readonly requestsPerTarget?: number };
-  }>>;
+  readonly services: Readonly<
+    Record<
+      string,
+      {
+        readonly port?: number;
+        readonly routing?: { readonly priority?: number };
+        readonly autoscaling?: { readonly requestsPerTarget?: number };
+      }
+    >
+  >;
   readonly databases: Readonly<Record<string, { readonly allowedServices: readonly string[] }>>;
-  readonly dynamodb: Readonly<Record<string, { readonly allowedServices: { readonly read: readonly string[]; readonly write: readonly string[] } }>>;
+  readonly dynamodb: Readonly<
+    Record<string, { readonly allowedServices: { readonly read: readonly string[]; readonly write: readonly string[] } }>
+  >;
 }
 
 type ReferenceRule = (refs: References) => RuleIssue[];
@@ -52,7 +59,12 @@ export function usesSpot(capacity: Capacity): boolean {
 const availabilityZonesInRegion: Rule = (env) =>
   env.aws.availabilityZones.flatMap((zone, i) => {
     if (!new RegExp(`^${env.aws.region}[a-z]$`).test(zone)) {
-      return [{ path: ['aws', 'availabilityZones', i], message: `${shown(zone)} is not a zone of ${env.aws.region}; zones look like ${env.aws.region}a` }];
+      return [
+        {
+          path: ['aws', 'availabilityZones', i],
+          message: `${shown(zone)} is not a zone of ${env.aws.region}; zones look like ${env.aws.region}a`,
+        },
+      ];
     }
     if (env.aws.availabilityZones.indexOf(zone) !== i) {
       return [{ path: ['aws', 'availabilityZones', i], message: `${shown(zone)} is listed twice` }];
@@ -64,10 +76,12 @@ const certificateExists: ReferenceRule = (env) => {
   const name = env.loadBalancer.certificate;
   if (name === undefined || Object.hasOwn(env.certificates, name)) return [];
   const known = Object.keys(env.certificates);
-  return [{
-    path: ['loadBalancer', 'certificate'],
-    message: `no certificate "${name}" under certificates; ${known.length ? `use one of ${known.join(', ')}` : 'add it under certificates or remove this key for HTTP only'}`,
-  }];
+  return [
+    {
+      path: ['loadBalancer', 'certificate'],
+      message: `no certificate "${name}" under certificates; ${known.length ? `use one of ${known.join(', ')}` : 'add it under certificates or remove this key for HTTP only'}`,
+    },
+  ];
 };
 
 const routingRules: ReferenceRule = (env) => {
@@ -81,13 +95,19 @@ const routingRules: ReferenceRule = (env) => {
     if (priority !== undefined) {
       const other = priorities.get(priority);
       if (other !== undefined) {
-        issues.push({ path: ['services', name, 'routing', 'priority'], message: `priority ${priority} is already used by service ${other}; priorities are unique per environment` });
+        issues.push({
+          path: ['services', name, 'routing', 'priority'],
+          message: `priority ${priority} is already used by service ${other}; priorities are unique per environment`,
+        });
       } else {
         priorities.set(priority, name);
       }
     }
     if (service.autoscaling?.requestsPerTarget !== undefined && !service.routing) {
-      issues.push({ path: ['services', name, 'autoscaling', 'requestsPerTarget'], message: 'requestsPerTarget needs routing through the load balancer; add routing or remove requestsPerTarget' });
+      issues.push({
+        path: ['services', name, 'autoscaling', 'requestsPerTarget'],
+        message: 'requestsPerTarget needs routing through the load balancer; add routing or remove requestsPerTarget',
+      });
     }
   }
   return issues;
@@ -96,16 +116,29 @@ const routingRules: ReferenceRule = (env) => {
 const armNotOnSpot: Rule = (env) =>
   Object.entries(env.services).flatMap(([name, service]) =>
     service.cpuArchitecture === 'ARM64' && usesSpot(service.capacity)
-      ? [{ path: ['services', name, 'cpuArchitecture'], message: 'Fargate Spot does not run ARM64 tasks; set capacity: onDemand for this service or use X86_64' }]
+      ? [
+          {
+            path: ['services', name, 'cpuArchitecture'],
+            message: 'Fargate Spot does not run ARM64 tasks; set capacity: onDemand for this service or use X86_64',
+          },
+        ]
       : [],
   );
 
 const secretReferences: Rule = (env) =>
   Object.entries(env.services).flatMap(([name, service]) =>
     Object.entries(service.secrets).flatMap(([variable, secret]) => {
-      if ('secretsManager' in secret && secret.secretsManager.startsWith('arn:') &&
-        !/^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@-]+$/.test(secret.secretsManager)) {
-        return [{ path: ['services', name, 'secrets', variable, 'secretsManager'], message: 'not a Secrets Manager ARN (arn:aws:secretsmanager:REGION:ACCOUNT:secret:NAME)' }];
+      if (
+        'secretsManager' in secret &&
+        secret.secretsManager.startsWith('arn:') &&
+        !/^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@-]+$/.test(secret.secretsManager)
+      ) {
+        return [
+          {
+            path: ['services', name, 'secrets', variable, 'secretsManager'],
+            message: 'not a Secrets Manager ARN (arn:aws:secretsmanager:REGION:ACCOUNT:secret:NAME)',
+          },
+        ];
       }
       return [];
     }),
@@ -114,8 +147,17 @@ const secretReferences: Rule = (env) =>
 const allowedServicesExist: ReferenceRule = (env) => {
   const known = Object.keys(env.services);
   const check = (names: readonly string[], path: KeyPath): RuleIssue[] =>
-    names.flatMap((service, i) => typeof service !== 'string' ? [] :
-      known.includes(service) ? [] : [{ path: [...path, i], message: `no service "${service}" in this environment; use one of ${known.join(', ') || '(none defined)'}` }],
+    names.flatMap((service, i) =>
+      typeof service !== 'string'
+        ? []
+        : known.includes(service)
+          ? []
+          : [
+              {
+                path: [...path, i],
+                message: `no service "${service}" in this environment; use one of ${known.join(', ') || '(none defined)'}`,
+              },
+            ],
     );
   return [
     ...Object.entries(env.databases).flatMap(([name, db]) => check(db.allowedServices, ['databases', name, 'allowedServices'])),
@@ -130,10 +172,16 @@ const databaseRules: Rule = (env) =>
   Object.entries(env.databases).flatMap(([name, db]) => {
     const issues: RuleIssue[] = [];
     if (!parameterGroupFamily(db.engine, db.engineVersion)) {
-      issues.push({ path: ['databases', name, 'engineVersion'], message: `no known parameter group family for ${db.engine} ${db.engineVersion}; use a version of ${RDS_PARAMETER_FAMILIES[db.engine].join(', ')}` });
+      issues.push({
+        path: ['databases', name, 'engineVersion'],
+        message: `no known parameter group family for ${db.engine} ${db.engineVersion}; use a version of ${RDS_PARAMETER_FAMILIES[db.engine].join(', ')}`,
+      });
     }
     if (db.performanceInsights && !supportsPerformanceInsights(db.instanceClass)) {
-      issues.push({ path: ['databases', name, 'performanceInsights'], message: `${db.instanceClass} does not support Performance Insights; use a larger class or set performanceInsights: false` });
+      issues.push({
+        path: ['databases', name, 'performanceInsights'],
+        message: `${db.instanceClass} does not support Performance Insights; use a larger class or set performanceInsights: false`,
+      });
     }
     return issues;
   });
@@ -145,8 +193,10 @@ const tableRules: Rule = (env) =>
     const provisioned = table.billingMode === 'PROVISIONED';
     const capacityOf = (unit: { readCapacity?: number; writeCapacity?: number }, path: (string | number)[]) => {
       for (const key of ['readCapacity', 'writeCapacity'] as const) {
-        if (provisioned && unit[key] === undefined) issues.push({ path: at(...path, key), message: `billingMode PROVISIONED needs ${key}` });
-        if (!provisioned && unit[key] !== undefined) issues.push({ path: at(...path, key), message: `${key} applies only to billingMode PROVISIONED; remove it` });
+        if (provisioned && unit[key] === undefined)
+          issues.push({ path: at(...path, key), message: `billingMode PROVISIONED needs ${key}` });
+        if (!provisioned && unit[key] !== undefined)
+          issues.push({ path: at(...path, key), message: `${key} applies only to billingMode PROVISIONED; remove it` });
       }
     };
     capacityOf(table, []);
@@ -155,7 +205,10 @@ const tableRules: Rule = (env) =>
       if (!attr) return;
       const known = types.get(attr.name);
       if (known !== undefined && known !== attr.type) {
-        issues.push({ path: at(...path, 'type'), message: `attribute ${attr.name} is type ${known} elsewhere in this table; one attribute has one type` });
+        issues.push({
+          path: at(...path, 'type'),
+          message: `attribute ${attr.name} is type ${known} elsewhere in this table; one attribute has one type`,
+        });
       }
       types.set(attr.name, attr.type);
     };
@@ -166,7 +219,8 @@ const tableRules: Rule = (env) =>
       attribute(index.hashKey, ['globalSecondaryIndexes', i, 'hashKey']);
       attribute(index.sortKey, ['globalSecondaryIndexes', i, 'sortKey']);
       capacityOf(index, ['globalSecondaryIndexes', i]);
-      if (indexNames.has(index.name)) issues.push({ path: at('globalSecondaryIndexes', i, 'name'), message: `index name ${index.name} is used twice` });
+      if (indexNames.has(index.name))
+        issues.push({ path: at('globalSecondaryIndexes', i, 'name'), message: `index name ${index.name} is used twice` });
       indexNames.add(index.name);
     });
     return issues;
@@ -180,16 +234,20 @@ const injectedVariablesFree: Rule = (env) => {
     injected.get(service)!.set(variable, source);
   };
   for (const [name, db] of Object.entries(env.databases)) {
-    for (const service of db.allowedServices) for (const { variable } of databaseVariables(name)) add(service, variable, `databases.${name}`);
+    for (const service of db.allowedServices)
+      for (const { variable } of databaseVariables(name)) add(service, variable, `databases.${name}`);
   }
   for (const [name, table] of Object.entries(env.dynamodb)) {
-    for (const service of [...table.allowedServices.read, ...table.allowedServices.write]) add(service, tableVariable(name), `dynamodb.${name}`);
+    for (const service of [...table.allowedServices.read, ...table.allowedServices.write])
+      add(service, tableVariable(name), `dynamodb.${name}`);
   }
   for (const [name, cache] of Object.entries(env.caches)) {
-    for (const service of cache.allowedServices) for (const variable of Object.values(cacheVariables(name))) add(service, variable, `caches.${name}`);
+    for (const service of cache.allowedServices)
+      for (const variable of Object.values(cacheVariables(name))) add(service, variable, `caches.${name}`);
   }
   for (const [name, bucket] of Object.entries(env.buckets)) {
-    for (const service of [...bucket.allowedServices.read, ...bucket.allowedServices.write]) add(service, bucketVariable(name), `buckets.${name}`);
+    for (const service of [...bucket.allowedServices.read, ...bucket.allowedServices.write])
+      add(service, bucketVariable(name), `buckets.${name}`);
   }
   for (const [service, variables] of injected) {
     if (!Object.hasOwn(env.services, service)) continue;
@@ -197,7 +255,10 @@ const injectedVariablesFree: Rule = (env) => {
     for (const [variable, source] of variables) {
       for (const section of ['environment', 'secrets'] as const) {
         if (Object.hasOwn(config[section], variable)) {
-          issues.push({ path: ['services', service, section, variable], message: `${variable} is set by the project from ${source}; rename this variable` });
+          issues.push({
+            path: ['services', service, section, variable],
+            message: `${variable} is set by the project from ${source}; rename this variable`,
+          });
         }
       }
     }
@@ -212,14 +273,32 @@ const waiversNameRules: Rule = (env, ruleIds) =>
 
 const internalLoadBalancerCidrs: Rule = (env) =>
   env.loadBalancer.allowedCidrs.length === 0 && Object.values(env.services).some((s) => s.routing)
-    ? [{ path: ['loadBalancer', 'allowedCidrs'], message: 'an internal load balancer in an existing VPC needs allowedCidrs: the networks that may reach it (for example the VPC CIDR)' }]
+    ? [
+        {
+          path: ['loadBalancer', 'allowedCidrs'],
+          message:
+            'an internal load balancer in an existing VPC needs allowedCidrs: the networks that may reach it (for example the VPC CIDR)',
+        },
+      ]
     : [];
 
 /** Production applies always wait for an approval of the very plan; a setting that says otherwise would mislead. */
 const productionNeedsApproval: Rule = (env) => {
   if (!env.production) return [];
-  if (env.gitops.autoApply) return [{ path: ['gitops', 'autoApply'], message: 'production applies always need an approval of the plan; remove autoApply (or set it to false) and list gitops.approvers' }];
-  if (env.gitops.approvers.length === 0) return [{ path: ['gitops', 'approvers'], message: 'nobody could approve a production run; add gitops.approvers (the GitHub logins who may approve)' }];
+  if (env.gitops.autoApply)
+    return [
+      {
+        path: ['gitops', 'autoApply'],
+        message: 'production applies always need an approval of the plan; remove autoApply (or set it to false) and list gitops.approvers',
+      },
+    ];
+  if (env.gitops.approvers.length === 0)
+    return [
+      {
+        path: ['gitops', 'approvers'],
+        message: 'nobody could approve a production run; add gitops.approvers (the GitHub logins who may approve)',
+      },
+    ];
   return [];
 };
 
@@ -234,7 +313,10 @@ const hostRecordAddresses: Rule = (env) => {
       const address = lower.replace(/^\*/, 'wildcard').replace(/[^a-z0-9-]/g, '-');
       const other = byAddress.get(address);
       if (other !== undefined && other !== lower) {
-        issues.push({ path: ['services', name, 'routing', 'hosts', i], message: `${shown(host)} and ${shown(other)} would get one DNS record address in Terraform; route one of them only` });
+        issues.push({
+          path: ['services', name, 'routing', 'hosts', i],
+          message: `${shown(host)} and ${shown(other)} would get one DNS record address in Terraform; route one of them only`,
+        });
       }
       if (other === undefined) byAddress.set(address, lower);
     });
@@ -285,19 +367,28 @@ export function referencesOf(raw: unknown): References {
   return {
     loadBalancer: { certificate: typeof certificate === 'string' ? certificate : undefined },
     certificates: map(data.certificates),
-    services: Object.fromEntries(Object.entries(map(data.services)).map(([name, service]) => {
-      const routing = map(map(service).routing);
-      const priority = number(routing.priority);
-      return [name, {
-        port: number(map(service).port),
-        routing: map(service).routing !== undefined ? { priority } : undefined,
-        autoscaling: { requestsPerTarget: number(map(map(service).autoscaling).requestsPerTarget) },
-      }];
-    })),
-    databases: Object.fromEntries(Object.entries(map(data.databases)).map(([name, db]) => [name, { allowedServices: names(map(db).allowedServices) }])),
-    dynamodb: Object.fromEntries(Object.entries(map(data.dynamodb)).map(([name, table]) => {
-      const allowed = map(map(table).allowedServices);
-      return [name, { allowedServices: { read: names(allowed.read), write: names(allowed.write) } }];
-    })),
+    services: Object.fromEntries(
+      Object.entries(map(data.services)).map(([name, service]) => {
+        const routing = map(map(service).routing);
+        const priority = number(routing.priority);
+        return [
+          name,
+          {
+            port: number(map(service).port),
+            routing: map(service).routing !== undefined ? { priority } : undefined,
+            autoscaling: { requestsPerTarget: number(map(map(service).autoscaling).requestsPerTarget) },
+          },
+        ];
+      }),
+    ),
+    databases: Object.fromEntries(
+      Object.entries(map(data.databases)).map(([name, db]) => [name, { allowedServices: names(map(db).allowedServices) }]),
+    ),
+    dynamodb: Object.fromEntries(
+      Object.entries(map(data.dynamodb)).map(([name, table]) => {
+        const allowed = map(map(table).allowedServices);
+        return [name, { allowedServices: { read: names(allowed.read), write: names(allowed.write) } }];
+      }),
+    ),
   };
 }

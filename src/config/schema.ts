@@ -42,35 +42,63 @@ export { imageReferenceProblem, imageSchema, MAIN_CONTAINER, MUTABLE_TAGS } from
 export type { ParsedJob } from './jobs-schema';
 
 export const environmentSchema = strictObject({
-  $schema: z.string().optional().describe('The editor schema this file follows (the yaml-language-server comment does the same); ignored by the CLI'),
+  $schema: z
+    .string()
+    .optional()
+    .describe('The editor schema this file follows (the yaml-language-server comment does the same); ignored by the CLI'),
   project: nameSchema.describe('Name prefix of every resource: 2-20 lowercase letters, digits, hyphens (required)'),
-  environment: nameSchema.optional().describe('Environment name, also the stack name; unique across files').meta(computedDefault('the file name')),
+  environment: nameSchema
+    .optional()
+    .describe('Environment name, also the stack name; unique across files')
+    .meta(computedDefault('the file name')),
   /** Production environments get the strict defaults and must pass every guardrail. */
-  production: z.boolean().optional().describe('Stricter defaults and every guardrail').meta(computedDefault('true for prod, production, prod-*')),
+  production: z
+    .boolean()
+    .optional()
+    .describe('Stricter defaults and every guardrail')
+    .meta(computedDefault('true for prod, production, prod-*')),
   aws: awsSchema.describe('Region, account and availability zones'),
   backend: backendSchema.describe('S3 state bucket and DynamoDB lock table'),
-  tags: tagsSchema.describe('Tags on every resource, besides Project, Environment and ManagedBy (reserved); AWS\'s characters and lengths, 45 at most'),
+  tags: tagsSchema.describe(
+    "Tags on every resource, besides Project, Environment and ManagedBy (reserved); AWS's characters and lengths, 45 at most",
+  ),
   /** Default retention of the log groups the project creates. */
-  logRetentionDays: retentionDays.default(30).describe('Retention of every log group without its own: 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288 or 3653 days'),
+  logRetentionDays: retentionDays
+    .default(30)
+    .describe(
+      'Retention of every log group without its own: 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288 or 3653 days',
+    ),
   network: networkSchema.describe('A new VPC (cidr) or an existing one (existing)'),
   cluster: clusterSchema.prefault({}).describe('ECS cluster: Container Insights and the default capacity'),
   registry: registrySchema.prefault({}).describe('ECR repositories of images given as { repository, tag }'),
   loadBalancer: loadBalancerSchema.prefault({}).describe('The application load balancer, created when a service has routing'),
-  certificates: namedMap(certificateSchema).default({}).describe('ACM certificates by name: new ones validated through DNS, or existing ones by ARN'),
-  dns: dnsSchema.optional().describe('The Route 53 zone of the environment\'s host names'),
+  certificates: namedMap(certificateSchema)
+    .default({})
+    .describe('ACM certificates by name: new ones validated through DNS, or existing ones by ARN'),
+  dns: dnsSchema.optional().describe("The Route 53 zone of the environment's host names"),
   services: namedMap(serviceSchema).default({}).describe('Fargate services by name'),
-  jobs: namedMap(jobSchema).default({}).describe('Scheduled jobs by name: a Fargate task run by EventBridge Scheduler on a cron or rate schedule'),
+  jobs: namedMap(jobSchema)
+    .default({})
+    .describe('Scheduled jobs by name: a Fargate task run by EventBridge Scheduler on a cron or rate schedule'),
   queues: namedMap(queueSchema).default({}).describe('SQS queues by name, each with a dead-letter queue <name>-dlq'),
   databases: namedMap(databaseSchema).default({}).describe('RDS databases by name'),
   dynamodb: namedMap(tableSchema).default({}).describe('DynamoDB tables by name'),
-  caches: namedMap(cacheSchema).default({}).describe('ElastiCache Valkey or Redis OSS replication groups by name: encrypted, AUTH token in Secrets Manager, private'),
-  buckets: namedMap(bucketSchema).default({}).describe('S3 buckets of the application by name: private, encrypted, TLS only, with grants to services'),
+  caches: namedMap(cacheSchema)
+    .default({})
+    .describe('ElastiCache Valkey or Redis OSS replication groups by name: encrypted, AUTH token in Secrets Manager, private'),
+  buckets: namedMap(bucketSchema)
+    .default({})
+    .describe('S3 buckets of the application by name: private, encrypted, TLS only, with grants to services'),
   monitoring: monitoringSchema.prefault({}).describe('Alarm emails, thresholds and the dashboard'),
   guardrails: guardrailsSchema.prefault({}).describe('Waivers of guardrail rules: rule ID -> reason'),
   gitops: gitopsSchema.prefault({}).describe('What the GitOps controller may do with this environment'),
-  controller: controllerSchema.optional().describe('The GitOps controller\'s own infrastructure, one per repository: set it in defaults.yaml only'),
+  controller: controllerSchema
+    .optional()
+    .describe("The GitOps controller's own infrastructure, one per repository: set it in defaults.yaml only"),
   ci: ciSchema.describe('CI access through GitHub Actions OIDC: ci.github'),
-  teleport: teleportSchema.prefault({}).describe('Teleport zero-trust access: the cluster, its storage, GitHub sign-in, roles and databases'),
+  teleport: teleportSchema
+    .prefault({})
+    .describe('Teleport zero-trust access: the cluster, its storage, GitHub sign-in, roles and databases'),
   cost: costSchema.prefault({}).describe('Usage assumptions of the monthly cost estimate (npx platform cost); every one has a default'),
 });
 

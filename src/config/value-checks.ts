@@ -59,7 +59,10 @@ function cronProblem(body: string): string | undefined {
 
 function fieldProblem(field: string, spec: CronField): string | undefined {
   const bad = `"${field}" is not a valid ${spec.name} field (${spec.min}-${spec.max}${spec.names ? ` or ${spec.names[0]}-${spec.names[spec.names.length - 1]}` : ''}, with , - * /${spec.special ? ' and the special forms of the field' : ''})`;
-  if (field === '?') return spec.name === 'day-of-month' || spec.name === 'day-of-week' ? undefined : `? is allowed only in day-of-month and day-of-week, not in ${spec.name}`;
+  if (field === '?')
+    return spec.name === 'day-of-month' || spec.name === 'day-of-week'
+      ? undefined
+      : `? is allowed only in day-of-month and day-of-week, not in ${spec.name}`;
   if (field === '*') return undefined;
   const value = (text: string): boolean => {
     const upper = text.toUpperCase();
@@ -82,7 +85,8 @@ function fieldProblem(field: string, spec: CronField): string | undefined {
 
 function rateProblem(body: string): string | undefined {
   const match = /^\s*(\d+)\s+(minute|minutes|hour|hours|day|days)\s*$/.exec(body);
-  if (!match || Number(match[1]) < 1) return 'a rate is rate(N minutes|hours|days) with N of 1 or more, for example rate(5 minutes) or rate(1 day)';
+  if (!match || Number(match[1]) < 1)
+    return 'a rate is rate(N minutes|hours|days) with N of 1 or more, for example rate(5 minutes) or rate(1 day)';
   const n = Number(match[1]);
   const unit = match[2]!;
   if (n === 1 && unit.endsWith('s')) return `rate(1 ${unit}) takes the singular: rate(1 ${unit.slice(0, -1)})`;
@@ -96,7 +100,13 @@ function atProblem(body: string): string | undefined {
   if (!match) return shape;
   const [year, month, day, hour, minute, second] = match.slice(1).map(Number) as [number, number, number, number, number, number];
   const date = new Date(Date.UTC(year, month - 1, day, hour, minute, second));
-  const same = date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day && date.getUTCHours() === hour && date.getUTCMinutes() === minute && date.getUTCSeconds() === second;
+  const same =
+    date.getUTCFullYear() === year &&
+    date.getUTCMonth() === month - 1 &&
+    date.getUTCDate() === day &&
+    date.getUTCHours() === hour &&
+    date.getUTCMinutes() === minute &&
+    date.getUTCSeconds() === second;
   return same ? undefined : `${body} is not a date and time that exists; ${shape}`;
 }
 
@@ -150,8 +160,10 @@ export function secretNameProblem(name: string): string | undefined {
 
 /** An S3 key prefix for state files: path segments, none of them . or .., no leading or trailing /. */
 export function keyPrefixProblem(prefix: string): string | undefined {
-  if (!/^[A-Za-z0-9_.-]+(\/[A-Za-z0-9_.-]+)*$/.test(prefix)) return 'a key prefix is path segments of letters, digits, _ . - separated by /, with no leading or trailing /';
-  if (prefix.split('/').some((segment) => segment === '.' || segment === '..')) return 'a key prefix has no . or .. segments; write the path out, for example platform/shop';
+  if (!/^[A-Za-z0-9_.-]+(\/[A-Za-z0-9_.-]+)*$/.test(prefix))
+    return 'a key prefix is path segments of letters, digits, _ . - separated by /, with no leading or trailing /';
+  if (prefix.split('/').some((segment) => segment === '.' || segment === '..'))
+    return 'a key prefix has no . or .. segments; write the path out, for example platform/shop';
   return undefined;
 }
 
@@ -169,8 +181,14 @@ export function uniqueList<T extends z.ZodType>(item: T, identity: (entry: z.out
       const first = seen.get(key);
       const name = (value: unknown) => (typeof value === 'string' ? shown(value) : 'this entry');
       if (first === undefined) seen.set(key, entry);
-      else if (JSON.stringify(first) === JSON.stringify(entry)) ctx.addIssue({ code: 'custom', path: [i], message: `${name(entry)} is listed twice; list it once` });
-      else ctx.addIssue({ code: 'custom', path: [i], message: `${name(entry)} and ${name(first)} would be one resource in Terraform (their addresses are the same); list one of them` });
+      else if (JSON.stringify(first) === JSON.stringify(entry))
+        ctx.addIssue({ code: 'custom', path: [i], message: `${name(entry)} is listed twice; list it once` });
+      else
+        ctx.addIssue({
+          code: 'custom',
+          path: [i],
+          message: `${name(entry)} and ${name(first)} would be one resource in Terraform (their addresses are the same); list one of them`,
+        });
     });
   });
 }

@@ -39,7 +39,8 @@ export function resolveCache(cache: ParsedCache, name: string, context: Workload
     nodes: cache.replicas + 1,
     /** Multi-AZ and automatic failover need a replica to fail over to. */
     multiAz: cache.replicas >= 1,
-    snapshotRetentionDays: cache.snapshotRetentionDays ?? forEnvironment(PRODUCTION_DEFAULTS.cacheSnapshotRetentionDays, context.production),
+    snapshotRetentionDays:
+      cache.snapshotRetentionDays ?? forEnvironment(PRODUCTION_DEFAULTS.cacheSnapshotRetentionDays, context.production),
     /** A final snapshot when the group is destroyed (production). */
     finalSnapshot: context.production,
     groupId: cacheGroupId(prefix, name),

@@ -40,7 +40,13 @@ export class YamlSource {
   constructor(path: string, content: string | Buffer | undefined = readable(path)) {
     this.file = path;
     if (content === undefined) {
-      this.problems.push({ file: path, line: 1, column: 1, keyPath: '', message: 'cannot read this file (a folder, or no permission to read it); make it a readable YAML file' });
+      this.problems.push({
+        file: path,
+        line: 1,
+        column: 1,
+        keyPath: '',
+        message: 'cannot read this file (a folder, or no permission to read it); make it a readable YAML file',
+      });
       return;
     }
     const text = typeof content === 'string' ? content : this.decode(content);
@@ -50,12 +56,18 @@ export class YamlSource {
     const list = Array.isArray(docs) ? docs : [];
     this.doc = list[0];
     if (list.length > 1) {
-      this.problemAt(list[1]!.range[0], 'an environment file is one YAML document; remove this second document (from the --- line on) or move it to a file of its own (anchors and aliases do not cross documents or files)');
+      this.problemAt(
+        list[1]!.range[0],
+        'an environment file is one YAML document; remove this second document (from the --- line on) or move it to a file of its own (anchors and aliases do not cross documents or files)',
+      );
     }
     // The first syntax error only: the parser's later ones mostly follow from it.
     for (const error of [...(this.doc?.errors ?? []).slice(0, 1), ...(this.doc?.warnings ?? [])]) {
       const nested = /Maximum call stack/.test(error.message);
-      this.problemAt(error.pos[0], nested ? 'the file nests values too deeply to read (hundreds of levels); flatten it' : `YAML: ${firstLine(error.message)}`);
+      this.problemAt(
+        error.pos[0],
+        nested ? 'the file nests values too deeply to read (hundreds of levels); flatten it' : `YAML: ${firstLine(error.message)}`,
+      );
     }
     if (this.problems.length > 0 || !this.doc) {
       this.data = this.problems.length > 0 ? undefined : Object.create(null);
@@ -91,7 +103,7 @@ export class YamlSource {
         return { line: at.line, column: at.col, exact: false };
       }
       const isLast = i === path.length - 1;
-      const target = isLast && atKey && next.key ? next.key : ((next.value as Node | null)?.range ? next.value : next.key);
+      const target = isLast && atKey && next.key ? next.key : (next.value as Node | null)?.range ? next.value : next.key;
       position = (target as Node | undefined)?.range?.[0] ?? position;
       node = next.value;
     }
@@ -127,7 +139,13 @@ export class YamlSource {
       const line = before.reduce((n, byte) => n + (byte === 0x0a ? 1 : 0), 1);
       const column = new TextDecoder('utf-8').decode(bytes.subarray(lineStart, bad)).length + 1;
       const hex = bytes[bad]!.toString(16).toUpperCase().padStart(2, '0');
-      this.problems.push({ file: this.file, line, column, keyPath: '', message: `the file is not UTF-8 (byte 0x${hex} here; Latin-1 or UTF-16?); save it as UTF-8` });
+      this.problems.push({
+        file: this.file,
+        line,
+        column,
+        keyPath: '',
+        message: `the file is not UTF-8 (byte 0x${hex} here; Latin-1 or UTF-16?); save it as UTF-8`,
+      });
       return undefined;
     }
   }
@@ -165,7 +183,10 @@ class Converter {
     if (this.exhausted) return null;
     if (++this.values > MAX_VALUES) {
       this.exhausted = true;
-      this.report(this.aliasStack[0] ?? node ?? undefined, `the file expands to more than ${MAX_VALUES} values through aliases (an alias bomb?); write the values out or use fewer aliases`);
+      this.report(
+        this.aliasStack[0] ?? node ?? undefined,
+        `the file expands to more than ${MAX_VALUES} values through aliases (an alias bomb?); write the values out or use fewer aliases`,
+      );
       return null;
     }
     if (node === null || node === undefined) return null;
@@ -176,7 +197,10 @@ class Converter {
     if (isAlias(node)) {
       const target = this.anchors.get(node);
       if (!target) {
-        this.report(node, `alias *${excerpt(node.source)} refers to no anchor &${excerpt(node.source)} above it in this file (anchors do not cross files); define the anchor first or write the value out`);
+        this.report(
+          node,
+          `alias *${excerpt(node.source)} refers to no anchor &${excerpt(node.source)} above it in this file (anchors do not cross files); define the anchor first or write the value out`,
+        );
         return null;
       }
       if (this.inProgress.has(target)) {
@@ -253,7 +277,10 @@ class Converter {
       } else if (isMap(target) && item) {
         sources.push(item);
       } else {
-        this.report(item ?? merge ?? undefined, '<< merges maps only: a map, an alias of a map (<<: *name) or a list of those; write the keys out instead');
+        this.report(
+          item ?? merge ?? undefined,
+          '<< merges maps only: a map, an alias of a map (<<: *name) or a list of those; write the keys out instead',
+        );
       }
     }
     return sources;
@@ -304,11 +331,18 @@ function firstInvalidUtf8(bytes: Uint8Array): number {
   let i = 0;
   while (i < bytes.length) {
     const lead = bytes[i]!;
-    const more = lead < 0x80 ? 0 : lead >= 0xc2 && lead <= 0xdf ? 1 : lead >= 0xe0 && lead <= 0xef ? 2 : lead >= 0xf0 && lead <= 0xf4 ? 3 : -1;
+    const more =
+      lead < 0x80 ? 0 : lead >= 0xc2 && lead <= 0xdf ? 1 : lead >= 0xe0 && lead <= 0xef ? 2 : lead >= 0xf0 && lead <= 0xf4 ? 3 : -1;
     if (more < 0) return i;
     const second = bytes[i + 1] ?? 0;
     // Overlong forms, UTF-16 surrogates and code points above U+10FFFF.
-    if ((lead === 0xe0 && second < 0xa0) || (lead === 0xed && second > 0x9f) || (lead === 0xf0 && second < 0x90) || (lead === 0xf4 && second > 0x8f)) return i;
+    if (
+      (lead === 0xe0 && second < 0xa0) ||
+      (lead === 0xed && second > 0x9f) ||
+      (lead === 0xf0 && second < 0x90) ||
+      (lead === 0xf4 && second > 0x8f)
+    )
+      return i;
     for (let k = 1; k <= more; k++) if (i + k >= bytes.length || (bytes[i + k]! & 0xc0) !== 0x80) return i;
     i += more + 1;
   }

@@ -29,11 +29,25 @@ function explain(issue: Issue, root: unknown, base: (string | number)[] = []): K
       // object still gets its own message instead of "no branch matched".
       const branches = issue.errors.filter((branch) => !branch.some((i) => i.code === 'invalid_type' && i.path.length === 0));
       if (branches.length === 1) return branches[0]!.flatMap((inner) => explain(inner, root, path));
-      return [{ path, atKey: false, message: issue.message.startsWith('Invalid input') ? `${describe(input)} is not allowed here` : issue.message }];
+      return [
+        {
+          path,
+          atKey: false,
+          message: issue.message.startsWith('Invalid input') ? `${describe(input)} is not allowed here` : issue.message,
+        },
+      ];
     }
     case 'invalid_type':
       if (input === undefined) return [{ path, atKey: false, message: `required key is missing; add ${path[path.length - 1] ?? 'it'}` }];
-      return [{ path, atKey: false, message: issue.message.startsWith('Invalid input') ? `expected ${article(issue.expected)}, got ${describe(input)}` : issue.message }];
+      return [
+        {
+          path,
+          atKey: false,
+          message: issue.message.startsWith('Invalid input')
+            ? `expected ${article(issue.expected)}, got ${describe(input)}`
+            : issue.message,
+        },
+      ];
     case 'invalid_value': {
       if (!issue.message.startsWith('Invalid')) return [{ path, atKey: false, message: issue.message }];
       const choices = issue.values.map(String);
@@ -41,7 +55,13 @@ function explain(issue: Issue, root: unknown, base: (string | number)[] = []): K
       return [{ path, atKey: false, message: `${describe(input)} is not allowed; ${hint}` }];
     }
     case 'invalid_key':
-      return [{ path, atKey: true, message: `invalid name "${excerpt(String(path[path.length - 1]))}": ${issue.issues[0]?.message ?? issue.message}` }];
+      return [
+        {
+          path,
+          atKey: true,
+          message: `invalid name "${excerpt(String(path[path.length - 1]))}": ${issue.issues[0]?.message ?? issue.message}`,
+        },
+      ];
     case 'invalid_element':
       return issue.issues.flatMap((inner) => explain(inner, root, path));
     case 'too_small':
@@ -82,6 +102,14 @@ function describe(value: unknown): string {
 }
 
 function article(expected: string): string {
-  const names: Record<string, string> = { object: 'a map', record: 'a map', array: 'a list', string: 'a string', number: 'a number', boolean: 'true or false', int: 'a whole number' };
+  const names: Record<string, string> = {
+    object: 'a map',
+    record: 'a map',
+    array: 'a list',
+    string: 'a string',
+    number: 'a number',
+    boolean: 'true or false',
+    int: 'a whole number',
+  };
   return names[expected] ?? expected;
 }

@@ -30,7 +30,14 @@ export class Claim {
    * again when the run moved on meanwhile). Undefined when another process
    * holds the environment, or the run is no longer in `from`.
    */
-  static async take(store: RunStore, run: Run, owner: string, leaseMs: number, from: readonly RunStatus[], log: (line: string) => void): Promise<Claim | undefined> {
+  static async take(
+    store: RunStore,
+    run: Run,
+    owner: string,
+    leaseMs: number,
+    from: readonly RunStatus[],
+    log: (line: string) => void,
+  ): Promise<Claim | undefined> {
     const sent = Date.now();
     const lease = await store.acquireLease(run.environment, run.id, owner, leaseMs);
     if (!lease) return undefined;
@@ -46,7 +53,13 @@ export class Claim {
     return new Claim(store, lease, leaseMs, Date.now(), log);
   }
 
-  private constructor(private readonly store: RunStore, private current: Lease, private readonly leaseMs: number, sent: number, private readonly log: (line: string) => void) {
+  private constructor(
+    private readonly store: RunStore,
+    private current: Lease,
+    private readonly leaseMs: number,
+    sent: number,
+    private readonly log: (line: string) => void,
+  ) {
     this.safeUntil = sent + leaseMs;
     this.timer = setInterval(() => void this.renew(), Math.max(50, Math.floor(leaseMs / 3)));
     this.timer.unref();

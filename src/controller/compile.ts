@@ -36,12 +36,15 @@ export interface EnvironmentFacts {
 
 export type CompileResult =
   | {
-    readonly ok: true; readonly stack: SynthesizedStack; readonly facts: EnvironmentFacts; readonly warnings: readonly string[];
-    /** The monthly cost estimate of the stack; absent for a region the price table lacks. */
-    readonly cost?: CostEstimate;
-    /** With checkAsProduction, for a file that is not production: the guardrails it fails only when checked as production. */
-    readonly productionFailures?: readonly string[];
-  }
+      readonly ok: true;
+      readonly stack: SynthesizedStack;
+      readonly facts: EnvironmentFacts;
+      readonly warnings: readonly string[];
+      /** The monthly cost estimate of the stack; absent for a region the price table lacks. */
+      readonly cost?: CostEstimate;
+      /** With checkAsProduction, for a file that is not production: the guardrails it fails only when checked as production. */
+      readonly productionFailures?: readonly string[];
+    }
   | { readonly ok: false; readonly problems: readonly string[]; readonly facts?: EnvironmentFacts };
 
 /**
@@ -63,7 +66,8 @@ function load(request: CompileRequest): { readonly environment?: Loaded; readonl
   try {
     return { environment: core.loadEnvironments(request.configDir).find((e) => e.file.endsWith(`/${request.environment}.yaml`)) };
   } catch (error) {
-    if (error instanceof core.ConfigError) return { problems: error.problems.map((p) => core.formatProblem({ ...p, file: shown(p.file) })) };
+    if (error instanceof core.ConfigError)
+      return { problems: error.problems.map((p) => core.formatProblem({ ...p, file: shown(p.file) })) };
     throw error;
   }
 }
@@ -92,7 +96,11 @@ export function compileEnvironment(request: CompileRequest): CompileResult {
   const shown = (file: string) => relative(request.relativeTo, file);
   const { environment, problems } = load(request);
   if (problems) return { ok: false, problems };
-  if (!environment) return { ok: false, problems: [`${shown(request.configDir)}/${request.environment}.yaml:1:1 (file): no such environment file in this commit`] };
+  if (!environment)
+    return {
+      ok: false,
+      problems: [`${shown(request.configDir)}/${request.environment}.yaml:1:1 (file): no such environment file in this commit`],
+    };
   const { config } = environment;
   const facts = factsOf(config);
   const stack = core.synthesizeEnvironment(config);
@@ -100,14 +108,23 @@ export function compileEnvironment(request: CompileRequest): CompileResult {
   const failures = (report: GuardrailReport) => report.results.filter((r) => r.status === 'fail').map((r) => r.rule.id);
   const [report] = core.evaluateGuardrails([config], [stack]);
   if (report!.failed) {
-    const problems = report!.results.filter((r) => r.status === 'fail').flatMap((r) => r.findings.map((f) =>
-      `${file}:1:1 guardrails.${r.rule.id}: ${f.address}: ${f.message}; fix: ${r.rule.fix}`));
+    const problems = report!.results
+      .filter((r) => r.status === 'fail')
+      .flatMap((r) => r.findings.map((f) => `${file}:1:1 guardrails.${r.rule.id}: ${f.address}: ${f.message}; fix: ${r.rule.fix}`));
     return { ok: false, problems, facts };
   }
-  const asProduction = request.checkAsProduction && !config.production ? core.evaluateGuardrails([{ ...config, production: true }], [stack])[0]! : undefined;
+  const asProduction =
+    request.checkAsProduction && !config.production ? core.evaluateGuardrails([{ ...config, production: true }], [stack])[0]! : undefined;
   const productionFailures = asProduction?.failed ? failures(asProduction) : undefined;
   const cost = core.PRICES[config.aws.region] ? core.estimateEnvironment(config, stack.json) : undefined;
-  return { ok: true, stack, facts, warnings: core.formatReport(report!).slice(1), ...(cost ? { cost } : {}), ...(productionFailures ? { productionFailures } : {}) };
+  return {
+    ok: true,
+    stack,
+    facts,
+    warnings: core.formatReport(report!).slice(1),
+    ...(cost ? { cost } : {}),
+    ...(productionFailures ? { productionFailures } : {}),
+  };
 }
 
 /** The worker's entry file: registers the TypeScript runtime, then calls answerCompileRequests. */
@@ -182,9 +199,12 @@ export function answerCompileRequests(): void {
   port.on('message', ({ id, kind, request }: Message) => {
     try {
       if (kind === 'warm') require('../core/index');
-      port.postMessage({ id, result: kind === 'warm' ? { found: false } : kind === 'facts' ? readFacts(request) : compileEnvironment(request) } satisfies Reply);
+      port.postMessage({
+        id,
+        result: kind === 'warm' ? { found: false } : kind === 'facts' ? readFacts(request) : compileEnvironment(request),
+      } satisfies Reply);
     } catch (error) {
-      port.postMessage({ id, error: error instanceof Error ? error.stack ?? error.message : String(error) } satisfies Reply);
+      port.postMessage({ id, error: error instanceof Error ? (error.stack ?? error.message) : String(error) } satisfies Reply);
     }
   });
 }

@@ -84,7 +84,13 @@ export class Controller {
     this.id = options.controllerId ?? `controller-${randomBytes(6).toString('hex')}`;
     this.leaseMs = options.leaseMs ?? DEFAULT_LEASE_MS;
     this.fenced = new FencedStore(options.store);
-    this.runner = new Runner({ ...options, store: this.fenced, controllerId: this.id, log: (line) => this.log(line), stopping: () => this.stopping });
+    this.runner = new Runner({
+      ...options,
+      store: this.fenced,
+      controllerId: this.id,
+      log: (line) => this.log(line),
+      stopping: () => this.stopping,
+    });
   }
 
   /** Environments of the default branch head, as last fetched. */
@@ -106,18 +112,30 @@ export class Controller {
     void this.options.compiler.warm().catch((error: Error) => this.log(`compile worker: ${error.message}`));
     await this.keepPresence();
     await this.recover(true);
-    this.recoverTimer = setInterval(() => {
-      if (this.recovering || this.stopping) return;
-      this.recovering = true;
-      void this.keepPresence().then(() => this.recover(false)).catch((error: Error) => this.log(`recovery: ${error.message}`)).finally(() => { this.recovering = false; });
-    }, Math.max(100, Math.floor(this.leaseMs / 3)));
+    this.recoverTimer = setInterval(
+      () => {
+        if (this.recovering || this.stopping) return;
+        this.recovering = true;
+        void this.keepPresence()
+          .then(() => this.recover(false))
+          .catch((error: Error) => this.log(`recovery: ${error.message}`))
+          .finally(() => {
+            this.recovering = false;
+          });
+      },
+      Math.max(100, Math.floor(this.leaseMs / 3)),
+    );
     this.recoverTimer.unref();
     const minutes = this.options.driftMinutes ?? 0;
     if (minutes > 0) {
       // Every controller keeps the timer; the one that claims the round plans it.
-      this.driftTimer = setInterval(() => void this.claimDriftRound(minutes * 60_000)
-        .then((mine) => (mine ? this.checkDrift() : undefined))
-        .catch((error: Error) => this.log(`drift check failed: ${error.message}`)), minutes * 60_000);
+      this.driftTimer = setInterval(
+        () =>
+          void this.claimDriftRound(minutes * 60_000)
+            .then((mine) => (mine ? this.checkDrift() : undefined))
+            .catch((error: Error) => this.log(`drift check failed: ${error.message}`)),
+        minutes * 60_000,
+      );
       this.driftTimer.unref();
     }
     // Runs accepted by another controller, and a store's index lagging its writes (DynamoDB): look every second, so nothing waits for the next event here.
@@ -176,7 +194,11 @@ export class Controller {
     const seen: Accepted = { runs: [], reason: 'delivery already seen' };
     if (intent.kind === 'approve') {
       // An approval acts at once: only a fresh delivery of a fresh body does.
-      if (!(await this.options.store.acceptDelivery(`payload:${payloadHash}`, [])) || !(await this.options.store.acceptDelivery(deliveryId, []))) return seen;
+      if (
+        !(await this.options.store.acceptDelivery(`payload:${payloadHash}`, [])) ||
+        !(await this.options.store.acceptDelivery(deliveryId, []))
+      )
+        return seen;
       const accepted = await this.runsFor(intent);
       return { runs: [], reason: accepted.reason };
     }
@@ -196,7 +218,9 @@ export class Controller {
   /** A manual plan of an environment at the default branch head; undefined when there is no such environment. */
   async planManually(environment: string): Promise<string | undefined> {
     // Fetch first: after a lost webhook, the mirror's head is not the branch's.
-    await this.refreshEnvironments().catch((error: Error) => this.log(`manual plan of ${environment}: fetch failed (${error.message}); planning the mirror's head`));
+    await this.refreshEnvironments().catch((error: Error) =>
+      this.log(`manual plan of ${environment}: fetch failed (${error.message}); planning the mirror's head`),
+    );
     if (!this.known.includes(environment)) return undefined;
     const commit = await this.options.repository.head(this.options.branch);
     if (!commit) return undefined;
@@ -216,9 +240,18 @@ export class Controller {
     const run = await this.options.store.getRun(id);
     if (!run) return { ok: false, status: 404, error: `no run ${id}` };
     if (run.status !== 'awaiting-approval') return { ok: false, status: 409, error: `run ${id} is ${run.status}, not awaiting-approval` };
-    if (!run.planHash || run.planHash !== planHash) return { ok: false, status: 409, error: `run ${id} saved plan ${run.planHash ?? '(none)'}, not ${planHash}: approve the plan you read` };
+    if (!run.planHash || run.planHash !== planHash)
+      return {
+        ok: false,
+        status: 409,
+        error: `run ${id} saved plan ${run.planHash ?? '(none)'}, not ${planHash}: approve the plan you read`,
+      };
     if (!isApprover(run.approvers ?? [], by)) {
-      return { ok: false, status: 403, error: `${by || 'nobody'} is not an approver of ${run.environment} (gitops.approvers: ${(run.approvers ?? []).join(', ') || 'none'})` };
+      return {
+        ok: false,
+        status: 403,
+        error: `${by || 'nobody'} is not an approver of ${run.environment} (gitops.approvers: ${(run.approvers ?? []).join(', ') || 'none'})`,
+      };
     }
     const approved = await transition(this.options.store, id, 'approved', { approvedBy: by }, ['awaiting-approval']);
     if (!approved) return { ok: false, status: 409, error: `run ${id} changed while being approved` };
@@ -235,7 +268,8 @@ export class Controller {
     const run = await this.options.store.getRun(id);
     if (!run) return { ok: false, status: 404, error: `no run ${id}` };
     if (FINAL_STATUSES.has(run.status)) return { ok: false, status: 409, error: `run ${id} is already ${run.status}` };
-    if (run.status === 'applying') return { ok: false, status: 409, error: `run ${id} is applying; an apply cannot be stopped safely half-way` };
+    if (run.status === 'applying')
+      return { ok: false, status: 409, error: `run ${id} is applying; an apply cannot be stopped safely half-way` };
     const cancelled = await transition(this.options.store, id, 'cancelled');
     if (!cancelled) return { ok: false, status: 409, error: `run ${id} changed while being cancelled` };
     const active = this.active.get(run.environment);
@@ -264,17 +298,39 @@ export class Controller {
     }
     const configPath = this.options.repository.configDir;
     switch (intent.kind) {
-      case 'ping': return { runs: [], reason: 'pong' };
-      case 'ignored': return { runs: [], reason: intent.reason };
-      case 'error': return { runs: [], reason: intent.message };
+      case 'ping':
+        return { runs: [], reason: 'pong' };
+      case 'ignored':
+        return { runs: [], reason: intent.reason };
+      case 'error':
+        return { runs: [], reason: intent.message };
       case 'push': {
         // A forced push may go back to an older commit on purpose: arrival order decides for it.
         if (intent.forced) this.forced.add(intent.after);
         else this.chain.record(intent.before, intent.after);
         const touched = await this.touchedByPush(intent);
         const runs = [
-          ...touched.plan.map((environment) => this.newRun({ environment, commit: intent.after, branch: intent.branch, trigger: 'push', requestedBy: intent.pusher, before: intent.before })),
-          ...(intent.branch === branch ? touched.destroy : []).map((environment) => this.newRun({ environment, commit: intent.after, branch: intent.branch, trigger: 'push', requestedBy: intent.pusher, before: intent.before, destroy: true })),
+          ...touched.plan.map((environment) =>
+            this.newRun({
+              environment,
+              commit: intent.after,
+              branch: intent.branch,
+              trigger: 'push',
+              requestedBy: intent.pusher,
+              before: intent.before,
+            }),
+          ),
+          ...(intent.branch === branch ? touched.destroy : []).map((environment) =>
+            this.newRun({
+              environment,
+              commit: intent.after,
+              branch: intent.branch,
+              trigger: 'push',
+              requestedBy: intent.pusher,
+              before: intent.before,
+              destroy: true,
+            }),
+          ),
         ];
         return runs.length > 0 ? { runs } : { runs, reason: `nothing under ${configPath}/ changed` };
       }
@@ -283,10 +339,17 @@ export class Controller {
         // One diff per head (memoised): redeliveries and repeated events of a pull request cost no git at all.
         const changed = await this.options.repository.changedFiles(intent.baseSha, intent.headSha);
         const environments = environmentsTouched(changed, configPath, this.known).plan;
-        const runs = environments.map((environment) => this.newRun({
-          environment, commit: intent.headSha, branch: intent.headRef, trigger: 'pull_request', pullRequest: intent.number,
-          requestedBy: intent.author, fromFork: intent.fromFork,
-        }));
+        const runs = environments.map((environment) =>
+          this.newRun({
+            environment,
+            commit: intent.headSha,
+            branch: intent.headRef,
+            trigger: 'pull_request',
+            pullRequest: intent.number,
+            requestedBy: intent.author,
+            fromFork: intent.fromFork,
+          }),
+        );
         if (runs.length === 0) return { runs, reason: `the pull request changes nothing under ${configPath}/` };
         return { runs };
       }
@@ -294,7 +357,8 @@ export class Controller {
         const cancelled = await this.cancelPullRequest(intent.number);
         return { runs: [], reason: `pull request #${intent.number} closed: ${cancelled} waiting run(s) cancelled` };
       }
-      case 'comment': return this.commentRuns(intent);
+      case 'comment':
+        return this.commentRuns(intent);
       case 'approve': {
         // A check run's "Apply" button: the run's own saved plan, approved as the GitHub user who clicked.
         const run = await this.options.store.getRun(intent.runId);
@@ -317,16 +381,19 @@ export class Controller {
   private async touchedByPush(intent: Extract<WebhookIntent, { kind: 'push' }>): Promise<TouchedEnvironments> {
     const { repository, store } = this.options;
     const configPath = repository.configDir;
-    const fromPayload = () => (intent.commitsTruncated
-      // GitHub lists 20 commits at most: plan everything rather than miss a change (plans of unchanged environments change nothing).
-      ? { plan: [...this.known], destroy: [] as string[] }
-      : environmentsTouched(intent.changedFiles, configPath, this.known));
+    const fromPayload = () =>
+      intent.commitsTruncated
+        ? // GitHub lists 20 commits at most: plan everything rather than miss a change (plans of unchanged environments change nothing).
+          { plan: [...this.known], destroy: [] as string[] }
+        : environmentsTouched(intent.changedFiles, configPath, this.known);
     const before = /^0+$/.test(intent.before) ? undefined : intent.before;
     try {
       if (intent.branch !== this.options.branch) {
-        return before ? environmentsTouched(await repository.changedFiles(before, intent.after, false), configPath, this.known) : fromPayload();
+        return before
+          ? environmentsTouched(await repository.changedFiles(before, intent.after, false), configPath, this.known)
+          : fromPayload();
       }
-      const known = [...new Set([...this.known, ...await repository.environmentsAt(intent.after).catch(() => [] as string[])])].sort();
+      const known = [...new Set([...this.known, ...(await repository.environmentsAt(intent.after).catch(() => [] as string[]))])].sort();
       const baseOf = new Map<string, string | undefined>();
       for (const environment of known) {
         const [applied] = await store.listRuns({ environment, status: 'applied', limit: 1 });
@@ -336,7 +403,9 @@ export class Controller {
       const destroy = new Set<string>();
       for (const base of new Set(baseOf.values())) {
         const environments = known.filter((e) => baseOf.get(e) === base);
-        const touched = base ? environmentsTouched(await repository.changedFiles(base, intent.after, false), configPath, known) : fromPayload();
+        const touched = base
+          ? environmentsTouched(await repository.changedFiles(base, intent.after, false), configPath, known)
+          : fromPayload();
         for (const environment of environments) {
           if (touched.plan.includes(environment)) plan.add(environment);
           if (touched.destroy.includes(environment)) destroy.add(environment);
@@ -344,7 +413,9 @@ export class Controller {
       }
       return { plan: [...plan].sort(), destroy: [...destroy].sort() };
     } catch (error) {
-      this.log(`push ${intent.after.slice(0, 12)}: git could not tell what changed (${error instanceof Error ? error.message : String(error)}); the payload's file lists decide`);
+      this.log(
+        `push ${intent.after.slice(0, 12)}: git could not tell what changed (${error instanceof Error ? error.message : String(error)}); the payload's file lists decide`,
+      );
       return fromPayload();
     }
   }
@@ -352,8 +423,14 @@ export class Controller {
   /** `/plan [env]` and `/apply env` on a pull request, from approvers of the environments named. */
   private async commentRuns(intent: Extract<WebhookIntent, { kind: 'comment' }>): Promise<{ runs: Run[]; reason?: string }> {
     const pr: PullRequestRef | undefined = await planningCommitOf(this.options.store, intent.number);
-    if (!pr) return { runs: [], reason: `pull request #${intent.number} has not been planned here yet (no pull_request event seen); push to it or reopen it` };
-    const environments = intent.environment ? [intent.environment] : [...new Set((await this.options.store.listRuns({ pullRequest: intent.number, limit: 200 })).map((r) => r.environment))];
+    if (!pr)
+      return {
+        runs: [],
+        reason: `pull request #${intent.number} has not been planned here yet (no pull_request event seen); push to it or reopen it`,
+      };
+    const environments = intent.environment
+      ? [intent.environment]
+      : [...new Set((await this.options.store.listRuns({ pullRequest: intent.number, limit: 200 })).map((r) => r.environment))];
     if (environments.length === 0) return { runs: [], reason: 'no environment to plan; name one: /plan ENV' };
     const runs: Run[] = [];
     const refused: string[] = [];
@@ -362,18 +439,40 @@ export class Controller {
     const ofPullRequest = await this.options.store.listRuns({ pullRequest: intent.number, limit: 200 });
     for (const environment of environments) {
       // The approvers of the policy the environment goes by (last applied), never of an unapproved change on the branch.
-      const approvers = head ? (await this.runner.factsRead((await this.runner.policySource(environment, head)).commit, environment)).facts?.approvers : undefined;
-      if (approvers === undefined) { refused.push(`${environment}: no such environment`); continue; }
-      if (!isApprover(approvers, intent.commenter)) { refused.push(`${environment}: ${intent.commenter} is not an approver`); continue; }
-      if (intent.command === 'apply' && pr.fromFork) { refused.push(`${environment}: pull requests from forks are never applied`); continue; }
+      const approvers = head
+        ? (await this.runner.factsRead((await this.runner.policySource(environment, head)).commit, environment)).facts?.approvers
+        : undefined;
+      if (approvers === undefined) {
+        refused.push(`${environment}: no such environment`);
+        continue;
+      }
+      if (!isApprover(approvers, intent.commenter)) {
+        refused.push(`${environment}: ${intent.commenter} is not an approver`);
+        continue;
+      }
+      if (intent.command === 'apply' && pr.fromFork) {
+        refused.push(`${environment}: pull requests from forks are never applied`);
+        continue;
+      }
       // /apply applies the commit whose plan was last reported on the pull request, never a head pushed since.
       const reported = ofPullRequest.find((r) => r.environment === environment && r.plan !== undefined);
-      if (intent.command === 'apply' && !reported) { refused.push(`${environment}: no plan of it was reported on #${intent.number} yet; comment /plan ${environment} first`); continue; }
+      if (intent.command === 'apply' && !reported) {
+        refused.push(`${environment}: no plan of it was reported on #${intent.number} yet; comment /plan ${environment} first`);
+        continue;
+      }
       const commit = intent.command === 'apply' ? reported!.commit : pr.commit;
-      runs.push(this.newRun({
-        environment, commit, branch: pr.branch, trigger: 'comment', pullRequest: intent.number,
-        requestedBy: intent.commenter, fromFork: pr.fromFork, ...(intent.command === 'apply' ? { applyRequested: true } : {}),
-      }));
+      runs.push(
+        this.newRun({
+          environment,
+          commit,
+          branch: pr.branch,
+          trigger: 'comment',
+          pullRequest: intent.number,
+          requestedBy: intent.commenter,
+          fromFork: pr.fromFork,
+          ...(intent.command === 'apply' ? { applyRequested: true } : {}),
+        }),
+      );
     }
     return { runs, reason: refused.length > 0 ? `refused: ${refused.join('; ')}` : undefined };
   }
@@ -398,7 +497,9 @@ export class Controller {
    */
   private async afterAccept(runs: readonly Run[]): Promise<void> {
     for (const run of runs) {
-      this.log(`run ${run.id} queued: ${run.environment} at ${run.commit.slice(0, 12)} (${run.trigger}${run.pullRequest ? ` #${run.pullRequest}` : ''})`);
+      this.log(
+        `run ${run.id} queued: ${run.environment} at ${run.commit.slice(0, 12)} (${run.trigger}${run.pullRequest ? ` #${run.pullRequest}` : ''})`,
+      );
       const { supersededBy, replaces } = supersedeRules({
         run,
         others: await this.options.store.listRuns({ environment: run.environment, limit: 500 }),
@@ -423,7 +524,8 @@ export class Controller {
   private async newerRunOf(run: Run): Promise<Run | undefined> {
     if (!laneOf(run).startsWith('branch:') || this.forced.has(run.commit)) return undefined;
     const others = (await this.options.store.listRuns({ environment: run.environment, limit: 500 }))
-      .filter((o) => laneOf(o) === laneOf(run) && o.commit !== run.commit && o.status !== 'superseded' && o.status !== 'cancelled').slice(0, 10);
+      .filter((o) => laneOf(o) === laneOf(run) && o.commit !== run.commit && o.status !== 'superseded' && o.status !== 'cancelled')
+      .slice(0, 10);
     for (const other of others) {
       if (await this.options.repository.isAncestor(run.commit, other.commit)) return other;
     }
@@ -431,7 +533,9 @@ export class Controller {
   }
 
   private async supersede(old: Run, by: Run): Promise<void> {
-    const superseded = await transition(this.options.store, old.id, 'superseded', { error: `superseded by run ${by.id} (${by.commit.slice(0, 12)})` });
+    const superseded = await transition(this.options.store, old.id, 'superseded', {
+      error: `superseded by run ${by.id} (${by.commit.slice(0, 12)})`,
+    });
     if (!superseded) return;
     await this.runner.discardPlan(superseded);
     await this.runner.report(superseded);
@@ -444,13 +548,15 @@ export class Controller {
       return;
     }
     this.pumping = true;
-    void this.fill().catch((error: Error) => this.log(`queue: ${error.message}`)).finally(() => {
-      this.pumping = false;
-      if (this.pumpAgain) {
-        this.pumpAgain = false;
-        this.pump();
-      }
-    });
+    void this.fill()
+      .catch((error: Error) => this.log(`queue: ${error.message}`))
+      .finally(() => {
+        this.pumping = false;
+        if (this.pumpAgain) {
+          this.pumpAgain = false;
+          this.pump();
+        }
+      });
   }
 
   private async fill(): Promise<void> {
@@ -463,12 +569,15 @@ export class Controller {
     const leases = await this.options.store.listLeases();
     const held = new Set(leases.map((lease) => lease.environment));
     const now = Date.now();
-    const alive = new Set(leases.filter((lease) => lease.environment === presenceOf(lease.owner) && lease.expiresAt > now).map((lease) => lease.owner));
+    const alive = new Set(
+      leases.filter((lease) => lease.environment === presenceOf(lease.owner) && lease.expiresAt > now).map((lease) => lease.owner),
+    );
     for (const run of waiting) {
       if (this.active.size >= limit || this.stopping) return;
       if (this.busy.has(run.environment) || held.has(run.environment)) continue;
       // An approved run is applied by the controller holding its saved plan, while that one is alive.
-      if (run.status === 'approved' && run.plannedBy && run.plannedBy !== this.id && !this.runner.hasPlan(run) && alive.has(run.plannedBy)) continue;
+      if (run.status === 'approved' && run.plannedBy && run.plannedBy !== this.id && !this.runner.hasPlan(run) && alive.has(run.plannedBy))
+        continue;
       this.busy.add(run.environment);
       const newer = run.status === 'queued' ? await this.newerRunOf(run).catch(() => undefined) : undefined;
       if (newer) {
@@ -477,10 +586,12 @@ export class Controller {
         continue;
       }
       // Another process may hold the environment, or have taken this run already.
-      const claim = await Claim.take(this.options.store, run, this.id, this.leaseMs, [run.status], (line) => this.log(line)).catch((error: Error) => {
-        this.log(`run ${run.id}: claim failed: ${error.message}`);
-        return undefined;
-      });
+      const claim = await Claim.take(this.options.store, run, this.id, this.leaseMs, [run.status], (line) => this.log(line)).catch(
+        (error: Error) => {
+          this.log(`run ${run.id}: claim failed: ${error.message}`);
+          return undefined;
+        },
+      );
       if (!claim) {
         this.busy.delete(run.environment);
         continue;
@@ -489,8 +600,16 @@ export class Controller {
       this.fenced.hold(run.id, claim);
       const abort = new AbortController();
       const signal = AbortSignal.any([abort.signal, claim.signal]);
-      const done = (run.status === 'approved' ? this.runner.apply(run, signal).then((outcome) => this.afterApply(run, outcome)) : this.runner.execute(run, signal))
-        .catch((error: Error) => this.log(claim.lost ? `run ${run.id}: stopped, its lease lost (${error.message})` : `run ${run.id}: ${error.stack ?? error.message}`))
+      const done = (
+        run.status === 'approved'
+          ? this.runner.apply(run, signal).then((outcome) => this.afterApply(run, outcome))
+          : this.runner.execute(run, signal)
+      )
+        .catch((error: Error) =>
+          this.log(
+            claim.lost ? `run ${run.id}: stopped, its lease lost (${error.message})` : `run ${run.id}: ${error.stack ?? error.message}`,
+          ),
+        )
         .then(async () => {
           if (run.environment && run.branch === this.options.branch) await this.refreshEnvironments().catch(() => undefined);
         })
@@ -500,7 +619,9 @@ export class Controller {
           const after = await this.options.store.getRun(run.id).catch(() => undefined);
           const unfinished = after !== undefined && (after.status === 'running' || after.status === 'applying');
           this.log(`released ${run.environment} after run ${run.id}${unfinished ? ' (unfinished: its lease is left to expire)' : ''}`);
-          await claim.release(unfinished).catch((error: Error) => this.log(`lease of ${run.environment}: release failed: ${error.message}`));
+          await claim
+            .release(unfinished)
+            .catch((error: Error) => this.log(`lease of ${run.environment}: release failed: ${error.message}`));
           this.busy.delete(run.environment);
           this.active.delete(run.environment);
           this.pump();
@@ -539,12 +660,16 @@ export class Controller {
       if (mine ? !atStart : lease.expiresAt >= now) continue;
       const taken = await store.takeOverLease(lease, this.id, this.leaseMs);
       if (!taken) continue;
-      this.log(`lease of ${lease.environment} (run ${lease.runId}, ${mine ? 'this controller before a restart' : `controller ${lease.owner}`}) ${mine ? 'left by a restart' : 'expired'}: taken over (token ${taken.token})`);
+      this.log(
+        `lease of ${lease.environment} (run ${lease.runId}, ${mine ? 'this controller before a restart' : `controller ${lease.owner}`}) ${mine ? 'left by a restart' : 'expired'}: taken over (token ${taken.token})`,
+      );
       let waiting = false;
       try {
         const run = await store.getRun(lease.runId);
         // Approved under the lease: stopped between its plan and its apply; the saved plan went with that controller.
-        const working = run && (run.status === 'running' || run.status === 'applying' || (run.status === 'approved' && !mine && run.plannedBy === lease.owner));
+        const working =
+          run &&
+          (run.status === 'running' || run.status === 'applying' || (run.status === 'approved' && !mine && run.plannedBy === lease.owner));
         let again = false;
         if (run && working && (await store.fenceRun(run.id, taken.token, [run.status]))) again = await this.interrupt(run, taken.token);
         const left = this.runner.leftRunning(lease.environment);
@@ -586,7 +711,9 @@ export class Controller {
     await this.refreshEnvironments().catch((error: Error) => this.log(`fetch failed (${error.message}); planning the mirror's head`));
     const commit = await this.options.repository.head(this.options.branch);
     if (!commit) return;
-    const runs = environments.filter((e) => this.known.includes(e)).map((environment) => this.newRun({ environment, commit, branch: this.options.branch, trigger: 'manual', requestedBy: 'recovery' }));
+    const runs = environments
+      .filter((e) => this.known.includes(e))
+      .map((environment) => this.newRun({ environment, commit, branch: this.options.branch, trigger: 'manual', requestedBy: 'recovery' }));
     await this.options.store.insertRuns(runs);
     await this.afterAccept(runs);
   }
@@ -600,7 +727,9 @@ export class Controller {
    */
   private awaitTerraform(lease: Lease, left: TerraformProcess, replan: boolean): void {
     const { environment } = lease;
-    this.log(`${environment}: the terraform ${left.step} (pid ${left.pid}) of run ${lease.runId} outlived its controller; its state lock is left to it until it ends`);
+    this.log(
+      `${environment}: the terraform ${left.step} (pid ${left.pid}) of run ${lease.runId} outlived its controller; its state lock is left to it until it ends`,
+    );
     const claim = Claim.hold(this.options.store, lease, this.leaseMs, (line) => this.log(line));
     this.busy.add(environment);
     const ended = new Promise<void>((resolveEnded) => {
@@ -610,14 +739,16 @@ export class Controller {
         resolveEnded();
       }, 1_000);
     });
-    void ended.then(async () => {
-      // Stopping: the lease is left to expire, and the next controller waits for that Terraform in turn.
-      if (this.stopping || claim.lost) return claim.release(true);
-      this.log(`${environment}: the terraform ${left.step} (pid ${left.pid}) ended`);
-      await this.releaseLocks(lease.runId);
-      await claim.release();
-      if (replan) await this.planAgain([environment]);
-    }).catch((error: Error) => this.log(`${environment}: recovery after terraform ${left.pid}: ${error.message}`))
+    void ended
+      .then(async () => {
+        // Stopping: the lease is left to expire, and the next controller waits for that Terraform in turn.
+        if (this.stopping || claim.lost) return claim.release(true);
+        this.log(`${environment}: the terraform ${left.step} (pid ${left.pid}) ended`);
+        await this.releaseLocks(lease.runId);
+        await claim.release();
+        if (replan) await this.planAgain([environment]);
+      })
+      .catch((error: Error) => this.log(`${environment}: recovery after terraform ${left.pid}: ${error.message}`))
       .finally(() => {
         this.busy.delete(environment);
         this.pump();
@@ -638,7 +769,9 @@ export class Controller {
   private async releaseLock(lock: LockRecord): Promise<boolean> {
     if (this.stuckLocks.has(lock.lockId)) return false;
     const released = await this.runner.releaseLock(lock.environment, lock.lockId);
-    this.log(`state lock ${lock.lockId} of ${lock.environment} (run ${lock.runId}): ${released ? 'released' : 'could not be released; see the run log'}`);
+    this.log(
+      `state lock ${lock.lockId} of ${lock.environment} (run ${lock.runId}): ${released ? 'released' : 'could not be released; see the run log'}`,
+    );
     if (!released) {
       this.stuckLocks.add(lock.lockId);
       return true;
@@ -648,9 +781,16 @@ export class Controller {
 
   /** Marks a run interrupted, fenced by `fence` (0: a run never fenced); resolves whether its environment is planned again. */
   private async interrupt(run: Run, fence: number): Promise<boolean> {
-    const interrupted = await transition(this.options.store, run.id, 'interrupted', {
-      error: `the controller stopped while this run was ${run.status}; its plan was discarded and ${run.environment} is planned again`,
-    }, [run.status], fence);
+    const interrupted = await transition(
+      this.options.store,
+      run.id,
+      'interrupted',
+      {
+        error: `the controller stopped while this run was ${run.status}; its plan was discarded and ${run.environment} is planned again`,
+      },
+      [run.status],
+      fence,
+    );
     if (!interrupted) return false;
     this.log(`run ${run.id} (${run.environment}) interrupted: its controller stopped`);
     await this.runner.discardPlan(interrupted);
@@ -664,7 +804,18 @@ export class Controller {
     this.known = head ? await this.options.repository.environmentsAt(head) : [];
   }
 
-  private newRun(fields: { environment: string; commit: string; branch: string; trigger: RunTrigger; pullRequest?: number; requestedBy?: string; destroy?: boolean; fromFork?: boolean; applyRequested?: boolean; before?: string }): Run {
+  private newRun(fields: {
+    environment: string;
+    commit: string;
+    branch: string;
+    trigger: RunTrigger;
+    pullRequest?: number;
+    requestedBy?: string;
+    destroy?: boolean;
+    fromFork?: boolean;
+    applyRequested?: boolean;
+    before?: string;
+  }): Run {
     return { id: newRunId(), status: 'queued', createdAt: now(), ...fields, lane: laneOf(fields) };
   }
 
@@ -691,4 +842,3 @@ export function newRunId(): string {
 function now(): string {
   return new Date().toISOString();
 }
-

@@ -29,11 +29,20 @@ export function environmentRolesFrom(env: NodeJS.ProcessEnv): Record<string, str
   try {
     parsed = JSON.parse(text);
   } catch {
-    throw new Error(`${ENVIRONMENT_ROLES_VARIABLE} is not JSON; it maps environment names to role ARNs, {"prod":"arn:aws:iam::210987654321:role/shop-prod-controller"}`);
+    throw new Error(
+      `${ENVIRONMENT_ROLES_VARIABLE} is not JSON; it maps environment names to role ARNs, {"prod":"arn:aws:iam::210987654321:role/shop-prod-controller"}`,
+    );
   }
   const roles = parsed as Record<string, unknown>;
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed) || Object.values(roles).some((v) => typeof v !== 'string' || !/^arn:aws[a-z-]*:iam::\d{12}:role\//.test(v))) {
-    throw new Error(`${ENVIRONMENT_ROLES_VARIABLE} must map environment names to role ARNs, {"prod":"arn:aws:iam::210987654321:role/shop-prod-controller"}`);
+  if (
+    typeof parsed !== 'object' ||
+    parsed === null ||
+    Array.isArray(parsed) ||
+    Object.values(roles).some((v) => typeof v !== 'string' || !/^arn:aws[a-z-]*:iam::\d{12}:role\//.test(v))
+  ) {
+    throw new Error(
+      `${ENVIRONMENT_ROLES_VARIABLE} must map environment names to role ARNs, {"prod":"arn:aws:iam::210987654321:role/shop-prod-controller"}`,
+    );
   }
   return roles as Record<string, string>;
 }

@@ -63,7 +63,14 @@ export class LifecycleError extends Error {}
  * when `from` names a status the table never allows to reach `to`. With
  * `fence`, only while the run carries that fencing token (0: none).
  */
-export async function transition(store: RunStore, id: string, to: RunStatus, patch: Omit<RunPatch, 'status'> = {}, from?: readonly RunStatus[], fence?: number): Promise<Run | undefined> {
+export async function transition(
+  store: RunStore,
+  id: string,
+  to: RunStatus,
+  patch: Omit<RunPatch, 'status'> = {},
+  from?: readonly RunStatus[],
+  fence?: number,
+): Promise<Run | undefined> {
   const allowed = sourcesOf(to);
   const refused = (from ?? []).filter((status) => !allowed.includes(status));
   if (refused.length > 0) throw new LifecycleError(`run ${id}: ${refused.join(', ')} -> ${to} is not a transition of the run lifecycle`);

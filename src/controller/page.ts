@@ -95,13 +95,17 @@ export function renderLoginPage(options: LoginPageOptions = {}): string {
 // ---------------------------------------------------------------- sections
 
 function environmentsSection(environments: readonly StatusEnvironment[], now: number): string {
-  const rows = environments.length === 0
-    ? `<tr><td colspan="11" class="empty">No environments configured.</td></tr>`
-    : environments.map((env) => environmentRow(env, now)).join('\n');
-  return tableSection('environments', 'Environments', 'Environments: drift and last run',
-    '<tr><th scope="col" rowspan="2">Environment</th><th scope="col" rowspan="2">Drift</th><th scope="col" rowspan="2">Last run</th>'
-      + '<th scope="col" rowspan="2">Status</th><th scope="col" rowspan="2">Decision</th><th scope="colgroup" colspan="4">Plan</th>'
-      + '<th scope="col" rowspan="2">Commit</th><th scope="col" rowspan="2">When (UTC)</th></tr>',
+  const rows =
+    environments.length === 0
+      ? `<tr><td colspan="11" class="empty">No environments configured.</td></tr>`
+      : environments.map((env) => environmentRow(env, now)).join('\n');
+  return tableSection(
+    'environments',
+    'Environments',
+    'Environments: drift and last run',
+    '<tr><th scope="col" rowspan="2">Environment</th><th scope="col" rowspan="2">Drift</th><th scope="col" rowspan="2">Last run</th>' +
+      '<th scope="col" rowspan="2">Status</th><th scope="col" rowspan="2">Decision</th><th scope="colgroup" colspan="4">Plan</th>' +
+      '<th scope="col" rowspan="2">Commit</th><th scope="col" rowspan="2">When (UTC)</th></tr>',
     rows,
   ).join('\n');
 }
@@ -147,13 +151,15 @@ function environmentRow(env: StatusEnvironment, now: number): string {
 }
 
 function runsSection(runs: readonly Run[], now: number): string {
-  const rows = runs.length === 0
-    ? '<tr><td colspan="12" class="empty">No runs yet.</td></tr>'
-    : runs.map((run) => runRow(run, now)).join('\n');
-  return tableSection('runs', 'Recent runs', `Recent runs, newest first${runs.length ? ` (${runs.length})` : ''}`,
-    '<tr><th scope="col" rowspan="2">Run</th><th scope="col" rowspan="2">Environment</th><th scope="col" rowspan="2">Trigger</th>'
-      + '<th scope="col" rowspan="2">Status</th><th scope="col" rowspan="2">Decision</th><th scope="colgroup" colspan="4">Plan</th>'
-      + '<th scope="col" rowspan="2">Approved by</th><th scope="col" rowspan="2">Problems</th><th scope="col" rowspan="2">Created (UTC)</th></tr>',
+  const rows =
+    runs.length === 0 ? '<tr><td colspan="12" class="empty">No runs yet.</td></tr>' : runs.map((run) => runRow(run, now)).join('\n');
+  return tableSection(
+    'runs',
+    'Recent runs',
+    `Recent runs, newest first${runs.length ? ` (${runs.length})` : ''}`,
+    '<tr><th scope="col" rowspan="2">Run</th><th scope="col" rowspan="2">Environment</th><th scope="col" rowspan="2">Trigger</th>' +
+      '<th scope="col" rowspan="2">Status</th><th scope="col" rowspan="2">Decision</th><th scope="colgroup" colspan="4">Plan</th>' +
+      '<th scope="col" rowspan="2">Approved by</th><th scope="col" rowspan="2">Problems</th><th scope="col" rowspan="2">Created (UTC)</th></tr>',
     rows,
   ).join('\n');
 }
@@ -275,8 +281,10 @@ function problemsDetail(run: Run): string {
     ...(run.error ? ['error'] : []),
     ...(run.reason ? ['why'] : []),
   ].join(' and ');
-  return `<tr class="detail"><td colspan="12"><details><summary>${escapeHtml(what)} in <code>${escapeHtml(run.id)}</code></summary>`
-    + `<ul>${items.join('')}</ul></details></td></tr>`;
+  return (
+    `<tr class="detail"><td colspan="12"><details><summary>${escapeHtml(what)} in <code>${escapeHtml(run.id)}</code></summary>` +
+    `<ul>${items.join('')}</ul></details></td></tr>`
+  );
 }
 
 function none(label = 'none'): string {

@@ -8,8 +8,9 @@ export class Redactor {
 
   /** @param secrets values that must never appear (tokens, keys); empty ones are ignored */
   constructor(secrets: readonly (string | undefined)[]) {
-    this.secrets = [...new Set(secrets.filter((s): s is string => typeof s === 'string' && s.length >= MIN_SECRET_LENGTH))]
-      .sort((a, b) => b.length - a.length);
+    this.secrets = [...new Set(secrets.filter((s): s is string => typeof s === 'string' && s.length >= MIN_SECRET_LENGTH))].sort(
+      (a, b) => b.length - a.length,
+    );
   }
 
   redact(text: string): string {
@@ -22,5 +23,12 @@ export class Redactor {
 
 /** The secrets of a controller's environment: its own tokens and any AWS secret key. */
 export function secretsOf(env: NodeJS.ProcessEnv): string[] {
-  return [env.WEBHOOK_SECRET, env.API_TOKEN, env.GITHUB_TOKEN, env.GITHUB_APP_PRIVATE_KEY, env.AWS_SECRET_ACCESS_KEY, env.AWS_SESSION_TOKEN].filter((v): v is string => Boolean(v));
+  return [
+    env.WEBHOOK_SECRET,
+    env.API_TOKEN,
+    env.GITHUB_TOKEN,
+    env.GITHUB_APP_PRIVATE_KEY,
+    env.AWS_SECRET_ACCESS_KEY,
+    env.AWS_SESSION_TOKEN,
+  ].filter((v): v is string => Boolean(v));
 }

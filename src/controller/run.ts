@@ -4,8 +4,17 @@
  */
 
 export const RUN_STATUSES = [
-  'queued', 'running', 'planned', 'awaiting-approval', 'approved', 'applying', 'applied',
-  'failed', 'cancelled', 'superseded', 'interrupted',
+  'queued',
+  'running',
+  'planned',
+  'awaiting-approval',
+  'approved',
+  'applying',
+  'applied',
+  'failed',
+  'cancelled',
+  'superseded',
+  'interrupted',
 ] as const;
 export type RunStatus = (typeof RUN_STATUSES)[number];
 

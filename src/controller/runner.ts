@@ -7,8 +7,20 @@
 import { chmodSync, existsSync, readFileSync, rmSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  compareEstimates, formatComparisonMarkdown, formatSummary, planAgainstBase, planStack, sandboxSettings, TerraformWorkspace, lockAbsent,
-  type BasePlan, type BaseStack, type CoreEvent, type SynthesizedStack, type TerraformProcess, type TerraformSettings,
+  compareEstimates,
+  formatComparisonMarkdown,
+  formatSummary,
+  planAgainstBase,
+  planStack,
+  sandboxSettings,
+  TerraformWorkspace,
+  lockAbsent,
+  type BasePlan,
+  type BaseStack,
+  type CoreEvent,
+  type SynthesizedStack,
+  type TerraformProcess,
+  type TerraformSettings,
 } from '../core/index';
 
 type PlanResult = Awaited<ReturnType<typeof planStack>>;
@@ -39,7 +51,11 @@ interface RunPolicy extends PolicyValues {
  * autoApply only when both say so). An environment new in the change goes
  * by its own configuration; a pull request's, by none (no approvers).
  */
-function effectivePolicy(source: EnvironmentFacts | undefined, own: EnvironmentFacts | undefined, pullRequest: boolean): PolicyValues | undefined {
+function effectivePolicy(
+  source: EnvironmentFacts | undefined,
+  own: EnvironmentFacts | undefined,
+  pullRequest: boolean,
+): PolicyValues | undefined {
   if (!source) {
     if (pullRequest) return { production: own?.production ?? false, autoApply: false, approvers: [], allowForks: false, waivers: [] };
     return own;
@@ -142,7 +158,10 @@ export class Runner {
       const decision = this.decide(run, compiled.policy, planned.plan);
       await this.settle(run, decision, planned.plan, signal);
     } catch (error) {
-      if (run) await this.finish(run, 'failed', { error: this.options.redactor.redact(error instanceof Error ? error.message : String(error)) }).catch(() => undefined);
+      if (run)
+        await this.finish(run, 'failed', {
+          error: this.options.redactor.redact(error instanceof Error ? error.message : String(error)),
+        }).catch(() => undefined);
       throw error;
     } finally {
       this.costNotes.delete(run?.id ?? queued.id);
@@ -156,7 +175,10 @@ export class Runner {
    * synthesizes. Records on the run the policy it goes by and why it waits
    * when the change lowers that policy.
    */
-  private async compile(queued: Run, root: string): Promise<{ run: Run; stack: SynthesizedStack; base?: BaseStack; policy: RunPolicy } | undefined> {
+  private async compile(
+    queued: Run,
+    root: string,
+  ): Promise<{ run: Run; stack: SynthesizedStack; base?: BaseStack; policy: RunPolicy } | undefined> {
     const { repository } = this.options;
     let run = queued;
     // Usually the webhook's handling already fetched the commit.
@@ -173,9 +195,17 @@ export class Runner {
     const source = await this.policyOf(run);
     const configDir = join(root, repository.configDir);
     await repository.writeConfigAt(configCommit, configDir);
-    const compiled = await this.options.compiler.compile({ configDir, relativeTo: root, environment: run.environment, checkAsProduction: source.facts?.production });
+    const compiled = await this.options.compiler.compile({
+      configDir,
+      relativeTo: root,
+      environment: run.environment,
+      checkAsProduction: source.facts?.production,
+    });
     const policy = effectivePolicy(source.facts, compiled.facts, run.pullRequest !== undefined);
-    run = await this.amend(run, { policyFrom: source.commit, ...(policy ? { production: policy.production, approvers: policy.approvers } : {}) });
+    run = await this.amend(run, {
+      policyFrom: source.commit,
+      ...(policy ? { production: policy.production, approvers: policy.approvers } : {}),
+    });
     if (!compiled.ok) {
       await this.note(run, compiled.problems.join('\n'));
       await this.finish(run, 'failed', { problems: compiled.problems, error: 'validation or guardrails failed' });
@@ -185,31 +215,59 @@ export class Runner {
     if (run.pullRequest !== undefined && compiled.cost) {
       // The monthly difference from the default branch (an environment new in the pull request: from nothing).
       const before = source.compiled?.ok && source.compiled.cost ? [source.compiled.cost] : [];
-      this.costNotes.set(run.id, formatComparisonMarkdown(compareEstimates(before, [compiled.cost]), `Monthly cost estimate: difference from ${this.options.branch}`));
+      this.costNotes.set(
+        run.id,
+        formatComparisonMarkdown(
+          compareEstimates(before, [compiled.cost]),
+          `Monthly cost estimate: difference from ${this.options.branch}`,
+        ),
+      );
     }
     if (run.fromFork && !policy!.allowForks) {
-      await this.finish(run, 'cancelled', { error: `pull requests from forks are not planned for ${run.environment} (gitops.allowForks is false)` }, undefined, ['running']);
+      await this.finish(
+        run,
+        'cancelled',
+        { error: `pull requests from forks are not planned for ${run.environment} (gitops.allowForks is false)` },
+        undefined,
+        ['running'],
+      );
       return undefined;
     }
     const reasons = source.problems
       ? [`the policy at ${source.commit.slice(0, 12)} could not be read (${source.problems[0]})`]
-      : source.facts ? lowered(source.facts, compiled.facts) : [];
+      : source.facts
+        ? lowered(source.facts, compiled.facts)
+        : [];
     if (compiled.productionFailures) reasons.push(`production-only guardrails it would fail: ${compiled.productionFailures.join(', ')}`);
     // Only for runs that may apply: a pull request's or a drift check's plan is only reported.
     const mayApply = run.trigger !== 'pull_request' && run.trigger !== 'drift';
-    const rollback = mayApply && source.applied !== undefined && source.applied !== run.commit && !run.destroy
-      && !(await this.options.repository.isAncestor(source.applied, run.commit));
-    const reason = [
-      ...(reasons.length > 0 ? [`the change lowers the policy applied at ${source.commit.slice(0, 12)} (${reasons.join('; ')}): applying it waits for an approver of that policy`] : []),
-      ...(rollback ? [`${run.commit.slice(0, 12)} does not descend from ${source.applied!.slice(0, 12)}, last applied (a forced push or rewritten history): applying it waits for an approval as a rollback`] : []),
-    ].join('; ') || undefined;
+    const rollback =
+      mayApply &&
+      source.applied !== undefined &&
+      source.applied !== run.commit &&
+      !run.destroy &&
+      !(await this.options.repository.isAncestor(source.applied, run.commit));
+    const reason =
+      [
+        ...(reasons.length > 0
+          ? [
+              `the change lowers the policy applied at ${source.commit.slice(0, 12)} (${reasons.join('; ')}): applying it waits for an approver of that policy`,
+            ]
+          : []),
+        ...(rollback
+          ? [
+              `${run.commit.slice(0, 12)} does not descend from ${source.applied!.slice(0, 12)}, last applied (a forced push or rewritten history): applying it waits for an approval as a rollback`,
+            ]
+          : []),
+      ].join('; ') || undefined;
     if (reason) {
       run = await this.amend(run, { reason });
       await this.note(run, reason);
     }
-    const base: BaseStack | undefined = run.pullRequest !== undefined && source.head !== undefined
-      ? { ref: this.options.branch, commit: source.head, stack: source.compiled?.ok ? source.compiled.stack : undefined }
-      : undefined;
+    const base: BaseStack | undefined =
+      run.pullRequest !== undefined && source.head !== undefined
+        ? { ref: this.options.branch, commit: source.head, stack: source.compiled?.ok ? source.compiled.stack : undefined }
+        : undefined;
     return { run, stack: compiled.stack, base, policy: { ...policy!, lowered: reasons.length > 0, rollback } };
   }
 
@@ -231,11 +289,12 @@ export class Runner {
       const source = commit === head ? { facts: compiled?.facts } : await this.factsRead(commit, run.environment);
       return { commit, compiled, head, ...source, ...(applied ? { applied } : {}) };
     }
-    const fallback = (run.before && !/^0+$/.test(run.before) && (await repository.hasCommit(run.before)) ? run.before : undefined)
-      ?? (await repository.parentOf(run.commit))
-      ?? run.commit;
+    const fallback =
+      (run.before && !/^0+$/.test(run.before) && (await repository.hasCommit(run.before)) ? run.before : undefined) ??
+      (await repository.parentOf(run.commit)) ??
+      run.commit;
     const { commit, applied } = await this.policySource(run.environment, fallback, run.id);
-    return { commit, ...await this.factsRead(commit, run.environment), ...(applied ? { applied } : {}) };
+    return { commit, ...(await this.factsRead(commit, run.environment)), ...(applied ? { applied } : {}) };
   }
 
   /**
@@ -249,8 +308,9 @@ export class Runner {
     const { store } = this.options;
     const [applied] = await store.listRuns({ environment, status: this.options.offline ? ['applied', 'approved'] : 'applied', limit: 1 });
     if (applied) return { commit: applied.commit, applied: applied.commit };
-    const [earlier] = (await store.listRuns({ environment, limit: 100 }))
-      .filter((r) => r.id !== exceptRun && r.policyFrom && r.pullRequest === undefined && r.branch === this.options.branch);
+    const [earlier] = (await store.listRuns({ environment, limit: 100 })).filter(
+      (r) => r.id !== exceptRun && r.policyFrom && r.pullRequest === undefined && r.branch === this.options.branch,
+    );
     return { commit: earlier?.policyFrom ?? fallback };
   }
 
@@ -270,37 +330,54 @@ export class Runner {
   }
 
   /** Init and plan to the run's saved plan file; records the file's hash. Undefined when the plan failed (the run is settled). */
-  private async plan(run: Run, stack: SynthesizedStack, signal: AbortSignal, base?: BaseStack & { readonly workDir: string }): Promise<{ run: Run; plan: PlanResult } | undefined> {
+  private async plan(
+    run: Run,
+    stack: SynthesizedStack,
+    signal: AbortSignal,
+    base?: BaseStack & { readonly workDir: string },
+  ): Promise<{ run: Run; plan: PlanResult } | undefined> {
     const offline = this.options.offline || run.fromFork === true;
     const onEvent = (event: CoreEvent) => void this.event(run, event).catch(() => undefined);
     // A pull request's plan without AWS, against the default branch applied to an emulator: only ever reported.
-    const plan = offline && this.options.basePlans && base && run.pullRequest !== undefined && !run.destroy && !this.options.sandbox
-      // Its own folder under the run's (removed with it): the emulator's state is thrown away, and the environment's folder keeps other runs' saved plans.
-      ? await planAgainstBase({ base, stack: { ...stack, environment: run.environment }, workDir: base.workDir, settings: this.settingsFor(), signal, onEvent })
-      : await planStack(this.withApplyDelay(stack), {
-      offline: offline || this.options.sandbox === true,
-      endpoint: offline || this.options.sandbox === true ? undefined : this.options.endpoint,
-      workDir: this.workDir(run),
-      settings: offline ? this.settingsFor() : this.settingsFor(run.environment),
-      destroy: run.destroy,
-      planFile: planFileName(run),
-      signal,
-      onEvent,
-    });
+    const plan =
+      offline && this.options.basePlans && base && run.pullRequest !== undefined && !run.destroy && !this.options.sandbox
+        ? // Its own folder under the run's (removed with it): the emulator's state is thrown away, and the environment's folder keeps other runs' saved plans.
+          await planAgainstBase({
+            base,
+            stack: { ...stack, environment: run.environment },
+            workDir: base.workDir,
+            settings: this.settingsFor(),
+            signal,
+            onEvent,
+          })
+        : await planStack(this.withApplyDelay(stack), {
+            offline: offline || this.options.sandbox === true,
+            endpoint: offline || this.options.sandbox === true ? undefined : this.options.endpoint,
+            workDir: this.workDir(run),
+            settings: offline ? this.settingsFor() : this.settingsFor(run.environment),
+            destroy: run.destroy,
+            planFile: planFileName(run),
+            signal,
+            onEvent,
+          });
     const { baseFailure } = plan as Partial<BasePlan>;
     await this.note(run, baseFailure ?? plan.output);
     if (signal.aborted) return undefined;
     if (!plan.ok) {
-      const error = baseFailure !== undefined
-        ? `${this.options.branch}'s ${run.environment} could not be applied to the AWS API emulator to plan against; see the log`
-        : `terraform ${plan.failedStep} failed; see the log`;
+      const error =
+        baseFailure !== undefined
+          ? `${this.options.branch}'s ${run.environment} could not be applied to the AWS API emulator to plan against; see the log`
+          : `terraform ${plan.failedStep} failed; see the log`;
       await this.finish(run, 'failed', { error });
       return undefined;
     }
     const file = join(plan.workspace.dir, plan.planFile);
     if (existsSync(file)) chmodSync(file, 0o600);
     const planHash = existsSync(file) ? createHash('sha256').update(readFileSync(file)).digest('hex') : undefined;
-    return { run: planHash ? await this.amend(run, { planHash, ...(this.options.controllerId && { plannedBy: this.options.controllerId }) }) : run, plan };
+    return {
+      run: planHash ? await this.amend(run, { planHash, ...(this.options.controllerId && { plannedBy: this.options.controllerId }) }) : run,
+      plan,
+    };
   }
 
   /** The policy's decision on a plan (policy.ts), from the policy the run goes by. */
@@ -330,7 +407,12 @@ export class Runner {
     } else if (!plan.changes && run.branch === this.options.branch && !run.pullRequest) {
       await store.setEnvironmentState(run.environment, { drift: 'none', checkedAt: now(), commit: run.commit });
     }
-    const base: RunPatch = { plan: summary, decision, destructive: plan.destructive, ...(run.trigger === 'drift' ? { drift: plan.changes === true } : {}) };
+    const base: RunPatch = {
+      plan: summary,
+      decision,
+      destructive: plan.destructive,
+      ...(run.trigger === 'drift' ? { drift: plan.changes === true } : {}),
+    };
     if (decision === 'plan-only') {
       this.removePlan(run);
       await this.finish(run, 'planned', base, planText, ['running']);
@@ -340,7 +422,12 @@ export class Runner {
       await this.move(run, 'awaiting-approval', base, planText);
       return;
     }
-    const approved = await this.move(run, 'approved', { ...base, ...(run.applyRequested ? { approvedBy: run.requestedBy } : {}) }, planText);
+    const approved = await this.move(
+      run,
+      'approved',
+      { ...base, ...(run.applyRequested ? { approvedBy: run.requestedBy } : {}) },
+      planText,
+    );
     // Offline, approved is where the run ends: its plan is never applied.
     if (this.options.offline) this.removePlan(run);
     else if (approved.status === 'approved' && !this.options.stopping?.()) await this.apply(approved, signal);
@@ -358,9 +445,15 @@ export class Runner {
     if (!run) return undefined;
     await this.report(run);
     const planFile = planFileName(run);
-    const workspace = TerraformWorkspace.open(run.environment, this.workDir(run), { offline: true, settings: this.settingsFor(run.environment) });
+    const workspace = TerraformWorkspace.open(run.environment, this.workDir(run), {
+      offline: true,
+      settings: this.settingsFor(run.environment),
+    });
     if (!existsSync(join(workspace.dir, planFile))) {
-      const elsewhere = run.plannedBy && run.plannedBy !== this.options.controllerId ? ` (it was in the data folder of controller ${run.plannedBy}, which stopped)` : '';
+      const elsewhere =
+        run.plannedBy && run.plannedBy !== this.options.controllerId
+          ? ` (it was in the data folder of controller ${run.plannedBy}, which stopped)`
+          : '';
       await this.finish(run, 'failed', { error: `the saved plan is gone${elsewhere}; plan again` });
       return 'plan-gone';
     }
@@ -370,7 +463,8 @@ export class Runner {
       const lock = workspace.heldLock();
       if (!lock || recorded) return;
       recorded = lock.id;
-      recording = store.recordLock({ environment: run.environment, runId: run.id, lockId: lock.id, acquiredAt: now() })
+      recording = store
+        .recordLock({ environment: run.environment, runId: run.id, lockId: lock.id, acquiredAt: now() })
         .then(() => this.options.log(`run ${run.id}: state lock ${lock.id} of ${run.environment} recorded`))
         .catch((error: Error) => this.options.log(`run ${run.id}: could not record lock ${lock.id}: ${error.message}`));
     }, 100);
@@ -381,7 +475,11 @@ export class Runner {
         await store.setEnvironmentState(run.environment, { drift: 'none', checkedAt: now(), commit: run.commit });
         await this.finish(run, 'applied', {});
       } else {
-        await this.finish(run, 'failed', { error: /stale/i.test(result.output) ? 'the saved plan is stale (the state changed since it was made); plan again' : 'terraform apply failed; see the log' });
+        await this.finish(run, 'failed', {
+          error: /stale/i.test(result.output)
+            ? 'the saved plan is stale (the state changed since it was made); plan again'
+            : 'terraform apply failed; see the log',
+        });
       }
     } finally {
       clearInterval(watch);
@@ -395,7 +493,10 @@ export class Runner {
 
   /** The plan or apply Terraform that a controller before a crash left running in the environment's folder, while it still runs on this host. */
   leftRunning(environment: string): TerraformProcess | undefined {
-    return TerraformWorkspace.open(environment, join(this.options.dataDir, 'work', environment), { offline: true, settings: this.settingsFor() }).running();
+    return TerraformWorkspace.open(environment, join(this.options.dataDir, 'work', environment), {
+      offline: true,
+      settings: this.settingsFor(),
+    }).running();
   }
 
   /** Whether this controller's data folder holds the run's saved plan. */
@@ -409,13 +510,27 @@ export class Runner {
     const url = this.options.publicUrl ? `${this.options.publicUrl}/api/runs/${run.id}` : undefined;
     const plan = planText === undefined ? undefined : this.options.redactor.redact(planText);
     const cost = this.costNotes.get(run.id);
-    const results = [await this.options.reporter.setStatus(run.commit, commitStatusFor(run, name, url), { run, ...(plan !== undefined ? { planText: plan } : {}), ...(cost ? { cost } : {}) })];
+    const results = [
+      await this.options.reporter.setStatus(run.commit, commitStatusFor(run, name, url), {
+        run,
+        ...(plan !== undefined ? { planText: plan } : {}),
+        ...(cost ? { cost } : {}),
+      }),
+    ];
     if (run.pullRequest !== undefined && (planText !== undefined || run.status === 'failed')) {
       const text = planText === undefined ? undefined : this.options.redactor.redact(planText);
-      results.push(await this.options.reporter.upsertPlanComments(run.pullRequest, run.environment, renderPlanComments({ run, planText: text, name, runUrl: url, cost: this.costNotes.get(run.id) })));
+      results.push(
+        await this.options.reporter.upsertPlanComments(
+          run.pullRequest,
+          run.environment,
+          renderPlanComments({ run, planText: text, name, runUrl: url, cost: this.costNotes.get(run.id) }),
+        ),
+      );
     }
     for (const result of results) {
-      if (!result.ok) for (const e of result.errors) this.options.log(`run ${run.id}: GitHub ${e.operation} failed${e.status ? ` (${e.status})` : ''}: ${e.message}`);
+      if (!result.ok)
+        for (const e of result.errors)
+          this.options.log(`run ${run.id}: GitHub ${e.operation} failed${e.status ? ` (${e.status})` : ''}: ${e.message}`);
     }
   }
 
@@ -430,7 +545,10 @@ export class Runner {
    * Terraform's stale lock file (with that ID) is removed.
    */
   async releaseLock(environment: string, lockId: string): Promise<boolean> {
-    const workspace = TerraformWorkspace.open(environment, join(this.options.dataDir, 'work', environment), { offline: true, settings: this.settingsFor(environment) });
+    const workspace = TerraformWorkspace.open(environment, join(this.options.dataDir, 'work', environment), {
+      offline: true,
+      settings: this.settingsFor(environment),
+    });
     if (!existsSync(workspace.dir)) return true;
     const result = await workspace.forceUnlock(lockId);
     const lockFile = join(workspace.dir, '.terraform.tfstate.lock.info');
@@ -479,13 +597,18 @@ export class Runner {
   private withApplyDelay(stack: SynthesizedStack): SynthesizedStack {
     const seconds = this.options.applyDelaySeconds;
     if (!seconds) return stack;
-    const json = JSON.parse(stack.json) as { resource?: Record<string, Record<string, Record<string, unknown> & { depends_on?: string[] }>> };
+    const json = JSON.parse(stack.json) as {
+      resource?: Record<string, Record<string, Record<string, unknown> & { depends_on?: string[] }>>;
+    };
     json.resource ??= {};
     for (const resources of Object.values(json.resource)) {
       for (const resource of Object.values(resources)) resource.depends_on = [...(resource.depends_on ?? []), 'terraform_data.apply_delay'];
     }
     // The same input each run: a plan after a finished apply has no changes of its own.
-    json.resource.terraform_data = { ...json.resource.terraform_data, apply_delay: { input: `${seconds}`, provisioner: [{ 'local-exec': { command: `sleep ${Math.ceil(seconds)}` } }] } };
+    json.resource.terraform_data = {
+      ...json.resource.terraform_data,
+      apply_delay: { input: `${seconds}`, provisioner: [{ 'local-exec': { command: `sleep ${Math.ceil(seconds)}` } }] },
+    };
     return { ...stack, json: JSON.stringify(json) };
   }
 
@@ -495,7 +618,8 @@ export class Runner {
 
   private async event(run: Run, event: CoreEvent): Promise<void> {
     if (event.type === 'note') await this.note(run, event.message);
-    else if (event.type === 'step-finished') await this.note(run, `${event.step} ${event.ok ? 'ok' : 'FAILED'} in ${event.seconds.toFixed(1)}s`);
+    else if (event.type === 'step-finished')
+      await this.note(run, `${event.step} ${event.ok ? 'ok' : 'FAILED'} in ${event.seconds.toFixed(1)}s`);
   }
 
   private async note(run: Run, text: string): Promise<void> {
@@ -517,8 +641,20 @@ export class Runner {
   }
 
   /** From running or applying (`from`) to a final status. */
-  private async finish(run: Run, status: RunStatus, patch: Omit<RunPatch, 'status'>, planText?: string, from: readonly RunStatus[] = ['running', 'applying']): Promise<Run> {
-    const finished = await transition(this.options.store, run.id, status, patch, from.filter((s) => canTransition(s, status)));
+  private async finish(
+    run: Run,
+    status: RunStatus,
+    patch: Omit<RunPatch, 'status'>,
+    planText?: string,
+    from: readonly RunStatus[] = ['running', 'applying'],
+  ): Promise<Run> {
+    const finished = await transition(
+      this.options.store,
+      run.id,
+      status,
+      patch,
+      from.filter((s) => canTransition(s, status)),
+    );
     if (!finished) return (await this.options.store.getRun(run.id)) ?? run;
     this.removePlan(run);
     this.options.log(`run ${run.id} (${run.environment}): ${status}${patch.error ? `: ${patch.error}` : ''}`);

@@ -64,23 +64,37 @@ export async function startController(options: ServeOptions): Promise<RunningCon
   // git fetches with GITHUB_TOKEN, else (an App alone) with a fresh installation token.
   const gitToken = options.env.GITHUB_TOKEN || (appReporting ? () => appReporting.installationToken() : undefined);
   const repository = new ConfigRepository(options.repository, join(options.dataDir, 'repository.git'), options.configPath, gitToken);
-  const reporter = appReporting ?? createReporter({
-    token: options.env.GITHUB_TOKEN,
-    repositoryUrl: options.repository,
-    owner: options.githubOwner,
-    repo: options.githubRepo,
-    baseUrl: options.githubApiUrl,
-  });
-  if (!options.githubAppId && !options.env.GITHUB_TOKEN) log('GITHUB_TOKEN is not set: nothing will be reported to GitHub (no commit statuses, no plan comments)');
+  const reporter =
+    appReporting ??
+    createReporter({
+      token: options.env.GITHUB_TOKEN,
+      repositoryUrl: options.repository,
+      owner: options.githubOwner,
+      repo: options.githubRepo,
+      baseUrl: options.githubApiUrl,
+    });
+  if (!options.githubAppId && !options.env.GITHUB_TOKEN)
+    log('GITHUB_TOKEN is not set: nothing will be reported to GitHub (no commit statuses, no plan comments)');
   // Terraform (and the providers it starts) never sees the controller's own secrets.
-  const { WEBHOOK_SECRET: _webhook, API_TOKEN: _api, GITHUB_TOKEN: _github, GITHUB_APP_PRIVATE_KEY: _appKey, ...terraformEnv } = options.env;
+  const {
+    WEBHOOK_SECRET: _webhook,
+    API_TOKEN: _api,
+    GITHUB_TOKEN: _github,
+    GITHUB_APP_PRIVATE_KEY: _appKey,
+    ...terraformEnv
+  } = options.env;
   const settings = terraformSettings(options.cliDir, terraformEnv);
   log(settings.description);
-  if (options.offline) log('offline: plans use a local backend and dummy credentials; nothing is applied (runs that would apply end in approved)');
+  if (options.offline)
+    log('offline: plans use a local backend and dummy credentials; nothing is applied (runs that would apply end in approved)');
   if (options.sandbox) log('sandbox: every resource stands in as terraform_data on a local state; applies change nothing anywhere');
   if (options.endpoint) log(`AWS API emulator at ${options.endpoint}: plans and applies go there, with dummy credentials`);
   const controller = new Controller({
-    store, repository, reporter, redactor, log,
+    store,
+    repository,
+    reporter,
+    redactor,
+    log,
     branch: options.branch,
     compiler: new Compiler(),
     dataDir: options.dataDir,
@@ -95,11 +109,15 @@ export async function startController(options: ServeOptions): Promise<RunningCon
     controllerId: controllerIdOf(options.dataDir),
     driftMinutes: options.driftMinutes,
     publicUrl: options.publicUrl,
-    repositoryName: options.githubOwner && options.githubRepo ? `${options.githubOwner}/${options.githubRepo}` : githubNameOf(options.repository),
+    repositoryName:
+      options.githubOwner && options.githubRepo ? `${options.githubOwner}/${options.githubRepo}` : githubNameOf(options.repository),
   });
   await controller.start();
   const app = buildServer({
-    controller, store, repository, log,
+    controller,
+    store,
+    repository,
+    log,
     branch: options.branch,
     webhookSecret: options.env.WEBHOOK_SECRET!,
     apiToken: options.env.API_TOKEN!,
@@ -145,10 +163,20 @@ function controllerIdOf(dataDir: string): string {
 
 /** The check run reporter of a GitHub App on the watched repository. */
 function appReporter(options: ServeOptions, baseUrl: string, log: (line: string) => void): CheckRunReporter {
-  const named = options.githubOwner && options.githubRepo ? { owner: options.githubOwner, repo: options.githubRepo } : parseRepository(options.repository);
-  if (!named) throw new Error(`--github-app-id needs a GitHub repository: "${options.repository}" names none; pass --github-repository OWNER/REPO`);
+  const named =
+    options.githubOwner && options.githubRepo
+      ? { owner: options.githubOwner, repo: options.githubRepo }
+      : parseRepository(options.repository);
+  if (!named)
+    throw new Error(`--github-app-id needs a GitHub repository: "${options.repository}" names none; pass --github-repository OWNER/REPO`);
   log(`reporting as GitHub App ${options.githubAppId} on ${named.owner}/${named.repo} (check runs)`);
-  return new CheckRunReporter({ appId: options.githubAppId!, privateKey: options.env.GITHUB_APP_PRIVATE_KEY ?? '', owner: named.owner, repo: named.repo, baseUrl });
+  return new CheckRunReporter({
+    appId: options.githubAppId!,
+    privateKey: options.env.GITHUB_APP_PRIVATE_KEY ?? '',
+    owner: named.owner,
+    repo: named.repo,
+    baseUrl,
+  });
 }
 
 /** The API of the GitHub a repository URL is on (api.github.com for a path). */

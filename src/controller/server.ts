@@ -61,12 +61,22 @@ export const IDLE_CONNECTION_MS = 65_000;
 export function buildServer(options: ServerOptions): FastifyInstance {
   const requestTimeout = options.requestTimeoutMs ?? 30_000;
   const app = Fastify({
-    bodyLimit: WEBHOOK_BODY_LIMIT, logger: false, return503OnClosing: true,
+    bodyLimit: WEBHOOK_BODY_LIMIT,
+    logger: false,
+    return503OnClosing: true,
     // A slow body is cut off (408) once the request has taken requestTimeout; the check runs every second.
     // Idle connections stay open longer than a load balancer's (the ALB's 60 s): a server that closes
     // first races the next request on that connection (the balancer answers 502, a client "socket hang up").
     serverFactory: (handler) => {
-      const server = createServer({ requestTimeout, headersTimeout: Math.min(requestTimeout, 20_000), keepAliveTimeout: IDLE_CONNECTION_MS, connectionsCheckingInterval: 1_000 }, handler);
+      const server = createServer(
+        {
+          requestTimeout,
+          headersTimeout: Math.min(requestTimeout, 20_000),
+          keepAliveTimeout: IDLE_CONNECTION_MS,
+          connectionsCheckingInterval: 1_000,
+        },
+        handler,
+      );
       server.maxConnections = MAX_CONNECTIONS;
       return server;
     },
@@ -77,7 +87,11 @@ export function buildServer(options: ServerOptions): FastifyInstance {
   app.addHook('onRequest', async (request, reply) => {
     void reply.headers(SECURITY_HEADERS);
     // An unsigned webhook is refused before its body is read, whatever length it declares.
-    if (request.method === 'POST' && request.url.split('?')[0] === '/webhooks/github' && typeof request.headers['x-hub-signature-256'] !== 'string') {
+    if (
+      request.method === 'POST' &&
+      request.url.split('?')[0] === '/webhooks/github' &&
+      typeof request.headers['x-hub-signature-256'] !== 'string'
+    ) {
       return reply.code(401).header('connection', 'close').send({ error: 'missing or wrong X-Hub-Signature-256' });
     }
   });
@@ -100,7 +114,9 @@ export function buildServer(options: ServerOptions): FastifyInstance {
   app.setErrorHandler((error: Error & { statusCode?: number; code?: string }, _request, reply) => {
     const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 600 ? error.statusCode : 500;
     if (status >= 500) options.log(`server error: ${error.stack ?? error.message}`);
-    void reply.code(status).send({ error: status === 413 ? `body over ${WEBHOOK_BODY_LIMIT} bytes` : status >= 500 ? 'internal error' : error.message });
+    void reply
+      .code(status)
+      .send({ error: status === 413 ? `body over ${WEBHOOK_BODY_LIMIT} bytes` : status >= 500 ? 'internal error' : error.message });
   });
   app.setNotFoundHandler((_request, reply) => void reply.code(404).send({ error: 'not found' }));
 
@@ -122,7 +138,8 @@ export function buildServer(options: ServerOptions): FastifyInstance {
     if (request.method !== 'GET' && request.method !== 'HEAD') {
       if (!sameOrigin(request)) return reply.code(403).send({ error: 'cross-origin request refused (Origin is not this controller)' });
       const token = request.headers['x-csrf-token'];
-      if (typeof token !== 'string' || !sameSecret(token, session.csrf)) return reply.code(403).send({ error: 'missing or wrong X-CSRF-Token for this session' });
+      if (typeof token !== 'string' || !sameSecret(token, session.csrf))
+        return reply.code(403).send({ error: 'missing or wrong X-CSRF-Token for this session' });
     }
   };
 
@@ -172,7 +189,11 @@ export function buildServer(options: ServerOptions): FastifyInstance {
     });
     // JSON only: a form post (what another site can make a browser send) is not an API call.
     api.addHook('preValidation', async (request, reply) => {
-      if (request.method === 'POST' && request.headers['content-type'] !== undefined && !/^application\/json\b/i.test(request.headers['content-type'])) {
+      if (
+        request.method === 'POST' &&
+        request.headers['content-type'] !== undefined &&
+        !/^application\/json\b/i.test(request.headers['content-type'])
+      ) {
         return reply.code(415).send({ error: 'the API takes application/json bodies only' });
       }
     });
@@ -180,9 +201,15 @@ export function buildServer(options: ServerOptions): FastifyInstance {
     api.get('/api/runs', async (request, reply) => {
       const query = request.query as Record<string, string | undefined>;
       const limit = query.limit === undefined ? 50 : Number(query.limit);
-      if (!Number.isInteger(limit) || limit < 1 || limit > 500) return reply.code(400).send({ error: 'limit must be a whole number from 1 to 500' });
-      if (query.status && !RUN_STATUSES.includes(query.status as RunStatus)) return reply.code(400).send({ error: `status must be one of ${RUN_STATUSES.join(', ')}` });
-      const runs = await options.store.listRuns({ environment: query.environment || undefined, status: (query.status || undefined) as RunStatus | undefined, limit });
+      if (!Number.isInteger(limit) || limit < 1 || limit > 500)
+        return reply.code(400).send({ error: 'limit must be a whole number from 1 to 500' });
+      if (query.status && !RUN_STATUSES.includes(query.status as RunStatus))
+        return reply.code(400).send({ error: `status must be one of ${RUN_STATUSES.join(', ')}` });
+      const runs = await options.store.listRuns({
+        environment: query.environment || undefined,
+        status: (query.status || undefined) as RunStatus | undefined,
+        limit,
+      });
       return { runs };
     });
 
@@ -197,10 +224,15 @@ export function buildServer(options: ServerOptions): FastifyInstance {
     api.post('/api/runs/:id/approve', async (request, reply) => {
       const { id } = request.params as { id: string };
       const body = request.body as Record<string, unknown> | undefined;
-      if (body && typeof body === 'object' && 'by' in body) return reply.code(400).send({ error: 'a body field "by" is not accepted: the approver is the GitHub user of the X-GitHub-User-Token header' });
-      if (!body || typeof body.planHash !== 'string' || !/^[0-9a-f]{64}$/.test(body.planHash)) return reply.code(400).send({ error: 'the body must be {"planHash": "<the run\'s planHash, 64 hex>"}' });
+      if (body && typeof body === 'object' && 'by' in body)
+        return reply
+          .code(400)
+          .send({ error: 'a body field "by" is not accepted: the approver is the GitHub user of the X-GitHub-User-Token header' });
+      if (!body || typeof body.planHash !== 'string' || !/^[0-9a-f]{64}$/.test(body.planHash))
+        return reply.code(400).send({ error: 'the body must be {"planHash": "<the run\'s planHash, 64 hex>"}' });
       const userToken = request.headers['x-github-user-token'];
-      if (typeof userToken !== 'string' || userToken === '') return reply.code(401).send({ error: 'approvals come from a GitHub identity: send the approver\'s token in X-GitHub-User-Token' });
+      if (typeof userToken !== 'string' || userToken === '')
+        return reply.code(401).send({ error: "approvals come from a GitHub identity: send the approver's token in X-GitHub-User-Token" });
       const identity = await loginOfToken(options.githubApiUrl, userToken);
       if (!identity.ok) return reply.code(identity.status).send({ error: identity.error });
       const result = await options.controller.approve(id, identity.login, body.planHash);
@@ -225,31 +257,42 @@ export function buildServer(options: ServerOptions): FastifyInstance {
 
   app.get('/login', async (_request, reply) => reply.type('text/html; charset=utf-8').send(renderLoginPage({})));
   app.post('/login', { bodyLimit: API_BODY_LIMIT }, async (request, reply) => {
-    if (!sameOrigin(request)) return reply.code(403).type('text/html; charset=utf-8').send(renderLoginPage({ error: 'Sign in from this page.' }));
+    if (!sameOrigin(request))
+      return reply
+        .code(403)
+        .type('text/html; charset=utf-8')
+        .send(renderLoginPage({ error: 'Sign in from this page.' }));
     const token = (request.body as Record<string, unknown> | undefined)?.token;
     if (typeof token !== 'string' || !sameSecret(token, options.apiToken)) {
-      return reply.code(401).type('text/html; charset=utf-8').send(renderLoginPage({ error: 'That is not the API token.' }));
+      return reply
+        .code(401)
+        .type('text/html; charset=utf-8')
+        .send(renderLoginPage({ error: 'That is not the API token.' }));
     }
     const session = randomBytes(32).toString('hex');
     sessions.set(session, { expires: Date.now() + SESSION_HOURS * 3_600_000, csrf: randomBytes(32).toString('hex') });
     const secure = request.protocol === 'https' || request.headers['x-forwarded-proto'] === 'https' ? '; Secure' : '';
-    return reply.code(303)
+    return reply
+      .code(303)
       .header('set-cookie', `${SESSION_COOKIE}=${session}; HttpOnly; SameSite=Strict; Path=/; Max-Age=${SESSION_HOURS * 3600}${secure}`)
-      .header('location', '/').send();
+      .header('location', '/')
+      .send();
   });
   app.get('/', async (request, reply) => {
     if (!authorized(request)) return reply.code(303).header('location', '/login').send();
     const runs = await options.store.listRuns({ limit: 30 });
-    return reply.type('text/html; charset=utf-8').send(renderStatusPage({
-      title: 'GitOps controller',
-      repository: options.repository.url.replace(/\/\/[^/@]+@/, '//***@'),
-      branch: options.branch,
-      generatedAt: new Date().toISOString(),
-      offline: options.offline,
-      environments: await environmentsView(options),
-      runs,
-      csrfToken: sessionOf(request)?.csrf,
-    }));
+    return reply.type('text/html; charset=utf-8').send(
+      renderStatusPage({
+        title: 'GitOps controller',
+        repository: options.repository.url.replace(/\/\/[^/@]+@/, '//***@'),
+        branch: options.branch,
+        generatedAt: new Date().toISOString(),
+        offline: options.offline,
+        environments: await environmentsView(options),
+        runs,
+        csrfToken: sessionOf(request)?.csrf,
+      }),
+    );
   });
 
   return app;
@@ -258,15 +301,17 @@ export function buildServer(options: ServerOptions): FastifyInstance {
 /** Every environment of the default branch with its newest run and drift. */
 async function environmentsView(options: ServerOptions) {
   const states = new Map((await options.store.listEnvironmentStates()).map((s) => [s.environment, s]));
-  return Promise.all(options.controller.environments.map(async (name) => {
-    const [lastRun] = await options.store.listRuns({ environment: name, limit: 1 });
-    return {
-      name,
-      production: lastRun?.production ?? isProductionName(name),
-      lastRun: lastRun ?? null,
-      drift: states.get(name)?.drift ?? 'unknown',
-    };
-  }));
+  return Promise.all(
+    options.controller.environments.map(async (name) => {
+      const [lastRun] = await options.store.listRuns({ environment: name, limit: 1 });
+      return {
+        name,
+        production: lastRun?.production ?? isProductionName(name),
+        lastRun: lastRun ?? null,
+        drift: states.get(name)?.drift ?? 'unknown',
+      };
+    }),
+  );
 }
 
 const PARSE_FAILED = Symbol('the body is not JSON');

@@ -44,7 +44,12 @@ export function supersedeRules({ run, others, isAncestor, forced }: SupersedeInp
   const sameLane = others.filter((other) => other.id !== run.id && laneOf(other) === lane && other.status !== 'superseded');
   const newer = forced(run.commit) ? undefined : sameLane.find((other) => isAncestor(run.commit, other.commit));
   if (newer) return { supersededBy: newer, replaces: [] };
-  const replaces = sameLane.filter((old) => WAITING.includes(old.status) && (
-    (old.commit === run.commit && orderKey(old) < orderKey(run)) || isAncestor(old.commit, run.commit) || (!lane.startsWith('branch:') && old.createdAt <= run.createdAt)));
+  const replaces = sameLane.filter(
+    (old) =>
+      WAITING.includes(old.status) &&
+      ((old.commit === run.commit && orderKey(old) < orderKey(run)) ||
+        isAncestor(old.commit, run.commit) ||
+        (!lane.startsWith('branch:') && old.createdAt <= run.createdAt)),
+  );
   return { replaces };
 }

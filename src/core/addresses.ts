@@ -31,7 +31,9 @@ export interface AddressCheck {
 /** Resource addresses (`type.name`) of a synthesized stack, sorted. */
 export function stackAddresses(stackJson: string): string[] {
   const resources: Record<string, Record<string, unknown>> = JSON.parse(stackJson).resource ?? {};
-  return Object.entries(resources).flatMap(([type, byName]) => Object.keys(byName).map((name) => `${type}.${name}`)).sort();
+  return Object.entries(resources)
+    .flatMap(([type, byName]) => Object.keys(byName).map((name) => `${type}.${name}`))
+    .sort();
 }
 
 /** The `from` addresses of the stack's `moved` blocks: recorded addresses that move are not destroyed. */
@@ -46,7 +48,10 @@ export function checkAddresses(stacks: readonly SynthesizedStack[], recordDir: s
     const file = join(recordDir, `${stack.name}.txt`);
     const current = stackAddresses(stack.json);
     if (!existsSync(file)) return { stack: stack.name, file, status: 'new', removed: [], added: current, current };
-    const recorded = readFileSync(file, 'utf8').split('\n').map((l) => l.trim()).filter((l) => l !== '' && !l.startsWith('#'));
+    const recorded = readFileSync(file, 'utf8')
+      .split('\n')
+      .map((l) => l.trim())
+      .filter((l) => l !== '' && !l.startsWith('#'));
     const now = new Set(current);
     const moved = movedFrom(stack.json);
     const removed = recorded.filter((a) => !now.has(a) && !moved.has(a));
@@ -61,7 +66,10 @@ export function checkAddresses(stacks: readonly SynthesizedStack[], recordDir: s
 export function staleRecords(stacks: readonly SynthesizedStack[], recordDir: string): string[] {
   if (!existsSync(recordDir)) return [];
   const names = new Set(stacks.map((s) => `${s.name}.txt`));
-  return readdirSync(recordDir).filter((f) => f.endsWith('.txt') && !names.has(f)).sort().map((f) => join(recordDir, f));
+  return readdirSync(recordDir)
+    .filter((f) => f.endsWith('.txt') && !names.has(f))
+    .sort()
+    .map((f) => join(recordDir, f));
 }
 
 /** Writes the current addresses of `checks` as their records. */

@@ -33,17 +33,27 @@ export function backendOverrides(env: NodeJS.ProcessEnv): BackendOverrides {
   const file = env[BACKEND_CONFIG_VARIABLE];
   if (file) {
     const path = resolve(file);
-    if (!existsSync(path)) throw new Error(`${BACKEND_CONFIG_VARIABLE}=${file}: no such file; point it at a backend configuration file (key = value lines, for example use_path_style = true) or unset it`);
+    if (!existsSync(path))
+      throw new Error(
+        `${BACKEND_CONFIG_VARIABLE}=${file}: no such file; point it at a backend configuration file (key = value lines, for example use_path_style = true) or unset it`,
+      );
     backendConfig.push(path);
     described.push(`settings from ${path}`);
   }
-  const endpoints = ([['s3', S3_ENDPOINT_VARIABLE], ['dynamodb', DYNAMODB_ENDPOINT_VARIABLE]] as const)
+  const endpoints = (
+    [
+      ['s3', S3_ENDPOINT_VARIABLE],
+      ['dynamodb', DYNAMODB_ENDPOINT_VARIABLE],
+    ] as const
+  )
     .filter(([, variable]) => env[variable])
     .map(([service, variable]) => [service, endpointUrl(variable, env[variable]!)] as const);
   if (endpoints.length > 0) {
     // -backend-config replaces the endpoints object whole: one source for it, or the other endpoint would be lost unseen.
     if (file && /^\s*endpoints\s*=/m.test(readFileSync(resolve(file), 'utf8'))) {
-      throw new Error(`${BACKEND_CONFIG_VARIABLE}=${file} sets endpoints, and so does ${endpoints.map(([, url]) => url).join(', ')} from the environment: set them in one place (unset ${S3_ENDPOINT_VARIABLE}/${DYNAMODB_ENDPOINT_VARIABLE}, or remove endpoints from the file)`);
+      throw new Error(
+        `${BACKEND_CONFIG_VARIABLE}=${file} sets endpoints, and so does ${endpoints.map(([, url]) => url).join(', ')} from the environment: set them in one place (unset ${S3_ENDPOINT_VARIABLE}/${DYNAMODB_ENDPOINT_VARIABLE}, or remove endpoints from the file)`,
+      );
     }
     backendConfig.push(`endpoints={${endpoints.map(([service, url]) => `${service}=${JSON.stringify(url)}`).join(',')}}`);
     described.push(...endpoints.map(([service, url]) => `${service} at ${url}`));

@@ -38,7 +38,9 @@ export function baseStackAt(configDir: string, ref: string, environment: string)
   const commit = commitOf(configDir, ref, '--base');
   const stack = withConfigAtRef(configDir, ref, '--base', ({ dir, empty }) => {
     if (empty) return undefined;
-    const config = loadEnvironments(dir).map((e) => e.config).find((c) => c.environment === environment);
+    const config = loadEnvironments(dir)
+      .map((e) => e.config)
+      .find((c) => c.environment === environment);
     return config ? synthesizeEnvironment(config) : undefined;
   });
   return { ref, commit, stack };
@@ -85,16 +87,28 @@ export async function planAgainstBase(options: BasePlanOptions): Promise<BasePla
   const baseStack = options.base.stack;
   const baseCommit = options.base.commit;
   // Both sides stand in what the emulator cannot serve, so a stand-in is never a change of its own.
-  const standIns = [...new Set([...(baseStack ? standInsOf(baseStack.json) : []), ...standInsOf(options.stack.json)].map((s) => s.address))].sort();
+  const standIns = [
+    ...new Set([...(baseStack ? standInsOf(baseStack.json) : []), ...standInsOf(options.stack.json)].map((s) => s.address)),
+  ].sort();
   const existing = existingResourcesOf([options.stack.json, ...(baseStack ? [baseStack.json] : [])]);
   const account = options.account ?? allowedAccountOf(options.stack.json);
   const emulator = options.endpoint === undefined ? await startEmulator({ account, ...existing }) : undefined;
   const endpoint = options.endpoint ?? emulator!.endpoint;
-  onEvent({ type: 'note', stack: environment, message: `--base ${options.base.ref}: ${baseStack ? `the environment at ${baseCommit.slice(0, 12)} applied` : `no ${environment} at ${baseCommit.slice(0, 12)}: planned`} against the AWS API emulator at ${endpoint}${standIns.length ? `; ${standIns.length} resources it cannot serve stand in: ${standIns.join(', ')}` : ''}` });
+  onEvent({
+    type: 'note',
+    stack: environment,
+    message: `--base ${options.base.ref}: ${baseStack ? `the environment at ${baseCommit.slice(0, 12)} applied` : `no ${environment} at ${baseCommit.slice(0, 12)}: planned`} against the AWS API emulator at ${endpoint}${standIns.length ? `; ${standIns.length} resources it cannot serve stand in: ${standIns.join(', ')}` : ''}`,
+  });
   rmSync(options.workDir, { recursive: true, force: true });
   const common = {
-    offline: false, workDir: options.workDir, settings: options.settings, endpoint, localState: true,
-    onEvent, onOutput: options.onOutput, signal: options.signal,
+    offline: false,
+    workDir: options.workDir,
+    settings: options.settings,
+    endpoint,
+    localState: true,
+    onEvent,
+    onOutput: options.onOutput,
+    signal: options.signal,
   };
   try {
     let baseResources = 0;
@@ -119,7 +133,8 @@ export async function planAgainstBase(options: BasePlanOptions): Promise<BasePla
 
 /** The account the stack's AWS provider is allowed to use. */
 function allowedAccountOf(stackJson: string): string {
-  const account = (JSON.parse(stackJson) as { provider?: { aws?: { allowed_account_ids?: string[] }[] } }).provider?.aws?.[0]?.allowed_account_ids?.[0];
+  const account = (JSON.parse(stackJson) as { provider?: { aws?: { allowed_account_ids?: string[] }[] } }).provider?.aws?.[0]
+    ?.allowed_account_ids?.[0];
   if (account === undefined) throw new Error('the stack names no allowed AWS account to answer as');
   return account;
 }

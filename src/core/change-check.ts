@@ -29,7 +29,14 @@ const MAX_CONVERGE_ROUNDS = 6;
  * `<workDir>/deployed`; each change is planned in a copy of its own sharing
  * the same providers, several at once.
  */
-export async function planChanges(before: EnvironmentConfig, afters: readonly EnvironmentConfig[], workDir: string, settings: TerraformSettings, concurrency = 3, lockFile?: string): Promise<PlannedChange[][]> {
+export async function planChanges(
+  before: EnvironmentConfig,
+  afters: readonly EnvironmentConfig[],
+  workDir: string,
+  settings: TerraformSettings,
+  concurrency = 3,
+  lockFile?: string,
+): Promise<PlannedChange[][]> {
   const stackOf = (config: EnvironmentConfig) => synthesize([config]).find((s) => s.environment === config.environment)!;
   return planStackChanges(stackOf(before), afters.map(stackOf), workDir, settings, concurrency, lockFile);
 }
@@ -39,13 +46,21 @@ export async function planChanges(before: EnvironmentConfig, afters: readonly En
  * infrastructure deployed from `before`, for changes that are not
  * configuration (a new release of the project writing a resource otherwise).
  */
-export async function planStackChanges(before: SynthesizedStack, afters: readonly SynthesizedStack[], workDir: string, settings: TerraformSettings, concurrency = 3, lockFile?: string): Promise<PlannedChange[][]> {
+export async function planStackChanges(
+  before: SynthesizedStack,
+  afters: readonly SynthesizedStack[],
+  workDir: string,
+  settings: TerraformSettings,
+  concurrency = 3,
+  lockFile?: string,
+): Promise<PlannedChange[][]> {
   rmSync(workDir, { recursive: true, force: true });
   const deployed = TerraformWorkspace.prepare(before, join(workDir, 'deployed'), { offline: true, settings, lockFile });
   await must(deployed.init(), 'init', deployed.dir);
   // The provider schemas (for the simulated state) load while the first plan runs.
-  const schemasLoading = must(deployed.run(['providers', 'schema', '-json']), 'providers schema', deployed.dir)
-    .then((result) => JSON.parse(result.stdout) as ProviderSchemas);
+  const schemasLoading = must(deployed.run(['providers', 'schema', '-json']), 'providers schema', deployed.dir).then(
+    (result) => JSON.parse(result.stdout) as ProviderSchemas,
+  );
   let state: unknown;
   for (let round = 0; ; round++) {
     const plan = await deployed.plan({ planFile: 'change.tfplan' });
@@ -56,7 +71,9 @@ export async function planStackChanges(before: SynthesizedStack, afters: readonl
     // Outputs alone (the simulated state records none) are no change to settle.
     if (pending.length === 0) break;
     if (round === MAX_CONVERGE_ROUNDS) {
-      throw new Error(`the simulated deployment of ${before.name} did not settle after ${round} rounds; still changing: ${pending.map((c) => `${c.address} ${c.actions.join('+')}`).join(', ')}`);
+      throw new Error(
+        `the simulated deployment of ${before.name} did not settle after ${round} rounds; still changing: ${pending.map((c) => `${c.address} ${c.actions.join('+')}`).join(', ')}`,
+      );
     }
     state = applyPlanToState(planned as never, await schemasLoading, state);
     writeFileSync(join(deployed.dir, 'terraform.tfstate'), JSON.stringify(state));
@@ -85,7 +102,10 @@ async function plannedChanges(workspace: TerraformWorkspace): Promise<PlannedCha
   const changes: PlannedChange[] = [];
   for (const line of result.stdout.split('\n')) {
     if (!line.startsWith('{')) continue;
-    const message = JSON.parse(line) as { type?: string; change?: { action: string; resource: { addr: string; resource_type: string; mode?: string } } };
+    const message = JSON.parse(line) as {
+      type?: string;
+      change?: { action: string; resource: { addr: string; resource_type: string; mode?: string } };
+    };
     if (message.type !== 'planned_change' || !message.change || message.change.resource.mode === 'data') continue;
     const { action, resource } = message.change;
     if (action === 'noop' || action === 'read') continue;

@@ -24,7 +24,9 @@ export type DeployedAs = (config: EnvironmentConfig) => EnvironmentConfig;
 
 /** The scenarios that apply to an environment, all starting from it as deployed. */
 export function changeScenarios(config: EnvironmentConfig, deployedAs: DeployedAs = withoutManagedValidation): ChangeScenario[] {
-  return [newImage(config, deployedAs), capacityChange(config, deployedAs), addedService(config, deployedAs)].filter((s): s is ChangeScenario => s !== undefined);
+  return [newImage(config, deployedAs), capacityChange(config, deployedAs), addedService(config, deployedAs)].filter(
+    (s): s is ChangeScenario => s !== undefined,
+  );
 }
 
 /**
@@ -36,9 +38,10 @@ export function changeScenarios(config: EnvironmentConfig, deployedAs: DeployedA
 export function newImage(config: EnvironmentConfig, deployedAs: DeployedAs = withoutManagedValidation): ChangeScenario | undefined {
   const service = Object.values(config.services)[0];
   if (!service) return undefined;
-  const image = typeof service.image === 'string'
-    ? service.image.replace(/(:[\w][\w.-]*|@sha256:[0-9a-f]{64})$/, ':change-check')
-    : { ...service.image, tag: `${service.image.tag}-next` };
+  const image =
+    typeof service.image === 'string'
+      ? service.image.replace(/(:[\w][\w.-]*|@sha256:[0-9a-f]{64})$/, ':change-check')
+      : { ...service.image, tag: `${service.image.tag}-next` };
   const external = service.deployment.externalImageUpdates;
   const deployed = deployedAs(config);
   return {
@@ -49,8 +52,10 @@ export function newImage(config: EnvironmentConfig, deployedAs: DeployedAs = wit
       const taskDefinitions = changes.filter((c) => c.type === 'aws_ecs_task_definition');
       const services = changes.filter((c) => c.type === 'aws_ecs_service');
       const others = changes.filter((c) => c.type !== 'aws_ecs_task_definition' && c.type !== 'aws_ecs_service');
-      if (others.length > 0) return `changes more than the task definition and the service: ${others.map((c) => `${c.address} ${c.actions.join('+')}`).join(', ')}`;
-      if (taskDefinitions.length !== 1 || !taskDefinitions[0]!.actions.includes('create')) return 'registers no new task definition revision';
+      if (others.length > 0)
+        return `changes more than the task definition and the service: ${others.map((c) => `${c.address} ${c.actions.join('+')}`).join(', ')}`;
+      if (taskDefinitions.length !== 1 || !taskDefinitions[0]!.actions.includes('create'))
+        return 'registers no new task definition revision';
       if (external) return services.length === 0 ? '' : 'updates the ECS service although the pipeline rolls out images';
       return services.length === 1 && services[0]!.actions.join() === 'update' ? '' : 'plans no in-place update of the ECS service';
     },
@@ -92,7 +97,9 @@ export function addedService(config: EnvironmentConfig, deployedAs: DeployedAs =
     // Without Teleport access: a service that joins Teleport adds its role to the join token, on purpose.
     after: { ...deployed, services: { ...deployed.services, [name]: { ...template, name, teleport: { app: false, ssh: false } } } },
     judge: (changes) => {
-      const touched = changes.filter((c) => c.actions.join() !== 'create' && !(c.actions.join() === 'update' && UPDATED_BY_A_NEW_SERVICE.has(c.type)));
+      const touched = changes.filter(
+        (c) => c.actions.join() !== 'create' && !(c.actions.join() === 'update' && UPDATED_BY_A_NEW_SERVICE.has(c.type)),
+      );
       if (touched.length > 0) return `changes existing resources: ${touched.map((c) => `${c.address} ${c.actions.join('+')}`).join(', ')}`;
       return changes.length > 0 ? '' : 'plans nothing for the new service';
     },
@@ -105,7 +112,9 @@ export function addedService(config: EnvironmentConfig, deployedAs: DeployedAs =
  * deployment cannot make up. They play no part in the changes checked here.
  */
 function withoutManagedValidation(config: EnvironmentConfig): EnvironmentConfig {
-  const certificates = Object.fromEntries(Object.entries(config.certificates).map(([name, c]) => [name, { ...c, hostedZoneId: undefined }]));
+  const certificates = Object.fromEntries(
+    Object.entries(config.certificates).map(([name, c]) => [name, { ...c, hostedZoneId: undefined }]),
+  );
   // Teleport's own certificate is validated in its zone the same way.
   return { ...config, certificates, teleport: { ...config.teleport, hostedZoneId: undefined } };
 }

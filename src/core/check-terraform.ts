@@ -30,7 +30,9 @@ export async function checkTerraform(configs: readonly EnvironmentConfig[], opti
   const workRoot = join(outDir, 'terraform-check');
   // The change check shares the plugin cache, so it starts once the first init has filled it.
   let cacheReady!: () => void;
-  const cacheFilled = new Promise<void>((resolveCache) => { cacheReady = resolveCache; });
+  const cacheFilled = new Promise<void>((resolveCache) => {
+    cacheReady = resolveCache;
+  });
   const [stackResults, changeResults] = await Promise.all([
     checkStacks(stacks, { workRoot, settings, lockFile: options.lockFile, onEvent: options.onEvent }, cacheReady),
     cacheFilled.then(() => checkScenarios(configs, join(workRoot, 'change'), settings, options.lockFile)),
@@ -39,17 +41,34 @@ export async function checkTerraform(configs: readonly EnvironmentConfig[], opti
 }
 
 /** Plans change scenarios (all from one deployed environment) against a simulated deployment and judges each. */
-async function checkScenarios(configs: readonly EnvironmentConfig[], workDir: string, settings: TerraformSettings, lockFile?: string): Promise<StackCheck[]> {
+async function checkScenarios(
+  configs: readonly EnvironmentConfig[],
+  workDir: string,
+  settings: TerraformSettings,
+  lockFile?: string,
+): Promise<StackCheck[]> {
   const scenarios = configs.map((config) => changeScenarios(config)).find((list) => list.length > 0) ?? [];
   if (scenarios.length === 0) return [];
   const started = Date.now();
-  const planned = await planChanges(scenarios[0]!.before, scenarios.map((s) => s.after), workDir, settings, undefined, lockFile);
+  const planned = await planChanges(
+    scenarios[0]!.before,
+    scenarios.map((s) => s.after),
+    workDir,
+    settings,
+    undefined,
+    lockFile,
+  );
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
   return scenarios.map((scenario, i) => {
     const changes = planned[i]!;
     const verdict = scenario.judge(changes);
-    const listed = changes.length <= 3 ? changes.map((c) => `${c.address} ${c.actions.join('+')}`).join(', ') : `${changes.length} resource changes`;
+    const listed =
+      changes.length <= 3 ? changes.map((c) => `${c.address} ${c.actions.join('+')}`).join(', ') : `${changes.length} resource changes`;
     const summary = `change ${scenario.description}: ${verdict ? `FAILED, ${verdict}` : 'ok'} (${listed || 'no changes'})`;
-    return { stack: `change ${scenario.description}`, ok: verdict === '', summary: i === scenarios.length - 1 ? `${summary}; ${seconds}s for all changes` : summary };
+    return {
+      stack: `change ${scenario.description}`,
+      ok: verdict === '',
+      summary: i === scenarios.length - 1 ? `${summary}; ${seconds}s for all changes` : summary,
+    };
   });
 }

@@ -33,18 +33,29 @@ export interface CheckOptions {
  * stack's init runs alone: it fills the plugin cache, which concurrent
  * installs into an empty cache would race on; `cacheReady` resolves then.
  */
-export async function checkStacks(stacks: readonly SynthesizedStack[], options: CheckOptions, cacheReady?: () => void): Promise<StackCheck[]> {
+export async function checkStacks(
+  stacks: readonly SynthesizedStack[],
+  options: CheckOptions,
+  cacheReady?: () => void,
+): Promise<StackCheck[]> {
   if (stacks.length === 0) {
     cacheReady?.();
     return [];
   }
   const first = checkOne(stacks[0]!, options, cacheReady);
-  const rest = mapConcurrently(stacks.slice(1), Math.max(1, (options.concurrency ?? availableParallelism()) - 1), (stack) => checkOne(stack, options));
+  const rest = mapConcurrently(stacks.slice(1), Math.max(1, (options.concurrency ?? availableParallelism()) - 1), (stack) =>
+    checkOne(stack, options),
+  );
   return [await first, ...(await rest)];
 }
 
 async function checkOne(stack: SynthesizedStack, options: CheckOptions, initialized?: () => void): Promise<StackCheck> {
-  const workspace = TerraformWorkspace.prepare(stack, join(options.workRoot, stack.name), { offline: true, settings: options.settings, lockFile: options.lockFile, onEvent: options.onEvent ?? IGNORE_EVENTS });
+  const workspace = TerraformWorkspace.prepare(stack, join(options.workRoot, stack.name), {
+    offline: true,
+    settings: options.settings,
+    lockFile: options.lockFile,
+    onEvent: options.onEvent ?? IGNORE_EVENTS,
+  });
   const init = await workspace.init();
   initialized?.();
   if (!init.ok) return { stack: stack.name, ok: false, summary: `${stack.name}: init FAILED`, failure: init.output };
@@ -55,7 +66,11 @@ async function checkOne(stack: SynthesizedStack, options: CheckOptions, initiali
   seconds += plan.seconds;
   if (!plan.ok) return { stack: stack.name, ok: false, summary: `${stack.name}: plan FAILED`, failure: plan.output };
   const planSummary = /Plan: .*|No changes\..*/.exec(plan.output)?.[0] ?? '';
-  return { stack: stack.name, ok: true, summary: `${stack.name}: init ok, validate ok, plan ok (${planSummary || 'no summary'}) in ${seconds.toFixed(1)}s` };
+  return {
+    stack: stack.name,
+    ok: true,
+    summary: `${stack.name}: init ok, validate ok, plan ok (${planSummary || 'no summary'}) in ${seconds.toFixed(1)}s`,
+  };
 }
 
 /** `work` over `items`, at most `limit` at a time, results in the order of `items`. */

@@ -41,14 +41,24 @@ export function commitOf(configDir: string, ref: string, flag: string, fix = 'gi
   try {
     return git(configDir, ['rev-parse', '--verify', '--quiet', `${ref}^{commit}`]).trim();
   } catch {
-    throw new ConfigError([{ file: configDir, line: 1, column: 1, keyPath: '', message: `${flag} ${ref}: not a commit of the git repository holding ${configDir}; ${fix}` }]);
+    throw new ConfigError([
+      {
+        file: configDir,
+        line: 1,
+        column: 1,
+        keyPath: '',
+        message: `${flag} ${ref}: not a commit of the git repository holding ${configDir}; ${fix}`,
+      },
+    ]);
   }
 }
 
 function writeConfigAtRef(configDir: string, ref: string, flag: string, fix?: string): string {
   const commit = commitOf(configDir, ref, flag, fix);
   const dir = mkdtempSync(join(tmpdir(), 'platform-at-ref-'));
-  for (const name of git(configDir, ['ls-tree', '--name-only', commit, '--', '.']).split('\n').filter((n) => n.endsWith('.yaml'))) {
+  for (const name of git(configDir, ['ls-tree', '--name-only', commit, '--', '.'])
+    .split('\n')
+    .filter((n) => n.endsWith('.yaml'))) {
     writeFileSync(join(dir, name), git(configDir, ['show', `${commit}:./${name}`]));
   }
   return dir;

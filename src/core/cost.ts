@@ -29,15 +29,28 @@ export interface CostOptions {
 /** The estimate of one environment from its synthesized stack JSON. */
 export function estimateEnvironment(config: EnvironmentConfig, stackJson: string, options: CostOptions = {}): CostEstimate {
   const { monthlyBudget, accountCreated, overrides, ...assumptions } = config.cost;
-  return estimateStack(stackJson, config.environment, { assumptions, overrides, freeTier: options.freeTier, monthlyBudget, accountCreated, asOf: options.asOf });
+  return estimateStack(stackJson, config.environment, {
+    assumptions,
+    overrides,
+    freeTier: options.freeTier,
+    monthlyBudget,
+    accountCreated,
+    asOf: options.asOf,
+  });
 }
 
 /** Estimates of loaded environments (synthesized once, together); a region without prices is a ConfigError at aws.region. */
 export function estimateLoaded(loaded: readonly LoadedEnvironment[], options: CostOptions = {}): CostEstimate[] {
   const unpriced = loaded.filter((e) => PRICES[e.config.aws.region] === undefined);
   if (unpriced.length > 0) {
-    throw new ConfigError(unpriced.map((e) => e.source.problem(['aws', 'region'],
-      `no prices for region ${e.config.aws.region} in the pinned price table (src/cost/prices.ts); the cost estimate knows ${Object.keys(PRICES).join(', ')}`)));
+    throw new ConfigError(
+      unpriced.map((e) =>
+        e.source.problem(
+          ['aws', 'region'],
+          `no prices for region ${e.config.aws.region} in the pinned price table (src/cost/prices.ts); the cost estimate knows ${Object.keys(PRICES).join(', ')}`,
+        ),
+      ),
+    );
   }
   const configs = loaded.map((e) => e.config);
   const stacks = synthesize(configs);
@@ -56,10 +69,16 @@ export function estimateCost(configDir: string, environment?: string, options: C
  */
 export function compareCost(configDir: string, ref: string, environment?: string, options: CostOptions = {}): CostComparison {
   const after = () => estimateCost(configDir, environment, options);
-  if (existsSync(ref) && statSync(ref).isDirectory()) return compareEstimates(estimateLoaded(selectLoaded(ref, environment, true), options), after());
+  if (existsSync(ref) && statSync(ref).isDirectory())
+    return compareEstimates(estimateLoaded(selectLoaded(ref, environment, true), options), after());
   // A folder with no environments at the ref (the change that adds them) costs nothing before.
-  const before = withConfigAtRef(configDir, ref, '--compare', ({ dir, empty }) => (empty ? [] : estimateLoaded(selectLoaded(dir, environment, true), options)),
-    'give a branch, tag or commit, or a second config folder');
+  const before = withConfigAtRef(
+    configDir,
+    ref,
+    '--compare',
+    ({ dir, empty }) => (empty ? [] : estimateLoaded(selectLoaded(dir, environment, true), options)),
+    'give a branch, tag or commit, or a second config folder',
+  );
   return compareEstimates(before, after());
 }
 
@@ -68,7 +87,11 @@ function selectLoaded(configDir: string, environment: string | undefined, missin
   if (environment === undefined) return all;
   const selected = all.filter((e) => e.config.environment === environment);
   if (selected.length === 0 && !missingIsEmpty) {
-    throw unknownEnvironment(configDir, environment, all.map((e) => e.config.environment));
+    throw unknownEnvironment(
+      configDir,
+      environment,
+      all.map((e) => e.config.environment),
+    );
   }
   return selected;
 }

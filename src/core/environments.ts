@@ -45,7 +45,11 @@ export function selectEnvironments(configDir: string, environment?: string): Env
   if (environment === CONTROLLER_STACK && resolveController(all) !== undefined) return all;
   const selected = all.filter((c) => c.environment === environment);
   if (selected.length === 0) {
-    throw unknownEnvironment(configDir, environment, all.map((c) => c.environment));
+    throw unknownEnvironment(
+      configDir,
+      environment,
+      all.map((c) => c.environment),
+    );
   }
   return selected;
 }
@@ -70,8 +74,13 @@ export function selectStack(configDir: string, name: string): StackSelection {
   if (controller && name === CONTROLLER_STACK) return { stack: name, configs: all, bootstrap: true };
   const bootstraps = [...new Set(all.map((c) => bootstrapStackName(c.backend)))].sort();
   const stacks = [...bootstraps, ...(controller ? [CONTROLLER_STACK] : [])];
-  throw unknownEnvironment(configDir, name, all.map((c) => c.environment), stacks,
-    ` (bootstrap stacks: ${bootstraps.join(', ')}${controller ? `; the controller's stack: ${CONTROLLER_STACK}` : ''})`);
+  throw unknownEnvironment(
+    configDir,
+    name,
+    all.map((c) => c.environment),
+    stacks,
+    ` (bootstrap stacks: ${bootstraps.join(', ')}${controller ? `; the controller's stack: ${CONTROLLER_STACK}` : ''})`,
+  );
 }
 
 /**
@@ -79,8 +88,22 @@ export function selectStack(configDir: string, name: string): StackSelection {
  * name from the command line, so the problem has no position in a file.
  * `others`: more names it may mean (stacks), `more`: said after the list.
  */
-export function unknownEnvironment(configDir: string, name: string, environments: readonly string[], others: readonly string[] = [], more = ''): ConfigError {
+export function unknownEnvironment(
+  configDir: string,
+  name: string,
+  environments: readonly string[],
+  others: readonly string[] = [],
+  more = '',
+): ConfigError {
   const match = closest(name, [...environments, ...others]);
   const guess = match !== undefined ? ` did you mean "${match}"?` : '';
-  return new ConfigError([{ file: configDir, line: 0, column: 0, keyPath: '', message: `no environment "${name}";${guess} found ${environments.join(', ')}${more}` }]);
+  return new ConfigError([
+    {
+      file: configDir,
+      line: 0,
+      column: 0,
+      keyPath: '',
+      message: `no environment "${name}";${guess} found ${environments.join(', ')}${more}`,
+    },
+  ]);
 }

@@ -14,7 +14,13 @@ export type CoreListener = (event: CoreEvent) => void;
 export const IGNORE_EVENTS: CoreListener = () => undefined;
 
 /** Runs `work` between a started and a finished event, timing it. */
-export async function timedStep<T>(listener: CoreListener, step: CoreStep, stack: string | undefined, work: () => Promise<T> | T, ok: (result: T) => boolean = () => true): Promise<T> {
+export async function timedStep<T>(
+  listener: CoreListener,
+  step: CoreStep,
+  stack: string | undefined,
+  work: () => Promise<T> | T,
+  ok: (result: T) => boolean = () => true,
+): Promise<T> {
   listener({ type: 'step-started', step, stack });
   const started = Date.now();
   try {

@@ -15,7 +15,10 @@ export { formatReport } from '../guardrails/run';
  * waivers they record themselves. `stacks` are reused when given (else
  * synthesized here).
  */
-export function evaluateGuardrails(configs: readonly EnvironmentConfig[], stacks: readonly SynthesizedStack[] = synthesize(configs)): GuardrailReport[] {
+export function evaluateGuardrails(
+  configs: readonly EnvironmentConfig[],
+  stacks: readonly SynthesizedStack[] = synthesize(configs),
+): GuardrailReport[] {
   const environments = configs.map((config) => {
     const stack = stacks.find((s) => s.environment === config.environment);
     if (!stack) throw new Error(`no synthesized stack for environment ${config.environment}`);
@@ -26,9 +29,11 @@ export function evaluateGuardrails(configs: readonly EnvironmentConfig[], stacks
       stack: JSON.parse(stack.json),
     });
   });
-  const others = stacks.filter((s) => s.environment === undefined).map((stack) => {
-    const json = JSON.parse(stack.json);
-    return runGuardrails({ environment: stack.name, production: true, waivers: recordedWaivers(json), stack: json });
-  });
+  const others = stacks
+    .filter((s) => s.environment === undefined)
+    .map((stack) => {
+      const json = JSON.parse(stack.json);
+      return runGuardrails({ environment: stack.name, production: true, waivers: recordedWaivers(json), stack: json });
+    });
   return [...environments, ...others];
 }

@@ -6,7 +6,14 @@
 import { resolve } from 'node:path';
 import type { EnvironmentConfig } from '../config/resolve';
 import { IGNORE_EVENTS, type CoreListener } from './events';
-import { changedAttributesFromText, destructiveChanges, summarizePlan, summarizePlanText, type AttributeChanges, type PlanSummary } from './plan-summary';
+import {
+  changedAttributesFromText,
+  destructiveChanges,
+  summarizePlan,
+  summarizePlanText,
+  type AttributeChanges,
+  type PlanSummary,
+} from './plan-summary';
 import { synthesizeEnvironment, type SynthesizedStack } from './synthesize';
 import { TerraformWorkspace, type CommandResult, type TerraformSettings } from './terraform';
 
@@ -91,13 +98,41 @@ export async function planStack(stack: SynthesizedStack, options: Omit<PlanEnvir
   // Terraform's own output says what the plan does; the saved plan is read only when that is not clear.
   const fromText = summarizePlanText(plan.output);
   const attributes = changedAttributesFromText(plan.output);
-  if (fromText) return { ok: true, workspace, planFile, output, planOutput: plan.output, summary: fromText.summary, attributes, destructive: fromText.destructive, changes: plan.changes };
+  if (fromText)
+    return {
+      ok: true,
+      workspace,
+      planFile,
+      output,
+      planOutput: plan.output,
+      summary: fromText.summary,
+      attributes,
+      destructive: fromText.destructive,
+      changes: plan.changes,
+    };
   const json = await workspace.show(planFile);
-  return { ok: true, workspace, planFile, output, planOutput: plan.output, summary: summarizePlan(json), attributes, destructive: destructiveChanges(json), changes: plan.changes };
+  return {
+    ok: true,
+    workspace,
+    planFile,
+    output,
+    planOutput: plan.output,
+    summary: summarizePlan(json),
+    attributes,
+    destructive: destructiveChanges(json),
+    changes: plan.changes,
+  };
 }
 
 /** Applies exactly the saved plan of `plan`. */
-export function applyEnvironmentPlan(plan: EnvironmentPlan, options: { readonly onOutput?: (text: string) => void; readonly signal?: AbortSignal; readonly onStart?: (pid: number) => void; readonly kill?: AbortSignal } = {}): Promise<CommandResult> {
+export function applyEnvironmentPlan(
+  plan: EnvironmentPlan,
+  options: {
+    readonly onOutput?: (text: string) => void;
+    readonly signal?: AbortSignal;
+    readonly onStart?: (pid: number) => void;
+    readonly kill?: AbortSignal;
+  } = {},
+): Promise<CommandResult> {
   return plan.workspace.apply(plan.planFile, options);
 }
-

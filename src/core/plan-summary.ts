@@ -51,7 +51,13 @@ export function summarizePlan(plan: PlanJson): PlanSummary {
     if (action) addresses[action].push(change.address);
   }
   for (const list of Object.values(addresses)) list.sort();
-  return { add: addresses.create.length, change: addresses.update.length, replace: addresses.replace.length, destroy: addresses.delete.length, addresses };
+  return {
+    add: addresses.create.length,
+    change: addresses.update.length,
+    replace: addresses.replace.length,
+    destroy: addresses.delete.length,
+    addresses,
+  };
 }
 
 /** Whether the plan changes anything. */
@@ -66,8 +72,15 @@ export function hasChanges(summary: PlanSummary): boolean {
  * without an explicit approval.
  */
 export const STATEFUL_TYPES: ReadonlySet<string> = new Set([
-  'aws_db_instance', 'aws_rds_cluster', 'aws_dynamodb_table', 'aws_efs_file_system', 'aws_s3_bucket',
-  'aws_kms_key', 'aws_cloudwatch_log_group', 'aws_ecr_repository', 'aws_secretsmanager_secret',
+  'aws_db_instance',
+  'aws_rds_cluster',
+  'aws_dynamodb_table',
+  'aws_efs_file_system',
+  'aws_s3_bucket',
+  'aws_kms_key',
+  'aws_cloudwatch_log_group',
+  'aws_ecr_repository',
+  'aws_secretsmanager_secret',
 ]);
 
 /** The resource type a change is of; for a terraform_data stand-in (terraform/offline.ts), the type it stands in for. */
@@ -81,7 +94,10 @@ export function typeOf(change: ResourceChange): string {
 export function destructiveChanges(plan: PlanJson): string[] {
   return (plan.resource_changes ?? [])
     .filter((c) => c.mode === 'managed' && STATEFUL_TYPES.has(typeOf(c)))
-    .filter((c) => { const action = actionOf(c); return action === 'delete' || action === 'replace'; })
+    .filter((c) => {
+      const action = actionOf(c);
+      return action === 'delete' || action === 'replace';
+    })
     .map((c) => c.address)
     .sort();
 }
@@ -103,7 +119,12 @@ export interface AttributeChanges {
  * names what it changes (`username forces replacement`).
  */
 export function reviewLines(summary: PlanSummary, attributes: Readonly<Record<string, AttributeChanges>> = {}): string[] {
-  const order: readonly [PlanAction, string][] = [['replace', 'replace'], ['delete', 'destroy'], ['update', 'change '], ['create', 'add    ']];
+  const order: readonly [PlanAction, string][] = [
+    ['replace', 'replace'],
+    ['delete', 'destroy'],
+    ['update', 'change '],
+    ['create', 'add    '],
+  ];
   const detail = (address: string) => {
     const changes = attributes[address];
     if (!changes || changes.changed.length === 0) return '';
@@ -124,7 +145,10 @@ export function changedAttributesFromText(output: string): Record<string, Attrib
   const result: Record<string, { changed: string[]; forcing: string[] }> = {};
   let current: { changed: string[]; forcing: string[] } | undefined;
   for (const line of output.split('\n')) {
-    const header = /^ {2}# (\S+) (?:will be updated in-place|must be replaced|is tainted, so must be replaced|will be replaced, as requested|will be replaced due to changes in replace_triggered_by)$/.exec(line.trimEnd());
+    const header =
+      /^ {2}# (\S+) (?:will be updated in-place|must be replaced|is tainted, so must be replaced|will be replaced, as requested|will be replaced due to changes in replace_triggered_by)$/.exec(
+        line.trimEnd(),
+      );
     if (header) {
       current = result[header[1]!] = { changed: [], forcing: [] };
       continue;
@@ -147,7 +171,10 @@ export function changedAttributesFromText(output: string): Record<string, Attrib
 const HUMAN_ACTIONS: readonly [RegExp, PlanAction | undefined][] = [
   [/ will be created$/, 'create'],
   [/ will be updated in-place$/, 'update'],
-  [/ (?:must be replaced|is tainted, so must be replaced|will be replaced, as requested|will be replaced due to changes in replace_triggered_by)$/, 'replace'],
+  [
+    / (?:must be replaced|is tainted, so must be replaced|will be replaced, as requested|will be replaced due to changes in replace_triggered_by)$/,
+    'replace',
+  ],
   [/ will be destroyed$/, 'delete'],
   [/ will be read during apply$/, undefined],
   [/ has moved to .+$/, undefined],
@@ -178,10 +205,21 @@ export function summarizePlanText(output: string): { summary: PlanSummary; destr
   const totals = /Plan: (?:\d+ to import, )?(\d+) to add, (\d+) to change, (\d+) to destroy\./.exec(output);
   const none = /No changes\./.test(output);
   const [add, change, destroy] = totals ? totals.slice(1, 4).map(Number) : none ? [0, 0, 0] : [-1, -1, -1];
-  const found = { create: addresses.create.length, update: addresses.update.length, replace: addresses.replace.length, delete: addresses.delete.length };
+  const found = {
+    create: addresses.create.length,
+    update: addresses.update.length,
+    replace: addresses.replace.length,
+    delete: addresses.delete.length,
+  };
   if (add !== found.create + found.replace || change !== found.update || destroy !== found.delete + found.replace) return undefined;
   for (const list of Object.values(addresses)) list.sort();
-  const typeOfAddress = (address: string) => typeOf({ address: address.replace(/^(?:module\.[^.]+\.)+/, ''), type: address.replace(/^(?:module\.[^.]+\.)+/, '').split('.')[0]!, mode: 'managed', change: { actions: [] } });
+  const typeOfAddress = (address: string) =>
+    typeOf({
+      address: address.replace(/^(?:module\.[^.]+\.)+/, ''),
+      type: address.replace(/^(?:module\.[^.]+\.)+/, '').split('.')[0]!,
+      mode: 'managed',
+      change: { actions: [] },
+    });
   const destructive = [...addresses.delete, ...addresses.replace].filter((a) => STATEFUL_TYPES.has(typeOfAddress(a))).sort();
   return { summary: { add: found.create, change: found.update, replace: found.replace, destroy: found.delete, addresses }, destructive };
 }

@@ -36,14 +36,21 @@ interface RequiredProvider {
 function requiredProviders(configs: readonly EnvironmentConfig[]): Map<string, RequiredProvider> {
   const providers = new Map<string, RequiredProvider>();
   for (const stack of synthesize(configs)) {
-    const required = (JSON.parse(stack.json) as { terraform?: { required_providers?: Record<string, RequiredProvider> } }).terraform?.required_providers ?? {};
+    const required =
+      (JSON.parse(stack.json) as { terraform?: { required_providers?: Record<string, RequiredProvider> } }).terraform?.required_providers ??
+      {};
     for (const [name, provider] of Object.entries(required)) providers.set(name, provider);
   }
   return providers;
 }
 
 /** Writes `lockFile` with hashes of every required provider for `platforms`. */
-export async function lockProviders(configs: readonly EnvironmentConfig[], lockFile: string, platforms: readonly string[] = DEFAULT_LOCK_PLATFORMS, env: NodeJS.ProcessEnv = process.env): Promise<LockResult> {
+export async function lockProviders(
+  configs: readonly EnvironmentConfig[],
+  lockFile: string,
+  platforms: readonly string[] = DEFAULT_LOCK_PLATFORMS,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<LockResult> {
   const providers = requiredProviders(configs);
   const mirror = findProviderMirror(env);
   const dir = mkdtempSync(join(tmpdir(), 'platform-lock-'));
@@ -61,10 +68,18 @@ export async function lockProviders(configs: readonly EnvironmentConfig[], lockF
         continue;
       }
       for (const platform of platforms) {
-        const args = ['providers', 'lock', '-no-color', `-platform=${platform}`, ...(fromMirror ? [`-fs-mirror=${mirror}`] : []), provider.source];
+        const args = [
+          'providers',
+          'lock',
+          '-no-color',
+          `-platform=${platform}`,
+          ...(fromMirror ? [`-fs-mirror=${mirror}`] : []),
+          provider.source,
+        ];
         const result = await terraform(args, dir, runEnv);
         if (result.ok) locked.push(`${provider.source} ${platform}`);
-        else missing.push(`${provider.source} ${platform}: ${fromMirror ? `not in the provider mirror ${mirror}` : lastLine(result.output)}`);
+        else
+          missing.push(`${provider.source} ${platform}: ${fromMirror ? `not in the provider mirror ${mirror}` : lastLine(result.output)}`);
       }
     }
     if (locked.length > 0) copyFileSync(join(dir, '.terraform.lock.hcl'), lockFile);
@@ -75,5 +90,12 @@ export async function lockProviders(configs: readonly EnvironmentConfig[], lockF
 }
 
 function lastLine(output: string): string {
-  return output.trim().split('\n').filter((l) => l.trim() !== '').pop()?.trim() ?? 'terraform providers lock failed';
+  return (
+    output
+      .trim()
+      .split('\n')
+      .filter((l) => l.trim() !== '')
+      .pop()
+      ?.trim() ?? 'terraform providers lock failed'
+  );
 }

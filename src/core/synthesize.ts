@@ -73,7 +73,11 @@ export interface SynthesizedToDir {
  * keeps everything else (`.terraform/`, `.terraform.lock.hcl`, a local
  * state), so `terraform init` once is enough across synths.
  */
-export function synthesizeToDir(configs: readonly EnvironmentConfig[], outDir: string, options: SynthesizeToDirOptions = {}): SynthesizedToDir {
+export function synthesizeToDir(
+  configs: readonly EnvironmentConfig[],
+  outDir: string,
+  options: SynthesizeToDirOptions = {},
+): SynthesizedToDir {
   const target = resolve(outDir);
   mkdirSync(dirname(target), { recursive: true });
   const staging = mkdtempSync(join(dirname(target), `.${basename(target)}-`));
@@ -113,7 +117,11 @@ function mergeManifest(from: string, to: string): void {
   const fresh = JSON.parse(readFileSync(from, 'utf8')) as { stacks?: Record<string, unknown> };
   const old = JSON.parse(readFileSync(to, 'utf8')) as { stacks?: Record<string, unknown> };
   const stacks = { ...old.stacks, ...fresh.stacks };
-  const sorted = Object.fromEntries(Object.keys(stacks).sort().map((name) => [name, stacks[name]]));
+  const sorted = Object.fromEntries(
+    Object.keys(stacks)
+      .sort()
+      .map((name) => [name, stacks[name]]),
+  );
   writeFileSync(to, `${JSON.stringify({ ...fresh, stacks: sorted }, null, 2)}\n`);
 }
 
@@ -129,7 +137,9 @@ function sameBytes(file: string, bytes: Buffer): boolean {
 /** Removes folders of stacks not in `current`; those with a local state keep it and lose only their stack JSON. */
 function pruneStacks(stacksDir: string, current: ReadonlySet<string>): string[] {
   const kept: string[] = [];
-  for (const name of readdirSync(stacksDir).filter((n) => !current.has(n)).sort()) {
+  for (const name of readdirSync(stacksDir)
+    .filter((n) => !current.has(n))
+    .sort()) {
     const dir = join(stacksDir, name);
     if (existsSync(join(dir, 'terraform.tfstate'))) {
       rmSync(join(dir, 'cdk.tf.json'), { force: true });
@@ -148,9 +158,11 @@ export function synthesizeEnvironment(config: EnvironmentConfig): SynthesizedSta
 
 function readStacks(out: string, configs: readonly EnvironmentConfig[]): SynthesizedStack[] {
   const environments = new Set(configs.map((c) => c.environment));
-  return readdirSync(join(out, 'stacks')).sort().map((name) => ({
-    name,
-    environment: environments.has(name) ? name : undefined,
-    json: readFileSync(join(out, 'stacks', name, 'cdk.tf.json'), 'utf8'),
-  }));
+  return readdirSync(join(out, 'stacks'))
+    .sort()
+    .map((name) => ({
+      name,
+      environment: environments.has(name) ? name : undefined,
+      json: readFileSync(join(out, 'stacks', name, 'cdk.tf.json'), 'utf8'),
+    }));
 }

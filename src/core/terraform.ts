@@ -11,7 +11,17 @@ import { join, resolve } from 'node:path';
 import { mirrorHas, terraformEnvironment } from '../terraform/cli-config';
 import { EMULATOR_OVERRIDE_FILE, emulatorBackendConfig, emulatorProviderOverride } from '../terraform/emulator';
 import { OFFLINE_OVERRIDE, OVERRIDE_FILES, prepareOfflineStack } from '../terraform/offline';
-import { APPLY_LOG_FILE, OUTPUT_FILE, RECORD_DIR, forgetProcess, lockFromLog, recordPath, recordProcess, runningTerraform, type TerraformProcess } from '../terraform/process-record';
+import {
+  APPLY_LOG_FILE,
+  OUTPUT_FILE,
+  RECORD_DIR,
+  forgetProcess,
+  lockFromLog,
+  recordPath,
+  recordProcess,
+  runningTerraform,
+  type TerraformProcess,
+} from '../terraform/process-record';
 import { terraform, type CommandResult, type RunOptions } from '../terraform/run';
 import { IGNORE_EVENTS, timedStep, type CoreListener } from './events';
 import { summarizePlan, type PlanJson, type PlanSummary } from './plan-summary';
@@ -63,7 +73,11 @@ export function terraformSettings(cliDir: string, env: NodeJS.ProcessEnv = proce
  * applies change nothing anywhere. For demos and tests of the apply path.
  */
 export function sandboxSettings(settings: TerraformSettings): TerraformSettings {
-  return { ...settings, standInProviders: [...new Set([...settings.standInProviders, 'random', 'aws'])], description: `${settings.description}; sandbox: every resource stands in as terraform_data` };
+  return {
+    ...settings,
+    standInProviders: [...new Set([...settings.standInProviders, 'random', 'aws'])],
+    description: `${settings.description}; sandbox: every resource stands in as terraform_data`,
+  };
 }
 
 export interface WorkspaceOptions {
@@ -157,12 +171,18 @@ function lockingChangedOnly(dir: string): boolean {
   const recordedFile = join(dir, '.terraform', 'terraform.tfstate');
   const stackFile = join(dir, 'cdk.tf.json');
   if (!existsSync(recordedFile) || !existsSync(stackFile)) return false;
-  const recorded = (JSON.parse(readFileSync(recordedFile, 'utf8')) as { backend?: { type?: string; config?: Record<string, unknown> } }).backend;
-  const block = (JSON.parse(readFileSync(stackFile, 'utf8')) as { terraform?: { backend?: { s3?: Record<string, unknown> } } }).terraform?.backend?.s3;
+  const recorded = (JSON.parse(readFileSync(recordedFile, 'utf8')) as { backend?: { type?: string; config?: Record<string, unknown> } })
+    .backend;
+  const block = (JSON.parse(readFileSync(stackFile, 'utf8')) as { terraform?: { backend?: { s3?: Record<string, unknown> } } }).terraform
+    ?.backend?.s3;
   if (recorded?.type !== 's3' || recorded.config === undefined || block === undefined) return false;
   const config = recorded.config;
   const same = (name: string) => JSON.stringify(config[name] ?? null) === JSON.stringify(block[name] ?? null);
-  return Object.keys(block).filter((name) => !LOCKING_SETTINGS.includes(name)).every(same) && !LOCKING_SETTINGS.every(same);
+  return (
+    Object.keys(block)
+      .filter((name) => !LOCKING_SETTINGS.includes(name))
+      .every(same) && !LOCKING_SETTINGS.every(same)
+  );
 }
 
 export class TerraformWorkspace {
@@ -192,7 +212,10 @@ export class TerraformWorkspace {
     const lockFile = options.lockFile ?? PACKAGE_LOCK_FILE;
     if (!existsSync(join(dir, LOCK_FILE)) && existsSync(lockFile)) copyFileSync(lockFile, join(dir, LOCK_FILE));
     if (options.endpoint !== undefined) {
-      const override = { ...emulatorProviderOverride(options.endpoint), ...(options.localState ? { terraform: OFFLINE_OVERRIDE.terraform } : {}) };
+      const override = {
+        ...emulatorProviderOverride(options.endpoint),
+        ...(options.localState ? { terraform: OFFLINE_OVERRIDE.terraform } : {}),
+      };
       const prepared = prepareOfflineStack(stack.json, dir, options.settings.standInProviders, {
         keepBackend: true,
         override: { file: EMULATOR_OVERRIDE_FILE, content: override },
@@ -202,7 +225,9 @@ export class TerraformWorkspace {
         const why = options.standInAddresses?.includes(replaced) ? 'the emulator cannot serve it' : 'its provider is not in the mirror';
         listener({ type: 'note', stack: stack.name, message: `${replaced} stands in as terraform_data (${why})` });
       }
-      const s3Backend = !options.localState && (JSON.parse(stack.json) as { terraform?: { backend?: { s3?: unknown } } }).terraform?.backend?.s3 !== undefined;
+      const s3Backend =
+        !options.localState &&
+        (JSON.parse(stack.json) as { terraform?: { backend?: { s3?: unknown } } }).terraform?.backend?.s3 !== undefined;
       // The emulator's settings first: values the caller gives after them win.
       const backendConfig = [...(s3Backend ? emulatorBackendConfig(options.endpoint) : []), ...(options.backendConfig ?? [])];
       // -reconfigure: the state is the emulator's; another emulator (another port) is another backend, not one to migrate from.
@@ -212,10 +237,19 @@ export class TerraformWorkspace {
       const prepared = prepareOfflineStack(stack.json, dir, options.settings.standInProviders, { keepBackend: options.keepBackend });
       if (options.settings.standInProviders.includes('aws')) {
         // The sandbox: one line, not one per resource (the settings' description says so already).
-        if (prepared.standIns.length > 0) listener({ type: 'note', stack: stack.name, message: `sandbox: ${prepared.standIns.length} resources stand in as terraform_data (placeholder values; nothing is created anywhere)` });
+        if (prepared.standIns.length > 0)
+          listener({
+            type: 'note',
+            stack: stack.name,
+            message: `sandbox: ${prepared.standIns.length} resources stand in as terraform_data (placeholder values; nothing is created anywhere)`,
+          });
       } else {
         for (const replaced of prepared.standIns) {
-          listener({ type: 'note', stack: stack.name, message: `${replaced} stands in as terraform_data (its provider is not in the provider mirror; placeholder values)` });
+          listener({
+            type: 'note',
+            stack: stack.name,
+            message: `${replaced} stands in as terraform_data (its provider is not in the provider mirror; placeholder values)`,
+          });
         }
       }
     } else {
@@ -239,15 +273,23 @@ export class TerraformWorkspace {
    * When only the locking changed (a step of the lock table migration), the
    * state stays where it is and init takes the new block (`-reconfigure`).
    */
-  async init(options: Pick<RunOptions, 'onOutput' | 'signal'> & { readonly reuse?: boolean; readonly migrateState?: boolean } = {}): Promise<CommandResult> {
+  async init(
+    options: Pick<RunOptions, 'onOutput' | 'signal'> & { readonly reuse?: boolean; readonly migrateState?: boolean } = {},
+  ): Promise<CommandResult> {
     const marker = join(this.dir, '.terraform', 'platform-init');
     if (options.reuse && !options.migrateState && existsSync(marker) && readFileSync(marker, 'utf8') === this.initFingerprint()) {
       return { ok: true, exitCode: 0, output: 'init: already initialised for these providers and backend\n', stdout: '', seconds: 0 };
     }
     const args = [
-      'init', '-input=false', '-no-color',
+      'init',
+      '-input=false',
+      '-no-color',
       ...(this.backend.backendConfig ?? []).map((value) => `-backend-config=${value}`),
-      ...(options.migrateState ? ['-migrate-state', '-force-copy'] : this.backend.reconfigure || lockingChangedOnly(this.dir) ? ['-reconfigure'] : []),
+      ...(options.migrateState
+        ? ['-migrate-state', '-force-copy']
+        : this.backend.reconfigure || lockingChangedOnly(this.dir)
+          ? ['-reconfigure']
+          : []),
     ];
     // One init at a time in this process: inits install into the shared plugin cache, and concurrent installs race on it.
     const result = await serialized(() => this.step('init', args, options));
@@ -259,8 +301,12 @@ export class TerraformWorkspace {
   private initFingerprint(): string {
     const read = (file: string) => (existsSync(join(this.dir, file)) ? readFileSync(join(this.dir, file), 'utf8') : '');
     const stack = JSON.parse(read('cdk.tf.json') || '{}') as { terraform?: unknown };
-    return createHash('sha256').update(JSON.stringify(stack.terraform ?? null)).update(OVERRIDE_FILES.map(read).join('\n')).update(read('.terraform.lock.hcl'))
-      .update(JSON.stringify((this.backend.backendConfig ?? []).map(backendConfigFingerprint))).digest('hex');
+    return createHash('sha256')
+      .update(JSON.stringify(stack.terraform ?? null))
+      .update(OVERRIDE_FILES.map(read).join('\n'))
+      .update(read('.terraform.lock.hcl'))
+      .update(JSON.stringify((this.backend.backendConfig ?? []).map(backendConfigFingerprint)))
+      .digest('hex');
   }
 
   validate(): Promise<CommandResult> {
@@ -273,8 +319,13 @@ export class TerraformWorkspace {
     const planFile = options.planFile ?? 'tfplan';
     const lock = options.lock ?? (!this.offline || this.backend.keepBackend === true);
     const args = [
-      'plan', '-input=false', '-no-color', '-detailed-exitcode', `-out=${planFile}`,
-      `-lock=${lock}`, `-lock-timeout=${options.lockTimeoutSeconds ?? 0}s`,
+      'plan',
+      '-input=false',
+      '-no-color',
+      '-detailed-exitcode',
+      `-out=${planFile}`,
+      `-lock=${lock}`,
+      `-lock-timeout=${options.lockTimeoutSeconds ?? 0}s`,
       ...(this.offline ? ['-refresh=false'] : []),
       ...(options.destroy ? ['-destroy'] : []),
       ...(options.extraArgs ?? []),
@@ -306,7 +357,12 @@ export class TerraformWorkspace {
     rmSync(log, { force: true });
     const own = ['TF_LOG', 'TF_LOG_CORE', 'TF_LOG_PATH'].some((name) => this.settings.env[name] !== undefined);
     const env = own ? this.settings.env : { ...this.settings.env, TF_LOG_CORE: 'INFO', TF_LOG_PATH: log };
-    return this.step('apply', ['apply', '-input=false', '-no-color', '-auto-approve', `-lock-timeout=${options.lockTimeoutSeconds ?? 0}s`, planFile], options, env);
+    return this.step(
+      'apply',
+      ['apply', '-input=false', '-no-color', '-auto-approve', `-lock-timeout=${options.lockTimeoutSeconds ?? 0}s`, planFile],
+      options,
+      env,
+    );
   }
 
   /** Releases the state lock with exactly this ID (Terraform refuses any other ID). */
@@ -345,8 +401,20 @@ export class TerraformWorkspace {
     return terraform(args, this.dir, this.settings.env, options);
   }
 
-  private step(step: 'init' | 'validate' | 'plan' | 'show' | 'apply', args: readonly string[], options: RunOptions, env = this.settings.env): Promise<CommandResult> {
-    if (step !== 'plan' && step !== 'apply') return timedStep(this.onEvent, step, this.stack, () => terraform(args, this.dir, env, options), (r) => r.ok);
+  private step(
+    step: 'init' | 'validate' | 'plan' | 'show' | 'apply',
+    args: readonly string[],
+    options: RunOptions,
+    env = this.settings.env,
+  ): Promise<CommandResult> {
+    if (step !== 'plan' && step !== 'apply')
+      return timedStep(
+        this.onEvent,
+        step,
+        this.stack,
+        () => terraform(args, this.dir, env, options),
+        (r) => r.ok,
+      );
     // The steps that hold the state lock: their output goes to a file, so that Terraform outlives a crash of this process, and they are recorded (running()).
     const recorded: RunOptions = {
       ...options,
@@ -356,7 +424,13 @@ export class TerraformWorkspace {
         options.onStart?.(pid);
       },
     };
-    return timedStep(this.onEvent, step, this.stack, () => terraform(args, this.dir, env, recorded).finally(() => forgetProcess(this.dir)), (r) => r.ok);
+    return timedStep(
+      this.onEvent,
+      step,
+      this.stack,
+      () => terraform(args, this.dir, env, recorded).finally(() => forgetProcess(this.dir)),
+      (r) => r.ok,
+    );
   }
 }
 
@@ -378,4 +452,3 @@ function serialized<T>(work: () => Promise<T>): Promise<T> {
   initQueue = next.catch(() => undefined);
   return next;
 }
-

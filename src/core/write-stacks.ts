@@ -13,7 +13,14 @@ export type GuardrailMode = 'enforce' | 'report';
 /** Unwaived guardrail failures: nothing was written. */
 export class GuardrailError extends Error {
   constructor(readonly reports: readonly GuardrailReport[]) {
-    super(`guardrails failed for ${reports.filter((r) => r.failed).map((r) => r.environment).join(', ')}; nothing was written (fix the findings, waive a rule with a reason under guardrails.waivers, or explore with --guardrails report)`);
+    super(
+      `guardrails failed for ${reports
+        .filter((r) => r.failed)
+        .map((r) => r.environment)
+        .join(
+          ', ',
+        )}; nothing was written (fix the findings, waive a rule with a reason under guardrails.waivers, or explore with --guardrails report)`,
+    );
   }
 }
 

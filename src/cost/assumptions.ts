@@ -73,5 +73,5 @@ export const ASSUMPTION_TEXT: Readonly<Record<keyof CostAssumptions, string>> = 
   s3StorageGb: 'GB stored per bucket (not the access logs, priced from the requests)',
   sqsRequestsMillionPerQueue: 'million SQS requests a month per queue (dead-letter queues: none)',
   jobRunMinutes: 'minutes a scheduled job runs each time',
-  spotDiscount: 'Fargate Spot\'s discount off on-demand (default: the region\'s, from the price table\'s Spot source)',
+  spotDiscount: "Fargate Spot's discount off on-demand (default: the region's, from the price table's Spot source)",
 };

@@ -47,7 +47,15 @@ export function compareEstimates(before: readonly CostEstimate[], after: readonl
       ...(now ? { after: now.total } : {}),
       difference: cents((now?.total ?? 0) - (old?.total ?? 0)),
       lines: lineDifferences(old?.lines ?? [], now?.lines ?? []),
-      ...(now?.budget ? { budget: { monthly: now.budget.monthly, over: now.budget.over, crossed: now.budget.over && (old === undefined || old.total <= now.budget.monthly) } } : {}),
+      ...(now?.budget
+        ? {
+            budget: {
+              monthly: now.budget.monthly,
+              over: now.budget.over,
+              crossed: now.budget.over && (old === undefined || old.total <= now.budget.monthly),
+            },
+          }
+        : {}),
     };
   });
   return { environments, difference: cents(environments.reduce((sum, e) => sum + e.difference, 0)) };

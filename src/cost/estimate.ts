@@ -81,24 +81,66 @@ type Resources = Record<string, Record<string, Resource>>;
 
 /** Types that cost nothing by themselves (their usage, if any, is priced elsewhere: logs, NAT, the load balancer). */
 const FREE_TYPES = new Set([
-  'aws_vpc', 'aws_subnet', 'aws_route_table', 'aws_route', 'aws_route_table_association', 'aws_internet_gateway', 'aws_default_security_group',
-  'aws_security_group', 'aws_vpc_security_group_ingress_rule', 'aws_vpc_security_group_egress_rule', 'aws_flow_log',
-  'aws_iam_role', 'aws_iam_role_policy', 'aws_iam_role_policy_attachment', 'aws_iam_policy',
-  'aws_ecs_cluster_capacity_providers', 'aws_ecs_task_definition', 'aws_appautoscaling_target', 'aws_appautoscaling_scheduled_action',
-  'aws_lb_listener', 'aws_lb_listener_rule', 'aws_lb_target_group', 'aws_lb_listener_certificate', 'aws_acm_certificate', 'aws_acm_certificate_validation',
-  'aws_route53_record', 'aws_kms_alias', 'aws_db_subnet_group', 'aws_db_parameter_group', 'aws_ecr_lifecycle_policy',
-  'aws_s3_bucket_lifecycle_configuration', 'aws_s3_bucket_ownership_controls', 'aws_s3_bucket_policy', 'aws_s3_bucket_public_access_block',
-  'aws_s3_bucket_server_side_encryption_configuration', 'aws_s3_bucket_versioning', 'aws_sns_topic', 'aws_sns_topic_policy', 'aws_sns_topic_subscription',
-  'aws_efs_access_point', 'aws_efs_mount_target', 'aws_efs_file_system_policy', 'aws_efs_backup_policy', 'aws_secretsmanager_secret_version',
+  'aws_vpc',
+  'aws_subnet',
+  'aws_route_table',
+  'aws_route',
+  'aws_route_table_association',
+  'aws_internet_gateway',
+  'aws_default_security_group',
+  'aws_security_group',
+  'aws_vpc_security_group_ingress_rule',
+  'aws_vpc_security_group_egress_rule',
+  'aws_flow_log',
+  'aws_iam_role',
+  'aws_iam_role_policy',
+  'aws_iam_role_policy_attachment',
+  'aws_iam_policy',
+  'aws_ecs_cluster_capacity_providers',
+  'aws_ecs_task_definition',
+  'aws_appautoscaling_target',
+  'aws_appautoscaling_scheduled_action',
+  'aws_lb_listener',
+  'aws_lb_listener_rule',
+  'aws_lb_target_group',
+  'aws_lb_listener_certificate',
+  'aws_acm_certificate',
+  'aws_acm_certificate_validation',
+  'aws_route53_record',
+  'aws_kms_alias',
+  'aws_db_subnet_group',
+  'aws_db_parameter_group',
+  'aws_ecr_lifecycle_policy',
+  'aws_s3_bucket_lifecycle_configuration',
+  'aws_s3_bucket_ownership_controls',
+  'aws_s3_bucket_policy',
+  'aws_s3_bucket_public_access_block',
+  'aws_s3_bucket_server_side_encryption_configuration',
+  'aws_s3_bucket_versioning',
+  'aws_sns_topic',
+  'aws_sns_topic_policy',
+  'aws_sns_topic_subscription',
+  'aws_efs_access_point',
+  'aws_efs_mount_target',
+  'aws_efs_file_system_policy',
+  'aws_efs_backup_policy',
+  'aws_secretsmanager_secret_version',
   // Teleport's files: standard-tier parameters (under 4 KB) are free; the recordings bucket's object lock costs nothing itself.
-  'aws_ssm_parameter', 'aws_s3_bucket_object_lock_configuration',
-  'random_password', 'terraform_data',
+  'aws_ssm_parameter',
+  'aws_s3_bucket_object_lock_configuration',
+  'random_password',
+  'terraform_data',
   // Budgets without actions cost nothing (the first two action-enabled ones are free too).
   'aws_budgets_budget',
   // Queue policies; EventBridge rules on AWS service events (a job's failed runs) are free.
-  'aws_sqs_queue_policy', 'aws_sqs_queue_redrive_allow_policy', 'aws_cloudwatch_event_rule',
+  'aws_sqs_queue_policy',
+  'aws_sqs_queue_redrive_allow_policy',
+  'aws_cloudwatch_event_rule',
   // A cache's subnet group, a bucket's CORS rules, a web ACL's association and logging (the logs are priced by their group).
-  'aws_elasticache_subnet_group', 'aws_s3_bucket_cors_configuration', 'aws_wafv2_web_acl_association', 'aws_wafv2_web_acl_logging_configuration',
+  'aws_elasticache_subnet_group',
+  'aws_s3_bucket_cors_configuration',
+  'aws_wafv2_web_acl_association',
+  'aws_wafv2_web_acl_logging_configuration',
 ]);
 
 /** The estimate of one stack. */
@@ -111,23 +153,45 @@ export function estimateStack(stackJson: string, environment: string, options: E
   const resources = document.resource ?? {};
   const lines: CostLine[] = [];
   const overrides = options.overrides?.services ?? {};
-  const context: Context = { resources, prices, assumptions, usage: (service) => overrides[String(service.name)], add: (line) => lines.push(line) };
+  const context: Context = {
+    resources,
+    prices,
+    assumptions,
+    usage: (service) => overrides[String(service.name)],
+    add: (line) => lines.push(line),
+  };
   for (const type of Object.keys(resources).sort()) {
     const priceType = PRICERS[type];
     for (const name of Object.keys(resources[type]!).sort()) {
       const address = `${type}.${name}`;
       const resource = resources[type]![name]!;
       if (priceType) priceType(address, resource, context);
-      else if (!FREE_TYPES.has(type)) lines.push({ address, item: `not priced: ${type} is not in the price table`, quantity: 1, unit: 'resource', unitPrice: null, monthly: 0, priced: false });
+      else if (!FREE_TYPES.has(type))
+        lines.push({
+          address,
+          item: `not priced: ${type} is not in the price table`,
+          quantity: 1,
+          unit: 'resource',
+          unitPrice: null,
+          monthly: 0,
+          priced: false,
+        });
     }
   }
   const rules = freeTierRules(options.accountCreated, options.asOf ?? PRICES_AS_OF);
   const freeTier = options.freeTier ? freeTierLines(lines, resources, prices, rules.twelveMonth) : undefined;
   const all = freeTier ? [...lines, ...freeTier.lines] : lines;
   return {
-    environment, region, currency: 'USD', pricesAsOf: PRICES_AS_OF, hoursPerMonth: HOURS_PER_MONTH, assumptions,
+    environment,
+    region,
+    currency: 'USD',
+    pricesAsOf: PRICES_AS_OF,
+    hoursPerMonth: HOURS_PER_MONTH,
+    assumptions,
     ...(Object.keys(overrides).length > 0 ? { overrides: { services: overrides } } : {}),
-    lines: all, total: cents(all.reduce((sum, line) => sum + line.monthly, 0)), notPriced: notPriced(lines, context),
+    lines: all,
+    total: cents(all.reduce((sum, line) => sum + line.monthly, 0)),
+    notPriced: notPriced(lines, context),
     ...(freeTier ? { freeTier: freeTier.uses, freeTierRules: rules.text } : {}),
     ...(options.monthlyBudget !== undefined ? { budget: budgetUse(all, options.monthlyBudget) } : {}),
   };
@@ -153,7 +217,15 @@ const PRICERS: Readonly<Record<string, Pricer>> = {
   aws_nat_gateway: (address, _r, { resources, prices, assumptions, add }) => {
     const gateways = Object.keys(resources.aws_nat_gateway ?? {}).length;
     add(line(address, 'NAT gateway hours', HOURS_PER_MONTH, 'hour', prices.nat.hour));
-    add(line(address, `data processed (${assumptions.natGbPerMonth} GB a month across ${gateways} gateway(s))`, assumptions.natGbPerMonth / gateways, 'GB', prices.nat.gb));
+    add(
+      line(
+        address,
+        `data processed (${assumptions.natGbPerMonth} GB a month across ${gateways} gateway(s))`,
+        assumptions.natGbPerMonth / gateways,
+        'GB',
+        prices.nat.gb,
+      ),
+    );
   },
   aws_eip: (address, _r, { prices, add }) => add(line(address, 'public IPv4 address', HOURS_PER_MONTH, 'hour', prices.publicIpv4Hour)),
   aws_lb: (address, lb, context) => {
@@ -164,7 +236,15 @@ const PRICERS: Readonly<Record<string, Pricer>> = {
     const requests = loadBalancerRequests(context);
     const rps = requests.perSecond;
     const lcus = Math.max(rps / 25, (rps * Math.max(0, rules - 10)) / 1000);
-    add(line(address, `LCUs (${rps} requests a second${requests.note}, ${rules} rules)`, lcus * HOURS_PER_MONTH, 'LCU-hour', prices.alb.lcuHour));
+    add(
+      line(
+        address,
+        `LCUs (${rps} requests a second${requests.note}, ${rules} rules)`,
+        lcus * HOURS_PER_MONTH,
+        'LCU-hour',
+        prices.alb.lcuHour,
+      ),
+    );
     const zones = Array.isArray(lb.subnets) ? lb.subnets.length : 2;
     if (lb.internal !== true) {
       add(line(address, `public IPv4 addresses (one per zone, ${zones})`, zones * HOURS_PER_MONTH, 'hour', prices.publicIpv4Hour));
@@ -172,7 +252,15 @@ const PRICERS: Readonly<Record<string, Pricer>> = {
     // Each load balancer node (one per zone at least) delivers a log file every 5 minutes: one PUT each.
     if ((lb.access_logs as { enabled?: boolean } | undefined)?.enabled === true) {
       const puts = zones * ACCESS_LOG_FILES_PER_HOUR * HOURS_PER_MONTH;
-      add(line(address, `access log S3 PUT requests (a file every 5 minutes from each of ${zones} node(s))`, puts / 1000, '1,000 requests', prices.s3PutThousand));
+      add(
+        line(
+          address,
+          `access log S3 PUT requests (a file every 5 minutes from each of ${zones} node(s))`,
+          puts / 1000,
+          '1,000 requests',
+          prices.s3PutThousand,
+        ),
+      );
     }
   },
   aws_db_instance: (address, db, { prices, add }) => {
@@ -181,21 +269,71 @@ const PRICERS: Readonly<Record<string, Pricer>> = {
     const engine = String(db.engine);
     const instanceClass = String(db.instance_class);
     const hourly = rdsInstanceHour(prices, engine, instanceClass);
-    if (hourly === undefined) add({ address, item: `not priced: ${engine} ${instanceClass} is not in the price table`, quantity: HOURS_PER_MONTH * copies, unit: 'hour', unitPrice: null, monthly: 0, priced: false });
-    else add(line(address, `${instanceClass} ${engine}${multiAz ? ' Multi-AZ (2 instances)' : ''}`, HOURS_PER_MONTH * copies, 'hour', hourly));
-    add(line(address, `gp3 storage${multiAz ? ' Multi-AZ (2 copies)' : ''}`, Number(db.allocated_storage ?? 20) * copies, 'GB-month', prices.rds.gp3GbMonth));
+    if (hourly === undefined)
+      add({
+        address,
+        item: `not priced: ${engine} ${instanceClass} is not in the price table`,
+        quantity: HOURS_PER_MONTH * copies,
+        unit: 'hour',
+        unitPrice: null,
+        monthly: 0,
+        priced: false,
+      });
+    else
+      add(line(address, `${instanceClass} ${engine}${multiAz ? ' Multi-AZ (2 instances)' : ''}`, HOURS_PER_MONTH * copies, 'hour', hourly));
+    add(
+      line(
+        address,
+        `gp3 storage${multiAz ? ' Multi-AZ (2 copies)' : ''}`,
+        Number(db.allocated_storage ?? 20) * copies,
+        'GB-month',
+        prices.rds.gp3GbMonth,
+      ),
+    );
   },
   aws_dynamodb_table: (address, table, { prices, assumptions, add }) => {
     const indexes = Array.isArray(table.global_secondary_index) ? (table.global_secondary_index as Resource[]) : [];
     if (table.billing_mode === 'PROVISIONED') {
       const sum = (key: string) => Number(table[key] ?? 0) + indexes.reduce((s, index) => s + Number(index[key] ?? 0), 0);
-      add(line(address, 'provisioned write capacity (table and indexes)', sum('write_capacity') * HOURS_PER_MONTH, 'WCU-hour', prices.dynamodb.wcuHour));
-      add(line(address, 'provisioned read capacity (table and indexes)', sum('read_capacity') * HOURS_PER_MONTH, 'RCU-hour', prices.dynamodb.rcuHour));
+      add(
+        line(
+          address,
+          'provisioned write capacity (table and indexes)',
+          sum('write_capacity') * HOURS_PER_MONTH,
+          'WCU-hour',
+          prices.dynamodb.wcuHour,
+        ),
+      );
+      add(
+        line(
+          address,
+          'provisioned read capacity (table and indexes)',
+          sum('read_capacity') * HOURS_PER_MONTH,
+          'RCU-hour',
+          prices.dynamodb.rcuHour,
+        ),
+      );
     } else {
       const seconds = HOURS_PER_MONTH * 3600;
       const writes = (assumptions.dynamodbWritesPerSecond * seconds * (1 + indexes.length)) / 1e6;
-      add(line(address, `on-demand writes (${assumptions.dynamodbWritesPerSecond} a second, table and ${indexes.length} index(es))`, writes, 'million WRU', prices.dynamodb.writeRequestMillion));
-      add(line(address, `on-demand reads (${assumptions.dynamodbReadsPerSecond} a second)`, (assumptions.dynamodbReadsPerSecond * seconds) / 1e6, 'million RRU', prices.dynamodb.readRequestMillion));
+      add(
+        line(
+          address,
+          `on-demand writes (${assumptions.dynamodbWritesPerSecond} a second, table and ${indexes.length} index(es))`,
+          writes,
+          'million WRU',
+          prices.dynamodb.writeRequestMillion,
+        ),
+      );
+      add(
+        line(
+          address,
+          `on-demand reads (${assumptions.dynamodbReadsPerSecond} a second)`,
+          (assumptions.dynamodbReadsPerSecond * seconds) / 1e6,
+          'million RRU',
+          prices.dynamodb.readRequestMillion,
+        ),
+      );
     }
     add(line(address, 'storage', assumptions.dynamodbStorageGb, 'GB-month', prices.dynamodb.storageGbMonth));
     if ((table.point_in_time_recovery as { enabled?: boolean } | undefined)?.enabled === true) {
@@ -205,7 +343,15 @@ const PRICERS: Readonly<Record<string, Pricer>> = {
   aws_cloudwatch_metric_alarm: (address, alarm, { prices, add }) => {
     const metrics = Array.isArray(alarm.metric_query) ? (alarm.metric_query as Resource[]).filter((q) => q.metric !== undefined).length : 1;
     const highResolution = Number(alarm.period ?? 60) < 60;
-    add(line(address, highResolution ? 'high-resolution alarm' : 'alarm', metrics, 'alarm metric-month', highResolution ? prices.cloudwatch.highResolutionAlarmMonth : prices.cloudwatch.alarmMonth));
+    add(
+      line(
+        address,
+        highResolution ? 'high-resolution alarm' : 'alarm',
+        metrics,
+        'alarm metric-month',
+        highResolution ? prices.cloudwatch.highResolutionAlarmMonth : prices.cloudwatch.alarmMonth,
+      ),
+    );
   },
   // Node hours of every node: the primary and its replicas.
   aws_elasticache_replication_group: (address, group, { prices, add }) => {
@@ -214,7 +360,16 @@ const PRICERS: Readonly<Record<string, Pricer>> = {
     const nodeType = String(group.node_type);
     const hourly = elasticacheNodeHour(prices, engine, nodeType);
     const item = `${nodeType} ${engine} node hours (${nodes} node(s): primary${nodes > 1 ? ` and ${nodes - 1} replica(s)` : ''})`;
-    if (hourly === undefined) add({ address, item: `not priced: ${nodeType} is not in the price table`, quantity: nodes * HOURS_PER_MONTH, unit: 'node-hour', unitPrice: null, monthly: 0, priced: false });
+    if (hourly === undefined)
+      add({
+        address,
+        item: `not priced: ${nodeType} is not in the price table`,
+        quantity: nodes * HOURS_PER_MONTH,
+        unit: 'node-hour',
+        unitPrice: null,
+        monthly: 0,
+        priced: false,
+      });
     else add(line(address, item, nodes * HOURS_PER_MONTH, 'node-hour', hourly));
   },
   // A web ACL, each of its rules (a managed rule group is one), and every request through the load balancer inspected.
@@ -226,13 +381,24 @@ const PRICERS: Readonly<Record<string, Pricer>> = {
     // The load balancer's requests, per-service overrides included.
     const requests = loadBalancerRequests(context);
     const millions = (requests.perSecond * HOURS_PER_MONTH * 3600) / 1e6;
-    add(line(address, `requests inspected (${requests.perSecond} a second${requests.note})`, millions, 'million requests', prices.waf.requestsMillion));
+    add(
+      line(
+        address,
+        `requests inspected (${requests.perSecond} a second${requests.note})`,
+        millions,
+        'million requests',
+        prices.waf.requestsMillion,
+      ),
+    );
   },
-  aws_cloudwatch_dashboard: (address, _r, { prices, add }) => add(line(address, 'dashboard', 1, 'dashboard-month', prices.cloudwatch.dashboardMonth)),
+  aws_cloudwatch_dashboard: (address, _r, { prices, add }) =>
+    add(line(address, 'dashboard', 1, 'dashboard-month', prices.cloudwatch.dashboardMonth)),
   aws_kms_key: (address, _r, { prices, add }) => add(line(address, 'customer-managed key', 1, 'key-month', prices.kmsKeyMonth)),
   aws_secretsmanager_secret: (address, _r, { prices, add }) => add(line(address, 'secret', 1, 'secret-month', prices.secretMonth)),
-  aws_ecr_repository: (address, _r, { prices, assumptions, add }) => add(line(address, 'image storage', assumptions.ecrStorageGb, 'GB-month', prices.ecrGbMonth)),
-  aws_efs_file_system: (address, _r, { prices, assumptions, add }) => add(line(address, 'standard storage', assumptions.efsStorageGb, 'GB-month', prices.efsStandardGbMonth)),
+  aws_ecr_repository: (address, _r, { prices, assumptions, add }) =>
+    add(line(address, 'image storage', assumptions.ecrStorageGb, 'GB-month', prices.ecrGbMonth)),
+  aws_efs_file_system: (address, _r, { prices, assumptions, add }) =>
+    add(line(address, 'standard storage', assumptions.efsStorageGb, 'GB-month', prices.efsStandardGbMonth)),
   aws_s3_bucket: (address, bucket, context) => {
     const { prices, assumptions, add } = context;
     const accessLogs = Object.values(context.resources.aws_lb ?? {}).some((lb) => {
@@ -249,11 +415,20 @@ const PRICERS: Readonly<Record<string, Pricer>> = {
     const days = expiry ?? NEVER_EXPIRES_DAYS;
     const perDay = (rps * 86400 * ACCESS_LOG_BYTES_PER_REQUEST) / 1e9;
     const kept = expiry !== undefined ? `kept ${expiry} days` : `never expire, priced at ${NEVER_EXPIRES_DAYS} days' worth`;
-    add(line(address, `access log storage (${rps} requests a second, ${ACCESS_LOG_BYTES_PER_REQUEST} bytes each compressed, ${kept})`, perDay * days, 'GB-month', prices.s3StandardGbMonth));
+    add(
+      line(
+        address,
+        `access log storage (${rps} requests a second, ${ACCESS_LOG_BYTES_PER_REQUEST} bytes each compressed, ${kept})`,
+        perDay * days,
+        'GB-month',
+        prices.s3StandardGbMonth,
+      ),
+    );
   },
   aws_route53_zone: (address, _r, { prices, add }) => add(line(address, 'hosted zone', 1, 'zone-month', prices.route53ZoneMonth)),
   // A private DNS namespace is a Route 53 private hosted zone.
-  aws_service_discovery_private_dns_namespace: (address, _r, { prices, add }) => add(line(address, 'private hosted zone (Cloud Map namespace)', 1, 'zone-month', prices.route53ZoneMonth)),
+  aws_service_discovery_private_dns_namespace: (address, _r, { prices, add }) =>
+    add(line(address, 'private hosted zone (Cloud Map namespace)', 1, 'zone-month', prices.route53ZoneMonth)),
   aws_service_discovery_service: (address, _r, { resources, prices, usage, add }) => {
     const name = address.slice(address.indexOf('.') + 1);
     const tasks = Object.values(resources.aws_ecs_service ?? {})
@@ -270,12 +445,23 @@ const PRICERS: Readonly<Record<string, Pricer>> = {
     const shared = Object.keys(context.resources.aws_cloudwatch_log_group ?? {}).filter((g) => own.get(g) === undefined).length;
     const ownPerDay = own.get(name);
     const perDay = ownPerDay ?? assumptions.logGbPerDay / shared;
-    const ingested = ownPerDay !== undefined ? `${ownPerDay} GB a day, ${own.source.get(name)}` : `${assumptions.logGbPerDay} GB a day across ${shared} log group(s)`;
+    const ingested =
+      ownPerDay !== undefined
+        ? `${ownPerDay} GB a day, ${own.source.get(name)}`
+        : `${assumptions.logGbPerDay} GB a day across ${shared} log group(s)`;
     add(line(address, `log ingestion (${ingested})`, (perDay * HOURS_PER_MONTH) / 24, 'GB', prices.cloudwatch.logIngestGb));
     const retention = Number(group.retention_in_days ?? 0);
     const days = retention > 0 ? retention : NEVER_EXPIRES_DAYS;
     const kept = retention > 0 ? `${retention} days' retention` : `never expires, priced at ${NEVER_EXPIRES_DAYS} days' worth`;
-    add(line(address, `log storage (${kept} of ${exact(perDay)} GB a day, as ingested)`, perDay * days, 'GB-month', prices.cloudwatch.logStorageGbMonth));
+    add(
+      line(
+        address,
+        `log storage (${kept} of ${exact(perDay)} GB a day, as ingested)`,
+        perDay * days,
+        'GB-month',
+        prices.cloudwatch.logStorageGbMonth,
+      ),
+    );
   },
   // Container Insights' metrics are custom metrics: a set per cluster and one per service (standard, not enhanced, observability).
   aws_ecs_cluster: (address, cluster, { resources, prices, add }) => {
@@ -284,27 +470,61 @@ const PRICERS: Readonly<Record<string, Pricer>> = {
     const name = address.slice(address.indexOf('.') + 1);
     const services = Object.values(resources.aws_ecs_service ?? {}).filter((s) => reference(s.cluster, 'aws_ecs_cluster') === name).length;
     const metrics = CONTAINER_INSIGHTS_METRICS.cluster + services * CONTAINER_INSIGHTS_METRICS.service;
-    add(line(address, `Container Insights metrics (${CONTAINER_INSIGHTS_METRICS.cluster} for the cluster, ${CONTAINER_INSIGHTS_METRICS.service} for each of ${services} service(s))`,
-      metrics, 'metric-month', prices.cloudwatch.customMetricMonth));
+    add(
+      line(
+        address,
+        `Container Insights metrics (${CONTAINER_INSIGHTS_METRICS.cluster} for the cluster, ${CONTAINER_INSIGHTS_METRICS.service} for each of ${services} service(s))`,
+        metrics,
+        'metric-month',
+        prices.cloudwatch.customMetricMonth,
+      ),
+    );
   },
   // Requests: an assumption per queue; a dead-letter queue (a queue no other queue's redrive names) sees only failed messages.
   aws_sqs_queue: (address, queue, { resources, prices, assumptions, add }) => {
     const name = address.slice(address.indexOf('.') + 1);
-    const deadLetter = Object.values(resources.aws_sqs_queue ?? {}).some((q) => String(q.redrive_policy ?? '').includes(`aws_sqs_queue.${name}.arn`))
-      || Object.values(resources.aws_scheduler_schedule ?? {}).some((s) => JSON.stringify(s.target ?? '').includes(`aws_sqs_queue.${name}.arn`));
+    const deadLetter =
+      Object.values(resources.aws_sqs_queue ?? {}).some((q) => String(q.redrive_policy ?? '').includes(`aws_sqs_queue.${name}.arn`)) ||
+      Object.values(resources.aws_scheduler_schedule ?? {}).some((s) =>
+        JSON.stringify(s.target ?? '').includes(`aws_sqs_queue.${name}.arn`),
+      );
     const fifo = queue.fifo_queue === true;
     const requests = deadLetter ? 0 : assumptions.sqsRequestsMillionPerQueue;
-    add(line(address, `${fifo ? 'FIFO' : 'standard'} requests (${deadLetter ? 'a dead-letter queue: failed messages only, none assumed' : `${requests} million a month`})`, requests, 'million requests', fifo ? prices.sqsFifoRequestMillion : prices.sqsStandardRequestMillion));
+    add(
+      line(
+        address,
+        `${fifo ? 'FIFO' : 'standard'} requests (${deadLetter ? 'a dead-letter queue: failed messages only, none assumed' : `${requests} million a month`})`,
+        requests,
+        'million requests',
+        fifo ? prices.sqsFifoRequestMillion : prices.sqsStandardRequestMillion,
+      ),
+    );
   },
   // A scheduled job: the Scheduler's invocations and the Fargate time of its runs (jobRunMinutes each), Spot where its strategy says.
   aws_scheduler_schedule: (address, schedule, { resources, prices, assumptions, add }) => {
     const expression = String(schedule.schedule_expression ?? '');
     const runs = schedule.state === 'DISABLED' ? 0 : runsPerMonth(expression);
     if (typeof runs === 'string') {
-      add({ address, item: `not priced: ${expression}: ${runs}`, quantity: 1, unit: 'schedule', unitPrice: null, monthly: 0, priced: false });
+      add({
+        address,
+        item: `not priced: ${expression}: ${runs}`,
+        quantity: 1,
+        unit: 'schedule',
+        unitPrice: null,
+        monthly: 0,
+        priced: false,
+      });
       return;
     }
-    add(line(address, `Scheduler invocations (${exact(runs)} run(s) a month${schedule.state === 'DISABLED' ? ', disabled' : ''})`, runs / 1e6, 'million invocations', prices.schedulerInvocationMillion));
+    add(
+      line(
+        address,
+        `Scheduler invocations (${exact(runs)} run(s) a month${schedule.state === 'DISABLED' ? ', disabled' : ''})`,
+        runs / 1e6,
+        'million invocations',
+        prices.schedulerInvocationMillion,
+      ),
+    );
     const ecs = (schedule.target as { ecs_parameters?: Resource } | undefined)?.ecs_parameters;
     const taskName = reference(ecs?.task_definition_arn, 'aws_ecs_task_definition');
     const task = taskName ? resources.aws_ecs_task_definition?.[taskName] : undefined;
@@ -317,13 +537,45 @@ const PRICERS: Readonly<Record<string, Pricer>> = {
     const f = prices.fargate;
     const shape = `${exact(runs)} run(s) of ${assumptions.jobRunMinutes} min, ${vcpu} vCPU, ${gb} GB`;
     if (onDemand > 0) {
-      add(line(address, `Fargate vCPU (${shape}${spot > 0 ? `, on-demand share ${exact(onDemand)}` : ''})`, onDemand * vcpu * hours, 'vCPU-hour', arm ? f.arm64VcpuHour : f.vcpuHour));
-      add(line(address, `Fargate memory (${shape}${spot > 0 ? `, on-demand share ${exact(onDemand)}` : ''})`, onDemand * gb * hours, 'GB-hour', arm ? f.arm64GbHour : f.gbHour));
+      add(
+        line(
+          address,
+          `Fargate vCPU (${shape}${spot > 0 ? `, on-demand share ${exact(onDemand)}` : ''})`,
+          onDemand * vcpu * hours,
+          'vCPU-hour',
+          arm ? f.arm64VcpuHour : f.vcpuHour,
+        ),
+      );
+      add(
+        line(
+          address,
+          `Fargate memory (${shape}${spot > 0 ? `, on-demand share ${exact(onDemand)}` : ''})`,
+          onDemand * gb * hours,
+          'GB-hour',
+          arm ? f.arm64GbHour : f.gbHour,
+        ),
+      );
     }
     if (spot > 0) {
       const discount = assumptions.spotDiscount;
-      add(line(address, `Fargate Spot vCPU (${shape}, Spot share ${exact(spot)}, ${spotOff(discount)})`, spot * vcpu * hours, 'vCPU-hour', exact(f.vcpuHour * (1 - discount))));
-      add(line(address, `Fargate Spot memory (${shape}, Spot share ${exact(spot)}, ${spotOff(discount)})`, spot * gb * hours, 'GB-hour', exact(f.gbHour * (1 - discount))));
+      add(
+        line(
+          address,
+          `Fargate Spot vCPU (${shape}, Spot share ${exact(spot)}, ${spotOff(discount)})`,
+          spot * vcpu * hours,
+          'vCPU-hour',
+          exact(f.vcpuHour * (1 - discount)),
+        ),
+      );
+      add(
+        line(
+          address,
+          `Fargate Spot memory (${shape}, Spot share ${exact(spot)}, ${spotOff(discount)})`,
+          spot * gb * hours,
+          'GB-hour',
+          exact(f.gbHour * (1 - discount)),
+        ),
+      );
     }
   },
   // Target tracking creates its own two alarms (scale out, scale in), billed like any other: per metric each reads.
@@ -364,8 +616,14 @@ function loadBalancerRequests({ resources, assumptions, usage }: Context): { per
   if (own.length === 0) return { perSecond: assumptions.albRequestsPerSecond, note: '' };
   const ownSum = own.reduce((sum, s) => sum + usage(s)!.requestsPerSecond!, 0);
   const rest = own.length < routed.length ? assumptions.albRequestsPerSecond : 0;
-  const names = own.map((s) => String(s.name)).sort().join(', ');
-  return { perSecond: exact(ownSum + rest), note: `: ${exact(ownSum)} to ${names} (cost.overrides)${rest > 0 ? `, ${rest} to the other services` : ''}` };
+  const names = own
+    .map((s) => String(s.name))
+    .sort()
+    .join(', ');
+  return {
+    perSecond: exact(ownSum + rest),
+    note: `: ${exact(ownSum)} to ${names} (cost.overrides)${rest > 0 ? `, ${rest} to the other services` : ''}`,
+  };
 }
 
 /** Log groups with a daily volume of their own (a service's cost.overrides), by resource name, and where the figure comes from. */
@@ -380,7 +638,10 @@ function logGroupUsage({ resources, usage }: Context): { get(name: string): numb
     const containers = String(resources.aws_ecs_task_definition?.[taskName ?? '']?.container_definitions ?? '');
     for (const group of Object.keys(resources.aws_cloudwatch_log_group ?? {})) {
       const groupName = String(resources.aws_cloudwatch_log_group![group]!.name ?? '');
-      if (groupName !== '' && (containers.includes(`"awslogs-group":"${groupName}"`) || containers.includes(`aws_cloudwatch_log_group.${group}.name`))) {
+      if (
+        groupName !== '' &&
+        (containers.includes(`"awslogs-group":"${groupName}"`) || containers.includes(`aws_cloudwatch_log_group.${group}.name`))
+      ) {
         own.set(group, perDay);
         source.set(group, `cost.overrides.services.${String(service.name)}`);
       }
@@ -427,7 +688,9 @@ const AUTOSCALING_ALARM_ITEM = 'alarms Application Auto Scaling creates (target 
 function targetTrackingMetrics(policy: Resource): number {
   const one = (value: unknown) => (Array.isArray(value) ? value[0] : value) as Resource | undefined;
   const custom = one(one(policy.target_tracking_scaling_policy_configuration)?.customized_metric_specification);
-  const metrics = Array.isArray(custom?.metrics) ? (custom.metrics as Resource[]).filter((m) => one(m.metric_stat) !== undefined).length : 0;
+  const metrics = Array.isArray(custom?.metrics)
+    ? (custom.metrics as Resource[]).filter((m) => one(m.metric_stat) !== undefined).length
+    : 0;
   return Math.max(1, metrics);
 }
 
@@ -464,17 +727,21 @@ export interface TaskUsage {
  * known), and its scheduled actions by the hours they run.
  */
 export function taskUsage(service: Resource, resources: Resources, override?: number): TaskUsage {
-  if (override !== undefined) return { tasks: override, note: `cost.overrides.services.${String(service.name)}.tasks: ${override} on average`, skipped: [] };
+  if (override !== undefined)
+    return { tasks: override, note: `cost.overrides.services.${String(service.name)}.tasks: ${override} on average`, skipped: [] };
   const desired = Number(service.desired_count ?? 1);
   const serviceName = Object.entries(resources.aws_ecs_service ?? {}).find(([, s]) => s === service)?.[0];
-  const targetEntry = Object.entries(resources.aws_appautoscaling_target ?? {}).find(([, t]) => serviceName !== undefined && reference(t.resource_id, 'aws_ecs_service') === serviceName);
+  const targetEntry = Object.entries(resources.aws_appautoscaling_target ?? {}).find(
+    ([, t]) => serviceName !== undefined && reference(t.resource_id, 'aws_ecs_service') === serviceName,
+  );
   if (!targetEntry) return { tasks: desired, note: '', skipped: [] };
   const [targetName, target] = targetEntry;
   const min = Number(target.min_capacity ?? 0);
   const max = Number(target.max_capacity ?? min);
   const held = Math.min(Math.max(desired, min), max);
   const note = `desired count ${held}${held !== desired ? ` (${desired} held to the range)` : ''} within autoscaling ${min}-${max}`;
-  const actions = Object.keys(resources.aws_appautoscaling_scheduled_action ?? {}).sort()
+  const actions = Object.keys(resources.aws_appautoscaling_scheduled_action ?? {})
+    .sort()
     .map((name) => resources.aws_appautoscaling_scheduled_action![name]!)
     .filter((a) => reference(a.resource_id, 'aws_appautoscaling_target') === targetName)
     .map((a) => {
@@ -490,14 +757,19 @@ export function taskUsage(service: Resource, resources: Resources, override?: nu
   };
 }
 
-interface Strategy { readonly capacity_provider: string; readonly base?: number; readonly weight?: number }
+interface Strategy {
+  readonly capacity_provider: string;
+  readonly base?: number;
+  readonly weight?: number;
+}
 
 /** On-demand and Spot tasks out of `tasks`: the base first, the rest by weight (shares, not whole tasks). */
 export function capacitySplit(strategy: readonly Strategy[], tasks: number): { onDemand: number; spot: number } {
   const base = strategy.find((s) => (s.base ?? 0) > 0);
   const baseTasks = Math.min(base?.base ?? 0, tasks);
   const rest = tasks - baseTasks;
-  const weight = (provider: string) => strategy.filter((s) => s.capacity_provider === provider).reduce((sum, s) => sum + (s.weight ?? 0), 0);
+  const weight = (provider: string) =>
+    strategy.filter((s) => s.capacity_provider === provider).reduce((sum, s) => sum + (s.weight ?? 0), 0);
   const onDemandWeight = weight('FARGATE');
   const spotWeight = weight('FARGATE_SPOT');
   const onDemandShare = onDemandWeight + spotWeight === 0 ? 1 : onDemandWeight / (onDemandWeight + spotWeight);
@@ -510,7 +782,15 @@ function priceService(address: string, service: Resource, { resources, prices, a
   const taskName = reference(service.task_definition, 'aws_ecs_task_definition');
   const task = taskName ? resources.aws_ecs_task_definition?.[taskName] : undefined;
   if (!task) {
-    add({ address, item: 'not priced: the task definition is not in this stack', quantity: 1, unit: 'service', unitPrice: null, monthly: 0, priced: false });
+    add({
+      address,
+      item: 'not priced: the task definition is not in this stack',
+      quantity: 1,
+      unit: 'service',
+      unitPrice: null,
+      monthly: 0,
+      priced: false,
+    });
     return;
   }
   const usage = taskUsage(service, resources, usageOf(service)?.tasks);
@@ -518,8 +798,11 @@ function priceService(address: string, service: Resource, { resources, prices, a
   const vcpu = Number(task.cpu) / 1024;
   const gb = Number(task.memory) / 1024;
   const arm = (task.runtime_platform as { cpu_architecture?: string } | undefined)?.cpu_architecture === 'ARM64';
-  const clusterStrategy = (Object.values(resources.aws_ecs_cluster_capacity_providers ?? {})[0]?.default_capacity_provider_strategy ?? []) as Strategy[];
-  const strategy = (service.capacity_provider_strategy as Strategy[] | undefined) ?? (service.launch_type === 'FARGATE' ? [{ capacity_provider: 'FARGATE', weight: 1 }] : clusterStrategy);
+  const clusterStrategy = (Object.values(resources.aws_ecs_cluster_capacity_providers ?? {})[0]?.default_capacity_provider_strategy ??
+    []) as Strategy[];
+  const strategy =
+    (service.capacity_provider_strategy as Strategy[] | undefined) ??
+    (service.launch_type === 'FARGATE' ? [{ capacity_provider: 'FARGATE', weight: 1 }] : clusterStrategy);
   const { onDemand, spot } = capacitySplit(strategy, tasks);
   const shape = `${tasks} task(s) of ${vcpu} vCPU, ${gb} GB${arm ? ', ARM64' : ''}${usage.note ? `; ${usage.note}` : ''}`;
   const f = prices.fargate;
@@ -527,16 +810,43 @@ function priceService(address: string, service: Resource, { resources, prices, a
   const off = spotOff(discount);
   if (onDemand > 0 || spot === 0) {
     const which = spot > 0 ? `, on-demand share ${exact(onDemand)}` : '';
-    add(line(address, `Fargate vCPU (${shape}${which})`, onDemand * vcpu * HOURS_PER_MONTH, 'vCPU-hour', arm ? f.arm64VcpuHour : f.vcpuHour));
+    add(
+      line(address, `Fargate vCPU (${shape}${which})`, onDemand * vcpu * HOURS_PER_MONTH, 'vCPU-hour', arm ? f.arm64VcpuHour : f.vcpuHour),
+    );
     add(line(address, `Fargate memory (${shape}${which})`, onDemand * gb * HOURS_PER_MONTH, 'GB-hour', arm ? f.arm64GbHour : f.gbHour));
   }
   if (spot > 0) {
     const which = onDemand > 0 ? `, Spot share ${exact(spot)}` : ', Spot';
-    add(line(address, `Fargate Spot vCPU (${shape}${which}, ${off})`, spot * vcpu * HOURS_PER_MONTH, 'vCPU-hour', exact(f.vcpuHour * (1 - discount))));
-    add(line(address, `Fargate Spot memory (${shape}${which}, ${off})`, spot * gb * HOURS_PER_MONTH, 'GB-hour', exact(f.gbHour * (1 - discount))));
+    add(
+      line(
+        address,
+        `Fargate Spot vCPU (${shape}${which}, ${off})`,
+        spot * vcpu * HOURS_PER_MONTH,
+        'vCPU-hour',
+        exact(f.vcpuHour * (1 - discount)),
+      ),
+    );
+    add(
+      line(
+        address,
+        `Fargate Spot memory (${shape}${which}, ${off})`,
+        spot * gb * HOURS_PER_MONTH,
+        'GB-hour',
+        exact(f.gbHour * (1 - discount)),
+      ),
+    );
   }
   const ephemeral = Number((task.ephemeral_storage as { size_in_gib?: number } | undefined)?.size_in_gib ?? 20);
-  if (ephemeral > 20) add(line(address, `ephemeral storage beyond 20 GB (${ephemeral} GB a task)`, tasks * (ephemeral - 20) * HOURS_PER_MONTH, 'GB-hour', f.ephemeralGbHour));
+  if (ephemeral > 20)
+    add(
+      line(
+        address,
+        `ephemeral storage beyond 20 GB (${ephemeral} GB a task)`,
+        tasks * (ephemeral - 20) * HOURS_PER_MONTH,
+        'GB-hour',
+        f.ephemeralGbHour,
+      ),
+    );
   if ((service.network_configuration as { assign_public_ip?: boolean } | undefined)?.assign_public_ip === true) {
     add(line(address, `public IPv4 addresses (one per task, ${tasks})`, tasks * HOURS_PER_MONTH, 'hour', prices.publicIpv4Hour));
   }
@@ -548,37 +858,65 @@ function notPriced(lines: readonly CostLine[], { resources, usage }: Context): N
   for (const name of Object.keys(resources.aws_ecs_service ?? {}).sort()) {
     const service = resources.aws_ecs_service![name]!;
     for (const skipped of taskUsage(service, resources, usage(service)?.tasks).skipped) {
-      out.push({ what: `aws_ecs_service.${name}: scheduled action ${skipped.schedule}`, why: `${skipped.why}; priced as if it never fired` });
+      out.push({
+        what: `aws_ecs_service.${name}: scheduled action ${skipped.schedule}`,
+        why: `${skipped.why}; priced as if it never fired`,
+      });
     }
   }
   for (const name of Object.keys(resources.aws_ecs_cluster ?? {}).sort()) {
-    const setting = (Array.isArray(resources.aws_ecs_cluster![name]!.setting) ? (resources.aws_ecs_cluster![name]!.setting as Resource[]) : []).find((s) => s.name === 'containerInsights');
+    const setting = (
+      Array.isArray(resources.aws_ecs_cluster![name]!.setting) ? (resources.aws_ecs_cluster![name]!.setting as Resource[]) : []
+    ).find((s) => s.name === 'containerInsights');
     if (setting !== undefined && setting.value !== 'disabled') {
-      out.push({ what: `aws_ecs_cluster.${name}: Container Insights performance log events`, why: 'ingested and stored as logs of their own; their volume grows with tasks and containers; add it to cost.logGbPerDay' });
+      out.push({
+        what: `aws_ecs_cluster.${name}: Container Insights performance log events`,
+        why: 'ingested and stored as logs of their own; their volume grows with tasks and containers; add it to cost.logGbPerDay',
+      });
     }
   }
   for (const name of Object.keys(resources.aws_lb ?? {}).sort()) {
     if ((resources.aws_lb![name]!.access_logs as { enabled?: boolean } | undefined)?.enabled === true) {
-      out.push({ what: `aws_lb.${name}: access log PUT requests of nodes beyond one per zone`, why: 'AWS adds load balancer nodes with traffic; each delivers its own file every 5 minutes (4 cents a month per node)' });
+      out.push({
+        what: `aws_lb.${name}: access log PUT requests of nodes beyond one per zone`,
+        why: 'AWS adds load balancer nodes with traffic; each delivers its own file every 5 minutes (4 cents a month per node)',
+      });
     }
   }
   for (const name of Object.keys(resources.aws_elasticache_replication_group ?? {}).sort()) {
     if (Number(resources.aws_elasticache_replication_group![name]!.snapshot_retention_limit ?? 0) > 0) {
-      out.push({ what: `aws_elasticache_replication_group.${name}: snapshot storage`, why: 'one snapshot per cache is free; more are billed per GB-month and their size is the cache\'s data' });
+      out.push({
+        what: `aws_elasticache_replication_group.${name}: snapshot storage`,
+        why: "one snapshot per cache is free; more are billed per GB-month and their size is the cache's data",
+      });
     }
   }
   for (const name of Object.keys(resources.aws_wafv2_web_acl ?? {}).sort()) {
-    out.push({ what: `aws_wafv2_web_acl.${name}: the managed rule groups' own fees`, why: 'the groups the project offers carry no subscription fee; Bot Control, Fraud Control and marketplace groups would' });
+    out.push({
+      what: `aws_wafv2_web_acl.${name}: the managed rule groups' own fees`,
+      why: 'the groups the project offers carry no subscription fee; Bot Control, Fraud Control and marketplace groups would',
+    });
   }
   out.push(
-    { what: 'data transfer out to the internet and between availability zones', why: 'depends on traffic; the cost: assumptions cover NAT processing and load balancer requests only' },
-    { what: 'API requests (KMS, Secrets Manager, CloudWatch metric reads, S3, ECR image pulls)', why: 'billed per request; depends on use' },
+    {
+      what: 'data transfer out to the internet and between availability zones',
+      why: 'depends on traffic; the cost: assumptions cover NAT processing and load balancer requests only',
+    },
+    {
+      what: 'API requests (KMS, Secrets Manager, CloudWatch metric reads, S3, ECR image pulls)',
+      why: 'billed per request; depends on use',
+    },
   );
   return out;
 }
 
 /** The allowances, as negative lines, and how much of each the environment uses. */
-function freeTierLines(lines: readonly CostLine[], resources: Resources, prices: RegionPrices, twelveMonth: boolean): { lines: CostLine[]; uses: FreeTierUse[] } {
+function freeTierLines(
+  lines: readonly CostLine[],
+  resources: Resources,
+  prices: RegionPrices,
+  twelveMonth: boolean,
+): { lines: CostLine[]; uses: FreeTierUse[] } {
   const out: CostLine[] = [];
   const uses: FreeTierUse[] = [];
   const allow = (allowance: string, free: number, used: number, unit: string, unitPrice: number) => {
@@ -587,22 +925,34 @@ function freeTierLines(lines: readonly CostLine[], resources: Resources, prices:
     const covered = Math.min(free, used);
     if (covered > 0) out.push({ ...line('free-tier', allowance, -covered, unit, unitPrice), monthly: exact(-covered * unitPrice) });
   };
-  const micro = Object.values(resources.aws_db_instance ?? {}).filter((db) => /^db\.(t2|t3|t4g)\.micro$/.test(String(db.instance_class)) && db.multi_az !== true);
-  const microHourly = micro.length > 0 ? Math.min(...micro.map((db) => rdsInstanceHour(prices, String(db.engine), String(db.instance_class)) ?? 0)) : 0;
+  const micro = Object.values(resources.aws_db_instance ?? {}).filter(
+    (db) => /^db\.(t2|t3|t4g)\.micro$/.test(String(db.instance_class)) && db.multi_az !== true,
+  );
+  const microHourly =
+    micro.length > 0 ? Math.min(...micro.map((db) => rdsInstanceHour(prices, String(db.engine), String(db.instance_class)) ?? 0)) : 0;
   allow('RDS: 750 hours of a single-AZ db.t2/t3/t4g.micro (12 months)', 750, micro.length * HOURS_PER_MONTH, 'hour', microHourly);
-  const storage = Object.values(resources.aws_db_instance ?? {}).reduce((sum, db) => sum + Number(db.allocated_storage ?? 20) * (db.multi_az === true ? 2 : 1), 0);
+  const storage = Object.values(resources.aws_db_instance ?? {}).reduce(
+    (sum, db) => sum + Number(db.allocated_storage ?? 20) * (db.multi_az === true ? 2 : 1),
+    0,
+  );
   if (storage > 0) allow('RDS: 20 GB of General Purpose storage (12 months)', 20, storage, 'GB-month', prices.rds.gp3GbMonth);
-  const alarms = lines.filter((l) => l.unit === 'alarm metric-month' && (l.item === 'alarm' || l.item.startsWith(AUTOSCALING_ALARM_ITEM))).reduce((sum, l) => sum + l.quantity, 0);
+  const alarms = lines
+    .filter((l) => l.unit === 'alarm metric-month' && (l.item === 'alarm' || l.item.startsWith(AUTOSCALING_ALARM_ITEM)))
+    .reduce((sum, l) => sum + l.quantity, 0);
   allow('CloudWatch: 10 standard alarm metrics (always)', 10, alarms, 'alarm metric-month', prices.cloudwatch.alarmMonth);
   const dashboards = Object.keys(resources.aws_cloudwatch_dashboard ?? {}).length;
   if (dashboards > 0) allow('CloudWatch: 3 dashboards (always)', 3, dashboards, 'dashboard-month', prices.cloudwatch.dashboardMonth);
   const logs = lines.filter((l) => l.item.startsWith('log ingestion')).reduce((sum, l) => sum + l.quantity, 0);
   if (logs > 0) allow('CloudWatch: 5 GB of log ingestion (always)', 5, logs, 'GB', prices.cloudwatch.logIngestGb);
-  const tableStorage = lines.filter((l) => l.address.startsWith('aws_dynamodb_table.') && l.item === 'storage').reduce((sum, l) => sum + l.quantity, 0);
+  const tableStorage = lines
+    .filter((l) => l.address.startsWith('aws_dynamodb_table.') && l.item === 'storage')
+    .reduce((sum, l) => sum + l.quantity, 0);
   if (tableStorage > 0) allow('DynamoDB: 25 GB of storage (always)', 25, tableStorage, 'GB-month', prices.dynamodb.storageGbMonth);
   const provisioned = (unit: string) => lines.filter((l) => l.unit === unit).reduce((sum, l) => sum + l.quantity, 0);
-  if (provisioned('WCU-hour') > 0) allow('DynamoDB: 25 provisioned WCUs (always)', 25 * HOURS_PER_MONTH, provisioned('WCU-hour'), 'WCU-hour', prices.dynamodb.wcuHour);
-  if (provisioned('RCU-hour') > 0) allow('DynamoDB: 25 provisioned RCUs (always)', 25 * HOURS_PER_MONTH, provisioned('RCU-hour'), 'RCU-hour', prices.dynamodb.rcuHour);
+  if (provisioned('WCU-hour') > 0)
+    allow('DynamoDB: 25 provisioned WCUs (always)', 25 * HOURS_PER_MONTH, provisioned('WCU-hour'), 'WCU-hour', prices.dynamodb.wcuHour);
+  if (provisioned('RCU-hour') > 0)
+    allow('DynamoDB: 25 provisioned RCUs (always)', 25 * HOURS_PER_MONTH, provisioned('RCU-hour'), 'RCU-hour', prices.dynamodb.rcuHour);
   const lbHours = lines.filter((l) => l.item === 'load balancer hours').reduce((sum, l) => sum + l.quantity, 0);
   if (lbHours > 0) {
     allow('Load balancer: 750 hours (12 months)', 750, lbHours, 'hour', prices.alb.hour);
@@ -632,17 +982,30 @@ export const CREDIT_PLAN_FROM = '2025-07-15';
 export function freeTierRules(accountCreated: string | undefined, asOf: string): { twelveMonth: boolean; text: string } {
   const always = 'always-free allowances';
   if (accountCreated === undefined) {
-    return { twelveMonth: false, text: `${always} only: cost.accountCreated is not set (the 12-month allowances apply only in the first 12 months of accounts created before ${CREDIT_PLAN_FROM})` };
+    return {
+      twelveMonth: false,
+      text: `${always} only: cost.accountCreated is not set (the 12-month allowances apply only in the first 12 months of accounts created before ${CREDIT_PLAN_FROM})`,
+    };
   }
   const [year, month, day] = accountCreated.split('-').map(Number) as [number, number, number];
   const ends = `${year + 1}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
   if (accountCreated >= CREDIT_PLAN_FROM) {
     const [y, m] = [month + 6 > 12 ? year + 1 : year, ((month + 5) % 12) + 1];
     const planEnds = `${y}-${String(m).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
-    return { twelveMonth: false, text: `${always} only: an account created on ${accountCreated} (from ${CREDIT_PLAN_FROM}) has the Free plan's credits (up to USD 200, until ${planEnds} at the latest), not subtracted here, instead of the 12-month allowances` };
+    return {
+      twelveMonth: false,
+      text: `${always} only: an account created on ${accountCreated} (from ${CREDIT_PLAN_FROM}) has the Free plan's credits (up to USD 200, until ${planEnds} at the latest), not subtracted here, instead of the 12-month allowances`,
+    };
   }
-  if (asOf < ends) return { twelveMonth: true, text: `${always} and the 12-month allowances: an account created on ${accountCreated} has them until ${ends} (judged on ${asOf})` };
-  return { twelveMonth: false, text: `${always} only: the 12-month allowances of an account created on ${accountCreated} ended on ${ends} (judged on ${asOf})` };
+  if (asOf < ends)
+    return {
+      twelveMonth: true,
+      text: `${always} and the 12-month allowances: an account created on ${accountCreated} has them until ${ends} (judged on ${asOf})`,
+    };
+  return {
+    twelveMonth: false,
+    text: `${always} only: the 12-month allowances of an account created on ${accountCreated} ended on ${ends} (judged on ${asOf})`,
+  };
 }
 
 /** Six decimals: enough for unit prices and quantities, stable across platforms. */

@@ -29,16 +29,23 @@ function assumptionLines(assumptions: CostAssumptions): string[] {
 
 /** `cost.overrides.services.api: requestsPerSecond 60, logGbPerDay 3`, one per overridden service. */
 function overrideLines(estimate: CostEstimate): string[] {
-  return Object.keys(estimate.overrides?.services ?? {}).sort().map((name) => {
-    const usage = estimate.overrides!.services![name]!;
-    return `cost.overrides.services.${name}: ${Object.entries(usage).filter(([, v]) => v !== undefined).map(([k, v]) => `${k} ${v}`).join(', ')}`;
-  });
+  return Object.keys(estimate.overrides?.services ?? {})
+    .sort()
+    .map((name) => {
+      const usage = estimate.overrides!.services![name]!;
+      return `cost.overrides.services.${name}: ${Object.entries(usage)
+        .filter(([, v]) => v !== undefined)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(', ')}`;
+    });
 }
 
 function budgetText(estimate: CostEstimate): string[] {
   const budget = estimate.budget;
   if (!budget) return [];
-  return [`budget (cost.monthlyBudget): ${usd(budget.monthly)} a month; this estimate is ${budget.percent}% of it${budget.over ? ', over it' : ''} (AWS Budgets alerts at 80% actual and 100% forecast)`];
+  return [
+    `budget (cost.monthlyBudget): ${usd(budget.monthly)} a month; this estimate is ${budget.percent}% of it${budget.over ? ', over it' : ''} (AWS Budgets alerts at 80% actual and 100% forecast)`,
+  ];
 }
 
 function notPricedText(estimate: CostEstimate): string[] {
@@ -46,10 +53,13 @@ function notPricedText(estimate: CostEstimate): string[] {
 }
 
 /** How the estimate counts tasks, said with every estimate. */
-export const TASKS_TEXT = 'autoscaled services at their desired count held between min and max (not their min), scheduled scaling by the hours it runs';
+export const TASKS_TEXT =
+  'autoscaled services at their desired count held between min and max (not their min), scheduled scaling by the hours it runs';
 
 function freeTierText(estimate: CostEstimate): string[] {
-  return (estimate.freeTier ?? []).map((use) => `${use.allowance}: uses ${quantity(use.used)} of ${quantity(use.free)} ${use.unit}${use.exceeded ? ' (exceeds it)' : ''}`);
+  return (estimate.freeTier ?? []).map(
+    (use) => `${use.allowance}: uses ${quantity(use.used)} of ${quantity(use.free)} ${use.unit}${use.exceeded ? ' (exceeds it)' : ''}`,
+  );
 }
 
 /** A plain-text table: one row per line, then the total, the assumptions and the free tier. */
@@ -58,7 +68,11 @@ export function formatEstimateTable(estimate: CostEstimate): string {
   const rows = estimate.lines.map((l) => [l.address, l.item, quantity(l.quantity), l.unit, unitPrice(l), usd(l.monthly)]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const right = new Set([2, 4, 5]);
-  const render = (row: readonly string[]) => row.map((cell, i) => (right.has(i) ? cell.padStart(widths[i]!) : cell.padEnd(widths[i]!))).join('  ').trimEnd();
+  const render = (row: readonly string[]) =>
+    row
+      .map((cell, i) => (right.has(i) ? cell.padStart(widths[i]!) : cell.padEnd(widths[i]!)))
+      .join('  ')
+      .trimEnd();
   return [
     `${estimate.environment} (${estimate.region}): ${usd(estimate.total)} a month, list prices as of ${estimate.pricesAsOf}, ${estimate.hoursPerMonth} hours a month`,
     render(header),
@@ -71,7 +85,13 @@ export function formatEstimateTable(estimate: CostEstimate): string {
     `  tasks: ${TASKS_TEXT}`,
     'not priced (billed, not in the total):',
     ...notPricedText(estimate).map((l) => `  ${l}`),
-    ...(estimate.freeTier ? ['free tier (account-wide allowances, counted as if this environment were alone in the account):', `  rules: ${estimate.freeTierRules}`, ...freeTierText(estimate).map((l) => `  ${l}`)] : []),
+    ...(estimate.freeTier
+      ? [
+          'free tier (account-wide allowances, counted as if this environment were alone in the account):',
+          `  rules: ${estimate.freeTierRules}`,
+          ...freeTierText(estimate).map((l) => `  ${l}`),
+        ]
+      : []),
   ].join('\n');
 }
 
@@ -86,7 +106,9 @@ export function formatEstimateMarkdown(estimate: CostEstimate): string {
     '',
     '| resource | item | quantity | unit | unit price | monthly |',
     '| --- | --- | ---: | --- | ---: | ---: |',
-    ...estimate.lines.map((l) => `| \`${l.address}\` | ${cell(l.item)} | ${quantity(l.quantity)} | ${l.unit} | ${unitPrice(l)} | ${usd(l.monthly)} |`),
+    ...estimate.lines.map(
+      (l) => `| \`${l.address}\` | ${cell(l.item)} | ${quantity(l.quantity)} | ${l.unit} | ${unitPrice(l)} | ${usd(l.monthly)} |`,
+    ),
     `| **total** | | | | | **${usd(estimate.total)}** |`,
     ...budgetText(estimate).flatMap((l) => ['', l]),
     '',
@@ -113,15 +135,24 @@ export function formatComparisonMarkdown(comparison: CostComparison, title = 'Mo
   // The budget warning a reviewer must not miss: above the details.
   for (const e of comparison.environments.filter((x) => x.budget?.over)) {
     const { monthly, crossed } = e.budget!;
-    out.push('', crossed
-      ? `> **Over budget:** this change takes ${e.environment} to ${total(e.after)} a month, over its \`cost.monthlyBudget\` of ${usd(monthly)}${e.before === undefined ? '' : ` (${total(e.before)} before)`}.`
-      : `> **Over budget:** ${e.environment} stays over its \`cost.monthlyBudget\` of ${usd(monthly)}: ${total(e.after)} a month.`);
+    out.push(
+      '',
+      crossed
+        ? `> **Over budget:** this change takes ${e.environment} to ${total(e.after)} a month, over its \`cost.monthlyBudget\` of ${usd(monthly)}${e.before === undefined ? '' : ` (${total(e.before)} before)`}.`
+        : `> **Over budget:** ${e.environment} stays over its \`cost.monthlyBudget\` of ${usd(monthly)}: ${total(e.after)} a month.`,
+    );
   }
   for (const e of comparison.environments.filter((x) => x.lines.length > 0)) {
-    out.push('', `<details><summary>${e.environment}: ${signedUsd(e.difference)} a month, ${e.lines.length} line(s) changed</summary>`, '',
-      '| resource | item | before | after | difference |', '| --- | --- | ---: | ---: | ---: |',
+    out.push(
+      '',
+      `<details><summary>${e.environment}: ${signedUsd(e.difference)} a month, ${e.lines.length} line(s) changed</summary>`,
+      '',
+      '| resource | item | before | after | difference |',
+      '| --- | --- | ---: | ---: | ---: |',
       ...e.lines.map((l) => `| \`${l.address}\` | ${cell(l.item)} | ${usd(l.before)} | ${usd(l.after)} | ${signedUsd(l.difference)} |`),
-      '', '</details>');
+      '',
+      '</details>',
+    );
   }
   out.push('', `List prices as of ${PRICES_AS_OF} (src/cost/prices.ts), usage from each environment's \`cost:\` assumptions.`);
   return out.join('\n');
@@ -135,9 +166,18 @@ const CATEGORIES: readonly (readonly [string, (line: CostLine) => boolean])[] = 
   ['Load balancer', (l) => l.address.startsWith('aws_lb.')],
   ['RDS', (l) => l.address.startsWith('aws_db_instance.')],
   ['DynamoDB', (l) => l.address.startsWith('aws_dynamodb_table.')],
-  ['CloudWatch alarms, dashboards, logs, Container Insights', (l) => l.address.startsWith('aws_cloudwatch_') || l.address.startsWith('aws_appautoscaling_policy.') || l.address.startsWith('aws_ecs_cluster.')],
+  [
+    'CloudWatch alarms, dashboards, logs, Container Insights',
+    (l) =>
+      l.address.startsWith('aws_cloudwatch_') ||
+      l.address.startsWith('aws_appautoscaling_policy.') ||
+      l.address.startsWith('aws_ecs_cluster.'),
+  ],
   ['KMS keys, Secrets Manager', (l) => l.address.startsWith('aws_kms_key.') || l.address.startsWith('aws_secretsmanager_secret.')],
-  ['ECR, S3, EFS, Route 53, Cloud Map', (l) => /^aws_(ecr_repository|s3_bucket|efs_file_system|route53_zone|service_discovery_)/.test(l.address)],
+  [
+    'ECR, S3, EFS, Route 53, Cloud Map',
+    (l) => /^aws_(ecr_repository|s3_bucket|efs_file_system|route53_zone|service_discovery_)/.test(l.address),
+  ],
   ['Free tier', (l) => l.address === 'free-tier'],
 ];
 
@@ -146,7 +186,14 @@ export function formatCategoryMarkdown(estimates: readonly CostEstimate[]): stri
   const rows: string[][] = [];
   const claimed = new Set<CostLine>();
   for (const [name, belongs] of CATEGORIES) {
-    const sums = estimates.map((e) => e.lines.filter((l) => !claimed.has(l) && belongs(l)).reduce((sum, l) => { claimed.add(l); return sum + l.monthly; }, 0));
+    const sums = estimates.map((e) =>
+      e.lines
+        .filter((l) => !claimed.has(l) && belongs(l))
+        .reduce((sum, l) => {
+          claimed.add(l);
+          return sum + l.monthly;
+        }, 0),
+    );
     if (sums.some((s) => s !== 0)) rows.push([name, ...sums.map(usd)]);
   }
   const other = estimates.map((e) => e.lines.filter((l) => !claimed.has(l)));

@@ -78,7 +78,13 @@ export function firings(expression: string): number[] | string {
   const days = domField === '?' ? null : values(domField, 1, 31, []);
   const months = values(monthField, 1, 12, MONTH_NAMES);
   const weekdays = dowField === '?' ? null : values(dowField, 1, 7, DAY_NAMES);
-  for (const [name, set] of [['minutes', minutes], ['hours', hours], ['day-of-month', days], ['month', months], ['day-of-week', weekdays]] as const) {
+  for (const [name, set] of [
+    ['minutes', minutes],
+    ['hours', hours],
+    ['day-of-month', days],
+    ['month', months],
+    ['day-of-week', weekdays],
+  ] as const) {
     if (typeof set === 'string') return `${name} field: ${set}`;
   }
   const out: number[] = [];
@@ -108,7 +114,8 @@ function values(field: string, low: number, high: number, names: readonly string
     const start = match[1] === '*' ? low : number(match[1]!);
     const end = match[2] !== undefined ? number(match[2]) : match[1] === '*' || match[3] !== undefined ? high : start;
     const step = match[3] !== undefined ? Number(match[3]) : 1;
-    if (start === undefined || end === undefined) return `"${part}" is not a value, range or step the estimate reads (L, W and # are not replayed)`;
+    if (start === undefined || end === undefined)
+      return `"${part}" is not a value, range or step the estimate reads (L, W and # are not replayed)`;
     if (start < low || end > high || start > end || step < 1) return `"${part}" is outside ${low}-${high}`;
     for (let value = start; value <= end; value += step) out.add(value);
   }

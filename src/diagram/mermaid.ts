@@ -2,9 +2,22 @@
 import type { Diagram, DiagramNode } from './model';
 
 const SHAPES: Record<DiagramNode['kind'], [string, string]> = {
-  internet: ['((', '))'], subnet: ['[', ']'], nat: ['[/', '/]'], loadBalancer: ['{{', '}}'], service: ['(', ')'],
-  database: ['[(', ')]'], table: ['[(', ')]'], fileSystem: ['[(', ')]'], cache: ['[(', ')]'], bucket: ['[(', ')]'], firewall: ['{{', '}}'], topic: ['>', ']'], role: ['[', ']'], boundary: ['[[', ']]'],
-  queue: ['[/', '\\]'], job: ['([', '])'],
+  internet: ['((', '))'],
+  subnet: ['[', ']'],
+  nat: ['[/', '/]'],
+  loadBalancer: ['{{', '}}'],
+  service: ['(', ')'],
+  database: ['[(', ')]'],
+  table: ['[(', ')]'],
+  fileSystem: ['[(', ')]'],
+  cache: ['[(', ')]'],
+  bucket: ['[(', ')]'],
+  firewall: ['{{', '}}'],
+  topic: ['>', ']'],
+  role: ['[', ']'],
+  boundary: ['[[', ']]'],
+  queue: ['[/', '\\]'],
+  job: ['([', '])'],
 };
 
 /** Quotes a label for Mermaid: `"` and the characters Mermaid reads as markup become entities. */

@@ -5,7 +5,23 @@
  * Terraform address, so the picture cannot show a path that does not exist.
  */
 
-export type NodeKind = 'internet' | 'subnet' | 'nat' | 'loadBalancer' | 'service' | 'database' | 'table' | 'fileSystem' | 'cache' | 'bucket' | 'firewall' | 'topic' | 'role' | 'boundary' | 'queue' | 'job';
+export type NodeKind =
+  | 'internet'
+  | 'subnet'
+  | 'nat'
+  | 'loadBalancer'
+  | 'service'
+  | 'database'
+  | 'table'
+  | 'fileSystem'
+  | 'cache'
+  | 'bucket'
+  | 'firewall'
+  | 'topic'
+  | 'role'
+  | 'boundary'
+  | 'queue'
+  | 'job';
 
 export interface DiagramNode {
   /** Safe in Mermaid and DOT: letters, digits, underscores. */
@@ -85,12 +101,24 @@ export function diagramOf(stackJson: string, environment: string): Diagram {
   for (const zone of zones) groups.push({ id: safeId('zone', zone), label: zone, parent: vpcGroup });
   for (const [name, subnet] of entries(resources, 'aws_subnet')) {
     const tier = (subnet.tags as Record<string, string> | undefined)?.Tier ?? 'subnet';
-    nodes.push({ id: safeId('subnet', name), kind: 'subnet', label: [`${tier} subnet`, String(subnet.cidr_block)], group: safeId('zone', String(subnet.availability_zone)), address: `aws_subnet.${name}` });
+    nodes.push({
+      id: safeId('subnet', name),
+      kind: 'subnet',
+      label: [`${tier} subnet`, String(subnet.cidr_block)],
+      group: safeId('zone', String(subnet.availability_zone)),
+      address: `aws_subnet.${name}`,
+    });
   }
   const subnetZone = new Map(entries(resources, 'aws_subnet').map(([name, s]) => [name, String(s.availability_zone)]));
   for (const [name, nat] of entries(resources, 'aws_nat_gateway')) {
     const zone = subnetZone.get(ref(nat.subnet_id, 'aws_subnet') ?? '');
-    nodes.push({ id: safeId('nat', name), kind: 'nat', label: ['NAT gateway'], group: zone ? safeId('zone', zone) : vpcGroup, address: `aws_nat_gateway.${name}` });
+    nodes.push({
+      id: safeId('nat', name),
+      kind: 'nat',
+      label: ['NAT gateway'],
+      group: zone ? safeId('zone', zone) : vpcGroup,
+      address: `aws_nat_gateway.${name}`,
+    });
   }
 
   // The load balancer, its listeners, and which rule sends what to which target group.
@@ -101,15 +129,25 @@ export function diagramOf(stackJson: string, environment: string): Diagram {
     const target = ref(rule.action, 'aws_lb_target_group');
     if (!target) continue;
     const conditions = (rule.condition as Resource[] | undefined) ?? [];
-    const hosts = conditions.flatMap((c) => ((c.host_header as { values?: string[] } | undefined)?.values ?? []));
-    const paths = conditions.flatMap((c) => ((c.path_pattern as { values?: string[] } | undefined)?.values ?? []));
+    const hosts = conditions.flatMap((c) => (c.host_header as { values?: string[] } | undefined)?.values ?? []);
+    const paths = conditions.flatMap((c) => (c.path_pattern as { values?: string[] } | undefined)?.values ?? []);
     targetRoutes.set(target, [...(targetRoutes.get(target) ?? []), [hosts.join(', '), paths.join(', ')].filter(Boolean).join(' ')]);
   }
   for (const [name, lb] of entries(resources, 'aws_lb')) {
-    const listeners = entries(resources, 'aws_lb_listener').filter(([, l]) => ref(l.load_balancer_arn, 'aws_lb') === name)
-      .map(([, l]) => `${String(l.protocol)} ${String(l.port)}${l.default_action && JSON.stringify(l.default_action).includes('"redirect"') ? ' (redirect)' : ''}`);
+    const listeners = entries(resources, 'aws_lb_listener')
+      .filter(([, l]) => ref(l.load_balancer_arn, 'aws_lb') === name)
+      .map(
+        ([, l]) =>
+          `${String(l.protocol)} ${String(l.port)}${l.default_action && JSON.stringify(l.default_action).includes('"redirect"') ? ' (redirect)' : ''}`,
+      );
     const id = safeId('lb', name);
-    nodes.push({ id, kind: 'loadBalancer', label: [`${lb.internal === true ? 'internal ' : ''}load balancer ${String(lb.name)}`, listeners.join(', ')], group: vpcGroup, address: `aws_lb.${name}` });
+    nodes.push({
+      id,
+      kind: 'loadBalancer',
+      label: [`${lb.internal === true ? 'internal ' : ''}load balancer ${String(lb.name)}`, listeners.join(', ')],
+      group: vpcGroup,
+      address: `aws_lb.${name}`,
+    });
     for (const sg of refs(lb.security_groups, 'aws_security_group')) bySecurityGroup.set(sg, id);
   }
 
@@ -121,18 +159,39 @@ export function diagramOf(stackJson: string, environment: string): Diagram {
     const containers = task ? (JSON.parse(String(task.container_definitions)) as { name: string }[]) : [];
     const sidecars = containers.map((c) => c.name).filter((n) => n !== key);
     const target = entries(resources, 'aws_appautoscaling_target').find(([, t]) => ref(t.resource_id, 'aws_ecs_service') === name)?.[1];
-    const count = target ? `${String(target.min_capacity)}-${String(target.max_capacity)} tasks (autoscaling)` : `${String(service.desired_count ?? 1)} task(s)`;
-    const strategy = (service.capacity_provider_strategy as { capacity_provider: string; base?: number; weight?: number }[] | undefined) ?? [];
-    const capacity = strategy.length === 1 ? (strategy[0]!.capacity_provider === 'FARGATE_SPOT' ? 'Spot' : 'on-demand')
-      : strategy.map((s) => `${s.capacity_provider === 'FARGATE_SPOT' ? 'Spot' : 'on-demand'} ${s.base ? `base ${s.base}, ` : ''}weight ${s.weight ?? 0}`).join(' / ');
+    const count = target
+      ? `${String(target.min_capacity)}-${String(target.max_capacity)} tasks (autoscaling)`
+      : `${String(service.desired_count ?? 1)} task(s)`;
+    const strategy =
+      (service.capacity_provider_strategy as { capacity_provider: string; base?: number; weight?: number }[] | undefined) ?? [];
+    const capacity =
+      strategy.length === 1
+        ? strategy[0]!.capacity_provider === 'FARGATE_SPOT'
+          ? 'Spot'
+          : 'on-demand'
+        : strategy
+            .map(
+              (s) =>
+                `${s.capacity_provider === 'FARGATE_SPOT' ? 'Spot' : 'on-demand'} ${s.base ? `base ${s.base}, ` : ''}weight ${s.weight ?? 0}`,
+            )
+            .join(' / ');
     const arm = (task?.runtime_platform as { cpu_architecture?: string } | undefined)?.cpu_architecture === 'ARM64' ? ', ARM64' : '';
     const size = task ? `${Number(task.cpu) / 1024} vCPU, ${Number(task.memory) / 1024} GB${arm}` : '';
     const id = safeId('service', key);
     nodes.push({
-      id, kind: 'service', group: vpcGroup, address: `aws_ecs_service.${name}`,
-      label: [`service ${key}${/teleport/i.test(key) ? ' (Teleport)' : ''}`, size, `${count}, ${capacity}`, ...(sidecars.length > 0 ? [`sidecars: ${sidecars.join(', ')}`] : [])].filter(Boolean),
+      id,
+      kind: 'service',
+      group: vpcGroup,
+      address: `aws_ecs_service.${name}`,
+      label: [
+        `service ${key}${/teleport/i.test(key) ? ' (Teleport)' : ''}`,
+        size,
+        `${count}, ${capacity}`,
+        ...(sidecars.length > 0 ? [`sidecars: ${sidecars.join(', ')}`] : []),
+      ].filter(Boolean),
     });
-    for (const sg of refs((service.network_configuration as Resource | undefined)?.security_groups, 'aws_security_group')) bySecurityGroup.set(sg, id);
+    for (const sg of refs((service.network_configuration as Resource | undefined)?.security_groups, 'aws_security_group'))
+      bySecurityGroup.set(sg, id);
     const role = task ? ref(task.task_role_arn, 'aws_iam_role') : undefined;
     if (role) taskRoleOf.set(role, id);
     for (const lb of (service.load_balancer as Resource[] | undefined) ?? []) {
@@ -150,11 +209,18 @@ export function diagramOf(stackJson: string, environment: string): Diagram {
     const capacity = [...new Set(strategy.map((s) => (s.capacity_provider === 'FARGATE_SPOT' ? 'Spot' : 'on-demand')))].join(' / ');
     const id = safeId('job', key);
     nodes.push({
-      id, kind: 'job', group: vpcGroup, address: `aws_scheduler_schedule.${name}`,
-      label: [`job ${key}`, `${String(schedule.schedule_expression)}${schedule.schedule_expression_timezone && schedule.schedule_expression_timezone !== 'UTC' ? ` ${String(schedule.schedule_expression_timezone)}` : ''}${schedule.state === 'DISABLED' ? ' (disabled)' : ''}`,
-        task ? `${Number(task.cpu) / 1024} vCPU, ${Number(task.memory) / 1024} GB, ${capacity}` : capacity].filter(Boolean),
+      id,
+      kind: 'job',
+      group: vpcGroup,
+      address: `aws_scheduler_schedule.${name}`,
+      label: [
+        `job ${key}`,
+        `${String(schedule.schedule_expression)}${schedule.schedule_expression_timezone && schedule.schedule_expression_timezone !== 'UTC' ? ` ${String(schedule.schedule_expression_timezone)}` : ''}${schedule.state === 'DISABLED' ? ' (disabled)' : ''}`,
+        task ? `${Number(task.cpu) / 1024} vCPU, ${Number(task.memory) / 1024} GB, ${capacity}` : capacity,
+      ].filter(Boolean),
     });
-    for (const sg of refs((ecs.network_configuration as Resource | undefined)?.security_groups, 'aws_security_group')) bySecurityGroup.set(sg, id);
+    for (const sg of refs((ecs.network_configuration as Resource | undefined)?.security_groups, 'aws_security_group'))
+      bySecurityGroup.set(sg, id);
     const role = task ? ref(task.task_role_arn, 'aws_iam_role') : undefined;
     if (role) taskRoleOf.set(role, id);
   }
@@ -166,26 +232,61 @@ export function diagramOf(stackJson: string, environment: string): Diagram {
     const id = safeId('queue', keyOf(name, 'queue'));
     queueIds.set(name, id);
     const dlq = resources.aws_sqs_queue?.[deadLetter];
-    nodes.push({ id, kind: 'queue', address: `aws_sqs_queue.${name}`, label: [`queue ${keyOf(name, 'queue')}`, `SQS${queue.fifo_queue === true ? ' FIFO' : ''}, dead letters to ${String(dlq?.name ?? 'its dead-letter queue')}`] });
+    nodes.push({
+      id,
+      kind: 'queue',
+      address: `aws_sqs_queue.${name}`,
+      label: [
+        `queue ${keyOf(name, 'queue')}`,
+        `SQS${queue.fifo_queue === true ? ' FIFO' : ''}, dead letters to ${String(dlq?.name ?? 'its dead-letter queue')}`,
+      ],
+    });
   }
 
   for (const [name, db] of entries(resources, 'aws_db_instance')) {
     const id = safeId('database', keyOf(name, 'database'));
-    nodes.push({ id, kind: 'database', group: vpcGroup, address: `aws_db_instance.${name}`, label: [`database ${keyOf(name, 'database')}`, `${String(db.engine)} ${String(db.engine_version)}, ${String(db.instance_class)}`, `${String(db.allocated_storage)} GB${db.multi_az === true ? ', Multi-AZ' : ''}`] });
+    nodes.push({
+      id,
+      kind: 'database',
+      group: vpcGroup,
+      address: `aws_db_instance.${name}`,
+      label: [
+        `database ${keyOf(name, 'database')}`,
+        `${String(db.engine)} ${String(db.engine_version)}, ${String(db.instance_class)}`,
+        `${String(db.allocated_storage)} GB${db.multi_az === true ? ', Multi-AZ' : ''}`,
+      ],
+    });
     for (const sg of refs(db.vpc_security_group_ids, 'aws_security_group')) bySecurityGroup.set(sg, id);
   }
   for (const [name, fs] of entries(resources, 'aws_efs_file_system')) {
     const id = safeId('filesystem', keyOf(name, 'file-system'));
-    nodes.push({ id, kind: 'fileSystem', group: vpcGroup, address: `aws_efs_file_system.${name}`, label: [`file system ${keyOf(name, 'file-system')}`, `EFS, ${String(fs.throughput_mode ?? 'bursting')}`] });
-    for (const [, mount] of entries(resources, 'aws_efs_mount_target').filter(([, m]) => ref(m.file_system_id, 'aws_efs_file_system') === name)) {
+    nodes.push({
+      id,
+      kind: 'fileSystem',
+      group: vpcGroup,
+      address: `aws_efs_file_system.${name}`,
+      label: [`file system ${keyOf(name, 'file-system')}`, `EFS, ${String(fs.throughput_mode ?? 'bursting')}`],
+    });
+    for (const [, mount] of entries(resources, 'aws_efs_mount_target').filter(
+      ([, m]) => ref(m.file_system_id, 'aws_efs_file_system') === name,
+    )) {
       for (const sg of refs(mount.security_groups, 'aws_security_group')) bySecurityGroup.set(sg, id);
     }
   }
   for (const [name, group] of entries(resources, 'aws_elasticache_replication_group')) {
     const id = safeId('cache', keyOf(name, 'cache'));
     const count = Number(group.num_cache_clusters ?? 1);
-    nodes.push({ id, kind: 'cache', group: vpcGroup, address: `aws_elasticache_replication_group.${name}`,
-      label: [`cache ${keyOf(name, 'cache')}`, `${String(group.engine)} ${String(group.engine_version)}, ${String(group.node_type)}`, `${count} node(s)${group.multi_az_enabled === true ? ', Multi-AZ' : ''}`] });
+    nodes.push({
+      id,
+      kind: 'cache',
+      group: vpcGroup,
+      address: `aws_elasticache_replication_group.${name}`,
+      label: [
+        `cache ${keyOf(name, 'cache')}`,
+        `${String(group.engine)} ${String(group.engine_version)}, ${String(group.node_type)}`,
+        `${count} node(s)${group.multi_az_enabled === true ? ', Multi-AZ' : ''}`,
+      ],
+    });
     for (const sg of refs(group.security_group_ids, 'aws_security_group')) bySecurityGroup.set(sg, id);
   }
   /** Application buckets (`bucket-<key>`), by their Terraform name, for the IAM edges. */
@@ -194,15 +295,29 @@ export function diagramOf(stackJson: string, environment: string): Diagram {
     const id = safeId('bucket', keyOf(name, 'bucket'));
     bucketIds.set(name, id);
     const versioned = entries(resources, 'aws_s3_bucket_versioning').some(([, v]) => ref(v.bucket, 'aws_s3_bucket') === name);
-    nodes.push({ id, kind: 'bucket', address: `aws_s3_bucket.${name}`, label: [`bucket ${keyOf(name, 'bucket')}`, `S3${versioned ? ', versioned' : ''}`] });
+    nodes.push({
+      id,
+      kind: 'bucket',
+      address: `aws_s3_bucket.${name}`,
+      label: [`bucket ${keyOf(name, 'bucket')}`, `S3${versioned ? ', versioned' : ''}`],
+    });
   }
   for (const [name, acl] of entries(resources, 'aws_wafv2_web_acl')) {
     const rules = Array.isArray(acl.rule) ? acl.rule.length : 0;
     const id = safeId('waf', name);
-    nodes.push({ id, kind: 'firewall', group: vpcGroup, address: `aws_wafv2_web_acl.${name}`, label: [`web ACL ${String(acl.name)}`, `${rules} rule(s)`] });
-    for (const [association, values] of entries(resources, 'aws_wafv2_web_acl_association').filter(([, a]) => ref(a.web_acl_arn, 'aws_wafv2_web_acl') === name)) {
+    nodes.push({
+      id,
+      kind: 'firewall',
+      group: vpcGroup,
+      address: `aws_wafv2_web_acl.${name}`,
+      label: [`web ACL ${String(acl.name)}`, `${rules} rule(s)`],
+    });
+    for (const [association, values] of entries(resources, 'aws_wafv2_web_acl_association').filter(
+      ([, a]) => ref(a.web_acl_arn, 'aws_wafv2_web_acl') === name,
+    )) {
       const lb = ref(values.resource_arn, 'aws_lb');
-      if (lb) edges.push({ from: id, to: safeId('lb', lb), label: 'inspects requests', grant: `aws_wafv2_web_acl_association.${association}` });
+      if (lb)
+        edges.push({ from: id, to: safeId('lb', lb), label: 'inspects requests', grant: `aws_wafv2_web_acl_association.${association}` });
     }
   }
   const tableIds = new Map<string, string>();
@@ -212,11 +327,26 @@ export function diagramOf(stackJson: string, environment: string): Diagram {
     const id = safeId('table', key);
     tableIds.set(name, id);
     const indexes = ((table.global_secondary_index as unknown[] | undefined) ?? []).length;
-    nodes.push({ id, kind: 'table', address: `aws_dynamodb_table.${name}`, label: [`table ${key}`, `DynamoDB ${table.billing_mode === 'PROVISIONED' ? 'provisioned' : 'on-demand'}${indexes > 0 ? `, ${indexes} index(es)` : ''}`] });
+    nodes.push({
+      id,
+      kind: 'table',
+      address: `aws_dynamodb_table.${name}`,
+      label: [
+        `table ${key}`,
+        `DynamoDB ${table.billing_mode === 'PROVISIONED' ? 'provisioned' : 'on-demand'}${indexes > 0 ? `, ${indexes} index(es)` : ''}`,
+      ],
+    });
   }
   for (const [name, topic] of entries(resources, 'aws_sns_topic')) {
-    const alarms = entries(resources, 'aws_cloudwatch_metric_alarm').filter(([, a]) => ref(a.alarm_actions, 'aws_sns_topic') === name).length;
-    nodes.push({ id: safeId('topic', name), kind: 'topic', address: `aws_sns_topic.${name}`, label: [`alert topic ${String(topic.name)}`, `${alarms} alarm(s)`] });
+    const alarms = entries(resources, 'aws_cloudwatch_metric_alarm').filter(
+      ([, a]) => ref(a.alarm_actions, 'aws_sns_topic') === name,
+    ).length;
+    nodes.push({
+      id: safeId('topic', name),
+      kind: 'topic',
+      address: `aws_sns_topic.${name}`,
+      label: [`alert topic ${String(topic.name)}`, `${alarms} alarm(s)`],
+    });
   }
 
   // Edges from security-group ingress rules: the internet (CIDRs) or another group, to the group's node.
@@ -225,12 +355,22 @@ export function diagramOf(stackJson: string, environment: string): Diagram {
     const to = bySecurityGroup.get(ref(rule.security_group_id, 'aws_security_group') ?? '');
     if (!to) continue;
     const grant = `aws_vpc_security_group_ingress_rule.${name}`;
-    const port = rule.from_port === rule.to_port ? `port ${String(rule.from_port)}` : `ports ${String(rule.from_port)}-${String(rule.to_port)}`;
+    const port =
+      rule.from_port === rule.to_port ? `port ${String(rule.from_port)}` : `ports ${String(rule.from_port)}-${String(rule.to_port)}`;
     const sourceGroup = ref(rule.referenced_security_group_id, 'aws_security_group');
-    const from = sourceGroup ? bySecurityGroup.get(sourceGroup) : rule.cidr_ipv4 !== undefined || rule.cidr_ipv6 !== undefined ? internet : undefined;
+    const from = sourceGroup
+      ? bySecurityGroup.get(sourceGroup)
+      : rule.cidr_ipv4 !== undefined || rule.cidr_ipv6 !== undefined
+        ? internet
+        : undefined;
     if (!from) continue;
     const route = from.startsWith('lb_') ? routeOf(to) : undefined;
-    edges.push({ from, to, grant, label: from === internet ? `${port} from ${String(rule.cidr_ipv4 ?? rule.cidr_ipv6)}` : route ? `${route}, ${port}` : port });
+    edges.push({
+      from,
+      to,
+      grant,
+      label: from === internet ? `${port} from ${String(rule.cidr_ipv4 ?? rule.cidr_ipv6)}` : route ? `${route}, ${port}` : port,
+    });
   }
   // Edges from IAM policies of task roles that name a table: read and/or write.
   for (const [name, policy] of entries(resources, 'aws_iam_role_policy')) {
@@ -240,7 +380,12 @@ export function diagramOf(stackJson: string, environment: string): Diagram {
       const to = tableIds.get(table);
       if (!to) continue;
       const text = String(policy.policy);
-      const access = [/dynamodb:(GetItem|Query|Scan|BatchGetItem)/.test(text) ? 'read' : '', /dynamodb:(PutItem|UpdateItem|DeleteItem|BatchWriteItem)/.test(text) ? 'write' : ''].filter(Boolean).join(' and ');
+      const access = [
+        /dynamodb:(GetItem|Query|Scan|BatchGetItem)/.test(text) ? 'read' : '',
+        /dynamodb:(PutItem|UpdateItem|DeleteItem|BatchWriteItem)/.test(text) ? 'write' : '',
+      ]
+        .filter(Boolean)
+        .join(' and ');
       edges.push({ from, to, grant: `aws_iam_role_policy.${name}`, label: `IAM ${access || 'access'}` });
     }
   }
@@ -253,7 +398,8 @@ export function diagramOf(stackJson: string, environment: string): Diagram {
       if (!id) continue;
       const text = String(policy.policy);
       if (text.includes('sqs:SendMessage')) edges.push({ from: workload, to: id, grant: `aws_iam_role_policy.${name}`, label: 'IAM send' });
-      if (text.includes('sqs:ReceiveMessage')) edges.push({ from: id, to: workload, grant: `aws_iam_role_policy.${name}`, label: 'IAM receive' });
+      if (text.includes('sqs:ReceiveMessage'))
+        edges.push({ from: id, to: workload, grant: `aws_iam_role_policy.${name}`, label: 'IAM receive' });
     }
   }
   // Edges from IAM policies of task roles that name an application bucket: read and/or write.

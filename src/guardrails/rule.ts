@@ -87,5 +87,7 @@ export function referencing(stack: StackJson, type: string, attribute: string, t
 
 /** Findings for every resource of `type` that fails `ok`. */
 export function everyResource(stack: StackJson, type: string, ok: (values: any) => boolean, message: string): Finding[] {
-  return resources(stack, type).filter((r) => !ok(r.values)).map((r) => ({ address: r.address, message }));
+  return resources(stack, type)
+    .filter((r) => !ok(r.values))
+    .map((r) => ({ address: r.address, message }));
 }

@@ -47,7 +47,12 @@ function runRule(rule: GuardrailRule, input: GuardrailInput): RuleResult {
     findings = rule.check(input.stack, { production: input.production });
   } catch (error) {
     const threw = error instanceof Error ? error.message : String(error);
-    return { rule, status: 'fail', threw, findings: [{ address: lastReadResource() ?? WHOLE_STACK, message: `the rule threw while checking it: ${threw}` }] };
+    return {
+      rule,
+      status: 'fail',
+      threw,
+      findings: [{ address: lastReadResource() ?? WHOLE_STACK, message: `the rule threw while checking it: ${threw}` }],
+    };
   }
   const reason = input.waivers[rule.id];
   if (findings.length === 0) return { rule, status: 'pass', findings };
@@ -57,25 +62,40 @@ function runRule(rule: GuardrailRule, input: GuardrailInput): RuleResult {
 export function runGuardrails(input: GuardrailInput, rules: readonly GuardrailRule[] = RULES): GuardrailReport {
   const results = rules.map((rule) => runRule(rule, input));
   // A waiver of a rule that threw is not known to be unneeded: the rule did not finish.
-  const unneededWaivers = Object.keys(input.waivers).filter((id) => !results.some((r) => r.rule.id === id && (r.status === 'waived' || r.threw !== undefined)));
-  return { environment: input.environment, production: input.production, results, unneededWaivers, failed: results.some((r) => r.status === 'fail') };
+  const unneededWaivers = Object.keys(input.waivers).filter(
+    (id) => !results.some((r) => r.rule.id === id && (r.status === 'waived' || r.threw !== undefined)),
+  );
+  return {
+    environment: input.environment,
+    production: input.production,
+    results,
+    unneededWaivers,
+    failed: results.some((r) => r.status === 'fail'),
+  };
 }
 
 /** The report as lines: a summary, then every failure with its fix, every waiver with its reason. */
 export function formatReport(report: GuardrailReport): string[] {
   const count = (status: RuleResult['status']) => report.results.filter((r) => r.status === status).length;
-  const lines = [`${report.environment}${report.production ? ' (production)' : ''}: ${count('pass')} passed, ${count('fail')} failed, ${count('waived')} waived, ${count('skipped')} production-only skipped`];
+  const lines = [
+    `${report.environment}${report.production ? ' (production)' : ''}: ${count('pass')} passed, ${count('fail')} failed, ${count('waived')} waived, ${count('skipped')} production-only skipped`,
+  ];
   for (const result of report.results) {
     const scanners = result.rule.scannerIds.length ? ` [${result.rule.scannerIds.join(', ')}]` : '';
     if (result.status === 'fail') {
       // A rule that threw has no fix to give: the fault is the rule's, not the stack's.
-      const fix = result.threw === undefined ? `fix: ${result.rule.fix}` : 'a bug in the rule (src/guardrails/rules), not in the stack: report it';
-      for (const finding of result.findings) lines.push(`  FAIL ${result.rule.id}${scanners} ${finding.address}: ${finding.message}; ${fix}`);
+      const fix =
+        result.threw === undefined ? `fix: ${result.rule.fix}` : 'a bug in the rule (src/guardrails/rules), not in the stack: report it';
+      for (const finding of result.findings)
+        lines.push(`  FAIL ${result.rule.id}${scanners} ${finding.address}: ${finding.message}; ${fix}`);
     }
     if (result.status === 'waived') {
-      lines.push(`  WAIVED ${result.rule.id}${scanners}: ${result.reason} (${result.findings.length} finding(s): ${result.findings.map((f) => f.message).join('; ')})`);
+      lines.push(
+        `  WAIVED ${result.rule.id}${scanners}: ${result.reason} (${result.findings.length} finding(s): ${result.findings.map((f) => f.message).join('; ')})`,
+      );
     }
   }
-  for (const id of report.unneededWaivers) lines.push(`  NOTE waiver ${id} is not needed here: the rule passes or does not apply; remove it`);
+  for (const id of report.unneededWaivers)
+    lines.push(`  NOTE waiver ${id} is not needed here: the rule passes or does not apply; remove it`);
   return lines;
 }

@@ -48,7 +48,8 @@ export class AwsContext {
 
   /** Gives `stack` its context; once per stack. */
   static set(stack: TerraformStack, place: AwsPlace): AwsContext {
-    if (CONTEXTS.has(stack)) throw new Error(`${stack.node.path}: the stack's AWS context is set already; a stack has one place (one region and account)`);
+    if (CONTEXTS.has(stack))
+      throw new Error(`${stack.node.path}: the stack's AWS context is set already; a stack has one place (one region and account)`);
     const context = new AwsContext(place);
     CONTEXTS.set(stack, context);
     return context;
@@ -62,7 +63,9 @@ export class AwsContext {
     }
     const context = CONTEXTS.get(stack);
     if (context === undefined) {
-      throw new Error(`${scope.node.path}: its stack ${stack.node.path} has no AWS context; the stack calls AwsContext.set(this, { region, accountId }) in its constructor, before it adds modules`);
+      throw new Error(
+        `${scope.node.path}: its stack ${stack.node.path} has no AWS context; the stack calls AwsContext.set(this, { region, accountId }) in its constructor, before it adds modules`,
+      );
     }
     return context;
   }

@@ -14,7 +14,16 @@ import { PolicyRole } from '../modules/ci/policy-role';
 import { policyDocument } from '../modules/iam/policy-document';
 import { StateBackend } from '../modules/state/state-backend';
 import { GuardrailWaivers } from './guardrail-waivers';
-import { boundaryPolicyName, chunkStatements, deployStatements, managementStatements, policyStatements, serviceRoleNames, wildcardWaiver, type ReasonedStatement } from './management-policy';
+import {
+  boundaryPolicyName,
+  chunkStatements,
+  deployStatements,
+  managementStatements,
+  policyStatements,
+  serviceRoleNames,
+  wildcardWaiver,
+  type ReasonedStatement,
+} from './management-policy';
 import { BOUNDARY_POLICY_CHARACTERS, boundaryStatements } from './permissions-boundary';
 import { addS3Backend } from './s3-backend';
 import { ValidationError } from '../validation-error';
@@ -36,7 +45,10 @@ export function bootstrapStackName(backend: BackendConfig): string {
  * and oidcProvider create makes it; the others use its ARN.
  */
 export function createsOidcProvider(all: readonly EnvironmentConfig[], bucket: string, accountId: string): boolean {
-  const buckets = all.filter((c) => c.ci.github && c.ci.github.oidcProvider === 'create' && c.aws.accountId === accountId).map((c) => c.backend.bucket).sort();
+  const buckets = all
+    .filter((c) => c.ci.github && c.ci.github.oidcProvider === 'create' && c.aws.accountId === accountId)
+    .map((c) => c.backend.bucket)
+    .sort();
   return buckets[0] === bucket;
 }
 
@@ -59,7 +71,13 @@ export function createsOidcProvider(all: readonly EnvironmentConfig[], bucket: s
 export class BootstrapStack extends TerraformStack {
   private readonly waivers: GuardrailWaivers;
 
-  constructor(scope: Construct, backend: BackendConfig, tags: Readonly<Record<string, string>>, environments: readonly EnvironmentConfig[] = [], all: readonly EnvironmentConfig[] = environments) {
+  constructor(
+    scope: Construct,
+    backend: BackendConfig,
+    tags: Readonly<Record<string, string>>,
+    environments: readonly EnvironmentConfig[] = [],
+    all: readonly EnvironmentConfig[] = environments,
+  ) {
     super(scope, bootstrapStackName(backend));
     // The state bucket's place; its modules read the partition and account from here.
     AwsContext.set(this, backend);
@@ -83,19 +101,31 @@ export class BootstrapStack extends TerraformStack {
     }
     new StateBackend(this, 'state', { bucket: backend.bucket, lockTable: backend.lockTable });
     this.waivers = new GuardrailWaivers(this, 'guardrail-waivers');
-    this.waivers.add('alarms-enabled', 'the bootstrap stack holds the state bucket, its lock table and IAM roles, nothing that serves traffic: a missing bucket or table fails every init and plan, and CloudTrail records their use');
+    this.waivers.add(
+      'alarms-enabled',
+      'the bootstrap stack holds the state bucket, its lock table and IAM roles, nothing that serves traffic: a missing bucket or table fails every init and plan, and CloudTrail records their use',
+    );
     this.addBoundaries(boundaries);
     this.addGithubRoles(backend, environments, all);
     this.addControllerRoles(backend, environments, all);
   }
 
   /** The permissions boundary of each environment in this account (one in another account is made there by hand), fenced from every other environment; refused when one is over IAM's size. */
-  private boundaryPolicies(backend: BackendConfig, environments: readonly EnvironmentConfig[], all: readonly EnvironmentConfig[]): { config: EnvironmentConfig; policy: string }[] {
-    const here = [...environments].filter((c) => c.aws.accountId === backend.accountId).sort((a, b) => a.environment.localeCompare(b.environment));
+  private boundaryPolicies(
+    backend: BackendConfig,
+    environments: readonly EnvironmentConfig[],
+    all: readonly EnvironmentConfig[],
+  ): { config: EnvironmentConfig; policy: string }[] {
+    const here = [...environments]
+      .filter((c) => c.aws.accountId === backend.accountId)
+      .sort((a, b) => a.environment.localeCompare(b.environment));
     return here.map((config) => {
       const policy = policyDocument(...boundaryStatements(config, all));
       if (policy.replace(/\s/g, '').length > BOUNDARY_POLICY_CHARACTERS) {
-        throw new ValidationError(`the permissions boundary of ${config.environment} is ${policy.length} characters, over IAM's ${BOUNDARY_POLICY_CHARACTERS} for one managed policy; name fewer resources in its taskRole statements`, this);
+        throw new ValidationError(
+          `the permissions boundary of ${config.environment} is ${policy.length} characters, over IAM's ${BOUNDARY_POLICY_CHARACTERS} for one managed policy; name fewer resources in its taskRole statements`,
+          this,
+        );
       }
       return { config, policy };
     });
@@ -112,7 +142,9 @@ export class BootstrapStack extends TerraformStack {
   }
 
   private addGithubRoles(backend: BackendConfig, environments: readonly EnvironmentConfig[], all: readonly EnvironmentConfig[]): void {
-    const withCi = [...environments].filter((c) => c.ci.github && c.aws.accountId === backend.accountId).sort((a, b) => a.environment.localeCompare(b.environment));
+    const withCi = [...environments]
+      .filter((c) => c.ci.github && c.aws.accountId === backend.accountId)
+      .sort((a, b) => a.environment.localeCompare(b.environment));
     if (withCi.length === 0) return;
     const providerArn = createsOidcProvider(all, backend.bucket, backend.accountId)
       ? new GithubOidcProvider(this, 'github-oidc').arn
@@ -150,7 +182,8 @@ export class BootstrapStack extends TerraformStack {
     for (const config of [...environments].sort((a, b) => a.environment.localeCompare(b.environment))) {
       const wanted = controller.environmentRoles[config.environment];
       const name = controllerNames.environmentRole(config.project, config.environment);
-      if (wanted !== `arn:${config.aws.partition}:iam::${backend.accountId}:role/${name}` || config.aws.accountId !== backend.accountId) continue;
+      if (wanted !== `arn:${config.aws.partition}:iam::${backend.accountId}:role/${name}` || config.aws.accountId !== backend.accountId)
+        continue;
       const statements = managementStatements(config, othersOf(config, all));
       reasoned.push(...statements);
       const taskRoleArn = `arn:${controller.partition}:iam::${controller.accountId}:role/${controllerNames.taskRole(controller.project)}`;

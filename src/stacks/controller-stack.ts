@@ -30,7 +30,14 @@ import { CONTROLLER_DATA_DIR, CONTROLLER_PORT, ControllerService } from '../modu
 import { RunsTable } from '../modules/controller/runs-table';
 import { Naming } from '../naming';
 import { GuardrailWaivers } from './guardrail-waivers';
-import { chunkStatements, managementStatements, mergeStatements, policyStatements, wildcardWaiver, type ReasonedStatement } from './management-policy';
+import {
+  chunkStatements,
+  managementStatements,
+  mergeStatements,
+  policyStatements,
+  wildcardWaiver,
+  type ReasonedStatement,
+} from './management-policy';
 import { addS3Backend } from './s3-backend';
 
 /** Where the controller stack keeps its state: an environment's state is <keyPrefix>/<env>.tfstate with env at most 20 characters, so this key is never one. */
@@ -44,20 +51,41 @@ export function defaultControllerImageTag(): string {
 }
 
 /** The runs table actions `src/controller/store/dynamodb-store.ts` uses (it finds the table created, so no CreateTable). */
-const STORE_ACTIONS = ['dynamodb:DescribeTable', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:Query', 'dynamodb:ConditionCheckItem'];
+const STORE_ACTIONS = [
+  'dynamodb:DescribeTable',
+  'dynamodb:GetItem',
+  'dynamodb:PutItem',
+  'dynamodb:UpdateItem',
+  'dynamodb:DeleteItem',
+  'dynamodb:Query',
+  'dynamodb:ConditionCheckItem',
+];
 
 /** Everything the controller's task role may do: its table, the environments it manages itself, the roles of the others. */
 export function controllerTaskStatements(config: ControllerConfig, keyArn: string): ReasonedStatement[] {
   const table = `arn:${config.partition}:dynamodb:${config.region}:${config.accountId}:table/${controllerNames.prefix(config.project)}-runs`;
   const statements: ReasonedStatement[] = [
     { Sid: 'RunsTable', Effect: 'Allow', Action: STORE_ACTIONS, Resource: [table, `${table}/index/*`] },
-    { Sid: 'RunsTableKey', Effect: 'Allow', Action: ['kms:Decrypt', 'kms:GenerateDataKey', 'kms:DescribeKey'], Resource: keyArn, Condition: { StringEquals: { 'kms:ViaService': `dynamodb.${config.region}.amazonaws.com` } } },
+    {
+      Sid: 'RunsTableKey',
+      Effect: 'Allow',
+      Action: ['kms:Decrypt', 'kms:GenerateDataKey', 'kms:DescribeKey'],
+      Resource: keyArn,
+      Condition: { StringEquals: { 'kms:ViaService': `dynamodb.${config.region}.amazonaws.com` } },
+    },
   ];
   const roles = Object.values(config.environmentRoles).sort();
-  if (roles.length > 0) statements.push({ Sid: 'AssumeEnvironmentRoles', Effect: 'Allow', Action: 'sts:AssumeRole', Resource: [...new Set(roles)] });
+  if (roles.length > 0)
+    statements.push({ Sid: 'AssumeEnvironmentRoles', Effect: 'Allow', Action: 'sts:AssumeRole', Resource: [...new Set(roles)] });
   // The environments it manages through a role are "others": prefix patterns of the direct ones must not reach them.
   const others = config.environments.filter((e) => !config.direct.includes(e)).map((e) => e.environment);
-  return [...statements, ...mergeStatements(config.direct.map((c) => managementStatements(c, others)), config.direct.map((c) => c.environment))];
+  return [
+    ...statements,
+    ...mergeStatements(
+      config.direct.map((c) => managementStatements(c, others)),
+      config.direct.map((c) => c.environment),
+    ),
+  ];
 }
 
 export class ControllerStack extends TerraformStack {
@@ -82,7 +110,13 @@ export class ControllerStack extends TerraformStack {
       // Environment "controller" (no environment may have that name): no environment's management policy matches these resources.
       defaultTags: [{ tags: { ...config.tags, Project: config.project, Environment: 'controller', ManagedBy: 'cdktf' } }],
     });
-    addS3Backend(this, { bucket: config.backend.bucket, key: controllerStateKey(config), region: config.backend.region, lockTable: config.backend.lockTable, useLockfile: config.backend.useLockfile });
+    addS3Backend(this, {
+      bucket: config.backend.bucket,
+      key: controllerStateKey(config),
+      region: config.backend.region,
+      lockTable: config.backend.lockTable,
+      useLockfile: config.backend.useLockfile,
+    });
 
     const key = new ControllerKey(this, 'key', { namePrefix: prefix });
     this.repository = new EcrRepository(this, 'repository', {
@@ -100,7 +134,11 @@ export class ControllerStack extends TerraformStack {
       namePrefix: prefix,
       availabilityZones: config.availabilityZones,
       vpc: existingNetwork
-        ? { vpcId: existingNetwork.vpcId, publicSubnetIds: existingNetwork.publicSubnetIds ?? existingNetwork.privateSubnetIds, privateSubnetIds: existingNetwork.privateSubnetIds }
+        ? {
+            vpcId: existingNetwork.vpcId,
+            publicSubnetIds: existingNetwork.publicSubnetIds ?? existingNetwork.privateSubnetIds,
+            privateSubnetIds: existingNetwork.privateSubnetIds,
+          }
         : { cidr: config.network.cidr ?? CONTROLLER_DEFAULT_CIDR, natGateways: 'single' },
       flowLogs: existingNetwork ? undefined : { retentionDays: config.logRetentionDays, kmsKeyArn: key.arn },
     });
@@ -132,7 +170,9 @@ export class ControllerStack extends TerraformStack {
         allowedCidrs: [...new Set([...config.webhookCidrs, ...config.allowedCidrs])],
         https: { certificateArn: config.loadBalancer.certificateArn!, sslPolicy: config.loadBalancer.sslPolicy },
         deletionProtection: true,
-        accessLogs: config.loadBalancer.accessLogs ? { bucketName: naming.bucket(accountId, region, 'alb-logs'), expiryDays: 90, forceDestroy: false } : undefined,
+        accessLogs: config.loadBalancer.accessLogs
+          ? { bucketName: naming.bucket(accountId, region, 'alb-logs'), expiryDays: 90, forceDestroy: false }
+          : undefined,
       });
       listenerArn = this.loadBalancer.listener.arn;
       loadBalancerSecurityGroupId = this.loadBalancer.securityGroup.id;
@@ -140,7 +180,14 @@ export class ControllerStack extends TerraformStack {
       priority = 1;
     }
     this.routing = new ControllerRouting(this, 'routing', {
-      name: prefix, vpcId: network.vpcId, listenerArn, host: config.loadBalancer.host!, priority, port: CONTROLLER_PORT, webhookCidrs: config.webhookCidrs, allowedCidrs: config.allowedCidrs,
+      name: prefix,
+      vpcId: network.vpcId,
+      listenerArn,
+      host: config.loadBalancer.host!,
+      priority,
+      port: CONTROLLER_PORT,
+      webhookCidrs: config.webhookCidrs,
+      allowedCidrs: config.allowedCidrs,
     });
 
     const taskStatements = controllerTaskStatements(config, key.arn);
@@ -148,24 +195,37 @@ export class ControllerStack extends TerraformStack {
     const waivers = new GuardrailWaivers(this, 'guardrail-waivers');
     if (reason !== undefined) waivers.add('iam-no-wildcards', reason);
     if (this.loadBalancer) {
-      waivers.add('waf-enabled', 'the controller\'s load balancer admits only the webhook and API CIDRs, and every request is authenticated (webhook signature or API token); the managed common rule set blocks request bodies over 8 KB, which GitHub\'s push payloads exceed');
+      waivers.add(
+        'waf-enabled',
+        "the controller's load balancer admits only the webhook and API CIDRs, and every request is authenticated (webhook signature or API token); the managed common rule set blocks request bodies over 8 KB, which GitHub's push payloads exceed",
+      );
     }
     for (const [rule, why] of Object.entries(config.waivers)) waivers.add(rule, `${why} (controller.waivers)`);
     const tag = config.image.tag ?? defaultControllerImageTag();
     // OWNER/NAME, or an https://github.com/OWNER/NAME(.git) URL: the repository the reporter writes statuses to.
-    const github = /^[A-Za-z0-9-]+\/[A-Za-z0-9._-]+$/.test(config.repository) ? config.repository
+    const github = /^[A-Za-z0-9-]+\/[A-Za-z0-9._-]+$/.test(config.repository)
+      ? config.repository
       : /^https:\/\/github\.com\/([A-Za-z0-9-]+\/[A-Za-z0-9._-]+?)(?:\.git)?\/?$/.exec(config.repository)?.[1];
     const command = [
       'serve',
-      '--repo', github && !config.repository.startsWith('https://') ? `https://github.com/${github}.git` : config.repository,
-      '--branch', config.branch,
-      '--config-path', config.configPath,
-      '--host', '0.0.0.0',
-      '--port', String(CONTROLLER_PORT),
-      '--data-dir', CONTROLLER_DATA_DIR,
-      '--store', `dynamodb://${this.table.name}`,
-      '--drift-minutes', String(config.driftMinutes),
-      '--controllers', String(config.desiredCount),
+      '--repo',
+      github && !config.repository.startsWith('https://') ? `https://github.com/${github}.git` : config.repository,
+      '--branch',
+      config.branch,
+      '--config-path',
+      config.configPath,
+      '--host',
+      '0.0.0.0',
+      '--port',
+      String(CONTROLLER_PORT),
+      '--data-dir',
+      CONTROLLER_DATA_DIR,
+      '--store',
+      `dynamodb://${this.table.name}`,
+      '--drift-minutes',
+      String(config.driftMinutes),
+      '--controllers',
+      String(config.desiredCount),
       ...(github ? ['--github-repository', github] : []),
     ];
     this.service = new ControllerService(this, 'service', {
@@ -187,9 +247,20 @@ export class ControllerStack extends TerraformStack {
         AWS_DEFAULT_REGION: region,
         CHECKPOINT_DISABLE: '1',
         // The roles the runner assumes per environment (src/controller/environment-role.ts): from this applied stack, not from a commit.
-        ...(Object.keys(config.environmentRoles).length > 0 ? { CONTROLLER_ENVIRONMENT_ROLES: JSON.stringify(Object.fromEntries(Object.entries(config.environmentRoles).sort(([a], [b]) => a.localeCompare(b)))) } : {}),
+        ...(Object.keys(config.environmentRoles).length > 0
+          ? {
+              CONTROLLER_ENVIRONMENT_ROLES: JSON.stringify(
+                Object.fromEntries(Object.entries(config.environmentRoles).sort(([a], [b]) => a.localeCompare(b))),
+              ),
+            }
+          : {}),
       },
-      secretArns: Object.fromEntries(Object.keys(CONTROLLER_SECRETS).map((variable) => [variable, this.secrets.secrets[variable as keyof typeof CONTROLLER_SECRETS].arn])),
+      secretArns: Object.fromEntries(
+        Object.keys(CONTROLLER_SECRETS).map((variable) => [
+          variable,
+          this.secrets.secrets[variable as keyof typeof CONTROLLER_SECRETS].arn,
+        ]),
+      ),
       kmsKeyArn: key.arn,
       logGroupName: logs.name,
       logGroupArn: logs.arn,
@@ -199,7 +270,9 @@ export class ControllerStack extends TerraformStack {
     });
     this.loadBalancer?.allowTo('controller', this.service.securityGroup.id, CONTROLLER_PORT, 'the controller');
 
-    const topicArn = config.alarms.topicArn ?? (this.alertTopic = new AlertTopic(this, 'alerts', { namePrefix: prefix, emails: config.alarms.emails })).arn;
+    const topicArn =
+      config.alarms.topicArn ??
+      (this.alertTopic = new AlertTopic(this, 'alerts', { namePrefix: prefix, emails: config.alarms.emails })).arn;
     const dimensions = { ClusterName: cluster.name, ServiceName: prefix };
     new Alarm(this, 'alarm-not-running', {
       name: `${prefix}-not-running`,
@@ -218,7 +291,13 @@ export class ControllerStack extends TerraformStack {
     new Alarm(this, 'alarm-5xx', {
       name: `${prefix}-target-5xx-high`,
       description: `The GitOps controller answered more than ${config.alarms.http5xxPerMinute} 5XX a minute`,
-      metric: { namespace: 'AWS/ApplicationELB', metricName: 'HTTPCode_Target_5XX_Count', dimensions: { LoadBalancer: loadBalancerArnSuffix, TargetGroup: this.routing.targetGroup.arnSuffix }, statistic: 'Sum', periodSeconds: 60 },
+      metric: {
+        namespace: 'AWS/ApplicationELB',
+        metricName: 'HTTPCode_Target_5XX_Count',
+        dimensions: { LoadBalancer: loadBalancerArnSuffix, TargetGroup: this.routing.targetGroup.arnSuffix },
+        statistic: 'Sum',
+        periodSeconds: 60,
+      },
       comparison: 'GreaterThanThreshold',
       threshold: config.alarms.http5xxPerMinute,
       missingData: 'notBreaching',
@@ -228,7 +307,8 @@ export class ControllerStack extends TerraformStack {
     new TerraformOutput(this, 'repository_url', { value: this.repository.repository.repositoryUrl });
     new TerraformOutput(this, 'task_role_arn', { value: this.service.taskRole.role.arn });
     new TerraformOutput(this, 'runs_table', { value: this.table.name });
-    for (const [variable, name] of Object.entries(this.secrets.names)) new TerraformOutput(this, `secret_${variable.toLowerCase()}`, { value: name });
+    for (const [variable, name] of Object.entries(this.secrets.names))
+      new TerraformOutput(this, `secret_${variable.toLowerCase()}`, { value: name });
     if (this.loadBalancer) new TerraformOutput(this, 'load_balancer_dns_name', { value: this.loadBalancer.loadBalancer.dnsName });
   }
 }

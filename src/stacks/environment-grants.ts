@@ -25,7 +25,10 @@ export interface GrantedResources {
   readonly buckets?: Readonly<Record<string, ApplicationBucket>>;
 }
 
-export function grantAccess(config: Pick<EnvironmentConfig, 'services' | 'databases' | 'dynamodb'> & Partial<Pick<EnvironmentConfig, 'caches' | 'buckets'>>, resources: GrantedResources): void {
+export function grantAccess(
+  config: Pick<EnvironmentConfig, 'services' | 'databases' | 'dynamodb'> & Partial<Pick<EnvironmentConfig, 'caches' | 'buckets'>>,
+  resources: GrantedResources,
+): void {
   const { loadBalancer, services, databases, tables, fileSystems = {}, caches = {}, buckets = {} } = resources;
   for (const target of Object.values(config.services)) {
     const service = services[target.name]!;
@@ -49,9 +52,16 @@ export function grantAccess(config: Pick<EnvironmentConfig, 'services' | 'databa
     for (const volume of Object.values(target.volumes)) {
       if (!volume.efs) continue;
       // Read-only only when every container mounts it read-only.
-      const mounts = [...target.mountPoints, ...Object.values(target.sidecars).flatMap((s) => s.mountPoints)].filter((m) => m.volume === volume.name);
+      const mounts = [...target.mountPoints, ...Object.values(target.sidecars).flatMap((s) => s.mountPoints)].filter(
+        (m) => m.volume === volume.name,
+      );
       const fileSystem = fileSystems[volume.efs.fileSystem]!;
-      service.allowTo(`file-system-${volume.efs.fileSystem}-${volume.name}`, fileSystem.securityGroup.id, NFS_PORT, `file system ${volume.efs.fileSystem}`);
+      service.allowTo(
+        `file-system-${volume.efs.fileSystem}-${volume.name}`,
+        fileSystem.securityGroup.id,
+        NFS_PORT,
+        `file system ${volume.efs.fileSystem}`,
+      );
       fileSystem.grantMount(`${target.name}-${volume.name}`, {
         service: target.name,
         securityGroupId: service.securityGroup.id,

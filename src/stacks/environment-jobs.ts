@@ -67,7 +67,9 @@ export function addJob(scope: Construct, job: JobConfig, env: JobSurroundings): 
     namePrefix: env.prefix,
     cluster: { name: env.cluster.name, arn: env.cluster.arn },
     image: imageOf(config, job.image),
-    repositoryArns: [job.image, ...Object.values(job.sidecars).map((s) => s.image)].flatMap((image) => pullRepositoryArn(image, env.repositoryArns) ?? []),
+    repositoryArns: [job.image, ...Object.values(job.sidecars).map((s) => s.image)].flatMap(
+      (image) => pullRepositoryArn(image, env.repositoryArns) ?? [],
+    ),
     cpu: job.cpu,
     memory: job.memory,
     cpuArchitecture: job.cpuArchitecture,
@@ -99,14 +101,18 @@ export function addJob(scope: Construct, job: JobConfig, env: JobSurroundings): 
 }
 
 /** Send and receive grants on the queues, and jobs' paths to the services they name in egress. */
-export function grantQueuesAndJobs(config: EnvironmentConfig, resources: {
-  readonly queues: Readonly<Record<string, Queue>>;
-  readonly services: Readonly<Record<string, FargateService>>;
-  readonly jobs: Readonly<Record<string, ScheduledJob>>;
-}): void {
-  const roleOf = (workload: string) => (Object.hasOwn(resources.services, workload)
-    ? resources.services[workload]!.roles.taskRole
-    : resources.jobs[workload]!.task.roles.taskRole);
+export function grantQueuesAndJobs(
+  config: EnvironmentConfig,
+  resources: {
+    readonly queues: Readonly<Record<string, Queue>>;
+    readonly services: Readonly<Record<string, FargateService>>;
+    readonly jobs: Readonly<Record<string, ScheduledJob>>;
+  },
+): void {
+  const roleOf = (workload: string) =>
+    Object.hasOwn(resources.services, workload)
+      ? resources.services[workload]!.roles.taskRole
+      : resources.jobs[workload]!.task.roles.taskRole;
   for (const queue of Object.values(config.queues)) {
     for (const access of ['send', 'receive'] as const) {
       for (const workload of queue.allowedServices[access]) resources.queues[queue.name]!.grant(workload, roleOf(workload).id, access);

@@ -6,10 +6,25 @@
 import { Construct } from 'constructs';
 import type { EnvironmentConfig, ServiceConfig } from '../config/resolve';
 import { Alarm, type AlarmDefinition } from '../modules/monitoring/alarm';
-import { cacheAlarms, cacheNodeIds, databaseAlarms, loadBalancerAlarms, serviceAlarms, tableAlarms, targetAlarms } from '../modules/monitoring/alarm-definitions';
+import {
+  cacheAlarms,
+  cacheNodeIds,
+  databaseAlarms,
+  loadBalancerAlarms,
+  serviceAlarms,
+  tableAlarms,
+  targetAlarms,
+} from '../modules/monitoring/alarm-definitions';
 import { AwsContext } from '../modules/aws-context';
 import { Dashboard, type DashboardSection } from '../modules/monitoring/dashboard';
-import { cacheMetrics, databaseMetrics, loadBalancerMetrics, serviceMetrics, tableMetrics, webAclMetrics } from '../modules/monitoring/metrics';
+import {
+  cacheMetrics,
+  databaseMetrics,
+  loadBalancerMetrics,
+  serviceMetrics,
+  tableMetrics,
+  webAclMetrics,
+} from '../modules/monitoring/metrics';
 import { fitName, NAME_LIMITS } from '../naming';
 import { ownValue } from '../values';
 
@@ -55,46 +70,62 @@ export function addAlarms(scope: Construct, env: MonitoredEnvironment, topicArn:
     const targetGroup = ownValue(env.loadBalancer?.targetGroups, service.name);
     if (!kinds.services && !(kinds.targets && targetGroup)) continue;
     const serviceScope = new Construct(monitoring, `service-${service.name}`);
-    if (kinds.services) add(serviceScope, serviceAlarms({
-      prefix,
-      clusterName: env.clusterName,
-      serviceName: service.name,
-      cpuPercent: service.alarms.cpuPercent,
-      memoryPercent: service.alarms.memoryPercent,
-      minimumTasks: minimumTasks(service),
-      containerInsights: env.containerInsights,
-    }));
+    if (kinds.services)
+      add(
+        serviceScope,
+        serviceAlarms({
+          prefix,
+          clusterName: env.clusterName,
+          serviceName: service.name,
+          cpuPercent: service.alarms.cpuPercent,
+          memoryPercent: service.alarms.memoryPercent,
+          minimumTasks: minimumTasks(service),
+          containerInsights: env.containerInsights,
+        }),
+      );
     if (kinds.targets && env.loadBalancer && targetGroup) {
-      add(serviceScope, targetAlarms({
-        prefix,
-        serviceName: service.name,
-        loadBalancer: env.loadBalancer.arnSuffix,
-        targetGroup,
-        http5xxPerMinute: service.alarms.http5xxPerMinute,
-        targetResponseTimeSeconds: service.alarms.targetResponseTimeSeconds,
-      }));
+      add(
+        serviceScope,
+        targetAlarms({
+          prefix,
+          serviceName: service.name,
+          loadBalancer: env.loadBalancer.arnSuffix,
+          targetGroup,
+          http5xxPerMinute: service.alarms.http5xxPerMinute,
+          targetResponseTimeSeconds: service.alarms.targetResponseTimeSeconds,
+        }),
+      );
     }
   }
   const thresholds = env.thresholds;
   if (kinds.loadBalancer && env.loadBalancer) {
-    add(new Construct(monitoring, 'load-balancer'), loadBalancerAlarms({ prefix, loadBalancer: env.loadBalancer.arnSuffix, http5xxPerMinute: thresholds.http5xxPerMinute }));
+    add(
+      new Construct(monitoring, 'load-balancer'),
+      loadBalancerAlarms({ prefix, loadBalancer: env.loadBalancer.arnSuffix, http5xxPerMinute: thresholds.http5xxPerMinute }),
+    );
   }
   for (const [name, identifier] of kinds.databases ? Object.entries(env.databases) : []) {
-    add(new Construct(monitoring, `database-${name}`), databaseAlarms({
-      prefix,
-      name,
-      identifier,
-      cpuPercent: thresholds.databaseCpuPercent,
-      freeStorageGiB: thresholds.databaseFreeStorageGiB,
-      freeMemoryMiB: thresholds.databaseFreeMemoryMiB,
-      connections: thresholds.databaseConnections,
-    }));
+    add(
+      new Construct(monitoring, `database-${name}`),
+      databaseAlarms({
+        prefix,
+        name,
+        identifier,
+        cpuPercent: thresholds.databaseCpuPercent,
+        freeStorageGiB: thresholds.databaseFreeStorageGiB,
+        freeMemoryMiB: thresholds.databaseFreeMemoryMiB,
+        connections: thresholds.databaseConnections,
+      }),
+    );
   }
   for (const [name, tableName] of kinds.tables ? Object.entries(env.tables) : []) {
     add(new Construct(monitoring, `table-${name}`), tableAlarms({ prefix, name, tableName }));
   }
   for (const [name, cache] of kinds.caches ? Object.entries(env.caches ?? {}) : []) {
-    add(new Construct(monitoring, `cache-${name}`), cacheAlarms({ prefix, name, ...cache, cpuPercent: thresholds.cacheCpuPercent, memoryPercent: thresholds.cacheMemoryPercent }));
+    add(
+      new Construct(monitoring, `cache-${name}`),
+      cacheAlarms({ prefix, name, ...cache, cpuPercent: thresholds.cacheCpuPercent, memoryPercent: thresholds.cacheMemoryPercent }),
+    );
   }
 }
 
@@ -158,7 +189,10 @@ export function addDashboard(scope: Construct, env: MonitoredEnvironment): void 
   }
   if (env.webAclName !== undefined) {
     const waf = webAclMetrics(env.webAclName, AwsContext.of(scope).region);
-    sections.push({ heading: 'Web application firewall', graphs: [{ title: 'Requests allowed, blocked, counted', metrics: [waf.allowed, waf.blocked, waf.counted] }] });
+    sections.push({
+      heading: 'Web application firewall',
+      graphs: [{ title: 'Requests allowed, blocked, counted', metrics: [waf.allowed, waf.blocked, waf.counted] }],
+    });
   }
   // CloudWatch has nothing to draw for an environment with no service, load balancer, database or table.
   if (sections.length === 0) return;

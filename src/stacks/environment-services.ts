@@ -12,7 +12,13 @@ import type { EcsCluster } from '../modules/cluster/ecs-cluster';
 import type { ApplicationLoadBalancer } from '../modules/load-balancer/application-load-balancer';
 import type { Network } from '../modules/network/network';
 import type { ContainerSecret } from '../modules/service/container-definition';
-import { FargateService, type ContainerSettings, type ServiceEgress, type SidecarProps, type TaskVolume } from '../modules/service/fargate-service';
+import {
+  FargateService,
+  type ContainerSettings,
+  type ServiceEgress,
+  type SidecarProps,
+  type TaskVolume,
+} from '../modules/service/fargate-service';
 import { ServiceAutoscaling } from '../modules/service/service-autoscaling';
 import { capacityShares, containerSecret, environmentStrings, imageOf, pullRepositoryArn, queueVariables } from './mapping';
 import { taskRoleStatements } from './task-role-statements';
@@ -50,16 +56,17 @@ export interface ServiceSurroundings {
 
 export function addService(scope: Construct, service: ServiceConfig, env: ServiceSurroundings): FargateService {
   const { config, loadBalancer } = env;
-  const routing = service.routing && loadBalancer
-    ? loadBalancer.addTarget({
-      name: service.name,
-      port: service.port!,
-      hosts: service.routing.hosts,
-      paths: service.routing.paths,
-      priority: service.routing.priority,
-      healthCheck: service.healthCheck,
-    })
-    : undefined;
+  const routing =
+    service.routing && loadBalancer
+      ? loadBalancer.addTarget({
+          name: service.name,
+          port: service.port!,
+          hosts: service.routing.hosts,
+          paths: service.routing.paths,
+          priority: service.routing.priority,
+          healthCheck: service.healthCheck,
+        })
+      : undefined;
   // Container access (teleport.ssh): the Teleport agent beside the app; nothing for other services.
   const teleport = teleportSidecar(config, service);
   const fargateService = new FargateService(scope, `service-${service.name}`, {
@@ -67,28 +74,35 @@ export function addService(scope: Construct, service: ServiceConfig, env: Servic
     namePrefix: env.prefix,
     cluster: { name: env.cluster.name, arn: env.cluster.arn, ready: env.cluster.capacityProviders },
     image: imageOf(config, service.image),
-    repositoryArns: [service.image, ...Object.values(service.sidecars).map((s) => s.image)]
-      .flatMap((image) => pullRepositoryArn(image, env.repositoryArns) ?? []),
+    repositoryArns: [service.image, ...Object.values(service.sidecars).map((s) => s.image)].flatMap(
+      (image) => pullRepositoryArn(image, env.repositoryArns) ?? [],
+    ),
     cpu: service.cpu,
     memory: service.memory,
     cpuArchitecture: service.cpuArchitecture,
     port: service.port,
     command: service.command,
-    environment: { ...environmentStrings(service.environment), ...tableVariables(service, env), ...queueVariables(env.config, service.name, env.queueUrls ?? {}), ...cacheAndBucketVariables(service, env) },
+    environment: {
+      ...environmentStrings(service.environment),
+      ...tableVariables(service, env),
+      ...queueVariables(env.config, service.name, env.queueUrls ?? {}),
+      ...cacheAndBucketVariables(service, env),
+    },
     secrets: [
       ...Object.entries(service.secrets).map(([name, secret]) => containerSecret(name, secret, config.aws)),
       ...databaseSecrets(service, env),
       ...cacheSecrets(service, env),
     ],
-    healthCheck: service.healthCheck.command !== undefined
-      ? {
-        command: service.healthCheck.command,
-        intervalSeconds: service.healthCheck.intervalSeconds,
-        timeoutSeconds: service.healthCheck.timeoutSeconds,
-        retries: service.healthCheck.retries,
-        startPeriodSeconds: service.healthCheck.startPeriodSeconds,
-      }
-      : undefined,
+    healthCheck:
+      service.healthCheck.command !== undefined
+        ? {
+            command: service.healthCheck.command,
+            intervalSeconds: service.healthCheck.intervalSeconds,
+            timeoutSeconds: service.healthCheck.timeoutSeconds,
+            retries: service.healthCheck.retries,
+            startPeriodSeconds: service.healthCheck.startPeriodSeconds,
+          }
+        : undefined,
     container: containerSettings(service, service),
     sidecars: [...Object.values(service.sidecars).map((sidecar) => sidecarProps(sidecar, service, env)), ...teleport.sidecars],
     volumes: [...taskVolumes(service, env), ...teleport.volumes],
@@ -103,9 +117,10 @@ export function addService(scope: Construct, service: ServiceConfig, env: Servic
     capacity: capacityShares(service.capacity),
     deployment: service.deployment,
     autoscaled: service.autoscaling !== undefined,
-    exec: service.exec && env.cluster.execLogGroup && env.execKeyArn
-      ? { logGroupArn: env.cluster.execLogGroup.arn, kmsKeyArn: env.execKeyArn }
-      : undefined,
+    exec:
+      service.exec && env.cluster.execLogGroup && env.execKeyArn
+        ? { logGroupArn: env.cluster.execLogGroup.arn, kmsKeyArn: env.execKeyArn }
+        : undefined,
     egress: serviceEgress(service, config),
     network: {
       vpcId: env.network.vpcId,
@@ -115,9 +130,10 @@ export function addService(scope: Construct, service: ServiceConfig, env: Servic
       extraSecurityGroupIds: service.securityGroupIds,
     },
     serviceDiscoveryNamespaceId: service.serviceDiscovery ? env.namespaceId : undefined,
-    loadBalancer: routing && loadBalancer
-      ? { targetGroupArn: routing.targetGroup.arn, securityGroupId: loadBalancer.securityGroup.id, attachedAfter: routing.rule }
-      : undefined,
+    loadBalancer:
+      routing && loadBalancer
+        ? { targetGroupArn: routing.targetGroup.arn, securityGroupId: loadBalancer.securityGroup.id, attachedAfter: routing.rule }
+        : undefined,
   });
   if (service.autoscaling) {
     const { autoscaling } = service;
@@ -129,9 +145,10 @@ export function addService(scope: Construct, service: ServiceConfig, env: Servic
       max: autoscaling.max,
       cpuTarget: autoscaling.cpuTarget,
       memoryTarget: autoscaling.memoryTarget,
-      requestsPerTarget: autoscaling.requestsPerTarget !== undefined && routing && loadBalancer
-        ? { target: autoscaling.requestsPerTarget, resourceLabel: loadBalancer.requestCountLabel(routing.targetGroup) }
-        : undefined,
+      requestsPerTarget:
+        autoscaling.requestsPerTarget !== undefined && routing && loadBalancer
+          ? { target: autoscaling.requestsPerTarget, resourceLabel: loadBalancer.requestCountLabel(routing.targetGroup) }
+          : undefined,
       scaleOutCooldownSeconds: autoscaling.scaleOutCooldownSeconds,
       scaleInCooldownSeconds: autoscaling.scaleInCooldownSeconds,
       schedules: autoscaling.schedules.map((s) => ({ name: s.name, schedule: s.cron, timezone: s.timezone, min: s.min, max: s.max })),
@@ -146,13 +163,23 @@ export function addService(scope: Construct, service: ServiceConfig, env: Servic
 /** Narrowed egress as configured (CIDRs, the VPC's CIDR, prefix lists); other services are added by the grants. Undefined: open. */
 export function serviceEgress(service: Pick<ServiceConfig, 'egress'>, config: EnvironmentConfig): ServiceEgress | undefined {
   if (service.egress === undefined) return undefined;
-  const cidrs = service.egress.flatMap((e) => ('cidr' in e ? [{ cidr: e.cidr, ports: e.ports }] : 'vpc' in e && config.network.kind === 'new' ? [{ cidr: config.network.cidr, ports: e.ports }] : []));
+  const cidrs = service.egress.flatMap((e) =>
+    'cidr' in e
+      ? [{ cidr: e.cidr, ports: e.ports }]
+      : 'vpc' in e && config.network.kind === 'new'
+        ? [{ cidr: config.network.cidr, ports: e.ports }]
+        : [],
+  );
   const prefixLists = service.egress.flatMap((e) => ('prefixList' in e ? [{ prefixListId: e.prefixList, ports: e.ports }] : []));
   return { cidrs, prefixLists };
 }
 
 /** The container settings of the main container or a sidecar; dependsOn's "app" is the main container, named after the service. */
-export function containerSettings(container: Pick<ServiceConfig, 'user' | 'ulimits' | 'workingDirectory' | 'dockerLabels' | 'dependsOn'> & Partial<Pick<ServiceConfig, 'mountPoints'>>, service: Pick<ServiceConfig, 'name'>): ContainerSettings {
+export function containerSettings(
+  container: Pick<ServiceConfig, 'user' | 'ulimits' | 'workingDirectory' | 'dockerLabels' | 'dependsOn'> &
+    Partial<Pick<ServiceConfig, 'mountPoints'>>,
+  service: Pick<ServiceConfig, 'name'>,
+): ContainerSettings {
   return {
     user: container.user,
     ulimits: container.ulimits,
@@ -163,7 +190,11 @@ export function containerSettings(container: Pick<ServiceConfig, 'user' | 'ulimi
   };
 }
 
-export function sidecarProps(sidecar: SidecarConfig, service: Pick<ServiceConfig, 'name'>, env: Pick<ServiceSurroundings, 'config'>): SidecarProps {
+export function sidecarProps(
+  sidecar: SidecarConfig,
+  service: Pick<ServiceConfig, 'name'>,
+  env: Pick<ServiceSurroundings, 'config'>,
+): SidecarProps {
   return {
     ...containerSettings(sidecar, service),
     name: sidecar.name,
@@ -187,8 +218,16 @@ function taskVolumes(service: ServiceConfig, env: ServiceSurroundings): TaskVolu
     if (!volume.efs) return { name: volume.name };
     const fileSystem = env.fileSystems[volume.efs.fileSystem]!;
     const [uid, gid] = volume.efs.posixUser.split(':').map(Number) as [number, number];
-    const accessPoint = fileSystem.addAccessPoint(`${service.name}-${volume.name}`, { rootDirectory: volume.efs.rootDirectory, uid, gid, permissions: volume.efs.permissions });
-    return { name: volume.name, efs: { fileSystemId: fileSystem.fileSystem.id, accessPointId: accessPoint.id, ready: fileSystem.mountTargets } };
+    const accessPoint = fileSystem.addAccessPoint(`${service.name}-${volume.name}`, {
+      rootDirectory: volume.efs.rootDirectory,
+      uid,
+      gid,
+      permissions: volume.efs.permissions,
+    });
+    return {
+      name: volume.name,
+      efs: { fileSystemId: fileSystem.fileSystem.id, accessPointId: accessPoint.id, ready: fileSystem.mountTargets },
+    };
   });
 }
 
@@ -213,9 +252,11 @@ function databaseSecrets(service: ServiceConfig, env: ServiceSurroundings): Cont
 
 /** DYNAMODB_<KEY>_TABLE for every table this service may read or write. */
 function tableVariables(service: ServiceConfig, env: ServiceSurroundings): Record<string, string> {
-  return Object.fromEntries(Object.values(env.config.dynamodb)
-    .filter((t) => t.allowedServices.read.includes(service.name) || t.allowedServices.write.includes(service.name))
-    .map((t) => [tableVariable(t.name), env.tableNames[t.name]!]));
+  return Object.fromEntries(
+    Object.values(env.config.dynamodb)
+      .filter((t) => t.allowedServices.read.includes(service.name) || t.allowedServices.write.includes(service.name))
+      .map((t) => [tableVariable(t.name), env.tableNames[t.name]!]),
+  );
 }
 
 /** CACHE_<KEY>_HOST and _PORT of every cache that lists this service, BUCKET_<KEY>_NAME of every bucket that grants it access. */

@@ -237,9 +237,13 @@ export class EnvironmentStack extends StandaloneStack {
         namespaceId: this.namespace?.id,
         execKeyArn: this.logsKey?.arn,
         logsKeyArn: this.logsKeyArn(),
-        databaseSecretArns: Object.fromEntries(Object.entries(this.databases).map(([name, db]) => [name, { connection: db.secret.arn, master: db.masterSecretArn }])),
+        databaseSecretArns: Object.fromEntries(
+          Object.entries(this.databases).map(([name, db]) => [name, { connection: db.secret.arn, master: db.masterSecretArn }]),
+        ),
         tableNames: Object.fromEntries(Object.entries(this.tables).map(([name, table]) => [name, table.name])),
-        caches: Object.fromEntries(Object.entries(this.caches).map(([name, cache]) => [name, { host: cache.host, port: cache.port, secretArn: cache.secret.arn }])),
+        caches: Object.fromEntries(
+          Object.entries(this.caches).map(([name, cache]) => [name, { host: cache.host, port: cache.port, secretArn: cache.secret.arn }]),
+        ),
         bucketNames: Object.fromEntries(Object.entries(this.buckets).map(([name, bucket]) => [name, bucket.bucketName])),
         fileSystems: this.fileSystems,
       });
@@ -257,8 +261,23 @@ export class EnvironmentStack extends StandaloneStack {
       });
     }
     grantQueuesAndJobs(config, { queues: this.queues, services: this.services, jobs: this.jobs });
-    grantAccess(config, { loadBalancer: this.loadBalancer, services: this.services, databases: this.databases, tables: this.tables, fileSystems: this.fileSystems, caches: this.caches, buckets: this.buckets });
-    addTeleport(this, config, { network: this.network, cluster: this.cluster, certificateArns: this.certificateArns, databases: this.databases, services: this.services, logsKeyArn: this.logsKeyArn() });
+    grantAccess(config, {
+      loadBalancer: this.loadBalancer,
+      services: this.services,
+      databases: this.databases,
+      tables: this.tables,
+      fileSystems: this.fileSystems,
+      caches: this.caches,
+      buckets: this.buckets,
+    });
+    addTeleport(this, config, {
+      network: this.network,
+      cluster: this.cluster,
+      certificateArns: this.certificateArns,
+      databases: this.databases,
+      services: this.services,
+      logsKeyArn: this.logsKeyArn(),
+    });
     const { monitoring } = config;
     if (monitoring.alarms.enabled && monitoring.topicArn === undefined) {
       this.alertTopic = new AlertTopic(this, 'alerts', { namePrefix: this.naming.prefix, emails: monitoring.alarmEmails });
@@ -301,7 +320,10 @@ export class EnvironmentStack extends StandaloneStack {
       services: Object.values(config.services),
       clusterName: this.cluster.name,
       loadBalancer: loadBalancer
-        ? { arnSuffix: loadBalancer.loadBalancer.arnSuffix, targetGroups: Object.fromEntries(Object.entries(loadBalancer.targetGroups).map(([name, tg]) => [name, tg.arnSuffix])) }
+        ? {
+            arnSuffix: loadBalancer.loadBalancer.arnSuffix,
+            targetGroups: Object.fromEntries(Object.entries(loadBalancer.targetGroups).map(([name, tg]) => [name, tg.arnSuffix])),
+          }
         : undefined,
       databases: Object.fromEntries(Object.entries(this.databases).map(([name, db]) => [name, db.identifier])),
       tables: Object.fromEntries(Object.entries(this.tables).map(([name, table]) => [name, table.name])),
@@ -324,17 +346,21 @@ export class EnvironmentStack extends StandaloneStack {
       internal: lb.internal,
       allowedCidrs: lb.allowedCidrs,
       https: certificateArn
-        ? { certificateArn, sslPolicy: lb.sslPolicy, sniCertificateArns: Object.fromEntries(lb.additionalCertificates.map((name) => [name, this.certificateArns[name]!])) }
+        ? {
+            certificateArn,
+            sslPolicy: lb.sslPolicy,
+            sniCertificateArns: Object.fromEntries(lb.additionalCertificates.map((name) => [name, this.certificateArns[name]!])),
+          }
         : undefined,
       extraSecurityGroupIds: network.kind === 'existing' ? network.loadBalancerSecurityGroupIds : [],
       idleTimeoutSeconds: lb.idleTimeoutSeconds,
       deletionProtection: lb.deletionProtection,
       accessLogs: lb.accessLogs
         ? {
-          bucketName: this.naming.bucket(config.aws.accountId, config.aws.region, 'alb-logs'),
-          expiryDays: lb.accessLogExpiryDays,
-          forceDestroy: lb.accessLogsForceDestroy,
-        }
+            bucketName: this.naming.bucket(config.aws.accountId, config.aws.region, 'alb-logs'),
+            expiryDays: lb.accessLogExpiryDays,
+            forceDestroy: lb.accessLogsForceDestroy,
+          }
         : undefined,
     });
   }

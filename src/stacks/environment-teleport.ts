@@ -17,8 +17,17 @@ import type { Network } from '../modules/network/network';
 import type { FargateService, SidecarProps, TaskVolume } from '../modules/service/fargate-service';
 import { AGENT_DATA_VOLUME, agentSidecar } from '../modules/teleport/agent-sidecar';
 import {
-  AGENT_JOIN_TOKEN, agentConfig, clusterConfig, githubConnectorResource, joinTokenResource, NODE_JOIN_TOKEN, resourcesYaml, roleResource, toYaml,
-  type AgentApp, type AgentDatabase,
+  AGENT_JOIN_TOKEN,
+  agentConfig,
+  clusterConfig,
+  githubConnectorResource,
+  joinTokenResource,
+  NODE_JOIN_TOKEN,
+  resourcesYaml,
+  roleResource,
+  toYaml,
+  type AgentApp,
+  type AgentDatabase,
 } from '../modules/teleport/teleport-config';
 import { TeleportCluster } from '../modules/teleport/teleport-cluster';
 import { TeleportDatabaseAgent, type AgentDatabaseAccess } from '../modules/teleport/teleport-database-agent';
@@ -30,11 +39,13 @@ import { containerSecret } from './mapping';
 export function teleportSidecar(config: EnvironmentConfig, service: ServiceConfig): { sidecars: SidecarProps[]; volumes: TaskVolume[] } {
   if (!config.teleport.enabled || !service.teleport.ssh) return { sidecars: [], volumes: [] };
   return {
-    sidecars: [agentSidecar({
-      image: config.teleport.agentImage,
-      proxyServer: `${config.teleport.domain}:443`,
-      labels: { service: service.name, env: config.environment },
-    })],
+    sidecars: [
+      agentSidecar({
+        image: config.teleport.agentImage,
+        proxyServer: `${config.teleport.domain}:443`,
+        labels: { service: service.name, env: config.environment },
+      }),
+    ],
     volumes: [{ name: AGENT_DATA_VOLUME }],
   };
 }
@@ -78,17 +89,23 @@ export function addTeleport(scope: Construct, config: EnvironmentConfig, env: Te
     eventsTableName: t.eventsTable,
     auditBucketName: t.auditBucket,
     deletionProtection: t.deletionProtection,
-    lifecycle: { infrequentAccessDays: t.recordingsToInfrequentAccessDays, glacierDays: t.recordingsToGlacierDays, expireDays: t.recordingsExpireDays },
+    lifecycle: {
+      infrequentAccessDays: t.recordingsToInfrequentAccessDays,
+      glacierDays: t.recordingsToGlacierDays,
+      expireDays: t.recordingsExpireDays,
+    },
     objectLock: t.objectLock,
   });
 
   // The database and application agent: the databases Teleport fronts and the services published as applications.
-  const apps: AgentApp[] = Object.values(config.services).filter((s) => s.teleport.app).map((s) => ({
-    name: s.name,
-    uri: `http://${s.name}.${naming.namespace()}:${s.port}`,
-    publicAddr: `${s.name}.${t.domain}`,
-    labels: { service: s.name, env: config.environment },
-  }));
+  const apps: AgentApp[] = Object.values(config.services)
+    .filter((s) => s.teleport.app)
+    .map((s) => ({
+      name: s.name,
+      uri: `http://${s.name}.${naming.namespace()}:${s.port}`,
+      publicAddr: `${s.name}.${t.domain}`,
+      labels: { service: s.name, env: config.environment },
+    }));
   const fronted = t.databases.map((name) => config.databases[name]!);
   const agentDatabases: AgentDatabase[] = fronted.map((db) => ({
     name: db.name,
@@ -101,7 +118,13 @@ export function addTeleport(scope: Construct, config: EnvironmentConfig, env: Te
     name: db.name,
     instanceArn: env.databases[db.name]!.instance.arn,
     resourceId: env.databases[db.name]!.instance.resourceId,
-    users: [...new Set(Object.values(t.roles).filter((r) => r.databases.includes(db.name)).flatMap((r) => r.databaseUsers))].sort(),
+    users: [
+      ...new Set(
+        Object.values(t.roles)
+          .filter((r) => r.databases.includes(db.name))
+          .flatMap((r) => r.databaseUsers),
+      ),
+    ].sort(),
   }));
   let agent: TeleportDatabaseAgent | undefined;
   if (fronted.length > 0 || apps.length > 0) {
@@ -121,41 +144,64 @@ export function addTeleport(scope: Construct, config: EnvironmentConfig, env: Te
     });
     for (const db of fronted) {
       env.databases[db.name]!.allowFrom('teleport-agent', agent.service.securityGroup.id, 'the Teleport agent');
-      agent.service.allowTo(`database-${db.name}`, env.databases[db.name]!.securityGroup.id, env.databases[db.name]!.port, `database ${db.name}`);
+      agent.service.allowTo(
+        `database-${db.name}`,
+        env.databases[db.name]!.securityGroup.id,
+        env.databases[db.name]!.port,
+        `database ${db.name}`,
+      );
     }
     for (const app of apps) {
       env.services[app.name]!.allowFrom('from-teleport-agent', agent.service.securityGroup.id, 'the Teleport agent');
-      agent.service.allowTo(`service-${app.name}`, env.services[app.name]!.securityGroup.id, config.services[app.name]!.port!, `service ${app.name}`);
+      agent.service.allowTo(
+        `service-${app.name}`,
+        env.services[app.name]!.securityGroup.id,
+        config.services[app.name]!.port!,
+        `service ${app.name}`,
+      );
     }
   }
 
   // Agents join with the IAM join method, each kind with a token of its own: the database and application
   // agent's task role as Db and App, the sidecars' task roles as Node only (an application's role cannot join as a database agent).
-  const sidecarRoles = Object.values(config.services).filter((s) => s.teleport.ssh).map((s) => env.services[s.name]!.roles.taskRole.name);
+  const sidecarRoles = Object.values(config.services)
+    .filter((s) => s.teleport.ssh)
+    .map((s) => env.services[s.name]!.roles.taskRole.name);
   const tokens = [
-    ...(agent ? [joinTokenResource({ name: AGENT_JOIN_TOKEN, teleportRoles: ['Db', 'App'], roleNames: [agent.service.roles.taskRole.name] }, aws)] : []),
-    ...(sidecarRoles.length > 0 ? [joinTokenResource({ name: NODE_JOIN_TOKEN, teleportRoles: ['Node'], roleNames: sidecarRoles }, aws)] : []),
+    ...(agent
+      ? [joinTokenResource({ name: AGENT_JOIN_TOKEN, teleportRoles: ['Db', 'App'], roleNames: [agent.service.roles.taskRole.name] }, aws)]
+      : []),
+    ...(sidecarRoles.length > 0
+      ? [joinTokenResource({ name: NODE_JOIN_TOKEN, teleportRoles: ['Node'], roleNames: sidecarRoles }, aws)]
+      : []),
   ];
   const github = t.sso.github;
   const githubOn = github.enabled && github.clientIdRef !== undefined && github.clientSecretRef !== undefined;
   // Applied on startup: only kinds --apply-on-startup takes (roles, tokens). The connector is created by tctl in the task.
   const resources = [
-    ...Object.entries(t.roles).sort(([a], [b]) => a.localeCompare(b)).map(([name, role]) => roleResource({ name, ...role })),
+    ...Object.entries(t.roles)
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([name, role]) => roleResource({ name, ...role })),
     ...tokens,
   ];
   const connector = githubOn
     ? githubConnectorResource({
-      domain: t.domain,
-      endpointUrl: github.endpointUrl,
-      teams: Object.entries(github.teams).sort(([a], [b]) => a.localeCompare(b)).flatMap(([team, roles]) => {
-        const [organization, slug] = team.includes('/') ? team.split('/') as [string, string] : [undefined, team];
-        return (organization ? [organization] : github.allowedOrganizations).map((org) => ({ organization: org, team: slug, roles }));
-      }),
-    })
+        domain: t.domain,
+        endpointUrl: github.endpointUrl,
+        teams: Object.entries(github.teams)
+          .sort(([a], [b]) => a.localeCompare(b))
+          .flatMap(([team, roles]) => {
+            const [organization, slug] = team.includes('/') ? (team.split('/') as [string, string]) : [undefined, team];
+            return (organization ? [organization] : github.allowedOrganizations).map((org) => ({ organization: org, team: slug, roles }));
+          }),
+      })
     : undefined;
 
   // Restricted allowedCidrs must still admit the environment's own agents, which reach the proxy's public name through the NAT gateways.
-  const natAddresses = env.network.node.findAll().filter((c): c is Eip => c instanceof Eip).map((eip) => `${eip.publicIp}/32`);
+  const natAddresses = env.network.node
+    .findAll()
+    .filter((c): c is Eip => c instanceof Eip)
+    .map((eip) => `${eip.publicIp}/32`);
   const open = t.allowedCidrs.includes('0.0.0.0/0');
 
   let certificate: DnsValidatedCertificate | undefined;
@@ -164,7 +210,11 @@ export function addTeleport(scope: Construct, config: EnvironmentConfig, env: Te
     certificateArn = env.certificateArns[t.certificate]!;
   } else {
     // Application access needs the wildcard: every application is <service>.<domain>.
-    certificate = new DnsValidatedCertificate(scope, 'teleport-certificate', { domain: t.domain, subjectAlternativeNames: [`*.${t.domain}`], hostedZoneId: t.hostedZoneId });
+    certificate = new DnsValidatedCertificate(scope, 'teleport-certificate', {
+      domain: t.domain,
+      subjectAlternativeNames: [`*.${t.domain}`],
+      hostedZoneId: t.hostedZoneId,
+    });
     certificateArn = certificate.arn;
   }
 
@@ -181,24 +231,26 @@ export function addTeleport(scope: Construct, config: EnvironmentConfig, env: Te
     cpu: t.cpu,
     memory: t.memory,
     replicas: t.replicas,
-    configYaml: toYaml(clusterConfig({
-      clusterName: t.clusterName,
-      domain: t.domain,
-      region: aws.region,
-      stateTable: t.dynamodbTable,
-      eventsTable: t.eventsTable,
-      auditBucket: t.auditBucket,
-      auditKeyArn: storage.key.arn,
-      sessionRecording: t.sessionRecording,
-      githubSignIn: githubOn,
-    })),
+    configYaml: toYaml(
+      clusterConfig({
+        clusterName: t.clusterName,
+        domain: t.domain,
+        region: aws.region,
+        stateTable: t.dynamodbTable,
+        eventsTable: t.eventsTable,
+        auditBucket: t.auditBucket,
+        auditKeyArn: storage.key.arn,
+        sessionRecording: t.sessionRecording,
+        githubSignIn: githubOn,
+      }),
+    ),
     resourcesYaml: resourcesYaml(resources),
     github: connector
       ? {
-        connectorYaml: resourcesYaml([connector]),
-        clientId: containerSecret('GITHUB_CLIENT_ID', { secretsManager: github.clientIdRef! }, aws),
-        clientSecret: containerSecret('GITHUB_CLIENT_SECRET', { secretsManager: github.clientSecretRef! }, aws),
-      }
+          connectorYaml: resourcesYaml([connector]),
+          clientId: containerSecret('GITHUB_CLIENT_ID', { secretsManager: github.clientIdRef! }, aws),
+          clientSecret: containerSecret('GITHUB_CLIENT_SECRET', { secretsManager: github.clientSecretRef! }, aws),
+        }
       : undefined,
     taskStatements: storage.taskStatements(),
     loadBalancer: {
@@ -216,13 +268,14 @@ export function addTeleport(scope: Construct, config: EnvironmentConfig, env: Te
     logs,
   });
 
-  const records = t.hostedZoneId !== undefined
-    ? new AliasRecords(scope, 'teleport-records', {
-      zoneId: t.hostedZoneId,
-      names: [t.domain, `*.${t.domain}`],
-      target: { dnsName: cluster.loadBalancer.loadBalancer.dnsName, zoneId: cluster.loadBalancer.loadBalancer.zoneId },
-    })
-    : undefined;
+  const records =
+    t.hostedZoneId !== undefined
+      ? new AliasRecords(scope, 'teleport-records', {
+          zoneId: t.hostedZoneId,
+          names: [t.domain, `*.${t.domain}`],
+          target: { dnsName: cluster.loadBalancer.loadBalancer.dnsName, zoneId: cluster.loadBalancer.loadBalancer.zoneId },
+        })
+      : undefined;
   new TerraformOutput(scope, 'teleport_proxy_address', { value: `${t.domain}:443` });
   new TerraformOutput(scope, 'teleport_load_balancer_dns_name', { value: cluster.loadBalancer.loadBalancer.dnsName });
   return { storage, cluster, agent, certificate, records };

@@ -17,8 +17,13 @@ import { Alarm, type AlarmDefinition } from '../modules/monitoring/alarm';
 import type { DashboardSection } from '../modules/monitoring/dashboard';
 import type { Metric } from '../modules/monitoring/metrics';
 
-const sqs = (queueName: string, metricName: string, statistic: Metric['statistic']): Metric =>
-  ({ namespace: 'AWS/SQS', metricName, dimensions: { QueueName: queueName }, statistic, periodSeconds: 60 });
+const sqs = (queueName: string, metricName: string, statistic: Metric['statistic']): Metric => ({
+  namespace: 'AWS/SQS',
+  metricName,
+  dimensions: { QueueName: queueName },
+  statistic,
+  periodSeconds: 60,
+});
 
 /** A queue's metrics: backlog, age of the oldest message, traffic, dead letters. */
 export function queueMetrics(queueName: string, deadLetterQueueName: string) {
@@ -34,18 +39,53 @@ export function queueMetrics(queueName: string, deadLetterQueueName: string) {
 /** A job's metrics: failed runs (its rule's matches) and the Scheduler's dead letters. */
 export function jobMetrics(ruleName: string, deadLetterQueueName: string) {
   return {
-    failedRuns: { namespace: 'AWS/Events', metricName: 'MatchedEvents', dimensions: { RuleName: ruleName }, statistic: 'Sum', periodSeconds: 60 } as Metric,
+    failedRuns: {
+      namespace: 'AWS/Events',
+      metricName: 'MatchedEvents',
+      dimensions: { RuleName: ruleName },
+      statistic: 'Sum',
+      periodSeconds: 60,
+    } as Metric,
     deadLetters: sqs(deadLetterQueueName, 'ApproximateNumberOfMessagesVisible', 'Maximum'),
   };
 }
 
-export function queueAlarms(input: { prefix: string; name: string; queueName: string; deadLetterQueueName: string; oldestMessageAgeSeconds: number; deadLetterMessages: boolean }): AlarmDefinition[] {
+export function queueAlarms(input: {
+  prefix: string;
+  name: string;
+  queueName: string;
+  deadLetterQueueName: string;
+  oldestMessageAgeSeconds: number;
+  deadLetterMessages: boolean;
+}): AlarmDefinition[] {
   const metrics = queueMetrics(input.queueName, input.deadLetterQueueName);
   const name = `${input.prefix}-queue-${input.name}`;
   return [
-    { id: 'oldest-message', name: `${name}-oldest-message`, description: `Queue ${input.name}: the oldest message waits more than ${input.oldestMessageAgeSeconds} s (consumers behind or stopped)`, metric: metrics.oldestAge, comparison: 'GreaterThanThreshold', threshold: input.oldestMessageAgeSeconds, evaluationPeriods: 5, datapointsToAlarm: 3, missingData: 'notBreaching' },
+    {
+      id: 'oldest-message',
+      name: `${name}-oldest-message`,
+      description: `Queue ${input.name}: the oldest message waits more than ${input.oldestMessageAgeSeconds} s (consumers behind or stopped)`,
+      metric: metrics.oldestAge,
+      comparison: 'GreaterThanThreshold',
+      threshold: input.oldestMessageAgeSeconds,
+      evaluationPeriods: 5,
+      datapointsToAlarm: 3,
+      missingData: 'notBreaching',
+    },
     ...(input.deadLetterMessages
-      ? [{ id: 'dead-letters', name: `${name}-dead-letters`, description: `Queue ${input.name}: messages in the dead-letter queue (received too often without being deleted)`, metric: metrics.deadLetters, comparison: 'GreaterThanThreshold' as const, threshold: 0, evaluationPeriods: 1, datapointsToAlarm: 1, missingData: 'notBreaching' as const }]
+      ? [
+          {
+            id: 'dead-letters',
+            name: `${name}-dead-letters`,
+            description: `Queue ${input.name}: messages in the dead-letter queue (received too often without being deleted)`,
+            metric: metrics.deadLetters,
+            comparison: 'GreaterThanThreshold' as const,
+            threshold: 0,
+            evaluationPeriods: 1,
+            datapointsToAlarm: 1,
+            missingData: 'notBreaching' as const,
+          },
+        ]
       : []),
   ];
 }
@@ -54,8 +94,28 @@ export function jobAlarms(input: { prefix: string; name: string; ruleName: strin
   const metrics = jobMetrics(input.ruleName, input.deadLetterQueueName);
   const name = `${input.prefix}-job-${input.name}`;
   return [
-    { id: 'failed-runs', name: `${name}-failed-run`, description: `Job ${input.name}: a run stopped with a non-zero exit code or did not start`, metric: metrics.failedRuns, comparison: 'GreaterThanThreshold', threshold: 0, evaluationPeriods: 1, datapointsToAlarm: 1, missingData: 'notBreaching' },
-    { id: 'dead-letters', name: `${name}-not-started`, description: `Job ${input.name}: the Scheduler gave up starting a run (its dead-letter queue has messages)`, metric: metrics.deadLetters, comparison: 'GreaterThanThreshold', threshold: 0, evaluationPeriods: 1, datapointsToAlarm: 1, missingData: 'notBreaching' },
+    {
+      id: 'failed-runs',
+      name: `${name}-failed-run`,
+      description: `Job ${input.name}: a run stopped with a non-zero exit code or did not start`,
+      metric: metrics.failedRuns,
+      comparison: 'GreaterThanThreshold',
+      threshold: 0,
+      evaluationPeriods: 1,
+      datapointsToAlarm: 1,
+      missingData: 'notBreaching',
+    },
+    {
+      id: 'dead-letters',
+      name: `${name}-not-started`,
+      description: `Job ${input.name}: the Scheduler gave up starting a run (its dead-letter queue has messages)`,
+      metric: metrics.deadLetters,
+      comparison: 'GreaterThanThreshold',
+      threshold: 0,
+      evaluationPeriods: 1,
+      datapointsToAlarm: 1,
+      missingData: 'notBreaching',
+    },
   ];
 }
 
@@ -72,14 +132,24 @@ export function addJobAndQueueAlarms(scope: Construct, config: EnvironmentConfig
     for (const { id, ...definition } of definitions) new Alarm(parent, `alarm-${id}`, { ...definition, topicArn });
   };
   for (const queue of Object.values(config.queues)) {
-    add(new Construct(monitoring, `queue-${queue.name}`), queueAlarms({
-      prefix: env.prefix, name: queue.name, queueName: queue.queueName, deadLetterQueueName: queue.deadLetterQueueName, ...queue.alarms,
-    }));
+    add(
+      new Construct(monitoring, `queue-${queue.name}`),
+      queueAlarms({
+        prefix: env.prefix,
+        name: queue.name,
+        queueName: queue.queueName,
+        deadLetterQueueName: queue.deadLetterQueueName,
+        ...queue.alarms,
+      }),
+    );
   }
   for (const job of Object.values(config.jobs)) {
     if (!job.alarms.failedRuns) continue;
     const resource = env.jobs[job.name]!;
-    add(new Construct(monitoring, `job-${job.name}`), jobAlarms({ prefix: env.prefix, name: job.name, ruleName: resource.ruleName, deadLetterQueueName: resource.deadLetterQueueName }));
+    add(
+      new Construct(monitoring, `job-${job.name}`),
+      jobAlarms({ prefix: env.prefix, name: job.name, ruleName: resource.ruleName, deadLetterQueueName: resource.deadLetterQueueName }),
+    );
   }
 }
 

@@ -14,8 +14,10 @@ export function capacityShares(capacity: Capacity): CapacityProviderShare[] {
   if (capacity === 'onDemand') return [{ provider: 'FARGATE', weight: 1, base: 0 }];
   if (capacity === 'spot') return [{ provider: 'FARGATE_SPOT', weight: 1, base: 0 }];
   const shares: CapacityProviderShare[] = [];
-  if (capacity.onDemandWeight > 0 || capacity.onDemandBase > 0) shares.push({ provider: 'FARGATE', weight: capacity.onDemandWeight, base: capacity.onDemandBase });
-  if (capacity.spotWeight > 0 || capacity.spotBase > 0) shares.push({ provider: 'FARGATE_SPOT', weight: capacity.spotWeight, base: capacity.spotBase });
+  if (capacity.onDemandWeight > 0 || capacity.onDemandBase > 0)
+    shares.push({ provider: 'FARGATE', weight: capacity.onDemandWeight, base: capacity.onDemandBase });
+  if (capacity.spotWeight > 0 || capacity.spotBase > 0)
+    shares.push({ provider: 'FARGATE_SPOT', weight: capacity.spotWeight, base: capacity.spotBase });
   return shares;
 }
 
@@ -62,7 +64,10 @@ export function pullRepositoryArn(image: Image, repositoryArns: Readonly<Record<
 
 /** The distinct repositories the containers of an environment pull from. */
 export function repositoriesOf(config: EnvironmentConfig): string[] {
-  const images = [...Object.values(config.services), ...Object.values(config.jobs)].flatMap((s) => [s.image, ...Object.values(s.sidecars).map((c) => c.image)]);
+  const images = [...Object.values(config.services), ...Object.values(config.jobs)].flatMap((s) => [
+    s.image,
+    ...Object.values(s.sidecars).map((c) => c.image),
+  ]);
   return [...new Set(images.flatMap((image) => (typeof image === 'string' ? [] : [image.repository])))].sort();
 }
 
@@ -73,7 +78,9 @@ export function repositoriesOf(config: EnvironmentConfig): string[] {
  */
 export function containerSecret(name: string, secret: ServiceConfig['secrets'][string], aws: Aws): ContainerSecret {
   if ('ssm' in secret) {
-    const arn = secret.ssm.startsWith('arn:') ? secret.ssm : `arn:${aws.partition}:ssm:${aws.region}:${aws.accountId}:parameter/${secret.ssm.replace(/^\//, '')}`;
+    const arn = secret.ssm.startsWith('arn:')
+      ? secret.ssm
+      : `arn:${aws.partition}:ssm:${aws.region}:${aws.accountId}:parameter/${secret.ssm.replace(/^\//, '')}`;
     return { name, valueFrom: arn, readResources: [arn], source: 'ssm' };
   }
   const arn = secret.secretsManager.startsWith('arn:')
@@ -89,8 +96,14 @@ export function environmentStrings(environment: ServiceConfig['environment']): R
 }
 
 /** QUEUE_<KEY>_URL of every queue that lists this service or job. */
-export function queueVariables(config: Pick<EnvironmentConfig, 'queues'>, workload: string, queueUrls: Readonly<Record<string, string>>): Record<string, string> {
-  return Object.fromEntries(Object.values(config.queues)
-    .filter((q) => q.allowedServices.send.includes(workload) || q.allowedServices.receive.includes(workload))
-    .map((q) => [queueVariable(q.name), queueUrls[q.name]!]));
+export function queueVariables(
+  config: Pick<EnvironmentConfig, 'queues'>,
+  workload: string,
+  queueUrls: Readonly<Record<string, string>>,
+): Record<string, string> {
+  return Object.fromEntries(
+    Object.values(config.queues)
+      .filter((q) => q.allowedServices.send.includes(workload) || q.allowedServices.receive.includes(workload))
+      .map((q) => [queueVariable(q.name), queueUrls[q.name]!]),
+  );
 }

@@ -29,7 +29,10 @@ export class StandaloneStack extends TerraformStack {
    * them the second pass has nothing to do, so they are refused here.
    */
   override addOverride(path: string, _value: unknown): never {
-    throw new ValidationError(`${this.node.id}: stack-level override "${path}" refused; override the element it changes instead (element.addOverride)`, this);
+    throw new ValidationError(
+      `${this.node.id}: stack-level override "${path}" refused; override the element it changes instead (element.addOverride)`,
+      this,
+    );
   }
 
   /**
@@ -39,7 +42,12 @@ export class StandaloneStack extends TerraformStack {
    */
   override toTerraform(): any {
     const elements = elementsOf(this);
-    const metadata: Record<string, unknown> = { version: this.node.tryGetContext('cdktfVersion'), stackName: this.node.id, backend: 'local', cloud: undefined };
+    const metadata: Record<string, unknown> = {
+      version: this.node.tryGetContext('cdktfVersion'),
+      stackName: this.node.id,
+      backend: 'local',
+      cloud: undefined,
+    };
     for (const element of elements) deepMerge(metadata, this.resolveValue(element.toMetadata()));
     const outputs = {};
     for (const element of elements) {
@@ -66,8 +74,10 @@ function elementsOf(node: IConstruct, into: TerraformElement[] = []): TerraformE
 
 /** `{ a: { b: { output: "<id>" } } }` for an output at construct path a/b/output. */
 function outputPath(output: TerraformOutput): Record<string, unknown> {
-  return output.node.path.split('/').reduceRight<Record<string, unknown>>(
-    (inner, part) => (Object.keys(inner).length === 0 ? { [part]: output.friendlyUniqueId } : { [part]: inner }),
-    {},
-  );
+  return output.node.path
+    .split('/')
+    .reduceRight<Record<string, unknown>>(
+      (inner, part) => (Object.keys(inner).length === 0 ? { [part]: output.friendlyUniqueId } : { [part]: inner }),
+      {},
+    );
 }

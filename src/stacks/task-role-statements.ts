@@ -32,12 +32,21 @@ export function taskRoleStatements(service: Pick<ServiceConfig, 'taskRole'>, aws
   const queue = (ref: string) => arnOr(ref, (name) => `arn:${aws.partition}:sqs:${aws.region}:${aws.accountId}:${name}`);
   const topic = (ref: string) => arnOr(ref, (name) => `arn:${aws.partition}:sns:${aws.region}:${aws.accountId}:${name}`);
   const add = (sid: string, actions: readonly string[], resources: readonly string[]) => {
-    if (resources.length > 0) statements.push({ Sid: sid, Effect: 'Allow', Action: [...actions], Resource: [...new Set(resources)].sort() });
+    if (resources.length > 0)
+      statements.push({ Sid: sid, Effect: 'Allow', Action: [...actions], Resource: [...new Set(resources)].sort() });
   };
   const { s3Buckets, sqsQueues, snsTopics } = role;
   add('S3ReadBuckets', SHORTHAND_ACTIONS.s3Read.bucket, s3Buckets.read.map(bucket));
-  add('S3ReadObjects', SHORTHAND_ACTIONS.s3Read.objects, s3Buckets.read.map((b) => `${bucket(b)}/*`));
-  add('S3WriteObjects', SHORTHAND_ACTIONS.s3Write.objects, s3Buckets.write.map((b) => `${bucket(b)}/*`));
+  add(
+    'S3ReadObjects',
+    SHORTHAND_ACTIONS.s3Read.objects,
+    s3Buckets.read.map((b) => `${bucket(b)}/*`),
+  );
+  add(
+    'S3WriteObjects',
+    SHORTHAND_ACTIONS.s3Write.objects,
+    s3Buckets.write.map((b) => `${bucket(b)}/*`),
+  );
   add('SqsSend', SHORTHAND_ACTIONS.sqsSend, sqsQueues.send.map(queue));
   add('SqsReceive', SHORTHAND_ACTIONS.sqsReceive, sqsQueues.receive.map(queue));
   add('SnsPublish', SHORTHAND_ACTIONS.snsPublish, snsTopics.publish.map(topic));

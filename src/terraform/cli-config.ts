@@ -9,7 +9,14 @@ import { join, resolve } from 'node:path';
 /** Set to a mirror folder (holding registry.terraform.io/...) to skip the search. */
 export const MIRROR_VARIABLE = 'TF_PROVIDER_MIRROR';
 const AWS_PROVIDER = 'registry.terraform.io/hashicorp/aws';
-const SEARCH_ROOTS = ['/opt', '/usr/local/share', '/usr/share', '/usr/local/lib', join(homedir(), '.terraform.d'), join(homedir(), '.local/share')];
+const SEARCH_ROOTS = [
+  '/opt',
+  '/usr/local/share',
+  '/usr/share',
+  '/usr/local/lib',
+  join(homedir(), '.terraform.d'),
+  join(homedir(), '.local/share'),
+];
 const SEARCH_DEPTH = 3;
 
 /** The folder that holds registry.terraform.io/hashicorp/aws, or undefined. */
@@ -82,7 +89,9 @@ export function terraformEnvironment(workDir: string, env: NodeJS.ProcessEnv = p
   writeFileSync(file, `plugin_cache_dir = ${JSON.stringify(cacheDir)}\n${installation}`);
   return {
     env: { ...base, TF_CLI_CONFIG_FILE: file },
-    description: mirror ? `AWS provider from the mirror ${mirror} (set ${MIRROR_VARIABLE} to choose another)` : 'providers from the registry (no local mirror found)',
+    description: mirror
+      ? `AWS provider from the mirror ${mirror} (set ${MIRROR_VARIABLE} to choose another)`
+      : 'providers from the registry (no local mirror found)',
     mirror,
   };
 }

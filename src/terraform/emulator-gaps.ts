@@ -65,7 +65,7 @@ export const STAND_IN_GAPS: readonly StandInGap[] = [
   {
     type: 'aws_budgets_budget',
     applies: () => true,
-    moto: 'moto\'s Budgets answers no DescribeSubscribersForNotification and no tag calls (ListTagsForResource, TagResource): the AWS provider, which reads both for every budget, retries them for many minutes',
+    moto: "moto's Budgets answers no DescribeSubscribersForNotification and no tag calls (ListTagsForResource, TagResource): the AWS provider, which reads both for every budget, retries them for many minutes",
   },
   {
     type: 'aws_elasticache_replication_group',
@@ -79,7 +79,8 @@ export const STAND_IN_GAPS: readonly StandInGap[] = [
   },
 ];
 
-const RULE_DESCRIPTION = 'moto keeps no description on a rule that references another security group or a prefix list (DescribeSecurityGroupRules answers without Description); rules with a CIDR keep theirs';
+const RULE_DESCRIPTION =
+  'moto keeps no description on a rule that references another security group or a prefix list (DescribeSecurityGroupRules answers without Description); rules with a CIDR keep theirs';
 
 export const DIFF_GAPS: readonly DiffGap[] = [
   {
@@ -99,7 +100,7 @@ export const DIFF_GAPS: readonly DiffGap[] = [
     attributes: ['redrive_policy'],
     // Only the same JSON written another way: a changed maxReceiveCount or target is the project's.
     applies: (after, before) => sameJson(after.redrive_policy, before.redrive_policy),
-    moto: 'moto answers a queue\'s RedrivePolicy as JSON with spaces after its separators (Python\'s json.dumps), where AWS answers the compact JSON it was given; the provider takes the two strings as different, so every plan sets the policy again',
+    moto: "moto answers a queue's RedrivePolicy as JSON with spaces after its separators (Python's json.dumps), where AWS answers the compact JSON it was given; the provider takes the two strings as different, so every plan sets the policy again",
   },
   {
     type: 'aws_db_parameter_group',
@@ -111,9 +112,11 @@ export const DIFF_GAPS: readonly DiffGap[] = [
 /** The addresses (`type.name`) of a stack that stand in for the emulator, with the gap of each. */
 export function standInsOf(stackJson: string): { address: string; gap: StandInGap }[] {
   const resources = (JSON.parse(stackJson) as { resource?: Record<string, Record<string, Json>> }).resource ?? {};
-  return STAND_IN_GAPS.flatMap((gap) => Object.entries(resources[gap.type] ?? {})
-    .filter(([, resource]) => gap.applies(resource))
-    .map(([name]) => ({ address: `${gap.type}.${name}`, gap })));
+  return STAND_IN_GAPS.flatMap((gap) =>
+    Object.entries(resources[gap.type] ?? {})
+      .filter(([, resource]) => gap.applies(resource))
+      .map(([name]) => ({ address: `${gap.type}.${name}`, gap })),
+  );
 }
 
 /** A second plan's change of one resource, as `terraform show -json` gives it. */
@@ -121,7 +124,12 @@ export interface PlannedResourceChange {
   readonly address: string;
   readonly type: string;
   readonly mode: string;
-  readonly change: { readonly actions: readonly string[]; readonly before?: Json | null; readonly after?: Json | null; readonly after_unknown?: Json };
+  readonly change: {
+    readonly actions: readonly string[];
+    readonly before?: Json | null;
+    readonly after?: Json | null;
+    readonly after_unknown?: Json;
+  };
 }
 
 /** The top-level attributes a change alters (unknown-after-apply counts as altered). */
@@ -130,12 +138,19 @@ export function changedAttributes(change: PlannedResourceChange): string[] {
   const after = change.change.after ?? {};
   const unknown = change.change.after_unknown ?? {};
   const keys = new Set([...Object.keys(before), ...Object.keys(after)]);
-  return [...keys].filter((key) => unknown[key] === true || JSON.stringify(before[key] ?? null) !== JSON.stringify(after[key] ?? null)).sort();
+  return [...keys]
+    .filter((key) => unknown[key] === true || JSON.stringify(before[key] ?? null) !== JSON.stringify(after[key] ?? null))
+    .sort();
 }
 
 /** The gap that explains a whole in-place update, or undefined when something else changed (the project's fault). */
 export function diffGapOf(change: PlannedResourceChange): DiffGap | undefined {
   if (change.change.actions.join() !== 'update') return undefined;
   const changed = changedAttributes(change);
-  return DIFF_GAPS.find((gap) => gap.type === change.type && (gap.applies?.(change.change.after ?? {}, change.change.before ?? {}) ?? true) && changed.every((a) => gap.attributes.includes(a)));
+  return DIFF_GAPS.find(
+    (gap) =>
+      gap.type === change.type &&
+      (gap.applies?.(change.change.after ?? {}, change.change.before ?? {}) ?? true) &&
+      changed.every((a) => gap.attributes.includes(a)),
+  );
 }

@@ -79,19 +79,31 @@ export interface EmulatorClientSettings {
 export function emulatorPython(env: NodeJS.ProcessEnv = process.env, cwd: string = process.cwd()): string {
   const named = env[EMULATOR_PYTHON_VARIABLE];
   if (named) {
-    if (!existsSync(named)) throw new Error(`${EMULATOR_PYTHON_VARIABLE}=${named} does not exist: name the python of a virtual environment with moto[server] installed`);
+    if (!existsSync(named))
+      throw new Error(
+        `${EMULATOR_PYTHON_VARIABLE}=${named} does not exist: name the python of a virtual environment with moto[server] installed`,
+      );
     return named;
   }
-  const found = [join(PACKAGE_ROOT, '.venv', 'bin', 'python'), join(resolve(cwd), '.venv', 'bin', 'python')].find((python) => existsSync(python));
+  const found = [join(PACKAGE_ROOT, '.venv', 'bin', 'python'), join(resolve(cwd), '.venv', 'bin', 'python')].find((python) =>
+    existsSync(python),
+  );
   if (found) return found;
-  throw new Error(`the AWS API emulator (moto) is not installed: run \`python3 -m venv .venv && .venv/bin/pip install "moto[server]==5.2.6"\` here (in a clone of the platform: bash scripts/setup-tools.sh), or set ${EMULATOR_PYTHON_VARIABLE} to a python that has it`);
+  throw new Error(
+    `the AWS API emulator (moto) is not installed: run \`python3 -m venv .venv && .venv/bin/pip install "moto[server]==5.2.6"\` here (in a clone of the platform: bash scripts/setup-tools.sh), or set ${EMULATOR_PYTHON_VARIABLE} to a python that has it`,
+  );
 }
 
 /** Starts the emulator; one that does not answer in time is an error with its output. */
 export async function startEmulator(options: EmulatorOptions): Promise<Emulator> {
   const python = emulatorPython(options.env);
   const port = await freePort();
-  const args = [LAUNCHER, '--port', String(port), '--account', options.account,
+  const args = [
+    LAUNCHER,
+    '--port',
+    String(port),
+    '--account',
+    options.account,
     ...(options.hostedZones ?? []).flatMap((zone) => ['--hosted-zone', `${zone.name}=${zone.id}`]),
     ...(options.certificates ?? []).flatMap((certificate) => ['--certificate', `${certificate.arn}=${certificate.domain}`]),
     ...(options.buckets ?? []).flatMap((bucket) => ['--bucket', bucket]),
@@ -100,7 +112,8 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
     ...(options.securityGroups ?? []).flatMap((group) => ['--security-group', group]),
     ...(options.networks ?? []).flatMap((network) => ['--network', network]),
     ...(options.listeners ?? []).flatMap((listener) => ['--listener', listener]),
-    ...(options.clusters ?? []).flatMap((cluster) => ['--cluster', cluster])];
+    ...(options.clusters ?? []).flatMap((cluster) => ['--cluster', cluster]),
+  ];
   const child = spawn(python, args, { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, PYTHONUNBUFFERED: '1' } });
   const endpoint = await readyLine(child).catch((error: unknown) => {
     child.kill('SIGKILL');
@@ -124,10 +137,15 @@ type Json = Record<string, any>;
  * they name by ID, the VPC and subnets of an existing network, and the
  * listeners and clusters they name by ARN.
  */
-export function existingResourcesOf(stackJsons: readonly string[]): Required<Pick<EmulatorOptions, 'hostedZones' | 'certificates' | 'policies' | 'securityGroups' | 'networks' | 'listeners' | 'clusters'>> {
+export function existingResourcesOf(
+  stackJsons: readonly string[],
+): Required<Pick<EmulatorOptions, 'hostedZones' | 'certificates' | 'policies' | 'securityGroups' | 'networks' | 'listeners' | 'clusters'>> {
   return {
-    hostedZones: hostedZonesOf(stackJsons), certificates: existingCertificatesOf(stackJsons),
-    policies: existingPoliciesOf(stackJsons), securityGroups: existingSecurityGroupsOf(stackJsons), networks: existingNetworksOf(stackJsons),
+    hostedZones: hostedZonesOf(stackJsons),
+    certificates: existingCertificatesOf(stackJsons),
+    policies: existingPoliciesOf(stackJsons),
+    securityGroups: existingSecurityGroupsOf(stackJsons),
+    networks: existingNetworksOf(stackJsons),
     listeners: literalArnsOf(stackJsons, /^arn:[a-z-]+:elasticloadbalancing:[a-z0-9-]+:\d{12}:listener\/app\/[^/]+\/[0-9a-f]+\/[0-9a-f]+$/),
     clusters: literalArnsOf(stackJsons, /^arn:[a-z-]+:ecs:[a-z0-9-]+:\d{12}:cluster\/[A-Za-z0-9_-]+$/),
   };
@@ -162,7 +180,9 @@ export function existingNetworksOf(stackJsons: readonly string[]): string[] {
     if (typeof region !== 'string' || vpcs.length !== 1) continue;
     const zones = new Map<string, string>();
     for (const list of text.match(/\[("subnet-[0-9a-f]{8,17}",?)+\]/g) ?? []) {
-      (JSON.parse(list) as string[]).forEach((subnet, index) => zones.has(subnet) || zones.set(subnet, `${region}${'abcdefgh'[index % 8]}`));
+      (JSON.parse(list) as string[]).forEach(
+        (subnet, index) => zones.has(subnet) || zones.set(subnet, `${region}${'abcdefgh'[index % 8]}`),
+      );
     }
     const subnets = [...zones.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([subnet, zone]) => `${subnet}@${zone}`);
     if (subnets.length > 0) networks.add(`${region}/${vpcs[0]!.slice(1, -1)}=${subnets.join(',')}`);
@@ -187,7 +207,8 @@ export function existingPoliciesOf(stackJsons: readonly string[]): string[] {
   const arns = new Set<string>();
   for (const json of stackJsons) {
     for (const attachment of Object.values<Json>((JSON.parse(json) as Json).resource?.aws_iam_role_policy_attachment ?? {})) {
-      if (typeof attachment.policy_arn === 'string' && /^arn:[a-z-]+:iam::\d{12}:policy\//.test(attachment.policy_arn)) arns.add(attachment.policy_arn);
+      if (typeof attachment.policy_arn === 'string' && /^arn:[a-z-]+:iam::\d{12}:policy\//.test(attachment.policy_arn))
+        arns.add(attachment.policy_arn);
     }
   }
   return [...arns].sort();
@@ -242,7 +263,10 @@ function readyLine(child: ChildProcess): Promise<string> {
   return new Promise((resolveReady, reject) => {
     let stdout = '';
     let stderr = '';
-    const timer = setTimeout(() => reject(new Error(`the AWS API emulator did not start within ${START_TIMEOUT_MS / 1000} s:\n${stderr}`)), START_TIMEOUT_MS);
+    const timer = setTimeout(
+      () => reject(new Error(`the AWS API emulator did not start within ${START_TIMEOUT_MS / 1000} s:\n${stderr}`)),
+      START_TIMEOUT_MS,
+    );
     child.stderr!.on('data', (chunk: Buffer) => {
       stderr += chunk.toString();
     });

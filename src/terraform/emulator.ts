@@ -20,8 +20,32 @@ export const EMULATOR_CREDENTIALS = { accessKeyId: 'emulator', secretAccessKey: 
  * check-apply proves the list covers the examples.
  */
 export const EMULATED_SERVICES = [
-  'acm', 'appautoscaling', 'budgets', 'cloudwatch', 'dynamodb', 'ec2', 'ecr', 'ecs', 'efs', 'elasticache', 'elbv2', 'events', 'iam', 'kms',
-  'logs', 'rds', 'route53', 's3', 'scheduler', 'secretsmanager', 'servicediscovery', 'sns', 'sqs', 'ssm', 'sts', 'wafv2',
+  'acm',
+  'appautoscaling',
+  'budgets',
+  'cloudwatch',
+  'dynamodb',
+  'ec2',
+  'ecr',
+  'ecs',
+  'efs',
+  'elasticache',
+  'elbv2',
+  'events',
+  'iam',
+  'kms',
+  'logs',
+  'rds',
+  'route53',
+  's3',
+  'scheduler',
+  'secretsmanager',
+  'servicediscovery',
+  'sns',
+  'sqs',
+  'ssm',
+  'sts',
+  'wafv2',
 ] as const;
 
 /** The endpoint as given, when it is an http(s) URL with a host; otherwise an error naming `source` and the fix. */
@@ -46,15 +70,17 @@ export function emulatorEndpoint(value: string, source: string): string {
 export function emulatorProviderOverride(endpoint: string): Record<string, unknown> {
   return {
     provider: {
-      aws: [{
-        access_key: EMULATOR_CREDENTIALS.accessKeyId,
-        secret_key: EMULATOR_CREDENTIALS.secretAccessKey,
-        skip_credentials_validation: true,
-        skip_metadata_api_check: true,
-        skip_region_validation: true,
-        s3_use_path_style: true,
-        endpoints: [Object.fromEntries(EMULATED_SERVICES.map((service) => [service, endpoint]))],
-      }],
+      aws: [
+        {
+          access_key: EMULATOR_CREDENTIALS.accessKeyId,
+          secret_key: EMULATOR_CREDENTIALS.secretAccessKey,
+          skip_credentials_validation: true,
+          skip_metadata_api_check: true,
+          skip_region_validation: true,
+          s3_use_path_style: true,
+          endpoints: [Object.fromEntries(EMULATED_SERVICES.map((service) => [service, endpoint]))],
+        },
+      ],
     },
   };
 }

@@ -51,7 +51,11 @@ export function applyPlanToState(plan: { resource_changes?: ResourceChange[] }, 
       provider: `provider["${change.provider_name}"]`,
       instances: [],
     };
-    const instance: Json = { schema_version: schema.version, attributes, sensitive_attributes: sensitivePaths(change.change.after_sensitive) };
+    const instance: Json = {
+      schema_version: schema.version,
+      attributes,
+      sensitive_attributes: sensitivePaths(change.change.after_sensitive),
+    };
     if (change.index !== undefined) instance.index_key = change.index;
     resource.instances = [...resource.instances.filter((i: Json) => i.index_key !== change.index), instance];
     byResource.set(key, resource);
@@ -70,8 +74,10 @@ export function applyPlanToState(plan: { resource_changes?: ResourceChange[] }, 
 /** State's form of the plan's sensitivity marks: one path of steps per sensitive value. */
 function sensitivePaths(marks: Json, steps: Json[] = []): Json[][] {
   if (marks === true) return [steps];
-  if (Array.isArray(marks)) return marks.flatMap((m, i) => sensitivePaths(m, [...steps, { type: 'index', value: { value: i, type: 'number' } }]));
-  if (marks && typeof marks === 'object') return Object.entries(marks).flatMap(([k, m]) => sensitivePaths(m, [...steps, { type: 'get_attr', value: k }]));
+  if (Array.isArray(marks))
+    return marks.flatMap((m, i) => sensitivePaths(m, [...steps, { type: 'index', value: { value: i, type: 'number' } }]));
+  if (marks && typeof marks === 'object')
+    return Object.entries(marks).flatMap(([k, m]) => sensitivePaths(m, [...steps, { type: 'get_attr', value: k }]));
   return [];
 }
 
@@ -83,7 +89,8 @@ function fill(value: Json, unknown: Json, block: BlockSchema, path: string): Jso
     if (unknown?.[name] === true) result[name] = placeholder(type, name, at, attribute.optional === true);
     else if (result[name] === undefined) result[name] = null;
     // State stores values of dynamic type with their type beside them.
-    if (type === 'dynamic' && result[name] !== null) result[name] = { value: result[name], type: typeof result[name] === 'number' ? 'number' : 'string' };
+    if (type === 'dynamic' && result[name] !== null)
+      result[name] = { value: result[name], type: typeof result[name] === 'number' ? 'number' : 'string' };
   }
   for (const [name, nested] of Object.entries(block.block_types ?? {})) {
     const at = `${path}.${name}`;
@@ -92,7 +99,9 @@ function fill(value: Json, unknown: Json, block: BlockSchema, path: string): Jso
     if (nested.nesting_mode === 'single' || nested.nesting_mode === 'group') {
       result[name] = values ? fill(values, unknowns, nested.block, at) : null;
     } else if (Array.isArray(values)) {
-      result[name] = values.map((v: Json, i: number) => fill(v, Array.isArray(unknowns) ? unknowns[i] : undefined, nested.block, `${at}.${i}`));
+      result[name] = values.map((v: Json, i: number) =>
+        fill(v, Array.isArray(unknowns) ? unknowns[i] : undefined, nested.block, `${at}.${i}`),
+      );
     } else {
       result[name] = unknowns === true ? [] : (values ?? []);
     }

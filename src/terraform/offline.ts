@@ -15,15 +15,17 @@ export const OVERRIDE_FILE = 'offline_override.tf.json';
 export const OFFLINE_OVERRIDE = {
   terraform: { backend: { local: { path: 'terraform.tfstate' } } },
   provider: {
-    aws: [{
-      access_key: 'offline-plan',
-      secret_key: 'offline-plan',
-      skip_credentials_validation: true,
-      skip_requesting_account_id: true,
-      skip_metadata_api_check: true,
-      // With no account to ask, the provider cannot compare the account ID; the check is for real runs.
-      allowed_account_ids: null,
-    }],
+    aws: [
+      {
+        access_key: 'offline-plan',
+        secret_key: 'offline-plan',
+        skip_credentials_validation: true,
+        skip_requesting_account_id: true,
+        skip_metadata_api_check: true,
+        // With no account to ask, the provider cannot compare the account ID; the check is for real runs.
+        allowed_account_ids: null,
+      },
+    ],
   },
 };
 
@@ -62,7 +64,12 @@ export const OVERRIDE_FILES = [OVERRIDE_FILE, EMULATOR_OVERRIDE_FILE];
  * with a placeholder output, and references to their attributes point at
  * that output.
  */
-export function prepareOfflineStack(stackJson: string, dir: string, standInProviders: readonly string[], options: OfflineStackOptions = {}): OfflineStack {
+export function prepareOfflineStack(
+  stackJson: string,
+  dir: string,
+  standInProviders: readonly string[],
+  options: OfflineStackOptions = {},
+): OfflineStack {
   const stack = JSON.parse(stackJson) as Json;
   const standIns: string[] = [];
   for (const provider of standInProviders) {
@@ -107,7 +114,10 @@ function standIn(stack: Json, provider: string, only?: string): string[] {
   if (only !== undefined) {
     // Only references to this resource change; its provider stays.
     const pattern = new RegExp(`\\b${provider}\\.${only.replace(/[^A-Za-z0-9_-]/g, '')}\\.[a-z_]+(\\[[^\\]]*\\])*(\\.[a-z_]+)*`, 'g');
-    const text = JSON.stringify(stack).replace(pattern, `terraform_data.${provider}_${only}.output`).split(`"${provider}.${only}"`).join(`"terraform_data.${provider}_${only}"`);
+    const text = JSON.stringify(stack)
+      .replace(pattern, `terraform_data.${provider}_${only}.output`)
+      .split(`"${provider}.${only}"`)
+      .join(`"terraform_data.${provider}_${only}"`);
     Object.assign(stack, JSON.parse(text));
     if (Array.isArray(stack.moved)) stack.moved = stack.moved.filter((m: { to: string }) => m.to !== `${provider}.${only}`);
     return replaced;
@@ -118,7 +128,8 @@ function standIn(stack: Json, provider: string, only?: string): string[] {
   delete stack.terraform?.required_providers?.[provider];
   delete stack.provider?.[provider];
   if (stack.provider && Object.keys(stack.provider).length === 0) delete stack.provider;
-  if (stack.terraform?.required_providers && Object.keys(stack.terraform.required_providers).length === 0) delete stack.terraform.required_providers;
+  if (stack.terraform?.required_providers && Object.keys(stack.terraform.required_providers).length === 0)
+    delete stack.terraform.required_providers;
   const pattern = new RegExp(`\\b${provider}_([a-z0-9_]+)\\.([A-Za-z0-9_-]+)\\.[a-z_]+`, 'g');
   const rewritten = JSON.parse(JSON.stringify(stack).replace(pattern, `terraform_data.${provider}_$1_$2.output`));
   Object.assign(stack, rewritten);

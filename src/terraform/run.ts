@@ -64,7 +64,9 @@ export function terraform(args: readonly string[], cwd: string, env: NodeJS.Proc
       output += text;
       options.onOutput?.(text);
     });
-    child.on('spawn', () => { if (child.pid !== undefined) options.onStart?.(child.pid); });
+    child.on('spawn', () => {
+      if (child.pid !== undefined) options.onStart?.(child.pid);
+    });
     child.on('error', (error: NodeJS.ErrnoException) => {
       options.signal?.removeEventListener('abort', onAbort);
       options.kill?.removeEventListener('abort', onKill);
@@ -74,13 +76,25 @@ export function terraform(args: readonly string[], cwd: string, env: NodeJS.Proc
       options.signal?.removeEventListener('abort', onAbort);
       options.kill?.removeEventListener('abort', onKill);
       const okCodes = options.okCodes ?? [0];
-      resolvePromise({ ok: code !== null && okCodes.includes(code), exitCode: code, output, stdout, seconds: (Date.now() - started) / 1000 });
+      resolvePromise({
+        ok: code !== null && okCodes.includes(code),
+        exitCode: code,
+        output,
+        stdout,
+        seconds: (Date.now() - started) / 1000,
+      });
     });
   });
 }
 
 /** `terraform` with its output going to `file` (see RunOptions.outputFile), read back every 100 ms. */
-function terraformToFile(args: readonly string[], cwd: string, env: NodeJS.ProcessEnv, options: RunOptions, file: string): Promise<CommandResult> {
+function terraformToFile(
+  args: readonly string[],
+  cwd: string,
+  env: NodeJS.ProcessEnv,
+  options: RunOptions,
+  file: string,
+): Promise<CommandResult> {
   const started = Date.now();
   const fd = openSync(file, 'w');
   const reader = openSync(file, 'r');
@@ -95,7 +109,11 @@ function terraformToFile(args: readonly string[], cwd: string, env: NodeJS.Proce
     }
   };
   return new Promise((resolvePromise, reject) => {
-    const child = spawn('terraform', args, { cwd, env: options.input ? { ...env, TF_INPUT: '1' } : env, stdio: [options.input ? 'pipe' : 'ignore', fd, fd] });
+    const child = spawn('terraform', args, {
+      cwd,
+      env: options.input ? { ...env, TF_INPUT: '1' } : env,
+      stdio: [options.input ? 'pipe' : 'ignore', fd, fd],
+    });
     // The child holds its own copy of the descriptor.
     closeSync(fd);
     if (options.input && child.stdin) {
@@ -117,7 +135,9 @@ function terraformToFile(args: readonly string[], cwd: string, env: NodeJS.Proce
       readNew();
       closeSync(reader);
     };
-    child.on('spawn', () => { if (child.pid !== undefined) options.onStart?.(child.pid); });
+    child.on('spawn', () => {
+      if (child.pid !== undefined) options.onStart?.(child.pid);
+    });
     child.on('error', (error: NodeJS.ErrnoException) => {
       done();
       reject(error.code === 'ENOENT' ? new TerraformMissingError() : error);
@@ -125,7 +145,13 @@ function terraformToFile(args: readonly string[], cwd: string, env: NodeJS.Proce
     child.on('close', (code) => {
       done();
       const okCodes = options.okCodes ?? [0];
-      resolvePromise({ ok: code !== null && okCodes.includes(code), exitCode: code, output, stdout: output, seconds: (Date.now() - started) / 1000 });
+      resolvePromise({
+        ok: code !== null && okCodes.includes(code),
+        exitCode: code,
+        output,
+        stdout: output,
+        seconds: (Date.now() - started) / 1000,
+      });
     });
   });
 }

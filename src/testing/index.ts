@@ -45,7 +45,11 @@ export interface SynthesizedEnvironment {
 export function synthEnvironments(configDir = 'environments'): SynthesizedEnvironment[] {
   const configs = loadEnvironments(configDir).map((e) => e.config);
   const stacks = synthesize(configs);
-  return configs.map((config) => ({ name: config.environment, config, json: stacks.find((s) => s.environment === config.environment)!.json }));
+  return configs.map((config) => ({
+    name: config.environment,
+    config,
+    json: stacks.find((s) => s.environment === config.environment)!.json,
+  }));
 }
 
 /** The resources of one Terraform type in stack JSON, by name (for assertions the matchers do not cover). */

@@ -139,20 +139,25 @@ export async function startS3(options: S3ServerOptions = {}): Promise<S3Server> 
     const id = `${target.bucket}/${target.key}`;
     const claimed = writing.has(id);
     writing.add(id);
-    void (claimed ? Promise.resolve(true) : s3rver.store.existsObject(target.bucket, target.key)).then((exists) => {
-      if (exists) {
-        if (!claimed) writing.delete(id);
-        refused++;
-        response.writeHead(412, { 'content-type': 'application/xml' });
-        response.end('<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>PreconditionFailed</Code><Message>At least one of the pre-conditions you specified did not hold</Message><Condition>If-None-Match</Condition></Error>');
-        return;
-      }
-      response.on('close', () => writing.delete(id));
-      handle(request, response);
-    }, (error: unknown) => {
-      writing.delete(id);
-      response.writeHead(500).end(String(error));
-    });
+    void (claimed ? Promise.resolve(true) : s3rver.store.existsObject(target.bucket, target.key)).then(
+      (exists) => {
+        if (exists) {
+          if (!claimed) writing.delete(id);
+          refused++;
+          response.writeHead(412, { 'content-type': 'application/xml' });
+          response.end(
+            '<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>PreconditionFailed</Code><Message>At least one of the pre-conditions you specified did not hold</Message><Condition>If-None-Match</Condition></Error>',
+          );
+          return;
+        }
+        response.on('close', () => writing.delete(id));
+        handle(request, response);
+      },
+      (error: unknown) => {
+        writing.delete(id);
+        response.writeHead(500).end(String(error));
+      },
+    );
   });
   await listen(server);
   const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -202,18 +207,24 @@ export interface LockTableProps {
 }
 
 export async function createTable(client: DynamoDBClient, table: LockTableProps): Promise<void> {
-  await client.send(new (dynamodbSdk().CreateTableCommand)({
-    TableName: table.name,
-    BillingMode: 'PAY_PER_REQUEST',
-    KeySchema: [{ AttributeName: table.hashKey, KeyType: 'HASH' } satisfies KeySchemaElement],
-    AttributeDefinitions: table.attributes.map((a): AttributeDefinition => ({ AttributeName: a.name, AttributeType: a.type as AttributeDefinition['AttributeType'] })),
-  }));
+  await client.send(
+    new (dynamodbSdk().CreateTableCommand)({
+      TableName: table.name,
+      BillingMode: 'PAY_PER_REQUEST',
+      KeySchema: [{ AttributeName: table.hashKey, KeyType: 'HASH' } satisfies KeySchemaElement],
+      AttributeDefinitions: table.attributes.map(
+        (a): AttributeDefinition => ({ AttributeName: a.name, AttributeType: a.type as AttributeDefinition['AttributeType'] }),
+      ),
+    }),
+  );
 }
 
 /** Every item of a table, each attribute as its string value (the lock table holds strings only). */
 export async function scanTable(client: DynamoDBClient, table: string): Promise<Record<string, string>[]> {
   const result = await client.send(new (dynamodbSdk().ScanCommand)({ TableName: table }));
-  return (result.Items ?? []).map((item) => Object.fromEntries(Object.entries(item).map(([name, value]) => [name, value.S ?? value.N ?? JSON.stringify(value)])));
+  return (result.Items ?? []).map((item) =>
+    Object.fromEntries(Object.entries(item).map(([name, value]) => [name, value.S ?? value.N ?? JSON.stringify(value)])),
+  );
 }
 
 function devDependency<T>(name: string): T {
@@ -244,5 +255,10 @@ function close(server: Server): Promise<void> {
 }
 
 function unescapeXml(text: string): string {
-  return text.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&amp;/g, '&');
+  return text
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&apos;/g, "'")
+    .replace(/&amp;/g, '&');
 }

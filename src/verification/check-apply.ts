@@ -15,8 +15,19 @@
 import { rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import {
-  applyEnvironmentPlan, changeScenarios, changesOf, existingResourcesOf, planStack, synthesize, terraformCliDir, terraformSettings,
-  type EnvironmentConfig, type EnvironmentPlan, type PlanJson, type SynthesizedStack, type TerraformSettings,
+  applyEnvironmentPlan,
+  changeScenarios,
+  changesOf,
+  existingResourcesOf,
+  planStack,
+  synthesize,
+  terraformCliDir,
+  terraformSettings,
+  type EnvironmentConfig,
+  type EnvironmentPlan,
+  type PlanJson,
+  type SynthesizedStack,
+  type TerraformSettings,
 } from '../core/index';
 import { startEmulator, type Emulator } from './emulator';
 import { diffGapOf, changedAttributes, standInsOf, type PlannedResourceChange } from './emulator-gaps';
@@ -71,12 +82,17 @@ export async function checkApply(configs: readonly EnvironmentConfig[], options:
     const existing = existingResourcesOf(mine.map((s) => s.json));
     const emulator = await startEmulator({ account, ...existing });
     const seeded = [
-      ...existing.hostedZones.map((z) => `hosted zone ${z.name} (${z.id})`), ...existing.certificates.map((c) => `certificate ${c.arn}`),
-      ...existing.policies.map((arn) => `policy ${arn}`), ...existing.securityGroups.map((group) => `security group ${group}`),
-      ...existing.networks.map((network) => `network ${network}`), ...existing.listeners.map((arn) => `listener ${arn}`),
+      ...existing.hostedZones.map((z) => `hosted zone ${z.name} (${z.id})`),
+      ...existing.certificates.map((c) => `certificate ${c.arn}`),
+      ...existing.policies.map((arn) => `policy ${arn}`),
+      ...existing.securityGroups.map((group) => `security group ${group}`),
+      ...existing.networks.map((network) => `network ${network}`),
+      ...existing.listeners.map((arn) => `listener ${arn}`),
       ...existing.clusters.map((arn) => `cluster ${arn}`),
     ];
-    log(`AWS API emulator (moto) for account ${account} at ${emulator.endpoint}${seeded.length ? `, with what the configuration names as existing: ${seeded.join(', ')}` : ''}`);
+    log(
+      `AWS API emulator (moto) for account ${account} at ${emulator.endpoint}${seeded.length ? `, with what the configuration names as existing: ${seeded.join(', ')}` : ''}`,
+    );
     try {
       const context = { emulator, settings, workRoot: join(outDir, 'apply-check', account), configs, log };
       const bootstraps = mine.filter((s) => s.name.startsWith('bootstrap-'));
@@ -103,7 +119,6 @@ function accountOfStack(stack: SynthesizedStack): string | undefined {
   return provider?.allowed_account_ids?.[0];
 }
 
-
 async function checkStack(stack: SynthesizedStack, context: Context): Promise<StackApplyResult> {
   const started = Date.now();
   const seconds = () => `${((Date.now() - started) / 1000).toFixed(0)}s`;
@@ -119,8 +134,12 @@ async function checkStack(stack: SynthesizedStack, context: Context): Promise<St
     setTimeout(() => kill.abort(), 30_000).unref();
   }, STACK_TIMEOUT_MS);
   const planOptions = {
-    offline: false, workDir: join(context.workRoot, stack.name), settings: context.settings, endpoint: context.emulator.endpoint,
-    standInAddresses: standIns, signal: timeout.signal,
+    offline: false,
+    workDir: join(context.workRoot, stack.name),
+    settings: context.settings,
+    endpoint: context.emulator.endpoint,
+    standInAddresses: standIns,
+    signal: timeout.signal,
     // Each note once: every plan of the stack prepares its folder again.
     onEvent: (event: { type: string; message?: string }) => {
       if (event.type !== 'note' || !event.message || said.has(event.message)) return;
@@ -204,7 +223,10 @@ async function secondPlan(stack: SynthesizedStack, options: Parameters<typeof pl
   const changes = (json.resource_changes ?? []).filter((c) => c.mode === 'managed' && c.change.actions.join() !== 'no-op');
   const unexplained = changes.filter((c) => !diffGapOf(c));
   if (unexplained.length > 0) {
-    return { gaps: 0, failure: `the second plan is not empty:\n  ${unexplained.map((c) => `${c.address} ${c.change.actions.join('+')} (${changedAttributes(c).join(', ')})`).join('\n  ')}` };
+    return {
+      gaps: 0,
+      failure: `the second plan is not empty:\n  ${unexplained.map((c) => `${c.address} ${c.change.actions.join('+')} (${changedAttributes(c).join(', ')})`).join('\n  ')}`,
+    };
   }
   return { gaps: changes.length };
 }
@@ -212,8 +234,16 @@ async function secondPlan(stack: SynthesizedStack, options: Parameters<typeof pl
 /** Resources whose deletion protection is on (a destroy would fail on them, as designed). */
 function deletionProtection(stackJson: string): string[] {
   const resources = (JSON.parse(stackJson) as Json).resource ?? {};
-  const on: [string, string][] = [['aws_dynamodb_table', 'deletion_protection_enabled'], ['aws_db_instance', 'deletion_protection'], ['aws_lb', 'enable_deletion_protection']];
-  return on.flatMap(([type, attribute]) => Object.entries<Json>(resources[type] ?? {}).filter(([, r]) => r[attribute] === true).map(([name]) => `${type}.${name}`));
+  const on: [string, string][] = [
+    ['aws_dynamodb_table', 'deletion_protection_enabled'],
+    ['aws_db_instance', 'deletion_protection'],
+    ['aws_lb', 'enable_deletion_protection'],
+  ];
+  return on.flatMap(([type, attribute]) =>
+    Object.entries<Json>(resources[type] ?? {})
+      .filter(([, r]) => r[attribute] === true)
+      .map(([name]) => `${type}.${name}`),
+  );
 }
 
 function countResources(stackJson: string): number {

@@ -35,7 +35,14 @@ import { applyPlanToState, type ProviderSchemas } from '../terraform/fake-state'
 import type { StackCheck } from '../core/checks';
 import type { CoreListener } from '../core/events';
 import { synthesize, type SynthesizedStack } from '../core/synthesize';
-import { sandboxSettings, terraformCliDir, terraformSettings, TerraformWorkspace, type CommandResult, type TerraformSettings } from '../core/terraform';
+import {
+  sandboxSettings,
+  terraformCliDir,
+  terraformSettings,
+  TerraformWorkspace,
+  type CommandResult,
+  type TerraformSettings,
+} from '../core/terraform';
 
 export interface BackendCheckOptions {
   /** The output folder: the working folders go under `<outDir>/backend-check/` (replaced), the CLI configuration where check-terraform keeps it. */
@@ -67,12 +74,20 @@ export async function checkBackend(configs: readonly EnvironmentConfig[], option
   rmSync(workRoot, { recursive: true, force: true });
   mkdirSync(workRoot, { recursive: true });
   const servers = await startBackendServers();
-  note(`S3 (s3rver, conditional writes through the check's own front) at ${servers.s3.endpoint}, DynamoDB (dynalite) at ${servers.dynamodb.endpoint}`);
+  note(
+    `S3 (s3rver, conditional writes through the check's own front) at ${servers.s3.endpoint}, DynamoDB (dynalite) at ${servers.dynamodb.endpoint}`,
+  );
   try {
     for (const message of await createBackends(stacks, servers)) note(message);
     if (configs.length > 0 && configs[0]!.backend.lockTable === undefined) {
-      await createTable(servers.dynamodb.client, { name: CHECK_LOCK_TABLE, hashKey: 'LockID', attributes: [{ name: 'LockID', type: 'S' }] });
-      note(`${configs[0]!.environment} has no lock table: the table modes and the migration check lock with ${CHECK_LOCK_TABLE}, made for them`);
+      await createTable(servers.dynamodb.client, {
+        name: CHECK_LOCK_TABLE,
+        hashKey: 'LockID',
+        attributes: [{ name: 'LockID', type: 'S' }],
+      });
+      note(
+        `${configs[0]!.environment} has no lock table: the table modes and the migration check lock with ${CHECK_LOCK_TABLE}, made for them`,
+      );
     }
     note('environment stacks: every resource stands in as terraform_data (the backend is what is checked; nothing is created anywhere)');
     const context: Context = { servers, settings, workRoot, held: new Set() };
@@ -83,14 +98,24 @@ export async function checkBackend(configs: readonly EnvironmentConfig[], option
     const [environmentResults, bootstrapResults] = await Promise.all([
       (async () => {
         const results: StackCheck[] = [];
-        for (const environment of environments) results.push(await guarded(`backend ${environment.config.environment}`, () => checkEnvironment(environment.config, environment.stack, context)));
+        for (const environment of environments)
+          results.push(
+            await guarded(`backend ${environment.config.environment}`, () =>
+              checkEnvironment(environment.config, environment.stack, context),
+            ),
+          );
         results.push(await check('backend keys', () => checkKeys(configs, servers)));
         if (configs.length === 0) return results;
-        for (const mode of LOCK_MODES) results.push(await guarded(`locking ${configs[0]!.environment} (${mode.name})`, () => checkLocking(configs[0]!, mode, context)));
+        for (const mode of LOCK_MODES)
+          results.push(await guarded(`locking ${configs[0]!.environment} (${mode.name})`, () => checkLocking(configs[0]!, mode, context)));
         results.push(await guarded(`lock table migration ${configs[0]!.environment}`, () => checkLockMigration(configs[0]!, context)));
         return results;
       })(),
-      Promise.all(bootstrapBuckets(configs).map((config) => check(`bootstrap ${bootstrapStackName(config.backend)}`, () => checkBootstrapMigration(config, context)))),
+      Promise.all(
+        bootstrapBuckets(configs).map((config) =>
+          check(`bootstrap ${bootstrapStackName(config.backend)}`, () => checkBootstrapMigration(config, context)),
+        ),
+      ),
     ]);
     return [...environmentResults, ...bootstrapResults];
   } finally {
@@ -128,7 +153,10 @@ interface LockInfo {
  * a plain `assert(condition, message)` fails without output. Either way the check's summary says what was expected.
  */
 class CheckFailure extends Error {
-  constructor(message: string, readonly output?: string) {
+  constructor(
+    message: string,
+    readonly output?: string,
+  ) {
     super(message);
   }
 }
@@ -138,7 +166,14 @@ async function check(name: string, work: () => Promise<string>): Promise<StackCh
     return { stack: name, ok: true, summary: `${name}: ${await work()}` };
   } catch (error) {
     // An unexpected error (not a failed expectation) shows where it came from.
-    const failure = error instanceof CheckFailure ? error.output : error instanceof AssertionError ? undefined : error instanceof Error ? error.stack : undefined;
+    const failure =
+      error instanceof CheckFailure
+        ? error.output
+        : error instanceof AssertionError
+          ? undefined
+          : error instanceof Error
+            ? error.stack
+            : undefined;
     return { stack: name, ok: false, summary: `${name}: FAILED, ${error instanceof Error ? error.message : String(error)}`, failure };
   }
 }
@@ -150,11 +185,19 @@ async function createBackends(stacks: readonly SynthesizedStack[], servers: Back
   for (const stack of stacks.filter((s) => s.environment === undefined && s.name !== CONTROLLER_STACK)) {
     const resources = JSON.parse(stack.json).resource ?? {};
     const buckets = Object.values<{ bucket: string }>(resources.aws_s3_bucket ?? {}).map((b) => b.bucket);
-    const tables = Object.values<{ name: string; hash_key: string; attribute: { name: string; type: string }[] }>(resources.aws_dynamodb_table ?? {});
+    const tables = Object.values<{ name: string; hash_key: string; attribute: { name: string; type: string }[] }>(
+      resources.aws_dynamodb_table ?? {},
+    );
     for (const bucket of buckets) await servers.s3.createBucket(bucket);
-    for (const table of tables) await createTable(servers.dynamodb.client, { name: table.name, hashKey: table.hash_key, attributes: table.attribute });
-    const made = tables.length > 0 ? ` and lock table ${tables.map((t) => `${t.name} (hash key ${t.hash_key})`).join(', ')}` : ' (no lock table: S3-native locking)';
-    messages.push(`${stack.name}: created bucket ${buckets.join(', ')}${made} as the stack describes them; the servers cannot apply its encryption, versioning, lifecycle, public access block or policy`);
+    for (const table of tables)
+      await createTable(servers.dynamodb.client, { name: table.name, hashKey: table.hash_key, attributes: table.attribute });
+    const made =
+      tables.length > 0
+        ? ` and lock table ${tables.map((t) => `${t.name} (hash key ${t.hash_key})`).join(', ')}`
+        : ' (no lock table: S3-native locking)';
+    messages.push(
+      `${stack.name}: created bucket ${buckets.join(', ')}${made} as the stack describes them; the servers cannot apply its encryption, versioning, lifecycle, public access block or policy`,
+    );
   }
   return messages;
 }
@@ -166,7 +209,12 @@ function s3Block(stack: SynthesizedStack): S3Block {
 }
 
 /** A workspace of the stack with every resource standing in and its own backend, pointed at the servers. */
-function standInWorkspace(stack: SynthesizedStack, dir: string, context: Context, backendConfig: readonly string[] = []): TerraformWorkspace {
+function standInWorkspace(
+  stack: SynthesizedStack,
+  dir: string,
+  context: Context,
+  backendConfig: readonly string[] = [],
+): TerraformWorkspace {
   return TerraformWorkspace.prepare(stack, dir, {
     offline: true,
     keepBackend: true,
@@ -187,15 +235,28 @@ async function checkEnvironment(config: EnvironmentConfig, stack: SynthesizedSta
   const block = s3Block(stack);
   const expectedKey = `${config.backend.keyPrefix}/${config.environment}.tfstate`;
   assert(block.key === expectedKey, `the generated key is ${block.key}, expected ${expectedKey}`);
-  assert(block.bucket === config.backend.bucket && block.dynamodb_table === config.backend.lockTable && block.region === config.backend.region && block.encrypt === true, `the generated block ${JSON.stringify(block)} does not match backend ${JSON.stringify(config.backend)}`);
+  assert(
+    block.bucket === config.backend.bucket &&
+      block.dynamodb_table === config.backend.lockTable &&
+      block.region === config.backend.region &&
+      block.encrypt === true,
+    `the generated block ${JSON.stringify(block)} does not match backend ${JSON.stringify(config.backend)}`,
+  );
   const locking = lockingOf(block);
   assert(locking.table || locking.file, `the generated block ${JSON.stringify(block)} locks nothing`);
   const workspace = standInWorkspace(stack, join(context.workRoot, config.environment), context);
   const initialised = await must(workspace.init(), 'init');
-  if (!locking.table) assert(!('dynamodb_table' in block) && !DEPRECATION.test(initialised.output), new CheckFailure('init printed a deprecation warning for a backend without a lock table', initialised.output));
+  if (!locking.table)
+    assert(
+      !('dynamodb_table' in block) && !DEPRECATION.test(initialised.output),
+      new CheckFailure('init printed a deprecation warning for a backend without a lock table', initialised.output),
+    );
   const recorded = initialisedBackend(workspace);
   for (const [name, value] of Object.entries(block)) {
-    assert(recorded.type === 's3' && recorded.config[name] === value, `init recorded backend ${recorded.type} with ${name} = ${JSON.stringify(recorded.config[name])}, the block says ${JSON.stringify(value)}`);
+    assert(
+      recorded.type === 's3' && recorded.config[name] === value,
+      `init recorded backend ${recorded.type} with ${name} = ${JSON.stringify(recorded.config[name])}, the block says ${JSON.stringify(value)}`,
+    );
   }
 
   const holder = await holdLock(context, workspace, []);
@@ -211,18 +272,28 @@ async function checkEnvironment(config: EnvironmentConfig, stack: SynthesizedSta
   assert(stateText !== undefined, `no state at s3://${block.bucket}/${block.key} after the apply`);
   const stored = storedInputs(stateText);
   const configured = configuredInputs(workspace);
-  assert(stored.length === configured.length && stored.every((input, i) => input === configured[i]), `the state at ${block.key} holds ${stored.length} resources, not this environment's ${configured.length}`);
+  assert(
+    stored.length === configured.length && stored.every((input, i) => input === configured[i]),
+    `the state at ${block.key} holds ${stored.length} resources, not this environment's ${configured.length}`,
+  );
   if (locking.table) {
-    const digest = (await scanTable(context.servers.dynamodb.client, block.dynamodb_table!)).find((item) => item.LockID === `${block.bucket}/${block.key}-md5`);
+    const digest = (await scanTable(context.servers.dynamodb.client, block.dynamodb_table!)).find(
+      (item) => item.LockID === `${block.bucket}/${block.key}-md5`,
+    );
     const md5 = createHash('md5').update(stateText).digest('hex');
     assert(digest?.Digest === md5, `the lock table's digest of ${block.key} is ${digest?.Digest}, the stored state's MD5 is ${md5}`);
   }
 
   const plan = await workspace.plan({ planFile: 'after.tfplan' });
-  assert(plan.ok && !plan.changes, new CheckFailure('a plan after the apply did not read the stored state back (it plans changes or fails)', plan.output));
-  return `init ok (s3://${block.bucket}/${block.key}, ${describeLocking(block)}${locking.table ? '' : ', no dynamodb_table, no deprecation warning'}); ` +
+  assert(
+    plan.ok && !plan.changes,
+    new CheckFailure('a plan after the apply did not read the stored state back (it plans changes or fails)', plan.output),
+  );
+  return (
+    `init ok (s3://${block.bucket}/${block.key}, ${describeLocking(block)}${locking.table ? '' : ', no dynamodb_table, no deprecation warning'}); ` +
     `an apply waiting for approval holds the lock (ID ${held.ID}); ${refusal}; ` +
-    `approved: state stored at ${block.key} (${stored.length} resources${locking.table ? ', digest in the table matches' : ''}), lock released; a plan after it: no changes`;
+    `approved: state stored at ${block.key} (${stored.length} resources${locking.table ? ', digest in the table matches' : ''}), lock released; a plan after it: no changes`
+  );
 }
 
 /** Every environment's state is at its own key, and the bucket holds no other environment state. */
@@ -230,10 +301,16 @@ async function checkKeys(configs: readonly EnvironmentConfig[], servers: Backend
   const buckets = [...new Set(configs.map((c) => c.backend.bucket))].sort();
   const lines: string[] = [];
   for (const bucket of buckets) {
-    const expected = configs.filter((c) => c.backend.bucket === bucket).map((c) => `${c.backend.keyPrefix}/${c.environment}.tfstate`).sort();
+    const expected = configs
+      .filter((c) => c.backend.bucket === bucket)
+      .map((c) => `${c.backend.keyPrefix}/${c.environment}.tfstate`)
+      .sort();
     assert(new Set(expected).size === expected.length, `environments in ${bucket} share a key: ${expected.join(', ')}`);
     const found = (await servers.s3.listKeys(bucket)).filter((key) => key.endsWith('.tfstate') && key !== BOOTSTRAP_STATE_KEY);
-    assert(found.join(',') === expected.join(','), `s3://${bucket} holds the states ${found.join(', ') || 'none'}, expected ${expected.join(', ')}`);
+    assert(
+      found.join(',') === expected.join(','),
+      `s3://${bucket} holds the states ${found.join(', ') || 'none'}, expected ${expected.join(', ')}`,
+    );
     lines.push(`s3://${bucket}: ${found.join(', ')}`);
   }
   return `${lines.join('; ')} (one key per environment, none shared)`;
@@ -281,7 +358,10 @@ async function checkLocking(config: EnvironmentConfig, mode: LockMode, context: 
   const stack = synthesize([withLocking(config, mode)]).find((s) => s.environment === config.environment)!;
   const block = s3Block(stack);
   const generated = lockingOf(block);
-  assert(generated.table === mode.table && generated.file === mode.file, `the generated block locks with ${describeLocking(block)}, not the ${mode.name}`);
+  assert(
+    generated.table === mode.table && generated.file === mode.file,
+    `the generated block locks with ${describeLocking(block)}, not the ${mode.name}`,
+  );
   const workspace = standInWorkspace(stack, join(context.workRoot, `locking-${mode.name.replace(/\W+/g, '-')}`), context);
   await must(workspace.init(), 'init');
   const replace = `-replace=terraform_data.${Object.keys(JSON.parse(readFileSync(join(workspace.dir, 'cdk.tf.json'), 'utf8')).resource.terraform_data)[0]}`;
@@ -291,9 +371,15 @@ async function checkLocking(config: EnvironmentConfig, mode: LockMode, context: 
   const held = await expectLocks(context.servers, block, mode, 'while an apply waits for approval');
   const refusal = await expectRefused(workspace, held);
   const declined = await holder.answer('no');
-  assert(!declined.ok && /Apply cancelled/.test(declined.output), new CheckFailure('the declined apply did not end as cancelled', declined.output));
+  assert(
+    !declined.ok && /Apply cancelled/.test(declined.output),
+    new CheckFailure('the declined apply did not end as cancelled', declined.output),
+  );
   const released = await readLocks(context.servers, block);
-  assert(released.table === undefined && released.file === undefined, `the lock is still held after its run ended: ${JSON.stringify(released)}`);
+  assert(
+    released.table === undefined && released.file === undefined,
+    `the lock is still held after its run ended: ${JSON.stringify(released)}`,
+  );
   const next = await workspace.plan({ planFile: 'next.tfplan' });
   assert(next.ok, new CheckFailure('the next plan failed after the holder ended', next.output));
 
@@ -311,8 +397,10 @@ async function checkLocking(config: EnvironmentConfig, mode: LockMode, context: 
   assert(recovered.ok, new CheckFailure('a plan after force-unlock failed', recovered.output));
   const refusedPuts = context.servers.s3.refusedConditionalPuts() - refusedBefore;
   if (mode.file && !mode.table) assert(refusedPuts > 0, 'the lock file refused nothing: no conditional PUT was answered 412');
-  return `${refusal}${mode.file ? ` (${refusedPuts} conditional PUT(s) of the lock file answered 412)` : ''}; after the holder ended, no lock and the next plan ran; ` +
-    `a SIGKILLed holder left lock ${left.ID}, which refused a plan until force-unlock with that ID, then a plan ran`;
+  return (
+    `${refusal}${mode.file ? ` (${refusedPuts} conditional PUT(s) of the lock file answered 412)` : ''}; after the holder ended, no lock and the next plan ran; ` +
+    `a SIGKILLed holder left lock ${left.ID}, which refused a plan until force-unlock with that ID, then a plan ran`
+  );
 }
 
 /**
@@ -348,24 +436,45 @@ async function checkLockMigration(config: EnvironmentConfig, context: Context): 
     const workspace = standInWorkspace(stack, dir, context);
     const initialised = await must(workspace.init(), `init (${step.name})`);
     const recorded = initialisedBackend(workspace);
-    assert((recorded.config.dynamodb_table ?? null) === (block.dynamodb_table ?? null) && (recorded.config.use_lockfile ?? null) === (block.use_lockfile ?? null), `init recorded dynamodb_table ${String(recorded.config.dynamodb_table)} and use_lockfile ${String(recorded.config.use_lockfile)}, the ${step.name} block says ${describeLocking(block)}`);
-    if (!step.locking.table) assert(!('dynamodb_table' in block) && !DEPRECATION.test(initialised.output), new CheckFailure(`init (${step.name}) printed a deprecation warning`, initialised.output));
+    assert(
+      (recorded.config.dynamodb_table ?? null) === (block.dynamodb_table ?? null) &&
+        (recorded.config.use_lockfile ?? null) === (block.use_lockfile ?? null),
+      `init recorded dynamodb_table ${String(recorded.config.dynamodb_table)} and use_lockfile ${String(recorded.config.use_lockfile)}, the ${step.name} block says ${describeLocking(block)}`,
+    );
+    if (!step.locking.table)
+      assert(
+        !('dynamodb_table' in block) && !DEPRECATION.test(initialised.output),
+        new CheckFailure(`init (${step.name}) printed a deprecation warning`, initialised.output),
+      );
     const plan = await workspace.plan({ planFile: 'migrated.tfplan' });
-    assert(plan.ok && !plan.changes, new CheckFailure(`a plan after ${step.name} did not read the same state back (it plans changes or fails)`, plan.output));
+    assert(
+      plan.ok && !plan.changes,
+      new CheckFailure(`a plan after ${step.name} did not read the same state back (it plans changes or fails)`, plan.output),
+    );
     const replace = `-replace=terraform_data.${Object.keys(JSON.parse(readFileSync(join(workspace.dir, 'cdk.tf.json'), 'utf8')).resource.terraform_data)[0]}`;
     const holder = await holdLock(context, workspace, [replace]);
     const held = await expectLocks(context.servers, block, step.locking, `${step.name}, while an apply waits for approval`);
     if (!step.locking.table) {
-      const entry = (await scanTable(context.servers.dynamodb.client, table)).find((item) => item.LockID === `${block.bucket}/${block.key}`);
+      const entry = (await scanTable(context.servers.dynamodb.client, table)).find(
+        (item) => item.LockID === `${block.bucket}/${block.key}`,
+      );
       assert(entry === undefined, `${step.name}: the apply holds an entry in ${table} too`);
     }
     const refusal = await expectRefused(behind, held);
     const declined = await holder.answer('no');
-    assert(!declined.ok && /Apply cancelled/.test(declined.output), new CheckFailure('the declined apply did not end as cancelled', declined.output));
+    assert(
+      !declined.ok && /Apply cancelled/.test(declined.output),
+      new CheckFailure('the declined apply did not end as cancelled', declined.output),
+    );
     const released = await readLocks(context.servers, block);
-    assert(released.table === undefined && released.file === undefined, `${step.name}: the lock is still held after its run ended: ${JSON.stringify(released)}`);
-    lines.push(`${step.name} (${describeLocking(block)}): init in the same folder ok${step.locking.table ? '' : ' (no dynamodb_table, no deprecation warning)'}, a plan: no changes; ` +
-      `its apply holds the lock and a runner still on "${steps[i - 1]!.name}" is refused (${refusal.replace(/^a concurrent plan /, '')})`);
+    assert(
+      released.table === undefined && released.file === undefined,
+      `${step.name}: the lock is still held after its run ended: ${JSON.stringify(released)}`,
+    );
+    lines.push(
+      `${step.name} (${describeLocking(block)}): init in the same folder ok${step.locking.table ? '' : ' (no dynamodb_table, no deprecation warning)'}, a plan: no changes; ` +
+        `its apply holds the lock and a runner still on "${steps[i - 1]!.name}" is refused (${refusal.replace(/^a concurrent plan /, '')})`,
+    );
   }
   return `state applied under the table alone, then ${lines.join('; then ')}`;
 }
@@ -396,21 +505,37 @@ async function checkBootstrapMigration(config: EnvironmentConfig, context: Conte
 
   const inBucket = synthesize([{ ...config, backend: { ...config.backend, bootstrapStateInBucket: true } }]).find((s) => s.name === name)!;
   const block = s3Block(inBucket);
-  assert(block.key === BOOTSTRAP_STATE_KEY && block.bucket === config.backend.bucket, `the bootstrap backend is s3://${block.bucket}/${block.key}, expected s3://${config.backend.bucket}/${BOOTSTRAP_STATE_KEY}`);
-  const after = TerraformWorkspace.prepare(inBucket, dir, { offline: true, keepBackend: true, settings: context.settings, backendConfig: context.servers.backendConfig });
+  assert(
+    block.key === BOOTSTRAP_STATE_KEY && block.bucket === config.backend.bucket,
+    `the bootstrap backend is s3://${block.bucket}/${block.key}, expected s3://${config.backend.bucket}/${BOOTSTRAP_STATE_KEY}`,
+  );
+  const after = TerraformWorkspace.prepare(inBucket, dir, {
+    offline: true,
+    keepBackend: true,
+    settings: context.settings,
+    backendConfig: context.servers.backendConfig,
+  });
   await must(after.init({ migrateState: true }), 'init -migrate-state');
   const migratedText = await context.servers.s3.getObject(block.bucket, block.key);
   assert(migratedText !== undefined, `no state at s3://${block.bucket}/${block.key} after init -migrate-state`);
   // Terraform gives the copy a lineage of its own: the resources and their IDs are what must have moved.
   const migrated = resourceIds(JSON.parse(migratedText) as State);
-  assert(migrated.join() === resources.join(), `the state in the bucket holds ${migrated.join(', ')}, not the local state's ${resources.join(', ')}`);
+  assert(
+    migrated.join() === resources.join(),
+    `the state in the bucket holds ${migrated.join(', ')}, not the local state's ${resources.join(', ')}`,
+  );
   // Terraform leaves the local file behind; with it gone, the folder's state can only come from the bucket.
   rmSync(join(dir, 'terraform.tfstate'));
   const listed = await must(after.run(['state', 'list', '-no-color']), 'state list');
   const addresses = [...new Set(resources.map((r) => r.split('=')[0]!))];
-  assert(listed.stdout.trim().split('\n').sort().join() === addresses.join(), new CheckFailure(`terraform state list through the backend shows ${listed.stdout.trim() || 'nothing'}`, listed.output));
-  return `planned on a local state, written as if applied (${resources.length} resources); with bootstrapStateInBucket, init -migrate-state -force-copy ` +
-    `moved it to s3://${block.bucket}/${block.key} (the same resources and IDs), and terraform state list reads it from there`;
+  assert(
+    listed.stdout.trim().split('\n').sort().join() === addresses.join(),
+    new CheckFailure(`terraform state list through the backend shows ${listed.stdout.trim() || 'nothing'}`, listed.output),
+  );
+  return (
+    `planned on a local state, written as if applied (${resources.length} resources); with bootstrapStateInBucket, init -migrate-state -force-copy ` +
+    `moved it to s3://${block.bucket}/${block.key} (the same resources and IDs), and terraform state list reads it from there`
+  );
 }
 
 interface State {
@@ -446,7 +571,9 @@ async function holdLock(context: Context, workspace: TerraformWorkspace, args: r
   const kill = new AbortController();
   let output = '';
   let prompted!: () => void;
-  const asked = new Promise<void>((resolveAsked) => { prompted = resolveAsked; });
+  const asked = new Promise<void>((resolveAsked) => {
+    prompted = resolveAsked;
+  });
   const done = workspace.run(['apply', '-no-color', '-refresh=false', '-lock-timeout=0s', ...args], {
     input,
     kill: kill.signal,
@@ -459,8 +586,15 @@ async function holdLock(context: Context, workspace: TerraformWorkspace, args: r
   try {
     await Promise.race([
       asked,
-      done.then((result) => { throw new CheckFailure('the apply ended before asking for approval', result.output); }),
-      new Promise((_, reject) => { timer = setTimeout(() => reject(new CheckFailure(`the apply did not ask for approval within ${PROMPT_TIMEOUT_MS / 1000}s`, output)), PROMPT_TIMEOUT_MS); }),
+      done.then((result) => {
+        throw new CheckFailure('the apply ended before asking for approval', result.output);
+      }),
+      new Promise((_, reject) => {
+        timer = setTimeout(
+          () => reject(new CheckFailure(`the apply did not ask for approval within ${PROMPT_TIMEOUT_MS / 1000}s`, output)),
+          PROMPT_TIMEOUT_MS,
+        );
+      }),
     ]);
   } catch (error) {
     kill.abort();
@@ -492,8 +626,14 @@ async function expectRefused(workspace: TerraformWorkspace, holder: LockInfo): P
   const contender = await workspace.plan({ planFile: 'contender.tfplan', lockTimeoutSeconds: 0 });
   const seconds = (Date.now() - started) / 1000;
   assert(!contender.ok, new CheckFailure('a concurrent plan ran while the lock was held', contender.output));
-  assert(/Error acquiring the state lock/.test(contender.output), new CheckFailure('the concurrent plan failed, but not on the state lock', contender.output));
-  assert(new RegExp(`ID:\\s+${holder.ID}\\b`).test(contender.output) && contender.output.includes(holder.Who), new CheckFailure(`the lock error does not name the holder (ID ${holder.ID}, ${holder.Who})`, contender.output));
+  assert(
+    /Error acquiring the state lock/.test(contender.output),
+    new CheckFailure('the concurrent plan failed, but not on the state lock', contender.output),
+  );
+  assert(
+    new RegExp(`ID:\\s+${holder.ID}\\b`).test(contender.output) && contender.output.includes(holder.Who),
+    new CheckFailure(`the lock error does not name the holder (ID ${holder.ID}, ${holder.Who})`, contender.output),
+  );
   assert(seconds < FAIL_FAST_SECONDS, `the concurrent plan took ${seconds.toFixed(1)}s to fail`);
   return `a concurrent plan failed in ${seconds.toFixed(1)}s with the holder's lock (ID ${holder.ID}, ${holder.Who})`;
 }
@@ -503,13 +643,16 @@ async function expectLocks(servers: BackendServers, block: S3Block, mode: Lockin
   const locks = await readLocks(servers, block);
   assert(mode.table === (locks.table !== undefined), `${when}: ${mode.table ? 'no' : 'an unexpected'} lock entry in the table`);
   assert(mode.file === (locks.file !== undefined), `${when}: ${mode.file ? 'no' : 'an unexpected'} lock file ${block.key}.tflock`);
-  if (locks.table && locks.file) assert(locks.table.ID === locks.file.ID, `${when}: the table's lock ${locks.table.ID} and the lock file's ${locks.file.ID} differ`);
+  if (locks.table && locks.file)
+    assert(locks.table.ID === locks.file.ID, `${when}: the table's lock ${locks.table.ID} and the lock file's ${locks.file.ID} differ`);
   return (locks.table ?? locks.file)!;
 }
 
 /** The lock entry of the state in the lock table, and its lock file in the bucket, where present. */
 async function readLocks(servers: BackendServers, block: S3Block): Promise<{ table?: LockInfo; file?: LockInfo }> {
-  const item = lockingOf(block).table ? (await scanTable(servers.dynamodb.client, block.dynamodb_table!)).find((i) => i.LockID === `${block.bucket}/${block.key}`) : undefined;
+  const item = lockingOf(block).table
+    ? (await scanTable(servers.dynamodb.client, block.dynamodb_table!)).find((i) => i.LockID === `${block.bucket}/${block.key}`)
+    : undefined;
   const file = await servers.s3.getObject(block.bucket, `${block.key}.tflock`);
   return {
     ...(item ? { table: JSON.parse(item.Info ?? '{}') as LockInfo } : {}),
@@ -521,13 +664,20 @@ async function readLocks(servers: BackendServers, block: S3Block): Promise<{ tab
 function storedInputs(stateText: string): string[] {
   const state = JSON.parse(stateText) as { resources: { type: string; instances: { attributes: { input?: { value?: string } } }[] }[] };
   // A terraform_data of the stack itself (no input) is null on both sides.
-  return state.resources.filter((r) => r.type === 'terraform_data').flatMap((r) => r.instances.map((i) => JSON.stringify(i.attributes.input?.value ?? null))).sort();
+  return state.resources
+    .filter((r) => r.type === 'terraform_data')
+    .flatMap((r) => r.instances.map((i) => JSON.stringify(i.attributes.input?.value ?? null)))
+    .sort();
 }
 
 /** The stand-ins' inputs in the workspace's configuration, sorted. */
 function configuredInputs(workspace: TerraformWorkspace): string[] {
-  const stack = JSON.parse(readFileSync(join(workspace.dir, 'cdk.tf.json'), 'utf8')) as { resource: { terraform_data: Record<string, { input?: string }> } };
-  return Object.values(stack.resource.terraform_data).map((r) => JSON.stringify(r.input ?? null)).sort();
+  const stack = JSON.parse(readFileSync(join(workspace.dir, 'cdk.tf.json'), 'utf8')) as {
+    resource: { terraform_data: Record<string, { input?: string }> };
+  };
+  return Object.values(stack.resource.terraform_data)
+    .map((r) => JSON.stringify(r.input ?? null))
+    .sort();
 }
 
 async function must<T extends { ok: boolean; output: string }>(result: Promise<T>, step: string): Promise<T> {

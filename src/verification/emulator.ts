@@ -4,4 +4,11 @@
  * scripts/setup-tools.sh installs), reached through the core like every
  * front end.
  */
-export { startEmulator, type Emulator, type EmulatorClientSettings, type EmulatorOptions, type ExistingCertificate, type HostedZone } from '../core/index';
+export {
+  startEmulator,
+  type Emulator,
+  type EmulatorClientSettings,
+  type EmulatorOptions,
+  type ExistingCertificate,
+  type HostedZone,
+} from '../core/index';

@@ -25,7 +25,9 @@ export function readmeSections(configDir: string): Record<string, string> {
     const json = stacks.find((s) => s.environment === config.environment)!.json;
     return `### ${config.environment}\n\n\`\`\`mermaid\n${toMermaid(diagramOf(json, config.environment))}\`\`\``;
   });
-  const assumptions = Object.entries(DEFAULT_ASSUMPTIONS).map(([key, value]) => `\`${key}: ${value}\``).join(', ');
+  const assumptions = Object.entries(DEFAULT_ASSUMPTIONS)
+    .map(([key, value]) => `\`${key}: ${value}\``)
+    .join(', ');
   const costs = `${formatCategoryMarkdown(estimateLoaded(loaded))}\n\nList prices as of ${PRICES_AS_OF}, 730 hours a month, the default assumptions (${assumptions}); \`npx platform cost --env NAME\` lists every line.`;
   return { reference: referenceMarkdown(), diagrams: diagrams.join('\n\n'), costs };
 }

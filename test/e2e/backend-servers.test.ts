@@ -6,7 +6,14 @@
  */
 import { existsSync } from 'node:fs';
 import { PutItemCommand } from '@aws-sdk/client-dynamodb';
-import { createTable, scanTable, serverBackendConfig, startBackendServers, startS3, type BackendServers } from '../../src/verification/backend-servers';
+import {
+  createTable,
+  scanTable,
+  serverBackendConfig,
+  startBackendServers,
+  startS3,
+  type BackendServers,
+} from '../../src/verification/backend-servers';
 
 jest.setTimeout(30_000);
 
@@ -71,8 +78,12 @@ describe('backend servers', () => {
 
   it('create a lock table as the bootstrap stack describes it, and scan its items', async () => {
     await createTable(servers.dynamodb.client, { name: 'locks', hashKey: 'LockID', attributes: [{ name: 'LockID', type: 'S' }] });
-    await servers.dynamodb.client.send(new PutItemCommand({ TableName: 'locks', Item: { LockID: { S: 'state-bucket/platform/dev.tfstate' }, Info: { S: '{"ID":"x"}' } } }));
-    expect(await scanTable(servers.dynamodb.client, 'locks')).toEqual([{ LockID: 'state-bucket/platform/dev.tfstate', Info: '{"ID":"x"}' }]);
+    await servers.dynamodb.client.send(
+      new PutItemCommand({ TableName: 'locks', Item: { LockID: { S: 'state-bucket/platform/dev.tfstate' }, Info: { S: '{"ID":"x"}' } } }),
+    );
+    expect(await scanTable(servers.dynamodb.client, 'locks')).toEqual([
+      { LockID: 'state-bucket/platform/dev.tfstate', Info: '{"ID":"x"}' },
+    ]);
   });
 
   it('stop: nothing listens on either port and the S3 folder is gone', async () => {

@@ -10,8 +10,10 @@ import { ConfigError } from '../../src/config/problems';
 import { baseStackAt } from '../../src/core/index';
 import { MINIMAL_ENVIRONMENT, writeConfig } from '../support/helpers';
 
-const git = (dir: string, ...args: string[]) => execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.com', ...args], { cwd: dir, encoding: 'utf8' }).trim();
-const WORKER = 'services:\n  worker:\n    image: public.ecr.aws/nginx/nginx:1.27.3\n    cpu: 256\n    memory: 512\n    egress:\n      - { cidr: 0.0.0.0/0, ports: [443] }\n';
+const git = (dir: string, ...args: string[]) =>
+  execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.com', ...args], { cwd: dir, encoding: 'utf8' }).trim();
+const WORKER =
+  'services:\n  worker:\n    image: public.ecr.aws/nginx/nginx:1.27.3\n    cpu: 256\n    memory: 512\n    egress:\n      - { cidr: 0.0.0.0/0, ports: [443] }\n';
 
 describe('the environment at the base of a change', () => {
   let repo: string;
@@ -24,7 +26,10 @@ describe('the environment at the base of a change', () => {
     git(repo, 'commit', '-q', '-m', 'dev');
     first = git(repo, 'rev-parse', 'HEAD');
     // The working tree moves on: another service, and a second environment that did not exist at the base.
-    writeFileSync(join(repo, 'dev.yaml'), `${MINIMAL_ENVIRONMENT}${WORKER}  reports:\n    image: public.ecr.aws/nginx/nginx:1.27.3\n    cpu: 256\n    memory: 512\n`);
+    writeFileSync(
+      join(repo, 'dev.yaml'),
+      `${MINIMAL_ENVIRONMENT}${WORKER}  reports:\n    image: public.ecr.aws/nginx/nginx:1.27.3\n    cpu: 256\n    memory: 512\n`,
+    );
     writeFileSync(join(repo, 'qa.yaml'), `${MINIMAL_ENVIRONMENT}${WORKER}`);
   });
 
@@ -44,7 +49,9 @@ describe('the environment at the base of a change', () => {
   });
 
   it('refuses a ref that is not a commit, naming the flag', () => {
-    expect(() => baseStackAt(repo, 'no-such-branch', 'dev')).toThrow(/--base no-such-branch: not a commit of the git repository holding .*; give a branch, tag or commit/);
+    expect(() => baseStackAt(repo, 'no-such-branch', 'dev')).toThrow(
+      /--base no-such-branch: not a commit of the git repository holding .*; give a branch, tag or commit/,
+    );
   });
 
   it('names problems of the files at the ref as REF:FOLDER/FILE with their line', () => {

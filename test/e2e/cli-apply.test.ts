@@ -38,7 +38,18 @@ describe('apply', () => {
   });
 
   it('refuses to apply an offline plan', () => {
-    const result = cliWith({ AWS_ACCESS_KEY_ID: '', AWS_PROFILE: '', HOME: scratch }, 'apply', '--config', EXAMPLES_DIR, '--env', 'dev', '--out', join(scratch, 'offline-apply'), '--offline', '--yes');
+    const result = cliWith(
+      { AWS_ACCESS_KEY_ID: '', AWS_PROFILE: '', HOME: scratch },
+      'apply',
+      '--config',
+      EXAMPLES_DIR,
+      '--env',
+      'dev',
+      '--out',
+      join(scratch, 'offline-apply'),
+      '--offline',
+      '--yes',
+    );
     expect(result.status).toBe(1);
     expect(result.stderr).toContain('refused: an offline plan uses a local backend and dummy credentials');
   }, 120_000);

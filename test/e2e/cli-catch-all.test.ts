@@ -45,14 +45,15 @@ describe('an unexpected exception', () => {
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatch(/^platform: internal error, a bug in the project \(not in your input\): /);
     expect(lines[0]).toMatch(cause);
-    expect(lines[0]).toContain('Nothing was written. Please report it to the platform repository\'s issue tracker');
+    expect(lines[0]).toContain("Nothing was written. Please report it to the platform repository's issue tracker");
     expect(result.stderr).not.toMatch(/\n\s+at /);
     expect(snapshot(out)).toEqual(before);
   });
 
   it('shows its stack trace with PLATFORM_DEBUG=1, for the report', () => {
     const result = runCli(['synth', '--config', EXAMPLES_DIR, '--out', join(scratch, 'debug')], {
-      NODE_OPTIONS: `--require ${resolve('test/fixtures/hostile/type-error.js')}`, PLATFORM_DEBUG: '1',
+      NODE_OPTIONS: `--require ${resolve('test/fixtures/hostile/type-error.js')}`,
+      PLATFORM_DEBUG: '1',
     });
     expect(result.status).toBe(EXIT.bug);
     expect(result.stderr).toMatch(/\n\s+at /);
@@ -64,7 +65,11 @@ describe('problems on a slow pipe', () => {
   it('all arrive, sorted, each once', () => {
     const tags = Array.from({ length: 2000 }, (_, i) => `  'bad{${i}}': x`).join('\n');
     const config = writeConfig({ 'dev.yaml': `${MINIMAL_ENVIRONMENT}tags:\n${tags}\n` });
-    const result = spawnSync('sh', ['-c', `"${process.execPath}" bin/platform.js validate --config "${config}" 2>&1 >/dev/null | (sleep 1; cat)`], { encoding: 'utf8' });
+    const result = spawnSync(
+      'sh',
+      ['-c', `"${process.execPath}" bin/platform.js validate --config "${config}" 2>&1 >/dev/null | (sleep 1; cat)`],
+      { encoding: 'utf8' },
+    );
     const lines = result.stdout.trim().split('\n');
     expect(lines).toHaveLength(2000);
     expect(new Set(lines).size).toBe(2000);

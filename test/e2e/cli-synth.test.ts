@@ -5,7 +5,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EXAMPLES_DIR, runCli } from '../support/helpers';
 
-
 const cli = (...args: string[]) => runCli(args);
 
 const scratch = mkdtempSync(join(tmpdir(), 'platform-cli-'));
@@ -18,7 +17,10 @@ describe('synth', () => {
     expect(cli('synth', '--config', EXAMPLES_DIR, '--out', viaCli).status).toBe(0);
     const [command, ...appArgs] = (JSON.parse(readFileSync('cdktf.json', 'utf8')) as { app: string }).app.split(' ');
     expect(command).toBe('node');
-    const app = spawnSync(process.execPath, appArgs, { encoding: 'utf8', env: { ...process.env, CDKTF_OUTDIR: viaApp, PLATFORM_CONFIG_DIR: EXAMPLES_DIR } });
+    const app = spawnSync(process.execPath, appArgs, {
+      encoding: 'utf8',
+      env: { ...process.env, CDKTF_OUTDIR: viaApp, PLATFORM_CONFIG_DIR: EXAMPLES_DIR },
+    });
     expect(app.status).toBe(0);
     const stack = (dir: string) => readFileSync(join(dir, 'stacks', 'prod', 'cdk.tf.json'), 'utf8');
     expect(stack(viaApp)).toBe(stack(viaCli));

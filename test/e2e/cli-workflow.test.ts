@@ -60,7 +60,10 @@ describe('the guardrail gate', () => {
   it('stops the cdktf app (cdktf synth / deploy) too', () => {
     const config = failingGuardrails('gate-app-config');
     const out = join(scratch, 'gate-app-out');
-    const app = spawnSync(process.execPath, ['--require', './src/runtime.js', 'main.ts'], { encoding: 'utf8', env: { ...process.env, PLATFORM_CONFIG_DIR: config, CDKTF_OUTDIR: out } });
+    const app = spawnSync(process.execPath, ['--require', './src/runtime.js', 'main.ts'], {
+      encoding: 'utf8',
+      env: { ...process.env, PLATFORM_CONFIG_DIR: config, CDKTF_OUTDIR: out },
+    });
     expect(app.status).toBe(3);
     expect(existsSync(join(out, 'stacks'))).toBe(false);
   });
@@ -84,7 +87,19 @@ describe('plan', () => {
     expect(targeted.stdout).toContain(`  add     ${target}`);
     expect(targeted.stdout).not.toContain('Terraform will perform the following actions');
     expect(targeted.stdout).toContain('saved plan: ');
-    const verbose = runCli(['plan', '--config', EXAMPLES_DIR, '--env', stack, '--out', out, '--offline', '--verbose', '--', `-target=${target}`]);
+    const verbose = runCli([
+      'plan',
+      '--config',
+      EXAMPLES_DIR,
+      '--env',
+      stack,
+      '--out',
+      out,
+      '--offline',
+      '--verbose',
+      '--',
+      `-target=${target}`,
+    ]);
     expect(verbose.stdout).toContain('Terraform will perform the following actions');
   });
 });
@@ -96,13 +111,19 @@ describe('init', () => {
     const config = join(project, 'environments');
     expect(runCli(['synth', '--config', config, '--out', join(scratch, 'new-project-out')]).status).toBe(0);
     // The backend check is the project's own (dev dependencies: s3rver, dynalite), an npm script rather than a platform command.
-    const backend = spawnSync(process.execPath, ['--require', './src/runtime.js', 'scripts/check-backend.ts', '--config', config, '--out', join(scratch, 'new-project-out')], { encoding: 'utf8', env: { ...process.env, CHECKPOINT_DISABLE: '1' } });
+    const backend = spawnSync(
+      process.execPath,
+      ['--require', './src/runtime.js', 'scripts/check-backend.ts', '--config', config, '--out', join(scratch, 'new-project-out')],
+      { encoding: 'utf8', env: { ...process.env, CHECKPOINT_DISABLE: '1' } },
+    );
     expect({ status: backend.status, stderr: backend.stderr }).toEqual({ status: 0, stderr: '' });
-    expect(backend.stdout).toContain('init ok (s3://acme-tf-state-111122223333/acme/dev.tfstate, lock file, no dynamodb_table, no deprecation warning)');
+    expect(backend.stdout).toContain(
+      'init ok (s3://acme-tf-state-111122223333/acme/dev.tfstate, lock file, no dynamodb_table, no deprecation warning)',
+    );
   });
 
   // npm install from the packed tarball and the team's npm test (jest through the preset): scripts/package-check.sh, in .ci/run.
-  it('starts a project whose workflows\' platform commands run, with the platform installed as its dependency', () => {
+  it("starts a project whose workflows' platform commands run, with the platform installed as its dependency", () => {
     const project = join(scratch, 'installed-project');
     const platform = process.cwd();
     const created = runCli(['init', project, '--project', 'acme', '--account-id', '111122223333', '--from-package', platform]);
@@ -114,14 +135,19 @@ describe('init', () => {
     mkdirSync(join(project, 'node_modules', '.bin'), { recursive: true });
     symlinkSync(platform, join(project, 'node_modules', 'fargate-platform'));
     symlinkSync('../fargate-platform/bin/platform.js', join(project, 'node_modules', '.bin', 'platform'));
-    const inProject = (command: string, args: string[]) => spawnSync(command, args, { cwd: project, encoding: 'utf8', env: { ...process.env, CHECKPOINT_DISABLE: '1' } });
+    const inProject = (command: string, args: string[]) =>
+      spawnSync(command, args, { cwd: project, encoding: 'utf8', env: { ...process.env, CHECKPOINT_DISABLE: '1' } });
     const checks = inProject('npx', ['platform', 'check-guardrails']);
     expect({ status: checks.status, stderr: checks.stderr }).toEqual({ status: 0, stderr: '' });
     expect(checks.stdout).toMatch(/^dev: \d+ passed, 0 failed/m);
     // The commands the workflows run before any AWS call.
     expect(JSON.parse(inProject('npx', ['platform', 'validate', '--json']).stdout)).toEqual({ ok: true, environments: ['dev'] });
     expect(inProject('npx', ['platform', 'check-addresses']).status).toBe(0);
-    expect(JSON.parse(inProject('npx', ['platform', 'ci-info', '--env', 'dev']).stdout)).toMatchObject({ environment: 'dev', cluster: 'acme-dev', services: { hello: { platform: 'linux/amd64', repositoryUrl: null } } });
+    expect(JSON.parse(inProject('npx', ['platform', 'ci-info', '--env', 'dev']).stdout)).toMatchObject({
+      environment: 'dev',
+      cluster: 'acme-dev',
+      services: { hello: { platform: 'linux/amd64', repositoryUrl: null } },
+    });
   });
 });
 

@@ -4,7 +4,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EXAMPLES_DIR, MINIMAL_ENVIRONMENT, runCli, writeConfig } from '../support/helpers';
 
-
 const cliWith = (env: NodeJS.ProcessEnv, ...args: string[]) => runCli(args, env);
 const cli = (...args: string[]) => runCli(args);
 
@@ -24,7 +23,6 @@ describe('validate', () => {
     expect(result.stderr).not.toMatch(/\n\s+at /);
   });
 });
-
 
 describe('terraform commands', () => {
   it('fail with a clear message when terraform is not installed', () => {

@@ -8,7 +8,15 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ConfigRemote, deliver, pullRequestPayload, REPOSITORY, startController, waitForRun, type Started } from '../support/controller-harness';
+import {
+  ConfigRemote,
+  deliver,
+  pullRequestPayload,
+  REPOSITORY,
+  startController,
+  waitForRun,
+  type Started,
+} from '../support/controller-harness';
 import { MINIMAL_ENVIRONMENT, minimalService as service } from '../support/helpers';
 
 const DEV = `${MINIMAL_ENVIRONMENT}services:\n${service('worker')}`;
@@ -21,7 +29,16 @@ describe('pull request plans against the default branch on the AWS API emulator'
   const dataDir = mkdtempSync(join(tmpdir(), 'controller-base-plans-'));
 
   beforeAll(async () => {
-    controller = await startController(['--repo', remote.bare, '--data-dir', dataDir, '--github-repository', REPOSITORY, '--offline', '--base-plans']);
+    controller = await startController([
+      '--repo',
+      remote.bare,
+      '--data-dir',
+      dataDir,
+      '--github-repository',
+      REPOSITORY,
+      '--offline',
+      '--base-plans',
+    ]);
   });
 
   afterAll(async () => {
@@ -36,7 +53,11 @@ describe('pull request plans against the default branch on the AWS API emulator'
     remote.write('environments/dev.yaml', `${DEV}${service('reports')}`);
     const head = remote.commit('dev: a reports service');
     remote.push('reports');
-    const opened = await deliver(controller.url, 'pull_request', pullRequestPayload({ action: 'opened', number: 21, headSha: head, headRef: 'reports', baseSha: base }));
+    const opened = await deliver(
+      controller.url,
+      'pull_request',
+      pullRequestPayload({ action: 'opened', number: 21, headSha: head, headRef: 'reports', baseSha: base }),
+    );
     expect(opened.status).toBe(202);
     const run = await waitForRun(controller.url, opened.body.runs[0]!, (r) => !['queued', 'running'].includes(r.status), 10 * 60_000);
     expect({ status: run.status, error: run.error }).toEqual({ status: 'planned', error: undefined });

@@ -46,7 +46,10 @@ describe('the controller killed mid-apply, with the S3 backend on the AWS API em
   const clients = () => emulator.clientSettings(REGION);
   /** The runs the first test's recovery queued. */
   const recovered: string[] = [];
-  const start = () => startController(['--repo', remote.bare, '--data-dir', dataDir, '--github-repository', REPOSITORY, '--apply-delay-seconds', '12'], { PLATFORM_AWS_ENDPOINT: emulator.endpoint });
+  const start = () =>
+    startController(['--repo', remote.bare, '--data-dir', dataDir, '--github-repository', REPOSITORY, '--apply-delay-seconds', '12'], {
+      PLATFORM_AWS_ENDPOINT: emulator.endpoint,
+    });
 
   beforeAll(async () => {
     emulator = await startEmulator({ account: '123456789012', buckets: [`${REGION}/${BUCKET}`] });
@@ -97,7 +100,8 @@ describe('the controller killed mid-apply, with the S3 backend on the AWS API em
     for (;;) {
       const match = pattern.exec(started.output());
       if (match) return match;
-      if (Date.now() - since > timeoutMs) throw new Error(`no ${pattern} in the controller's output within ${timeoutMs} ms:\n${started.output()}`);
+      if (Date.now() - since > timeoutMs)
+        throw new Error(`no ${pattern} in the controller's output within ${timeoutMs} ms:\n${started.output()}`);
       await new Promise((r) => setTimeout(r, 100));
     }
   }
@@ -123,7 +127,12 @@ describe('the controller killed mid-apply, with the S3 backend on the AWS API em
       const services = (await ecs.send(new ListServicesCommand({ cluster: 'shop-dev' }))).serviceArns ?? [];
       const taskDefinitions = (await ecs.send(new ListTaskDefinitionsCommand({}))).taskDefinitionArns ?? [];
       const groups = (await ec2.send(new DescribeSecurityGroupsCommand({}))).SecurityGroups ?? [];
-      return { vpcs: vpcs.length, services: services.length, taskDefinitions: taskDefinitions.length, securityGroups: groups.filter((g) => g.GroupName !== 'default').length };
+      return {
+        vpcs: vpcs.length,
+        services: services.length,
+        taskDefinitions: taskDefinitions.length,
+        securityGroups: groups.filter((g) => g.GroupName !== 'default').length,
+      };
     } finally {
       ecs.destroy();
       ec2.destroy();
@@ -132,7 +141,10 @@ describe('the controller killed mid-apply, with the S3 backend on the AWS API em
 
   it('killed with its Terraform: the run is interrupted, the lock left behind released by its recorded ID, dev planned and applied once again', async () => {
     controller = await start();
-    const { id, lockId } = await pushUntilLocked(DEV.replace('memory: 512', 'memory: 512\n    environment: { RELEASE: "1" }'), 'dev: release 1');
+    const { id, lockId } = await pushUntilLocked(
+      DEV.replace('memory: 512', 'memory: 512\n    environment: { RELEASE: "1" }'),
+      'dev: release 1',
+    );
     // Both locks are this apply's, one ID.
     expect(await heldLocks()).toEqual({ table: [lockId], files: [lockId] });
     await controller.kill();
@@ -142,7 +154,10 @@ describe('the controller killed mid-apply, with the S3 backend on the AWS API em
     controller = await start();
     await outputMatching(controller, new RegExp(`state lock ${lockId} of dev \\(run ${id}\\): released`));
     const interrupted = (await api(controller.url, `/api/runs/${id}`)).body;
-    expect({ status: interrupted.status, error: interrupted.error }).toEqual({ status: 'interrupted', error: expect.stringContaining('was applying') });
+    expect({ status: interrupted.status, error: interrupted.error }).toEqual({
+      status: 'interrupted',
+      error: expect.stringContaining('was applying'),
+    });
     const replan = ((await api(controller.url, '/api/runs?environment=dev')).body.runs as any[]).find((r) => r.id !== id);
     expect(replan).toMatchObject({ trigger: 'manual', requestedBy: 'recovery' });
     recovered.push(replan.id);
@@ -153,17 +168,25 @@ describe('the controller killed mid-apply, with the S3 backend on the AWS API em
     const counts = await countsInEmulator();
     expect(counts).toEqual({ vpcs: 1, services: 1, taskDefinitions: 1, securityGroups: counts.securityGroups });
     // One group in moto per group in dev's Terraform (the controller's working folder).
-    const stack = JSON.parse(readFileSync(join(dataDir, 'work', 'dev', 'cdk.tf.json'), 'utf8')) as { resource: Record<string, Record<string, unknown>> };
+    const stack = JSON.parse(readFileSync(join(dataDir, 'work', 'dev', 'cdk.tf.json'), 'utf8')) as {
+      resource: Record<string, Record<string, unknown>>;
+    };
     expect(counts.securityGroups).toBe(Object.keys(stack.resource.aws_security_group ?? {}).length);
     expect(counts.securityGroups).toBeGreaterThan(0);
   });
 
   it('its node process killed alone: Terraform finishes the apply and releases its lock, the restarted controller waits for it, then plans no change', async () => {
     const before = await countsInEmulator();
-    const { id, lockId } = await pushUntilLocked(DEV.replace('memory: 512', 'memory: 512\n    environment: { RELEASE: "2" }'), 'dev: release 2');
+    const { id, lockId } = await pushUntilLocked(
+      DEV.replace('memory: 512', 'memory: 512\n    environment: { RELEASE: "2" }'),
+      'dev: release 2',
+    );
     await controller!.killNodeOnly();
     controller = await start();
-    const [, pid] = await outputMatching(controller, new RegExp(`dev: the terraform apply \\(pid (\\d+)\\) of run ${id} outlived its controller`));
+    const [, pid] = await outputMatching(
+      controller,
+      new RegExp(`dev: the terraform apply \\(pid (\\d+)\\) of run ${id} outlived its controller`),
+    );
     // While it runs, its lock stays: nothing force-unlocks it under a live Terraform.
     expect(running(Number(pid))).toBe(true);
     expect((await heldLocks()).table).toEqual([lockId]);
@@ -176,11 +199,21 @@ describe('the controller killed mid-apply, with the S3 backend on the AWS API em
     expect(output.indexOf(`(pid ${pid}) ended`)).toBeLessThan(output.indexOf(`state lock ${lockId} of dev (run ${id}): released`));
     expect(await heldLocks()).toEqual({ table: [], files: [] });
 
-    const replan = ((await api(controller.url, '/api/runs?environment=dev')).body.runs as any[]).find((r) => r.requestedBy === 'recovery' && !recovered.includes(r.id));
+    const replan = ((await api(controller.url, '/api/runs?environment=dev')).body.runs as any[]).find(
+      (r) => r.requestedBy === 'recovery' && !recovered.includes(r.id),
+    );
     expect(replan).toBeDefined();
-    const planned = await waitForRun(controller.url, replan.id, (r) => ['planned', 'applied', 'failed'].includes(r.status), APPLY_TIMEOUT_MS);
+    const planned = await waitForRun(
+      controller.url,
+      replan.id,
+      (r) => ['planned', 'applied', 'failed'].includes(r.status),
+      APPLY_TIMEOUT_MS,
+    );
     // The orphaned Terraform applied release 2: the plan after it changes nothing, and nothing was created twice.
-    expect({ status: planned.status, plan: planned.plan }).toEqual({ status: 'planned', plan: expect.objectContaining({ add: 0, change: 0, replace: 0, destroy: 0 }) });
+    expect({ status: planned.status, plan: planned.plan }).toEqual({
+      status: 'planned',
+      plan: expect.objectContaining({ add: 0, change: 0, replace: 0, destroy: 0 }),
+    });
     const after = await countsInEmulator();
     expect(after).toEqual({ ...before, taskDefinitions: before.taskDefinitions + 1 });
   });

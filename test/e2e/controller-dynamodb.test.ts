@@ -19,7 +19,12 @@ describe('the controller on DynamoDB', () => {
   let dynalite: DynamoDbServer | undefined;
   let endpoint = '';
   let controller: Started | undefined;
-  const env = () => ({ DYNAMODB_ENDPOINT: endpoint, AWS_REGION: 'eu-west-1', AWS_ACCESS_KEY_ID: 'dynalite', AWS_SECRET_ACCESS_KEY: 'dynalite-secret' });
+  const env = () => ({
+    DYNAMODB_ENDPOINT: endpoint,
+    AWS_REGION: 'eu-west-1',
+    AWS_ACCESS_KEY_ID: 'dynalite',
+    AWS_SECRET_ACCESS_KEY: 'dynalite-secret',
+  });
   const args = ['--repo', remote.bare, '--data-dir', dataDir, '--sandbox', '--store', 'dynamodb://platform-controller-runs'];
 
   beforeAll(async () => {
@@ -51,7 +56,16 @@ describe('the controller on DynamoDB', () => {
   it('serves a status page that a browser signs into and reads', async () => {
     const browser = await chromium.launch({
       executablePath: '/usr/bin/chromium',
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
     });
     try {
       const page = await browser.newPage();

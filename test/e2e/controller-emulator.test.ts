@@ -16,7 +16,16 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DescribeServicesCommand, ECSClient } from '@aws-sdk/client-ecs';
 import { createTable } from '../../src/verification/backend-servers';
 import { startEmulator, type Emulator } from '../../src/verification/emulator';
-import { API_TOKEN, ConfigRemote, REPOSITORY, api, deliver, startController, waitForRun, type Started } from '../support/controller-harness';
+import {
+  API_TOKEN,
+  ConfigRemote,
+  REPOSITORY,
+  api,
+  deliver,
+  startController,
+  waitForRun,
+  type Started,
+} from '../support/controller-harness';
 import { MINIMAL_ENVIRONMENT } from '../support/helpers';
 
 const REGION = 'eu-west-1';
@@ -49,7 +58,10 @@ describe('the controller against the AWS API emulator, started through bin/platf
     const dynamodb = new DynamoDBClient(clients());
     await createTable(dynamodb, { name: 'shop-tf-locks', hashKey: 'LockID', attributes: [{ name: 'LockID', type: 'S' }] });
     dynamodb.destroy();
-    controller = await startController(['--repo', remote.bare, '--data-dir', dataDir, '--github-repository', REPOSITORY, '--drift-minutes', '0.25'], { PLATFORM_AWS_ENDPOINT: emulator.endpoint });
+    controller = await startController(
+      ['--repo', remote.bare, '--data-dir', dataDir, '--github-repository', REPOSITORY, '--drift-minutes', '0.25'],
+      { PLATFORM_AWS_ENDPOINT: emulator.endpoint },
+    );
   });
 
   afterAll(async () => {
@@ -82,11 +94,23 @@ describe('the controller against the AWS API emulator, started through bin/platf
     const cloudwatch = new CloudWatchClient(clients());
     const alarm = (await cloudwatch.send(new DescribeAlarmsCommand({ AlarmNames: [ALARM] }))).MetricAlarms![0]!;
     const changedAt = new Date().toISOString();
-    await cloudwatch.send(new PutMetricAlarmCommand({
-      AlarmName: alarm.AlarmName, Namespace: alarm.Namespace, MetricName: alarm.MetricName, Dimensions: alarm.Dimensions, Statistic: alarm.Statistic,
-      Period: alarm.Period, EvaluationPeriods: alarm.EvaluationPeriods, ComparisonOperator: alarm.ComparisonOperator, AlarmActions: alarm.AlarmActions,
-      OKActions: alarm.OKActions, TreatMissingData: alarm.TreatMissingData, DatapointsToAlarm: alarm.DatapointsToAlarm, Threshold: (alarm.Threshold ?? 0) + 7,
-    }));
+    await cloudwatch.send(
+      new PutMetricAlarmCommand({
+        AlarmName: alarm.AlarmName,
+        Namespace: alarm.Namespace,
+        MetricName: alarm.MetricName,
+        Dimensions: alarm.Dimensions,
+        Statistic: alarm.Statistic,
+        Period: alarm.Period,
+        EvaluationPeriods: alarm.EvaluationPeriods,
+        ComparisonOperator: alarm.ComparisonOperator,
+        AlarmActions: alarm.AlarmActions,
+        OKActions: alarm.OKActions,
+        TreatMissingData: alarm.TreatMissingData,
+        DatapointsToAlarm: alarm.DatapointsToAlarm,
+        Threshold: (alarm.Threshold ?? 0) + 7,
+      }),
+    );
     cloudwatch.destroy();
     const started = Date.now();
     let drifted: any;
@@ -103,11 +127,24 @@ describe('the controller against the AWS API emulator, started through bin/platf
   });
 
   it('platform status and platform scale read and change the service in the emulator', async () => {
-    const env = { ...process.env, CHECKPOINT_DISABLE: '1', PLATFORM_AWS_ENDPOINT: emulator.endpoint, AWS_ACCESS_KEY_ID: 'emulator', AWS_SECRET_ACCESS_KEY: 'emulator' };
+    const env = {
+      ...process.env,
+      CHECKPOINT_DISABLE: '1',
+      PLATFORM_AWS_ENDPOINT: emulator.endpoint,
+      AWS_ACCESS_KEY_ID: 'emulator',
+      AWS_SECRET_ACCESS_KEY: 'emulator',
+    };
     const config = join(remote.work, 'environments');
-    const status = execFileSync(process.execPath, ['bin/platform.js', 'status', '--env', 'dev', '--config', config], { encoding: 'utf8', env });
+    const status = execFileSync(process.execPath, ['bin/platform.js', 'status', '--env', 'dev', '--config', config], {
+      encoding: 'utf8',
+      env,
+    });
     expect(status).toMatch(/worker/);
-    execFileSync(process.execPath, ['bin/platform.js', 'scale', '--env', 'dev', '--config', config, '--service', 'worker', '--count', '3'], { encoding: 'utf8', env });
+    execFileSync(
+      process.execPath,
+      ['bin/platform.js', 'scale', '--env', 'dev', '--config', config, '--service', 'worker', '--count', '3'],
+      { encoding: 'utf8', env },
+    );
     const ecs = new ECSClient(clients());
     const service = (await ecs.send(new DescribeServicesCommand({ cluster: 'shop-dev', services: ['worker'] }))).services?.[0];
     ecs.destroy();

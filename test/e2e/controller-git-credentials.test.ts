@@ -25,24 +25,49 @@ describe('the environment git runs with', () => {
       GIT_TERMINAL_PROMPT: '0',
     });
     // After configuration the environment already has.
-    expect(gitEnvironment('https://github.com/acme/platform.git', TOKEN, { GIT_CONFIG_COUNT: '2' })).toMatchObject({ GIT_CONFIG_COUNT: '3', GIT_CONFIG_KEY_2: 'http.https://github.com/.extraheader' });
+    expect(gitEnvironment('https://github.com/acme/platform.git', TOKEN, { GIT_CONFIG_COUNT: '2' })).toMatchObject({
+      GIT_CONFIG_COUNT: '3',
+      GIT_CONFIG_KEY_2: 'http.https://github.com/.extraheader',
+    });
   });
 
   it('gives the token to no other host, and nothing without a token', () => {
-    for (const url of ['https://gitlab.example.com/acme/platform.git', 'https://github.com.evil.example/acme/platform.git', '/srv/git/platform.git']) {
-      expect(Object.keys(gitEnvironment(url, TOKEN, {})).filter((k) => k.startsWith('GIT_CONFIG_') && k !== 'GIT_CONFIG_NOSYSTEM')).toEqual([]);
+    for (const url of [
+      'https://gitlab.example.com/acme/platform.git',
+      'https://github.com.evil.example/acme/platform.git',
+      '/srv/git/platform.git',
+    ]) {
+      expect(Object.keys(gitEnvironment(url, TOKEN, {})).filter((k) => k.startsWith('GIT_CONFIG_') && k !== 'GIT_CONFIG_NOSYSTEM')).toEqual(
+        [],
+      );
     }
     expect(gitEnvironment('https://github.com/acme/platform.git', undefined, {}).GIT_CONFIG_COUNT).toBeUndefined();
   });
 
-  it('carries none of the controller\'s secrets', () => {
-    const env = gitEnvironment('https://github.com/acme/platform.git', TOKEN, { PATH: '/bin', WEBHOOK_SECRET: 'w'.repeat(40), API_TOKEN: 'a'.repeat(40), GITHUB_TOKEN: TOKEN, AWS_SECRET_ACCESS_KEY: 's', GITHUB_APP_PRIVATE_KEY: 'k' });
-    expect(Object.keys(env).sort()).toEqual(['GIT_CONFIG_COUNT', 'GIT_CONFIG_KEY_0', 'GIT_CONFIG_NOSYSTEM', 'GIT_CONFIG_VALUE_0', 'GIT_TERMINAL_PROMPT', 'PATH']);
+  it("carries none of the controller's secrets", () => {
+    const env = gitEnvironment('https://github.com/acme/platform.git', TOKEN, {
+      PATH: '/bin',
+      WEBHOOK_SECRET: 'w'.repeat(40),
+      API_TOKEN: 'a'.repeat(40),
+      GITHUB_TOKEN: TOKEN,
+      AWS_SECRET_ACCESS_KEY: 's',
+      GITHUB_APP_PRIVATE_KEY: 'k',
+    });
+    expect(Object.keys(env).sort()).toEqual([
+      'GIT_CONFIG_COUNT',
+      'GIT_CONFIG_KEY_0',
+      'GIT_CONFIG_NOSYSTEM',
+      'GIT_CONFIG_VALUE_0',
+      'GIT_TERMINAL_PROMPT',
+      'PATH',
+    ]);
   });
 
   it('is read by git as configuration', () => {
     const env = gitEnvironment('https://github.com/acme/platform.git', TOKEN, { PATH: process.env.PATH, HOME: tmpdir() });
-    expect(execFileSync('git', ['config', '--get', 'http.https://github.com/.extraheader'], { env, encoding: 'utf8' }).trim()).toBe(`AUTHORIZATION: basic ${BASIC}`);
+    expect(execFileSync('git', ['config', '--get', 'http.https://github.com/.extraheader'], { env, encoding: 'utf8' }).trim()).toBe(
+      `AUTHORIZATION: basic ${BASIC}`,
+    );
   });
 });
 
@@ -55,7 +80,10 @@ describe('a mirror of a private GitHub repository', () => {
     const source = join(root, 'github', 'acme', 'platform');
     mkdirSync(join(source, 'environments'), { recursive: true });
     writeFileSync(join(source, 'environments', 'dev.yaml'), 'environment: dev\n');
-    const git = (...args: string[]) => execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.com', '-c', 'init.defaultBranch=main', ...args], { cwd: source });
+    const git = (...args: string[]) =>
+      execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.com', '-c', 'init.defaultBranch=main', ...args], {
+        cwd: source,
+      });
     git('init', '--quiet');
     git('add', '.');
     git('commit', '--quiet', '-m', 'dev');
@@ -85,7 +113,7 @@ describe('a mirror of a private GitHub repository', () => {
     expect(config).not.toContain('extraheader');
   });
 
-  it('runs git with none of the controller\'s secrets in its environment', async () => {
+  it("runs git with none of the controller's secrets in its environment", async () => {
     // A git on PATH that writes down its environment, then runs the real one.
     const bin = join(root, 'bin');
     mkdirSync(bin, { recursive: true });
@@ -110,7 +138,7 @@ describe('a mirror of a private GitHub repository', () => {
     }
   });
 
-  it('asks a token function for a fresh token on every fetch (a GitHub App\'s installation tokens expire)', async () => {
+  it("asks a token function for a fresh token on every fetch (a GitHub App's installation tokens expire)", async () => {
     const bin = join(root, 'bin-fresh');
     mkdirSync(bin, { recursive: true });
     const realGit = execFileSync('sh', ['-c', 'command -v git'], { encoding: 'utf8' }).trim();
@@ -120,7 +148,12 @@ describe('a mirror of a private GitHub repository', () => {
     let asked = 0;
     process.env.PATH = `${bin}:${process.env.PATH}`;
     try {
-      const repository = new ConfigRepository('https://github.com/acme/platform.git', join(root, 'fresh.git'), 'environments', async () => tokens[asked++]);
+      const repository = new ConfigRepository(
+        'https://github.com/acme/platform.git',
+        join(root, 'fresh.git'),
+        'environments',
+        async () => tokens[asked++],
+      );
       await repository.fetch();
       await repository.fetch();
       expect(await repository.environmentsAt((await repository.head('main'))!)).toEqual(['dev']);
@@ -135,7 +168,10 @@ describe('a mirror of a private GitHub repository', () => {
   it('never puts the token in an error message', async () => {
     // A URL that itself carries the token text: git's error quotes it, and the repository redacts it.
     const repository = new ConfigRepository(`https://github.com/acme/${TOKEN}.git`, join(root, 'missing.git'), 'environments', TOKEN);
-    const error = await repository.fetch().then(() => undefined, (e: Error) => e);
+    const error = await repository.fetch().then(
+      () => undefined,
+      (e: Error) => e,
+    );
     expect(error?.name).toBe('GitError');
     expect(error!.message).toContain('git clone');
     expect(error!.message).not.toContain(TOKEN);

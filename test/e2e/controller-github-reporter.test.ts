@@ -19,7 +19,13 @@ describe('reporter against a GitHub stand-in', () => {
     github = new GitHubStandIn({ token: TOKEN, owner: 'acme', repo: 'platform-config', login: 'platform-bot' });
     const url = await github.start();
     errors = [];
-    reporter = new GitHubReporter({ token: TOKEN, owner: 'acme', repo: 'platform-config', baseUrl: `${url}/`, onError: (e) => errors.push(e) });
+    reporter = new GitHubReporter({
+      token: TOKEN,
+      owner: 'acme',
+      repo: 'platform-config',
+      baseUrl: `${url}/`,
+      onError: (e) => errors.push(e),
+    });
   });
 
   afterEach(async () => {
@@ -27,12 +33,29 @@ describe('reporter against a GitHub stand-in', () => {
   });
 
   it('sets a commit status with its context, state and description, sending the token', async () => {
-    const status = commitStatusFor(run({ status: 'awaiting-approval', decision: 'needs-approval' }), 'fargate-platform', 'https://controller.example.com/');
+    const status = commitStatusFor(
+      run({ status: 'awaiting-approval', decision: 'needs-approval' }),
+      'fargate-platform',
+      'https://controller.example.com/',
+    );
     await expect(reporter.setStatus(SHA_A, status)).resolves.toEqual({ ok: true });
     expect(github.statuses).toEqual([
-      { sha: SHA_A, state: 'pending', context: 'fargate-platform/dev', description: status.description, target_url: 'https://controller.example.com/' },
+      {
+        sha: SHA_A,
+        state: 'pending',
+        context: 'fargate-platform/dev',
+        description: status.description,
+        target_url: 'https://controller.example.com/',
+      },
     ]);
-    expect(github.calls).toEqual([expect.objectContaining({ method: 'POST', path: `/repos/acme/platform-config/statuses/${SHA_A}`, authorization: `token ${TOKEN}`, status: 201 })]);
+    expect(github.calls).toEqual([
+      expect.objectContaining({
+        method: 'POST',
+        path: `/repos/acme/platform-config/statuses/${SHA_A}`,
+        authorization: `token ${TOKEN}`,
+        status: 201,
+      }),
+    ]);
   });
 
   it('creates the plan comment, then edits it in place on the next plan', async () => {
@@ -42,7 +65,9 @@ describe('reporter against a GitHub stand-in', () => {
     const [created] = github.commentsOn(42).filter((c) => c.id !== other.id);
     expect(created).toMatchObject({ body: first[0], user: 'platform-bot' });
 
-    const second = renderPlanComments({ run: run({ commit: 'a'.repeat(40), status: 'failed', plan: undefined, problems: ['environments/dev.yaml:1:1 project: required'] }) });
+    const second = renderPlanComments({
+      run: run({ commit: 'a'.repeat(40), status: 'failed', plan: undefined, problems: ['environments/dev.yaml:1:1 project: required'] }),
+    });
     await expect(reporter.upsertPlanComments(42, 'dev', second)).resolves.toEqual({ ok: true });
     expect(github.commentsOn(42).map((c) => [c.id, c.body])).toEqual([
       [other.id, 'Looks good to me'],
@@ -98,7 +123,7 @@ describe('reporter against a GitHub stand-in', () => {
     expect(github.calls.slice(-2).map((c) => `${c.method} ${c.status}`)).toEqual(['PATCH 404', 'POST 201']);
   });
 
-  it('parts of a 300,000-character plan are all accepted (each under GitHub\'s 65,536)', async () => {
+  it("parts of a 300,000-character plan are all accepted (each under GitHub's 65,536)", async () => {
     const parts = renderPlanComments({ run: run(), planText: 'x'.repeat(70).concat('\n').repeat(4_300) });
     await expect(reporter.upsertPlanComments(42, 'dev', parts)).resolves.toEqual({ ok: true });
     expect(github.commentsOn(42).map((c) => c.body)).toEqual(parts);
@@ -107,7 +132,10 @@ describe('reporter against a GitHub stand-in', () => {
   it('a GitHub 500 does not throw: the result and onError carry it, and the run goes on', async () => {
     github.fail({ status: 500 });
     const status = await reporter.setStatus(SHA_A, commitStatusFor(run()));
-    expect(status).toEqual({ ok: false, errors: [{ operation: 'create commit status fargate-platform/dev on 8f14e45', status: 500, message: expect.any(String) }] });
+    expect(status).toEqual({
+      ok: false,
+      errors: [{ operation: 'create commit status fargate-platform/dev on 8f14e45', status: 500, message: expect.any(String) }],
+    });
     const comments = await reporter.upsertPlanComments(42, 'dev', renderPlanComments({ run: run() }));
     expect(comments).toMatchObject({ ok: false, errors: [{ operation: 'list comments of pull request #42', status: 500 }] });
     // Without the list, nothing is created (no duplicates).
@@ -120,8 +148,16 @@ describe('reporter against a GitHub stand-in', () => {
     github.fail({ method: 'PATCH', status: 502 });
     const parts = renderPlanComments({ run: run(), planText: 'line\n'.repeat(6_000), maxChars: 10_000 });
     const result = await reporter.upsertPlanComments(42, 'dev', parts);
-    expect(result).toMatchObject({ ok: false, errors: [{ operation: expect.stringMatching(/^update dev plan part 1 of \d+ on pull request #42$/), status: 502 }] });
-    expect(github.commentsOn(42).map((c) => c.body).slice(1)).toEqual(parts.slice(1));
+    expect(result).toMatchObject({
+      ok: false,
+      errors: [{ operation: expect.stringMatching(/^update dev plan part 1 of \d+ on pull request #42$/), status: 502 }],
+    });
+    expect(
+      github
+        .commentsOn(42)
+        .map((c) => c.body)
+        .slice(1),
+    ).toEqual(parts.slice(1));
   });
 
   it('a wrong token, an unreachable API and a throwing listener do not throw either', async () => {
@@ -146,12 +182,21 @@ describe('reporter against a GitHub stand-in', () => {
   it('NullReporter and createReporter', async () => {
     const none = createReporter({ repositoryUrl: 'https://github.com/acme/platform-config' });
     expect(none).toBeInstanceOf(NullReporter);
-    await expect(none.setStatus(SHA_A, commitStatusFor(run()))).resolves.toEqual({ ok: true, skipped: expect.stringContaining('GITHUB_TOKEN') });
+    await expect(none.setStatus(SHA_A, commitStatusFor(run()))).resolves.toEqual({
+      ok: true,
+      skipped: expect.stringContaining('GITHUB_TOKEN'),
+    });
     await expect(none.upsertPlanComments(42, 'dev', ['x'])).resolves.toMatchObject({ ok: true });
     expect(createReporter({ token: TOKEN, repositoryUrl: 'git@github.com:acme/platform-config.git' })).toBeInstanceOf(GitHubReporter);
     expect(() => createReporter({ token: TOKEN, repositoryUrl: '/srv/repos/platform-config' })).toThrow(ReporterConfigError);
 
-    const local = createReporter({ token: TOKEN, repositoryUrl: '/srv/repos/platform-config', owner: 'acme', repo: 'platform-config', baseUrl: github.url });
+    const local = createReporter({
+      token: TOKEN,
+      repositoryUrl: '/srv/repos/platform-config',
+      owner: 'acme',
+      repo: 'platform-config',
+      baseUrl: github.url,
+    });
     await expect(local.setStatus(SHA_A, commitStatusFor(run()))).resolves.toEqual({ ok: true });
     expect(github.statuses).toHaveLength(1);
   });

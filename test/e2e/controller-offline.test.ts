@@ -7,7 +7,17 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { api, approve, ConfigRemote, controllerSuite, deliver, startController, USER_TOKENS, waitForRun, type Started } from '../support/controller-harness';
+import {
+  api,
+  approve,
+  ConfigRemote,
+  controllerSuite,
+  deliver,
+  startController,
+  USER_TOKENS,
+  waitForRun,
+  type Started,
+} from '../support/controller-harness';
 import { GitHubStandIn } from '../support/github-standin';
 import { EXAMPLES_DIR } from '../support/fixture-dirs';
 
@@ -22,7 +32,15 @@ describe('the controller, offline', () => {
   const github = new GitHubStandIn({ users: USER_TOKENS });
 
   beforeAll(async () => {
-    controller = await startController(['--repo', remote.bare, '--data-dir', dataDir, '--offline', '--github-api-url', await github.start()]);
+    controller = await startController([
+      '--repo',
+      remote.bare,
+      '--data-dir',
+      dataDir,
+      '--offline',
+      '--github-api-url',
+      await github.start(),
+    ]);
   });
   afterAll(async () => {
     await controller?.stop();
@@ -81,9 +99,15 @@ describe('drift checks', () => {
       await new Promise((r) => setTimeout(r, 250));
     }
     expect(dev.drift).toBe('drifted');
-    const drifts = (await api(suite.controller.url, '/api/runs?environment=dev')).body.runs.filter((r: any) => r.trigger === 'drift' && r.status === 'planned');
+    const drifts = (await api(suite.controller.url, '/api/runs?environment=dev')).body.runs.filter(
+      (r: any) => r.trigger === 'drift' && r.status === 'planned',
+    );
     expect(drifts[0]).toMatchObject({ drift: true, decision: 'plan-only', commit: head });
-    expect(github.statuses.some((s: any) => s.sha === head && s.context === 'fargate-platform/dev' && s.state === 'failure' && /drift/.test(s.description))).toBe(true);
+    expect(
+      github.statuses.some(
+        (s: any) => s.sha === head && s.context === 'fargate-platform/dev' && s.state === 'failure' && /drift/.test(s.description),
+      ),
+    ).toBe(true);
     expect((await api(suite.controller.url, '/api/runs?status=applied')).body.runs).toEqual([]);
   });
 });

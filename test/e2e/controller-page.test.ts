@@ -31,22 +31,80 @@ function run(overrides: Partial<Run> & Pick<Run, 'id' | 'environment' | 'status'
 /** Three environments (dev drifted, staging in sync, prod waiting for an approval) and their recent runs. */
 function realisticView(): StatusView {
   const runs: Run[] = [
-    run({ id: 'run-0107', environment: 'prod', status: 'awaiting-approval', decision: 'needs-approval', plan: plan(1, 2, 0, 0),
-      commit: SHA_1, createdAt: minutesBefore(3), startedAt: minutesBefore(3), finishedAt: minutesBefore(2), requestedBy: 'carol' }),
-    run({ id: 'run-0106', environment: 'staging', status: 'applied', decision: 'auto-apply', plan: plan(0, 1, 0, 0),
-      commit: SHA_1, createdAt: minutesBefore(3), startedAt: minutesBefore(3), finishedAt: minutesBefore(1), requestedBy: 'carol' }),
-    run({ id: 'run-0105', environment: 'dev', trigger: 'drift', status: 'planned', decision: 'plan-only', plan: plan(0, 1, 0, 0),
-      drift: true, commit: SHA_2, createdAt: minutesBefore(40), finishedAt: minutesBefore(38) }),
-    run({ id: 'run-0104', environment: 'dev', status: 'failed', commit: SHA_2, createdAt: minutesBefore(95), finishedAt: minutesBefore(94),
+    run({
+      id: 'run-0107',
+      environment: 'prod',
+      status: 'awaiting-approval',
+      decision: 'needs-approval',
+      plan: plan(1, 2, 0, 0),
+      commit: SHA_1,
+      createdAt: minutesBefore(3),
+      startedAt: minutesBefore(3),
+      finishedAt: minutesBefore(2),
+      requestedBy: 'carol',
+    }),
+    run({
+      id: 'run-0106',
+      environment: 'staging',
+      status: 'applied',
+      decision: 'auto-apply',
+      plan: plan(0, 1, 0, 0),
+      commit: SHA_1,
+      createdAt: minutesBefore(3),
+      startedAt: minutesBefore(3),
+      finishedAt: minutesBefore(1),
+      requestedBy: 'carol',
+    }),
+    run({
+      id: 'run-0105',
+      environment: 'dev',
+      trigger: 'drift',
+      status: 'planned',
+      decision: 'plan-only',
+      plan: plan(0, 1, 0, 0),
+      drift: true,
+      commit: SHA_2,
+      createdAt: minutesBefore(40),
+      finishedAt: minutesBefore(38),
+    }),
+    run({
+      id: 'run-0104',
+      environment: 'dev',
+      status: 'failed',
+      commit: SHA_2,
+      createdAt: minutesBefore(95),
+      finishedAt: minutesBefore(94),
       problems: [
         'environments/dev.yaml:12:7 services.api.cpu: must be one of 256, 512, 1024, 2048, 4096',
         'environments/dev.yaml:14:7 services.api.memory: <script>alert("x")</script> is not a number',
-      ] }),
-    run({ id: 'run-0103', environment: 'prod', trigger: 'pull_request', pullRequest: 42, status: 'planned', decision: 'plan-only',
-      plan: plan(3, 0, 1, 0), commit: SHA_3, branch: 'feature/bigger-api', createdAt: minutesBefore(180), requestedBy: 'dave' }),
+      ],
+    }),
+    run({
+      id: 'run-0103',
+      environment: 'prod',
+      trigger: 'pull_request',
+      pullRequest: 42,
+      status: 'planned',
+      decision: 'plan-only',
+      plan: plan(3, 0, 1, 0),
+      commit: SHA_3,
+      branch: 'feature/bigger-api',
+      createdAt: minutesBefore(180),
+      requestedBy: 'dave',
+    }),
     run({ id: 'run-0102', environment: 'staging', status: 'superseded', commit: SHA_3, createdAt: minutesBefore(26 * 60) }),
-    run({ id: 'run-0101', environment: 'prod', trigger: 'comment', status: 'applied', decision: 'needs-approval', plan: plan(0, 0, 0, 2),
-      approvedBy: 'alice', commit: SHA_3, createdAt: minutesBefore(3 * 24 * 60), finishedAt: minutesBefore(3 * 24 * 60 - 4) }),
+    run({
+      id: 'run-0101',
+      environment: 'prod',
+      trigger: 'comment',
+      status: 'applied',
+      decision: 'needs-approval',
+      plan: plan(0, 0, 0, 2),
+      approvedBy: 'alice',
+      commit: SHA_3,
+      createdAt: minutesBefore(3 * 24 * 60),
+      finishedAt: minutesBefore(3 * 24 * 60 - 4),
+    }),
   ];
   const last = (env: string) => runs.find((r) => r.environment === env);
   return {
@@ -69,8 +127,14 @@ function emptyView(): StatusView {
 
 /** The text of an HTML fragment, tags dropped and the entities the page writes decoded. */
 function textOf(html: string): string {
-  return html.replace(/<[^>]*>/g, ' ').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&#39;/g, "'")
-    .replace(/&amp;/g, '&').replace(/\s+/g, ' ');
+  return html
+    .replace(/<[^>]*>/g, ' ')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&amp;/g, '&')
+    .replace(/\s+/g, ' ');
 }
 
 /** The `<tr>` of a table body whose row header starts with `name`. */
@@ -114,8 +178,17 @@ describe('renderStatusPage', () => {
       ...emptyView(),
       repository: `https://example.com/"${evil}`,
       environments: [{ name: evil, production: false, drift: 'unknown' }],
-      runs: [run({ id: `r"${evil}`, environment: evil, status: 'failed', problems: [`environments/x.yaml:1:1 a: ${evil}`], approvedBy: evil,
-        error: evil, requestedBy: evil })],
+      runs: [
+        run({
+          id: `r"${evil}`,
+          environment: evil,
+          status: 'failed',
+          problems: [`environments/x.yaml:1:1 a: ${evil}`],
+          approvedBy: evil,
+          error: evil,
+          requestedBy: evil,
+        }),
+      ],
     };
     const html = renderStatusPage(view);
     expect(html).not.toContain('<script');
@@ -158,7 +231,9 @@ describe('renderStatusPage', () => {
 
     const prod = rowOf(html, 'environments', 'prod');
     expect(textOf(prod)).toMatch(/prod production ✓ none .*run-0107 ! awaiting-approval needs-approval 1 2 0 0 8f14e45/);
-    expect(prod).toContain('<td class="count add">1</td><td class="count change">2</td><td class="count replace zero">0</td><td class="count destroy zero">0</td>');
+    expect(prod).toContain(
+      '<td class="count add">1</td><td class="count change">2</td><td class="count replace zero">0</td><td class="count destroy zero">0</td>',
+    );
   });
 
   it('shows the production badge on production environments only', () => {
@@ -175,7 +250,9 @@ describe('renderStatusPage', () => {
     const ids = [...runs.matchAll(/<a href="\/api\/runs\/([^"]+)"><code>([^<]+)<\/code><\/a>/g)].map((m) => [m[1], m[2]]);
     expect(ids).toEqual(['0107', '0106', '0105', '0104', '0103', '0102', '0101'].map((n) => [`run-${n}`, `run-${n}`]));
 
-    expect(textOf(rowOf(html, 'runs', 'run-0101'))).toMatch(/run-0101 prod comment ✓ applied needs-approval 0 0 0 2 alice 0 2025-03-11 12:00 3 days ago/);
+    expect(textOf(rowOf(html, 'runs', 'run-0101'))).toMatch(
+      /run-0101 prod comment ✓ applied needs-approval 0 0 0 2 alice 0 2025-03-11 12:00 3 days ago/,
+    );
     expect(textOf(rowOf(html, 'runs', 'run-0103'))).toMatch(/run-0103 prod pull request #42 by dave ✓ planned plan-only 3 0 1 0 — none 0 /);
     const failed = rowOf(html, 'runs', 'run-0104');
     expect(failed.startsWith('<tr class="has-detail">')).toBe(true);
@@ -189,7 +266,19 @@ describe('renderStatusPage', () => {
   });
 
   it('shows every status and drift state as words', () => {
-    const statuses = ['queued', 'running', 'planned', 'awaiting-approval', 'approved', 'applying', 'applied', 'failed', 'cancelled', 'superseded', 'interrupted'] as const;
+    const statuses = [
+      'queued',
+      'running',
+      'planned',
+      'awaiting-approval',
+      'approved',
+      'applying',
+      'applied',
+      'failed',
+      'cancelled',
+      'superseded',
+      'interrupted',
+    ] as const;
     const html = renderStatusPage({
       ...emptyView(),
       environments: (['none', 'drifted', 'unknown'] as const).map((drift) => ({ name: `env-${drift}`, production: false, drift })),
@@ -250,7 +339,11 @@ describe('in headless Chromium', () => {
     server.get('/login', async (_request, reply) => reply.type('text/html; charset=utf-8').send(renderLoginPage({})));
     server.post('/login', async (request, reply) => {
       const token = (request.body as Record<string, string> | undefined)?.token;
-      if (token !== TOKEN) return reply.code(401).type('text/html; charset=utf-8').send(renderLoginPage({ error: 'Wrong token: try again.' }));
+      if (token !== TOKEN)
+        return reply
+          .code(401)
+          .type('text/html; charset=utf-8')
+          .send(renderLoginPage({ error: 'Wrong token: try again.' }));
       return reply.header('set-cookie', `session=${SESSION}; Path=/; HttpOnly; SameSite=Strict`).redirect('/', 303);
     });
     server.get('/', async (request, reply) => {
@@ -261,8 +354,16 @@ describe('in headless Chromium', () => {
     base = address.replace('localhost', '127.0.0.1');
     browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-        '--disable-component-update', '--disable-sync'],
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
     });
   }, 60_000);
 
@@ -292,10 +393,16 @@ describe('in headless Chromium', () => {
       const environments = page.getByRole('table', { name: 'Environments: drift and last run' });
       const rows = environments.locator('tbody tr');
       expect(await rows.count()).toBe(3);
-      const cell = async (index: number, selector: string) => ((await rows.nth(index).locator(selector).textContent()) ?? '').replace(/\s+/g, ' ').trim();
+      const cell = async (index: number, selector: string) =>
+        ((await rows.nth(index).locator(selector).textContent()) ?? '').replace(/\s+/g, ' ').trim();
       const seen = [];
       for (let i = 0; i < 3; i++) {
-        seen.push({ name: await cell(i, 'th'), drift: await cell(i, 'td.drift'), status: await cell(i, 'td.status'), decision: await cell(i, 'td.decision') });
+        seen.push({
+          name: await cell(i, 'th'),
+          drift: await cell(i, 'td.drift'),
+          status: await cell(i, 'td.status'),
+          decision: await cell(i, 'td.decision'),
+        });
       }
       expect(seen).toEqual([
         { name: 'dev', drift: '! drifted', status: '✓ planned', decision: 'plan-only' },
@@ -308,7 +415,9 @@ describe('in headless Chromium', () => {
       const runs = page.getByRole('table', { name: /Recent runs/ });
       const runRows = runs.locator('tbody tr:not(.detail)');
       expect(await runRows.count()).toBe(7);
-      expect(await runs.locator('tbody th').allTextContents()).toEqual(['0107', '0106', '0105', '0104', '0103', '0102', '0101'].map((n) => `run-${n}`));
+      expect(await runs.locator('tbody th').allTextContents()).toEqual(
+        ['0107', '0106', '0105', '0104', '0103', '0102', '0101'].map((n) => `run-${n}`),
+      );
 
       // The problem with a <script> is text on the page, not an element.
       expect(await runRows.nth(3).locator('td.status').textContent()).toBe('✗ failed');

@@ -9,7 +9,16 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawn, spawnSync } from 'node:child_process';
-import { api, API_TOKEN, ConfigRemote, deliver, startController, waitForRun, WEBHOOK_SECRET, type Started } from '../support/controller-harness';
+import {
+  api,
+  API_TOKEN,
+  ConfigRemote,
+  deliver,
+  startController,
+  waitForRun,
+  WEBHOOK_SECRET,
+  type Started,
+} from '../support/controller-harness';
 import { EXAMPLES_DIR } from '../support/fixture-dirs';
 
 jest.setTimeout(240_000);
@@ -72,30 +81,75 @@ describe('the controller after a crash', () => {
     ['API_TOKEN', { API_TOKEN: 'x'.repeat(31) }],
     ['WEBHOOK_SECRET and API_TOKEN', { WEBHOOK_SECRET: 'short', API_TOKEN: 'short' }],
   ])('refuses to start with %s shorter than 32 characters, in one line naming it', (names, secrets) => {
-    const result = spawnSync(process.execPath, ['bin/platform.js', 'serve', '--repo', remote.bare, '--port', '0', '--data-dir', mkdtempSync(join(tmpdir(), 'controller-short-'))], {
-      env: { ...process.env, WEBHOOK_SECRET, API_TOKEN, CHECKPOINT_DISABLE: '1', ...secrets }, encoding: 'utf8', timeout: 60_000,
-    });
+    const result = spawnSync(
+      process.execPath,
+      ['bin/platform.js', 'serve', '--repo', remote.bare, '--port', '0', '--data-dir', mkdtempSync(join(tmpdir(), 'controller-short-'))],
+      {
+        env: { ...process.env, WEBHOOK_SECRET, API_TOKEN, CHECKPOINT_DISABLE: '1', ...secrets },
+        encoding: 'utf8',
+        timeout: 60_000,
+      },
+    );
     expect(result.status).toBe(1);
     expect(result.stderr.trim().split('\n')).toEqual([`${names} must be at least 32 characters (openssl rand -hex 32 makes one)`]);
     expect(result.stdout).not.toContain('listening on');
   });
 
   it('refuses several controllers on the sqlite store, a file of one machine', () => {
-    const result = spawnSync(process.execPath, ['bin/platform.js', 'serve', '--repo', remote.bare, '--port', '0', '--controllers', '2', '--data-dir', mkdtempSync(join(tmpdir(), 'controller-sqlite-'))], {
-      env: { ...process.env, WEBHOOK_SECRET, API_TOKEN, CHECKPOINT_DISABLE: '1' }, encoding: 'utf8', timeout: 60_000,
-    });
+    const result = spawnSync(
+      process.execPath,
+      [
+        'bin/platform.js',
+        'serve',
+        '--repo',
+        remote.bare,
+        '--port',
+        '0',
+        '--controllers',
+        '2',
+        '--data-dir',
+        mkdtempSync(join(tmpdir(), 'controller-sqlite-')),
+      ],
+      {
+        env: { ...process.env, WEBHOOK_SECRET, API_TOKEN, CHECKPOINT_DISABLE: '1' },
+        encoding: 'utf8',
+        timeout: 60_000,
+      },
+    );
     expect(result.status).toBe(2);
-    expect(result.stderr.trim()).toBe('--controllers 2 needs --store dynamodb://TABLE: the sqlite store is a file of one machine, and controllers share a queue only through one table');
+    expect(result.stderr.trim()).toBe(
+      '--controllers 2 needs --store dynamodb://TABLE: the sqlite store is a file of one machine, and controllers share a queue only through one table',
+    );
   });
 
   it('stops on a SIGTERM sent to `npm run serve` (the script execs node)', async () => {
-    const npm = spawn('npm', ['run', '--silent', 'serve', '--', '--repo', remote.bare, '--data-dir', mkdtempSync(join(tmpdir(), 'controller-npm-')), '--port', '0', '--offline'], {
-      env: { ...process.env, WEBHOOK_SECRET, API_TOKEN, CHECKPOINT_DISABLE: '1' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const npm = spawn(
+      'npm',
+      [
+        'run',
+        '--silent',
+        'serve',
+        '--',
+        '--repo',
+        remote.bare,
+        '--data-dir',
+        mkdtempSync(join(tmpdir(), 'controller-npm-')),
+        '--port',
+        '0',
+        '--offline',
+      ],
+      {
+        env: { ...process.env, WEBHOOK_SECRET, API_TOKEN, CHECKPOINT_DISABLE: '1' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let output = '';
-    npm.stdout!.on('data', (t) => { output += t; });
-    npm.stderr!.on('data', (t) => { output += t; });
+    npm.stdout!.on('data', (t) => {
+      output += t;
+    });
+    npm.stderr!.on('data', (t) => {
+      output += t;
+    });
     const exited = new Promise<number | null>((r) => npm.on('exit', (code) => r(code)));
     const started = Date.now();
     while (!/listening on http/.test(output) && Date.now() - started < 60_000) await new Promise((r) => setTimeout(r, 100));

@@ -14,7 +14,18 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startDynamoDb, type DynamoDbServer } from '../../src/verification/backend-servers';
-import { api, approve, ConfigRemote, deliver, GITHUB_TOKEN, REPOSITORY, startController, USER_TOKENS, waitForRun, type Started } from '../support/controller-harness';
+import {
+  api,
+  approve,
+  ConfigRemote,
+  deliver,
+  GITHUB_TOKEN,
+  REPOSITORY,
+  startController,
+  USER_TOKENS,
+  waitForRun,
+  type Started,
+} from '../support/controller-harness';
 import { environmentFiles, fanOut, overlaps, peakConcurrency, type FanOutResult } from '../support/controller-fanout';
 import { GitHubStandIn } from '../support/github-standin';
 
@@ -34,7 +45,8 @@ describe('three controllers sharing one queue', () => {
     const accepted = result.firstAnswers.filter((a) => a.status === 202);
     expect(accepted).toHaveLength(1);
     expect(accepted[0]!.runs).toHaveLength(60);
-    for (const answer of result.firstAnswers.filter((a) => a.status !== 202)) expect(answer).toMatchObject({ status: 200, reason: 'delivery already seen' });
+    for (const answer of result.firstAnswers.filter((a) => a.status !== 202))
+      expect(answer).toMatchObject({ status: 200, reason: 'delivery already seen' });
     expect(result.redeliveryAnswers).toEqual(result.redeliveryAnswers.map(() => ({ status: 200, reason: 'delivery already seen' })));
   });
 
@@ -42,7 +54,9 @@ describe('three controllers sharing one queue', () => {
     expect(result.runs.every((run) => run.commit === result.commit)).toBe(true);
     expect(result.runs.filter((run) => run.status === 'failed')).toEqual([]);
     for (const environment of result.environments) {
-      const planned = result.runs.filter((run) => run.environment === environment && run.plan !== undefined && run.status !== 'interrupted');
+      const planned = result.runs.filter(
+        (run) => run.environment === environment && run.plan !== undefined && run.status !== 'interrupted',
+      );
       expect([environment, planned.map((run) => run.status)]).toEqual([environment, ['applied']]);
     }
   });
@@ -51,11 +65,12 @@ describe('three controllers sharing one queue', () => {
     expect(result.claims.length).toBeGreaterThanOrEqual(60);
     expect(overlaps(result.claims)).toEqual([]);
     const byEnvironment = new Map<string, number[]>();
-    for (const claim of [...result.claims].sort((a, b) => a.from - b.from)) byEnvironment.set(claim.environment, [...(byEnvironment.get(claim.environment) ?? []), claim.token]);
+    for (const claim of [...result.claims].sort((a, b) => a.from - b.from))
+      byEnvironment.set(claim.environment, [...(byEnvironment.get(claim.environment) ?? []), claim.token]);
     for (const tokens of byEnvironment.values()) expect(tokens).toEqual([...tokens].sort((a, b) => a - b));
   });
 
-  it('recovers the killed process\'s runs: interrupted once its lease expired, and planned again by another process', () => {
+  it("recovers the killed process's runs: interrupted once its lease expired, and planned again by another process", () => {
     expect(result.killed).toBe(2);
     const interrupted = result.runs.filter((run) => run.status === 'interrupted');
     expect(interrupted.length).toBeGreaterThanOrEqual(1);
@@ -69,7 +84,8 @@ describe('three controllers sharing one queue', () => {
       expect(result.claims.find((c) => c.runId === again.id)!.process).not.toBe(result.killed);
     }
     const takeOvers = result.outputs.filter((_, i) => i !== result.killed).join('\n');
-    for (const run of interrupted) expect(takeOvers).toMatch(new RegExp(`lease of ${run.environment} \\(run ${run.id}, controller \\S+\\) expired: taken over`));
+    for (const run of interrupted)
+      expect(takeOvers).toMatch(new RegExp(`lease of ${run.environment} \\(run ${run.id}, controller \\S+\\) expired: taken over`));
   });
 
   it('plans different environments in parallel across the processes', () => {
@@ -96,10 +112,30 @@ describe('an approval through another controller than the one that planned', () 
     dynamo = await startDynamoDb('eu-west-1');
     const githubUrl = await github.start();
     for (const dataDir of dataDirs) {
-      const started = await startController(['--repo', remote.bare, '--data-dir', dataDir, '--sandbox', '--store', 'dynamodb://approve-runs', '--lease-seconds', '4',
-        '--github-api-url', githubUrl, '--github-repository', REPOSITORY], {
-        GITHUB_TOKEN, DYNAMODB_ENDPOINT: dynamo.endpoint, AWS_REGION: 'eu-west-1', AWS_ACCESS_KEY_ID: 'dynalite', AWS_SECRET_ACCESS_KEY: 'dynalite-secret',
-      });
+      const started = await startController(
+        [
+          '--repo',
+          remote.bare,
+          '--data-dir',
+          dataDir,
+          '--sandbox',
+          '--store',
+          'dynamodb://approve-runs',
+          '--lease-seconds',
+          '4',
+          '--github-api-url',
+          githubUrl,
+          '--github-repository',
+          REPOSITORY,
+        ],
+        {
+          GITHUB_TOKEN,
+          DYNAMODB_ENDPOINT: dynamo.endpoint,
+          AWS_REGION: 'eu-west-1',
+          AWS_ACCESS_KEY_ID: 'dynalite',
+          AWS_SECRET_ACCESS_KEY: 'dynalite-secret',
+        },
+      );
       controllers.push(started);
       ids.push(/controller (\S+): leases of/.exec(started.output())![1]!);
     }
@@ -117,7 +153,9 @@ describe('an approval through another controller than the one that planned', () 
     remote.commit('defaults: tag');
     const accepted = await deliver(controllers[0]!.url, 'push', remote.push());
     expect(accepted.status).toBe(202);
-    const waiting = await Promise.all(accepted.body.runs.map((id) => waitForRun(controllers[1]!.url, id, (r) => r.status === 'awaiting-approval' || r.status === 'failed')));
+    const waiting = await Promise.all(
+      accepted.body.runs.map((id) => waitForRun(controllers[1]!.url, id, (r) => r.status === 'awaiting-approval' || r.status === 'failed')),
+    );
     const byEnvironment = Object.fromEntries(waiting.map((run) => [run.environment, run]));
     for (const run of waiting) expect([run.status, ids]).toEqual(['awaiting-approval', expect.arrayContaining([run.plannedBy])]);
 
@@ -138,7 +176,9 @@ describe('an approval through another controller than the one that planned', () 
     await controllers[gone]!.kill();
     expect((await approve(survivor.url, second, 'platform-lead')).status).toBe(200);
     const failed = await waitForRun(survivor.url, second.id, (r) => ['applied', 'failed'].includes(r.status), 60_000);
-    expect(failed.error).toBe(`the saved plan is gone (it was in the data folder of controller ${second.plannedBy}, which stopped); plan again`);
+    expect(failed.error).toBe(
+      `the saved plan is gone (it was in the data folder of controller ${second.plannedBy}, which stopped); plan again`,
+    );
     // Queued right after the failure (once the survivor fetched the branch).
     let again: any;
     for (const started = Date.now(); !again && Date.now() - started < 60_000; await new Promise((r) => setTimeout(r, 200))) {

@@ -16,7 +16,6 @@ import { SQLITE_SCHEMA_VERSION, SqliteStore } from '../../src/controller/store/s
 import { resolveLimit, type RunStore } from '../../src/controller/store/store';
 import { startDynamoDb, type DynamoDbServer } from '../../src/verification/backend-servers';
 
-
 const REGION = 'us-east-1';
 const CREDENTIALS = { accessKeyId: 'test', secretAccessKey: 'test' };
 
@@ -51,17 +50,23 @@ function newTableName(): string {
   return `runs-${process.pid}-${++tableCount}`;
 }
 
-function dynamoStore(tableName: string, props: { client?: DynamoDBClient; logRetentionDays?: number; pendingStaleMs?: number } = {}): DynamoDbStore {
+function dynamoStore(
+  tableName: string,
+  props: { client?: DynamoDBClient; logRetentionDays?: number; pendingStaleMs?: number } = {},
+): DynamoDbStore {
   return track(new DynamoDbStore({ tableName, region: REGION, endpoint, credentials: CREDENTIALS, ...props }));
 }
 
 /** A raw client on dynalite; `fail` decides, per command, to throw instead of sending it. */
 function rawClient(fail: (command: string, input: { Item?: Record<string, AttributeValue> }) => boolean = () => false): DynamoDBClient {
   const client = new DynamoDBClient({ region: REGION, endpoint, credentials: CREDENTIALS });
-  client.middlewareStack.add((next, context) => async (args) => {
-    if (fail(context.commandName ?? '', args.input as { Item?: Record<string, AttributeValue> })) throw new Error('injected failure');
-    return next(args);
-  }, { step: 'initialize', name: 'injectFailure' });
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      if (fail(context.commandName ?? '', args.input as { Item?: Record<string, AttributeValue> })) throw new Error('injected failure');
+      return next(args);
+    },
+    { step: 'initialize', name: 'injectFailure' },
+  );
   toClose.push({ close: () => client.destroy() });
   return client;
 }
@@ -89,7 +94,13 @@ function fullRun(): Run {
     pullRequest: 12,
     status: 'awaiting-approval',
     decision: 'blocked-destroy',
-    plan: { add: 1, change: 2, replace: 0, destroy: 3, addresses: { create: ['aws_s3_bucket.a'], update: ['x.y', 'x.z'], replace: [], delete: ['aws_db_instance.db'] } },
+    plan: {
+      add: 1,
+      change: 2,
+      replace: 0,
+      destroy: 3,
+      addresses: { create: ['aws_s3_bucket.a'], update: ['x.y', 'x.z'], replace: [], delete: ['aws_db_instance.db'] },
+    },
     problems: ['environments/dev.yaml:12:7 services.api.cpu: must be a number'],
     approvedBy: 'alice',
     startedAt: '2030-01-02T00:00:00.000Z',
@@ -111,17 +122,23 @@ interface Harness {
 }
 
 const backends: [string, () => Promise<Harness>][] = [
-  ['SqliteStore', async () => {
-    const dataDir = mkdtempSync(join(root, 'sqlite-'));
-    const open = async () => track(new SqliteStore({ dataDir }));
-    return { store: await open(), reopen: open };
-  }],
-  ['DynamoDbStore', async () => {
-    const table = newTableName();
-    const store = dynamoStore(table);
-    await store.createTable();
-    return { store, reopen: async () => dynamoStore(table) };
-  }],
+  [
+    'SqliteStore',
+    async () => {
+      const dataDir = mkdtempSync(join(root, 'sqlite-'));
+      const open = async () => track(new SqliteStore({ dataDir }));
+      return { store: await open(), reopen: open };
+    },
+  ],
+  [
+    'DynamoDbStore',
+    async () => {
+      const table = newTableName();
+      const store = dynamoStore(table);
+      await store.createTable();
+      return { store, reopen: async () => dynamoStore(table) };
+    },
+  ],
 ];
 
 describe.each(backends)('%s', (_name, create) => {
@@ -182,8 +199,12 @@ describe.each(backends)('%s', (_name, create) => {
     expect(ids(await store.listRuns())).toEqual(ids(newest.slice(0, 50)));
     expect(ids(await store.listRuns({ limit: 5 }))).toEqual(ids(newest.slice(0, 5)));
     expect(ids(await store.listRuns({ limit: 500 }))).toEqual(ids(newest));
-    expect(ids(await store.listRuns({ environment: 'odd', limit: 3 }))).toEqual(ids(newest.filter((r) => r.environment === 'odd').slice(0, 3)));
-    expect(ids(await store.listRuns({ status: 'queued', environment: 'even', limit: 4 }))).toEqual(ids(newest.filter((r) => r.environment === 'even').slice(0, 4)));
+    expect(ids(await store.listRuns({ environment: 'odd', limit: 3 }))).toEqual(
+      ids(newest.filter((r) => r.environment === 'odd').slice(0, 3)),
+    );
+    expect(ids(await store.listRuns({ status: 'queued', environment: 'even', limit: 4 }))).toEqual(
+      ids(newest.filter((r) => r.environment === 'even').slice(0, 4)),
+    );
     await expect(store.listRuns({ limit: 0 })).rejects.toThrow(RangeError);
     await expect(store.listRuns({ limit: 2.5 })).rejects.toThrow(RangeError);
   });
@@ -236,7 +257,9 @@ describe.each(backends)('%s', (_name, create) => {
     const existing = newRun();
     await store.insertRuns([existing]);
     const fresh = newRun();
-    await expect(store.acceptDelivery('delivery-3', [fresh, { ...newRun(), id: existing.id }])).rejects.toMatchObject({ code: 'duplicate-run' });
+    await expect(store.acceptDelivery('delivery-3', [fresh, { ...newRun(), id: existing.id }])).rejects.toMatchObject({
+      code: 'duplicate-run',
+    });
     expect(await store.getRun(fresh.id)).toBeUndefined();
     expect(await store.acceptDelivery('delivery-3', [fresh])).toBe(true);
     expect(await store.getRun(fresh.id)).toStrictEqual(fresh);
@@ -263,7 +286,10 @@ describe.each(backends)('%s', (_name, create) => {
     expect(await store.listRuns({ status: 'queued' })).toEqual([]);
     expect(ids(await store.listRuns({ status: 'running' }))).toEqual([run.id]);
 
-    const planned = await store.updateRun(run.id, { status: 'awaiting-approval', plan: { add: 1, change: 0, replace: 0, destroy: 0, addresses: { create: ['a.b'], update: [], replace: [], delete: [] } } });
+    const planned = await store.updateRun(run.id, {
+      status: 'awaiting-approval',
+      plan: { add: 1, change: 0, replace: 0, destroy: 0, addresses: { create: ['a.b'], update: [], replace: [], delete: [] } },
+    });
     expect(planned?.plan?.addresses.create).toEqual(['a.b']);
     expect(await store.getRun(run.id)).toStrictEqual(planned);
     expect(await store.updateRun('no-such-run', { status: 'failed' })).toBeUndefined();
@@ -278,7 +304,11 @@ describe.each(backends)('%s', (_name, create) => {
     expect(await store.updateRun(run.id, { status: 'running' }, { status: [] })).toBeUndefined();
     expect(await store.getRun(run.id)).toStrictEqual(run);
 
-    const approved = await store.updateRun(run.id, { status: 'approved', approvedBy: 'alice' }, { status: ['queued', 'awaiting-approval'] });
+    const approved = await store.updateRun(
+      run.id,
+      { status: 'approved', approvedBy: 'alice' },
+      { status: ['queued', 'awaiting-approval'] },
+    );
     expect(approved).toStrictEqual({ ...run, status: 'approved', approvedBy: 'alice' });
     expect(await store.getRun(run.id)).toStrictEqual(approved);
     expect(await store.updateRun(run.id, {}, { status: ['approved'] })).toStrictEqual(approved);
@@ -385,20 +415,33 @@ describe.each(backends)('%s', (_name, create) => {
 
   test('of several processes claiming an environment at once, exactly one gets it; released, it is claimed again with a higher token', async () => {
     const other = await harness.reopen();
-    const claims = await Promise.all([...Array(6)].map((_, i) => (i % 2 ? other : store).acquireLease('dev', `run-${i}`, `process-${i}`, 30_000)));
+    const claims = await Promise.all(
+      [...Array(6)].map((_, i) => (i % 2 ? other : store).acquireLease('dev', `run-${i}`, `process-${i}`, 30_000)),
+    );
     const won = claims.filter((lease) => lease !== undefined);
     expect(won).toHaveLength(1);
     const [lease] = won;
     expect(lease).toMatchObject({ environment: 'dev', token: 1 });
     expect(lease!.expiresAt).toBeGreaterThan(Date.now() + 25_000);
     // Other environments are claimed independently.
-    expect(await other.acquireLease('staging', 'run-s', 'process-x', 30_000)).toMatchObject({ environment: 'staging', token: 1, owner: 'process-x' });
+    expect(await other.acquireLease('staging', 'run-s', 'process-x', 30_000)).toMatchObject({
+      environment: 'staging',
+      token: 1,
+      owner: 'process-x',
+    });
     expect(await store.acquireLease('dev', 'run-late', 'process-late', 30_000)).toBeUndefined();
-    expect((await store.listLeases()).map((l) => [l.environment, l.runId, l.token])).toEqual([['dev', lease!.runId, 1], ['staging', 'run-s', 1]]);
+    expect((await store.listLeases()).map((l) => [l.environment, l.runId, l.token])).toEqual([
+      ['dev', lease!.runId, 1],
+      ['staging', 'run-s', 1],
+    ]);
     expect(await store.releaseLease(lease!)).toBe(true);
     expect(await store.releaseLease(lease!)).toBe(false);
     expect((await store.listLeases()).map((l) => l.environment)).toEqual(['staging']);
-    expect(await other.acquireLease('dev', 'run-next', 'process-next', 30_000)).toMatchObject({ runId: 'run-next', owner: 'process-next', token: 2 });
+    expect(await other.acquireLease('dev', 'run-next', 'process-next', 30_000)).toMatchObject({
+      runId: 'run-next',
+      owner: 'process-next',
+      token: 2,
+    });
     await expect(store.acquireLease('qa', 'run-q', 'p', 0)).rejects.toThrow(/positive/);
   });
 
@@ -441,7 +484,9 @@ describe.each(backends)('%s', (_name, create) => {
     expect(await store.updateRun(run.id, { status: 'planned' }, { status: ['running'], fence: 3 })).toBeUndefined();
     await expect(store.appendLog(run.id, 'still planning\n', 3)).rejects.toMatchObject({ code: 'fenced' });
     await expect(store.appendLog('no-such-run', 'x', 3)).rejects.toMatchObject({ code: 'unknown-run' });
-    expect(await store.updateRun(run.id, { status: 'interrupted' }, { status: ['running'], fence: 4 })).toMatchObject({ status: 'interrupted' });
+    expect(await store.updateRun(run.id, { status: 'interrupted' }, { status: ['running'], fence: 4 })).toMatchObject({
+      status: 'interrupted',
+    });
     expect(await store.getLog(run.id)).toBe('planning\n');
     expect((await store.getRun(run.id))!.status).toBe('interrupted');
   });
@@ -502,7 +547,9 @@ describe('SqliteStore', () => {
     const migrated = track(new SqliteStore({ dataDir }));
     expect(await migrated.getRun(run.id)).toStrictEqual(run);
     // Left running by a controller before claims: interrupted with fence 0 (never fenced).
-    expect(await migrated.updateRun(run.id, { status: 'interrupted' }, { status: ['running'], fence: 0 })).toMatchObject({ status: 'interrupted' });
+    expect(await migrated.updateRun(run.id, { status: 'interrupted' }, { status: ['running'], fence: 0 })).toMatchObject({
+      status: 'interrupted',
+    });
     expect(await migrated.acquireLease('dev', 'run-x', 'p', 30_000)).toMatchObject({ token: 1 });
   });
 
@@ -517,9 +564,14 @@ describe('SqliteStore', () => {
         process.stdout.write(accepted ? 'accepted\\n' : 'refused\\n');
         setInterval(() => {}, 1000);
       });`;
-    const child = spawn(process.execPath, ['-e', script, dataDir, JSON.stringify(run)], { cwd: join(__dirname, '..', '..'), stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['-e', script, dataDir, JSON.stringify(run)], {
+      cwd: join(__dirname, '..', '..'),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stderr = '';
-    child.stderr.on('data', (data) => { stderr += data; });
+    child.stderr.on('data', (data) => {
+      stderr += data;
+    });
     const said = await new Promise<string>((resolve) => {
       child.stdout.once('data', (data) => resolve(String(data)));
       child.once('exit', () => resolve(`exited: ${stderr}`));
@@ -544,7 +596,10 @@ describe('DynamoDbStore', () => {
     expect(await store.createTable()).toBe(false);
     expect(await dynamoStore(table).createTable()).toBe(false);
     const { Table: description } = await rawClient().send(new DescribeTableCommand({ TableName: table }));
-    expect(description?.KeySchema).toEqual([{ AttributeName: 'pk', KeyType: 'HASH' }, { AttributeName: 'sk', KeyType: 'RANGE' }]);
+    expect(description?.KeySchema).toEqual([
+      { AttributeName: 'pk', KeyType: 'HASH' },
+      { AttributeName: 'sk', KeyType: 'RANGE' },
+    ]);
     expect(description?.BillingModeSummary?.BillingMode).toBe('PAY_PER_REQUEST');
     expect(description?.GlobalSecondaryIndexes?.map((index) => index.IndexName).sort()).toEqual(['byEntity', 'byEnvironment', 'byStatus']);
     expect(await store.ping()).toBe(true);
@@ -562,11 +617,13 @@ describe('DynamoDbStore', () => {
     await store.appendLog(run.id, 'one');
     await store.appendLog(run.id, 'two');
     await dynamoStore(table).appendLog(run.id, 'three');
-    const { Items: items = [] } = await rawClient().send(new QueryCommand({
-      TableName: table,
-      KeyConditionExpression: 'pk = :pk',
-      ExpressionAttributeValues: { ':pk': { S: `RUN#${run.id}` } },
-    }));
+    const { Items: items = [] } = await rawClient().send(
+      new QueryCommand({
+        TableName: table,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': { S: `RUN#${run.id}` } },
+      }),
+    );
     const now = Date.now() / 1000;
     const day = 86_400;
     expect(items.map((item) => item.sk?.S)).toEqual(['LOG#0000000001', 'LOG#0000000002', 'LOG#0000000003', 'RUN']);
@@ -584,11 +641,13 @@ describe('DynamoDbStore', () => {
     await store.insertRuns([run]);
     const text = `${'x'.repeat(99_999)}😀${'€'.repeat(150_000)}`;
     await store.appendLog(run.id, text);
-    const { Items: items = [] } = await rawClient().send(new QueryCommand({
-      TableName: table,
-      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :log)',
-      ExpressionAttributeValues: { ':pk': { S: `RUN#${run.id}` }, ':log': { S: 'LOG#' } },
-    }));
+    const { Items: items = [] } = await rawClient().send(
+      new QueryCommand({
+        TableName: table,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :log)',
+        ExpressionAttributeValues: { ':pk': { S: `RUN#${run.id}` }, ':log': { S: 'LOG#' } },
+      }),
+    );
     const chunks = items.map((item) => item.text?.S ?? '');
     expect(chunks.length).toBeGreaterThan(2);
     expect(chunks.join('')).toBe(text);
@@ -616,14 +675,17 @@ describe('DynamoDbStore', () => {
     await dynamoStore(table).createTable();
     const client = rawClient();
     let lost = 0;
-    client.middlewareStack.add((next, context) => async (args) => {
-      const result = await next(args);
-      const item = (args.input as { Item?: Record<string, AttributeValue> }).Item;
-      if (context.commandName === 'PutItemCommand' && item?.entity?.S === 'run' && lost++ < 2) {
-        throw Object.assign(new Error('the answer was lost'), { name: 'TimeoutError' });
-      }
-      return result;
-    }, { step: 'deserialize', name: 'loseAnswer' });
+    client.middlewareStack.add(
+      (next, context) => async (args) => {
+        const result = await next(args);
+        const item = (args.input as { Item?: Record<string, AttributeValue> }).Item;
+        if (context.commandName === 'PutItemCommand' && item?.entity?.S === 'run' && lost++ < 2) {
+          throw Object.assign(new Error('the answer was lost'), { name: 'TimeoutError' });
+        }
+        return result;
+      },
+      { step: 'deserialize', name: 'loseAnswer' },
+    );
     const store = dynamoStore(table, { client });
     const single = newRun();
     await store.insertRuns([single]);
@@ -639,11 +701,12 @@ describe('DynamoDbStore', () => {
     // The process "dies" when writing the second run of a write: nothing it sends afterwards arrives.
     let runPuts = 0;
     let dead = false;
-    const dying = () => rawClient((command, input) => {
-      if (dead) return true;
-      if (command === 'PutItemCommand' && input.Item?.entity?.S === 'run' && ++runPuts % 2 === 0) dead = true;
-      return dead;
-    });
+    const dying = () =>
+      rawClient((command, input) => {
+        if (dead) return true;
+        if (command === 'PutItemCommand' && input.Item?.entity?.S === 'run' && ++runPuts % 2 === 0) dead = true;
+        return dead;
+      });
     const delivered = [newRun(), newRun()];
     await expect(dynamoStore(table, { client: dying() }).acceptDelivery('delivery-7', delivered)).rejects.toThrow('injected failure');
     dead = false;
@@ -672,7 +735,9 @@ describe('DynamoDbStore', () => {
 describe('openStore', () => {
   test('refuses a bad spec, saying what it accepts', async () => {
     for (const spec of ['', 'postgres', 'SQLite', 'sqlite://x', 'dynamodb://', 'dynamodb://ab', 'dynamodb://bad/name', 'dynamo://runs']) {
-      await expect(openStore(spec, root)).rejects.toThrow(`--store must be "sqlite" or "dynamodb://TABLE" (TABLE: 3 to 255 of A-Z a-z 0-9 _ . -), got "${spec}"`);
+      await expect(openStore(spec, root)).rejects.toThrow(
+        `--store must be "sqlite" or "dynamodb://TABLE" (TABLE: 3 to 255 of A-Z a-z 0-9 _ . -), got "${spec}"`,
+      );
     }
   });
 
@@ -688,7 +753,12 @@ describe('openStore', () => {
     const table = newTableName();
     const names = ['DYNAMODB_ENDPOINT', 'AWS_REGION', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY'] as const;
     const saved = names.map((name) => process.env[name]);
-    Object.assign(process.env, { DYNAMODB_ENDPOINT: endpoint, AWS_REGION: 'eu-west-1', AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test' });
+    Object.assign(process.env, {
+      DYNAMODB_ENDPOINT: endpoint,
+      AWS_REGION: 'eu-west-1',
+      AWS_ACCESS_KEY_ID: 'test',
+      AWS_SECRET_ACCESS_KEY: 'test',
+    });
     try {
       const store = track(await openStore(`dynamodb://${table}`, root));
       expect(store).toBeInstanceOf(DynamoDbStore);

@@ -13,7 +13,23 @@ import { request } from 'node:http';
 import { join } from 'node:path';
 import { signPayload } from '../../src/controller/github/signature';
 import {
-  api, API_TOKEN, approve, commentPayload, ConfigRemote, controllerSuite, deliver, edit, example, pullRequestPayload, pushPayload, REPOSITORY, startController, USER_TOKENS, waitForRun, WEBHOOK_SECRET, type Started,
+  api,
+  API_TOKEN,
+  approve,
+  commentPayload,
+  ConfigRemote,
+  controllerSuite,
+  deliver,
+  edit,
+  example,
+  pullRequestPayload,
+  pushPayload,
+  REPOSITORY,
+  startController,
+  USER_TOKENS,
+  waitForRun,
+  WEBHOOK_SECRET,
+  type Started,
 } from '../support/controller-harness';
 import { GitHubStandIn } from '../support/github-standin';
 import { EXAMPLES_DIR } from '../support/fixture-dirs';
@@ -75,18 +91,42 @@ describe('the controller, sandboxed: refusals, approvals, pull requests', () => 
     const payload = remote.push();
     expect((await deliver(suite.controller.url, 'push', payload, { secret: 'another-secret' })).status).toBe(401);
     expect((await deliver(suite.controller.url, 'push', payload, { signature: 'sha256=00' })).status).toBe(401);
-    const unsigned = await fetch(`${suite.controller.url}/webhooks/github`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-github-event': 'push', 'x-github-delivery': 'x1' }, body: '{}' });
+    const unsigned = await fetch(`${suite.controller.url}/webhooks/github`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-github-event': 'push', 'x-github-delivery': 'x1' },
+      body: '{}',
+    });
     expect(unsigned.status).toBe(401);
-    const notJson = await fetch(`${suite.controller.url}/webhooks/github`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-github-event': 'push', 'x-github-delivery': 'x2', 'x-hub-signature-256': await signPayload(WEBHOOK_SECRET, '{nope') }, body: '{nope' });
+    const notJson = await fetch(`${suite.controller.url}/webhooks/github`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'x-github-event': 'push',
+        'x-github-delivery': 'x2',
+        'x-hub-signature-256': await signPayload(WEBHOOK_SECRET, '{nope'),
+      },
+      body: '{nope',
+    });
     expect(notJson.status).toBe(400);
-    const noEvent = await fetch(`${suite.controller.url}/webhooks/github`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-github-delivery': 'x3', 'x-hub-signature-256': await signPayload(WEBHOOK_SECRET, '{}') }, body: '{}' });
+    const noEvent = await fetch(`${suite.controller.url}/webhooks/github`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'x-github-delivery': 'x3',
+        'x-hub-signature-256': await signPayload(WEBHOOK_SECRET, '{}'),
+      },
+      body: '{}',
+    });
     expect(noEvent.status).toBe(400);
     expect(await oversizedStatus(suite.controller.url)).toBe(413);
     const first = await deliver(suite.controller.url, 'push', payload, { delivery: 'delivery-staging-1' });
     expect(first.status).toBe(202);
     const replay = await deliver(suite.controller.url, 'push', payload, { delivery: 'delivery-staging-1' });
     expect(replay).toEqual({ status: 200, body: { runs: [], reason: 'delivery already seen' } });
-    expect((await deliver(suite.controller.url, 'ping', { zen: 'Keep it logically awesome.', hook_id: 1 })).body).toEqual({ runs: [], reason: 'pong' });
+    expect((await deliver(suite.controller.url, 'ping', { zen: 'Keep it logically awesome.', hook_id: 1 })).body).toEqual({
+      runs: [],
+      reason: 'pong',
+    });
     remote.write('README.md', 'only docs\n');
     remote.commit('docs');
     const docs = await deliver(suite.controller.url, 'push', remote.push());
@@ -99,8 +139,13 @@ describe('the controller, sandboxed: refusals, approvals, pull requests', () => 
   it('answers with security headers, and refuses a signed body replayed under a new delivery ID', async () => {
     for (const path of ['/healthz', '/login', '/api/runs']) {
       const answer = await fetch(`${suite.controller.url}${path}`, { headers: { authorization: `Bearer ${API_TOKEN}` } });
-      expect([path, answer.headers.get('x-frame-options'), answer.headers.get('content-security-policy'), answer.headers.get('x-content-type-options'), answer.headers.get('cache-control')])
-        .toEqual([path, 'DENY', "frame-ancestors 'none'", 'nosniff', 'no-store']);
+      expect([
+        path,
+        answer.headers.get('x-frame-options'),
+        answer.headers.get('content-security-policy'),
+        answer.headers.get('x-content-type-options'),
+        answer.headers.get('cache-control'),
+      ]).toEqual([path, 'DENY', "frame-ancestors 'none'", 'nosniff', 'no-store']);
     }
     remote.write('environments/dev.yaml', `${example('dev.yaml')}tags: { Team: replay }\n`);
     remote.commit('dev: replayed');
@@ -109,7 +154,9 @@ describe('the controller, sandboxed: refusals, approvals, pull requests', () => 
     expect(first.status).toBe(202);
     const replay = await deliver(suite.controller.url, 'push', payload);
     expect(replay).toEqual({ status: 200, body: { runs: [], reason: 'delivery already seen' } });
-    expect((await api(suite.controller.url, '/api/runs?environment=dev')).body.runs.filter((r: any) => r.commit === payload.after)).toHaveLength(1);
+    expect(
+      (await api(suite.controller.url, '/api/runs?environment=dev')).body.runs.filter((r: any) => r.commit === payload.after),
+    ).toHaveLength(1);
     await waitForRun(suite.controller.url, first.body.runs[0]!, (r) => !['queued', 'running', 'approved', 'applying'].includes(r.status));
   });
 
@@ -123,29 +170,51 @@ describe('the controller, sandboxed: refusals, approvals, pull requests', () => 
   });
 
   it('takes changes from a status page session only from its own origin, with its CSRF token', async () => {
-    const login = await fetch(`${suite.controller.url}/login`, { method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-forwarded-proto': 'https' }, body: `token=${API_TOKEN}` });
+    const login = await fetch(`${suite.controller.url}/login`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-forwarded-proto': 'https' },
+      body: `token=${API_TOKEN}`,
+    });
     expect(login.status).toBe(303);
     const cookie = login.headers.get('set-cookie')!;
     expect(cookie).toMatch(/HttpOnly; SameSite=Strict; .*; Secure$/);
-    const plain = await fetch(`${suite.controller.url}/login`, { method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: `token=${API_TOKEN}` });
+    const plain = await fetch(`${suite.controller.url}/login`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: `token=${API_TOKEN}`,
+    });
     expect(plain.headers.get('set-cookie')).not.toContain('Secure');
-    const crossSite = await fetch(`${suite.controller.url}/login`, { method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded', origin: 'https://evil.example' }, body: `token=${API_TOKEN}` });
+    const crossSite = await fetch(`${suite.controller.url}/login`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', origin: 'https://evil.example' },
+      body: `token=${API_TOKEN}`,
+    });
     expect(crossSite.status).toBe(403);
     const session = cookie.split(';')[0]!;
     const page = await (await fetch(`${suite.controller.url}/`, { headers: { cookie: session } })).text();
     const csrf = /<meta name="csrf-token" content="([0-9a-f]{64})">/.exec(page)?.[1];
     expect(csrf).toBeDefined();
     const host = new URL(suite.controller.url).host;
-    const post = (headers: Record<string, string>, body = '{}') => fetch(`${suite.controller.url}/api/environments/dev/plan`, { method: 'POST', headers: { cookie: session, ...headers }, body });
+    const post = (headers: Record<string, string>, body = '{}') =>
+      fetch(`${suite.controller.url}/api/environments/dev/plan`, { method: 'POST', headers: { cookie: session, ...headers }, body });
     // What another site's form can make a browser send: form-encoded, the cookie attached, a foreign Origin.
     expect((await post({ 'content-type': 'application/x-www-form-urlencoded', origin: 'https://evil.example' }, 'x=1')).status).toBe(403);
-    expect((await post({ 'content-type': 'application/x-www-form-urlencoded', origin: `http://${host}`, 'x-csrf-token': csrf! }, 'x=1')).status).toBe(415);
+    expect(
+      (await post({ 'content-type': 'application/x-www-form-urlencoded', origin: `http://${host}`, 'x-csrf-token': csrf! }, 'x=1')).status,
+    ).toBe(415);
     expect((await post({ 'content-type': 'application/json', origin: 'https://evil.example', 'x-csrf-token': csrf! })).status).toBe(403);
     expect((await post({ 'content-type': 'application/json', origin: `http://${host}` })).status).toBe(403);
     expect((await post({ 'content-type': 'application/json', origin: `http://${host}`, 'x-csrf-token': 'f'.repeat(64) })).status).toBe(403);
     const allowed = await post({ 'content-type': 'application/json', origin: `http://${host}`, 'x-csrf-token': csrf! });
     expect(allowed.status).toBe(202);
- await waitForRun(suite.controller.url, ((await allowed.json()) as any).runs[0], (r) => !['queued', 'running', 'approved', 'applying'].includes(r.status));
+    await waitForRun(
+      suite.controller.url,
+      ((await allowed.json()) as any).runs[0],
+      (r) => !['queued', 'running', 'approved', 'applying'].includes(r.status),
+    );
   });
 
   it('waits for an approver of that very plan in production, and refuses anyone else', async () => {
@@ -169,7 +238,11 @@ describe('the controller, sandboxed: refusals, approvals, pull requests', () => 
     const noIdentity = await api(suite.controller.url, `/api/runs/${id}/approve`, { method: 'POST', body: { planHash: waiting.planHash } });
     expect(noIdentity.status).toBe(401);
     expect(noIdentity.body.error).toContain('X-GitHub-User-Token');
-    const unknownUser = await api(suite.controller.url, `/api/runs/${id}/approve`, { method: 'POST', body: { planHash: waiting.planHash }, userToken: 'not-a-token' });
+    const unknownUser = await api(suite.controller.url, `/api/runs/${id}/approve`, {
+      method: 'POST',
+      body: { planHash: waiting.planHash },
+      userToken: 'not-a-token',
+    });
     expect(unknownUser.status).toBe(401);
     expect((await api(suite.controller.url, `/api/runs/${id}/approve`, { method: 'POST', body: {} })).status).toBe(400);
     const otherPlan = await approve(suite.controller.url, { id: id!, planHash: 'f'.repeat(64) }, 'platform-lead');
@@ -212,11 +285,21 @@ describe('the controller, sandboxed: refusals, approvals, pull requests', () => 
     remote.write('environments/staging.yaml', `${example('staging.yaml')}tags: { Team: web }\n`);
     const head = remote.commit('staging: web team');
     remote.push('feature');
-    const opened = await deliver(suite.controller.url, 'pull_request', pullRequestPayload({ action: 'opened', number: 7, headSha: head, headRef: 'feature', baseSha: base }));
+    const opened = await deliver(
+      suite.controller.url,
+      'pull_request',
+      pullRequestPayload({ action: 'opened', number: 7, headSha: head, headRef: 'feature', baseSha: base }),
+    );
     expect(opened.status).toBe(202);
     expect(opened.body.runs).toHaveLength(1);
     const planned = await waitForRun(suite.controller.url, opened.body.runs[0]!, (r) => !['queued', 'running'].includes(r.status));
-    expect(planned).toMatchObject({ environment: 'staging', status: 'planned', decision: 'plan-only', pullRequest: 7, trigger: 'pull_request' });
+    expect(planned).toMatchObject({
+      environment: 'staging',
+      status: 'planned',
+      decision: 'plan-only',
+      pullRequest: 7,
+      trigger: 'pull_request',
+    });
     // The comment is posted as the run finishes; on a loaded machine it may land just after the status.
     const deadline = Date.now() + 15_000;
     while (!github.comments.some((c: any) => c.issue === 7) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
@@ -229,11 +312,19 @@ describe('the controller, sandboxed: refusals, approvals, pull requests', () => 
     const refused = await deliver(suite.controller.url, 'issue_comment', commentPayload(7, '/apply staging', 'mallory'));
     expect(refused.body.runs).toEqual([]);
     expect(refused.body.reason).toContain('mallory is not an approver');
-    const fork = await deliver(suite.controller.url, 'pull_request', pullRequestPayload({ action: 'opened', number: 8, headSha: head, headRef: 'feature', baseSha: base, fork: true }));
+    const fork = await deliver(
+      suite.controller.url,
+      'pull_request',
+      pullRequestPayload({ action: 'opened', number: 8, headSha: head, headRef: 'feature', baseSha: base, fork: true }),
+    );
     const forkRun = await waitForRun(suite.controller.url, fork.body.runs[0]!, (r) => !['queued', 'running'].includes(r.status));
     expect(forkRun.status).toBe('cancelled');
     expect(forkRun.error).toContain('forks');
-    const closed = await deliver(suite.controller.url, 'pull_request', pullRequestPayload({ action: 'closed', number: 7, headSha: head, headRef: 'feature', baseSha: base }));
+    const closed = await deliver(
+      suite.controller.url,
+      'pull_request',
+      pullRequestPayload({ action: 'closed', number: 7, headSha: head, headRef: 'feature', baseSha: base }),
+    );
     expect(closed.status).toBe(200);
     expect(closed.body.reason).toContain('pull request #7 closed');
     remote.checkout('main');
@@ -245,16 +336,27 @@ describe('the controller, sandboxed: refusals, approvals, pull requests', () => 
     remote.write('environments/dev.yaml', `${example('dev.yaml')}gitops:\n  allowForks: true\n  approvers: [mallory]\n`);
     const head = remote.commit('dev: let me in');
     remote.push('takeover');
-    const fork = await deliver(suite.controller.url, 'pull_request', pullRequestPayload({ action: 'opened', number: 9, headSha: head, headRef: 'takeover', baseSha: base, fork: true, author: 'mallory' }));
+    const fork = await deliver(
+      suite.controller.url,
+      'pull_request',
+      pullRequestPayload({ action: 'opened', number: 9, headSha: head, headRef: 'takeover', baseSha: base, fork: true, author: 'mallory' }),
+    );
     const forkRun = await waitForRun(suite.controller.url, fork.body.runs[0]!, settled);
     expect(forkRun.status).toBe('cancelled');
-    const own = await deliver(suite.controller.url, 'pull_request', pullRequestPayload({ action: 'opened', number: 10, headSha: head, headRef: 'takeover', baseSha: base, author: 'mallory' }));
+    const own = await deliver(
+      suite.controller.url,
+      'pull_request',
+      pullRequestPayload({ action: 'opened', number: 10, headSha: head, headRef: 'takeover', baseSha: base, author: 'mallory' }),
+    );
     const planned = await waitForRun(suite.controller.url, own.body.runs[0]!, settled);
     expect(planned).toMatchObject({ status: 'planned', approvers: [] });
     const apply = await deliver(suite.controller.url, 'issue_comment', commentPayload(10, '/apply dev', 'mallory'));
     expect(apply.body.runs).toEqual([]);
     expect(apply.body.reason).toContain('mallory is not an approver');
-    const elsewhere = await deliver(suite.controller.url, 'issue_comment', { ...commentPayload(10, '/plan dev', 'platform-lead'), repository: { id: 3, name: 'other', full_name: 'someone/other', default_branch: 'main', owner: { login: 'someone' } } });
+    const elsewhere = await deliver(suite.controller.url, 'issue_comment', {
+      ...commentPayload(10, '/plan dev', 'platform-lead'),
+      repository: { id: 3, name: 'other', full_name: 'someone/other', default_branch: 'main', owner: { login: 'someone' } },
+    });
     expect(elsewhere.body).toEqual({ runs: [], reason: `event of someone/other, not ${REPOSITORY}` });
     remote.checkout('main');
   });
@@ -264,10 +366,14 @@ describe('the controller, sandboxed: refusals, approvals, pull requests', () => 
     remote.commit('prod: keep logs 30 days');
     const [id] = (await deliver(suite.controller.url, 'push', remote.push())).body.runs;
     expect((await waitForRun(suite.controller.url, id!, settled)).status).toBe('awaiting-approval');
-    const click = (login: string) => deliver(suite.controller.url, 'check_run', {
-      action: 'requested_action', requested_action: { identifier: 'apply' }, check_run: { id: 5, external_id: id, head_sha: remote.head('main') },
-      repository: { id: 1, name: 'platform-config', full_name: REPOSITORY, owner: { login: 'shop' } }, sender: { login },
-    });
+    const click = (login: string) =>
+      deliver(suite.controller.url, 'check_run', {
+        action: 'requested_action',
+        requested_action: { identifier: 'apply' },
+        check_run: { id: 5, external_id: id, head_sha: remote.head('main') },
+        repository: { id: 1, name: 'platform-config', full_name: REPOSITORY, owner: { login: 'shop' } },
+        sender: { login },
+      });
     const stranger = await click('mallory');
     expect(stranger.body.reason).toContain('mallory is not an approver of prod');
     expect((await api(suite.controller.url, `/api/runs/${id}`)).body.status).toBe('awaiting-approval');
@@ -283,12 +389,20 @@ describe('the controller, sandboxed: refusals, approvals, pull requests', () => 
     remote.write('environments/prod.yaml', `${example('prod.yaml')}tags: { Team: reviewed }\n`);
     const reviewed = remote.commit('prod: the reviewed change');
     remote.push('apply-race');
-    const opened = await deliver(suite.controller.url, 'pull_request', pullRequestPayload({ action: 'opened', number: 21, headSha: reviewed, headRef: 'apply-race', baseSha: base }));
+    const opened = await deliver(
+      suite.controller.url,
+      'pull_request',
+      pullRequestPayload({ action: 'opened', number: 21, headSha: reviewed, headRef: 'apply-race', baseSha: base }),
+    );
     expect((await waitForRun(suite.controller.url, opened.body.runs[0]!, settled)).status).toBe('planned');
     remote.write('environments/prod.yaml', `${example('prod.yaml')}tags: { Team: unreviewed }\n`);
     const unreviewed = remote.commit('prod: pushed seconds before the comment');
     remote.push('apply-race');
-    await deliver(suite.controller.url, 'pull_request', pullRequestPayload({ action: 'synchronize', number: 21, headSha: unreviewed, headRef: 'apply-race', baseSha: base }));
+    await deliver(
+      suite.controller.url,
+      'pull_request',
+      pullRequestPayload({ action: 'synchronize', number: 21, headSha: unreviewed, headRef: 'apply-race', baseSha: base }),
+    );
     const apply = await deliver(suite.controller.url, 'issue_comment', commentPayload(21, '/apply prod', 'platform-lead'));
     expect(apply.body.runs).toHaveLength(1);
     const run = await waitForRun(suite.controller.url, apply.body.runs[0]!, settled);
@@ -333,8 +447,19 @@ describe('the controller, sandboxed: policy that a push cannot lower', () => {
 
   it('plans production turned off with autoApply turned on under the old policy, and waits', async () => {
     const before = remote.head('main');
-    const run = await push('environments/prod.yaml', `${edit(prod, APPROVERS, `${APPROVERS}\n  autoApply: true`)}production: false\n`, 'prod: not production, apply by itself');
-    expect(run).toMatchObject({ environment: 'prod', status: 'awaiting-approval', decision: 'needs-approval', production: true, policyFrom: before, approvers: ['platform-lead', 'sre-oncall'] });
+    const run = await push(
+      'environments/prod.yaml',
+      `${edit(prod, APPROVERS, `${APPROVERS}\n  autoApply: true`)}production: false\n`,
+      'prod: not production, apply by itself',
+    );
+    expect(run).toMatchObject({
+      environment: 'prod',
+      status: 'awaiting-approval',
+      decision: 'needs-approval',
+      production: true,
+      policyFrom: before,
+      approvers: ['platform-lead', 'sre-oncall'],
+    });
     expect(run.reason).toContain('production: true -> false');
     expect(run.reason).toContain('gitops.autoApply: false -> true');
     // Checked as production too: what it would stop checking is named, for the approver to read.
@@ -343,7 +468,11 @@ describe('the controller, sandboxed: policy that a push cannot lower', () => {
   });
 
   it('lets only an approver of the old policy approve an added approver, then goes by the applied policy', async () => {
-    const run = await push('environments/prod.yaml', edit(prod, APPROVERS, '  approvers: [platform-lead, sre-oncall, mallory]'), 'prod: mallory approves');
+    const run = await push(
+      'environments/prod.yaml',
+      edit(prod, APPROVERS, '  approvers: [platform-lead, sre-oncall, mallory]'),
+      'prod: mallory approves',
+    );
     expect(run).toMatchObject({ status: 'awaiting-approval', decision: 'needs-approval', approvers: ['platform-lead', 'sre-oncall'] });
     expect(run.reason).toContain('gitops.approvers adds mallory');
     const self = await approve(suite.controller.url, run, 'mallory');
@@ -351,24 +480,44 @@ describe('the controller, sandboxed: policy that a push cannot lower', () => {
     // Nor can mallory /apply a pull request while that change waits: comments go by the applied approvers too.
     const base = remote.head('main');
     remote.checkout('mallory-pr', true);
-    remote.write('environments/prod.yaml', `${edit(example('prod.yaml'), APPROVERS, '  approvers: [platform-lead, sre-oncall, mallory]')}tags: { Team: mallory }\n`);
+    remote.write(
+      'environments/prod.yaml',
+      `${edit(example('prod.yaml'), APPROVERS, '  approvers: [platform-lead, sre-oncall, mallory]')}tags: { Team: mallory }\n`,
+    );
     const head = remote.commit('prod: by mallory');
     remote.push('mallory-pr');
     remote.checkout('main');
-    const opened = await deliver(suite.controller.url, 'pull_request', pullRequestPayload({ action: 'opened', number: 31, headSha: head, headRef: 'mallory-pr', baseSha: base, author: 'mallory' }));
+    const opened = await deliver(
+      suite.controller.url,
+      'pull_request',
+      pullRequestPayload({ action: 'opened', number: 31, headSha: head, headRef: 'mallory-pr', baseSha: base, author: 'mallory' }),
+    );
     expect((await waitForRun(suite.controller.url, opened.body.runs[0]!, settled)).approvers).toEqual(['platform-lead', 'sre-oncall']);
     const comment = await deliver(suite.controller.url, 'issue_comment', commentPayload(31, '/apply prod', 'mallory'));
     expect(comment.body).toMatchObject({ runs: [], reason: 'refused: prod: mallory is not an approver' });
     expect((await approve(suite.controller.url, run, 'platform-lead')).status).toBe(200);
     expect((await waitForRun(suite.controller.url, run.id, (r) => ['applied', 'failed'].includes(r.status))).status).toBe('applied');
     // Applied: the next change goes by the policy of that commit (mallory now approves) and lowers nothing.
-    const next = await push('environments/prod.yaml', edit(edit(prod, APPROVERS, '  approvers: [platform-lead, sre-oncall, mallory]'), 'logRetentionDays: 90', 'logRetentionDays: 60'), 'prod: keep logs 60 days');
-    expect(next).toMatchObject({ status: 'awaiting-approval', decision: 'needs-approval', policyFrom: run.commit, approvers: ['platform-lead', 'sre-oncall', 'mallory'] });
+    const next = await push(
+      'environments/prod.yaml',
+      edit(edit(prod, APPROVERS, '  approvers: [platform-lead, sre-oncall, mallory]'), 'logRetentionDays: 90', 'logRetentionDays: 60'),
+      'prod: keep logs 60 days',
+    );
+    expect(next).toMatchObject({
+      status: 'awaiting-approval',
+      decision: 'needs-approval',
+      policyFrom: run.commit,
+      approvers: ['platform-lead', 'sre-oncall', 'mallory'],
+    });
     expect(next.reason).toBeUndefined();
   });
 
   it('waits on an approver removed', async () => {
-    const run = await push('environments/prod.yaml', edit(prod, APPROVERS, '  approvers: [platform-lead, mallory]'), 'prod: without sre-oncall');
+    const run = await push(
+      'environments/prod.yaml',
+      edit(prod, APPROVERS, '  approvers: [platform-lead, mallory]'),
+      'prod: without sre-oncall',
+    );
     expect(run).toMatchObject({ status: 'awaiting-approval', decision: 'needs-approval' });
     expect(run.reason).toContain('gitops.approvers removes sre-oncall');
   });
@@ -378,14 +527,22 @@ describe('the controller, sandboxed: policy that a push cannot lower', () => {
     expect(run).toMatchObject({ environment: 'staging', status: 'awaiting-approval', decision: 'needs-approval', production: false });
     expect(run.reason).toContain('gitops.allowForks: false -> true');
     // A later push does not go by the policy the unapproved one brought: the source stays what was applied before.
-    const later = await push('environments/staging.yaml', `${example('staging.yaml')}gitops:\n  allowForks: true\ntags: { Team: web }\n`, 'staging: tag');
+    const later = await push(
+      'environments/staging.yaml',
+      `${example('staging.yaml')}gitops:\n  allowForks: true\ntags: { Team: web }\n`,
+      'staging: tag',
+    );
     expect(later).toMatchObject({ status: 'awaiting-approval', policyFrom: run.policyFrom });
     expect(later.reason).toContain('gitops.allowForks: false -> true');
   });
 
   it('waits on a guardrail waiver added', async () => {
     const dev = example('dev.yaml');
-    const run = await push('environments/dev.yaml', edit(dev, '  waivers:\n', '  waivers:\n    alb-deletion-protection: "dev load balancers are recreated at will"\n'), 'dev: waive deletion protection');
+    const run = await push(
+      'environments/dev.yaml',
+      edit(dev, '  waivers:\n', '  waivers:\n    alb-deletion-protection: "dev load balancers are recreated at will"\n'),
+      'dev: waive deletion protection',
+    );
     expect(run).toMatchObject({ environment: 'dev', status: 'awaiting-approval', decision: 'needs-approval' });
     expect(run.reason).toContain('guardrails.waivers adds alb-deletion-protection');
   });
@@ -417,7 +574,8 @@ describe('the controller, sandboxed: what a push changed is computed, not taken 
     remote.write(file, text);
     const commit = remote.commit(`change ${file}`);
     const delivery = await deliver(suite.controller.url, 'push', remote.push());
-    for (const id of delivery.body.runs) await waitForRun(suite.controller.url, id, (r) => !['queued', 'running', 'approved', 'applying'].includes(r.status));
+    for (const id of delivery.body.runs)
+      await waitForRun(suite.controller.url, id, (r) => !['queued', 'running', 'approved', 'applying'].includes(r.status));
     return commit;
   }
 
@@ -425,7 +583,10 @@ describe('the controller, sandboxed: what a push changed is computed, not taken 
     const start = remote.head('main');
     await applied('environments/staging.yaml', edit(example('staging.yaml'), 'logRetentionDays: 30', 'logRetentionDays: 14'));
     // The force-push drops the staging change and brings a dev one: its payload names dev only.
-    const delivery = await forcePush(start, { file: 'environments/dev.yaml', text: edit(example('dev.yaml'), 'logRetentionDays: 7', 'logRetentionDays: 5') });
+    const delivery = await forcePush(start, {
+      file: 'environments/dev.yaml',
+      text: edit(example('dev.yaml'), 'logRetentionDays: 7', 'logRetentionDays: 5'),
+    });
     expect(delivery.status).toBe(202);
     const runs = await Promise.all(delivery.body.runs.map((id: string) => waitForRun(suite.controller.url, id, settled)));
     expect(runs.map((r: any) => r.environment).sort()).toEqual(['dev', 'staging']);
@@ -459,13 +620,37 @@ describe('the controller, sandboxed: what a push changed is computed, not taken 
 describe('the controller as a GitHub App, sandboxed: check runs with an "Apply" action', () => {
   const remote = new ConfigRemote();
   const dataDir = mkdtempSync(join(tmpdir(), 'controller-app-'));
-  const keys = generateKeyPairSync('rsa', { modulusLength: 2048, publicKeyEncoding: { type: 'spki', format: 'pem' }, privateKeyEncoding: { type: 'pkcs1', format: 'pem' } });
-  const github = new GitHubStandIn({ owner: 'shop', repo: 'platform-config', users: USER_TOKENS, app: { id: '4242', publicKey: keys.publicKey, installationId: 77 } });
+  const keys = generateKeyPairSync('rsa', {
+    modulusLength: 2048,
+    publicKeyEncoding: { type: 'spki', format: 'pem' },
+    privateKeyEncoding: { type: 'pkcs1', format: 'pem' },
+  });
+  const github = new GitHubStandIn({
+    owner: 'shop',
+    repo: 'platform-config',
+    users: USER_TOKENS,
+    app: { id: '4242', publicKey: keys.publicKey, installationId: 77 },
+  });
   let controller: Started;
 
   beforeAll(async () => {
     const url = await github.start();
-    controller = await startController(['--repo', remote.bare, '--data-dir', dataDir, '--sandbox', '--github-api-url', url, '--github-repository', REPOSITORY, '--github-app-id', '4242'], { GITHUB_APP_PRIVATE_KEY: keys.privateKey, GITHUB_TOKEN: '' });
+    controller = await startController(
+      [
+        '--repo',
+        remote.bare,
+        '--data-dir',
+        dataDir,
+        '--sandbox',
+        '--github-api-url',
+        url,
+        '--github-repository',
+        REPOSITORY,
+        '--github-app-id',
+        '4242',
+      ],
+      { GITHUB_APP_PRIVATE_KEY: keys.privateKey, GITHUB_TOKEN: '' },
+    );
   });
   afterAll(async () => {
     expect(await controller?.stop()).toBe(0);
@@ -482,18 +667,28 @@ describe('the controller as a GitHub App, sandboxed: check runs with an "Apply" 
     expect(waiting.status).toBe('awaiting-approval');
     const deadline = Date.now() + 15_000;
     const checkRun = () => github.checkRuns.find((c) => c.fields.external_id === id);
-    while (!(checkRun()?.fields.actions as unknown[] | undefined)?.length && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    while (!(checkRun()?.fields.actions as unknown[] | undefined)?.length && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 100));
     const reported = checkRun()!;
-    expect(reported).toMatchObject({ head_sha: commit, fields: { name: 'fargate-platform/prod', status: 'in_progress', actions: [{ identifier: 'apply', label: 'Apply' }] } });
+    expect(reported).toMatchObject({
+      head_sha: commit,
+      fields: { name: 'fargate-platform/prod', status: 'in_progress', actions: [{ identifier: 'apply', label: 'Apply' }] },
+    });
     expect((reported.fields.output as any).summary).toContain(waiting.planHash);
     expect((reported.fields.output as any).text).toContain('Terraform');
     // Installation tokens were minted from the App's JWT; no personal token was used.
-    expect(github.calls.some((c) => c.method === 'POST' && c.path === '/app/installations/77/access_tokens' && c.status === 201)).toBe(true);
+    expect(github.calls.some((c) => c.method === 'POST' && c.path === '/app/installations/77/access_tokens' && c.status === 201)).toBe(
+      true,
+    );
     expect(github.statuses).toEqual([]);
-    const click = (login: string) => deliver(controller.url, 'check_run', {
-      action: 'requested_action', requested_action: { identifier: 'apply' }, check_run: { id: reported.id, external_id: id, head_sha: commit },
-      repository: { id: 1, name: 'platform-config', full_name: REPOSITORY, owner: { login: 'shop' } }, sender: { login },
-    });
+    const click = (login: string) =>
+      deliver(controller.url, 'check_run', {
+        action: 'requested_action',
+        requested_action: { identifier: 'apply' },
+        check_run: { id: reported.id, external_id: id, head_sha: commit },
+        repository: { id: 1, name: 'platform-config', full_name: REPOSITORY, owner: { login: 'shop' } },
+        sender: { login },
+      });
     expect((await click('mallory')).body.reason).toContain('mallory is not an approver of prod');
     expect((await click('sre-oncall')).body.reason).toBe(`run ${id} approved by sre-oncall`);
     expect((await waitForRun(controller.url, id!, (r) => ['applied', 'failed'].includes(r.status))).status).toBe('applied');
@@ -502,22 +697,35 @@ describe('the controller as a GitHub App, sandboxed: check runs with an "Apply" 
   });
 
   it('refuses to start as an App without its private key, in one line', () => {
-    const result = spawnSync(process.execPath, ['bin/platform.js', 'serve', '--repo', remote.bare, '--port', '0', '--data-dir', dataDir, '--github-app-id', '4242'], {
-      env: { ...process.env, WEBHOOK_SECRET, API_TOKEN, GITHUB_APP_PRIVATE_KEY: '' }, encoding: 'utf8', timeout: 60_000,
-    });
+    const result = spawnSync(
+      process.execPath,
+      ['bin/platform.js', 'serve', '--repo', remote.bare, '--port', '0', '--data-dir', dataDir, '--github-app-id', '4242'],
+      {
+        env: { ...process.env, WEBHOOK_SECRET, API_TOKEN, GITHUB_APP_PRIVATE_KEY: '' },
+        encoding: 'utf8',
+        timeout: 60_000,
+      },
+    );
     expect(result.status).toBe(1);
-    expect(result.stderr.trim()).toBe('GITHUB_APP_PRIVATE_KEY is required with --github-app-id: the App\'s private key (PEM)');
+    expect(result.stderr.trim()).toBe("GITHUB_APP_PRIVATE_KEY is required with --github-app-id: the App's private key (PEM)");
   });
 });
 
 /** Sends only the headers of an unsigned webhook (`headers` on top) and answers the status the server gives without its body. */
 function declaredOnlyStatus(url: string, headers: Record<string, string>): Promise<number | undefined> {
   return new Promise((resolveStatus, reject) => {
-    const req = request(`${url}/webhooks/github`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-github-event': 'push', 'x-github-delivery': 'unsigned-1', ...headers } }, (res) => {
-      res.resume();
-      resolveStatus(res.statusCode);
-      req.destroy();
-    });
+    const req = request(
+      `${url}/webhooks/github`,
+      {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-github-event': 'push', 'x-github-delivery': 'unsigned-1', ...headers },
+      },
+      (res) => {
+        res.resume();
+        resolveStatus(res.statusCode);
+        req.destroy();
+      },
+    );
     req.on('error', (error: NodeJS.ErrnoException) => (error.code === 'EPIPE' || error.code === 'ECONNRESET' ? undefined : reject(error)));
     req.flushHeaders();
   });
@@ -536,11 +744,15 @@ function slowBody(url: string): Promise<{ cutOff: boolean }> {
       resolveCut({ cutOff });
     };
     socket.on('connect', () => {
-      socket.write(`POST /webhooks/github HTTP/1.1\r\nhost: ${hostname}:${port}\r\ncontent-type: application/json\r\nx-github-event: push\r\nx-github-delivery: slow-1\r\nx-hub-signature-256: sha256=${'0'.repeat(64)}\r\ncontent-length: 60\r\n\r\n`);
+      socket.write(
+        `POST /webhooks/github HTTP/1.1\r\nhost: ${hostname}:${port}\r\ncontent-type: application/json\r\nx-github-event: push\r\nx-github-delivery: slow-1\r\nx-hub-signature-256: sha256=${'0'.repeat(64)}\r\ncontent-length: 60\r\n\r\n`,
+      );
       let sent = 0;
       timer = setInterval(() => (sent++ < 60 ? socket.write('x') : done(false)), 1000);
     });
-    socket.setEncoding('utf8').on('data', (text: string) => { answer += text; });
+    socket.setEncoding('utf8').on('data', (text: string) => {
+      answer += text;
+    });
     socket.on('close', () => done(answer === '' || /^HTTP\/1\.1 408/.test(answer)));
     socket.on('error', () => undefined);
   });
@@ -549,11 +761,24 @@ function slowBody(url: string): Promise<{ cutOff: boolean }> {
 /** Sends a webhook announcing 26 MB and answers the status the server gives before reading it. */
 function oversizedStatus(url: string): Promise<number | undefined> {
   return new Promise((resolveStatus, reject) => {
-    const req = request(`${url}/webhooks/github`, { method: 'POST', headers: { 'content-type': 'application/json', 'content-length': 26 * 1024 * 1024, 'x-github-event': 'push', 'x-github-delivery': 'x4', 'x-hub-signature-256': 'sha256=00' } }, (res) => {
-      res.resume();
-      resolveStatus(res.statusCode);
-      req.destroy();
-    });
+    const req = request(
+      `${url}/webhooks/github`,
+      {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          'content-length': 26 * 1024 * 1024,
+          'x-github-event': 'push',
+          'x-github-delivery': 'x4',
+          'x-hub-signature-256': 'sha256=00',
+        },
+      },
+      (res) => {
+        res.resume();
+        resolveStatus(res.statusCode);
+        req.destroy();
+      },
+    );
     req.on('error', (error: NodeJS.ErrnoException) => (error.code === 'EPIPE' || error.code === 'ECONNRESET' ? undefined : reject(error)));
     req.write('"' + 'x'.repeat(1024 * 1024));
   });

@@ -6,6 +6,8 @@ describe('platform cost --env prod --format json, a process', () => {
   it('prints the same bytes as a second estimate in another process', () => {
     const cli = runCli(['cost', '--config', EXAMPLES_DIR, '--env', 'prod', '--format', 'json']);
     expect(cli.status).toBe(0);
-    expect(cli.stdout).toBe(`${JSON.stringify({ ok: true, pricesAsOf: PRICES_AS_OF, environments: estimateCost(EXAMPLES_DIR, 'prod') }, null, 2)}\n`);
+    expect(cli.stdout).toBe(
+      `${JSON.stringify({ ok: true, pricesAsOf: PRICES_AS_OF, environments: estimateCost(EXAMPLES_DIR, 'prod') }, null, 2)}\n`,
+    );
   });
 });

@@ -23,7 +23,15 @@ describe('the prod diagram as SVG in headless Chromium', () => {
     svg = cli.stdout;
     browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+      ],
     });
   }, 60_000);
 
@@ -43,7 +51,11 @@ describe('the prod diagram as SVG in headless Chromium', () => {
     // The SVG without its XML prologue, inline in a page.
     await page.setContent(`<!doctype html><html><body style="margin:0;background:#fff">${svg.slice(svg.indexOf('<svg'))}</body></html>`);
     const config = loadEnvironments(EXAMPLES_DIR).find((e) => e.config.environment === 'prod')!.config;
-    const names = [...Object.keys(config.services).map((s) => `service ${s}`), ...Object.keys(config.databases).map((d) => `database ${d}`), ...Object.keys(config.dynamodb).map((t) => `table ${t}`)];
+    const names = [
+      ...Object.keys(config.services).map((s) => `service ${s}`),
+      ...Object.keys(config.databases).map((d) => `database ${d}`),
+      ...Object.keys(config.dynamodb).map((t) => `table ${t}`),
+    ];
     expect(names).toHaveLength(5);
     for (const name of names) {
       const text = page.locator('svg text', { hasText: new RegExp(`^${name}$`) });

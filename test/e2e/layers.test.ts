@@ -5,7 +5,18 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 
 function cruise(root: string, folders: readonly string[] = ['src', 'main.ts']) {
-  return spawnSync(process.execPath, [join(process.cwd(), 'node_modules/dependency-cruiser/bin/dependency-cruise.mjs'), '--config', '.dependency-cruiser.cjs', '--output-type', 'err', ...folders], { cwd: root, encoding: 'utf8' });
+  return spawnSync(
+    process.execPath,
+    [
+      join(process.cwd(), 'node_modules/dependency-cruiser/bin/dependency-cruise.mjs'),
+      '--config',
+      '.dependency-cruiser.cjs',
+      '--output-type',
+      'err',
+      ...folders,
+    ],
+    { cwd: root, encoding: 'utf8' },
+  );
 }
 
 /** Writes `files` into a scratch folder with the real rules; returns the folder. */
@@ -27,11 +38,13 @@ describe('layers', () => {
   });
 
   // platform --help loads no cdktf, provider, AWS SDK or Graphviz: a CLI module takes the core's types only, its values through core() in an action.
-  it('keep the core out of the CLI\'s start: src/cli imports src/core/index for types only (src/cli/core.ts loads it)', () => {
-    const eager = readdirSync('src/cli').filter((f) => f.endsWith('.ts') && f !== 'core.ts').flatMap((file) => {
-      const text = readFileSync(join('src/cli', file), 'utf8');
-      return [...text.matchAll(/^import (?!type )[^;]*? from '\.\.\/core\/index';/gms)].map((m) => `${file}: ${m[0].split('\n')[0]}`);
-    });
+  it("keep the core out of the CLI's start: src/cli imports src/core/index for types only (src/cli/core.ts loads it)", () => {
+    const eager = readdirSync('src/cli')
+      .filter((f) => f.endsWith('.ts') && f !== 'core.ts')
+      .flatMap((file) => {
+        const text = readFileSync(join('src/cli', file), 'utf8');
+        return [...text.matchAll(/^import (?!type )[^;]*? from '\.\.\/core\/index';/gms)].map((m) => `${file}: ${m[0].split('\n')[0]}`);
+      });
     expect(eager).toEqual([]);
     expect(readFileSync('src/cli/core.ts', 'utf8')).toContain("require('../core/index')");
   });
@@ -43,13 +56,15 @@ describe('layers', () => {
       const files: Record<string, string> = {
         'src/config/rules.ts': "import { RULE_IDS } from '../guardrails/index';\nvoid RULE_IDS;\n",
         'src/guardrails/index.ts': 'export const RULE_IDS: string[] = [];\n',
-        'src/cli/report.ts': "import { synthesizeApp } from '../stacks/app';\nimport { core } from '../core/index';\nvoid synthesizeApp;\nvoid core;\n",
+        'src/cli/report.ts':
+          "import { synthesizeApp } from '../stacks/app';\nimport { core } from '../core/index';\nvoid synthesizeApp;\nvoid core;\n",
         'src/stacks/app.ts': 'export const synthesizeApp = 1;\n',
         'src/core/index.ts': "export { estimate as core } from './cost';\n",
         'src/core/cost.ts': "import { checkApply } from '../verification/check-apply';\nvoid checkApply;\nexport const estimate = 1;\n",
         'src/verification/check-apply.ts': 'export const checkApply = 1;\n',
         'src/verification/emulator-gaps.ts': "import { synthesizeApp } from '../stacks/app';\nvoid synthesizeApp;\n",
-        'src/verification/backend-servers.ts': "import { report } from '../cli/report';\nvoid report;\nexport const start = () => require('dev-server');\n",
+        'src/verification/backend-servers.ts':
+          "import { report } from '../cli/report';\nvoid report;\nexport const start = () => require('dev-server');\n",
         'src/stacks/plan.ts': "export const plan = () => require('dev-server');\n",
         'src/stacks/types.ts': "import type { Server } from 'dev-server';\nexport type S = Server;\n",
         'main.ts': "import { core } from './src/core/index';\nvoid core;\n",

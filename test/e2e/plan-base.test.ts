@@ -14,7 +14,8 @@ import { MINIMAL_ENVIRONMENT, minimalService as service, runCli, writeConfig } f
 
 jest.setTimeout(15 * 60_000);
 
-const git = (dir: string, ...args: string[]) => execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.com', ...args], { cwd: dir, encoding: 'utf8' }).trim();
+const git = (dir: string, ...args: string[]) =>
+  execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.com', ...args], { cwd: dir, encoding: 'utf8' }).trim();
 
 const database = (username: string) => `databases:
   main:
@@ -36,7 +37,13 @@ const DEV = `${MINIMAL_ENVIRONMENT}${database('app')}services:\n${service('worke
 interface BasePlanJson {
   ok: boolean;
   base: { ref: string; commit: string; resources: number };
-  summary: { add: number; change: number; replace: number; destroy: number; addresses: Record<'create' | 'update' | 'replace' | 'delete', string[]> };
+  summary: {
+    add: number;
+    change: number;
+    replace: number;
+    destroy: number;
+    addresses: Record<'create' | 'update' | 'replace' | 'delete', string[]>;
+  };
   attributes: Record<string, { changed: string[]; forcing: string[] }>;
   destructive: string[];
   emulatorDifferences: { address: string; moto: string }[];

@@ -3,7 +3,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
-  destructiveChanges, sandboxSettings, summarizePlan, summarizePlanText, synthesizeEnvironment, terraformSettings, TerraformWorkspace,
+  destructiveChanges,
+  sandboxSettings,
+  summarizePlan,
+  summarizePlanText,
+  synthesizeEnvironment,
+  terraformSettings,
+  TerraformWorkspace,
 } from '../../src/core/index';
 import { exampleConfig } from '../support/helpers';
 
@@ -21,7 +27,10 @@ describe('the summary of a real plan', () => {
     const json = await workspace.show('one.tfplan');
     expect(fromText.summary).toEqual(summarizePlan(json));
     expect((await workspace.apply('one.tfplan')).ok).toBe(true);
-    const withoutDatabase = TerraformWorkspace.prepare(synthesizeEnvironment({ ...dev, databases: {} }), join(dir, 'dev'), { offline: true, settings });
+    const withoutDatabase = TerraformWorkspace.prepare(synthesizeEnvironment({ ...dev, databases: {} }), join(dir, 'dev'), {
+      offline: true,
+      settings,
+    });
     const dropped = await withoutDatabase.plan({ planFile: 'two.tfplan' });
     const droppedText = summarizePlanText(dropped.output)!;
     const droppedJson = await withoutDatabase.show('two.tfplan');

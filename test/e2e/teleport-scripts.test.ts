@@ -22,7 +22,9 @@ describe('the generated teleport.yaml', () => {
       };
       const ok = run(0);
       expect([ok.status, ok.stdout.trim()]).toEqual([0, 'GitHub connector created or updated']);
-      expect(readFileSync(join(dir, 'calls'), 'utf8')).toBe('--config=/etc/teleport/teleport.yaml create -f /etc/teleport/github-connector.yaml\n');
+      expect(readFileSync(join(dir, 'calls'), 'utf8')).toBe(
+        '--config=/etc/teleport/teleport.yaml create -f /etc/teleport/github-connector.yaml\n',
+      );
       const failed = run(1);
       expect(failed.status).toBe(1);
       expect(failed.stderr).toMatch(/could not be created after 1 tries/);
@@ -31,18 +33,25 @@ describe('the generated teleport.yaml', () => {
     }
   });
 
-  it('gets the GitHub credentials appended in the task as the connector\'s last keys', () => {
+  it("gets the GitHub credentials appended in the task as the connector's last keys", () => {
     const dir = mkdtempSync(join(tmpdir(), 'teleport-'));
     try {
       const file = join(dir, 'resources.yaml');
-      const text = resourcesYaml([githubConnectorResource({ domain: 't.example.com', teams: [{ organization: 'o', team: 't', roles: ['r'] }] })]);
+      const text = resourcesYaml([
+        githubConnectorResource({ domain: 't.example.com', teams: [{ organization: 'o', team: 't', roles: ['r'] }] }),
+      ]);
       const script = `printf '%s\\n' "$RESOURCES" > ${file}\n${appendGithubCredentials(file)}`;
-      const run = (id: string, secret: string) => spawnSync('sh', ['-c', script], { encoding: 'utf8', env: { RESOURCES: text, GITHUB_CLIENT_ID: id, GITHUB_CLIENT_SECRET: secret } });
+      const run = (id: string, secret: string) =>
+        spawnSync('sh', ['-c', script], { encoding: 'utf8', env: { RESOURCES: text, GITHUB_CLIENT_ID: id, GITHUB_CLIENT_SECRET: secret } });
       expect(run('Iv1.0123abcd', '0123456789abcdef0123456789abcdef01234567').status).toBe(0);
       const documents = parseAllDocuments(readFileSync(file, 'utf8'));
       expect(documents.length).toBe(1);
       const connector = documents[0]!.toJSON();
-      expect(connector.spec).toMatchObject({ client_id: 'Iv1.0123abcd', client_secret: '0123456789abcdef0123456789abcdef01234567', teams_to_roles: [{ organization: 'o', team: 't', roles: ['r'] }] });
+      expect(connector.spec).toMatchObject({
+        client_id: 'Iv1.0123abcd',
+        client_secret: '0123456789abcdef0123456789abcdef01234567',
+        teams_to_roles: [{ organization: 'o', team: 't', roles: ['r'] }],
+      });
       const refused = run('id', "it's");
       expect(refused.status).toBe(1);
       expect(refused.stderr).toMatch(/holds a quote or line break/);

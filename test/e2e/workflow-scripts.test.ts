@@ -16,20 +16,43 @@ import { ACTIONS, isAction, workflows } from '../support/workflows';
 jest.setTimeout(60_000);
 
 describe('the image platform', () => {
-  it('reaches the build from ci-info\'s real output, with QEMU set up only for a platform other than the runner\'s', () => {
+  it("reaches the build from ci-info's real output, with QEMU set up only for a platform other than the runner's", () => {
     const steps = workflows['image.yml']!.jobs.deploy!.steps;
     const ciScript = steps.find((s) => s.id === 'ci')!.run!;
     const dir = mkdtempSync(join(tmpdir(), 'platform-ci-step-'));
     try {
       const info = ciInfo(loadEnvironmentTarget(EXAMPLES_DIR, 'prod'), 'worker');
       mkdirSync(join(dir, 'bin'));
-      writeFileSync(join(dir, 'bin', 'npx'), `#!/bin/sh\n[ "$*" = "platform ci-info --env prod --service worker" ] || exit 9\ncat <<'JSON'\n${JSON.stringify(info)}\nJSON\n`);
+      writeFileSync(
+        join(dir, 'bin', 'npx'),
+        `#!/bin/sh\n[ "$*" = "platform ci-info --env prod --service worker" ] || exit 9\ncat <<'JSON'\n${JSON.stringify(info)}\nJSON\n`,
+      );
       chmodSync(join(dir, 'bin', 'npx'), 0o755);
       writeFileSync(join(dir, 'output'), '');
-      const result = spawnSync('bash', ['-c', ciScript], { cwd: dir, encoding: 'utf8', env: { ...process.env, PATH: `${join(dir, 'bin')}:${process.env.PATH}`, GITHUB_OUTPUT: join(dir, 'output'), ENVIRONMENT: 'prod', SERVICE: 'worker' } });
+      const result = spawnSync('bash', ['-c', ciScript], {
+        cwd: dir,
+        encoding: 'utf8',
+        env: {
+          ...process.env,
+          PATH: `${join(dir, 'bin')}:${process.env.PATH}`,
+          GITHUB_OUTPUT: join(dir, 'output'),
+          ENVIRONMENT: 'prod',
+          SERVICE: 'worker',
+        },
+      });
       expect({ status: result.status, stderr: result.stderr }).toEqual({ status: 0, stderr: '' });
-      const outputs = Object.fromEntries(readFileSync(join(dir, 'output'), 'utf8').trim().split('\n').map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
-      expect(outputs).toEqual({ role: info.deployRoleArn, region: info.region, repository: info.services.worker!.repositoryUrl, platform: 'linux/arm64' });
+      const outputs = Object.fromEntries(
+        readFileSync(join(dir, 'output'), 'utf8')
+          .trim()
+          .split('\n')
+          .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
+      );
+      expect(outputs).toEqual({
+        role: info.deployRoleArn,
+        region: info.region,
+        repository: info.services.worker!.repositoryUrl,
+        platform: 'linux/arm64',
+      });
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -64,15 +87,20 @@ describe('the touched environments', () => {
     const bin = join(dir, '.bin');
     mkdirSync(bin, { recursive: true });
     const reports = environments.map((environment) => ({ environment, production: environment === 'prod', failed: false, results: [] }));
-    const ciInfo = environments.map((e) => `  "platform ci-info --env ${e}") echo '${JSON.stringify({ environment: e, githubEnvironment: github[e] ?? null })}' ;;`).join('\n');
-    writeFileSync(join(bin, 'npx'), `#!/bin/sh
+    const ciInfo = environments
+      .map((e) => `  "platform ci-info --env ${e}") echo '${JSON.stringify({ environment: e, githubEnvironment: github[e] ?? null })}' ;;`)
+      .join('\n');
+    writeFileSync(
+      join(bin, 'npx'),
+      `#!/bin/sh
 case "$*" in
   "platform validate --json") echo '${JSON.stringify({ ok: true, environments })}' ;;
   "platform check-guardrails --json") echo '${JSON.stringify({ ok: true, reports })}' ;;
 ${ciInfo}
   *) echo "unexpected: npx $*" >&2; exit 9 ;;
 esac
-`);
+`,
+    );
     chmodSync(join(bin, 'npx'), 0o755);
     return bin;
   }
@@ -80,8 +108,18 @@ esac
   function runStep(script: string, cwd: string, bin: string, env: Record<string, string>) {
     const output = join(cwd, `.output-${Math.random().toString(36).slice(2)}`);
     writeFileSync(output, '');
-    const result = spawnSync('bash', ['-c', script], { cwd, encoding: 'utf8', env: { ...process.env, PATH: `${bin}:${process.env.PATH}`, GITHUB_OUTPUT: output, ...env } });
-    const outputs = Object.fromEntries(readFileSync(output, 'utf8').trim().split('\n').filter(Boolean).map((l) => [l.slice(0, l.indexOf('=')), JSON.parse(l.slice(l.indexOf('=') + 1))]));
+    const result = spawnSync('bash', ['-c', script], {
+      cwd,
+      encoding: 'utf8',
+      env: { ...process.env, PATH: `${bin}:${process.env.PATH}`, GITHUB_OUTPUT: output, ...env },
+    });
+    const outputs = Object.fromEntries(
+      readFileSync(output, 'utf8')
+        .trim()
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => [l.slice(0, l.indexOf('=')), JSON.parse(l.slice(l.indexOf('=') + 1))]),
+    );
     return { status: result.status, stdout: result.stdout, stderr: result.stderr, outputs };
   }
 
@@ -98,7 +136,10 @@ esac
     change(repo);
     git(repo, 'add', '-A');
     git(repo, 'commit', '-q', '--allow-empty', '-m', 'second');
-    const environments = readdirSync(join(repo, 'environments')).filter((f) => f.endsWith('.yaml') && f !== 'defaults.yaml').map((f) => f.replace('.yaml', '')).sort();
+    const environments = readdirSync(join(repo, 'environments'))
+      .filter((f) => f.endsWith('.yaml') && f !== 'defaults.yaml')
+      .map((f) => f.replace('.yaml', ''))
+      .sort();
     const result = runStep(touchedScript, repo, fakeNpx(repo, environments), { BASE: base ?? first });
     expect({ status: result.status, stderr: result.stderr }).toEqual({ status: 0, stderr: '' });
     return { touched: result.outputs.touched as string[], log: result.stdout };
@@ -108,13 +149,24 @@ esac
 
   it('are the environments whose files changed', () => {
     expect(touched(edit('environments/dev.yaml')).touched).toEqual(['dev']);
-    expect(touched((repo) => { edit('environments/prod.yaml')(repo); edit('environments/staging.yaml')(repo); }).touched).toEqual(['prod', 'staging']);
+    expect(
+      touched((repo) => {
+        edit('environments/prod.yaml')(repo);
+        edit('environments/staging.yaml')(repo);
+      }).touched,
+    ).toEqual(['prod', 'staging']);
   });
 
   it('are all of them when defaults.yaml, the code, the dependencies or the provider lock change, or there is nothing to compare with', () => {
     const every = ['dev', 'prod', 'staging'];
-    for (const file of ['environments/defaults.yaml', 'package-lock.json', '.terraform.lock.hcl']) expect(touched(edit(file)).touched).toEqual(every);
-    expect(touched((repo) => { mkdirSync(join(repo, 'src')); edit('src/x.ts')(repo); }).touched).toEqual(every);
+    for (const file of ['environments/defaults.yaml', 'package-lock.json', '.terraform.lock.hcl'])
+      expect(touched(edit(file)).touched).toEqual(every);
+    expect(
+      touched((repo) => {
+        mkdirSync(join(repo, 'src'));
+        edit('src/x.ts')(repo);
+      }).touched,
+    ).toEqual(every);
     expect(touched(edit('README.md'), '0000000000000000000000000000000000000000').touched).toEqual(every);
     expect(touched(edit('README.md'), '').touched).toEqual(every);
   });
@@ -122,22 +174,36 @@ esac
   it('are none for other files, and a deleted environment is reported, not planned', () => {
     expect(touched(edit('README.md')).touched).toEqual([]);
     expect(touched(edit('environments/addresses-note.txt')).touched).toEqual([]);
-    const deleted = touched((repo) => { unlinkSync(join(repo, 'environments', 'staging.yaml')); edit('environments/dev.yaml')(repo); });
+    const deleted = touched((repo) => {
+      unlinkSync(join(repo, 'environments', 'staging.yaml'));
+      edit('environments/dev.yaml')(repo);
+    });
     expect(deleted.touched).toEqual(['dev']);
     expect(deleted.log).toContain('::warning::environments/staging.yaml was deleted: its resources are not destroyed by this workflow');
   });
 
   it('are split into those the branch may apply and those that apply in their GitHub environment; production must have one', () => {
     const dir = mkdtempSync(join(scratch, 'split-'));
-    const split = (touchedList: string[], github: Record<string, string>) => runStep(splitScript, dir, fakeNpx(mkdtempSync(join(dir, 'npx-')), ['dev', 'prod', 'staging'], github), { TOUCHED: JSON.stringify(touchedList) });
+    const split = (touchedList: string[], github: Record<string, string>) =>
+      runStep(splitScript, dir, fakeNpx(mkdtempSync(join(dir, 'npx-')), ['dev', 'prod', 'staging'], github), {
+        TOUCHED: JSON.stringify(touchedList),
+      });
     const both = split(['dev', 'prod', 'staging'], { prod: 'production', staging: 'staging' });
     expect(both.status).toBe(0);
-    expect(both.outputs).toEqual({ open: ['dev'], gated: [{ environment: 'prod', githubEnvironment: 'production' }, { environment: 'staging', githubEnvironment: 'staging' }] });
+    expect(both.outputs).toEqual({
+      open: ['dev'],
+      gated: [
+        { environment: 'prod', githubEnvironment: 'production' },
+        { environment: 'staging', githubEnvironment: 'staging' },
+      ],
+    });
     expect(split(['dev'], {}).outputs).toEqual({ open: ['dev'], gated: [] });
     expect(split([], {}).outputs).toEqual({ open: [], gated: [] });
     const refused = split(['dev', 'prod'], {});
     expect(refused.status).toBe(1);
-    expect(refused.stdout).toContain('::error::prod is production: its applies run in a GitHub environment whose protection rules hold them for a reviewer; set ci.github.environment in environments/prod.yaml');
+    expect(refused.stdout).toContain(
+      '::error::prod is production: its applies run in a GitHub environment whose protection rules hold them for a reviewer; set ci.github.environment in environments/prod.yaml',
+    );
     expect(refused.outputs).toEqual({});
   });
 
@@ -149,7 +215,7 @@ esac
     expect(workflows['pull-request.yml']!.jobs.plan!.strategy!.matrix.stack).toBe('${{ fromJSON(needs.changes.outputs.stacks) }}');
   });
 
-  it('bring the bootstrap and controller stacks into the pull request\'s plans whenever an environment is touched, as the real synth names them', async () => {
+  it("bring the bootstrap and controller stacks into the pull request's plans whenever an environment is touched, as the real synth names them", async () => {
     const pullRequest = workflows['pull-request.yml']!.jobs;
     const step = pullRequest.changes!.steps.find((s) => s.id === 'stacks')!;
     expect(step.env).toEqual({ TOUCHED: '${{ steps.touched.outputs.touched }}' });
@@ -163,7 +229,10 @@ esac
     const real = await cli(['synth', '--json', '--guardrails', 'report', '--out', out, '--config', join(process.cwd(), EXAMPLES_DIR)]);
     expect(real.status).toBe(0);
     writeFileSync(join(dir, 'synth.json'), real.stdout);
-    writeFileSync(join(bin, 'npx'), `#!/bin/sh\n[ "$*" = "platform synth --json --guardrails report --out ${out}" ] || { echo "unexpected: npx $*" >&2; exit 9; }\ncat "${join(dir, 'synth.json')}"\n`);
+    writeFileSync(
+      join(bin, 'npx'),
+      `#!/bin/sh\n[ "$*" = "platform synth --json --guardrails report --out ${out}" ] || { echo "unexpected: npx $*" >&2; exit 9; }\ncat "${join(dir, 'synth.json')}"\n`,
+    );
     chmodSync(join(bin, 'npx'), 0o755);
     const stacks = (touchedList: string[]) => {
       const result = runStep(step.run!, dir, bin, { TOUCHED: JSON.stringify(touchedList), RUNNER_TEMP: dir });
@@ -177,7 +246,7 @@ esac
   });
 });
 
-describe('the image workflow\'s scripts', () => {
+describe("the image workflow's scripts", () => {
   const jobs = workflows['image.yml']!.jobs;
   const resolveScript = jobs.resolve!.steps.find((s) => s.id === 'resolve')!.run!;
   const buildScript = jobs.deploy!.steps.find((s) => s.id === 'image')!.run!;
@@ -196,11 +265,30 @@ describe('the image workflow\'s scripts', () => {
     const output = join(dir, 'output');
     writeFileSync(output, '');
     writeFileSync(join(dir, 'calls.log'), '');
-    const result = spawnSync('bash', ['-c', script], { cwd: dir, encoding: 'utf8', env: { ...process.env, PATH: `${bin}:${process.env.PATH}`, GITHUB_OUTPUT: output, GITHUB_SHA: 'a'.repeat(40), GITHUB_SERVER_URL: 'https://github.com', GITHUB_REPOSITORY: 'shop-org/shop-infra', ...env } });
-    return { status: result.status, stdout: result.stdout, stderr: result.stderr, output: readFileSync(output, 'utf8'), calls: readFileSync(join(dir, 'calls.log'), 'utf8').trim().split('\n').filter(Boolean) };
+    const result = spawnSync('bash', ['-c', script], {
+      cwd: dir,
+      encoding: 'utf8',
+      env: {
+        ...process.env,
+        PATH: `${bin}:${process.env.PATH}`,
+        GITHUB_OUTPUT: output,
+        GITHUB_SHA: 'a'.repeat(40),
+        GITHUB_SERVER_URL: 'https://github.com',
+        GITHUB_REPOSITORY: 'shop-org/shop-infra',
+        ...env,
+      },
+    });
+    return {
+      status: result.status,
+      stdout: result.stdout,
+      stderr: result.stderr,
+      output: readFileSync(output, 'utf8'),
+      calls: readFileSync(join(dir, 'calls.log'), 'utf8').trim().split('\n').filter(Boolean),
+    };
   }
 
-  const ciInfo = (repositoryUrl: string | null, githubEnvironment: string | null) => JSON.stringify({ environment: 'prod', githubEnvironment, services: { api: { serviceName: 'api', repositoryUrl } } });
+  const ciInfo = (repositoryUrl: string | null, githubEnvironment: string | null) =>
+    JSON.stringify({ environment: 'prod', githubEnvironment, services: { api: { serviceName: 'api', repositoryUrl } } });
   const npx = (info: string, production: boolean) => `case "$*" in
   "platform ci-info --env prod --service api") echo '${info}' ;;
   "platform check-guardrails --json") echo '${JSON.stringify({ reports: [{ environment: 'prod', production }] })}' ;;
@@ -208,17 +296,20 @@ describe('the image workflow\'s scripts', () => {
 esac`;
   const inputs = { ENVIRONMENT: 'prod', SERVICE: 'api', CONTEXT: 'services/api' };
 
-  it('resolves the GitHub environment, and refuses a bad context, another registry\'s image and production without a GitHub environment', () => {
+  it("resolves the GitHub environment, and refuses a bad context, another registry's image and production without a GitHub environment", () => {
     const url = '123456789012.dkr.ecr.eu-west-1.amazonaws.com/shop/prod/api';
     const gated = run(resolveScript, { npx: npx(ciInfo(url, 'production'), true) }, inputs);
     expect(gated).toMatchObject({ status: 0, output: 'github_environment=production\n' });
-    expect(run(resolveScript, { npx: npx(ciInfo(url, null), false) }, inputs)).toMatchObject({ status: 0, output: 'github_environment=\n' });
+    expect(run(resolveScript, { npx: npx(ciInfo(url, null), false) }, inputs)).toMatchObject({
+      status: 0,
+      output: 'github_environment=\n',
+    });
     const ungatedProduction = run(resolveScript, { npx: npx(ciInfo(url, null), true) }, inputs);
     expect(ungatedProduction).toMatchObject({ status: 1, output: '' });
     expect(ungatedProduction.stdout).toContain('::error::prod is production: its rollouts run in a GitHub environment');
     const elsewhere = run(resolveScript, { npx: npx(ciInfo(null, null), false) }, inputs);
     expect(elsewhere.status).toBe(1);
-    expect(elsewhere.stdout).toContain("::error::api in prod runs an image from another registry");
+    expect(elsewhere.stdout).toContain('::error::api in prod runs an image from another registry');
     expect(run(resolveScript, { npx: npx(ciInfo(url, null), false) }, { ...inputs, SERVICE: 'nope' }).status).toBe(1);
     for (const context of ['', '/etc', '../other', 'services/../..']) {
       const refused = run(resolveScript, { npx: 'exit 9' }, { ...inputs, CONTEXT: context });
@@ -227,12 +318,26 @@ esac`;
   });
 
   it('builds and pushes a commit once, rolls out an image already pushed as it is, and stops on any other error', () => {
-    const env = { REPOSITORY: '123456789012.dkr.ecr.eu-west-1.amazonaws.com/shop/prod/api', CONTEXT: 'services/api', PLATFORM: 'linux/arm64' };
+    const env = {
+      REPOSITORY: '123456789012.dkr.ecr.eu-west-1.amazonaws.com/shop/prod/api',
+      CONTEXT: 'services/api',
+      PLATFORM: 'linux/arm64',
+    };
     const image = `${env.REPOSITORY}:${'a'.repeat(40)}`;
-    const absent = run(buildScript, { aws: 'case "$1 $2" in "ecr describe-images") echo "An error occurred (ImageNotFoundException)" >&2; exit 254 ;; *) echo password ;; esac', docker: '[ "$1" = login ] && cat > /dev/null; true' }, env);
+    const absent = run(
+      buildScript,
+      {
+        aws: 'case "$1 $2" in "ecr describe-images") echo "An error occurred (ImageNotFoundException)" >&2; exit 254 ;; *) echo password ;; esac',
+        docker: '[ "$1" = login ] && cat > /dev/null; true',
+      },
+      env,
+    );
     expect(absent.status).toBe(0);
     // The two sides of `aws ecr get-login-password | docker login` start together: either may be recorded first.
-    expect([...absent.calls.slice(1, 3)].sort()).toEqual(['aws ecr get-login-password', 'docker login --username AWS --password-stdin 123456789012.dkr.ecr.eu-west-1.amazonaws.com']);
+    expect([...absent.calls.slice(1, 3)].sort()).toEqual([
+      'aws ecr get-login-password',
+      'docker login --username AWS --password-stdin 123456789012.dkr.ecr.eu-west-1.amazonaws.com',
+    ]);
     expect([absent.calls[0], ...absent.calls.slice(3)]).toEqual([
       `aws ecr describe-images --repository-name shop/prod/api --image-ids imageTag=${'a'.repeat(40)}`,
       `docker buildx build --platform linux/arm64 --provenance=false --pull --push --tag ${image} --label org.opencontainers.image.revision=${'a'.repeat(40)} --label org.opencontainers.image.source=https://github.com/shop-org/shop-infra services/api`,

@@ -17,7 +17,10 @@ describe('the workflows', () => {
     const lint = async (text: string, path: string) => (await createLinter())(text, path);
     for (const [name, text] of Object.entries(WORKFLOWS)) expect(await lint(text, `.github/workflows/${name}`)).toEqual([]);
     // The linter does find problems: an unknown context and a job that needs a missing job.
-    const broken = WORKFLOWS['apply.yml']!.replace('needs: [changes, apply]', 'needs: [changes, applied]').replace('matrix.environment }}"', 'matrixx.environment }}"');
+    const broken = WORKFLOWS['apply.yml']!.replace('needs: [changes, apply]', 'needs: [changes, applied]').replace(
+      'matrix.environment }}"',
+      'matrixx.environment }}"',
+    );
     expect((await lint(broken, 'apply.yml')).map((f) => f.kind)).toEqual(expect.arrayContaining(['job-needs', 'expression']));
   });
 });

@@ -103,7 +103,17 @@ export interface StandInLogEvent {
 }
 
 /** Read-only fields of a task definition: RegisterTaskDefinition refuses them, as the API does. */
-const READ_ONLY = ['taskDefinitionArn', 'revision', 'status', 'requiresAttributes', 'compatibilities', 'registeredAt', 'registeredBy', 'deregisteredAt', 'deleteRequestedAt'];
+const READ_ONLY = [
+  'taskDefinitionArn',
+  'revision',
+  'status',
+  'requiresAttributes',
+  'compatibilities',
+  'registeredAt',
+  'registeredBy',
+  'deregisteredAt',
+  'deleteRequestedAt',
+];
 
 export class AwsStandIn {
   readonly calls: AwsCall[] = [];
@@ -127,7 +137,10 @@ export class AwsStandIn {
   private base = '';
   private nextId = 1;
 
-  constructor(readonly region = 'eu-west-1', readonly accountId = '123456789012') {}
+  constructor(
+    readonly region = 'eu-west-1',
+    readonly accountId = '123456789012',
+  ) {}
 
   async start(): Promise<string> {
     const server = createServer((req, res) => {
@@ -160,7 +173,12 @@ export class AwsStandIn {
   }
 
   /** A task definition revision, as Terraform would have registered it. */
-  addTaskDefinition(family: string, containers: Record<string, any>[], settings: Record<string, any> = {}, tags: { key: string; value: string }[] = []): string {
+  addTaskDefinition(
+    family: string,
+    containers: Record<string, any>[],
+    settings: Record<string, any> = {},
+    tags: { key: string; value: string }[] = [],
+  ): string {
     const revision = [...this.taskDefinitions.values()].filter((d) => d.family === family).length + 1;
     const arn = `arn:aws:ecs:${this.region}:${this.accountId}:task-definition/${family}:${revision}`;
     this.taskDefinitions.set(arn, {
@@ -184,8 +202,26 @@ export class AwsStandIn {
     if (!this.clusters.has(cluster)) this.clusters.set(cluster, new Map());
     const now = Date.now() / 1000;
     const service: StandInService = {
-      serviceName, status: 'ACTIVE', desiredCount: count, runningCount: count, pendingCount: 0, taskDefinition, tasks, looks: 0,
-      deployments: [{ id: `ecs-svc/${this.nextId++}`, status: 'PRIMARY', taskDefinition, rolloutState: 'COMPLETED', desiredCount: count, runningCount: count, createdAt: now, updatedAt: now }],
+      serviceName,
+      status: 'ACTIVE',
+      desiredCount: count,
+      runningCount: count,
+      pendingCount: 0,
+      taskDefinition,
+      tasks,
+      looks: 0,
+      deployments: [
+        {
+          id: `ecs-svc/${this.nextId++}`,
+          status: 'PRIMARY',
+          taskDefinition,
+          rolloutState: 'COMPLETED',
+          desiredCount: count,
+          runningCount: count,
+          createdAt: now,
+          updatedAt: now,
+        },
+      ],
     };
     this.clusters.get(cluster)!.set(serviceName, service);
     return service;
@@ -203,10 +239,21 @@ export class AwsStandIn {
       const name = decodeURIComponent(schedule[1]!);
       const group = new URLSearchParams(schedule[2] ?? '').get('groupName') ?? 'default';
       const found = group === 'default' ? this.schedules.get(name) : undefined;
-      const answer = req.method !== 'GET' ? error(400, 'ValidationException', 'the stand-in answers GET /schedules/NAME only')
-        : accessKey === undefined || !String(req.headers.authorization).includes('/scheduler/aws4_request') ? error(403, 'UnrecognizedClientException', 'no SigV4 signature for scheduler')
-          : found ? ok(found) : error(404, 'ResourceNotFoundException', `Schedule ${name} does not exist.`);
-      this.calls.push({ service: 'scheduler', action: 'GetSchedule', body: { name, group }, accessKeyId: accessKey, status: answer.status });
+      const answer =
+        req.method !== 'GET'
+          ? error(400, 'ValidationException', 'the stand-in answers GET /schedules/NAME only')
+          : accessKey === undefined || !String(req.headers.authorization).includes('/scheduler/aws4_request')
+            ? error(403, 'UnrecognizedClientException', 'no SigV4 signature for scheduler')
+            : found
+              ? ok(found)
+              : error(404, 'ResourceNotFoundException', `Schedule ${name} does not exist.`);
+      this.calls.push({
+        service: 'scheduler',
+        action: 'GetSchedule',
+        body: { name, group },
+        accessKeyId: accessKey,
+        status: answer.status,
+      });
       send(res, answer.status, answer.body);
       return;
     }
@@ -223,7 +270,8 @@ export class AwsStandIn {
     let answer: Answer;
     if (req.method !== 'POST' || service === undefined) answer = error(400, 'UnknownOperationException', `unknown target ${target}`);
     else if (body === undefined) answer = error(400, 'SerializationException', 'the body is not JSON');
-    else if (accessKeyId === undefined || !String(req.headers.authorization).includes(`/${service}/aws4_request`)) answer = error(403, 'UnrecognizedClientException', 'no SigV4 signature for this service');
+    else if (accessKeyId === undefined || !String(req.headers.authorization).includes(`/${service}/aws4_request`))
+      answer = error(403, 'UnrecognizedClientException', 'no SigV4 signature for this service');
     else answer = service === 'ecs' ? this.ecs(action, body) : this.logs(action, body);
     this.calls.push({ service: service ?? 'ecs', action, body, accessKeyId, status: answer.status });
     send(res, answer.status, answer.body);
@@ -234,7 +282,8 @@ export class AwsStandIn {
       case 'DescribeServices': {
         const cluster = this.clusters.get(body.cluster);
         if (!cluster) return error(400, 'ClusterNotFoundException', 'Cluster not found.');
-        if (!Array.isArray(body.services) || body.services.length > 10) return error(400, 'InvalidParameterException', 'services: 1 to 10 names');
+        if (!Array.isArray(body.services) || body.services.length > 10)
+          return error(400, 'InvalidParameterException', 'services: 1 to 10 names');
         const services = [];
         const failures = [];
         for (const name of body.services as string[]) {
@@ -250,7 +299,12 @@ export class AwsStandIn {
       }
       case 'UpdateService': {
         const service = this.clusters.get(body.cluster)?.get(body.service);
-        if (!service) return error(400, this.clusters.has(body.cluster) ? 'ServiceNotFoundException' : 'ClusterNotFoundException', 'Service not found.');
+        if (!service)
+          return error(
+            400,
+            this.clusters.has(body.cluster) ? 'ServiceNotFoundException' : 'ClusterNotFoundException',
+            'Service not found.',
+          );
         if (body.desiredCount !== undefined) {
           service.desiredCount = body.desiredCount;
           for (const d of service.deployments) if (d.status === 'PRIMARY') d.desiredCount = body.desiredCount;
@@ -259,7 +313,16 @@ export class AwsStandIn {
           if (!this.taskDefinitions.has(body.taskDefinition)) return error(400, 'ClientException', 'TaskDefinition not found.');
           const now = Date.now() / 1000;
           for (const d of service.deployments) d.status = 'ACTIVE';
-          service.deployments.unshift({ id: `ecs-svc/${this.nextId++}`, status: 'PRIMARY', taskDefinition: body.taskDefinition, rolloutState: 'IN_PROGRESS', desiredCount: service.desiredCount, runningCount: 0, createdAt: now, updatedAt: now });
+          service.deployments.unshift({
+            id: `ecs-svc/${this.nextId++}`,
+            status: 'PRIMARY',
+            taskDefinition: body.taskDefinition,
+            rolloutState: 'IN_PROGRESS',
+            desiredCount: service.desiredCount,
+            runningCount: 0,
+            createdAt: now,
+            updatedAt: now,
+          });
           service.taskDefinition = body.taskDefinition;
           service.looks = 0;
         }
@@ -268,12 +331,16 @@ export class AwsStandIn {
       case 'DescribeTaskDefinition': {
         const definition = this.taskDefinitions.get(body.taskDefinition);
         if (!definition) return error(400, 'ClientException', 'Unable to describe task definition.');
-        return ok({ taskDefinition: definition, ...(body.include?.includes('TAGS') && { tags: this.tags.get(body.taskDefinition) ?? [] }) });
+        return ok({
+          taskDefinition: definition,
+          ...(body.include?.includes('TAGS') && { tags: this.tags.get(body.taskDefinition) ?? [] }),
+        });
       }
       case 'RegisterTaskDefinition': {
         const readOnly = READ_ONLY.filter((field) => field in body);
         if (readOnly.length > 0) return error(400, 'ClientException', `read-only fields: ${readOnly.join(', ')}`);
-        if (typeof body.family !== 'string' || !Array.isArray(body.containerDefinitions)) return error(400, 'ClientException', 'family and containerDefinitions are required');
+        if (typeof body.family !== 'string' || !Array.isArray(body.containerDefinitions))
+          return error(400, 'ClientException', 'family and containerDefinitions are required');
         const { family, containerDefinitions, tags, ...settings } = body;
         const arn = this.addTaskDefinition(family, containerDefinitions, settings, tags ?? []);
         return ok({ taskDefinition: this.taskDefinitions.get(arn), tags: tags ?? [] });
@@ -294,7 +361,10 @@ export class AwsStandIn {
             lastStatus: t.lastStatus,
             enableExecuteCommand: t.enableExecuteCommand,
             ...(t.startedAt !== undefined && { startedAt: t.startedAt / 1000 }),
-            containers: t.containers.map((c) => ({ name: c.name, managedAgents: c.execAgent ? [{ name: 'ExecuteCommandAgent', lastStatus: c.execAgent }] : [] })),
+            containers: t.containers.map((c) => ({
+              name: c.name,
+              managedAgents: c.execAgent ? [{ name: 'ExecuteCommandAgent', lastStatus: c.execAgent }] : [],
+            })),
           })),
           failures: [],
         });
@@ -302,9 +372,11 @@ export class AwsStandIn {
       case 'RunTask': {
         const definition = this.taskDefinitions.get(body.taskDefinition);
         if (!definition) return error(400, 'ClientException', 'TaskDefinition not found.');
-        if (body.launchType !== undefined && body.capacityProviderStrategy !== undefined) return error(400, 'InvalidParameterException', 'Specifying both a launch type and capacity provider strategy is not supported.');
+        if (body.launchType !== undefined && body.capacityProviderStrategy !== undefined)
+          return error(400, 'InvalidParameterException', 'Specifying both a launch type and capacity provider strategy is not supported.');
         const vpc = body.networkConfiguration?.awsvpcConfiguration;
-        if (!vpc?.subnets?.length) return error(400, 'InvalidParameterException', 'Network Configuration must be provided when networkMode \'awsvpc\' is specified.');
+        if (!vpc?.subnets?.length)
+          return error(400, 'InvalidParameterException', "Network Configuration must be provided when networkMode 'awsvpc' is specified.");
         const task: StandInRunTask = {
           taskArn: `arn:aws:ecs:${this.region}:${this.accountId}:task/${body.cluster}/${(this.nextId++).toString(16).padStart(32, '0')}`,
           cluster: body.cluster,
@@ -318,7 +390,18 @@ export class AwsStandIn {
           lastStatus: 'PROVISIONING',
         };
         this.runTasks.push(task);
-        return ok({ tasks: [{ taskArn: task.taskArn, taskDefinitionArn: task.taskDefinitionArn, lastStatus: task.lastStatus, capacityProviderName: task.capacityProviderName, startedBy: task.startedBy }], failures: [] });
+        return ok({
+          tasks: [
+            {
+              taskArn: task.taskArn,
+              taskDefinitionArn: task.taskDefinitionArn,
+              lastStatus: task.lastStatus,
+              capacityProviderName: task.capacityProviderName,
+              startedBy: task.startedBy,
+            },
+          ],
+          failures: [],
+        });
       }
       default:
         return error(400, 'UnknownOperationException', `the stand-in does not answer ${action}`);
@@ -330,12 +413,20 @@ export class AwsStandIn {
     const events = this.logGroups.get(body.logGroupName);
     if (!events) return error(400, 'ResourceNotFoundException', 'The specified log group does not exist.');
     const matching = events
-      .filter((e) => (body.startTime === undefined || e.timestamp >= body.startTime) && (body.filterPattern === undefined || e.message.includes(body.filterPattern)))
+      .filter(
+        (e) =>
+          (body.startTime === undefined || e.timestamp >= body.startTime) &&
+          (body.filterPattern === undefined || e.message.includes(body.filterPattern)),
+      )
       .sort((a, b) => a.timestamp - b.timestamp);
     const offset = body.nextToken ? Number(body.nextToken) : 0;
     const page = matching.slice(offset, offset + this.pageSize);
     const more = offset + this.pageSize < matching.length;
-    return ok({ events: page.map((e) => ({ ...e, ingestionTime: e.timestamp })), searchedLogStreams: [], ...(more && { nextToken: String(offset + this.pageSize) }) });
+    return ok({
+      events: page.map((e) => ({ ...e, ingestionTime: e.timestamp })),
+      searchedLogStreams: [],
+      ...(more && { nextToken: String(offset + this.pageSize) }),
+    });
   }
 
   /** A deployment in progress moves on, as `rollout` says. */

@@ -12,6 +12,9 @@ export interface CliCommand {
 }
 
 export function cliCommands(): Map<string, CliCommand> {
-  const commands = createProgram().commands.map((c) => ({ name: c.name(), options: c.options.flatMap((o) => [o.long, o.short].filter((flag): flag is string => flag !== undefined)) }));
+  const commands = createProgram().commands.map((c) => ({
+    name: c.name(),
+    options: c.options.flatMap((o) => [o.long, o.short].filter((flag): flag is string => flag !== undefined)),
+  }));
   return new Map(commands.map((c) => [c.name, c]));
 }

@@ -35,8 +35,15 @@ export async function cli(args: readonly string[], env: NodeJS.ProcessEnv = {}):
   const text = (value: unknown) => (typeof value === 'string' ? value : Buffer.isBuffer(value) ? value.toString('utf8') : String(value));
   const line = (values: unknown[]) => `${values.map((v) => (typeof v === 'string' ? v : require('node:util').inspect(v))).join(' ')}\n`;
   const saved = {
-    log: console.log, info: console.info, warn: console.warn, error: console.error,
-    stdout: process.stdout.write, stderr: process.stderr.write, writeSync: fs.writeSync, exit: process.exit, exitCode: process.exitCode,
+    log: console.log,
+    info: console.info,
+    warn: console.warn,
+    error: console.error,
+    stdout: process.stdout.write,
+    stderr: process.stderr.write,
+    writeSync: fs.writeSync,
+    exit: process.exit,
+    exitCode: process.exitCode,
     env: { ...process.env },
   };
   console.log = (...values: unknown[]) => void out.push(line(values));

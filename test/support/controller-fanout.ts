@@ -61,7 +61,8 @@ const SETTLED = new Set(['applied', 'planned', 'awaiting-approval', 'failed', 'c
 
 export function environmentFiles(count: number): Record<string, string> {
   const files: Record<string, string> = {
-    'environments/defaults.yaml': 'project: shop\naws:\n  region: eu-west-1\n  accountId: "123456789012"\nbackend:\n  bucket: shop-tf-state\n  lockTable: shop-tf-locks\n',
+    'environments/defaults.yaml':
+      'project: shop\naws:\n  region: eu-west-1\n  accountId: "123456789012"\nbackend:\n  bucket: shop-tf-state\n  lockTable: shop-tf-locks\n',
   };
   for (const name of environmentNames(count)) {
     const i = Number(name.slice(3));
@@ -80,26 +81,52 @@ export async function fanOut(options: FanOutOptions): Promise<FanOutResult> {
   const dynamo = await startDynamoDb('eu-west-1');
   const remote = new ConfigRemote(environmentFiles(count));
   const dataDirs = Array.from({ length: options.controllers }, () => mkdtempSync(join(tmpdir(), 'controller-fanout-')));
-  const env = { DYNAMODB_ENDPOINT: dynamo.endpoint, AWS_REGION: 'eu-west-1', AWS_ACCESS_KEY_ID: 'dynalite', AWS_SECRET_ACCESS_KEY: 'dynalite-secret' };
+  const env = {
+    DYNAMODB_ENDPOINT: dynamo.endpoint,
+    AWS_REGION: 'eu-west-1',
+    AWS_ACCESS_KEY_ID: 'dynalite',
+    AWS_SECRET_ACCESS_KEY: 'dynalite-secret',
+  };
   const started: Started[] = [];
   let killedAt: number | undefined;
   let killed: number | undefined;
   try {
     // One after the other: the first creates the table.
     for (const dataDir of dataDirs) {
-      started.push(await startController([
-        '--repo', remote.bare, '--data-dir', dataDir, '--sandbox', '--store', 'dynamodb://fanout-runs',
-        '--lease-seconds', String(options.leaseSeconds ?? 4), '--max-parallel', String(options.maxParallel ?? 2),
-      ], env));
+      started.push(
+        await startController(
+          [
+            '--repo',
+            remote.bare,
+            '--data-dir',
+            dataDir,
+            '--sandbox',
+            '--store',
+            'dynamodb://fanout-runs',
+            '--lease-seconds',
+            String(options.leaseSeconds ?? 4),
+            '--max-parallel',
+            String(options.maxParallel ?? 2),
+          ],
+          env,
+        ),
+      );
     }
     remote.write('environments/defaults.yaml', `${environmentFiles(count)['environments/defaults.yaml']}tags:\n  Team: platform\n`);
     const commit = remote.commit('defaults: tag every environment');
     const payload = remote.push();
     const delivery = await signedDelivery('push', payload, { delivery: 'fanout-push-1' });
     const begun = Date.now();
-    const firstAnswers = (await Promise.all(started.map((c) => send(c.url, delivery)))).map((a) => ({ status: a.status, runs: a.body.runs ?? [], reason: a.body.reason }));
+    const firstAnswers = (await Promise.all(started.map((c) => send(c.url, delivery)))).map((a) => ({
+      status: a.status,
+      runs: a.body.runs ?? [],
+      reason: a.body.reason,
+    }));
     // GitHub redelivers (the same delivery ID) to whichever process the load balancer picks.
-    const redeliveryAnswers = (await Promise.all(started.map((c) => send(c.url, delivery)))).map((a) => ({ status: a.status, reason: a.body.reason }));
+    const redeliveryAnswers = (await Promise.all(started.map((c) => send(c.url, delivery)))).map((a) => ({
+      status: a.status,
+      reason: a.body.reason,
+    }));
 
     const victim = options.killAfterClaims !== undefined ? started.length - 1 : undefined;
     const deadline = begun + timeoutMs;
@@ -116,7 +143,10 @@ export async function fanOut(options: FanOutOptions): Promise<FanOutResult> {
       for (const run of [...runs].reverse()) latest.set(run.environment, run);
       const done = latest.size === count && [...latest.values()].every((run) => SETTLED.has(run.status) && run.status !== 'interrupted');
       if (done) break;
-      if (Date.now() > deadline) throw new Error(`the fan-out did not settle in ${timeoutMs} ms: ${JSON.stringify(runs.filter((r) => !SETTLED.has(r.status)).map((r) => [r.environment, r.status]))}`);
+      if (Date.now() > deadline)
+        throw new Error(
+          `the fan-out did not settle in ${timeoutMs} ms: ${JSON.stringify(runs.filter((r) => !SETTLED.has(r.status)).map((r) => [r.environment, r.status]))}`,
+        );
       await new Promise((r) => setTimeout(r, 250));
     }
     const ms = Date.now() - begun;
@@ -165,7 +195,15 @@ export function overlaps(claims: readonly ClaimInterval[]): [ClaimInterval, Clai
 
 /** The most claims held at once, across processes. */
 export function peakConcurrency(claims: readonly ClaimInterval[]): number {
-  const events = claims.flatMap((c) => [[c.from, 1], [c.to, -1]] as [number, number][]).sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+  const events = claims
+    .flatMap(
+      (c) =>
+        [
+          [c.from, 1],
+          [c.to, -1],
+        ] as [number, number][],
+    )
+    .sort((a, b) => a[0] - b[0] || a[1] - b[1]);
   let now = 0;
   let peak = 0;
   for (const [, delta] of events) peak = Math.max(peak, (now += delta));

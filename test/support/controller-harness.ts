@@ -19,7 +19,11 @@ export const API_TOKEN = 'test-api-token-0123456789abcdefghijk';
 export const REPOSITORY = 'shop/platform-config';
 export const GITHUB_TOKEN = 'test-github-token-89';
 /** The GitHub users of the tests, by user token (the stand-in answers GET /user with them). */
-export const USER_TOKENS: Readonly<Record<string, string>> = { 'user-token-platform-lead': 'platform-lead', 'user-token-sre-oncall': 'sre-oncall', 'user-token-mallory': 'mallory' };
+export const USER_TOKENS: Readonly<Record<string, string>> = {
+  'user-token-platform-lead': 'platform-lead',
+  'user-token-sre-oncall': 'sre-oncall',
+  'user-token-mallory': 'mallory',
+};
 /** The user token of a login of USER_TOKENS. */
 export const userToken = (login: string) => `user-token-${login}`;
 
@@ -48,7 +52,8 @@ export class ConfigRemote {
     if (files) {
       for (const [name, text] of Object.entries(files)) this.write(name, text);
     } else {
-      for (const name of readdirSync(EXAMPLES_DIR).filter((f) => f.endsWith('.yaml'))) cpSync(join(EXAMPLES_DIR, name), join(this.work, 'environments', name));
+      for (const name of readdirSync(EXAMPLES_DIR).filter((f) => f.endsWith('.yaml')))
+        cpSync(join(EXAMPLES_DIR, name), join(this.work, 'environments', name));
     }
     writeFileSync(join(this.work, 'README.md'), 'config\n');
     this.commit('initial environments');
@@ -108,25 +113,52 @@ export function pushPayload(repo: string, branch: string, before: string, after:
       const [status, file] = line.split('\t');
       (status === 'A' ? files.added : status === 'D' ? files.removed : files.modified).push(file!);
     }
-    return { id: sha, message: git(repo, 'log', '-1', '--format=%s', sha).trim(), timestamp: new Date().toISOString(), author: { name: 'Dev', email: 'dev@example.com', username: 'dev' }, ...files };
+    return {
+      id: sha,
+      message: git(repo, 'log', '-1', '--format=%s', sha).trim(),
+      timestamp: new Date().toISOString(),
+      author: { name: 'Dev', email: 'dev@example.com', username: 'dev' },
+      ...files,
+    };
   });
   return {
-    ref: `refs/heads/${branch}`, before, after, created: /^0+$/.test(before), deleted: false, forced: false,
+    ref: `refs/heads/${branch}`,
+    before,
+    after,
+    created: /^0+$/.test(before),
+    deleted: false,
+    forced: false,
     repository: { id: 1, name: 'platform-config', full_name: REPOSITORY, default_branch: 'main', owner: { login: 'shop' } },
-    pusher: { name: 'dev', email: 'dev@example.com' }, sender: { login: 'dev' },
-    commits, head_commit: commits[commits.length - 1] ?? null,
+    pusher: { name: 'dev', email: 'dev@example.com' },
+    sender: { login: 'dev' },
+    commits,
+    head_commit: commits[commits.length - 1] ?? null,
   };
 }
 
 /** A pull_request payload for a head commit on `headRef` into main. */
-export function pullRequestPayload(options: { action: string; number: number; headSha: string; headRef: string; baseSha: string; fork?: boolean; merged?: boolean; author?: string }): Record<string, unknown> {
+export function pullRequestPayload(options: {
+  action: string;
+  number: number;
+  headSha: string;
+  headRef: string;
+  baseSha: string;
+  fork?: boolean;
+  merged?: boolean;
+  author?: string;
+}): Record<string, unknown> {
   const base = { id: 1, name: 'platform-config', full_name: REPOSITORY, default_branch: 'main', owner: { login: 'shop' } };
-  const head = options.fork ? { id: 2, name: 'platform-config', full_name: 'stranger/platform-config', owner: { login: 'stranger' } } : base;
+  const head = options.fork
+    ? { id: 2, name: 'platform-config', full_name: 'stranger/platform-config', owner: { login: 'stranger' } }
+    : base;
   return {
     action: options.action,
     number: options.number,
     pull_request: {
-      number: options.number, state: options.action === 'closed' ? 'closed' : 'open', merged: options.merged ?? false, draft: false,
+      number: options.number,
+      state: options.action === 'closed' ? 'closed' : 'open',
+      merged: options.merged ?? false,
+      draft: false,
       user: { login: options.author ?? 'dev' },
       head: { ref: options.headRef, sha: options.headSha, repo: head },
       base: { ref: 'main', sha: options.baseSha, repo: base },
@@ -171,8 +203,12 @@ export function startController(args: readonly string[], env: NodeJS.ProcessEnv 
     detached: true,
   });
   let output = '';
-  child.stdout!.setEncoding('utf8').on('data', (t: string) => { output += t; });
-  child.stderr!.setEncoding('utf8').on('data', (t: string) => { output += t; });
+  child.stdout!.setEncoding('utf8').on('data', (t: string) => {
+    output += t;
+  });
+  child.stderr!.setEncoding('utf8').on('data', (t: string) => {
+    output += t;
+  });
   const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
   return new Promise((resolveStart, reject) => {
     const timer = setTimeout(() => reject(new Error(`the controller did not start within 60 s:\n${output}`)), 60_000);
@@ -218,7 +254,11 @@ export interface SignedDelivery {
 }
 
 /** A webhook request as GitHub sends it, signed with the test secret (or `secret`). */
-export async function signedDelivery(event: string, payload: unknown, options: { secret?: string; delivery?: string; signature?: string } = {}): Promise<SignedDelivery> {
+export async function signedDelivery(
+  event: string,
+  payload: unknown,
+  options: { secret?: string; delivery?: string; signature?: string } = {},
+): Promise<SignedDelivery> {
   const body = JSON.stringify(payload);
   return {
     body,
@@ -226,7 +266,7 @@ export async function signedDelivery(event: string, payload: unknown, options: {
       'content-type': 'application/json',
       'x-github-event': event,
       'x-github-delivery': options.delivery ?? randomUUID(),
-      'x-hub-signature-256': options.signature ?? await signPayload(options.secret ?? WEBHOOK_SECRET, body),
+      'x-hub-signature-256': options.signature ?? (await signPayload(options.secret ?? WEBHOOK_SECRET, body)),
     },
   };
 }
@@ -234,25 +274,42 @@ export async function signedDelivery(event: string, payload: unknown, options: {
 const agent = new Agent({ keepAlive: true });
 
 /** Sends a signed delivery (plain node:http, lighter than fetch under a burst); the answer's status and JSON body. */
-export function send(url: string, delivery: SignedDelivery): Promise<{ status: number; body: { runs: string[]; reason?: string; error?: string } }> {
+export function send(
+  url: string,
+  delivery: SignedDelivery,
+): Promise<{ status: number; body: { runs: string[]; reason?: string; error?: string } }> {
   return new Promise((resolveAnswer, reject) => {
-    const req = httpRequest(`${url}/webhooks/github`, { method: 'POST', agent, headers: { ...delivery.headers, 'content-length': Buffer.byteLength(delivery.body) } }, (res) => {
-      let text = '';
-      res.setEncoding('utf8').on('data', (chunk: string) => { text += chunk; }).on('end', () => {
-        try {
-          resolveAnswer({ status: res.statusCode!, body: JSON.parse(text) });
-        } catch (error) {
-          reject(error);
-        }
-      });
-    });
+    const req = httpRequest(
+      `${url}/webhooks/github`,
+      { method: 'POST', agent, headers: { ...delivery.headers, 'content-length': Buffer.byteLength(delivery.body) } },
+      (res) => {
+        let text = '';
+        res
+          .setEncoding('utf8')
+          .on('data', (chunk: string) => {
+            text += chunk;
+          })
+          .on('end', () => {
+            try {
+              resolveAnswer({ status: res.statusCode!, body: JSON.parse(text) });
+            } catch (error) {
+              reject(error);
+            }
+          });
+      },
+    );
     req.on('error', reject);
     req.end(delivery.body);
   });
 }
 
 /** Delivers a webhook signed with the test secret (or `secret`). */
-export async function deliver(url: string, event: string, payload: unknown, options: { secret?: string; delivery?: string; signature?: string } = {}) {
+export async function deliver(
+  url: string,
+  event: string,
+  payload: unknown,
+  options: { secret?: string; delivery?: string; signature?: string } = {},
+) {
   return send(url, await signedDelivery(event, payload, options));
 }
 
@@ -314,7 +371,10 @@ export function controllerSuite(flags: readonly string[]): ControllerSuite {
   const suite: { controller?: Started; exitCode?: number | null } = {};
   beforeAll(async () => {
     const githubUrl = await github.start();
-    suite.controller = await startController(['--repo', remote.bare, '--data-dir', dataDir, ...flags, '--github-api-url', githubUrl, '--github-repository', REPOSITORY], { GITHUB_TOKEN });
+    suite.controller = await startController(
+      ['--repo', remote.bare, '--data-dir', dataDir, ...flags, '--github-api-url', githubUrl, '--github-repository', REPOSITORY],
+      { GITHUB_TOKEN },
+    );
   });
   afterAll(async () => {
     suite.exitCode = await suite.controller?.stop();
@@ -323,8 +383,14 @@ export function controllerSuite(flags: readonly string[]): ControllerSuite {
     rmSync(dataDir, { recursive: true, force: true });
   });
   return {
-    remote, dataDir, github,
-    get controller() { return suite.controller!; },
-    get exitCode() { return suite.exitCode; },
+    remote,
+    dataDir,
+    github,
+    get controller() {
+      return suite.controller!;
+    },
+    get exitCode() {
+      return suite.exitCode;
+    },
   };
 }

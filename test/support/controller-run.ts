@@ -18,7 +18,12 @@ export function run(overrides: Partial<Run> = {}): Run {
       change: 1,
       replace: 0,
       destroy: 0,
-      addresses: { create: ['module.api.aws_appautoscaling_target.this'], update: ['module.api.aws_ecs_service.this'], replace: [], delete: [] },
+      addresses: {
+        create: ['module.api.aws_appautoscaling_target.this'],
+        update: ['module.api.aws_ecs_service.this'],
+        replace: [],
+        delete: [],
+      },
     },
     createdAt: '2024-05-03T08:00:01.000Z',
     ...overrides,

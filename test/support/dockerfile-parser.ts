@@ -62,7 +62,10 @@ export function globalArgs(instructions: readonly Instruction[]): Record<string,
 }
 
 export function expand(text: string, vars: Record<string, string>): string {
-  return text.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}|\$([A-Za-z_][A-Za-z0-9_]*)/g, (whole, braced: string | undefined, bare: string | undefined) => vars[braced ?? bare!] ?? whole);
+  return text.replace(
+    /\$\{([A-Za-z_][A-Za-z0-9_]*)\}|\$([A-Za-z_][A-Za-z0-9_]*)/g,
+    (whole, braced: string | undefined, bare: string | undefined) => vars[braced ?? bare!] ?? whole,
+  );
 }
 
 export function stages(instructions: readonly Instruction[]): Stage[] {

@@ -169,7 +169,14 @@ export class GitHubStandIn {
       body = text;
     }
     const answer = this.route(method, url, body, req.headers.authorization);
-    this.calls.push({ method, path: url.pathname, query: Object.fromEntries(url.searchParams), body, authorization: req.headers.authorization, status: answer.status });
+    this.calls.push({
+      method,
+      path: url.pathname,
+      query: Object.fromEntries(url.searchParams),
+      body,
+      authorization: req.headers.authorization,
+      status: answer.status,
+    });
     send(res, answer.status, answer.body, answer.headers);
   }
 
@@ -182,7 +189,13 @@ export class GitHubStandIn {
       const header = JSON.parse(Buffer.from(parts[0]!, 'base64url').toString('utf8')) as { alg?: string };
       const claims = JSON.parse(Buffer.from(parts[1]!, 'base64url').toString('utf8')) as { iss?: unknown; exp?: number };
       const signed = verify('RSA-SHA256', Buffer.from(`${parts[0]}.${parts[1]}`), app.publicKey, Buffer.from(parts[2]!, 'base64url'));
-      return header.alg === 'RS256' && signed && String(claims.iss) === app.id && typeof claims.exp === 'number' && claims.exp * 1000 > Date.now();
+      return (
+        header.alg === 'RS256' &&
+        signed &&
+        String(claims.iss) === app.id &&
+        typeof claims.exp === 'number' &&
+        claims.exp * 1000 > Date.now()
+      );
     } catch {
       return false;
     }
@@ -191,7 +204,12 @@ export class GitHubStandIn {
   private route(method: string, url: URL, body: unknown, authorization: string | undefined): Answer {
     const path = url.pathname;
     let m0: RegExpExecArray | null;
-    const fault = this.faults.find((f) => (f.method === undefined || f.method === method) && (f.path === undefined || f.path.test(path)) && (f.times === undefined || f.times > 0));
+    const fault = this.faults.find(
+      (f) =>
+        (f.method === undefined || f.method === method) &&
+        (f.path === undefined || f.path.test(path)) &&
+        (f.times === undefined || f.times > 0),
+    );
     if (fault) {
       if (fault.times !== undefined) fault.times -= 1;
       return { status: fault.status, body: { message: `stand-in fault ${fault.status}` } };
@@ -204,7 +222,9 @@ export class GitHubStandIn {
     const bearer = /^(?:token|bearer)\s+(.+)$/i.exec(authorization ?? '')?.[1];
     const app = this.options.app;
     if (app && (m0 = /^\/repos\/[^/]+\/[^/]+\/installation$/.exec(path)) && method === 'GET') {
-      return this.appJwtValid(bearer) ? { status: 200, body: { id: app.installationId, app_id: Number(app.id) } } : { status: 401, body: { message: 'A JSON web token could not be decoded' } };
+      return this.appJwtValid(bearer)
+        ? { status: 200, body: { id: app.installationId, app_id: Number(app.id) } }
+        : { status: 401, body: { message: 'A JSON web token could not be decoded' } };
     }
     if (app && method === 'POST' && (m0 = /^\/app\/installations\/(\d+)\/access_tokens$/.exec(path))) {
       if (!this.appJwtValid(bearer)) return { status: 401, body: { message: 'A JSON web token could not be decoded' } };
@@ -215,7 +235,8 @@ export class GitHubStandIn {
     }
     if (this.options.token !== undefined || app) {
       const sent = /^(?:token|bearer)\s+(.+)$/i.exec(authorization ?? '')?.[1];
-      if (sent === undefined || (sent !== this.options.token && !this.minted.has(sent))) return { status: 401, body: { message: 'Bad credentials' } };
+      if (sent === undefined || (sent !== this.options.token && !this.minted.has(sent)))
+        return { status: 401, body: { message: 'Bad credentials' } };
     }
     const repoMatch = /^\/repos\/([^/]+)\/([^/]+)(\/.*)$/.exec(path);
     if (!repoMatch) return notFound();
@@ -226,7 +247,8 @@ export class GitHubStandIn {
 
     let m: RegExpExecArray | null;
     if (method === 'POST' && rest === '/check-runs') {
-      if (typeof record.name !== 'string' || typeof record.head_sha !== 'string' || !/^[0-9a-f]{40}$/.test(record.head_sha)) return invalid('name');
+      if (typeof record.name !== 'string' || typeof record.head_sha !== 'string' || !/^[0-9a-f]{40}$/.test(record.head_sha))
+        return invalid('name');
       const stored: StoredCheckRun = { id: this.nextId++, head_sha: record.head_sha, fields: { ...record }, history: [{ ...record }] };
       this.checkRuns.push(stored);
       return { status: 201, body: { id: stored.id, ...stored.fields } };

@@ -14,7 +14,10 @@ export { EXAMPLES_DIR, UNUSUAL_DIR } from './fixture-dirs';
 
 /** Runs the CLI (`bin/platform.js`) with `args`; `env` adds to the environment. */
 export function runCli(args: readonly string[], env: NodeJS.ProcessEnv = {}) {
-  const result = spawnSync(process.execPath, ['bin/platform.js', ...args], { encoding: 'utf8', env: { ...process.env, CHECKPOINT_DISABLE: '1', ...env } });
+  const result = spawnSync(process.execPath, ['bin/platform.js', ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, CHECKPOINT_DISABLE: '1', ...env },
+  });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 

@@ -18,7 +18,8 @@ export const PROCESS_STARTERS = ['spawn', 'spawnSync', 'exec', 'execSync', 'exec
 export const WEBASSEMBLY_ENTRIES = ['compile', 'compileStreaming', 'instantiate', 'instantiateStreaming', 'Module', 'Instance'] as const;
 
 /** What the error says. */
-export const UNIT_RULE = 'test/unit runs in-process (no child processes, servers or WebAssembly): move this suite to test/e2e, or call the code in-process (test/support/cli-in-process.ts runs the CLI)';
+export const UNIT_RULE =
+  'test/unit runs in-process (no child processes, servers or WebAssembly): move this suite to test/e2e, or call the code in-process (test/support/cli-in-process.ts runs the CLI)';
 
 /** The calls refused since the last check, as `child_process.spawn("git")`, `net.Server.listen` or `WebAssembly.instantiate`. */
 const refused: string[] = [];
@@ -35,7 +36,12 @@ function refuse(call: string): never {
 
 function guardedChildProcess(): Record<string, unknown> {
   const actual = jest.requireActual<Record<string, unknown>>('node:child_process');
-  return { ...actual, ...Object.fromEntries(PROCESS_STARTERS.map((name) => [name, (command: unknown) => refuse(`child_process.${name}(${JSON.stringify(command)})`)])) };
+  return {
+    ...actual,
+    ...Object.fromEntries(
+      PROCESS_STARTERS.map((name) => [name, (command: unknown) => refuse(`child_process.${name}(${JSON.stringify(command)})`)]),
+    ),
+  };
 }
 
 // Not hoisted (doMock): the suite's own imports come after this file and get the guarded module.
@@ -59,5 +65,8 @@ for (const name of WEBASSEMBLY_ENTRIES) {
 
 afterEach(() => {
   const calls = takeRefused();
-  if (calls.length > 0) throw new Error(`this test did what a unit test may not (${calls.join(', ')}), refused even if the code caught the error: ${UNIT_RULE}`);
+  if (calls.length > 0)
+    throw new Error(
+      `this test did what a unit test may not (${calls.join(', ')}), refused even if the code caught the error: ${UNIT_RULE}`,
+    );
 });

@@ -55,7 +55,11 @@ let sources: string | undefined;
 export function synthesizedFixture(dir: string): SynthesizedStack[] {
   sources ??= `${sourceHash(process.cwd())}\0${createHash('sha256').update(readFileSync('package-lock.json')).digest('hex')}`;
   const hash = createHash('sha256').update(`${sources}\0${dir}\0`);
-  for (const file of filesUnder(dir).sort()) hash.update(`${relative(dir, file)}\0`).update(readFileSync(file)).update('\0');
+  for (const file of filesUnder(dir).sort())
+    hash
+      .update(`${relative(dir, file)}\0`)
+      .update(readFileSync(file))
+      .update('\0');
   const file = join(runFolder(), `${hash.digest('hex')}.json`);
   if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as SynthesizedStack[];
   const stacks = synthesize(loadEnvironments(dir).map((e) => e.config));

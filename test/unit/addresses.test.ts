@@ -19,11 +19,22 @@ const checks = checkAddresses(stacks, records);
 
 describe.each(checks.map((check) => [check.stack, check] as const))('stack %s', (_name, check) => {
   it('keeps its recorded resource addresses, no more and no fewer', () => {
-    expect({ file: check.file, status: check.status, removed: check.removed, added: check.added }).toEqual({ file: check.file, status: 'same', removed: [], added: [] });
+    expect({ file: check.file, status: check.status, removed: check.removed, added: check.added }).toEqual({
+      file: check.file,
+      status: 'same',
+      removed: [],
+      added: [],
+    });
   });
 });
 
 it('has no record of a stack that is gone', () => {
-  expect(checks.map((c) => c.stack)).toEqual(['bootstrap-shop-tf-state-123456789012', 'controller-infrastructure', 'dev', 'prod', 'staging']);
+  expect(checks.map((c) => c.stack)).toEqual([
+    'bootstrap-shop-tf-state-123456789012',
+    'controller-infrastructure',
+    'dev',
+    'prod',
+    'staging',
+  ]);
   expect(staleRecords(stacks, records)).toEqual([]);
 });

@@ -42,10 +42,24 @@ describe('a production cache', () => {
   });
 
   it('writes the token to its secret write-only, so the secret version keeps no copy in the state', () => {
-    expect(secret).toEqual({ name: 'books-production/cache/sessions', description: 'AUTH token of cache sessions', recovery_window_in_days: 30 });
+    expect(secret).toEqual({
+      name: 'books-production/cache/sessions',
+      description: 'AUTH token of cache sessions',
+      recovery_window_in_days: 30,
+    });
     const [, version] = only(prod, 'aws_secretsmanager_secret_version', 'cache-sessions_');
-    expect(version).toEqual({ secret_id: ref(`aws_secretsmanager_secret.${secretName}`, 'id'), secret_string_wo: ref(`random_password.${tokenName}`, 'result'), secret_string_wo_version: 1 });
-    expect(prod.resource.random_password[tokenName]).toEqual({ length: 64, special: true, override_special: '!&#$^<>-', keepers: { version: '1' }, provider: 'random' });
+    expect(version).toEqual({
+      secret_id: ref(`aws_secretsmanager_secret.${secretName}`, 'id'),
+      secret_string_wo: ref(`random_password.${tokenName}`, 'result'),
+      secret_string_wo_version: 1,
+    });
+    expect(prod.resource.random_password[tokenName]).toEqual({
+      length: 64,
+      special: true,
+      override_special: '!&#$^<>-',
+      keepers: { version: '1' },
+      provider: 'random',
+    });
     expect(group.auth_token_update_strategy).toBe('ROTATE');
     expect(prod.terraform.required_providers.random).toEqual({ source: 'hashicorp/random', version: '~> 3.6' });
   });
@@ -56,25 +70,42 @@ describe('a production cache', () => {
     for (const id of subnets.subnet_ids) expect(id).toMatch(/aws_subnet\.network_private-/);
     const [sgName] = only(prod, 'aws_security_group', 'cache-sessions_');
     expect(group.security_group_ids).toEqual([ref(`aws_security_group.${sgName}`, 'id')]);
-    const ingress = Object.values(prod.resource.aws_vpc_security_group_ingress_rule).filter((r: any) => r.security_group_id === ref(`aws_security_group.${sgName}`, 'id'));
-    expect(ingress.map((r: any) => [r.description, r.from_port, r.to_port, r.cidr_ipv4, r.referenced_security_group_id !== undefined]).sort()).toEqual([
+    const ingress = Object.values(prod.resource.aws_vpc_security_group_ingress_rule).filter(
+      (r: any) => r.security_group_id === ref(`aws_security_group.${sgName}`, 'id'),
+    );
+    expect(
+      ingress.map((r: any) => [r.description, r.from_port, r.to_port, r.cidr_ipv4, r.referenced_security_group_id !== undefined]).sort(),
+    ).toEqual([
       ['From service api to port 6379', 6379, 6379, undefined, true],
       ['From service web to port 6379', 6379, 6379, undefined, true],
     ]);
     // The services' narrowed egress gains the cache's port, to its group only.
     const [, egress] = only(prod, 'aws_vpc_security_group_egress_rule', 'service-api_to-cache-sessions_');
-    expect(egress).toMatchObject({ from_port: 6379, to_port: 6379, referenced_security_group_id: ref(`aws_security_group.${sgName}`, 'id') });
+    expect(egress).toMatchObject({
+      from_port: 6379,
+      to_port: 6379,
+      referenced_security_group_id: ref(`aws_security_group.${sgName}`, 'id'),
+    });
   });
 
   it('injects CACHE_SESSIONS_HOST and _PORT, and the token as a secret the execution role may read, into each listed service', () => {
-    expect(cacheVariables('sessions')).toEqual({ host: 'CACHE_SESSIONS_HOST', port: 'CACHE_SESSIONS_PORT', authToken: 'CACHE_SESSIONS_AUTH_TOKEN' });
+    expect(cacheVariables('sessions')).toEqual({
+      host: 'CACHE_SESSIONS_HOST',
+      port: 'CACHE_SESSIONS_PORT',
+      authToken: 'CACHE_SESSIONS_AUTH_TOKEN',
+    });
     for (const service of ['web', 'api']) {
       const [app] = containersOf(prod, service);
-      expect(app.environment).toEqual(expect.arrayContaining([
-        { name: 'CACHE_SESSIONS_HOST', value: ref(`aws_elasticache_replication_group.${groupName}`, 'primary_endpoint_address') },
-        { name: 'CACHE_SESSIONS_PORT', value: '6379' },
-      ]));
-      expect(app.secrets).toContainEqual({ name: 'CACHE_SESSIONS_AUTH_TOKEN', valueFrom: ref(`aws_secretsmanager_secret.${secretName}`, 'arn') });
+      expect(app.environment).toEqual(
+        expect.arrayContaining([
+          { name: 'CACHE_SESSIONS_HOST', value: ref(`aws_elasticache_replication_group.${groupName}`, 'primary_endpoint_address') },
+          { name: 'CACHE_SESSIONS_PORT', value: '6379' },
+        ]),
+      );
+      expect(app.secrets).toContainEqual({
+        name: 'CACHE_SESSIONS_AUTH_TOKEN',
+        valueFrom: ref(`aws_secretsmanager_secret.${secretName}`, 'arn'),
+      });
     }
     for (const service of ['web', 'api']) {
       const [, execution] = only(prod, 'aws_iam_role_policy', `service-${service}_roles_execution-policy_`);
@@ -84,7 +115,9 @@ describe('a production cache', () => {
   });
 
   it('has engine CPU, memory and eviction alarms on each node, and a dashboard row', () => {
-    const alarms = Object.values(prod.resource.aws_cloudwatch_metric_alarm).filter((a: any) => a.alarm_name.startsWith('books-production-cache-sessions-'));
+    const alarms = Object.values(prod.resource.aws_cloudwatch_metric_alarm).filter((a: any) =>
+      a.alarm_name.startsWith('books-production-cache-sessions-'),
+    );
     expect(alarms.map((a: any) => [a.alarm_name, a.metric_name, a.dimensions.CacheClusterId, a.threshold]).sort()).toEqual([
       ['books-production-cache-sessions-node-1-engine-cpu-high', 'EngineCPUUtilization', 'books-production-sessions-001', 80],
       ['books-production-cache-sessions-node-1-evictions', 'Evictions', 'books-production-sessions-001', 0],
@@ -101,14 +134,28 @@ describe('a production cache', () => {
     const estimate = estimateStack(fixture.json('production'), 'production');
     const lines = estimate.lines.filter((l) => l.address === `aws_elasticache_replication_group.${groupName}`);
     // eu-west-1 cache.t4g.small: 0.034 an hour (Redis OSS), 0.0272 for Valkey; 2 nodes.
-    expect(lines.map((l) => [l.item, l.quantity, l.unitPrice, l.monthly])).toEqual([['cache.t4g.small valkey node hours (2 node(s): primary and 1 replica(s))', 1460, 0.0272, 39.712]]);
+    expect(lines.map((l) => [l.item, l.quantity, l.unitPrice, l.monthly])).toEqual([
+      ['cache.t4g.small valkey node hours (2 node(s): primary and 1 replica(s))', 1460, 0.0272, 39.712],
+    ]);
     expect(estimate.notPriced.map((n) => n.what)).toContain(`aws_elasticache_replication_group.${groupName}: snapshot storage`);
   });
 
   it('is drawn with an edge from each listed service, named by the rule that allows it', () => {
     const diagram = diagramOf(fixture.json('production'), 'production');
-    expect(diagram.nodes.find((n) => n.id === 'cache_sessions')?.label).toEqual(['cache sessions', 'valkey 8.0, cache.t4g.small', '2 node(s), Multi-AZ']);
-    expect(diagram.edges.filter((e) => e.to === 'cache_sessions').map((e) => [e.from, e.label]).sort()).toEqual([['service_api', 'port 6379'], ['service_web', 'port 6379']]);
+    expect(diagram.nodes.find((n) => n.id === 'cache_sessions')?.label).toEqual([
+      'cache sessions',
+      'valkey 8.0, cache.t4g.small',
+      '2 node(s), Multi-AZ',
+    ]);
+    expect(
+      diagram.edges
+        .filter((e) => e.to === 'cache_sessions')
+        .map((e) => [e.from, e.label])
+        .sort(),
+    ).toEqual([
+      ['service_api', 'port 6379'],
+      ['service_web', 'port 6379'],
+    ]);
   });
 });
 
@@ -116,7 +163,13 @@ describe('a dev cache', () => {
   const [, group] = only(dev, 'aws_elasticache_replication_group', 'cache-sessions_');
 
   it('has one node, no failover, no snapshots and no final snapshot', () => {
-    expect(group).toMatchObject({ num_cache_clusters: 1, automatic_failover_enabled: false, multi_az_enabled: false, snapshot_retention_limit: 0, node_type: 'cache.t4g.micro' });
+    expect(group).toMatchObject({
+      num_cache_clusters: 1,
+      automatic_failover_enabled: false,
+      multi_az_enabled: false,
+      snapshot_retention_limit: 0,
+      node_type: 'cache.t4g.micro',
+    });
     expect(group.final_snapshot_identifier).toBeUndefined();
     expect(group.snapshot_window).toBeUndefined();
     const [, secret] = only(dev, 'aws_secretsmanager_secret', 'cache-sessions_');
@@ -133,7 +186,16 @@ ${body}${extra}`;
 
   it('defaults to Valkey at its newest version, one node, snapshots only in production', () => {
     const config = configOf(cache('    allowedServices: [api]\n'));
-    expect(config.caches.sessions).toMatchObject({ engine: 'valkey', engineVersion: '8.1', nodeType: 'cache.t4g.micro', replicas: 0, nodes: 1, multiAz: false, snapshotRetentionDays: 0, groupId: 'shop-dev-sessions' });
+    expect(config.caches.sessions).toMatchObject({
+      engine: 'valkey',
+      engineVersion: '8.1',
+      nodeType: 'cache.t4g.micro',
+      replicas: 0,
+      nodes: 1,
+      multiAz: false,
+      snapshotRetentionDays: 0,
+      groupId: 'shop-dev-sessions',
+    });
     expect(configOf(cache('    engine: redis\n')).caches.sessions!.engineVersion).toBe('7.1');
   });
 
@@ -146,7 +208,9 @@ ${body}${extra}`;
       'cfg/prod.yaml:14:5 caches.sessions.replicas: production caches need a replica (Multi-AZ with automatic failover); set replicas: 1 or more',
       'cfg/prod.yaml:14:28 caches.sessions.snapshotRetentionDays: production caches keep daily snapshots; set snapshotRetentionDays to 1-35 or remove it (default 7)',
     ]);
-    expect(problemsOf({ 'dev.yaml': cache('    engine: memcached\n') })).toEqual(['cfg/dev.yaml:14:13 caches.sessions.engine: engine is valkey or redis (Redis OSS)']);
+    expect(problemsOf({ 'dev.yaml': cache('    engine: memcached\n') })).toEqual([
+      'cfg/dev.yaml:14:13 caches.sessions.engine: engine is valkey or redis (Redis OSS)',
+    ]);
   });
 
   it('refuses a service variable of the name the cache injects', () => {
@@ -155,7 +219,9 @@ ${body}${extra}`;
 caches:
   sessions: { allowedServices: [api] }
 `;
-    expect(problemsOf({ 'dev.yaml': file })).toEqual(['cfg/dev.yaml:11:119 services.api.environment.CACHE_SESSIONS_HOST: CACHE_SESSIONS_HOST is set by the project from caches.sessions; rename this variable']);
+    expect(problemsOf({ 'dev.yaml': file })).toEqual([
+      'cfg/dev.yaml:11:119 services.api.environment.CACHE_SESSIONS_HOST: CACHE_SESSIONS_HOST is set by the project from caches.sessions; rename this variable',
+    ]);
   });
 
   it('rotates the token when authTokenVersion is raised: a new password, written again to the secret', () => {

@@ -10,7 +10,14 @@ const schemas: ProviderSchemas = {
         aws_thing: {
           version: 2,
           block: {
-            attributes: { id: { type: 'string' }, arn: { type: 'string' }, public_ip: { type: 'string' }, name: { type: 'string' }, tags: { type: ['map', 'string'] }, size: { type: 'number' } },
+            attributes: {
+              id: { type: 'string' },
+              arn: { type: 'string' },
+              public_ip: { type: 'string' },
+              name: { type: 'string' },
+              tags: { type: ['map', 'string'] },
+              size: { type: 'number' },
+            },
             block_types: { rule: { nesting_mode: 'list', block: { attributes: { rule_id: { type: 'string' } } } } },
           },
         },
@@ -20,13 +27,28 @@ const schemas: ProviderSchemas = {
 };
 
 const change = (actions: string[], after: object, afterUnknown: object) => ({
-  address: 'aws_thing.a', mode: 'managed', type: 'aws_thing', name: 'a', provider_name: 'registry.terraform.io/hashicorp/aws',
+  address: 'aws_thing.a',
+  mode: 'managed',
+  type: 'aws_thing',
+  name: 'a',
+  provider_name: 'registry.terraform.io/hashicorp/aws',
   change: { actions, after, after_unknown: afterUnknown },
 });
 
 describe('applyPlanToState', () => {
   it('keeps known values and fills unknown ones with typed placeholders', () => {
-    const state = applyPlanToState({ resource_changes: [change(['create'], { name: 'x', rule: [{}] }, { id: true, arn: true, public_ip: true, tags: true, size: true, rule: [{ rule_id: true }] })] }, schemas);
+    const state = applyPlanToState(
+      {
+        resource_changes: [
+          change(
+            ['create'],
+            { name: 'x', rule: [{}] },
+            { id: true, arn: true, public_ip: true, tags: true, size: true, rule: [{ rule_id: true }] },
+          ),
+        ],
+      },
+      schemas,
+    );
     const [resource] = state.resources;
     expect(resource).toMatchObject({ type: 'aws_thing', name: 'a', provider: 'provider["registry.terraform.io/hashicorp/aws"]' });
     const { attributes, schema_version } = resource.instances[0];
@@ -60,25 +82,36 @@ describe('the new image scenario', () => {
   });
 
   it('retags a full image reference, whether it has a tag or a digest', () => {
-    const withImage = (image: string) => newImage(configOf(`${MINIMAL_ENVIRONMENT}services:\n  app: { image: "${image}", cpu: 256, memory: 512 }\n`))!;
-    expect(Object.values(withImage('public.ecr.aws/nginx/nginx:1.27').after.services)[0]!.image).toBe('public.ecr.aws/nginx/nginx:change-check');
-    expect(Object.values(withImage(`registry.example.com:5000/team/app@sha256:${'a'.repeat(64)}`).after.services)[0]!.image).toBe('registry.example.com:5000/team/app:change-check');
+    const withImage = (image: string) =>
+      newImage(configOf(`${MINIMAL_ENVIRONMENT}services:\n  app: { image: "${image}", cpu: 256, memory: 512 }\n`))!;
+    expect(Object.values(withImage('public.ecr.aws/nginx/nginx:1.27').after.services)[0]!.image).toBe(
+      'public.ecr.aws/nginx/nginx:change-check',
+    );
+    expect(Object.values(withImage(`registry.example.com:5000/team/app@sha256:${'a'.repeat(64)}`).after.services)[0]!.image).toBe(
+      'registry.example.com:5000/team/app:change-check',
+    );
   });
 
   it('accepts a new revision rolled out in place, and rejects anything more or less', () => {
     const scenario = newImage(exampleConfig('dev'))!;
     expect(scenario.judge([taskDefinition, serviceUpdate])).toBe('');
     expect(scenario.judge([taskDefinition])).toBe('plans no in-place update of the ECS service');
-    expect(scenario.judge([taskDefinition, { ...serviceUpdate, actions: ['delete', 'create'] }])).toBe('plans no in-place update of the ECS service');
+    expect(scenario.judge([taskDefinition, { ...serviceUpdate, actions: ['delete', 'create'] }])).toBe(
+      'plans no in-place update of the ECS service',
+    );
     expect(scenario.judge([serviceUpdate])).toBe('registers no new task definition revision');
-    expect(scenario.judge([taskDefinition, serviceUpdate, { address: 'aws_iam_role.r', type: 'aws_iam_role', actions: ['update'] }]))
-      .toBe('changes more than the task definition and the service: aws_iam_role.r update');
+    expect(scenario.judge([taskDefinition, serviceUpdate, { address: 'aws_iam_role.r', type: 'aws_iam_role', actions: ['update'] }])).toBe(
+      'changes more than the task definition and the service: aws_iam_role.r update',
+    );
   });
 
   it('leaves the service to the pipeline with externalImageUpdates', () => {
     const config = exampleConfig('dev');
     const web = config.services.web!;
-    const scenario = newImage({ ...config, services: { ...config.services, web: { ...web, deployment: { ...web.deployment, externalImageUpdates: true } } } })!;
+    const scenario = newImage({
+      ...config,
+      services: { ...config.services, web: { ...web, deployment: { ...web.deployment, externalImageUpdates: true } } },
+    })!;
     expect(scenario.description).toBe('dev: services.web.image changed (externalImageUpdates)');
     expect(scenario.judge([taskDefinition])).toBe('');
     expect(scenario.judge([taskDefinition, serviceUpdate])).toBe('updates the ECS service although the pipeline rolls out images');
@@ -110,12 +143,15 @@ describe('the added service scenario', () => {
   });
 
   it('accepts creates and a dashboard update, and rejects any other change', () => {
-    expect(scenario.judge([
-      { address: 'aws_ecs_service.added', type: 'aws_ecs_service', actions: ['create'] },
-      { address: 'aws_cloudwatch_dashboard.d', type: 'aws_cloudwatch_dashboard', actions: ['update'] },
-    ])).toBe('');
-    expect(scenario.judge([{ address: 'aws_security_group.api', type: 'aws_security_group', actions: ['update'] }])).toBe('changes existing resources: aws_security_group.api update');
+    expect(
+      scenario.judge([
+        { address: 'aws_ecs_service.added', type: 'aws_ecs_service', actions: ['create'] },
+        { address: 'aws_cloudwatch_dashboard.d', type: 'aws_cloudwatch_dashboard', actions: ['update'] },
+      ]),
+    ).toBe('');
+    expect(scenario.judge([{ address: 'aws_security_group.api', type: 'aws_security_group', actions: ['update'] }])).toBe(
+      'changes existing resources: aws_security_group.api update',
+    );
     expect(scenario.judge([])).toBe('plans nothing for the new service');
   });
 });
-

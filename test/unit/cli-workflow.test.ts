@@ -40,7 +40,13 @@ describe('synth output is a plain Terraform working folder', () => {
     writeFileSync(join(out, 'stacks', 'bootstrap-shop-tf-state-123456789012', 'terraform.tfstate'), '{"version": 4}');
     expect((await runCli(['synth', '--config', config, '--out', out, '--env', 'dev'])).status).toBe(0);
     expect(readFileSync(join(out, 'stacks', 'staging', 'notes.txt'), 'utf8')).toBe('mine'); // --env leaves the others alone
-    expect(Object.keys(JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')).stacks)).toEqual(['bootstrap-shop-tf-state-123456789012', 'controller-infrastructure', 'dev', 'prod', 'staging']);
+    expect(Object.keys(JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')).stacks)).toEqual([
+      'bootstrap-shop-tf-state-123456789012',
+      'controller-infrastructure',
+      'dev',
+      'prod',
+      'staging',
+    ]);
     rmSync(join(config, 'staging.yaml'));
     const defaults = readFileSync(join(config, 'defaults.yaml'), 'utf8');
     writeFileSync(join(config, 'defaults.yaml'), defaults.replace('bucket: shop-tf-state-123456789012', 'bucket: shop-state-moved'));
@@ -69,7 +75,16 @@ describe('the guardrail gate', () => {
   });
 
   it('stops plan before Terraform runs', async () => {
-    const refused = await runCli(['plan', '--config', failingGuardrails('gate-plan-config'), '--env', 'dev', '--out', join(scratch, 'gate-plan-out'), '--offline']);
+    const refused = await runCli([
+      'plan',
+      '--config',
+      failingGuardrails('gate-plan-config'),
+      '--env',
+      'dev',
+      '--out',
+      join(scratch, 'gate-plan-out'),
+      '--offline',
+    ]);
     expect(refused.status).toBe(3);
     expect(refused.stdout).not.toContain('terraform');
   });
@@ -79,13 +94,17 @@ describe('plan', () => {
   it('names both kinds of stack when the name is unknown', async () => {
     const result = await runCli(['plan', '--config', EXAMPLES_DIR, '--env', 'nope', '--out', join(scratch, 'nope')]);
     expect(result.status).toBe(1);
-    expect(result.stderr).toContain('no environment "nope"; found dev, prod, staging (bootstrap stacks: bootstrap-shop-tf-state-123456789012; the controller\'s stack: controller-infrastructure)');
+    expect(result.stderr).toContain(
+      'no environment "nope"; found dev, prod, staging (bootstrap stacks: bootstrap-shop-tf-state-123456789012; the controller\'s stack: controller-infrastructure)',
+    );
   });
 
   it('suggests the environment a typo meant, with no made-up file position', async () => {
     const result = await runCli(['plan', '--config', EXAMPLES_DIR, '--env', 'prdo', '--out', join(scratch, 'prdo')]);
     expect(result.status).toBe(1);
-    expect(result.stderr.split('\n')[0]).toBe(`${EXAMPLES_DIR}: no environment "prdo"; did you mean "prod"? found dev, prod, staging (bootstrap stacks: bootstrap-shop-tf-state-123456789012; the controller's stack: controller-infrastructure)`);
+    expect(result.stderr.split('\n')[0]).toBe(
+      `${EXAMPLES_DIR}: no environment "prdo"; did you mean "prod"? found dev, prod, staging (bootstrap stacks: bootstrap-shop-tf-state-123456789012; the controller's stack: controller-infrastructure)`,
+    );
   });
 });
 
@@ -94,32 +113,60 @@ describe('init', () => {
     const project = join(scratch, 'new-project');
     const created = await runCli(['init', project, '--project', 'acme', '--account-id', '111122223333', '--region', 'us-east-1']);
     expect(created.status).toBe(0);
-    for (const file of ['package.json', 'environments/defaults.yaml', 'environments/dev.yaml', 'schema/defaults.schema.json', 'schema/environment.schema.json', '.gitignore']) {
+    for (const file of [
+      'package.json',
+      'environments/defaults.yaml',
+      'environments/dev.yaml',
+      'schema/defaults.schema.json',
+      'schema/environment.schema.json',
+      '.gitignore',
+    ]) {
       expect(existsSync(join(project, file))).toBe(true);
     }
     // The three workflows, exactly as src/cli/templates/workflows holds them.
     expect(readdirSync(join(project, '.github', 'workflows')).sort()).toEqual(['apply.yml', 'image.yml', 'pull-request.yml']);
     for (const name of readdirSync('src/cli/templates/workflows')) {
-      expect({ name, same: readFileSync(join(project, '.github', 'workflows', name), 'utf8') === readFileSync(join('src/cli/templates/workflows', name), 'utf8') }).toEqual({ name, same: true });
+      expect({
+        name,
+        same:
+          readFileSync(join(project, '.github', 'workflows', name), 'utf8') ===
+          readFileSync(join('src/cli/templates/workflows', name), 'utf8'),
+      }).toEqual({ name, same: true });
     }
     expect(readFileSync(join(project, '.gitignore'), 'utf8')).toBe(readFileSync('src/cli/templates/project/gitignore', 'utf8'));
     // package.json: the platform at this version, the test tools at the platform's own pins, jest on its preset; a first test.
     const own = JSON.parse(readFileSync('package.json', 'utf8'));
     const manifest = JSON.parse(readFileSync(join(project, 'package.json'), 'utf8'));
     expect(manifest.dependencies).toEqual({ 'fargate-platform': own.version });
-    expect(manifest.devDependencies).toEqual({ jest: own.devDependencies.jest, '@swc/jest': own.devDependencies['@swc/jest'], '@swc/core': own.devDependencies['@swc/core'] });
+    expect(manifest.devDependencies).toEqual({
+      jest: own.devDependencies.jest,
+      '@swc/jest': own.devDependencies['@swc/jest'],
+      '@swc/core': own.devDependencies['@swc/core'],
+    });
     expect(manifest.jest).toEqual({ preset: 'fargate-platform' });
     expect(manifest.scripts.test).toBe('jest && platform validate && platform check-guardrails && platform check-addresses');
     expect(readFileSync(join(project, 'tests', 'environments.test.ts'), 'utf8')).toContain("from 'fargate-platform/testing'");
     expect(readFileSync(join(project, '.terraform.lock.hcl'), 'utf8')).toBe(readFileSync('.terraform.lock.hcl', 'utf8'));
-    expect(created.stdout).toContain(`note: ${join(project, 'package.json')} names fargate-platform ${own.version}: npm installs it from your registry (.npmrc); for a tarball or folder run init with --from-package PATH`);
-    expect(created.stdout).toContain(`next: cd ${project} && npm install (it writes package-lock.json: commit it with the rest; the workflows run npm ci, which needs it)`);
-    expect(readFileSync(join(project, 'environments', 'dev.yaml'), 'utf8')).toMatch(/^# yaml-language-server: \$schema=\.\.\/schema\/environment\.schema\.json$/m);
+    expect(created.stdout).toContain(
+      `note: ${join(project, 'package.json')} names fargate-platform ${own.version}: npm installs it from your registry (.npmrc); for a tarball or folder run init with --from-package PATH`,
+    );
+    expect(created.stdout).toContain(
+      `next: cd ${project} && npm install (it writes package-lock.json: commit it with the rest; the workflows run npm ci, which needs it)`,
+    );
+    expect(readFileSync(join(project, 'environments', 'dev.yaml'), 'utf8')).toMatch(
+      /^# yaml-language-server: \$schema=\.\.\/schema\/environment\.schema\.json$/m,
+    );
     const config = join(project, 'environments');
     expect((await runCli(['synth', '--config', config, '--out', join(scratch, 'new-project-out')])).status).toBe(0);
     // S3-native locking, no lock table: the backend block and the bootstrap stack (a real init against local servers is test/e2e/cli-workflow.test.ts).
     const stackJson = (name: string) => JSON.parse(readFileSync(join(scratch, 'new-project-out', 'stacks', name, 'cdk.tf.json'), 'utf8'));
-    expect(stackJson('dev').terraform.backend.s3).toEqual({ bucket: 'acme-tf-state-111122223333', key: 'acme/dev.tfstate', region: 'us-east-1', encrypt: true, use_lockfile: true });
+    expect(stackJson('dev').terraform.backend.s3).toEqual({
+      bucket: 'acme-tf-state-111122223333',
+      key: 'acme/dev.tfstate',
+      region: 'us-east-1',
+      encrypt: true,
+      use_lockfile: true,
+    });
     expect(stackJson('bootstrap-acme-tf-state-111122223333').resource.aws_dynamodb_table).toBeUndefined();
     const before = readFileSync(join(config, 'dev.yaml'), 'utf8');
     const again = await runCli(['init', project, '--project', 'other', '--account-id', '999999999999']);
@@ -138,8 +185,12 @@ describe('init', () => {
     const created = await runCli(['init', project, '--project', 'acme', '--account-id', '111122223333']);
     expect(created.status).toBe(0);
     expect(readFileSync(join(project, 'package.json'), 'utf8')).toBe('{ "name": "own", "private": true }\n');
-    expect(created.stdout).toContain(`note: ${join(project, 'package.json')} was left as it is; the workflows run npm ci, npm test and npx platform: it needs fargate-platform in its dependencies and a test script`);
-    expect((await runCli(['init', project, '--env', 'qa', '--platform-package', 'file:x'])).stderr).toContain('--platform-package and --from-package are for a new project');
+    expect(created.stdout).toContain(
+      `note: ${join(project, 'package.json')} was left as it is; the workflows run npm ci, npm test and npx platform: it needs fargate-platform in its dependencies and a test script`,
+    );
+    expect((await runCli(['init', project, '--env', 'qa', '--platform-package', 'file:x'])).stderr).toContain(
+      '--platform-package and --from-package are for a new project',
+    );
   });
 
   it('adds an environment to an existing project that passes its guardrails: HTTPS when defaults route services, or a copy of another', async () => {
@@ -155,12 +206,15 @@ describe('init', () => {
     // defaults.yaml defines the services: qa runs those, with no sample service of its own.
     expect(qa).not.toMatch(/^services:|hello/m);
     const defaultServices = Object.keys((parse(readFileSync(join(envs, 'defaults.yaml'), 'utf8')) as { services: object }).services);
-    expect(JSON.parse((await runCli(['ci-info', '--config', envs, '--env', 'qa'])).stdout).services).toEqual(Object.fromEntries(defaultServices.map((name) => [name, expect.anything()])));
+    expect(JSON.parse((await runCli(['ci-info', '--config', envs, '--env', 'qa'])).stdout).services).toEqual(
+      Object.fromEntries(defaultServices.map((name) => [name, expect.anything()])),
+    );
     expect((await runCli(['init', root, '--env', 'qa2', '--from', 'dev'])).status).toBe(0);
     expect(readFileSync(join(envs, 'qa2.yaml'), 'utf8')).toContain('cidr: 10.50.0.0/16');
     const checked = await runCli(['check-guardrails', '--config', envs]);
     // The five environments pass (the count also has the project's other stacks: bootstrap, controller).
-    for (const name of ['dev', 'prod', 'qa', 'qa2', 'staging']) expect(checked.stdout).toMatch(new RegExp(`^${name}( \\(production\\))?: \\d+ passed, 0 failed`, 'm'));
+    for (const name of ['dev', 'prod', 'qa', 'qa2', 'staging'])
+      expect(checked.stdout).toMatch(new RegExp(`^${name}( \\(production\\))?: \\d+ passed, 0 failed`, 'm'));
     expect(checked.stdout).toMatch(/^\d+ passed, 0 failed$/m);
     expect((await runCli(['init', root, '--env', 'qa3', '--from', 'nope'])).stderr).toContain('--from nope: no environment file');
     expect(existsSync(join(envs, 'qa3.yaml'))).toBe(false);
@@ -169,9 +223,16 @@ describe('init', () => {
   it('starts a production environment only with someone who may approve its runs', async () => {
     const project = join(scratch, 'production-project');
     const refused = await runCli(['init', project, '--project', 'acme', '--account-id', '111122223333', '--env', 'prod']);
-    expect({ status: refused.status, stderr: refused.stderr }).toEqual({ status: 1, stderr: '--env prod is a production environment: give --approvers LOGIN[,LOGIN], the GitHub logins who may approve its runs (nobody could approve them otherwise)\n' });
+    expect({ status: refused.status, stderr: refused.stderr }).toEqual({
+      status: 1,
+      stderr:
+        '--env prod is a production environment: give --approvers LOGIN[,LOGIN], the GitHub logins who may approve its runs (nobody could approve them otherwise)\n',
+    });
     expect(existsSync(project)).toBe(false);
-    expect((await runCli(['init', project, '--project', 'acme', '--account-id', '111122223333', '--env', 'prod', '--approvers', 'alice, bob'])).status).toBe(0);
+    expect(
+      (await runCli(['init', project, '--project', 'acme', '--account-id', '111122223333', '--env', 'prod', '--approvers', 'alice, bob']))
+        .status,
+    ).toBe(0);
     expect(readFileSync(join(project, 'environments', 'prod.yaml'), 'utf8')).toMatch(/^gitops:\n {2}approvers: \[alice, bob\]$/m);
     expect((await runCli(['validate', '--config', join(project, 'environments')])).stdout).toContain('1 environment(s) valid: prod');
   });
@@ -185,7 +246,7 @@ describe('init', () => {
   });
 });
 
-describe('check-addresses (the team\'s own environments)', () => {
+describe("check-addresses (the team's own environments)", () => {
   it('records addresses, fails naming what a rename would destroy, and passes for a new environment', async () => {
     const config = examplesCopy('addresses-config');
     expect((await runCli(['check-addresses', '--config', config, '--accept'])).status).toBe(0);
@@ -205,7 +266,19 @@ describe('check-addresses (the team\'s own environments)', () => {
 });
 
 describe('the command line', () => {
-  const commands = ['validate', 'synth', 'plan', 'apply', 'init', 'lock', 'check-addresses', 'check-terraform', 'check-guardrails', 'schema', 'serve'];
+  const commands = [
+    'validate',
+    'synth',
+    'plan',
+    'apply',
+    'init',
+    'lock',
+    'check-addresses',
+    'check-terraform',
+    'check-guardrails',
+    'schema',
+    'serve',
+  ];
 
   it('lists every command, and each has --help', async () => {
     const help = await runCli(['--help']);
@@ -241,7 +314,11 @@ describe('the command line', () => {
     expect(result.status).toBe(1);
     const body = JSON.parse(result.stdout);
     expect(body.ok).toBe(false);
-    expect(body.problems).toEqual(expect.arrayContaining([expect.objectContaining({ keyPath: 'projekt', line: 1, column: 1, text: expect.stringContaining('unknown key "projekt"') })]));
+    expect(body.problems).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ keyPath: 'projekt', line: 1, column: 1, text: expect.stringContaining('unknown key "projekt"') }),
+      ]),
+    );
     const plain = await runCli(['validate', '--config', config]);
     expect(plain.stderr).toContain('unknown key');
     expect(plain.stderr + plain.stdout).not.toContain('\u001b[');

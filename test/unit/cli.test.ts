@@ -71,7 +71,13 @@ describe('synth', () => {
     const second = join(scratch, 'second');
     expect((await cli('synth', '--config', EXAMPLES_DIR, '--out', first)).status).toBe(0);
     expect((await cli('synth', '--config', EXAMPLES_DIR, '--out', second)).status).toBe(0);
-    expect(readdirSync(join(first, 'stacks')).sort()).toEqual(['bootstrap-shop-tf-state-123456789012', 'controller-infrastructure', 'dev', 'prod', 'staging']);
+    expect(readdirSync(join(first, 'stacks')).sort()).toEqual([
+      'bootstrap-shop-tf-state-123456789012',
+      'controller-infrastructure',
+      'dev',
+      'prod',
+      'staging',
+    ]);
     expect(filesUnder(second)).toEqual(filesUnder(first));
   });
 

@@ -71,12 +71,17 @@ const containerOf = (service: string): ContainerDefinition => {
   return definitions[0]!;
 };
 const policyOf = (roleId: string, type = 'aws_iam_role_policy') =>
-  Object.entries(resourcesOf(stack, type)).filter(([, p]) => p.role === `\${aws_iam_role.${roleId}.id}`).map(([, p]) => JSON.parse(p.policy));
+  Object.entries(resourcesOf(stack, type))
+    .filter(([, p]) => p.role === `\${aws_iam_role.${roleId}.id}`)
+    .map(([, p]) => JSON.parse(p.policy));
 const roleId = (name: string) => Object.entries(resourcesOf(stack, 'aws_iam_role')).find(([, r]) => r.name === name)![0];
 
 describe('cluster', () => {
   it('sets Container Insights from config', () => {
-    expect(stack).toHaveResourceWithProperties(EcsCluster, { name: 'shop-dev', setting: [{ name: 'containerInsights', value: 'disabled' }] });
+    expect(stack).toHaveResourceWithProperties(EcsCluster, {
+      name: 'shop-dev',
+      setting: [{ name: 'containerInsights', value: 'disabled' }],
+    });
   });
 
   it('offers FARGATE and FARGATE_SPOT with the configured default strategy', () => {
@@ -121,7 +126,15 @@ describe('registry', () => {
   it('expires untagged images and old tags but never protected prefixes', () => {
     const [lifecycle] = Object.values(resourcesOf(stack, 'aws_ecr_lifecycle_policy'));
     const rules = JSON.parse(lifecycle.policy).rules;
-    expect(rules.map((r: any) => [r.rulePriority, r.selection.tagStatus, r.selection.tagPrefixList ?? r.selection.tagPatternList, r.selection.countType, r.selection.countNumber])).toEqual([
+    expect(
+      rules.map((r: any) => [
+        r.rulePriority,
+        r.selection.tagStatus,
+        r.selection.tagPrefixList ?? r.selection.tagPatternList,
+        r.selection.countType,
+        r.selection.countNumber,
+      ]),
+    ).toEqual([
       [1, 'tagged', ['release-'], 'imageCountMoreThan', 10000],
       [2, 'tagged', ['v'], 'imageCountMoreThan', 10000],
       [3, 'untagged', undefined, 'sinceImagePushed', 3],
@@ -139,7 +152,10 @@ describe('task definition and container', () => {
   it('runs on Fargate in awsvpc mode with the configured size and architecture', () => {
     const task = Object.values(resourcesOf(stack, 'aws_ecs_task_definition')).find((t) => t.family === 'shop-dev-proxy');
     expect(task).toMatchObject({
-      cpu: '256', memory: '512', network_mode: 'awsvpc', requires_compatibilities: ['FARGATE'],
+      cpu: '256',
+      memory: '512',
+      network_mode: 'awsvpc',
+      requires_compatibilities: ['FARGATE'],
       runtime_platform: { operating_system_family: 'LINUX', cpu_architecture: 'ARM64' },
     });
     expect(task.execution_role_arn).not.toBe(task.task_role_arn);
@@ -156,19 +172,28 @@ describe('task definition and container', () => {
       essential: true,
       command: ['node', 'server.js'],
       portMappings: [{ containerPort: 8080, protocol: 'tcp', name: 'api-8080' }],
-      environment: [{ name: 'LOG_LEVEL', value: 'info' }, { name: 'RETRIES', value: '3' }],
+      environment: [
+        { name: 'LOG_LEVEL', value: 'info' },
+        { name: 'RETRIES', value: '3' },
+      ],
       secrets: [
         { name: 'FLAGS', valueFrom: 'arn:aws:ssm:eu-west-1:123456789012:parameter/shop/dev/flags' },
         { name: 'STRIPE_KEY', valueFrom: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:shop/stripe:apiKey::' },
       ],
       healthCheck: { command: ['CMD-SHELL', 'curl -f http://localhost:8080/health || exit 1'], startPeriod: 45 },
-      logConfiguration: { logDriver: 'awslogs', options: { 'awslogs-group': '/ecs/shop-dev/api', 'awslogs-region': 'eu-west-1', 'awslogs-stream-prefix': 'api' } },
+      logConfiguration: {
+        logDriver: 'awslogs',
+        options: { 'awslogs-group': '/ecs/shop-dev/api', 'awslogs-region': 'eu-west-1', 'awslogs-stream-prefix': 'api' },
+      },
       stopTimeout: 30,
     });
   });
 
   it('mounts a writable /tmp under a read-only root filesystem, and not otherwise', () => {
-    expect(containerOf('api')).toMatchObject({ readonlyRootFilesystem: true, mountPoints: [{ sourceVolume: 'tmp', containerPath: '/tmp', readOnly: false }] });
+    expect(containerOf('api')).toMatchObject({
+      readonlyRootFilesystem: true,
+      mountPoints: [{ sourceVolume: 'tmp', containerPath: '/tmp', readOnly: false }],
+    });
     expect(containerOf('jobs')).toMatchObject({ readonlyRootFilesystem: false });
     expect(containerOf('jobs').mountPoints).toBeUndefined();
   });
@@ -208,7 +233,9 @@ describe('IAM', () => {
   it('trusts only ECS tasks of this account', () => {
     const role = byName('aws_iam_role', 'shop-dev-api-task');
     expect(JSON.parse(role.assume_role_policy).Statement[0]).toEqual({
-      Effect: 'Allow', Principal: { Service: 'ecs-tasks.amazonaws.com' }, Action: 'sts:AssumeRole',
+      Effect: 'Allow',
+      Principal: { Service: 'ecs-tasks.amazonaws.com' },
+      Action: 'sts:AssumeRole',
       Condition: { StringEquals: { 'aws:SourceAccount': '123456789012' } },
     });
   });
@@ -248,11 +275,15 @@ describe('ECS services', () => {
 
   it('runs in private subnets with no public IP behind NAT', () => {
     expect(service('api').network_configuration.assign_public_ip).toBe(false);
-    expect(service('api').network_configuration.subnets).toEqual(expect.arrayContaining([expect.stringMatching(/aws_subnet\.network_private-eu-west-1a/)]));
+    expect(service('api').network_configuration.subnets).toEqual(
+      expect.arrayContaining([expect.stringMatching(/aws_subnet\.network_private-eu-west-1a/)]),
+    );
   });
 
   it('uses public subnets and public IPs when the network has no NAT', () => {
-    const noNat = JSON.parse(synthEnvironment(configOf(ENVIRONMENT.replace('  cidr: 10.0.0.0/16\n', '  cidr: 10.0.0.0/16\n  natGateways: none\n'))));
+    const noNat = JSON.parse(
+      synthEnvironment(configOf(ENVIRONMENT.replace('  cidr: 10.0.0.0/16\n', '  cidr: 10.0.0.0/16\n  natGateways: none\n'))),
+    );
     const api = Object.values(noNat.resource.aws_ecs_service).find((s: any) => s.name === 'api') as any;
     expect(api.network_configuration.assign_public_ip).toBe(true);
     expect(api.network_configuration.subnets[0]).toMatch(/network_public-/);
@@ -283,7 +314,10 @@ describe('ECS services', () => {
 describe('autoscaling', () => {
   it('scales the desired count between min and max', () => {
     expect(stack).toHaveResourceWithProperties(AppautoscalingTarget, {
-      min_capacity: 1, max_capacity: 4, scalable_dimension: 'ecs:service:DesiredCount', service_namespace: 'ecs',
+      min_capacity: 1,
+      max_capacity: 4,
+      scalable_dimension: 'ecs:service:DesiredCount',
+      service_namespace: 'ecs',
     });
   });
 
@@ -291,7 +325,9 @@ describe('autoscaling', () => {
     expect(stack).toHaveResourceWithProperties(AppautoscalingPolicy, {
       name: 'shop-dev-api-cpu',
       target_tracking_scaling_policy_configuration: expect.objectContaining({
-        target_value: 70, scale_out_cooldown: 60, scale_in_cooldown: 600,
+        target_value: 70,
+        scale_out_cooldown: 60,
+        scale_in_cooldown: 600,
         predefined_metric_specification: { predefined_metric_type: 'ECSServiceAverageCPUUtilization' },
       }),
     });
@@ -303,7 +339,9 @@ describe('autoscaling', () => {
 
   it('schedules capacity, down to zero', () => {
     expect(stack).toHaveResourceWithProperties(AppautoscalingScheduledAction, {
-      name: 'shop-dev-api-night', schedule: 'cron(0 20 * * ? *)', scalable_target_action: { min_capacity: '0', max_capacity: '0' },
+      name: 'shop-dev-api-night',
+      schedule: 'cron(0 20 * * ? *)',
+      scalable_target_action: { min_capacity: '0', max_capacity: '0' },
     });
   });
 });
@@ -312,10 +350,13 @@ describe('service discovery', () => {
   it('creates <project>-<environment>.local with an A record per discoverable service', () => {
     expect(stack).toHaveResourceWithProperties(ServiceDiscoveryPrivateDnsNamespace, { name: 'shop-dev.local' });
     expect(stack).toHaveResourceWithProperties(ServiceDiscoveryService, {
-      name: 'api', dns_config: expect.objectContaining({ routing_policy: 'MULTIVALUE', dns_records: [{ type: 'A', ttl: 10 }] }),
+      name: 'api',
+      dns_config: expect.objectContaining({ routing_policy: 'MULTIVALUE', dns_records: [{ type: 'A', ttl: 10 }] }),
     });
     expect(service('api').service_registries).toEqual({ registry_arn: expect.stringMatching(/aws_service_discovery_service/) });
-    function service(name: string) { return byName('aws_ecs_service', name); }
+    function service(name: string) {
+      return byName('aws_ecs_service', name);
+    }
   });
 
   it('lets the other services reach a discoverable service on its port, and nothing else', () => {
@@ -338,21 +379,34 @@ describe('module prop checks', () => {
   };
 
   it('EcsCluster needs a default capacity', () => {
-    expect(() => new EcsClusterConstruct(scope(), 'c', { name: 'x', defaultCapacity: [] })).toThrow('EcsCluster: defaultCapacity needs at least one provider');
+    expect(() => new EcsClusterConstruct(scope(), 'c', { name: 'x', defaultCapacity: [] })).toThrow(
+      'EcsCluster: defaultCapacity needs at least one provider',
+    );
   });
 
   it('ServiceAutoscaling rejects min above max', () => {
-    expect(() => new ServiceAutoscaling(scope(), 'a', { clusterName: 'c', serviceName: 's', namePrefix: 'p', min: 3, max: 2 })).toThrow('min 3 is above max 2');
+    expect(() => new ServiceAutoscaling(scope(), 'a', { clusterName: 'c', serviceName: 's', namePrefix: 'p', min: 3, max: 2 })).toThrow(
+      'min 3 is above max 2',
+    );
   });
 
   it('FargateService needs a port to join a load balancer', () => {
-    expect(() => new FargateService(scope(), 's', {
-      name: 'api', namePrefix: 'shop-dev', cluster: { name: 'c', arn: 'arn' },
-      image: 'nginx:1', cpu: 256, memory: 512, logs: { retentionDays: 7 }, desiredCount: 1,
-      capacity: [{ provider: 'FARGATE', weight: 1 }],
-      deployment: { minHealthyPercent: 100, maxPercent: 200, circuitBreaker: true, externalImageUpdates: false },
-      network: { vpcId: 'vpc', subnetIds: ['s'], assignPublicIp: false },
-      loadBalancer: { targetGroupArn: 'tg', securityGroupId: 'sg' },
-    })).toThrow('FargateService api: a load balancer needs a port');
+    expect(
+      () =>
+        new FargateService(scope(), 's', {
+          name: 'api',
+          namePrefix: 'shop-dev',
+          cluster: { name: 'c', arn: 'arn' },
+          image: 'nginx:1',
+          cpu: 256,
+          memory: 512,
+          logs: { retentionDays: 7 },
+          desiredCount: 1,
+          capacity: [{ provider: 'FARGATE', weight: 1 }],
+          deployment: { minHealthyPercent: 100, maxPercent: 200, circuitBreaker: true, externalImageUpdates: false },
+          network: { vpcId: 'vpc', subnetIds: ['s'], assignPublicIp: false },
+          loadBalancer: { targetGroupArn: 'tg', securityGroupId: 'sg' },
+        }),
+    ).toThrow('FargateService api: a load balancer needs a port');
   });
 });

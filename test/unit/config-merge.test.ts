@@ -4,7 +4,9 @@ import { MINIMAL_ENVIRONMENT, configOf } from '../support/helpers';
 
 describe('mergeDefaults', () => {
   it('merges maps key by key', () => {
-    expect(mergeDefaults({ aws: { region: 'eu-west-1', accountId: '1' } }, { aws: { accountId: '2' } })).toEqual({ aws: { region: 'eu-west-1', accountId: '2' } });
+    expect(mergeDefaults({ aws: { region: 'eu-west-1', accountId: '1' } }, { aws: { accountId: '2' } })).toEqual({
+      aws: { region: 'eu-west-1', accountId: '2' },
+    });
   });
 
   it('replaces scalars', () => {
@@ -50,10 +52,13 @@ services:
   });
 
   it('switches from a new VPC to an existing one when the environment nulls cidr', () => {
-    const config = configOf(`network:
+    const config = configOf(
+      `network:
   cidr: null
   existing: { vpcId: vpc-0123456789abcdef0, publicSubnetIds: [subnet-0123456789abcdef0, subnet-0123456789abcdef1], privateSubnetIds: [subnet-0123456789abcdef2, subnet-0123456789abcdef3] }
-`, defaults);
+`,
+      defaults,
+    );
     expect(config.network).toMatchObject({ kind: 'existing', vpcId: 'vpc-0123456789abcdef0' });
   });
 });

@@ -29,17 +29,22 @@ function keysOf(node: Node, prefix: string, into: [string, Node][] = []): [strin
 const schema = environmentJsonSchemaObject();
 const keys = keysOf(schema, '');
 const hasDefault = (node: Node) => 'default' in node || COMPUTED_DEFAULT in node || DEFAULT_BY_ENVIRONMENT in node;
-const rows = new Map(referenceSections().flatMap(({ title, rows: sectionRows }) => {
-  // A section's rows are relative to its key (`services.<name>`); the top-level rows are not.
-  const base = title === 'Top level' ? '' : `${title.replaceAll('`', '')}.`;
-  return sectionRows.map((row) => [`${base}${row.key}`, row] as const);
-}));
+const rows = new Map(
+  referenceSections().flatMap(({ title, rows: sectionRows }) => {
+    // A section's rows are relative to its key (`services.<name>`); the top-level rows are not.
+    const base = title === 'Top level' ? '' : `${title.replaceAll('`', '')}.`;
+    return sectionRows.map((row) => [`${base}${row.key}`, row] as const);
+  }),
+);
 
 describe('the configuration reference', () => {
   it('shows the default of every key that has one, as the JSON Schema carries it', () => {
     // A top-level section (cluster, services, ...) is a heading, not a row: its default may only be empty, its keys' defaults apply.
-    const headings = referenceSections().map(({ title }) => title.replaceAll('`', '').replace(/\.<name>$/, '')).filter((title) => title !== 'Top level');
-    for (const heading of headings) expect({ heading, default: schema.properties[heading].default ?? {} }).toEqual({ heading, default: {} });
+    const headings = referenceSections()
+      .map(({ title }) => title.replaceAll('`', '').replace(/\.<name>$/, ''))
+      .filter((title) => title !== 'Top level');
+    for (const heading of headings)
+      expect({ heading, default: schema.properties[heading].default ?? {} }).toEqual({ heading, default: {} });
     const withDefaults = keys.filter(([path, node]) => hasDefault(node) && !headings.includes(path));
     expect(withDefaults.length).toBeGreaterThan(250);
     for (const [path, node] of withDefaults) {
@@ -68,14 +73,19 @@ describe('the configuration reference', () => {
   it('has no default written by hand in a description, in the JSON Schema or in the schema sources', () => {
     const described = keys.filter(([, node]) => typeof node.description === 'string');
     expect(described.length).toBeGreaterThan(300);
-    for (const [path, node] of described) expect({ path, description: node.description }).not.toEqual({ path, description: expect.stringMatching(/\(default[:s ]/i) });
+    for (const [path, node] of described)
+      expect({ path, description: node.description }).not.toEqual({ path, description: expect.stringMatching(/\(default[:s ]/i) });
     for (const file of readdirSync('src/config').filter((f) => f.endsWith('.ts'))) {
-      expect({ file, handWritten: readFileSync(join('src/config', file), 'utf8').includes('(default:') }).toEqual({ file, handWritten: false });
+      expect({ file, handWritten: readFileSync(join('src/config', file), 'utf8').includes('(default:') }).toEqual({
+        file,
+        handWritten: false,
+      });
     }
   });
 
   it('states the production defaults resolve applies: each key left out resolves to the value the reference shows', () => {
-    const environment = (production: boolean) => configOf(`${MINIMAL_ENVIRONMENT}production: ${production}
+    const environment = (production: boolean) =>
+      configOf(`${MINIMAL_ENVIRONMENT}production: ${production}
 gitops: { approvers: [alice] }
 services:
 ${minimalService('web').trimEnd()}
@@ -96,10 +106,14 @@ buckets:
       bucketEncryption: config.buckets.uploads!.encryption,
       autoApply: config.gitops.autoApply,
     });
-    const expected = (production: boolean) => Object.fromEntries(Object.entries(PRODUCTION_DEFAULTS).map(([key, defaults]) => [key, forEnvironment<unknown>(defaults, production)]));
+    const expected = (production: boolean) =>
+      Object.fromEntries(
+        Object.entries(PRODUCTION_DEFAULTS).map(([key, defaults]) => [key, forEnvironment<unknown>(defaults, production)]),
+      );
     expect(resolved(environment(true))).toEqual(expected(true));
     expect(resolved(environment(false))).toEqual(expected(false));
     // And the two differ for every key: production is stricter in each.
-    for (const [key, defaults] of Object.entries(PRODUCTION_DEFAULTS)) expect({ key, same: defaults.production === defaults.others }).toEqual({ key, same: false });
+    for (const [key, defaults] of Object.entries(PRODUCTION_DEFAULTS))
+      expect({ key, same: defaults.production === defaults.others }).toEqual({ key, same: false });
   });
 });

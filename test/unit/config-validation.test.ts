@@ -19,11 +19,18 @@ describe('the minimal environment', () => {
     expect(config.backend).toMatchObject({ region: 'eu-west-1', keyPrefix: 'shop', useLockfile: false, accountId: '123456789012' });
     expect(config.network).toMatchObject({ kind: 'new', cidr: '10.0.0.0/16', natGateways: 'single', flowLogs: true });
     expect(config.cluster).toEqual({ containerInsights: true, capacity: 'onDemand' });
-    expect(config.loadBalancer).toMatchObject({ deletionProtection: true, accessLogs: true, sslPolicy: 'ELBSecurityPolicy-TLS13-1-2-2021-06' });
+    expect(config.loadBalancer).toMatchObject({
+      deletionProtection: true,
+      accessLogs: true,
+      sslPolicy: 'ELBSecurityPolicy-TLS13-1-2-2021-06',
+    });
   });
 
   it('is production when named prod, unless production says otherwise', () => {
-    const files = { 'prod.yaml': `${MINIMAL_ENVIRONMENT}gitops: { approvers: [alice] }\n`, 'prod-eu.yaml': `${MINIMAL_ENVIRONMENT}production: false\n` };
+    const files = {
+      'prod.yaml': `${MINIMAL_ENVIRONMENT}gitops: { approvers: [alice] }\n`,
+      'prod-eu.yaml': `${MINIMAL_ENVIRONMENT}production: false\n`,
+    };
     expect(problemsOf(files)).toEqual([]);
   });
 });
@@ -47,7 +54,14 @@ describe('unknown keys', () => {
 
 describe('Fargate task sizes', () => {
   it.each([
-    [256, 512], [512, 4096], [1024, 8192], [2048, 16384], [4096, 30720], [8192, 61440], [16384, 122880], [16384, 32768],
+    [256, 512],
+    [512, 4096],
+    [1024, 8192],
+    [2048, 16384],
+    [4096, 30720],
+    [8192, 61440],
+    [16384, 122880],
+    [16384, 32768],
   ])('accepts cpu %i with memory %i', (cpu, memory) => {
     expect(problemsOf({ 'dev.yaml': withService(`    cpu: ${cpu}\n    memory: ${memory}\n`) })).toEqual([]);
   });
@@ -77,8 +91,12 @@ describe('AWS limits', () => {
   });
 
   it('rejects availability zones of another region', () => {
-    const problems = problemsOf({ 'dev.yaml': MINIMAL_ENVIRONMENT.replace('  accountId', '  availabilityZones: [eu-west-1a, us-east-1b]\n  accountId') });
-    expect(problems).toEqual(['cfg/dev.yaml:4:35 aws.availabilityZones.1: us-east-1b is not a zone of eu-west-1; zones look like eu-west-1a']);
+    const problems = problemsOf({
+      'dev.yaml': MINIMAL_ENVIRONMENT.replace('  accountId', '  availabilityZones: [eu-west-1a, us-east-1b]\n  accountId'),
+    });
+    expect(problems).toEqual([
+      'cfg/dev.yaml:4:35 aws.availabilityZones.1: us-east-1b is not a zone of eu-west-1; zones look like eu-west-1a',
+    ]);
   });
 
   it('rejects a CIDR with host bits set', () => {
@@ -99,14 +117,20 @@ describe('AWS limits', () => {
   });
 
   it('rejects ARM64 on Spot capacity', () => {
-    expect(problemsOf({ 'dev.yaml': withService('    cpu: 256\n    memory: 512\n    capacity: spot\n    cpuArchitecture: ARM64\n') })).toEqual([
+    expect(
+      problemsOf({ 'dev.yaml': withService('    cpu: 256\n    memory: 512\n    capacity: spot\n    cpuArchitecture: ARM64\n') }),
+    ).toEqual([
       'cfg/dev.yaml:16:22 services.api.cpuArchitecture: Fargate Spot does not run ARM64 tasks; set capacity: onDemand for this service or use X86_64',
     ]);
   });
 
   it('rejects ARM64 when the cluster default capacity mixes in Spot', () => {
-    const text = withService('    cpu: 256\n    memory: 512\n    cpuArchitecture: ARM64\n') + 'cluster:\n  capacity: { onDemandWeight: 1, spotWeight: 2 }\n';
-    expect(problemsOf({ 'dev.yaml': text })).toEqual([expect.stringContaining('services.api.cpuArchitecture: Fargate Spot does not run ARM64')]);
+    const text =
+      withService('    cpu: 256\n    memory: 512\n    cpuArchitecture: ARM64\n') +
+      'cluster:\n  capacity: { onDemandWeight: 1, spotWeight: 2 }\n';
+    expect(problemsOf({ 'dev.yaml': text })).toEqual([
+      expect.stringContaining('services.api.cpuArchitecture: Fargate Spot does not run ARM64'),
+    ]);
   });
 
   it('rejects a capacity strategy with two bases', () => {
@@ -116,26 +140,39 @@ describe('AWS limits', () => {
   });
 
   it('rejects a desiredCount outside the autoscaling range', () => {
-    expect(problemsOf({ 'dev.yaml': withService('    cpu: 256\n    memory: 512\n    desiredCount: 5\n    autoscaling: { min: 1, max: 3, cpuTarget: 70 }\n') })).toEqual([
+    expect(
+      problemsOf({
+        'dev.yaml': withService('    cpu: 256\n    memory: 512\n    desiredCount: 5\n    autoscaling: { min: 1, max: 3, cpuTarget: 70 }\n'),
+      }),
+    ).toEqual([
       'cfg/dev.yaml:15:19 services.api.desiredCount: desiredCount 5 is outside autoscaling min 1 .. max 3; set it within that range',
     ]);
   });
 
   it('starts a service at autoscaling.min when desiredCount is left out (1 without autoscaling), and synthesizes that count', () => {
     const services = (service: string) => configOf(withService(`    cpu: 256\n    memory: 512\n${service}`)).services;
-    expect(problemsOf({ 'dev.yaml': withService('    cpu: 256\n    memory: 512\n    autoscaling: { min: 3, max: 6, cpuTarget: 70 }\n') })).toEqual([]);
+    expect(
+      problemsOf({ 'dev.yaml': withService('    cpu: 256\n    memory: 512\n    autoscaling: { min: 3, max: 6, cpuTarget: 70 }\n') }),
+    ).toEqual([]);
     expect(services('    autoscaling: { min: 3, max: 6, cpuTarget: 70 }\n').api!.desiredCount).toBe(3);
     expect(services('    autoscaling: { min: 0, max: 6, cpuTarget: 70 }\n').api!.desiredCount).toBe(0);
     expect(services('    desiredCount: 4\n    autoscaling: { min: 3, max: 6, cpuTarget: 70 }\n').api!.desiredCount).toBe(4);
     expect(services('').api!.desiredCount).toBe(1);
-    const [ecsService] = Object.values(resourcesOf(synthEnvironment(configOf(withService('    cpu: 256\n    memory: 512\n    autoscaling: { min: 3, max: 6, cpuTarget: 70 }\n'))), 'aws_ecs_service'));
+    const [ecsService] = Object.values(
+      resourcesOf(
+        synthEnvironment(configOf(withService('    cpu: 256\n    memory: 512\n    autoscaling: { min: 3, max: 6, cpuTarget: 70 }\n'))),
+        'aws_ecs_service',
+      ),
+    );
     expect(ecsService.desired_count).toBe(3);
   });
 
   it('rejects autoscaling min above max', () => {
-    expect(problemsOf({ 'dev.yaml': withService('    cpu: 256\n    memory: 512\n    desiredCount: 3\n    autoscaling: { min: 4, max: 3, cpuTarget: 70 }\n') })).toContain(
-      'cfg/dev.yaml:16:25 services.api.autoscaling.min: min 4 is above max 3',
-    );
+    expect(
+      problemsOf({
+        'dev.yaml': withService('    cpu: 256\n    memory: 512\n    desiredCount: 3\n    autoscaling: { min: 4, max: 3, cpuTarget: 70 }\n'),
+      }),
+    ).toContain('cfg/dev.yaml:16:25 services.api.autoscaling.min: min 4 is above max 3');
   });
 
   it('rejects a project name that cannot fit AWS names', () => {
@@ -146,7 +183,9 @@ describe('AWS limits', () => {
 
   it('rejects a service name that cannot be a DNS label', () => {
     const problems = problemsOf({ 'dev.yaml': withService('    cpu: 256\n    memory: 512\n').replace('  api:', '  API_v2:') });
-    expect(problems).toEqual([expect.stringMatching(/^cfg\/dev\.yaml:11:3 services\.API_v2: invalid name "API_v2": names here must be 1-32 characters/)]);
+    expect(problems).toEqual([
+      expect.stringMatching(/^cfg\/dev\.yaml:11:3 services\.API_v2: invalid name "API_v2": names here must be 1-32 characters/),
+    ]);
   });
 
   it('rejects a file name that is not an environment name unless environment is set', () => {
@@ -170,9 +209,9 @@ describe('cross-references', () => {
   });
 
   it('rejects routing without a port', () => {
-    expect(problemsOf({ 'dev.yaml': withService('    cpu: 256\n    memory: 512\n    routing: { paths: ["/*"], priority: 1 }\n') })).toEqual([
-      'cfg/dev.yaml:15:14 services.api.routing: routing needs a container port; add services.api.port',
-    ]);
+    expect(problemsOf({ 'dev.yaml': withService('    cpu: 256\n    memory: 512\n    routing: { paths: ["/*"], priority: 1 }\n') })).toEqual(
+      ['cfg/dev.yaml:15:14 services.api.routing: routing needs a container port; add services.api.port'],
+    );
   });
 
   it('rejects two services on one routing priority', () => {
@@ -196,13 +235,19 @@ describe('cross-references', () => {
   });
 
   it('rejects requestsPerTarget without routing', () => {
-    expect(problemsOf({ 'dev.yaml': withService('    cpu: 256\n    memory: 512\n    autoscaling: { min: 1, max: 2, requestsPerTarget: 100 }\n') })).toEqual([
+    expect(
+      problemsOf({
+        'dev.yaml': withService('    cpu: 256\n    memory: 512\n    autoscaling: { min: 1, max: 2, requestsPerTarget: 100 }\n'),
+      }),
+    ).toEqual([
       'cfg/dev.yaml:15:55 services.api.autoscaling.requestsPerTarget: requestsPerTarget needs routing through the load balancer; add routing or remove requestsPerTarget',
     ]);
   });
 
   it('rejects allowedServices that name no service', () => {
-    const text = withService('    cpu: 256\n    memory: 512\n') + `databases:
+    const text =
+      withService('    cpu: 256\n    memory: 512\n') +
+      `databases:
   main:
     engine: postgres
     engineVersion: "16.4"
@@ -253,10 +298,18 @@ describe('reporting', () => {
       }
       return [];
     };
-    expect(problemsOfCall(() => selectEnvironments(EXAMPLES_DIR, 'prdo'))).toEqual([`${EXAMPLES_DIR}: no environment "prdo"; did you mean "prod"? found dev, prod, staging`]);
-    expect(problemsOfCall(() => selectStack(EXAMPLES_DIR, 'stagign'))[0]).toMatch(new RegExp(`^${EXAMPLES_DIR}: no environment "stagign"; did you mean "staging"\\? found dev, prod, staging \\(bootstrap stacks: `));
-    expect(problemsOfCall(() => loadEnvironmentTarget(EXAMPLES_DIR, 'dve'))).toEqual([`${EXAMPLES_DIR}: no environment "dve"; did you mean "dev"? found dev, prod, staging`]);
-    expect(problemsOfCall(() => selectEnvironments(EXAMPLES_DIR, 'zzzzzzzz'))).toEqual([`${EXAMPLES_DIR}: no environment "zzzzzzzz"; found dev, prod, staging`]);
+    expect(problemsOfCall(() => selectEnvironments(EXAMPLES_DIR, 'prdo'))).toEqual([
+      `${EXAMPLES_DIR}: no environment "prdo"; did you mean "prod"? found dev, prod, staging`,
+    ]);
+    expect(problemsOfCall(() => selectStack(EXAMPLES_DIR, 'stagign'))[0]).toMatch(
+      new RegExp(`^${EXAMPLES_DIR}: no environment "stagign"; did you mean "staging"\\? found dev, prod, staging \\(bootstrap stacks: `),
+    );
+    expect(problemsOfCall(() => loadEnvironmentTarget(EXAMPLES_DIR, 'dve'))).toEqual([
+      `${EXAMPLES_DIR}: no environment "dve"; did you mean "dev"? found dev, prod, staging`,
+    ]);
+    expect(problemsOfCall(() => selectEnvironments(EXAMPLES_DIR, 'zzzzzzzz'))).toEqual([
+      `${EXAMPLES_DIR}: no environment "zzzzzzzz"; found dev, prod, staging`,
+    ]);
   });
 
   it('reports YAML syntax errors with their position', () => {
@@ -297,7 +350,10 @@ describe('reporting', () => {
     expect(configOf(withoutTable).backend.useLockfile).toBe(true);
     expect(configOf(withoutTable).backend.lockTable).toBeUndefined();
     expect(configOf(MINIMAL_ENVIRONMENT).backend).toMatchObject({ lockTable: 'shop-tf-locks', useLockfile: false });
-    expect(configOf(MINIMAL_ENVIRONMENT.replace('  lockTable', '  useLockfile: true\n  lockTable')).backend).toMatchObject({ lockTable: 'shop-tf-locks', useLockfile: true });
+    expect(configOf(MINIMAL_ENVIRONMENT.replace('  lockTable', '  useLockfile: true\n  lockTable')).backend).toMatchObject({
+      lockTable: 'shop-tf-locks',
+      useLockfile: true,
+    });
     expect(problemsOf({ 'dev.yaml': withoutTable.replace('backend:\n', 'backend:\n  useLockfile: false\n') })).toEqual([
       'cfg/dev.yaml:6:16 backend.useLockfile: nothing would lock the state: remove useLockfile (S3-native locking is the default) or name a lockTable',
     ]);
@@ -307,7 +363,10 @@ describe('reporting', () => {
     const optedOut = configOf('backend:\n  lockTable: null\n', MINIMAL_ENVIRONMENT).backend;
     expect(optedOut.useLockfile).toBe(true);
     expect(optedOut.lockTable).toBeUndefined();
-    expect(configOf('backend:\n  useLockfile: true\n', MINIMAL_ENVIRONMENT).backend).toMatchObject({ lockTable: 'shop-tf-locks', useLockfile: true });
+    expect(configOf('backend:\n  useLockfile: true\n', MINIMAL_ENVIRONMENT).backend).toMatchObject({
+      lockTable: 'shop-tf-locks',
+      useLockfile: true,
+    });
   });
 
   it('rejects two environment files with one environment name, and two sharing a state bucket differently', () => {
@@ -331,29 +390,40 @@ describe('reporting', () => {
 
 describe('more AWS rules', () => {
   const routed = `services:\n  api: { image: "docker.io/library/nginx:1.27", cpu: 256, memory: 512, port: 80, routing: { paths: ["/*"], priority: 1 } }\n`;
-  const existing = '  existing: { vpcId: vpc-0123456789abcdef0, publicSubnetIds: [subnet-0123456789abcdef0, subnet-0123456789abcdef1], privateSubnetIds: [subnet-0123456789abcdef2, subnet-0123456789abcdef3] }\n';
+  const existing =
+    '  existing: { vpcId: vpc-0123456789abcdef0, publicSubnetIds: [subnet-0123456789abcdef0, subnet-0123456789abcdef1], privateSubnetIds: [subnet-0123456789abcdef2, subnet-0123456789abcdef3] }\n';
 
   it('opens an internal load balancer to its VPC by default', () => {
-    expect(configOf(`${MINIMAL_ENVIRONMENT}loadBalancer: { internal: true }\n${routed}`).loadBalancer.allowedCidrs).toEqual(['10.0.0.0/16']);
+    expect(configOf(`${MINIMAL_ENVIRONMENT}loadBalancer: { internal: true }\n${routed}`).loadBalancer.allowedCidrs).toEqual([
+      '10.0.0.0/16',
+    ]);
     expect(configOf(`${MINIMAL_ENVIRONMENT}${routed}`).loadBalancer.allowedCidrs).toEqual(['0.0.0.0/0']);
   });
 
   it('asks for allowedCidrs of an internal load balancer in an existing VPC', () => {
     const text = MINIMAL_ENVIRONMENT.replace('  cidr: 10.0.0.0/16\n', existing) + `loadBalancer: { internal: true }\n${routed}`;
     expect(problemsOf({ 'dev.yaml': text })).toEqual([
-      expect.stringMatching(/^cfg\/dev\.yaml:10:\d+ loadBalancer\.allowedCidrs: an internal load balancer in an existing VPC needs allowedCidrs/),
+      expect.stringMatching(
+        /^cfg\/dev\.yaml:10:\d+ loadBalancer\.allowedCidrs: an internal load balancer in an existing VPC needs allowedCidrs/,
+      ),
     ]);
   });
 
   it('rejects MariaDB 10.4, whose TLS cannot be forced', () => {
-    const [problem] = problemsOf({ 'dev.yaml': `${MINIMAL_ENVIRONMENT}databases:\n  main: { engine: mariadb, engineVersion: "10.4.34", instanceClass: db.t4g.medium }\n` });
-    expect(problem).toContain('databases.main.engineVersion: no known parameter group family for mariadb 10.4.34; use a version of 10.5, 10.6, 10.11, 11.4');
+    const [problem] = problemsOf({
+      'dev.yaml': `${MINIMAL_ENVIRONMENT}databases:\n  main: { engine: mariadb, engineVersion: "10.4.34", instanceClass: db.t4g.medium }\n`,
+    });
+    expect(problem).toContain(
+      'databases.main.engineVersion: no known parameter group family for mariadb 10.4.34; use a version of 10.5, 10.6, 10.11, 11.4',
+    );
   });
 
   it('asks to quote an engine version written as a number', () => {
-    expect(problemsOf({ 'dev.yaml': `${MINIMAL_ENVIRONMENT}databases:\n  main: { engine: postgres, engineVersion: 16.4, instanceClass: db.t4g.medium }\n` })).toEqual([
-      'cfg/dev.yaml:11:44 databases.main.engineVersion: quote the engine version in YAML, for example "16.4"',
-    ]);
+    expect(
+      problemsOf({
+        'dev.yaml': `${MINIMAL_ENVIRONMENT}databases:\n  main: { engine: postgres, engineVersion: 16.4, instanceClass: db.t4g.medium }\n`,
+      }),
+    ).toEqual(['cfg/dev.yaml:11:44 databases.main.engineVersion: quote the engine version in YAML, for example "16.4"']);
   });
 
   it('rejects a state bucket name S3 reserves', () => {
@@ -363,8 +433,12 @@ describe('more AWS rules', () => {
 
   it('understands YAML anchors and merge keys', () => {
     const text = `${MINIMAL_ENVIRONMENT}x-small: &small { cpu: 256, memory: 512 }\n`;
-    expect(problemsOf({ 'dev.yaml': text })).toEqual(['cfg/dev.yaml:10:1 x-small: unknown key "x-small"; valid keys here: $schema, project, environment, production, aws, backend, tags, logRetentionDays, network, cluster, registry, loadBalancer, certificates, dns, services, jobs, queues, databases, dynamodb, caches, buckets, monitoring, guardrails, gitops, controller, ci, teleport, cost']);
-    const merged = configOf(`${MINIMAL_ENVIRONMENT}services:\n  api:\n    <<: { cpu: 256, memory: 512 }\n    image: "docker.io/library/nginx:1.27"\n`);
+    expect(problemsOf({ 'dev.yaml': text })).toEqual([
+      'cfg/dev.yaml:10:1 x-small: unknown key "x-small"; valid keys here: $schema, project, environment, production, aws, backend, tags, logRetentionDays, network, cluster, registry, loadBalancer, certificates, dns, services, jobs, queues, databases, dynamodb, caches, buckets, monitoring, guardrails, gitops, controller, ci, teleport, cost',
+    ]);
+    const merged = configOf(
+      `${MINIMAL_ENVIRONMENT}services:\n  api:\n    <<: { cpu: 256, memory: 512 }\n    image: "docker.io/library/nginx:1.27"\n`,
+    );
     expect(merged.services.api).toMatchObject({ cpu: 256, memory: 512 });
   });
 });
@@ -419,6 +493,8 @@ describe('gitops', () => {
     expect(problemsOf({ 'prod.yaml': MINIMAL_ENVIRONMENT })).toEqual([
       'cfg/prod.yaml:1:1 gitops.approvers: nobody could approve a production run; add gitops.approvers (the GitHub logins who may approve)',
     ]);
-    expect(problemsOf({ 'dev.yaml': MINIMAL_ENVIRONMENT, 'prod.yaml': `${MINIMAL_ENVIRONMENT}gitops: { approvers: [alice] }\n` })).toEqual([]);
+    expect(problemsOf({ 'dev.yaml': MINIMAL_ENVIRONMENT, 'prod.yaml': `${MINIMAL_ENVIRONMENT}gitops: { approvers: [alice] }\n` })).toEqual(
+      [],
+    );
   });
 });

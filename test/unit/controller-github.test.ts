@@ -15,7 +15,13 @@ import {
   renderPlanComments,
   SAFE_COMMENT_LIMIT,
 } from '../../src/controller/github/comment';
-import { aggregateChanges, environmentsTouched, parseWebhook, WebhookPayloadError, type ChangedFiles } from '../../src/controller/github/events';
+import {
+  aggregateChanges,
+  environmentsTouched,
+  parseWebhook,
+  WebhookPayloadError,
+  type ChangedFiles,
+} from '../../src/controller/github/events';
 import { parseRepository } from '../../src/controller/github/reporter';
 import { signPayload, verifySignature } from '../../src/controller/github/signature';
 import { run, SHA_A } from '../support/controller-run';
@@ -33,7 +39,7 @@ describe('webhook signatures', () => {
   const secret = 'webhook-secret';
   const body = JSON.stringify(fixture('push'));
 
-  it('matches the example in GitHub\'s documentation', async () => {
+  it("matches the example in GitHub's documentation", async () => {
     const header = 'sha256=757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17';
     expect(await signPayload("It's a Secret to Everybody", 'Hello, World!')).toBe(header);
     expect(await verifySignature("It's a Secret to Everybody", 'Hello, World!', header)).toBe(true);
@@ -49,7 +55,16 @@ describe('webhook signatures', () => {
 
   it('refuses a missing, empty or malformed header without throwing', async () => {
     const header = await signPayload(secret, body);
-    for (const bad of [undefined, '', 'sha256=', 'sha256=zz', header.replace('sha256=', 'sha1='), header.slice(0, -1), `${header}0`, header.slice(7)]) {
+    for (const bad of [
+      undefined,
+      '',
+      'sha256=',
+      'sha256=zz',
+      header.replace('sha256=', 'sha1='),
+      header.slice(0, -1),
+      `${header}0`,
+      header.slice(7),
+    ]) {
       await expect(verifySignature(secret, body, bad)).resolves.toBe(false);
     }
   });
@@ -96,7 +111,9 @@ describe('webhook events', () => {
     const change = (added: string[], modified: string[], removed: string[]): ChangedFiles => ({ added, modified, removed });
     expect(aggregateChanges([change([], [], ['a.yaml']), change(['a.yaml'], [], [])])).toEqual(change([], ['a.yaml'], []));
     expect(aggregateChanges([change([], ['b.yaml'], []), change([], [], ['b.yaml'])])).toEqual(change([], [], ['b.yaml']));
-    expect(aggregateChanges([change(['c.yaml'], [], []), change([], ['c.yaml'], []), change([], ['c.yaml'], [])])).toEqual(change(['c.yaml'], [], []));
+    expect(aggregateChanges([change(['c.yaml'], [], []), change([], ['c.yaml'], []), change([], ['c.yaml'], [])])).toEqual(
+      change(['c.yaml'], [], []),
+    );
     expect(aggregateChanges([])).toEqual(change([], [], []));
   });
 
@@ -129,7 +146,9 @@ describe('webhook events', () => {
 
   it('push: a payload without its required fields is a WebhookPayloadError', () => {
     const { after: _after, ...noAfter } = fixture('push');
-    expect(() => parseWebhook('push', noAfter)).toThrow(new WebhookPayloadError('push payload: "after" missing; expected a 40-hex commit sha'));
+    expect(() => parseWebhook('push', noAfter)).toThrow(
+      new WebhookPayloadError('push payload: "after" missing; expected a 40-hex commit sha'),
+    );
     expect(() => parseWebhook('push', { ...fixture('push'), commits: null })).toThrow(/"commits" null instead; expected an array/);
     const badFiles = fixture('push');
     badFiles.commits[1].added = 'environments/x.yaml';
@@ -176,7 +195,12 @@ describe('webhook events', () => {
   it('pull_request closed, merged or not; other actions ignored', () => {
     const closed = { ...fixture('pull_request.opened'), action: 'closed' };
     closed.pull_request = { ...closed.pull_request, state: 'closed', merged: true, merge_commit_sha: SHA_A };
-    expect(parseWebhook('pull_request', closed)).toEqual({ kind: 'pull_request_closed', repository: 'acme/platform-config', number: 42, merged: true });
+    expect(parseWebhook('pull_request', closed)).toEqual({
+      kind: 'pull_request_closed',
+      repository: 'acme/platform-config',
+      number: 42,
+      merged: true,
+    });
     closed.pull_request.merged = false;
     expect(parseWebhook('pull_request', closed)).toMatchObject({ kind: 'pull_request_closed', merged: false });
     expect(parseWebhook('pull_request', { ...fixture('pull_request.opened'), action: 'labeled' })).toEqual({
@@ -205,43 +229,109 @@ describe('webhook events', () => {
   const context = { repository: 'acme/platform-config', number: 42, commenter: 'alice', commentId: 2090716364 };
 
   it('issue_comment commands on a pull request', () => {
-    expect(parseWebhook('issue_comment', comment('/apply dev'))).toEqual({ kind: 'comment', command: 'apply', environment: 'dev', ...context });
+    expect(parseWebhook('issue_comment', comment('/apply dev'))).toEqual({
+      kind: 'comment',
+      command: 'apply',
+      environment: 'dev',
+      ...context,
+    });
     expect(parseWebhook('issue_comment', comment('/plan'))).toEqual({ kind: 'comment', command: 'plan', ...context });
-    expect(parseWebhook('issue_comment', comment('/plan qa-'))).toEqual({ kind: 'comment', command: 'plan', environment: 'qa-', ...context });
-    expect(parseWebhook('issue_comment', comment('  /plan staging\r\nthe new sizes, please'))).toMatchObject({ command: 'plan', environment: 'staging' });
+    expect(parseWebhook('issue_comment', comment('/plan qa-'))).toEqual({
+      kind: 'comment',
+      command: 'plan',
+      environment: 'qa-',
+      ...context,
+    });
+    expect(parseWebhook('issue_comment', comment('  /plan staging\r\nthe new sizes, please'))).toMatchObject({
+      command: 'plan',
+      environment: 'staging',
+    });
   });
 
   it('issue_comment: /apply without an environment, or with a bad one, is an error intent', () => {
-    expect(parseWebhook('issue_comment', comment('/apply'))).toEqual({ kind: 'error', message: expect.stringContaining('/apply needs an environment'), ...context });
-    expect(parseWebhook('issue_comment', comment('/apply Prod!'))).toMatchObject({ kind: 'error', message: expect.stringContaining('"Prod!" is not an environment name') });
-    expect(parseWebhook('issue_comment', comment('/apply dev now please'))).toMatchObject({ kind: 'error', message: expect.stringContaining('unexpected words') });
+    expect(parseWebhook('issue_comment', comment('/apply'))).toEqual({
+      kind: 'error',
+      message: expect.stringContaining('/apply needs an environment'),
+      ...context,
+    });
+    expect(parseWebhook('issue_comment', comment('/apply Prod!'))).toMatchObject({
+      kind: 'error',
+      message: expect.stringContaining('"Prod!" is not an environment name'),
+    });
+    expect(parseWebhook('issue_comment', comment('/apply dev now please'))).toMatchObject({
+      kind: 'error',
+      message: expect.stringContaining('unexpected words'),
+    });
   });
 
   it('issue_comment: other comments, edits, and comments on issues are ignored', () => {
     for (const body of ['LGTM', '/planet', 'please /plan dev', '', '> /apply dev']) {
       expect(parseWebhook('issue_comment', comment(body))).toMatchObject({ kind: 'ignored' });
     }
-    expect(parseWebhook('issue_comment', comment('/plan', (p) => (p.action = 'edited')))).toMatchObject({ kind: 'ignored', reason: expect.stringContaining('edited') });
-    expect(parseWebhook('issue_comment', comment('/plan', (p) => delete p.issue.pull_request))).toEqual({ kind: 'ignored', reason: 'comment on an issue, not a pull request' });
+    expect(
+      parseWebhook(
+        'issue_comment',
+        comment('/plan', (p) => (p.action = 'edited')),
+      ),
+    ).toMatchObject({ kind: 'ignored', reason: expect.stringContaining('edited') });
+    expect(
+      parseWebhook(
+        'issue_comment',
+        comment('/plan', (p) => delete p.issue.pull_request),
+      ),
+    ).toEqual({ kind: 'ignored', reason: 'comment on an issue, not a pull request' });
   });
 
   it('issue_comment without its fields is a WebhookPayloadError', () => {
-    expect(() => parseWebhook('issue_comment', comment('/plan', (p) => delete p.comment.id))).toThrow(/"comment.id" missing/);
-    expect(() => parseWebhook('issue_comment', comment('/plan', (p) => delete p.comment.body))).toThrow(/"comment.body" missing/);
-    expect(() => parseWebhook('issue_comment', comment('/plan', (p) => delete p.action))).toThrow(/"action" missing/);
+    expect(() =>
+      parseWebhook(
+        'issue_comment',
+        comment('/plan', (p) => delete p.comment.id),
+      ),
+    ).toThrow(/"comment.id" missing/);
+    expect(() =>
+      parseWebhook(
+        'issue_comment',
+        comment('/plan', (p) => delete p.comment.body),
+      ),
+    ).toThrow(/"comment.body" missing/);
+    expect(() =>
+      parseWebhook(
+        'issue_comment',
+        comment('/plan', (p) => delete p.action),
+      ),
+    ).toThrow(/"action" missing/);
   });
 
   it('a check run\'s requested action "apply" is an approval of the run it names, as the sender', () => {
-    const click = (fields: Record<string, unknown>) => ({ action: 'requested_action', requested_action: { identifier: 'apply' }, check_run: { id: 1, external_id: 'run-1' }, repository: { full_name: 'shop/platform-config' }, sender: { login: 'alice' }, ...fields });
-    expect(parseWebhook('check_run', click({}))).toEqual({ kind: 'approve', repository: 'shop/platform-config', runId: 'run-1', login: 'alice' });
-    expect(parseWebhook('check_run', click({ requested_action: { identifier: 'destroy' } }))).toEqual({ kind: 'ignored', reason: 'check_run requested action destroy is not handled' });
+    const click = (fields: Record<string, unknown>) => ({
+      action: 'requested_action',
+      requested_action: { identifier: 'apply' },
+      check_run: { id: 1, external_id: 'run-1' },
+      repository: { full_name: 'shop/platform-config' },
+      sender: { login: 'alice' },
+      ...fields,
+    });
+    expect(parseWebhook('check_run', click({}))).toEqual({
+      kind: 'approve',
+      repository: 'shop/platform-config',
+      runId: 'run-1',
+      login: 'alice',
+    });
+    expect(parseWebhook('check_run', click({ requested_action: { identifier: 'destroy' } }))).toEqual({
+      kind: 'ignored',
+      reason: 'check_run requested action destroy is not handled',
+    });
     expect(() => parseWebhook('check_run', click({ check_run: { id: 1 } }))).toThrow(WebhookPayloadError);
     expect(() => parseWebhook('check_run', click({ sender: {} }))).toThrow(WebhookPayloadError);
   });
 
   it('any other event is ignored with a reason', () => {
     expect(parseWebhook('deployment', { action: 'created' })).toEqual({ kind: 'ignored', reason: 'deployment events are not handled' });
-    expect(parseWebhook('check_run', { action: 'completed' })).toEqual({ kind: 'ignored', reason: 'check_run action completed is not handled' });
+    expect(parseWebhook('check_run', { action: 'completed' })).toEqual({
+      kind: 'ignored',
+      reason: 'check_run action completed is not handled',
+    });
     expect(parseWebhook('installation', {})).toMatchObject({ kind: 'ignored' });
   });
 });
@@ -257,21 +347,42 @@ describe('environments a change touches', () => {
   });
 
   it('defaults.yaml changed or removed: every known environment, except one being destroyed', () => {
-    expect(environmentsTouched(change({ modified: ['environments/defaults.yaml'] }), 'environments', known)).toEqual({ plan: known, destroy: [] });
-    expect(environmentsTouched(change({ removed: ['environments/defaults.yaml'] }), 'environments', known)).toEqual({ plan: known, destroy: [] });
-    expect(environmentsTouched(change({ modified: ['environments/defaults.yaml'], removed: ['environments/staging.yaml'] }), 'environments', known)).toEqual({
+    expect(environmentsTouched(change({ modified: ['environments/defaults.yaml'] }), 'environments', known)).toEqual({
+      plan: known,
+      destroy: [],
+    });
+    expect(environmentsTouched(change({ removed: ['environments/defaults.yaml'] }), 'environments', known)).toEqual({
+      plan: known,
+      destroy: [],
+    });
+    expect(
+      environmentsTouched(
+        change({ modified: ['environments/defaults.yaml'], removed: ['environments/staging.yaml'] }),
+        'environments',
+        known,
+      ),
+    ).toEqual({
       plan: ['dev', 'production'],
       destroy: ['staging'],
     });
   });
 
   it('a new environment file is planned even when not yet known', () => {
-    expect(environmentsTouched(change({ added: ['environments/qa-.yaml'] }), 'environments', known)).toEqual({ plan: ['qa-'], destroy: [] });
+    expect(environmentsTouched(change({ added: ['environments/qa-.yaml'] }), 'environments', known)).toEqual({
+      plan: ['qa-'],
+      destroy: [],
+    });
   });
 
   it('only direct *.yaml children of the config path count', () => {
     const unrelated = change({
-      added: ['environments/sub/dev.yaml', 'environments/dev.yml', 'other/environments/dev.yaml', 'environments.yaml', 'environments/.yaml'],
+      added: [
+        'environments/sub/dev.yaml',
+        'environments/dev.yml',
+        'other/environments/dev.yaml',
+        'environments.yaml',
+        'environments/.yaml',
+      ],
       modified: ['README.md', 'src/app.ts', 'environments/notes.txt'],
       removed: ['docs/dev.yaml'],
     });
@@ -279,13 +390,19 @@ describe('environments a change touches', () => {
   });
 
   it('normalises the config path: trailing slash, ./, nested, the repository root', () => {
-    const nested = change({ modified: ['infra/envs/dev.yaml', 'infra/envs/dev.yaml', 'environments/staging.yaml'], removed: ['infra/envs/old.yaml'] });
+    const nested = change({
+      modified: ['infra/envs/dev.yaml', 'infra/envs/dev.yaml', 'environments/staging.yaml'],
+      removed: ['infra/envs/old.yaml'],
+    });
     for (const path of ['infra/envs', 'infra/envs/', './infra/envs', 'infra//envs/']) {
       expect(environmentsTouched(nested, path, known)).toEqual({ plan: ['dev'], destroy: ['old'] });
     }
     const root = change({ modified: ['dev.yaml', 'environments/staging.yaml'], added: ['defaults.yaml'] });
     expect(environmentsTouched(root, '.', ['dev', 'production'])).toEqual({ plan: ['dev', 'production'], destroy: [] });
-    expect(environmentsTouched(change({ modified: ['zeta.yaml', 'alpha.yaml'] }), './', [])).toEqual({ plan: ['alpha', 'zeta'], destroy: [] });
+    expect(environmentsTouched(change({ modified: ['zeta.yaml', 'alpha.yaml'] }), './', [])).toEqual({
+      plan: ['alpha', 'zeta'],
+      destroy: [],
+    });
   });
 });
 
@@ -319,7 +436,10 @@ describe('plan comments', () => {
   ].join('\n');
 
   it('one part for a small plan: marker first, summary, then the plan folded in a diff fence', () => {
-    const parts = renderPlanComments({ run: run({ problems: ['environments/dev.yaml:12:7 services.api.cpu: must be one of 256, 512'] }), planText: `${smallPlan}\n` });
+    const parts = renderPlanComments({
+      run: run({ problems: ['environments/dev.yaml:12:7 services.api.cpu: must be one of 256, 512'] }),
+      planText: `${smallPlan}\n`,
+    });
     expect(parts).toHaveLength(1);
     const [body] = parts;
     expect(body.startsWith('<!-- fargate-platform:plan:dev -->')).toBe(true);
@@ -341,7 +461,9 @@ describe('plan comments', () => {
   });
 
   it('a run without a plan (validation failed) has only the summary', () => {
-    const [body, ...rest] = renderPlanComments({ run: run({ status: 'failed', plan: undefined, decision: undefined, problems: ['environments/dev.yaml:3:1 aws.region: required'] }) });
+    const [body, ...rest] = renderPlanComments({
+      run: run({ status: 'failed', plan: undefined, decision: undefined, problems: ['environments/dev.yaml:3:1 aws.region: required'] }),
+    });
     expect(rest).toEqual([]);
     expect(body).toContain('**Status:** failed');
     expect(body).not.toContain('<details>');
@@ -412,7 +534,10 @@ describe('plan comments', () => {
 
   it('shortens address lists that would not fit in part 1, and keeps the summary whole there', () => {
     const create = Array.from({ length: 5_000 }, (_, i) => `module.service_${i}.aws_ecs_service.this`);
-    const parts = renderPlanComments({ run: run({ plan: { add: 5_000, change: 0, replace: 0, destroy: 0, addresses: { create, update: [], replace: [], delete: [] } } }), planText: hugePlan(100_000) });
+    const parts = renderPlanComments({
+      run: run({ plan: { add: 5_000, change: 0, replace: 0, destroy: 0, addresses: { create, update: [], replace: [], delete: [] } } }),
+      planText: hugePlan(100_000),
+    });
     expect(parts.every((p) => p.length <= SAFE_COMMENT_LIMIT)).toBe(true);
     expect(parts[0]).toContain('| 5000 | 0 | 0 | 0 |');
     expect(parts[0]).toMatch(/- … and \d+ more \(see the full plan\)/);
@@ -426,13 +551,28 @@ describe('plan comments', () => {
 
 describe('commit statuses', () => {
   it('context <name>/<environment>, state from the run status', () => {
-    expect(commitStatusFor(run())).toEqual({ state: 'success', context: 'fargate-platform/dev', description: 'planned: 1 to add, 1 to change, 0 to replace, 0 to destroy' });
+    expect(commitStatusFor(run())).toEqual({
+      state: 'success',
+      context: 'fargate-platform/dev',
+      description: 'planned: 1 to add, 1 to change, 0 to replace, 0 to destroy',
+    });
     expect(commitStatusFor(run({ status: 'running' }), 'shop')).toMatchObject({ state: 'pending', context: 'shop/dev' });
-    expect(commitStatusFor(run({ status: 'awaiting-approval', decision: 'blocked-destroy' })).description).toMatch(/^destroys stateful resources; waiting for an approval/);
-    expect(commitStatusFor(run({ status: 'applied', plan: { add: 0, change: 0, replace: 0, destroy: 0, addresses: { create: [], update: [], replace: [], delete: [] } } })).description).toBe('applied: no changes');
+    expect(commitStatusFor(run({ status: 'awaiting-approval', decision: 'blocked-destroy' })).description).toMatch(
+      /^destroys stateful resources; waiting for an approval/,
+    );
+    expect(
+      commitStatusFor(
+        run({
+          status: 'applied',
+          plan: { add: 0, change: 0, replace: 0, destroy: 0, addresses: { create: [], update: [], replace: [], delete: [] } },
+        }),
+      ).description,
+    ).toBe('applied: no changes');
     expect(commitStatusFor(run({ status: 'cancelled' })).state).toBe('error');
     expect(commitStatusFor(run({ status: 'interrupted' })).state).toBe('error');
-    expect(commitStatusFor(run(), undefined, 'https://controller.example.com/api/runs/run-1')).toMatchObject({ targetUrl: 'https://controller.example.com/api/runs/run-1' });
+    expect(commitStatusFor(run(), undefined, 'https://controller.example.com/api/runs/run-1')).toMatchObject({
+      targetUrl: 'https://controller.example.com/api/runs/run-1',
+    });
   });
 
   it('a failure says why, within 140 characters', () => {
@@ -451,15 +591,38 @@ describe('commit statuses', () => {
 
 describe('repository URLs', () => {
   it('names owner and repository from https, ssh and scp-like URLs', () => {
-    expect(parseRepository('https://github.com/acme/platform-config')).toEqual({ owner: 'acme', repo: 'platform-config', host: 'github.com' });
+    expect(parseRepository('https://github.com/acme/platform-config')).toEqual({
+      owner: 'acme',
+      repo: 'platform-config',
+      host: 'github.com',
+    });
     expect(parseRepository('https://github.com/acme/platform-config.git')).toMatchObject({ owner: 'acme', repo: 'platform-config' });
-    expect(parseRepository('https://x-access-token:ghs_abc@github.com/acme/platform-config.git/')).toMatchObject({ owner: 'acme', repo: 'platform-config' });
-    expect(parseRepository('git@github.com:acme/platform-config.git')).toEqual({ owner: 'acme', repo: 'platform-config', host: 'github.com' });
-    expect(parseRepository('ssh://git@github.example.com/acme/infra.config.git')).toEqual({ owner: 'acme', repo: 'infra.config', host: 'github.example.com' });
+    expect(parseRepository('https://x-access-token:ghs_abc@github.com/acme/platform-config.git/')).toMatchObject({
+      owner: 'acme',
+      repo: 'platform-config',
+    });
+    expect(parseRepository('git@github.com:acme/platform-config.git')).toEqual({
+      owner: 'acme',
+      repo: 'platform-config',
+      host: 'github.com',
+    });
+    expect(parseRepository('ssh://git@github.example.com/acme/infra.config.git')).toEqual({
+      owner: 'acme',
+      repo: 'infra.config',
+      host: 'github.example.com',
+    });
   });
 
   it('names nothing for local paths and other shapes', () => {
-    for (const url of ['/srv/repos/platform-config', './platform-config', 'platform-config', 'file:///srv/repos/platform-config', 'C:\\repos\\platform', 'https://github.com/acme', 'https://github.com/acme/platform/tree/main']) {
+    for (const url of [
+      '/srv/repos/platform-config',
+      './platform-config',
+      'platform-config',
+      'file:///srv/repos/platform-config',
+      'C:\\repos\\platform',
+      'https://github.com/acme',
+      'https://github.com/acme/platform/tree/main',
+    ]) {
       expect(parseRepository(url)).toBeUndefined();
     }
   });

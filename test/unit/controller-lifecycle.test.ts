@@ -17,7 +17,16 @@ const SHA = (c: string) => c.repeat(40);
 let counter = 0;
 function run(fields: Partial<Run> = {}): Run {
   counter++;
-  return { id: `run-${String(counter).padStart(4, '0')}`, environment: 'dev', commit: SHA('a'), branch: 'main', trigger: 'push', status: 'queued', createdAt: new Date(Date.UTC(2026, 0, 1, 0, 0, counter)).toISOString(), ...fields };
+  return {
+    id: `run-${String(counter).padStart(4, '0')}`,
+    environment: 'dev',
+    commit: SHA('a'),
+    branch: 'main',
+    trigger: 'push',
+    status: 'queued',
+    createdAt: new Date(Date.UTC(2026, 0, 1, 0, 0, counter)).toISOString(),
+    ...fields,
+  };
 }
 
 describe('the transition table', () => {
@@ -28,7 +37,12 @@ describe('the transition table', () => {
     'awaiting-approval': ['approved', 'cancelled', 'superseded'],
     approved: ['applying', 'cancelled', 'interrupted'],
     applying: ['applied', 'failed', 'interrupted'],
-    planned: [], applied: [], failed: [], cancelled: [], superseded: [], interrupted: [],
+    planned: [],
+    applied: [],
+    failed: [],
+    cancelled: [],
+    superseded: [],
+    interrupted: [],
   };
 
   it('is the lifecycle written down, and final statuses lead nowhere', () => {
@@ -80,7 +94,9 @@ describe('the transition table', () => {
 
   it('is the only place that changes a status: no other module of the controller calls updateRun', () => {
     const root = join(__dirname, '..', '..', 'src', 'controller');
-    const files = readdirSync(root, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.ts') && !f.startsWith('store/') && f !== 'lifecycle.ts');
+    const files = readdirSync(root, { recursive: true, encoding: 'utf8' }).filter(
+      (f) => f.endsWith('.ts') && !f.startsWith('store/') && f !== 'lifecycle.ts',
+    );
     expect(files.length).toBeGreaterThan(10);
     for (const file of files) expect([file, /\.updateRun\(/.test(readFileSync(join(root, file), 'utf8'))]).toEqual([file, false]);
   });
@@ -88,7 +104,8 @@ describe('the transition table', () => {
   it('leaves the process to the CLI: no module of the controller exits it or handles its signals', () => {
     const root = join(__dirname, '..', '..', 'src', 'controller');
     const files = readdirSync(root, { recursive: true, encoding: 'utf8' }).filter((f) => /\.(ts|js)$/.test(f));
-    for (const file of files) expect([file, /process\.(exit|once|on)\(/.test(readFileSync(join(root, file), 'utf8'))]).toEqual([file, false]);
+    for (const file of files)
+      expect([file, /process\.(exit|once|on)\(/.test(readFileSync(join(root, file), 'utf8'))]).toEqual([file, false]);
   });
 });
 
@@ -106,7 +123,10 @@ describe('laneOf', () => {
 });
 
 describe('supersedeRules', () => {
-  const chain = new Map([[SHA('b'), SHA('a')], [SHA('c'), SHA('b')]]);
+  const chain = new Map([
+    [SHA('b'), SHA('a')],
+    [SHA('c'), SHA('b')],
+  ]);
   const isAncestor = (older: string, newer: string) => {
     for (let at = chain.get(newer); at; at = chain.get(at)) if (at === older) return true;
     return false;
@@ -115,30 +135,94 @@ describe('supersedeRules', () => {
 
   it.each([
     ['a newer commit replaces a queued run of an ancestor', { status: 'queued', commit: SHA('a') }, { commit: SHA('c') }, none, 'replaces'],
-    ['a newer commit replaces a run awaiting approval', { status: 'awaiting-approval', commit: SHA('b') }, { commit: SHA('c') }, none, 'replaces'],
+    [
+      'a newer commit replaces a run awaiting approval',
+      { status: 'awaiting-approval', commit: SHA('b') },
+      { commit: SHA('c') },
+      none,
+      'replaces',
+    ],
     ['the same commit again replaces the waiting run', { status: 'queued', commit: SHA('c') }, { commit: SHA('c') }, none, 'replaces'],
-    ['the same commit queued later by another controller is left alone: the newer run stays', { status: 'queued', commit: SHA('c'), createdAt: '2027-01-01T00:00:00.000Z' }, { commit: SHA('c') }, none, 'nothing'],
+    [
+      'the same commit queued later by another controller is left alone: the newer run stays',
+      { status: 'queued', commit: SHA('c'), createdAt: '2027-01-01T00:00:00.000Z' },
+      { commit: SHA('c') },
+      none,
+      'nothing',
+    ],
     ['a running run is never replaced', { status: 'running', commit: SHA('a') }, { commit: SHA('c') }, none, 'nothing'],
     ['an approved run is never replaced', { status: 'approved', commit: SHA('a') }, { commit: SHA('c') }, none, 'nothing'],
     ['a late delivery of an older commit is superseded itself', { status: 'queued', commit: SHA('c') }, { commit: SHA('a') }, none, 'late'],
-    ['a forced push back to an older commit is not late', { status: 'awaiting-approval', commit: SHA('c') }, { commit: SHA('a') }, (c: string) => c === SHA('a'), 'nothing'],
-    ['an unrelated commit on a branch waits for git to decide', { status: 'queued', commit: SHA('d') }, { commit: SHA('c') }, none, 'nothing'],
+    [
+      'a forced push back to an older commit is not late',
+      { status: 'awaiting-approval', commit: SHA('c') },
+      { commit: SHA('a') },
+      (c: string) => c === SHA('a'),
+      'nothing',
+    ],
+    [
+      'an unrelated commit on a branch waits for git to decide',
+      { status: 'queued', commit: SHA('d') },
+      { commit: SHA('c') },
+      none,
+      'nothing',
+    ],
     ['another lane is left alone', { status: 'queued', commit: SHA('a'), branch: 'feature' }, { commit: SHA('c') }, none, 'nothing'],
-    ['another environment is left alone', { status: 'queued', commit: SHA('a'), environment: 'prod' }, { commit: SHA('c') }, none, 'nothing'],
-    ['a pull request run replaces the older waiting one of its pull request', { status: 'queued', commit: SHA('d'), trigger: 'pull_request', pullRequest: 4 }, { commit: SHA('e'), trigger: 'pull_request', pullRequest: 4 }, none, 'replaces'],
-    ['a drift check replaces the waiting drift check', { status: 'queued', commit: SHA('d'), trigger: 'drift' }, { commit: SHA('d'), trigger: 'drift' }, none, 'replaces'],
+    [
+      'another environment is left alone',
+      { status: 'queued', commit: SHA('a'), environment: 'prod' },
+      { commit: SHA('c') },
+      none,
+      'nothing',
+    ],
+    [
+      'a pull request run replaces the older waiting one of its pull request',
+      { status: 'queued', commit: SHA('d'), trigger: 'pull_request', pullRequest: 4 },
+      { commit: SHA('e'), trigger: 'pull_request', pullRequest: 4 },
+      none,
+      'replaces',
+    ],
+    [
+      'a drift check replaces the waiting drift check',
+      { status: 'queued', commit: SHA('d'), trigger: 'drift' },
+      { commit: SHA('d'), trigger: 'drift' },
+      none,
+      'replaces',
+    ],
     ['a superseded run is not counted', { status: 'superseded', commit: SHA('c') }, { commit: SHA('a') }, none, 'nothing'],
   ] as const)('%s', (_name, oldFields, newFields, forced, expected) => {
     const old = run(oldFields as Partial<Run>);
     const fresh = run(newFields as Partial<Run>);
-    const outcome = supersedeRules({ run: fresh, others: [fresh, old].filter((r) => r.environment === fresh.environment), isAncestor, forced });
-    const got = outcome.supersededBy ? (outcome.supersededBy.id === old.id ? 'late' : 'other') : outcome.replaces.some((r) => r.id === old.id) ? 'replaces' : 'nothing';
+    const outcome = supersedeRules({
+      run: fresh,
+      others: [fresh, old].filter((r) => r.environment === fresh.environment),
+      isAncestor,
+      forced,
+    });
+    const got = outcome.supersededBy
+      ? outcome.supersededBy.id === old.id
+        ? 'late'
+        : 'other'
+      : outcome.replaces.some((r) => r.id === old.id)
+        ? 'replaces'
+        : 'nothing';
     expect(got).toBe(expected);
   });
 });
 
 describe('decide', () => {
-  const base: PolicyInput = { trigger: 'push', applyCandidate: true, production: false, autoApply: true, changes: true, destroy: false, destructive: [], requestedByApprover: false, policyLowered: false, rollback: false };
+  const base: PolicyInput = {
+    trigger: 'push',
+    applyCandidate: true,
+    production: false,
+    autoApply: true,
+    changes: true,
+    destroy: false,
+    destructive: [],
+    requestedByApprover: false,
+    policyLowered: false,
+    rollback: false,
+  };
   it.each([
     ['a push to the default branch outside production, autoApply', {}, 'auto-apply'],
     ['autoApply off', { autoApply: false }, 'needs-approval'],
@@ -167,7 +251,13 @@ describe('decide', () => {
 });
 
 describe('lowered: what a change may not do by itself', () => {
-  const applied: PolicyValues = { production: true, autoApply: false, approvers: ['alice', 'Bob'], allowForks: false, waivers: ['alarms-enabled'] };
+  const applied: PolicyValues = {
+    production: true,
+    autoApply: false,
+    approvers: ['alice', 'Bob'],
+    allowForks: false,
+    waivers: ['alarms-enabled'],
+  };
   it.each([
     ['nothing changed', {}, []],
     ['production turned off', { production: false }, ['production: true -> false']],

@@ -10,23 +10,43 @@ import type { Run } from '../../src/controller/run';
 import { EXAMPLES_DIR } from '../support/helpers';
 
 const run: Run = {
-  id: 'run-1', environment: 'prod', commit: '8f14e45fceea167a5a36dedd4bea2543b1a5b0e2', branch: 'feature', trigger: 'pull_request', pullRequest: 7,
-  status: 'planned', decision: 'plan-only', createdAt: '2025-03-14T12:00:00.000Z',
-  plan: { add: 0, change: 1, replace: 0, destroy: 0, addresses: { create: [], update: ['aws_ecs_service.service-api_service_454F4786'], replace: [], delete: [] } },
+  id: 'run-1',
+  environment: 'prod',
+  commit: '8f14e45fceea167a5a36dedd4bea2543b1a5b0e2',
+  branch: 'feature',
+  trigger: 'pull_request',
+  pullRequest: 7,
+  status: 'planned',
+  decision: 'plan-only',
+  createdAt: '2025-03-14T12:00:00.000Z',
+  plan: {
+    add: 0,
+    change: 1,
+    replace: 0,
+    destroy: 0,
+    addresses: { create: [], update: ['aws_ecs_service.service-api_service_454F4786'], replace: [], delete: [] },
+  },
 };
 
 const [dev, prod] = estimateCost(EXAMPLES_DIR).filter((e) => e.environment !== 'staging');
 // prod's lines against dev's, renamed: every line differs, so the folds are long.
-const cost = formatComparisonMarkdown(compareEstimates([{ ...dev!, environment: 'prod' }], [prod!]), 'Monthly cost estimate: difference from main');
+const cost = formatComparisonMarkdown(
+  compareEstimates([{ ...dev!, environment: 'prod' }], [prod!]),
+  'Monthly cost estimate: difference from main',
+);
 
 describe('the cost difference in a plan comment', () => {
   it('sits under the summary of the first part', () => {
     const plan = Array.from({ length: 4000 }, (_, i) => `  ~ resource ${i}`).join('\n');
     const parts = renderPlanComments({ run, planText: plan, cost, maxChars: 20_000 });
     expect(parts.length).toBeGreaterThan(1);
-    expect(parts[0]!.indexOf('#### Monthly cost estimate: difference from main')).toBeGreaterThan(parts[0]!.indexOf('| add | change | replace | destroy |'));
+    expect(parts[0]!.indexOf('#### Monthly cost estimate: difference from main')).toBeGreaterThan(
+      parts[0]!.indexOf('| add | change | replace | destroy |'),
+    );
     expect(parts[0]!.indexOf('#### Monthly cost estimate')).toBeLessThan(parts[0]!.indexOf('<details><summary>Full plan'));
-    expect(parts[0]).toContain(`| prod | $${dev!.total.toFixed(2)} | $${prod!.total.toLocaleString('en-US', { minimumFractionDigits: 2 })} |`);
+    expect(parts[0]).toContain(
+      `| prod | $${dev!.total.toFixed(2)} | $${prod!.total.toLocaleString('en-US', { minimumFractionDigits: 2 })} |`,
+    );
     for (const part of parts.slice(1)) expect(part).not.toContain('Monthly cost estimate');
     for (const part of parts) expect(part.length).toBeLessThanOrEqual(20_000);
   });
@@ -46,8 +66,19 @@ describe('the cost difference in a plan comment', () => {
 
 describe('the pull request workflow init writes', () => {
   it('comments the cost difference from the base branch on pull requests', () => {
-    const WORKFLOW = (require('../../src/cli/init-templates') as typeof import('../../src/cli/init-templates')).workflowTemplates()['pull-request.yml'];
-    const workflow = (require('yaml') as typeof import('yaml')).parse(WORKFLOW) as { jobs: Record<string, { if?: string; permissions?: Record<string, string>; steps: { run?: string; with?: Record<string, unknown>; env?: Record<string, string> }[] }> };
+    const WORKFLOW = (require('../../src/cli/init-templates') as typeof import('../../src/cli/init-templates')).workflowTemplates()[
+      'pull-request.yml'
+    ];
+    const workflow = (require('yaml') as typeof import('yaml')).parse(WORKFLOW) as {
+      jobs: Record<
+        string,
+        {
+          if?: string;
+          permissions?: Record<string, string>;
+          steps: { run?: string; with?: Record<string, unknown>; env?: Record<string, string> }[];
+        }
+      >;
+    };
     const job = workflow.jobs.cost!;
     // Not for forks: their token cannot comment.
     expect(job.if).toBe("github.event_name == 'pull_request' && github.event.pull_request.head.repo.full_name == github.repository");

@@ -30,10 +30,11 @@ function estimateWith(environment: 'prod' | 'dev', text: string): CostEstimate {
 
 const examples = estimateCost(EXAMPLES_DIR);
 const base = (name: string) => examples.find((e) => e.environment === name)!;
-const find = (estimate: CostEstimate, address: string, item: string) => estimate.lines.find((l) => l.address.startsWith(address) && l.item.startsWith(item))!;
+const find = (estimate: CostEstimate, address: string, item: string) =>
+  estimate.lines.find((l) => l.address.startsWith(address) && l.item.startsWith(item))!;
 
 describe('the Spot discount', () => {
-  it('is the region\'s figure from the price table, with its source, and printed', () => {
+  it("is the region's figure from the price table, with its source, and printed", () => {
     expect(SPOT_DISCOUNT_SOURCE.quoted).toEqual(['eu-west-1 = 0.01334053 / 0.04048']);
     expect(PRICES['eu-west-1']!.fargate.spotDiscount).toBe(Math.round((1 - 0.01334053 / 0.04048) * 1e4) / 1e4);
     const dev = base('dev');
@@ -41,7 +42,7 @@ describe('the Spot discount', () => {
     const web = find(dev, 'aws_ecs_service.service-web', 'Fargate Spot vCPU');
     expect(web.unitPrice).toBeCloseTo(0.04048 * 0.3296, 6);
     expect(web.item).toContain('67.04% off (cost.spotDiscount)');
-    expect(formatEstimateTable(dev)).toContain('spotDiscount: 0.6704 (Fargate Spot\'s discount off on-demand');
+    expect(formatEstimateTable(dev)).toContain("spotDiscount: 0.6704 (Fargate Spot's discount off on-demand");
   });
 
   it('follows cost.spotDiscount', () => {
@@ -54,8 +55,9 @@ describe('the Spot discount', () => {
   });
 
   it('is a fraction below 0.9', () => {
-    expect(problemsOf({ 'dev.yaml': `${MINIMAL_ENVIRONMENT}cost:\n  spotDiscount: 70\n` }))
-      .toEqual([expect.stringMatching(/^cfg\/dev\.yaml:11:17 cost\.spotDiscount: /)]);
+    expect(problemsOf({ 'dev.yaml': `${MINIMAL_ENVIRONMENT}cost:\n  spotDiscount: 70\n` })).toEqual([
+      expect.stringMatching(/^cfg\/dev\.yaml:11:17 cost\.spotDiscount: /),
+    ]);
   });
 });
 
@@ -77,7 +79,7 @@ describe('cost.overrides.services', () => {
     expect(base('prod')).not.toHaveProperty('overrides');
   });
 
-  it('adds its requests to the other routed services\' share of albRequestsPerSecond', () => {
+  it("adds its requests to the other routed services' share of albRequestsPerSecond", () => {
     const lcus = find(prod, 'aws_lb.', 'LCUs');
     // api 45, web the environment's 5: 50 a second, 2 LCUs.
     expect(lcus.quantity).toBeCloseTo((50 / 25) * H, 6);
@@ -92,26 +94,47 @@ describe('cost.overrides.services', () => {
     expect(api.item).toBe('log ingestion (2 GB a day, cost.overrides.services.api)');
     // The other six share prod's logGbPerDay (1 GB): web, worker, the database's postgresql and upgrade, the flow logs,
     // and the web ACL's aws-waf-logs-* group (the WAF is on by default in production): 1/6 GB a day each.
-    const shared = prod.lines.filter((l) => l.address.startsWith('aws_cloudwatch_log_group.') && l.item.startsWith('log ingestion') && !l.address.startsWith('aws_cloudwatch_log_group.service-api'));
-    expect(shared.map((l) => l.address.replace(/^aws_cloudwatch_log_group\.|_group_[0-9A-F]+$/g, ''))).toEqual(
-      ['database-main_log-postgresql', 'database-main_log-upgrade', 'network_flow-logs', 'service-web_logs', 'service-worker_logs', 'waf_logs']);
-    for (const group of shared) expect([group.item, group.quantity]).toEqual(['log ingestion (1 GB a day across 6 log group(s))', expect.closeTo(((1 / 6) * H) / 24, 6)]);
+    const shared = prod.lines.filter(
+      (l) =>
+        l.address.startsWith('aws_cloudwatch_log_group.') &&
+        l.item.startsWith('log ingestion') &&
+        !l.address.startsWith('aws_cloudwatch_log_group.service-api'),
+    );
+    expect(shared.map((l) => l.address.replace(/^aws_cloudwatch_log_group\.|_group_[0-9A-F]+$/g, ''))).toEqual([
+      'database-main_log-postgresql',
+      'database-main_log-upgrade',
+      'network_flow-logs',
+      'service-web_logs',
+      'service-worker_logs',
+      'waf_logs',
+    ]);
+    for (const group of shared)
+      expect([group.item, group.quantity]).toEqual([
+        'log ingestion (1 GB a day across 6 log group(s))',
+        expect.closeTo(((1 / 6) * H) / 24, 6),
+      ]);
     // api keeps 180 days of 2 GB a day.
     expect(find(prod, 'aws_cloudwatch_log_group.service-api', 'log storage').quantity).toBeCloseTo(2 * 180, 6);
   });
 
   it('counts only the overridden requests when every routed service has its own', () => {
-    const both = estimateWith('prod', '  overrides:\n    services:\n      api: { requestsPerSecond: 20 }\n      web: { requestsPerSecond: 30 }\n');
+    const both = estimateWith(
+      'prod',
+      '  overrides:\n    services:\n      api: { requestsPerSecond: 20 }\n      web: { requestsPerSecond: 30 }\n',
+    );
     expect(find(both, 'aws_lb.', 'LCUs').quantity).toBeCloseTo((50 / 25) * H, 6);
   });
 
   it('names an unknown service and a request rate of a service without routing, with file, line and column', () => {
     const problems = problemsOf({
-      'dev.yaml': `${MINIMAL_ENVIRONMENT}services:\n  worker:\n    image: { repository: worker, tag: "1.0.0" }\n    cpu: 256\n    memory: 512\n`
-        + 'cost:\n  overrides:\n    services:\n      wroker: { tasks: 2 }\n      worker: { requestsPerSecond: 3 }\n',
+      'dev.yaml':
+        `${MINIMAL_ENVIRONMENT}services:\n  worker:\n    image: { repository: worker, tag: "1.0.0" }\n    cpu: 256\n    memory: 512\n` +
+        'cost:\n  overrides:\n    services:\n      wroker: { tasks: 2 }\n      worker: { requestsPerSecond: 3 }\n',
     });
     expect(problems).toEqual([
-      expect.stringMatching(/^cfg\/dev\.yaml:18:\d+ cost\.overrides\.services\.wroker: no service named wroker in this environment; cost\.overrides\.services takes worker/),
+      expect.stringMatching(
+        /^cfg\/dev\.yaml:18:\d+ cost\.overrides\.services\.wroker: no service named wroker in this environment; cost\.overrides\.services takes worker/,
+      ),
       expect.stringMatching(/^cfg\/dev\.yaml:19:\d+ cost\.overrides\.services\.worker\.requestsPerSecond: service worker has no routing/),
     ]);
   });
@@ -123,7 +146,7 @@ describe('cost.overrides.services', () => {
 });
 
 describe('access logs', () => {
-  it('prices a PUT per log file of each node and the logs kept by the bucket\'s lifecycle', () => {
+  it("prices a PUT per log file of each node and the logs kept by the bucket's lifecycle", () => {
     const prod = base('prod');
     const puts = find(prod, 'aws_lb.', 'access log S3 PUT requests');
     // 3 zones x 12 files an hour x 730 hours = 26,280 PUTs at $0.005 per 1,000.

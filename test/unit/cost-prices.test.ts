@@ -24,7 +24,7 @@ describe('the pinned price table', () => {
   });
 
   const quoted = PRICE_SOURCES.flatMap((s) => s.quoted.map((q) => [s.service, q] as const));
-  it.each(quoted)('%s: %s is the table\'s figure', (_service, quote) => {
+  it.each(quoted)("%s: %s is the table's figure", (_service, quote) => {
     const match = /^([a-z0-9-]+) (\S+) = ([0-9.]+)$/.exec(quote);
     expect(match).not.toBeNull();
     expect(lookUp(PRICES[match![1]!]!, match![2]!)).toBe(Number(match![3]));
@@ -32,14 +32,26 @@ describe('the pinned price table', () => {
 
   it('keeps a handful of published us-east-1 figures', () => {
     const us = PRICES['us-east-1']!;
-    expect([us.fargate.vcpuHour, us.fargate.gbHour, us.nat.hour, us.alb.hour, us.alb.lcuHour, us.publicIpv4Hour, us.cloudwatch.alarmMonth, us.kmsKeyMonth, us.secretMonth])
-      .toEqual([0.04048, 0.004445, 0.045, 0.0225, 0.008, 0.005, 0.1, 1, 0.4]);
+    expect([
+      us.fargate.vcpuHour,
+      us.fargate.gbHour,
+      us.nat.hour,
+      us.alb.hour,
+      us.alb.lcuHour,
+      us.publicIpv4Hour,
+      us.cloudwatch.alarmMonth,
+      us.kmsKeyMonth,
+      us.secretMonth,
+    ]).toEqual([0.04048, 0.004445, 0.045, 0.0225, 0.008, 0.005, 0.1, 1, 0.4]);
     expect(us.rds.postgres['db.t4g.micro']).toBe(0.016);
   });
 
   it('has the five regions, each with every price and the same RDS classes', () => {
     expect(Object.keys(PRICES).sort()).toEqual(['ap-southeast-1', 'eu-central-1', 'eu-west-1', 'us-east-1', 'us-west-2']);
-    const shape = (prices: RegionPrices): string[] => Object.entries(prices).flatMap(([k, v]) => (typeof v === 'object' ? Object.keys(v as object).map((c) => `${k}.${c}`) : [k])).sort();
+    const shape = (prices: RegionPrices): string[] =>
+      Object.entries(prices)
+        .flatMap(([k, v]) => (typeof v === 'object' ? Object.keys(v as object).map((c) => `${k}.${c}`) : [k]))
+        .sort();
     const reference = shape(PRICES['us-east-1']!);
     for (const prices of Object.values(PRICES)) {
       expect(shape(prices)).toEqual(reference);
@@ -58,7 +70,9 @@ describe('the pinned price table', () => {
   });
 
   it('refuses a region without prices, naming the regions that have them', () => {
-    expect(() => pricesFor('us-east-2')).toThrow('no prices for region us-east-2: the pinned price table (src/cost/prices.ts, as of 2025-01-15) has us-east-1, us-west-2, eu-west-1, eu-central-1, ap-southeast-1');
+    expect(() => pricesFor('us-east-2')).toThrow(
+      'no prices for region us-east-2: the pinned price table (src/cost/prices.ts, as of 2025-01-15) has us-east-1, us-west-2, eu-west-1, eu-central-1, ap-southeast-1',
+    );
     const dir = writeConfig({ 'dev.yaml': MINIMAL_ENVIRONMENT.replace('eu-west-1', 'us-east-2') });
     let error: unknown;
     try {

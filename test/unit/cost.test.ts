@@ -10,7 +10,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { capacitySplit, estimateStack } from '../../src/cost/estimate';
 import { PRICES } from '../../src/cost/prices';
-import { estimateCost, formatEstimateMarkdown, formatEstimateTable, loadEnvironments, PRICES_AS_OF, synthesize, type CostEstimate } from '../../src/core/index';
+import {
+  estimateCost,
+  formatEstimateMarkdown,
+  formatEstimateTable,
+  loadEnvironments,
+  PRICES_AS_OF,
+  synthesize,
+  type CostEstimate,
+} from '../../src/core/index';
 import { cli as runCli, type CliResult } from '../support/cli-in-process';
 import { EXAMPLES_DIR } from '../support/helpers';
 import { synthesizedFixture } from '../support/synth-cache';
@@ -22,12 +30,29 @@ const eu = PRICES['eu-west-1']!;
 const estimates = estimateCost(EXAMPLES_DIR);
 const byName = (name: string): CostEstimate => estimates.find((e) => e.environment === name)!;
 const stacks = synthesizedFixture(EXAMPLES_DIR);
-const stackOf = (name: string) => JSON.parse(stacks.find((s) => s.environment === name)!.json) as { resource: Record<string, Record<string, unknown>> };
+const stackOf = (name: string) =>
+  JSON.parse(stacks.find((s) => s.environment === name)!.json) as { resource: Record<string, Record<string, unknown>> };
 const count = (name: string, type: string) => Object.keys(stackOf(name).resource[type] ?? {}).length;
 
 /** Types that cost money on their own; each resource of these must have a priced line. */
-const BILLABLE = ['aws_ecs_service', 'aws_nat_gateway', 'aws_eip', 'aws_lb', 'aws_db_instance', 'aws_dynamodb_table', 'aws_cloudwatch_metric_alarm', 'aws_cloudwatch_dashboard',
-  'aws_cloudwatch_log_group', 'aws_kms_key', 'aws_secretsmanager_secret', 'aws_ecr_repository', 'aws_efs_file_system', 'aws_s3_bucket', 'aws_service_discovery_private_dns_namespace', 'aws_service_discovery_service'];
+const BILLABLE = [
+  'aws_ecs_service',
+  'aws_nat_gateway',
+  'aws_eip',
+  'aws_lb',
+  'aws_db_instance',
+  'aws_dynamodb_table',
+  'aws_cloudwatch_metric_alarm',
+  'aws_cloudwatch_dashboard',
+  'aws_cloudwatch_log_group',
+  'aws_kms_key',
+  'aws_secretsmanager_secret',
+  'aws_ecr_repository',
+  'aws_efs_file_system',
+  'aws_s3_bucket',
+  'aws_service_discovery_private_dns_namespace',
+  'aws_service_discovery_service',
+];
 
 describe('cost --env prod --format json', () => {
   let cli: CliResult;
@@ -57,13 +82,14 @@ describe('cost --env prod --format json', () => {
   });
 
   it('comes to the sum worked out by hand', () => {
-    const fargate = 3 * (1 * 0.04048 + 2 * 0.004445) * H + 2 * (0.25 * 0.04048 + 0.5 * 0.004445) * H + 2 * (0.25 * 0.03238 + 0.5 * 0.00356) * H;
+    const fargate =
+      3 * (1 * 0.04048 + 2 * 0.004445) * H + 2 * (0.25 * 0.04048 + 0.5 * 0.004445) * H + 2 * (0.25 * 0.03238 + 0.5 * 0.00356) * H;
     const nat = 3 * H * 0.048 + 100 * 0.048;
     const publicIps = 3 * H * 0.005 + 3 * H * 0.005; // three NAT addresses, three load balancer zones
     const alb = H * 0.0252 + (5 / 25) * H * 0.008;
     const rds = 0.262 * H * 2 + 100 * 2 * 0.127; // db.r7g.large postgres, Multi-AZ
     const dynamodb = ((1 * SECONDS * 2) / 1e6) * 0.7068 + ((5 * SECONDS) / 1e6) * 0.1413 + 0.283 + 0.2264; // one index, PITR on
-    const cloudwatch = count('prod', 'aws_cloudwatch_metric_alarm') * 0.1 + 3 + (1 * H / 24) * 0.57;
+    const cloudwatch = count('prod', 'aws_cloudwatch_metric_alarm') * 0.1 + 3 + ((1 * H) / 24) * 0.57;
     const rest = 2 * 1 + 0.4 + 3 * 0.1 + 0.5 + 3 * 0.1; // KMS keys, the database secret, 3 repositories, Cloud Map zone and api's 3 instances
     // Access logs: 5 requests a second of 100 bytes (compressed) kept 90 days; a file every 5 minutes from each of 3 nodes, $0.005 per 1,000 PUTs.
     const accessLogs = ((5 * 86400 * 100) / 1e9) * 90 * 0.023 + ((3 * 12 * H) / 1000) * 0.005;
@@ -75,15 +101,25 @@ describe('cost --env prod --format json', () => {
     const waf = 5 + 4 * 1 + ((5 * SECONDS) / 1e6) * 0.6;
     expect(count('prod', 'aws_kms_key')).toBe(2);
     expect(count('prod', 'aws_cloudwatch_log_group')).toBe(7);
-    expect(prod.total).toBeCloseTo(fargate + nat + publicIps + alb + rds + dynamodb + cloudwatch + rest + accessLogs + insights + autoscalingAlarms + logStorage + waf, 2);
+    expect(prod.total).toBeCloseTo(
+      fargate + nat + publicIps + alb + rds + dynamodb + cloudwatch + rest + accessLogs + insights + autoscalingAlarms + logStorage + waf,
+      2,
+    );
   });
 
   it('counts Container Insights, the alarms of target tracking and log storage as lines of their own', () => {
     const items = (prefix: string) => prod.lines.filter((l) => l.address.startsWith(prefix));
-    expect(items('aws_ecs_cluster.').map((l) => [l.item, l.quantity, l.unitPrice])).toEqual([['Container Insights metrics (12 for the cluster, 25 for each of 3 service(s))', 87, 0.3]]);
+    expect(items('aws_ecs_cluster.').map((l) => [l.item, l.quantity, l.unitPrice])).toEqual([
+      ['Container Insights metrics (12 for the cluster, 25 for each of 3 service(s))', 87, 0.3],
+    ]);
     expect(items('aws_appautoscaling_policy.').map((l) => l.quantity)).toEqual([2, 2, 2, 2, 2]);
-    const flowLogs = prod.lines.find((l) => l.address.startsWith('aws_cloudwatch_log_group.network_flow-logs') && l.item.startsWith('log storage'))!;
-    expect([flowLogs.item, flowLogs.quantity]).toEqual(['log storage (365 days\' retention of 0.142857 GB a day, as ingested)', Math.round((365 / 7) * 1e6) / 1e6]);
+    const flowLogs = prod.lines.find(
+      (l) => l.address.startsWith('aws_cloudwatch_log_group.network_flow-logs') && l.item.startsWith('log storage'),
+    )!;
+    expect([flowLogs.item, flowLogs.quantity]).toEqual([
+      "log storage (365 days' retention of 0.142857 GB a day, as ingested)",
+      Math.round((365 / 7) * 1e6) / 1e6,
+    ]);
     // dev switches Container Insights off: no metrics line.
     expect(byName('dev').lines.some((l) => l.address.startsWith('aws_ecs_cluster.'))).toBe(false);
   });
@@ -92,26 +128,35 @@ describe('cost --env prod --format json', () => {
     expect(prod.notPriced.map((n) => n.what)).toEqual([
       'aws_ecs_cluster.cluster_A4C38409: Container Insights performance log events',
       'aws_lb.load-balancer_30A23327: access log PUT requests of nodes beyond one per zone',
-      'aws_wafv2_web_acl.waf_web-acl_54BA89C4: the managed rule groups\' own fees',
+      "aws_wafv2_web_acl.waf_web-acl_54BA89C4: the managed rule groups' own fees",
       'data transfer out to the internet and between availability zones',
       'API requests (KMS, Secrets Manager, CloudWatch metric reads, S3, ECR image pulls)',
     ]);
     for (const n of prod.notPriced) expect(n.why.length).toBeGreaterThan(10);
     const table = formatEstimateTable(prod);
-    expect(table).toContain('not priced (billed, not in the total):\n  aws_ecs_cluster.cluster_A4C38409: Container Insights performance log events: ingested and stored');
-    expect(formatEstimateMarkdown(prod)).toContain('- data transfer out to the internet and between availability zones: depends on traffic');
+    expect(table).toContain(
+      'not priced (billed, not in the total):\n  aws_ecs_cluster.cluster_A4C38409: Container Insights performance log events: ingested and stored',
+    );
+    expect(formatEstimateMarkdown(prod)).toContain(
+      '- data transfer out to the internet and between availability zones: depends on traffic',
+    );
   });
 
   it('answers --json like every other command: the same bytes as --format json, and problems as JSON', async () => {
     expect((await runCli(['cost', '--config', EXAMPLES_DIR, '--env', 'prod', '--json'])).stdout).toBe(cli.stdout);
     const wrong = await runCli(['cost', '--config', EXAMPLES_DIR, '--env', 'nope', '--json']);
     expect(wrong.status).not.toBe(0);
-    expect(JSON.parse(wrong.stdout)).toMatchObject({ ok: false, problems: [{ message: 'no environment "nope"; found dev, prod, staging' }] });
+    expect(JSON.parse(wrong.stdout)).toMatchObject({
+      ok: false,
+      problems: [{ message: 'no environment "nope"; found dev, prod, staging' }],
+    });
   });
 
   // The same from a true `platform` process: cost-cli.test.ts (end-to-end).
-  it('prints the same bytes as the core\'s estimate', () => {
-    expect(cli.stdout).toBe(`${JSON.stringify({ ok: true, pricesAsOf: PRICES_AS_OF, environments: estimateCost(EXAMPLES_DIR, 'prod') }, null, 2)}\n`);
+  it("prints the same bytes as the core's estimate", () => {
+    expect(cli.stdout).toBe(
+      `${JSON.stringify({ ok: true, pricesAsOf: PRICES_AS_OF, environments: estimateCost(EXAMPLES_DIR, 'prod') }, null, 2)}\n`,
+    );
   });
 });
 
@@ -129,7 +174,7 @@ describe('dev against prod', () => {
     const rds = 0.017 * H + 20 * 0.127; // db.t4g.micro, single-AZ
     const dynamodb = ((1 * SECONDS * 2) / 1e6) * 0.7068 + ((5 * SECONDS) / 1e6) * 0.1413 + 0.283; // PITR off
     // No dashboard, no Container Insights; api's cpu policy's two alarms; six log groups of 7 days.
-    const cloudwatch = count('dev', 'aws_cloudwatch_metric_alarm') * 0.1 + 2 * 0.1 + (1 * H / 24) * 0.57 + 6 * 7 * (1 / 6) * 0.03;
+    const cloudwatch = count('dev', 'aws_cloudwatch_metric_alarm') * 0.1 + 2 * 0.1 + ((1 * H) / 24) * 0.57 + 6 * 7 * (1 / 6) * 0.03;
     const rest = count('dev', 'aws_kms_key') * 1 + 0.4 + 3 * 0.1 + 0.5 + 1 * 0.1 * apiShare; // no access-log bucket; api's Cloud Map instance as its task
     expect(count('dev', 'aws_s3_bucket')).toBe(0);
     expect(dev.total).toBeCloseTo(fargate + nat + publicIps + alb + rds + dynamodb + cloudwatch + rest, 2);
@@ -137,9 +182,25 @@ describe('dev against prod', () => {
     expect(Math.round((byName('prod').total - dev.total) * 100) / 100).toBeGreaterThan(500);
   });
 
-  it('splits staging\'s mixed capacity as ECS places tasks: the base on-demand, the rest by weight', () => {
-    expect(capacitySplit([{ capacity_provider: 'FARGATE', base: 1, weight: 1 }, { capacity_provider: 'FARGATE_SPOT', base: 0, weight: 3 }], 2)).toEqual({ onDemand: 1.25, spot: 0.75 });
-    expect(capacitySplit([{ capacity_provider: 'FARGATE', base: 1, weight: 1 }, { capacity_provider: 'FARGATE_SPOT', base: 0, weight: 3 }], 1)).toEqual({ onDemand: 1, spot: 0 });
+  it("splits staging's mixed capacity as ECS places tasks: the base on-demand, the rest by weight", () => {
+    expect(
+      capacitySplit(
+        [
+          { capacity_provider: 'FARGATE', base: 1, weight: 1 },
+          { capacity_provider: 'FARGATE_SPOT', base: 0, weight: 3 },
+        ],
+        2,
+      ),
+    ).toEqual({ onDemand: 1.25, spot: 0.75 });
+    expect(
+      capacitySplit(
+        [
+          { capacity_provider: 'FARGATE', base: 1, weight: 1 },
+          { capacity_provider: 'FARGATE_SPOT', base: 0, weight: 3 },
+        ],
+        1,
+      ),
+    ).toEqual({ onDemand: 1, spot: 0 });
     const api = byName('staging').lines.filter((l) => l.address.startsWith('aws_ecs_service.service-api_'));
     const vcpu = (l: { item: string }) => l.item.includes('vCPU (');
     // api: 2 tasks of 0.5 vCPU, 1 GB (the otel sidecar shares the task).
@@ -156,14 +217,16 @@ describe('the free tier', () => {
   it('subtracts what applies to dev and says which allowances dev exceeds', () => {
     const dev = estimateStack(devJson, 'dev', legacy);
     const alarms = count('dev', 'aws_cloudwatch_metric_alarm') + 2; // and the two of api's target-tracking policy
-    expect(dev!.freeTier!.map((u) => [u.allowance.split(':')[0] + ':' + u.unit, u.used, u.exceeded])).toEqual(expect.arrayContaining([
-      ['RDS:hour', 730, false],
-      ['RDS:GB-month', 20, false],
-      ['CloudWatch:alarm metric-month', alarms, alarms > 10],
-      ['CloudWatch:GB', Math.round((H / 24) * 1000) / 1000, true],
-      ['DynamoDB:GB-month', 1, false],
-      ['Load balancer:hour', 730, false],
-    ]));
+    expect(dev!.freeTier!.map((u) => [u.allowance.split(':')[0] + ':' + u.unit, u.used, u.exceeded])).toEqual(
+      expect.arrayContaining([
+        ['RDS:hour', 730, false],
+        ['RDS:GB-month', 20, false],
+        ['CloudWatch:alarm metric-month', alarms, alarms > 10],
+        ['CloudWatch:GB', Math.round((H / 24) * 1000) / 1000, true],
+        ['DynamoDB:GB-month', 1, false],
+        ['Load balancer:hour', 730, false],
+      ]),
+    );
     const free = dev!.lines.filter((l) => l.address === 'free-tier');
     // The micro instance's 730 hours, 20 GB, 10 alarms, 5 GB of logs, table storage, the load balancer's hours and LCUs, 750 hours of public IPv4
     // (dev uses 2,190: the NAT gateway's and the load balancer's two zones), 0.5 GB of ECR.
@@ -173,22 +236,40 @@ describe('the free tier', () => {
     expect(Math.abs(dev!.total - (byName('dev').total - expected))).toBeLessThanOrEqual(0.01);
     const text = formatEstimateTable(dev!);
     expect(text).toContain(`CloudWatch: 10 standard alarm metrics (always): uses ${alarms} of 10 alarm metric-month (exceeds it)`);
-    expect(text).toContain('  rules: always-free allowances and the 12-month allowances: an account created on 2024-06-01 has them until 2025-06-01 (judged on 2025-01-15)');
+    expect(text).toContain(
+      '  rules: always-free allowances and the 12-month allowances: an account created on 2024-06-01 has them until 2025-06-01 (judged on 2025-01-15)',
+    );
   });
 
-  it('chooses the rules by the account\'s creation date: 12-month allowances, ended, the credit plan, or unknown', () => {
-    const twelveMonth = (options: { accountCreated?: string; asOf?: string }) => estimateStack(devJson, 'dev', { freeTier: true, ...options });
+  it("chooses the rules by the account's creation date: 12-month allowances, ended, the credit plan, or unknown", () => {
+    const twelveMonth = (options: { accountCreated?: string; asOf?: string }) =>
+      estimateStack(devJson, 'dev', { freeTier: true, ...options });
     const allowances = (e: CostEstimate) => e.freeTier!.map((u) => u.allowance);
     const withTwelve = allowances(twelveMonth(legacy));
     // dev has no S3 bucket or EFS: RDS hours and storage, load balancer hours and LCUs, public IPv4 hours, ECR.
-    expect(withTwelve.filter((a) => a.endsWith('(12 months)')).map((a) => a.split(':')[0])).toEqual(['RDS', 'RDS', 'Load balancer', 'Load balancer', 'Public IPv4', 'ECR']);
-    for (const options of [{ accountCreated: '2024-06-01', asOf: '2025-06-01' }, { accountCreated: '2025-07-15', asOf: '2025-08-01' }, {}]) {
+    expect(withTwelve.filter((a) => a.endsWith('(12 months)')).map((a) => a.split(':')[0])).toEqual([
+      'RDS',
+      'RDS',
+      'Load balancer',
+      'Load balancer',
+      'Public IPv4',
+      'ECR',
+    ]);
+    for (const options of [
+      { accountCreated: '2024-06-01', asOf: '2025-06-01' },
+      { accountCreated: '2025-07-15', asOf: '2025-08-01' },
+      {},
+    ]) {
       const estimate = twelveMonth(options);
       expect(allowances(estimate)).toEqual(withTwelve.filter((a) => !a.endsWith('(12 months)')));
       expect(estimate.freeTierRules).toMatch(/^always-free allowances only: /);
     }
-    expect(twelveMonth({ accountCreated: '2024-06-01', asOf: '2025-06-01' }).freeTierRules).toBe('always-free allowances only: the 12-month allowances of an account created on 2024-06-01 ended on 2025-06-01 (judged on 2025-06-01)');
-    expect(twelveMonth({ accountCreated: '2025-08-10', asOf: '2025-09-01' }).freeTierRules).toBe('always-free allowances only: an account created on 2025-08-10 (from 2025-07-15) has the Free plan\'s credits (up to USD 200, until 2026-02-10 at the latest), not subtracted here, instead of the 12-month allowances');
+    expect(twelveMonth({ accountCreated: '2024-06-01', asOf: '2025-06-01' }).freeTierRules).toBe(
+      'always-free allowances only: the 12-month allowances of an account created on 2024-06-01 ended on 2025-06-01 (judged on 2025-06-01)',
+    );
+    expect(twelveMonth({ accountCreated: '2025-08-10', asOf: '2025-09-01' }).freeTierRules).toBe(
+      "always-free allowances only: an account created on 2025-08-10 (from 2025-07-15) has the Free plan's credits (up to USD 200, until 2026-02-10 at the latest), not subtracted here, instead of the 12-month allowances",
+    );
     expect(twelveMonth({}).freeTierRules).toContain('cost.accountCreated is not set');
     // The example dev sets no cost.accountCreated: the always-free allowances only, and a total above the legacy account's.
     const [dev] = estimateCost(EXAMPLES_DIR, 'dev', { freeTier: true });
@@ -197,7 +278,9 @@ describe('the free tier', () => {
 
   it('judges the rules on --as-of (default today), and refuses a day that is not one', async () => {
     const cli = await runCli(['cost', '--config', EXAMPLES_DIR, '--env', 'dev', '--free-tier', '--as-of', '2025-02-01', '--json']);
-    expect((JSON.parse(cli.stdout) as { environments: CostEstimate[] }).environments[0]!.freeTierRules).toContain('cost.accountCreated is not set');
+    expect((JSON.parse(cli.stdout) as { environments: CostEstimate[] }).environments[0]!.freeTierRules).toContain(
+      'cost.accountCreated is not set',
+    );
     const wrong = await runCli(['cost', '--config', EXAMPLES_DIR, '--free-tier', '--as-of', 'yesterday']);
     expect(wrong.status).not.toBe(0);
     expect(wrong.stderr).toContain("option '--as-of <date>' argument 'yesterday' is invalid. a date, YYYY-MM-DD");
@@ -214,7 +297,7 @@ describe('the free tier', () => {
     }
   });
 
-  it('gives prod\'s Multi-AZ r7g no RDS hours', () => {
+  it("gives prod's Multi-AZ r7g no RDS hours", () => {
     const prod = estimateStack(stacks.find((s) => s.environment === 'prod')!.json, 'prod', legacy);
     expect(prod!.freeTier!.find((u) => u.allowance.startsWith('RDS: 750'))!.used).toBe(0);
   });
@@ -243,16 +326,25 @@ describe('what the stack cannot say', () => {
     const busy = estimateStack(prodJson, 'prod', { assumptions: { natGbPerMonth: 1000, albRequestsPerSecond: 100, logGbPerDay: 10 } });
     // NAT: 900 GB more; LCUs: 100/25 = 4 instead of 0.2; logs: 9 GB a day more, ingested and kept (9/7 GB a day more per group, 995 retention days in all);
     // the web ACL inspects 95 requests a second more; access logs: 95 requests a second more, 100 bytes each, kept 90 days.
-    const expected = 900 * 0.048 + (4 - 0.2) * H * 0.008 + ((9 * H) / 24) * 0.57 + (9 / 7) * 995 * 0.03 + ((95 * H * 3600) / 1e6) * 0.6 + ((95 * 86400 * 100) / 1e9) * 90 * 0.023;
+    const expected =
+      900 * 0.048 +
+      (4 - 0.2) * H * 0.008 +
+      ((9 * H) / 24) * 0.57 +
+      (9 / 7) * 995 * 0.03 +
+      ((95 * H * 3600) / 1e6) * 0.6 +
+      ((95 * 86400 * 100) / 1e9) * 90 * 0.023;
     expect(busy.total - base.total).toBeCloseTo(expected, 1);
     expect(busy.assumptions.natGbPerMonth).toBe(1000);
   });
 
-  it('reads the environment\'s cost: key', () => {
+  it("reads the environment's cost: key", () => {
     const dir = mkdtempSync(join(tmpdir(), 'platform-cost-'));
     try {
       cpSync(EXAMPLES_DIR, dir, { recursive: true });
-      writeFileSync(join(dir, 'prod.yaml'), readFileSync(join(dir, 'prod.yaml'), 'utf8').replace('\ncost:\n', '\ncost:\n  natGbPerMonth: 400\n'));
+      writeFileSync(
+        join(dir, 'prod.yaml'),
+        readFileSync(join(dir, 'prod.yaml'), 'utf8').replace('\ncost:\n', '\ncost:\n  natGbPerMonth: 400\n'),
+      );
       const [prod] = estimateCost(dir, 'prod');
       expect(prod!.assumptions.natGbPerMonth).toBe(400);
       // The budget is held against, not assumed: prod's 900 USD.

@@ -18,10 +18,15 @@ type Resources = Record<string, Record<string, Record<string, unknown>>>;
 
 const cases = [EXAMPLES_DIR, UNUSUAL_DIR, 'test/fixtures/workloads'].flatMap((dir) => {
   const configs = loadEnvironments(dir).map((e) => e.config);
-  return synthesizedFixture(dir).filter((s) => s.environment !== undefined).map((s) => {
-    const config = configs.find((c) => c.environment === s.environment)!;
-    return [`${dir}/${s.name}`, { config, resources: (JSON.parse(s.json) as { resource: Resources }).resource, diagram: diagramOf(s.json, s.name) }] as const;
-  });
+  return synthesizedFixture(dir)
+    .filter((s) => s.environment !== undefined)
+    .map((s) => {
+      const config = configs.find((c) => c.environment === s.environment)!;
+      return [
+        `${dir}/${s.name}`,
+        { config, resources: (JSON.parse(s.json) as { resource: Resources }).resource, diagram: diagramOf(s.json, s.name) },
+      ] as const;
+    });
 });
 
 const name = (address: string) => address.slice(address.indexOf('.') + 1);
@@ -38,7 +43,16 @@ function groupsOf(diagram: Diagram, resources: Resources, id: string): string[] 
     const mounts = Object.values(resources.aws_efs_mount_target ?? {}).filter((m) => has(m.file_system_id, type, name(node.address!)));
     return sgs.filter((sg) => mounts.some((m) => has(m.security_groups, 'aws_security_group', sg)));
   }
-  return sgs.filter((sg) => has(resource.security_groups ?? resource.vpc_security_group_ids ?? resource.security_group_ids ?? (resource.network_configuration as Record<string, unknown> | undefined)?.security_groups, 'aws_security_group', sg));
+  return sgs.filter((sg) =>
+    has(
+      resource.security_groups ??
+        resource.vpc_security_group_ids ??
+        resource.security_group_ids ??
+        (resource.network_configuration as Record<string, unknown> | undefined)?.security_groups,
+      'aws_security_group',
+      sg,
+    ),
+  );
 }
 
 describe.each(cases)('the diagram of %s', (_label, { config, resources, diagram }) => {
@@ -65,7 +79,10 @@ describe.each(cases)('the diagram of %s', (_label, { config, resources, diagram 
       if (type === 'aws_vpc_security_group_ingress_rule') {
         expect(groupsOf(diagram, resources, edge.to).some((sg) => has(grant!.security_group_id, 'aws_security_group', sg))).toBe(true);
         if (edge.from === 'internet') expect(grant!.cidr_ipv4 ?? grant!.cidr_ipv6).toBeDefined();
-        else expect(groupsOf(diagram, resources, edge.from).some((sg) => has(grant!.referenced_security_group_id, 'aws_security_group', sg))).toBe(true);
+        else
+          expect(
+            groupsOf(diagram, resources, edge.from).some((sg) => has(grant!.referenced_security_group_id, 'aws_security_group', sg)),
+          ).toBe(true);
       } else if (type === 'aws_wafv2_web_acl_association') {
         // The web ACL in front of the load balancer it is associated with.
         expect(has(grant!.web_acl_arn, 'aws_wafv2_web_acl', name(diagram.nodes.find((n) => n.id === edge.from)!.address!))).toBe(true);
@@ -77,8 +94,14 @@ describe.each(cases)('the diagram of %s', (_label, { config, resources, diagram 
         if (target.kind === 'table') expect(has(grant!.policy, 'aws_dynamodb_table', name(target.address!))).toBe(true);
         else expect(String(grant!.policy)).toContain(`:::${String(resources.aws_s3_bucket![name(target.address!)]!.bucket)}`);
         const service = resources.aws_ecs_service![name(diagram.nodes.find((n) => n.id === edge.from)!.address!)]!;
-        const task = Object.entries(resources.aws_ecs_task_definition!).find(([n]) => has(service.task_definition, 'aws_ecs_task_definition', n))![1];
-        expect(Object.keys(resources.aws_iam_role!).some((role) => has(grant!.role, 'aws_iam_role', role) && has(task.task_role_arn, 'aws_iam_role', role))).toBe(true);
+        const task = Object.entries(resources.aws_ecs_task_definition!).find(([n]) =>
+          has(service.task_definition, 'aws_ecs_task_definition', n),
+        )![1];
+        expect(
+          Object.keys(resources.aws_iam_role!).some(
+            (role) => has(grant!.role, 'aws_iam_role', role) && has(task.task_role_arn, 'aws_iam_role', role),
+          ),
+        ).toBe(true);
       }
     }
   });
@@ -88,14 +111,21 @@ describe.each(cases)('the diagram of %s', (_label, { config, resources, diagram 
     const nodeGroups = diagram.nodes.flatMap((n) => groupsOf(diagram, resources, n.id));
     for (const [rule, settings] of Object.entries(resources.aws_vpc_security_group_ingress_rule ?? {})) {
       const into = nodeGroups.some((sg) => has(settings.security_group_id, 'aws_security_group', sg));
-      const from = settings.cidr_ipv4 !== undefined || nodeGroups.some((sg) => has(settings.referenced_security_group_id, 'aws_security_group', sg));
+      const from =
+        settings.cidr_ipv4 !== undefined || nodeGroups.some((sg) => has(settings.referenced_security_group_id, 'aws_security_group', sg));
       if (into && from) expect(drawn).toContain(`aws_vpc_security_group_ingress_rule.${rule}`);
     }
     for (const [policy, settings] of Object.entries(resources.aws_iam_role_policy ?? {})) {
       if (String(settings.policy).includes('${aws_dynamodb_table.')) expect(drawn).toContain(`aws_iam_role_policy.${policy}`);
     }
     for (const [database, settings] of Object.entries(config.databases)) {
-      for (const service of settings.allowedServices) expect(diagram.edges).toContainEqual(expect.objectContaining({ from: `service_${service.replace(/[^A-Za-z0-9]+/g, '_')}`, to: `database_${database.replace(/[^A-Za-z0-9]+/g, '_')}` }));
+      for (const service of settings.allowedServices)
+        expect(diagram.edges).toContainEqual(
+          expect.objectContaining({
+            from: `service_${service.replace(/[^A-Za-z0-9]+/g, '_')}`,
+            to: `database_${database.replace(/[^A-Za-z0-9]+/g, '_')}`,
+          }),
+        );
     }
   });
 
@@ -118,11 +148,21 @@ describe.each(cases)('the diagram of %s', (_label, { config, resources, diagram 
 
 describe('the routes and counts in the labels', () => {
   const prod = cases.find(([label]) => label.endsWith('examples/prod'))![1].diagram;
-  it('puts each listener rule\'s hosts and paths on the edge to its service, and the counts on the services', () => {
-    expect(prod.edges.find((e) => e.from.startsWith('lb_') && e.to === 'service_api')!.label).toBe('api.shop.example.com /api/*, port 8080');
-    expect(prod.nodes.find((n) => n.id === 'service_api')!.label).toEqual(['service api', '1 vCPU, 2 GB', '3-12 tasks (autoscaling), on-demand']);
+  it("puts each listener rule's hosts and paths on the edge to its service, and the counts on the services", () => {
+    expect(prod.edges.find((e) => e.from.startsWith('lb_') && e.to === 'service_api')!.label).toBe(
+      'api.shop.example.com /api/*, port 8080',
+    );
+    expect(prod.nodes.find((n) => n.id === 'service_api')!.label).toEqual([
+      'service api',
+      '1 vCPU, 2 GB',
+      '3-12 tasks (autoscaling), on-demand',
+    ]);
     expect(prod.nodes.find((n) => n.id === 'service_worker')!.label[1]).toBe('0.25 vCPU, 0.5 GB, ARM64');
-    expect(prod.edges.filter((e) => e.to === 'table_sessions').map((e) => `${e.from} ${e.label}`)).toEqual(['service_api IAM read', 'service_api IAM write', 'service_web IAM read']);
+    expect(prod.edges.filter((e) => e.to === 'table_sessions').map((e) => `${e.from} ${e.label}`)).toEqual([
+      'service_api IAM read',
+      'service_api IAM write',
+      'service_web IAM read',
+    ]);
   });
 });
 

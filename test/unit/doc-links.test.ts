@@ -9,7 +9,13 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 
 const ROOT = process.cwd();
-const PAGES = ['README.md', ...readdirSync('docs').filter((f) => f.endsWith('.md')).sort().map((f) => `docs/${f}`)];
+const PAGES = [
+  'README.md',
+  ...readdirSync('docs')
+    .filter((f) => f.endsWith('.md'))
+    .sort()
+    .map((f) => `docs/${f}`),
+];
 
 /** The lines of `text` outside fenced code blocks, with their line numbers. */
 function proseLines(text: string): { line: number; text: string }[] {
@@ -33,7 +39,10 @@ export function slug(heading: string): string {
     .replace(/`([^`]*)`/g, '$1') // code renders as its text
     .replace(/\*+/g, '') // emphasis markers
     .trim();
-  return rendered.toLowerCase().replace(/[^\p{L}\p{M}\p{N}\p{Pc} -]/gu, '').replace(/ /g, '-');
+  return rendered
+    .toLowerCase()
+    .replace(/[^\p{L}\p{M}\p{N}\p{Pc} -]/gu, '')
+    .replace(/ /g, '-');
 }
 
 /** Every anchor of a page: its headings' slugs, a repeated slug numbered as GitHub numbers it (-1, -2, ...). */
@@ -99,7 +108,7 @@ const readPage = (file: string): string | undefined => {
   return existsSync(path) && file.endsWith('.md') ? readFileSync(path, 'utf8') : undefined;
 };
 
-describe('the docs\' links', () => {
+describe("the docs' links", () => {
   it.each(PAGES)('every relative link and anchor of %s resolves', (page) => {
     expect(brokenLinks(ROOT, page, readPage)).toEqual([]);
   });
@@ -109,13 +118,20 @@ describe('the docs\' links', () => {
     expect(PAGES.filter((page) => page !== 'README.md' && !linked.has(page))).toEqual([]);
   });
 
-  it('the README\'s quick start tests with the command .ci/run runs', () => {
+  it("the README's quick start tests with the command .ci/run runs", () => {
     const quickStart = /^## Quick start\n[\s\S]*?```sh\n([\s\S]*?)```/m.exec(readFileSync('README.md', 'utf8'))?.[1] ?? '';
-    const commands = quickStart.split('\n').map((line) => line.replace(/#.*/, '').trim()).filter(Boolean);
+    const commands = quickStart
+      .split('\n')
+      .map((line) => line.replace(/#.*/, '').trim())
+      .filter(Boolean);
     const test = commands.find((command) => /^npm (run )?test\b/.test(command));
     expect(test).toBe('npm run test:all');
     // .ci/run times each of its steps (`step COMMAND`).
-    expect(readFileSync('.ci/run', 'utf8').split('\n').map((line) => line.replace(/^step /, ''))).toContain(test);
+    expect(
+      readFileSync('.ci/run', 'utf8')
+        .split('\n')
+        .map((line) => line.replace(/^step /, '')),
+    ).toContain(test);
   });
 
   it('makes anchors as GitHub does', () => {
@@ -129,10 +145,13 @@ describe('the docs\' links', () => {
   it('would report a missing file, a missing anchor and a link out of the repository, and pass the rest', () => {
     const pages: Record<string, string> = {
       'README.md': [
-        '# Title', '',
+        '# Title',
+        '',
         'See [a](docs/a.md), [its part](docs/a.md#part-two), [no file](docs/gone.md), [no part](docs/a.md#part-three),',
         '[up](../outside.md), [self](#title), [web](https://example.com/x#y) and `[code](docs/nowhere.md)`.',
-        '```', '[fenced](docs/nowhere.md)', '```',
+        '```',
+        '[fenced](docs/nowhere.md)',
+        '```',
       ].join('\n'),
       'docs/a.md': '# A\n\n## Part two\n\nBack to [the README](../README.md#title).\n',
     };
@@ -151,14 +170,25 @@ describe('citations', () => {
   function projectFiles(dir: string): string[] {
     return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
       const path = join(dir, entry.name);
-      if (entry.isDirectory()) return entry.name === 'node_modules' || entry.name === 'fixtures' || entry.name === '__snapshots__' ? [] : projectFiles(path);
+      if (entry.isDirectory())
+        return entry.name === 'node_modules' || entry.name === 'fixtures' || entry.name === '__snapshots__' ? [] : projectFiles(path);
       return /\.(ts|js|cjs|md|sh|ya?ml)$/.test(entry.name) ? [path] : [];
     });
   }
 
   it('cite the contracts in docs/, never a file outside the repository', () => {
-    const files = ['README.md', 'main.ts', 'Dockerfile', '.ci/run', ...['src', 'scripts', 'docs', 'test', 'tests', 'bin'].flatMap(projectFiles)];
-    const outside = files.flatMap((file) => readFileSync(file, 'utf8').split('\n').flatMap((line, i) => (/shared\/[\w-]+-contract\.md/.test(line) ? [`${file}:${i + 1}: ${line.trim()}`] : [])));
+    const files = [
+      'README.md',
+      'main.ts',
+      'Dockerfile',
+      '.ci/run',
+      ...['src', 'scripts', 'docs', 'test', 'tests', 'bin'].flatMap(projectFiles),
+    ];
+    const outside = files.flatMap((file) =>
+      readFileSync(file, 'utf8')
+        .split('\n')
+        .flatMap((line, i) => (/shared\/[\w-]+-contract\.md/.test(line) ? [`${file}:${i + 1}: ${line.trim()}`] : [])),
+    );
     expect(outside).toEqual([]);
   });
 });

@@ -32,22 +32,25 @@ const instructions = parseDockerfile(dockerfile);
 const all = stages(instructions);
 const final = all[all.length - 1]!;
 const args = globalArgs(instructions);
-const envOf = (stage: Stage): Record<string, string> => Object.fromEntries(of(stage, 'ENV').flatMap((i) => [...i.args.matchAll(/([A-Z_][A-Z0-9_]*)=(\S+)/g)].map((m) => [m[1]!, m[2]!])));
+const envOf = (stage: Stage): Record<string, string> =>
+  Object.fromEntries(of(stage, 'ENV').flatMap((i) => [...i.args.matchAll(/([A-Z_][A-Z0-9_]*)=(\S+)/g)].map((m) => [m[1]!, m[2]!])));
 
 describe('the Dockerfile parser', () => {
   it('joins continuations (skipping comment lines inside them), attaches heredocs and reads exec forms', () => {
-    const parsed = parseDockerfile([
-      '# syntax=docker/dockerfile:1.7',
-      'FROM node:20 AS build',
-      'RUN apt-get update \\',
-      '# a comment inside the continuation',
-      ' && apt-get install -y git',
-      "COPY <<'EOF' /etc/x.rc",
-      'a = 1',
-      '# kept: part of the heredoc',
-      'EOF',
-      'CMD ["node", "-e", "1"]',
-    ].join('\n'));
+    const parsed = parseDockerfile(
+      [
+        '# syntax=docker/dockerfile:1.7',
+        'FROM node:20 AS build',
+        'RUN apt-get update \\',
+        '# a comment inside the continuation',
+        ' && apt-get install -y git',
+        "COPY <<'EOF' /etc/x.rc",
+        'a = 1',
+        '# kept: part of the heredoc',
+        'EOF',
+        'CMD ["node", "-e", "1"]',
+      ].join('\n'),
+    );
     expect(parsed.map((i) => i.keyword)).toEqual(['FROM', 'RUN', 'COPY', 'CMD']);
     expect(parsed[1]!.args).toBe('apt-get update  && apt-get install -y git');
     expect(parsed[2]).toMatchObject({ args: "<<'EOF' /etc/x.rc", heredocs: ['a = 1\n# kept: part of the heredoc\n'], line: 6 });
@@ -65,7 +68,9 @@ describe('the controller image', () => {
       expect(stage.image).not.toMatch(/:latest$|@latest/);
     }
     // One stage assembles /app from the tarball `npm pack` makes, with the script package-check.sh also runs.
-    const program = all.find((s) => of(s, 'RUN').some((r) => r.args.startsWith('sh /tmp/build/image-app.sh /tmp/build/fargate-platform.tgz ')));
+    const program = all.find((s) =>
+      of(s, 'RUN').some((r) => r.args.startsWith('sh /tmp/build/image-app.sh /tmp/build/fargate-platform.tgz ')),
+    );
     expect(program).toBeDefined();
     expect(program).not.toBe(final);
     expect(of(program!, 'COPY').map((c) => c.args)).toEqual(['fargate-platform.tgz package-lock.json scripts/image-app.sh /tmp/build/']);
@@ -75,7 +80,10 @@ describe('the controller image', () => {
     expect(of(final, 'COPY').some((c) => c.args === `--from=${program!.name} /app ./`)).toBe(true);
     expect(of(final, 'RUN').some((r) => /\bnpm (ci|install)\b/.test(r.args))).toBe(false);
     // Nothing is compiled in the image and no source reaches it: the package's dist/ is what runs.
-    const everything = all.flatMap((s) => s.instructions).map((i) => i.args).join('\n');
+    const everything = all
+      .flatMap((s) => s.instructions)
+      .map((i) => i.args)
+      .join('\n');
     expect(everything).not.toMatch(/npm run build|\btsc\b|COPY src|\bsrc\b \.\/src/);
     // The tarball holds what the final stage runs: bin/platform.js and dist/, by package.json's files.
     const files = (JSON.parse(readFileSync('package.json', 'utf8')) as { files: string[] }).files;
@@ -97,7 +105,7 @@ describe('the controller image', () => {
     expect(of(final, 'RUN').some((r) => r.args.includes(`chown ${uid}:${gid} /data`))).toBe(true);
   });
 
-  it('pins Terraform and the providers to the project\'s versions, and checks every download against a hash', () => {
+  it("pins Terraform and the providers to the project's versions, and checks every download against a hash", () => {
     expect(args.TERRAFORM_VERSION).toBe(TERRAFORM_VERSION);
     const lock = readFileSync('.terraform.lock.hcl', 'utf8');
     const lockedAws = /provider "registry\.terraform\.io\/hashicorp\/aws" \{\n\s*version\s*=\s*"([^"]+)"/.exec(lock)![1];
@@ -109,7 +117,9 @@ describe('the controller image', () => {
     for (const name of ['TERRAFORM_SHA256', 'RANDOM_PROVIDER_SHA256']) expect(args[name]).toMatch(/^[0-9a-f]{64}$/);
     const runs = all.flatMap((s) => of(s, 'RUN')).map((r) => r.args);
     // Each file curl downloads is checked by sha256sum before it is unpacked.
-    const downloads = runs.flatMap((r) => [...r.matchAll(/curl -fsSLo (\S+) "(https:\/\/releases\.hashicorp\.com\/[^"]+)"/g)].map((m) => ({ run: r, file: m[1]!, url: m[2]! })));
+    const downloads = runs.flatMap((r) =>
+      [...r.matchAll(/curl -fsSLo (\S+) "(https:\/\/releases\.hashicorp\.com\/[^"]+)"/g)].map((m) => ({ run: r, file: m[1]!, url: m[2]! })),
+    );
     expect(downloads.map((d) => d.file)).toEqual(['terraform.zip', 'random.zip', 'aws.zip', 'aws.sums']);
     for (const { run, file } of downloads.filter((d) => d.file.endsWith('.zip'))) {
       const check = run.search(new RegExp(`(${file}" \\| sha256sum -c -|/ ${file.replace('.', '\\.')}/" \\| sha256sum -c -)`));
@@ -117,7 +127,9 @@ describe('the controller image', () => {
     }
     expect(runs.join('\n')).toContain('echo "${TERRAFORM_SHA256}  terraform.zip" | sha256sum -c -');
     expect(runs.join('\n')).toContain('echo "${RANDOM_PROVIDER_SHA256}  random.zip" | sha256sum -c -');
-    expect(downloads[0]!.url).toBe('https://releases.hashicorp.com/terraform/${TERRAFORM_VERSION}/terraform_${TERRAFORM_VERSION}_linux_amd64.zip');
+    expect(downloads[0]!.url).toBe(
+      'https://releases.hashicorp.com/terraform/${TERRAFORM_VERSION}/terraform_${TERRAFORM_VERSION}_linux_amd64.zip',
+    );
     // The AWS provider, whose published zip hash is not pinned here, must match the hash committed in the lock file.
     expect(runs.some((r) => r.includes('grep -A1 \'^provider "registry.terraform.io/hashicorp/aws"\' .terraform.lock.hcl'))).toBe(true);
     expect(runs.some((r) => r.includes('/build/bin/terraform init -backend=false'))).toBe(true);
@@ -136,22 +148,28 @@ describe('the controller image', () => {
     // No `direct` block: init never reaches for a registry.
     expect(rc).not.toMatch(/^\s*direct\b/m);
     const env = envOf(final);
-    expect(of(final, 'COPY').map((c) => c.args)).toEqual(expect.arrayContaining([
-      `--from=${terraformStage.name} ${rcPath} ${env.TF_CLI_CONFIG_FILE}`,
-      `--from=${terraformStage.name} ${mirror} ${mirror}`,
-      `--from=${terraformStage.name} /build/bin/terraform /usr/local/bin/terraform`,
-    ]));
+    expect(of(final, 'COPY').map((c) => c.args)).toEqual(
+      expect.arrayContaining([
+        `--from=${terraformStage.name} ${rcPath} ${env.TF_CLI_CONFIG_FILE}`,
+        `--from=${terraformStage.name} ${mirror} ${mirror}`,
+        `--from=${terraformStage.name} /build/bin/terraform /usr/local/bin/terraform`,
+      ]),
+    );
     expect(env.TF_PROVIDER_MIRROR).toBe(mirror);
     // The unzip targets, with the shell variable and the ARGs expanded.
     const unpack = of(terraformStage, 'RUN').find((r) => r.args.includes('aws.zip'))!.args;
     const vars = { ...args, mirror: /\bmirror=(\S+)/.exec(unpack)![1]! };
     const expanded = expand(unpack, vars);
     expect(expanded).toContain(`unzip -q aws.zip -d "${mirror}/registry.terraform.io/hashicorp/aws/5.100.0/linux_amd64"`);
-    expect(expanded).toContain(`unzip -q random.zip -d "${mirror}/registry.terraform.io/hashicorp/random/${args.RANDOM_PROVIDER_VERSION}/linux_amd64"`);
+    expect(expanded).toContain(
+      `unzip -q random.zip -d "${mirror}/registry.terraform.io/hashicorp/random/${args.RANDOM_PROVIDER_VERSION}/linux_amd64"`,
+    );
     // The config includes every provider the stacks require, the random provider older states need, and nothing else.
     const required = new Set<string>(['registry.terraform.io/hashicorp/random']);
     for (const stack of synthesizedFixture(EXAMPLES_DIR)) {
-      for (const provider of Object.values((JSON.parse(stack.json) as { terraform: { required_providers: Record<string, { source: string }> } }).terraform.required_providers)) {
+      for (const provider of Object.values(
+        (JSON.parse(stack.json) as { terraform: { required_providers: Record<string, { source: string }> } }).terraform.required_providers,
+      )) {
         // cdktf writes the AWS provider's source as `aws`, short for hashicorp/aws.
         required.add(`registry.terraform.io/${provider.source.includes('/') ? provider.source : `hashicorp/${provider.source}`}`);
       }
@@ -184,7 +202,7 @@ describe('the controller image', () => {
     expect(existsSync('bin/platform.js')).toBe(true);
   });
 
-  it('writes only to volumes (/data, the controller\'s data folder, and /tmp): a read-only root filesystem works', () => {
+  it("writes only to volumes (/data, the controller's data folder, and /tmp): a read-only root filesystem works", () => {
     const volumes = execForm(of(final, 'VOLUME')[0]!.args)!;
     // The folders the controller's task mounts writable volumes on (src/modules/controller/controller-service.ts).
     expect(volumes.sort()).toEqual([CONTROLLER_DATA_DIR, '/tmp']);
@@ -197,10 +215,16 @@ describe('the controller image', () => {
   });
 
   it('builds from a context of only the packed package, the lock file and the script that installs it (.dockerignore)', () => {
-    const ignore = readFileSync('.dockerignore', 'utf8').split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#'));
+    const ignore = readFileSync('.dockerignore', 'utf8')
+      .split('\n')
+      .map((l) => l.trim())
+      .filter((l) => l && !l.startsWith('#'));
     expect(ignore[0]).toBe('*');
     const included = ignore.filter((l) => l.startsWith('!')).map((l) => l.slice(1));
-    const sources = all.flatMap((s) => of(s, 'COPY')).filter((c) => !c.args.startsWith('--from') && c.heredocs.length === 0).flatMap((c) => c.args.split(/\s+/).slice(0, -1));
+    const sources = all
+      .flatMap((s) => of(s, 'COPY'))
+      .filter((c) => !c.args.startsWith('--from') && c.heredocs.length === 0)
+      .flatMap((c) => c.args.split(/\s+/).slice(0, -1));
     expect(sources.sort()).toEqual(['fargate-platform.tgz', 'package-lock.json', 'scripts/image-app.sh']);
     expect(included.sort()).toEqual(sources);
     // The tarball is made by scripts/build-image.sh (npm pack); the others are in the repository.

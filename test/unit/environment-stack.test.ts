@@ -41,7 +41,9 @@ describe('provider and backend', () => {
   });
 
   it('with a lock table, adds S3-native locking only when asked (an existing project keeps its table until it opts out)', () => {
-    const withLockfile = JSON.parse(synthEnvironment(configOf(MINIMAL_ENVIRONMENT.replace('  lockTable', '  useLockfile: true\n  lockTable'))));
+    const withLockfile = JSON.parse(
+      synthEnvironment(configOf(MINIMAL_ENVIRONMENT.replace('  lockTable', '  useLockfile: true\n  lockTable'))),
+    );
     expect(withLockfile.terraform.backend.s3.use_lockfile).toBe(true);
     expect(withLockfile.terraform.backend.s3.dynamodb_table).toBe('shop-tf-locks');
     expect(json.terraform.backend.s3.use_lockfile).toBeUndefined();
@@ -49,7 +51,13 @@ describe('provider and backend', () => {
 
   it('without a lock table, locks with the lock file alone and writes no dynamodb_table (Terraform 1.11 deprecates it)', () => {
     const lockfileOnly = JSON.parse(synthEnvironment(configOf(MINIMAL_ENVIRONMENT.replace('  lockTable: shop-tf-locks\n', ''))));
-    expect(lockfileOnly.terraform.backend.s3).toEqual({ bucket: 'shop-tf-state', key: 'shop/dev.tfstate', region: 'eu-west-1', encrypt: true, use_lockfile: true });
+    expect(lockfileOnly.terraform.backend.s3).toEqual({
+      bucket: 'shop-tf-state',
+      key: 'shop/dev.tfstate',
+      region: 'eu-west-1',
+      encrypt: true,
+      use_lockfile: true,
+    });
   });
 });
 
@@ -58,8 +66,12 @@ describe('network', () => {
     expect(prod).toHaveResourceWithProperties(Vpc, { cidr_block: '10.30.0.0/16', enable_dns_hostnames: true });
     const subnets = Object.values(resourcesOf(prod, 'aws_subnet')).map((s) => [s.availability_zone, s.cidr_block, s.tags.Tier]);
     expect(subnets.sort((a, b) => a[1].localeCompare(b[1], 'en', { numeric: true }))).toEqual([
-      ['eu-west-1a', '10.30.0.0/20', 'public'], ['eu-west-1b', '10.30.16.0/20', 'public'], ['eu-west-1c', '10.30.32.0/20', 'public'],
-      ['eu-west-1a', '10.30.128.0/20', 'private'], ['eu-west-1b', '10.30.144.0/20', 'private'], ['eu-west-1c', '10.30.160.0/20', 'private'],
+      ['eu-west-1a', '10.30.0.0/20', 'public'],
+      ['eu-west-1b', '10.30.16.0/20', 'public'],
+      ['eu-west-1c', '10.30.32.0/20', 'public'],
+      ['eu-west-1a', '10.30.128.0/20', 'private'],
+      ['eu-west-1b', '10.30.144.0/20', 'private'],
+      ['eu-west-1c', '10.30.160.0/20', 'private'],
     ]);
   });
 
@@ -91,8 +103,14 @@ describe('network', () => {
   });
 
   it('creates no VPC for an existing network', () => {
-    const stack = synthEnvironment(configOf(MINIMAL_ENVIRONMENT.replace('  cidr: 10.0.0.0/16\n',
-      '  existing: { vpcId: vpc-0123456789abcdef0, publicSubnetIds: [subnet-0123456789abcdef0, subnet-0123456789abcdef1], privateSubnetIds: [subnet-0123456789abcdef2, subnet-0123456789abcdef3] }\n')));
+    const stack = synthEnvironment(
+      configOf(
+        MINIMAL_ENVIRONMENT.replace(
+          '  cidr: 10.0.0.0/16\n',
+          '  existing: { vpcId: vpc-0123456789abcdef0, publicSubnetIds: [subnet-0123456789abcdef0, subnet-0123456789abcdef1], privateSubnetIds: [subnet-0123456789abcdef2, subnet-0123456789abcdef3] }\n',
+        ),
+      ),
+    );
     expect(stack).not.toHaveResource(Vpc);
     expect(stack).not.toHaveResource(Subnet);
     expect(stack).toHaveResourceWithProperties(FlowLog, { vpc_id: 'vpc-0123456789abcdef0' });
@@ -104,17 +122,26 @@ describe('bootstrap stack', () => {
   const bootstrap = Testing.synth(new BootstrapStack(Testing.app(), backend, { Project: 'shop' }));
 
   it('creates a versioned, encrypted, private, TLS-only state bucket', () => {
-    expect(bootstrap).toHaveResourceWithProperties(S3Bucket, { bucket: 'shop-tf-state-123456789012', lifecycle: { prevent_destroy: true } });
+    expect(bootstrap).toHaveResourceWithProperties(S3Bucket, {
+      bucket: 'shop-tf-state-123456789012',
+      lifecycle: { prevent_destroy: true },
+    });
     expect(bootstrap).toHaveResourceWithProperties(S3BucketVersioningA, { versioning_configuration: { status: 'Enabled' } });
     expect(bootstrap).toHaveResourceWithProperties(S3BucketServerSideEncryptionConfigurationA, {
       rule: [expect.objectContaining({ apply_server_side_encryption_by_default: { sse_algorithm: 'aws:kms' } })],
     });
     expect(bootstrap).toHaveResourceWithProperties(S3BucketPublicAccessBlock, {
-      block_public_acls: true, block_public_policy: true, ignore_public_acls: true, restrict_public_buckets: true,
+      block_public_acls: true,
+      block_public_policy: true,
+      ignore_public_acls: true,
+      restrict_public_buckets: true,
     });
     expect(bootstrap).toHaveResourceWithProperties(S3BucketOwnershipControls, { rule: { object_ownership: 'BucketOwnerEnforced' } });
     const [policy] = Object.values(resourcesOf(bootstrap, 'aws_s3_bucket_policy'));
-    expect(JSON.parse(policy.policy).Statement[0]).toMatchObject({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } });
+    expect(JSON.parse(policy.policy).Statement[0]).toMatchObject({
+      Effect: 'Deny',
+      Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+    });
     expect(bootstrap).toHaveResourceWithProperties(S3BucketLifecycleConfiguration, {
       rule: [expect.objectContaining({ noncurrent_version_expiration: [{ noncurrent_days: 90 }] })],
     });
@@ -122,8 +149,12 @@ describe('bootstrap stack', () => {
 
   it('creates an on-demand, recoverable, encrypted, protected lock table', () => {
     expect(bootstrap).toHaveResourceWithProperties(DynamodbTable, {
-      name: 'shop-tf-locks', billing_mode: 'PAY_PER_REQUEST', hash_key: 'LockID',
-      point_in_time_recovery: { enabled: true }, server_side_encryption: { enabled: true }, deletion_protection_enabled: true,
+      name: 'shop-tf-locks',
+      billing_mode: 'PAY_PER_REQUEST',
+      hash_key: 'LockID',
+      point_in_time_recovery: { enabled: true },
+      server_side_encryption: { enabled: true },
+      deletion_protection_enabled: true,
     });
   });
 

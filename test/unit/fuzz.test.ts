@@ -17,10 +17,14 @@ describe('the config fuzzer', () => {
     expect(result.runs).toBeLessThanOrEqual(40);
   }, 60_000);
 
-  it.each(SEED_FOLDERS)('finds %s, a folder it mutates, valid as it is: it loads and synthesizes', (folder) => {
-    expect(loadEnvironments(folder).length).toBeGreaterThan(0);
-    expect(checkFolder(folder)).toBeUndefined();
-  }, 30_000);
+  it.each(SEED_FOLDERS)(
+    'finds %s, a folder it mutates, valid as it is: it loads and synthesizes',
+    (folder) => {
+      expect(loadEnvironments(folder).length).toBeGreaterThan(0);
+      expect(checkFolder(folder)).toBeUndefined();
+    },
+    30_000,
+  );
 
   it('reads a folder that cannot be read as a problem line, not a crash', () => {
     const dir = writeConfig({ 'dev.yaml': MINIMAL_ENVIRONMENT, 'defaults.yaml/x': '' });

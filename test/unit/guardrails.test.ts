@@ -22,7 +22,9 @@ const publicLb = (groups: string[]) => ({ aws_lb: { lb: { internal: false, secur
 /** For every rule: a stack it accepts, a stack it rejects, and what the rejection says. */
 const FIXTURES: Record<string, { pass: StackJson; fail: StackJson; says: RegExp }> = {
   'alarm-actions': {
-    pass: stack({ aws_cloudwatch_metric_alarm: { a: { alarm_actions: [ref('aws_sns_topic.t', 'arn')], ok_actions: [ref('aws_sns_topic.t', 'arn')] } } }),
+    pass: stack({
+      aws_cloudwatch_metric_alarm: { a: { alarm_actions: [ref('aws_sns_topic.t', 'arn')], ok_actions: [ref('aws_sns_topic.t', 'arn')] } },
+    }),
     fail: stack({ aws_cloudwatch_metric_alarm: { a: { alarm_actions: [ref('aws_sns_topic.t', 'arn')] } } }),
     says: /notifies nobody/,
   },
@@ -47,10 +49,12 @@ const FIXTURES: Record<string, { pass: StackJson; fail: StackJson; says: RegExp 
     says: /invalid header fields/,
   },
   'alb-https-only': {
-    pass: stack({ aws_lb_listener: {
-      https: { protocol: 'HTTPS', port: 443, ssl_policy: 'ELBSecurityPolicy-TLS13-1-2-2021-06' },
-      http: { protocol: 'HTTP', port: 80, default_action: [{ type: 'redirect', redirect: { protocol: 'HTTPS', port: '443' } }] },
-    } }),
+    pass: stack({
+      aws_lb_listener: {
+        https: { protocol: 'HTTPS', port: 443, ssl_policy: 'ELBSecurityPolicy-TLS13-1-2-2021-06' },
+        http: { protocol: 'HTTP', port: 80, default_action: [{ type: 'redirect', redirect: { protocol: 'HTTPS', port: '443' } }] },
+      },
+    }),
     fail: stack({ aws_lb_listener: { http: { protocol: 'HTTP', port: 80, default_action: [{ type: 'forward' }] } } }),
     says: /serves plain HTTP/,
   },
@@ -92,14 +96,40 @@ const FIXTURES: Record<string, { pass: StackJson; fail: StackJson; says: RegExp 
   'ecs-exec-logging': {
     pass: stack({
       aws_ecs_service: { s: { enable_execute_command: true } },
-      aws_ecs_cluster: { c: { configuration: { execute_command_configuration: { logging: 'OVERRIDE', log_configuration: { cloud_watch_encryption_enabled: true } } } } },
+      aws_ecs_cluster: {
+        c: {
+          configuration: {
+            execute_command_configuration: { logging: 'OVERRIDE', log_configuration: { cloud_watch_encryption_enabled: true } },
+          },
+        },
+      },
     }),
     fail: stack({ aws_ecs_service: { s: { enable_execute_command: true } }, aws_ecs_cluster: { c: {} } }),
     says: /not logged encrypted/,
   },
   'ecs-efs-transit-encryption': {
-    pass: stack({ aws_ecs_task_definition: { t: { volume: [{ name: 'tmp' }, { name: 'data', efs_volume_configuration: { file_system_id: 'fs', transit_encryption: 'ENABLED', authorization_config: { access_point_id: 'ap', iam: 'ENABLED' } } }] } } }),
-    fail: stack({ aws_ecs_task_definition: { t: { volume: [{ name: 'data', efs_volume_configuration: { file_system_id: 'fs', transit_encryption: 'ENABLED' } }] } } }),
+    pass: stack({
+      aws_ecs_task_definition: {
+        t: {
+          volume: [
+            { name: 'tmp' },
+            {
+              name: 'data',
+              efs_volume_configuration: {
+                file_system_id: 'fs',
+                transit_encryption: 'ENABLED',
+                authorization_config: { access_point_id: 'ap', iam: 'ENABLED' },
+              },
+            },
+          ],
+        },
+      },
+    }),
+    fail: stack({
+      aws_ecs_task_definition: {
+        t: { volume: [{ name: 'data', efs_volume_configuration: { file_system_id: 'fs', transit_encryption: 'ENABLED' } }] },
+      },
+    }),
     says: /volume data is mounted without TLS or without IAM/,
   },
   'efs-encryption': {
@@ -113,10 +143,26 @@ const FIXTURES: Record<string, { pass: StackJson; fail: StackJson; says: RegExp 
     says: /public IP/,
   },
   'ecs-open-egress': {
-    pass: stack({ aws_security_group: { g: {} }, aws_ecs_service: { s: { network_configuration: { security_groups: [ref('aws_security_group.g', 'id')] } } },
-      aws_vpc_security_group_egress_rule: { e: { security_group_id: ref('aws_security_group.g', 'id'), ip_protocol: 'tcp', from_port: 443, to_port: 443, cidr_ipv4: '0.0.0.0/0' } } }),
-    fail: stack({ aws_security_group: { g: {} }, aws_ecs_service: { s: { network_configuration: { security_groups: [ref('aws_security_group.g', 'id')] } } },
-      aws_vpc_security_group_egress_rule: { e: { security_group_id: ref('aws_security_group.g', 'id'), ip_protocol: '-1', cidr_ipv4: '0.0.0.0/0' } } }),
+    pass: stack({
+      aws_security_group: { g: {} },
+      aws_ecs_service: { s: { network_configuration: { security_groups: [ref('aws_security_group.g', 'id')] } } },
+      aws_vpc_security_group_egress_rule: {
+        e: {
+          security_group_id: ref('aws_security_group.g', 'id'),
+          ip_protocol: 'tcp',
+          from_port: 443,
+          to_port: 443,
+          cidr_ipv4: '0.0.0.0/0',
+        },
+      },
+    }),
+    fail: stack({
+      aws_security_group: { g: {} },
+      aws_ecs_service: { s: { network_configuration: { security_groups: [ref('aws_security_group.g', 'id')] } } },
+      aws_vpc_security_group_egress_rule: {
+        e: { security_group_id: ref('aws_security_group.g', 'id'), ip_protocol: '-1', cidr_ipv4: '0.0.0.0/0' },
+      },
+    }),
     says: /tasks may connect to 0\.0\.0\.0\/0 on every port/,
   },
   'ecs-readonly-root-filesystem': {
@@ -130,11 +176,19 @@ const FIXTURES: Record<string, { pass: StackJson; fail: StackJson; says: RegExp 
     says: /is the execution role/,
   },
   'iam-no-wildcards': {
-    pass: stack({ aws_iam_role_policy: { p: { policy: policy(
-      { Effect: 'Allow', Action: 'ecr:GetAuthorizationToken', Resource: '*' },
-      { Effect: 'Allow', Action: ['s3:GetObject'], Resource: 'arn:aws:s3:::b/*' },
-    ) } } }),
-    fail: stack({ aws_iam_role_policy: { p: { policy: policy({ Effect: 'Allow', Action: ['s3:GetObject', 'dynamodb:*'], Resource: '*' }) } } }),
+    pass: stack({
+      aws_iam_role_policy: {
+        p: {
+          policy: policy(
+            { Effect: 'Allow', Action: 'ecr:GetAuthorizationToken', Resource: '*' },
+            { Effect: 'Allow', Action: ['s3:GetObject'], Resource: 'arn:aws:s3:::b/*' },
+          ),
+        },
+      },
+    }),
+    fail: stack({
+      aws_iam_role_policy: { p: { policy: policy({ Effect: 'Allow', Action: ['s3:GetObject', 'dynamodb:*'], Resource: '*' }) } },
+    }),
     says: /allows every action \(dynamodb:\*\)|on every resource/,
   },
   'kms-rotation': {
@@ -154,10 +208,22 @@ const FIXTURES: Record<string, { pass: StackJson; fail: StackJson; says: RegExp 
   },
   'no-plaintext-secrets': {
     pass: stack({
-      aws_ecs_task_definition: { t: { container_definitions: containers({ name: 'api', environment: [{ name: 'LOG_LEVEL', value: 'info' }], secrets: [{ name: 'DB_PASSWORD', valueFrom: 'arn:aws:secretsmanager:eu-west-1:1:secret:x' }] }) } },
+      aws_ecs_task_definition: {
+        t: {
+          container_definitions: containers({
+            name: 'api',
+            environment: [{ name: 'LOG_LEVEL', value: 'info' }],
+            secrets: [{ name: 'DB_PASSWORD', valueFrom: 'arn:aws:secretsmanager:eu-west-1:1:secret:x' }],
+          }),
+        },
+      },
       aws_db_instance: { d: { password: ref('random_password.p', 'result') } },
     }),
-    fail: stack({ aws_ecs_task_definition: { t: { container_definitions: containers({ name: 'api', environment: [{ name: 'STRIPE_API_KEY', value: 'hunter2hunter2' }] }) } } }),
+    fail: stack({
+      aws_ecs_task_definition: {
+        t: { container_definitions: containers({ name: 'api', environment: [{ name: 'STRIPE_API_KEY', value: 'hunter2hunter2' }] }) },
+      },
+    }),
     says: /STRIPE_API_KEY in plain text/,
   },
   'rds-backup-retention': {
@@ -176,8 +242,14 @@ const FIXTURES: Record<string, { pass: StackJson; fail: StackJson; says: RegExp 
     says: /not encrypted/,
   },
   'rds-force-tls': {
-    pass: stack({ aws_db_parameter_group: { g: { parameter: [{ name: 'rds.force_ssl', value: '1' }] } }, aws_db_instance: { d: { parameter_group_name: ref('aws_db_parameter_group.g', 'name') } } }),
-    fail: stack({ aws_db_parameter_group: { g: { parameter: [{ name: 'rds.force_ssl', value: '0' }] } }, aws_db_instance: { d: { parameter_group_name: ref('aws_db_parameter_group.g', 'name') } } }),
+    pass: stack({
+      aws_db_parameter_group: { g: { parameter: [{ name: 'rds.force_ssl', value: '1' }] } },
+      aws_db_instance: { d: { parameter_group_name: ref('aws_db_parameter_group.g', 'name') } },
+    }),
+    fail: stack({
+      aws_db_parameter_group: { g: { parameter: [{ name: 'rds.force_ssl', value: '0' }] } },
+      aws_db_instance: { d: { parameter_group_name: ref('aws_db_parameter_group.g', 'name') } },
+    }),
     says: /does not force TLS/,
   },
   'rds-log-exports': {
@@ -201,13 +273,40 @@ const FIXTURES: Record<string, { pass: StackJson; fail: StackJson; says: RegExp 
     says: /no default encryption/,
   },
   's3-public-access-block': {
-    pass: stack({ ...bucket, aws_s3_bucket_public_access_block: { p: { bucket: ref('aws_s3_bucket.b'), block_public_acls: true, block_public_policy: true, ignore_public_acls: true, restrict_public_buckets: true } } }),
-    fail: stack({ ...bucket, aws_s3_bucket_public_access_block: { p: { bucket: ref('aws_s3_bucket.b'), block_public_acls: true, block_public_policy: false, ignore_public_acls: true, restrict_public_buckets: true } } }),
+    pass: stack({
+      ...bucket,
+      aws_s3_bucket_public_access_block: {
+        p: {
+          bucket: ref('aws_s3_bucket.b'),
+          block_public_acls: true,
+          block_public_policy: true,
+          ignore_public_acls: true,
+          restrict_public_buckets: true,
+        },
+      },
+    }),
+    fail: stack({
+      ...bucket,
+      aws_s3_bucket_public_access_block: {
+        p: {
+          bucket: ref('aws_s3_bucket.b'),
+          block_public_acls: true,
+          block_public_policy: false,
+          ignore_public_acls: true,
+          restrict_public_buckets: true,
+        },
+      },
+    }),
     says: /not fully blocked/,
   },
   's3-tls-only': {
     pass: stack({ ...bucket, aws_s3_bucket_policy: { p: { bucket: ref('aws_s3_bucket.b'), policy: policy(tlsDeny) } } }),
-    fail: stack({ ...bucket, aws_s3_bucket_policy: { p: { bucket: ref('aws_s3_bucket.b'), policy: policy({ Effect: 'Allow', Principal: '*', Action: 's3:GetObject', Resource: '*' }) } } }),
+    fail: stack({
+      ...bucket,
+      aws_s3_bucket_policy: {
+        p: { bucket: ref('aws_s3_bucket.b'), policy: policy({ Effect: 'Allow', Principal: '*', Action: 's3:GetObject', Resource: '*' }) },
+      },
+    }),
     says: /without TLS are not denied/,
   },
   'security-group-descriptions': {
@@ -216,8 +315,19 @@ const FIXTURES: Record<string, { pass: StackJson; fail: StackJson; says: RegExp 
     says: /no description/,
   },
   'security-group-open-ingress': {
-    pass: stack({ ...publicLb([ref('aws_security_group.alb')]), aws_security_group: { alb: {} }, aws_vpc_security_group_ingress_rule: { r: { security_group_id: ref('aws_security_group.alb'), from_port: 443, to_port: 443, cidr_ipv4: '0.0.0.0/0' } } }),
-    fail: stack({ aws_security_group: { db: {} }, aws_vpc_security_group_ingress_rule: { r: { security_group_id: ref('aws_security_group.db'), from_port: 5432, to_port: 5432, cidr_ipv4: '0.0.0.0/0' } } }),
+    pass: stack({
+      ...publicLb([ref('aws_security_group.alb')]),
+      aws_security_group: { alb: {} },
+      aws_vpc_security_group_ingress_rule: {
+        r: { security_group_id: ref('aws_security_group.alb'), from_port: 443, to_port: 443, cidr_ipv4: '0.0.0.0/0' },
+      },
+    }),
+    fail: stack({
+      aws_security_group: { db: {} },
+      aws_vpc_security_group_ingress_rule: {
+        r: { security_group_id: ref('aws_security_group.db'), from_port: 5432, to_port: 5432, cidr_ipv4: '0.0.0.0/0' },
+      },
+    }),
     says: /port 5432 is open to 0\.0\.0\.0\/0/,
   },
   'sns-encryption': {
@@ -260,10 +370,13 @@ describe('no-plaintext-secrets', () => {
   const rule = RULES.find((r) => r.id === 'no-plaintext-secrets')!;
 
   it('finds an access key anywhere in the stack and a literal database password', () => {
-    const findings = rule.check(stack({
-      aws_ssm_parameter: { p: { value: 'AKIAABCDEFGHIJKLMNOP' } },
-      aws_db_instance: { d: { password: 'correct-horse-battery' } },
-    }), { production: false });
+    const findings = rule.check(
+      stack({
+        aws_ssm_parameter: { p: { value: 'AKIAABCDEFGHIJKLMNOP' } },
+        aws_db_instance: { d: { password: 'correct-horse-battery' } },
+      }),
+      { production: false },
+    );
     expect(findings.map((f) => f.message)).toEqual(['password is written in plain text', 'value holds an AWS access key ID in plain text']);
   });
 });
@@ -274,33 +387,52 @@ describe('running the rules', () => {
 
   it('fails on a finding, and reports a waived one with its reason instead', () => {
     expect(runGuardrails({ environment: 'qa', production: false, waivers: {}, stack: failing }, only('alb-access-logs')).failed).toBe(true);
-    const waived = runGuardrails({ environment: 'qa', production: false, waivers: { 'alb-access-logs': 'qa traffic is synthetic' }, stack: failing }, only('alb-access-logs'));
+    const waived = runGuardrails(
+      { environment: 'qa', production: false, waivers: { 'alb-access-logs': 'qa traffic is synthetic' }, stack: failing },
+      only('alb-access-logs'),
+    );
     expect(waived.failed).toBe(false);
-    expect(formatReport(waived)).toContain('  WAIVED alb-access-logs [CKV_AWS_91]: qa traffic is synthetic (1 finding(s): access logs are off)');
+    expect(formatReport(waived)).toContain(
+      '  WAIVED alb-access-logs [CKV_AWS_91]: qa traffic is synthetic (1 finding(s): access logs are off)',
+    );
   });
 
   it('checks production-only rules in production only', () => {
     const unprotected = FIXTURES['alb-deletion-protection']!.fail;
     const rules = only('alb-deletion-protection');
-    expect(runGuardrails({ environment: 'qa', production: false, waivers: {}, stack: unprotected }, rules).results[0]!.status).toBe('skipped');
+    expect(runGuardrails({ environment: 'qa', production: false, waivers: {}, stack: unprotected }, rules).results[0]!.status).toBe(
+      'skipped',
+    );
     expect(runGuardrails({ environment: 'prod', production: true, waivers: {}, stack: unprotected }, rules).failed).toBe(true);
   });
 
   it('says when a waiver is not needed', () => {
-    const report = runGuardrails({ environment: 'qa', production: false, waivers: { 'kms-rotation': 'no reason at all' }, stack: stack({}) });
+    const report = runGuardrails({
+      environment: 'qa',
+      production: false,
+      waivers: { 'kms-rotation': 'no reason at all' },
+      stack: stack({}),
+    });
     expect(formatReport(report)).toContain('  NOTE waiver kms-rotation is not needed here: the rule passes or does not apply; remove it');
   });
 
   it('rejects a waiver of an unknown rule when the configuration is loaded', () => {
-    expect(problemsOf({ 'dev.yaml': `${MINIMAL_ENVIRONMENT}guardrails:\n  waivers:\n    alb-acess-logs: "a reason long enough"\n` })).toEqual([
-      'cfg/dev.yaml:12:21 guardrails.waivers.alb-acess-logs: no guardrail "alb-acess-logs"; did you mean "alb-access-logs"?',
-    ]);
+    expect(
+      problemsOf({ 'dev.yaml': `${MINIMAL_ENVIRONMENT}guardrails:\n  waivers:\n    alb-acess-logs: "a reason long enough"\n` }),
+    ).toEqual(['cfg/dev.yaml:12:21 guardrails.waivers.alb-acess-logs: no guardrail "alb-acess-logs"; did you mean "alb-access-logs"?']);
   });
 });
 
 describe('a rule that throws', () => {
   const lb = stack({ aws_lb: { lb: {} } });
-  const throwing = (check: GuardrailRule['check']) => defineRule('/rules/broken-rule.ts', { description: 'a rule with a bug', scannerIds: [], scope: 'all', fix: 'the fix of the rule', check });
+  const throwing = (check: GuardrailRule['check']) =>
+    defineRule('/rules/broken-rule.ts', {
+      description: 'a rule with a bug',
+      scannerIds: [],
+      scope: 'all',
+      fix: 'the fix of the rule',
+      check,
+    });
   // Reads a block the load balancer does not have: a TypeError on aws_lb.lb.
   const broken = throwing((s) => resources(s, 'aws_lb').flatMap((r) => (r.values.access_logs.bucket ? [] : [])));
   const rules = [broken, ...RULES.filter((r) => r.id === 'alb-access-logs' || r.id === 'alb-drop-invalid-headers')];
@@ -308,36 +440,58 @@ describe('a rule that throws', () => {
   it('is a failing finding of that rule on the resource it was reading, with what it threw, and the other rules still run', () => {
     const report = runGuardrails({ environment: 'qa', production: false, waivers: {}, stack: lb }, rules);
     expect(report.failed).toBe(true);
-    expect(report.results.map((r) => [r.rule.id, r.status])).toEqual([['broken-rule', 'fail'], ['alb-access-logs', 'fail'], ['alb-drop-invalid-headers', 'fail']]);
+    expect(report.results.map((r) => [r.rule.id, r.status])).toEqual([
+      ['broken-rule', 'fail'],
+      ['alb-access-logs', 'fail'],
+      ['alb-drop-invalid-headers', 'fail'],
+    ]);
     const [result] = report.results;
     expect(result!.threw).toMatch(/Cannot read properties of undefined \(reading 'bucket'\)/);
     expect(result!.findings).toEqual([{ address: 'aws_lb.lb', message: `the rule threw while checking it: ${result!.threw}` }]);
     expect(report.results[1]!.findings).toEqual([{ address: 'aws_lb.lb', message: 'access logs are off' }]);
-    expect(formatReport(report)).toContain(`  FAIL broken-rule aws_lb.lb: the rule threw while checking it: ${result!.threw}; a bug in the rule (src/guardrails/rules), not in the stack: report it`);
+    expect(formatReport(report)).toContain(
+      `  FAIL broken-rule aws_lb.lb: the rule threw while checking it: ${result!.threw}; a bug in the rule (src/guardrails/rules), not in the stack: report it`,
+    );
   });
 
   it('fails even where the rule is waived, and its waiver is not called unneeded', () => {
-    const report = runGuardrails({ environment: 'qa', production: false, waivers: { 'broken-rule': 'a reason long enough' }, stack: lb }, [broken]);
+    const report = runGuardrails({ environment: 'qa', production: false, waivers: { 'broken-rule': 'a reason long enough' }, stack: lb }, [
+      broken,
+    ]);
     expect(report.results[0]!.status).toBe('fail');
     expect(report.failed).toBe(true);
     expect(report.unneededWaivers).toEqual([]);
   });
 
   it('names the whole stack when it threw before reading a resource', () => {
-    const report = runGuardrails({ environment: 'qa', production: false, waivers: {}, stack: lb }, [throwing(() => { throw new Error('not ready'); })]);
+    const report = runGuardrails({ environment: 'qa', production: false, waivers: {}, stack: lb }, [
+      throwing(() => {
+        throw new Error('not ready');
+      }),
+    ]);
     expect(report.results[0]!.findings).toEqual([{ address: WHOLE_STACK, message: 'the rule threw while checking it: not ready' }]);
   });
 
   it('says what it threw in the JSON report', () => {
     const report = runGuardrails({ environment: 'qa', production: false, waivers: {}, stack: lb }, [broken]);
-    expect(reportJson(report).results[0]).toEqual({ rule: 'broken-rule', status: 'fail', reason: undefined, threw: report.results[0]!.threw, findings: report.results[0]!.findings });
+    expect(reportJson(report).results[0]).toEqual({
+      rule: 'broken-rule',
+      status: 'fail',
+      reason: undefined,
+      threw: report.results[0]!.threw,
+      findings: report.results[0]!.findings,
+    });
   });
 });
 
 describe('rule IDs', () => {
   const dir = join(__dirname, '..', '..', 'src', 'guardrails', 'rules');
-  const files = readdirSync(dir).filter((f) => f.endsWith('.ts')).map((f) => f.replace(/\.ts$/, '')).sort();
-  const isRule = (value: unknown): value is GuardrailRule => typeof value === 'object' && value !== null && typeof (value as GuardrailRule).check === 'function';
+  const files = readdirSync(dir)
+    .filter((f) => f.endsWith('.ts'))
+    .map((f) => f.replace(/\.ts$/, ''))
+    .sort();
+  const isRule = (value: unknown): value is GuardrailRule =>
+    typeof value === 'object' && value !== null && typeof (value as GuardrailRule).check === 'function';
 
   it('are the file names: one rule per file of src/guardrails/rules, each in the index', () => {
     expect(files.length).toBeGreaterThan(40);

@@ -11,7 +11,10 @@ import { promisify } from 'node:util';
 import { commitOf } from '../../src/core/config-at-ref';
 import { PROCESS_STARTERS, takeRefused, UNIT_RULE, WEBASSEMBLY_ENTRIES } from '../support/in-process';
 
-const modules = [['node:child_process', childProcess], ['child_process', require('child_process')]] as const;
+const modules = [
+  ['node:child_process', childProcess],
+  ['child_process', require('child_process')],
+] as const;
 
 describe.each(modules)('%s in a unit test', (_name, module) => {
   it.each(PROCESS_STARTERS)('%s throws, naming the rule', (starter) => {

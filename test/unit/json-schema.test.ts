@@ -28,7 +28,11 @@ function editorErrors(file: string, text: string): string[] {
   });
 }
 
-const fixtureFiles = [EXAMPLES_DIR, UNUSUAL_DIR].flatMap((dir) => readdirSync(dir).filter((f) => f.endsWith('.yaml')).map((f) => join(dir, f)));
+const fixtureFiles = [EXAMPLES_DIR, UNUSUAL_DIR].flatMap((dir) =>
+  readdirSync(dir)
+    .filter((f) => f.endsWith('.yaml'))
+    .map((f) => join(dir, f)),
+);
 
 describe('the editor JSON Schemas', () => {
   it('are the ones generated from the zod schema (run `npm run schema` after changing it)', () => {
@@ -36,7 +40,10 @@ describe('the editor JSON Schemas', () => {
     expect(readFileSync(SCHEMA_FILES.environment, 'utf8')).toBe(environmentJsonSchema());
   });
 
-  it.each([['defaults', defaultsJsonSchema], ['environment', environmentJsonSchema]] as const)('describe every key (%s)', (_name, generate) => {
+  it.each([
+    ['defaults', defaultsJsonSchema],
+    ['environment', environmentJsonSchema],
+  ] as const)('describe every key (%s)', (_name, generate) => {
     const undescribed: string[] = [];
     const walk = (node: any, path: string): void => {
       if (!node || typeof node !== 'object') return;
@@ -61,7 +68,9 @@ describe('the editor JSON Schemas', () => {
   it('point each example file at its schema', () => {
     for (const file of readdirSync(EXAMPLES_DIR).filter((f) => f.endsWith('.yaml'))) {
       const schema = file === 'defaults.yaml' ? 'defaults' : 'environment';
-      expect(readFileSync(join(EXAMPLES_DIR, file), 'utf8')).toMatch(new RegExp(`^# yaml-language-server: \\$schema=\\.\\./\\.\\./\\.\\./schema/${schema}\\.schema\\.json$`, 'm'));
+      expect(readFileSync(join(EXAMPLES_DIR, file), 'utf8')).toMatch(
+        new RegExp(`^# yaml-language-server: \\$schema=\\.\\./\\.\\./\\.\\./schema/${schema}\\.schema\\.json$`, 'm'),
+      );
     }
   });
 
@@ -70,7 +79,9 @@ describe('the editor JSON Schemas', () => {
     expect(editorErrors('defaults.yaml', 'project: shop\n')).toEqual([]);
     expect(editorErrors('dev.yaml', 'databases: null\nservices:\n  api: { routing: null }\n')).toEqual([]);
     expect(editorErrors('dev.yaml', 'dynamodb:\n  t:\n    globalSecondaryIndexes: [{ projection: ALL }]\n')).toEqual(
-      expect.arrayContaining([expect.stringMatching(/^dynamodb\.t\.globalSecondaryIndexes\.0: must have required property '(name|hashKey)'/)]),
+      expect.arrayContaining([
+        expect.stringMatching(/^dynamodb\.t\.globalSecondaryIndexes\.0: must have required property '(name|hashKey)'/),
+      ]),
     );
   });
 
@@ -82,7 +93,11 @@ describe('the editor JSON Schemas', () => {
     ['an unknown key', 'projekt: x\n', 'projekt'],
     ['a value of the wrong type', 'logRetentionDays: a week\n', 'logRetentionDays'],
     ['a Fargate cpu that does not exist', 'services:\n  api: { image: public.ecr.aws/a/b:1, cpu: 300, memory: 512 }\n', 'services.api.cpu'],
-    ['a memory size the cpu does not allow', 'services:\n  api: { image: public.ecr.aws/a/b:1, cpu: 256, memory: 4096 }\n', 'services.api.memory'],
+    [
+      'a memory size the cpu does not allow',
+      'services:\n  api: { image: public.ecr.aws/a/b:1, cpu: 256, memory: 4096 }\n',
+      'services.api.memory',
+    ],
     ['an unknown region', 'aws: { region: eu-west-9, accountId: "123456789012" }\n', 'aws.region'],
   ])('put %s at the key path the CLI reports', (_kind, extra, keyPath) => {
     const text = `${MINIMAL_ENVIRONMENT.replace(/^aws:\n(?: .*\n)*/m, extra.startsWith('aws:') ? '' : '$&')}${extra}`;

@@ -16,12 +16,18 @@ import type { EnvironmentConfig } from '../../src/config/resolve';
 import { managementStatements, policyStatements } from '../../src/stacks/management-policy';
 import { UNUSUAL_DIR } from '../support/fixture-dirs';
 
-interface Target { readonly address: string; readonly action: string; readonly arn: string; readonly tagged: boolean }
+interface Target {
+  readonly address: string;
+  readonly action: string;
+  readonly arn: string;
+  readonly tagged: boolean;
+}
 
 /** A change Terraform makes to each kind of resource, on the ARN AWS would give it (random IDs as placeholders). */
 function targetsOf(stack: any, config: EnvironmentConfig): Target[] {
   const { partition: p, region: r, accountId: a } = config.aws;
-  const arn = (service: string, resource: string, region: string = r, account: string = a) => `arn:${p}:${service}:${region}:${account}:${resource}`;
+  const arn = (service: string, resource: string, region: string = r, account: string = a) =>
+    `arn:${p}:${service}:${region}:${account}:${resource}`;
   const kinds: Record<string, (v: any) => [string, string, boolean?] | undefined> = {
     aws_cloudwatch_log_group: (v) => ['logs:PutRetentionPolicy', arn('logs', `log-group:${v.name}`)],
     aws_iam_role: (v) => ['iam:DeleteRole', arn('iam', `role/${v.name}`, '')],
@@ -31,7 +37,10 @@ function targetsOf(stack: any, config: EnvironmentConfig): Target[] {
     aws_dynamodb_table: (v) => ['dynamodb:UpdateTable', arn('dynamodb', `table/${v.name}`)],
     aws_ecr_repository: (v) => ['ecr:PutLifecyclePolicy', arn('ecr', `repository/${v.name}`)],
     aws_ecs_cluster: (v) => ['ecs:UpdateCluster', arn('ecs', `cluster/${v.name}`)],
-    aws_ecs_service: (v) => ['ecs:UpdateService', arn('ecs', `service/${/\$\{aws_ecs_cluster\./.test(v.cluster) ? stackClusterName(stack) : v.cluster}/${v.name}`)],
+    aws_ecs_service: (v) => [
+      'ecs:UpdateService',
+      arn('ecs', `service/${/\$\{aws_ecs_cluster\./.test(v.cluster) ? stackClusterName(stack) : v.cluster}/${v.name}`),
+    ],
     aws_secretsmanager_secret: (v) => ['secretsmanager:UpdateSecret', arn('secretsmanager', `secret:${v.name}-AbCdEf`)],
     aws_ssm_parameter: (v) => ['ssm:PutParameter', arn('ssm', `parameter/${v.name.replace(/^\//, '')}`)],
     aws_sns_topic: (v) => ['sns:SetTopicAttributes', arn('sns', v.name)],
@@ -42,9 +51,18 @@ function targetsOf(stack: any, config: EnvironmentConfig): Target[] {
     aws_scheduler_schedule: (v) => ['scheduler:UpdateSchedule', arn('scheduler', `schedule/default/${v.name}`)],
     aws_cloudwatch_event_rule: (v) => ['events:PutRule', arn('events', `rule/${v.name}`)],
     aws_s3_bucket: (v) => ['s3:PutBucketVersioning', `arn:${p}:s3:::${v.bucket}`],
-    aws_lb: (v) => ['elasticloadbalancing:ModifyLoadBalancerAttributes', arn('elasticloadbalancing', `loadbalancer/app/${v.name}/0123456789abcdef`)],
-    aws_lb_target_group: (v) => ['elasticloadbalancing:ModifyTargetGroup', arn('elasticloadbalancing', `targetgroup/${v.name}/0123456789abcdef`)],
-    aws_elasticache_replication_group: (v) => ['elasticache:ModifyReplicationGroup', arn('elasticache', `replicationgroup:${v.replication_group_id}`)],
+    aws_lb: (v) => [
+      'elasticloadbalancing:ModifyLoadBalancerAttributes',
+      arn('elasticloadbalancing', `loadbalancer/app/${v.name}/0123456789abcdef`),
+    ],
+    aws_lb_target_group: (v) => [
+      'elasticloadbalancing:ModifyTargetGroup',
+      arn('elasticloadbalancing', `targetgroup/${v.name}/0123456789abcdef`),
+    ],
+    aws_elasticache_replication_group: (v) => [
+      'elasticache:ModifyReplicationGroup',
+      arn('elasticache', `replicationgroup:${v.replication_group_id}`),
+    ],
     aws_elasticache_subnet_group: (v) => ['elasticache:ModifyCacheSubnetGroup', arn('elasticache', `subnetgroup:${v.name}`)],
     aws_wafv2_web_acl: (v) => ['wafv2:UpdateWebACL', arn('wafv2', `regional/webacl/${v.name}/1234abcd-12ab-34cd-56ef-1234567890ab`)],
     // Random IDs: these are the environment's by their tags.
@@ -68,32 +86,61 @@ function stackClusterName(stack: any): string {
 
 async function decide(statements: object[], target: Target, owner: EnvironmentConfig): Promise<string> {
   const account = /^arn:[^:]+:[^:]*:[^:]*:(\d{12}):/.exec(target.arn)?.[1] ?? owner.aws.accountId;
-  const response = await runSimulation({
-    request: {
-      principal: `arn:${owner.aws.partition}:iam::${account}:role/platform-apply`,
-      action: target.action,
-      resource: { resource: target.arn, accountId: account },
-      // Every resource carries its environment's tags (provider default_tags).
-      contextVariables: { 'aws:ResourceTag/Project': owner.project, 'aws:ResourceTag/Environment': owner.environment },
+  const response = await runSimulation(
+    {
+      request: {
+        principal: `arn:${owner.aws.partition}:iam::${account}:role/platform-apply`,
+        action: target.action,
+        resource: { resource: target.arn, accountId: account },
+        // Every resource carries its environment's tags (provider default_tags).
+        contextVariables: { 'aws:ResourceTag/Project': owner.project, 'aws:ResourceTag/Environment': owner.environment },
+      },
+      identityPolicies: [{ name: 'management', policy: { Version: '2012-10-17', Statement: statements } }],
+      serviceControlPolicies: [],
+      resourceControlPolicies: [],
+      // KMS keys delegate to the account (the project's key policies do).
+      ...(target.action.startsWith('kms:')
+        ? {
+            resourcePolicy: {
+              Version: '2012-10-17',
+              Statement: [
+                { Effect: 'Allow', Principal: { AWS: `arn:${owner.aws.partition}:iam::${account}:root` }, Action: 'kms:*', Resource: '*' },
+              ],
+            },
+          }
+        : {}),
     },
-    identityPolicies: [{ name: 'management', policy: { Version: '2012-10-17', Statement: statements } }],
-    serviceControlPolicies: [],
-    resourceControlPolicies: [],
-    // KMS keys delegate to the account (the project's key policies do).
-    ...(target.action.startsWith('kms:') ? { resourcePolicy: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: `arn:${owner.aws.partition}:iam::${account}:root` }, Action: 'kms:*', Resource: '*' }] } } : {}),
-  }, {});
+    {},
+  );
   if (response.resultType === 'error') throw new Error(`${target.action} on ${target.arn}: ${JSON.stringify(response.errors)}`);
   return response.overallResult;
 }
 
-const suites: [string, string][] = [['examples', 'test/fixtures/examples'], ['teleport', 'test/fixtures/teleport'], ['unusual', UNUSUAL_DIR], ['controller', 'test/fixtures/controller'], ['jobs', 'test/fixtures/jobs'], ['workloads', 'test/fixtures/workloads']];
+const suites: [string, string][] = [
+  ['examples', 'test/fixtures/examples'],
+  ['teleport', 'test/fixtures/teleport'],
+  ['unusual', UNUSUAL_DIR],
+  ['controller', 'test/fixtures/controller'],
+  ['jobs', 'test/fixtures/jobs'],
+  ['workloads', 'test/fixtures/workloads'],
+];
 
 describe.each(suites)('the management statements of the %s fixtures', (_name, dir) => {
   const configs = loadEnvironments(dir).map((e) => e.config);
   const stacks = synthesize(configs).filter((s) => s.environment !== undefined);
-  const policies = new Map(configs.map((c) => [c.environment, policyStatements(managementStatements(c, configs.filter((o) => o.environment !== c.environment).map((o) => o.environment)))]));
+  const policies = new Map(
+    configs.map((c) => [
+      c.environment,
+      policyStatements(
+        managementStatements(
+          c,
+          configs.filter((o) => o.environment !== c.environment).map((o) => o.environment),
+        ),
+      ),
+    ]),
+  );
 
-  it('allow every named or tagged resource of an environment to its own statements, and to no other environment\'s', async () => {
+  it("allow every named or tagged resource of an environment to its own statements, and to no other environment's", async () => {
     let checked = 0;
     for (const stack of stacks) {
       const owner = configs.find((c) => c.environment === stack.environment)!;
@@ -103,8 +150,14 @@ describe.each(suites)('the management statements of the %s fixtures', (_name, di
           if (config.environment !== owner.environment && config.aws.accountId !== owner.aws.accountId) continue;
           const decision = await decide(policies.get(config.environment)!, target, owner);
           const expected = config.environment === owner.environment ? 'Allowed' : expect.stringMatching(/Denied$/);
-          expect([owner.environment, target.address, target.action, target.arn, `statements of ${config.environment}`, decision])
-            .toEqual([owner.environment, target.address, target.action, target.arn, `statements of ${config.environment}`, expected]);
+          expect([owner.environment, target.address, target.action, target.arn, `statements of ${config.environment}`, decision]).toEqual([
+            owner.environment,
+            target.address,
+            target.action,
+            target.arn,
+            `statements of ${config.environment}`,
+            expected,
+          ]);
           checked++;
         }
       }

@@ -14,15 +14,22 @@ describe('alert topic', () => {
   it('is encrypted with a rotated customer key that CloudWatch may use', () => {
     const [keyId, key] = Object.entries(resourcesOf(prod, 'aws_kms_key')).find(([, k]) => k.description === 'shop-prod alert topic')!;
     expect(key.enable_key_rotation).toBe(true);
-    expect(JSON.parse(key.policy).Statement[1]).toMatchObject({ Principal: { Service: 'cloudwatch.amazonaws.com' }, Action: ['kms:Decrypt', 'kms:GenerateDataKey*'] });
+    expect(JSON.parse(key.policy).Statement[1]).toMatchObject({
+      Principal: { Service: 'cloudwatch.amazonaws.com' },
+      Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+    });
     expect(prod).toHaveResourceWithProperties(SnsTopic, { name: 'shop-prod-alerts', kms_master_key_id: `\${aws_kms_key.${keyId}.arn}` });
   });
 
   it('lets CloudWatch alarms of this account publish', () => {
     const [policy] = Object.values(resourcesOf(prod, 'aws_sns_topic_policy'));
     expect(JSON.parse(policy.policy).Statement[0]).toEqual({
-      Sid: 'CloudWatchAlarmsPublish', Effect: 'Allow', Principal: { Service: 'cloudwatch.amazonaws.com' }, Action: 'sns:Publish',
-      Resource: 'arn:aws:sns:eu-west-1:123456789012:shop-prod-alerts', Condition: { StringEquals: { 'aws:SourceAccount': '123456789012' } },
+      Sid: 'CloudWatchAlarmsPublish',
+      Effect: 'Allow',
+      Principal: { Service: 'cloudwatch.amazonaws.com' },
+      Action: 'sns:Publish',
+      Resource: 'arn:aws:sns:eu-west-1:123456789012:shop-prod-alerts',
+      Condition: { StringEquals: { 'aws:SourceAccount': '123456789012' } },
     });
   });
 
@@ -48,40 +55,74 @@ describe.each(Object.keys(stacks))('alarms of %s', (environment) => {
   it('have unique names that say environment, resource and condition', () => {
     const names = alarms.map((a) => a.alarm_name);
     expect(new Set(names).size).toBe(names.length);
-    for (const name of names) expect(name).toMatch(new RegExp(`^shop-${environment}-(service|alb|db|table)-[a-z0-9-]+-(high|low|minimum|hosts|throttled)$`));
+    for (const name of names)
+      expect(name).toMatch(new RegExp(`^shop-${environment}-(service|alb|db|table)-[a-z0-9-]+-(high|low|minimum|hosts|throttled)$`));
   });
 
   it('cover every service, routed service, load balancer, database and table', () => {
     const names = alarms.map((a) => a.alarm_name);
     for (const service of Object.values(config.services)) {
-      expect(names).toEqual(expect.arrayContaining([`shop-${environment}-service-${service.name}-cpu-high`, `shop-${environment}-service-${service.name}-memory-high`]));
+      expect(names).toEqual(
+        expect.arrayContaining([
+          `shop-${environment}-service-${service.name}-cpu-high`,
+          `shop-${environment}-service-${service.name}-memory-high`,
+        ]),
+      );
       if (service.routing) {
-        expect(names).toEqual(expect.arrayContaining(['target-5xx-high', 'response-time-high', 'unhealthy-hosts'].map((c) => `shop-${environment}-service-${service.name}-${c}`)));
+        expect(names).toEqual(
+          expect.arrayContaining(
+            ['target-5xx-high', 'response-time-high', 'unhealthy-hosts'].map((c) => `shop-${environment}-service-${service.name}-${c}`),
+          ),
+        );
       }
     }
     expect(names).toContain(`shop-${environment}-alb-elb-5xx-high`);
     for (const db of Object.keys(config.databases)) {
-      expect(names).toEqual(expect.arrayContaining(['cpu-high', 'free-storage-low', 'freeable-memory-low', 'connections-high'].map((c) => `shop-${environment}-db-${db}-${c}`)));
+      expect(names).toEqual(
+        expect.arrayContaining(
+          ['cpu-high', 'free-storage-low', 'freeable-memory-low', 'connections-high'].map((c) => `shop-${environment}-db-${db}-${c}`),
+        ),
+      );
     }
     for (const table of Object.keys(config.dynamodb)) {
-      expect(names).toEqual(expect.arrayContaining([`shop-${environment}-table-${table}-read-throttled`, `shop-${environment}-table-${table}-write-throttled`]));
+      expect(names).toEqual(
+        expect.arrayContaining([`shop-${environment}-table-${table}-read-throttled`, `shop-${environment}-table-${table}-write-throttled`]),
+      );
     }
   });
 });
 
 describe('alarm thresholds', () => {
   it('takes thresholds from monitoring.thresholds, overridden per service', () => {
-    expect(alarmNamed(prod, 'shop-prod-service-api-cpu-high')).toMatchObject({ threshold: 90, namespace: 'AWS/ECS', metric_name: 'CPUUtilization', dimensions: { ClusterName: 'shop-prod', ServiceName: 'api' } });
+    expect(alarmNamed(prod, 'shop-prod-service-api-cpu-high')).toMatchObject({
+      threshold: 90,
+      namespace: 'AWS/ECS',
+      metric_name: 'CPUUtilization',
+      dimensions: { ClusterName: 'shop-prod', ServiceName: 'api' },
+    });
     expect(alarmNamed(prod, 'shop-prod-service-web-cpu-high')).toMatchObject({ threshold: 80 });
     expect(alarmNamed(prod, 'shop-prod-service-api-response-time-high')).toMatchObject({ threshold: 2, metric_name: 'TargetResponseTime' });
-    expect(alarmNamed(prod, 'shop-prod-db-main-free-storage-low')).toMatchObject({ threshold: 5 * 1024 ** 3, comparison_operator: 'LessThanThreshold', treat_missing_data: 'breaching' });
+    expect(alarmNamed(prod, 'shop-prod-db-main-free-storage-low')).toMatchObject({
+      threshold: 5 * 1024 ** 3,
+      comparison_operator: 'LessThanThreshold',
+      treat_missing_data: 'breaching',
+    });
   });
 
   it('counts running tasks with Container Insights where it is on, against the lowest floor', () => {
     expect(alarmNamed(prod, 'shop-prod-service-api-tasks-below-minimum')).toMatchObject({
-      namespace: 'ECS/ContainerInsights', metric_name: 'RunningTaskCount', threshold: 3, comparison_operator: 'LessThanThreshold', treat_missing_data: 'breaching',
+      namespace: 'ECS/ContainerInsights',
+      metric_name: 'RunningTaskCount',
+      threshold: 3,
+      comparison_operator: 'LessThanThreshold',
+      treat_missing_data: 'breaching',
     });
-    expect(alarmNamed(dev, 'shop-dev-service-web-tasks-below-minimum')).toMatchObject({ namespace: 'AWS/ECS', metric_name: 'CPUUtilization', statistic: 'SampleCount', threshold: 1 });
+    expect(alarmNamed(dev, 'shop-dev-service-web-tasks-below-minimum')).toMatchObject({
+      namespace: 'AWS/ECS',
+      metric_name: 'CPUUtilization',
+      statistic: 'SampleCount',
+      threshold: 1,
+    });
   });
 
   it('has no running-task alarm for a service scheduled down to zero', () => {
@@ -127,8 +168,21 @@ describe('dashboard', () => {
 
   it('shows the load balancer and every service, database and table (and the production firewall)', () => {
     const headings = body.widgets.filter((w: any) => w.type === 'text').map((w: any) => w.properties.markdown);
-    expect(headings).toEqual(['## Load balancer', '## Service web', '## Service api', '## Service worker', '## Database main', '## Table sessions', '## Web application firewall']);
-    const servicesDrawn = new Set(metricWidgets.flatMap((w: any) => w.properties.metrics).filter((row: any[]) => row.includes('ServiceName')).map((row: any[]) => row[row.indexOf('ServiceName') + 1]));
+    expect(headings).toEqual([
+      '## Load balancer',
+      '## Service web',
+      '## Service api',
+      '## Service worker',
+      '## Database main',
+      '## Table sessions',
+      '## Web application firewall',
+    ]);
+    const servicesDrawn = new Set(
+      metricWidgets
+        .flatMap((w: any) => w.properties.metrics)
+        .filter((row: any[]) => row.includes('ServiceName'))
+        .map((row: any[]) => row[row.indexOf('ServiceName') + 1]),
+    );
     expect([...servicesDrawn].sort()).toEqual(['api', 'web', 'worker']);
   });
 
@@ -152,7 +206,8 @@ describe('log groups', () => {
     for (const group of groups) expect(group.kms_key_id).toBe(`\${aws_kms_key.${keyId}.arn}`);
   });
 
-  it('use CloudWatch\'s own encryption in staging, where no exec session needs a key', () => {
-    for (const group of Object.values(resourcesOf(stacks.staging!.json, 'aws_cloudwatch_log_group'))) expect(group.kms_key_id).toBeUndefined();
+  it("use CloudWatch's own encryption in staging, where no exec session needs a key", () => {
+    for (const group of Object.values(resourcesOf(stacks.staging!.json, 'aws_cloudwatch_log_group')))
+      expect(group.kms_key_id).toBeUndefined();
   });
 });

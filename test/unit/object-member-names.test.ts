@@ -20,7 +20,9 @@ function examplesWithServices(extra: string) {
     cpSync(EXAMPLES_DIR, dir, { recursive: true });
     const prod = readFileSync(join(dir, 'prod.yaml'), 'utf8').replace(/^services:\n/m, `services:\n${extra}`);
     writeFileSync(join(dir, 'prod.yaml'), prod);
-    return loadEnvironments(dir).map((e) => e.config).find((c) => c.environment === 'prod')!;
+    return loadEnvironments(dir)
+      .map((e) => e.config)
+      .find((c) => c.environment === 'prod')!;
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -56,7 +58,9 @@ describe('a service named like a member of every JavaScript object', () => {
   it('toString, __proto__ and hasOwnProperty are refused as names (uppercase and underscores), never a crash', () => {
     for (const name of ['toString', '__proto__', 'hasOwnProperty']) {
       const problems = problemsOf({ 'dev.yaml': `${MINIMAL_ENVIRONMENT}services:\n${service(name)}` });
-      expect(problems).toEqual([expect.stringMatching(new RegExp(`^cfg/dev.yaml:\\d+:\\d+ services(\\.${name.replace(/_/g, '_')})?: .*names here must be`))]);
+      expect(problems).toEqual([
+        expect.stringMatching(new RegExp(`^cfg/dev.yaml:\\d+:\\d+ services(\\.${name.replace(/_/g, '_')})?: .*names here must be`)),
+      ]);
     }
   });
 });

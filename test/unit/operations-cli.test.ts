@@ -35,7 +35,13 @@ afterAll(() => {
  * ~/.aws), no instance metadata, one attempt per call.
  */
 function platform(args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliResult> {
-  return cli([...args, '--config', EXAMPLES_DIR], { HOME: home, CHECKPOINT_DISABLE: '1', AWS_EC2_METADATA_DISABLED: 'true', AWS_MAX_ATTEMPTS: '1', ...env });
+  return cli([...args, '--config', EXAMPLES_DIR], {
+    HOME: home,
+    CHECKPOINT_DISABLE: '1',
+    AWS_EC2_METADATA_DISABLED: 'true',
+    AWS_MAX_ATTEMPTS: '1',
+    ...env,
+  });
 }
 
 const withCredentials = { AWS_ACCESS_KEY_ID: 'AKIDSTANDIN', AWS_SECRET_ACCESS_KEY: 'not-a-secret' };
@@ -44,22 +50,34 @@ test('no credentials and no endpoint: one line saying how to provide them, exit 
   const started = Date.now();
   const result = await platform(['status', '--env', 'dev']);
   expect(result.status).toBe(1);
-  expect(result.stderr).toBe('DescribeServices in cluster shop-dev: no AWS credentials found; set AWS_PROFILE (after `aws sso login --profile NAME` for SSO), or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or run where a role is available\n');
+  expect(result.stderr).toBe(
+    'DescribeServices in cluster shop-dev: no AWS credentials found; set AWS_PROFILE (after `aws sso login --profile NAME` for SSO), or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or run where a role is available\n',
+  );
   expect(result.stdout).toBe('');
   // Not a speed target: it fails a credential chain that waits out the instance metadata service's retries (minutes).
   expect(Date.now() - started).toBeLessThan(45_000);
 });
 
 test('credentials but an unreachable endpoint: one line naming it, exit 1, no stack trace', async () => {
-  const result = await platform(['scale', '--env', 'dev', '--service', 'worker', '--count', '2'], { ...withCredentials, PLATFORM_AWS_ENDPOINT: 'http://127.0.0.1:9' });
+  const result = await platform(['scale', '--env', 'dev', '--service', 'worker', '--count', '2'], {
+    ...withCredentials,
+    PLATFORM_AWS_ENDPOINT: 'http://127.0.0.1:9',
+  });
   expect(result.status).toBe(1);
-  expect(result.stderr).toBe('UpdateService worker in cluster shop-dev: cannot reach http://127.0.0.1:9 (ECONNREFUSED); check the network, or PLATFORM_AWS_ENDPOINT when it is set\n');
+  expect(result.stderr).toBe(
+    'UpdateService worker in cluster shop-dev: cannot reach http://127.0.0.1:9 (ECONNREFUSED); check the network, or PLATFORM_AWS_ENDPOINT when it is set\n',
+  );
 });
 
 test('scale is refused where autoscaling owns the count, and a count that is not a number is a usage error', async () => {
-  const scale = await platform(['scale', '--env', 'dev', '--service', 'api', '--count', '4'], { ...withCredentials, PLATFORM_AWS_ENDPOINT: 'http://127.0.0.1:9' });
+  const scale = await platform(['scale', '--env', 'dev', '--service', 'api', '--count', '4'], {
+    ...withCredentials,
+    PLATFORM_AWS_ENDPOINT: 'http://127.0.0.1:9',
+  });
   expect(scale.status).toBe(1);
-  expect(scale.stderr).toMatch(/^test\/fixtures\/examples\/dev\.yaml:\d+:\d+ services\.api\.autoscaling: autoscaling owns the desired count of api \(min 1, max 2\), so scale is refused: .* or pass --force/);
+  expect(scale.stderr).toMatch(
+    /^test\/fixtures\/examples\/dev\.yaml:\d+:\d+ services\.api\.autoscaling: autoscaling owns the desired count of api \(min 1, max 2\), so scale is refused: .* or pass --force/,
+  );
   expect(scale.stderr.trimEnd().split('\n')).toHaveLength(1);
   const usage = await platform(['scale', '--env', 'dev', '--service', 'api', '--count', 'four'], withCredentials);
   expect(usage.status).toBe(2);
@@ -70,13 +88,26 @@ test('ci-info: the JSON pipelines read, with no AWS call and no credentials', as
   const result = await platform(['ci-info', '--env', 'staging', '--service', 'api']);
   expect(result.status).toBe(0);
   expect(JSON.parse(result.stdout)).toEqual({
-    environment: 'staging', region: 'eu-west-1', accountId: ACCOUNT,
-    deployRoleArn: `arn:aws:iam::${ACCOUNT}:role/shop-staging-gh-deploy`, applyRoleArn: `arn:aws:iam::${ACCOUNT}:role/shop-staging-gh-apply`, githubEnvironment: null,
-    cluster: 'shop-staging', services: { api: { serviceName: 'api', repositoryUrl: `${ACCOUNT}.dkr.ecr.eu-west-1.amazonaws.com/shop/staging/api`, platform: 'linux/amd64' } },
+    environment: 'staging',
+    region: 'eu-west-1',
+    accountId: ACCOUNT,
+    deployRoleArn: `arn:aws:iam::${ACCOUNT}:role/shop-staging-gh-deploy`,
+    applyRoleArn: `arn:aws:iam::${ACCOUNT}:role/shop-staging-gh-apply`,
+    githubEnvironment: null,
+    cluster: 'shop-staging',
+    services: {
+      api: { serviceName: 'api', repositoryUrl: `${ACCOUNT}.dkr.ecr.eu-west-1.amazonaws.com/shop/staging/api`, platform: 'linux/amd64' },
+    },
   });
   // prod's worker runs ARM64 tasks: its image is built for linux/arm64.
   const worker = await platform(['ci-info', '--env', 'prod', '--service', 'worker']);
-  expect(JSON.parse(worker.stdout).services).toEqual({ worker: { serviceName: 'worker', repositoryUrl: `${ACCOUNT}.dkr.ecr.eu-west-1.amazonaws.com/shop/prod/worker`, platform: 'linux/arm64' } });
+  expect(JSON.parse(worker.stdout).services).toEqual({
+    worker: {
+      serviceName: 'worker',
+      repositoryUrl: `${ACCOUNT}.dkr.ecr.eu-west-1.amazonaws.com/shop/prod/worker`,
+      platform: 'linux/arm64',
+    },
+  });
   const unknown = await platform(['ci-info', '--env', 'staging', '--service', 'nope']);
   expect(unknown.status).toBe(1);
   expect(unknown.stderr).toMatch(/services: no service "nope" in staging; its services are web, api, worker\n$/);

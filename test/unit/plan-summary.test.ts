@@ -18,8 +18,16 @@ describe('summarizePlanText', () => {
   it('reads every action and the data-holding resources destroyed or replaced', () => {
     expect(summarizePlanText(output)).toEqual({
       summary: {
-        add: 1, change: 1, replace: 1, destroy: 1,
-        addresses: { create: ['aws_iam_role.api["a b"]'], update: ['aws_ecs_service.api'], replace: ['aws_db_instance.database-main_db_1'], delete: ['aws_s3_bucket.logs'] },
+        add: 1,
+        change: 1,
+        replace: 1,
+        destroy: 1,
+        addresses: {
+          create: ['aws_iam_role.api["a b"]'],
+          update: ['aws_ecs_service.api'],
+          replace: ['aws_db_instance.database-main_db_1'],
+          delete: ['aws_s3_bucket.logs'],
+        },
       },
       destructive: ['aws_db_instance.database-main_db_1', 'aws_s3_bucket.logs'],
     });
@@ -69,8 +77,16 @@ describe('what each update and replacement changes, from the plan output', () =>
 
   it('review lines carry them', () => {
     const summary = {
-      add: 1, change: 1, replace: 1, destroy: 0,
-      addresses: { create: ['aws_ecs_task_definition.t'], update: ['aws_ecs_service.service-api_service_454F4786'], replace: ['aws_db_instance.database-main_instance_6ABE9B1D'], delete: [] },
+      add: 1,
+      change: 1,
+      replace: 1,
+      destroy: 0,
+      addresses: {
+        create: ['aws_ecs_task_definition.t'],
+        update: ['aws_ecs_service.service-api_service_454F4786'],
+        replace: ['aws_db_instance.database-main_instance_6ABE9B1D'],
+        delete: [],
+      },
     };
     expect(reviewLines(summary, changedAttributesFromText(output))).toEqual([
       '  replace aws_db_instance.database-main_instance_6ABE9B1D (username forces replacement)',

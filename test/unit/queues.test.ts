@@ -15,21 +15,38 @@ const configs = loadEnvironments('test/fixtures/jobs').map((e) => e.config);
 const dev = synthEnvironment(configs.find((c) => c.environment === 'dev')!);
 const production = synthEnvironment(configs.find((c) => c.environment === 'production')!);
 
-const named = (stack: string, type: string, prefix: string) => Object.entries(resourcesOf(stack, type)).filter(([name]) => name.startsWith(prefix)).map(([, r]) => r);
-const containerOf = (stack: string, service: string) => JSON.parse(named(stack, 'aws_ecs_task_definition', `service-${service}_task-definition_`)[0].container_definitions)[0];
+const named = (stack: string, type: string, prefix: string) =>
+  Object.entries(resourcesOf(stack, type))
+    .filter(([name]) => name.startsWith(prefix))
+    .map(([, r]) => r);
+const containerOf = (stack: string, service: string) =>
+  JSON.parse(named(stack, 'aws_ecs_task_definition', `service-${service}_task-definition_`)[0].container_definitions)[0];
 
 describe('a queue', () => {
   it('has a dead-letter queue <name>-dlq that takes its redrives, and both refuse requests without TLS', () => {
     const [queue] = named(dev, 'aws_sqs_queue', 'queue-orders_queue_');
     const [dlq] = named(dev, 'aws_sqs_queue', 'queue-orders_dead-letter-queue_');
-    expect(queue).toMatchObject({ name: 'shop-dev-orders', visibility_timeout_seconds: 60, receive_wait_time_seconds: 20, message_retention_seconds: 345600, sqs_managed_sse_enabled: true });
+    expect(queue).toMatchObject({
+      name: 'shop-dev-orders',
+      visibility_timeout_seconds: 60,
+      receive_wait_time_seconds: 20,
+      message_retention_seconds: 345600,
+      sqs_managed_sse_enabled: true,
+    });
     expect(dlq).toMatchObject({ name: 'shop-dev-orders-dlq', message_retention_seconds: 1209600, sqs_managed_sse_enabled: true });
-    expect(JSON.parse(queue.redrive_policy)).toEqual({ deadLetterTargetArn: expect.stringMatching(/queue-orders_dead-letter-queue_\w+\.arn/), maxReceiveCount: 5 });
+    expect(JSON.parse(queue.redrive_policy)).toEqual({
+      deadLetterTargetArn: expect.stringMatching(/queue-orders_dead-letter-queue_\w+\.arn/),
+      maxReceiveCount: 5,
+    });
     const [allow] = named(dev, 'aws_sqs_queue_redrive_allow_policy', 'queue-orders_');
-    expect(JSON.parse(allow.redrive_allow_policy)).toEqual({ redrivePermission: 'byQueue', sourceQueueArns: [expect.stringMatching(/queue-orders_queue_\w+\.arn/)] });
+    expect(JSON.parse(allow.redrive_allow_policy)).toEqual({
+      redrivePermission: 'byQueue',
+      sourceQueueArns: [expect.stringMatching(/queue-orders_queue_\w+\.arn/)],
+    });
     const policies = named(dev, 'aws_sqs_queue_policy', 'queue-orders_').map((p) => JSON.parse(p.policy).Statement[0]);
     expect(policies).toHaveLength(2);
-    for (const statement of policies) expect(statement).toMatchObject({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } });
+    for (const statement of policies)
+      expect(statement).toMatchObject({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } });
   });
 
   it('is FIFO when asked, with the .fifo suffix on both queues', () => {
@@ -39,7 +56,7 @@ describe('a queue', () => {
     expect(dlq).toMatchObject({ name: 'shop-dev-invoices-dlq.fifo', fifo_queue: true });
   });
 
-  it('uses the environment\'s customer key in production, rotated', () => {
+  it("uses the environment's customer key in production, rotated", () => {
     const [key] = Object.values(resourcesOf(production, 'aws_kms_key')).filter((k) => /SQS queues/.test(k.description));
     expect(key.enable_key_rotation).toBe(true);
     for (const queue of named(production, 'aws_sqs_queue', 'queue-')) {
@@ -49,7 +66,7 @@ describe('a queue', () => {
     expect(Object.values(resourcesOf(dev, 'aws_kms_key')).filter((k) => /SQS queues/.test(k.description))).toEqual([]);
   });
 
-  it('cannot be destroyed by a plan in production (its messages are data); dev\'s can', () => {
+  it("cannot be destroyed by a plan in production (its messages are data); dev's can", () => {
     const queues = named(production, 'aws_sqs_queue', 'queue-');
     expect(queues).toHaveLength(4);
     for (const queue of queues) expect(queue.lifecycle).toEqual({ prevent_destroy: true });
@@ -57,24 +74,35 @@ describe('a queue', () => {
   });
 
   it('grants send and receive to exactly the task roles listed, with the key in production, and injects QUEUE_<NAME>_URL', () => {
-    const grants = (stack: string) => Object.entries(resourcesOf(stack, 'aws_iam_role_policy')).filter(([n]) => n.startsWith('queue-orders_grant-'))
-      .map(([n, p]) => [n.replace(/_\w+$/, ''), p.role, JSON.parse(p.policy).Statement] as const);
+    const grants = (stack: string) =>
+      Object.entries(resourcesOf(stack, 'aws_iam_role_policy'))
+        .filter(([n]) => n.startsWith('queue-orders_grant-'))
+        .map(([n, p]) => [n.replace(/_\w+$/, ''), p.role, JSON.parse(p.policy).Statement] as const);
     const devGrants = grants(dev);
     expect(devGrants.map(([n, role]) => [n, String(role).replace(/^\$\{aws_iam_role\.(.+?)_[A-F0-9]+\.id\}$/, '$1')])).toEqual([
       ['queue-orders_grant-api-send', 'service-api_roles_task-role'],
       ['queue-orders_grant-report-send', 'job-report_roles_task-role'],
       ['queue-orders_grant-worker-receive', 'service-worker_roles_task-role'],
     ]);
-    expect(devGrants[2]![2]).toEqual([{ Sid: 'QueueReceive', Effect: 'Allow', Action: ['sqs:ChangeMessageVisibility', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:ReceiveMessage'], Resource: expect.stringMatching(/queue-orders_queue_\w+\.arn/) }]);
+    expect(devGrants[2]![2]).toEqual([
+      {
+        Sid: 'QueueReceive',
+        Effect: 'Allow',
+        Action: ['sqs:ChangeMessageVisibility', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:ReceiveMessage'],
+        Resource: expect.stringMatching(/queue-orders_queue_\w+\.arn/),
+      },
+    ]);
     expect(grants(production)[0]![2][1]).toMatchObject({ Sid: 'QueueKey', Action: ['kms:Decrypt', 'kms:GenerateDataKey'] });
-    expect(containerOf(dev, 'worker').environment).toEqual(expect.arrayContaining([
-      { name: 'QUEUE_ORDERS_URL', value: expect.stringMatching(/queue-orders_queue_\w+\.url/) },
-      { name: 'QUEUE_INVOICES_URL', value: expect.stringMatching(/queue-invoices_queue_\w+\.url/) },
-    ]));
+    expect(containerOf(dev, 'worker').environment).toEqual(
+      expect.arrayContaining([
+        { name: 'QUEUE_ORDERS_URL', value: expect.stringMatching(/queue-orders_queue_\w+\.url/) },
+        { name: 'QUEUE_INVOICES_URL', value: expect.stringMatching(/queue-invoices_queue_\w+\.url/) },
+      ]),
+    );
     expect(containerOf(dev, 'api').environment.map((e: { name: string }) => e.name)).toEqual(['QUEUE_ORDERS_URL']);
   });
 
-  it('alarms on the oldest message\'s age and on any dead letter, to the topic', () => {
+  it("alarms on the oldest message's age and on any dead letter, to the topic", () => {
     const alarms = named(dev, 'aws_cloudwatch_metric_alarm', 'monitoring-jobs_queue-orders_');
     expect(alarms.map((a) => [a.metric_name, a.dimensions.QueueName, a.comparison_operator, a.threshold]).sort()).toEqual([
       ['ApproximateAgeOfOldestMessage', 'shop-dev-orders', 'GreaterThanThreshold', 900],
@@ -84,7 +112,7 @@ describe('a queue', () => {
     expect(body).toContain('Queue orders');
   });
 
-  it('names fit SQS\'s 80 characters, .fifo included, the same every time', () => {
+  it("names fit SQS's 80 characters, .fifo included, the same every time", () => {
     const long = queueName('a'.repeat(20) + '-' + 'b'.repeat(20), 'c'.repeat(32), true, true);
     expect(long.length).toBeLessThanOrEqual(80);
     expect(long.endsWith('.fifo')).toBe(true);
@@ -100,8 +128,33 @@ describe('a queue worker', () => {
     const spec = tracking.target_tracking_scaling_policy_configuration;
     expect(spec.target_value).toBe(100);
     expect(spec.customized_metric_specification.metrics).toEqual([
-      { id: 'visible', return_data: false, metric_stat: { metric: { namespace: 'AWS/SQS', metric_name: 'ApproximateNumberOfMessagesVisible', dimensions: [{ name: 'QueueName', value: 'shop-dev-orders' }] }, stat: 'Sum' } },
-      { id: 'running', return_data: false, metric_stat: { metric: { namespace: 'ECS/ContainerInsights', metric_name: 'RunningTaskCount', dimensions: [{ name: 'ClusterName', value: 'shop-dev' }, { name: 'ServiceName', value: expect.any(String) }] }, stat: 'Average' } },
+      {
+        id: 'visible',
+        return_data: false,
+        metric_stat: {
+          metric: {
+            namespace: 'AWS/SQS',
+            metric_name: 'ApproximateNumberOfMessagesVisible',
+            dimensions: [{ name: 'QueueName', value: 'shop-dev-orders' }],
+          },
+          stat: 'Sum',
+        },
+      },
+      {
+        id: 'running',
+        return_data: false,
+        metric_stat: {
+          metric: {
+            namespace: 'ECS/ContainerInsights',
+            metric_name: 'RunningTaskCount',
+            dimensions: [
+              { name: 'ClusterName', value: 'shop-dev' },
+              { name: 'ServiceName', value: expect.any(String) },
+            ],
+          },
+          stat: 'Average',
+        },
+      },
       { id: 'backlog', expression: 'visible / running', label: 'Backlog per task', return_data: true },
     ]);
   });
@@ -110,10 +163,17 @@ describe('a queue worker', () => {
     const [target] = named(dev, 'aws_appautoscaling_target', 'service-worker_autoscaling_');
     expect(target.min_capacity).toBe(0);
     const step = policies.find((p) => p.policy_type === 'StepScaling');
-    expect(step.step_scaling_policy_configuration).toMatchObject({ adjustment_type: 'ChangeInCapacity', step_adjustment: [{ metric_interval_lower_bound: '0', scaling_adjustment: 1 }] });
+    expect(step.step_scaling_policy_configuration).toMatchObject({
+      adjustment_type: 'ChangeInCapacity',
+      step_adjustment: [{ metric_interval_lower_bound: '0', scaling_adjustment: 1 }],
+    });
     const [alarm] = named(dev, 'aws_cloudwatch_metric_alarm', 'service-worker_autoscaling_queue-from-zero-alarm_');
-    expect(alarm.alarm_actions).toEqual([expect.stringMatching(/aws_appautoscaling_policy\.service-worker_autoscaling_queue-from-zero_\w+\.arn/)]);
-    expect(alarm.metric_query.find((q: { id: string }) => q.id === 'waiting').expression).toBe('IF(visible > 0 AND FILL(running, 0) == 0, 1, 0)');
+    expect(alarm.alarm_actions).toEqual([
+      expect.stringMatching(/aws_appautoscaling_policy\.service-worker_autoscaling_queue-from-zero_\w+\.arn/),
+    ]);
+    expect(alarm.metric_query.find((q: { id: string }) => q.id === 'waiting').expression).toBe(
+      'IF(visible > 0 AND FILL(running, 0) == 0, 1, 0)',
+    );
     expect(alarm).toMatchObject({ comparison_operator: 'GreaterThanOrEqualToThreshold', threshold: 1 });
   });
 });
@@ -134,34 +194,57 @@ ${more}`;
     expect(problemsOf({ 'dev.yaml': base('queues:\n  orders: { allowedServices: { send: [worker] } }\n') })).toEqual([
       'cfg/dev.yaml:15:51 services.worker.autoscaling.queue.name: service worker scales on queue orders but may not receive from it; add worker to queues.orders.allowedServices.receive',
     ]);
-    expect(problemsOf({ 'dev.yaml': base('queues:\n  orders: { allowedServices: { receive: [worker] } }\ncluster: { containerInsights: false }\n') })).toEqual([
+    expect(
+      problemsOf({
+        'dev.yaml': base('queues:\n  orders: { allowedServices: { receive: [worker] } }\ncluster: { containerInsights: false }\n'),
+      }),
+    ).toEqual([
       'cfg/dev.yaml:15:43 services.worker.autoscaling.queue: the backlog per task divides by RunningTaskCount, a Container Insights metric; set cluster.containerInsights: true',
     ]);
   });
 
   it('a queue listing an unknown service, deduplicating without FIFO, or a variable the project sets', () => {
-    expect(problemsOf({ 'dev.yaml': base('queues:\n  orders: { contentBasedDeduplication: true, allowedServices: { receive: [worker, wroker] } }\n') })).toEqual([
+    expect(
+      problemsOf({
+        'dev.yaml': base('queues:\n  orders: { contentBasedDeduplication: true, allowedServices: { receive: [worker, wroker] } }\n'),
+      }),
+    ).toEqual([
       expect.stringMatching(/^cfg\/dev.yaml:17:\d+ queues.orders.contentBasedDeduplication: content-based deduplication is a FIFO queue's/),
       'cfg/dev.yaml:17:83 queues.orders.allowedServices.receive.1: no service or job "wroker" in this environment; use one of worker',
     ]);
     expect(problemsOf({ 'dev.yaml': base('queues:\n  orders: { allowedServices: { receive: [worker, wroker] } }\n') })).toEqual([
       'cfg/dev.yaml:17:50 queues.orders.allowedServices.receive.1: no service or job "wroker" in this environment; use one of worker',
     ]);
-    expect(problemsOf({ 'dev.yaml': base('queues:\n  orders: { allowedServices: { receive: [worker] } }\n').replace('    memory: 512\n', '    memory: 512\n    environment: { QUEUE_ORDERS_URL: x }\n') })).toEqual([
-      expect.stringMatching(/services.worker.environment.QUEUE_ORDERS_URL: QUEUE_ORDERS_URL is set by the project from queues.orders; rename this variable$/),
+    expect(
+      problemsOf({
+        'dev.yaml': base('queues:\n  orders: { allowedServices: { receive: [worker] } }\n').replace(
+          '    memory: 512\n',
+          '    memory: 512\n    environment: { QUEUE_ORDERS_URL: x }\n',
+        ),
+      }),
+    ).toEqual([
+      expect.stringMatching(
+        /services.worker.environment.QUEUE_ORDERS_URL: QUEUE_ORDERS_URL is set by the project from queues.orders; rename this variable$/,
+      ),
     ]);
   });
 });
 
-describe('the emulator\'s redrive policy', () => {
+describe("the emulator's redrive policy", () => {
   const change = (before: string, after: string) => ({
-    address: 'aws_sqs_queue.q', type: 'aws_sqs_queue', mode: 'managed',
+    address: 'aws_sqs_queue.q',
+    type: 'aws_sqs_queue',
+    mode: 'managed',
     change: { actions: ['update'], before: { redrive_policy: before }, after: { redrive_policy: after }, after_unknown: {} },
   });
 
-  it('is moto\'s when it is the same JSON spaced otherwise, the project\'s when the policy differs', () => {
+  it("is moto's when it is the same JSON spaced otherwise, the project's when the policy differs", () => {
     const compact = '{"deadLetterTargetArn":"arn:aws:sqs:eu-west-1:123456789012:q-dlq","maxReceiveCount":5}';
-    expect(diffGapOf(change('{"deadLetterTargetArn": "arn:aws:sqs:eu-west-1:123456789012:q-dlq", "maxReceiveCount": 5}', compact))?.attributes).toEqual(['redrive_policy']);
-    expect(diffGapOf(change('{"deadLetterTargetArn": "arn:aws:sqs:eu-west-1:123456789012:q-dlq", "maxReceiveCount": 3}', compact))).toBeUndefined();
+    expect(
+      diffGapOf(change('{"deadLetterTargetArn": "arn:aws:sqs:eu-west-1:123456789012:q-dlq", "maxReceiveCount": 5}', compact))?.attributes,
+    ).toEqual(['redrive_policy']);
+    expect(
+      diffGapOf(change('{"deadLetterTargetArn": "arn:aws:sqs:eu-west-1:123456789012:q-dlq", "maxReceiveCount": 3}', compact)),
+    ).toBeUndefined();
   });
 });

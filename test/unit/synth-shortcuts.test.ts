@@ -15,7 +15,9 @@ import { EnvironmentStack } from '../../src/stacks/environment-stack';
 import { configOf, exampleConfigs, MINIMAL_ENVIRONMENT } from '../support/helpers';
 
 function stacksIn(dir: string): Record<string, string> {
-  return Object.fromEntries(readdirSync(join(dir, 'stacks')).map((name) => [name, readFileSync(join(dir, 'stacks', name, 'cdk.tf.json'), 'utf8')]));
+  return Object.fromEntries(
+    readdirSync(join(dir, 'stacks')).map((name) => [name, readFileSync(join(dir, 'stacks', name, 'cdk.tf.json'), 'utf8')]),
+  );
 }
 
 /** Synthesizes with cdktf's own TerraformStack methods in place of the shortcuts. */

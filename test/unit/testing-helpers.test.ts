@@ -28,7 +28,7 @@ describe('synthEnvironmentFromYaml', () => {
     expect(json).toHaveResourceWithProperties(EcsCluster, { name: 'shop-qa' });
   });
 
-  it('throws the CLI\'s problem lines for invalid config', () => {
+  it("throws the CLI's problem lines for invalid config", () => {
     expect(() => synthEnvironmentFromYaml(WITH_SERVICE.replace('cpu: 512', 'cpu: 500'))).toThrow(/dev\.yaml:\d+:\d+ services\.api\.cpu: /);
   });
 });

@@ -12,14 +12,21 @@ describe('unusual environments', () => {
 
   it.each(['apps', 'longest-names-env-xx', 'production', 'qa-'])('give %s names AWS accepts', (environment) => {
     const stack = stacks[environment]!;
-    for (const lb of Object.values(resourcesOf(stack, 'aws_lb'))) expect(lb.name).toMatch(/^(?!internal-)[a-z0-9](?:[a-z0-9-]{0,30}[a-z0-9])?$/);
-    for (const group of Object.values(resourcesOf(stack, 'aws_lb_target_group'))) expect(group.name).toMatch(/^[a-z0-9](?:[a-z0-9-]{0,30}[a-z0-9])?$/);
-    for (const db of Object.values(resourcesOf(stack, 'aws_db_instance'))) expect(db.identifier).toMatch(/^[a-z](?!.*--)[a-z0-9-]{0,61}[a-z0-9]$/);
-    for (const group of Object.values(resourcesOf(stack, 'aws_db_parameter_group'))) expect(group.name).toMatch(/^[a-z](?!.*--)[a-z0-9-]*[a-z0-9]$/);
-    for (const namespace of Object.values(resourcesOf(stack, 'aws_service_discovery_private_dns_namespace'))) expect(namespace.name).toMatch(/^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.local$/);
-    for (const bucket of Object.values(resourcesOf(stack, 'aws_s3_bucket'))) expect(bucket.bucket).toMatch(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/);
+    for (const lb of Object.values(resourcesOf(stack, 'aws_lb')))
+      expect(lb.name).toMatch(/^(?!internal-)[a-z0-9](?:[a-z0-9-]{0,30}[a-z0-9])?$/);
+    for (const group of Object.values(resourcesOf(stack, 'aws_lb_target_group')))
+      expect(group.name).toMatch(/^[a-z0-9](?:[a-z0-9-]{0,30}[a-z0-9])?$/);
+    for (const db of Object.values(resourcesOf(stack, 'aws_db_instance')))
+      expect(db.identifier).toMatch(/^[a-z](?!.*--)[a-z0-9-]{0,61}[a-z0-9]$/);
+    for (const group of Object.values(resourcesOf(stack, 'aws_db_parameter_group')))
+      expect(group.name).toMatch(/^[a-z](?!.*--)[a-z0-9-]*[a-z0-9]$/);
+    for (const namespace of Object.values(resourcesOf(stack, 'aws_service_discovery_private_dns_namespace')))
+      expect(namespace.name).toMatch(/^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.local$/);
+    for (const bucket of Object.values(resourcesOf(stack, 'aws_s3_bucket')))
+      expect(bucket.bucket).toMatch(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/);
     // ECR's own pattern (an environment named qa- once made internal-tools/qa-/tools/batch, which ECR refuses; the apply check found it).
-    for (const repository of Object.values(resourcesOf(stack, 'aws_ecr_repository'))) expect(repository.name).toMatch(/^(?:[a-z0-9]+(?:[._-][a-z0-9]+)*\/)*[a-z0-9]+(?:[._-][a-z0-9]+)*$/);
+    for (const repository of Object.values(resourcesOf(stack, 'aws_ecr_repository')))
+      expect(repository.name).toMatch(/^(?:[a-z0-9]+(?:[._-][a-z0-9]+)*\/)*[a-z0-9]+(?:[._-][a-z0-9]+)*$/);
   });
 
   it('keep an environment whose name ECR cannot hold apart from the one it is cleaned into', () => {

@@ -20,7 +20,11 @@ import { cli } from '../support/cli-in-process';
 import { MINIMAL_ENVIRONMENT, configsOf, minimalService, writeConfig } from '../support/helpers';
 
 /** The resources anywhere under `scope`. */
-const resourcesIn = (scope: IConstruct) => scope.node.findAll().filter((c) => c instanceof TerraformResource).map((c) => c.node.path);
+const resourcesIn = (scope: IConstruct) =>
+  scope.node
+    .findAll()
+    .filter((c) => c instanceof TerraformResource)
+    .map((c) => c.node.path);
 
 /** What `make` throws in a fresh stack, and the resources the stack holds after it. */
 function refusal(make: (stack: TerraformStack) => unknown): { error: ValidationError; resources: string[] } {
@@ -36,8 +40,14 @@ function refusal(make: (stack: TerraformStack) => unknown): { error: ValidationE
 }
 
 const SERVICE: FargateServiceProps = {
-  name: 'api', namePrefix: 'shop-dev', cluster: { name: 'c', arn: 'arn' },
-  image: 'nginx:1', cpu: 256, memory: 512, logs: { retentionDays: 7 }, desiredCount: 1,
+  name: 'api',
+  namePrefix: 'shop-dev',
+  cluster: { name: 'c', arn: 'arn' },
+  image: 'nginx:1',
+  cpu: 256,
+  memory: 512,
+  logs: { retentionDays: 7 },
+  desiredCount: 1,
   capacity: [{ provider: 'FARGATE', weight: 1 }],
   deployment: { minHealthyPercent: 100, maxPercent: 200, circuitBreaker: true, externalImageUpdates: false },
   network: { vpcId: 'vpc', subnetIds: ['s'], assignPublicIp: false },
@@ -57,15 +67,60 @@ describe('ValidationError', () => {
 
 describe('every check before any resource', () => {
   const cases: [string, (stack: TerraformStack) => unknown, RegExp, string][] = [
-    ['a service sidecar named like the main container', (s) => new FargateService(s, 'service-api', { ...SERVICE, sidecars: [sidecar('api')] }), /Service api tasks: a sidecar cannot take the main container's name/, 'shop-dev/service-api'],
-    ['two service sidecars of one name', (s) => new FargateService(s, 'service-api', { ...SERVICE, sidecars: [sidecar('otel'), sidecar('otel')] }), /two sidecars are named otel/, 'shop-dev/service-api'],
-    ['a job sidecar named like the main container', (s) => new ScheduledJob(s, 'job-api', { ...JOB, sidecars: [sidecar('api')] }), /Job api tasks: a sidecar cannot take the main container's name/, 'shop-dev/job-api'],
-    ['a VPC block too small for its subnets', (s) => new Network(s, 'network', { namePrefix: 'shop-dev', availabilityZones: ['eu-west-1a', 'eu-west-1b'], vpc: { cidr: '10.0.0.0/26', natGateways: 'none' } }), /VPC block 10\.0\.0\.0\/26 is too small/, 'shop-dev/network'],
-    ['more zones than the subnet layout holds', (s) => new Network(s, 'network', { namePrefix: 'shop-dev', availabilityZones: 'abcdefghi'.split('').map((z) => `eu-west-1${z}`), vpc: { cidr: '10.0.0.0/16', natGateways: 'none' } }), /9 zones, more than the 8/, 'shop-dev/network'],
-    ['a table attribute of two types', (s) => new Table(s, 'table', {
-      tableName: 't', billingMode: 'PAY_PER_REQUEST', hashKey: { name: 'id', type: 'S' }, pointInTimeRecovery: true, deletionProtection: true,
-      globalSecondaryIndexes: [{ name: 'by-id', hashKey: { name: 'id', type: 'N' }, projection: 'ALL' }],
-    }), /attribute id is both S and N/, 'shop-dev/table'],
+    [
+      'a service sidecar named like the main container',
+      (s) => new FargateService(s, 'service-api', { ...SERVICE, sidecars: [sidecar('api')] }),
+      /Service api tasks: a sidecar cannot take the main container's name/,
+      'shop-dev/service-api',
+    ],
+    [
+      'two service sidecars of one name',
+      (s) => new FargateService(s, 'service-api', { ...SERVICE, sidecars: [sidecar('otel'), sidecar('otel')] }),
+      /two sidecars are named otel/,
+      'shop-dev/service-api',
+    ],
+    [
+      'a job sidecar named like the main container',
+      (s) => new ScheduledJob(s, 'job-api', { ...JOB, sidecars: [sidecar('api')] }),
+      /Job api tasks: a sidecar cannot take the main container's name/,
+      'shop-dev/job-api',
+    ],
+    [
+      'a VPC block too small for its subnets',
+      (s) =>
+        new Network(s, 'network', {
+          namePrefix: 'shop-dev',
+          availabilityZones: ['eu-west-1a', 'eu-west-1b'],
+          vpc: { cidr: '10.0.0.0/26', natGateways: 'none' },
+        }),
+      /VPC block 10\.0\.0\.0\/26 is too small/,
+      'shop-dev/network',
+    ],
+    [
+      'more zones than the subnet layout holds',
+      (s) =>
+        new Network(s, 'network', {
+          namePrefix: 'shop-dev',
+          availabilityZones: 'abcdefghi'.split('').map((z) => `eu-west-1${z}`),
+          vpc: { cidr: '10.0.0.0/16', natGateways: 'none' },
+        }),
+      /9 zones, more than the 8/,
+      'shop-dev/network',
+    ],
+    [
+      'a table attribute of two types',
+      (s) =>
+        new Table(s, 'table', {
+          tableName: 't',
+          billingMode: 'PAY_PER_REQUEST',
+          hashKey: { name: 'id', type: 'S' },
+          pointInTimeRecovery: true,
+          deletionProtection: true,
+          globalSecondaryIndexes: [{ name: 'by-id', hashKey: { name: 'id', type: 'N' }, projection: 'ALL' }],
+        }),
+      /attribute id is both S and N/,
+      'shop-dev/table',
+    ],
   ];
 
   it.each(cases)('%s: refused with nothing made', (_what, make, says, path) => {
@@ -82,7 +137,7 @@ describe('every check before any resource', () => {
     expect(resourcesIn(stack).length).toBeGreaterThan(5);
   });
 
-  it('a bootstrap stack refuses a permissions boundary over IAM\'s size before its state bucket or any other resource', () => {
+  it("a bootstrap stack refuses a permissions boundary over IAM's size before its state bucket or any other resource", () => {
     const [config] = configsOf({ 'dev.yaml': BIG_BOUNDARY });
     const { error, resources } = refusal(() => new BootstrapStack(Testing.app(), config!.backend, {}, [config!], [config!]));
     expect(error.detail).toMatch(/^the permissions boundary of dev is \d+ characters, over IAM's 6144/);
@@ -92,8 +147,10 @@ describe('every check before any resource', () => {
 });
 
 /** One service whose task role names so many queues that the environment's permissions boundary is over IAM's 6,144 characters. */
-const BIG_BOUNDARY = `${MINIMAL_ENVIRONMENT}services:\n${minimalService('api')}    taskRole:\n      statements:\n        - { actions: ["sqs:SendMessage"], resources: [${
-  Array.from({ length: 120 }, (_, i) => `"arn:aws:sqs:eu-west-1:123456789012:shop-dev-queue-number-${String(i).padStart(3, '0')}"`).join(', ')}] }\n`;
+const BIG_BOUNDARY = `${MINIMAL_ENVIRONMENT}services:\n${minimalService('api')}    taskRole:\n      statements:\n        - { actions: ["sqs:SendMessage"], resources: [${Array.from(
+  { length: 120 },
+  (_, i) => `"arn:aws:sqs:eu-west-1:123456789012:shop-dev-queue-number-${String(i).padStart(3, '0')}"`,
+).join(', ')}] }\n`;
 
 describe('the CLI', () => {
   let config: string;
@@ -110,7 +167,9 @@ describe('the CLI', () => {
   it('shows refused input as its message and construct path, exit code 1, no stack trace, nothing written', async () => {
     const result = await cli(['synth', '--config', config, '--out', join(out, 'text')]);
     expect(result.status).toBe(1);
-    expect(result.stderr).toMatch(/^invalid input: the permissions boundary of dev is \d+ characters, over IAM's 6144 for one managed policy; name fewer resources in its taskRole statements\n {2}at bootstrap-shop-tf-state\n$/);
+    expect(result.stderr).toMatch(
+      /^invalid input: the permissions boundary of dev is \d+ characters, over IAM's 6144 for one managed policy; name fewer resources in its taskRole statements\n {2}at bootstrap-shop-tf-state\n$/,
+    );
     expect(result.stdout).toBe('nothing was written.\n');
     expect(existsSync(join(out, 'text'))).toBe(false);
   });
@@ -118,6 +177,9 @@ describe('the CLI', () => {
   it('with --json, as a JSON document', async () => {
     const result = await cli(['synth', '--config', config, '--out', join(out, 'json'), '--json']);
     expect(result.status).toBe(1);
-    expect(JSON.parse(result.stdout)).toEqual({ ok: false, invalid: { message: expect.stringMatching(/^the permissions boundary of dev/), constructPath: 'bootstrap-shop-tf-state' } });
+    expect(JSON.parse(result.stdout)).toEqual({
+      ok: false,
+      invalid: { message: expect.stringMatching(/^the permissions boundary of dev/), constructPath: 'bootstrap-shop-tf-state' },
+    });
   });
 });

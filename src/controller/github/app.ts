@@ -69,7 +69,8 @@ export class CheckRunReporter implements Reporter {
           ...(details?.planText ? { text: limit(`\`\`\`\n${details.planText}\n\`\`\``) } : {}),
         },
         // Only while the run waits for an approval; only approvers' clicks are honoured.
-        actions: run?.status === 'awaiting-approval' ? [{ label: 'Apply', description: 'Approve and apply this plan', identifier: 'apply' }] : [],
+        actions:
+          run?.status === 'awaiting-approval' ? [{ label: 'Apply', description: 'Approve and apply this plan', identifier: 'apply' }] : [],
       };
       const id = run ? this.checkRuns.get(run.id) : undefined;
       if (id !== undefined) {
@@ -81,7 +82,11 @@ export class CheckRunReporter implements Reporter {
       if (run && isFinal(run)) this.checkRuns.delete(run.id);
       return { ok: true };
     } catch (cause) {
-      const error: ReportError = { operation, ...(statusOf(cause) !== undefined ? { status: statusOf(cause)! } : {}), message: cause instanceof Error ? cause.message : String(cause) };
+      const error: ReportError = {
+        operation,
+        ...(statusOf(cause) !== undefined ? { status: statusOf(cause)! } : {}),
+        message: cause instanceof Error ? cause.message : String(cause),
+      };
       this.options.onError?.(error);
       return { ok: false, errors: [error] };
     }
@@ -89,7 +94,7 @@ export class CheckRunReporter implements Reporter {
 
   /** A token of the App's installation, fresh enough to fetch the repository with (auth-app caches and renews it). */
   async installationToken(): Promise<string> {
-    const auth = await (await this.octokit()).auth({ type: 'installation' }) as { token: string };
+    const auth = (await (await this.octokit()).auth({ type: 'installation' })) as { token: string };
     return auth.token;
   }
 
@@ -105,7 +110,9 @@ export class CheckRunReporter implements Reporter {
       const { data } = await app.rest.apps.getRepoInstallation({ owner: this.options.owner, repo: this.options.repo });
       return this.client({ appId: this.options.appId, privateKey: this.options.privateKey, installationId: data.id });
     })();
-    this.installation.catch(() => { this.installation = undefined; });
+    this.installation.catch(() => {
+      this.installation = undefined;
+    });
     return this.installation;
   }
 
@@ -124,7 +131,10 @@ export class CheckRunReporter implements Reporter {
 }
 
 /** queued while waiting to start, in progress while running or waiting, completed with the commit status's outcome. */
-function checkState(status: CommitStatus, run: Run | undefined): { status: 'queued' | 'in_progress' } | { status: 'completed'; conclusion: 'success' | 'failure' | 'cancelled' } {
+function checkState(
+  status: CommitStatus,
+  run: Run | undefined,
+): { status: 'queued' | 'in_progress' } | { status: 'completed'; conclusion: 'success' | 'failure' | 'cancelled' } {
   if (status.state === 'pending') return { status: run?.status === 'queued' ? 'queued' : 'in_progress' };
   return { status: 'completed', conclusion: status.state === 'success' ? 'success' : status.state === 'failure' ? 'failure' : 'cancelled' };
 }

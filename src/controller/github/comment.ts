@@ -60,7 +60,8 @@ export function parsePlanMarker(body: string, name: string = DEFAULT_NAME): { en
 export function renderPlanComments(input: PlanCommentInput): string[] {
   const name = input.name ?? DEFAULT_NAME;
   const maxChars = input.maxChars ?? SAFE_COMMENT_LIMIT;
-  if (!Number.isInteger(maxChars) || maxChars < MIN_COMMENT_LIMIT) throw new RangeError(`maxChars must be an integer of at least ${MIN_COMMENT_LIMIT}`);
+  if (!Number.isInteger(maxChars) || maxChars < MIN_COMMENT_LIMIT)
+    throw new RangeError(`maxChars must be an integer of at least ${MIN_COMMENT_LIMIT}`);
   const { run } = input;
   const summary = fittedSummary(run, input.runUrl, Math.floor(maxChars / 2)) + fittedCost(input.cost, Math.floor(maxChars / 4));
   const lines = planLines(input.planText, input.fence ?? 'diff');
@@ -206,13 +207,20 @@ const DECISIONS: Record<RunDecision, string> = {
 function renderSummary(run: Run, runUrl: string | undefined, limits: Limits): string {
   const out: string[] = [];
   const decision = run.decision ? DECISIONS[run.decision] : 'none yet';
-  out.push(`**Status:** ${run.status}${run.destroy ? ' (destroy)' : ''} · **Commit:** ${code(shortSha(run.commit))} · **Decision:** ${decision}`);
+  out.push(
+    `**Status:** ${run.status}${run.destroy ? ' (destroy)' : ''} · **Commit:** ${code(shortSha(run.commit))} · **Decision:** ${decision}`,
+  );
   if (run.approvedBy) out.push(`**Approved by:** @${run.approvedBy}`);
   if (runUrl) out.push(`[Run ${run.id}](${runUrl})`);
   out.push('');
   const plan = run.plan;
   if (plan) {
-    out.push('| add | change | replace | destroy |', '| ---: | ---: | ---: | ---: |', `| ${plan.add} | ${plan.change} | ${plan.replace} | ${plan.destroy} |`, '');
+    out.push(
+      '| add | change | replace | destroy |',
+      '| ---: | ---: | ---: | ---: |',
+      `| ${plan.add} | ${plan.change} | ${plan.replace} | ${plan.destroy} |`,
+      '',
+    );
     for (const [label, addresses] of [
       ['Create', plan.addresses.create],
       ['Update', plan.addresses.update],
@@ -303,7 +311,9 @@ export function commitStatusFor(run: Run, name: string = DEFAULT_NAME, targetUrl
 }
 
 function describe(run: Run): string {
-  const counts = run.plan ? `${run.plan.add} to add, ${run.plan.change} to change, ${run.plan.replace} to replace, ${run.plan.destroy} to destroy` : '';
+  const counts = run.plan
+    ? `${run.plan.add} to add, ${run.plan.change} to change, ${run.plan.replace} to replace, ${run.plan.destroy} to destroy`
+    : '';
   const noChanges = run.plan && run.plan.add + run.plan.change + run.plan.replace + run.plan.destroy === 0;
   const planText = noChanges ? 'no changes' : counts;
   switch (run.status) {

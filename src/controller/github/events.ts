@@ -165,7 +165,10 @@ function parsePush(body: Fields): WebhookIntent {
   const after = body.sha('after');
   const before = body.sha('before');
   if (!ref.startsWith('refs/heads/')) {
-    return { kind: 'ignored', reason: ref.startsWith('refs/tags/') ? `tag push (${ref}) is not planned` : `push to ${ref} is not a branch` };
+    return {
+      kind: 'ignored',
+      reason: ref.startsWith('refs/tags/') ? `tag push (${ref}) is not planned` : `push to ${ref} is not a branch`,
+    };
   }
   const branch = ref.slice('refs/heads/'.length);
   if (body.optionalBoolean('deleted') === true || ZERO_SHA.test(after)) {
@@ -227,7 +230,12 @@ function parseCheckRun(body: Fields): WebhookIntent {
   if (action !== 'requested_action') return { kind: 'ignored', reason: `check_run action ${action} is not handled` };
   const identifier = body.string('requested_action.identifier');
   if (identifier !== 'apply') return { kind: 'ignored', reason: `check_run requested action ${identifier} is not handled` };
-  return { kind: 'approve', repository: body.string('repository.full_name'), runId: body.string('check_run.external_id'), login: body.string('sender.login') };
+  return {
+    kind: 'approve',
+    repository: body.string('repository.full_name'),
+    runId: body.string('check_run.external_id'),
+    login: body.string('sender.login'),
+  };
 }
 
 function parseIssueComment(body: Fields): WebhookIntent {
@@ -280,7 +288,11 @@ export function aggregateChanges(commits: readonly ChangedFiles[]): ChangedFiles
     for (const path of commit.added) state.set(path, state.get(path) === 'removed' ? 'modified' : 'added');
     for (const path of commit.modified) state.set(path, state.get(path) === 'added' ? 'added' : 'modified');
   }
-  const of = (kind: string): string[] => [...state].filter(([, k]) => k === kind).map(([p]) => p).sort();
+  const of = (kind: string): string[] =>
+    [...state]
+      .filter(([, k]) => k === kind)
+      .map(([p]) => p)
+      .sort();
   return { added: of('added'), modified: of('modified'), removed: of('removed') };
 }
 
@@ -310,7 +322,11 @@ export function environmentsTouched(changed: ChangedFiles, configPath: string, k
     const file = normal.slice(slash + 1);
     return parent === dir && file.endsWith('.yaml') && file.length > '.yaml'.length ? file.slice(0, -'.yaml'.length) : undefined;
   };
-  for (const [paths, removed] of [[changed.added, false], [changed.modified, false], [changed.removed, true]] as const) {
+  for (const [paths, removed] of [
+    [changed.added, false],
+    [changed.modified, false],
+    [changed.removed, true],
+  ] as const) {
     for (const path of paths) {
       const stem = stemOf(path);
       if (stem === undefined) continue;

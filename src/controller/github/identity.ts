@@ -17,11 +17,17 @@ export async function loginOfToken(apiUrl: string, token: string, timeoutMs = 10
       signal: AbortSignal.timeout(timeoutMs),
     });
   } catch (error) {
-    return { ok: false, status: 502, error: `GitHub did not answer who the user token belongs to (${error instanceof Error ? error.name : 'error'})` };
+    return {
+      ok: false,
+      status: 502,
+      error: `GitHub did not answer who the user token belongs to (${error instanceof Error ? error.name : 'error'})`,
+    };
   }
-  if (response.status === 401 || response.status === 403) return { ok: false, status: 401, error: 'GitHub does not accept the X-GitHub-User-Token' };
+  if (response.status === 401 || response.status === 403)
+    return { ok: false, status: 401, error: 'GitHub does not accept the X-GitHub-User-Token' };
   if (!response.ok) return { ok: false, status: 502, error: `GitHub answered ${response.status} for GET /user` };
-  const body = await response.json().catch(() => undefined) as { login?: unknown } | undefined;
-  if (typeof body?.login !== 'string' || body.login === '') return { ok: false, status: 502, error: 'GitHub answered GET /user without a login' };
+  const body = (await response.json().catch(() => undefined)) as { login?: unknown } | undefined;
+  if (typeof body?.login !== 'string' || body.login === '')
+    return { ok: false, status: 502, error: 'GitHub answered GET /user without a login' };
   return { ok: true, login: body.login };
 }

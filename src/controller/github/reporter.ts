@@ -121,7 +121,12 @@ export class GitHubReporter implements Reporter {
     const errors: ReportError[] = [];
     const where = `pull request #${prNumber}`;
     const comments = await this.attempt(errors, `list comments of ${where}`, () =>
-      this.octokit.paginate(this.octokit.rest.issues.listComments, { owner: this.owner, repo: this.repo, issue_number: prNumber, per_page: 100 }),
+      this.octokit.paginate(this.octokit.rest.issues.listComments, {
+        owner: this.owner,
+        repo: this.repo,
+        issue_number: prNumber,
+        per_page: 100,
+      }),
     );
     // Without the list, creating parts could duplicate the existing ones.
     if (!Array.isArray(comments)) return result(errors);
@@ -141,9 +146,12 @@ export class GitHubReporter implements Reporter {
       const label = `${environment} plan part ${part} of ${parts.length} on ${where}`;
       if (old?.body === body) continue;
       if (old) {
-        const updated = await this.attempt(errors, `update ${label}`, () =>
-          this.octokit.rest.issues.updateComment({ owner: this.owner, repo: this.repo, comment_id: old.id, body }),
-        [404]);
+        const updated = await this.attempt(
+          errors,
+          `update ${label}`,
+          () => this.octokit.rest.issues.updateComment({ owner: this.owner, repo: this.repo, comment_id: old.id, body }),
+          [404],
+        );
         if (updated !== 'not found') continue;
       }
       await this.attempt(errors, `create ${label}`, () =>
@@ -152,9 +160,12 @@ export class GitHubReporter implements Reporter {
     }
 
     for (const id of surplus) {
-      await this.attempt(errors, `delete surplus ${environment} plan comment ${id} on ${where}`, () =>
-        this.octokit.rest.issues.deleteComment({ owner: this.owner, repo: this.repo, comment_id: id }),
-      [404]);
+      await this.attempt(
+        errors,
+        `delete surplus ${environment} plan comment ${id} on ${where}`,
+        () => this.octokit.rest.issues.deleteComment({ owner: this.owner, repo: this.repo, comment_id: id }),
+        [404],
+      );
     }
     return result(errors);
   }
@@ -164,7 +175,12 @@ export class GitHubReporter implements Reporter {
    * `tolerated` is not a failure: it resolves to `'not found'` (a comment
    * deleted since it was listed).
    */
-  private async attempt<T>(errors: ReportError[], operation: string, call: () => Promise<T>, tolerated: readonly number[] = []): Promise<T | 'not found' | undefined> {
+  private async attempt<T>(
+    errors: ReportError[],
+    operation: string,
+    call: () => Promise<T>,
+    tolerated: readonly number[] = [],
+  ): Promise<T | 'not found' | undefined> {
     try {
       return await call();
     } catch (cause) {
@@ -233,7 +249,11 @@ export function parseRepository(url: string): RepositoryRef | undefined {
   } else {
     return undefined;
   }
-  const segments = path.replace(/\/+$/, '').replace(/\.git$/, '').split('/').filter((s) => s !== '');
+  const segments = path
+    .replace(/\/+$/, '')
+    .replace(/\.git$/, '')
+    .split('/')
+    .filter((s) => s !== '');
   if (segments.length !== 2) return undefined;
   const [owner, repo] = segments;
   if (!/^[A-Za-z0-9-]+$/.test(owner) || !/^[A-Za-z0-9._-]+$/.test(repo)) return undefined;

@@ -57,7 +57,8 @@ export function isAwsError(error: unknown, name: string): boolean {
 /** Refuses what a run cannot hold: numbers that are not finite (DynamoDB has no NaN or Infinity), functions, symbols. */
 function checkStorable(value: unknown): void {
   if (typeof value === 'number' && !Number.isFinite(value)) throw new RunStoreError('invalid', `cannot store the number ${value}`);
-  if (typeof value === 'function' || typeof value === 'symbol' || typeof value === 'bigint') throw new RunStoreError('invalid', `cannot store a ${typeof value}`);
+  if (typeof value === 'function' || typeof value === 'symbol' || typeof value === 'bigint')
+    throw new RunStoreError('invalid', `cannot store a ${typeof value}`);
   if (Array.isArray(value)) value.forEach(checkStorable);
   else if (value !== null && typeof value === 'object') Object.values(value).forEach(checkStorable);
 }

@@ -48,17 +48,35 @@
  */
 import { randomUUID } from 'node:crypto';
 import {
-  DeleteItemCommand, DynamoDBClient, GetItemCommand, PutItemCommand, QueryCommand, UpdateItemCommand,
-  type AttributeValue, type QueryCommandInput,
+  DeleteItemCommand,
+  DynamoDBClient,
+  GetItemCommand,
+  PutItemCommand,
+  QueryCommand,
+  UpdateItemCommand,
+  type AttributeValue,
+  type QueryCommandInput,
 } from '@aws-sdk/client-dynamodb';
 import type { Run, RunPatch, RunStatus } from '../run';
 import { DynamoDbClaims, fenceCondition } from './dynamodb-claims';
 import { attributeOf, isAwsError, lockKey, runAttributes, runKey, runOf, type Item } from './dynamodb-records';
 import { createRunsTable, TABLE_NAME_PATTERN, type CreateTableOptions } from './dynamodb-table';
 import {
-  checkNewRuns, newestFirst, orderKey, patchEntries, resolveLimit, RunStoreError, statusesOf,
-  type DriftState, type EnvironmentState, type EnvironmentStateInput, type Lease, type ListRunsQuery,
-  type LockRecord, type RunStore, type UpdateCondition,
+  checkNewRuns,
+  newestFirst,
+  orderKey,
+  patchEntries,
+  resolveLimit,
+  RunStoreError,
+  statusesOf,
+  type DriftState,
+  type EnvironmentState,
+  type EnvironmentStateInput,
+  type Lease,
+  type ListRunsQuery,
+  type LockRecord,
+  type RunStore,
+  type UpdateCondition,
 } from './store';
 
 export { TABLE_NAME_PATTERN, type CreateTableOptions } from './dynamodb-table';
@@ -93,7 +111,6 @@ export interface DynamoDbStoreProps {
   readonly pendingStaleMs?: number;
 }
 
-
 /** A pending write: the claim item's key, its token and the runs it inserts. */
 interface Claim {
   readonly key: Item;
@@ -117,7 +134,8 @@ export class DynamoDbStore implements RunStore {
   private readonly claims: DynamoDbClaims;
 
   constructor(props: DynamoDbStoreProps) {
-    if (!TABLE_NAME_PATTERN.test(props.tableName)) throw new RunStoreError('invalid', `"${props.tableName}" is not a DynamoDB table name (3 to 255 of A-Z a-z 0-9 _ . -)`);
+    if (!TABLE_NAME_PATTERN.test(props.tableName))
+      throw new RunStoreError('invalid', `"${props.tableName}" is not a DynamoDB table name (3 to 255 of A-Z a-z 0-9 _ . -)`);
     const retentionDays = props.logRetentionDays ?? DEFAULT_LOG_RETENTION_DAYS;
     if (!(retentionDays > 0)) throw new RunStoreError('invalid', `logRetentionDays must be positive, got ${retentionDays}`);
     this.tableName = props.tableName;
@@ -125,11 +143,13 @@ export class DynamoDbStore implements RunStore {
     this.pingTimeoutMs = props.pingTimeoutMs ?? 2000;
     this.pendingStaleMs = props.pendingStaleMs ?? PENDING_STALE_MS;
     this.ownsClient = props.client === undefined;
-    this.client = props.client ?? new DynamoDBClient({
-      region: props.region ?? 'us-east-1',
-      ...(props.endpoint !== undefined && { endpoint: props.endpoint }),
-      ...(props.credentials !== undefined && { credentials: props.credentials }),
-    });
+    this.client =
+      props.client ??
+      new DynamoDBClient({
+        region: props.region ?? 'us-east-1',
+        ...(props.endpoint !== undefined && { endpoint: props.endpoint }),
+        ...(props.credentials !== undefined && { credentials: props.credentials }),
+      });
     this.claims = new DynamoDbClaims(() => this.db, this.tableName);
   }
 
@@ -174,19 +194,34 @@ export class DynamoDbStore implements RunStore {
     for (let attempt = 0; attempt < 3; attempt++) {
       const token = randomUUID();
       const recorded = { ...key, receivedAt: { S: receivedAt }, runIds: { L: runIds.map((id) => ({ S: id })) } };
-      const claimed = runs.length === 0
-        ? await this.putIfAbsent({ ...recorded, entity: { S: 'delivery' } })
-        : await this.putIfAbsent({ ...recorded, entity: { S: 'pending' }, batch: { S: token }, orderKey: { S: `${receivedAt}#${token}` } });
+      const claimed =
+        runs.length === 0
+          ? await this.putIfAbsent({ ...recorded, entity: { S: 'delivery' } })
+          : await this.putIfAbsent({
+              ...recorded,
+              entity: { S: 'pending' },
+              batch: { S: token },
+              orderKey: { S: `${receivedAt}#${token}` },
+            });
       if (claimed) {
         if (runs.length > 0) {
-          await this.writeBatch({ key, token, runIds }, runs, () => this.db.send(new UpdateItemCommand({
-            TableName: this.tableName,
-            Key: key,
-            UpdateExpression: 'SET #entity = :delivery REMOVE #batch, #orderKey',
-            ConditionExpression: '#batch = :token AND attribute_not_exists(#rollingBack)',
-            ExpressionAttributeNames: { '#entity': 'entity', '#batch': 'batch', '#orderKey': 'orderKey', '#rollingBack': 'rollingBack' },
-            ExpressionAttributeValues: { ':delivery': { S: 'delivery' }, ':token': { S: token } },
-          })));
+          await this.writeBatch({ key, token, runIds }, runs, () =>
+            this.db.send(
+              new UpdateItemCommand({
+                TableName: this.tableName,
+                Key: key,
+                UpdateExpression: 'SET #entity = :delivery REMOVE #batch, #orderKey',
+                ConditionExpression: '#batch = :token AND attribute_not_exists(#rollingBack)',
+                ExpressionAttributeNames: {
+                  '#entity': 'entity',
+                  '#batch': 'batch',
+                  '#orderKey': 'orderKey',
+                  '#rollingBack': 'rollingBack',
+                },
+                ExpressionAttributeValues: { ':delivery': { S: 'delivery' }, ':token': { S: token } },
+              }),
+            ),
+          );
         }
         return true;
       }
@@ -211,17 +246,29 @@ export class DynamoDbStore implements RunStore {
     }
     const key = { pk: { S: `BATCH#${token}` }, sk: { S: 'BATCH' } };
     const runIds = runs.map((run) => run.id);
-    await this.db.send(new PutItemCommand({
-      TableName: this.tableName,
-      Item: { ...key, entity: { S: 'pending' }, batch: { S: token }, orderKey: { S: `${new Date().toISOString()}#${token}` }, runIds: { L: runIds.map((id) => ({ S: id })) } },
-    }));
-    await this.writeBatch({ key, token, runIds }, runs, () => this.db.send(new DeleteItemCommand({
-      TableName: this.tableName,
-      Key: key,
-      ConditionExpression: '#batch = :token AND attribute_not_exists(#rollingBack)',
-      ExpressionAttributeNames: { '#batch': 'batch', '#rollingBack': 'rollingBack' },
-      ExpressionAttributeValues: { ':token': { S: token } },
-    })));
+    await this.db.send(
+      new PutItemCommand({
+        TableName: this.tableName,
+        Item: {
+          ...key,
+          entity: { S: 'pending' },
+          batch: { S: token },
+          orderKey: { S: `${new Date().toISOString()}#${token}` },
+          runIds: { L: runIds.map((id) => ({ S: id })) },
+        },
+      }),
+    );
+    await this.writeBatch({ key, token, runIds }, runs, () =>
+      this.db.send(
+        new DeleteItemCommand({
+          TableName: this.tableName,
+          Key: key,
+          ConditionExpression: '#batch = :token AND attribute_not_exists(#rollingBack)',
+          ExpressionAttributeNames: { '#batch': 'batch', '#rollingBack': 'rollingBack' },
+          ExpressionAttributeValues: { ':token': { S: token } },
+        }),
+      ),
+    );
   }
 
   async getRun(id: string): Promise<Run | undefined> {
@@ -274,15 +321,19 @@ export class DynamoDbStore implements RunStore {
       condition += ` AND #status IN (${allowed.join(', ')})`;
     }
     try {
-      const result = await this.db.send(new UpdateItemCommand({
-        TableName: this.tableName,
-        Key: runKey(id),
-        UpdateExpression: [sets.length ? `SET ${sets.join(', ')}` : '', removes.length ? `REMOVE ${removes.join(', ')}` : ''].filter(Boolean).join(' '),
-        ConditionExpression: condition,
-        ExpressionAttributeNames: names,
-        ...(Object.keys(values).length > 0 && { ExpressionAttributeValues: values }),
-        ReturnValues: 'ALL_NEW',
-      }));
+      const result = await this.db.send(
+        new UpdateItemCommand({
+          TableName: this.tableName,
+          Key: runKey(id),
+          UpdateExpression: [sets.length ? `SET ${sets.join(', ')}` : '', removes.length ? `REMOVE ${removes.join(', ')}` : '']
+            .filter(Boolean)
+            .join(' '),
+          ConditionExpression: condition,
+          ExpressionAttributeNames: names,
+          ...(Object.keys(values).length > 0 && { ExpressionAttributeValues: values }),
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
       return result.Attributes && runOf(result.Attributes);
     } catch (error) {
       if (isAwsError(error, 'ConditionalCheckFailedException')) return undefined;
@@ -294,7 +345,10 @@ export class DynamoDbStore implements RunStore {
     if (text === '') return;
     const previous = this.logTails.get(id) ?? Promise.resolve();
     const written = previous.then(() => this.writeLog(id, text, fence));
-    const tail = written.then(() => undefined, () => undefined);
+    const tail = written.then(
+      () => undefined,
+      () => undefined,
+    );
     this.logTails.set(id, tail);
     void tail.then(() => {
       if (this.logTails.get(id) === tail) this.logTails.delete(id);
@@ -314,21 +368,25 @@ export class DynamoDbStore implements RunStore {
   }
 
   async recordLock(lock: LockRecord): Promise<void> {
-    await this.db.send(new PutItemCommand({
-      TableName: this.tableName,
-      Item: {
-        ...lockKey(lock.environment, lock.lockId),
-        entity: { S: 'lock' },
-        environment: { S: lock.environment },
-        lockId: { S: lock.lockId },
-        runId: { S: lock.runId },
-        acquiredAt: { S: lock.acquiredAt },
-      },
-    }));
+    await this.db.send(
+      new PutItemCommand({
+        TableName: this.tableName,
+        Item: {
+          ...lockKey(lock.environment, lock.lockId),
+          entity: { S: 'lock' },
+          environment: { S: lock.environment },
+          lockId: { S: lock.lockId },
+          runId: { S: lock.runId },
+          acquiredAt: { S: lock.acquiredAt },
+        },
+      }),
+    );
   }
 
   async clearLock(environment: string, lockId: string): Promise<boolean> {
-    const result = await this.db.send(new DeleteItemCommand({ TableName: this.tableName, Key: lockKey(environment, lockId), ReturnValues: 'ALL_OLD' }));
+    const result = await this.db.send(
+      new DeleteItemCommand({ TableName: this.tableName, Key: lockKey(environment, lockId), ReturnValues: 'ALL_OLD' }),
+    );
     return result.Attributes !== undefined;
   }
 
@@ -340,24 +398,31 @@ export class DynamoDbStore implements RunStore {
       ConsistentRead: true,
     });
     return items
-      .map((item) => ({ environment: str(item.environment), runId: str(item.runId), lockId: str(item.lockId), acquiredAt: str(item.acquiredAt) }))
+      .map((item) => ({
+        environment: str(item.environment),
+        runId: str(item.runId),
+        lockId: str(item.lockId),
+        acquiredAt: str(item.acquiredAt),
+      }))
       .sort((a, b) => compare(a.environment, b.environment) || compare(a.lockId, b.lockId));
   }
 
   async setEnvironmentState(environment: string, state: EnvironmentStateInput): Promise<void> {
     if (!environment) throw new RunStoreError('invalid', 'the environment name is empty');
-    await this.db.send(new PutItemCommand({
-      TableName: this.tableName,
-      Item: {
-        pk: { S: 'ENVIRONMENT' },
-        sk: { S: environment },
-        entity: { S: 'environment' },
-        environment: { S: environment },
-        drift: { S: state.drift },
-        ...(state.checkedAt !== undefined && { checkedAt: { S: state.checkedAt } }),
-        ...(state.commit !== undefined && { commit: { S: state.commit } }),
-      },
-    }));
+    await this.db.send(
+      new PutItemCommand({
+        TableName: this.tableName,
+        Item: {
+          pk: { S: 'ENVIRONMENT' },
+          sk: { S: environment },
+          entity: { S: 'environment' },
+          environment: { S: environment },
+          drift: { S: state.drift },
+          ...(state.checkedAt !== undefined && { checkedAt: { S: state.checkedAt } }),
+          ...(state.commit !== undefined && { commit: { S: state.commit } }),
+        },
+      }),
+    );
   }
 
   async listEnvironmentStates(): Promise<EnvironmentState[]> {
@@ -404,10 +469,9 @@ export class DynamoDbStore implements RunStore {
   async ping(): Promise<boolean> {
     if (this.closed) return false;
     try {
-      await this.client.send(
-        new GetItemCommand({ TableName: this.tableName, Key: { pk: { S: 'PING' }, sk: { S: 'PING' } } }),
-        { abortSignal: AbortSignal.timeout(this.pingTimeoutMs) },
-      );
+      await this.client.send(new GetItemCommand({ TableName: this.tableName, Key: { pk: { S: 'PING' }, sk: { S: 'PING' } } }), {
+        abortSignal: AbortSignal.timeout(this.pingTimeoutMs),
+      });
       return true;
     } catch {
       return false;
@@ -457,21 +521,31 @@ export class DynamoDbStore implements RunStore {
     const names = { '#batch': 'batch' };
     const token = { ':token': { S: claim.token } };
     try {
-      await this.db.send(new UpdateItemCommand({
-        TableName: this.tableName,
-        Key: claim.key,
-        UpdateExpression: 'SET #rollingBack = :true',
-        ConditionExpression: '#batch = :token',
-        ExpressionAttributeNames: { ...names, '#rollingBack': 'rollingBack' },
-        ExpressionAttributeValues: { ...token, ':true': { BOOL: true } },
-      }));
+      await this.db.send(
+        new UpdateItemCommand({
+          TableName: this.tableName,
+          Key: claim.key,
+          UpdateExpression: 'SET #rollingBack = :true',
+          ConditionExpression: '#batch = :token',
+          ExpressionAttributeNames: { ...names, '#rollingBack': 'rollingBack' },
+          ExpressionAttributeValues: { ...token, ':true': { BOOL: true } },
+        }),
+      );
     } catch (error) {
       if (isAwsError(error, 'ConditionalCheckFailedException')) return false;
       throw error;
     }
     const deleteIfOurs = async (key: Item) => {
       try {
-        await this.db.send(new DeleteItemCommand({ TableName: this.tableName, Key: key, ConditionExpression: '#batch = :token', ExpressionAttributeNames: names, ExpressionAttributeValues: token }));
+        await this.db.send(
+          new DeleteItemCommand({
+            TableName: this.tableName,
+            Key: key,
+            ConditionExpression: '#batch = :token',
+            ExpressionAttributeNames: names,
+            ExpressionAttributeValues: token,
+          }),
+        );
       } catch (error) {
         if (!isAwsError(error, 'ConditionalCheckFailedException')) throw error;
       }
@@ -492,7 +566,14 @@ export class DynamoDbStore implements RunStore {
   /** Puts an item unless one has its key; resolves whether it did. */
   private async putIfAbsent(item: Item): Promise<boolean> {
     try {
-      await this.db.send(new PutItemCommand({ TableName: this.tableName, Item: item, ConditionExpression: 'attribute_not_exists(#pk)', ExpressionAttributeNames: { '#pk': 'pk' } }));
+      await this.db.send(
+        new PutItemCommand({
+          TableName: this.tableName,
+          Item: item,
+          ConditionExpression: 'attribute_not_exists(#pk)',
+          ExpressionAttributeNames: { '#pk': 'pk' },
+        }),
+      );
       return true;
     } catch (error) {
       if (isAwsError(error, 'ConditionalCheckFailedException')) return false;
@@ -508,37 +589,50 @@ export class DynamoDbStore implements RunStore {
     const values: Item = { ':count': { N: String(chunks.length) } };
     const fenced = fence === undefined ? '' : ` AND ${fenceCondition(fence, names, values)}`;
     try {
-      const result = await this.db.send(new UpdateItemCommand({
-        TableName: this.tableName,
-        Key: runKey(id),
-        UpdateExpression: 'ADD #logSeq :count',
-        ConditionExpression: `attribute_exists(#pk)${fenced}`,
-        ExpressionAttributeNames: names,
-        ExpressionAttributeValues: values,
-        ReturnValues: 'UPDATED_NEW',
-      }));
+      const result = await this.db.send(
+        new UpdateItemCommand({
+          TableName: this.tableName,
+          Key: runKey(id),
+          UpdateExpression: 'ADD #logSeq :count',
+          ConditionExpression: `attribute_exists(#pk)${fenced}`,
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
+          ReturnValues: 'UPDATED_NEW',
+        }),
+      );
       last = Number(result.Attributes?.logSeq?.N);
     } catch (error) {
       if (!isAwsError(error, 'ConditionalCheckFailedException')) throw error;
-      if (fence !== undefined && (await this.getItem(runKey(id)))) throw new RunStoreError('fenced', `run ${id} no longer carries fencing token ${fence}: its lease was taken over`);
+      if (fence !== undefined && (await this.getItem(runKey(id))))
+        throw new RunStoreError('fenced', `run ${id} no longer carries fencing token ${fence}: its lease was taken over`);
       throw new RunStoreError('unknown-run', `no run ${id} to append a log to`);
     }
     const expiresAt = String(Math.floor(Date.now() / 1000) + this.retentionSeconds);
     const first = last - chunks.length + 1;
-    await settleAll(chunks, (chunk, i) => this.db.send(new PutItemCommand({
-      TableName: this.tableName,
-      Item: {
-        pk: { S: `RUN#${id}` },
-        sk: { S: `LOG#${String(first + i).padStart(10, '0')}` },
-        entity: { S: 'log' },
-        text: { S: chunk },
-        expiresAt: { N: expiresAt },
-      },
-    })));
+    await settleAll(chunks, (chunk, i) =>
+      this.db.send(
+        new PutItemCommand({
+          TableName: this.tableName,
+          Item: {
+            pk: { S: `RUN#${id}` },
+            sk: { S: `LOG#${String(first + i).padStart(10, '0')}` },
+            entity: { S: 'log' },
+            text: { S: chunk },
+            expiresAt: { N: expiresAt },
+          },
+        }),
+      ),
+    );
   }
 
   /** Runs from one index, newest first, filtered, until `limit` are found or the index ends. */
-  private async queryRuns(index: string, hashAttribute: string, hashValue: string, filter: { readonly environment?: string; readonly pullRequest?: number }, limit: number): Promise<Run[]> {
+  private async queryRuns(
+    index: string,
+    hashAttribute: string,
+    hashValue: string,
+    filter: { readonly environment?: string; readonly pullRequest?: number },
+    limit: number,
+  ): Promise<Run[]> {
     const names: Record<string, string> = { '#hash': hashAttribute };
     const values: Item = { ':hash': { S: hashValue } };
     const conditions: string[] = [];
@@ -555,18 +649,20 @@ export class DynamoDbStore implements RunStore {
     const runs: Run[] = [];
     let start: Item | undefined;
     do {
-      const page = await this.db.send(new QueryCommand({
-        TableName: this.tableName,
-        IndexName: index,
-        KeyConditionExpression: '#hash = :hash',
-        ...(conditions.length > 0 && { FilterExpression: conditions.join(' AND ') }),
-        ExpressionAttributeNames: names,
-        ExpressionAttributeValues: values,
-        ScanIndexForward: false,
-        // Limit counts the items read before filtering: read larger pages when filtering.
-        Limit: conditions.length > 0 ? Math.max(limit, 100) : limit - runs.length,
-        ExclusiveStartKey: start,
-      }));
+      const page = await this.db.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: index,
+          KeyConditionExpression: '#hash = :hash',
+          ...(conditions.length > 0 && { FilterExpression: conditions.join(' AND ') }),
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
+          ScanIndexForward: false,
+          // Limit counts the items read before filtering: read larger pages when filtering.
+          Limit: conditions.length > 0 ? Math.max(limit, 100) : limit - runs.length,
+          ExclusiveStartKey: start,
+        }),
+      );
       runs.push(...(page.Items ?? []).map(runOf));
       start = page.LastEvaluatedKey;
     } while (start !== undefined && runs.length < limit);
@@ -609,7 +705,7 @@ function compare(a: string, b: string): number {
 /** Splits text into pieces of at most `max` UTF-16 code units, never between the halves of a surrogate pair. */
 function splitText(text: string, max: number): string[] {
   const pieces: string[] = [];
-  for (let start = 0; start < text.length;) {
+  for (let start = 0; start < text.length; ) {
     let end = Math.min(start + max, text.length);
     const last = text.charCodeAt(end - 1);
     if (end < text.length && last >= 0xd800 && last <= 0xdbff) end--;

@@ -24,17 +24,32 @@ export async function createRunsTable(client: DynamoDBClient, tableName: string,
   const deadline = Date.now() + (options.timeoutMs ?? 300_000);
   if (!(await tableExists(client, tableName))) {
     try {
-      await client.send(new CreateTableCommand({
-        TableName: tableName,
-        BillingMode: 'PAY_PER_REQUEST',
-        AttributeDefinitions: ['pk', 'sk', 'entity', 'orderKey', 'environment', 'status'].map((name) => ({ AttributeName: name, AttributeType: 'S' })),
-        KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }, { AttributeName: 'sk', KeyType: 'RANGE' }],
-        GlobalSecondaryIndexes: [['byEntity', 'entity'], ['byEnvironment', 'environment'], ['byStatus', 'status']].map(([index, hash]) => ({
-          IndexName: index,
-          KeySchema: [{ AttributeName: hash, KeyType: 'HASH' }, { AttributeName: 'orderKey', KeyType: 'RANGE' }],
-          Projection: { ProjectionType: 'ALL' },
-        })),
-      }));
+      await client.send(
+        new CreateTableCommand({
+          TableName: tableName,
+          BillingMode: 'PAY_PER_REQUEST',
+          AttributeDefinitions: ['pk', 'sk', 'entity', 'orderKey', 'environment', 'status'].map((name) => ({
+            AttributeName: name,
+            AttributeType: 'S',
+          })),
+          KeySchema: [
+            { AttributeName: 'pk', KeyType: 'HASH' },
+            { AttributeName: 'sk', KeyType: 'RANGE' },
+          ],
+          GlobalSecondaryIndexes: [
+            ['byEntity', 'entity'],
+            ['byEnvironment', 'environment'],
+            ['byStatus', 'status'],
+          ].map(([index, hash]) => ({
+            IndexName: index,
+            KeySchema: [
+              { AttributeName: hash, KeyType: 'HASH' },
+              { AttributeName: 'orderKey', KeyType: 'RANGE' },
+            ],
+            Projection: { ProjectionType: 'ALL' },
+          })),
+        }),
+      );
       await waitUntilActive(client, tableName, deadline);
       await enableTimeToLive(client, tableName);
       return true;
@@ -61,14 +76,17 @@ async function waitUntilActive(client: DynamoDBClient, tableName: string, deadli
   for (let delay = 50; ; delay = Math.min(delay * 2, 2000)) {
     const { Table: table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
     if (table?.TableStatus === 'ACTIVE' && (table.GlobalSecondaryIndexes ?? []).every((index) => index.IndexStatus === 'ACTIVE')) return;
-    if (Date.now() + delay > deadline) throw new Error(`DynamoDB table ${tableName} is still ${table?.TableStatus ?? 'missing'}: gave up waiting for it to become ACTIVE`);
+    if (Date.now() + delay > deadline)
+      throw new Error(`DynamoDB table ${tableName} is still ${table?.TableStatus ?? 'missing'}: gave up waiting for it to become ACTIVE`);
     await new Promise((resolve) => setTimeout(resolve, delay));
   }
 }
 
 async function enableTimeToLive(client: DynamoDBClient, tableName: string): Promise<void> {
   try {
-    await client.send(new UpdateTimeToLiveCommand({ TableName: tableName, TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true } }));
+    await client.send(
+      new UpdateTimeToLiveCommand({ TableName: tableName, TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true } }),
+    );
   } catch (error) {
     if (!isAwsError(error, 'UnknownOperationException')) throw error;
   }

@@ -5,7 +5,13 @@
 import type { Claim } from '../claims';
 import type { Run, RunPatch, RunStatus } from '../run';
 import {
-  RunStoreError, type EnvironmentStateInput, type Lease, type ListRunsQuery, type LockRecord, type RunStore, type UpdateCondition,
+  RunStoreError,
+  type EnvironmentStateInput,
+  type Lease,
+  type ListRunsQuery,
+  type LockRecord,
+  type RunStore,
+  type UpdateCondition,
 } from './store';
 
 /**
@@ -57,22 +63,54 @@ export class FencedStore implements RunStore {
     return this.store.recordLock(lock);
   }
 
-  acceptDelivery(deliveryId: string, runs: readonly Run[]): Promise<boolean> { return this.store.acceptDelivery(deliveryId, runs); }
-  insertRuns(runs: readonly Run[]): Promise<void> { return this.store.insertRuns(runs); }
-  getRun(id: string): Promise<Run | undefined> { return this.store.getRun(id); }
-  listRuns(query?: ListRunsQuery): Promise<Run[]> { return this.store.listRuns(query); }
-  getLog(id: string): Promise<string> { return this.store.getLog(id); }
-  clearLock(environment: string, lockId: string): Promise<boolean> { return this.store.clearLock(environment, lockId); }
-  listLocks(): Promise<LockRecord[]> { return this.store.listLocks(); }
-  listEnvironmentStates() { return this.store.listEnvironmentStates(); }
-  acquireLease(environment: string, runId: string, owner: string, leaseMs: number) { return this.store.acquireLease(environment, runId, owner, leaseMs); }
-  renewLease(lease: Lease, leaseMs: number) { return this.store.renewLease(lease, leaseMs); }
-  releaseLease(lease: Lease) { return this.store.releaseLease(lease); }
-  takeOverLease(lease: Lease, owner: string, leaseMs: number) { return this.store.takeOverLease(lease, owner, leaseMs); }
-  listLeases() { return this.store.listLeases(); }
-  fenceRun(id: string, token: number, status: readonly RunStatus[]) { return this.store.fenceRun(id, token, status); }
-  ping(): Promise<boolean> { return this.store.ping(); }
-  close(): Promise<void> { return this.store.close(); }
+  acceptDelivery(deliveryId: string, runs: readonly Run[]): Promise<boolean> {
+    return this.store.acceptDelivery(deliveryId, runs);
+  }
+  insertRuns(runs: readonly Run[]): Promise<void> {
+    return this.store.insertRuns(runs);
+  }
+  getRun(id: string): Promise<Run | undefined> {
+    return this.store.getRun(id);
+  }
+  listRuns(query?: ListRunsQuery): Promise<Run[]> {
+    return this.store.listRuns(query);
+  }
+  getLog(id: string): Promise<string> {
+    return this.store.getLog(id);
+  }
+  clearLock(environment: string, lockId: string): Promise<boolean> {
+    return this.store.clearLock(environment, lockId);
+  }
+  listLocks(): Promise<LockRecord[]> {
+    return this.store.listLocks();
+  }
+  listEnvironmentStates() {
+    return this.store.listEnvironmentStates();
+  }
+  acquireLease(environment: string, runId: string, owner: string, leaseMs: number) {
+    return this.store.acquireLease(environment, runId, owner, leaseMs);
+  }
+  renewLease(lease: Lease, leaseMs: number) {
+    return this.store.renewLease(lease, leaseMs);
+  }
+  releaseLease(lease: Lease) {
+    return this.store.releaseLease(lease);
+  }
+  takeOverLease(lease: Lease, owner: string, leaseMs: number) {
+    return this.store.takeOverLease(lease, owner, leaseMs);
+  }
+  listLeases() {
+    return this.store.listLeases();
+  }
+  fenceRun(id: string, token: number, status: readonly RunStatus[]) {
+    return this.store.fenceRun(id, token, status);
+  }
+  ping(): Promise<boolean> {
+    return this.store.ping();
+  }
+  close(): Promise<void> {
+    return this.store.close();
+  }
 
   /** Throws `fenced` when a claim of this environment is held here and its lease is lost. */
   private async checkHeld(environment: string): Promise<void> {

@@ -12,9 +12,21 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Run, RunPatch, RunStatus } from '../run';
 import {
-  applyPatch, checkNewRuns, orderKey, resolveLimit, RunStoreError, statusesOf,
-  type DriftState, type EnvironmentState, type EnvironmentStateInput, type ListRunsQuery,
-  type Lease, type LockRecord, type RunStore, type UpdateCondition, checkLeaseMs,
+  applyPatch,
+  checkNewRuns,
+  orderKey,
+  resolveLimit,
+  RunStoreError,
+  statusesOf,
+  type DriftState,
+  type EnvironmentState,
+  type EnvironmentStateInput,
+  type ListRunsQuery,
+  type Lease,
+  type LockRecord,
+  type RunStore,
+  type UpdateCondition,
+  checkLeaseMs,
 } from './store';
 
 /** The schema version this code writes; a file with a newer one is refused. */
@@ -77,10 +89,29 @@ export interface SqliteStoreProps {
   readonly busyTimeoutMs?: number;
 }
 
-interface RunRow { readonly data: string; readonly fence: number | null }
-interface LeaseRow { readonly environment: string; readonly owner: string; readonly run_id: string; readonly token: number; readonly expires_at: number }
-interface LockRow { readonly environment: string; readonly lock_id: string; readonly run_id: string; readonly acquired_at: string }
-interface EnvironmentRow { readonly environment: string; readonly drift: string; readonly checked_at: string | null; readonly commit_sha: string | null }
+interface RunRow {
+  readonly data: string;
+  readonly fence: number | null;
+}
+interface LeaseRow {
+  readonly environment: string;
+  readonly owner: string;
+  readonly run_id: string;
+  readonly token: number;
+  readonly expires_at: number;
+}
+interface LockRow {
+  readonly environment: string;
+  readonly lock_id: string;
+  readonly run_id: string;
+  readonly acquired_at: string;
+}
+interface EnvironmentRow {
+  readonly environment: string;
+  readonly drift: string;
+  readonly checked_at: string | null;
+  readonly commit_sha: string | null;
+}
 
 function leaseOf(row: LeaseRow): Lease {
   return { environment: row.environment, owner: row.owner, runId: row.run_id, token: row.token, expiresAt: row.expires_at };
@@ -110,14 +141,16 @@ export class SqliteStore implements RunStore {
   async acceptDelivery(deliveryId: string, runs: readonly Run[]): Promise<boolean> {
     checkNewRuns(runs);
     if (!deliveryId) throw new RunStoreError('invalid', 'the delivery ID is empty');
-    return this.db.transaction(() => {
-      const recorded = this.db
-        .prepare('INSERT OR IGNORE INTO deliveries (id, received_at, run_ids) VALUES (?, ?, ?)')
-        .run(deliveryId, new Date().toISOString(), JSON.stringify(runs.map((r) => r.id)));
-      if (recorded.changes === 0) return false;
-      this.insertRows(runs);
-      return true;
-    }).immediate();
+    return this.db
+      .transaction(() => {
+        const recorded = this.db
+          .prepare('INSERT OR IGNORE INTO deliveries (id, received_at, run_ids) VALUES (?, ?, ?)')
+          .run(deliveryId, new Date().toISOString(), JSON.stringify(runs.map((r) => r.id)));
+        if (recorded.changes === 0) return false;
+        this.insertRows(runs);
+        return true;
+      })
+      .immediate();
   }
 
   async insertRuns(runs: readonly Run[]): Promise<void> {
@@ -149,41 +182,54 @@ export class SqliteStore implements RunStore {
       params.push(query.pullRequest);
     }
     const sql = `SELECT data FROM runs ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY order_key DESC LIMIT ?`;
-    return this.db.prepare<(string | number)[], RunRow>(sql).all(...params, limit).map((row) => JSON.parse(row.data) as Run);
+    return this.db
+      .prepare<(string | number)[], RunRow>(sql)
+      .all(...params, limit)
+      .map((row) => JSON.parse(row.data) as Run);
   }
 
   async updateRun(id: string, patch: RunPatch, expect?: UpdateCondition): Promise<Run | undefined> {
-    return this.db.transaction((): Run | undefined => {
-      const row = this.db.prepare<[string], RunRow>('SELECT data, fence FROM runs WHERE id = ?').get(id);
-      if (!row) return undefined;
-      const run = JSON.parse(row.data) as Run;
-      if (expect?.status && !expect.status.includes(run.status)) return undefined;
-      if (expect?.fence !== undefined && (row.fence ?? 0) !== expect.fence) return undefined;
-      const next = applyPatch(run, patch);
-      this.db
-        .prepare('UPDATE runs SET status = ?, pull_request = ?, data = ? WHERE id = ?')
-        .run(next.status, next.pullRequest ?? null, JSON.stringify(next), id);
-      return next;
-    }).immediate();
+    return this.db
+      .transaction((): Run | undefined => {
+        const row = this.db.prepare<[string], RunRow>('SELECT data, fence FROM runs WHERE id = ?').get(id);
+        if (!row) return undefined;
+        const run = JSON.parse(row.data) as Run;
+        if (expect?.status && !expect.status.includes(run.status)) return undefined;
+        if (expect?.fence !== undefined && (row.fence ?? 0) !== expect.fence) return undefined;
+        const next = applyPatch(run, patch);
+        this.db
+          .prepare('UPDATE runs SET status = ?, pull_request = ?, data = ? WHERE id = ?')
+          .run(next.status, next.pullRequest ?? null, JSON.stringify(next), id);
+        return next;
+      })
+      .immediate();
   }
 
   async appendLog(id: string, text: string, fence?: number): Promise<void> {
     if (text === '') return;
-    this.db.transaction(() => {
-      const row = this.db.prepare<[string], { fence: number | null }>('SELECT fence FROM runs WHERE id = ?').get(id);
-      if (!row) throw new RunStoreError('unknown-run', `no run ${id} to append a log to`);
-      if (fence !== undefined && (row.fence ?? 0) !== fence) throw new RunStoreError('fenced', `run ${id} no longer carries fencing token ${fence}: its lease was taken over`);
-      this.db
-        .prepare('INSERT INTO run_logs (run_id, seq, text) SELECT ?, COALESCE((SELECT MAX(seq) FROM run_logs WHERE run_id = ?), 0) + 1, ?')
-        .run(id, id, text);
-    }).immediate();
+    this.db
+      .transaction(() => {
+        const row = this.db.prepare<[string], { fence: number | null }>('SELECT fence FROM runs WHERE id = ?').get(id);
+        if (!row) throw new RunStoreError('unknown-run', `no run ${id} to append a log to`);
+        if (fence !== undefined && (row.fence ?? 0) !== fence)
+          throw new RunStoreError('fenced', `run ${id} no longer carries fencing token ${fence}: its lease was taken over`);
+        this.db
+          .prepare(
+            'INSERT INTO run_logs (run_id, seq, text) SELECT ?, COALESCE((SELECT MAX(seq) FROM run_logs WHERE run_id = ?), 0) + 1, ?',
+          )
+          .run(id, id, text);
+      })
+      .immediate();
   }
 
   async acquireLease(environment: string, runId: string, owner: string, leaseMs: number): Promise<Lease | undefined> {
     checkLeaseMs(leaseMs);
     const expiresAt = Date.now() + leaseMs;
     const row = this.db
-      .prepare<[string, string, string, number, string, string, number], LeaseRow>(`INSERT INTO leases (environment, owner, run_id, token, expires_at) VALUES (?, ?, ?, 1, ?)
+      .prepare<
+        [string, string, string, number, string, string, number],
+        LeaseRow
+      >(`INSERT INTO leases (environment, owner, run_id, token, expires_at) VALUES (?, ?, ?, 1, ?)
                 ON CONFLICT (environment) DO UPDATE SET owner = ?, run_id = ?, token = token + 1, expires_at = ? WHERE leases.run_id IS NULL
                 RETURNING *`)
       .get(environment, owner, runId, expiresAt, owner, runId, expiresAt);
@@ -193,15 +239,19 @@ export class SqliteStore implements RunStore {
   async renewLease(lease: Lease, leaseMs: number): Promise<Lease | undefined> {
     checkLeaseMs(leaseMs);
     const row = this.db
-      .prepare<[number, string, number, string, string], LeaseRow>('UPDATE leases SET expires_at = ? WHERE environment = ? AND token = ? AND owner = ? AND run_id = ? RETURNING *')
+      .prepare<[number, string, number, string, string], LeaseRow>(
+        'UPDATE leases SET expires_at = ? WHERE environment = ? AND token = ? AND owner = ? AND run_id = ? RETURNING *',
+      )
       .get(Date.now() + leaseMs, lease.environment, lease.token, lease.owner, lease.runId);
     return row && leaseOf(row);
   }
 
   async releaseLease(lease: Lease): Promise<boolean> {
-    return this.db
-      .prepare('UPDATE leases SET owner = NULL, run_id = NULL, expires_at = 0 WHERE environment = ? AND token = ? AND run_id IS NOT NULL')
-      .run(lease.environment, lease.token).changes > 0;
+    return (
+      this.db
+        .prepare('UPDATE leases SET owner = NULL, run_id = NULL, expires_at = 0 WHERE environment = ? AND token = ? AND run_id IS NOT NULL')
+        .run(lease.environment, lease.token).changes > 0
+    );
   }
 
   async takeOverLease(lease: Lease, owner: string, leaseMs: number): Promise<Lease | undefined> {
@@ -220,9 +270,11 @@ export class SqliteStore implements RunStore {
 
   async fenceRun(id: string, token: number, status: readonly RunStatus[]): Promise<boolean> {
     if (status.length === 0) return false;
-    return this.db
-      .prepare(`UPDATE runs SET fence = ? WHERE id = ? AND status IN (${status.map(() => '?').join(', ')}) AND COALESCE(fence, 0) < ?`)
-      .run(token, id, ...status, token).changes > 0;
+    return (
+      this.db
+        .prepare(`UPDATE runs SET fence = ? WHERE id = ? AND status IN (${status.map(() => '?').join(', ')}) AND COALESCE(fence, 0) < ?`)
+        .run(token, id, ...status, token).changes > 0
+    );
   }
 
   async getLog(id: string): Promise<string> {
@@ -283,7 +335,8 @@ export class SqliteStore implements RunStore {
       try {
         insert.run(run.id, run.environment, run.status, run.pullRequest ?? null, orderKey(run), JSON.stringify(run));
       } catch (error) {
-        if ((error as { code?: string }).code === 'SQLITE_CONSTRAINT_PRIMARYKEY') throw new RunStoreError('duplicate-run', `run ${run.id} already exists`);
+        if ((error as { code?: string }).code === 'SQLITE_CONSTRAINT_PRIMARYKEY')
+          throw new RunStoreError('duplicate-run', `run ${run.id} already exists`);
         throw error;
       }
     }
@@ -293,13 +346,17 @@ export class SqliteStore implements RunStore {
   private migrate(): void {
     const version = this.db.pragma('user_version', { simple: true }) as number;
     if (version > SQLITE_SCHEMA_VERSION) {
-      throw new Error(`${this.file} has schema version ${version}, newer than this controller's ${SQLITE_SCHEMA_VERSION}: upgrade the controller`);
+      throw new Error(
+        `${this.file} has schema version ${version}, newer than this controller's ${SQLITE_SCHEMA_VERSION}: upgrade the controller`,
+      );
     }
     for (let v = version; v < SQLITE_SCHEMA_VERSION; v++) {
-      this.db.transaction(() => {
-        this.db.exec(MIGRATIONS[v]);
-        this.db.pragma(`user_version = ${v + 1}`);
-      }).immediate();
+      this.db
+        .transaction(() => {
+          this.db.exec(MIGRATIONS[v]);
+          this.db.pragma(`user_version = ${v + 1}`);
+        })
+        .immediate();
     }
   }
 }

@@ -198,7 +198,8 @@ export class RunStoreError extends Error {
 
 /** Throws unless a lease duration is a positive number of milliseconds. */
 export function checkLeaseMs(leaseMs: number): void {
-  if (!(Number.isFinite(leaseMs) && leaseMs > 0)) throw new RunStoreError('invalid', `a lease lasts a positive number of milliseconds, got ${leaseMs}`);
+  if (!(Number.isFinite(leaseMs) && leaseMs > 0))
+    throw new RunStoreError('invalid', `a lease lasts a positive number of milliseconds, got ${leaseMs}`);
 }
 
 /** The fields `updateRun` never changes. */

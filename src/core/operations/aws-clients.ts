@@ -14,7 +14,8 @@ import { AWS_ENDPOINT_VARIABLE } from '../names';
 export { AWS_ENDPOINT_VARIABLE };
 
 /** How to get credentials, said in every message about missing or refused ones. */
-const CREDENTIALS_HELP = 'set AWS_PROFILE (after `aws sso login --profile NAME` for SSO), or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or run where a role is available';
+const CREDENTIALS_HELP =
+  'set AWS_PROFILE (after `aws sso login --profile NAME` for SSO), or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or run where a role is available';
 
 /** The clients the operations use. */
 export interface AwsClients {
@@ -40,7 +41,10 @@ export class OperationError extends Error {
   override readonly name = 'OperationError';
 
   /** @param awsName the AWS error of the call, when an API call failed (`ClusterNotFoundException`) */
-  constructor(message: string, readonly awsName?: string) {
+  constructor(
+    message: string,
+    readonly awsName?: string,
+  ) {
     super(message);
   }
 }
@@ -50,7 +54,9 @@ export function awsClients(region: string, options: AwsClientOptions = {}): AwsC
   const env = options.env ?? process.env;
   const endpoint = env[AWS_ENDPOINT_VARIABLE] || undefined;
   if (endpoint !== undefined && !/^https?:\/\/[^\s/]+/.test(endpoint)) {
-    throw new OperationError(`${AWS_ENDPOINT_VARIABLE}=${endpoint} is not an http(s) URL: set it to the endpoint, for example http://127.0.0.1:4566, or unset it to use AWS`);
+    throw new OperationError(
+      `${AWS_ENDPOINT_VARIABLE}=${endpoint} is not an http(s) URL: set it to the endpoint, for example http://127.0.0.1:4566, or unset it to use AWS`,
+    );
   }
   const settings = {
     region,
@@ -59,7 +65,9 @@ export function awsClients(region: string, options: AwsClientOptions = {}): AwsC
     ...(options.maxAttempts !== undefined && { maxAttempts: options.maxAttempts }),
   };
   return {
-    ecs: new (ecsSdk().ECSClient)(settings), logs: new (logsSdk().CloudWatchLogsClient)(settings), scheduler: new (schedulerSdk().SchedulerClient)(settings),
+    ecs: new (ecsSdk().ECSClient)(settings),
+    logs: new (logsSdk().CloudWatchLogsClient)(settings),
+    scheduler: new (schedulerSdk().SchedulerClient)(settings),
     where: endpoint ?? `AWS in ${region}`,
   };
 }
@@ -71,7 +79,16 @@ export function closeClients(clients: AwsClients): void {
   clients.scheduler.destroy();
 }
 
-const NETWORK_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'ECONNRESET', 'EHOSTUNREACH', 'ENETUNREACH', 'EPIPE']);
+const NETWORK_CODES = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'ETIMEDOUT',
+  'ECONNRESET',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EPIPE',
+]);
 
 /**
  * Runs one API call; a failure anyone could hit (no credentials, expired or
@@ -106,7 +123,9 @@ function explain(error: unknown, what: string, where: string): unknown {
     return new OperationError(`${what}: access denied: ${oneLine(message)}; use a role that allows it (AWS_PROFILE)`);
   }
   if ((code !== undefined && NETWORK_CODES.has(code)) || name === 'TimeoutError' || name === 'RequestTimeout') {
-    return new OperationError(`${what}: cannot reach ${where} (${code ?? name}); check the network, or ${AWS_ENDPOINT_VARIABLE} when it is set`);
+    return new OperationError(
+      `${what}: cannot reach ${where} (${code ?? name}); check the network, or ${AWS_ENDPOINT_VARIABLE} when it is set`,
+    );
   }
   // Any other answer of the API (a missing cluster, a bad parameter) is the user's to act on, with AWS's own words.
   if ((error as { $metadata?: unknown }).$metadata !== undefined) return new OperationError(`${what}: ${name}: ${oneLine(message)}`, name);

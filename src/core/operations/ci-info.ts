@@ -25,14 +25,18 @@ export interface CiInfo {
    * (`cpuArchitecture` ARM64: `linux/arm64`, else `linux/amd64`; an image of
    * the other platform never starts, and the rollout rolls back).
    */
-  readonly services: Record<string, { readonly serviceName: string; readonly repositoryUrl: string | null; readonly platform: 'linux/amd64' | 'linux/arm64' }>;
+  readonly services: Record<
+    string,
+    { readonly serviceName: string; readonly repositoryUrl: string | null; readonly platform: 'linux/amd64' | 'linux/arm64' }
+  >;
 }
 
 /** The pipeline's view of the environment, every service or only `service`. */
 export function ciInfo(target: EnvironmentTarget, service?: string): CiInfo {
   const github = target.loaded.config.ci.github;
   // The bootstrap creates the roles in the environment's account, for environments with ci.github only.
-  const role = (purpose: 'deploy' | 'apply') => (github ? `arn:${target.partition}:iam::${target.accountId}:role/${githubRoleName(target.project, target.environment, purpose)}` : null);
+  const role = (purpose: 'deploy' | 'apply') =>
+    github ? `arn:${target.partition}:iam::${target.accountId}:role/${githubRoleName(target.project, target.environment, purpose)}` : null;
   const services = service === undefined ? Object.values(target.services) : [serviceTarget(target, service)];
   return {
     environment: target.environment,
@@ -42,6 +46,8 @@ export function ciInfo(target: EnvironmentTarget, service?: string): CiInfo {
     applyRoleArn: role('apply'),
     githubEnvironment: github?.environment ?? null,
     cluster: target.cluster,
-    services: Object.fromEntries(services.map((s) => [s.name, { serviceName: s.serviceName, repositoryUrl: s.repositoryUrl, platform: s.platform }])),
+    services: Object.fromEntries(
+      services.map((s) => [s.name, { serviceName: s.serviceName, repositoryUrl: s.repositoryUrl, platform: s.platform }]),
+    ),
   };
 }

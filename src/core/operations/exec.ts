@@ -32,36 +32,63 @@ export interface ExecTarget {
  * session in it. Refused, pointing at the key, when the service has exec
  * off; an error when no task runs or none has its exec agent running.
  */
-export async function execTarget(target: EnvironmentTarget, service: ServiceTarget, clients: AwsClients, request: ExecRequest = {}): Promise<ExecTarget> {
+export async function execTarget(
+  target: EnvironmentTarget,
+  service: ServiceTarget,
+  clients: AwsClients,
+  request: ExecRequest = {},
+): Promise<ExecTarget> {
   if (!service.exec) {
-    throw refusal(target, ['services', service.name, 'exec'],
-      `ECS Exec is off for ${service.name} in ${target.environment}: set services.${service.name}.exec: true and apply (sessions are logged to an encrypted log group), then retry`);
+    throw refusal(
+      target,
+      ['services', service.name, 'exec'],
+      `ECS Exec is off for ${service.name} in ${target.environment}: set services.${service.name}.exec: true and apply (sessions are logged to an encrypted log group), then retry`,
+    );
   }
   const container = containerOf(target, service, request.container ?? MAIN_CONTAINER).name;
-  const listed = await call(clients, `ListTasks of ${service.serviceName} in cluster ${target.cluster}`, () => clients.ecs.send(new (ecsSdk().ListTasksCommand)({
-    cluster: target.cluster, serviceName: service.serviceName, desiredStatus: 'RUNNING',
-  })));
+  const listed = await call(clients, `ListTasks of ${service.serviceName} in cluster ${target.cluster}`, () =>
+    clients.ecs.send(
+      new (ecsSdk().ListTasksCommand)({
+        cluster: target.cluster,
+        serviceName: service.serviceName,
+        desiredStatus: 'RUNNING',
+      }),
+    ),
+  );
   const arns = (listed.taskArns ?? []).slice(0, 100);
-  if (arns.length === 0) throw new OperationError(`no running task of ${service.serviceName} in cluster ${target.cluster} (${target.region}): see \`platform status --env ${target.environment}\``);
-  const described = await call(clients, `DescribeTasks in cluster ${target.cluster}`, () => clients.ecs.send(new (ecsSdk().DescribeTasksCommand)({ cluster: target.cluster, tasks: arns })));
+  if (arns.length === 0)
+    throw new OperationError(
+      `no running task of ${service.serviceName} in cluster ${target.cluster} (${target.region}): see \`platform status --env ${target.environment}\``,
+    );
+  const described = await call(clients, `DescribeTasks in cluster ${target.cluster}`, () =>
+    clients.ecs.send(new (ecsSdk().DescribeTasksCommand)({ cluster: target.cluster, tasks: arns })),
+  );
   const running = (described.tasks ?? []).filter((t) => t.lastStatus === 'RUNNING');
   const ready = running.filter((t) => t.enableExecuteCommand && execAgentRunning(t, container));
   const task = ready.sort((a, b) => (b.startedAt?.getTime() ?? 0) - (a.startedAt?.getTime() ?? 0))[0];
   if (!task?.taskArn) {
-    throw new OperationError(running.length === 0
-      ? `no task of ${service.serviceName} is RUNNING yet (${arns.length} starting); retry in a minute`
-      : `none of the ${running.length} running task(s) of ${service.serviceName} has the exec agent running in container ${container}: tasks started before exec was turned on need a new deployment (\`aws ecs update-service --force-new-deployment\`)`);
+    throw new OperationError(
+      running.length === 0
+        ? `no task of ${service.serviceName} is RUNNING yet (${arns.length} starting); retry in a minute`
+        : `none of the ${running.length} running task(s) of ${service.serviceName} has the exec agent running in container ${container}: tasks started before exec was turned on need a new deployment (\`aws ecs update-service --force-new-deployment\`)`,
+    );
   }
   const endpoint = (request.env ?? process.env)[AWS_ENDPOINT_VARIABLE];
   const args = [
-    'ecs', 'execute-command',
-    '--region', target.region,
+    'ecs',
+    'execute-command',
+    '--region',
+    target.region,
     ...(endpoint ? ['--endpoint-url', endpoint] : []),
-    '--cluster', target.cluster,
-    '--task', task.taskArn,
-    '--container', container,
+    '--cluster',
+    target.cluster,
+    '--task',
+    task.taskArn,
+    '--container',
+    container,
     '--interactive',
-    '--command', request.command ?? '/bin/sh',
+    '--command',
+    request.command ?? '/bin/sh',
   ];
   return { taskArn: task.taskArn, container, args, line: ['aws', ...args].map(shellQuote).join(' ') };
 }
@@ -96,9 +123,14 @@ export function onPath(command: string, env: NodeJS.ProcessEnv = process.env): s
  * is an OperationError saying how to install it. Resolves to aws's exit code.
  */
 export async function runExecSession(exec: ExecTarget, env: NodeJS.ProcessEnv = process.env): Promise<number> {
-  if (!onPath('aws', env)) throw new OperationError('the AWS CLI (aws) is not on the PATH: install AWS CLI v2 (https://docs.aws.amazon.com/cli/latest/userguide/getting-started-install.html), or run the printed line elsewhere');
+  if (!onPath('aws', env))
+    throw new OperationError(
+      'the AWS CLI (aws) is not on the PATH: install AWS CLI v2 (https://docs.aws.amazon.com/cli/latest/userguide/getting-started-install.html), or run the printed line elsewhere',
+    );
   if (!onPath('session-manager-plugin', env)) {
-    throw new OperationError('the Session Manager plugin (session-manager-plugin) is not on the PATH: aws ecs execute-command needs it (https://docs.aws.amazon.com/systems-manager/latest/userguide/session-manager-working-with-install-plugin.html)');
+    throw new OperationError(
+      'the Session Manager plugin (session-manager-plugin) is not on the PATH: aws ecs execute-command needs it (https://docs.aws.amazon.com/systems-manager/latest/userguide/session-manager-working-with-install-plugin.html)',
+    );
   }
   // Ctrl-C belongs to the session (the plugin passes it on to the container), not to this process.
   const ignore = () => undefined;

@@ -25,7 +25,8 @@ export interface LogQuery {
 /** How far back `--since` reaches: `30s`, `10m`, `2h`, `1d`, or an ISO 8601 time; undefined when it is neither. */
 export function parseSince(value: string, now = Date.now()): number | undefined {
   const relative = /^(\d+)(s|m|h|d)$/.exec(value.trim());
-  if (relative) return now - Number(relative[1]) * { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 }[relative[2] as 's' | 'm' | 'h' | 'd'];
+  if (relative)
+    return now - Number(relative[1]) * { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 }[relative[2] as 's' | 'm' | 'h' | 'd'];
   if (!/^\d{4}-\d{2}-\d{2}/.test(value)) return undefined;
   const time = Date.parse(value);
   return Number.isNaN(time) ? undefined : time;
@@ -38,21 +39,32 @@ export async function fetchLogs(clients: AwsClients, query: LogQuery, signal?: A
   do {
     const page = await call(clients, `FilterLogEvents on ${query.logGroup}`, async () => {
       try {
-        return await clients.logs.send(new (logsSdk().FilterLogEventsCommand)({
-          logGroupName: query.logGroup,
-          startTime: query.startTime,
-          ...(query.filterPattern !== undefined && { filterPattern: query.filterPattern }),
-          ...(nextToken !== undefined && { nextToken }),
-        }), { abortSignal: signal });
+        return await clients.logs.send(
+          new (logsSdk().FilterLogEventsCommand)({
+            logGroupName: query.logGroup,
+            startTime: query.startTime,
+            ...(query.filterPattern !== undefined && { filterPattern: query.filterPattern }),
+            ...(nextToken !== undefined && { nextToken }),
+          }),
+          { abortSignal: signal },
+        );
       } catch (error) {
         if (error instanceof Error && error.name === 'ResourceNotFoundException') {
-          throw new OperationError(`FilterLogEvents: log group ${query.logGroup} does not exist: the service has not been applied yet, or the credentials are another account's (AWS_PROFILE)`, error.name);
+          throw new OperationError(
+            `FilterLogEvents: log group ${query.logGroup} does not exist: the service has not been applied yet, or the credentials are another account's (AWS_PROFILE)`,
+            error.name,
+          );
         }
         throw error;
       }
     });
     for (const e of page.events ?? []) {
-      events.push({ eventId: e.eventId ?? `${e.logStreamName}:${e.timestamp}:${e.message}`, timestamp: e.timestamp ?? 0, stream: e.logStreamName ?? '', message: (e.message ?? '').replace(/\n$/, '') });
+      events.push({
+        eventId: e.eventId ?? `${e.logStreamName}:${e.timestamp}:${e.message}`,
+        timestamp: e.timestamp ?? 0,
+        stream: e.logStreamName ?? '',
+        message: (e.message ?? '').replace(/\n$/, ''),
+      });
     }
     nextToken = page.nextToken;
   } while (nextToken !== undefined && !signal?.aborted);
@@ -83,7 +95,12 @@ export { FOLLOW_LOOKBACK_MS };
  * shown), and passes on only events not passed on yet (by eventId). The ids
  * remembered are those inside the window: older ones can no longer come back.
  */
-export async function followLogs(clients: AwsClients, query: LogQuery, onEvent: (event: LogEvent) => void, options: FollowOptions = {}): Promise<void> {
+export async function followLogs(
+  clients: AwsClients,
+  query: LogQuery,
+  onEvent: (event: LogEvent) => void,
+  options: FollowOptions = {},
+): Promise<void> {
   const { signal } = options;
   const lookback = options.lookbackMs ?? FOLLOW_LOOKBACK_MS;
   let newest = query.startTime;

@@ -22,30 +22,48 @@ export interface RunJobResult {
 }
 
 export async function runJob(target: EnvironmentTarget, job: JobTarget, clients: AwsClients): Promise<RunJobResult> {
-  const schedule = await call(clients, `GetSchedule ${job.scheduleName}`, () => clients.scheduler.send(new (schedulerSdk().GetScheduleCommand)({ Name: job.scheduleName, GroupName: 'default' })));
+  const schedule = await call(clients, `GetSchedule ${job.scheduleName}`, () =>
+    clients.scheduler.send(new (schedulerSdk().GetScheduleCommand)({ Name: job.scheduleName, GroupName: 'default' })),
+  );
   const ecs = schedule.Target?.EcsParameters;
   const network = ecs?.NetworkConfiguration?.awsvpcConfiguration;
   if (!ecs?.TaskDefinitionArn || !network?.Subnets?.length) {
-    throw new OperationError(`schedule ${job.scheduleName} has no ECS task to run (was it changed outside Terraform?); apply the environment ${target.environment} again`);
+    throw new OperationError(
+      `schedule ${job.scheduleName} has no ECS task to run (was it changed outside Terraform?); apply the environment ${target.environment} again`,
+    );
   }
-  const capacity = (ecs.CapacityProviderStrategy ?? []).map((s) => ({ capacityProvider: s.capacityProvider!, weight: s.weight ?? 0, base: s.base ?? 0 }));
-  const answer = await call(clients, `RunTask ${ecs.TaskDefinitionArn} in cluster ${target.cluster}`, () => clients.ecs.send(new (ecsSdk().RunTaskCommand)({
-    cluster: target.cluster,
-    taskDefinition: ecs.TaskDefinitionArn,
-    count: 1,
-    ...(capacity.length > 0 ? { capacityProviderStrategy: capacity } : { launchType: 'FARGATE' }),
-    platformVersion: ecs.PlatformVersion ?? 'LATEST',
-    networkConfiguration: {
-      awsvpcConfiguration: { subnets: network.Subnets, securityGroups: network.SecurityGroups ?? [], assignPublicIp: network.AssignPublicIp ?? 'DISABLED' },
-    },
-    enableECSManagedTags: ecs.EnableECSManagedTags ?? true,
-    ...(ecs.PropagateTags ? { propagateTags: ecs.PropagateTags } : {}),
-    startedBy: jobNames.startedBy,
-  })));
+  const capacity = (ecs.CapacityProviderStrategy ?? []).map((s) => ({
+    capacityProvider: s.capacityProvider!,
+    weight: s.weight ?? 0,
+    base: s.base ?? 0,
+  }));
+  const answer = await call(clients, `RunTask ${ecs.TaskDefinitionArn} in cluster ${target.cluster}`, () =>
+    clients.ecs.send(
+      new (ecsSdk().RunTaskCommand)({
+        cluster: target.cluster,
+        taskDefinition: ecs.TaskDefinitionArn,
+        count: 1,
+        ...(capacity.length > 0 ? { capacityProviderStrategy: capacity } : { launchType: 'FARGATE' }),
+        platformVersion: ecs.PlatformVersion ?? 'LATEST',
+        networkConfiguration: {
+          awsvpcConfiguration: {
+            subnets: network.Subnets,
+            securityGroups: network.SecurityGroups ?? [],
+            assignPublicIp: network.AssignPublicIp ?? 'DISABLED',
+          },
+        },
+        enableECSManagedTags: ecs.EnableECSManagedTags ?? true,
+        ...(ecs.PropagateTags ? { propagateTags: ecs.PropagateTags } : {}),
+        startedBy: jobNames.startedBy,
+      }),
+    ),
+  );
   const failure = answer.failures?.[0];
   const task = answer.tasks?.[0];
   if (failure || !task?.taskArn) {
-    throw new OperationError(`ECS did not start ${job.name}: ${failure?.reason ?? 'no task in the answer'}${failure?.detail ? ` (${failure.detail})` : ''}; try again, or check the cluster's capacity providers`);
+    throw new OperationError(
+      `ECS did not start ${job.name}: ${failure?.reason ?? 'no task in the answer'}${failure?.detail ? ` (${failure.detail})` : ''}; try again, or check the cluster's capacity providers`,
+    );
   }
   return {
     job: job.name,

@@ -54,7 +54,9 @@ export async function environmentStatus(target: EnvironmentTarget, clients: AwsC
   for (let i = 0; i < configured.length && clusterFound; i += SERVICES_PER_CALL) {
     const batch = configured.slice(i, i + SERVICES_PER_CALL).map((s) => s.serviceName);
     try {
-      const answer = await call(clients, `DescribeServices in cluster ${target.cluster}`, () => clients.ecs.send(new (ecsSdk().DescribeServicesCommand)({ cluster: target.cluster, services: batch })));
+      const answer = await call(clients, `DescribeServices in cluster ${target.cluster}`, () =>
+        clients.ecs.send(new (ecsSdk().DescribeServicesCommand)({ cluster: target.cluster, services: batch })),
+      );
       for (const service of answer.services ?? []) if (service.serviceName) found.set(service.serviceName, service);
     } catch (error) {
       if ((error as { awsName?: string }).awsName !== 'ClusterNotFoundException') throw error;
@@ -71,7 +73,18 @@ export async function environmentStatus(target: EnvironmentTarget, clients: AwsC
 }
 
 function serviceStatus(name: string, serviceName: string, service: Service | undefined): ServiceStatus {
-  if (!service) return { name, serviceName, state: 'missing', desired: 0, running: 0, pending: 0, taskDefinition: null, deployments: 0, lastDeployment: null };
+  if (!service)
+    return {
+      name,
+      serviceName,
+      state: 'missing',
+      desired: 0,
+      running: 0,
+      pending: 0,
+      taskDefinition: null,
+      deployments: 0,
+      lastDeployment: null,
+    };
   const deployments = service.deployments ?? [];
   return {
     name,

@@ -98,12 +98,17 @@ export function environmentTarget(loaded: LoadedEnvironment): EnvironmentTarget 
     partition: config.aws.partition,
     cluster: clusterName(config),
     services,
-    jobs: Object.fromEntries(Object.values(config.jobs).map((job) => [job.name, {
-      name: job.name,
-      scheduleName: jobNames.schedule(prefix, job.name),
-      family: jobNames.family(prefix, job.name),
-      mainContainer: serviceNames.mainContainer(job.name),
-    }])),
+    jobs: Object.fromEntries(
+      Object.values(config.jobs).map((job) => [
+        job.name,
+        {
+          name: job.name,
+          scheduleName: jobNames.schedule(prefix, job.name),
+          family: jobNames.family(prefix, job.name),
+          mainContainer: serviceNames.mainContainer(job.name),
+        },
+      ]),
+    ),
     loaded,
   };
 }
@@ -113,7 +118,11 @@ export function loadEnvironmentTarget(configDir: string, name: string): Environm
   const all = loadEnvironments(configDir);
   const loaded = all.find((e) => e.config.environment === name);
   if (!loaded) {
-    throw unknownEnvironment(configDir, name, all.map((e) => e.config.environment));
+    throw unknownEnvironment(
+      configDir,
+      name,
+      all.map((e) => e.config.environment),
+    );
   }
   return environmentTarget(loaded);
 }
@@ -123,7 +132,11 @@ export function serviceTarget(target: EnvironmentTarget, name: string): ServiceT
   const service = Object.hasOwn(target.services, name) ? target.services[name] : undefined;
   if (service) return service;
   const known = Object.keys(target.services);
-  throw refusal(target, ['services'], `no service "${name}" in ${target.environment}; its services are ${known.length > 0 ? known.join(', ') : 'none'}`);
+  throw refusal(
+    target,
+    ['services'],
+    `no service "${name}" in ${target.environment}; its services are ${known.length > 0 ? known.join(', ') : 'none'}`,
+  );
 }
 
 /** Job `name` of the environment; an unknown one is an OperationError listing the jobs. */
@@ -131,14 +144,26 @@ export function jobTarget(target: EnvironmentTarget, name: string): JobTarget {
   const job = Object.hasOwn(target.jobs, name) ? target.jobs[name] : undefined;
   if (job) return job;
   const known = Object.keys(target.jobs);
-  throw refusal(target, known.length > 0 ? ['jobs'] : [], `no job "${name}" in ${target.environment}; its jobs are ${known.length > 0 ? known.join(', ') : 'none (add one under jobs)'}`);
+  throw refusal(
+    target,
+    known.length > 0 ? ['jobs'] : [],
+    `no job "${name}" in ${target.environment}; its jobs are ${known.length > 0 ? known.join(', ') : 'none (add one under jobs)'}`,
+  );
 }
 
 /** The ECS container of `container` (`app` or a sidecar name); an unknown one is an OperationError listing them. */
-export function containerOf(target: EnvironmentTarget, service: ServiceTarget, container: string): { readonly name: string; readonly logGroup: string } {
-  if (Object.hasOwn(service.containers, container)) return { name: service.containers[container]!, logGroup: service.logGroups[container]! };
-  throw refusal(target, ['services', service.name],
-    `no container "${container}" in service ${service.name}; its containers are ${Object.keys(service.containers).join(', ')} ("${MAIN_CONTAINER}" is the main one)`);
+export function containerOf(
+  target: EnvironmentTarget,
+  service: ServiceTarget,
+  container: string,
+): { readonly name: string; readonly logGroup: string } {
+  if (Object.hasOwn(service.containers, container))
+    return { name: service.containers[container]!, logGroup: service.logGroups[container]! };
+  throw refusal(
+    target,
+    ['services', service.name],
+    `no container "${container}" in service ${service.name}; its containers are ${Object.keys(service.containers).join(', ')} ("${MAIN_CONTAINER}" is the main one)`,
+  );
 }
 
 /** A refusal that the environment's config explains: one line naming the file, line and key, `FILE:LINE:COL KEY: message`. */

@@ -10,6 +10,8 @@ export const alarmsEnabled = defineRule(__filename, {
   fix: 'keep monitoring.alarms.enabled (the default), or waive this rule with the reason',
   check: (stack) => {
     if (resources(stack, 'aws_cloudwatch_metric_alarm').length > 0) return [];
-    return WATCHED.flatMap((type) => resources(stack, type)).slice(0, 1).map((r) => ({ address: r.address, message: 'nothing in this environment raises an alarm' }));
+    return WATCHED.flatMap((type) => resources(stack, type))
+      .slice(0, 1)
+      .map((r) => ({ address: r.address, message: 'nothing in this environment raises an alarm' }));
   },
 });

@@ -5,5 +5,11 @@ export const ecrScanOnPush = defineRule(__filename, {
   scannerIds: ['CKV_AWS_163'],
   scope: 'all',
   fix: 'set registry.scanOnPush: true',
-  check: (stack) => everyResource(stack, 'aws_ecr_repository', (r) => r.image_scanning_configuration?.scan_on_push === true, 'images are not scanned on push'),
+  check: (stack) =>
+    everyResource(
+      stack,
+      'aws_ecr_repository',
+      (r) => r.image_scanning_configuration?.scan_on_push === true,
+      'images are not scanned on push',
+    ),
 });

@@ -5,5 +5,6 @@ export const ecsNoPublicIp = defineRule(__filename, {
   scannerIds: ['CKV_AWS_333'],
   scope: 'all',
   fix: 'use network.natGateways single or perAz so tasks run in private subnets',
-  check: (stack) => everyResource(stack, 'aws_ecs_service', (s) => s.network_configuration?.assign_public_ip !== true, 'tasks get public IP addresses'),
+  check: (stack) =>
+    everyResource(stack, 'aws_ecs_service', (s) => s.network_configuration?.assign_public_ip !== true, 'tasks get public IP addresses'),
 });

@@ -5,12 +5,13 @@ export const elasticacheFailover = defineRule(__filename, {
   scannerIds: ['CKV_AWS_134'],
   scope: 'production',
   fix: 'set caches.<name>.replicas: 1 or more, and keep snapshotRetentionDays above 0',
-  check: (stack) => resources(stack, 'aws_elasticache_replication_group').flatMap((group) => {
-    const v = group.values;
-    const missing = [
-      v.automatic_failover_enabled === true && v.multi_az_enabled === true ? '' : 'Multi-AZ automatic failover',
-      Number(v.snapshot_retention_limit ?? 0) > 0 ? '' : 'snapshots',
-    ].filter(Boolean);
-    return missing.length > 0 ? [{ address: group.address, message: `the cache lacks ${missing.join(', ')}` }] : [];
-  }),
+  check: (stack) =>
+    resources(stack, 'aws_elasticache_replication_group').flatMap((group) => {
+      const v = group.values;
+      const missing = [
+        v.automatic_failover_enabled === true && v.multi_az_enabled === true ? '' : 'Multi-AZ automatic failover',
+        Number(v.snapshot_retention_limit ?? 0) > 0 ? '' : 'snapshots',
+      ].filter(Boolean);
+      return missing.length > 0 ? [{ address: group.address, message: `the cache lacks ${missing.join(', ')}` }] : [];
+    }),
 });

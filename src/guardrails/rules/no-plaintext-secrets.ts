@@ -20,23 +20,40 @@ function strings(value: unknown, path: string, out: [string, string][]): [string
 
 function containerFindings(stack: StackJson): Finding[] {
   return resources(stack, 'aws_ecs_task_definition').flatMap((task) =>
-    (JSON.parse(task.values.container_definitions) as { name: string; environment?: { name: string; value: string }[] }[])
-      .flatMap((c) => (c.environment ?? [])
+    (JSON.parse(task.values.container_definitions) as { name: string; environment?: { name: string; value: string }[] }[]).flatMap((c) =>
+      (c.environment ?? [])
         .filter((e) => SECRET_NAME.test(e.name) && e.value !== '' && !isReference(e.value))
-        .map((e) => ({ address: task.address, message: `container ${c.name} has ${e.name} in plain text in its environment; move it to secrets` }))));
+        .map((e) => ({
+          address: task.address,
+          message: `container ${c.name} has ${e.name} in plain text in its environment; move it to secrets`,
+        })),
+    ),
+  );
 }
 
 function attributeFindings(stack: StackJson): Finding[] {
-  const checks: [string, string][] = [['aws_db_instance', 'password'], ['aws_secretsmanager_secret_version', 'secret_string']];
-  return checks.flatMap(([type, attribute]) => resources(stack, type)
-    .filter((r) => r.values[attribute] !== undefined && !isReference(r.values[attribute]))
-    .map((r) => ({ address: r.address, message: `${attribute} is written in plain text` })));
+  const checks: [string, string][] = [
+    ['aws_db_instance', 'password'],
+    ['aws_secretsmanager_secret_version', 'secret_string'],
+  ];
+  return checks.flatMap(([type, attribute]) =>
+    resources(stack, type)
+      .filter((r) => r.values[attribute] !== undefined && !isReference(r.values[attribute]))
+      .map((r) => ({ address: r.address, message: `${attribute} is written in plain text` })),
+  );
 }
 
 function valueFindings(stack: StackJson): Finding[] {
-  return Object.entries(stack.resource ?? {}).flatMap(([type, byName]) => Object.entries(byName).flatMap(([name, values]) =>
-    strings(values, '', []).flatMap(([path, value]) => SECRET_VALUES.filter(([pattern]) => pattern.test(value))
-      .map(([, what]) => ({ address: `${type}.${name}`, message: `${path} holds ${what} in plain text` })))));
+  return Object.entries(stack.resource ?? {}).flatMap(([type, byName]) =>
+    Object.entries(byName).flatMap(([name, values]) =>
+      strings(values, '', []).flatMap(([path, value]) =>
+        SECRET_VALUES.filter(([pattern]) => pattern.test(value)).map(([, what]) => ({
+          address: `${type}.${name}`,
+          message: `${path} holds ${what} in plain text`,
+        })),
+      ),
+    ),
+  );
 }
 
 export const noPlaintextSecrets = defineRule(__filename, {

@@ -10,6 +10,11 @@ export const rdsBackupRetention = defineRule(__filename, {
   fix: 'raise databases.<name>.backupRetentionDays',
   check: (stack, { production }) => {
     const minimum = production ? MINIMUM_DAYS.production : MINIMUM_DAYS.other;
-    return everyResource(stack, 'aws_db_instance', (db) => (db.backup_retention_period ?? 0) >= minimum, `fewer than ${minimum} day(s) of backups`);
+    return everyResource(
+      stack,
+      'aws_db_instance',
+      (db) => (db.backup_retention_period ?? 0) >= minimum,
+      `fewer than ${minimum} day(s) of backups`,
+    );
   },
 });

@@ -5,5 +5,6 @@ export const rdsLogExports = defineRule(__filename, {
   scannerIds: ['CKV_AWS_129'],
   scope: 'all',
   fix: 'keep enabled_cloudwatch_logs_exports (the database module sets it)',
-  check: (stack) => everyResource(stack, 'aws_db_instance', (db) => (db.enabled_cloudwatch_logs_exports ?? []).length > 0, 'no engine logs are exported'),
+  check: (stack) =>
+    everyResource(stack, 'aws_db_instance', (db) => (db.enabled_cloudwatch_logs_exports ?? []).length > 0, 'no engine logs are exported'),
 });

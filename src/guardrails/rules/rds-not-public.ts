@@ -5,5 +5,6 @@ export const rdsNotPublic = defineRule(__filename, {
   scannerIds: ['CKV_AWS_17'],
   scope: 'all',
   fix: 'keep publicly_accessible off (the database module sets it)',
-  check: (stack) => everyResource(stack, 'aws_db_instance', (db) => db.publicly_accessible === false, 'the database is publicly accessible'),
+  check: (stack) =>
+    everyResource(stack, 'aws_db_instance', (db) => db.publicly_accessible === false, 'the database is publicly accessible'),
 });

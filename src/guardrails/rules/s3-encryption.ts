@@ -5,7 +5,8 @@ export const s3Encryption = defineRule(__filename, {
   scannerIds: ['CKV_AWS_19'],
   scope: 'all',
   fix: 'add an aws_s3_bucket_server_side_encryption_configuration',
-  check: (stack) => resources(stack, 'aws_s3_bucket')
-    .filter((bucket) => referencing(stack, 'aws_s3_bucket_server_side_encryption_configuration', 'bucket', bucket).length === 0)
-    .map((bucket) => ({ address: bucket.address, message: 'no default encryption' })),
+  check: (stack) =>
+    resources(stack, 'aws_s3_bucket')
+      .filter((bucket) => referencing(stack, 'aws_s3_bucket_server_side_encryption_configuration', 'bucket', bucket).length === 0)
+      .map((bucket) => ({ address: bucket.address, message: 'no default encryption' })),
 });

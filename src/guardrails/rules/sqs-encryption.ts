@@ -5,5 +5,11 @@ export const sqsEncryption = defineRule(__filename, {
   scannerIds: ['CKV_AWS_27'],
   scope: 'all',
   fix: 'set sqs_managed_sse_enabled or kms_master_key_id on the queue (the Queue and ScheduledJob modules do)',
-  check: (stack) => everyResource(stack, 'aws_sqs_queue', (q) => q.sqs_managed_sse_enabled === true || Boolean(q.kms_master_key_id), 'the queue is not encrypted'),
+  check: (stack) =>
+    everyResource(
+      stack,
+      'aws_sqs_queue',
+      (q) => q.sqs_managed_sse_enabled === true || Boolean(q.kms_master_key_id),
+      'the queue is not encrypted',
+    ),
 });

@@ -23,19 +23,34 @@ export const teleportNoStaticToken = defineRule(__filename, {
   check: (stack) => [
     ...resources(stack, 'aws_ssm_parameter')
       .filter((p) => /^version: v3$/m.test(String(p.values.value ?? '')))
-      .flatMap((p) => (joinsWithStaticToken(String(p.values.value)) ? [{ address: p.address, message: 'the Teleport configuration joins with a static token' }] : [])),
+      .flatMap((p) =>
+        joinsWithStaticToken(String(p.values.value))
+          ? [{ address: p.address, message: 'the Teleport configuration joins with a static token' }]
+          : [],
+      ),
     ...resources(stack, 'aws_ssm_parameter')
       .filter((p) => /^kind: token$/m.test(String(p.values.value ?? '')))
-      .flatMap((p) => (/join_method:\s*(token|static)\b/.test(String(p.values.value)) ? [{ address: p.address, message: 'a Teleport token resource with a static secret' }] : [])),
+      .flatMap((p) =>
+        /join_method:\s*(token|static)\b/.test(String(p.values.value))
+          ? [{ address: p.address, message: 'a Teleport token resource with a static secret' }]
+          : [],
+      ),
     ...resources(stack, 'aws_ecs_task_definition').flatMap((task) =>
       (JSON.parse(task.values.container_definitions) as { name: string; command?: string[] }[]).flatMap((c) => {
         const command = c.command ?? [];
         // teleport start has no --join-method flag: a --token on the command line is always a static token.
-        if (command.some((arg) => arg.startsWith('--token='))) return [{ address: task.address, message: `container ${c.name} joins Teleport with a token on its command line` }];
+        if (command.some((arg) => arg.startsWith('--token=')))
+          return [{ address: task.address, message: `container ${c.name} joins Teleport with a token on its command line` }];
         const config = configString(command);
         return config !== undefined && joinsWithStaticToken(config)
-          ? [{ address: task.address, message: `container ${c.name}: the Teleport configuration in --config-string joins with a static token` }]
+          ? [
+              {
+                address: task.address,
+                message: `container ${c.name}: the Teleport configuration in --config-string joins with a static token`,
+              },
+            ]
           : [];
-      })),
+      }),
+    ),
   ],
 });

@@ -11,8 +11,9 @@ export const wafEnabled = defineRule(__filename, {
   scannerIds: ['CKV2_AWS_28'],
   scope: 'production',
   fix: 'remove loadBalancer.waf.enabled: false (a WAF is on by default in production), or waive waf-enabled with the reason',
-  check: (stack) => resources(stack, 'aws_lb')
-    .filter((lb) => lb.name.startsWith('load-balancer_') && lb.values.internal !== true)
-    .filter((lb) => referencing(stack, 'aws_wafv2_web_acl_association', 'resource_arn', lb).length === 0)
-    .map((lb) => ({ address: lb.address, message: 'the public load balancer has no web ACL' })),
+  check: (stack) =>
+    resources(stack, 'aws_lb')
+      .filter((lb) => lb.name.startsWith('load-balancer_') && lb.values.internal !== true)
+      .filter((lb) => referencing(stack, 'aws_wafv2_web_acl_association', 'resource_arn', lb).length === 0)
+      .map((lb) => ({ address: lb.address, message: 'the public load balancer has no web ACL' })),
 });

@@ -87,7 +87,12 @@ export class Cache extends Construct {
     });
 
     // ElastiCache takes 16-128 printable characters except / " @ and spaces.
-    const token = new RandomPassword(this, 'auth-token', { length: 64, special: true, overrideSpecial: '!&#$^<>-', keepers: { version: String(props.authTokenVersion) } });
+    const token = new RandomPassword(this, 'auth-token', {
+      length: 64,
+      special: true,
+      overrideSpecial: '!&#$^<>-',
+      keepers: { version: String(props.authTokenVersion) },
+    });
     this.secret = new SecretsmanagerSecret(this, 'auth-token-secret', {
       name: props.secretName,
       description: `AUTH token of cache ${props.name}`,
@@ -132,6 +137,11 @@ export class Cache extends Construct {
 
   /** Lets a service's security group reach the cache port. */
   allowFrom(id: string, securityGroupId: string, what: string): void {
-    allowIngressFrom(this, `from-${id}`, { securityGroupId: this.securityGroup.id, peerSecurityGroupId: securityGroupId, port: this.port, peer: what });
+    allowIngressFrom(this, `from-${id}`, {
+      securityGroupId: this.securityGroup.id,
+      peerSecurityGroupId: securityGroupId,
+      port: this.port,
+      peer: what,
+    });
   }
 }

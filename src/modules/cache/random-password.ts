@@ -41,8 +41,16 @@ export interface RandomPasswordProps {
  * `result` is sensitive (Terraform hides it in plans and output).
  */
 export class RandomPassword extends TerraformResource {
-  constructor(scope: Construct, id: string, private readonly props: RandomPasswordProps) {
-    super(scope, id, { terraformResourceType: 'random_password', terraformGeneratorMetadata: { providerName: 'random' }, provider: randomProviderOf(scope) });
+  constructor(
+    scope: Construct,
+    id: string,
+    private readonly props: RandomPasswordProps,
+  ) {
+    super(scope, id, {
+      terraformResourceType: 'random_password',
+      terraformGeneratorMetadata: { providerName: 'random' },
+      provider: randomProviderOf(scope),
+    });
   }
 
   /** The password, a reference into the state. */
@@ -51,6 +59,11 @@ export class RandomPassword extends TerraformResource {
   }
 
   protected synthesizeAttributes(): Record<string, unknown> {
-    return { length: this.props.length, special: this.props.special, override_special: this.props.overrideSpecial, keepers: this.props.keepers };
+    return {
+      length: this.props.length,
+      special: this.props.special,
+      override_special: this.props.overrideSpecial,
+      keepers: this.props.keepers,
+    };
   }
 }

@@ -29,13 +29,20 @@ export class GithubActionsRole extends Construct {
     super(scope, id);
     if (props.subjects.length === 0) throw new ValidationError(`GithubActionsRole ${props.name}: no trusted subject`, this);
     const wide = props.subjects.find((s) => !/^repo:[^*?:]+\/[^*?:]+:(ref:refs\/heads\/[^*?:]+\*?|environment:[^*?:]+)$/.test(s));
-    if (wide) throw new ValidationError(`GithubActionsRole ${props.name}: subject ${wide} does not name one repository and a branch or environment`, this);
+    if (wide)
+      throw new ValidationError(
+        `GithubActionsRole ${props.name}: subject ${wide} does not name one repository and a branch or environment`,
+        this,
+      );
     const trust = policyDocument({
       Effect: 'Allow',
       Principal: { Federated: props.oidcProviderArn },
       Action: 'sts:AssumeRoleWithWebIdentity',
       Condition: props.subjects.some((s) => s.endsWith('*'))
-        ? { StringEquals: { [`${GITHUB_OIDC_ISSUER}:aud`]: 'sts.amazonaws.com' }, StringLike: { [`${GITHUB_OIDC_ISSUER}:sub`]: [...props.subjects] } }
+        ? {
+            StringEquals: { [`${GITHUB_OIDC_ISSUER}:aud`]: 'sts.amazonaws.com' },
+            StringLike: { [`${GITHUB_OIDC_ISSUER}:sub`]: [...props.subjects] },
+          }
         : { StringEquals: { [`${GITHUB_OIDC_ISSUER}:aud`]: 'sts.amazonaws.com', [`${GITHUB_OIDC_ISSUER}:sub`]: [...props.subjects] } },
     });
     this.role = new PolicyRole(this, 'role', {

@@ -32,7 +32,11 @@ export class PolicyRole extends Construct {
 
   constructor(scope: Construct, id: string, props: PolicyRoleProps) {
     super(scope, id);
-    if (props.statementGroups.length > 10) throw new ValidationError(`PolicyRole ${props.name}: ${props.statementGroups.length} policies, more than IAM attaches to a role (10)`, this);
+    if (props.statementGroups.length > 10)
+      throw new ValidationError(
+        `PolicyRole ${props.name}: ${props.statementGroups.length} policies, more than IAM attaches to a role (10)`,
+        this,
+      );
     this.role = new IamRole(this, 'role', {
       name: props.name,
       description: props.description,

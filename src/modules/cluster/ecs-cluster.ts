@@ -48,15 +48,16 @@ export class EcsCluster extends Construct {
     this.cluster = new EcsClusterResource(this, 'cluster', {
       name: props.name,
       setting: [{ name: 'containerInsights', value: (props.containerInsights ?? true) ? 'enabled' : 'disabled' }],
-      configuration: props.execLogging && this.execLogGroup
-        ? {
-          executeCommandConfiguration: {
-            kmsKeyId: props.execLogging.kmsKeyArn,
-            logging: 'OVERRIDE',
-            logConfiguration: { cloudWatchEncryptionEnabled: true, cloudWatchLogGroupName: this.execLogGroup.name },
-          },
-        }
-        : undefined,
+      configuration:
+        props.execLogging && this.execLogGroup
+          ? {
+              executeCommandConfiguration: {
+                kmsKeyId: props.execLogging.kmsKeyArn,
+                logging: 'OVERRIDE',
+                logConfiguration: { cloudWatchEncryptionEnabled: true, cloudWatchLogGroupName: this.execLogGroup.name },
+              },
+            }
+          : undefined,
     });
     this.capacityProviders = new EcsClusterCapacityProviders(this, 'capacity-providers', {
       clusterName: this.cluster.name,

@@ -46,7 +46,11 @@ export class ControllerRouting extends Construct {
     const webhook = chunks(props.webhookCidrs, WEBHOOK_CIDRS_PER_RULE);
     const ui = chunks(props.allowedCidrs ?? [], UI_CIDRS_PER_RULE);
     const host = { hostHeader: { values: [props.host] } };
-    if (webhook.length + ui.length > CONTROLLER_RULE_PRIORITIES) throw new ValidationError(`ControllerRouting: ${webhook.length + ui.length} rules, more than the ${CONTROLLER_RULE_PRIORITIES} priorities reserved`, this);
+    if (webhook.length + ui.length > CONTROLLER_RULE_PRIORITIES)
+      throw new ValidationError(
+        `ControllerRouting: ${webhook.length + ui.length} rules, more than the ${CONTROLLER_RULE_PRIORITIES} priorities reserved`,
+        this,
+      );
     this.targetGroup = new LbTargetGroup(this, 'target-group', {
       name: `${props.name.slice(0, 25)}-tg`,
       port: props.port,
@@ -57,25 +61,38 @@ export class ControllerRouting extends Construct {
       deregistrationDelay: '60',
       // The status page's sessions live in the task that signed the browser in: keep a browser on that task.
       stickiness: { type: 'lb_cookie', enabled: true, cookieDuration: 12 * 3600 },
-      healthCheck: { enabled: true, path: '/healthz', matcher: '200', interval: 30, timeout: 5, healthyThreshold: 2, unhealthyThreshold: 3, protocol: 'HTTP' },
+      healthCheck: {
+        enabled: true,
+        path: '/healthz',
+        matcher: '200',
+        interval: 30,
+        timeout: 5,
+        healthyThreshold: 2,
+        unhealthyThreshold: 3,
+        protocol: 'HTTP',
+      },
     });
     const forward = [{ type: 'forward', targetGroupArn: this.targetGroup.arn }];
     let priority = props.priority;
     webhook.forEach((cidrs, i) => {
-      this.rules.push(new LbListenerRule(this, `webhook-${i + 1}`, {
-        listenerArn: props.listenerArn,
-        priority: priority++,
-        condition: [host, { pathPattern: { values: [WEBHOOK_PATH] } }, { sourceIp: { values: cidrs } }],
-        action: forward,
-      }));
+      this.rules.push(
+        new LbListenerRule(this, `webhook-${i + 1}`, {
+          listenerArn: props.listenerArn,
+          priority: priority++,
+          condition: [host, { pathPattern: { values: [WEBHOOK_PATH] } }, { sourceIp: { values: cidrs } }],
+          action: forward,
+        }),
+      );
     });
     ui.forEach((cidrs, i) => {
-      this.rules.push(new LbListenerRule(this, `ui-${i + 1}`, {
-        listenerArn: props.listenerArn,
-        priority: priority++,
-        condition: [host, { sourceIp: { values: cidrs } }],
-        action: forward,
-      }));
+      this.rules.push(
+        new LbListenerRule(this, `ui-${i + 1}`, {
+          listenerArn: props.listenerArn,
+          priority: priority++,
+          condition: [host, { sourceIp: { values: cidrs } }],
+          action: forward,
+        }),
+      );
     });
   }
 }

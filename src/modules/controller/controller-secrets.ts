@@ -28,13 +28,24 @@ export class ControllerSecrets extends Construct {
 
   constructor(scope: Construct, id: string, props: ControllerSecretsProps) {
     super(scope, id);
-    const entries = Object.entries(CONTROLLER_SECRETS) as [ControllerSecretVariable, (typeof CONTROLLER_SECRETS)[ControllerSecretVariable]][];
-    this.names = Object.fromEntries(entries.map(([variable, s]) => [variable, `${props.namePrefix}/${s.key}`])) as Record<ControllerSecretVariable, string>;
-    this.secrets = Object.fromEntries(entries.map(([variable, s]) => [variable, new SecretsmanagerSecret(this, s.key, {
-      name: this.names[variable],
-      description: `${s.description}; set with aws secretsmanager put-secret-value`,
-      kmsKeyId: props.kmsKeyArn,
-      recoveryWindowInDays: 30,
-    })])) as Record<ControllerSecretVariable, SecretsmanagerSecret>;
+    const entries = Object.entries(CONTROLLER_SECRETS) as [
+      ControllerSecretVariable,
+      (typeof CONTROLLER_SECRETS)[ControllerSecretVariable],
+    ][];
+    this.names = Object.fromEntries(entries.map(([variable, s]) => [variable, `${props.namePrefix}/${s.key}`])) as Record<
+      ControllerSecretVariable,
+      string
+    >;
+    this.secrets = Object.fromEntries(
+      entries.map(([variable, s]) => [
+        variable,
+        new SecretsmanagerSecret(this, s.key, {
+          name: this.names[variable],
+          description: `${s.description}; set with aws secretsmanager put-secret-value`,
+          kmsKeyId: props.kmsKeyArn,
+          recoveryWindowInDays: 30,
+        }),
+      ]),
+    ) as Record<ControllerSecretVariable, SecretsmanagerSecret>;
   }
 }

@@ -82,10 +82,21 @@ export class ControllerService extends Construct {
       policy: policyDocument(
         // GetAuthorizationToken has no resource-level permissions: "*" is the only form AWS accepts.
         { Sid: 'EcrLogin', Effect: 'Allow', Action: 'ecr:GetAuthorizationToken', Resource: '*' },
-        { Sid: 'PullImage', Effect: 'Allow', Action: ['ecr:BatchCheckLayerAvailability', 'ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer'], Resource: props.repositoryArn },
+        {
+          Sid: 'PullImage',
+          Effect: 'Allow',
+          Action: ['ecr:BatchCheckLayerAvailability', 'ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer'],
+          Resource: props.repositoryArn,
+        },
         { Sid: 'WriteLogs', Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: `${props.logGroupArn}:*` },
         { Sid: 'ReadSecrets', Effect: 'Allow', Action: 'secretsmanager:GetSecretValue', Resource: secretArns },
-        { Sid: 'DecryptSecrets', Effect: 'Allow', Action: 'kms:Decrypt', Resource: props.kmsKeyArn, Condition: { StringEquals: { 'kms:ViaService': `secretsmanager.${region}.amazonaws.com` } } },
+        {
+          Sid: 'DecryptSecrets',
+          Effect: 'Allow',
+          Action: 'kms:Decrypt',
+          Resource: props.kmsKeyArn,
+          Condition: { StringEquals: { 'kms:ViaService': `secretsmanager.${region}.amazonaws.com` } },
+        },
       ),
     });
     this.taskRole = new PolicyRole(this, 'task-role', {
@@ -102,7 +113,12 @@ export class ControllerService extends Construct {
       tags: { Name: props.namePrefix },
       lifecycle: { createBeforeDestroy: true },
     });
-    allowIngressFrom(this, 'ingress-load-balancer', { securityGroupId: this.securityGroup.id, peerSecurityGroupId: props.loadBalancerSecurityGroupId, port: CONTROLLER_PORT, peer: 'the load balancer' });
+    allowIngressFrom(this, 'ingress-load-balancer', {
+      securityGroupId: this.securityGroup.id,
+      peerSecurityGroupId: props.loadBalancerSecurityGroupId,
+      port: CONTROLLER_PORT,
+      peer: 'the load balancer',
+    });
     for (const port of props.egressPorts ?? [443]) {
       new VpcSecurityGroupEgressRule(this, `egress-${port}`, {
         securityGroupId: this.securityGroup.id,
@@ -120,8 +136,12 @@ export class ControllerService extends Construct {
       essential: true,
       command: [...props.command],
       portMappings: [{ containerPort: CONTROLLER_PORT, protocol: 'tcp', name: `controller-${CONTROLLER_PORT}` }],
-      environment: Object.entries(props.environment).sort(([a], [b]) => a.localeCompare(b)).map(([name, value]) => ({ name, value })),
-      secrets: Object.entries(props.secretArns).sort(([a], [b]) => a.localeCompare(b)).map(([name, valueFrom]) => ({ name, valueFrom })),
+      environment: Object.entries(props.environment)
+        .sort(([a], [b]) => a.localeCompare(b))
+        .map(([name, value]) => ({ name, value })),
+      secrets: Object.entries(props.secretArns)
+        .sort(([a], [b]) => a.localeCompare(b))
+        .map(([name, valueFrom]) => ({ name, valueFrom })),
       readonlyRootFilesystem: true,
       mountPoints: [
         { sourceVolume: 'data', containerPath: CONTROLLER_DATA_DIR, readOnly: false },
@@ -130,7 +150,10 @@ export class ControllerService extends Construct {
       // The image's entry point is tini (PID 1), which passes SIGTERM on and reaps; no ECS init process beside it.
       // serve finishes its current step on SIGTERM (bounded by --stop-timeout-seconds 60); ECS allows 120 s at most.
       stopTimeout: 120,
-      logConfiguration: { logDriver: 'awslogs', options: { 'awslogs-group': props.logGroupName, 'awslogs-region': region, 'awslogs-stream-prefix': 'controller' } },
+      logConfiguration: {
+        logDriver: 'awslogs',
+        options: { 'awslogs-group': props.logGroupName, 'awslogs-region': region, 'awslogs-stream-prefix': 'controller' },
+      },
     };
     this.taskDefinition = new EcsTaskDefinition(this, 'task-definition', {
       family: props.namePrefix,

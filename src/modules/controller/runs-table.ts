@@ -38,7 +38,12 @@ export class RunsTable extends Construct {
       hashKey: s.hashKey,
       rangeKey: s.rangeKey,
       attribute: names.map((name) => ({ name, type: 'S' })),
-      globalSecondaryIndex: Object.entries(s.indexes).map(([name, hashKey]) => ({ name, hashKey, rangeKey: s.indexRangeKey, projectionType: 'ALL' })),
+      globalSecondaryIndex: Object.entries(s.indexes).map(([name, hashKey]) => ({
+        name,
+        hashKey,
+        rangeKey: s.indexRangeKey,
+        projectionType: 'ALL',
+      })),
       ttl: { attributeName: s.ttlAttribute, enabled: true },
       pointInTimeRecovery: { enabled: true },
       serverSideEncryption: { enabled: true, kmsKeyArn: props.kmsKeyArn },

@@ -119,7 +119,8 @@ export class Database extends Construct {
 
   constructor(scope: Construct, id: string, props: DatabaseProps) {
     super(scope, id);
-    if (props.subnetIds.length < 2) throw new ValidationError(`Database ${props.name}: subnetIds needs subnets in at least two zones`, this);
+    if (props.subnetIds.length < 2)
+      throw new ValidationError(`Database ${props.name}: subnetIds needs subnets in at least two zones`, this);
     if (props.maxAllocatedStorage !== undefined && props.maxAllocatedStorage < props.allocatedStorage) {
       throw new ValidationError(`Database ${props.name}: maxAllocatedStorage is below allocatedStorage`, this);
     }
@@ -150,11 +151,14 @@ export class Database extends Construct {
     });
 
     // RDS would create these on first export, with no retention.
-    const logGroups = LOG_EXPORTS[props.engine].map((log) => new LogGroup(this, `log-${log}`, {
-      name: `${names.logGroupPrefix}${log}`,
-      retentionDays: props.logs.retentionDays,
-      kmsKeyArn: props.logs.kmsKeyArn,
-    }));
+    const logGroups = LOG_EXPORTS[props.engine].map(
+      (log) =>
+        new LogGroup(this, `log-${log}`, {
+          name: `${names.logGroupPrefix}${log}`,
+          retentionDays: props.logs.retentionDays,
+          kmsKeyArn: props.logs.kmsKeyArn,
+        }),
+    );
 
     let monitoringRole: IamRole | undefined;
     if (props.enhancedMonitoring) {
@@ -237,6 +241,11 @@ export class Database extends Construct {
 
   /** Lets a service's security group reach the database port. */
   allowFrom(id: string, securityGroupId: string, what: string): void {
-    allowIngressFrom(this, `from-${id}`, { securityGroupId: this.securityGroup.id, peerSecurityGroupId: securityGroupId, port: this.port, peer: what });
+    allowIngressFrom(this, `from-${id}`, {
+      securityGroupId: this.securityGroup.id,
+      peerSecurityGroupId: securityGroupId,
+      port: this.port,
+      peer: what,
+    });
   }
 }

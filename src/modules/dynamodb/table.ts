@@ -39,17 +39,28 @@ export interface TableProps {
 }
 
 /** The actions a reader and a writer get; nothing else is ever granted. */
-export const READ_ACTIONS = ['dynamodb:BatchGetItem', 'dynamodb:ConditionCheckItem', 'dynamodb:DescribeTable', 'dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:Scan'];
+export const READ_ACTIONS = [
+  'dynamodb:BatchGetItem',
+  'dynamodb:ConditionCheckItem',
+  'dynamodb:DescribeTable',
+  'dynamodb:GetItem',
+  'dynamodb:Query',
+  'dynamodb:Scan',
+];
 export const WRITE_ACTIONS = ['dynamodb:BatchWriteItem', 'dynamodb:DeleteItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'];
 
 /** Every attribute a key of the table or an index uses, once, in name order; `scope` is the table that refuses one attribute of two types. */
-export function keyAttributes(scope: IConstruct, props: Pick<TableProps, 'hashKey' | 'sortKey' | 'globalSecondaryIndexes'>): KeyAttribute[] {
+export function keyAttributes(
+  scope: IConstruct,
+  props: Pick<TableProps, 'hashKey' | 'sortKey' | 'globalSecondaryIndexes'>,
+): KeyAttribute[] {
   const all = [props.hashKey, props.sortKey, ...props.globalSecondaryIndexes.flatMap((i) => [i.hashKey, i.sortKey])];
   const byName = new Map<string, KeyAttribute>();
   for (const attribute of all) {
     if (!attribute) continue;
     const known = byName.get(attribute.name);
-    if (known && known.type !== attribute.type) throw new ValidationError(`Table: attribute ${attribute.name} is both ${known.type} and ${attribute.type}`, scope);
+    if (known && known.type !== attribute.type)
+      throw new ValidationError(`Table: attribute ${attribute.name} is both ${known.type} and ${attribute.type}`, scope);
     byName.set(attribute.name, attribute);
   }
   return [...byName.values()].sort((a, b) => a.name.localeCompare(b.name));

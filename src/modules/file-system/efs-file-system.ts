@@ -68,7 +68,10 @@ export class EfsFileSystem extends Construct {
       kmsKeyId: props.kmsKeyArn,
       performanceMode: 'generalPurpose',
       throughputMode: 'elastic',
-      lifecyclePolicy: props.infrequentAccess ?? true ? [{ transitionToIa: 'AFTER_30_DAYS' }, { transitionToPrimaryStorageClass: 'AFTER_1_ACCESS' }] : undefined,
+      lifecyclePolicy:
+        (props.infrequentAccess ?? true)
+          ? [{ transitionToIa: 'AFTER_30_DAYS' }, { transitionToPrimaryStorageClass: 'AFTER_1_ACCESS' }]
+          : undefined,
       tags: { Name: fullName },
       lifecycle: props.preventDestroy ? { preventDestroy: true } : undefined,
     });
@@ -88,11 +91,14 @@ export class EfsFileSystem extends Construct {
       tags: { Name: `${fullName}-efs` },
       lifecycle: { createBeforeDestroy: true },
     });
-    this.mountTargets = props.subnetIds.map((subnetId, i) => new EfsMountTarget(this, `mount-target-${i}`, {
-      fileSystemId: this.fileSystem.id,
-      subnetId,
-      securityGroups: [this.securityGroup.id],
-    }));
+    this.mountTargets = props.subnetIds.map(
+      (subnetId, i) =>
+        new EfsMountTarget(this, `mount-target-${i}`, {
+          fileSystemId: this.fileSystem.id,
+          subnetId,
+          securityGroups: [this.securityGroup.id],
+        }),
+    );
   }
 
   /** An access point (`key`: `<service>-<volume>`): a root directory owned by, and operations run as, a POSIX user. */
@@ -101,7 +107,10 @@ export class EfsFileSystem extends Construct {
     const accessPoint = new EfsAccessPoint(this, `access-point-${key}`, {
       fileSystemId: this.fileSystem.id,
       posixUser: owner,
-      rootDirectory: { path: props.rootDirectory, creationInfo: { ownerUid: owner.uid, ownerGid: owner.gid, permissions: props.permissions } },
+      rootDirectory: {
+        path: props.rootDirectory,
+        creationInfo: { ownerUid: owner.uid, ownerGid: owner.gid, permissions: props.permissions },
+      },
       tags: { Name: `${this.name}-${key}` },
     });
     this.accessPoints[key] = accessPoint;
@@ -113,11 +122,19 @@ export class EfsFileSystem extends Construct {
    * group (once per service), and mount (and write, unless read-only) for
    * its task role through that access point only.
    */
-  grantMount(key: string, access: { readonly service: string; readonly securityGroupId: string; readonly taskRoleId: string; readonly readOnly: boolean }): void {
+  grantMount(
+    key: string,
+    access: { readonly service: string; readonly securityGroupId: string; readonly taskRoleId: string; readonly readOnly: boolean },
+  ): void {
     const accessPoint = this.accessPoints[key];
     if (!accessPoint) throw new ValidationError(`EfsFileSystem ${this.name}: no access point ${key}`, this);
     if (!this.admitted.has(access.service)) {
-      allowIngressFrom(this, `from-${access.service}`, { securityGroupId: this.securityGroup.id, peerSecurityGroupId: access.securityGroupId, port: NFS_PORT, peer: `service ${access.service}` });
+      allowIngressFrom(this, `from-${access.service}`, {
+        securityGroupId: this.securityGroup.id,
+        peerSecurityGroupId: access.securityGroupId,
+        port: NFS_PORT,
+        peer: `service ${access.service}`,
+      });
       this.admitted.add(access.service);
     }
     new IamRolePolicy(this, `mount-${key}`, {

@@ -17,5 +17,10 @@ export function policyDocument(...statements: PolicyStatement[]): string {
 
 /** The trust policy that lets one AWS service assume a role. */
 export function assumeRolePolicy(service: string, condition?: PolicyStatement['Condition']): string {
-  return policyDocument({ Effect: 'Allow', Principal: { Service: service }, Action: 'sts:AssumeRole', ...(condition ? { Condition: condition } : {}) });
+  return policyDocument({
+    Effect: 'Allow',
+    Principal: { Service: service },
+    Action: 'sts:AssumeRole',
+    ...(condition ? { Condition: condition } : {}),
+  });
 }

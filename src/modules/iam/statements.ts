@@ -4,7 +4,14 @@ import type { PolicyStatement } from './policy-document';
 
 /** Denies `actions` on `resources` to any request not made over TLS [CKV2_AWS_69-style TLS-only policies]. */
 export function denyInsecureTransport(actions: string | readonly string[], resources: string | readonly string[]): PolicyStatement {
-  return { Sid: 'DenyInsecureTransport', Effect: 'Deny', Principal: '*', Action: actions, Resource: resources, Condition: { Bool: { 'aws:SecureTransport': 'false' } } };
+  return {
+    Sid: 'DenyInsecureTransport',
+    Effect: 'Deny',
+    Principal: '*',
+    Action: actions,
+    Resource: resources,
+    Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+  };
 }
 
 /**
@@ -12,7 +19,13 @@ export function denyInsecureTransport(actions: string | readonly string[], resou
  * IAM) administers the key, so that no key is ever left without an owner.
  */
 export function accountAdministers(aws: Pick<AwsContext, 'partition' | 'accountId'>): PolicyStatement {
-  return { Sid: 'AccountAdministers', Effect: 'Allow', Principal: { AWS: `arn:${aws.partition}:iam::${aws.accountId}:root` }, Action: 'kms:*', Resource: '*' };
+  return {
+    Sid: 'AccountAdministers',
+    Effect: 'Allow',
+    Principal: { AWS: `arn:${aws.partition}:iam::${aws.accountId}:root` },
+    Action: 'kms:*',
+    Resource: '*',
+  };
 }
 
 /**

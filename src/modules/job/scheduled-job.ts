@@ -95,7 +95,10 @@ export class ScheduledJob extends Construct {
       messageRetentionSeconds: 1209600,
       ...(props.queueKmsKeyArn ? { kmsMasterKeyId: props.queueKmsKeyArn } : { sqsManagedSseEnabled: true }),
     });
-    new SqsQueuePolicy(this, 'dead-letter-policy', { queueUrl: this.deadLetterQueue.url, policy: policyDocument(denyInsecureTransport('sqs:*', this.deadLetterQueue.arn)) });
+    new SqsQueuePolicy(this, 'dead-letter-policy', {
+      queueUrl: this.deadLetterQueue.url,
+      policy: policyDocument(denyInsecureTransport('sqs:*', this.deadLetterQueue.arn)),
+    });
 
     this.schedulerRole = new IamRole(this, 'scheduler-role', {
       name: jobNames.schedulerRole(props.namePrefix, props.name),
@@ -104,14 +107,38 @@ export class ScheduledJob extends Construct {
       assumeRolePolicy: assumeRolePolicy('scheduler.amazonaws.com', { StringEquals: { 'aws:SourceAccount': aws.accountId } }),
     });
     const statements: PolicyStatement[] = [
-      { Sid: 'RunTask', Effect: 'Allow', Action: 'ecs:RunTask', Resource: taskDefinitionFamilyArn, Condition: { ArnEquals: { 'ecs:cluster': props.cluster.arn } } },
+      {
+        Sid: 'RunTask',
+        Effect: 'Allow',
+        Action: 'ecs:RunTask',
+        Resource: taskDefinitionFamilyArn,
+        Condition: { ArnEquals: { 'ecs:cluster': props.cluster.arn } },
+      },
       // Tasks started with tags (managed tags, propagated from the task definition) need TagResource at creation only.
-      { Sid: 'TagTask', Effect: 'Allow', Action: 'ecs:TagResource', Resource: aws.arn('ecs', `task/${props.cluster.name}/*`), Condition: { StringEquals: { 'ecs:CreateAction': 'RunTask' } } },
-      { Sid: 'PassTaskRoles', Effect: 'Allow', Action: 'iam:PassRole', Resource: [this.task.roles.executionRole.arn, this.task.roles.taskRole.arn], Condition: { StringEquals: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' } } },
+      {
+        Sid: 'TagTask',
+        Effect: 'Allow',
+        Action: 'ecs:TagResource',
+        Resource: aws.arn('ecs', `task/${props.cluster.name}/*`),
+        Condition: { StringEquals: { 'ecs:CreateAction': 'RunTask' } },
+      },
+      {
+        Sid: 'PassTaskRoles',
+        Effect: 'Allow',
+        Action: 'iam:PassRole',
+        Resource: [this.task.roles.executionRole.arn, this.task.roles.taskRole.arn],
+        Condition: { StringEquals: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' } },
+      },
       { Sid: 'DeadLetters', Effect: 'Allow', Action: 'sqs:SendMessage', Resource: this.deadLetterQueue.arn },
-      ...(props.queueKmsKeyArn ? [{ Sid: 'DeadLetterKey', Effect: 'Allow' as const, Action: [...QUEUE_KEY_ACTIONS], Resource: props.queueKmsKeyArn }] : []),
+      ...(props.queueKmsKeyArn
+        ? [{ Sid: 'DeadLetterKey', Effect: 'Allow' as const, Action: [...QUEUE_KEY_ACTIONS], Resource: props.queueKmsKeyArn }]
+        : []),
     ];
-    const schedulerPolicy = new IamRolePolicy(this, 'scheduler-policy', { role: this.schedulerRole.id, name: 'run-task', policy: policyDocument(...statements) });
+    const schedulerPolicy = new IamRolePolicy(this, 'scheduler-policy', {
+      role: this.schedulerRole.id,
+      name: 'run-task',
+      policy: policyDocument(...statements),
+    });
 
     this.schedule = new SchedulerSchedule(this, 'schedule', {
       name: jobNames.schedule(props.namePrefix, props.name),
@@ -130,7 +157,11 @@ export class ScheduledJob extends Construct {
           taskDefinitionArn: this.task.taskDefinition.arn,
           taskCount: 1,
           // A strategy, never a launch type: Spot where configured.
-          capacityProviderStrategy: props.capacity.map((share) => ({ capacityProvider: share.provider, weight: share.weight, base: share.base ?? 0 })),
+          capacityProviderStrategy: props.capacity.map((share) => ({
+            capacityProvider: share.provider,
+            weight: share.weight,
+            base: share.base ?? 0,
+          })),
           platformVersion: 'LATEST',
           networkConfiguration: {
             subnets: [...props.network.subnetIds],

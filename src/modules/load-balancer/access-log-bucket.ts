@@ -41,13 +41,29 @@ export class AccessLogBucket extends Construct {
       encryption: 'AES256',
       forceDestroy: props.forceDestroy,
       policyId: 'policy',
-      statements: [{ Sid: 'LoadBalancerLogDelivery', Effect: 'Allow', Principal: deliverer, Action: 's3:PutObject', Resource: `${arn}/AWSLogs/${accountId}/*` }],
+      statements: [
+        {
+          Sid: 'LoadBalancerLogDelivery',
+          Effect: 'Allow',
+          Principal: deliverer,
+          Action: 's3:PutObject',
+          Resource: `${arn}/AWSLogs/${accountId}/*`,
+        },
+      ],
     });
     this.bucket = bucket;
     this.policy = policy;
     new S3BucketLifecycleConfiguration(this, 'lifecycle', {
       bucket: this.bucket.id,
-      rule: [{ id: 'expire-access-logs', status: 'Enabled', filter: [{}], expiration: [{ days: props.expiryDays }], abortIncompleteMultipartUpload: [{ daysAfterInitiation: 7 }] }],
+      rule: [
+        {
+          id: 'expire-access-logs',
+          status: 'Enabled',
+          filter: [{}],
+          expiration: [{ days: props.expiryDays }],
+          abortIncompleteMultipartUpload: [{ daysAfterInitiation: 7 }],
+        },
+      ],
     });
   }
 }

@@ -42,7 +42,11 @@ export interface ApplicationLoadBalancerProps {
    * HTTPS on 443 with this default certificate, more certificates served by
    * SNI (name -> ARN), and HTTP redirected to it. @default HTTP on 80 only
    */
-  readonly https?: { readonly certificateArn: string; readonly sslPolicy: string; readonly sniCertificateArns?: Readonly<Record<string, string>> };
+  readonly https?: {
+    readonly certificateArn: string;
+    readonly sslPolicy: string;
+    readonly sniCertificateArns?: Readonly<Record<string, string>>;
+  };
   /** Existing security groups the load balancer joins besides its own. @default [] */
   readonly extraSecurityGroupIds?: readonly string[];
   /** @default 60 */
@@ -93,10 +97,15 @@ export class ApplicationLoadBalancer extends Construct {
 
   constructor(scope: Construct, id: string, props: ApplicationLoadBalancerProps) {
     super(scope, id);
-    if (props.subnetIds.length < 2) throw new ValidationError('ApplicationLoadBalancer: subnetIds needs subnets in at least two zones', this);
-    if (props.allowedCidrs.length === 0) throw new ValidationError('ApplicationLoadBalancer: allowedCidrs is empty; nobody could connect', this);
+    if (props.subnetIds.length < 2)
+      throw new ValidationError('ApplicationLoadBalancer: subnetIds needs subnets in at least two zones', this);
+    if (props.allowedCidrs.length === 0)
+      throw new ValidationError('ApplicationLoadBalancer: allowedCidrs is empty; nobody could connect', this);
     if (!/^(?!internal-)[A-Za-z0-9](?:[A-Za-z0-9-]{0,30}[A-Za-z0-9])?$/.test(props.name)) {
-      throw new ValidationError(`ApplicationLoadBalancer: "${props.name}" is not a valid load balancer name (Naming.loadBalancer() builds one)`, this);
+      throw new ValidationError(
+        `ApplicationLoadBalancer: "${props.name}" is not a valid load balancer name (Naming.loadBalancer() builds one)`,
+        this,
+      );
     }
     this.name = props.name;
     const ports = props.https ? [443, 80] : [80];
@@ -120,7 +129,12 @@ export class ApplicationLoadBalancer extends Construct {
           cidrIpv4: cidr,
         });
         // Until release 0.2 these rules were keyed by position: move them, rather than replace them, in existing states.
-        new MovedBlock(this, `ingress-${port}-${i}-moved`, rule, legacyAddress(this, 'aws_vpc_security_group_ingress_rule', `ingress-${port}-${i}`));
+        new MovedBlock(
+          this,
+          `ingress-${port}-${i}-moved`,
+          rule,
+          legacyAddress(this, 'aws_vpc_security_group_ingress_rule', `ingress-${port}-${i}`),
+        );
       });
     }
 
@@ -177,7 +191,8 @@ export class ApplicationLoadBalancer extends Construct {
   addTarget(props: RoutedTargetProps): { targetGroup: LbTargetGroup; rule: LbListenerRule } {
     const hosts = props.hosts ?? [];
     const paths = props.paths ?? [];
-    if (hosts.length + paths.length === 0) throw new ValidationError(`ApplicationLoadBalancer: target ${props.name} needs hosts or paths`, this);
+    if (hosts.length + paths.length === 0)
+      throw new ValidationError(`ApplicationLoadBalancer: target ${props.name} needs hosts or paths`, this);
     const targetGroup = new LbTargetGroup(this, `target-${props.name}`, {
       name: targetGroupName(this.name, props.name),
       port: props.port,

@@ -51,7 +51,8 @@ export class WebAcl extends Construct {
 
   constructor(scope: Construct, id: string, props: WebAclProps) {
     super(scope, id);
-    if (!props.logs.name.startsWith('aws-waf-logs-')) throw new ValidationError(`WebAcl: WAF logs only to log groups named aws-waf-logs-*, not ${props.logs.name}`, this);
+    if (!props.logs.name.startsWith('aws-waf-logs-'))
+      throw new ValidationError(`WebAcl: WAF logs only to log groups named aws-waf-logs-*, not ${props.logs.name}`, this);
     const counted = new Set(props.countOnly ?? []);
     const visibility = (name: string) => ({ cloudwatchMetricsEnabled: true, metricName: metricName(name), sampledRequestsEnabled: true });
     const rules = [

@@ -25,8 +25,24 @@ export function serviceAlarms(input: ServiceAlarmInput): AlarmDefinition[] {
   const metrics = serviceMetrics(input.clusterName, input.serviceName);
   const name = `${input.prefix}-service-${input.serviceName}`;
   const alarms: AlarmDefinition[] = [
-    { id: 'cpu-high', name: `${name}-cpu-high`, description: `Service ${input.serviceName}: average CPU above ${input.cpuPercent}%`, metric: metrics.cpu, comparison: 'GreaterThanThreshold', threshold: input.cpuPercent, missingData: 'notBreaching' },
-    { id: 'memory-high', name: `${name}-memory-high`, description: `Service ${input.serviceName}: average memory above ${input.memoryPercent}%`, metric: metrics.memory, comparison: 'GreaterThanThreshold', threshold: input.memoryPercent, missingData: 'notBreaching' },
+    {
+      id: 'cpu-high',
+      name: `${name}-cpu-high`,
+      description: `Service ${input.serviceName}: average CPU above ${input.cpuPercent}%`,
+      metric: metrics.cpu,
+      comparison: 'GreaterThanThreshold',
+      threshold: input.cpuPercent,
+      missingData: 'notBreaching',
+    },
+    {
+      id: 'memory-high',
+      name: `${name}-memory-high`,
+      description: `Service ${input.serviceName}: average memory above ${input.memoryPercent}%`,
+      metric: metrics.memory,
+      comparison: 'GreaterThanThreshold',
+      threshold: input.memoryPercent,
+      missingData: 'notBreaching',
+    },
   ];
   if (input.minimumTasks > 0) {
     alarms.push({
@@ -56,16 +72,48 @@ export function targetAlarms(input: TargetAlarmInput): AlarmDefinition[] {
   const metrics = targetGroupMetrics(input.loadBalancer, input.targetGroup);
   const name = `${input.prefix}-service-${input.serviceName}`;
   return [
-    { id: 'target-5xx', name: `${name}-target-5xx-high`, description: `Service ${input.serviceName}: more than ${input.http5xxPerMinute} 5XX responses a minute`, metric: metrics.target5xx, comparison: 'GreaterThanThreshold', threshold: input.http5xxPerMinute, missingData: 'notBreaching' },
-    { id: 'response-time', name: `${name}-response-time-high`, description: `Service ${input.serviceName}: average response time above ${input.targetResponseTimeSeconds}s`, metric: metrics.responseTime, comparison: 'GreaterThanThreshold', threshold: input.targetResponseTimeSeconds, missingData: 'notBreaching' },
-    { id: 'unhealthy-hosts', name: `${name}-unhealthy-hosts`, description: `Service ${input.serviceName}: targets failing health checks`, metric: metrics.unhealthyHosts, comparison: 'GreaterThanThreshold', threshold: 0, missingData: 'notBreaching' },
+    {
+      id: 'target-5xx',
+      name: `${name}-target-5xx-high`,
+      description: `Service ${input.serviceName}: more than ${input.http5xxPerMinute} 5XX responses a minute`,
+      metric: metrics.target5xx,
+      comparison: 'GreaterThanThreshold',
+      threshold: input.http5xxPerMinute,
+      missingData: 'notBreaching',
+    },
+    {
+      id: 'response-time',
+      name: `${name}-response-time-high`,
+      description: `Service ${input.serviceName}: average response time above ${input.targetResponseTimeSeconds}s`,
+      metric: metrics.responseTime,
+      comparison: 'GreaterThanThreshold',
+      threshold: input.targetResponseTimeSeconds,
+      missingData: 'notBreaching',
+    },
+    {
+      id: 'unhealthy-hosts',
+      name: `${name}-unhealthy-hosts`,
+      description: `Service ${input.serviceName}: targets failing health checks`,
+      metric: metrics.unhealthyHosts,
+      comparison: 'GreaterThanThreshold',
+      threshold: 0,
+      missingData: 'notBreaching',
+    },
   ];
 }
 
 export function loadBalancerAlarms(input: { prefix: string; loadBalancer: string; http5xxPerMinute: number }): AlarmDefinition[] {
   const metrics = loadBalancerMetrics(input.loadBalancer);
   return [
-    { id: 'elb-5xx', name: `${input.prefix}-alb-elb-5xx-high`, description: `Load balancer: more than ${input.http5xxPerMinute} of its own 5XX responses a minute`, metric: metrics.elb5xx, comparison: 'GreaterThanThreshold', threshold: input.http5xxPerMinute, missingData: 'notBreaching' },
+    {
+      id: 'elb-5xx',
+      name: `${input.prefix}-alb-elb-5xx-high`,
+      description: `Load balancer: more than ${input.http5xxPerMinute} of its own 5XX responses a minute`,
+      metric: metrics.elb5xx,
+      comparison: 'GreaterThanThreshold',
+      threshold: input.http5xxPerMinute,
+      missingData: 'notBreaching',
+    },
   ];
 }
 
@@ -84,10 +132,42 @@ export function databaseAlarms(input: DatabaseAlarmInput): AlarmDefinition[] {
   const name = `${input.prefix}-db-${input.name}`;
   // RDS reports every minute while the instance runs: silence means it does not.
   return [
-    { id: 'cpu-high', name: `${name}-cpu-high`, description: `Database ${input.name}: CPU above ${input.cpuPercent}%`, metric: metrics.cpu, comparison: 'GreaterThanThreshold', threshold: input.cpuPercent, missingData: 'breaching' },
-    { id: 'free-storage-low', name: `${name}-free-storage-low`, description: `Database ${input.name}: less than ${input.freeStorageGiB} GiB free storage`, metric: metrics.freeStorage, comparison: 'LessThanThreshold', threshold: input.freeStorageGiB * GIB, missingData: 'breaching' },
-    { id: 'free-memory-low', name: `${name}-freeable-memory-low`, description: `Database ${input.name}: less than ${input.freeMemoryMiB} MiB freeable memory`, metric: metrics.freeMemory, comparison: 'LessThanThreshold', threshold: input.freeMemoryMiB * MIB, missingData: 'breaching' },
-    { id: 'connections-high', name: `${name}-connections-high`, description: `Database ${input.name}: more than ${input.connections} connections`, metric: metrics.connections, comparison: 'GreaterThanThreshold', threshold: input.connections, missingData: 'breaching' },
+    {
+      id: 'cpu-high',
+      name: `${name}-cpu-high`,
+      description: `Database ${input.name}: CPU above ${input.cpuPercent}%`,
+      metric: metrics.cpu,
+      comparison: 'GreaterThanThreshold',
+      threshold: input.cpuPercent,
+      missingData: 'breaching',
+    },
+    {
+      id: 'free-storage-low',
+      name: `${name}-free-storage-low`,
+      description: `Database ${input.name}: less than ${input.freeStorageGiB} GiB free storage`,
+      metric: metrics.freeStorage,
+      comparison: 'LessThanThreshold',
+      threshold: input.freeStorageGiB * GIB,
+      missingData: 'breaching',
+    },
+    {
+      id: 'free-memory-low',
+      name: `${name}-freeable-memory-low`,
+      description: `Database ${input.name}: less than ${input.freeMemoryMiB} MiB freeable memory`,
+      metric: metrics.freeMemory,
+      comparison: 'LessThanThreshold',
+      threshold: input.freeMemoryMiB * MIB,
+      missingData: 'breaching',
+    },
+    {
+      id: 'connections-high',
+      name: `${name}-connections-high`,
+      description: `Database ${input.name}: more than ${input.connections} connections`,
+      metric: metrics.connections,
+      comparison: 'GreaterThanThreshold',
+      threshold: input.connections,
+      missingData: 'breaching',
+    },
   ];
 }
 
@@ -95,8 +175,28 @@ export function tableAlarms(input: { prefix: string; name: string; tableName: st
   const metrics = tableMetrics(input.tableName);
   const name = `${input.prefix}-table-${input.name}`;
   return [
-    { id: 'read-throttles', name: `${name}-read-throttled`, description: `Table ${input.name}: read requests throttled`, metric: metrics.readThrottles, comparison: 'GreaterThanThreshold', threshold: 0, evaluationPeriods: 1, datapointsToAlarm: 1, missingData: 'notBreaching' },
-    { id: 'write-throttles', name: `${name}-write-throttled`, description: `Table ${input.name}: write requests throttled`, metric: metrics.writeThrottles, comparison: 'GreaterThanThreshold', threshold: 0, evaluationPeriods: 1, datapointsToAlarm: 1, missingData: 'notBreaching' },
+    {
+      id: 'read-throttles',
+      name: `${name}-read-throttled`,
+      description: `Table ${input.name}: read requests throttled`,
+      metric: metrics.readThrottles,
+      comparison: 'GreaterThanThreshold',
+      threshold: 0,
+      evaluationPeriods: 1,
+      datapointsToAlarm: 1,
+      missingData: 'notBreaching',
+    },
+    {
+      id: 'write-throttles',
+      name: `${name}-write-throttled`,
+      description: `Table ${input.name}: write requests throttled`,
+      metric: metrics.writeThrottles,
+      comparison: 'GreaterThanThreshold',
+      threshold: 0,
+      evaluationPeriods: 1,
+      datapointsToAlarm: 1,
+      missingData: 'notBreaching',
+    },
   ];
 }
 
@@ -123,9 +223,33 @@ export function cacheAlarms(input: CacheAlarmInput): AlarmDefinition[] {
     const n = i + 1;
     // ElastiCache reports every minute while the node runs: silence means it does not.
     return [
-      { id: `node-${n}-engine-cpu-high`, name: `${name}-node-${n}-engine-cpu-high`, description: `Cache ${input.name} node ${node}: engine CPU above ${input.cpuPercent}%`, metric: metrics.engineCpu, comparison: 'GreaterThanThreshold' as const, threshold: input.cpuPercent, missingData: 'breaching' as const },
-      { id: `node-${n}-memory-high`, name: `${name}-node-${n}-memory-high`, description: `Cache ${input.name} node ${node}: more than ${input.memoryPercent}% of its memory used`, metric: metrics.memory, comparison: 'GreaterThanThreshold' as const, threshold: input.memoryPercent, missingData: 'breaching' as const },
-      { id: `node-${n}-evictions`, name: `${name}-node-${n}-evictions`, description: `Cache ${input.name} node ${node}: keys evicted for lack of memory`, metric: metrics.evictions, comparison: 'GreaterThanThreshold' as const, threshold: 0, missingData: 'notBreaching' as const },
+      {
+        id: `node-${n}-engine-cpu-high`,
+        name: `${name}-node-${n}-engine-cpu-high`,
+        description: `Cache ${input.name} node ${node}: engine CPU above ${input.cpuPercent}%`,
+        metric: metrics.engineCpu,
+        comparison: 'GreaterThanThreshold' as const,
+        threshold: input.cpuPercent,
+        missingData: 'breaching' as const,
+      },
+      {
+        id: `node-${n}-memory-high`,
+        name: `${name}-node-${n}-memory-high`,
+        description: `Cache ${input.name} node ${node}: more than ${input.memoryPercent}% of its memory used`,
+        metric: metrics.memory,
+        comparison: 'GreaterThanThreshold' as const,
+        threshold: input.memoryPercent,
+        missingData: 'breaching' as const,
+      },
+      {
+        id: `node-${n}-evictions`,
+        name: `${name}-node-${n}-evictions`,
+        description: `Cache ${input.name} node ${node}: keys evicted for lack of memory`,
+        metric: metrics.evictions,
+        comparison: 'GreaterThanThreshold' as const,
+        threshold: 0,
+        missingData: 'notBreaching' as const,
+      },
     ];
   });
 }

@@ -42,7 +42,8 @@ export class Alarm extends Construct {
     super(scope, id);
     const evaluationPeriods = props.evaluationPeriods ?? 5;
     const datapointsToAlarm = props.datapointsToAlarm ?? 3;
-    if (datapointsToAlarm > evaluationPeriods) throw new ValidationError(`Alarm ${props.name}: datapointsToAlarm is above evaluationPeriods`, this);
+    if (datapointsToAlarm > evaluationPeriods)
+      throw new ValidationError(`Alarm ${props.name}: datapointsToAlarm is above evaluationPeriods`, this);
     this.alarm = new CloudwatchMetricAlarm(this, 'alarm', {
       alarmName: fitName(props.name, NAME_LIMITS.alarm),
       alarmDescription: props.description,

@@ -39,7 +39,14 @@ export class AlertTopic extends Construct {
       policy: policyDocument(
         accountAdministers(aws),
         // CloudWatch encrypts the messages it publishes to the topic with this key.
-        { Sid: 'CloudWatchPublishes', Effect: 'Allow', Principal: { Service: 'cloudwatch.amazonaws.com' }, Action: ['kms:Decrypt', 'kms:GenerateDataKey*'], Resource: '*', Condition: alarmsOfThisAccount },
+        {
+          Sid: 'CloudWatchPublishes',
+          Effect: 'Allow',
+          Principal: { Service: 'cloudwatch.amazonaws.com' },
+          Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+          Resource: '*',
+          Condition: alarmsOfThisAccount,
+        },
       ),
     });
     new KmsAlias(this, 'alias', { name: `alias/${props.namePrefix}-alerts`, targetKeyId: this.key.keyId });
@@ -47,12 +54,23 @@ export class AlertTopic extends Construct {
     new SnsTopicPolicy(this, 'policy', {
       arn: this.topic.arn,
       policy: policyDocument(
-        { Sid: 'CloudWatchAlarmsPublish', Effect: 'Allow', Principal: { Service: 'cloudwatch.amazonaws.com' }, Action: 'sns:Publish', Resource: topicArn, Condition: alarmsOfThisAccount },
+        {
+          Sid: 'CloudWatchAlarmsPublish',
+          Effect: 'Allow',
+          Principal: { Service: 'cloudwatch.amazonaws.com' },
+          Action: 'sns:Publish',
+          Resource: topicArn,
+          Condition: alarmsOfThisAccount,
+        },
         denyInsecureTransport('sns:Publish', topicArn),
       ),
     });
     for (const email of props.emails ?? []) {
-      new SnsTopicSubscription(this, `email-${email.replace(/[^A-Za-z0-9]/g, '-')}`, { topicArn: this.topic.arn, protocol: 'email', endpoint: email });
+      new SnsTopicSubscription(this, `email-${email.replace(/[^A-Za-z0-9]/g, '-')}`, {
+        topicArn: this.topic.arn,
+        protocol: 'email',
+        endpoint: email,
+      });
     }
     this.arn = this.topic.arn;
   }

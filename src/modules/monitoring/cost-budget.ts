@@ -27,7 +27,8 @@ export class CostBudget extends Construct {
 
   constructor(scope: Construct, id: string, props: CostBudgetProps) {
     super(scope, id);
-    if ((props.emails ?? []).length === 0 && props.topicArn === undefined) throw new ValidationError(`CostBudget ${props.name}: alerts need emails or a topic`, this);
+    if ((props.emails ?? []).length === 0 && props.topicArn === undefined)
+      throw new ValidationError(`CostBudget ${props.name}: alerts need emails or a topic`, this);
     this.budget = new BudgetsBudget(this, 'budget', {
       name: props.name,
       budgetType: 'COST',

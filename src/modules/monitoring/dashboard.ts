@@ -77,7 +77,12 @@ export function dashboardBody(region: string, sections: readonly DashboardSectio
           view: 'timeSeries',
           stacked: false,
           period: 60,
-          metrics: graph.metrics.map((m) => [m.namespace, m.metricName, ...Object.entries(m.dimensions).flat(), { stat: m.statistic, label: m.metricName }]),
+          metrics: graph.metrics.map((m) => [
+            m.namespace,
+            m.metricName,
+            ...Object.entries(m.dimensions).flat(),
+            { stat: m.statistic, label: m.metricName },
+          ]),
         },
       });
     });

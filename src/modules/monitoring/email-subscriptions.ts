@@ -13,7 +13,11 @@ export class EmailSubscriptions extends Construct {
   constructor(scope: Construct, id: string, props: EmailSubscriptionsProps) {
     super(scope, id);
     for (const email of props.emails) {
-      new SnsTopicSubscription(this, `email-${email.replace(/[^A-Za-z0-9]/g, '-')}`, { topicArn: props.topicArn, protocol: 'email', endpoint: email });
+      new SnsTopicSubscription(this, `email-${email.replace(/[^A-Za-z0-9]/g, '-')}`, {
+        topicArn: props.topicArn,
+        protocol: 'email',
+        endpoint: email,
+      });
     }
   }
 }

@@ -15,8 +15,13 @@ export interface Metric {
   readonly periodSeconds?: number;
 }
 
-const metric = (namespace: string, metricName: string, dimensions: Record<string, string>, statistic: Statistic): Metric =>
-  ({ namespace, metricName, dimensions, statistic, periodSeconds: 60 });
+const metric = (namespace: string, metricName: string, dimensions: Record<string, string>, statistic: Statistic): Metric => ({
+  namespace,
+  metricName,
+  dimensions,
+  statistic,
+  periodSeconds: 60,
+});
 
 /** An ECS service: the cluster and service names. */
 export function serviceMetrics(clusterName: string, serviceName: string) {

@@ -84,14 +84,21 @@ export class Network extends Construct {
 
   /** The public and the private subnet block of each zone, refused before any resource when they do not fit in the VPC's block. */
   private subnetCidrs(cidr: string, zones: readonly string[]): { public: string[]; private: string[] } {
-    if (zones.length > PRIVATE_BLOCK_OFFSET) throw new ValidationError(`Network: ${zones.length} zones, more than the ${PRIVATE_BLOCK_OFFSET} the subnet layout has room for`, this);
+    if (zones.length > PRIVATE_BLOCK_OFFSET)
+      throw new ValidationError(
+        `Network: ${zones.length} zones, more than the ${PRIVATE_BLOCK_OFFSET} the subnet layout has room for`,
+        this,
+      );
     try {
       return {
         public: zones.map((_, i) => cidrSubnet(cidr, SUBNET_NEW_BITS, i)),
         private: zones.map((_, i) => cidrSubnet(cidr, SUBNET_NEW_BITS, PRIVATE_BLOCK_OFFSET + i)),
       };
     } catch (error) {
-      throw new ValidationError(`Network: the VPC block ${cidr} is too small for its subnets (${(error as Error).message}); give a /16 to /24`, this);
+      throw new ValidationError(
+        `Network: the VPC block ${cidr} is too small for its subnets (${(error as Error).message}); give a /16 to /24`,
+        this,
+      );
     }
   }
 
@@ -147,7 +154,12 @@ export class Network extends Construct {
       const table = new RouteTable(this, `private-${zone}-routes`, { vpcId: vpc.id, tags: { Name: `${namePrefix}-private-${zone}` } });
       new RouteTableAssociation(this, `private-${zone}-association`, { subnetId: subnet.id, routeTableId: table.id });
       const nat = natByZone.get(zone) ?? natByZone.get(zones[0]!);
-      if (nat) new Route(this, `private-${zone}-default-route`, { routeTableId: table.id, destinationCidrBlock: '0.0.0.0/0', natGatewayId: nat.id });
+      if (nat)
+        new Route(this, `private-${zone}-default-route`, {
+          routeTableId: table.id,
+          destinationCidrBlock: '0.0.0.0/0',
+          natGatewayId: nat.id,
+        });
       return subnet;
     });
 

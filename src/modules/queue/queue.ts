@@ -86,7 +86,10 @@ export class Queue extends Construct {
       queueUrl: this.deadLetterQueue.url,
       redriveAllowPolicy: JSON.stringify({ redrivePermission: 'byQueue', sourceQueueArns: [this.queue.arn] }),
     });
-    for (const [policyId, queue] of [['policy', this.queue], ['dead-letter-policy', this.deadLetterQueue]] as const) {
+    for (const [policyId, queue] of [
+      ['policy', this.queue],
+      ['dead-letter-policy', this.deadLetterQueue],
+    ] as const) {
       new SqsQueuePolicy(this, policyId, { queueUrl: queue.url, policy: policyDocument(denyInsecureTransport('sqs:*', queue.arn)) });
     }
   }
@@ -101,8 +104,19 @@ export class Queue extends Construct {
 
   /** Send or receive on the queue for a role (a task role), as a policy `queue-<id>-<access>` of its own. */
   grant(id: string, roleId: string, access: keyof typeof QUEUE_ACTIONS): void {
-    const statements: PolicyStatement[] = [{ Sid: access === 'send' ? 'QueueSend' : 'QueueReceive', Effect: 'Allow', Action: [...QUEUE_ACTIONS[access]], Resource: this.queue.arn }];
+    const statements: PolicyStatement[] = [
+      {
+        Sid: access === 'send' ? 'QueueSend' : 'QueueReceive',
+        Effect: 'Allow',
+        Action: [...QUEUE_ACTIONS[access]],
+        Resource: this.queue.arn,
+      },
+    ];
     if (this.kmsKeyArn) statements.push({ Sid: 'QueueKey', Effect: 'Allow', Action: [...QUEUE_KEY_ACTIONS], Resource: this.kmsKeyArn });
-    new IamRolePolicy(this, `grant-${id}-${access}`, { role: roleId, name: `${this.node.id}-${access}`, policy: policyDocument(...statements) });
+    new IamRolePolicy(this, `grant-${id}-${access}`, {
+      role: roleId,
+      name: `${this.node.id}-${access}`,
+      policy: policyDocument(...statements),
+    });
   }
 }

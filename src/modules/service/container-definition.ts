@@ -103,8 +103,12 @@ export function containerDefinition(props: ContainerProps): ContainerDefinition 
     ...(props.memory !== undefined ? { memory: props.memory } : {}),
     ...(props.entryPoint ? { entryPoint: [...props.entryPoint] } : {}),
     ...(props.command ? { command: [...props.command] } : {}),
-    ...(props.port !== undefined ? { portMappings: [{ containerPort: props.port, protocol: 'tcp', name: `${props.name}-${props.port}` }] } : {}),
-    environment: Object.entries(props.environment).map(([name, value]) => ({ name, value })).sort(byName),
+    ...(props.port !== undefined
+      ? { portMappings: [{ containerPort: props.port, protocol: 'tcp', name: `${props.name}-${props.port}` }] }
+      : {}),
+    environment: Object.entries(props.environment)
+      .map(([name, value]) => ({ name, value }))
+      .sort(byName),
     secrets: props.secrets.map((s) => ({ name: s.name, valueFrom: s.valueFrom })).sort(byName),
     readonlyRootFilesystem: props.readonlyRootFilesystem,
     ...(mountPoints.length > 0 ? { mountPoints } : {}),
@@ -112,19 +116,21 @@ export function containerDefinition(props: ContainerProps): ContainerDefinition 
     ...(props.initProcess ? { linuxParameters: { initProcessEnabled: true } } : {}),
     ...(props.user !== undefined ? { user: props.user } : {}),
     ...(props.workingDirectory !== undefined ? { workingDirectory: props.workingDirectory } : {}),
-    ...(props.ulimits?.length ? { ulimits: props.ulimits.map((u) => ({ name: u.name as never, softLimit: u.soft, hardLimit: u.hard })) } : {}),
+    ...(props.ulimits?.length
+      ? { ulimits: props.ulimits.map((u) => ({ name: u.name as never, softLimit: u.soft, hardLimit: u.hard })) }
+      : {}),
     ...(labels.length > 0 ? { dockerLabels: Object.fromEntries(labels) } : {}),
     ...(props.dependsOn?.length ? { dependsOn: props.dependsOn.map((d) => ({ containerName: d.container, condition: d.condition })) } : {}),
     ...(health
       ? {
-        healthCheck: {
-          command: ['CMD-SHELL', health.command],
-          interval: health.intervalSeconds ?? 30,
-          timeout: health.timeoutSeconds ?? 5,
-          retries: health.retries ?? 3,
-          startPeriod: Math.min(health.startPeriodSeconds ?? 60, MAX_START_PERIOD),
-        },
-      }
+          healthCheck: {
+            command: ['CMD-SHELL', health.command],
+            interval: health.intervalSeconds ?? 30,
+            timeout: health.timeoutSeconds ?? 5,
+            retries: health.retries ?? 3,
+            startPeriod: Math.min(health.startPeriodSeconds ?? 60, MAX_START_PERIOD),
+          },
+        }
       : {}),
     logConfiguration: {
       logDriver: 'awslogs',

@@ -44,7 +44,11 @@ export interface FargateServiceProps extends Omit<FargateTaskProps, 'network' | 
    * Attach to a load balancer target group, once `attachedAfter` (the listener
    * rule that puts the group behind the load balancer) exists. @default no load balancer
    */
-  readonly loadBalancer?: { readonly targetGroupArn: string; readonly securityGroupId: string; readonly attachedAfter?: ITerraformDependable };
+  readonly loadBalancer?: {
+    readonly targetGroupArn: string;
+    readonly securityGroupId: string;
+    readonly attachedAfter?: ITerraformDependable;
+  };
 }
 /**
  * One containerised service on Fargate: its log group, roles, security
@@ -67,13 +71,19 @@ export class FargateService extends Construct {
   constructor(scope: Construct, id: string, props: FargateServiceProps) {
     super(scope, id);
     if (props.capacity.length === 0) throw new ValidationError(`FargateService ${props.name}: capacity needs at least one provider`, this);
-    if (props.loadBalancer && props.port === undefined) throw new ValidationError(`FargateService ${props.name}: a load balancer needs a port`, this);
+    if (props.loadBalancer && props.port === undefined)
+      throw new ValidationError(`FargateService ${props.name}: a load balancer needs a port`, this);
     const readonlyRootFilesystem = props.readonlyRootFilesystem ?? true;
     const gracePeriod = props.healthCheckGracePeriodSeconds ?? 60;
     this.name = props.name;
     this.port = props.port;
 
-    const task = addFargateTask(this, { ...props, healthCheckGracePeriodSeconds: gracePeriod, readonlyRootFilesystem, description: `Service ${props.name} tasks` });
+    const task = addFargateTask(this, {
+      ...props,
+      healthCheckGracePeriodSeconds: gracePeriod,
+      readonlyRootFilesystem,
+      description: `Service ${props.name} tasks`,
+    });
     this.logGroup = task.logGroup;
     this.sidecarLogGroups = task.sidecarLogGroups;
     this.roles = task.roles;
@@ -99,7 +109,11 @@ export class FargateService extends Construct {
       taskDefinition: this.taskDefinition.arn,
       desiredCount: props.desiredCount,
       // A strategy, never a launch type: switching between the two replaces the service.
-      capacityProviderStrategy: props.capacity.map((share) => ({ capacityProvider: share.provider, weight: share.weight, base: share.base ?? 0 })),
+      capacityProviderStrategy: props.capacity.map((share) => ({
+        capacityProvider: share.provider,
+        weight: share.weight,
+        base: share.base ?? 0,
+      })),
       // With this, AWS provider 5.x updates a changed capacity strategy in place instead of replacing the service.
       forceNewDeployment: true,
       platformVersion: 'LATEST',
@@ -112,7 +126,15 @@ export class FargateService extends Construct {
         securityGroups: [this.securityGroup.id, ...(props.network.extraSecurityGroupIds ?? [])],
         assignPublicIp: props.network.assignPublicIp,
       },
-      loadBalancer: props.loadBalancer ? [{ targetGroupArn: props.loadBalancer.targetGroupArn, containerName: serviceNames.mainContainer(props.name), containerPort: props.port! }] : undefined,
+      loadBalancer: props.loadBalancer
+        ? [
+            {
+              targetGroupArn: props.loadBalancer.targetGroupArn,
+              containerName: serviceNames.mainContainer(props.name),
+              containerPort: props.port!,
+            },
+          ]
+        : undefined,
       // ECS rejects a grace period on services without a load balancer.
       healthCheckGracePeriodSeconds: props.loadBalancer ? gracePeriod : undefined,
       serviceRegistries: this.discovery ? { registryArn: this.discovery.arn } : undefined,
@@ -143,6 +165,11 @@ export class FargateService extends Construct {
 
   allowFrom(id: string, securityGroupId: string, what: string): void {
     if (this.port === undefined) throw new ValidationError(`FargateService ${this.name}: it has no port to allow traffic to`, this);
-    allowIngressFrom(this, id, { securityGroupId: this.securityGroup.id, peerSecurityGroupId: securityGroupId, port: this.port, peer: what });
+    allowIngressFrom(this, id, {
+      securityGroupId: this.securityGroup.id,
+      peerSecurityGroupId: securityGroupId,
+      port: this.port,
+      peer: what,
+    });
   }
 }

@@ -13,14 +13,23 @@ import type { Construct } from 'constructs';
 import { fitName, NAME_LIMITS, securityGroupName } from '../../naming';
 import { AwsContext } from '../aws-context';
 import { LogGroup } from '../logs/log-group';
-import { containerDefinition, TMP_VOLUME, type ContainerHealthCheck, type ContainerProps, type ContainerSecret } from './container-definition';
+import {
+  containerDefinition,
+  TMP_VOLUME,
+  type ContainerHealthCheck,
+  type ContainerProps,
+  type ContainerSecret,
+} from './container-definition';
 import type { PolicyStatement } from '../iam/policy-document';
 import type { ITerraformDependable } from 'cdktf';
 import { ServiceRoles } from './service-roles';
 import { ValidationError } from '../../validation-error';
 
 /** Settings of a container beyond image, command, environment and secrets. */
-export type ContainerSettings = Pick<ContainerProps, 'user' | 'ulimits' | 'workingDirectory' | 'dockerLabels' | 'mountPoints' | 'dependsOn' | 'entryPoint'>;
+export type ContainerSettings = Pick<
+  ContainerProps,
+  'user' | 'ulimits' | 'workingDirectory' | 'dockerLabels' | 'mountPoints' | 'dependsOn' | 'entryPoint'
+>;
 
 /**
  * A sidecar: another container of the task (its name unique in the task,
@@ -28,8 +37,11 @@ export type ContainerSettings = Pick<ContainerProps, 'user' | 'ulimits' | 'worki
  * default to none (its secrets are read by the execution role like the main
  * container's), the root filesystem to read-only, the stop timeout to 30 s.
  */
-export type SidecarProps = Omit<ContainerProps, 'environment' | 'secrets' | 'readonlyRootFilesystem' | 'stopTimeoutSeconds' | 'initProcess' | 'logGroupName' | 'region' | 'tmpVolume'>
-  & Partial<Pick<ContainerProps, 'environment' | 'secrets' | 'readonlyRootFilesystem' | 'stopTimeoutSeconds'>>;
+export type SidecarProps = Omit<
+  ContainerProps,
+  'environment' | 'secrets' | 'readonlyRootFilesystem' | 'stopTimeoutSeconds' | 'initProcess' | 'logGroupName' | 'region' | 'tmpVolume'
+> &
+  Partial<Pick<ContainerProps, 'environment' | 'secrets' | 'readonlyRootFilesystem' | 'stopTimeoutSeconds'>>;
 
 /** A volume of the task: an EFS access point, or (no efs) a directory on the task's ephemeral storage. */
 export interface TaskVolume {
@@ -125,7 +137,8 @@ export const serviceNames = {
   /** The main container's name in the task definition: the service key (sidecars keep their own names). */
   mainContainer: (service: string): string => service,
   /** The log group of the main container, `/ecs/<prefix>/<service>`, or of a sidecar, `/ecs/<prefix>/<service>/<sidecar>`. */
-  logGroup: (namePrefix: string, service: string, sidecar?: string): string => `/ecs/${namePrefix}/${service}${sidecar === undefined ? '' : `/${sidecar}`}`,
+  logGroup: (namePrefix: string, service: string, sidecar?: string): string =>
+    `/ecs/${namePrefix}/${service}${sidecar === undefined ? '' : `/${sidecar}`}`,
 } as const;
 
 export interface FargateTask {
@@ -146,8 +159,13 @@ export interface FargateTask {
 function checkFargateTask(scope: Construct, props: Pick<FargateTaskProps, 'name' | 'description' | 'sidecars'>): void {
   const seen = new Set<string>();
   for (const sidecar of props.sidecars ?? []) {
-    if (sidecar.name === props.name) throw new ValidationError(`${props.description}: a sidecar cannot take the main container's name`, scope);
-    if (seen.has(sidecar.name)) throw new ValidationError(`${props.description}: two sidecars are named ${sidecar.name}; container names are unique in a task`, scope);
+    if (sidecar.name === props.name)
+      throw new ValidationError(`${props.description}: a sidecar cannot take the main container's name`, scope);
+    if (seen.has(sidecar.name))
+      throw new ValidationError(
+        `${props.description}: two sidecars are named ${sidecar.name}; container names are unique in a task`,
+        scope,
+      );
     seen.add(sidecar.name);
   }
 }
@@ -159,10 +177,18 @@ export function addFargateTask(scope: Construct, props: FargateTaskProps): Farga
   const readonlyRootFilesystem = props.readonlyRootFilesystem ?? true;
   const gracePeriod = props.healthCheckGracePeriodSeconds ?? 60;
   const sidecarLogGroups: Record<string, LogGroup> = {};
-  const logGroup = new LogGroup(scope, 'logs', { name: serviceNames.logGroup(props.namePrefix, props.name), retentionDays: props.logs.retentionDays, kmsKeyArn: props.logs.kmsKeyArn });
+  const logGroup = new LogGroup(scope, 'logs', {
+    name: serviceNames.logGroup(props.namePrefix, props.name),
+    retentionDays: props.logs.retentionDays,
+    kmsKeyArn: props.logs.kmsKeyArn,
+  });
   const sidecars = props.sidecars ?? [];
   for (const sidecar of sidecars) {
-    sidecarLogGroups[sidecar.name] = new LogGroup(scope, `logs-${sidecar.name}`, { name: serviceNames.logGroup(props.namePrefix, props.name, sidecar.name), retentionDays: props.logs.retentionDays, kmsKeyArn: props.logs.kmsKeyArn });
+    sidecarLogGroups[sidecar.name] = new LogGroup(scope, `logs-${sidecar.name}`, {
+      name: serviceNames.logGroup(props.namePrefix, props.name, sidecar.name),
+      retentionDays: props.logs.retentionDays,
+      kmsKeyArn: props.logs.kmsKeyArn,
+    });
   }
   const roles = new ServiceRoles(scope, 'roles', {
     namePrefix: fullName,
@@ -193,12 +219,26 @@ export function addFargateTask(scope: Construct, props: FargateTaskProps): Farga
     // IDs from the destination and port: reordering the list moves no rule.
     for (const { cidr, ports } of props.egress.cidrs ?? []) {
       for (const port of ports) {
-        new VpcSecurityGroupEgressRule(scope, `egress-${cidr.replace(/[./]/g, '-')}-${port}`, { securityGroupId: securityGroup.id, description: `To ${cidr} on port ${port}`, ipProtocol: 'tcp', fromPort: port, toPort: port, cidrIpv4: cidr });
+        new VpcSecurityGroupEgressRule(scope, `egress-${cidr.replace(/[./]/g, '-')}-${port}`, {
+          securityGroupId: securityGroup.id,
+          description: `To ${cidr} on port ${port}`,
+          ipProtocol: 'tcp',
+          fromPort: port,
+          toPort: port,
+          cidrIpv4: cidr,
+        });
       }
     }
     for (const { prefixListId, ports } of props.egress.prefixLists ?? []) {
       for (const port of ports) {
-        new VpcSecurityGroupEgressRule(scope, `egress-${prefixListId}-${port}`, { securityGroupId: securityGroup.id, description: `To prefix list ${prefixListId} on port ${port}`, ipProtocol: 'tcp', fromPort: port, toPort: port, prefixListId });
+        new VpcSecurityGroupEgressRule(scope, `egress-${prefixListId}-${port}`, {
+          securityGroupId: securityGroup.id,
+          description: `To prefix list ${prefixListId} on port ${port}`,
+          ipProtocol: 'tcp',
+          fromPort: port,
+          toPort: port,
+          prefixListId,
+        });
       }
     }
   }
@@ -218,31 +258,37 @@ export function addFargateTask(scope: Construct, props: FargateTaskProps): Farga
     logGroupName: logGroup.name,
     region,
   });
-  const sidecarContainers = sidecars.map((sidecar) => containerDefinition({
-    ...sidecar,
-    environment: sidecar.environment ?? {},
-    secrets: sidecar.secrets ?? [],
-    readonlyRootFilesystem: sidecar.readonlyRootFilesystem ?? true,
-    tmpVolume: `${TMP_VOLUME}-${sidecar.name}`,
-    stopTimeoutSeconds: sidecar.stopTimeoutSeconds ?? 30,
-    initProcess: props.exec !== undefined,
-    logGroupName: sidecarLogGroups[sidecar.name]!.name,
-    region,
-  }));
+  const sidecarContainers = sidecars.map((sidecar) =>
+    containerDefinition({
+      ...sidecar,
+      environment: sidecar.environment ?? {},
+      secrets: sidecar.secrets ?? [],
+      readonlyRootFilesystem: sidecar.readonlyRootFilesystem ?? true,
+      tmpVolume: `${TMP_VOLUME}-${sidecar.name}`,
+      stopTimeoutSeconds: sidecar.stopTimeoutSeconds ?? 30,
+      initProcess: props.exec !== undefined,
+      logGroupName: sidecarLogGroups[sidecar.name]!.name,
+      region,
+    }),
+  );
   // Each read-only container gets its own writable /tmp, so that containers share no scratch files.
   const volumes = [
     ...(readonlyRootFilesystem ? [{ name: TMP_VOLUME }] : []),
     ...sidecars.filter((s) => s.readonlyRootFilesystem ?? true).map((s) => ({ name: `${TMP_VOLUME}-${s.name}` })),
-    ...[...(props.volumes ?? [])].sort((a, b) => a.name.localeCompare(b.name)).map((v) => (v.efs
-      ? {
-        name: v.name,
-        efsVolumeConfiguration: {
-          fileSystemId: v.efs.fileSystemId,
-          transitEncryption: 'ENABLED',
-          authorizationConfig: { accessPointId: v.efs.accessPointId, iam: 'ENABLED' },
-        },
-      }
-      : { name: v.name })),
+    ...[...(props.volumes ?? [])]
+      .sort((a, b) => a.name.localeCompare(b.name))
+      .map((v) =>
+        v.efs
+          ? {
+              name: v.name,
+              efsVolumeConfiguration: {
+                fileSystemId: v.efs.fileSystemId,
+                transitEncryption: 'ENABLED',
+                authorizationConfig: { accessPointId: v.efs.accessPointId, iam: 'ENABLED' },
+              },
+            }
+          : { name: v.name },
+      ),
   ];
   const taskDefinition = new EcsTaskDefinition(scope, 'task-definition', {
     family: fitName(fullName, NAME_LIMITS.ecsName),

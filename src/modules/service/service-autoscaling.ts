@@ -49,7 +49,8 @@ export class ServiceAutoscaling extends Construct {
 
   constructor(scope: Construct, id: string, props: ServiceAutoscalingProps) {
     super(scope, id);
-    if (props.min > props.max) throw new ValidationError(`ServiceAutoscaling ${props.serviceName}: min ${props.min} is above max ${props.max}`, this);
+    if (props.min > props.max)
+      throw new ValidationError(`ServiceAutoscaling ${props.serviceName}: min ${props.min} is above max ${props.max}`, this);
     this.target = new AppautoscalingTarget(this, 'target', {
       serviceNamespace: 'ecs',
       scalableDimension: 'ecs:service:DesiredCount',
@@ -73,7 +74,8 @@ export class ServiceAutoscaling extends Construct {
       });
     if (props.cpuTarget !== undefined) track('cpu', 'ECSServiceAverageCPUUtilization', props.cpuTarget);
     if (props.memoryTarget !== undefined) track('memory', 'ECSServiceAverageMemoryUtilization', props.memoryTarget);
-    if (props.requestsPerTarget) track('requests', 'ALBRequestCountPerTarget', props.requestsPerTarget.target, props.requestsPerTarget.resourceLabel);
+    if (props.requestsPerTarget)
+      track('requests', 'ALBRequestCountPerTarget', props.requestsPerTarget.target, props.requestsPerTarget.resourceLabel);
     if (props.queue) this.scaleOnQueue(props, props.queue, cooldowns);
     for (const schedule of props.schedules ?? []) {
       new AppautoscalingScheduledAction(this, `schedule-${schedule.name}`, {
@@ -96,9 +98,38 @@ export class ServiceAutoscaling extends Construct {
    * policy that adds one; target tracking takes it from there, and scales back
    * in as far as min (0) once the backlog is gone.
    */
-  private scaleOnQueue(props: ServiceAutoscalingProps, queue: NonNullable<ServiceAutoscalingProps['queue']>, cooldowns: { scaleOutCooldown: number; scaleInCooldown: number }): void {
-    const visible = { id: 'visible', metricStat: { metric: { namespace: 'AWS/SQS', metricName: 'ApproximateNumberOfMessagesVisible', dimensions: [{ name: 'QueueName', value: queue.queueName }] }, stat: 'Sum' }, returnData: false };
-    const running = { id: 'running', metricStat: { metric: { namespace: 'ECS/ContainerInsights', metricName: 'RunningTaskCount', dimensions: [{ name: 'ClusterName', value: props.clusterName }, { name: 'ServiceName', value: props.serviceName }] }, stat: 'Average' }, returnData: false };
+  private scaleOnQueue(
+    props: ServiceAutoscalingProps,
+    queue: NonNullable<ServiceAutoscalingProps['queue']>,
+    cooldowns: { scaleOutCooldown: number; scaleInCooldown: number },
+  ): void {
+    const visible = {
+      id: 'visible',
+      metricStat: {
+        metric: {
+          namespace: 'AWS/SQS',
+          metricName: 'ApproximateNumberOfMessagesVisible',
+          dimensions: [{ name: 'QueueName', value: queue.queueName }],
+        },
+        stat: 'Sum',
+      },
+      returnData: false,
+    };
+    const running = {
+      id: 'running',
+      metricStat: {
+        metric: {
+          namespace: 'ECS/ContainerInsights',
+          metricName: 'RunningTaskCount',
+          dimensions: [
+            { name: 'ClusterName', value: props.clusterName },
+            { name: 'ServiceName', value: props.serviceName },
+          ],
+        },
+        stat: 'Average',
+      },
+      returnData: false,
+    };
     new AppautoscalingPolicy(this, 'queue', {
       name: `${props.namePrefix}-queue`,
       policyType: 'TargetTrackingScaling',
@@ -136,9 +167,34 @@ export class ServiceAutoscaling extends Construct {
       // No data (no task has ever run) counts as none running.
       treatMissingData: 'notBreaching',
       metricQuery: [
-        { id: 'visible', returnData: false, metric: { namespace: 'AWS/SQS', metricName: 'ApproximateNumberOfMessagesVisible', dimensions: { QueueName: queue.queueName }, period: 60, stat: 'Maximum' } },
-        { id: 'running', returnData: false, metric: { namespace: 'ECS/ContainerInsights', metricName: 'RunningTaskCount', dimensions: { ClusterName: props.clusterName, ServiceName: props.serviceName }, period: 60, stat: 'Maximum' } },
-        { id: 'waiting', expression: 'IF(visible > 0 AND FILL(running, 0) == 0, 1, 0)', label: 'Messages waiting with no task', returnData: true },
+        {
+          id: 'visible',
+          returnData: false,
+          metric: {
+            namespace: 'AWS/SQS',
+            metricName: 'ApproximateNumberOfMessagesVisible',
+            dimensions: { QueueName: queue.queueName },
+            period: 60,
+            stat: 'Maximum',
+          },
+        },
+        {
+          id: 'running',
+          returnData: false,
+          metric: {
+            namespace: 'ECS/ContainerInsights',
+            metricName: 'RunningTaskCount',
+            dimensions: { ClusterName: props.clusterName, ServiceName: props.serviceName },
+            period: 60,
+            stat: 'Maximum',
+          },
+        },
+        {
+          id: 'waiting',
+          expression: 'IF(visible > 0 AND FILL(running, 0) == 0, 1, 0)',
+          label: 'Messages waiting with no task',
+          returnData: true,
+        },
       ],
       alarmActions: [fromZero.arn],
     });

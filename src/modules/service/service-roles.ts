@@ -65,18 +65,36 @@ export class ServiceRoles extends Construct {
       statements.push({ Sid: 'EcrLogin', Effect: 'Allow', Action: 'ecr:GetAuthorizationToken', Resource: '*' });
       statements.push({ Sid: 'PullImage', Effect: 'Allow', Action: [...ECR_PULL_ACTIONS], Resource: oneOrMany(repositories) });
     }
-    statements.push({ Sid: 'WriteLogs', Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: oneOrMany(props.logGroupArns.map((arn) => `${arn}:*`)) });
+    statements.push({
+      Sid: 'WriteLogs',
+      Effect: 'Allow',
+      Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+      Resource: oneOrMany(props.logGroupArns.map((arn) => `${arn}:*`)),
+    });
     const secretArns = stableUnique(props.secrets.filter((s) => s.source === 'secretsManager').flatMap((s) => s.readResources));
-    if (secretArns.length > 0) statements.push({ Sid: 'ReadSecrets', Effect: 'Allow', Action: 'secretsmanager:GetSecretValue', Resource: secretArns });
+    if (secretArns.length > 0)
+      statements.push({ Sid: 'ReadSecrets', Effect: 'Allow', Action: 'secretsmanager:GetSecretValue', Resource: secretArns });
     const parameterArns = stableUnique(props.secrets.filter((s) => s.source === 'ssm').flatMap((s) => s.readResources));
-    if (parameterArns.length > 0) statements.push({ Sid: 'ReadParameters', Effect: 'Allow', Action: 'ssm:GetParameters', Resource: parameterArns });
-    this.executionPolicy = new IamRolePolicy(this, 'execution-policy', { role: this.executionRole.id, name: 'start-task', policy: policyDocument(...statements) });
+    if (parameterArns.length > 0)
+      statements.push({ Sid: 'ReadParameters', Effect: 'Allow', Action: 'ssm:GetParameters', Resource: parameterArns });
+    this.executionPolicy = new IamRolePolicy(this, 'execution-policy', {
+      role: this.executionRole.id,
+      name: 'start-task',
+      policy: policyDocument(...statements),
+    });
 
     if (props.taskStatements?.length) {
-      this.taskPolicy = new IamRolePolicy(this, 'task-policy', { role: this.taskRole.id, name: 'declared', policy: policyDocument(...props.taskStatements) });
+      this.taskPolicy = new IamRolePolicy(this, 'task-policy', {
+        role: this.taskRole.id,
+        name: 'declared',
+        policy: policyDocument(...props.taskStatements),
+      });
     }
     for (const arn of props.managedPolicyArns ?? []) {
-      new IamRolePolicyAttachment(this, `managed-${arn.split(':policy/')[1]!.replace(/[^A-Za-z0-9]/g, '-')}`, { role: this.taskRole.name, policyArn: arn });
+      new IamRolePolicyAttachment(this, `managed-${arn.split(':policy/')[1]!.replace(/[^A-Za-z0-9]/g, '-')}`, {
+        role: this.taskRole.name,
+        policyArn: arn,
+      });
     }
 
     if (props.exec) {
@@ -85,8 +103,23 @@ export class ServiceRoles extends Construct {
         name: 'ecs-exec',
         policy: policyDocument(
           // The Session Manager channel actions have no resource-level permissions.
-          { Sid: 'ExecChannel', Effect: 'Allow', Action: ['ssmmessages:CreateControlChannel', 'ssmmessages:CreateDataChannel', 'ssmmessages:OpenControlChannel', 'ssmmessages:OpenDataChannel'], Resource: '*' },
-          { Sid: 'ExecSessionLogs', Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents', 'logs:DescribeLogStreams'], Resource: [props.exec.logGroupArn, `${props.exec.logGroupArn}:*`] },
+          {
+            Sid: 'ExecChannel',
+            Effect: 'Allow',
+            Action: [
+              'ssmmessages:CreateControlChannel',
+              'ssmmessages:CreateDataChannel',
+              'ssmmessages:OpenControlChannel',
+              'ssmmessages:OpenDataChannel',
+            ],
+            Resource: '*',
+          },
+          {
+            Sid: 'ExecSessionLogs',
+            Effect: 'Allow',
+            Action: ['logs:CreateLogStream', 'logs:PutLogEvents', 'logs:DescribeLogStreams'],
+            Resource: [props.exec.logGroupArn, `${props.exec.logGroupArn}:*`],
+          },
           { Sid: 'ExecLogGroupLookup', Effect: 'Allow', Action: 'logs:DescribeLogGroups', Resource: '*' },
           { Sid: 'ExecChannelKey', Effect: 'Allow', Action: ['kms:Decrypt', 'kms:GenerateDataKey'], Resource: props.exec.kmsKeyArn },
         ),
@@ -101,4 +134,3 @@ export const ECR_PULL_ACTIONS = ['ecr:BatchGetImage', 'ecr:GetDownloadUrlForLaye
 function oneOrMany(values: readonly string[]): string | string[] {
   return values.length === 1 ? values[0]! : [...values];
 }
-

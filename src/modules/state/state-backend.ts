@@ -40,13 +40,15 @@ export class StateBackend extends Construct {
     new S3BucketVersioningA(this, 'versioning', { bucket: this.bucket.id, versioningConfiguration: { status: 'Enabled' } });
     new S3BucketLifecycleConfiguration(this, 'lifecycle', {
       bucket: this.bucket.id,
-      rule: [{
-        id: 'expire-old-state-versions',
-        status: 'Enabled',
-        filter: [{}],
-        noncurrentVersionExpiration: [{ noncurrentDays: noncurrentVersionExpiryDays }],
-        abortIncompleteMultipartUpload: [{ daysAfterInitiation: 7 }],
-      }],
+      rule: [
+        {
+          id: 'expire-old-state-versions',
+          status: 'Enabled',
+          filter: [{}],
+          noncurrentVersionExpiration: [{ noncurrentDays: noncurrentVersionExpiryDays }],
+          abortIncompleteMultipartUpload: [{ daysAfterInitiation: 7 }],
+        },
+      ],
     });
 
     if (props.lockTable === undefined) {

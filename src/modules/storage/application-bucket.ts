@@ -74,40 +74,52 @@ export class ApplicationBucket extends Construct {
     const { lifecycle } = props;
     new S3BucketLifecycleConfiguration(this, 'lifecycle', {
       bucket: bucket.id,
-      rule: [{
-        id: 'application-bucket',
-        status: 'Enabled',
-        filter: [{}],
-        abortIncompleteMultipartUpload: [{ daysAfterInitiation: lifecycle.abortIncompleteUploadDays }],
-        ...(lifecycle.expireDays !== undefined ? { expiration: [{ days: lifecycle.expireDays }] } : {}),
-        ...(props.versioning && lifecycle.expireNoncurrentDays !== undefined ? { noncurrentVersionExpiration: [{ noncurrentDays: lifecycle.expireNoncurrentDays }] } : {}),
-      }],
+      rule: [
+        {
+          id: 'application-bucket',
+          status: 'Enabled',
+          filter: [{}],
+          abortIncompleteMultipartUpload: [{ daysAfterInitiation: lifecycle.abortIncompleteUploadDays }],
+          ...(lifecycle.expireDays !== undefined ? { expiration: [{ days: lifecycle.expireDays }] } : {}),
+          ...(props.versioning && lifecycle.expireNoncurrentDays !== undefined
+            ? { noncurrentVersionExpiration: [{ noncurrentDays: lifecycle.expireNoncurrentDays }] }
+            : {}),
+        },
+      ],
     });
     if (props.cors) {
       const { cors } = props;
       new S3BucketCorsConfiguration(this, 'cors', {
         bucket: bucket.id,
-        corsRule: [{
-          allowedOrigins: [...cors.allowedOrigins],
-          allowedMethods: [...cors.allowedMethods],
-          allowedHeaders: [...cors.allowedHeaders],
-          exposeHeaders: [...cors.exposeHeaders],
-          maxAgeSeconds: cors.maxAgeSeconds,
-        }],
+        corsRule: [
+          {
+            allowedOrigins: [...cors.allowedOrigins],
+            allowedMethods: [...cors.allowedMethods],
+            allowedHeaders: [...cors.allowedHeaders],
+            exposeHeaders: [...cors.exposeHeaders],
+            maxAgeSeconds: cors.maxAgeSeconds,
+          },
+        ],
       });
     }
   }
 
   /** Read or write on this bucket and its objects (and the key's matching use) for a task role. */
   grant(id: string, roleId: string, access: 'read' | 'write'): void {
-    const statements: PolicyStatement[] = access === 'read'
-      ? [
-        { Sid: 'ReadBucket', Effect: 'Allow', Action: ['s3:GetBucketLocation', 's3:ListBucket'], Resource: this.arn },
-        { Sid: 'ReadObjects', Effect: 'Allow', Action: ['s3:GetObject', 's3:GetObjectVersion'], Resource: `${this.arn}/*` },
-      ]
-      : [{ Sid: 'WriteObjects', Effect: 'Allow', Action: BUCKET_WRITE_ACTIONS, Resource: `${this.arn}/*` }];
+    const statements: PolicyStatement[] =
+      access === 'read'
+        ? [
+            { Sid: 'ReadBucket', Effect: 'Allow', Action: ['s3:GetBucketLocation', 's3:ListBucket'], Resource: this.arn },
+            { Sid: 'ReadObjects', Effect: 'Allow', Action: ['s3:GetObject', 's3:GetObjectVersion'], Resource: `${this.arn}/*` },
+          ]
+        : [{ Sid: 'WriteObjects', Effect: 'Allow', Action: BUCKET_WRITE_ACTIONS, Resource: `${this.arn}/*` }];
     if (this.kmsKeyArn) {
-      statements.push({ Sid: access === 'read' ? 'DecryptObjects' : 'EncryptObjects', Effect: 'Allow', Action: access === 'read' ? ['kms:Decrypt'] : ['kms:Decrypt', 'kms:GenerateDataKey'], Resource: this.kmsKeyArn });
+      statements.push({
+        Sid: access === 'read' ? 'DecryptObjects' : 'EncryptObjects',
+        Effect: 'Allow',
+        Action: access === 'read' ? ['kms:Decrypt'] : ['kms:Decrypt', 'kms:GenerateDataKey'],
+        Resource: this.kmsKeyArn,
+      });
     }
     new IamRolePolicy(this, `grant-${id}-${access}`, {
       role: roleId,

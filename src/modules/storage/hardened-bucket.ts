@@ -46,13 +46,19 @@ export function createHardenedBucket(scope: Construct, props: HardenedBucketProp
   });
   new S3BucketOwnershipControls(scope, 'ownership', { bucket: bucket.id, rule: { objectOwnership: 'BucketOwnerEnforced' } });
   new S3BucketPublicAccessBlock(scope, 'public-access-block', {
-    bucket: bucket.id, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true,
+    bucket: bucket.id,
+    blockPublicAcls: true,
+    blockPublicPolicy: true,
+    ignorePublicAcls: true,
+    restrictPublicBuckets: true,
   });
   new S3BucketServerSideEncryptionConfigurationA(scope, 'encryption', {
     bucket: bucket.id,
-    rule: [props.encryption === 'aws:kms'
-      ? { applyServerSideEncryptionByDefault: { sseAlgorithm: 'aws:kms', kmsMasterKeyId: props.kmsKeyArn }, bucketKeyEnabled: true }
-      : { applyServerSideEncryptionByDefault: { sseAlgorithm: 'AES256' } }],
+    rule: [
+      props.encryption === 'aws:kms'
+        ? { applyServerSideEncryptionByDefault: { sseAlgorithm: 'aws:kms', kmsMasterKeyId: props.kmsKeyArn }, bucketKeyEnabled: true }
+        : { applyServerSideEncryptionByDefault: { sseAlgorithm: 'AES256' } },
+    ],
   });
   const policy = new S3BucketPolicy(scope, props.policyId, {
     bucket: bucket.id,

@@ -59,7 +59,10 @@ export function configWriterSidecar(props: ConfigWriterProps): SidecarProps {
     secrets: [
       ...props.files.map((f) => ssmSecret(f.variable, f.parameterArn)),
       ...(props.github
-        ? [{ ...props.github.clientId, name: 'GITHUB_CLIENT_ID' }, { ...props.github.clientSecret, name: 'GITHUB_CLIENT_SECRET' }]
+        ? [
+            { ...props.github.clientId, name: 'GITHUB_CLIENT_ID' },
+            { ...props.github.clientSecret, name: 'GITHUB_CLIENT_SECRET' },
+          ]
         : []),
     ],
     mountPoints: [{ volume: CONFIG_VOLUME, path: TELEPORT_CONFIG_DIR, readOnly: false }],

@@ -61,9 +61,11 @@ export function tctlSidecar(props: TctlSidecarProps): SidecarProps {
     cpu: 0,
     memory: 128,
     entryPoint: ['/busybox/sh', '-c'],
-    command: [props.githubConnector
-      ? applyConnectorScript(props.attempts ?? 90)
-      : 'echo "no GitHub connector in this cluster; run tctl here with a command override (docs: Teleport, the first local user)"'],
+    command: [
+      props.githubConnector
+        ? applyConnectorScript(props.attempts ?? 90)
+        : 'echo "no GitHub connector in this cluster; run tctl here with a command override (docs: Teleport, the first local user)"',
+    ],
     mountPoints: [
       { volume: props.configVolume, path: TELEPORT_CONFIG_DIR, readOnly: true },
       { volume: props.dataVolume, path: TELEPORT_DATA_DIR, readOnly: false },
@@ -71,6 +73,9 @@ export function tctlSidecar(props: TctlSidecarProps): SidecarProps {
     // The root filesystem is read-only; anything tctl keeps for itself goes to the container's writable /tmp.
     environment: { HOME: '/tmp' },
     stopTimeoutSeconds: 2,
-    dependsOn: [{ container: props.configWriter, condition: 'SUCCESS' }, { container: props.teleportContainer, condition: 'START' }],
+    dependsOn: [
+      { container: props.configWriter, condition: 'SUCCESS' },
+      { container: props.teleportContainer, condition: 'START' },
+    ],
   };
 }

@@ -6,7 +6,14 @@ import type { ContainerSecret } from '../service/container-definition';
 import { FargateService, type FargateServiceProps } from '../service/fargate-service';
 import { CONFIG_VOLUME, CONFIG_WRITER, configWriterSidecar } from './config-writer';
 import { tctlSidecar } from './tctl-sidecar';
-import { TELEPORT_CONFIG_DIR, TELEPORT_CONFIG_FILE, TELEPORT_CONNECTOR_FILE, TELEPORT_DATA_DIR, TELEPORT_RESOURCES_FILE, TELEPORT_WEB_PORT } from './teleport-config';
+import {
+  TELEPORT_CONFIG_DIR,
+  TELEPORT_CONFIG_FILE,
+  TELEPORT_CONNECTOR_FILE,
+  TELEPORT_DATA_DIR,
+  TELEPORT_RESOURCES_FILE,
+  TELEPORT_WEB_PORT,
+} from './teleport-config';
 import { TeleportLoadBalancer, type TeleportLoadBalancerProps } from './teleport-load-balancer';
 import { ValidationError } from '../../validation-error';
 
@@ -68,22 +75,34 @@ export class TeleportCluster extends Construct {
 
   constructor(scope: Construct, id: string, props: TeleportClusterProps) {
     super(scope, id);
-    if (props.taskSubnetIds.length < 1 || props.publicSubnetIds.length < 2) throw new ValidationError('TeleportCluster: needs private subnets and public subnets in two zones', this);
+    if (props.taskSubnetIds.length < 1 || props.publicSubnetIds.length < 2)
+      throw new ValidationError('TeleportCluster: needs private subnets and public subnets in two zones', this);
     const parameterName = (file: string) => `/${props.namePrefix}/teleport/${file}`;
     const aws = AwsContext.of(this);
     const parameterArn = (file: string) => aws.arn('ssm', `parameter${parameterName(file)}`);
-    const parameter = (key: string, file: string, value: string, description: string) => new SsmParameter(this, key, {
-      name: parameterName(file),
-      description,
-      type: 'String',
-      // Over 4 KB (many roles) the parameter becomes an advanced one by itself.
-      tier: 'Intelligent-Tiering',
-      value,
-    });
+    const parameter = (key: string, file: string, value: string, description: string) =>
+      new SsmParameter(this, key, {
+        name: parameterName(file),
+        description,
+        type: 'String',
+        // Over 4 KB (many roles) the parameter becomes an advanced one by itself.
+        tier: 'Intelligent-Tiering',
+        value,
+      });
     this.configParameter = parameter('config', 'teleport.yaml', props.configYaml, 'Teleport auth and proxy configuration (no secrets)');
-    this.resourcesParameter = parameter('resources', 'resources.yaml', props.resourcesYaml, 'Teleport roles and join tokens, applied on startup (no secrets)');
+    this.resourcesParameter = parameter(
+      'resources',
+      'resources.yaml',
+      props.resourcesYaml,
+      'Teleport roles and join tokens, applied on startup (no secrets)',
+    );
     if (props.github) {
-      this.connectorParameter = parameter('connector', 'github-connector.yaml', props.github.connectorYaml, 'Teleport GitHub connector without its credentials (created by tctl in the task)');
+      this.connectorParameter = parameter(
+        'connector',
+        'github-connector.yaml',
+        props.github.connectorYaml,
+        'Teleport GitHub connector without its credentials (created by tctl in the task)',
+      );
     }
 
     this.loadBalancer = new TeleportLoadBalancer(this, 'load-balancer', {
@@ -99,7 +118,9 @@ export class TeleportCluster extends Construct {
       files: [
         { variable: 'TELEPORT_YAML', path: TELEPORT_CONFIG_FILE, parameterArn: parameterArn('teleport.yaml') },
         { variable: 'TELEPORT_RESOURCES', path: TELEPORT_RESOURCES_FILE, parameterArn: parameterArn('resources.yaml') },
-        ...(props.github ? [{ variable: 'TELEPORT_GITHUB_CONNECTOR', path: TELEPORT_CONNECTOR_FILE, parameterArn: parameterArn('github-connector.yaml') }] : []),
+        ...(props.github
+          ? [{ variable: 'TELEPORT_GITHUB_CONNECTOR', path: TELEPORT_CONNECTOR_FILE, parameterArn: parameterArn('github-connector.yaml') }]
+          : []),
       ],
       github: props.github && { file: TELEPORT_CONNECTOR_FILE, clientId: props.github.clientId, clientSecret: props.github.clientSecret },
     });
@@ -142,7 +163,11 @@ export class TeleportCluster extends Construct {
       capacity: [{ provider: 'FARGATE', weight: 1 }],
       deployment: { minHealthyPercent: 100, maxPercent: 200, circuitBreaker: true, externalImageUpdates: false },
       network: { vpcId: props.vpcId, subnetIds: props.taskSubnetIds, assignPublicIp: props.assignPublicIp ?? false },
-      loadBalancer: { targetGroupArn: this.loadBalancer.targetGroup.arn, securityGroupId: this.loadBalancer.securityGroup.id, attachedAfter: this.loadBalancer.listener },
+      loadBalancer: {
+        targetGroupArn: this.loadBalancer.targetGroup.arn,
+        securityGroupId: this.loadBalancer.securityGroup.id,
+        attachedAfter: this.loadBalancer.listener,
+      },
     });
     this.loadBalancer.allowTo(this.service.securityGroup.id, TELEPORT_WEB_PORT);
   }

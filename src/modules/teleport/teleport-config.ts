@@ -226,7 +226,10 @@ export function joinTokenResource(spec: JoinTokenSpec, aws: Pick<AwsContext, 'pa
     spec: {
       roles: [...spec.teleportRoles],
       join_method: 'iam',
-      allow: spec.roleNames.map((role) => ({ aws_account: aws.accountId, aws_arn: `arn:${aws.partition}:sts::${aws.accountId}:assumed-role/${role}/*` })),
+      allow: spec.roleNames.map((role) => ({
+        aws_account: aws.accountId,
+        aws_arn: `arn:${aws.partition}:sts::${aws.accountId}:assumed-role/${role}/*`,
+      })),
     },
   };
 }

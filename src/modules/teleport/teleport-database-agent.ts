@@ -43,8 +43,7 @@ export interface TeleportDatabaseAgentProps {
 
 /** rds-db:connect for exactly the configured users of each database (in `aws`'s partition, region and account), and the look-up of those instances. */
 export function databaseAgentStatements(aws: AwsContext, databases: readonly AgentDatabaseAccess[]): PolicyStatement[] {
-  const users = databases.flatMap((db) => [...db.users].sort()
-    .map((user) => aws.arn('rds-db', `dbuser:${db.resourceId}/${user}`)));
+  const users = databases.flatMap((db) => [...db.users].sort().map((user) => aws.arn('rds-db', `dbuser:${db.resourceId}/${user}`)));
   if (users.length === 0) return [];
   return [
     { Sid: 'RdsIamConnect', Effect: 'Allow', Action: 'rds-db:connect', Resource: users },

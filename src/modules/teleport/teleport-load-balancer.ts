@@ -104,7 +104,16 @@ export class TeleportLoadBalancer extends Construct {
       targetType: 'ip',
       vpcId: props.vpcId,
       deregistrationDelay: '30',
-      healthCheck: { enabled: true, protocol: 'HTTPS', path: '/webapi/ping', matcher: '200', interval: 30, timeout: 5, healthyThreshold: 2, unhealthyThreshold: 3 },
+      healthCheck: {
+        enabled: true,
+        protocol: 'HTTPS',
+        path: '/webapi/ping',
+        matcher: '200',
+        interval: 30,
+        timeout: 5,
+        healthyThreshold: 2,
+        unhealthyThreshold: 3,
+      },
     });
     this.listener = new LbListener(this, 'https', {
       loadBalancerArn: this.loadBalancer.arn,
@@ -118,6 +127,11 @@ export class TeleportLoadBalancer extends Construct {
 
   /** Lets the load balancer reach the proxy tasks (its only egress). */
   allowTo(securityGroupId: string, port: number): void {
-    allowEgressTo(this, 'egress-proxy', { securityGroupId: this.securityGroup.id, peerSecurityGroupId: securityGroupId, port, peer: 'the Teleport proxy' });
+    allowEgressTo(this, 'egress-proxy', {
+      securityGroupId: this.securityGroup.id,
+      peerSecurityGroupId: securityGroupId,
+      port,
+      peer: 'the Teleport proxy',
+    });
   }
 }

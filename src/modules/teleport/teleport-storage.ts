@@ -57,7 +57,10 @@ export class TeleportStorage extends Construct {
       deletionWindowInDays: 30,
       policy: policyDocument(accountAdministers(aws)),
     });
-    new KmsAlias(this, 'key-alias', { name: fitName(`alias/${props.namePrefix}-teleport`, NAME_LIMITS.kmsAlias), targetKeyId: this.key.keyId });
+    new KmsAlias(this, 'key-alias', {
+      name: fitName(`alias/${props.namePrefix}-teleport`, NAME_LIMITS.kmsAlias),
+      targetKeyId: this.key.keyId,
+    });
 
     const common = {
       billingMode: 'PAY_PER_REQUEST',
@@ -71,7 +74,10 @@ export class TeleportStorage extends Construct {
       name: props.stateTableName,
       hashKey: 'HashKey',
       rangeKey: 'FullPath',
-      attribute: [{ name: 'HashKey', type: 'S' }, { name: 'FullPath', type: 'S' }],
+      attribute: [
+        { name: 'HashKey', type: 'S' },
+        { name: 'FullPath', type: 'S' },
+      ],
       streamEnabled: true,
       streamViewType: 'NEW_IMAGE',
     });
@@ -81,8 +87,10 @@ export class TeleportStorage extends Construct {
       hashKey: 'SessionID',
       rangeKey: 'EventIndex',
       attribute: [
-        { name: 'SessionID', type: 'S' }, { name: 'EventIndex', type: 'N' },
-        { name: 'CreatedAtDate', type: 'S' }, { name: 'CreatedAt', type: 'N' },
+        { name: 'SessionID', type: 'S' },
+        { name: 'EventIndex', type: 'N' },
+        { name: 'CreatedAtDate', type: 'S' },
+        { name: 'CreatedAt', type: 'N' },
       ],
       globalSecondaryIndex: [{ name: 'timesearchV2', hashKey: 'CreatedAtDate', rangeKey: 'CreatedAt', projectionType: 'ALL' }],
     });
@@ -97,7 +105,11 @@ export class TeleportStorage extends Construct {
     const bucket = this.bucket;
     new S3BucketOwnershipControls(this, 'ownership', { bucket: bucket.id, rule: { objectOwnership: 'BucketOwnerEnforced' } });
     new S3BucketPublicAccessBlock(this, 'public-access-block', {
-      bucket: bucket.id, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true,
+      bucket: bucket.id,
+      blockPublicAcls: true,
+      blockPublicPolicy: true,
+      ignorePublicAcls: true,
+      restrictPublicBuckets: true,
     });
     new S3BucketServerSideEncryptionConfigurationA(this, 'encryption', {
       bucket: bucket.id,
@@ -108,7 +120,11 @@ export class TeleportStorage extends Construct {
       policy: policyDocument(
         // Recordings are written with the cluster's key or the bucket default (which is that key), never another.
         {
-          Sid: 'DenyOtherKeys', Effect: 'Deny', Principal: '*', Action: 's3:PutObject', Resource: `${arn}/*`,
+          Sid: 'DenyOtherKeys',
+          Effect: 'Deny',
+          Principal: '*',
+          Action: 's3:PutObject',
+          Resource: `${arn}/*`,
           Condition: { StringNotEqualsIfExists: { 's3:x-amz-server-side-encryption-aws-kms-key-id': this.key.arn } },
         },
         denyInsecureTransport('s3:*', [arn, `${arn}/*`]),
@@ -117,19 +133,22 @@ export class TeleportStorage extends Construct {
     new S3BucketVersioningA(this, 'versioning', { bucket: bucket.id, versioningConfiguration: { status: 'Enabled' } });
     new S3BucketLifecycleConfiguration(this, 'lifecycle', {
       bucket: bucket.id,
-      rule: [{
-        id: 'recordings',
-        status: 'Enabled',
-        filter: [{ prefix: '' }],
-        transition: [
-          { days: props.lifecycle.infrequentAccessDays, storageClass: 'STANDARD_IA' },
-          { days: props.lifecycle.glacierDays, storageClass: 'GLACIER_IR' },
-        ],
-        expiration: props.lifecycle.expireDays !== undefined ? [{ days: props.lifecycle.expireDays }] : undefined,
-        // An overwritten or deleted recording stays as long as recordings are kept: never sooner than expireDays, kept without it.
-        noncurrentVersionExpiration: props.lifecycle.expireDays !== undefined ? [{ noncurrentDays: props.lifecycle.expireDays }] : undefined,
-        abortIncompleteMultipartUpload: [{ daysAfterInitiation: 7 }],
-      }],
+      rule: [
+        {
+          id: 'recordings',
+          status: 'Enabled',
+          filter: [{ prefix: '' }],
+          transition: [
+            { days: props.lifecycle.infrequentAccessDays, storageClass: 'STANDARD_IA' },
+            { days: props.lifecycle.glacierDays, storageClass: 'GLACIER_IR' },
+          ],
+          expiration: props.lifecycle.expireDays !== undefined ? [{ days: props.lifecycle.expireDays }] : undefined,
+          // An overwritten or deleted recording stays as long as recordings are kept: never sooner than expireDays, kept without it.
+          noncurrentVersionExpiration:
+            props.lifecycle.expireDays !== undefined ? [{ noncurrentDays: props.lifecycle.expireDays }] : undefined,
+          abortIncompleteMultipartUpload: [{ daysAfterInitiation: 7 }],
+        },
+      ],
     });
     if (props.objectLock) {
       new S3BucketObjectLockConfigurationA(this, 'object-lock', {
@@ -147,8 +166,16 @@ export class TeleportStorage extends Construct {
         Sid: 'TeleportTables',
         Effect: 'Allow',
         Action: [
-          'dynamodb:BatchWriteItem', 'dynamodb:ConditionCheckItem', 'dynamodb:DeleteItem', 'dynamodb:DescribeTable', 'dynamodb:DescribeTimeToLive',
-          'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:Scan', 'dynamodb:UpdateItem',
+          'dynamodb:BatchWriteItem',
+          'dynamodb:ConditionCheckItem',
+          'dynamodb:DeleteItem',
+          'dynamodb:DescribeTable',
+          'dynamodb:DescribeTimeToLive',
+          'dynamodb:GetItem',
+          'dynamodb:PutItem',
+          'dynamodb:Query',
+          'dynamodb:Scan',
+          'dynamodb:UpdateItem',
         ],
         Resource: [this.stateTable.arn, this.eventsTable.arn, `${this.eventsTable.arn}/index/timesearchV2`],
       },

@@ -10,13 +10,39 @@ export function autoscalingStatements(config: EnvironmentConfig): ReasonedStatem
 
   // Autoscaling of the services that scale.
   if (services.some((s) => s.autoscaling)) {
-    add({ Sid: 'ServiceAutoscaling', Effect: 'Allow', Action: ['application-autoscaling:RegisterScalableTarget', 'application-autoscaling:DeregisterScalableTarget', 'application-autoscaling:PutScalingPolicy', 'application-autoscaling:DeleteScalingPolicy',
-      'application-autoscaling:PutScheduledAction', 'application-autoscaling:DeleteScheduledAction', 'application-autoscaling:ListTagsForResource'], Resource: '*',
+    add({
+      Sid: 'ServiceAutoscaling',
+      Effect: 'Allow',
+      Action: [
+        'application-autoscaling:RegisterScalableTarget',
+        'application-autoscaling:DeregisterScalableTarget',
+        'application-autoscaling:PutScalingPolicy',
+        'application-autoscaling:DeleteScalingPolicy',
+        'application-autoscaling:PutScheduledAction',
+        'application-autoscaling:DeleteScheduledAction',
+        'application-autoscaling:ListTagsForResource',
+      ],
+      Resource: '*',
       Condition: { StringEquals: { 'application-autoscaling:service-namespace': 'ecs' } },
-      reason: 'Application Auto Scaling names scalable targets by random IDs and authorizes policies and schedules on * only; limited to ECS' });
-    add({ Sid: 'ServiceAutoscalingTagOnCreate', Effect: 'Allow', Action: 'application-autoscaling:TagResource', Resource: '*', Condition: taggedOnCreate(config),
-      reason: 'tags of a scalable target being registered, which has no ID yet; the request must tag it with this Project and Environment, and no target already tagged can be re-tagged' });
-    add({ Sid: 'ServiceAutoscalingRetag', Effect: 'Allow', Action: ['application-autoscaling:TagResource', 'application-autoscaling:UntagResource'], Resource: arn('application-autoscaling', 'scalable-target/*'), Condition: retagged(config) });
+      reason:
+        'Application Auto Scaling names scalable targets by random IDs and authorizes policies and schedules on * only; limited to ECS',
+    });
+    add({
+      Sid: 'ServiceAutoscalingTagOnCreate',
+      Effect: 'Allow',
+      Action: 'application-autoscaling:TagResource',
+      Resource: '*',
+      Condition: taggedOnCreate(config),
+      reason:
+        'tags of a scalable target being registered, which has no ID yet; the request must tag it with this Project and Environment, and no target already tagged can be re-tagged',
+    });
+    add({
+      Sid: 'ServiceAutoscalingRetag',
+      Effect: 'Allow',
+      Action: ['application-autoscaling:TagResource', 'application-autoscaling:UntagResource'],
+      Resource: arn('application-autoscaling', 'scalable-target/*'),
+      Condition: retagged(config),
+    });
   }
   return statements;
 }

@@ -24,15 +24,21 @@ export function arns(config: EnvironmentConfig) {
   const { partition: p, region: r, accountId: a } = config.aws;
   const prefix = new Naming(config.project, config.environment).prefix;
   return {
-    p, r, a, prefix,
-    arn: (service: string, resource: string, region: string = r, account: string = a) => `arn:${p}:${service}:${region}:${account}:${resource}`,
+    p,
+    r,
+    a,
+    prefix,
+    arn: (service: string, resource: string, region: string = r, account: string = a) =>
+      `arn:${p}:${service}:${region}:${account}:${resource}`,
   };
 }
 
 /** The names of every database of the environment, as the Database module gives them, in key order. */
 export function databasesOf(config: EnvironmentConfig): ReturnType<typeof databaseNames>[] {
   const prefix = new Naming(config.project, config.environment).prefix;
-  return Object.values(config.databases).sort((x, y) => x.name.localeCompare(y.name)).map((db) => databaseNames(prefix, db.name, db.parameterGroupFamily));
+  return Object.values(config.databases)
+    .sort((x, y) => x.name.localeCompare(y.name))
+    .map((db) => databaseNames(prefix, db.name, db.parameterGroupFamily));
 }
 
 /** Requests that create or change a resource tagged as this environment's. */
@@ -63,7 +69,20 @@ export function taggedOnCreate(config: EnvironmentConfig): Condition {
 }
 
 /** Every IAM action that changes something: what the deny statements refuse. */
-export const IAM_WRITES = ['iam:Add*', 'iam:Attach*', 'iam:Create*', 'iam:Delete*', 'iam:Detach*', 'iam:PassRole', 'iam:Put*', 'iam:Remove*', 'iam:Set*', 'iam:Tag*', 'iam:Untag*', 'iam:Update*'];
+export const IAM_WRITES = [
+  'iam:Add*',
+  'iam:Attach*',
+  'iam:Create*',
+  'iam:Delete*',
+  'iam:Detach*',
+  'iam:PassRole',
+  'iam:Put*',
+  'iam:Remove*',
+  'iam:Set*',
+  'iam:Tag*',
+  'iam:Untag*',
+  'iam:Update*',
+];
 
 /** The environment's permissions boundary policy, `<prefix>-boundary`, which the bootstrap creates (permissions-boundary.ts). */
 export function boundaryPolicyName(config: EnvironmentConfig): string {
@@ -91,11 +110,16 @@ export function withBoundary(config: EnvironmentConfig): Condition {
 export function protectedIamArns(config: EnvironmentConfig): string[] {
   const { p, a } = arns(config);
   const iam = (resource: string) => `arn:${p}:iam::${a}:${resource}`;
-  const holders = [githubRoleName(config.project, config.environment, 'apply'), githubRoleName(config.project, config.environment, 'deploy'), controllerNames.environmentRole(config.project, config.environment)];
+  const holders = [
+    githubRoleName(config.project, config.environment, 'apply'),
+    githubRoleName(config.project, config.environment, 'deploy'),
+    controllerNames.environmentRole(config.project, config.environment),
+  ];
   const controller = controllerNames.prefix(config.project);
   return [
     ...holders.flatMap((name) => [iam(`role/${name}`), iam(`policy/${name}-*`)]),
-    iam(`role/${controller}-*`), iam(`policy/${controller}-*`),
+    iam(`role/${controller}-*`),
+    iam(`policy/${controller}-*`),
     githubOidcProviderArn(p, a),
     iam(`policy/${boundaryPolicyName(config)}`),
   ];

@@ -9,20 +9,57 @@ import { arns, type ReasonedStatement } from './common';
 export function deployStatements(config: EnvironmentConfig, taskRoleNames: readonly string[]): ReasonedStatement[] {
   const { arn, prefix } = arns(config);
   const statements: ReasonedStatement[] = [
-    { Sid: 'EcrLogin', Effect: 'Allow', Action: 'ecr:GetAuthorizationToken', Resource: '*', reason: 'ecr:GetAuthorizationToken has no resource-level permission' },
+    {
+      Sid: 'EcrLogin',
+      Effect: 'Allow',
+      Action: 'ecr:GetAuthorizationToken',
+      Resource: '*',
+      reason: 'ecr:GetAuthorizationToken has no resource-level permission',
+    },
   ];
   if (repositoriesOf(config).length > 0) {
-    statements.push({ Sid: 'PushImages', Effect: 'Allow', Action: ['ecr:BatchCheckLayerAvailability', 'ecr:InitiateLayerUpload', 'ecr:UploadLayerPart', 'ecr:CompleteLayerUpload', 'ecr:PutImage', 'ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer', 'ecr:DescribeImages'],
-      Resource: repositoriesOf(config).map((r) => arn('ecr', `repository/${repositoryName(config, r)}`)) });
+    statements.push({
+      Sid: 'PushImages',
+      Effect: 'Allow',
+      Action: [
+        'ecr:BatchCheckLayerAvailability',
+        'ecr:InitiateLayerUpload',
+        'ecr:UploadLayerPart',
+        'ecr:CompleteLayerUpload',
+        'ecr:PutImage',
+        'ecr:BatchGetImage',
+        'ecr:GetDownloadUrlForLayer',
+        'ecr:DescribeImages',
+      ],
+      Resource: repositoriesOf(config).map((r) => arn('ecr', `repository/${repositoryName(config, r)}`)),
+    });
   }
   statements.push(
-    { Sid: 'TaskDefinitions', Effect: 'Allow', Action: ['ecs:RegisterTaskDefinition', 'ecs:DescribeTaskDefinition'], Resource: '*', reason: 'ECS offers no resource-level permission for registering and describing task definitions' },
+    {
+      Sid: 'TaskDefinitions',
+      Effect: 'Allow',
+      Action: ['ecs:RegisterTaskDefinition', 'ecs:DescribeTaskDefinition'],
+      Resource: '*',
+      reason: 'ECS offers no resource-level permission for registering and describing task definitions',
+    },
     // A revision registered from the current one keeps its tags (rollout: DescribeTaskDefinition --include TAGS).
-    { Sid: 'TagTaskDefinitions', Effect: 'Allow', Action: 'ecs:TagResource', Resource: arn('ecs', `task-definition/${prefix}-*:*`), Condition: { StringEquals: { 'ecs:CreateAction': 'RegisterTaskDefinition' } } },
+    {
+      Sid: 'TagTaskDefinitions',
+      Effect: 'Allow',
+      Action: 'ecs:TagResource',
+      Resource: arn('ecs', `task-definition/${prefix}-*:*`),
+      Condition: { StringEquals: { 'ecs:CreateAction': 'RegisterTaskDefinition' } },
+    },
     { Sid: 'RollOut', Effect: 'Allow', Action: ['ecs:UpdateService', 'ecs:DescribeServices'], Resource: arn('ecs', `service/${prefix}/*`) },
   );
   if (taskRoleNames.length > 0) {
-    statements.push({ Sid: 'PassServiceRoles', Effect: 'Allow', Action: 'iam:PassRole', Resource: [...taskRoleNames].sort().map((name) => arn('iam', `role/${name}`, '')), Condition: { StringEquals: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' } } });
+    statements.push({
+      Sid: 'PassServiceRoles',
+      Effect: 'Allow',
+      Action: 'iam:PassRole',
+      Resource: [...taskRoleNames].sort().map((name) => arn('iam', `role/${name}`, '')),
+      Condition: { StringEquals: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' } },
+    });
   }
   return statements;
 }
@@ -30,5 +67,7 @@ export function deployStatements(config: EnvironmentConfig, taskRoleNames: reado
 /** The task and execution role names of every service (the names ServiceRoles gives them). */
 export function serviceRoleNames(config: EnvironmentConfig): string[] {
   const prefix = new Naming(config.project, config.environment).prefix;
-  return Object.keys(config.services).sort().flatMap((service) => (['execution', 'task'] as const).map((kind) => serviceRoleName(`${prefix}-${service}`, kind)));
+  return Object.keys(config.services)
+    .sort()
+    .flatMap((service) => (['execution', 'task'] as const).map((kind) => serviceRoleName(`${prefix}-${service}`, kind)));
 }

@@ -10,8 +10,24 @@ export function registryStatements(config: EnvironmentConfig): ReasonedStatement
 
   // Registry: the environment's repositories, <project>/<environment>/*.
   if (repositoriesOf(config).length > 0) {
-    add({ Sid: 'EcrRepositories', Effect: 'Allow', Action: ['ecr:CreateRepository', 'ecr:DeleteRepository', 'ecr:PutLifecyclePolicy', 'ecr:GetLifecyclePolicy', 'ecr:DeleteLifecyclePolicy', 'ecr:PutImageTagMutability', 'ecr:PutImageScanningConfiguration', 'ecr:TagResource', 'ecr:UntagResource', 'ecr:ListTagsForResource', 'ecr:GetRepositoryPolicy'],
-      Resource: arn('ecr', `repository/${repositoryName(config, '*')}`) });
+    add({
+      Sid: 'EcrRepositories',
+      Effect: 'Allow',
+      Action: [
+        'ecr:CreateRepository',
+        'ecr:DeleteRepository',
+        'ecr:PutLifecyclePolicy',
+        'ecr:GetLifecyclePolicy',
+        'ecr:DeleteLifecyclePolicy',
+        'ecr:PutImageTagMutability',
+        'ecr:PutImageScanningConfiguration',
+        'ecr:TagResource',
+        'ecr:UntagResource',
+        'ecr:ListTagsForResource',
+        'ecr:GetRepositoryPolicy',
+      ],
+      Resource: arn('ecr', `repository/${repositoryName(config, '*')}`),
+    });
   }
   return statements;
 }

@@ -38,7 +38,15 @@ import { teleportStatements } from './teleport';
 import { jobStatements } from './jobs';
 import { workloadStatements } from './workloads';
 
-export { boundaryPolicyArn, boundaryPolicyName, databasesOf, IAM_WRITES, OWNER_TAG_KEYS, protectedIamArns, type ReasonedStatement } from './common';
+export {
+  boundaryPolicyArn,
+  boundaryPolicyName,
+  databasesOf,
+  IAM_WRITES,
+  OWNER_TAG_KEYS,
+  protectedIamArns,
+  type ReasonedStatement,
+} from './common';
 export { deployStatements, serviceRoleNames } from './deploy';
 export { chunkStatements, mergeStatements, policyStatements, unreasonedWildcards, wildcardWaiver } from './merge';
 export { stateStatements } from './state';
@@ -53,8 +61,9 @@ export function siblingPatterns(config: EnvironmentConfig, statements: readonly 
   const prefix = arns(config).prefix;
   const siblings = others.filter((o) => o.startsWith(`${config.environment}-`)).map((o) => new Naming(config.project, o).prefix);
   if (siblings.length === 0) return [];
-  const wide = [...new Set(statements.filter((s) => s.Effect === 'Allow').flatMap((s) => [s.Resource ?? []].flat()))]
-    .filter((r) => r.includes(`${prefix}-*`) || r.includes(`${prefix}*`));
+  const wide = [...new Set(statements.filter((s) => s.Effect === 'Allow').flatMap((s) => [s.Resource ?? []].flat()))].filter(
+    (r) => r.includes(`${prefix}-*`) || r.includes(`${prefix}*`),
+  );
   return [...new Set(siblings.flatMap((sibling) => wide.map((r) => r.replace(prefix, sibling))))].sort();
 }
 
@@ -92,7 +101,12 @@ export function managementStatements(config: EnvironmentConfig, others: readonly
   // Explicit denies win over every allow above, and over any policy a role could attach to itself.
   add({ Sid: 'DenyOwnIam', Effect: 'Deny', Action: IAM_WRITES, Resource: protectedIamArns(config) });
   // A boundary, once a role has one, stays.
-  add({ Sid: 'DenyBoundaryRemoval', Effect: 'Deny', Action: 'iam:DeleteRolePermissionsBoundary', Resource: arn('iam', `role/${prefix}-*`, '') });
+  add({
+    Sid: 'DenyBoundaryRemoval',
+    Effect: 'Deny',
+    Action: 'iam:DeleteRolePermissionsBoundary',
+    Resource: arn('iam', `role/${prefix}-*`, ''),
+  });
   const siblings = siblingPatterns(config, statements, others);
   // IAM names: every write (a controller may still assume a sibling's role it is given); anything else: every action.
   const siblingIam = siblings.filter((r) => r.startsWith(`arn:${config.aws.partition}:iam::`));

@@ -11,19 +11,57 @@ export function jobStatements(config: EnvironmentConfig): ReasonedStatement[] {
 
   // SQS queues named with the prefix: the configured queues, their dead-letter queues, the jobs' dead-letter queues.
   if (jobs || Object.keys(config.queues).length > 0) {
-    add({ Sid: 'Queues', Effect: 'Allow', Action: ['sqs:CreateQueue', 'sqs:DeleteQueue', 'sqs:GetQueueAttributes', 'sqs:SetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:ListQueueTags', 'sqs:TagQueue', 'sqs:UntagQueue'],
-      Resource: arn('sqs', `${prefix}-*`) });
+    add({
+      Sid: 'Queues',
+      Effect: 'Allow',
+      Action: [
+        'sqs:CreateQueue',
+        'sqs:DeleteQueue',
+        'sqs:GetQueueAttributes',
+        'sqs:SetQueueAttributes',
+        'sqs:GetQueueUrl',
+        'sqs:ListQueueTags',
+        'sqs:TagQueue',
+        'sqs:UntagQueue',
+      ],
+      Resource: arn('sqs', `${prefix}-*`),
+    });
   }
   if (jobs) {
     // EventBridge Scheduler schedules of the default group, and the EventBridge rules that match failed runs.
-    add({ Sid: 'JobSchedules', Effect: 'Allow', Action: ['scheduler:CreateSchedule', 'scheduler:UpdateSchedule', 'scheduler:DeleteSchedule', 'scheduler:GetSchedule'],
-      Resource: arn('scheduler', `schedule/default/${prefix}-*`) });
-    add({ Sid: 'JobRules', Effect: 'Allow', Action: ['events:PutRule', 'events:DeleteRule', 'events:DescribeRule', 'events:EnableRule', 'events:DisableRule', 'events:ListTargetsByRule', 'events:ListTagsForResource', 'events:TagResource', 'events:UntagResource'],
-      Resource: arn('events', `rule/${prefix}-*`) });
+    add({
+      Sid: 'JobSchedules',
+      Effect: 'Allow',
+      Action: ['scheduler:CreateSchedule', 'scheduler:UpdateSchedule', 'scheduler:DeleteSchedule', 'scheduler:GetSchedule'],
+      Resource: arn('scheduler', `schedule/default/${prefix}-*`),
+    });
+    add({
+      Sid: 'JobRules',
+      Effect: 'Allow',
+      Action: [
+        'events:PutRule',
+        'events:DeleteRule',
+        'events:DescribeRule',
+        'events:EnableRule',
+        'events:DisableRule',
+        'events:ListTargetsByRule',
+        'events:ListTagsForResource',
+        'events:TagResource',
+        'events:UntagResource',
+      ],
+      Resource: arn('events', `rule/${prefix}-*`),
+    });
   }
   // The alarm that starts a queue worker from zero drives its scaling policy: it exists even where monitoring alarms are off.
-  const fromZero = Object.values(config.services).filter((s) => s.autoscaling?.queue && s.autoscaling.min === 0)
+  const fromZero = Object.values(config.services)
+    .filter((s) => s.autoscaling?.queue && s.autoscaling.min === 0)
     .map((s) => arn('cloudwatch', `alarm:${fitName(`${prefix}-${s.name}-queue-from-zero`, NAME_LIMITS.alarm)}`));
-  if (fromZero.length > 0) add({ Sid: 'QueueScalingAlarms', Effect: 'Allow', Action: ['cloudwatch:PutMetricAlarm', 'cloudwatch:DeleteAlarms', 'cloudwatch:TagResource', 'cloudwatch:UntagResource'], Resource: fromZero });
+  if (fromZero.length > 0)
+    add({
+      Sid: 'QueueScalingAlarms',
+      Effect: 'Allow',
+      Action: ['cloudwatch:PutMetricAlarm', 'cloudwatch:DeleteAlarms', 'cloudwatch:TagResource', 'cloudwatch:UntagResource'],
+      Resource: fromZero,
+    });
   return statements;
 }

@@ -17,7 +17,22 @@ export function logStatements(config: EnvironmentConfig): ReasonedStatement[] {
   logGroups.push(...databasesOf(config).map((db) => arn('logs', `log-group:${db.logGroupPrefix}*`)));
   // The web ACL's log group (WAF delivers only to aws-waf-logs-*).
   if (config.loadBalancer.waf.enabled) logGroups.push(arn('logs', `log-group:${config.loadBalancer.waf.logGroupName}`));
-  add({ Sid: 'LogGroups', Effect: 'Allow', Action: ['logs:CreateLogGroup', 'logs:DeleteLogGroup', 'logs:PutRetentionPolicy', 'logs:DeleteRetentionPolicy', 'logs:AssociateKmsKey', 'logs:DisassociateKmsKey', 'logs:TagResource', 'logs:UntagResource', 'logs:TagLogGroup', 'logs:UntagLogGroup'],
-    Resource: logGroups.flatMap((g) => [g, `${g}:*`]) });
+  add({
+    Sid: 'LogGroups',
+    Effect: 'Allow',
+    Action: [
+      'logs:CreateLogGroup',
+      'logs:DeleteLogGroup',
+      'logs:PutRetentionPolicy',
+      'logs:DeleteRetentionPolicy',
+      'logs:AssociateKmsKey',
+      'logs:DisassociateKmsKey',
+      'logs:TagResource',
+      'logs:UntagResource',
+      'logs:TagLogGroup',
+      'logs:UntagLogGroup',
+    ],
+    Resource: logGroups.flatMap((g) => [g, `${g}:*`]),
+  });
   return statements;
 }

@@ -36,7 +36,8 @@ export function mergeStatements(lists: readonly (readonly ReasonedStatement[])[]
   if (lists.length !== environments.length) throw new Error('mergeStatements: one environment name per list');
   const bySid = new Map<string, { environment: string; statement: ReasonedStatement }[]>();
   lists.forEach((list, i) => {
-    for (const statement of list) bySid.set(statement.Sid, [...(bySid.get(statement.Sid) ?? []), { environment: environments[i]!, statement }]);
+    for (const statement of list)
+      bySid.set(statement.Sid, [...(bySid.get(statement.Sid) ?? []), { environment: environments[i]!, statement }]);
   });
   const key = (s: ReasonedStatement) => JSON.stringify([s.Effect, [s.Action].flat().sort(), s.Condition ?? null, s.NotResource ?? null]);
   const merged: ReasonedStatement[] = [];
@@ -52,7 +53,14 @@ export function mergeStatements(lists: readonly (readonly ReasonedStatement[])[]
       merged.push({ ...members[0]!.statement, Condition: conditionUnion });
       continue;
     }
-    for (const { environment, statement } of members) merged.push({ ...statement, Sid: `${sid}${environment.split(/[^A-Za-z0-9]+/).map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join('')}` });
+    for (const { environment, statement } of members)
+      merged.push({
+        ...statement,
+        Sid: `${sid}${environment
+          .split(/[^A-Za-z0-9]+/)
+          .map((w) => w.charAt(0).toUpperCase() + w.slice(1))
+          .join('')}`,
+      });
   }
   return merged;
 }
@@ -65,23 +73,38 @@ export function mergeStatements(lists: readonly (readonly ReasonedStatement[])[]
  * Undefined when they differ in anything else.
  */
 function unionOfOneConditionKey(statements: readonly ReasonedStatement[]): ReasonedStatement['Condition'] | undefined {
-  const rest = (s: ReasonedStatement) => JSON.stringify([s.Effect, [s.Action].flat().sort(), [s.Resource ?? []].flat().sort(), s.NotResource ?? null]);
+  const rest = (s: ReasonedStatement) =>
+    JSON.stringify([s.Effect, [s.Action].flat().sort(), [s.Resource ?? []].flat().sort(), s.NotResource ?? null]);
   if (new Set(statements.map(rest)).size !== 1 || statements.some((s) => s.Condition === undefined)) return undefined;
-  const flat = (s: ReasonedStatement) => Object.entries(s.Condition!).flatMap(([operator, byKey]) => Object.entries(byKey).map(([k, v]) => [`${operator}\u0000${k}`, [v].flat()] as const));
-  const shapes = statements.map((s) => flat(s).map(([k]) => k).sort().join('\u0001'));
+  const flat = (s: ReasonedStatement) =>
+    Object.entries(s.Condition!).flatMap(([operator, byKey]) =>
+      Object.entries(byKey).map(([k, v]) => [`${operator}\u0000${k}`, [v].flat()] as const),
+    );
+  const shapes = statements.map((s) =>
+    flat(s)
+      .map(([k]) => k)
+      .sort()
+      .join('\u0001'),
+  );
   if (new Set(shapes).size !== 1) return undefined;
   const first = flat(statements[0]!);
-  const differing = first.filter(([k, v]) => statements.some((s) => JSON.stringify([...(flat(s).find(([k2]) => k2 === k)![1])].sort()) !== JSON.stringify([...v].sort())));
+  const differing = first.filter(([k, v]) =>
+    statements.some((s) => JSON.stringify([...flat(s).find(([k2]) => k2 === k)![1]].sort()) !== JSON.stringify([...v].sort())),
+  );
   if (differing.length !== 1) return undefined;
   const [differingKey] = differing[0]!;
   // Listing more values widens exactly to the union only where a value must match one of them: not under a negated or ForAllValues operator.
   const operator = differingKey.split('\u0000')[0]!;
-  if (operator.includes('Not') || operator.startsWith('ForAllValues') || operator === 'Null' || operator.startsWith('Bool')) return undefined;
+  if (operator.includes('Not') || operator.startsWith('ForAllValues') || operator === 'Null' || operator.startsWith('Bool'))
+    return undefined;
   const out: Record<string, Record<string, string | string[]>> = {};
   for (const [operator, byKey] of Object.entries(statements[0]!.Condition!)) {
     out[operator] = {};
     for (const [k, v] of Object.entries(byKey)) {
-      if (`${operator}\u0000${k}` !== differingKey) { out[operator]![k] = v as string | string[]; continue; }
+      if (`${operator}\u0000${k}` !== differingKey) {
+        out[operator]![k] = v as string | string[];
+        continue;
+      }
       const values = [...new Set(statements.flatMap((s) => [s.Condition![operator]![k]!].flat()))];
       out[operator]![k] = values.length === 1 ? values[0]! : values;
     }
@@ -100,7 +123,11 @@ export function chunkStatements(statements: readonly PolicyStatement[], limit: n
   for (const statement of statements) {
     const length = JSON.stringify(statement).length + 1;
     if (length + 60 > limit) throw new Error(`management policy: statement ${statement.Sid ?? ''} alone is over IAM's policy size`);
-    if (size + length + 60 > limit && current.length > 0) { chunks.push(current); current = []; size = 0; }
+    if (size + length + 60 > limit && current.length > 0) {
+      chunks.push(current);
+      current = [];
+      size = 0;
+    }
     current.push(statement);
     size += length;
   }

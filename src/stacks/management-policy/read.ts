@@ -9,7 +9,19 @@ import type { ReasonedStatement } from './common';
  * reference lists `*` as their only resource), and they change nothing.
  */
 export function readStatements(config: EnvironmentConfig): ReasonedStatement[] {
-  const actions = ['ec2:Describe*', 'elasticloadbalancing:Describe*', 'ecs:Describe*', 'ecs:List*', 'logs:Describe*', 'logs:ListTagsForResource', 'logs:ListTagsLogGroup', 'cloudwatch:Describe*', 'cloudwatch:ListTagsForResource', 'kms:ListAliases', 'iam:ListRoles'];
+  const actions = [
+    'ec2:Describe*',
+    'elasticloadbalancing:Describe*',
+    'ecs:Describe*',
+    'ecs:List*',
+    'logs:Describe*',
+    'logs:ListTagsForResource',
+    'logs:ListTagsLogGroup',
+    'cloudwatch:Describe*',
+    'cloudwatch:ListTagsForResource',
+    'kms:ListAliases',
+    'iam:ListRoles',
+  ];
   const services = Object.values(config.services);
   if (services.some((s) => s.autoscaling)) actions.push('application-autoscaling:Describe*');
   if (services.some((s) => s.serviceDiscovery)) actions.push('servicediscovery:Get*', 'servicediscovery:List*');
@@ -20,8 +32,13 @@ export function readStatements(config: EnvironmentConfig): ReasonedStatement[] {
   if (config.loadBalancer.waf.enabled) actions.push('wafv2:ListWebACLs');
   if (Object.values(config.certificates).some((c) => c.arn === undefined)) actions.push('acm:ListCertificates');
   if (repositoriesOf(config).length > 0) actions.push('ecr:DescribeRepositories');
-  return [{
-    Sid: 'ReadToRefresh', Effect: 'Allow', Action: actions.sort(), Resource: '*',
-    reason: 'Describe/List calls to refresh state: AWS offers no resource-level permission for them, and they change nothing',
-  }];
+  return [
+    {
+      Sid: 'ReadToRefresh',
+      Effect: 'Allow',
+      Action: actions.sort(),
+      Resource: '*',
+      reason: 'Describe/List calls to refresh state: AWS offers no resource-level permission for them, and they change nothing',
+    },
+  ];
 }

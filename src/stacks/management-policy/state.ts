@@ -9,10 +9,22 @@ export function stateStatements(config: EnvironmentConfig): ReasonedStatement[] 
   const key = `${backend.keyPrefix}/${config.environment}.tfstate`;
   const objects = [`arn:${p}:s3:::${backend.bucket}/${key}`];
   const statements: ReasonedStatement[] = [
-    { Sid: 'StateList', Effect: 'Allow', Action: 's3:ListBucket', Resource: `arn:${p}:s3:::${backend.bucket}`, Condition: { StringLike: { 's3:prefix': [key, `${key}*`] } } },
+    {
+      Sid: 'StateList',
+      Effect: 'Allow',
+      Action: 's3:ListBucket',
+      Resource: `arn:${p}:s3:::${backend.bucket}`,
+      Condition: { StringLike: { 's3:prefix': [key, `${key}*`] } },
+    },
     { Sid: 'StateObjects', Effect: 'Allow', Action: ['s3:GetObject', 's3:PutObject'], Resource: objects },
   ];
-  if (backend.useLockfile) statements.push({ Sid: 'StateLockFile', Effect: 'Allow', Action: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'], Resource: `arn:${p}:s3:::${backend.bucket}/${key}.tflock` });
+  if (backend.useLockfile)
+    statements.push({
+      Sid: 'StateLockFile',
+      Effect: 'Allow',
+      Action: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'],
+      Resource: `arn:${p}:s3:::${backend.bucket}/${key}.tflock`,
+    });
   if (backend.lockTable === undefined) return statements;
   statements.push({
     Sid: 'StateLockTable',

@@ -9,8 +9,24 @@ export function tableStatements(config: EnvironmentConfig): ReasonedStatement[] 
 
   // DynamoDB tables named with the prefix.
   if (Object.keys(config.dynamodb).length > 0) {
-    add({ Sid: 'Tables', Effect: 'Allow', Action: ['dynamodb:CreateTable', 'dynamodb:UpdateTable', 'dynamodb:DeleteTable', 'dynamodb:DescribeTable', 'dynamodb:DescribeContinuousBackups', 'dynamodb:UpdateContinuousBackups', 'dynamodb:DescribeTimeToLive', 'dynamodb:UpdateTimeToLive', 'dynamodb:ListTagsOfResource', 'dynamodb:TagResource', 'dynamodb:UntagResource'],
-      Resource: arn('dynamodb', `table/${prefix}-*`) });
+    add({
+      Sid: 'Tables',
+      Effect: 'Allow',
+      Action: [
+        'dynamodb:CreateTable',
+        'dynamodb:UpdateTable',
+        'dynamodb:DeleteTable',
+        'dynamodb:DescribeTable',
+        'dynamodb:DescribeContinuousBackups',
+        'dynamodb:UpdateContinuousBackups',
+        'dynamodb:DescribeTimeToLive',
+        'dynamodb:UpdateTimeToLive',
+        'dynamodb:ListTagsOfResource',
+        'dynamodb:TagResource',
+        'dynamodb:UntagResource',
+      ],
+      Resource: arn('dynamodb', `table/${prefix}-*`),
+    });
   }
   return statements;
 }
