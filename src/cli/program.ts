@@ -124,11 +124,20 @@ export function createProgram(): Command {
     .option('--config <dir>', 'the config folder', 'environments')
     .option('--out <dir>', 'the output folder', 'cdktf.out')
     .option('--lock-file <file>', 'the provider lock file copied into each stack folder', '.terraform.lock.hcl')
-    .action(async (options: { config: string; out: string; lockFile: string }) => {
+    .option(
+      '--no-change-checks',
+      'plan the stacks only, not the change scenarios (a routine change planned against a simulated deployment)',
+    )
+    .action(async (options: { config: string; out: string; lockFile: string; changeChecks: boolean }) => {
       const { checkTerraform, selectEnvironments } = core();
       const environments = exitOnUserError(() => selectEnvironments(options.config));
       const results = await withTerraform(() =>
-        checkTerraform(environments, { outDir: resolve(options.out), lockFile: resolve(options.lockFile), onEvent: printEvent }),
+        checkTerraform(environments, {
+          outDir: resolve(options.out),
+          lockFile: resolve(options.lockFile),
+          changeChecks: options.changeChecks,
+          onEvent: printEvent,
+        }),
       );
       for (const result of results) {
         console.log(result.summary);

@@ -18,6 +18,8 @@ export interface TerraformCheckOptions {
    * @default none: each init chooses the providers itself
    */
   readonly lockFile?: string;
+  /** Plan the change scenarios (a team's routine changes against a simulated deployment) besides the stacks. @default true */
+  readonly changeChecks?: boolean;
   readonly onEvent?: CoreListener;
 }
 
@@ -35,7 +37,9 @@ export async function checkTerraform(configs: readonly EnvironmentConfig[], opti
   });
   const [stackResults, changeResults] = await Promise.all([
     checkStacks(stacks, { workRoot, settings, lockFile: options.lockFile, onEvent: options.onEvent }, cacheReady),
-    cacheFilled.then(() => checkScenarios(configs, join(workRoot, 'change'), settings, options.lockFile)),
+    options.changeChecks === false
+      ? []
+      : cacheFilled.then(() => checkScenarios(configs, join(workRoot, 'change'), settings, options.lockFile)),
   ]);
   return [...stackResults, ...changeResults];
 }
