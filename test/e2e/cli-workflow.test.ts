@@ -9,31 +9,18 @@
  * test/unit/cli-workflow.test.ts.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { terraformCliDir, terraformSettings } from '../../src/core/index';
-import { EXAMPLES_DIR, runCli } from '../support/helpers';
+import { EXAMPLES_DIR, failingGuardrailsCopy, runCli } from '../support/helpers';
 
 jest.setTimeout(120_000);
 
 const scratch = mkdtempSync(join(tmpdir(), 'platform-workflow-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
-/** A scratch copy of the examples to edit. */
-function examplesCopy(name: string): string {
-  const dir = join(scratch, name);
-  cpSync(EXAMPLES_DIR, dir, { recursive: true });
-  return dir;
-}
-
-/** dev without the waiver of a rule it breaks: an unwaived guardrail failure. */
-function failingGuardrails(name: string): string {
-  const config = examplesCopy(name);
-  const dev = readFileSync(join(config, 'dev.yaml'), 'utf8');
-  writeFileSync(join(config, 'dev.yaml'), dev.replace(/^ {4}vpc-flow-logs: .*\n/m, ''));
-  return config;
-}
+const failingGuardrails = (name: string) => failingGuardrailsCopy(scratch, name);
 
 describe('synth output is a plain Terraform working folder', () => {
   it('keeps .terraform/ and the lock file across synths, so terraform needs no re-init', () => {

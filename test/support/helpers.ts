@@ -1,6 +1,6 @@
 /** Shared test helpers: config fixtures in temporary folders, the CLI as a child process, and stacks synthesized once per file. */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Testing } from 'cdktf';
@@ -36,6 +36,21 @@ network:
 /** A small service for MINIMAL_ENVIRONMENT's `services:` map (public image, 0.25 vCPU, HTTPS out only), as YAML lines. */
 export function minimalService(name: string): string {
   return `  ${name}:\n    image: public.ecr.aws/nginx/nginx:1.27.3\n    cpu: 256\n    memory: 512\n    egress:\n      - { cidr: 0.0.0.0/0, ports: [443] }\n`;
+}
+
+/** A copy of the examples, `scratch/name`, to edit. */
+export function examplesCopy(scratch: string, name: string): string {
+  const dir = join(scratch, name);
+  cpSync(EXAMPLES_DIR, dir, { recursive: true });
+  return dir;
+}
+
+/** A copy of the examples whose dev lost the waiver of a rule it breaks: an unwaived guardrail failure. */
+export function failingGuardrailsCopy(scratch: string, name: string): string {
+  const config = examplesCopy(scratch, name);
+  const dev = readFileSync(join(config, 'dev.yaml'), 'utf8');
+  writeFileSync(join(config, 'dev.yaml'), dev.replace(/^ {4}vpc-flow-logs: .*\n/m, ''));
+  return config;
 }
 
 /** Writes `files` into a fresh folder and returns its path. */

@@ -11,25 +11,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { cli as runCli } from '../support/cli-in-process';
-import { EXAMPLES_DIR } from '../support/helpers';
+import { EXAMPLES_DIR, examplesCopy as copyOfExamples, failingGuardrailsCopy } from '../support/helpers';
 
 const scratch = mkdtempSync(join(tmpdir(), 'platform-workflow-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
-/** A scratch copy of the examples to edit. */
-function examplesCopy(name: string): string {
-  const dir = join(scratch, name);
-  cpSync(EXAMPLES_DIR, dir, { recursive: true });
-  return dir;
-}
-
-/** dev without the waiver of a rule it breaks: an unwaived guardrail failure. */
-function failingGuardrails(name: string): string {
-  const config = examplesCopy(name);
-  const dev = readFileSync(join(config, 'dev.yaml'), 'utf8');
-  writeFileSync(join(config, 'dev.yaml'), dev.replace(/^ {4}vpc-flow-logs: .*\n/m, ''));
-  return config;
-}
+const examplesCopy = (name: string) => copyOfExamples(scratch, name);
+const failingGuardrails = (name: string) => failingGuardrailsCopy(scratch, name);
 
 describe('synth output is a plain Terraform working folder', () => {
   it('prunes stacks no longer configured, but keeps a folder that holds a local state', async () => {
