@@ -41,40 +41,55 @@ export interface RunOptions {
 
 /** Runs `terraform ARGS` in `cwd` without blocking; a missing binary is an error that says so. */
 export function terraform(args: readonly string[], cwd: string, env: NodeJS.ProcessEnv, options: RunOptions = {}): Promise<CommandResult> {
-  if (options.outputFile !== undefined) return terraformToFile(args, cwd, env, options, options.outputFile);
   const started = Date.now();
+  const file = options.outputFile;
+  const fd = file === undefined ? undefined : openSync(file, 'w');
   return new Promise((resolvePromise, reject) => {
-    const child = spawn('terraform', args, { cwd, env: options.input ? { ...env, TF_INPUT: '1' } : env, stdio: 'pipe' });
-    // A closed standard input unless answers come (an early exit of terraform makes writing fail: ignored).
-    child.stdin.on('error', () => undefined);
-    if (options.input) options.input.pipe(child.stdin);
-    else child.stdin.end();
+    const child = spawn('terraform', args, {
+      cwd,
+      env: options.input ? { ...env, TF_INPUT: '1' } : env,
+      stdio: fd === undefined ? 'pipe' : [options.input ? 'pipe' : 'ignore', fd, fd],
+    });
+    // The child holds its own copy of the descriptor.
+    if (fd !== undefined) closeSync(fd);
+    if (child.stdin) {
+      // A closed standard input unless answers come (an early exit of terraform makes writing fail: ignored).
+      child.stdin.on('error', () => undefined);
+      if (options.input) options.input.pipe(child.stdin);
+      else child.stdin.end();
+    }
     let output = '';
     let stdout = '';
+    const collect = (text: string, fromStdout: boolean) => {
+      output += text;
+      if (fromStdout) stdout += text;
+      if (text) options.onOutput?.(text);
+    };
+    // From a file, stdout and stderr come interleaved: both count as stdout.
+    const tail = file === undefined ? undefined : tailFile(file, (text) => collect(text, true));
+    child.stdout?.setEncoding('utf8').on('data', (text: string) => collect(text, true));
+    child.stderr?.setEncoding('utf8').on('data', (text: string) => collect(text, false));
     const onAbort = () => child.kill('SIGINT');
     const onKill = () => child.kill('SIGKILL');
     options.signal?.addEventListener('abort', onAbort, { once: true });
     options.kill?.addEventListener('abort', onKill, { once: true });
-    child.stdout.setEncoding('utf8').on('data', (text: string) => {
-      output += text;
-      stdout += text;
-      options.onOutput?.(text);
-    });
-    child.stderr.setEncoding('utf8').on('data', (text: string) => {
-      output += text;
-      options.onOutput?.(text);
-    });
+    let finished = false;
+    const finish = () => {
+      if (finished) return;
+      finished = true;
+      options.signal?.removeEventListener('abort', onAbort);
+      options.kill?.removeEventListener('abort', onKill);
+      tail?.close();
+    };
     child.on('spawn', () => {
       if (child.pid !== undefined) options.onStart?.(child.pid);
     });
     child.on('error', (error: NodeJS.ErrnoException) => {
-      options.signal?.removeEventListener('abort', onAbort);
-      options.kill?.removeEventListener('abort', onKill);
+      finish();
       reject(error.code === 'ENOENT' ? new TerraformMissingError() : error);
     });
     child.on('close', (code) => {
-      options.signal?.removeEventListener('abort', onAbort);
-      options.kill?.removeEventListener('abort', onKill);
+      finish();
       const okCodes = options.okCodes ?? [0];
       resolvePromise({
         ok: code !== null && okCodes.includes(code),
@@ -87,73 +102,22 @@ export function terraform(args: readonly string[], cwd: string, env: NodeJS.Proc
   });
 }
 
-/** `terraform` with its output going to `file` (see RunOptions.outputFile), read back every 100 ms. */
-function terraformToFile(
-  args: readonly string[],
-  cwd: string,
-  env: NodeJS.ProcessEnv,
-  options: RunOptions,
-  file: string,
-): Promise<CommandResult> {
-  const started = Date.now();
-  const fd = openSync(file, 'w');
+/** Reads `file` as it grows (every 100 ms), passing each new piece of text to `onText`; `close` reads the rest and stops. */
+function tailFile(file: string, onText: (text: string) => void): { close(): void } {
   const reader = openSync(file, 'r');
   const decoder = new StringDecoder('utf8');
   const buffer = Buffer.alloc(64 * 1024);
-  let output = '';
   const readNew = () => {
-    for (let n = readSync(reader, buffer); n > 0; n = readSync(reader, buffer)) {
-      const text = decoder.write(buffer.subarray(0, n));
-      output += text;
-      if (text) options.onOutput?.(text);
-    }
+    for (let n = readSync(reader, buffer); n > 0; n = readSync(reader, buffer)) onText(decoder.write(buffer.subarray(0, n)));
   };
-  return new Promise((resolvePromise, reject) => {
-    const child = spawn('terraform', args, {
-      cwd,
-      env: options.input ? { ...env, TF_INPUT: '1' } : env,
-      stdio: [options.input ? 'pipe' : 'ignore', fd, fd],
-    });
-    // The child holds its own copy of the descriptor.
-    closeSync(fd);
-    if (options.input && child.stdin) {
-      child.stdin.on('error', () => undefined);
-      options.input.pipe(child.stdin);
-    }
-    const tail = setInterval(readNew, 100);
-    const onAbort = () => child.kill('SIGINT');
-    const onKill = () => child.kill('SIGKILL');
-    options.signal?.addEventListener('abort', onAbort, { once: true });
-    options.kill?.addEventListener('abort', onKill, { once: true });
-    let finished = false;
-    const done = () => {
-      if (finished) return;
-      finished = true;
-      clearInterval(tail);
-      options.signal?.removeEventListener('abort', onAbort);
-      options.kill?.removeEventListener('abort', onKill);
+  const timer = setInterval(readNew, 100);
+  return {
+    close: () => {
+      clearInterval(timer);
       readNew();
       closeSync(reader);
-    };
-    child.on('spawn', () => {
-      if (child.pid !== undefined) options.onStart?.(child.pid);
-    });
-    child.on('error', (error: NodeJS.ErrnoException) => {
-      done();
-      reject(error.code === 'ENOENT' ? new TerraformMissingError() : error);
-    });
-    child.on('close', (code) => {
-      done();
-      const okCodes = options.okCodes ?? [0];
-      resolvePromise({
-        ok: code !== null && okCodes.includes(code),
-        exitCode: code,
-        output,
-        stdout: output,
-        seconds: (Date.now() - started) / 1000,
-      });
-    });
-  });
+    },
+  };
 }
 
 export class TerraformMissingError extends Error {
