@@ -36,22 +36,30 @@ export function buildApp(environments: readonly EnvironmentConfig[], options: Bu
 }
 
 /**
- * Builds and synthesizes the app. cdktf records a creation stack trace for
- * every token (tens of thousands in a large environment) through
+ * Runs `build` (constructing stacks, synthesizing them) without cdktf's
+ * token stack traces. cdktf records a creation stack trace for every token
+ * (tens of thousands in a large environment) through
  * Error.captureStackTrace, shown only in its messages about tokens it cannot
- * resolve; that was a third of synthesis time. While synthesizing, explicit
+ * resolve; that was a third of synthesis time. While `build` runs, explicit
  * captures record nothing, unless PLATFORM_TOKEN_STACK_TRACES=1 (to debug
  * such a message). Errors keep their traces: `new Error()` captures its own.
  * test/unit/synth-shortcuts.test.ts checks that the output is unchanged.
  */
-export function synthesizeApp(environments: readonly EnvironmentConfig[], options: BuildAppOptions = {}): App {
+export function withoutTokenStackTraces<T>(build: () => T): T {
   const capture = Error.captureStackTrace;
   if (process.env.PLATFORM_TOKEN_STACK_TRACES !== '1') Error.captureStackTrace = () => undefined;
   try {
-    const app = buildApp(environments, options);
-    app.synth();
-    return app;
+    return build();
   } finally {
     Error.captureStackTrace = capture;
   }
+}
+
+/** Builds and synthesizes the app (without token stack traces). */
+export function synthesizeApp(environments: readonly EnvironmentConfig[], options: BuildAppOptions = {}): App {
+  return withoutTokenStackTraces(() => {
+    const app = buildApp(environments, options);
+    app.synth();
+    return app;
+  });
 }

@@ -8,6 +8,7 @@ import { loadEnvironments } from '../../src/core/index';
 import { ConfigError, formatProblem } from '../../src/config/problems';
 import type { EnvironmentConfig } from '../../src/config/resolve';
 import { EnvironmentStack } from '../../src/stacks/environment-stack';
+import { withoutTokenStackTraces } from '../../src/stacks/app';
 import { EXAMPLES_DIR } from './fixture-dirs';
 
 export { EXAMPLES_DIR, UNUSUAL_DIR } from './fixture-dirs';
@@ -105,9 +106,9 @@ export function exampleConfig(name: string): EnvironmentConfig {
   return config;
 }
 
-/** The synthesized JSON (string, for Testing matchers) of an environment's stack. */
+/** The synthesized JSON (string, for Testing matchers) of an environment's stack, synthesized as the product does. */
 export function synthEnvironment(config: EnvironmentConfig): string {
-  return Testing.synth(new EnvironmentStack(Testing.app(), config));
+  return withoutTokenStackTraces(() => Testing.synth(new EnvironmentStack(Testing.app(), config)));
 }
 
 /** The resources of one type in synthesized stack JSON, by name. */
