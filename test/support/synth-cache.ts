@@ -68,3 +68,10 @@ export function synthesizedFixture(dir: string): SynthesizedStack[] {
   renameSync(partial, file);
   return stacks;
 }
+
+/** The synthesized JSON of one stack of a fixture folder (an environment's or `controller-infrastructure`), from the cache above. */
+export function fixtureStack(dir: string, name: string): string {
+  const stack = synthesizedFixture(dir).find((s) => s.name === name);
+  if (!stack) throw new Error(`no stack ${name} in ${dir}`);
+  return stack.json;
+}

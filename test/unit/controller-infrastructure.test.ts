@@ -10,7 +10,7 @@ import { mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CONTROLLER_STACK, GITHUB_HOOK_CIDRS } from '../../src/config/controller-schema';
-import { loadEnvironments, selectStack } from '../../src/core/environments';
+import { selectStack } from '../../src/core/environments';
 import { evaluateGuardrails } from '../../src/core/guardrails';
 import { synthesize } from '../../src/core/synthesize';
 import { ENVIRONMENT_PROFILE, environmentRolesFrom, withEnvironmentRole } from '../../src/controller/environment-role';
@@ -18,13 +18,11 @@ import { DynamoDbStore } from '../../src/controller/store/dynamodb-store';
 import { RUNS_TABLE_SHAPE } from '../../src/modules/controller/runs-table';
 import { defaultControllerImageTag } from '../../src/stacks/controller-stack';
 import { configsOf, EXAMPLES_DIR, exampleConfigs, MINIMAL_ENVIRONMENT, problemsOf } from '../support/helpers';
+import { fixtureStack, synthesizedFixture } from '../support/synth-cache';
 
 const CONTROLLER_DIR = 'test/fixtures/controller';
-const controllerConfigs = loadEnvironments(CONTROLLER_DIR).map((e) => e.config);
-const stackOf = (configs: Parameters<typeof synthesize>[0]) =>
-  JSON.parse(synthesize(configs).find((s) => s.name === CONTROLLER_STACK)!.json);
-const example = stackOf(exampleConfigs());
-const fixture = stackOf(controllerConfigs);
+const example = JSON.parse(fixtureStack(EXAMPLES_DIR, CONTROLLER_STACK));
+const fixture = JSON.parse(fixtureStack(CONTROLLER_DIR, CONTROLLER_STACK));
 const all = (stack: any, type: string): any[] => Object.values(stack.resource[type] ?? {});
 const one = (stack: any, type: string): any => {
   const found = all(stack, type);
@@ -200,7 +198,7 @@ describe('the example controller stack', () => {
   });
 
   it("passes every guardrail as production; the only waivers are the reasoned wildcards and the webhook load balancer's WAF", () => {
-    const report = evaluateGuardrails(exampleConfigs(), synthesize(exampleConfigs())).find((r) => r.environment === CONTROLLER_STACK)!;
+    const report = evaluateGuardrails(exampleConfigs(), synthesizedFixture(EXAMPLES_DIR)).find((r) => r.environment === CONTROLLER_STACK)!;
     expect(report).toMatchObject({ production: true, failed: false });
     expect(report.results.filter((r) => r.status === 'waived').map((r) => r.rule.id)).toEqual(['iam-no-wildcards', 'waf-enabled']);
     expect(report.results.find((r) => r.rule.id === 'waf-enabled')!.reason).toMatch(/GitHub's push payloads exceed/);
@@ -283,7 +281,7 @@ describe('the controller fixture: existing VPC, cluster and listener, production
   });
 
   it("gets that role from production's bootstrap stack, trusted only for the controller's task role", () => {
-    const bootstrap = JSON.parse(synthesize(controllerConfigs).find((s) => s.name === 'bootstrap-acme-prod-state-444455556666')!.json);
+    const bootstrap = JSON.parse(fixtureStack(CONTROLLER_DIR, 'bootstrap-acme-prod-state-444455556666'));
     const role = all(bootstrap, 'aws_iam_role').find((r) => r.name === 'acme-prod-controller');
     expect(JSON.parse(role.assume_role_policy).Statement).toEqual([
       {

@@ -1,6 +1,6 @@
 /** services.<name>.egress: open by default (reported by ecs-open-egress), or narrowed to destinations and ports. */
 import { evaluateGuardrails } from '../../src/core/index';
-import { UNUSUAL_DIR } from '../support/fixture-dirs';
+import { EXAMPLES_DIR, UNUSUAL_DIR } from '../support/fixture-dirs';
 import {
   MINIMAL_ENVIRONMENT,
   configOf,
@@ -10,10 +10,10 @@ import {
   resourcesOf,
   synthEnvironment,
 } from '../support/helpers';
-import { loadEnvironments } from '../../src/core/index';
+import { fixtureStack } from '../support/synth-cache';
 
-const prod = synthEnvironment(exampleConfig('prod'));
-const dev = synthEnvironment(exampleConfig('dev'));
+const prod = fixtureStack(EXAMPLES_DIR, 'prod');
+const dev = fixtureStack(EXAMPLES_DIR, 'dev');
 
 /** The egress rules of a service's security group, as [description, protocol, from, to, destination]. */
 function egressOf(stack: string, group: string): string[][] {
@@ -47,11 +47,11 @@ describe('narrowed egress (the production example)', () => {
   });
 
   it("leaves no rule open on every port in staging and prod, Teleport's tasks included", () => {
-    for (const stack of [prod, synthEnvironment(exampleConfig('staging'))]) {
+    for (const stack of [prod, fixtureStack(EXAMPLES_DIR, 'staging')]) {
       const open = Object.values(resourcesOf(stack, 'aws_vpc_security_group_egress_rule')).filter((r) => String(r.ip_protocol) === '-1');
       expect(open).toEqual([]);
     }
-    const staging = synthEnvironment(exampleConfig('staging'));
+    const staging = fixtureStack(EXAMPLES_DIR, 'staging');
     expect(egressOf(staging, 'shop-staging-teleport-agent')).toEqual([
       ['To 0.0.0.0/0 on port 443', 'tcp', '443', '443', '0.0.0.0/0'],
       ['To database main on port 5432', 'tcp', '5432', '5432', '${aws_security_group.database-main_security-group}'],
@@ -60,7 +60,7 @@ describe('narrowed egress (the production example)', () => {
   });
 
   it('takes prefix lists and several ports, and the file systems a service mounts (unusual apps)', () => {
-    const apps = synthEnvironment(loadEnvironments(UNUSUAL_DIR).find((e) => e.config.environment === 'apps')!.config);
+    const apps = fixtureStack(UNUSUAL_DIR, 'apps');
     expect(egressOf(apps, 'internal-tools-apps-api').map((r) => r[0])).toEqual([
       'To 0.0.0.0/0 on port 443',
       'To 198.51.100.0/24 on port 8443',

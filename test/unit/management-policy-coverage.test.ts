@@ -3,18 +3,18 @@
  * create: every fixture is synthesized, and for each named resource (and
  * each resource tagged as its environment's, where ARNs carry random IDs) a
  * change Terraform makes to it is evaluated with an IAM policy simulator
- * (@cloud-copilot/iam-simulate) against the management statements of every
+ * (@cloud-copilot/iam-simulate, test/support/iam-simulator.ts) against the management statements of every
  * environment of the folder. It must be allowed by its own environment's
  * statements and by no other's: names in the policy and in the modules come
  * from the same functions, and the statements fence environments from one
  * another.
  */
-import { runSimulation } from '@cloud-copilot/iam-simulate';
 import { loadEnvironments } from '../../src/core/index';
-import { synthesize } from '../../src/core/synthesize';
 import type { EnvironmentConfig } from '../../src/config/resolve';
 import { managementStatements, policyStatements } from '../../src/stacks/management-policy';
 import { UNUSUAL_DIR } from '../support/fixture-dirs';
+import { iamDecision } from '../support/iam-simulator';
+import { synthesizedFixture } from '../support/synth-cache';
 
 interface Target {
   readonly address: string;
@@ -84,36 +84,17 @@ function stackClusterName(stack: any): string {
   return (Object.values(stack.resource.aws_ecs_cluster) as any[])[0].name;
 }
 
-async function decide(statements: object[], target: Target, owner: EnvironmentConfig): Promise<string> {
+/** What IAM decides for the apply role of `owner`'s account holding `statements`, on a resource tagged as `owner`'s. */
+function decide(statements: object[], target: Target, owner: EnvironmentConfig): Promise<string> {
   const account = /^arn:[^:]+:[^:]*:[^:]*:(\d{12}):/.exec(target.arn)?.[1] ?? owner.aws.accountId;
-  const response = await runSimulation(
-    {
-      request: {
-        principal: `arn:${owner.aws.partition}:iam::${account}:role/platform-apply`,
-        action: target.action,
-        resource: { resource: target.arn, accountId: account },
-        // Every resource carries its environment's tags (provider default_tags).
-        contextVariables: { 'aws:ResourceTag/Project': owner.project, 'aws:ResourceTag/Environment': owner.environment },
-      },
-      identityPolicies: [{ name: 'management', policy: { Version: '2012-10-17', Statement: statements } }],
-      serviceControlPolicies: [],
-      resourceControlPolicies: [],
-      // KMS keys delegate to the account (the project's key policies do).
-      ...(target.action.startsWith('kms:')
-        ? {
-            resourcePolicy: {
-              Version: '2012-10-17',
-              Statement: [
-                { Effect: 'Allow', Principal: { AWS: `arn:${owner.aws.partition}:iam::${account}:root` }, Action: 'kms:*', Resource: '*' },
-              ],
-            },
-          }
-        : {}),
-    },
-    {},
-  );
-  if (response.resultType === 'error') throw new Error(`${target.action} on ${target.arn}: ${JSON.stringify(response.errors)}`);
-  return response.overallResult;
+  return iamDecision({
+    principal: `arn:${owner.aws.partition}:iam::${account}:role/platform-apply`,
+    action: target.action,
+    resource: target.arn,
+    identity: statements,
+    // Every resource carries its environment's tags (provider default_tags).
+    context: { 'aws:ResourceTag/Project': owner.project, 'aws:ResourceTag/Environment': owner.environment },
+  });
 }
 
 const suites: [string, string][] = [
@@ -127,7 +108,7 @@ const suites: [string, string][] = [
 
 describe.each(suites)('the management statements of the %s fixtures', (_name, dir) => {
   const configs = loadEnvironments(dir).map((e) => e.config);
-  const stacks = synthesize(configs).filter((s) => s.environment !== undefined);
+  const stacks = synthesizedFixture(dir).filter((s) => s.environment !== undefined);
   const policies = new Map(
     configs.map((c) => [
       c.environment,

@@ -4,10 +4,7 @@
  * every "*" resource with a reason, every resource type the stacks create
  * covered by a statement of its service, and IAM's size limits kept.
  */
-import { runSimulation } from '@cloud-copilot/iam-simulate';
 import { loadEnvironments } from '../../src/core/index';
-import { synthesize } from '../../src/core/synthesize';
-import type { EnvironmentConfig } from '../../src/config/resolve';
 import {
   chunkStatements,
   deployStatements,
@@ -23,6 +20,8 @@ import {
 import { Command } from 'commander';
 import { managementPolicyCommand } from '../../src/cli/management-policy';
 import { EXAMPLES_DIR, exampleConfig, exampleConfigs, UNUSUAL_DIR } from '../support/helpers';
+import { iamDecision } from '../support/iam-simulator';
+import { synthesizedFixture } from '../support/synth-cache';
 
 const CONTROLLER_DIR = 'test/fixtures/controller';
 const controllerConfigs = loadEnvironments(CONTROLLER_DIR).map((e) => e.config);
@@ -517,12 +516,13 @@ const SERVICE_OF: Readonly<Record<string, string | null>> = {
 
 describe('coverage of what the environments create', () => {
   it.each([
-    ['examples', exampleConfigs()],
-    ['controller fixture', controllerConfigs],
-    ['unusual', unusualConfigs],
-    ['workloads fixture', loadEnvironments('test/fixtures/workloads').map((e) => e.config)],
-  ] as const)('every resource type of the %s has a statement of its service', (_name, configs: readonly EnvironmentConfig[]) => {
-    const stacks = synthesize(configs);
+    ['examples', EXAMPLES_DIR],
+    ['controller fixture', CONTROLLER_DIR],
+    ['unusual', UNUSUAL_DIR],
+    ['workloads fixture', 'test/fixtures/workloads'],
+  ] as const)('every resource type of the %s has a statement of its service', (_name, dir) => {
+    const configs = loadEnvironments(dir).map((e) => e.config);
+    const stacks = synthesizedFixture(dir);
     for (const config of configs) {
       const stack = JSON.parse(stacks.find((s) => s.environment === config.environment)!.json) as { resource: Record<string, unknown> };
       const services = new Set(actions(managementStatements(config)).map((a) => a.split(':')[0]));
@@ -574,24 +574,14 @@ describe('merging and size', () => {
         ['dev', 'prod'],
       ),
     );
-    const create = async (role: string, boundary: string) => {
-      const response = await runSimulation(
-        {
-          request: {
-            principal: 'arn:aws:iam::123456789012:role/shop-controller-task',
-            action: 'iam:CreateRole',
-            resource: { resource: `arn:aws:iam::123456789012:role/${role}`, accountId: '123456789012' },
-            contextVariables: { 'iam:PermissionsBoundary': `arn:aws:iam::123456789012:policy/${boundary}` },
-          },
-          identityPolicies: [{ name: 'merged', policy: { Version: '2012-10-17', Statement: merged } }],
-          serviceControlPolicies: [],
-          resourceControlPolicies: [],
-        },
-        {},
-      );
-      if (response.resultType === 'error') throw new Error(JSON.stringify(response.errors));
-      return response.overallResult;
-    };
+    const create = (role: string, boundary: string) =>
+      iamDecision({
+        principal: 'arn:aws:iam::123456789012:role/shop-controller-task',
+        action: 'iam:CreateRole',
+        resource: `arn:aws:iam::123456789012:role/${role}`,
+        identity: merged,
+        context: { 'iam:PermissionsBoundary': `arn:aws:iam::123456789012:policy/${boundary}` },
+      });
     expect(await create('shop-prod-x', 'shop-prod-boundary')).toBe('Allowed');
     expect(await create('shop-dev-x', 'shop-dev-boundary')).toBe('Allowed');
     expect(await create('shop-prod-x', 'shop-dev-boundary')).toBe('ImplicitlyDenied');

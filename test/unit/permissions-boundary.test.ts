@@ -4,14 +4,13 @@
  * carries it, and the management policy creates roles only with it.
  */
 import { loadEnvironments } from '../../src/core/index';
-import { synthesize } from '../../src/core/synthesize';
 import type { EnvironmentConfig } from '../../src/config/resolve';
 import { environmentBoundaryName } from '../../src/naming';
 import { boundaryPolicyArn, managementStatements } from '../../src/stacks/management-policy';
-import { runSimulation } from '@cloud-copilot/iam-simulate';
 import { ACTIONS_WITHOUT_RESOURCES } from '../../src/aws-facts';
 import { BOUNDARY_POLICY_CHARACTERS, boundaryStatements } from '../../src/stacks/permissions-boundary';
 import { EXAMPLES_DIR, exampleConfigs, resourcesOf, synthEnvironment, UNUSUAL_DIR } from '../support/helpers';
+import { iamDecision } from '../support/iam-simulator';
 import { synthesizedFixture } from '../support/synth-cache';
 
 const BOOTSTRAP = 'bootstrap-shop-tf-state-123456789012';
@@ -20,42 +19,15 @@ const bootstrap = JSON.parse(stacks.find((s) => s.name === BOOTSTRAP)!.json);
 const boundaries = (Object.entries(bootstrap.resource.aws_iam_policy) as [string, any][]).filter(([, p]) => p.name.endsWith('-boundary'));
 const loaded = (dir: string): EnvironmentConfig[] => loadEnvironments(dir).map((e) => e.config);
 
-/** What IAM decides, evaluated by @cloud-copilot/iam-simulate: identity policies, the boundary and resource tags (as context keys). */
-async function decide(
+/** What IAM decides for `principal` with its identity statements and boundary (test/support/iam-simulator.ts). */
+const decide = (
   principal: string,
   identity: object[],
   boundary: object[],
   action: string,
   resource: string,
   context: Record<string, string | string[]> = {},
-): Promise<string> {
-  // The resource's account; for "*" and S3 (no account in the ARN) the caller's own.
-  const accountId = /^arn:[^:]+:[^:]*:[^:]*:(\d{12}):/.exec(resource)?.[1] ?? /^arn:[^:]+:iam::(\d{12}):/.exec(principal)![1]!;
-  const response = await runSimulation(
-    {
-      // AWS sets aws:PrincipalArn on every request (the role's ARN for its sessions).
-      request: { principal, action, resource: { resource, accountId }, contextVariables: { 'aws:PrincipalArn': principal, ...context } },
-      identityPolicies: [{ name: 'inline', policy: { Version: '2012-10-17', Statement: identity } }],
-      serviceControlPolicies: [],
-      resourceControlPolicies: [],
-      permissionBoundaryPolicies: [{ name: 'boundary', policy: { Version: '2012-10-17', Statement: boundary } }],
-      // KMS keys need their key policy's consent: the project's keys delegate to the account (IAM decides), as here.
-      ...(action.startsWith('kms:')
-        ? {
-            resourcePolicy: {
-              Version: '2012-10-17',
-              Statement: [{ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${accountId}:root` }, Action: 'kms:*', Resource: '*' }],
-            },
-          }
-        : {}),
-    },
-    {},
-  );
-  // A resource form the action does not take (a policy lists `group` and `group:*`; each action takes one): nothing to decide.
-  if (response.resultType === 'error' && JSON.stringify(response.errors).includes('no.resource.types')) return 'NotApplicable';
-  if (response.resultType === 'error') throw new Error(`${action} on ${resource}: ${JSON.stringify(response.errors)}`);
-  return response.overallResult;
-}
+): Promise<string> => iamDecision({ principal, identity, boundary, action, resource, context });
 
 const ACCOUNT = '123456789012';
 const ALLOW_ALL = [{ Effect: 'Allow', Action: '*', Resource: '*' }];
@@ -294,7 +266,7 @@ describe('what the roles of an environment are given', () => {
     async (_name, dir) => {
       const configs = loaded(dir);
       let checked = 0;
-      for (const stack of synthesize(configs).filter((s) => s.environment !== undefined)) {
+      for (const stack of synthesizedFixture(dir).filter((s) => s.environment !== undefined)) {
         const config = configs.find((c) => c.environment === stack.environment)!;
         const json = JSON.parse(stack.json);
         const boundary = boundaryStatements(config, configs);
@@ -353,7 +325,7 @@ function conditionContext(condition: Record<string, Record<string, string | stri
 describe('every stack of every fixture', () => {
   const dirs = ['test/fixtures/examples', 'test/fixtures/teleport', UNUSUAL_DIR, 'test/fixtures/controller', 'test/fixtures/jobs'];
   it.each(dirs)('allows no "*" or "<service>:*" action in any IAM policy, boundaries included (%s)', (dir) => {
-    const stacks = synthesize(loaded(dir));
+    const stacks = synthesizedFixture(dir);
     let policies = 0;
     for (const stack of stacks) {
       const json = JSON.parse(stack.json);
