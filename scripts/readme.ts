@@ -5,10 +5,10 @@
  * docs/iam.md) from test/fixtures/examples.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
-import { generatedDocs, replaceSections } from '../src/verification/readme-sections';
+import { examplesOf, generatedDocs, replaceSections } from '../src/verification/readme-sections';
 
 const EXAMPLES = 'test/fixtures/examples';
-for (const [file, sections] of Object.entries(generatedDocs(EXAMPLES))) {
+for (const [file, sections] of Object.entries(generatedDocs(examplesOf(EXAMPLES)))) {
   const before = readFileSync(file, 'utf8');
   const after = replaceSections(before, sections);
   if (after === before) console.log(`${file}: generated sections are current`);

@@ -7,7 +7,11 @@
  */
 
 export function escapeTemplates<T>(value: T): T {
-  if (typeof value === 'string') return value.replace(/\$\{/g, () => '$${').replace(/%\{/g, () => '%%{') as T;
+  if (typeof value === 'string') {
+    // Most strings hold no brace: returned as they are, without two regular expression passes.
+    if (!value.includes('{')) return value;
+    return value.replace(/\$\{/g, () => '$${').replace(/%\{/g, () => '%%{') as T;
+  }
   if (Array.isArray(value)) return value.map(escapeTemplates) as T;
   if (value !== null && typeof value === 'object') {
     return Object.fromEntries(Object.entries(value).map(([key, inner]) => [escapeTemplates(key), escapeTemplates(inner)])) as T;

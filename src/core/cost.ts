@@ -11,7 +11,7 @@ import { estimateStack, type CostEstimate } from '../cost/estimate';
 import { PRICES } from '../cost/prices';
 import { loadEnvironments, unknownEnvironment, type LoadedEnvironment } from './environments';
 import { withConfigAtRef } from './config-at-ref';
-import { synthesize } from './synthesize';
+import { synthesize, type SynthesizedStack } from './synthesize';
 
 export { compareEstimates, type CostComparison, type EnvironmentDifference, type LineDifference } from '../cost/compare';
 export { type CostEstimate, type CostLine, type FreeTierUse } from '../cost/estimate';
@@ -39,8 +39,15 @@ export function estimateEnvironment(config: EnvironmentConfig, stackJson: string
   });
 }
 
-/** Estimates of loaded environments (synthesized once, together); a region without prices is a ConfigError at aws.region. */
-export function estimateLoaded(loaded: readonly LoadedEnvironment[], options: CostOptions = {}): CostEstimate[] {
+/**
+ * Estimates of loaded environments (synthesized once, together, unless `synthesized` holds their stacks already); a
+ * region without prices is a ConfigError at aws.region.
+ */
+export function estimateLoaded(
+  loaded: readonly LoadedEnvironment[],
+  options: CostOptions = {},
+  synthesized?: readonly SynthesizedStack[],
+): CostEstimate[] {
   const unpriced = loaded.filter((e) => PRICES[e.config.aws.region] === undefined);
   if (unpriced.length > 0) {
     throw new ConfigError(
@@ -53,7 +60,7 @@ export function estimateLoaded(loaded: readonly LoadedEnvironment[], options: Co
     );
   }
   const configs = loaded.map((e) => e.config);
-  const stacks = synthesize(configs);
+  const stacks = synthesized ?? synthesize(configs);
   return configs.map((config) => estimateEnvironment(config, stacks.find((s) => s.environment === config.environment)!.json, options));
 }
 

@@ -15,12 +15,23 @@ import { PRICES_AS_OF } from '../cost/prices';
 import { referenceMarkdown } from '../config/reference';
 import { estimateLoaded } from '../core/cost';
 import { loadEnvironments } from '../core/environments';
-import { synthesize } from '../core/synthesize';
+import { synthesize, type SynthesizedStack } from '../core/synthesize';
+import type { LoadedEnvironment } from '../core/environments';
+
+/** The example environments every generated section is drawn from: loaded, and synthesized once. */
+export interface Examples {
+  readonly loaded: readonly LoadedEnvironment[];
+  /** Every stack of `loaded` (bootstrap and controller stacks included). */
+  readonly stacks: readonly SynthesizedStack[];
+}
+
+export function examplesOf(configDir: string): Examples {
+  const loaded = loadEnvironments(configDir);
+  return { loaded, stacks: synthesize(loaded.map((e) => e.config)) };
+}
 
 /** Section name -> its generated markdown. */
-export function readmeSections(configDir: string): Record<string, string> {
-  const loaded = loadEnvironments(configDir);
-  const stacks = synthesize(loaded.map((e) => e.config));
+export function readmeSections({ loaded, stacks }: Examples): Record<string, string> {
   const diagrams = loaded.map(({ config }) => {
     const json = stacks.find((s) => s.environment === config.environment)!.json;
     return `### ${config.environment}\n\n\`\`\`mermaid\n${toMermaid(diagramOf(json, config.environment))}\`\`\``;
@@ -28,23 +39,22 @@ export function readmeSections(configDir: string): Record<string, string> {
   const assumptions = Object.entries(DEFAULT_ASSUMPTIONS)
     .map(([key, value]) => `\`${key}: ${value}\``)
     .join(', ');
-  const costs = `${formatCategoryMarkdown(estimateLoaded(loaded))}\n\nList prices as of ${PRICES_AS_OF}, 730 hours a month, the default assumptions (${assumptions}); \`npx platform cost --env NAME\` lists every line.`;
+  const costs = `${formatCategoryMarkdown(estimateLoaded(loaded, {}, stacks))}\n\nList prices as of ${PRICES_AS_OF}, 730 hours a month, the default assumptions (${assumptions}); \`npx platform cost --env NAME\` lists every line.`;
   return { reference: referenceMarkdown(), diagrams: diagrams.join('\n\n'), costs };
 }
 
 /** docs/iam.md's generated section: the IAM model of the examples, drawn from their synthesized JSON. */
-export function iamDocSections(configDir: string): Record<string, string> {
-  const stacks = synthesize(loadEnvironments(configDir).map((e) => e.config));
+export function iamDocSections({ stacks }: Examples): Record<string, string> {
   return { 'iam-diagram': `\`\`\`mermaid\n${toMermaid(iamDiagramOf(stacks))}\`\`\`` };
 }
 
-/** Each page with generated sections -> its sections (the examples of `configDir`). */
-export function generatedDocs(configDir: string): Record<string, Record<string, string>> {
-  const { reference, diagrams, costs } = readmeSections(configDir);
+/** Each page with generated sections -> its sections. */
+export function generatedDocs(examples: Examples): Record<string, Record<string, string>> {
+  const { reference, diagrams, costs } = readmeSections(examples);
   return {
     'docs/configuration.md': { reference: reference! },
     'docs/cost.md': { diagrams: diagrams!, costs: costs! },
-    'docs/iam.md': iamDocSections(configDir),
+    'docs/iam.md': iamDocSections(examples),
   };
 }
 

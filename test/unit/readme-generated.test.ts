@@ -6,10 +6,14 @@
  */
 import { readFileSync } from 'node:fs';
 import { generatedDocs, iamDocSections, readmeSections, replaceSections } from '../../src/verification/readme-sections';
+import { loadEnvironments } from '../../src/core/index';
 import { EXAMPLES_DIR } from '../support/helpers';
+import { synthesizedFixture } from '../support/synth-cache';
 
-const sections = readmeSections(EXAMPLES_DIR);
-const pages = generatedDocs(EXAMPLES_DIR);
+// The examples as `npm run readme` reads them (examplesOf), their stacks from the run's synthesis cache.
+const examples = { loaded: loadEnvironments(EXAMPLES_DIR), stacks: synthesizedFixture(EXAMPLES_DIR) };
+const sections = readmeSections(examples);
+const pages = generatedDocs(examples);
 
 describe("the docs' generated sections", () => {
   it.each(Object.entries(pages).flatMap(([file, named]) => Object.keys(named).map((name) => [file, name])))(
@@ -60,7 +64,7 @@ describe("the docs' generated sections", () => {
 
 describe("docs/iam.md's generated diagram", () => {
   const doc = readFileSync('docs/iam.md', 'utf8');
-  const { 'iam-diagram': diagram } = iamDocSections(EXAMPLES_DIR);
+  const { 'iam-diagram': diagram } = iamDocSections(examples);
 
   it('is current (regenerate: npm run readme)', () => {
     expect(replaceSections(doc, { 'iam-diagram': diagram! })).toBe(doc);

@@ -20,16 +20,28 @@ function stacksIn(dir: string): Record<string, string> {
   );
 }
 
-/** Synthesizes with cdktf's own TerraformStack methods in place of the shortcuts. */
+/**
+ * Synthesizes with cdktf's own TerraformStack methods in place of the
+ * shortcuts, token stack traces recorded. They are formatted as Node formats
+ * them: jest's own formatting (source maps for every frame) would make this
+ * one comparison take seconds, and formatting is not what is compared.
+ */
 function synthesizeUnaltered(configs: readonly EnvironmentConfig[], outdir: string): void {
-  const app = buildApp(configs, { outdir });
-  for (const child of app.node.children) {
-    const stack = child as TerraformStack;
-    TerraformStack.prototype.prepareStack.call(stack);
-    stack.prepareStack = () => undefined;
-    stack.toTerraform = TerraformStack.prototype.toTerraform;
+  const errors = Error as { prepareStackTrace?: unknown };
+  const format = errors.prepareStackTrace;
+  errors.prepareStackTrace = undefined;
+  try {
+    const app = buildApp(configs, { outdir });
+    for (const child of app.node.children) {
+      const stack = child as TerraformStack;
+      TerraformStack.prototype.prepareStack.call(stack);
+      stack.prepareStack = () => undefined;
+      stack.toTerraform = TerraformStack.prototype.toTerraform;
+    }
+    app.synth();
+  } finally {
+    errors.prepareStackTrace = format;
   }
-  app.synth();
 }
 
 describe('synthesis shortcuts', () => {
